@@ -1,1 +1,16 @@
-//! placeholder
+//! The vocabulary every part of Concordat shares: the concepts of a crisis-care
+//! partnership and the rules that make each one valid. Nothing here does I/O;
+//! wire formats and storage convert into these types once, at their edge.
+
+pub mod category;
+pub mod ids;
+pub mod identifier;
+pub mod nhs_number;
+pub mod organisation;
+pub mod person;
+pub mod purpose;
+pub mod related_person;
+pub mod care_team;
+pub mod role;
+pub mod text;
+pub mod user;
