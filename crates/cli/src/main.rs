@@ -1,1 +1,43 @@
-fn main() {}
+//! The `concordat` command: parse the arguments, set up logging, run the
+//! chosen subcommand. Everything it does is built from the library crates.
+
+mod admin;
+mod args;
+mod demo;
+mod logging;
+mod serve;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.log_format, cli.command.default_log_level());
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
+    match command {
+        Command::Serve(args) => serve::serve(args).await?,
+        Command::Demo(args) => demo::demo(args).await?,
+        Command::Migrate(db) => admin::migrate(db).await?,
+        Command::User(cmd) => admin::user(cmd).await?,
+        Command::Org(cmd) => admin::org(cmd).await?,
+        Command::Team(cmd) => admin::team(cmd).await?,
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,1 +1,18 @@
-//! placeholder
+//! Concordat's HTTP surfaces: the JSON API at `/api/v1`, the HTML pages at `/`,
+//! health checks, and sign-in for both. Handlers authenticate and parse at the
+//! edge, then call the store; nothing here keeps state between requests beyond
+//! what the database holds, so any number of nodes can serve one partnership.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod health;
+pub mod pages;
+pub mod state;
+
+pub use app::Application;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::ServerConfig;
+pub use state::AppState;

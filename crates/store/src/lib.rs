@@ -1,1 +1,27 @@
-//! placeholder
+//! Concordat's storage: one API over SQLite (the embedded default) and
+//! PostgreSQL (partnership scale), their migrations, and the records of sign-in.
+//!
+//! Every function is named by intent and takes a connection (`&mut Conn`), so
+//! the caller owns the transaction: pass `&mut *tx` from [`Store::write`] or
+//! `&mut *conn` from [`Store::read`]. SQL is written once, in the dialect both
+//! stores share (`$1` parameters, `ON CONFLICT`, `RETURNING`); what differs
+//! between the stores lives in [`backend`] and nowhere else.
+
+pub mod backend;
+pub mod care_teams;
+pub mod error;
+pub mod organisations;
+pub mod persons;
+mod rows;
+pub mod sessions;
+pub mod teams;
+pub mod throttle;
+pub mod time;
+pub mod tokens;
+pub mod users;
+
+pub use backend::{Backend, DatabaseUrl, Store, WriteTx};
+pub use error::StoreError;
+
+/// A connection to either store; transactions dereference to it.
+pub type Conn = sqlx::AnyConnection;

@@ -1,0 +1,198 @@
+//! The command line. Every setting is a flag with a `CONCORDAT_*` variable
+//! behind it, so the same binary configures from either.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use concordat_store::DatabaseUrl;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "concordat",
+    version,
+    about = "Information sharing for mental health crisis care, across a partnership"
+)]
+pub struct Cli {
+    /// How log lines are written.
+    #[arg(long, env = "CONCORDAT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the partnership over HTTP.
+    Serve(ServeArgs),
+    /// Create (if absent) and serve a synthetic demo partnership on this machine.
+    Demo(DemoArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(DatabaseArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage partner organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage teams within organisations.
+    #[command(subcommand)]
+    Team(TeamCommand),
+}
+
+impl Command {
+    pub fn default_log_level(&self) -> &'static str {
+        match self {
+            Command::Serve(_) | Command::Demo(_) => "info",
+            _ => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
+    #[arg(long = "database", env = "CONCORDAT_DATABASE_URL", value_parser = parse_database_url)]
+    pub url: DatabaseUrl,
+    /// Most connections this node opens to the database.
+    #[arg(long, env = "CONCORDAT_DATABASE_POOL", default_value_t = 16)]
+    pub pool_size: u32,
+}
+
+fn parse_database_url(raw: &str) -> Result<DatabaseUrl, String> {
+    DatabaseUrl::parse(raw).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "CONCORDAT_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Mark cookies Secure: set when users reach this server over HTTPS
+    /// (including through a TLS-terminating proxy).
+    #[arg(long, env = "CONCORDAT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a browser session ends.
+    #[arg(long, env = "CONCORDAT_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Hours after which a browser session ends however active it is.
+    #[arg(long, env = "CONCORDAT_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+    /// Minutes an API token lives.
+    #[arg(long, env = "CONCORDAT_TOKEN_MINUTES", default_value_t = 60)]
+    pub token_minutes: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on; only loopback addresses are allowed.
+    #[arg(long, env = "CONCORDAT_DEMO_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Folder holding the demo database (created if absent).
+    #[arg(long, env = "CONCORDAT_DEMO_DATA", default_value = "./concordat-data")]
+    pub data: PathBuf,
+    /// How many synthetic people to create (1 to 1,000,000).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub people: u32,
+    /// Create the data and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user account. The password is read from standard input.
+    Add(UserAddArgs),
+    /// List user accounts.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Only users of this organisation (by code).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Disable an account: its sessions and tokens stop working at once.
+    Disable {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        username: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub name: String,
+    /// Code of the user's organisation.
+    #[arg(long)]
+    pub org: String,
+    /// One of: crisis-clinician, mental-health-practitioner, gp, police-officer,
+    /// paramedic, ed-clinician, nhs-111-advisor, social-worker, support-worker,
+    /// ig-lead, commissioner, admin, person.
+    #[arg(long)]
+    pub role: String,
+    /// Name of the user's team within the organisation.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// For a person's own account: their NHS number.
+    #[arg(long)]
+    pub nhs_number: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add a partner organisation.
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Short code, e.g. NMHT.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// One of: nhs-trust, gp-practice, police, ambulance, emergency-department,
+        /// local-authority, charity, specialist-service, nhs-111.
+        #[arg(long)]
+        kind: String,
+    },
+    /// List partner organisations.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Add a team to an organisation.
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Code of the organisation.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// The number partners ring to reach the team.
+        #[arg(long)]
+        duty_phone: Option<String>,
+    },
+}

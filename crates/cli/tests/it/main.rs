@@ -1,0 +1,11 @@
+//! Concordat's integration tests: the real server on a random port, real HTTP,
+//! a fresh database per test, each test run on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod api_auth;
+mod browser;
+mod cli;
+mod health;
+mod pages_sign_in;
+mod store_people;

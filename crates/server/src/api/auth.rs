@@ -1,0 +1,92 @@
+//! `POST /api/v1/auth/token`: exchange a username, password and purpose of use
+//! for a short-lived bearer token; `POST /api/v1/auth/revoke`: end it early.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::Json;
+use concordat_domain::purpose::Purpose;
+use concordat_store::tokens;
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ApiJson};
+use crate::auth::bearer::ApiCaller;
+use crate::auth::secret;
+use crate::auth::sign_in::authenticate;
+use crate::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    username: String,
+    password: String,
+    purpose: String,
+}
+
+// INVARIANT: no Debug derive on TokenRequest — it holds a password.
+impl std::fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("username", &self.username)
+            .field("purpose", &self.purpose)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    purpose: &'static str,
+}
+
+pub async fn issue_token(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let purpose = Purpose::parse_code(&request.purpose).map_err(|e| {
+        ApiError::invalid("purpose", e)
+    })?;
+    let user = authenticate(
+        &state,
+        &request.username,
+        &request.password,
+        &peer.ip().to_string(),
+    )
+    .await?;
+
+    let token = secret::new_secret();
+    let now = state.clock.now();
+    let ttl = state.config.token_ttl;
+    let mut tx = state.store.write().await?;
+    tokens::insert_token(
+        &mut tx,
+        &secret::digest(&token),
+        user.id(),
+        purpose,
+        now,
+        now + ttl,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = %user.username(), purpose = purpose.code(), "api token issued");
+    Ok(Json(TokenResponse {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: ttl.num_seconds(),
+        purpose: purpose.code(),
+    }))
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.store.write().await?;
+    tokens::revoke_token(&mut tx, &caller.token_hash, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

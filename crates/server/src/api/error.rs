@@ -1,0 +1,196 @@
+//! One error type for the JSON API, turned into RFC 9457 problem details in one
+//! place. Each kind has a stable `type` a client can match on. Server faults
+//! are logged with their cause and answered without it.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use concordat_store::StoreError;
+use serde::Serialize;
+
+use crate::auth::sign_in::SignInError;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl ToString) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Well-formed JSON whose values break a rule.
+    #[error("the request is not valid")]
+    Invalid(Vec<FieldError>),
+    /// A body that is not JSON, or not the expected shape.
+    #[error("{0}")]
+    MalformedBody(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("too many failed sign-ins")]
+    Locked { until: DateTime<Utc> },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: impl ToString) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::Invalid(_) => (
+                StatusCode::BAD_REQUEST,
+                "/problems/invalid-input",
+                "The request is not valid",
+            ),
+            ApiError::MalformedBody(_) => (
+                StatusCode::BAD_REQUEST,
+                "/problems/malformed-body",
+                "The request body could not be read",
+            ),
+            ApiError::Unauthenticated(_) => (
+                StatusCode::UNAUTHORIZED,
+                "/problems/unauthenticated",
+                "Sign-in needed",
+            ),
+            ApiError::Locked { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "/problems/sign-in-locked",
+                "Sign-in temporarily locked",
+            ),
+            ApiError::Forbidden(_) => (
+                StatusCode::FORBIDDEN,
+                "/problems/forbidden",
+                "Not allowed",
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found"),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "/problems/method-not-allowed",
+                "Method not allowed",
+            ),
+            ApiError::Conflict(_) => (
+                StatusCode::CONFLICT,
+                "/problems/conflict",
+                "Conflicts with existing data",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "/problems/internal",
+                "Something went wrong on our side",
+            ),
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Invalid(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            ApiError::Locked { until } => format!(
+                "too many failed sign-ins; try again after {}",
+                until.format("%H:%M UTC")
+            ),
+            ApiError::NotFound => "there is nothing at this address".into(),
+            ApiError::MethodNotAllowed => "this address does not accept that method".into(),
+            ApiError::Internal(_) => {
+                "an unexpected error occurred; it has been logged for the operators".into()
+            }
+            ApiError::MalformedBody(d)
+            | ApiError::Unauthenticated(d)
+            | ApiError::Forbidden(d)
+            | ApiError::Conflict(d) => d.clone(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let (status, kind, title) = self.parts();
+        let errors = match &self {
+            ApiError::Invalid(errors) => errors.as_slice(),
+            _ => &[],
+        };
+        let problem = Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail: self.detail(),
+            errors,
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match &self {
+            ApiError::Unauthenticated(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::Locked { until } => {
+                let wait = (*until - Utc::now()).num_seconds().max(1);
+                if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+                    headers.insert(header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Duplicate { .. } => ApiError::Conflict(err.to_string()),
+            StoreError::NotFound { .. } => ApiError::NotFound,
+            other => ApiError::Internal(format!("{other}: {other:?}")),
+        }
+    }
+}
+
+impl From<SignInError> for ApiError {
+    fn from(err: SignInError) -> Self {
+        match err {
+            SignInError::Rejected => ApiError::Unauthenticated(err.to_string()),
+            SignInError::Locked { until } => ApiError::Locked { until },
+            SignInError::Store(e) => e.into(),
+        }
+    }
+}

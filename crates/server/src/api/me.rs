@@ -1,0 +1,57 @@
+//! `GET /api/v1/me`: who the token belongs to and what it was issued for.
+
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use concordat_store::{organisations, teams};
+use serde::Serialize;
+
+use super::ApiError;
+use crate::auth::bearer::ApiCaller;
+use crate::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct Me {
+    username: String,
+    display_name: String,
+    role: &'static str,
+    organisation: OrganisationSummary,
+    team: Option<String>,
+    purpose: &'static str,
+    token_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrganisationSummary {
+    code: String,
+    name: String,
+    kind: &'static str,
+}
+
+pub async fn who_am_i(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Me>, ApiError> {
+    let user = &caller.user;
+    let mut conn = state.store.read().await?;
+    let org = organisations::organisation_by_id(&mut conn, user.organisation_id())
+        .await?
+        .ok_or_else(|| ApiError::Internal("user's organisation is missing".into()))?;
+    let team = match user.team_id() {
+        Some(id) => teams::team_by_id(&mut conn, id).await?.map(|t| t.name().to_owned()),
+        None => None,
+    };
+    Ok(Json(Me {
+        username: user.username().as_str().to_owned(),
+        display_name: user.display_name().as_str().to_owned(),
+        role: user.role().as_str(),
+        organisation: OrganisationSummary {
+            code: org.code().as_str().to_owned(),
+            name: org.name().to_owned(),
+            kind: org.kind().as_str(),
+        },
+        team,
+        purpose: caller.purpose.code(),
+        token_expires_at: caller.expires_at,
+    }))
+}

@@ -1,0 +1,105 @@
+//! Wiring: the routes, the layers every request passes through, and serving
+//! until told to stop.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request};
+use axum::routing::get;
+use axum::Router;
+use concordat_store::Store;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::password::PasswordHasher;
+use crate::{api, health, pages, AppState, Clock, ServerConfig};
+
+/// Bodies larger than this are refused before any handler reads them.
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A bound, ready-to-serve application.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Binds the configured address (port 0 picks a free one).
+    pub async fn build(
+        config: ServerConfig,
+        store: Store,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        use anyhow::Context as _;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on `{}`", config.addr))?;
+        let state = AppState {
+            store,
+            config: Arc::new(config),
+            clock,
+            passwords: PasswordHasher::new()?,
+        };
+        Ok(Self {
+            listener,
+            router: router(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then finishes requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    // Log method and path only: query strings can carry identifiers (an NHS
+    // number in a look-up) and must not reach the logs.
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+    });
+    Router::new()
+        .route("/health", get(health::ready))
+        .route("/health/live", get(health::live))
+        .nest("/api/v1", api::router())
+        .merge(pages::router())
+        .fallback(|| async { pages::PageError::NotFound })
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(trace)
+}
+
+fn security_header(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

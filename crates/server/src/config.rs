@@ -1,0 +1,66 @@
+//! The server's settings, typed and checked once at start-up. The command line
+//! (flags and `CONCORDAT_*` variables) fills this in; tests build it directly.
+
+use std::net::SocketAddr;
+
+use chrono::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    /// Mark cookies `Secure`: set when users reach the server over TLS
+    /// (directly or through a proxy that terminates it).
+    pub secure_cookies: bool,
+    /// A browser session ends after this long without a request…
+    pub session_idle: Duration,
+    /// …and after this long in any case.
+    pub session_absolute: Duration,
+    /// How long an API token lives.
+    pub token_ttl: Duration,
+    pub throttle: ThrottlePolicy,
+}
+
+/// How repeated failed sign-ins are slowed and then locked out.
+#[derive(Debug, Clone)]
+pub struct ThrottlePolicy {
+    /// Failures forgotten after this long without another.
+    pub window: Duration,
+    /// Failures allowed before each further attempt is delayed.
+    pub free_failures: i64,
+    /// Delay after the first counted failure; doubles with each further one.
+    pub base_delay: std::time::Duration,
+    pub max_delay: std::time::Duration,
+    /// Failures on one account name before it is locked.
+    pub account_lock_after: i64,
+    /// Failures from one client address before it is locked (higher: a ward
+    /// or a police station may share one address).
+    pub address_lock_after: i64,
+    pub lock_for: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            window: Duration::minutes(15),
+            free_failures: 3,
+            base_delay: std::time::Duration::from_millis(250),
+            max_delay: std::time::Duration::from_secs(4),
+            account_lock_after: 10,
+            address_lock_after: 50,
+            lock_for: Duration::minutes(15),
+        }
+    }
+}
+
+impl ServerConfig {
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            secure_cookies: false,
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(12),
+            token_ttl: Duration::hours(1),
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}

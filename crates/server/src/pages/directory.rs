@@ -1,0 +1,65 @@
+//! The partnership directory: every organisation and team and the number to
+//! ring. It names no one the partnership cares for.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use concordat_store::{organisations, teams};
+
+use super::layout::{render, Chrome};
+use super::PageError;
+use crate::auth::session::SignedIn;
+use crate::AppState;
+
+struct OrgEntry {
+    name: String,
+    kind: &'static str,
+    code: String,
+    teams: Vec<TeamEntry>,
+}
+
+struct TeamEntry {
+    name: String,
+    duty_phone: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct DirectoryPage {
+    chrome: Chrome,
+    organisations: Vec<OrgEntry>,
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    session: SignedIn,
+) -> Result<Html<String>, PageError> {
+    let mut conn = state.store.read().await?;
+    let orgs = organisations::list_organisations(&mut conn).await?;
+    let all_teams = teams::list_teams(&mut conn).await?;
+    let own_org = orgs
+        .iter()
+        .find(|o| o.id() == session.user.organisation_id())
+        .map(|o| o.name().to_owned())
+        .unwrap_or_default();
+    let organisations = orgs
+        .iter()
+        .map(|org| OrgEntry {
+            name: org.name().to_owned(),
+            kind: org.kind().label(),
+            code: org.code().as_str().to_owned(),
+            teams: all_teams
+                .iter()
+                .filter(|t| t.organisation_id() == org.id())
+                .map(|t| TeamEntry {
+                    name: t.name().to_owned(),
+                    duty_phone: t.duty_phone().map(|p| p.as_str().to_owned()),
+                })
+                .collect(),
+        })
+        .collect();
+    render(&DirectoryPage {
+        chrome: Chrome::new(&session, &own_org),
+        organisations,
+    })
+}

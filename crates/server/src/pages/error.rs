@@ -1,0 +1,78 @@
+//! One error type for the pages, rendered as a plain error page (or, for a
+//! visitor who is not signed in, a redirect to sign in). Server faults are
+//! logged with their cause and shown without it.
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use concordat_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("the form has expired")]
+    CsrfMismatch,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            PageError::NotSignedIn => return Redirect::to("/sign-in").into_response(),
+            PageError::CsrfMismatch => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "Go back, reload the page and try again.".to_owned(),
+            ),
+            PageError::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why.clone()),
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "There is nothing at this address.".to_owned(),
+            ),
+            PageError::Internal(cause) => {
+                tracing::error!(%cause, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "Something went wrong on our side. It has been logged; please try again."
+                        .to_owned(),
+                )
+            }
+        };
+        let body = ErrorPage {
+            title,
+            message: &message,
+        }
+        .render()
+        .unwrap_or_else(|_| message.clone());
+        (
+            status,
+            [(header::CACHE_CONTROL, "no-store")],
+            Html(body),
+        )
+            .into_response()
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound { .. } => PageError::NotFound,
+            other => PageError::Internal(format!("{other}: {other:?}")),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The home page: who you are, where you sit in the partnership, and what you
+//! can do here, according to your role.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use concordat_domain::role::Role;
+use concordat_store::{organisations, teams};
+
+use super::layout::{render, Chrome};
+use super::PageError;
+use crate::auth::session::SignedIn;
+use crate::AppState;
+
+/// A link to something the user can do.
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub title: &'static str,
+    pub href: &'static str,
+    pub text: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    role_heading: &'static str,
+    role_text: &'static str,
+    team: Option<String>,
+    duty_phone: Option<String>,
+    actions: Vec<Action>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    session: SignedIn,
+) -> Result<Html<String>, PageError> {
+    let user = &session.user;
+    let mut conn = state.store.read().await?;
+    let org = organisations::organisation_by_id(&mut conn, user.organisation_id())
+        .await?
+        .ok_or_else(|| PageError::Internal("user's organisation is missing".into()))?;
+    let team = match user.team_id() {
+        Some(id) => teams::team_by_id(&mut conn, id).await?,
+        None => None,
+    };
+    let (role_heading, role_text) = role_welcome(user.role());
+    render(&HomePage {
+        chrome: Chrome::new(&session, org.name()),
+        role_heading,
+        role_text,
+        team: team.as_ref().map(|t| t.name().to_owned()),
+        duty_phone: team
+            .as_ref()
+            .and_then(|t| t.duty_phone())
+            .map(|p| p.as_str().to_owned()),
+        actions: actions_for(user.role()),
+    })
+}
+
+/// What the partnership asks of each role, in a sentence.
+fn role_welcome(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::CrisisClinician => ("Crisis care", "You respond to people in crisis, day and night, and keep their crisis plans with them."),
+        Role::MentalHealthPractitioner => ("Community mental health", "You support the people on your caseload and hand over safely when they move between services."),
+        Role::Gp => ("General practice", "You are told of your patients' admissions, discharges and crisis contacts, and can reach their mental health workers."),
+        Role::PoliceOfficer => ("Police", "When you meet someone in crisis you can find what helps them, what to avoid and whom to call — and nothing more."),
+        Role::Paramedic => ("Ambulance", "When you attend someone in crisis you can find their crisis plan and risks, and record the contact for their care team."),
+        Role::EdClinician => ("Emergency department", "When someone in crisis attends you can find their crisis plan, risks and care team."),
+        Role::Nhs111Advisor => ("NHS 111", "When someone in crisis calls you can find their crisis plan and whom to contact."),
+        Role::SocialWorker => ("Adult social care", "You take and make referrals across the partnership, with an answer within a deadline."),
+        Role::SupportWorker => ("Support", "You help people with what matters to them, such as work, under the partnership's agreements."),
+        Role::IgLead => ("Information governance", "You oversee the partnership's sharing agreements, emergency overrides and the audit of every access."),
+        Role::Commissioner => ("Commissioning", "You see the partnership's outcomes in aggregate, with no one identifiable."),
+        Role::Admin => ("Administration", "You manage the partnership's organisations, teams and user accounts."),
+        Role::Person => ("Your record", "This is your own account. You will see who has looked at your record and why, and have a say in who sees what."),
+    }
+}
+
+fn actions_for(role: Role) -> Vec<Action> {
+    let mut actions = vec![Action {
+        title: "Partnership directory",
+        href: "/directory",
+        text: "Every partner organisation and team, with duty numbers.",
+    }];
+    if super::users::may_see_users(role) {
+        actions.push(Action {
+            title: "User accounts",
+            href: "/users",
+            text: "Who can sign in, their roles and whether their accounts are active.",
+        });
+    }
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_its_own_welcome() {
+        let headings: std::collections::HashSet<_> =
+            Role::ALL.iter().map(|r| role_welcome(*r).0).collect();
+        assert_eq!(headings.len(), Role::ALL.len());
+    }
+
+    #[test]
+    fn only_administrators_and_governance_see_user_accounts() {
+        for role in Role::ALL {
+            let sees = actions_for(role).iter().any(|a| a.href == "/users");
+            assert_eq!(sees, matches!(role, Role::Admin | Role::IgLead), "{role:?}");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! What every signed-in page shares: the header naming who is signed in and
+//! the sign-out form, the stylesheet, and rendering.
+
+use askama::Template;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+
+use super::PageError;
+use crate::auth::session::SignedIn;
+
+/// The page header for a signed-in user.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub organisation: String,
+    pub csrf_token: String,
+}
+
+impl Chrome {
+    pub fn new(session: &SignedIn, organisation: &str) -> Self {
+        Self {
+            display_name: session.user.display_name().as_str().to_owned(),
+            role_label: session.user.role().label(),
+            organisation: organisation.to_owned(),
+            csrf_token: session.csrf_token.clone(),
+        }
+    }
+}
+
+pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
+    page.render()
+        .map(Html)
+        .map_err(|e| PageError::Internal(format!("template: {e}")))
+}
+
+const STYLESHEET: &str = include_str!("../../static/app.css");
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}

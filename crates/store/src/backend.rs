@@ -1,0 +1,297 @@
+//! The two stores and everything that differs between them: how to connect,
+//! the SQLite settings, which migrations to run, and how writers take turns.
+//!
+//! SQLite allows one writer at a time. Rather than let concurrent writers
+//! collide and retry on `SQLITE_BUSY`, writers queue here for a single permit;
+//! PostgreSQL writers run concurrently and rely on row locks.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::StoreError;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Where the data lives: `sqlite://PATH` or `postgres://…`.
+///
+/// INVARIANT: `Display` and `Debug` never show a password, so the address can
+/// be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    raw: String,
+    backend: Backend,
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, StoreError> {
+        let raw = raw.trim();
+        let backend = if raw.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Url(format!(
+                "`{}` is not a database address; expected sqlite://PATH or postgres://…",
+                redact(raw)
+            )));
+        };
+        if backend == Backend::Postgres {
+            url::Url::parse(raw)
+                .map_err(|e| StoreError::Url(format!("`{}`: {e}", redact(raw))))?;
+        }
+        Ok(Self {
+            raw: raw.to_owned(),
+            backend,
+        })
+    }
+
+    /// A SQLite database file at `path`, created if absent.
+    pub fn sqlite_file(path: &std::path::Path) -> Self {
+        Self {
+            raw: format!("sqlite://{}", path.display()),
+            backend: Backend::Sqlite,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The full address, password included: pass it to a driver, never to a log.
+    pub fn expose(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.raw))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", redact(&self.raw))
+    }
+}
+
+fn redact(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// One permit on SQLite (a single writer at a time); none on PostgreSQL.
+    writer: Option<Arc<Semaphore>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+/// A write transaction. On SQLite it also holds the writer permit, released
+/// when the transaction is committed or dropped (rolled back).
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WriteTx")
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// Pool sizes: SQLite readers share one file, PostgreSQL serves many nodes.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSize(pub u32);
+
+impl Default for PoolSize {
+    fn default() -> Self {
+        PoolSize(16)
+    }
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if absent). Does not migrate.
+    pub async fn connect(url: &DatabaseUrl, size: PoolSize) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = url.backend();
+        let raw = match backend {
+            Backend::Sqlite if !url.expose().contains('?') => format!("{}?mode=rwc", url.expose()),
+            _ => url.expose().to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&raw)
+            .map_err(|e| StoreError::Url(format!("`{url}`: {e}")))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(size.0.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers proceed while one writer commits;
+                        // NORMAL sync is durable across application crashes and
+                        // loses at most the last commits on power loss.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let writer = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
+        Ok(Self {
+            pool,
+            backend,
+            writer,
+        })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &DatabaseUrl, size: PoolSize) -> Result<Self, StoreError> {
+        let store = Self::connect(url, size).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        // Holding the writer permit keeps a migrating SQLite file to itself;
+        // PostgreSQL nodes migrating together are serialised by sqlx's advisory lock.
+        let _permit = self.writer_permit().await;
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for reads (and for single-statement writes on PostgreSQL).
+    pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Begins a write transaction, waiting for the writer's turn on SQLite.
+    pub async fn write(&self) -> Result<WriteTx, StoreError> {
+        let permit = self.writer_permit().await;
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            _permit: permit,
+        })
+    }
+
+    async fn writer_permit(&self) -> Option<OwnedSemaphorePermit> {
+        match &self.writer {
+            // The semaphore is never closed, so acquiring cannot fail.
+            Some(sem) => Arc::clone(sem).acquire_owned().await.ok(),
+            None => None,
+        }
+    }
+
+    /// Proves the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.read().await?;
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_never_shows_the_password() {
+        let url = DatabaseUrl::parse("postgres://app:s3cret@db.example:5432/concordat").unwrap();
+        assert!(!url.to_string().contains("s3cret"));
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert!(url.expose().contains("s3cret"));
+        assert_eq!(url.backend(), Backend::Postgres);
+    }
+
+    #[test]
+    fn database_url_rejects_unknown_schemes() {
+        let err = DatabaseUrl::parse("mysql://x@y/z").unwrap_err();
+        assert!(err.to_string().contains("expected sqlite://PATH or postgres://"));
+    }
+
+    #[test]
+    fn database_url_accepts_sqlite_paths() {
+        let url = DatabaseUrl::parse("sqlite://./data/concordat.db").unwrap();
+        assert_eq!(url.backend(), Backend::Sqlite);
+    }
+}

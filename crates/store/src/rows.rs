@@ -1,0 +1,50 @@
+//! Reading columns out of rows from either store, with one error shape.
+
+use concordat_domain::ids::Id;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::StoreError;
+
+pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String, StoreError> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+pub(crate) fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+pub(crate) fn int(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
+    Ok(row.try_get::<i64, _>(col)?)
+}
+
+pub(crate) fn flag(row: &AnyRow, col: &str) -> Result<bool, StoreError> {
+    Ok(int(row, col)? != 0)
+}
+
+pub(crate) fn id<T>(row: &AnyRow, col: &str) -> Result<Id<T>, StoreError> {
+    let raw = text(row, col)?;
+    Id::parse(&raw).map_err(|e| StoreError::corrupt("id", e))
+}
+
+pub(crate) fn opt_id<T>(row: &AnyRow, col: &str) -> Result<Option<Id<T>>, StoreError> {
+    opt_text(row, col)?
+        .map(|raw| Id::parse(&raw).map_err(|e| StoreError::corrupt("id", e)))
+        .transpose()
+}
+
+pub(crate) fn instant(
+    row: &AnyRow,
+    col: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    crate::time::decode(&text(row, col)?)
+}
+
+pub(crate) fn opt_instant(
+    row: &AnyRow,
+    col: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    opt_text(row, col)?
+        .map(|raw| crate::time::decode(&raw))
+        .transpose()
+}

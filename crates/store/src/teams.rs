@@ -1,0 +1,80 @@
+//! Teams within organisations (a crisis team, a ward, street triage), each with
+//! a duty number that partners can ring.
+
+use concordat_domain::ids::{OrganisationId, TeamId};
+use concordat_domain::organisation::Team;
+use concordat_domain::text::PhoneNumber;
+use sqlx::any::AnyRow;
+
+use crate::error::is_unique_violation;
+use crate::{rows, Conn, StoreError};
+
+pub async fn insert_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO teams (id, organisation_id, name, duty_phone) VALUES ($1, $2, $3, $4)")
+        .bind(team.id().to_string())
+        .bind(team.organisation_id().to_string())
+        .bind(team.name().to_owned())
+        .bind(team.duty_phone().map(|p| p.as_str().to_owned()))
+        .execute(conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Duplicate {
+                    what: "team",
+                    value: team.name().to_owned(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(())
+}
+
+/// Every team in the partnership, by organisation then name.
+pub async fn list_teams(conn: &mut Conn) -> Result<Vec<Team>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.organisation_id, t.name, t.duty_phone FROM teams t \
+         JOIN organisations o ON o.id = t.organisation_id ORDER BY o.name, t.name",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn team_by_name(
+    conn: &mut Conn,
+    organisation: OrganisationId,
+    name: &str,
+) -> Result<Option<Team>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, organisation_id, name, duty_phone FROM teams \
+         WHERE organisation_id = $1 AND lower(name) = lower($2)",
+    )
+    .bind(organisation.to_string())
+    .bind(name.to_owned())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn team_by_id(conn: &mut Conn, id: TeamId) -> Result<Option<Team>, StoreError> {
+    let row = sqlx::query("SELECT id, organisation_id, name, duty_phone FROM teams WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+fn from_row(row: &AnyRow) -> Result<Team, StoreError> {
+    let phone = rows::opt_text(row, "duty_phone")?
+        .map(|p| PhoneNumber::parse(&p))
+        .transpose()
+        .map_err(|e| StoreError::corrupt("team", e))?;
+    Team::new(
+        rows::id(row, "id")?,
+        rows::id(row, "organisation_id")?,
+        &rows::text(row, "name")?,
+        phone,
+    )
+    .map_err(|e| StoreError::corrupt("team", e))
+}

@@ -1,0 +1,83 @@
+//! API bearer tokens, each bound to one purpose of use and an expiry. Only the
+//! token's SHA-256 is stored.
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::UserId;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::user::User;
+
+use crate::users::{user_from_row, USER_COLUMNS};
+use crate::{rows, time, Conn, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub user: User,
+    pub purpose: Purpose,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    user: UserId,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO api_tokens (token_hash, user_id, purpose, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash.to_owned())
+    .bind(user.to_string())
+    .bind(purpose.code())
+    .bind(time::encode(now))
+    .bind(time::encode(expires_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The token with this hash, whatever its state; the caller judges expiry,
+/// revocation and whether the user is disabled.
+pub async fn token_by_hash(
+    conn: &mut Conn,
+    token_hash: &str,
+) -> Result<Option<TokenRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, t.purpose, t.expires_at, t.revoked_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(token_hash.to_owned())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| {
+        let purpose = Purpose::parse_code(&rows::text(&row, "purpose")?)
+            .map_err(|e| StoreError::corrupt("api token", e))?;
+        Ok(TokenRecord {
+            user: user_from_row(&row)?,
+            purpose,
+            expires_at: rows::instant(&row, "expires_at")?,
+            revoked_at: rows::opt_instant(&row, "revoked_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Revokes a token; revoking twice keeps the first time.
+pub async fn revoke_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+    )
+    .bind(time::encode(now))
+    .bind(token_hash.to_owned())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,171 @@
+//! Users (practitioners, governance staff, and people's own accounts) and
+//! their password hashes.
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{OrganisationId, UserId};
+use concordat_domain::role::Role;
+use concordat_domain::user::{DisplayName, User, Username};
+use sqlx::any::AnyRow;
+
+use crate::error::is_unique_violation;
+use crate::{rows, time, Conn, StoreError};
+
+/// The columns that make a [`User`], for queries that join users to other rows.
+pub(crate) const USER_COLUMNS: &str = "u.id AS user_id, u.username, u.display_name, \
+    u.organisation_id, u.team_id, u.role, u.person_id, u.disabled";
+
+/// A user together with the hash their password is checked against.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+pub async fn insert_user(
+    conn: &mut Conn,
+    user: &User,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, organisation_id, team_id, role, \
+         person_id, password_hash, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(user.id().to_string())
+    .bind(user.username().as_str().to_owned())
+    .bind(user.display_name().as_str().to_owned())
+    .bind(user.organisation_id().to_string())
+    .bind(user.team_id().map(|t| t.to_string()))
+    .bind(user.role().as_str())
+    .bind(user.person_id().map(|p| p.to_string()))
+    .bind(password_hash.to_owned())
+    .bind(i64::from(user.disabled()))
+    .bind(time::encode(now))
+    .execute(conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Duplicate {
+                what: "username",
+                value: user.username().as_str().to_owned(),
+            }
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+pub async fn credentials_by_username(
+    conn: &mut Conn,
+    username: &Username,
+) -> Result<Option<UserCredentials>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1");
+    let row = sqlx::query(&sql)
+        .bind(username.as_str().to_owned())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| {
+        Ok(UserCredentials {
+            user: user_from_row(&row)?,
+            password_hash: rows::text(&row, "password_hash")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn user_by_id(conn: &mut Conn, id: UserId) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
+pub async fn user_by_username(
+    conn: &mut Conn,
+    username: &Username,
+) -> Result<Option<User>, StoreError> {
+    Ok(credentials_by_username(conn, username)
+        .await?
+        .map(|c| c.user))
+}
+
+/// Users, optionally of one organisation, by username.
+pub async fn list_users(
+    conn: &mut Conn,
+    organisation: Option<OrganisationId>,
+) -> Result<Vec<User>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u \
+         WHERE ($1 IS NULL OR u.organisation_id = $1) ORDER BY u.username"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(organisation.map(|o| o.to_string()))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(user_from_row).collect()
+}
+
+/// Disables or re-enables an account. Sessions and tokens are checked against
+/// this flag on every request, so a disabled user is shut out at once.
+pub async fn set_disabled(
+    conn: &mut Conn,
+    username: &Username,
+    disabled: bool,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
+        .bind(i64::from(disabled))
+        .bind(username.as_str().to_owned())
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            key: username.as_str().to_owned(),
+        });
+    }
+    Ok(())
+}
+
+pub async fn set_password_hash(
+    conn: &mut Conn,
+    username: &Username,
+    password_hash: &str,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+        .bind(password_hash.to_owned())
+        .bind(username.as_str().to_owned())
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            key: username.as_str().to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Builds a user from a row selected with [`USER_COLUMNS`].
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+    let what = "user";
+    let username =
+        Username::parse(&rows::text(row, "username")?).map_err(|e| StoreError::corrupt(what, e))?;
+    let display_name = DisplayName::parse(&rows::text(row, "display_name")?)
+        .map_err(|e| StoreError::corrupt(what, e))?;
+    let role = Role::parse(&rows::text(row, "role")?).map_err(|e| StoreError::corrupt(what, e))?;
+    User::new(
+        rows::id(row, "user_id")?,
+        username,
+        display_name,
+        rows::id(row, "organisation_id")?,
+        rows::opt_id(row, "team_id")?,
+        role,
+        rows::opt_id(row, "person_id")?,
+        rows::flag(row, "disabled")?,
+    )
+    .map_err(|e| StoreError::corrupt(what, e))
+}
