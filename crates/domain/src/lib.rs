@@ -2,15 +2,17 @@
 //! partnership and the rules that make each one valid. Nothing here does I/O;
 //! wire formats and storage convert into these types once, at their edge.
 
+pub mod care_team;
 pub mod category;
-pub mod ids;
 pub mod identifier;
+pub mod ids;
 pub mod nhs_number;
 pub mod organisation;
 pub mod person;
 pub mod purpose;
 pub mod related_person;
-pub mod care_team;
 pub mod role;
 pub mod text;
 pub mod user;
+
+mod vocabulary;

@@ -1,0 +1,76 @@
+//! What the closed vocabularies (organisation kinds, roles, purposes, data
+//! categories, relationships) have in common: looking up a wire string in the
+//! list of variants, and listing the accepted strings in an error. Each
+//! vocabulary still spells out its own strings in a plain `match`; this module
+//! only keeps the lookup rule in one place.
+
+/// The variant of `all` whose `name` is exactly `input`. Matching is exact
+/// (no trimming, no case folding): these strings are written by Concordat
+/// itself into storage and JSON, so a near-miss is a bug to surface.
+pub(crate) fn lookup<T: Copy>(all: &[T], name: fn(T) -> &'static str, input: &str) -> Option<T> {
+    all.iter().copied().find(|&variant| name(variant) == input)
+}
+
+/// "a, b, c": the accepted strings, for error messages.
+pub(crate) fn expected<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|&variant| name(variant))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks shared by every vocabulary's tests, so each rule is tested the same
+/// way everywhere.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::fmt::Debug;
+
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    /// Names are unique lowercase kebab-case, parse back to their variant,
+    /// serialise as themselves, and every variant has a label.
+    pub(crate) fn assert_well_formed<T, E>(
+        all: &[T],
+        name: fn(T) -> &'static str,
+        parse: fn(&str) -> Result<T, E>,
+        label: fn(T) -> &'static str,
+    ) where
+        T: Copy + Eq + Debug + Serialize + DeserializeOwned,
+        E: Debug,
+    {
+        let mut seen = std::collections::HashSet::new();
+        for &variant in all {
+            let n = name(variant);
+            assert!(seen.insert(n), "{n} is used twice");
+            assert!(
+                !n.is_empty()
+                    && !n.starts_with('-')
+                    && !n.ends_with('-')
+                    && !n.contains("--")
+                    && n.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{n} is not kebab-case"
+            );
+            assert_eq!(parse(n).unwrap(), variant);
+            assert!(parse(&n.to_uppercase()).is_err(), "matching must be exact");
+            assert!(parse(&format!(" {n}")).is_err(), "matching must be exact");
+            assert!(!label(variant).is_empty());
+            let json = serde_json::to_string(&variant).unwrap();
+            assert_eq!(json, format!("\"{n}\""));
+            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), variant);
+        }
+        assert!(serde_json::from_str::<T>("\"no-such-thing\"").is_err());
+    }
+
+    /// `parse` accepts `input` exactly when it is one of the names.
+    pub(crate) fn parse_accepts_only_names<T: Copy + Eq + Debug, E>(
+        all: &[T],
+        name: fn(T) -> &'static str,
+        parse: fn(&str) -> Result<T, E>,
+        input: &str,
+    ) -> bool {
+        let expected = all.iter().copied().find(|&v| name(v) == input);
+        parse(input).ok() == expected
+    }
+}
