@@ -1,6 +1,8 @@
 //! The vocabulary every part of Concordat shares: the concepts of a crisis-care
 //! partnership and the rules that make each one valid. Nothing here does I/O;
 //! wire formats and storage convert into these types once, at their edge.
+//! Rules that depend on the date take `today` as an argument; the one
+//! exception is `BirthDate::parse`, which reads the system clock (see there).
 
 pub mod care_team;
 pub mod category;
