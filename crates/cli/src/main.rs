@@ -3,7 +3,7 @@
 
 mod admin;
 mod args;
-mod demo;
+mod demo_command;
 mod logging;
 mod serve;
 
@@ -33,7 +33,7 @@ fn main() -> std::process::ExitCode {
 async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
     match command {
         Command::Serve(args) => serve::serve(args).await?,
-        Command::Demo(args) => demo::demo(args).await?,
+        Command::Demo(args) => demo_command::demo(args).await?,
         Command::Migrate(db) => admin::migrate(db).await?,
         Command::User(cmd) => admin::user(cmd).await?,
         Command::Org(cmd) => admin::org(cmd).await?,

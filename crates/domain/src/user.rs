@@ -26,7 +26,7 @@ pub struct Username {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{input}` is not a valid username: it must be 3 to 64 characters of letters, digits, `.`, `_` or `-`, starting with a letter or digit"
+    "`{input}` is not a valid username: it must be 2 to 64 characters of letters, digits, `.`, `_` or `-`, starting with a letter or digit"
 )]
 pub struct UsernameError {
     input: String,
@@ -40,7 +40,7 @@ impl Username {
         let name = raw.trim().to_ascii_lowercase();
         let allowed =
             |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-');
-        let valid = (3..=64).contains(&name.len())
+        let valid = (2..=64).contains(&name.len())
             && name.bytes().all(allowed)
             && name
                 .bytes()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use concordat_store::Store;
@@ -85,7 +85,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { pages::PageError::NotFound })
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(security_header(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; \

@@ -74,6 +74,15 @@ pub struct SignInForm {
     csrf_token: String,
 }
 
+// INVARIANT: the password and token never reach a log through Debug.
+impl std::fmt::Debug for SignInForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInForm")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -129,6 +138,10 @@ pub async fn submit(
 }
 
 #[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
 pub struct SignOutForm {
     csrf_token: String,
 }

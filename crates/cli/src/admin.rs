@@ -1,0 +1,212 @@
+//! Administration from the command line: migrations, organisations, teams and
+//! user accounts. Bad input is refused with the rule it broke, before
+//! anything is written.
+
+use std::io::BufRead as _;
+
+use anyhow::{bail, Context as _};
+use concordat_domain::ids::{OrganisationId, TeamId, UserId};
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind, Team};
+use concordat_domain::role::Role;
+use concordat_domain::text::PhoneNumber;
+use concordat_domain::user::{DisplayName, NewPassword, User, Username};
+use concordat_server::auth::password::PasswordHasher;
+use concordat_store::backend::PoolSize;
+use concordat_store::{organisations, persons, sessions, teams, users, Conn, Store};
+
+use crate::args::{DatabaseArgs, OrgCommand, TeamCommand, UserAddArgs, UserCommand};
+
+async fn open(db: &DatabaseArgs) -> anyhow::Result<Store> {
+    Store::open(&db.url, PoolSize(db.pool_size.min(4)))
+        .await
+        .with_context(|| format!("cannot open the database at `{}`", db.url))
+}
+
+pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
+    let store = open(&db).await?;
+    println!("The database at {} is up to date.", db.url);
+    store.close().await;
+    Ok(())
+}
+
+async fn organisation(conn: &mut Conn, code: &str) -> anyhow::Result<Organisation> {
+    let code = OrganisationCode::parse(code)?;
+    organisations::organisation_by_code(conn, &code)
+        .await?
+        .with_context(|| {
+            format!(
+                "there is no organisation with code `{}`; `concordat org list` shows them",
+                code.as_str()
+            )
+        })
+}
+
+pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
+    match command {
+        OrgCommand::Add {
+            database,
+            code,
+            name,
+            kind,
+        } => {
+            let org = Organisation::new(
+                OrganisationId::new(),
+                OrganisationCode::parse(&code)?,
+                &name,
+                OrganisationKind::parse(&kind)?,
+            )?;
+            let store = open(&database).await?;
+            let mut tx = store.write().await?;
+            organisations::insert_organisation(&mut tx, &org, chrono::Utc::now()).await?;
+            tx.commit().await?;
+            println!("Added {} ({}), {}.", org.name(), org.code().as_str(), org.kind().label());
+        }
+        OrgCommand::List { database } => {
+            let store = open(&database).await?;
+            let mut conn = store.read().await?;
+            for org in organisations::list_organisations(&mut conn).await? {
+                println!("{:<8} {:<22} {}", org.code().as_str(), org.kind().as_str(), org.name());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn team(command: TeamCommand) -> anyhow::Result<()> {
+    let TeamCommand::Add {
+        database,
+        org,
+        name,
+        duty_phone,
+    } = command;
+    let phone = duty_phone.as_deref().map(PhoneNumber::parse).transpose()?;
+    let store = open(&database).await?;
+    let mut tx = store.write().await?;
+    let org = organisation(&mut tx, &org).await?;
+    let team = Team::new(TeamId::new(), org.id(), &name, phone)?;
+    teams::insert_team(&mut tx, &team).await?;
+    tx.commit().await?;
+    println!("Added team {} to {}.", team.name(), org.name());
+    Ok(())
+}
+
+pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add(args) => add_user(args).await,
+        UserCommand::List { database, org } => {
+            let store = open(&database).await?;
+            let mut conn = store.read().await?;
+            let filter = match org {
+                Some(code) => Some(organisation(&mut conn, &code).await?.id()),
+                None => None,
+            };
+            for user in users::list_users(&mut conn, filter).await? {
+                println!(
+                    "{:<20} {:<28} {:<30} {}",
+                    user.username().as_str(),
+                    user.role().as_str(),
+                    user.display_name().as_str(),
+                    if user.disabled() { "disabled" } else { "active" }
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Disable { database, username } => {
+            set_disabled(&database, &username, true).await
+        }
+        UserCommand::Enable { database, username } => {
+            set_disabled(&database, &username, false).await
+        }
+    }
+}
+
+async fn set_disabled(db: &DatabaseArgs, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let username = Username::parse(username)?;
+    let store = open(db).await?;
+    let mut tx = store.write().await?;
+    users::set_disabled(&mut tx, &username, disabled)
+        .await
+        .map_err(|e| match e {
+            concordat_store::StoreError::NotFound { .. } => {
+                anyhow::anyhow!("there is no user `{}`", username.as_str())
+            }
+            other => other.into(),
+        })?;
+    if disabled {
+        // Sessions would be refused anyway; removing them keeps the table honest.
+        if let Some(user) = users::user_by_username(&mut tx, &username).await? {
+            sessions::delete_sessions_of_user(&mut tx, user.id()).await?;
+        }
+    }
+    tx.commit().await?;
+    println!(
+        "{} is now {}.",
+        username.as_str(),
+        if disabled { "disabled: their sessions and tokens no longer work" } else { "enabled" }
+    );
+    Ok(())
+}
+
+async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
+    // Everything is checked before anything is written.
+    let username = Username::parse(&args.username)?;
+    let display_name = DisplayName::parse(&args.name)?;
+    let role = Role::parse(&args.role)?;
+    let nhs_number = args.nhs_number.as_deref().map(NhsNumber::parse).transpose()?;
+    if role == Role::Person && nhs_number.is_none() {
+        bail!("a `person` account needs `--nhs-number`: the person's own record it opens");
+    }
+    if role != Role::Person && nhs_number.is_some() {
+        bail!("only a `person` account is linked to an NHS number");
+    }
+    let password = read_password()?;
+
+    let store = open(&args.database).await?;
+    let mut tx = store.write().await?;
+    let org = organisation(&mut tx, &args.org).await?;
+    let team = match &args.team {
+        Some(name) => Some(
+            teams::team_by_name(&mut tx, org.id(), name)
+                .await?
+                .with_context(|| format!("{} has no team `{name}`", org.name()))?
+                .id(),
+        ),
+        None => None,
+    };
+    let person = match &nhs_number {
+        Some(number) => Some(
+            persons::person_by_nhs_number(&mut tx, number)
+                .await?
+                .with_context(|| format!("no person has NHS number `{}`", number.formatted()))?
+                .id(),
+        ),
+        None => None,
+    };
+    let user = User::new(UserId::new(), username, display_name, org.id(), team, role, person, false)?;
+    let hash = PasswordHasher::new()?.hash(password.expose()).await?;
+    users::insert_user(&mut tx, &user, &hash, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    println!(
+        "Added {} ({}, {}).",
+        user.username().as_str(),
+        user.role().label(),
+        org.name()
+    );
+    Ok(())
+}
+
+/// One line from standard input: the new account's password. Reading it
+/// from input rather than a flag keeps it out of shell history and `ps`.
+fn read_password() -> anyhow::Result<NewPassword> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line.is_empty() {
+        bail!("give the new password on standard input, e.g. `concordat user add … < password.txt`");
+    }
+    Ok(NewPassword::parse(line)?)
+}

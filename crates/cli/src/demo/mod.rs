@@ -1,0 +1,9 @@
+//! A synthetic partnership for demonstration, testing and benchmarks: the
+//! organisations of one area's crisis-care partnership, their staff, and
+//! people with valid test-range NHS numbers. Deterministic: the same options
+//! always give the same data.
+
+pub mod names;
+pub mod partnership;
+pub mod people;
+pub mod seed;

@@ -1,0 +1,221 @@
+//! Writing the demo partnership into a store. Seeding an already-seeded store
+//! does nothing, so `concordat demo` can be run again on its data folder.
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{OrganisationId, PersonId, TeamId, UserId};
+use concordat_domain::organisation::{Organisation, OrganisationCode, Team};
+use concordat_domain::role::Role;
+use concordat_domain::text::PhoneNumber;
+use concordat_domain::user::{DisplayName, User, Username};
+use concordat_store::{care_teams, organisations, persons, teams, users, Conn, Store};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::partnership::{DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD};
+use super::people::{scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson, StaffMember};
+
+/// The fixed seed: the demo is the same partnership on every machine.
+const SEED: u64 = 0x00C0_4C0D_A7;
+
+/// People written per transaction: large enough to be quick, small enough
+/// that progress moves.
+const BATCH: u32 = 2_000;
+
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// Synthetic people besides the scenario people.
+    pub people: u32,
+    /// The argon2 hash every demo account's password is checked against.
+    pub password_hash: String,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedSummary {
+    /// False when the store already held a partnership and was left alone.
+    pub created: bool,
+    pub organisations: usize,
+    pub users: usize,
+    pub people: i64,
+    pub scenarios: Vec<(String, String, String)>,
+}
+
+/// Seeds the demo partnership unless the store already has organisations.
+/// `progress` is told how many synthetic people have been written so far.
+pub async fn seed_partnership(
+    store: &Store,
+    options: &SeedOptions,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<SeedSummary> {
+    let mut conn = store.read().await?;
+    let existing = organisations::list_organisations(&mut conn).await?;
+    if !existing.is_empty() {
+        let people = persons::count_persons(&mut conn).await?;
+        let users = users::list_users(&mut conn, None).await?.len();
+        return Ok(SeedSummary {
+            created: false,
+            organisations: existing.len(),
+            users,
+            people,
+            scenarios: Vec::new(),
+        });
+    }
+    drop(conn);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let today = options.now.date_naive();
+    let mut tx = store.write().await?;
+    let orgs = insert_organisations(&mut tx, options.now).await?;
+    let mut staff = CareStaff::default();
+    let mut user_count = 0;
+    for demo_user in SIGN_INS.iter().chain(STAFF) {
+        let user = insert_demo_user(&mut tx, &orgs, demo_user, None, options).await?;
+        file_staff(&mut staff, demo_user, StaffMember {
+            user: user.id(),
+            organisation: user.organisation_id(),
+        });
+        user_count += 1;
+    }
+
+    let scenarios = scenario_people(&mut rng, &staff, today)?;
+    for scenario in &scenarios {
+        insert_generated(&mut tx, &scenario.generated, options.now).await?;
+    }
+    let discharged = scenarios
+        .iter()
+        .find(|s| s.nhs_number == "9990000018")
+        .map(|s| s.generated.person.id());
+    let person_account = DemoUser {
+        username: "person",
+        name: "Daniel Reid",
+        org: "NMHT",
+        team: None,
+        role: Role::Person,
+    };
+    insert_demo_user(&mut tx, &orgs, &person_account, discharged, options).await?;
+    user_count += 1;
+    tx.commit().await?;
+
+    let mut numbers = NhsNumbers::default();
+    let mut written = 0u32;
+    while written < options.people {
+        let batch = BATCH.min(options.people - written);
+        let mut tx = store.write().await?;
+        for _ in 0..batch {
+            let nhs = numbers
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("ran out of test-range NHS numbers"))?;
+            let generated = synthetic_person(&mut rng, nhs, &staff, today)?;
+            insert_generated(&mut tx, &generated, options.now).await?;
+        }
+        tx.commit().await?;
+        written += batch;
+        progress(u64::from(written));
+    }
+
+    Ok(SeedSummary {
+        created: true,
+        organisations: orgs.len(),
+        users: user_count,
+        people: i64::from(options.people) + scenarios.len() as i64,
+        scenarios: scenarios.iter().map(describe).collect(),
+    })
+}
+
+fn describe(s: &ScenarioPerson) -> (String, String, String) {
+    let person = &s.generated.person;
+    let nhs = person.nhs_number().map(|n| n.formatted()).unwrap_or_default();
+    (nhs, person.name().full(), s.story.to_owned())
+}
+
+/// Organisation code → (organisation id, its teams by name).
+type OrgIndex = Vec<(&'static str, OrganisationId, Vec<(&'static str, TeamId)>)>;
+
+async fn insert_organisations(conn: &mut Conn, now: DateTime<Utc>) -> anyhow::Result<OrgIndex> {
+    let mut index = Vec::new();
+    for demo in ORGANISATIONS {
+        let org = Organisation::new(
+            OrganisationId::new(),
+            OrganisationCode::parse(demo.code)?,
+            demo.name,
+            demo.kind,
+        )?;
+        organisations::insert_organisation(conn, &org, now).await?;
+        let mut team_ids = Vec::new();
+        for (name, phone) in demo.teams {
+            let team = Team::new(TeamId::new(), org.id(), name, Some(PhoneNumber::parse(phone)?))?;
+            teams::insert_team(conn, &team).await?;
+            team_ids.push((*name, team.id()));
+        }
+        index.push((demo.code, org.id(), team_ids));
+    }
+    Ok(index)
+}
+
+async fn insert_demo_user(
+    conn: &mut Conn,
+    orgs: &OrgIndex,
+    demo: &DemoUser,
+    person: Option<PersonId>,
+    options: &SeedOptions,
+) -> anyhow::Result<User> {
+    let (_, org_id, org_teams) = orgs
+        .iter()
+        .find(|(code, _, _)| *code == demo.org)
+        .ok_or_else(|| anyhow::anyhow!("demo user `{}` names unknown organisation `{}`", demo.username, demo.org))?;
+    let team = demo
+        .team
+        .map(|name| {
+            org_teams
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, id)| *id)
+                .ok_or_else(|| anyhow::anyhow!("demo user `{}` names unknown team `{name}`", demo.username))
+        })
+        .transpose()?;
+    let user = User::new(
+        UserId::new(),
+        Username::parse(demo.username)?,
+        DisplayName::parse(demo.name)?,
+        *org_id,
+        team,
+        demo.role,
+        person,
+        false,
+    )?;
+    users::insert_user(conn, &user, &options.password_hash, options.now).await?;
+    Ok(user)
+}
+
+fn file_staff(staff: &mut CareStaff, demo: &DemoUser, member: StaffMember) {
+    match (demo.role, demo.team) {
+        (Role::CrisisClinician, _) => staff.crisis.push(member),
+        (Role::MentalHealthPractitioner, Some(COMMUNITY_TEAM)) => staff.community.push(member),
+        (Role::MentalHealthPractitioner, Some(WARD)) => staff.ward.push(member),
+        (Role::MentalHealthPractitioner, Some(_)) => staff.eating_disorder.push(member),
+        (Role::Gp, _) => staff.gps.push(member),
+        (Role::SocialWorker, _) => staff.social_workers.push(member),
+        (Role::SupportWorker, _) => staff.support_workers.push(member),
+        _ => {}
+    }
+    match demo.username {
+        "crisis.nurse" => staff.crisis_nurse = Some(member),
+        "mh.practitioner" => staff.mh_practitioner = Some(member),
+        "gp" => staff.gp = Some(member),
+        _ => {}
+    }
+    debug_assert!(demo.team != Some(CRISIS_TEAM) || demo.role == Role::CrisisClinician);
+}
+
+async fn insert_generated(
+    conn: &mut Conn,
+    generated: &GeneratedPerson,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    persons::insert_person(conn, &generated.person, now).await?;
+    for related in &generated.related {
+        persons::insert_related_person(conn, related).await?;
+    }
+    care_teams::insert_care_team(conn, &generated.care_team).await?;
+    Ok(())
+}

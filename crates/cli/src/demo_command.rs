@@ -1,0 +1,98 @@
+//! `concordat demo`: a synthetic partnership on this machine, created on first
+//! run and served on a loopback address with the demo sign-ins printed.
+
+use anyhow::Context as _;
+use concordat::demo::partnership::{ORGANISATIONS, SIGN_INS};
+use concordat::demo::people::SCENARIO_STORIES;
+use concordat::demo::seed::{seed_partnership, SeedOptions};
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_server::auth::password::PasswordHasher;
+use concordat_server::ServerConfig;
+use concordat_store::backend::PoolSize;
+use concordat_store::{persons, DatabaseUrl, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::args::DemoArgs;
+
+/// The demo's one password, for demo data only.
+const DEMO_PASSWORD: &str = "demo";
+
+pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.addr.ip().is_loopback(),
+        "the demo serves only this machine: `--addr` must be a loopback address such as \
+         127.0.0.1:8080, not `{}`",
+        args.addr
+    );
+    std::fs::create_dir_all(&args.data)
+        .with_context(|| format!("cannot create the data folder `{}`", args.data.display()))?;
+    let url = DatabaseUrl::sqlite_file(&args.data.join("concordat.db"));
+    let store = Store::open(&url, PoolSize(16))
+        .await
+        .with_context(|| format!("cannot open the demo database in `{}`", args.data.display()))?;
+
+    let hash = PasswordHasher::new()?.hash(DEMO_PASSWORD).await?;
+    let bar = ProgressBar::new(u64::from(args.people)).with_style(
+        ProgressStyle::with_template("creating people {bar:40} {pos}/{len} ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let options = SeedOptions {
+        people: args.people,
+        password_hash: hash,
+        now: chrono::Utc::now(),
+    };
+    let summary = seed_partnership(&store, &options, |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    if summary.created {
+        println!(
+            "Created the demo partnership in {}: {} organisations, {} users, {} people.",
+            args.data.display(),
+            summary.organisations,
+            summary.users,
+            summary.people
+        );
+    } else {
+        println!(
+            "Using the demo partnership already in {} ({} people; delete the folder to start again).",
+            args.data.display(),
+            summary.people
+        );
+    }
+    print_scenarios(&store).await?;
+    print_sign_ins(args.addr);
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    crate::serve::run(ServerConfig::new(args.addr), store).await
+}
+
+async fn print_scenarios(store: &Store) -> anyhow::Result<()> {
+    println!("\nPeople from the source stories:");
+    let mut conn = store.read().await?;
+    for (nhs, story) in SCENARIO_STORIES {
+        let number = NhsNumber::parse(nhs)?;
+        let name = persons::person_by_nhs_number(&mut conn, &number)
+            .await?
+            .map(|p| p.name().full())
+            .unwrap_or_else(|| "(missing)".into());
+        println!("  {}  {:<16} {}", number.formatted(), name, story);
+    }
+    Ok(())
+}
+
+fn print_sign_ins(addr: std::net::SocketAddr) {
+    println!("\nConcordat demo at http://{addr}/ — every password is `{DEMO_PASSWORD}`:");
+    for user in SIGN_INS {
+        let org = ORGANISATIONS
+            .iter()
+            .find(|o| o.code == user.org)
+            .map_or(user.org, |o| o.name);
+        println!("  {:<16} {:<31} {}", user.username, user.role.label(), org);
+    }
+    println!(
+        "  {:<16} {:<31} Daniel Reid, NHS number 999 000 0018",
+        "person", "Person (own record)"
+    );
+    println!("\nPress Ctrl-C to stop.\n");
+}

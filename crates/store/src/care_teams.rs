@@ -1,0 +1,85 @@
+//! Care teams: who, across the partnership, is looking after a person, and
+//! which of them leads.
+
+use concordat_domain::care_team::{CareTeam, CareTeamMember};
+use concordat_domain::ids::{CareTeamId, PersonId, UserId};
+
+use crate::{rows, Conn, StoreError};
+
+pub async fn insert_care_team(conn: &mut Conn, team: &CareTeam) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO care_teams (id, person_id, name, lead_user_id) VALUES ($1, $2, $3, $4)")
+        .bind(team.id().to_string())
+        .bind(team.person_id().to_string())
+        .bind(team.name().to_owned())
+        .bind(team.lead().to_string())
+        .execute(&mut *conn)
+        .await?;
+    for member in team.members() {
+        sqlx::query(
+            "INSERT INTO care_team_members (care_team_id, user_id, organisation_id, responsibility) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(team.id().to_string())
+        .bind(member.user_id().to_string())
+        .bind(member.organisation_id().to_string())
+        .bind(member.responsibility().to_owned())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn care_teams_of_person(
+    conn: &mut Conn,
+    person: PersonId,
+) -> Result<Vec<CareTeam>, StoreError> {
+    let teams = sqlx::query("SELECT id, name, lead_user_id FROM care_teams WHERE person_id = $1 ORDER BY name")
+        .bind(person.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(teams.len());
+    for row in &teams {
+        let id: CareTeamId = rows::id(row, "id")?;
+        let lead: UserId = rows::id(row, "lead_user_id")?;
+        let member_rows = sqlx::query(
+            "SELECT user_id, organisation_id, responsibility FROM care_team_members \
+             WHERE care_team_id = $1 ORDER BY user_id",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+        let members = member_rows
+            .iter()
+            .map(|m| {
+                CareTeamMember::new(
+                    rows::id(m, "user_id")?,
+                    rows::id(m, "organisation_id")?,
+                    &rows::text(m, "responsibility")?,
+                )
+                .map_err(|e| StoreError::corrupt("care team member", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(
+            CareTeam::new(id, person, &rows::text(row, "name")?, members, lead)
+                .map_err(|e| StoreError::corrupt("care team", e))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Whether `user` is a member of any of `person`'s care teams.
+pub async fn is_care_team_member(
+    conn: &mut Conn,
+    person: PersonId,
+    user: UserId,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM care_team_members m JOIN care_teams t ON t.id = m.care_team_id \
+         WHERE t.person_id = $1 AND m.user_id = $2",
+    )
+    .bind(person.to_string())
+    .bind(user.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(rows::int(&row, "n")? > 0)
+}

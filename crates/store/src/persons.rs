@@ -1,0 +1,217 @@
+//! People the partnership cares for, the identifiers each agency knows them
+//! by, and the people around them (carers and nominated contacts).
+
+use chrono::{DateTime, Utc};
+use concordat_domain::identifier::{Identifier, IdentifierSystem};
+use concordat_domain::ids::PersonId;
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::person::{Address, BirthDate, Person, PersonName, Postcode};
+use concordat_domain::related_person::{RelatedPerson, Relationship};
+use concordat_domain::text::{EmailAddress, PhoneNumber};
+use sqlx::any::AnyRow;
+
+use crate::error::is_unique_violation;
+use crate::{rows, time, Conn, StoreError};
+
+const PERSON_COLUMNS: &str =
+    "p.id, p.given_name, p.family_name, p.birth_date, p.address_lines, p.town, p.postcode, p.phone";
+
+/// Records a person and their identifiers. An identifier another person
+/// already holds (the same NHS number, say) is refused.
+pub async fn insert_person(
+    conn: &mut Conn,
+    person: &Person,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let address = person.address();
+    let lines = address
+        .map(|a| serde_json::to_string(a.lines()))
+        .transpose()
+        .map_err(|e| StoreError::corrupt("address", e))?;
+    sqlx::query(
+        "INSERT INTO persons (id, given_name, family_name, family_name_key, birth_date, \
+         address_lines, town, postcode, phone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(person.id().to_string())
+    .bind(person.name().given().to_owned())
+    .bind(person.name().family().to_owned())
+    .bind(family_name_key(person.name().family()))
+    .bind(time::encode_date(person.birth_date().date()))
+    .bind(lines)
+    .bind(address.map(|a| a.town().to_owned()))
+    .bind(address.map(|a| a.postcode().as_str().to_owned()))
+    .bind(person.phone().map(|p| p.as_str().to_owned()))
+    .bind(time::encode(now))
+    .execute(&mut *conn)
+    .await?;
+    for identifier in person.identifiers() {
+        sqlx::query("INSERT INTO person_identifiers (system, value, person_id) VALUES ($1, $2, $3)")
+            .bind(identifier.system().as_str().to_owned())
+            .bind(identifier.value().to_owned())
+            .bind(person.id().to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Duplicate {
+                        what: "identifier",
+                        value: identifier.value().to_owned(),
+                    }
+                } else {
+                    e.into()
+                }
+            })?;
+    }
+    Ok(())
+}
+
+/// The key surnames are matched on: case and surrounding space ignored.
+pub fn family_name_key(family: &str) -> String {
+    family.trim().to_lowercase()
+}
+
+pub async fn person_by_id(conn: &mut Conn, id: PersonId) -> Result<Option<Person>, StoreError> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(person_from_row(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn person_by_identifier(
+    conn: &mut Conn,
+    system: &IdentifierSystem,
+    value: &str,
+) -> Result<Option<Person>, StoreError> {
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM persons p \
+         JOIN person_identifiers i ON i.person_id = p.id \
+         WHERE i.system = $1 AND i.value = $2"
+    );
+    let row = sqlx::query(&sql)
+        .bind(system.as_str().to_owned())
+        .bind(value.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(person_from_row(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn person_by_nhs_number(
+    conn: &mut Conn,
+    nhs_number: &NhsNumber,
+) -> Result<Option<Person>, StoreError> {
+    person_by_identifier(conn, &IdentifierSystem::nhs_number(), nhs_number.as_str()).await
+}
+
+pub async fn count_persons(conn: &mut Conn) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM persons")
+        .fetch_one(conn)
+        .await?;
+    rows::int(&row, "n")
+}
+
+async fn person_from_row(conn: &mut Conn, row: &AnyRow) -> Result<Person, StoreError> {
+    let what = "person";
+    let bad = |e: &dyn std::fmt::Display| StoreError::corrupt(what, e);
+    let id: PersonId = rows::id(row, "id")?;
+    let name = PersonName::new(&rows::text(row, "given_name")?, &rows::text(row, "family_name")?)
+        .map_err(|e| bad(&e))?;
+    let birth_date = BirthDate::parse(&rows::text(row, "birth_date")?).map_err(|e| bad(&e))?;
+    let address = match (
+        rows::opt_text(row, "address_lines")?,
+        rows::opt_text(row, "town")?,
+        rows::opt_text(row, "postcode")?,
+    ) {
+        (Some(lines), Some(town), Some(postcode)) => {
+            let lines: Vec<String> = serde_json::from_str(&lines).map_err(|e| bad(&e))?;
+            let postcode = Postcode::parse(&postcode).map_err(|e| bad(&e))?;
+            Some(Address::new(lines, &town, postcode).map_err(|e| bad(&e))?)
+        }
+        _ => None,
+    };
+    let phone = rows::opt_text(row, "phone")?
+        .map(|p| PhoneNumber::parse(&p))
+        .transpose()
+        .map_err(|e| bad(&e))?;
+    let identifier_rows =
+        sqlx::query("SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system")
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    let identifiers = identifier_rows
+        .iter()
+        .map(|r| {
+            Identifier::new(&rows::text(r, "system")?, &rows::text(r, "value")?)
+                .map_err(|e| bad(&e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Person::new(id, name, birth_date, address, phone, identifiers).map_err(|e| bad(&e))
+}
+
+pub async fn insert_related_person(
+    conn: &mut Conn,
+    related: &RelatedPerson,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO related_persons (id, person_id, given_name, family_name, relationship, \
+         phone, email, nominated_carer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(related.id().to_string())
+    .bind(related.person_id().to_string())
+    .bind(related.name().given().to_owned())
+    .bind(related.name().family().to_owned())
+    .bind(related.relationship().as_str())
+    .bind(related.phone().map(|p| p.as_str().to_owned()))
+    .bind(related.email().map(|e| e.as_str().to_owned()))
+    .bind(i64::from(related.nominated_carer()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn related_persons_of(
+    conn: &mut Conn,
+    person: PersonId,
+) -> Result<Vec<RelatedPerson>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, person_id, given_name, family_name, relationship, phone, email, nominated_carer \
+         FROM related_persons WHERE person_id = $1 ORDER BY family_name, given_name",
+    )
+    .bind(person.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(related_from_row).collect()
+}
+
+fn related_from_row(row: &AnyRow) -> Result<RelatedPerson, StoreError> {
+    let bad = |e: &dyn std::fmt::Display| StoreError::corrupt("related person", e);
+    let name = PersonName::new(&rows::text(row, "given_name")?, &rows::text(row, "family_name")?)
+        .map_err(|e| bad(&e))?;
+    let relationship =
+        Relationship::parse(&rows::text(row, "relationship")?).map_err(|e| bad(&e))?;
+    let phone = rows::opt_text(row, "phone")?
+        .map(|p| PhoneNumber::parse(&p))
+        .transpose()
+        .map_err(|e| bad(&e))?;
+    let email = rows::opt_text(row, "email")?
+        .map(|e| EmailAddress::parse(&e))
+        .transpose()
+        .map_err(|e| bad(&e))?;
+    Ok(RelatedPerson::new(
+        rows::id(row, "id")?,
+        rows::id(row, "person_id")?,
+        name,
+        relationship,
+        phone,
+        email,
+        rows::flag(row, "nominated_carer")?,
+    ))
+}
