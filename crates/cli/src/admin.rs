@@ -18,14 +18,15 @@ use concordat_store::{organisations, persons, sessions, teams, users, Conn, Stor
 use crate::args::{DatabaseArgs, OrgCommand, TeamCommand, UserAddArgs, UserCommand};
 
 async fn open(db: &DatabaseArgs) -> anyhow::Result<Store> {
-    Store::open(&db.url, PoolSize(db.pool_size.min(4)))
+    let url = db.url()?;
+    Store::open(&url, PoolSize(db.pool_size.min(4)))
         .await
-        .with_context(|| format!("cannot open the database at `{}`", db.url))
+        .with_context(|| format!("cannot open the database at `{url}`"))
 }
 
 pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
     let store = open(&db).await?;
-    println!("The database at {} is up to date.", db.url);
+    println!("The database at {} is up to date.", db.url()?);
     store.close().await;
     Ok(())
 }
@@ -60,13 +61,23 @@ pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
             let mut tx = store.write().await?;
             organisations::insert_organisation(&mut tx, &org, chrono::Utc::now()).await?;
             tx.commit().await?;
-            println!("Added {} ({}), {}.", org.name(), org.code().as_str(), org.kind().label());
+            println!(
+                "Added {} ({}), {}.",
+                org.name(),
+                org.code().as_str(),
+                org.kind().label()
+            );
         }
         OrgCommand::List { database } => {
             let store = open(&database).await?;
             let mut conn = store.read().await?;
             for org in organisations::list_organisations(&mut conn).await? {
-                println!("{:<8} {:<22} {}", org.code().as_str(), org.kind().as_str(), org.name());
+                println!(
+                    "{:<8} {:<22} {}",
+                    org.code().as_str(),
+                    org.kind().as_str(),
+                    org.name()
+                );
             }
         }
     }
@@ -107,7 +118,11 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
                     user.username().as_str(),
                     user.role().as_str(),
                     user.display_name().as_str(),
-                    if user.disabled() { "disabled" } else { "active" }
+                    if user.disabled() {
+                        "disabled"
+                    } else {
+                        "active"
+                    }
                 );
             }
             Ok(())
@@ -143,7 +158,11 @@ async fn set_disabled(db: &DatabaseArgs, username: &str, disabled: bool) -> anyh
     println!(
         "{} is now {}.",
         username.as_str(),
-        if disabled { "disabled: their sessions and tokens no longer work" } else { "enabled" }
+        if disabled {
+            "disabled: their sessions and tokens no longer work"
+        } else {
+            "enabled"
+        }
     );
     Ok(())
 }
@@ -153,7 +172,11 @@ async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
     let username = Username::parse(&args.username)?;
     let display_name = DisplayName::parse(&args.name)?;
     let role = Role::parse(&args.role)?;
-    let nhs_number = args.nhs_number.as_deref().map(NhsNumber::parse).transpose()?;
+    let nhs_number = args
+        .nhs_number
+        .as_deref()
+        .map(NhsNumber::parse)
+        .transpose()?;
     if role == Role::Person && nhs_number.is_none() {
         bail!("a `person` account needs `--nhs-number`: the person's own record it opens");
     }
@@ -183,7 +206,16 @@ async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let user = User::new(UserId::new(), username, display_name, org.id(), team, role, person, false)?;
+    let user = User::new(
+        UserId::new(),
+        username,
+        display_name,
+        org.id(),
+        team,
+        role,
+        person,
+        false,
+    )?;
     let hash = PasswordHasher::new()?.hash(password.expose()).await?;
     users::insert_user(&mut tx, &user, &hash, chrono::Utc::now()).await?;
     tx.commit().await?;
@@ -206,7 +238,9 @@ fn read_password() -> anyhow::Result<NewPassword> {
         .context("cannot read the password from standard input")?;
     let line = line.trim_end_matches(['\r', '\n']);
     if line.is_empty() {
-        bail!("give the new password on standard input, e.g. `concordat user add … < password.txt`");
+        bail!(
+            "give the new password on standard input, e.g. `concordat user add … < password.txt`"
+        );
     }
     Ok(NewPassword::parse(line)?)
 }

@@ -58,15 +58,23 @@ impl Command {
 #[derive(Debug, Args)]
 pub struct DatabaseArgs {
     /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
-    #[arg(long = "database", env = "CONCORDAT_DATABASE_URL", value_parser = parse_database_url)]
-    pub url: DatabaseUrl,
+    // Parsed after clap, not by it: clap echoes a rejected value, and this
+    // one may carry a password.
+    #[arg(
+        long = "database",
+        env = "CONCORDAT_DATABASE_URL",
+        hide_env_values = true
+    )]
+    database: String,
     /// Most connections this node opens to the database.
     #[arg(long, env = "CONCORDAT_DATABASE_POOL", default_value_t = 16)]
     pub pool_size: u32,
 }
 
-fn parse_database_url(raw: &str) -> Result<DatabaseUrl, String> {
-    DatabaseUrl::parse(raw).map_err(|e| e.to_string())
+impl DatabaseArgs {
+    pub fn url(&self) -> anyhow::Result<DatabaseUrl> {
+        Ok(DatabaseUrl::parse(&self.database)?)
+    }
 }
 
 #[derive(Debug, Args)]

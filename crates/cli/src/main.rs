@@ -14,7 +14,10 @@ use args::{Cli, Command};
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     logging::init(cli.log_format, cli.command.default_log_level());
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -15,9 +15,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.session_idle_minutes > 0 && args.session_max_hours > 0 && args.token_minutes > 0,
         "`--session-idle-minutes`, `--session-max-hours` and `--token-minutes` must be positive"
     );
-    let store = Store::open(&args.database.url, PoolSize(args.database.pool_size))
+    let url = args.database.url()?;
+    let store = Store::open(&url, PoolSize(args.database.pool_size))
         .await
-        .with_context(|| format!("cannot open the database at `{}`", args.database.url))?;
+        .with_context(|| format!("cannot open the database at `{url}`"))?;
     let mut config = ServerConfig::new(args.addr);
     config.secure_cookies = args.secure_cookies;
     config.session_idle = Duration::minutes(args.session_idle_minutes);

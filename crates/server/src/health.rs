@@ -23,7 +23,9 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             tracing::error!(error = %err, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": "unreachable", "store": backend })),
+                Json(
+                    json!({ "status": "unavailable", "database": "unreachable", "store": backend }),
+                ),
             )
         }
     }

@@ -59,8 +59,7 @@ impl DatabaseUrl {
             )));
         };
         if backend == Backend::Postgres {
-            url::Url::parse(raw)
-                .map_err(|e| StoreError::Url(format!("`{}`: {e}", redact(raw))))?;
+            url::Url::parse(raw).map_err(|e| StoreError::Url(format!("`{}`: {e}", redact(raw))))?;
         }
         Ok(Self {
             raw: raw.to_owned(),
@@ -126,7 +125,9 @@ pub struct Store {
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -286,7 +287,9 @@ mod tests {
     #[test]
     fn database_url_rejects_unknown_schemes() {
         let err = DatabaseUrl::parse("mysql://x@y/z").unwrap_err();
-        assert!(err.to_string().contains("expected sqlite://PATH or postgres://"));
+        assert!(err
+            .to_string()
+            .contains("expected sqlite://PATH or postgres://"));
     }
 
     #[test]

@@ -7,13 +7,15 @@ use concordat_domain::ids::{CareTeamId, PersonId, UserId};
 use crate::{rows, Conn, StoreError};
 
 pub async fn insert_care_team(conn: &mut Conn, team: &CareTeam) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO care_teams (id, person_id, name, lead_user_id) VALUES ($1, $2, $3, $4)")
-        .bind(team.id().to_string())
-        .bind(team.person_id().to_string())
-        .bind(team.name().to_owned())
-        .bind(team.lead().to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO care_teams (id, person_id, name, lead_user_id) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(team.id().to_string())
+    .bind(team.person_id().to_string())
+    .bind(team.name().to_owned())
+    .bind(team.lead().to_string())
+    .execute(&mut *conn)
+    .await?;
     for member in team.members() {
         sqlx::query(
             "INSERT INTO care_team_members (care_team_id, user_id, organisation_id, responsibility) \
@@ -33,10 +35,12 @@ pub async fn care_teams_of_person(
     conn: &mut Conn,
     person: PersonId,
 ) -> Result<Vec<CareTeam>, StoreError> {
-    let teams = sqlx::query("SELECT id, name, lead_user_id FROM care_teams WHERE person_id = $1 ORDER BY name")
-        .bind(person.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let teams = sqlx::query(
+        "SELECT id, name, lead_user_id FROM care_teams WHERE person_id = $1 ORDER BY name",
+    )
+    .bind(person.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Vec::with_capacity(teams.len());
     for row in &teams {
         let id: CareTeamId = rows::id(row, "id")?;

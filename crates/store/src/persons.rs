@@ -46,22 +46,24 @@ pub async fn insert_person(
     .execute(&mut *conn)
     .await?;
     for identifier in person.identifiers() {
-        sqlx::query("INSERT INTO person_identifiers (system, value, person_id) VALUES ($1, $2, $3)")
-            .bind(identifier.system().as_str().to_owned())
-            .bind(identifier.value().to_owned())
-            .bind(person.id().to_string())
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Duplicate {
-                        what: "identifier",
-                        value: identifier.value().to_owned(),
-                    }
-                } else {
-                    e.into()
+        sqlx::query(
+            "INSERT INTO person_identifiers (system, value, person_id) VALUES ($1, $2, $3)",
+        )
+        .bind(identifier.system().as_str().to_owned())
+        .bind(identifier.value().to_owned())
+        .bind(person.id().to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Duplicate {
+                    what: "identifier",
+                    value: identifier.value().to_owned(),
                 }
-            })?;
+            } else {
+                e.into()
+            }
+        })?;
     }
     Ok(())
 }
@@ -122,8 +124,11 @@ async fn person_from_row(conn: &mut Conn, row: &AnyRow) -> Result<Person, StoreE
     let what = "person";
     let bad = |e: &dyn std::fmt::Display| StoreError::corrupt(what, e);
     let id: PersonId = rows::id(row, "id")?;
-    let name = PersonName::new(&rows::text(row, "given_name")?, &rows::text(row, "family_name")?)
-        .map_err(|e| bad(&e))?;
+    let name = PersonName::new(
+        &rows::text(row, "given_name")?,
+        &rows::text(row, "family_name")?,
+    )
+    .map_err(|e| bad(&e))?;
     let birth_date = BirthDate::parse(&rows::text(row, "birth_date")?).map_err(|e| bad(&e))?;
     let address = match (
         rows::opt_text(row, "address_lines")?,
@@ -141,11 +146,12 @@ async fn person_from_row(conn: &mut Conn, row: &AnyRow) -> Result<Person, StoreE
         .map(|p| PhoneNumber::parse(&p))
         .transpose()
         .map_err(|e| bad(&e))?;
-    let identifier_rows =
-        sqlx::query("SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system")
-            .bind(id.to_string())
-            .fetch_all(&mut *conn)
-            .await?;
+    let identifier_rows = sqlx::query(
+        "SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
     let identifiers = identifier_rows
         .iter()
         .map(|r| {
@@ -193,8 +199,11 @@ pub async fn related_persons_of(
 
 fn related_from_row(row: &AnyRow) -> Result<RelatedPerson, StoreError> {
     let bad = |e: &dyn std::fmt::Display| StoreError::corrupt("related person", e);
-    let name = PersonName::new(&rows::text(row, "given_name")?, &rows::text(row, "family_name")?)
-        .map_err(|e| bad(&e))?;
+    let name = PersonName::new(
+        &rows::text(row, "given_name")?,
+        &rows::text(row, "family_name")?,
+    )
+    .map_err(|e| bad(&e))?;
     let relationship =
         Relationship::parse(&rows::text(row, "relationship")?).map_err(|e| bad(&e))?;
     let phone = rows::opt_text(row, "phone")?

@@ -10,23 +10,25 @@ use crate::error::is_unique_violation;
 use crate::{rows, Conn, StoreError};
 
 pub async fn insert_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO teams (id, organisation_id, name, duty_phone) VALUES ($1, $2, $3, $4)")
-        .bind(team.id().to_string())
-        .bind(team.organisation_id().to_string())
-        .bind(team.name().to_owned())
-        .bind(team.duty_phone().map(|p| p.as_str().to_owned()))
-        .execute(conn)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate {
-                    what: "team",
-                    value: team.name().to_owned(),
-                }
-            } else {
-                e.into()
+    sqlx::query(
+        "INSERT INTO teams (id, organisation_id, name, duty_phone) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(team.id().to_string())
+    .bind(team.organisation_id().to_string())
+    .bind(team.name().to_owned())
+    .bind(team.duty_phone().map(|p| p.as_str().to_owned()))
+    .execute(conn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::Duplicate {
+                what: "team",
+                value: team.name().to_owned(),
             }
-        })?;
+        } else {
+            e.into()
+        }
+    })?;
     Ok(())
 }
 

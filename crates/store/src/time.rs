@@ -41,7 +41,8 @@ mod tests {
 
     #[test]
     fn instants_round_trip() {
-        let t = Utc.with_ymd_and_hms(2026, 3, 3, 10, 0, 0).unwrap() + chrono::Duration::microseconds(123);
+        let t = Utc.with_ymd_and_hms(2026, 3, 3, 10, 0, 0).unwrap()
+            + chrono::Duration::microseconds(123);
         assert_eq!(decode(&encode(t)).unwrap(), t);
     }
 }

@@ -108,11 +108,18 @@ fn address(rng: &mut ChaCha8Rng) -> anyhow::Result<Address> {
 
 fn phone(rng: &mut ChaCha8Rng) -> anyhow::Result<PhoneNumber> {
     // 07700 900000–900999: Ofcom's range for drama, never a real mobile.
-    Ok(PhoneNumber::parse(&format!("07700 900{:03}", rng.gen_range(0..1000)))?)
+    Ok(PhoneNumber::parse(&format!(
+        "07700 900{:03}",
+        rng.gen_range(0..1000)
+    ))?)
 }
 
 fn member(staff: StaffMember, responsibility: &str) -> anyhow::Result<CareTeamMember> {
-    Ok(CareTeamMember::new(staff.user, staff.organisation, responsibility)?)
+    Ok(CareTeamMember::new(
+        staff.user,
+        staff.organisation,
+        responsibility,
+    )?)
 }
 
 /// A synthetic person; `rng` decides everything, so a fixed seed gives the
@@ -131,8 +138,12 @@ pub fn synthetic_person(
         pick(rng, names::GIVEN_MALE)
     };
     let family = *pick(rng, names::SURNAMES);
-    let born = NaiveDate::from_ymd_opt(rng.gen_range(1940..=2007), rng.gen_range(1..=12), rng.gen_range(1..=28))
-        .ok_or_else(|| anyhow::anyhow!("generated an impossible date"))?;
+    let born = NaiveDate::from_ymd_opt(
+        rng.gen_range(1940..=2007),
+        rng.gen_range(1..=12),
+        rng.gen_range(1..=28),
+    )
+    .ok_or_else(|| anyhow::anyhow!("generated an impossible date"))?;
     let person = Person::new(
         id,
         PersonName::new(given, family)?,
@@ -146,7 +157,13 @@ pub fn synthetic_person(
     if rng.gen_bool(0.4) {
         let relationship = *pick(
             rng,
-            &[Relationship::Mother, Relationship::Father, Relationship::Partner, Relationship::Sibling, Relationship::Friend],
+            &[
+                Relationship::Mother,
+                Relationship::Father,
+                Relationship::Partner,
+                Relationship::Sibling,
+                Relationship::Friend,
+            ],
         );
         let carer_names = if rng.gen_bool(0.5) {
             names::GIVEN_FEMALE
@@ -171,7 +188,10 @@ pub fn synthetic_person(
     }
 
     let lead = *pick(rng, &staff.community);
-    let mut members = vec![member(lead, "Care coordinator")?, member(*pick(rng, &staff.gps), "GP")?];
+    let mut members = vec![
+        member(lead, "Care coordinator")?,
+        member(*pick(rng, &staff.gps), "GP")?,
+    ];
     if rng.gen_bool(0.3) {
         members.push(member(*pick(rng, &staff.crisis), "Crisis team")?);
     }
@@ -209,10 +229,22 @@ struct Scenario<'a> {
 /// The people of the source stories: NHS number (from the range reserved for
 /// testing) and what their story is. Documentation and tests name them.
 pub const SCENARIO_STORIES: [(&str, &str); 4] = [
-    ("9990000018", "about to be discharged from Willow Ward; his mother is his nominated carer"),
-    ("9990000026", "a young woman with orthorexia; her community team has no eating-disorder expertise"),
-    ("9990000034", "calls 999 often; known to police, ambulance and the emergency department"),
-    ("9990000042", "has refused to have information shared with the police"),
+    (
+        "9990000018",
+        "about to be discharged from Willow Ward; his mother is his nominated carer",
+    ),
+    (
+        "9990000026",
+        "a young woman with orthorexia; her community team has no eating-disorder expertise",
+    ),
+    (
+        "9990000034",
+        "calls 999 often; known to police, ambulance and the emergency department",
+    ),
+    (
+        "9990000042",
+        "has refused to have information shared with the police",
+    ),
 ];
 
 fn story_of(nhs_number: &str) -> &'static str {
@@ -232,7 +264,10 @@ pub fn scenario_people(
     let nurse = required(staff.crisis_nurse, "crisis nurse")?;
     let practitioner = required(staff.mh_practitioner, "mental health practitioner")?;
     let gp = required(staff.gp, "GP")?;
-    let ward = *staff.ward.first().ok_or_else(|| anyhow::anyhow!("no ward staff"))?;
+    let ward = *staff
+        .ward
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no ward staff"))?;
     let scenarios = [
         Scenario {
             nhs_number: "9990000018",
@@ -240,8 +275,17 @@ pub fn scenario_people(
             family: "Reid",
             born: (1991, 5, 14),
             address: ("12 Orchard Way", "Northbridge", "NS2 4HT"),
-            carer: Some(("Margaret", "Reid", Relationship::Mother, "margaret.reid@example.org")),
-            team: vec![(ward, "Named nurse, Willow Ward"), (practitioner, "Care coordinator"), (gp, "GP")],
+            carer: Some((
+                "Margaret",
+                "Reid",
+                Relationship::Mother,
+                "margaret.reid@example.org",
+            )),
+            team: vec![
+                (ward, "Named nurse, Willow Ward"),
+                (practitioner, "Care coordinator"),
+                (gp, "GP"),
+            ],
         },
         Scenario {
             nhs_number: "9990000026",
@@ -267,8 +311,17 @@ pub fn scenario_people(
             family: "Morgan",
             born: (1996, 11, 30),
             address: ("27 Willow Drive", "Fairleigh", "NS7 5RU"),
-            carer: Some(("Jordan", "Ellis", Relationship::Partner, "jordan.ellis@example.org")),
-            team: vec![(practitioner, "Care coordinator"), (nurse, "Crisis team"), (gp, "GP")],
+            carer: Some((
+                "Jordan",
+                "Ellis",
+                Relationship::Partner,
+                "jordan.ellis@example.org",
+            )),
+            team: vec![
+                (practitioner, "Care coordinator"),
+                (nurse, "Crisis team"),
+                (gp, "GP"),
+            ],
         },
     ];
     scenarios
@@ -296,17 +349,19 @@ fn scenario_person(
     )?;
     let related = s
         .carer
-        .map(|(given, family, relationship, email)| -> anyhow::Result<_> {
-            Ok(RelatedPerson::new(
-                RelatedPersonId::from_uuid(next_uuid(rng)),
-                id,
-                PersonName::new(given, family)?,
-                relationship,
-                Some(phone(rng)?),
-                Some(EmailAddress::parse(email)?),
-                true,
-            ))
-        })
+        .map(
+            |(given, family, relationship, email)| -> anyhow::Result<_> {
+                Ok(RelatedPerson::new(
+                    RelatedPersonId::from_uuid(next_uuid(rng)),
+                    id,
+                    PersonName::new(given, family)?,
+                    relationship,
+                    Some(phone(rng)?),
+                    Some(EmailAddress::parse(email)?),
+                    true,
+                ))
+            },
+        )
         .transpose()?
         .into_iter()
         .collect();
@@ -341,7 +396,8 @@ mod tests {
     #[test]
     fn nhs_numbers_are_valid_distinct_and_in_the_test_range() {
         let numbers: Vec<_> = NhsNumbers::default().take(1000).collect();
-        let distinct: std::collections::HashSet<_> = numbers.iter().map(|n| n.as_str().to_owned()).collect();
+        let distinct: std::collections::HashSet<_> =
+            numbers.iter().map(|n| n.as_str().to_owned()).collect();
         assert_eq!(distinct.len(), 1000);
         for n in &numbers {
             assert!(n.as_str().starts_with("999"));

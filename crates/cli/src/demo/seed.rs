@@ -11,11 +11,16 @@ use concordat_store::{care_teams, organisations, persons, teams, users, Conn, St
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::partnership::{DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD};
-use super::people::{scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson, StaffMember};
+use super::partnership::{
+    DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD,
+};
+use super::people::{
+    scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson,
+    StaffMember,
+};
 
 /// The fixed seed: the demo is the same partnership on every machine.
-const SEED: u64 = 0x00C0_4C0D_A7;
+const SEED: u64 = 0x0000_C04C_0DA7;
 
 /// People written per transaction: large enough to be quick, small enough
 /// that progress moves.
@@ -70,10 +75,14 @@ pub async fn seed_partnership(
     let mut user_count = 0;
     for demo_user in SIGN_INS.iter().chain(STAFF) {
         let user = insert_demo_user(&mut tx, &orgs, demo_user, None, options).await?;
-        file_staff(&mut staff, demo_user, StaffMember {
-            user: user.id(),
-            organisation: user.organisation_id(),
-        });
+        file_staff(
+            &mut staff,
+            demo_user,
+            StaffMember {
+                user: user.id(),
+                organisation: user.organisation_id(),
+            },
+        );
         user_count += 1;
     }
 
@@ -124,7 +133,10 @@ pub async fn seed_partnership(
 
 fn describe(s: &ScenarioPerson) -> (String, String, String) {
     let person = &s.generated.person;
-    let nhs = person.nhs_number().map(|n| n.formatted()).unwrap_or_default();
+    let nhs = person
+        .nhs_number()
+        .map(|n| n.formatted())
+        .unwrap_or_default();
     (nhs, person.name().full(), s.story.to_owned())
 }
 
@@ -143,7 +155,12 @@ async fn insert_organisations(conn: &mut Conn, now: DateTime<Utc>) -> anyhow::Re
         organisations::insert_organisation(conn, &org, now).await?;
         let mut team_ids = Vec::new();
         for (name, phone) in demo.teams {
-            let team = Team::new(TeamId::new(), org.id(), name, Some(PhoneNumber::parse(phone)?))?;
+            let team = Team::new(
+                TeamId::new(),
+                org.id(),
+                name,
+                Some(PhoneNumber::parse(phone)?),
+            )?;
             teams::insert_team(conn, &team).await?;
             team_ids.push((*name, team.id()));
         }
@@ -162,7 +179,13 @@ async fn insert_demo_user(
     let (_, org_id, org_teams) = orgs
         .iter()
         .find(|(code, _, _)| *code == demo.org)
-        .ok_or_else(|| anyhow::anyhow!("demo user `{}` names unknown organisation `{}`", demo.username, demo.org))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "demo user `{}` names unknown organisation `{}`",
+                demo.username,
+                demo.org
+            )
+        })?;
     let team = demo
         .team
         .map(|name| {
@@ -170,7 +193,9 @@ async fn insert_demo_user(
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, id)| *id)
-                .ok_or_else(|| anyhow::anyhow!("demo user `{}` names unknown team `{name}`", demo.username))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("demo user `{}` names unknown team `{name}`", demo.username)
+                })
         })
         .transpose()?;
     let user = User::new(

@@ -17,7 +17,12 @@ async fn a_demo_user_gets_a_token_bound_to_the_purpose_asked_for(app: TestApp) {
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
     let token = body["access_token"].as_str().unwrap();
-    let me: serde_json::Value = app.get_with_token("/api/v1/me", token).await.json().await.unwrap();
+    let me: serde_json::Value = app
+        .get_with_token("/api/v1/me", token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["username"], "police");
     assert_eq!(me["role"], "police-officer");
     assert_eq!(me["purpose"], "ETREAT");
@@ -51,7 +56,9 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer(app: TestApp) 
     let wrong = app.request_token("gp", "not-the-password", "TREAT").await;
     assert_eq!(wrong.status(), 401);
     let wrong = problem(wrong).await;
-    let unknown = app.request_token("nobody.here", "not-the-password", "TREAT").await;
+    let unknown = app
+        .request_token("nobody.here", "not-the-password", "TREAT")
+        .await;
     assert_eq!(unknown.status(), 401);
     let unknown = problem(unknown).await;
     assert_eq!(wrong, unknown);
@@ -67,7 +74,10 @@ async fn an_unknown_purpose_is_refused_and_the_valid_codes_are_named(app: TestAp
     assert_eq!(body["errors"][0]["field"], "purpose");
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("`CURIOSITY`"), "{message}");
-    assert!(message.contains("TREAT") && message.contains("ETREAT"), "{message}");
+    assert!(
+        message.contains("TREAT") && message.contains("ETREAT"),
+        "{message}"
+    );
 }
 
 async fn a_body_that_is_not_json_is_refused_and_changes_nothing(app: TestApp) {
@@ -140,7 +150,9 @@ async fn a_disabled_users_token_stops_working_at_once(app: TestApp) {
     tx.commit().await.unwrap();
     assert_eq!(app.get_with_token("/api/v1/me", &token).await.status(), 401);
     // and a disabled user cannot get a new one, with the usual answer
-    let again = app.request_token("social.worker", DEMO_PASSWORD, "TREAT").await;
+    let again = app
+        .request_token("social.worker", DEMO_PASSWORD, "TREAT")
+        .await;
     assert_eq!(again.status(), 401);
 }
 
@@ -184,12 +196,16 @@ async fn repeated_failures_lock_the_account_for_a_while(app: TestApp) {
     assert_eq!(problem(locked).await["type"], "/problems/sign-in-locked");
     // Another account from the same address is not locked yet.
     assert_eq!(
-        app.request_token("police", DEMO_PASSWORD, "ETREAT").await.status(),
+        app.request_token("police", DEMO_PASSWORD, "ETREAT")
+            .await
+            .status(),
         200
     );
     app.clock.advance(Duration::minutes(16));
     assert_eq!(
-        app.request_token("gp", DEMO_PASSWORD, "TREAT").await.status(),
+        app.request_token("gp", DEMO_PASSWORD, "TREAT")
+            .await
+            .status(),
         200
     );
 }

@@ -3,7 +3,6 @@
 //! port with a clock the test can move.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{TimeZone, Utc};
@@ -31,7 +30,9 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
-    run_with(kind, |_| {}, test).await;
+    if let Some(app) = TestApp::spawn(kind).await {
+        test(app).await;
+    }
 }
 
 /// [`run`], with the server's settings adjusted first.
@@ -159,7 +160,6 @@ pub fn demo_password_hash() -> String {
 }
 
 pub struct TestApp {
-    pub addr: SocketAddr,
     pub base: String,
     pub kind: StoreKind,
     pub store: Store,
@@ -176,7 +176,10 @@ impl TestApp {
     }
 
     /// Like [`spawn`](Self::spawn), with a chance to adjust the settings.
-    pub async fn spawn_with(kind: StoreKind, adjust: impl FnOnce(&mut ServerConfig)) -> Option<Self> {
+    pub async fn spawn_with(
+        kind: StoreKind,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Option<Self> {
         let db = TestDb::fresh(kind).await?;
         let store = Store::open(&db.url, PoolSize(8)).await.expect("open store");
         let clock = ManualClock::starting_at(Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap());
@@ -203,7 +206,6 @@ impl TestApp {
             let _ = rx.await;
         }));
         Some(Self {
-            addr,
             base: format!("http://{addr}"),
             kind,
             store,
@@ -249,7 +251,10 @@ impl TestApp {
         let response = self.request_token(username, DEMO_PASSWORD, purpose).await;
         assert_eq!(response.status(), 200, "token for {username}");
         let body: serde_json::Value = response.json().await.expect("token JSON");
-        body["access_token"].as_str().expect("access_token").to_owned()
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
     }
 
     pub async fn get_with_token(&self, path: &str, token: &str) -> reqwest::Response {

@@ -59,7 +59,10 @@ async fn signing_in_sets_a_strict_http_only_session_and_shows_home(app: TestApp)
     let cookie = session_cookie(&response);
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP test server: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP test server: {cookie}"
+    );
     let home = app.get("/").await;
     assert_eq!(home.status(), 200);
     let html = home.text().await.unwrap();
@@ -90,7 +93,10 @@ async fn a_wrong_password_shows_an_error_and_starts_no_session(app: TestApp) {
         .any(|c| c.starts_with("concordat_session=")));
     let html = response.text().await.unwrap();
     assert!(html.contains("The username or password is not right"));
-    assert!(html.contains(r#"value="gp""#), "the username is kept for a retry");
+    assert!(
+        html.contains(r#"value="gp""#),
+        "the username is kept for a retry"
+    );
     assert_eq!(app.get("/").await.status(), 303);
 }
 
@@ -100,12 +106,20 @@ async fn a_sign_in_form_without_its_csrf_token_is_refused(app: TestApp) {
         let response = app
             .client
             .post(app.url("/sign-in"))
-            .form(&[("username", "gp"), ("password", DEMO_PASSWORD), ("csrf_token", token)])
+            .form(&[
+                ("username", "gp"),
+                ("password", DEMO_PASSWORD),
+                ("csrf_token", token),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), 403);
-        assert!(response.text().await.unwrap().contains("This form has expired"));
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("This form has expired"));
     }
     assert_eq!(app.get("/").await.status(), 303, "no session was started");
 }
@@ -187,7 +201,14 @@ async fn every_demo_user_sees_the_home_page_of_their_role(app: TestApp) {
         let client = app.new_client();
         let response = sign_in(&app, &client, username, DEMO_PASSWORD).await;
         assert_eq!(response.status(), 303, "{username}");
-        let html = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let html = client
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(
             html.contains(&format!("<h1>{heading}</h1>")),
             "{username} should see {heading}"

@@ -41,7 +41,10 @@ fn bad_usernames_are_refused_with_the_rule() {
     }
     assert!(Username::parse(&"a".repeat(64)).is_ok());
     assert!(Username::parse(&"a".repeat(65)).is_err());
-    assert!(Username::parse("gp").is_ok(), "two letters is enough: the demo GP is `gp`");
+    assert!(
+        Username::parse("gp").is_ok(),
+        "two letters is enough: the demo GP is `gp`"
+    );
     let err = Username::parse("a").unwrap_err();
     assert_eq!(
         err.to_string(),

@@ -47,9 +47,8 @@ pub async fn issue_token(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let purpose = Purpose::parse_code(&request.purpose).map_err(|e| {
-        ApiError::invalid("purpose", e)
-    })?;
+    let purpose =
+        Purpose::parse_code(&request.purpose).map_err(|e| ApiError::invalid("purpose", e))?;
     let user = authenticate(
         &state,
         &request.username,

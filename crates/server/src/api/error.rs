@@ -87,11 +87,7 @@ impl ApiError {
                 "/problems/sign-in-locked",
                 "Sign-in temporarily locked",
             ),
-            ApiError::Forbidden(_) => (
-                StatusCode::FORBIDDEN,
-                "/problems/forbidden",
-                "Not allowed",
-            ),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "/problems/forbidden", "Not allowed"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found"),
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,

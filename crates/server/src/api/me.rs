@@ -38,7 +38,9 @@ pub async fn who_am_i(
         .await?
         .ok_or_else(|| ApiError::Internal("user's organisation is missing".into()))?;
     let team = match user.team_id() {
-        Some(id) => teams::team_by_id(&mut conn, id).await?.map(|t| t.name().to_owned()),
+        Some(id) => teams::team_by_id(&mut conn, id)
+            .await?
+            .map(|t| t.name().to_owned()),
         None => None,
     };
     Ok(Json(Me {

@@ -21,7 +21,13 @@ pub fn check(expected: Option<&str>, sent: &str) -> Result<(), PageError> {
 /// A fresh sign-in form token and the cookie that carries its twin.
 pub fn sign_in_token(secure: bool) -> (String, String) {
     let token = secret::new_secret();
-    let cookie = set_cookie(SIGN_IN_COOKIE, &token, "/sign-in", Duration::hours(1), secure);
+    let cookie = set_cookie(
+        SIGN_IN_COOKIE,
+        &token,
+        "/sign-in",
+        Duration::hours(1),
+        secure,
+    );
     (token, cookie)
 }
 

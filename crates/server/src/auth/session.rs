@@ -141,7 +141,10 @@ mod tests {
     #[test]
     fn finds_a_cookie_among_several() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("a=1; concordat_session=xyz; b=2"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; concordat_session=xyz; b=2"),
+        );
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, "missing"), None);
     }

@@ -147,7 +147,10 @@ mod tests {
     fn failures_are_forgotten_after_the_window() {
         let policy = ThrottlePolicy::default();
         let now = Utc::now();
-        assert_eq!(current_count(&record(5, Duration::minutes(1), now), now, &policy), 5);
+        assert_eq!(
+            current_count(&record(5, Duration::minutes(1), now), now, &policy),
+            5
+        );
         let stale = record(5, policy.window + Duration::seconds(1), now);
         assert_eq!(current_count(&stale, now, &policy), 0);
     }

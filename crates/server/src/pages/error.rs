@@ -59,12 +59,7 @@ impl IntoResponse for PageError {
         }
         .render()
         .unwrap_or_else(|_| message.clone());
-        (
-            status,
-            [(header::CACHE_CONTROL, "no-store")],
-            Html(body),
-        )
-            .into_response()
+        (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
     }
 }
 

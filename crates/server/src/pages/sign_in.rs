@@ -35,10 +35,7 @@ pub async fn form(
     State(state): State<AppState>,
     Query(query): Query<SignInQuery>,
 ) -> Result<Response, PageError> {
-    let notice = query
-        .signed_out
-        .is_some()
-        .then_some("You have signed out.");
+    let notice = query.signed_out.is_some().then_some("You have signed out.");
     sign_in_page(&state, StatusCode::OK, "", None, notice)
 }
 
@@ -90,7 +87,13 @@ pub async fn submit(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, PageError> {
     csrf::check(cookie(&headers, SIGN_IN_COOKIE), &form.csrf_token)?;
-    let outcome = authenticate(&state, &form.username, &form.password, &peer.ip().to_string()).await;
+    let outcome = authenticate(
+        &state,
+        &form.username,
+        &form.password,
+        &peer.ip().to_string(),
+    )
+    .await;
     let user = match outcome {
         Ok(user) => user,
         Err(SignInError::Rejected) => {
