@@ -4,8 +4,11 @@
 //! Rules that depend on the date take `today` as an argument; the one
 //! exception is `BirthDate::parse`, which reads the system clock (see there).
 
+pub mod agreement;
+pub mod break_glass;
 pub mod care_team;
 pub mod category;
+pub mod consent;
 pub mod identifier;
 pub mod ids;
 pub mod nhs_number;
