@@ -7,11 +7,16 @@
 //! stores share (`$1` parameters, `ON CONFLICT`, `RETURNING`); what differs
 //! between the stores lives in [`backend`] and nowhere else.
 
+pub mod agreements;
 pub mod backend;
+pub mod break_glass;
 pub mod care_teams;
+pub mod consent;
 pub mod error;
+pub mod notifications;
 pub mod organisations;
 pub mod persons;
+pub mod relationships;
 mod rows;
 pub mod sessions;
 pub mod teams;

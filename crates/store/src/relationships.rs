@@ -1,0 +1,113 @@
+//! Relationships that make a practitioner's interest in a person legitimate,
+//! besides care-team membership: an active contact, an open referral, a
+//! crisis look-up with its recorded reason. Each carries its end.
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+
+use crate::{rows, time, Conn, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationshipKind {
+    ActiveContact,
+    Referral,
+    CrisisLookup,
+}
+
+impl RelationshipKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ActiveContact => "active-contact",
+            Self::Referral => "referral",
+            Self::CrisisLookup => "crisis-lookup",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self, StoreError> {
+        match raw {
+            "active-contact" => Ok(Self::ActiveContact),
+            "referral" => Ok(Self::Referral),
+            "crisis-lookup" => Ok(Self::CrisisLookup),
+            other => Err(StoreError::corrupt(
+                "relationship",
+                format!("kind `{other}`"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CareRelationship {
+    pub id: uuid::Uuid,
+    pub person: PersonId,
+    pub organisation: OrganisationId,
+    pub user: Option<UserId>,
+    pub kind: RelationshipKind,
+    pub reason: String,
+    pub started_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO care_relationships (id, person_id, organisation_id, user_id, kind, reason, started_at, ends_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(r.id.to_string())
+    .bind(r.person.to_string())
+    .bind(r.organisation.to_string())
+    .bind(r.user.map(|u| u.to_string()))
+    .bind(r.kind.as_str())
+    .bind(r.reason.clone())
+    .bind(time::encode(r.started_at))
+    .bind(time::encode(r.ends_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends a relationship now (a contact closed, a referral completed).
+pub async fn end_relationship(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE care_relationships SET ends_at = $1 WHERE id = $2 AND ends_at > $1")
+        .bind(time::encode(at))
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The relationships between `person` and `organisation`, ended ones
+/// included: the decision judges them against its own `now`.
+pub async fn relationships_of(
+    conn: &mut Conn,
+    person: PersonId,
+    organisation: OrganisationId,
+) -> Result<Vec<CareRelationship>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, user_id, kind, reason, started_at, ends_at FROM care_relationships \
+         WHERE person_id = $1 AND organisation_id = $2 ORDER BY started_at",
+    )
+    .bind(person.to_string())
+    .bind(organisation.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CareRelationship {
+                id: uuid::Uuid::parse_str(&rows::text(row, "id")?)
+                    .map_err(|e| StoreError::corrupt("relationship", e))?,
+                person,
+                organisation,
+                user: rows::opt_id(row, "user_id")?,
+                kind: RelationshipKind::parse(&rows::text(row, "kind")?)?,
+                reason: rows::text(row, "reason")?,
+                started_at: rows::instant(row, "started_at")?,
+                ends_at: rows::instant(row, "ends_at")?,
+            })
+        })
+        .collect()
+}
