@@ -3,6 +3,7 @@
 //! people with valid test-range NHS numbers. Deterministic: the same options
 //! always give the same data.
 
+pub mod agreements;
 pub mod names;
 pub mod partnership;
 pub mod people;

@@ -2,15 +2,20 @@
 //! does nothing, so `concordat demo` can be run again on its data folder.
 
 use chrono::{DateTime, Utc};
-use concordat_domain::ids::{OrganisationId, PersonId, TeamId, UserId};
+use concordat_domain::agreement::{Agreement, Signature, Terms};
+use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
+use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, TeamId, UserId};
 use concordat_domain::organisation::{Organisation, OrganisationCode, Team};
 use concordat_domain::role::Role;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
-use concordat_store::{care_teams, organisations, persons, teams, users, Conn, Store};
+use concordat_store::{
+    agreements, care_teams, consent, organisations, persons, teams, users, Conn, Store,
+};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::agreements::{charity_agreement, main_agreement, CHARITY_PARTIES, MAIN_PARTIES};
 use super::partnership::{
     DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD,
 };
@@ -73,8 +78,10 @@ pub async fn seed_partnership(
     let orgs = insert_organisations(&mut tx, options.now).await?;
     let mut staff = CareStaff::default();
     let mut user_count = 0;
+    let mut signatories: Vec<(OrganisationId, UserId, Role)> = Vec::new();
     for demo_user in SIGN_INS.iter().chain(STAFF) {
         let user = insert_demo_user(&mut tx, &orgs, demo_user, None, options).await?;
+        signatories.push((user.organisation_id(), user.id(), user.role()));
         file_staff(
             &mut staff,
             demo_user,
@@ -86,9 +93,49 @@ pub async fn seed_partnership(
         user_count += 1;
     }
 
+    let org_ids = |codes: &[&str]| -> anyhow::Result<Vec<OrganisationId>> {
+        codes
+            .iter()
+            .map(|code| {
+                orgs.iter()
+                    .find(|(c, _, _)| c == code)
+                    .map(|(_, id, _)| *id)
+                    .ok_or_else(|| anyhow::anyhow!("no demo organisation `{code}`"))
+            })
+            .collect()
+    };
+    let main = main_agreement(org_ids(MAIN_PARTIES)?, today)?;
+    let charity = charity_agreement(org_ids(CHARITY_PARTIES)?, today)?;
+    for terms in [main, charity] {
+        insert_signed_agreement(&mut tx, terms, &signatories, options.now).await?;
+    }
+
     let scenarios = scenario_people(&mut rng, &staff, today)?;
     for scenario in &scenarios {
         insert_generated(&mut tx, &scenario.generated, options.now).await?;
+    }
+    let police = org_ids(&["NSPOL"])?[0];
+    if let (Some(refuser), Some(recorder)) = (
+        scenarios.iter().find(|s| s.nhs_number == "9990000042"),
+        staff.mh_practitioner,
+    ) {
+        let refusal = ConsentDirective::new(
+            ConsentId::from_uuid(
+                uuid::Builder::from_random_bytes(rand::Rng::gen(&mut rng)).into_uuid(),
+            ),
+            refuser.generated.person.id(),
+            ConsentEffect::Deny,
+            ConsentScope {
+                organisation: Some(police),
+                ..ConsentScope::default()
+            },
+            recorder.user,
+            options.now - chrono::Duration::days(30),
+            RecordedVia::InPerson,
+            Some("Has capacity for this decision; discussed at her care review."),
+            None,
+        )?;
+        consent::insert_directive(&mut tx, &refusal).await?;
     }
     let discharged = scenarios
         .iter()
@@ -129,6 +176,41 @@ pub async fn seed_partnership(
         people: i64::from(options.people) + scenarios.len() as i64,
         scenarios: scenarios.iter().map(describe).collect(),
     })
+}
+
+/// Creates an agreement and has each party sign it: by its information
+/// governance lead where it has one, otherwise by its first member of staff.
+async fn insert_signed_agreement(
+    conn: &mut Conn,
+    terms: Terms,
+    signatories: &[(OrganisationId, UserId, Role)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let parties = terms.parties.clone();
+    let mut agreement = Agreement::draft(AgreementId::new(), terms)?;
+    let author = signatories
+        .iter()
+        .find(|(_, _, role)| *role == Role::IgLead)
+        .map(|(_, user, _)| *user)
+        .ok_or_else(|| {
+            anyhow::anyhow!("the demo partnership has no information governance lead")
+        })?;
+    agreements::save_agreement(conn, &agreement, "created", author, now).await?;
+    for party in parties {
+        let signer = signatories
+            .iter()
+            .filter(|(org, _, _)| *org == party)
+            .min_by_key(|(_, _, role)| *role != Role::IgLead)
+            .map(|(_, user, _)| *user)
+            .ok_or_else(|| anyhow::anyhow!("no one to sign for a party"))?;
+        agreement = agreement.sign(Signature {
+            organisation: party,
+            signed_by: signer,
+            signed_at: now,
+        })?;
+        agreements::save_agreement(conn, &agreement, "signed", signer, now).await?;
+    }
+    Ok(())
 }
 
 fn describe(s: &ScenarioPerson) -> (String, String, String) {
