@@ -137,6 +137,11 @@ impl Browser {
             return;
         };
         let started = Instant::now();
+        // The dependency tree enables both of rustls' crypto backends (ring
+        // through reqwest, aws-lc-rs through fantoccini), so rustls cannot
+        // pick one itself: name one for the process (once; later calls fail
+        // harmlessly).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .expect("rustls for the WebDriver client")
             .capabilities(capabilities(screen))
