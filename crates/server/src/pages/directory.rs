@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Html;
 use concordat_store::{organisations, teams};
 
-use super::layout::{render, Chrome};
+use super::layout::{render, Chrome, Phone};
 use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::AppState;
@@ -20,7 +20,7 @@ struct OrgEntry {
 
 struct TeamEntry {
     name: String,
-    duty_phone: Option<String>,
+    duty_phone: Option<Phone>,
 }
 
 #[derive(Template)]
@@ -53,7 +53,7 @@ pub async fn directory(
                 .filter(|t| t.organisation_id() == org.id())
                 .map(|t| TeamEntry {
                     name: t.name().to_owned(),
-                    duty_phone: t.duty_phone().map(|p| p.as_str().to_owned()),
+                    duty_phone: t.duty_phone().map(Phone::from),
                 })
                 .collect(),
         })

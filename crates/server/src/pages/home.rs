@@ -7,7 +7,7 @@ use axum::response::Html;
 use concordat_domain::role::Role;
 use concordat_store::{organisations, teams};
 
-use super::layout::{render, Chrome};
+use super::layout::{render, Chrome, Phone};
 use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::AppState;
@@ -27,7 +27,7 @@ struct HomePage {
     role_heading: &'static str,
     role_text: &'static str,
     team: Option<String>,
-    duty_phone: Option<String>,
+    duty_phone: Option<Phone>,
     actions: Vec<Action>,
 }
 
@@ -50,10 +50,7 @@ pub async fn home(
         role_heading,
         role_text,
         team: team.as_ref().map(|t| t.name().to_owned()),
-        duty_phone: team
-            .as_ref()
-            .and_then(|t| t.duty_phone())
-            .map(|p| p.as_str().to_owned()),
+        duty_phone: team.as_ref().and_then(|t| t.duty_phone()).map(Phone::from),
         actions: actions_for(user.role()),
     })
 }

@@ -28,6 +28,27 @@ impl Chrome {
     }
 }
 
+/// A telephone number as shown, and as dialled from a `tel:` link.
+#[derive(Debug, Clone)]
+pub struct Phone {
+    pub shown: String,
+    pub dial: String,
+}
+
+impl From<&concordat_domain::text::PhoneNumber> for Phone {
+    fn from(p: &concordat_domain::text::PhoneNumber) -> Self {
+        let dial = if p.as_str().trim_start().starts_with('+') {
+            format!("+{}", p.digits())
+        } else {
+            p.digits()
+        };
+        Self {
+            shown: p.as_str().to_owned(),
+            dial,
+        }
+    }
+}
+
 pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
     page.render()
         .map(Html)
