@@ -1,0 +1,252 @@
+//! The access engine: the one decision every read or write of personal data
+//! calls. It holds the validated rules, turns a request's facts into Cedar
+//! requests, asks Cedar, and puts the answers into a [`Decision`] with words.
+//! How the facts become Cedar requests — one per candidate agreement and
+//! consent directive — is explained in the crate documentation.
+
+use cedar_policy::{Authorizer, Effect, Entities, Request, Response};
+
+use crate::decision::{policy_ids, Decision, Reason, RuleEffect};
+use crate::mask::{FieldMask, MaskedField};
+use crate::policies::{Policies, PolicyError, PolicyFile, FILES, SCHEMA};
+use crate::reasons::{self, Subject};
+use crate::request::AccessRequest;
+use crate::translate::Translator;
+
+/// The rules the engine itself refers to; it will not start without them.
+const RELIED_ON: [&str; 7] = [
+    policy_ids::RELATIONSHIP_REQUIRED,
+    policy_ids::AGREEMENT_REQUIRED,
+    policy_ids::CONSENT_REFUSED,
+    policy_ids::COMMISSIONING,
+    policy_ids::OWN_RECORD_ONLY,
+    policy_ids::BREAK_GLASS,
+    policy_ids::FIELD_WITHHELD,
+];
+
+/// Built once at start-up and shared (it is `Send + Sync`); deciding needs
+/// only `&self`.
+#[derive(Debug)]
+pub struct AccessEngine {
+    policies: Policies,
+    translator: Translator,
+    authorizer: Authorizer,
+}
+
+/// A rule found in one or more evaluations, with its precedence (the
+/// position of the rule in reading order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Found {
+    rank: usize,
+    reason: Reason,
+}
+
+impl AccessEngine {
+    /// Loads and validates the rules in `policies/`. An error here means the
+    /// rules cannot be trusted, and the server must not start.
+    pub fn new() -> Result<Self, PolicyError> {
+        Self::from_files(SCHEMA, &FILES)
+    }
+
+    pub(crate) fn from_files(schema: &str, files: &[PolicyFile<'_>]) -> Result<Self, PolicyError> {
+        let policies = Policies::load(schema, files)?;
+        for id in RELIED_ON {
+            policies.position(id)?;
+        }
+        Ok(Self {
+            policies,
+            translator: Translator::new(),
+            authorizer: Authorizer::new(),
+        })
+    }
+
+    /// Decides one request. Never fails: a request that cannot be evaluated
+    /// is denied, with the detail in [`Decision::error`].
+    pub fn decide(&self, request: &AccessRequest) -> Decision {
+        self.try_decide(request).unwrap_or_else(Decision::failed)
+    }
+
+    fn try_decide(&self, request: &AccessRequest) -> Result<Decision, String> {
+        let schema = &self.policies.schema;
+        let entities = self.translator.record_entities(request, schema)?;
+        let shared = self.translator.shared_context(request);
+        let agreements = candidates(&request.agreements);
+        let consents = candidates(&request.consents);
+
+        // INVARIANT: allowed only if, under one agreement, every consent
+        // directive allows — Cedar's own "some permit, no forbid" carried
+        // across the candidates (see the crate documentation).
+        let mut blocked_whatever_the_agreement: Option<Vec<Found>> = None;
+        let mut blocked_by_some: Vec<Found> = Vec::new();
+        for agreement in agreements {
+            let mut permits = Vec::new();
+            let mut forbids = Vec::new();
+            let mut allowed = true;
+            for consent in &consents {
+                let cedar = self
+                    .translator
+                    .record_request(request, &shared, agreement, *consent, schema)?;
+                let response = self.evaluate(&cedar, &entities)?;
+                allowed &= response.decision() == cedar_policy::Decision::Allow;
+                let subject = Subject {
+                    request,
+                    agreement,
+                    consent: *consent,
+                    field: None,
+                };
+                for found in self.found(&response, &subject) {
+                    let list = match found.reason.effect {
+                        RuleEffect::Permit => &mut permits,
+                        RuleEffect::Forbid => &mut forbids,
+                    };
+                    push_unique(list, found);
+                }
+            }
+            if allowed {
+                return Ok(Decision::allowed(
+                    in_reading_order(permits),
+                    agreement.map(|a| a.id),
+                ));
+            }
+            if forbids.is_empty() {
+                forbids.push(no_rule_permits());
+            }
+            for found in &forbids {
+                push_unique(&mut blocked_by_some, found.clone());
+            }
+            // Name what stands in the way under every agreement: a refusal
+            // or a missing relationship blocks whichever agreement is used,
+            // while one agreement being suspended says nothing when another
+            // covers the request.
+            blocked_whatever_the_agreement = Some(match blocked_whatever_the_agreement {
+                None => forbids,
+                Some(before) => before.into_iter().filter(|f| forbids.contains(f)).collect(),
+            });
+        }
+        let reasons = match blocked_whatever_the_agreement {
+            Some(common) if !common.is_empty() => common,
+            _ => blocked_by_some,
+        };
+        Ok(Decision::denied(in_reading_order(reasons)))
+    }
+
+    /// The fields of the person's record that `request`'s user may not see,
+    /// among `masks`. Fails closed: if the masks cannot be evaluated, every
+    /// masked field is withheld.
+    pub fn masks_for(&self, request: &AccessRequest, masks: &[FieldMask]) -> Vec<MaskedField> {
+        self.try_masks_for(request, masks).unwrap_or_else(|_| {
+            masks
+                .iter()
+                .map(|mask| MaskedField {
+                    field: mask.field.clone(),
+                    reason: "withheld: the access decision could not be made".into(),
+                })
+                .collect()
+        })
+    }
+
+    fn try_masks_for(
+        &self,
+        request: &AccessRequest,
+        masks: &[FieldMask],
+    ) -> Result<Vec<MaskedField>, String> {
+        let schema = &self.policies.schema;
+        let entities = self.translator.field_entities(request, masks, schema)?;
+        let mut withheld = Vec::new();
+        for mask in masks {
+            let cedar = self.translator.field_request(request, mask, schema)?;
+            let response = self.evaluate(&cedar, &entities)?;
+            if response.decision() == cedar_policy::Decision::Allow {
+                continue;
+            }
+            let subject = Subject {
+                request,
+                agreement: None,
+                consent: None,
+                field: Some(mask),
+            };
+            let reason = in_reading_order(self.found(&response, &subject))
+                .into_iter()
+                .next()
+                .map_or_else(|| format!("withheld: {}", mask.field), |r| r.text);
+            withheld.push(MaskedField {
+                field: mask.field.clone(),
+                reason,
+            });
+        }
+        Ok(withheld)
+    }
+
+    fn evaluate(&self, request: &Request, entities: &Entities) -> Result<Response, String> {
+        let response = self
+            .authorizer
+            .is_authorized(request, &self.policies.set, entities);
+        // Cedar skips a rule whose evaluation errs. For a forbid rule that
+        // would let the request through, so any error fails the decision.
+        let errors: Vec<String> = response
+            .diagnostics()
+            .errors()
+            .map(ToString::to_string)
+            .collect();
+        if errors.is_empty() {
+            Ok(response)
+        } else {
+            Err(errors.join("; "))
+        }
+    }
+
+    /// The rules that determined `response`, in words.
+    fn found(&self, response: &Response, subject: &Subject<'_>) -> Vec<Found> {
+        response
+            .diagnostics()
+            .reason()
+            .filter_map(|id| self.policies.index.get(id).copied())
+            .map(|rank| {
+                let info = &self.policies.table[rank];
+                Found {
+                    rank,
+                    reason: Reason {
+                        policy: info.id.clone(),
+                        effect: match info.effect {
+                            Effect::Permit => RuleEffect::Permit,
+                            Effect::Forbid => RuleEffect::Forbid,
+                        },
+                        text: reasons::render(&info.reason, subject),
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+/// Each fact to consider in turn, or "none" when there are none.
+fn candidates<T>(facts: &[T]) -> Vec<Option<&T>> {
+    if facts.is_empty() {
+        vec![None]
+    } else {
+        facts.iter().map(Some).collect()
+    }
+}
+
+fn push_unique(list: &mut Vec<Found>, found: Found) {
+    if !list.contains(&found) {
+        list.push(found);
+    }
+}
+
+fn in_reading_order(mut found: Vec<Found>) -> Vec<Reason> {
+    // Stable: two refusals under one rule keep the order of the directives.
+    found.sort_by_key(|f| f.rank);
+    found.into_iter().map(|f| f.reason).collect()
+}
+
+fn no_rule_permits() -> Found {
+    Found {
+        rank: usize::MAX,
+        reason: Reason {
+            policy: policy_ids::NO_RULE_PERMITS.into(),
+            effect: RuleEffect::Forbid,
+            text: "no rule permits this request".into(),
+        },
+    }
+}

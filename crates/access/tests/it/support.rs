@@ -1,0 +1,197 @@
+//! A small partnership to test against: Northshire Police, Northshire NHS
+//! Trust and a GP practice; one person; a fixed "now" (3 a.m. on a Tuesday);
+//! and builders for the facts of a request.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use concordat_access::{
+    AccessAction, AccessEngine, AccessRequest, Actor, AgreementFacts, BreakGlassFacts,
+    ConsentFacts, LookUpReason, Relationship,
+};
+use concordat_domain::agreement::{AgreementStatus, RoleGrant};
+use concordat_domain::break_glass::OverrideBasis;
+use concordat_domain::category::DataCategory;
+use concordat_domain::consent::{ConsentEffect, ConsentScope};
+use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, UserId};
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use uuid::Uuid;
+
+pub fn engine() -> &'static AccessEngine {
+    static ENGINE: OnceLock<AccessEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| AccessEngine::new().expect("the built-in policies are valid"))
+}
+
+/// Fixed ids, so failures are easy to read and cells are reproducible.
+fn id<T>(n: u128) -> concordat_domain::ids::Id<T> {
+    concordat_domain::ids::Id::from_uuid(Uuid::from_u128(n))
+}
+
+pub fn police() -> OrganisationId {
+    id(1)
+}
+pub fn trust() -> OrganisationId {
+    id(2)
+}
+pub fn gp_practice() -> OrganisationId {
+    id(3)
+}
+pub fn person() -> PersonId {
+    id(10)
+}
+pub fn someone_else() -> PersonId {
+    id(11)
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 3, 3, 0, 0).unwrap()
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A user of `organisation` in `role`. A `person` user is linked to the
+/// person's own record.
+pub fn actor(role: Role, organisation: OrganisationId) -> Actor {
+    Actor {
+        id: id(100 + role as u128),
+        role,
+        organisation,
+        person: (role == Role::Person).then(person),
+    }
+}
+
+pub fn user_id(role: Role) -> UserId {
+    id(100 + role as u128)
+}
+
+/// A request with no facts yet.
+pub fn request(
+    user: Actor,
+    action: AccessAction,
+    category: DataCategory,
+    purpose: Purpose,
+) -> AccessRequest {
+    AccessRequest {
+        user,
+        person: person(),
+        action,
+        category,
+        purpose,
+        now: now(),
+        agreements: Vec::new(),
+        consents: Vec::new(),
+        relationships: Vec::new(),
+        break_glass: None,
+    }
+}
+
+/// A police officer reading the crisis plan in an emergency, the 3 a.m.
+/// case, with everything in place: crisis look-up, active agreement.
+pub fn police_crisis_look_up() -> AccessRequest {
+    let mut r = request(
+        actor(Role::PoliceOfficer, police()),
+        AccessAction::Read,
+        DataCategory::CrisisPlan,
+        Purpose::Emergency,
+    );
+    r.agreements.push(crisis_agreement());
+    r.relationships.push(crisis_look_up());
+    r
+}
+
+pub fn crisis_look_up() -> Relationship {
+    Relationship::crisis_look_up(LookUpReason::parse("street triage: found on the bridge").unwrap())
+}
+
+pub fn grant(role: Role, read: &[DataCategory], write: &[DataCategory]) -> RoleGrant {
+    RoleGrant {
+        role,
+        read: read.iter().copied().collect(),
+        write: write.iter().copied().collect(),
+    }
+}
+
+/// The partnership's main agreement: active, signed, in date; police read
+/// the crisis summary and write contacts; the trust's clinicians read and
+/// write everything clinical.
+pub fn crisis_agreement() -> AgreementFacts {
+    use DataCategory as C;
+    AgreementFacts {
+        id: AgreementId::from_uuid(Uuid::from_u128(1000)),
+        title: "Northshire crisis care".into(),
+        status: AgreementStatus::Active,
+        signed_by_every_party: true,
+        parties: vec![police(), trust(), gp_practice()],
+        starts_on: day(2025, 4, 1),
+        ends_on: Some(day(2027, 4, 1)),
+        purposes: BTreeSet::from([
+            Purpose::DirectCare,
+            Purpose::Emergency,
+            Purpose::Safeguarding,
+        ]),
+        grants: vec![
+            grant(
+                Role::PoliceOfficer,
+                &[C::CrisisPlan, C::Risk, C::Contacts],
+                &[C::Contacts],
+            ),
+            grant(
+                Role::CrisisClinician,
+                &C::ALL,
+                &[C::CrisisPlan, C::Risk, C::Clinical],
+            ),
+            grant(Role::Gp, &[C::CrisisPlan, C::Clinical], &[C::Clinical]),
+        ],
+    }
+}
+
+pub fn consent(effect: ConsentEffect, scope: ConsentScope) -> ConsentFacts {
+    ConsentFacts {
+        id: ConsentId::from_uuid(Uuid::from_u128(2000)),
+        effect,
+        scope,
+        expires_at: None,
+        organisation_name: scope.organisation.map(|o| {
+            if o == police() {
+                "Northshire Police".into()
+            } else {
+                "Northshire NHS Trust".into()
+            }
+        }),
+    }
+}
+
+/// The person's refusal to share anything with the police.
+pub fn refuses_police() -> ConsentFacts {
+    consent(
+        ConsentEffect::Deny,
+        ConsentScope {
+            organisation: Some(police()),
+            ..Default::default()
+        },
+    )
+}
+
+/// A 30-minute break-glass override made ten minutes ago by `role`'s user.
+pub fn break_glass(role: Role, basis: OverrideBasis) -> BreakGlassFacts {
+    BreakGlassFacts {
+        user: user_id(role),
+        person: person(),
+        basis,
+        granted_at: now() - Duration::minutes(10),
+        expires_at: now() + Duration::minutes(20),
+    }
+}
+
+/// The ids of the rules that decided, in order.
+pub fn policies(decision: &concordat_access::Decision) -> Vec<&str> {
+    decision
+        .reasons()
+        .iter()
+        .map(|r| r.policy.as_str())
+        .collect()
+}
