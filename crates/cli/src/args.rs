@@ -97,6 +97,13 @@ pub struct ServeArgs {
     /// Minutes an API token lives.
     #[arg(long, env = "CONCORDAT_TOKEN_MINUTES", default_value_t = 60)]
     pub token_minutes: i64,
+    /// The ed25519 key that signs audit checkpoints (created if absent; keep
+    /// it apart from database backups, and give its public half to auditors).
+    #[arg(long, env = "CONCORDAT_AUDIT_KEY", default_value = "concordat-audit.key")]
+    pub audit_key: PathBuf,
+    /// Minutes a break-glass override lasts.
+    #[arg(long, env = "CONCORDAT_BREAK_GLASS_MINUTES", default_value_t = 30)]
+    pub break_glass_minutes: i64,
 }
 
 #[derive(Debug, Args)]

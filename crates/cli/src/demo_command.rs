@@ -64,7 +64,9 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         store.close().await;
         return Ok(());
     }
-    crate::serve::run(ServerConfig::new(args.addr), store).await
+    let mut config = ServerConfig::new(args.addr);
+    config.audit_key = args.data.join("audit-signing.key");
+    crate::serve::run(config, store).await
 }
 
 async fn print_scenarios(store: &Store) -> anyhow::Result<()> {

@@ -12,8 +12,12 @@ use crate::args::ServeArgs;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     anyhow::ensure!(
-        args.session_idle_minutes > 0 && args.session_max_hours > 0 && args.token_minutes > 0,
-        "`--session-idle-minutes`, `--session-max-hours` and `--token-minutes` must be positive"
+        args.session_idle_minutes > 0
+            && args.session_max_hours > 0
+            && args.token_minutes > 0
+            && args.break_glass_minutes > 0,
+        "`--session-idle-minutes`, `--session-max-hours`, `--token-minutes` and \
+         `--break-glass-minutes` must be positive"
     );
     let url = args.database.url()?;
     let store = Store::open(&url, PoolSize(args.database.pool_size))
@@ -24,6 +28,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.session_idle = Duration::minutes(args.session_idle_minutes);
     config.session_absolute = Duration::hours(args.session_max_hours);
     config.token_ttl = Duration::minutes(args.token_minutes);
+    config.audit_key = args.audit_key;
+    config.break_glass_for = Duration::minutes(args.break_glass_minutes);
     run(config, store).await
 }
 

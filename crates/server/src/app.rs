@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
+use concordat_store::audit::{AuditLog, CheckpointSigner};
 use concordat_store::Store;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -40,11 +41,22 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on `{}`", config.addr))?;
+        let engine = concordat_access::AccessEngine::new()
+            .context("the access policies are not valid; refusing to start")?;
+        let signer = CheckpointSigner::load_or_create(&config.audit_key).with_context(|| {
+            format!(
+                "cannot load or create the audit signing key `{}`",
+                config.audit_key.display()
+            )
+        })?;
+        let audit = AuditLog::start(store.clone(), signer);
         let state = AppState {
             store,
             config: Arc::new(config),
             clock,
             passwords: PasswordHasher::new()?,
+            engine: Arc::new(engine),
+            audit,
         };
         Ok(Self {
             listener,

@@ -18,6 +18,10 @@ pub struct ServerConfig {
     /// How long an API token lives.
     pub token_ttl: Duration,
     pub throttle: ThrottlePolicy,
+    /// The ed25519 key that signs audit checkpoints; created if absent.
+    pub audit_key: std::path::PathBuf,
+    /// How long a break-glass override lasts.
+    pub break_glass_for: Duration,
 }
 
 /// How repeated failed sign-ins are slowed and then locked out.
@@ -61,6 +65,8 @@ impl ServerConfig {
             session_absolute: Duration::hours(12),
             token_ttl: Duration::hours(1),
             throttle: ThrottlePolicy::default(),
+            audit_key: std::path::PathBuf::from("concordat-audit.key"),
+            break_glass_for: Duration::minutes(30),
         }
     }
 }

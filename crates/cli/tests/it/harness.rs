@@ -166,8 +166,10 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub client: reqwest::Client,
     pub db_url: DatabaseUrl,
+    pub audit_key: std::path::PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     _db: TestDb,
+    _key_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -195,7 +197,9 @@ impl TestApp {
         .await
         .expect("seed the demo partnership");
 
+        let key_dir = tempfile::tempdir().expect("temp dir for the audit key");
         let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
+        config.audit_key = key_dir.path().join("audit-signing.key");
         adjust(&mut config);
         let app = Application::build(config, store.clone(), Arc::new(clock.clone()))
             .await
@@ -212,8 +216,10 @@ impl TestApp {
             clock,
             client: client(),
             db_url: db.url.clone(),
+            audit_key: key_dir.path().join("audit-signing.key"),
             shutdown: Some(tx),
             _db: db,
+            _key_dir: key_dir,
         })
     }
 

@@ -39,6 +39,9 @@ pub enum ApiError {
     Locked { until: DateTime<Utc> },
     #[error("{0}")]
     Forbidden(String),
+    /// The access decision refused; `rule` is the policy that decided.
+    #[error("{detail}")]
+    Denied { detail: String, rule: String },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -58,6 +61,8 @@ struct Problem<'a> {
     detail: String,
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     errors: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
 }
 
 impl ApiError {
@@ -88,6 +93,11 @@ impl ApiError {
                 "Sign-in temporarily locked",
             ),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "/problems/forbidden", "Not allowed"),
+            ApiError::Denied { .. } => (
+                StatusCode::FORBIDDEN,
+                "/problems/access-denied",
+                "Access denied",
+            ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found"),
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -127,6 +137,7 @@ impl ApiError {
             | ApiError::Unauthenticated(d)
             | ApiError::Forbidden(d)
             | ApiError::Conflict(d) => d.clone(),
+            ApiError::Denied { detail, .. } => detail.clone(),
         }
     }
 }
@@ -147,6 +158,10 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail: self.detail(),
             errors,
+            rule: match &self {
+                ApiError::Denied { rule, .. } => Some(rule.as_str()),
+                _ => None,
+            },
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
@@ -187,6 +202,18 @@ impl From<SignInError> for ApiError {
             SignInError::Rejected => ApiError::Unauthenticated(err.to_string()),
             SignInError::Locked { until } => ApiError::Locked { until },
             SignInError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::access::AccessError> for ApiError {
+    fn from(err: crate::access::AccessError) -> Self {
+        match err {
+            crate::access::AccessError::Store(e) => e.into(),
+            // No audit, no access: the request fails rather than answer unaudited.
+            crate::access::AccessError::Audit(e) => {
+                ApiError::Internal(format!("audit entry could not be written: {e}"))
+            }
         }
     }
 }

@@ -1,0 +1,126 @@
+//! Gathering, from the store, the facts the access decision looks at: the
+//! agreements of the user's organisation, the person's consent directives,
+//! the user's relationships with the person, and any break-glass override.
+//! Everything is read fresh for each request, so a refusal recorded, an
+//! agreement suspended or a user disabled a moment ago counts now. Nothing
+//! here judges: ended, expired and suspended facts are passed on as they
+//! are, and the policies decide what they count for.
+
+use chrono::{DateTime, Utc};
+use concordat_access::{
+    AccessAction, AccessRequest, Actor, AgreementFacts, BreakGlassFacts, ConsentFacts,
+    LookUpReason, Relationship,
+};
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use concordat_domain::user::User;
+use concordat_store::relationships::RelationshipKind;
+use concordat_store::{
+    agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
+};
+
+/// What is known about one user and one person at one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub agreements: Vec<AgreementFacts>,
+    pub consents: Vec<ConsentFacts>,
+    pub relationships: Vec<Relationship>,
+    pub break_glass: Option<BreakGlassFacts>,
+}
+
+impl Facts {
+    pub fn request(
+        &self,
+        user: &User,
+        person: PersonId,
+        action: AccessAction,
+        category: DataCategory,
+        purpose: Purpose,
+        now: DateTime<Utc>,
+    ) -> AccessRequest {
+        AccessRequest {
+            user: Actor::from_user(user),
+            person,
+            action,
+            category,
+            purpose,
+            now,
+            agreements: self.agreements.clone(),
+            consents: self.consents.clone(),
+            relationships: self.relationships.clone(),
+            break_glass: self.break_glass.clone(),
+        }
+    }
+}
+
+pub async fn gather(
+    conn: &mut Conn,
+    user: &User,
+    person: PersonId,
+    now: DateTime<Utc>,
+) -> Result<Facts, StoreError> {
+    // A person reading their own record needs none of a professional's
+    // facts; the policies check that the record is theirs.
+    if user.role() == Role::Person {
+        return Ok(Facts::default());
+    }
+    let agreements = agreements::agreements_of_organisation(conn, user.organisation_id())
+        .await?
+        .iter()
+        .map(AgreementFacts::from)
+        .collect();
+
+    let mut consents = Vec::new();
+    for directive in consent::directives_of(conn, person).await? {
+        let organisation_name = match directive.scope().organisation {
+            Some(id) => organisations::organisation_by_id(conn, id)
+                .await?
+                .map(|o| o.name().to_owned()),
+            None => None,
+        };
+        consents.push(ConsentFacts::from_directive(&directive, organisation_name));
+    }
+
+    let mut relationships = Vec::new();
+    if care_teams::is_care_team_member(conn, person, user.id()).await? {
+        relationships.push(Relationship::care_team());
+    }
+    for r in relationships::relationships_of(conn, person, user.organisation_id()).await? {
+        let relationship = match r.kind {
+            RelationshipKind::ActiveContact => Relationship::contact(),
+            RelationshipKind::Referral => Relationship::referral(),
+            RelationshipKind::CrisisLookup => {
+                // A look-up is the user's own, with its reason; a colleague's
+                // look-up gives this user nothing.
+                if r.user != Some(user.id()) {
+                    continue;
+                }
+                match LookUpReason::parse(&r.reason) {
+                    Ok(reason) => Relationship::crisis_look_up(reason),
+                    Err(_) => continue,
+                }
+            }
+        };
+        relationships.push(if r.ends_at <= now {
+            relationship.ended()
+        } else {
+            relationship
+        });
+    }
+
+    // The live override if there is one, else the latest (which the
+    // policies will find expired).
+    let grants = break_glass::grants_for(conn, user.id(), person).await?;
+    let chosen = grants
+        .iter()
+        .find(|g| g.is_live(now))
+        .or_else(|| grants.last());
+    Ok(Facts {
+        agreements,
+        consents,
+        relationships,
+        break_glass: chosen.map(BreakGlassFacts::from),
+    })
+}

@@ -1,0 +1,197 @@
+//! The one door to a person's record. Every read or write of personal data,
+//! from the API, the pages and any later surface, comes through
+//! [`authorise`]: gather the facts, let the access decision (Cedar, in
+//! `concordat-access`) decide each category, write ONE audit entry, and only
+//! once that entry has committed say what may be shown. No audit, no access.
+
+mod gather;
+
+use concordat_access::{AccessAction, AccessEngine, Decision};
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::user::User;
+use concordat_store::audit::{Actor, AuditAction, AuditEntry, AuditError, Outcome};
+use concordat_store::StoreError;
+
+pub use gather::{gather, Facts};
+
+use crate::AppState;
+
+/// Who is asking, and for what purpose of use.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: User,
+    pub purpose: Purpose,
+}
+
+/// The decision for each category asked about, and where it was audited.
+#[derive(Debug, Clone)]
+pub struct Authorisation {
+    pub decisions: Vec<(DataCategory, Decision)>,
+    pub audit_seq: u64,
+}
+
+impl Authorisation {
+    pub fn allows(&self, category: DataCategory) -> bool {
+        self.decisions
+            .iter()
+            .any(|(c, d)| *c == category && d.is_allowed())
+    }
+
+    pub fn allowed(&self) -> impl Iterator<Item = DataCategory> + '_ {
+        self.decisions
+            .iter()
+            .filter(|(_, d)| d.is_allowed())
+            .map(|(c, _)| *c)
+    }
+
+    pub fn denied(&self) -> impl Iterator<Item = &(DataCategory, Decision)> {
+        self.decisions.iter().filter(|(_, d)| !d.is_allowed())
+    }
+
+    pub fn any_allowed(&self) -> bool {
+        self.decisions.iter().any(|(_, d)| d.is_allowed())
+    }
+
+    pub fn via_break_glass(&self) -> bool {
+        self.decisions
+            .iter()
+            .any(|(_, d)| d.is_allowed() && d.via_break_glass())
+    }
+
+    /// The denial to name to the user: the first category's decisive rule.
+    pub fn first_denial(&self) -> Option<&Decision> {
+        self.denied().map(|(_, d)| d).next()
+    }
+
+    /// Whether every category was denied because the user has no business
+    /// with this person at all: no relationship, or (for a person's own
+    /// account) a record that is not theirs. Such a user must not learn that
+    /// the person exists, so the caller answers as if there were no one.
+    pub fn no_relationship(&self) -> bool {
+        use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
+        !self.any_allowed()
+            && self.decisions.iter().all(|(_, d)| {
+                d.denied_by()
+                    .is_some_and(|r| r.policy == RELATIONSHIP_REQUIRED || r.policy == OWN_RECORD_ONLY)
+            })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The audit entry could not be written, so nothing may be shown.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+}
+
+/// Decides `action` on each of `categories` of `person`'s record for
+/// `viewer`, and audits the decision as one entry. Returns only after the
+/// audit entry has committed.
+pub async fn authorise(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    action: AccessAction,
+    categories: &[DataCategory],
+    audit_action: AuditAction,
+) -> Result<Authorisation, AccessError> {
+    let now = state.clock.now();
+    let facts = {
+        let mut conn = state.store.read().await?;
+        gather(&mut conn, &viewer.user, person, now).await?
+    };
+    let decisions = decide(&state.engine, viewer, person, action, categories, &facts, now);
+    let authorisation_entry = audit_entry(viewer, person, audit_action, &decisions, now);
+    let audit_seq = state.audit.record(authorisation_entry).await?;
+    Ok(Authorisation {
+        decisions,
+        audit_seq,
+    })
+}
+
+/// The decision for each category, from facts already gathered.
+pub fn decide(
+    engine: &AccessEngine,
+    viewer: &Viewer,
+    person: PersonId,
+    action: AccessAction,
+    categories: &[DataCategory],
+    facts: &Facts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<(DataCategory, Decision)> {
+    categories
+        .iter()
+        .map(|category| {
+            let request = facts.request(&viewer.user, person, action, *category, viewer.purpose, now);
+            (*category, engine.decide(&request))
+        })
+        .collect()
+}
+
+/// One audit entry for the whole request: the categories shown (or, when
+/// nothing was, those asked for) and every reason, allowed or denied.
+fn audit_entry(
+    viewer: &Viewer,
+    person: PersonId,
+    action: AuditAction,
+    decisions: &[(DataCategory, Decision)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> AuditEntry {
+    let allowed: Vec<DataCategory> = decisions
+        .iter()
+        .filter(|(_, d)| d.is_allowed())
+        .map(|(c, _)| *c)
+        .collect();
+    let outcome = if allowed.is_empty() {
+        Outcome::Denied
+    } else {
+        Outcome::Allowed
+    };
+    let categories = if allowed.is_empty() {
+        decisions.iter().map(|(c, _)| *c).collect()
+    } else {
+        allowed
+    };
+    let mut reasons = Vec::new();
+    let mut policy_ids = Vec::new();
+    for (category, decision) in decisions {
+        let verdict = if decision.is_allowed() { "allowed" } else { "denied" };
+        reasons.push(format!(
+            "{}: {verdict}: {}",
+            category.as_str(),
+            decision.explanation()
+        ));
+        for reason in decision.reasons() {
+            if !policy_ids.contains(&reason.policy) {
+                policy_ids.push(reason.policy.clone());
+            }
+        }
+    }
+    AuditEntry {
+        occurred_at: now,
+        actor: Some(actor(&viewer.user)),
+        purpose: Some(viewer.purpose),
+        person: Some(person),
+        action,
+        categories,
+        outcome,
+        reasons,
+        policy_ids,
+        break_glass: decisions
+            .iter()
+            .any(|(_, d)| d.is_allowed() && d.via_break_glass()),
+    }
+}
+
+pub fn actor(user: &User) -> Actor {
+    Actor {
+        user_id: user.id(),
+        username: user.username().clone(),
+        organisation_id: user.organisation_id(),
+        role: user.role(),
+    }
+}

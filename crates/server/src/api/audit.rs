@@ -1,0 +1,41 @@
+//! Reading the audit over the API: `GET /api/v1/me/access-log` (a person's
+//! own account: who looked at my record and why) and `GET /api/v1/audit`
+//! (information governance's search).
+
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+
+use super::ApiError;
+use crate::auth::bearer::ApiCaller;
+use crate::governance::{self, AccessLogItem, AuditItem, AuditQuery, SearchError};
+use crate::permissions;
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct LogQuery {
+    limit: Option<u32>,
+}
+
+pub async fn my_access_log(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<LogQuery>,
+) -> Result<Json<Vec<AccessLogItem>>, ApiError> {
+    let person = permissions::own_access_log(&caller.user).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let limit = query.limit.unwrap_or(200).clamp(1, 1000);
+    Ok(Json(governance::access_log(&state, person, limit).await?))
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditItem>>, ApiError> {
+    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    match governance::search_audit(&state, &query).await {
+        Ok(items) => Ok(Json(items)),
+        Err(SearchError::Invalid(field, message)) => Err(ApiError::invalid(field, message)),
+        Err(SearchError::Governance(e)) => Err(e.into()),
+    }
+}

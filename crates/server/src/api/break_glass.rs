@@ -1,0 +1,175 @@
+//! Break-glass over the API: claiming an emergency override
+//! (`POST /api/v1/break-glass`) and its governance review
+//! (`GET /api/v1/break-glass/reviews`, `POST …/{id}/review`, `POST …/{id}/defer`).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use concordat_domain::break_glass::{Deferral, Review};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ApiJson, FieldError};
+use crate::auth::bearer::ApiCaller;
+use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
+use crate::permissions;
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimBody {
+    nhs_number: Option<String>,
+    person_id: Option<String>,
+    lawful_basis: String,
+    justification: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Claimed {
+    id: String,
+    person_id: String,
+    lawful_basis: &'static str,
+    granted_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    review: &'static str,
+}
+
+pub async fn claim(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<ClaimBody>,
+) -> Result<(StatusCode, Json<Claimed>), ApiError> {
+    permissions::break_glass(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let person = match (body.nhs_number, body.person_id) {
+        (Some(nhs), None) => PersonRef::NhsNumber(nhs),
+        (None, Some(id)) => PersonRef::Id(id),
+        _ => {
+            return Err(ApiError::invalid(
+                "nhs_number",
+                "give either `nhs_number` or `person_id`, not both",
+            ))
+        }
+    };
+    let request = ClaimRequest {
+        person,
+        lawful_basis: body.lawful_basis,
+        justification: body.justification,
+    };
+    match governance::claim_break_glass(&state, &caller.user, caller.purpose, request).await {
+        Ok(grant) => Ok((
+            StatusCode::CREATED,
+            Json(Claimed {
+                id: grant.id.to_string(),
+                person_id: grant.person.to_string(),
+                lawful_basis: grant.basis.as_str(),
+                granted_at: grant.granted_at,
+                expires_at: grant.expires_at,
+                review: "pending",
+            }),
+        )),
+        Err(ClaimError::Invalid(errors)) => Err(ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field, message))
+                .collect(),
+        )),
+        Err(ClaimError::NotFound) => Err(ApiError::NotFound),
+        Err(ClaimError::Access(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReviewsQuery {
+    /// `pending` (the default) or `all`.
+    status: Option<String>,
+}
+
+pub async fn reviews(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<ReviewsQuery>,
+) -> Result<Json<Vec<governance::ReviewItem>>, ApiError> {
+    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let pending_only = match query.status.as_deref() {
+        None | Some("pending") => true,
+        Some("all") => false,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "status",
+                format!("`{other}` is not a review status; expected pending or all"),
+            ))
+        }
+    };
+    Ok(Json(
+        governance::review_queue(&state, &caller.user, pending_only).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    appropriate: bool,
+    note: String,
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReviewBody>,
+) -> Result<StatusCode, ApiError> {
+    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let note = concordat_domain::text::bounded("note", &body.note, 2000)
+        .map_err(|e| ApiError::invalid("note", e))?;
+    let review = Review {
+        reviewer: caller.user.id(),
+        appropriate: body.appropriate,
+        note,
+        reviewed_at: state.clock.now(),
+    };
+    governance::record_review(&state, &caller.user, id, review).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeferBody {
+    reason: String,
+    until: String,
+}
+
+pub async fn defer(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DeferBody>,
+) -> Result<StatusCode, ApiError> {
+    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let mut errors = Vec::new();
+    let reason = concordat_domain::text::bounded("reason", &body.reason, 2000)
+        .map_err(|e| errors.push(FieldError::new("reason", e)))
+        .ok();
+    let today = state.clock.now().date_naive();
+    let until = NaiveDate::parse_from_str(&body.until, "%Y-%m-%d")
+        .map_err(|_| errors.push(FieldError::new("until", format!("`{}` is not a date (YYYY-MM-DD)", body.until))))
+        .ok()
+        .filter(|d| {
+            let later = *d > today;
+            if !later {
+                errors.push(FieldError::new("until", "the date must be in the future"));
+            }
+            later
+        });
+    let (Some(reason), Some(until)) = (reason, until) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let deferral = Deferral {
+        deferred_by: caller.user.id(),
+        reason,
+        until,
+    };
+    governance::record_deferral(&state, &caller.user, id, deferral).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

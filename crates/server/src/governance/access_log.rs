@@ -1,0 +1,231 @@
+//! Reading the audit: the person's own access log — who looked at their
+//! record, from which organisation, when, what and why — and information
+//! governance's search of the whole log.
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+use concordat_domain::user::User;
+use concordat_store::audit::{self, AuditFilter, AuditRecord, Outcome};
+use concordat_store::{break_glass, organisations, users, Conn, StoreError};
+use serde::Serialize;
+
+use super::GovernanceError;
+use crate::AppState;
+
+/// One line of a person's access log, in words they can read.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessLogItem {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub role: String,
+    pub organisation: String,
+    pub what: Vec<String>,
+    pub action: &'static str,
+    pub purpose: String,
+    pub break_glass: bool,
+    /// For an emergency override: the basis and the justification given.
+    pub why: Option<String>,
+}
+
+/// Names for the ids in audit entries, looked up once per page of entries.
+struct Names {
+    users: Vec<User>,
+    organisations: Vec<(OrganisationId, String)>,
+}
+
+impl Names {
+    async fn load(conn: &mut Conn) -> Result<Self, StoreError> {
+        Ok(Self {
+            users: users::list_users(conn, None).await?,
+            organisations: organisations::list_organisations(conn)
+                .await?
+                .into_iter()
+                .map(|o| (o.id(), o.name().to_owned()))
+                .collect(),
+        })
+    }
+
+    fn user(&self, id: UserId) -> String {
+        self.users
+            .iter()
+            .find(|u| u.id() == id)
+            .map(|u| u.display_name().as_str().to_owned())
+            .unwrap_or_else(|| "a former member of staff".into())
+    }
+
+    fn organisation(&self, id: OrganisationId) -> String {
+        self.organisations
+            .iter()
+            .find(|(o, _)| *o == id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The access log of the person whose own account `user` is. Break-glass
+/// uses whose disclosure governance has deferred stay hidden until the date
+/// set, with the deferral itself on record.
+pub async fn access_log(
+    state: &AppState,
+    person: PersonId,
+    limit: u32,
+) -> Result<Vec<AccessLogItem>, GovernanceError> {
+    let today = state.clock.now().date_naive();
+    let mut conn = state.store.read().await?;
+    let records = audit::access_log_for_person(&mut conn, person, limit, 0).await?;
+    let uses = break_glass::uses_on_person(&mut conn, person).await?;
+    let names = Names::load(&mut conn).await?;
+    let mut items = Vec::new();
+    for AuditRecord { entry, .. } in records {
+        let Some(actor) = entry.actor.as_ref() else {
+            continue;
+        };
+        let covering_use = uses.iter().find(|u| {
+            u.user == actor.user_id && u.granted_at <= entry.occurred_at && entry.occurred_at <= u.expires_at
+        });
+        if entry.break_glass && covering_use.is_some_and(|u| !u.visible_to_person(today)) {
+            continue;
+        }
+        items.push(AccessLogItem {
+            at: entry.occurred_at,
+            who: names.user(actor.user_id),
+            role: actor.role.label().to_owned(),
+            organisation: names.organisation(actor.organisation_id),
+            what: entry.categories.iter().map(|c| c.label().to_owned()).collect(),
+            action: entry.action.as_str(),
+            purpose: entry.purpose.map(|p| p.label().to_owned()).unwrap_or_default(),
+            break_glass: entry.break_glass,
+            why: covering_use.filter(|_| entry.break_glass).map(|u| {
+                format!("{}: “{}”", u.basis.label(), u.justification.as_str())
+            }),
+        });
+    }
+    Ok(items)
+}
+
+/// What governance searches by, as strings from a form or a query string.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    pub person: Option<String>,
+    pub user: Option<String>,
+    pub organisation: Option<String>,
+    pub outcome: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// One audit entry, as governance sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditItem {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub username: Option<String>,
+    pub who: Option<String>,
+    pub organisation: Option<String>,
+    pub role: Option<&'static str>,
+    pub purpose: Option<&'static str>,
+    pub person_id: Option<String>,
+    pub action: &'static str,
+    pub categories: Vec<&'static str>,
+    pub outcome: &'static str,
+    pub break_glass: bool,
+    pub reasons: Vec<String>,
+    pub policies: Vec<String>,
+}
+
+/// The filter a query asks for, or the field at fault and why.
+fn filter(
+    conn_users: &[User],
+    orgs: &[(OrganisationId, String, String)],
+    query: &AuditQuery,
+) -> Result<AuditFilter, (&'static str, String)> {
+    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let person = blank(&query.person)
+        .map(|p| PersonId::parse(&p).map_err(|_| ("person", format!("`{p}` is not a person id"))))
+        .transpose()?;
+    let user = blank(&query.user)
+        .map(|name| {
+            conn_users
+                .iter()
+                .find(|u| u.username().as_str() == name.to_lowercase())
+                .map(|u| u.id())
+                .ok_or(("user", format!("there is no user `{name}`")))
+        })
+        .transpose()?;
+    let organisation = blank(&query.organisation)
+        .map(|code| {
+            orgs.iter()
+                .find(|(_, c, _)| c.eq_ignore_ascii_case(&code))
+                .map(|(id, _, _)| *id)
+                .ok_or(("organisation", format!("there is no organisation with code `{code}`")))
+        })
+        .transpose()?;
+    let outcome = blank(&query.outcome)
+        .map(|o| {
+            Outcome::parse(&o).ok_or(("outcome", format!("`{o}` is not an outcome; expected allowed or denied")))
+        })
+        .transpose()?;
+    let date = |field: &'static str, raw: Option<String>, end: bool| {
+        raw.map(|d| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(|date| {
+                    let day = if end { date.succ_opt().unwrap_or(date) } else { date };
+                    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+                })
+                .map_err(|_| (field, format!("`{d}` is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()
+    };
+    Ok(AuditFilter {
+        person,
+        user,
+        organisation,
+        action: None,
+        outcome,
+        from: date("from", blank(&query.from), false)?,
+        to: date("to", blank(&query.to), true)?,
+        before_seq: None,
+        limit: query.limit.unwrap_or(100).clamp(1, 500),
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("{1}")]
+    Invalid(&'static str, String),
+    #[error(transparent)]
+    Governance(#[from] GovernanceError),
+}
+
+pub async fn search_audit(state: &AppState, query: &AuditQuery) -> Result<Vec<AuditItem>, SearchError> {
+    let mut conn = state.store.read().await.map_err(GovernanceError::from)?;
+    let names = Names::load(&mut conn).await.map_err(GovernanceError::from)?;
+    let orgs: Vec<(OrganisationId, String, String)> = organisations::list_organisations(&mut conn)
+        .await
+        .map_err(GovernanceError::from)?
+        .into_iter()
+        .map(|o| (o.id(), o.code().as_str().to_owned(), o.name().to_owned()))
+        .collect();
+    let filter = filter(&names.users, &orgs, query).map_err(|(f, m)| SearchError::Invalid(f, m))?;
+    let records = audit::search(&mut conn, &filter).await.map_err(GovernanceError::from)?;
+    Ok(records
+        .into_iter()
+        .map(|AuditRecord { seq, entry }| AuditItem {
+            seq,
+            at: entry.occurred_at,
+            username: entry.actor.as_ref().map(|a| a.username.as_str().to_owned()),
+            who: entry.actor.as_ref().map(|a| names.user(a.user_id)),
+            organisation: entry.actor.as_ref().map(|a| names.organisation(a.organisation_id)),
+            role: entry.actor.as_ref().map(|a| a.role.as_str()),
+            purpose: entry.purpose.map(|p| p.code()),
+            person_id: entry.person.map(|p| p.to_string()),
+            action: entry.action.as_str(),
+            categories: entry.categories.iter().map(|c| c.as_str()).collect(),
+            outcome: entry.outcome.as_str(),
+            break_glass: entry.break_glass,
+            reasons: entry.reasons,
+            policies: entry.policy_ids,
+        })
+        .collect())
+}

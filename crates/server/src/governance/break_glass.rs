@@ -1,0 +1,346 @@
+//! Claiming break-glass, and its review by information governance.
+
+use chrono::{DateTime, Utc};
+use concordat_access::{AccessAction, BreakGlassFacts};
+use concordat_domain::break_glass::{
+    BreakGlass, Deferral, Justification, OverrideBasis, Review,
+};
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use concordat_domain::user::User;
+use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
+use concordat_store::notifications::{self, Notification};
+use concordat_store::{break_glass as grants, persons, users};
+use serde::Serialize;
+
+use super::GovernanceError;
+use crate::access::{actor, decide, gather, AccessError, Viewer};
+use crate::AppState;
+
+#[derive(Debug, Clone)]
+pub enum PersonRef {
+    NhsNumber(String),
+    Id(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ClaimRequest {
+    pub person: PersonRef,
+    pub lawful_basis: String,
+    pub justification: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    #[error("the request is not valid")]
+    Invalid(Vec<(&'static str, String)>),
+    /// No such person, or none the user has a relationship with.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Access(#[from] AccessError),
+}
+
+impl From<concordat_store::StoreError> for ClaimError {
+    fn from(err: concordat_store::StoreError) -> Self {
+        Self::Access(err.into())
+    }
+}
+
+/// Grants `user` elevated access to a person for the configured window.
+/// The use is audited as an emergency override before it exists, the
+/// user's information governance leads are told, and it joins their review
+/// queue.
+pub async fn claim_break_glass(
+    state: &AppState,
+    user: &User,
+    purpose: Purpose,
+    request: ClaimRequest,
+) -> Result<BreakGlass, ClaimError> {
+    let mut errors = Vec::new();
+    let basis = OverrideBasis::parse(&request.lawful_basis)
+        .map_err(|e| errors.push(("lawful_basis", e.to_string())))
+        .ok();
+    let justification = Justification::parse(&request.justification)
+        .map_err(|e| errors.push(("justification", e.to_string())))
+        .ok();
+    let person_id = match &request.person {
+        PersonRef::NhsNumber(raw) => match NhsNumber::parse(raw) {
+            Ok(number) => {
+                let mut conn = state.store.read().await?;
+                persons::person_by_nhs_number(&mut conn, &number)
+                    .await?
+                    .map(|p| p.id())
+            }
+            Err(e) => {
+                errors.push(("nhs_number", e.to_string()));
+                None
+            }
+        },
+        PersonRef::Id(raw) => PersonId::parse(raw).ok(),
+    };
+    let (Some(basis), Some(justification)) = (basis, justification) else {
+        return Err(ClaimError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ClaimError::Invalid(errors));
+    }
+    let Some(person) = person_id else {
+        return Err(ClaimError::NotFound);
+    };
+
+    let now = state.clock.now();
+    let grant = BreakGlass {
+        id: uuid::Uuid::new_v4(),
+        user: user.id(),
+        person,
+        basis,
+        justification,
+        granted_at: now,
+        expires_at: now + state.config.break_glass_for,
+        review: None,
+        deferral: None,
+    };
+
+    // Break-glass lifts a refusal, not the need for a relationship. Ask the
+    // access decision as if the grant were made: if the user would still
+    // have no relationship with the person, they learn nothing, not even
+    // that the person exists.
+    let mut facts = {
+        let mut conn = state.store.read().await?;
+        gather(&mut conn, user, person, now).await?
+    };
+    facts.break_glass = Some(BreakGlassFacts::from(&grant));
+    let viewer = Viewer {
+        user: user.clone(),
+        purpose,
+    };
+    let decisions = decide(
+        &state.engine,
+        &viewer,
+        person,
+        AccessAction::Read,
+        &DataCategory::ALL,
+        &facts,
+        now,
+    );
+    let no_relationship = decisions.iter().all(|(_, d)| {
+        !d.is_allowed()
+            && d.denied_by()
+                .is_some_and(|r| r.policy == concordat_access::policy_ids::RELATIONSHIP_REQUIRED)
+    });
+
+    let entry = AuditEntry {
+        occurred_at: now,
+        actor: Some(actor(user)),
+        purpose: Some(purpose),
+        person: Some(person),
+        action: AuditAction::BreakGlass,
+        categories: Vec::new(),
+        outcome: if no_relationship {
+            Outcome::Denied
+        } else {
+            Outcome::Allowed
+        },
+        reasons: vec![format!(
+            "emergency override on the basis of {}: {}",
+            grant.basis.label(),
+            grant.justification.as_str()
+        )],
+        policy_ids: vec![concordat_access::policy_ids::BREAK_GLASS.to_owned()],
+        break_glass: !no_relationship,
+    };
+    state.audit.record(entry).await.map_err(AccessError::from)?;
+    if no_relationship {
+        return Err(ClaimError::NotFound);
+    }
+
+    let mut tx = state.store.write().await?;
+    grants::insert_break_glass(&mut tx, &grant, user.organisation_id()).await?;
+    for lead in notifications::users_with_role(&mut tx, user.organisation_id(), Role::IgLead).await? {
+        notifications::insert_notification(
+            &mut tx,
+            &Notification {
+                id: uuid::Uuid::new_v4(),
+                user: lead,
+                kind: "break-glass".into(),
+                subject: format!("Break-glass by {} needs review", user.display_name().as_str()),
+                body: format!(
+                    "{} used break-glass on {} on the basis of {}. Their justification: “{}”",
+                    user.display_name().as_str(),
+                    now.format("%e %B %Y at %H:%M UTC"),
+                    grant.basis.label(),
+                    grant.justification.as_str()
+                ),
+                link: Some("/governance/break-glass".into()),
+                created_at: now,
+                read_at: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::warn!(user = %user.username(), basis = grant.basis.as_str(), "break-glass granted");
+    Ok(grant)
+}
+
+/// One use, as the review queue shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewItem {
+    pub id: String,
+    pub username: String,
+    pub user_name: String,
+    pub person_id: String,
+    pub nhs_number: Option<String>,
+    pub lawful_basis: &'static str,
+    pub lawful_basis_label: &'static str,
+    pub justification: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub overdue: bool,
+    pub review: Option<ReviewView>,
+    pub deferral: Option<DeferralView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub appropriate: bool,
+    pub note: String,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeferralView {
+    pub reason: String,
+    pub until: chrono::NaiveDate,
+}
+
+/// The uses by staff of the reviewer's organisation, newest first.
+pub async fn review_queue(
+    state: &AppState,
+    reviewer: &User,
+    pending_only: bool,
+) -> Result<Vec<ReviewItem>, GovernanceError> {
+    let now = state.clock.now();
+    let mut conn = state.store.read().await?;
+    let uses = grants::uses_by_organisation(&mut conn, Some(reviewer.organisation_id()), 500).await?;
+    let mut items = Vec::new();
+    for use_ in uses.into_iter().filter(|u| !pending_only || u.review.is_none()) {
+        let who = users::user_by_id(&mut conn, use_.user).await?;
+        let person = persons::person_by_id(&mut conn, use_.person).await?;
+        items.push(ReviewItem {
+            id: use_.id.to_string(),
+            username: who.as_ref().map(|u| u.username().as_str().to_owned()).unwrap_or_default(),
+            user_name: who
+                .as_ref()
+                .map(|u| u.display_name().as_str().to_owned())
+                .unwrap_or_default(),
+            person_id: use_.person.to_string(),
+            nhs_number: person.and_then(|p| p.nhs_number()).map(|n| n.as_str().to_owned()),
+            lawful_basis: use_.basis.as_str(),
+            lawful_basis_label: use_.basis.label(),
+            justification: use_.justification.as_str().to_owned(),
+            granted_at: use_.granted_at,
+            expires_at: use_.expires_at,
+            overdue: use_.review_overdue(now),
+            review: use_.review.as_ref().map(|r| ReviewView {
+                appropriate: r.appropriate,
+                note: r.note.clone(),
+                reviewed_at: r.reviewed_at,
+            }),
+            deferral: use_.deferral.as_ref().map(|d| DeferralView {
+                reason: d.reason.clone(),
+                until: d.until,
+            }),
+        });
+    }
+    Ok(items)
+}
+
+/// Loads a use made by staff of the reviewer's own organisation.
+async fn own_use(
+    state: &AppState,
+    reviewer: &User,
+    id: uuid::Uuid,
+) -> Result<BreakGlass, GovernanceError> {
+    let mut conn = state.store.read().await?;
+    let use_ = grants::break_glass_by_id(&mut conn, id)
+        .await?
+        .ok_or(GovernanceError::NotFound)?;
+    let by = users::user_by_id(&mut conn, use_.user).await?;
+    if by.map(|u| u.organisation_id()) != Some(reviewer.organisation_id()) {
+        return Err(GovernanceError::NotFound);
+    }
+    Ok(use_)
+}
+
+pub async fn record_review(
+    state: &AppState,
+    reviewer: &User,
+    id: uuid::Uuid,
+    review: Review,
+) -> Result<(), GovernanceError> {
+    let use_ = own_use(state, reviewer, id).await?;
+    if use_.review.is_some() {
+        return Err(GovernanceError::AlreadyReviewed);
+    }
+    state
+        .audit
+        .record(AuditEntry {
+            occurred_at: review.reviewed_at,
+            actor: Some(actor(reviewer)),
+            purpose: None,
+            person: Some(use_.person),
+            action: AuditAction::BreakGlassReview,
+            categories: Vec::new(),
+            outcome: Outcome::Allowed,
+            reasons: vec![format!(
+                "break-glass {id} reviewed as {}: {}",
+                if review.appropriate { "appropriate" } else { "not appropriate" },
+                review.note
+            )],
+            policy_ids: Vec::new(),
+            break_glass: false,
+        })
+        .await?;
+    let mut tx = state.store.write().await?;
+    if !grants::record_review(&mut tx, id, &review).await? {
+        return Err(GovernanceError::AlreadyReviewed);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn record_deferral(
+    state: &AppState,
+    reviewer: &User,
+    id: uuid::Uuid,
+    deferral: Deferral,
+) -> Result<(), GovernanceError> {
+    let use_ = own_use(state, reviewer, id).await?;
+    state
+        .audit
+        .record(AuditEntry {
+            occurred_at: state.clock.now(),
+            actor: Some(actor(reviewer)),
+            purpose: None,
+            person: Some(use_.person),
+            action: AuditAction::BreakGlassReview,
+            categories: Vec::new(),
+            outcome: Outcome::Allowed,
+            reasons: vec![format!(
+                "disclosure of break-glass {id} to the person deferred until {}: {}",
+                deferral.until, deferral.reason
+            )],
+            policy_ids: Vec::new(),
+            break_glass: false,
+        })
+        .await?;
+    let mut tx = state.store.write().await?;
+    grants::record_deferral(&mut tx, id, &deferral).await?;
+    tx.commit().await?;
+    Ok(())
+}

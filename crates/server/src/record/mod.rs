@@ -1,0 +1,186 @@
+//! Reading a person's record through the access decision: which categories
+//! this surface can show, loading what was allowed, and applying field
+//! masks. The JSON API and the pages both read records through here.
+
+pub mod views;
+
+use concordat_access::{AccessAction, AccessRequest, Actor, FieldMask};
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_domain::person::Person;
+use concordat_store::audit::AuditAction;
+use concordat_store::{care_teams, masks, organisations, persons, users, StoreError};
+use serde::Serialize;
+
+use crate::access::{authorise, AccessError, Authorisation, Viewer};
+use crate::AppState;
+
+/// The categories a record read can show today. The rest of the record
+/// (crisis plans, referrals, …) is served by the surfaces that own them.
+pub const SERVED: [DataCategory; 2] = [DataCategory::Demographics, DataCategory::CareTeam];
+
+/// A category this surface cannot serve, named for the error message.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not served here; a record read serves: demographics, care-team")]
+pub struct NotServed(pub String);
+
+/// Parses `demographics,care-team` (or nothing, for both).
+pub fn parse_categories(raw: Option<&str>) -> Result<Vec<DataCategory>, NotServed> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+        return Ok(SERVED.to_vec());
+    };
+    let mut out = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let category = DataCategory::parse(part).map_err(|_| NotServed(part.to_owned()))?;
+        if !SERVED.contains(&category) {
+            return Err(NotServed(part.to_owned()));
+        }
+        if !out.contains(&category) {
+            out.push(category);
+        }
+    }
+    Ok(out)
+}
+
+/// What the reader may see of the record.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    pub person_id: String,
+    pub purpose: &'static str,
+    pub break_glass: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demographics: Option<views::DemographicsView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub care_team: Option<Vec<views::CareTeamView>>,
+    pub withheld: Vec<WithheldCategory>,
+    pub audit_entry: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WithheldCategory {
+    pub category: &'static str,
+    pub reason: String,
+    pub rule: String,
+}
+
+/// How a read ended.
+#[derive(Debug)]
+pub enum ReadOutcome {
+    Shown(Box<RecordView>),
+    /// Every category denied; the decisive reason and rule.
+    Denied { reason: String, rule: String },
+    /// No such person, or none the reader may know of.
+    NotFound,
+}
+
+/// Reads `categories` of `person`'s record for `viewer`, audited.
+pub async fn read(
+    state: &AppState,
+    viewer: &Viewer,
+    person_id: PersonId,
+    categories: &[DataCategory],
+) -> Result<ReadOutcome, AccessError> {
+    let person = {
+        let mut conn = state.store.read().await?;
+        persons::person_by_id(&mut conn, person_id).await?
+    };
+    let authorisation = authorise(
+        state,
+        viewer,
+        person_id,
+        AccessAction::Read,
+        categories,
+        AuditAction::Read,
+    )
+    .await?;
+    // Checked after the audit on purpose: an absent person and one the
+    // reader has no relationship with take the same path and the same time.
+    let Some(person) = person else {
+        return Ok(ReadOutcome::NotFound);
+    };
+    if authorisation.no_relationship() {
+        return Ok(ReadOutcome::NotFound);
+    }
+    if !authorisation.any_allowed() {
+        let denial = authorisation.first_denial();
+        return Ok(ReadOutcome::Denied {
+            reason: denial.map(|d| d.explanation()).unwrap_or_default(),
+            rule: denial
+                .and_then(|d| d.denied_by())
+                .map(|r| r.policy.clone())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(ReadOutcome::Shown(Box::new(
+        view(state, viewer, &person, &authorisation).await?,
+    )))
+}
+
+async fn view(
+    state: &AppState,
+    viewer: &Viewer,
+    person: &Person,
+    authorisation: &Authorisation,
+) -> Result<RecordView, StoreError> {
+    let mut conn = state.store.read().await?;
+    let demographics = if authorisation.allows(DataCategory::Demographics) {
+        let person_masks = masks::masks_of(&mut conn, person.id()).await?;
+        let request = AccessRequest {
+            user: Actor::from_user(&viewer.user),
+            person: person.id(),
+            action: AccessAction::Read,
+            category: DataCategory::Demographics,
+            purpose: viewer.purpose,
+            now: state.clock.now(),
+            agreements: Vec::new(),
+            consents: Vec::new(),
+            relationships: Vec::new(),
+            break_glass: None,
+        };
+        let field_masks: Vec<FieldMask> = person_masks
+            .iter()
+            .map(|m| FieldMask::new(&m.field, &m.visible_to))
+            .collect();
+        let masked = state.engine.masks_for(&request, &field_masks);
+        Some(views::demographics(person, |field| {
+            masked
+                .iter()
+                .find(|m| m.field == field)
+                .map(|m| m.reason.clone())
+        }))
+    } else {
+        None
+    };
+    let care_team = if authorisation.allows(DataCategory::CareTeam) {
+        let teams = care_teams::care_teams_of_person(&mut conn, person.id()).await?;
+        let all_users = users::list_users(&mut conn, None).await?;
+        let orgs = organisations::list_organisations(&mut conn).await?;
+        Some(
+            teams
+                .iter()
+                .map(|t| views::care_team(t, &all_users, &orgs))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(RecordView {
+        person_id: person.id().to_string(),
+        purpose: viewer.purpose.code(),
+        break_glass: authorisation.via_break_glass(),
+        demographics,
+        care_team,
+        withheld: authorisation
+            .denied()
+            .map(|(category, decision)| WithheldCategory {
+                category: category.as_str(),
+                reason: decision.explanation(),
+                rule: decision
+                    .denied_by()
+                    .map(|r| r.policy.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        audit_entry: authorisation.audit_seq,
+    })
+}
