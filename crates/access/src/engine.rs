@@ -90,8 +90,8 @@ impl AccessEngine {
                 allowed &= response.decision() == cedar_policy::Decision::Allow;
                 let subject = Subject {
                     request,
-                    agreement,
-                    consent: *consent,
+                    agreement: agreement.map(|(_, a)| a),
+                    consent: consent.map(|(_, c)| c),
                     field: None,
                 };
                 for found in self.found(&response, &subject) {
@@ -105,7 +105,7 @@ impl AccessEngine {
             if allowed {
                 return Ok(Decision::allowed(
                     in_reading_order(permits),
-                    agreement.map(|a| a.id),
+                    agreement.map(|(_, a)| a.id),
                 ));
             }
             if forbids.is_empty() {
@@ -219,12 +219,13 @@ impl AccessEngine {
     }
 }
 
-/// Each fact to consider in turn, or "none" when there are none.
-fn candidates<T>(facts: &[T]) -> Vec<Option<&T>> {
+/// Each fact to consider in turn, with its position, or "none" when there
+/// are none.
+fn candidates<T>(facts: &[T]) -> Vec<Option<(usize, &T)>> {
     if facts.is_empty() {
         vec![None]
     } else {
-        facts.iter().map(Some).collect()
+        facts.iter().enumerate().map(Some).collect()
     }
 }
 
@@ -248,5 +249,73 @@ fn no_rule_permits() -> Found {
             effect: RuleEffect::Forbid,
             text: "no rule permits this request".into(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use concordat_domain::category::DataCategory;
+    use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+    use concordat_domain::purpose::Purpose;
+    use concordat_domain::role::Role;
+
+    use super::*;
+    use crate::request::{AccessAction, Actor};
+    use crate::Relationship;
+
+    fn request() -> AccessRequest {
+        AccessRequest {
+            user: Actor {
+                id: UserId::new(),
+                role: Role::CrisisClinician,
+                organisation: OrganisationId::new(),
+                person: None,
+            },
+            person: PersonId::new(),
+            action: AccessAction::Read,
+            category: DataCategory::CrisisPlan,
+            purpose: Purpose::DirectCare,
+            now: Utc.with_ymd_and_hms(2026, 3, 3, 3, 0, 0).unwrap(),
+            agreements: Vec::new(),
+            consents: Vec::new(),
+            relationships: vec![Relationship::care_team()],
+            break_glass: None,
+        }
+    }
+
+    #[test]
+    fn a_forbid_rule_that_errs_denies_instead_of_being_skipped() {
+        // Cedar skips a rule whose evaluation fails; for this forbid rule
+        // (which overflows) that would let everything through.
+        let mut files = FILES.to_vec();
+        files.push(PolicyFile {
+            name: "99-overflows.cedar",
+            text: r#"@id("overflows") @reason("never")
+                     forbid (principal, action, resource is Record)
+                     when { context.now * 1000000000 > 0 };
+                     @id("permits-all") @reason("everything")
+                     permit (principal, action, resource is Record);"#,
+        });
+        let engine = AccessEngine::from_files(SCHEMA, &files).unwrap();
+
+        let decision = engine.decide(&request());
+
+        assert!(!decision.is_allowed());
+        assert_eq!(decision.denied_by().unwrap().policy, policy_ids::ENGINE_ERROR);
+        assert!(decision.error().unwrap().contains("overflows"), "{:?}", decision.error());
+    }
+
+    #[test]
+    fn the_engine_refuses_to_start_without_a_rule_it_relies_on() {
+        let files: Vec<_> = FILES
+            .iter()
+            .filter(|f| f.name != "60-break-glass.cedar")
+            .copied()
+            .collect();
+
+        let err = AccessEngine::from_files(SCHEMA, &files).unwrap_err();
+
+        assert_eq!(err, PolicyError::Missing(policy_ids::BREAK_GLASS));
     }
 }

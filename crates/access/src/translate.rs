@@ -10,7 +10,7 @@ use cedar_policy::{
     Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, Request, RestrictedExpression,
     Schema,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use concordat_domain::consent::ConsentEffect;
 
 use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts, Relationship};
@@ -27,6 +27,8 @@ pub(crate) struct Translator {
     person: EntityTypeName,
     record: EntityTypeName,
     field: EntityTypeName,
+    agreement: EntityTypeName,
+    consent: EntityTypeName,
     read: EntityUid,
     write: EntityUid,
     reveal: EntityUid,
@@ -43,6 +45,8 @@ impl Translator {
             person: name("Person"),
             record: name("Record"),
             field: name("Field"),
+            agreement: name("Agreement"),
+            consent: name("Consent"),
             read: action(AccessAction::Read.as_str()),
             write: action(AccessAction::Write.as_str()),
             reveal: action("reveal"),
@@ -62,6 +66,16 @@ impl Translator {
             &self.record,
             format!("{}/{}", request.person, request.category.as_str()),
         )
+    }
+
+    /// Agreements and directives are named by their position in the request,
+    /// so a fact passed twice is two entities, not a clash.
+    fn agreement_uid(&self, position: usize, agreement: &AgreementFacts) -> EntityUid {
+        Self::uid(&self.agreement, format!("{position}/{}", agreement.id))
+    }
+
+    fn consent_uid(&self, position: usize, consent: &ConsentFacts) -> EntityUid {
+        Self::uid(&self.consent, format!("{position}/{}", consent.id))
     }
 
     fn field_uid(&self, request: &AccessRequest, mask: &FieldMask) -> EntityUid {
@@ -100,6 +114,9 @@ impl Translator {
         ])
     }
 
+    /// Every entity the evaluations of `request` share: the people, the
+    /// record, and each agreement and consent directive (built once here, so
+    /// each evaluation only points at its candidates).
     pub fn record_entities(
         &self,
         request: &AccessRequest,
@@ -114,6 +131,18 @@ impl Translator {
         ]);
         let mut entities = self.people(request)?;
         entities.push(Self::entity(self.record_uid(request), record)?);
+        for (position, agreement) in request.agreements.iter().enumerate() {
+            entities.push(Self::entity(
+                self.agreement_uid(position, agreement),
+                self.agreement(agreement),
+            )?);
+        }
+        for (position, consent) in request.consents.iter().enumerate() {
+            entities.push(Self::entity(
+                self.consent_uid(position, consent),
+                self.consent(consent),
+            )?);
+        }
         Entities::from_entities(entities, Some(schema)).map_err(|e| e.to_string())
     }
 
@@ -151,7 +180,7 @@ impl Translator {
     pub fn shared_context(&self, request: &AccessRequest) -> Vec<(String, RestrictedExpression)> {
         let mut pairs = vec![
             ("purpose".into(), string(request.purpose.as_str())),
-            ("now".into(), datetime(request.now)),
+            ("now".into(), time(request.now)),
             (
                 "relationships".into(),
                 RestrictedExpression::new_set(request.relationships.iter().map(relationship)),
@@ -164,21 +193,27 @@ impl Translator {
     }
 
     /// The Cedar request for `request` considering one agreement and one
-    /// consent directive.
+    /// consent directive, each given with its position in the request.
     pub fn record_request(
         &self,
         request: &AccessRequest,
         shared: &[(String, RestrictedExpression)],
-        agreement: Option<&AgreementFacts>,
-        consent: Option<&ConsentFacts>,
+        agreement: Option<(usize, &AgreementFacts)>,
+        consent: Option<(usize, &ConsentFacts)>,
         schema: &Schema,
     ) -> Result<Request, String> {
         let mut pairs = shared.to_vec();
-        if let Some(agreement) = agreement {
-            pairs.push(("agreement".into(), self.agreement(agreement)?));
+        if let Some((position, agreement)) = agreement {
+            pairs.push((
+                "agreement".into(),
+                entity_ref(self.agreement_uid(position, agreement)),
+            ));
         }
-        if let Some(consent) = consent {
-            pairs.push(("consent".into(), self.consent(consent)?));
+        if let Some((position, consent)) = consent {
+            pairs.push((
+                "consent".into(),
+                entity_ref(self.consent_uid(position, consent)),
+            ));
         }
         let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
         let action = match request.action {
@@ -211,7 +246,7 @@ impl Translator {
         .map_err(|e| e.to_string())
     }
 
-    fn agreement(&self, agreement: &AgreementFacts) -> Result<RestrictedExpression, String> {
+    fn agreement(&self, agreement: &AgreementFacts) -> Attrs {
         let grants = |write: bool| {
             RestrictedExpression::new_set(agreement.grants.iter().flat_map(|grant| {
                 let categories = if write { &grant.write } else { &grant.read };
@@ -251,10 +286,10 @@ impl Translator {
         if let Some(ends) = agreement.ends_on {
             fields.push(("ends", date(ends)));
         }
-        try_record(fields)
+        attrs(fields)
     }
 
-    fn consent(&self, consent: &ConsentFacts) -> Result<RestrictedExpression, String> {
+    fn consent(&self, consent: &ConsentFacts) -> Attrs {
         let effect = match consent.effect {
             ConsentEffect::Permit => "permit",
             ConsentEffect::Deny => "deny",
@@ -274,9 +309,9 @@ impl Translator {
             fields.push(("purpose", string(purpose.as_str())));
         }
         if let Some(expires) = consent.expires_at {
-            fields.push(("expires", datetime(expires)));
+            fields.push(("expires", time(expires)));
         }
-        try_record(fields)
+        attrs(fields)
     }
 
     fn break_glass(&self, grant: &BreakGlassFacts) -> RestrictedExpression {
@@ -284,8 +319,8 @@ impl Translator {
             ("user", entity_ref(Self::uid(&self.user, grant.user))),
             ("person", entity_ref(Self::uid(&self.person, grant.person))),
             ("basis", string(grant.basis.as_str())),
-            ("granted", datetime(grant.granted_at)),
-            ("expires", datetime(grant.expires_at)),
+            ("granted", time(grant.granted_at)),
+            ("expires", time(grant.expires_at)),
         ])
     }
 }
@@ -297,6 +332,10 @@ fn relationship(relationship: &Relationship) -> RestrictedExpression {
     ])
 }
 
+fn attrs(fields: Vec<(&'static str, RestrictedExpression)>) -> Attrs {
+    fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
 fn string(value: &str) -> RestrictedExpression {
     RestrictedExpression::new_string(value.to_owned())
 }
@@ -305,14 +344,14 @@ fn entity_ref(uid: EntityUid) -> RestrictedExpression {
     RestrictedExpression::new_entity_uid(uid)
 }
 
-/// Cedar's `datetime` to the millisecond, in UTC.
-fn datetime(at: DateTime<Utc>) -> RestrictedExpression {
-    RestrictedExpression::new_datetime(at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+/// A moment, as the schema has it: milliseconds since 1970 began, UTC.
+fn time(at: DateTime<Utc>) -> RestrictedExpression {
+    RestrictedExpression::new_long(at.timestamp_millis())
 }
 
 /// A date is its first instant, midnight UTC.
 fn date(day: NaiveDate) -> RestrictedExpression {
-    RestrictedExpression::new_datetime(day.format("%Y-%m-%d").to_string())
+    time(day.and_time(NaiveTime::MIN).and_utc())
 }
 
 fn try_record(

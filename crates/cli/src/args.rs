@@ -44,6 +44,12 @@ pub enum Command {
     /// Manage teams within organisations.
     #[command(subcommand)]
     Team(TeamCommand),
+    /// Manage information sharing agreements.
+    #[command(subcommand)]
+    Agreement(crate::agreement_command::AgreementCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(crate::audit_command::AuditCommand),
 }
 
 impl Command {
@@ -99,7 +105,11 @@ pub struct ServeArgs {
     pub token_minutes: i64,
     /// The ed25519 key that signs audit checkpoints (created if absent; keep
     /// it apart from database backups, and give its public half to auditors).
-    #[arg(long, env = "CONCORDAT_AUDIT_KEY", default_value = "concordat-audit.key")]
+    #[arg(
+        long,
+        env = "CONCORDAT_AUDIT_KEY",
+        default_value = "concordat-audit.key"
+    )]
     pub audit_key: PathBuf,
     /// Minutes a break-glass override lasts.
     #[arg(long, env = "CONCORDAT_BREAK_GLASS_MINUTES", default_value_t = 30)]

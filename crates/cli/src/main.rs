@@ -2,7 +2,9 @@
 //! chosen subcommand. Everything it does is built from the library crates.
 
 mod admin;
+mod agreement_command;
 mod args;
+mod audit_command;
 mod demo_command;
 mod logging;
 mod serve;
@@ -41,6 +43,8 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         Command::User(cmd) => admin::user(cmd).await?,
         Command::Org(cmd) => admin::org(cmd).await?,
         Command::Team(cmd) => admin::team(cmd).await?,
+        Command::Agreement(cmd) => agreement_command::run(cmd).await?,
+        Command::Audit(cmd) => return audit_command::run(cmd).await,
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -3,13 +3,18 @@
 //! edge, then call the store; nothing here keeps state between requests beyond
 //! what the database holds, so any number of nodes can serve one partnership.
 
+pub mod access;
+pub mod agreements;
 pub mod api;
 pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod governance;
 pub mod health;
 pub mod pages;
+pub mod permissions;
+pub mod record;
 pub mod state;
 
 pub use app::Application;

@@ -8,11 +8,13 @@
 //! between the stores lives in [`backend`] and nowhere else.
 
 pub mod agreements;
+pub mod audit;
 pub mod backend;
 pub mod break_glass;
 pub mod care_teams;
 pub mod consent;
 pub mod error;
+pub mod masks;
 pub mod notifications;
 pub mod organisations;
 pub mod persons;

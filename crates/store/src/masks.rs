@@ -41,7 +41,10 @@ pub async fn insert_mask(
 }
 
 /// The masks in force on a person's record.
-pub async fn masks_of(conn: &mut Conn, person: PersonId) -> Result<Vec<FieldMaskRecord>, StoreError> {
+pub async fn masks_of(
+    conn: &mut Conn,
+    person: PersonId,
+) -> Result<Vec<FieldMaskRecord>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, field, visible_to, reason FROM field_masks \
          WHERE person_id = $1 AND removed_at IS NULL ORDER BY field",

@@ -10,7 +10,7 @@ use concordat_domain::role::Role;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
-    agreements, care_teams, consent, organisations, persons, teams, users, Conn, Store,
+    agreements, care_teams, consent, masks, organisations, persons, teams, users, Conn, Store,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -136,6 +136,20 @@ pub async fn seed_partnership(
             None,
         )?;
         consent::insert_directive(&mut tx, &refusal).await?;
+        // Her address is withheld from all but her clinicians: she has
+        // moved to get away from a former partner.
+        let mask = masks::FieldMaskRecord {
+            id: uuid::Builder::from_random_bytes(rand::Rng::gen(&mut rng)).into_uuid(),
+            person: refuser.generated.person.id(),
+            field: "address".into(),
+            visible_to: vec![
+                Role::CrisisClinician,
+                Role::MentalHealthPractitioner,
+                Role::Gp,
+            ],
+            reason: "at risk from a former partner; address known to her clinicians only".into(),
+        };
+        masks::insert_mask(&mut tx, &mask, recorder.user, options.now).await?;
     }
     let discharged = scenarios
         .iter()

@@ -3,7 +3,10 @@
 
 mod harness;
 
+mod access;
+mod agreements;
 mod api_auth;
+mod audit_cli;
 mod browser;
 mod cli;
 mod health;

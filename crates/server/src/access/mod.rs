@@ -73,8 +73,9 @@ impl Authorisation {
         use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
         !self.any_allowed()
             && self.decisions.iter().all(|(_, d)| {
-                d.denied_by()
-                    .is_some_and(|r| r.policy == RELATIONSHIP_REQUIRED || r.policy == OWN_RECORD_ONLY)
+                d.denied_by().is_some_and(|r| {
+                    r.policy == RELATIONSHIP_REQUIRED || r.policy == OWN_RECORD_ONLY
+                })
             })
     }
 }
@@ -104,7 +105,15 @@ pub async fn authorise(
         let mut conn = state.store.read().await?;
         gather(&mut conn, &viewer.user, person, now).await?
     };
-    let decisions = decide(&state.engine, viewer, person, action, categories, &facts, now);
+    let decisions = decide(
+        &state.engine,
+        viewer,
+        person,
+        action,
+        categories,
+        &facts,
+        now,
+    );
     let authorisation_entry = audit_entry(viewer, person, audit_action, &decisions, now);
     let audit_seq = state.audit.record(authorisation_entry).await?;
     Ok(Authorisation {
@@ -126,7 +135,8 @@ pub fn decide(
     categories
         .iter()
         .map(|category| {
-            let request = facts.request(&viewer.user, person, action, *category, viewer.purpose, now);
+            let request =
+                facts.request(&viewer.user, person, action, *category, viewer.purpose, now);
             (*category, engine.decide(&request))
         })
         .collect()
@@ -159,7 +169,11 @@ fn audit_entry(
     let mut reasons = Vec::new();
     let mut policy_ids = Vec::new();
     for (category, decision) in decisions {
-        let verdict = if decision.is_allowed() { "allowed" } else { "denied" };
+        let verdict = if decision.is_allowed() {
+            "allowed"
+        } else {
+            "denied"
+        };
         reasons.push(format!(
             "{}: {verdict}: {}",
             category.as_str(),

@@ -22,7 +22,8 @@ pub async fn my_access_log(
     caller: ApiCaller,
     Query(query): Query<LogQuery>,
 ) -> Result<Json<Vec<AccessLogItem>>, ApiError> {
-    let person = permissions::own_access_log(&caller.user).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let person =
+        permissions::own_access_log(&caller.user).map_err(|r| ApiError::Forbidden(r.into()))?;
     let limit = query.limit.unwrap_or(200).clamp(1, 1000);
     Ok(Json(governance::access_log(&state, person, limit).await?))
 }

@@ -153,7 +153,12 @@ pub async fn defer(
         .ok();
     let today = state.clock.now().date_naive();
     let until = NaiveDate::parse_from_str(&body.until, "%Y-%m-%d")
-        .map_err(|_| errors.push(FieldError::new("until", format!("`{}` is not a date (YYYY-MM-DD)", body.until))))
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                "until",
+                format!("`{}` is not a date (YYYY-MM-DD)", body.until),
+            ))
+        })
         .ok()
         .filter(|d| {
             let later = *d > today;

@@ -81,7 +81,9 @@ pub async fn access_log(
             continue;
         };
         let covering_use = uses.iter().find(|u| {
-            u.user == actor.user_id && u.granted_at <= entry.occurred_at && entry.occurred_at <= u.expires_at
+            u.user == actor.user_id
+                && u.granted_at <= entry.occurred_at
+                && entry.occurred_at <= u.expires_at
         });
         if entry.break_glass && covering_use.is_some_and(|u| !u.visible_to_person(today)) {
             continue;
@@ -91,13 +93,20 @@ pub async fn access_log(
             who: names.user(actor.user_id),
             role: actor.role.label().to_owned(),
             organisation: names.organisation(actor.organisation_id),
-            what: entry.categories.iter().map(|c| c.label().to_owned()).collect(),
+            what: entry
+                .categories
+                .iter()
+                .map(|c| c.label().to_owned())
+                .collect(),
             action: entry.action.as_str(),
-            purpose: entry.purpose.map(|p| p.label().to_owned()).unwrap_or_default(),
+            purpose: entry
+                .purpose
+                .map(|p| p.label().to_owned())
+                .unwrap_or_default(),
             break_glass: entry.break_glass,
-            why: covering_use.filter(|_| entry.break_glass).map(|u| {
-                format!("{}: “{}”", u.basis.label(), u.justification.as_str())
-            }),
+            why: covering_use
+                .filter(|_| entry.break_glass)
+                .map(|u| format!("{}: “{}”", u.basis.label(), u.justification.as_str())),
         });
     }
     Ok(items)
@@ -140,7 +149,12 @@ fn filter(
     orgs: &[(OrganisationId, String, String)],
     query: &AuditQuery,
 ) -> Result<AuditFilter, (&'static str, String)> {
-    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let person = blank(&query.person)
         .map(|p| PersonId::parse(&p).map_err(|_| ("person", format!("`{p}` is not a person id"))))
         .transpose()?;
@@ -158,19 +172,29 @@ fn filter(
             orgs.iter()
                 .find(|(_, c, _)| c.eq_ignore_ascii_case(&code))
                 .map(|(id, _, _)| *id)
-                .ok_or(("organisation", format!("there is no organisation with code `{code}`")))
+                .ok_or((
+                    "organisation",
+                    format!("there is no organisation with code `{code}`"),
+                ))
         })
         .transpose()?;
     let outcome = blank(&query.outcome)
         .map(|o| {
-            Outcome::parse(&o).ok_or(("outcome", format!("`{o}` is not an outcome; expected allowed or denied")))
+            Outcome::parse(&o).ok_or((
+                "outcome",
+                format!("`{o}` is not an outcome; expected allowed or denied"),
+            ))
         })
         .transpose()?;
     let date = |field: &'static str, raw: Option<String>, end: bool| {
         raw.map(|d| {
             chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                 .map(|date| {
-                    let day = if end { date.succ_opt().unwrap_or(date) } else { date };
+                    let day = if end {
+                        date.succ_opt().unwrap_or(date)
+                    } else {
+                        date
+                    };
                     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
                 })
                 .map_err(|_| (field, format!("`{d}` is not a date (YYYY-MM-DD)")))
@@ -198,9 +222,14 @@ pub enum SearchError {
     Governance(#[from] GovernanceError),
 }
 
-pub async fn search_audit(state: &AppState, query: &AuditQuery) -> Result<Vec<AuditItem>, SearchError> {
+pub async fn search_audit(
+    state: &AppState,
+    query: &AuditQuery,
+) -> Result<Vec<AuditItem>, SearchError> {
     let mut conn = state.store.read().await.map_err(GovernanceError::from)?;
-    let names = Names::load(&mut conn).await.map_err(GovernanceError::from)?;
+    let names = Names::load(&mut conn)
+        .await
+        .map_err(GovernanceError::from)?;
     let orgs: Vec<(OrganisationId, String, String)> = organisations::list_organisations(&mut conn)
         .await
         .map_err(GovernanceError::from)?
@@ -208,7 +237,9 @@ pub async fn search_audit(state: &AppState, query: &AuditQuery) -> Result<Vec<Au
         .map(|o| (o.id(), o.code().as_str().to_owned(), o.name().to_owned()))
         .collect();
     let filter = filter(&names.users, &orgs, query).map_err(|(f, m)| SearchError::Invalid(f, m))?;
-    let records = audit::search(&mut conn, &filter).await.map_err(GovernanceError::from)?;
+    let records = audit::search(&mut conn, &filter)
+        .await
+        .map_err(GovernanceError::from)?;
     Ok(records
         .into_iter()
         .map(|AuditRecord { seq, entry }| AuditItem {
@@ -216,7 +247,10 @@ pub async fn search_audit(state: &AppState, query: &AuditQuery) -> Result<Vec<Au
             at: entry.occurred_at,
             username: entry.actor.as_ref().map(|a| a.username.as_str().to_owned()),
             who: entry.actor.as_ref().map(|a| names.user(a.user_id)),
-            organisation: entry.actor.as_ref().map(|a| names.organisation(a.organisation_id)),
+            organisation: entry
+                .actor
+                .as_ref()
+                .map(|a| names.organisation(a.organisation_id)),
             role: entry.actor.as_ref().map(|a| a.role.as_str()),
             purpose: entry.purpose.map(|p| p.code()),
             person_id: entry.person.map(|p| p.to_string()),

@@ -2,9 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::{AccessAction, BreakGlassFacts};
-use concordat_domain::break_glass::{
-    BreakGlass, Deferral, Justification, OverrideBasis, Review,
-};
+use concordat_domain::break_glass::{BreakGlass, Deferral, Justification, OverrideBasis, Review};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
@@ -160,14 +158,19 @@ pub async fn claim_break_glass(
 
     let mut tx = state.store.write().await?;
     grants::insert_break_glass(&mut tx, &grant, user.organisation_id()).await?;
-    for lead in notifications::users_with_role(&mut tx, user.organisation_id(), Role::IgLead).await? {
+    for lead in
+        notifications::users_with_role(&mut tx, user.organisation_id(), Role::IgLead).await?
+    {
         notifications::insert_notification(
             &mut tx,
             &Notification {
                 id: uuid::Uuid::new_v4(),
                 user: lead,
                 kind: "break-glass".into(),
-                subject: format!("Break-glass by {} needs review", user.display_name().as_str()),
+                subject: format!(
+                    "Break-glass by {} needs review",
+                    user.display_name().as_str()
+                ),
                 body: format!(
                     "{} used break-glass on {} on the basis of {}. Their justification: “{}”",
                     user.display_name().as_str(),
@@ -226,20 +229,29 @@ pub async fn review_queue(
 ) -> Result<Vec<ReviewItem>, GovernanceError> {
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
-    let uses = grants::uses_by_organisation(&mut conn, Some(reviewer.organisation_id()), 500).await?;
+    let uses =
+        grants::uses_by_organisation(&mut conn, Some(reviewer.organisation_id()), 500).await?;
     let mut items = Vec::new();
-    for use_ in uses.into_iter().filter(|u| !pending_only || u.review.is_none()) {
+    for use_ in uses
+        .into_iter()
+        .filter(|u| !pending_only || u.review.is_none())
+    {
         let who = users::user_by_id(&mut conn, use_.user).await?;
         let person = persons::person_by_id(&mut conn, use_.person).await?;
         items.push(ReviewItem {
             id: use_.id.to_string(),
-            username: who.as_ref().map(|u| u.username().as_str().to_owned()).unwrap_or_default(),
+            username: who
+                .as_ref()
+                .map(|u| u.username().as_str().to_owned())
+                .unwrap_or_default(),
             user_name: who
                 .as_ref()
                 .map(|u| u.display_name().as_str().to_owned())
                 .unwrap_or_default(),
             person_id: use_.person.to_string(),
-            nhs_number: person.and_then(|p| p.nhs_number()).map(|n| n.as_str().to_owned()),
+            nhs_number: person
+                .and_then(|p| p.nhs_number())
+                .map(|n| n.as_str().to_owned()),
             lawful_basis: use_.basis.as_str(),
             lawful_basis_label: use_.basis.label(),
             justification: use_.justification.as_str().to_owned(),
@@ -299,7 +311,11 @@ pub async fn record_review(
             outcome: Outcome::Allowed,
             reasons: vec![format!(
                 "break-glass {id} reviewed as {}: {}",
-                if review.appropriate { "appropriate" } else { "not appropriate" },
+                if review.appropriate {
+                    "appropriate"
+                } else {
+                    "not appropriate"
+                },
                 review.note
             )],
             policy_ids: Vec::new(),

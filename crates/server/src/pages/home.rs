@@ -10,6 +10,7 @@ use concordat_store::{organisations, teams};
 use super::layout::{render, Chrome, Phone};
 use super::PageError;
 use crate::auth::session::SignedIn;
+use crate::permissions;
 use crate::AppState;
 
 /// A link to something the user can do.
@@ -80,11 +81,18 @@ fn actions_for(role: Role) -> Vec<Action> {
         href: "/directory",
         text: "Every partner organisation and team, with duty numbers.",
     }];
-    if super::users::may_see_users(role) {
+    if permissions::may_see_users(role) {
         actions.push(Action {
             title: "User accounts",
             href: "/users",
             text: "Who can sign in, their roles and whether their accounts are active.",
+        });
+    }
+    if permissions::may_view_agreements(role) {
+        actions.push(Action {
+            title: "Information sharing agreements",
+            href: "/agreements",
+            text: "Which partners share what, for which purposes, and who has signed.",
         });
     }
     actions
@@ -106,6 +114,14 @@ mod tests {
         for role in Role::ALL {
             let sees = actions_for(role).iter().any(|a| a.href == "/users");
             assert_eq!(sees, matches!(role, Role::Admin | Role::IgLead), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn governance_roles_find_the_sharing_agreements() {
+        for role in Role::ALL {
+            let sees = actions_for(role).iter().any(|a| a.href == "/agreements");
+            assert_eq!(sees, permissions::may_view_agreements(role), "{role:?}");
         }
     }
 }

@@ -10,12 +10,8 @@ use concordat_store::{organisations, users};
 use super::layout::{render, Chrome};
 use super::PageError;
 use crate::auth::session::SignedIn;
+use crate::permissions::may_see_users;
 use crate::AppState;
-
-/// Whether a role may see user accounts at all.
-pub fn may_see_users(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::IgLead)
-}
 
 struct UserRow {
     username: String,

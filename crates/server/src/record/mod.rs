@@ -68,7 +68,10 @@ pub struct WithheldCategory {
 pub enum ReadOutcome {
     Shown(Box<RecordView>),
     /// Every category denied; the decisive reason and rule.
-    Denied { reason: String, rule: String },
+    Denied {
+        reason: String,
+        rule: String,
+    },
     /// No such person, or none the reader may know of.
     NotFound,
 }

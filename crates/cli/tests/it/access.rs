@@ -1,0 +1,376 @@
+//! The access decision end to end, over HTTP, on both stores: refusals and
+//! break-glass, the 404 that hides whether a person exists, revocation that
+//! takes effect on the very next request, masks, and the person's own log.
+
+use chrono::Duration;
+use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
+use concordat_domain::ids::{ConsentId, PersonId, UserId};
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::organisation::OrganisationCode;
+use concordat_domain::role::Role;
+use concordat_domain::user::{DisplayName, User, Username};
+use concordat_store::relationships::{CareRelationship, RelationshipKind};
+use concordat_store::{agreements, consent, organisations, persons, relationships, users};
+use sqlx::Row;
+
+use crate::harness::{demo_password_hash, problem, TestApp};
+
+const LEAH: &str = "9990000042";
+const DANIEL: &str = "9990000018";
+
+async fn person_id(app: &TestApp, nhs: &str) -> PersonId {
+    let mut conn = app.store.read().await.unwrap();
+    persons::person_by_nhs_number(&mut conn, &NhsNumber::parse(nhs).unwrap())
+        .await
+        .unwrap()
+        .expect("scenario person")
+        .id()
+}
+
+async fn user(app: &TestApp, username: &str) -> User {
+    let mut conn = app.store.read().await.unwrap();
+    users::user_by_username(&mut conn, &Username::parse(username).unwrap())
+        .await
+        .unwrap()
+        .expect("demo user")
+}
+
+/// Street triage in progress: the police have a live contact with the person.
+async fn open_street_triage(app: &TestApp, person: PersonId, officer: &User) {
+    let now = concordat_server::Clock::now(&app.clock);
+    let mut tx = app.store.write().await.unwrap();
+    relationships::insert_relationship(
+        &mut tx,
+        &CareRelationship {
+            id: uuid::Uuid::new_v4(),
+            person,
+            organisation: officer.organisation_id(),
+            user: Some(officer.id()),
+            kind: RelationshipKind::ActiveContact,
+            reason: "street triage in progress".into(),
+            started_at: now,
+            ends_at: now + Duration::hours(4),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn audit_count(app: &TestApp) -> i64 {
+    let mut conn = app.store.read().await.unwrap();
+    sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .get::<i64, _>("n")
+}
+
+async fn read_by_nhs(app: &TestApp, token: &str, nhs: &str) -> reqwest::Response {
+    app.get_with_token(&format!("/api/v1/persons?nhs_number={nhs}"), token)
+        .await
+}
+
+async fn a_refusal_is_respected_until_break_glass_and_only_for_its_window(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police = user(&app, "police").await;
+    open_street_triage(&app, leah, &police).await;
+    let token = app.token_for("police", "ETREAT").await;
+
+    // Refused: the denial names the rule and the organisation.
+    let denied = read_by_nhs(&app, &token, LEAH).await;
+    assert_eq!(denied.status(), 403);
+    let body = problem(denied).await;
+    assert_eq!(body["type"], "/problems/access-denied");
+    assert_eq!(body["rule"], "consent-refused");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Northshire Police"),
+        "{body}"
+    );
+
+    // A justification is required.
+    let short = app
+        .client
+        .post(app.url("/api/v1/break-glass"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"nhs_number": LEAH, "lawful_basis": "prevention-of-harm", "justification": "urgent"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), 400);
+    assert_eq!(problem(short).await["errors"][0]["field"], "justification");
+
+    let claimed = app
+        .client
+        .post(app.url("/api/v1/break-glass"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "nhs_number": LEAH,
+            "lawful_basis": "prevention-of-harm",
+            "justification": "Threatening to jump from the bridge; need her crisis plan and risks now"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 201);
+
+    // For the window: allowed, marked as break-glass, still only what police
+    // are granted, and the address mask still holds.
+    let during = read_by_nhs(&app, &token, LEAH).await;
+    assert_eq!(during.status(), 200);
+    let record: serde_json::Value = during.json().await.unwrap();
+    assert_eq!(record["break_glass"], true);
+    assert_eq!(record["demographics"]["family_name"], "Morgan");
+    assert_eq!(record["demographics"]["address"]["withheld"], true);
+    assert!(record.get("care_team").is_none());
+    assert_eq!(record["withheld"][0]["category"], "care-team");
+    assert_eq!(record["withheld"][0]["rule"], "agreement-required");
+
+    // After it: refused again.
+    app.clock.advance(Duration::minutes(31));
+    assert_eq!(read_by_nhs(&app, &token, LEAH).await.status(), 403);
+
+    // The person's own access log shows the override, with its reason.
+    let leah_account = User::new(
+        UserId::new(),
+        Username::parse("leah.morgan").unwrap(),
+        DisplayName::parse("Leah Morgan").unwrap(),
+        police.organisation_id(),
+        None,
+        Role::Person,
+        Some(leah),
+        false,
+    )
+    .unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    users::insert_user(
+        &mut tx,
+        &leah_account,
+        &demo_password_hash(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let own = app.token_for("leah.morgan", "PATRQT").await;
+    let log: serde_json::Value = app
+        .get_with_token("/api/v1/me/access-log", &own)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entries = log.as_array().unwrap();
+    let override_seen = entries
+        .iter()
+        .find(|e| e["break_glass"] == true && e["action"] == "read")
+        .expect("the break-glass read is in the person's log");
+    assert_eq!(override_seen["who"], "PC Sam Whitaker");
+    assert_eq!(override_seen["organisation"], "Northshire Police");
+    assert!(override_seen["why"].as_str().unwrap().contains("bridge"));
+    assert!(
+        entries.iter().all(|e| e["who"] != "Leah Morgan"),
+        "own reads are not listed"
+    );
+
+    // The police force's information governance lead is told and reviews it.
+    let ig = app.token_for("police.ig", "TREAT").await;
+    let queue: serde_json::Value = app
+        .get_with_token("/api/v1/break-glass/reviews", &ig)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pending = queue.as_array().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["username"], "police");
+    assert_eq!(pending[0]["overdue"], false);
+    let id = pending[0]["id"].as_str().unwrap().to_owned();
+    let reviewed = app
+        .client
+        .post(app.url(&format!("/api/v1/break-glass/{id}/review")))
+        .bearer_auth(&ig)
+        .json(&serde_json::json!({"appropriate": true, "note": "Risk to life; proportionate."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reviewed.status(), 204);
+    let after: serde_json::Value = app
+        .get_with_token("/api/v1/break-glass/reviews", &ig)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(after.as_array().unwrap().is_empty());
+    let mut conn = app.store.read().await.unwrap();
+    let ig_user = user(&app, "police.ig").await;
+    let unread = concordat_store::notifications::unread_count(&mut conn, ig_user.id())
+        .await
+        .unwrap();
+    assert_eq!(unread, 1);
+}
+
+async fn no_relationship_looks_exactly_like_no_one(app: TestApp) {
+    // Dr Wood (Hillview) has nothing to do with Daniel Reid.
+    let token = app.token_for("dr.wood", "TREAT").await;
+    let before = audit_count(&app).await;
+    let stranger = read_by_nhs(&app, &token, DANIEL).await;
+    assert_eq!(stranger.status(), 404);
+    let stranger = stranger.text().await.unwrap();
+    // 999 000 1111 is a valid number no one has.
+    let nobody = read_by_nhs(&app, &token, "9990001111").await;
+    assert_eq!(nobody.status(), 404);
+    assert_eq!(nobody.text().await.unwrap(), stranger);
+    let random_id = app
+        .get_with_token(&format!("/api/v1/persons/{}", uuid::Uuid::new_v4()), &token)
+        .await;
+    assert_eq!(random_id.status(), 404);
+    assert_eq!(random_id.text().await.unwrap(), stranger);
+    // Every one of those attempts was audited, as a denial.
+    assert_eq!(audit_count(&app).await, before + 3);
+    // A malformed NHS number is the caller's mistake, and says so.
+    let bad = read_by_nhs(&app, &token, "1234567890").await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(problem(bad).await["errors"][0]["field"], "nhs_number");
+}
+
+async fn a_refusal_recorded_now_applies_to_the_very_next_request(app: TestApp) {
+    let token = app.token_for("mh.practitioner", "TREAT").await;
+    let first = read_by_nhs(&app, &token, DANIEL).await;
+    assert_eq!(first.status(), 200);
+    let record: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(record["demographics"]["given_name"], "Daniel");
+    assert!(record["care_team"][0]["members"].as_array().unwrap().len() >= 3);
+
+    let daniel = person_id(&app, DANIEL).await;
+    let practitioner = user(&app, "mh.practitioner").await;
+    let refusal = ConsentDirective::new(
+        ConsentId::new(),
+        daniel,
+        ConsentEffect::Deny,
+        ConsentScope {
+            organisation: Some(practitioner.organisation_id()),
+            ..ConsentScope::default()
+        },
+        practitioner.id(),
+        concordat_server::Clock::now(&app.clock),
+        RecordedVia::InPerson,
+        None,
+        None,
+    )
+    .unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    consent::insert_directive(&mut tx, &refusal).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let next = read_by_nhs(&app, &token, DANIEL).await;
+    assert_eq!(next.status(), 403);
+    assert_eq!(problem(next).await["rule"], "consent-refused");
+}
+
+async fn a_suspended_agreement_grants_nothing_on_the_very_next_request(app: TestApp) {
+    // Emergency purpose: only the main agreement covers it.
+    let token = app.token_for("mh.practitioner", "ETREAT").await;
+    assert_eq!(read_by_nhs(&app, &token, DANIEL).await.status(), 200);
+    let practitioner = user(&app, "mh.practitioner").await;
+    let mut tx = app.store.write().await.unwrap();
+    let code = OrganisationCode::parse("NMHT").unwrap();
+    let nmht = organisations::organisation_by_code(&mut tx, &code)
+        .await
+        .unwrap()
+        .unwrap();
+    for agreement in agreements::agreements_of_organisation(&mut tx, nmht.id())
+        .await
+        .unwrap()
+    {
+        if let Ok(suspended) = agreement.suspend() {
+            agreements::save_agreement(
+                &mut tx,
+                &suspended,
+                "suspended",
+                practitioner.id(),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let next = read_by_nhs(&app, &token, DANIEL).await;
+    assert_eq!(next.status(), 403);
+    assert_eq!(problem(next).await["rule"], "agreement-required");
+}
+
+async fn a_person_reads_their_own_record_and_no_one_elses(app: TestApp) {
+    let token = app.token_for("person", "PATRQT").await;
+    let own = read_by_nhs(&app, &token, DANIEL).await;
+    assert_eq!(own.status(), 200);
+    let record: serde_json::Value = own.json().await.unwrap();
+    assert_eq!(record["demographics"]["nhs_number"], DANIEL);
+    assert!(record["demographics"]["address"]["lines"].is_array());
+    let other = read_by_nhs(&app, &token, LEAH).await;
+    assert_eq!(other.status(), 404);
+    // A professional cannot claim the person's own purpose.
+    let gp = app.token_for("gp", "PATRQT").await;
+    let claimed = read_by_nhs(&app, &gp, DANIEL).await;
+    assert_eq!(claimed.status(), 403);
+    assert_eq!(problem(claimed).await["rule"], "own-access-is-the-persons");
+}
+
+async fn the_persons_log_shows_who_looked_and_why(app: TestApp) {
+    let gp = app.token_for("gp", "TREAT").await;
+    assert_eq!(read_by_nhs(&app, &gp, DANIEL).await.status(), 200);
+    let own = app.token_for("person", "PATRQT").await;
+    assert_eq!(read_by_nhs(&app, &own, DANIEL).await.status(), 200);
+    let log: serde_json::Value = app
+        .get_with_token("/api/v1/me/access-log", &own)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entries = log.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["who"], "Dr Helen Carter");
+    assert_eq!(entries[0]["organisation"], "Riverside Surgery");
+    assert_eq!(entries[0]["break_glass"], false);
+    assert!(entries[0]["what"].as_array().unwrap().len() == 2);
+    // Professionals have no access log of their own here.
+    assert_eq!(
+        app.get_with_token("/api/v1/me/access-log", &gp)
+            .await
+            .status(),
+        403
+    );
+}
+
+async fn governance_searches_the_audit_and_others_cannot(app: TestApp) {
+    let gp = app.token_for("gp", "TREAT").await;
+    read_by_nhs(&app, &gp, DANIEL).await;
+    let ig = app.token_for("ig.lead", "TREAT").await;
+    let found: serde_json::Value = app
+        .get_with_token("/api/v1/audit?user=gp&outcome=allowed", &ig)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = found.as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items
+        .iter()
+        .all(|i| i["username"] == "gp" && i["outcome"] == "allowed"));
+    let bad = app.get_with_token("/api/v1/audit?outcome=maybe", &ig).await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(app.get_with_token("/api/v1/audit", &gp).await.status(), 403);
+}
+
+crate::on_both_stores!(
+    a_refusal_is_respected_until_break_glass_and_only_for_its_window,
+    no_relationship_looks_exactly_like_no_one,
+    a_refusal_recorded_now_applies_to_the_very_next_request,
+    a_suspended_agreement_grants_nothing_on_the_very_next_request,
+    a_person_reads_their_own_record_and_no_one_elses,
+    the_persons_log_shows_who_looked_and_why,
+    governance_searches_the_audit_and_others_cannot,
+);

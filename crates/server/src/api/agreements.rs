@@ -1,0 +1,339 @@
+//! `/api/v1/agreements`: information sharing agreements for information
+//! governance leads. Listing and reading them is open to the governance roles
+//! [`crate::permissions`] names; drafting, amending, signing, suspending,
+//! resuming and ending go through [`crate::agreements`], which the pages and
+//! the command line share. The token's purpose of use does not matter here:
+//! agreements hold no one's personal data.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use concordat_domain::agreement::Agreement;
+use concordat_domain::ids::{AgreementId, UserId};
+use concordat_store::{agreements, Conn};
+use serde::Serialize;
+
+use super::{ApiError, ApiJson};
+use crate::agreements::{self as workflow, AgreementFailure, Names, StatusChange, TermsJson};
+use crate::auth::bearer::ApiCaller;
+use crate::permissions;
+use crate::AppState;
+
+impl From<AgreementFailure> for ApiError {
+    fn from(failure: AgreementFailure) -> Self {
+        match failure {
+            AgreementFailure::Refused(why) => ApiError::Forbidden(why.into()),
+            AgreementFailure::Invalid(errors) => ApiError::Invalid(errors),
+            AgreementFailure::Conflict(why) => ApiError::Conflict(why),
+            AgreementFailure::NotFound => ApiError::NotFound,
+            AgreementFailure::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<permissions::Refusal> for ApiError {
+    fn from(refusal: permissions::Refusal) -> Self {
+        ApiError::Forbidden(refusal.into())
+    }
+}
+
+/// One agreement in the list: where it stands, without its terms.
+#[derive(Debug, Serialize)]
+pub struct AgreementSummary {
+    id: String,
+    title: String,
+    tier: &'static str,
+    status: &'static str,
+    version: i64,
+    parties: Vec<Party>,
+    /// Codes of the parties yet to sign this version.
+    awaiting_signatures: Vec<String>,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    review_on: NaiveDate,
+    /// Active and past its review date.
+    review_overdue: bool,
+    /// Today falls between the start and end dates.
+    in_term: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Party {
+    code: String,
+    name: String,
+    signed: bool,
+    /// Username of whoever signed this version for the party.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_at: Option<DateTime<Utc>>,
+}
+
+/// One agreement with its terms, written as `PUT` takes them.
+#[derive(Debug, Serialize)]
+pub struct AgreementDetail {
+    #[serde(flatten)]
+    summary: AgreementSummary,
+    terms: TermsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgreementList {
+    agreements: Vec<AgreementSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryEvent {
+    seq: i64,
+    version: i64,
+    event: String,
+    status: &'static str,
+    changed_by: String,
+    /// Code of the organisation the person who made the change belongs to.
+    changed_by_organisation: String,
+    changed_at: DateTime<Utc>,
+    terms: TermsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct History {
+    id: String,
+    events: Vec<HistoryEvent>,
+}
+
+/// The agreement as JSON, naming organisations by code and people by
+/// username.
+struct Describe {
+    names: Names,
+    today: NaiveDate,
+}
+
+impl Describe {
+    async fn load(conn: &mut Conn, today: NaiveDate) -> Result<Self, ApiError> {
+        Ok(Self {
+            names: Names::load(conn).await?,
+            today,
+        })
+    }
+
+    /// The username of `id` and the code of their organisation.
+    async fn user(&mut self, conn: &mut Conn, id: UserId) -> Result<(String, String), ApiError> {
+        let user = self.names.user(conn, id).await?;
+        let (username, org) = (user.username().as_str().to_owned(), user.organisation_id());
+        Ok((username, self.names.code(org)))
+    }
+
+    async fn summary(
+        &mut self,
+        conn: &mut Conn,
+        agreement: &Agreement,
+        with_signers: bool,
+    ) -> Result<AgreementSummary, ApiError> {
+        let terms = agreement.terms();
+        let mut parties = Vec::with_capacity(terms.parties.len());
+        for id in &terms.parties {
+            let (code, name) = (self.names.code(*id), self.names.name(*id));
+            let signature = agreement
+                .signatures()
+                .iter()
+                .find(|s| s.organisation == *id);
+            let signed_by = match signature {
+                Some(s) if with_signers => Some(self.user(conn, s.signed_by).await?.0),
+                _ => None,
+            };
+            parties.push(Party {
+                code,
+                name,
+                signed: signature.is_some(),
+                signed_by,
+                signed_at: signature.filter(|_| with_signers).map(|s| s.signed_at),
+            });
+        }
+        Ok(AgreementSummary {
+            id: agreement.id().to_string(),
+            title: terms.title.clone(),
+            tier: terms.tier.as_str(),
+            status: agreement.status().as_str(),
+            version: agreement.version(),
+            awaiting_signatures: agreement
+                .awaiting()
+                .into_iter()
+                .map(|id| self.names.code(id))
+                .collect(),
+            parties,
+            starts_on: terms.starts_on,
+            ends_on: terms.ends_on,
+            review_on: terms.review_on,
+            review_overdue: agreement.review_overdue(self.today),
+            in_term: agreement.in_term(self.today),
+        })
+    }
+
+    async fn detail(
+        &mut self,
+        conn: &mut Conn,
+        agreement: &Agreement,
+    ) -> Result<AgreementDetail, ApiError> {
+        Ok(AgreementDetail {
+            summary: self.summary(conn, agreement, true).await?,
+            terms: TermsJson::from_terms(agreement.terms(), &self.names.organisations),
+        })
+    }
+}
+
+fn agreement_id(raw: &str) -> Result<AgreementId, ApiError> {
+    AgreementId::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// The agreement as it now stands, for the response to a change.
+async fn respond(
+    state: &AppState,
+    agreement: &Agreement,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    let mut conn = state.store.read().await?;
+    let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
+    Ok(Json(describe.detail(&mut conn, agreement).await?))
+}
+
+/// `GET /api/v1/agreements`: every agreement, most recently changed first.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<AgreementList>, ApiError> {
+    permissions::view_agreements(caller.user.role())?;
+    let mut conn = state.store.read().await?;
+    let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
+    let mut out = Vec::new();
+    for agreement in agreements::list_agreements(&mut conn).await? {
+        out.push(describe.summary(&mut conn, &agreement, false).await?);
+    }
+    Ok(Json(AgreementList { agreements: out }))
+}
+
+/// `GET /api/v1/agreements/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    permissions::view_agreements(caller.user.role())?;
+    let id = agreement_id(&id)?;
+    let mut conn = state.store.read().await?;
+    let agreement = agreements::agreement_by_id(&mut conn, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    drop(conn);
+    respond(&state, &agreement).await
+}
+
+/// `POST /api/v1/agreements`: a new draft; 201 with its address.
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(written): ApiJson<TermsJson>,
+) -> Result<Response, ApiError> {
+    let draft = workflow::create(&state.store, &caller.user, &written, state.clock.now()).await?;
+    let location = format!("/api/v1/agreements/{}", draft.id());
+    let body = respond(&state, &draft).await?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], body).into_response())
+}
+
+/// `PUT /api/v1/agreements/{id}`: new terms, a new version to sign again.
+pub async fn amend(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(written): ApiJson<TermsJson>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    let id = agreement_id(&id)?;
+    let amended =
+        workflow::amend(&state.store, &caller.user, id, &written, state.clock.now()).await?;
+    respond(&state, &amended).await
+}
+
+/// `POST /api/v1/agreements/{id}/sign`: for the caller's own organisation.
+pub async fn sign(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    let id = agreement_id(&id)?;
+    let signed = workflow::sign(&state.store, &caller.user, id, state.clock.now()).await?;
+    respond(&state, &signed).await
+}
+
+async fn change_status(
+    state: &AppState,
+    caller: &ApiCaller,
+    id: &str,
+    change: StatusChange,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    let id = agreement_id(id)?;
+    let changed =
+        workflow::change_status(&state.store, &caller.user, id, change, state.clock.now()).await?;
+    respond(state, &changed).await
+}
+
+/// `POST /api/v1/agreements/{id}/suspend`.
+pub async fn suspend(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    change_status(&state, &caller, &id, StatusChange::Suspend).await
+}
+
+/// `POST /api/v1/agreements/{id}/resume`.
+pub async fn resume(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    change_status(&state, &caller, &id, StatusChange::Resume).await
+}
+
+/// `POST /api/v1/agreements/{id}/end`.
+pub async fn end(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<AgreementDetail>, ApiError> {
+    change_status(&state, &caller, &id, StatusChange::End).await
+}
+
+/// `GET /api/v1/agreements/{id}/history`: every change, oldest first, with
+/// the terms as they stood after it.
+pub async fn history(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<History>, ApiError> {
+    permissions::view_agreements(caller.user.role())?;
+    let id = agreement_id(&id)?;
+    let mut conn = state.store.read().await?;
+    if agreements::agreement_by_id(&mut conn, id).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
+    let mut events = Vec::new();
+    for event in agreements::agreement_history(&mut conn, id).await? {
+        let (changed_by, changed_by_organisation) =
+            describe.user(&mut conn, event.changed_by).await?;
+        events.push(HistoryEvent {
+            seq: event.seq,
+            version: event.version,
+            event: event.event,
+            status: event.status.as_str(),
+            changed_by,
+            changed_by_organisation,
+            changed_at: event.changed_at,
+            terms: TermsJson::from_terms(&event.terms, &describe.names.organisations),
+        });
+    }
+    Ok(Json(History {
+        id: id.to_string(),
+        events,
+    }))
+}

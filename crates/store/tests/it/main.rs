@@ -1,0 +1,9 @@
+//! The store's integration tests: each test runs on a fresh SQLite file and a
+//! fresh PostgreSQL database, through the store's public API.
+
+mod harness;
+
+mod audit_append_only;
+mod audit_group_commit;
+mod audit_queries;
+mod audit_tamper;
