@@ -16,7 +16,7 @@ use concordat_domain::agreement::{Agreement, AgreementError, Signature};
 use concordat_domain::ids::{AgreementId, OrganisationId, UserId};
 use concordat_domain::organisation::Organisation;
 use concordat_domain::user::User;
-use concordat_store::{agreements, organisations, users, Conn, Store, StoreError};
+use concordat_store::{agreements, organisations, users, Conn, Store, StoreError, WriteTx};
 
 use crate::api::error::FieldError;
 use crate::permissions::{self, Refusal};
@@ -100,11 +100,7 @@ pub async fn amend(
     written: &TermsJson,
     now: DateTime<Utc>,
 ) -> Result<Agreement, AgreementFailure> {
-    permissions::manage_agreements(by.role())?;
-    let mut tx = store.write().await?;
-    let current = load(&mut tx, id).await?;
-    let orgs = organisations::list_organisations(&mut tx).await?;
-    permissions::govern_agreement(by, &current, &name_of(&orgs, by))?;
+    let (mut tx, current, orgs) = governed(store, by, id).await?;
     let terms = written.to_terms(&orgs).map_err(AgreementFailure::Invalid)?;
     let amended = current.amend(terms).map_err(lifecycle)?;
     own_organisation_is_a_party(by, &amended, &orgs)?;
@@ -158,11 +154,7 @@ pub async fn change_status(
     change: StatusChange,
     now: DateTime<Utc>,
 ) -> Result<Agreement, AgreementFailure> {
-    permissions::manage_agreements(by.role())?;
-    let mut tx = store.write().await?;
-    let current = load(&mut tx, id).await?;
-    let orgs = organisations::list_organisations(&mut tx).await?;
-    permissions::govern_agreement(by, &current, &name_of(&orgs, by))?;
+    let (mut tx, current, _) = governed(store, by, id).await?;
     let next = change.apply(&current).map_err(lifecycle)?;
     agreements::save_agreement(&mut tx, &next, change.event(), by.id(), now).await?;
     tx.commit().await?;
@@ -178,6 +170,21 @@ async fn load(conn: &mut Conn, id: AgreementId) -> Result<Agreement, AgreementFa
     agreements::agreement_by_id(conn, id)
         .await?
         .ok_or(AgreementFailure::NotFound)
+}
+
+/// Opens the write transaction and reads agreement `id`, refusing unless
+/// `by` may change it; the partnership's organisations come along.
+async fn governed(
+    store: &Store,
+    by: &User,
+    id: AgreementId,
+) -> Result<(WriteTx, Agreement, Vec<Organisation>), AgreementFailure> {
+    permissions::manage_agreements(by.role())?;
+    let mut tx = store.write().await?;
+    let current = load(&mut tx, id).await?;
+    let orgs = organisations::list_organisations(&mut tx).await?;
+    permissions::govern_agreement(by, &current, &name_of(&orgs, by))?;
+    Ok((tx, current, orgs))
 }
 
 fn name_of(orgs: &[Organisation], user: &User) -> String {

@@ -159,6 +159,16 @@ struct HistoryRow {
     by: String,
 }
 
+/// A form with one button that posts to `/agreements/{id}/{action}`.
+struct Button {
+    action: &'static str,
+    label: String,
+    class: &'static str,
+    /// For a step that cannot be undone: what to read before pressing,
+    /// behind a fold so one stray tap does not take it.
+    warning: Option<&'static str>,
+}
+
 #[derive(Template)]
 #[template(path = "agreement.html")]
 struct ViewPage {
@@ -187,11 +197,9 @@ struct ViewPage {
     review_overdue: bool,
     history: Vec<HistoryRow>,
     /// The organisation the user would sign for, when they may sign now.
-    sign_as: Option<String>,
+    /// The buttons this user may press now, in order.
+    buttons: Vec<Button>,
     may_edit: bool,
-    may_suspend: bool,
-    may_resume: bool,
-    may_end: bool,
 }
 
 fn tier_text(agreement: &Agreement) -> &'static str {
@@ -307,10 +315,53 @@ async fn view_page(
 
     let status = agreement.status();
     let governs = permissions::may_govern_agreement(user, &agreement);
-    let sign_as = (status == AgreementStatus::Draft
+    let mut buttons = Vec::new();
+    if status == AgreementStatus::Draft
         && permissions::may_sign_for(user, &agreement)
-        && !agreement.is_signed_by(user.organisation_id()))
-    .then(|| own_name.clone());
+        && !agreement.is_signed_by(user.organisation_id())
+    {
+        buttons.push(Button {
+            action: "sign",
+            label: format!("Sign for {own_name}"),
+            class: "primary",
+            warning: None,
+        });
+    }
+    let ending = "Ending is final: the agreement allows no sharing from now on and cannot be \
+                  resumed. A new agreement would need drafting and signing again.";
+    let changes = [
+        (
+            status == AgreementStatus::Active,
+            "suspend",
+            "Suspend",
+            "secondary",
+            None,
+        ),
+        (
+            status == AgreementStatus::Suspended,
+            "resume",
+            "Resume",
+            "secondary",
+            None,
+        ),
+        (
+            status != AgreementStatus::Ended,
+            "end",
+            "End the agreement",
+            "danger",
+            Some(ending),
+        ),
+    ];
+    for (allowed, action, label, class, warning) in changes {
+        if governs && allowed {
+            buttons.push(Button {
+                action,
+                label: label.to_owned(),
+                class,
+                warning,
+            });
+        }
+    }
     Ok(ViewPage {
         chrome: Chrome::new(session, &own_name),
         notice,
@@ -351,11 +402,8 @@ async fn view_page(
         review_on: long_date(terms.review_on),
         review_overdue: agreement.review_overdue(today),
         history: history_rows,
-        sign_as,
+        buttons,
         may_edit: governs && status != AgreementStatus::Ended,
-        may_suspend: governs && status == AgreementStatus::Active,
-        may_resume: governs && status == AgreementStatus::Suspended,
-        may_end: governs && status != AgreementStatus::Ended,
     })
 }
 
