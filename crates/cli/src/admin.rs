@@ -12,20 +12,12 @@ use concordat_domain::role::Role;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, NewPassword, User, Username};
 use concordat_server::auth::password::PasswordHasher;
-use concordat_store::backend::PoolSize;
-use concordat_store::{organisations, persons, sessions, teams, users, Conn, Store};
+use concordat_store::{organisations, persons, sessions, teams, users, Conn};
 
 use crate::args::{DatabaseArgs, OrgCommand, TeamCommand, UserAddArgs, UserCommand};
 
-async fn open(db: &DatabaseArgs) -> anyhow::Result<Store> {
-    let url = db.url()?;
-    Store::open(&url, PoolSize(db.pool_size.min(4)))
-        .await
-        .with_context(|| format!("cannot open the database at `{url}`"))
-}
-
 pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
-    let store = open(&db).await?;
+    let store = db.open(4).await?;
     println!("The database at {} is up to date.", db.url()?);
     store.close().await;
     Ok(())
@@ -57,7 +49,7 @@ pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
                 &name,
                 OrganisationKind::parse(&kind)?,
             )?;
-            let store = open(&database).await?;
+            let store = database.open(4).await?;
             let mut tx = store.write().await?;
             organisations::insert_organisation(&mut tx, &org, chrono::Utc::now()).await?;
             tx.commit().await?;
@@ -69,7 +61,7 @@ pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
             );
         }
         OrgCommand::List { database } => {
-            let store = open(&database).await?;
+            let store = database.open(4).await?;
             let mut conn = store.read().await?;
             for org in organisations::list_organisations(&mut conn).await? {
                 println!(
@@ -92,7 +84,7 @@ pub async fn team(command: TeamCommand) -> anyhow::Result<()> {
         duty_phone,
     } = command;
     let phone = duty_phone.as_deref().map(PhoneNumber::parse).transpose()?;
-    let store = open(&database).await?;
+    let store = database.open(4).await?;
     let mut tx = store.write().await?;
     let org = organisation(&mut tx, &org).await?;
     let team = Team::new(TeamId::new(), org.id(), &name, phone)?;
@@ -106,7 +98,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add(args) => add_user(args).await,
         UserCommand::List { database, org } => {
-            let store = open(&database).await?;
+            let store = database.open(4).await?;
             let mut conn = store.read().await?;
             let filter = match org {
                 Some(code) => Some(organisation(&mut conn, &code).await?.id()),
@@ -138,7 +130,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
 
 async fn set_disabled(db: &DatabaseArgs, username: &str, disabled: bool) -> anyhow::Result<()> {
     let username = Username::parse(username)?;
-    let store = open(db).await?;
+    let store = db.open(4).await?;
     let mut tx = store.write().await?;
     users::set_disabled(&mut tx, &username, disabled)
         .await
@@ -185,7 +177,7 @@ async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
     }
     let password = read_password()?;
 
-    let store = open(&args.database).await?;
+    let store = args.database.open(4).await?;
     let mut tx = store.write().await?;
     let org = organisation(&mut tx, &args.org).await?;
     let team = match &args.team {

@@ -14,7 +14,6 @@ use concordat_domain::user::{User, Username};
 use concordat_server::agreements::{
     self as workflow, AgreementFailure, Names, StatusChange, TermsJson,
 };
-use concordat_store::backend::PoolSize;
 use concordat_store::{agreements, users, Conn, Store};
 
 use crate::args::DatabaseArgs;
@@ -149,17 +148,10 @@ pub async fn run(command: AgreementCommand) -> anyhow::Result<()> {
     }
 }
 
-async fn open(db: &DatabaseArgs) -> anyhow::Result<Store> {
-    let url = db.url()?;
-    Store::open(&url, PoolSize(db.pool_size.min(4)))
-        .await
-        .with_context(|| format!("cannot open the database at `{url}`"))
-}
-
 /// The store, and the user a change is made as.
 async fn open_as(db: &DatabaseArgs, username: &str) -> anyhow::Result<(Store, User)> {
     let username = Username::parse(username)?;
-    let store = open(db).await?;
+    let store = db.open(4).await?;
     let mut conn = store.read().await?;
     let user = users::user_by_username(&mut conn, &username)
         .await?
@@ -242,7 +234,7 @@ fn awaiting(names: &Names, agreement: &Agreement) -> Vec<String> {
 }
 
 async fn list(db: &DatabaseArgs) -> anyhow::Result<()> {
-    let store = open(db).await?;
+    let store = db.open(4).await?;
     let mut conn = store.read().await?;
     let names = Names::load(&mut conn).await?;
     let today = chrono::Utc::now().date_naive();
@@ -276,7 +268,7 @@ async fn list(db: &DatabaseArgs) -> anyhow::Result<()> {
 
 async fn show(db: &DatabaseArgs, id: &str) -> anyhow::Result<()> {
     let id = parse_id(id)?;
-    let store = open(db).await?;
+    let store = db.open(4).await?;
     let mut conn = store.read().await?;
     let agreement = agreements::agreement_by_id(&mut conn, id)
         .await?

@@ -81,6 +81,19 @@ impl DatabaseArgs {
     pub fn url(&self) -> anyhow::Result<DatabaseUrl> {
         Ok(DatabaseUrl::parse(&self.database)?)
     }
+
+    /// Opens (and migrates) the store, with at most `max_pool` connections
+    /// or the configured pool size, whichever is smaller.
+    pub async fn open(&self, max_pool: u32) -> anyhow::Result<concordat_store::Store> {
+        use anyhow::Context as _;
+        let url = self.url()?;
+        concordat_store::Store::open(
+            &url,
+            concordat_store::backend::PoolSize(self.pool_size.min(max_pool)),
+        )
+        .await
+        .with_context(|| format!("cannot open the database at `{url}`"))
+    }
 }
 
 #[derive(Debug, Args)]

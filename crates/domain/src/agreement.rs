@@ -44,6 +44,12 @@ pub enum AgreementError {
     },
     #[error("commissioning sees de-identified aggregates only and cannot be a purpose for reading records")]
     CommissioningGrantsRecords,
+    #[error("own access is the person's own purpose, not one partners share under")]
+    OwnAccessIsNotShared,
+    #[error(
+        "role `{0}` is not a practitioner role; agreements grant records to practitioners only"
+    )]
+    NotAPractitionerRole(&'static str),
     #[error("the end date must be after the start date")]
     EndsBeforeStart,
     #[error("the review date must fall within the agreement's term")]
@@ -109,6 +115,9 @@ impl Terms {
         }
         let mut roles = BTreeSet::new();
         for grant in &self.grants {
+            if !grant.role.is_practitioner() {
+                return Err(AgreementError::NotAPractitionerRole(grant.role.as_str()));
+            }
             if !roles.insert(grant.role) {
                 return Err(AgreementError::DuplicateRoleGrant(grant.role.as_str()));
             }
@@ -123,6 +132,9 @@ impl Terms {
         }
         if self.purposes.contains(&Purpose::Commissioning) {
             return Err(AgreementError::CommissioningGrantsRecords);
+        }
+        if self.purposes.contains(&Purpose::OwnAccess) {
+            return Err(AgreementError::OwnAccessIsNotShared);
         }
         if let Some(end) = self.ends_on {
             if end <= self.starts_on {

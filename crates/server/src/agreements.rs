@@ -162,12 +162,10 @@ pub async fn change_status(
     Ok(next)
 }
 
-// NOTE: on PostgreSQL two parties signing at the same moment each read the
-// agreement unlocked, and the second save could leave a fully signed version
-// marked draft. The store should offer a read that locks the row (`FOR
-// UPDATE` there; SQLite's single writer already serialises these steps).
+/// Reads the agreement locked for change, so that concurrent signatures on
+/// PostgreSQL are applied one after the other rather than lost.
 async fn load(conn: &mut Conn, id: AgreementId) -> Result<Agreement, AgreementFailure> {
-    agreements::agreement_by_id(conn, id)
+    agreements::agreement_for_update(conn, id)
         .await?
         .ok_or(AgreementFailure::NotFound)
 }

@@ -116,6 +116,27 @@ pub async fn agreement_by_id(
     }
 }
 
+/// Reads agreement `id` for changing it: the row stays locked until the
+/// caller's transaction ends, so two parties signing at once cannot each
+/// save a version that misses the other's signature.
+pub async fn agreement_for_update(
+    conn: &mut Conn,
+    id: AgreementId,
+) -> Result<Option<Agreement>, StoreError> {
+    let sql = format!(
+        "SELECT {AGREEMENT_COLUMNS} FROM agreements a WHERE a.id = $1{}",
+        crate::backend::lock_rows(conn)
+    );
+    let row = sqlx::query(&sql)
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(from_row(conn, &row).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Every agreement, newest first.
 pub async fn list_agreements(conn: &mut Conn) -> Result<Vec<Agreement>, StoreError> {
     let sql = format!("SELECT {AGREEMENT_COLUMNS} FROM agreements a ORDER BY a.updated_at DESC");

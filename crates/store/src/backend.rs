@@ -114,6 +114,17 @@ fn redact(raw: &str) -> String {
     }
 }
 
+/// The clause that locks the rows a `SELECT` reads until the transaction
+/// ends: `FOR UPDATE` on PostgreSQL; nothing on SQLite, whose single writer
+/// (see [`Store::write`]) already serialises read-modify-write steps.
+pub(crate) fn lock_rows(conn: &sqlx::AnyConnection) -> &'static str {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        " FOR UPDATE"
+    } else {
+        ""
+    }
+}
+
 /// A handle on the database, cheap to clone.
 #[derive(Clone)]
 pub struct Store {

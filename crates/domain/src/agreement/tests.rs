@@ -171,6 +171,22 @@ fn terms_that_break_a_rule_are_refused() {
         AgreementError::CommissioningGrantsRecords
     );
 
+    let mut own = terms(vec![a, b]);
+    own.purposes.insert(Purpose::OwnAccess);
+    assert_eq!(
+        own.validated().unwrap_err(),
+        AgreementError::OwnAccessIsNotShared
+    );
+
+    for role in [Role::IgLead, Role::Admin, Role::Person, Role::Commissioner] {
+        let mut governance = terms(vec![a, b]);
+        governance.grants[0].role = role;
+        assert_eq!(
+            governance.validated().unwrap_err(),
+            AgreementError::NotAPractitionerRole(role.as_str())
+        );
+    }
+
     let mut twice = terms(vec![a, b]);
     twice.grants.push(twice.grants[0].clone());
     assert_eq!(

@@ -229,9 +229,14 @@ fn rule_broken(grants: &[GrantJson], err: AgreementError) -> FieldError {
     let field = match &err {
         AgreementError::Text(e) => e.field().to_owned(),
         AgreementError::TooFewParties | AgreementError::DuplicateParty => "parties".into(),
-        AgreementError::NoPurposes | AgreementError::CommissioningGrantsRecords => {
-            "purposes".into()
-        }
+        AgreementError::NoPurposes
+        | AgreementError::CommissioningGrantsRecords
+        | AgreementError::OwnAccessIsNotShared => "purposes".into(),
+        AgreementError::NotAPractitionerRole(role) => grants
+            .iter()
+            .position(|g| g.role.trim() == *role)
+            .map(|i| format!("grants[{i}].role"))
+            .unwrap_or_else(|| "grants".into()),
         AgreementError::NoGrants => "grants".into(),
         AgreementError::DuplicateRoleGrant(role) => grants
             .iter()
