@@ -10,6 +10,7 @@ pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod consent;
 pub mod governance;
 pub mod health;
 pub mod pages;

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backend;
 pub mod break_glass;
 pub mod care_teams;
+pub mod carers;
 pub mod consent;
 pub mod error;
 pub mod masks;

@@ -4,11 +4,13 @@
 mod harness;
 
 mod access;
+mod access_pages;
 mod agreements;
 mod api_auth;
 mod audit_cli;
 mod browser;
 mod cli;
+mod consent;
 mod health;
 mod pages_sign_in;
 mod store_people;

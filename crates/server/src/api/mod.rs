@@ -4,6 +4,7 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
+pub mod consent;
 pub mod error;
 pub mod json;
 pub mod me;
@@ -25,6 +26,18 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::search))
         .route("/persons", get(persons::find))
         .route("/persons/{id}", get(persons::by_id))
+        .route(
+            "/persons/{id}/consent",
+            get(consent::list).post(consent::record),
+        )
+        .route(
+            "/persons/{id}/consent/{consent_id}/withdraw",
+            post(consent::withdraw),
+        )
+        .route(
+            "/persons/{id}/carers/{related_person_id}/sharing",
+            get(consent::sharing).put(consent::set_sharing),
+        )
         .route("/break-glass", post(break_glass::claim))
         .route("/break-glass/reviews", get(break_glass::reviews))
         .route("/break-glass/{id}/review", post(break_glass::review))

@@ -131,7 +131,7 @@ pub async fn list(
         })
         .collect();
     render(&ListPage {
-        chrome: Chrome::new(&session, &names.name(session.user.organisation_id())),
+        chrome: Chrome::load_on(&mut conn, &session).await?,
         rows,
         may_create: permissions::may_manage_agreements(session.user.role()),
     })
@@ -363,7 +363,7 @@ async fn view_page(
         }
     }
     Ok(ViewPage {
-        chrome: Chrome::new(session, &own_name),
+        chrome: Chrome::load_on(&mut conn, session).await?,
         notice,
         error,
         id: agreement.id().to_string(),
@@ -581,7 +581,7 @@ async fn form_page(
     let mut conn = state.store.read().await?;
     let names = Names::load(&mut conn).await?;
     render(&FormPage {
-        chrome: Chrome::new(session, &names.name(session.user.organisation_id())),
+        chrome: Chrome::load_on(&mut conn, session).await?,
         heading: target.heading,
         intro: target.intro,
         action: target.action,

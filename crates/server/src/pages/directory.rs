@@ -35,13 +35,9 @@ pub async fn directory(
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
     let mut conn = state.store.read().await?;
+    let chrome = Chrome::load_on(&mut conn, &session).await?;
     let orgs = organisations::list_organisations(&mut conn).await?;
     let all_teams = teams::list_teams(&mut conn).await?;
-    let own_org = orgs
-        .iter()
-        .find(|o| o.id() == session.user.organisation_id())
-        .map(|o| o.name().to_owned())
-        .unwrap_or_default();
     let organisations = orgs
         .iter()
         .map(|org| OrgEntry {
@@ -59,7 +55,7 @@ pub async fn directory(
         })
         .collect();
     render(&DirectoryPage {
-        chrome: Chrome::new(&session, &own_org),
+        chrome,
         organisations,
     })
 }

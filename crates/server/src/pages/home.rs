@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use concordat_domain::role::Role;
-use concordat_store::{organisations, teams};
+use concordat_store::teams;
 
 use super::layout::{render, Chrome, Phone};
 use super::PageError;
@@ -38,16 +38,14 @@ pub async fn home(
 ) -> Result<Html<String>, PageError> {
     let user = &session.user;
     let mut conn = state.store.read().await?;
-    let org = organisations::organisation_by_id(&mut conn, user.organisation_id())
-        .await?
-        .ok_or_else(|| PageError::Internal("user's organisation is missing".into()))?;
+    let chrome = Chrome::load_on(&mut conn, &session).await?;
     let team = match user.team_id() {
         Some(id) => teams::team_by_id(&mut conn, id).await?,
         None => None,
     };
     let (role_heading, role_text) = role_welcome(user.role());
     render(&HomePage {
-        chrome: Chrome::new(&session, org.name()),
+        chrome,
         role_heading,
         role_text,
         team: team.as_ref().map(|t| t.name().to_owned()),
@@ -95,6 +93,49 @@ fn actions_for(role: Role) -> Vec<Action> {
             text: "Which partners share what, for which purposes, and who has signed.",
         });
     }
+    if permissions::may_find_records(role) {
+        actions.push(Action {
+            title: "Find a person's record",
+            href: "/persons",
+            text: "By NHS number, for the purpose you need it; every look is recorded.",
+        });
+    }
+    if permissions::govern_access(role).is_ok() {
+        actions.push(Action {
+            title: "Break-glass reviews",
+            href: "/governance/break-glass",
+            text: "Emergency overrides by your staff, to judge; overdue ones first.",
+        });
+        actions.push(Action {
+            title: "Search the audit",
+            href: "/governance/audit",
+            text: "Every decision about a person's record, allowed or denied.",
+        });
+    }
+    if role == Role::Person {
+        actions.extend([
+            Action {
+                title: "My record",
+                href: "/my/record",
+                text: "What the partnership holds about you.",
+            },
+            Action {
+                title: "Who may see my record",
+                href: "/my/consent",
+                text: "Say no to sharing, or yes, and what your carers may be told.",
+            },
+            Action {
+                title: "Who has looked at my record",
+                href: "/my/access-log",
+                text: "Who, from where, when, what they saw and why.",
+            },
+        ]);
+    }
+    actions.push(Action {
+        title: "Inbox",
+        href: "/inbox",
+        text: "Notifications for you.",
+    });
     actions
 }
 
@@ -114,6 +155,29 @@ mod tests {
         for role in Role::ALL {
             let sees = actions_for(role).iter().any(|a| a.href == "/users");
             assert_eq!(sees, matches!(role, Role::Admin | Role::IgLead), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn each_role_finds_its_access_pages() {
+        for role in Role::ALL {
+            let hrefs: Vec<_> = actions_for(role).iter().map(|a| a.href).collect();
+            assert_eq!(
+                hrefs.contains(&"/persons"),
+                role.is_practitioner(),
+                "{role:?}"
+            );
+            assert_eq!(
+                hrefs.contains(&"/governance/break-glass"),
+                role == Role::IgLead,
+                "{role:?}"
+            );
+            assert_eq!(
+                hrefs.contains(&"/my/access-log"),
+                role == Role::Person,
+                "{role:?}"
+            );
+            assert!(hrefs.contains(&"/inbox"), "{role:?}");
         }
     }
 

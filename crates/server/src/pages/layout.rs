@@ -1,12 +1,16 @@
-//! What every signed-in page shares: the header naming who is signed in and
-//! the sign-out form, the stylesheet, and rendering.
+//! What every signed-in page shares: the header naming who is signed in,
+//! their unread notifications and the sign-out form, the stylesheet, and
+//! rendering.
 
 use askama::Template;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 
+use concordat_store::{notifications, organisations, Conn};
+
 use super::PageError;
 use crate::auth::session::SignedIn;
+use crate::AppState;
 
 /// The page header for a signed-in user.
 #[derive(Debug, Clone)]
@@ -15,16 +19,42 @@ pub struct Chrome {
     pub role_label: &'static str,
     pub organisation: String,
     pub csrf_token: String,
+    /// Notifications not yet read, shown beside the link to the inbox.
+    pub unread: i64,
 }
 
 impl Chrome {
+    /// A header without the unread count (shown as none); pages use
+    /// [`Chrome::load`], which fills it in.
     pub fn new(session: &SignedIn, organisation: &str) -> Self {
         Self {
             display_name: session.user.display_name().as_str().to_owned(),
             role_label: session.user.role().label(),
             organisation: organisation.to_owned(),
             csrf_token: session.csrf_token.clone(),
+            unread: 0,
         }
+    }
+
+    /// The header with the user's organisation and unread count, read on a
+    /// connection of its own. Call it before taking another connection, so a
+    /// page never holds two at once.
+    pub async fn load(state: &AppState, session: &SignedIn) -> Result<Self, PageError> {
+        let mut conn = state.store.read().await?;
+        Self::load_on(&mut conn, session).await
+    }
+
+    /// [`Chrome::load`] on a connection the page already holds.
+    pub async fn load_on(conn: &mut Conn, session: &SignedIn) -> Result<Self, PageError> {
+        let organisation = organisations::organisation_by_id(conn, session.user.organisation_id())
+            .await?
+            .map(|o| o.name().to_owned())
+            .unwrap_or_default();
+        let unread = notifications::unread_count(conn, session.user.id()).await?;
+        Ok(Self {
+            unread,
+            ..Self::new(session, &organisation)
+        })
     }
 }
 

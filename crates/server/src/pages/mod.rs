@@ -2,12 +2,19 @@
 //! phone as much as a desk: every page works at 320 px wide.
 
 pub mod agreements;
+pub mod break_glass;
+pub mod consent;
 pub mod directory;
 pub mod error;
+pub mod governance;
 pub mod home;
+pub mod inbox;
 pub mod layout;
+pub mod mine;
+pub mod persons;
 pub mod sign_in;
 pub mod users;
+pub mod words;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -36,5 +43,41 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}/suspend", post(agreements::suspend))
         .route("/agreements/{id}/resume", post(agreements::resume))
         .route("/agreements/{id}/end", post(agreements::end))
+        .route("/persons", get(persons::find))
+        .route("/persons/{id}", get(persons::view))
+        .route(
+            "/persons/{id}/break-glass",
+            get(break_glass::form).post(break_glass::claim),
+        )
+        .route(
+            "/persons/{id}/consent",
+            get(consent::view).post(consent::record),
+        )
+        .route(
+            "/persons/{id}/consent/{consent_id}/withdraw",
+            post(consent::withdraw),
+        )
+        .route(
+            "/persons/{id}/carers/{related_person_id}/sharing",
+            post(consent::carer_sharing),
+        )
+        .route("/my/access-log", get(mine::access_log))
+        .route("/my/record", get(mine::record))
+        .route("/my/consent", get(mine::consent))
+        .route("/governance/audit", get(governance::audit::search))
+        .route(
+            "/governance/break-glass",
+            get(governance::break_glass::queue),
+        )
+        .route(
+            "/governance/break-glass/{id}/review",
+            post(governance::break_glass::review),
+        )
+        .route(
+            "/governance/break-glass/{id}/defer",
+            post(governance::break_glass::defer),
+        )
+        .route("/inbox", get(inbox::inbox))
+        .route("/inbox/read", post(inbox::mark_read))
         .route("/static/app.css", get(layout::stylesheet))
 }

@@ -40,6 +40,7 @@ pub async fn list(
         ));
     }
     let mut conn = state.store.read().await?;
+    let chrome = Chrome::load_on(&mut conn, &session).await?;
     let orgs = organisations::list_organisations(&mut conn).await?;
     let own_org = session.user.organisation_id();
     let filter = (role == Role::IgLead).then_some(own_org);
@@ -51,7 +52,7 @@ pub async fn list(
             .unwrap_or_default()
     };
     render(&UsersPage {
-        chrome: Chrome::new(&session, &org_name(own_org)),
+        chrome,
         scope: match filter {
             Some(org) => org_name(org),
             None => "the whole partnership".into(),

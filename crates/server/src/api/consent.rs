@@ -1,0 +1,84 @@
+//! A person's sharing choices over the API:
+//! `GET|POST /api/v1/persons/{id}/consent` (the consent directives, and a
+//! new one), `POST …/consent/{consent_id}/withdraw`, and
+//! `GET|PUT /api/v1/persons/{id}/carers/{related_person_id}/sharing` (what a
+//! nominated carer may be told). For the person's own account and the
+//! members of their care team; anyone else gets the same 404 as for no one.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use concordat_domain::ids::PersonId;
+use serde::Deserialize;
+
+use super::{ApiError, ApiJson};
+use crate::auth::bearer::ApiCaller;
+use crate::consent::{self, carers, DirectiveView, NewDirective};
+use crate::AppState;
+
+/// An id that is not even well-formed names no one: the same 404.
+fn person(raw: &str) -> PersonId {
+    PersonId::parse(raw).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()))
+}
+
+/// `GET /api/v1/persons/{id}/consent`: every directive, newest first,
+/// withdrawn and expired ones included and marked.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<DirectiveView>>, ApiError> {
+    let overview = consent::overview(&state, &caller.user, person(&id)).await?;
+    Ok(Json(overview.directives))
+}
+
+/// `POST /api/v1/persons/{id}/consent`: applies from the very next request.
+pub async fn record(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewDirective>,
+) -> Result<(StatusCode, Json<DirectiveView>), ApiError> {
+    let view = consent::record(&state, &caller.user, person(&id), &input).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `POST /api/v1/persons/{id}/consent/{consent_id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, consent_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    consent::withdraw(&state, &caller.user, person(&id), &consent_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/persons/{id}/carers/{related_person_id}/sharing`.
+pub async fn sharing(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, related)): Path<(String, String)>,
+) -> Result<Json<carers::CarerView>, ApiError> {
+    Ok(Json(
+        carers::sharing(&state, &caller.user, person(&id), &related).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharingBody {
+    /// The topics the carer may be told; every other topic is a no.
+    may_tell: Vec<String>,
+}
+
+/// `PUT /api/v1/persons/{id}/carers/{related_person_id}/sharing`.
+pub async fn set_sharing(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, related)): Path<(String, String)>,
+    ApiJson(body): ApiJson<SharingBody>,
+) -> Result<Json<carers::CarerView>, ApiError> {
+    Ok(Json(
+        carers::set_sharing(&state, &caller.user, person(&id), &related, &body.may_tell).await?,
+    ))
+}

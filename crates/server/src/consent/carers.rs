@@ -1,0 +1,176 @@
+//! What a person's nominated carers may be told, topic by topic: seen and
+//! set by the person or their care team, under the same rule as consent
+//! directives, audited the same way. The features that tell carers ask
+//! [`concordat_store::carers::may_tell`].
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{PersonId, RelatedPersonId};
+use concordat_domain::related_person::RelatedPerson;
+use concordat_domain::user::User;
+use concordat_store::audit::AuditAction;
+use concordat_store::carers::{self as store, CarerTopic};
+use concordat_store::{persons, Conn, StoreError};
+use serde::Serialize;
+
+use super::{admit, audit_allowed, ConsentFailure, UserNames};
+use crate::api::error::FieldError;
+use crate::AppState;
+
+/// One nominated carer and what they may be told.
+#[derive(Debug, Clone, Serialize)]
+pub struct CarerView {
+    pub related_person_id: String,
+    pub name: String,
+    pub relationship: &'static str,
+    pub topics: Vec<TopicView>,
+    /// Who last changed these choices, and when; none if never set.
+    pub updated_by: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView {
+    pub topic: &'static str,
+    pub label: &'static str,
+    pub may_tell: bool,
+}
+
+async fn carer_view(
+    conn: &mut Conn,
+    carer: &RelatedPerson,
+    names: &mut UserNames,
+) -> Result<CarerView, StoreError> {
+    let choices = store::sharing_of(conn, carer.person_id(), carer.id()).await?;
+    let latest = choices.iter().max_by_key(|c| c.recorded_at);
+    let updated_by = match latest {
+        Some(c) => Some(names.get(conn, c.recorded_by).await?.0),
+        None => None,
+    };
+    Ok(CarerView {
+        related_person_id: carer.id().to_string(),
+        name: carer.name().to_string(),
+        relationship: carer.relationship().label(),
+        topics: CarerTopic::ALL
+            .into_iter()
+            .map(|topic| TopicView {
+                topic: topic.as_str(),
+                label: topic.label(),
+                may_tell: choices.iter().any(|c| c.topic == topic && c.may_tell),
+            })
+            .collect(),
+        updated_by,
+        updated_at: latest.map(|c| c.recorded_at),
+    })
+}
+
+/// The person's nominated carers with their choices.
+pub(super) async fn carers_of(
+    conn: &mut Conn,
+    person: PersonId,
+    names: &mut UserNames,
+) -> Result<Vec<CarerView>, StoreError> {
+    let mut out = Vec::new();
+    for carer in persons::related_persons_of(conn, person)
+        .await?
+        .iter()
+        .filter(|r| r.nominated_carer())
+    {
+        out.push(carer_view(conn, carer, names).await?);
+    }
+    Ok(out)
+}
+
+/// A nominated carer of `person`, or not found (also for a malformed id).
+async fn nominated_carer(
+    state: &AppState,
+    person: PersonId,
+    raw: &str,
+) -> Result<RelatedPerson, ConsentFailure> {
+    let id = RelatedPersonId::parse(raw).map_err(|_| ConsentFailure::NotFound)?;
+    let mut conn = state.store.read().await?;
+    persons::related_persons_of(&mut conn, person)
+        .await?
+        .into_iter()
+        .find(|r| r.id() == id && r.nominated_carer())
+        .ok_or(ConsentFailure::NotFound)
+}
+
+/// What one carer may be told, audited as a look at the person's choices.
+pub async fn sharing(
+    state: &AppState,
+    user: &User,
+    person: PersonId,
+    related: &str,
+) -> Result<CarerView, ConsentFailure> {
+    admit(state, user, person, AuditAction::Read).await?;
+    let carer = nominated_carer(state, person, related).await?;
+    audit_allowed(
+        state,
+        user,
+        person,
+        AuditAction::Read,
+        format!("looked at what {carer} may be told"),
+    )
+    .await?;
+    let mut conn = state.store.read().await?;
+    Ok(carer_view(&mut conn, &carer, &mut UserNames::default()).await?)
+}
+
+/// Sets what one carer may be told: the topics named, and nothing else.
+pub async fn set_sharing(
+    state: &AppState,
+    user: &User,
+    person: PersonId,
+    related: &str,
+    may_tell: &[String],
+) -> Result<CarerView, ConsentFailure> {
+    admit(state, user, person, AuditAction::Write).await?;
+    let carer = nominated_carer(state, person, related).await?;
+    let mut chosen = Vec::new();
+    let mut errors = Vec::new();
+    for raw in may_tell {
+        match CarerTopic::parse(raw) {
+            Ok(topic) if !chosen.contains(&topic) => chosen.push(topic),
+            Ok(_) => {}
+            Err(e) => errors.push(FieldError::new("may_tell", e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ConsentFailure::Invalid(errors));
+    }
+    chosen.sort();
+    let told = if chosen.is_empty() {
+        "nothing".to_owned()
+    } else {
+        chosen
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    audit_allowed(
+        state,
+        user,
+        person,
+        AuditAction::Write,
+        format!("chose what {carer} may be told: {told}"),
+    )
+    .await?;
+    let choices: Vec<(CarerTopic, bool)> = CarerTopic::ALL
+        .into_iter()
+        .map(|t| (t, chosen.contains(&t)))
+        .collect();
+    let mut tx = state.store.write().await?;
+    store::set_sharing(
+        &mut tx,
+        person,
+        carer.id(),
+        &choices,
+        user.id(),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut conn = state.store.read().await?;
+    Ok(carer_view(&mut conn, &carer, &mut UserNames::default()).await?)
+}

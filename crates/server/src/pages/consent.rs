@@ -1,0 +1,454 @@
+//! "Who may see my record" (`/persons/{id}/consent`): a person's sharing
+//! choices in words they can follow — each choice with who recorded it,
+//! when and how, a form to make a new one, a button to withdraw one — and
+//! what their nominated carers may be told. For the person's own account
+//! and their care team; everyone else sees the page for no one. Every
+//! change goes through [`crate::consent`], as the JSON API's do, and
+//! applies to the very next request.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_store::{organisations, persons};
+use serde::Deserialize;
+
+use super::layout::{render, Chrome};
+use super::words::{sentence, when};
+use super::PageError;
+use crate::api::error::FieldError;
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::consent::{
+    self, carers, ConsentFailure, NewDirective, Overview, PROFESSIONAL_PURPOSES, STAFF_VIA,
+};
+use crate::permissions::ConsentSteward;
+use crate::AppState;
+
+struct ChoiceRow {
+    id: String,
+    summary: String,
+    deny: bool,
+    recorded: String,
+    capacity_note: Option<String>,
+    expires: Option<String>,
+    status: String,
+    in_force: bool,
+    withdrawable: bool,
+}
+
+struct Opt {
+    value: String,
+    label: String,
+    chosen: bool,
+}
+
+struct TopicBox {
+    value: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+struct CarerRow {
+    id: String,
+    name: String,
+    relationship: &'static str,
+    topics: Vec<TopicBox>,
+    updated: Option<String>,
+    error: Option<String>,
+}
+
+/// What the new-choice form holds: what was typed, and what was wrong.
+#[derive(Default)]
+struct ChoiceErrors {
+    effect: Option<String>,
+    organisation: Option<String>,
+    category: Option<String>,
+    purpose: Option<String>,
+    via: Option<String>,
+    capacity_note: Option<String>,
+    expires_at: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+struct ConsentPage {
+    chrome: Chrome,
+    person_id: String,
+    own: bool,
+    person_name: String,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    choices: Vec<ChoiceRow>,
+    effect: String,
+    organisations: Vec<Opt>,
+    categories: Vec<Opt>,
+    purposes: Vec<Opt>,
+    vias: Vec<Opt>,
+    capacity_note: String,
+    expires_at: String,
+    errors: ChoiceErrors,
+    carers: Vec<CarerRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    done: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct ChoiceForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(flatten)]
+    choice: NewDirective,
+}
+
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct ButtonForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+fn person_id(raw: &str) -> PersonId {
+    PersonId::parse(raw).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()))
+}
+
+fn opt(value: &str, label: &str, chosen: &str) -> Opt {
+    Opt {
+        value: value.to_owned(),
+        label: label.to_owned(),
+        chosen: value == chosen,
+    }
+}
+
+fn failure(e: ConsentFailure) -> PageError {
+    match e {
+        ConsentFailure::NotFound => PageError::NotFound,
+        other => PageError::Internal(format!("sharing choices: {other}")),
+    }
+}
+
+fn choice_row(d: consent::DirectiveView, own: bool) -> ChoiceRow {
+    let status = match (d.withdrawn_at, d.expires_at, d.in_force) {
+        (Some(at), _, _) => format!("Withdrawn {}", when(at)),
+        (None, Some(at), false) => format!("Expired {}", when(at)),
+        _ => "In force".to_owned(),
+    };
+    let recorded = if own && d.via == "own-account" {
+        format!("You recorded this yourself, {}.", when(d.recorded_at))
+    } else {
+        let org = if d.recorded_by_organisation.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", d.recorded_by_organisation)
+        };
+        format!(
+            "Recorded by {}{org} {}, {}.",
+            d.recorded_by,
+            d.via_label,
+            when(d.recorded_at)
+        )
+    };
+    ChoiceRow {
+        recorded,
+        withdrawable: d.withdrawn_at.is_none(),
+        id: d.id,
+        summary: d.summary,
+        deny: d.effect == "deny",
+        capacity_note: d.capacity_note,
+        expires: d.expires_at.map(when),
+        in_force: d.in_force,
+        status,
+    }
+}
+
+/// What the page says back after an attempt: the new-choice form as it was
+/// sent and its errors, a notice of success, or a failure (beside the
+/// carer it was about, or at the top).
+#[derive(Default)]
+struct Feedback {
+    form: ChoiceForm,
+    errors: ChoiceErrors,
+    notice: Option<&'static str>,
+    failed: Option<(Option<String>, String)>,
+}
+
+/// Builds the page around `overview`.
+async fn page(
+    state: &AppState,
+    session: &SignedIn,
+    person: PersonId,
+    overview: Overview,
+    feedback: Feedback,
+) -> Result<ConsentPage, PageError> {
+    let Feedback {
+        form,
+        errors,
+        notice,
+        failed,
+    } = feedback;
+    let general = failed
+        .as_ref()
+        .filter(|(id, _)| id.is_none())
+        .map(|(_, m)| m.clone());
+    let chrome = Chrome::load(state, session).await?;
+    let (orgs, person_name) = {
+        let mut conn = state.store.read().await?;
+        let orgs = organisations::list_organisations(&mut conn).await?;
+        let name = persons::person_by_id(&mut conn, person)
+            .await?
+            .map(|p| p.name().to_string())
+            .unwrap_or_default();
+        (orgs, name)
+    };
+    let own = overview.steward == ConsentSteward::OwnAccount;
+    let form = form.choice;
+    let value = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+    let (chosen_org, chosen_cat, chosen_purpose, chosen_via) = (
+        value(&form.organisation),
+        value(&form.category),
+        value(&form.purpose),
+        value(&form.via),
+    );
+    let (carer_error_id, carer_error) = match failed {
+        Some((Some(id), message)) => (Some(id), Some(message)),
+        _ => (None, None),
+    };
+    let mut organisations = vec![opt("", "Every organisation", &chosen_org)];
+    organisations.extend(
+        orgs.iter()
+            .map(|o| opt(o.code().as_str(), o.name(), &chosen_org)),
+    );
+    let mut categories = vec![opt("", "Everything in the record", &chosen_cat)];
+    categories.extend(
+        DataCategory::ALL
+            .iter()
+            .map(|c| opt(c.as_str(), c.label(), &chosen_cat)),
+    );
+    let mut purposes = vec![opt("", "Any reason", &chosen_purpose)];
+    purposes.extend(
+        PROFESSIONAL_PURPOSES
+            .iter()
+            .map(|p| opt(p.code(), p.label(), &chosen_purpose)),
+    );
+    Ok(ConsentPage {
+        chrome,
+        person_id: person.to_string(),
+        own,
+        person_name,
+        notice,
+        error: general,
+        choices: overview
+            .directives
+            .into_iter()
+            .map(|d| choice_row(d, own))
+            .collect(),
+        effect: form.effect.trim().to_owned(),
+        organisations,
+        categories,
+        purposes,
+        vias: STAFF_VIA
+            .iter()
+            .map(|v| opt(v.as_str(), &sentence(v.label()), &chosen_via))
+            .collect(),
+        capacity_note: value(&form.capacity_note),
+        expires_at: value(&form.expires_at),
+        errors,
+        carers: overview
+            .carers
+            .into_iter()
+            .map(|c| CarerRow {
+                error: (carer_error_id.as_deref() == Some(c.related_person_id.as_str()))
+                    .then(|| carer_error.clone())
+                    .flatten(),
+                updated: c.updated_at.map(|at| {
+                    format!(
+                        "Last changed by {} on {}.",
+                        c.updated_by.clone().unwrap_or_default(),
+                        when(at)
+                    )
+                }),
+                id: c.related_person_id,
+                name: c.name,
+                relationship: c.relationship,
+                topics: c
+                    .topics
+                    .iter()
+                    .map(|t| TopicBox {
+                        value: t.topic,
+                        label: t.label,
+                        checked: t.may_tell,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+fn notice_for(done: Option<&str>) -> Option<&'static str> {
+    match done? {
+        "recorded" => Some("Your choice is saved. It applies from now on."),
+        "withdrawn" => Some("The choice is withdrawn. It no longer applies."),
+        "carers" => Some("What your carer may be told is saved."),
+        _ => None,
+    }
+}
+
+/// `GET /persons/{id}/consent`.
+pub async fn view(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let person = person_id(&id);
+    let overview = consent::overview(&state, &session.user, person)
+        .await
+        .map_err(failure)?;
+    let notice = notice_for(query.done.as_deref());
+    let feedback = Feedback {
+        notice,
+        ..Feedback::default()
+    };
+    let page = page(&state, &session, person, overview, feedback).await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// The page again after a failed change, with what went wrong.
+async fn again(
+    state: &AppState,
+    session: &SignedIn,
+    person: PersonId,
+    status: StatusCode,
+    feedback: Feedback,
+) -> Result<Response, PageError> {
+    let overview = consent::overview(state, &session.user, person)
+        .await
+        .map_err(failure)?;
+    let page = page(state, session, person, overview, feedback).await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+fn choice_errors(errors: Vec<FieldError>, form: &ChoiceForm) -> ChoiceErrors {
+    let mut out = ChoiceErrors::default();
+    for e in errors {
+        let message = Some(sentence(&e.message));
+        match e.field.as_str() {
+            "effect" => {
+                out.effect = if form.choice.effect.trim().is_empty() {
+                    Some("Choose whether to share or not.".to_owned())
+                } else {
+                    message
+                }
+            }
+            "organisation" => out.organisation = message,
+            "category" => out.category = message,
+            "purpose" => out.purpose = message,
+            "via" => out.via = message,
+            "capacity_note" => out.capacity_note = message,
+            _ => out.expires_at = message,
+        }
+    }
+    out
+}
+
+/// `POST /persons/{id}/consent`: a new choice.
+pub async fn record(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ChoiceForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let person = person_id(&id);
+    match consent::record(&state, &session.user, person, &form.choice).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/persons/{person}/consent?done=recorded")).into_response())
+        }
+        Err(ConsentFailure::Invalid(errors)) => {
+            let feedback = Feedback {
+                errors: choice_errors(errors, &form),
+                form,
+                ..Feedback::default()
+            };
+            again(&state, &session, person, StatusCode::BAD_REQUEST, feedback).await
+        }
+        Err(e) => Err(failure(e)),
+    }
+}
+
+/// `POST /persons/{id}/consent/{consent_id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path((id, consent_id)): Path<(String, String)>,
+    Form(form): Form<ButtonForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let person = person_id(&id);
+    match consent::withdraw(&state, &session.user, person, &consent_id).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/persons/{person}/consent?done=withdrawn")).into_response())
+        }
+        Err(ConsentFailure::Conflict(why)) => {
+            let feedback = Feedback {
+                failed: Some((None, sentence(&why))),
+                ..Feedback::default()
+            };
+            again(&state, &session, person, StatusCode::CONFLICT, feedback).await
+        }
+        Err(e) => Err(failure(e)),
+    }
+}
+
+/// `POST /persons/{id}/carers/{related_person_id}/sharing`: the ticked
+/// topics, and nothing else.
+pub async fn carer_sharing(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path((id, related)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    csrf::check(Some(&session.csrf_token), token)?;
+    let person = person_id(&id);
+    let topics: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "may_tell")
+        .map(|(_, v)| v)
+        .collect();
+    match carers::set_sharing(&state, &session.user, person, &related, &topics).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/persons/{person}/consent?done=carers")).into_response())
+        }
+        Err(ConsentFailure::Invalid(errors)) => {
+            let message = errors
+                .iter()
+                .map(|e| sentence(&e.message))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let feedback = Feedback {
+                failed: Some((Some(related), message)),
+                ..Feedback::default()
+            };
+            again(&state, &session, person, StatusCode::BAD_REQUEST, feedback).await
+        }
+        Err(e) => Err(failure(e)),
+    }
+}

@@ -1,0 +1,126 @@
+//! `GET /governance/audit`: search the audit by person, user, organisation,
+//! outcome and dates; the newest entries first.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use concordat_store::organisations;
+
+use super::super::layout::{render, Chrome};
+use super::super::words::{sentence, when};
+use super::super::PageError;
+use super::governs;
+use crate::auth::session::SignedIn;
+use crate::governance::{self, AuditQuery, SearchError};
+use crate::AppState;
+
+/// Entries on one page: enough to scan, light on a phone.
+const PAGE_ROWS: u32 = 50;
+
+struct Row {
+    seq: u64,
+    when: String,
+    who: String,
+    username: String,
+    organisation: String,
+    role: String,
+    person_id: String,
+    action: &'static str,
+    purpose: String,
+    categories: String,
+    outcome: &'static str,
+    break_glass: bool,
+    reasons: String,
+}
+
+struct OrgOption {
+    code: String,
+    name: String,
+    chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "governance_audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    person: String,
+    user: String,
+    organisations: Vec<OrgOption>,
+    outcome: String,
+    from: String,
+    to: String,
+    error: Option<(&'static str, String)>,
+    rows: Vec<Row>,
+    limit: u32,
+}
+
+fn text(value: &Option<String>) -> String {
+    value.as_deref().unwrap_or_default().trim().to_owned()
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Query(mut query): Query<AuditQuery>,
+) -> Result<Response, PageError> {
+    governs(&session)?;
+    let chrome = Chrome::load(&state, &session).await?;
+    let orgs = {
+        let mut conn = state.store.read().await?;
+        organisations::list_organisations(&mut conn).await?
+    };
+    query.limit = Some(PAGE_ROWS);
+    let (rows, error) = match governance::search_audit(&state, &query).await {
+        Ok(items) => (items, None),
+        Err(SearchError::Invalid(field, message)) => {
+            (Vec::new(), Some((field, sentence(&message))))
+        }
+        Err(SearchError::Governance(e)) => {
+            return Err(PageError::Internal(format!("audit search: {e}")))
+        }
+    };
+    let chosen_org = text(&query.organisation);
+    let page = AuditPage {
+        chrome,
+        person: text(&query.person),
+        user: text(&query.user),
+        organisations: orgs
+            .iter()
+            .map(|o| OrgOption {
+                code: o.code().as_str().to_owned(),
+                name: o.name().to_owned(),
+                chosen: o.code().as_str().eq_ignore_ascii_case(&chosen_org),
+            })
+            .collect(),
+        outcome: text(&query.outcome),
+        from: text(&query.from),
+        to: text(&query.to),
+        rows: rows
+            .into_iter()
+            .map(|i| Row {
+                seq: i.seq,
+                when: when(i.at),
+                who: i.who.unwrap_or_else(|| "the system".into()),
+                username: i.username.unwrap_or_default(),
+                organisation: i.organisation.unwrap_or_default(),
+                role: i.role.unwrap_or_default().to_owned(),
+                person_id: i.person_id.unwrap_or_default(),
+                action: i.action,
+                purpose: i.purpose.unwrap_or_default().to_owned(),
+                categories: i.categories.join(", "),
+                outcome: i.outcome,
+                break_glass: i.break_glass,
+                reasons: i.reasons.join("; "),
+            })
+            .collect(),
+        limit: PAGE_ROWS,
+        error,
+    };
+    let status = if page.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&page)?).into_response())
+}

@@ -1,0 +1,99 @@
+//! The inbox (`/inbox`): the user's notifications, newest first, the unread
+//! ones marked, and a button that marks them all read. The unread count is
+//! in every signed-in page's header ([`super::layout::Chrome::load`]).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, Redirect};
+use axum::Form;
+use concordat_store::notifications;
+use serde::Deserialize;
+
+use super::layout::{render, Chrome};
+use super::words::when;
+use super::PageError;
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::AppState;
+
+/// The most notifications the page lists.
+const LIMIT: i64 = 50;
+
+struct Row {
+    subject: String,
+    body: String,
+    link: Option<String>,
+    when: String,
+    unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct MarkReadForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A link inside the site only: a notification never sends anyone away.
+fn local(link: Option<String>) -> Option<String> {
+    link.filter(|l| l.starts_with('/') && !l.starts_with("//"))
+}
+
+/// `GET /inbox`.
+pub async fn inbox(
+    State(state): State<AppState>,
+    session: SignedIn,
+) -> Result<Html<String>, PageError> {
+    let mut conn = state.store.read().await?;
+    let chrome = Chrome::load_on(&mut conn, &session).await?;
+    let rows = notifications::notifications_of(&mut conn, session.user.id(), LIMIT)
+        .await?
+        .into_iter()
+        .map(|n| Row {
+            subject: n.subject,
+            body: n.body,
+            link: local(n.link),
+            when: when(n.created_at),
+            unread: n.read_at.is_none(),
+        })
+        .collect();
+    render(&InboxPage { chrome, rows })
+}
+
+/// `POST /inbox/read`: marks every notification read.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Form(form): Form<MarkReadForm>,
+) -> Result<Redirect, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let mut tx = state.store.write().await?;
+    notifications::mark_read(&mut tx, session.user.id(), state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/inbox"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notification_links_stay_on_the_site() {
+        assert_eq!(
+            local(Some("/governance/break-glass".into())).as_deref(),
+            Some("/governance/break-glass")
+        );
+        assert_eq!(local(Some("https://elsewhere.example".into())), None);
+        assert_eq!(local(Some("//elsewhere.example".into())), None);
+    }
+}

@@ -1,0 +1,344 @@
+//! A person's record as a page: the find form (`/persons?nhs_number=…`) and
+//! the record (`/persons/{id}`), read through [`crate::record::read`] like
+//! the JSON API, for the purpose the reader chose. The page names each
+//! category withheld and why, marks masked fields as withheld, and marks an
+//! emergency override prominently. A reader with no relationship to the
+//! person sees exactly what they would see for no one at all; a denial says
+//! which rule denied it and, for a refusal, offers break-glass.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use concordat_access::policy_ids;
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use concordat_store::{care_teams, persons};
+use serde::Deserialize;
+
+use super::layout::{render, Chrome};
+use super::words::{
+    long_date, nhs_spaced, purpose_choices, reading_purpose, sentence, PurposeChoice,
+};
+use super::PageError;
+use crate::access::Viewer;
+use crate::auth::session::SignedIn;
+use crate::permissions;
+use crate::record::views::{CareTeamView, DemographicsView, Masked};
+use crate::record::{self, ReadOutcome, RecordView};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "person_find.html")]
+struct FindPage {
+    chrome: Chrome,
+    nhs_number: String,
+    purposes: Vec<PurposeChoice>,
+    own_account: bool,
+    error: Option<(&'static str, String)>,
+    not_found: bool,
+}
+
+/// A field that is shown, or withheld from this reader and why.
+struct MaskedText {
+    value: Option<String>,
+    withheld: Option<String>,
+    dial: Option<String>,
+}
+
+struct Demographics {
+    name: String,
+    birth_date: String,
+    nhs_number: Option<String>,
+    identifiers: Vec<(String, String)>,
+    address: Option<MaskedText>,
+    phone: Option<MaskedText>,
+}
+
+struct Withheld {
+    label: &'static str,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "person_record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    person_id: String,
+    own_account: bool,
+    purpose_label: &'static str,
+    purpose_code: &'static str,
+    purposes: Vec<PurposeChoice>,
+    break_glass: bool,
+    demographics: Option<Demographics>,
+    care_teams: Option<Vec<CareTeamView>>,
+    withheld: Vec<Withheld>,
+    may_manage_consent: bool,
+    audit_entry: u64,
+}
+
+#[derive(Template)]
+#[template(path = "person_denied.html")]
+struct DeniedPage {
+    chrome: Chrome,
+    person_id: String,
+    purpose_label: &'static str,
+    purpose_code: &'static str,
+    purposes: Vec<PurposeChoice>,
+    reason: String,
+    rule: String,
+    /// Break-glass lifts a refusal, so it is offered for one, to those who
+    /// may use it.
+    offer_break_glass: bool,
+    practitioner: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FindQuery {
+    nhs_number: Option<String>,
+    purpose: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RecordQuery {
+    purpose: Option<String>,
+}
+
+fn find_page(
+    chrome: Chrome,
+    session: &SignedIn,
+    nhs_number: &str,
+    purpose: Option<Purpose>,
+    error: Option<(&'static str, String)>,
+    not_found: bool,
+) -> Result<Response, PageError> {
+    let status = match (&error, not_found) {
+        (Some(_), _) => StatusCode::BAD_REQUEST,
+        (None, true) => StatusCode::NOT_FOUND,
+        (None, false) => StatusCode::OK,
+    };
+    let page = render(&FindPage {
+        chrome,
+        nhs_number: nhs_number.to_owned(),
+        purposes: purpose_choices(purpose.or(Some(Purpose::DirectCare))),
+        own_account: session.user.role() == Role::Person,
+        error: error.map(|(field, message)| (field, sentence(&message))),
+        not_found,
+    })?;
+    Ok((status, page).into_response())
+}
+
+/// `GET /persons`: the find form, and with `nhs_number` the record found.
+/// Whether or not anyone has that number, a reader who may not know gets
+/// the same answer.
+pub async fn find(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Query(query): Query<FindQuery>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::load(&state, &session).await?;
+    let raw = query.nhs_number.as_deref().map(str::trim).unwrap_or("");
+    let purpose = match reading_purpose(&session.user, query.purpose.as_deref()) {
+        Ok(p) => p,
+        Err(message) => {
+            return find_page(
+                chrome,
+                &session,
+                raw,
+                None,
+                Some(("purpose", message)),
+                false,
+            )
+        }
+    };
+    if raw.is_empty() {
+        return find_page(chrome, &session, raw, Some(purpose), None, false);
+    }
+    let nhs_number = match NhsNumber::parse(raw) {
+        Ok(n) => n,
+        Err(e) => {
+            return find_page(
+                chrome,
+                &session,
+                raw,
+                Some(purpose),
+                Some(("nhs_number", e.to_string())),
+                false,
+            )
+        }
+    };
+    let found = {
+        let mut conn = state.store.read().await?;
+        persons::person_by_nhs_number(&mut conn, &nhs_number).await?
+    };
+    let person = found.map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), |p| p.id());
+    match show(&state, &session, chrome.clone(), person, purpose).await? {
+        Some(response) => Ok(response),
+        None => find_page(chrome, &session, raw, Some(purpose), None, true),
+    }
+}
+
+/// `GET /persons/{id}?purpose=…`.
+pub async fn view(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<RecordQuery>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::load(&state, &session).await?;
+    let purpose = match reading_purpose(&session.user, query.purpose.as_deref()) {
+        Ok(p) => p,
+        Err(message) => {
+            return find_page(
+                chrome,
+                &session,
+                "",
+                None,
+                Some(("purpose", message)),
+                false,
+            )
+        }
+    };
+    // An id that is not even well-formed names no one: the same answer.
+    let person = PersonId::parse(&id).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()));
+    show(&state, &session, chrome, person, purpose)
+        .await?
+        .ok_or(PageError::NotFound)
+}
+
+/// Reads the record; `None` when the reader must be told there is no one.
+async fn show(
+    state: &AppState,
+    session: &SignedIn,
+    chrome: Chrome,
+    person: PersonId,
+    purpose: Purpose,
+) -> Result<Option<Response>, PageError> {
+    let viewer = Viewer {
+        user: session.user.clone(),
+        purpose,
+    };
+    let practitioner = session.user.role().is_practitioner();
+    let purposes = if practitioner {
+        purpose_choices(Some(purpose))
+    } else {
+        Vec::new()
+    };
+    let outcome = record::read(state, &viewer, person, &record::SERVED)
+        .await
+        .map_err(|e| PageError::Internal(format!("record read: {e}")))?;
+    match outcome {
+        ReadOutcome::NotFound => Ok(None),
+        ReadOutcome::Denied { reason, rule } => {
+            let page = render(&DeniedPage {
+                chrome,
+                person_id: person.to_string(),
+                purpose_label: purpose.label(),
+                purpose_code: purpose.code(),
+                purposes,
+                reason: sentence(&reason),
+                offer_break_glass: rule == policy_ids::CONSENT_REFUSED
+                    && permissions::break_glass(session.user.role()).is_ok(),
+                rule,
+                practitioner,
+            })?;
+            Ok(Some((StatusCode::FORBIDDEN, page).into_response()))
+        }
+        ReadOutcome::Shown(view) => {
+            let on_care_team = {
+                let mut conn = state.store.read().await?;
+                care_teams::is_care_team_member(&mut conn, person, session.user.id()).await?
+            };
+            let may_manage_consent =
+                permissions::manage_consent(&session.user, person, on_care_team).is_ok();
+            let page = record_page(chrome, session, *view, purposes, may_manage_consent);
+            Ok(Some(render(&page)?.into_response()))
+        }
+    }
+}
+
+fn masked<T>(
+    field: Option<Masked<T>>,
+    shown: impl Fn(T) -> (String, Option<String>),
+) -> Option<MaskedText> {
+    field.map(|m| match m {
+        Masked::Shown(value) => {
+            let (value, dial) = shown(value);
+            MaskedText {
+                value: Some(value),
+                withheld: None,
+                dial,
+            }
+        }
+        Masked::Withheld { reason, .. } => MaskedText {
+            value: None,
+            // The page already says "Withheld"; the reason need not repeat it.
+            withheld: Some(sentence(
+                reason.strip_prefix("withheld: ").unwrap_or(&reason),
+            )),
+            dial: None,
+        },
+    })
+}
+
+fn demographics(d: DemographicsView) -> Demographics {
+    let nhs = d.nhs_number.clone();
+    Demographics {
+        name: format!("{} {}", d.given_name, d.family_name),
+        birth_date: long_date(d.birth_date),
+        nhs_number: d.nhs_number.as_deref().map(nhs_spaced),
+        identifiers: d
+            .identifiers
+            .into_iter()
+            .filter(|i| Some(&i.value) != nhs.as_ref())
+            .map(|i| (i.system, i.value))
+            .collect(),
+        address: masked(d.address, |a| {
+            let mut parts = a.lines;
+            parts.push(a.town);
+            parts.push(a.postcode);
+            (parts.join(", "), None)
+        }),
+        phone: masked(d.phone, |p| {
+            let dial: String = p
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            (p, Some(dial))
+        }),
+    }
+}
+
+fn record_page(
+    chrome: Chrome,
+    session: &SignedIn,
+    view: RecordView,
+    purposes: Vec<PurposeChoice>,
+    may_manage_consent: bool,
+) -> RecordPage {
+    let purpose = Purpose::parse_code(view.purpose).unwrap_or(Purpose::DirectCare);
+    RecordPage {
+        chrome,
+        person_id: view.person_id,
+        own_account: session.user.role() == Role::Person,
+        purpose_label: purpose.label(),
+        purpose_code: purpose.code(),
+        purposes,
+        break_glass: view.break_glass,
+        demographics: view.demographics.map(demographics),
+        care_teams: view.care_team,
+        withheld: view
+            .withheld
+            .into_iter()
+            .map(|w| Withheld {
+                label: DataCategory::parse(w.category).map_or(w.category, DataCategory::label),
+                reason: sentence(&w.reason),
+            })
+            .collect(),
+        may_manage_consent,
+        audit_entry: view.audit_entry,
+    }
+}

@@ -1,0 +1,106 @@
+//! How the access and consent pages put things into words: sentences from
+//! lowercase messages, dates and times, NHS numbers as people read them,
+//! and the purposes of use a page offers.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use concordat_domain::user::User;
+
+use crate::consent::PROFESSIONAL_PURPOSES;
+
+/// A lowercase message ("the person has refused …") as a sentence.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    match chars.next() {
+        Some(first) => {
+            let rest = chars.as_str();
+            let stop = if rest.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            format!("{}{rest}{stop}", first.to_uppercase())
+        }
+        None => String::new(),
+    }
+}
+
+pub fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+pub fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// "999 000 0018": how an NHS number is written and read aloud.
+pub fn nhs_spaced(digits: &str) -> String {
+    if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
+        format!("{} {} {}", &digits[..3], &digits[3..6], &digits[6..])
+    } else {
+        digits.to_owned()
+    }
+}
+
+/// A purpose a page offers, for radio buttons and select boxes.
+#[derive(Debug, Clone)]
+pub struct PurposeChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+}
+
+pub fn purpose_choices(chosen: Option<Purpose>) -> Vec<PurposeChoice> {
+    PROFESSIONAL_PURPOSES
+        .iter()
+        .map(|p| PurposeChoice {
+            code: p.code(),
+            label: p.label(),
+            chosen: Some(*p) == chosen,
+        })
+        .collect()
+}
+
+/// The purpose a page reads a record for. Pages carry no purpose-bound
+/// token, so the reader chooses it (`?purpose=TREAT|ETREAT|PATSFTY`, direct
+/// care when none is given); a person reading their own record always reads
+/// it for their own access.
+pub fn reading_purpose(user: &User, raw: Option<&str>) -> Result<Purpose, String> {
+    if user.role() == Role::Person {
+        return Ok(Purpose::OwnAccess);
+    }
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(Purpose::DirectCare),
+        Some(raw) => Purpose::parse_code(raw)
+            .ok()
+            .filter(|p| PROFESSIONAL_PURPOSES.contains(p))
+            .ok_or_else(|| {
+                format!(
+                    "`{raw}` is not a purpose you can read a record for here; choose direct care \
+                     (TREAT), emergency treatment (ETREAT) or safeguarding (PATSFTY)"
+                )
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_become_sentences_once() {
+        assert_eq!(
+            sentence("the person has refused"),
+            "The person has refused."
+        );
+        assert_eq!(sentence("Already a sentence."), "Already a sentence.");
+        assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn nhs_numbers_are_spaced_three_three_four() {
+        assert_eq!(nhs_spaced("9990000018"), "999 000 0018");
+        assert_eq!(nhs_spaced("12345"), "12345");
+    }
+}
