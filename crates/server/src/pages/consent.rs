@@ -11,13 +11,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use chrono::{DateTime, NaiveTime, Utc};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_store::{organisations, persons};
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
-use super::words::{sentence, when};
+use super::words::{long_date, sentence, when};
 use super::PageError;
 use crate::api::error::FieldError;
 use crate::auth::csrf;
@@ -140,6 +141,15 @@ fn failure(e: ConsentFailure) -> PageError {
     }
 }
 
+/// When a choice stops: a choice made "until" a date stops at midnight
+/// after it, which reads better as the end of that date.
+fn until(at: DateTime<Utc>) -> String {
+    match at.date_naive().pred_opt() {
+        Some(day) if at.time() == NaiveTime::MIN => format!("the end of {}", long_date(day)),
+        _ => when(at),
+    }
+}
+
 fn choice_row(d: consent::DirectiveView, own: bool) -> ChoiceRow {
     let status = match (d.withdrawn_at, d.expires_at, d.in_force) {
         (Some(at), _, _) => format!("Withdrawn {}", when(at)),
@@ -168,7 +178,7 @@ fn choice_row(d: consent::DirectiveView, own: bool) -> ChoiceRow {
         summary: d.summary,
         deny: d.effect == "deny",
         capacity_note: d.capacity_note,
-        expires: d.expires_at.map(when),
+        expires: d.expires_at.map(until),
         in_force: d.in_force,
         status,
     }
