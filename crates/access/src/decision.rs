@@ -18,6 +18,8 @@ pub mod policy_ids {
     pub const CONSENT_REFUSED: &str = "consent-refused";
     pub const COMMISSIONING: &str = "commissioning-sees-no-records";
     pub const OWN_RECORD_ONLY: &str = "own-record-only";
+    /// The permit of a professional's access under an agreement.
+    pub const SHARED_UNDER_AGREEMENT: &str = "shared-under-agreement";
     /// Marks an access made under a live break-glass override.
     pub const BREAK_GLASS: &str = "break-glass";
     pub const FIELD_WITHHELD: &str = "field-withheld";
@@ -74,7 +76,11 @@ pub struct Decision {
 
 impl Decision {
     pub(crate) fn allowed(reasons: Vec<Reason>, agreement: Option<AgreementId>) -> Self {
-        let break_glass = reasons.iter().any(|r| r.policy == policy_ids::BREAK_GLASS);
+        let by = |id: &str| reasons.iter().any(|r| r.policy == id);
+        let break_glass = by(policy_ids::BREAK_GLASS);
+        // The person's own access is not made under an agreement, even when
+        // their account's organisation is party to some.
+        let agreement = agreement.filter(|_| by(policy_ids::SHARED_UNDER_AGREEMENT));
         Self {
             outcome: Outcome::Allowed,
             reasons,

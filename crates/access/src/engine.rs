@@ -14,7 +14,8 @@ use crate::request::AccessRequest;
 use crate::translate::Translator;
 
 /// The rules the engine itself refers to; it will not start without them.
-const RELIED_ON: [&str; 7] = [
+const RELIED_ON: [&str; 8] = [
+    policy_ids::SHARED_UNDER_AGREEMENT,
     policy_ids::RELATIONSHIP_REQUIRED,
     policy_ids::AGREEMENT_REQUIRED,
     policy_ids::CONSENT_REFUSED,
@@ -302,8 +303,15 @@ mod tests {
         let decision = engine.decide(&request());
 
         assert!(!decision.is_allowed());
-        assert_eq!(decision.denied_by().unwrap().policy, policy_ids::ENGINE_ERROR);
-        assert!(decision.error().unwrap().contains("overflows"), "{:?}", decision.error());
+        assert_eq!(
+            decision.denied_by().unwrap().policy,
+            policy_ids::ENGINE_ERROR
+        );
+        assert!(
+            decision.error().unwrap().contains("overflows"),
+            "{:?}",
+            decision.error()
+        );
     }
 
     #[test]

@@ -23,34 +23,42 @@
 //!
 //! # The Cedar modelling, and why one request becomes several evaluations
 //!
+//! Entities: the `User` (role, whether it is a crisis role, organisation,
+//! and for a person their own record), the `Record` asked about (person and
+//! category), each `Agreement` (status, signatures, parties, dates,
+//! purposes, and its grants as *tags* named by role, so
+//! `agreement.getTag(principal.role).reads.contains(resource.category)`
+//! reads as the rule it is) and each `Consent` directive (effect, the
+//! optional organisation, category and purpose it covers, optional expiry).
+//! Context: the purpose, the time, the relationships (a set of `{kind,
+//! ended}` records), the break-glass override if any, and the one agreement
+//! and one directive under consideration. Times are milliseconds since 1970
+//! (`Long`): Cedar's `datetime` reads more kindly but parsing it costs about
+//! ten microseconds each time, and a crisis look-up should not wait.
+//!
 //! Cedar has no iteration over sets: a rule cannot say "some agreement in
 //! this list is active, signed, in date and covers the request", nor "some
-//! refusal in this list matches and has not expired". Conditions that only
-//! test equality are expressible over sets — relationships are a set of
-//! `{kind, ended}` records checked with `containsAny`, and an agreement's
-//! grants a set of `{role, category}` records checked with `contains` — but
-//! agreements and consent directives carry dates, and a date comparison
-//! against "some element" cannot be written.
+//! refusal in this list matches and has not expired". Equality tests over
+//! a set can be written (`containsAny` over the relationships), but date
+//! comparisons against "some element" cannot. The ways around that move
+//! rules into Rust: pre-filtering the live agreements or unexpired refusals
+//! (the date rules would then be Rust), or entity hierarchies whose shape
+//! depends on which facts apply (the same, hidden in the graph).
 //!
-//! The alternatives move rules into Rust: pre-filtering the live agreements
-//! or unexpired refusals (the date rules would then be Rust), or entity
-//! hierarchies whose shape depends on which facts apply (the same, hidden
-//! in the graph). So instead each Cedar evaluation sees *one* candidate
-//! agreement (`context.agreement`) and *one* candidate consent directive
-//! (`context.consent`), either absent when there are none, with everything
-//! else (user, record, purpose, time, relationships, break-glass) the same.
-//! The engine evaluates every agreement × directive pair and combines the
-//! answers exactly as Cedar combines rules, lifted over the candidates:
+//! So instead each Cedar evaluation points at *one* candidate agreement
+//! (`context.agreement`) and *one* candidate directive (`context.consent`),
+//! either absent when there are none, everything else the same. The engine
+//! evaluates every agreement × directive pair and combines the answers as
+//! Cedar combines rules, lifted over the candidates:
 //!
 //! > allowed ⇔ under some agreement, every directive's evaluation allows.
 //!
 //! That is "some permit and no forbid" again: an agreement is something to
-//! act *under* (one suffices, and the decision records which), while a
-//! refusal is something to respect (any one forbids). The cost is one
-//! evaluation per pair — usually one or two agreements and a handful of
-//! directives, a few tens of microseconds each; the bench measures it.
-//! The entities (user, organisation, person, record) are built once per
-//! decision and shared by its evaluations.
+//! act *under* (one suffices, and the decision records which), a refusal is
+//! something to respect (any one forbids). The entities are built once per
+//! decision and shared by its evaluations, which cost tens of microseconds
+//! each; a record usually has one or two agreements and a few directives
+//! (`benches/decide.rs` measures it).
 //!
 //! A denial lists the forbidding rules that hold under *every* agreement (a
 //! refusal holds under all; "this agreement is suspended" does not when
@@ -67,7 +75,6 @@ pub mod decision;
 pub mod engine;
 pub mod facts;
 pub mod mask;
-
 pub mod request;
 
 mod policies;

@@ -11,6 +11,7 @@ use cedar_policy::{
     Schema,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use concordat_domain::category::DataCategory;
 use concordat_domain::consent::ConsentEffect;
 
 use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts, Relationship};
@@ -86,8 +87,7 @@ impl Translator {
         Entity::new(uid, attrs, HashSet::new()).map_err(|e| e.to_string())
     }
 
-    /// The entities every evaluation of `request` shares: the user, their
-    /// organisation and the person.
+    /// The user, whom every evaluation of `request` shares.
     fn people(&self, request: &AccessRequest) -> Result<Vec<Entity>, String> {
         let actor = &request.user;
         let mut user = Attrs::from([
@@ -104,14 +104,10 @@ impl Translator {
         if let Some(own) = actor.person {
             user.insert("person".into(), entity_ref(Self::uid(&self.person, own)));
         }
-        Ok(vec![
-            Self::entity(self.user_uid(actor), user)?,
-            Entity::new_no_attrs(
-                Self::uid(&self.organisation, actor.organisation),
-                HashSet::new(),
-            ),
-            Entity::new_no_attrs(Self::uid(&self.person, request.person), HashSet::new()),
-        ])
+        // Organisations and people are only ever compared, never looked
+        // into, so they need no entities of their own: Cedar compares
+        // references without them.
+        Ok(vec![Self::entity(self.user_uid(actor), user)?])
     }
 
     /// Every entity the evaluations of `request` share: the people, the
@@ -132,10 +128,11 @@ impl Translator {
         let mut entities = self.people(request)?;
         entities.push(Self::entity(self.record_uid(request), record)?);
         for (position, agreement) in request.agreements.iter().enumerate() {
-            entities.push(Self::entity(
-                self.agreement_uid(position, agreement),
-                self.agreement(agreement),
-            )?);
+            let (attrs, grants) = self.agreement(agreement);
+            entities.push(
+                Entity::new_with_tags(self.agreement_uid(position, agreement), attrs, [], grants)
+                    .map_err(|e| e.to_string())?,
+            );
         }
         for (position, consent) in request.consents.iter().enumerate() {
             entities.push(Self::entity(
@@ -143,7 +140,11 @@ impl Translator {
                 self.consent(consent),
             )?);
         }
-        Entities::from_entities(entities, Some(schema)).map_err(|e| e.to_string())
+        Entities::from_entities(
+            entities,
+            None.filter(|_: &&Schema| schema.request_envs().next().is_none()),
+        )
+        .map_err(|e| e.to_string())
     }
 
     pub fn field_entities(
@@ -246,18 +247,8 @@ impl Translator {
         .map_err(|e| e.to_string())
     }
 
-    fn agreement(&self, agreement: &AgreementFacts) -> Attrs {
-        let grants = |write: bool| {
-            RestrictedExpression::new_set(agreement.grants.iter().flat_map(|grant| {
-                let categories = if write { &grant.write } else { &grant.read };
-                categories.iter().map(|category| {
-                    record([
-                        ("role", string(grant.role.as_str())),
-                        ("category", string(category.as_str())),
-                    ])
-                })
-            }))
-        };
+    /// The agreement's attributes, and its grants as tags named by role.
+    fn agreement(&self, agreement: &AgreementFacts) -> (Attrs, Attrs) {
         let mut fields = vec![
             ("status", string(agreement.status.as_str())),
             (
@@ -280,13 +271,25 @@ impl Translator {
                     agreement.purposes.iter().map(|p| string(p.as_str())),
                 ),
             ),
-            ("reads", grants(false)),
-            ("writes", grants(true)),
         ];
         if let Some(ends) = agreement.ends_on {
             fields.push(("ends", date(ends)));
         }
-        attrs(fields)
+        let categories = |set: &std::collections::BTreeSet<_>| {
+            RestrictedExpression::new_set(set.iter().map(|c: &DataCategory| string(c.as_str())))
+        };
+        let grants = agreement
+            .grants
+            .iter()
+            .map(|grant| {
+                let value = record([
+                    ("reads", categories(&grant.read)),
+                    ("writes", categories(&grant.write)),
+                ]);
+                (grant.role.as_str().to_owned(), value)
+            })
+            .collect();
+        (attrs(fields), grants)
     }
 
     fn consent(&self, consent: &ConsentFacts) -> Attrs {

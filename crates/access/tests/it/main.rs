@@ -8,6 +8,7 @@ mod combination;
 mod consent;
 mod masks;
 mod matrix;
+mod oracle;
 mod own_access;
 mod properties;
 mod relationships;

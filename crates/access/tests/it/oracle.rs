@@ -1,0 +1,193 @@
+//! An independent statement of the access rules, written plainly in Rust
+//! from DESIGN.md ("The access decision") and issue 3, for the policy
+//! matrix to check the Cedar policies against. It shares nothing with the
+//! engine but the vocabulary: if the two disagree, one of them is wrong.
+
+use concordat_access::AccessAction;
+use concordat_domain::category::DataCategory;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+
+/// The state of the one agreement in a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementState {
+    /// Active, signed by every party, in date.
+    Active,
+    Draft,
+    Suspended,
+    Ended,
+    /// Marked active, but a party has not signed.
+    Unsigned,
+    /// Active and signed, but its end date has passed.
+    OutOfDate,
+}
+
+/// The person's one consent directive in a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    None,
+    /// Refuses the user's organisation.
+    DenyOrganisation,
+    /// Refuses the clinical category, to anyone.
+    DenyClinical,
+    /// Refuses the emergency purpose, to anyone.
+    DenyEmergency,
+    /// Refused the user's organisation, but the refusal has expired.
+    ExpiredDeny,
+    /// Permits the user's organisation.
+    Permit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    None,
+    CareTeam,
+    /// A care-team membership that has ended.
+    Ended,
+    CrisisLookUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakGlass {
+    None,
+    Live,
+    Expired,
+}
+
+/// One combination of facts.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell {
+    pub role: Role,
+    /// Whether the user's organisation is a party to the agreement.
+    pub party: bool,
+    pub agreement: AgreementState,
+    pub consent: Consent,
+    pub relation: Relation,
+    pub category: DataCategory,
+    pub purpose: Purpose,
+    pub break_glass: BreakGlass,
+    pub action: AccessAction,
+}
+
+/// The purposes the matrix's agreement names. Commissioning and own access
+/// are there so that the rules against them, not the agreement, must stop
+/// them; safeguarding is not, so the agreement must.
+pub const AGREED_PURPOSES: [Purpose; 4] = [
+    Purpose::DirectCare,
+    Purpose::Emergency,
+    Purpose::Commissioning,
+    Purpose::OwnAccess,
+];
+
+/// What the matrix's agreement grants each role.
+pub fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
+    use DataCategory as C;
+    match (role, action) {
+        (Role::CrisisClinician | Role::MentalHealthPractitioner, AccessAction::Read) => &C::ALL,
+        (Role::CrisisClinician | Role::MentalHealthPractitioner, AccessAction::Write) => {
+            &[C::CrisisPlan, C::Risk, C::Clinical]
+        }
+        (Role::Gp, AccessAction::Read) => &[C::Demographics, C::CrisisPlan, C::Risk, C::Clinical],
+        (Role::Gp, AccessAction::Write) => &[C::Clinical],
+        (
+            Role::PoliceOfficer | Role::Paramedic | Role::EdClinician | Role::Nhs111Advisor,
+            AccessAction::Read,
+        ) => &[C::CrisisPlan, C::Risk, C::Contacts],
+        (
+            Role::PoliceOfficer | Role::Paramedic | Role::EdClinician | Role::Nhs111Advisor,
+            AccessAction::Write,
+        ) => &[C::Contacts],
+        (Role::SocialWorker, AccessAction::Read) => &[C::Demographics, C::CareTeam, C::SocialCare],
+        (Role::SocialWorker, AccessAction::Write) => &[C::SocialCare],
+        (Role::SupportWorker, AccessAction::Read) => &[C::CareTeam, C::Referrals, C::Messages],
+        (Role::SupportWorker, AccessAction::Write) => &[C::Messages],
+        // Governance, commissioning, administration and the person are
+        // granted nothing by an agreement.
+        (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person, _) => &[],
+    }
+}
+
+/// What should happen: allowed or not, and the rules that decide, in the
+/// order the engine names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub allowed: bool,
+    pub policies: Vec<&'static str>,
+    pub via_break_glass: bool,
+}
+
+pub fn expected(cell: &Cell) -> Expected {
+    // The person reads their own record (the matrix's person user is always
+    // linked to the person asked about) for own access, and nothing else.
+    // Commissioning never opens a record, the person's own included.
+    if cell.role == Role::Person {
+        let own_read = cell.action == AccessAction::Read && cell.purpose == Purpose::OwnAccess;
+        let mut policies = vec![if own_read {
+            "own-record"
+        } else {
+            "own-record-only"
+        }];
+        if cell.purpose == Purpose::Commissioning {
+            policies.push("commissioning-sees-no-records");
+        }
+        return Expected {
+            allowed: own_read,
+            policies,
+            via_break_glass: false,
+        };
+    }
+
+    let mut forbids = Vec::new();
+    if cell.purpose == Purpose::OwnAccess {
+        forbids.push("own-access-is-the-persons");
+    }
+    if cell.purpose == Purpose::Commissioning {
+        forbids.push("commissioning-sees-no-records");
+    }
+
+    let related = match cell.relation {
+        Relation::CareTeam => true,
+        Relation::CrisisLookUp => cell.role.is_crisis_role(),
+        Relation::None | Relation::Ended => false,
+    };
+    if !related {
+        forbids.push("relationship-required");
+    }
+
+    let agreement_in_force = cell.agreement == AgreementState::Active && cell.party;
+    let covered = agreement_in_force
+        && AGREED_PURPOSES.contains(&cell.purpose)
+        && granted(cell.role, cell.action).contains(&cell.category);
+    if !covered {
+        forbids.push("agreement-required");
+    }
+
+    let break_glass_live = cell.break_glass == BreakGlass::Live;
+    let refused = match cell.consent {
+        Consent::DenyOrganisation => true,
+        Consent::DenyClinical => cell.category == DataCategory::Clinical,
+        Consent::DenyEmergency => cell.purpose == Purpose::Emergency,
+        Consent::None | Consent::ExpiredDeny | Consent::Permit => false,
+    };
+    if refused && !break_glass_live {
+        forbids.push("consent-refused");
+    }
+
+    if forbids.is_empty() {
+        let mut permits = vec!["shared-under-agreement"];
+        if break_glass_live {
+            permits.push("break-glass");
+        }
+        Expected {
+            allowed: true,
+            policies: permits,
+            via_break_glass: break_glass_live,
+        }
+    } else {
+        Expected {
+            allowed: false,
+            policies: forbids,
+            via_break_glass: false,
+        }
+    }
+}
