@@ -77,9 +77,12 @@ pub async fn is_care_team_member(
     person: PersonId,
     user: UserId,
 ) -> Result<bool, StoreError> {
+    // Start from the person's few care teams and probe the members' primary
+    // key; a join led by the user's memberships would walk a whole caseload
+    // (thousands of rows for a busy practitioner) on every decision.
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM care_team_members m JOIN care_teams t ON t.id = m.care_team_id \
-         WHERE t.person_id = $1 AND m.user_id = $2",
+        "SELECT COUNT(*) AS n FROM care_team_members m \
+         WHERE m.user_id = $2 AND m.care_team_id IN (SELECT t.id FROM care_teams t WHERE t.person_id = $1)",
     )
     .bind(person.to_string())
     .bind(user.to_string())

@@ -1,0 +1,262 @@
+//! The audited record read over real HTTP, under load, against the same
+//! server's `/health/live` measured in the same run — and the Cedar decision
+//! on its own. Prints figures and ratios; asserts nothing (timed assertions
+//! do not belong in tests). Run through `scripts/bench`.
+//!
+//! Settings (environment): `BENCH_PEOPLE` (default 100000), `BENCH_SECONDS`
+//! per phase (default 10), `BENCH_CONCURRENCY` (default 64),
+//! `BENCH_DATA` (folder kept between runs, default target/bench-data).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use concordat::demo::seed::{seed_partnership, SeedOptions};
+use concordat_access::AccessAction;
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::user::Username;
+use concordat_server::access::{decide, gather, Viewer};
+use concordat_server::auth::password::PasswordHasher;
+use concordat_server::{Application, ServerConfig, SystemClock};
+use concordat_store::backend::PoolSize;
+use concordat_store::{users, DatabaseUrl, Store};
+use sqlx::Row;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Figures {
+    requests: usize,
+    errors: usize,
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// `concurrency` clients, each with its own keep-alive connection, asking
+/// for `paths` in turn for `seconds`.
+async fn load(
+    client: &reqwest::Client,
+    base: &str,
+    paths: Arc<Vec<String>>,
+    token: Option<&str>,
+    concurrency: usize,
+    seconds: u64,
+) -> Figures {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency {
+        let client = client.clone();
+        let base = base.to_owned();
+        let paths = Arc::clone(&paths);
+        let token = token.map(str::to_owned);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            let mut i = worker;
+            while Instant::now() < deadline {
+                let path = &paths[i % paths.len()];
+                i += concurrency;
+                let mut request = client.get(format!("{base}{path}"));
+                if let Some(t) = &token {
+                    request = request.bearer_auth(t);
+                }
+                let sent = Instant::now();
+                match request.send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        latencies.push(sent.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (l, e) = task.await.expect("load task");
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    Figures {
+        requests: latencies.len(),
+        errors,
+        per_second: latencies.len() as f64 / elapsed,
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let people: u32 = env_or("BENCH_PEOPLE", 100_000);
+    let seconds: u64 = env_or("BENCH_SECONDS", 10);
+    let concurrency: usize = env_or("BENCH_CONCURRENCY", 64);
+    let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
+    });
+    let folder = std::path::Path::new(&root).join(format!("people-{people}"));
+    std::fs::create_dir_all(&folder)?;
+    let store = Store::open(&DatabaseUrl::sqlite_file(&folder.join("concordat.db")), PoolSize(16)).await?;
+    let seeding = Instant::now();
+    let hash = PasswordHasher::new()?.hash("demo").await?;
+    let summary = seed_partnership(
+        &store,
+        &SeedOptions {
+            people,
+            password_hash: hash,
+            now: chrono::Utc::now(),
+        },
+        |_| {},
+    )
+    .await?;
+    println!(
+        "data: {} people on SQLite ({})",
+        summary.people,
+        if summary.created {
+            format!("created in {:.1} s", seeding.elapsed().as_secs_f64())
+        } else {
+            "reused".into()
+        }
+    );
+
+    // The reader: a community mental health practitioner, reading people on
+    // the caseloads they are on.
+    let mut conn = store.read().await?;
+    let reader = users::user_by_username(&mut conn, &Username::parse("mh.practitioner")?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no demo practitioner"))?;
+    let rows = sqlx::query(
+        "SELECT DISTINCT t.person_id FROM care_team_members m JOIN care_teams t ON t.id = m.care_team_id \
+         WHERE m.user_id = $1 LIMIT 2000",
+    )
+    .bind(reader.id().to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let people_read: Vec<PersonId> = rows
+        .iter()
+        .map(|r| PersonId::parse(&r.get::<String, _>("person_id")))
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(!people_read.is_empty(), "the practitioner has no caseload");
+
+    // The Cedar decision alone, on facts gathered from this database.
+    let engine = concordat_access::AccessEngine::new()?;
+    let viewer = Viewer {
+        user: reader.clone(),
+        purpose: Purpose::DirectCare,
+    };
+    let now = chrono::Utc::now();
+    let facts = gather(&mut conn, &reader, people_read[0], now).await?;
+    drop(conn);
+    let mut decisions = Vec::with_capacity(20_000);
+    for i in 0..21_000 {
+        let started = Instant::now();
+        let d = decide(&engine, &viewer, people_read[0], AccessAction::Read, &[DataCategory::Demographics], &facts, now);
+        let took = started.elapsed();
+        assert!(d[0].1.is_allowed(), "the bench reader must be allowed");
+        if i >= 1_000 {
+            decisions.push(took);
+        }
+    }
+    decisions.sort();
+    println!(
+        "cedar decision ({} agreements, {} directives, {} relationships): median {:.1} µs, p99 {:.1} µs ({} runs)",
+        facts.agreements.len(),
+        facts.consents.len(),
+        facts.relationships.len(),
+        percentile(&decisions, 0.5).as_secs_f64() * 1e6,
+        percentile(&decisions, 0.99).as_secs_f64() * 1e6,
+        decisions.len()
+    );
+
+    let key_dir = tempfile::tempdir()?;
+    let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
+    config.audit_key = key_dir.path().join("audit.key");
+    let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
+    let base = format!("http://{}", app.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "mh.practitioner", "password": "demo", "purpose": "TREAT"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = token["access_token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no token: {token}"))?
+        .to_owned();
+
+    let live_paths = Arc::new(vec!["/health/live".to_owned()]);
+    let read_paths = Arc::new(
+        people_read
+            .iter()
+            .map(|p| format!("/api/v1/persons/{p}"))
+            .collect::<Vec<_>>(),
+    );
+    // Warm both paths before measuring.
+    load(&client, &base, Arc::clone(&live_paths), None, concurrency, 1).await;
+    load(&client, &base, Arc::clone(&read_paths), Some(&token), concurrency, 1).await;
+
+    let live = load(&client, &base, live_paths, None, concurrency, seconds).await;
+    let read = load(&client, &base, read_paths, Some(&token), concurrency, seconds).await;
+
+    println!("\n{concurrency} concurrent connections, {seconds} s each, same process and machine");
+    println!("{:<34} {:>10} {:>8} {:>10} {:>10}", "", "req/s", "errors", "p50", "p99");
+    for (name, f) in [("GET /health/live", &live), ("GET /api/v1/persons/{id} (audited)", &read)] {
+        println!(
+            "{:<34} {:>10.0} {:>8} {:>10} {:>10}   ({} requests)",
+            name,
+            f.per_second,
+            f.errors,
+            ms(f.p50),
+            ms(f.p99),
+            f.requests
+        );
+    }
+    println!(
+        "ratio: audited reads reach {:.1}% of the /health/live rate (target ≥ 25%); p99 {} (target < 10 ms)",
+        100.0 * read.per_second / live.per_second,
+        ms(read.p99)
+    );
+
+    let _ = stop.send(());
+    let _ = server.await;
+    store.close().await;
+    Ok(())
+}
