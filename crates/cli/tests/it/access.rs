@@ -4,58 +4,15 @@
 
 use chrono::Duration;
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
-use concordat_domain::ids::{ConsentId, PersonId, UserId};
-use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::ids::{ConsentId, UserId};
 use concordat_domain::organisation::OrganisationCode;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
-use concordat_store::relationships::{CareRelationship, RelationshipKind};
-use concordat_store::{agreements, consent, organisations, persons, relationships, users};
+use concordat_store::{agreements, consent, organisations, users};
 use sqlx::Row;
 
+use crate::fixtures::{open_street_triage, person_id, user, DANIEL, LEAH};
 use crate::harness::{demo_password_hash, problem, TestApp};
-
-const LEAH: &str = "9990000042";
-const DANIEL: &str = "9990000018";
-
-async fn person_id(app: &TestApp, nhs: &str) -> PersonId {
-    let mut conn = app.store.read().await.unwrap();
-    persons::person_by_nhs_number(&mut conn, &NhsNumber::parse(nhs).unwrap())
-        .await
-        .unwrap()
-        .expect("scenario person")
-        .id()
-}
-
-async fn user(app: &TestApp, username: &str) -> User {
-    let mut conn = app.store.read().await.unwrap();
-    users::user_by_username(&mut conn, &Username::parse(username).unwrap())
-        .await
-        .unwrap()
-        .expect("demo user")
-}
-
-/// Street triage in progress: the police have a live contact with the person.
-async fn open_street_triage(app: &TestApp, person: PersonId, officer: &User) {
-    let now = concordat_server::Clock::now(&app.clock);
-    let mut tx = app.store.write().await.unwrap();
-    relationships::insert_relationship(
-        &mut tx,
-        &CareRelationship {
-            id: uuid::Uuid::new_v4(),
-            person,
-            organisation: officer.organisation_id(),
-            user: Some(officer.id()),
-            kind: RelationshipKind::ActiveContact,
-            reason: "street triage in progress".into(),
-            started_at: now,
-            ends_at: now + Duration::hours(4),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
 
 async fn audit_count(app: &TestApp) -> i64 {
     let mut conn = app.store.read().await.unwrap();

@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
-use crate::harness::{problem, TestApp, DEMO_PASSWORD};
+use crate::fixtures::{csrf_token, page, signed_in};
+use crate::harness::{problem, TestApp};
 
 // ----------------------------------------------------------------- helpers
 
@@ -693,38 +694,6 @@ async fn the_command_line_refuses_bad_terms_and_writes_nothing(app: TestApp) {
 }
 
 // ------------------------------------------------------------------- pages
-
-/// The hidden CSRF token in a page's form.
-fn csrf_token(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
-    let end = html[start..].find('"').expect("closing quote") + start;
-    html[start..end].to_owned()
-}
-
-/// A client signed in to the pages as `username`.
-async fn signed_in(app: &TestApp, username: &str) -> reqwest::Client {
-    let client = app.new_client();
-    let form = client.get(app.url("/sign-in")).send().await.unwrap();
-    let token = csrf_token(&form.text().await.unwrap());
-    let response = client
-        .post(app.url("/sign-in"))
-        .form(&[
-            ("username", username),
-            ("password", DEMO_PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "sign in as {username}");
-    client
-}
-
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let response = client.get(app.url(path)).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
 
 /// The street-triage terms as the agreement form posts them.
 fn street_triage_form(csrf: &str) -> Vec<(&'static str, String)> {

@@ -8,10 +8,9 @@ use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_store::carers::{self, CarerTopic};
 use concordat_store::persons;
 use serde_json::{json, Value};
-use sqlx::Row;
 
-use crate::access_pages::{
-    csrf_token, form_action, location, page, person_id, post_form, signed_in, DANIEL, LEAH,
+use crate::fixtures::{
+    count, csrf_token, form_action, location, page, person_id, post_form, signed_in, DANIEL, LEAH,
 };
 use crate::harness::{problem, TestApp};
 
@@ -51,15 +50,6 @@ async fn directives(app: &TestApp, person: PersonId, token: &str) -> Vec<Value> 
         .as_array()
         .unwrap()
         .clone()
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let mut conn = app.store.read().await.unwrap();
-    sqlx::query(sql)
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap()
-        .get::<i64, _>("n")
 }
 
 async fn nominated_carer(app: &TestApp, person: PersonId) -> RelatedPersonId {

@@ -1,6 +1,7 @@
 //! Concordat's integration tests: the real server on a random port, real HTTP,
 //! a fresh database per test, each test run on SQLite and on PostgreSQL.
 
+mod fixtures;
 mod harness;
 
 mod access;

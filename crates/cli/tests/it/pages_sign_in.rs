@@ -5,15 +5,8 @@ use chrono::Duration;
 use concordat_domain::user::Username;
 use concordat_store::users;
 
+use crate::fixtures::csrf_token;
 use crate::harness::{TestApp, DEMO_PASSWORD};
-
-/// The hidden CSRF token in a page's form.
-fn csrf_token(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
-    let end = html[start..].find('"').expect("closing quote") + start;
-    html[start..end].to_owned()
-}
 
 /// Signs in with `client`; returns the response to the form post.
 async fn sign_in(

@@ -1,0 +1,118 @@
+//! Helpers the integration tests share: signing in through the form with its
+//! CSRF token, reading pages, finding the demo's people and users, and
+//! setting up the relationships a test needs.
+
+use chrono::Duration;
+use concordat_domain::ids::PersonId;
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::user::{User, Username};
+use concordat_store::relationships::{CareRelationship, RelationshipKind};
+use concordat_store::{persons, relationships, users};
+use sqlx::Row;
+
+use crate::harness::{TestApp, DEMO_PASSWORD};
+
+pub const LEAH: &str = "9990000042";
+pub const DANIEL: &str = "9990000018";
+
+/// The hidden CSRF token in a page's form.
+pub fn csrf_token(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    let end = html[start..].find('"').expect("closing quote") + start;
+    html[start..end].to_owned()
+}
+
+/// The first `action="…"` of a form posting to a path that starts `prefix`.
+pub fn form_action(html: &str, prefix: &str) -> String {
+    let marker = format!(r#"action="{prefix}"#);
+    let start = html.find(&marker).expect("page has the form") + r#"action=""#.len();
+    let end = html[start..].find('"').expect("closing quote") + start;
+    html[start..end].to_owned()
+}
+
+/// A browser signed in as a demo user.
+pub async fn signed_in(app: &TestApp, username: &str) -> reqwest::Client {
+    let client = app.new_client();
+    let form = client.get(app.url("/sign-in")).send().await.unwrap();
+    let token = csrf_token(&form.text().await.unwrap());
+    let response = client
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("username", username),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "{username} signs in");
+    client
+}
+
+pub async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+pub async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client.post(app.url(path)).form(form).send().await.unwrap()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+pub async fn person_id(app: &TestApp, nhs: &str) -> PersonId {
+    let mut conn = app.store.read().await.unwrap();
+    persons::person_by_nhs_number(&mut conn, &NhsNumber::parse(nhs).unwrap())
+        .await
+        .unwrap()
+        .expect("scenario person")
+        .id()
+}
+
+pub async fn user(app: &TestApp, username: &str) -> User {
+    let mut conn = app.store.read().await.unwrap();
+    users::user_by_username(&mut conn, &Username::parse(username).unwrap())
+        .await
+        .unwrap()
+        .expect("demo user")
+}
+
+/// Street triage in progress: the police have a live contact with the person.
+pub async fn open_street_triage(app: &TestApp, person: PersonId, officer: &User) {
+    let now = concordat_server::Clock::now(&app.clock);
+    let mut tx = app.store.write().await.unwrap();
+    relationships::insert_relationship(
+        &mut tx,
+        &CareRelationship {
+            id: uuid::Uuid::new_v4(),
+            person,
+            organisation: officer.organisation_id(),
+            user: Some(officer.id()),
+            kind: RelationshipKind::ActiveContact,
+            reason: "street triage in progress".into(),
+            started_at: now,
+            ends_at: now + Duration::hours(4),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    let mut conn = app.store.read().await.unwrap();
+    sqlx::query(sql)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .get::<i64, _>("n")
+}
