@@ -125,7 +125,11 @@ async fn run() -> anyhow::Result<()> {
     });
     let folder = std::path::Path::new(&root).join(format!("people-{people}"));
     std::fs::create_dir_all(&folder)?;
-    let store = Store::open(&DatabaseUrl::sqlite_file(&folder.join("concordat.db")), PoolSize(16)).await?;
+    let store = Store::open(
+        &DatabaseUrl::sqlite_file(&folder.join("concordat.db")),
+        PoolSize(16),
+    )
+    .await?;
     let seeding = Instant::now();
     let hash = PasswordHasher::new()?.hash("demo").await?;
     let summary = seed_partnership(
@@ -179,7 +183,15 @@ async fn run() -> anyhow::Result<()> {
     let mut decisions = Vec::with_capacity(20_000);
     for i in 0..21_000 {
         let started = Instant::now();
-        let d = decide(&engine, &viewer, people_read[0], AccessAction::Read, &[DataCategory::Demographics], &facts, now);
+        let d = decide(
+            &engine,
+            &viewer,
+            people_read[0],
+            AccessAction::Read,
+            &[DataCategory::Demographics],
+            &facts,
+            now,
+        );
         let took = started.elapsed();
         assert!(d[0].1.is_allowed(), "the bench reader must be allowed");
         if i >= 1_000 {
@@ -230,15 +242,45 @@ async fn run() -> anyhow::Result<()> {
             .collect::<Vec<_>>(),
     );
     // Warm both paths before measuring.
-    load(&client, &base, Arc::clone(&live_paths), None, concurrency, 1).await;
-    load(&client, &base, Arc::clone(&read_paths), Some(&token), concurrency, 1).await;
+    load(
+        &client,
+        &base,
+        Arc::clone(&live_paths),
+        None,
+        concurrency,
+        1,
+    )
+    .await;
+    load(
+        &client,
+        &base,
+        Arc::clone(&read_paths),
+        Some(&token),
+        concurrency,
+        1,
+    )
+    .await;
 
     let live = load(&client, &base, live_paths, None, concurrency, seconds).await;
-    let read = load(&client, &base, read_paths, Some(&token), concurrency, seconds).await;
+    let read = load(
+        &client,
+        &base,
+        read_paths,
+        Some(&token),
+        concurrency,
+        seconds,
+    )
+    .await;
 
     println!("\n{concurrency} concurrent connections, {seconds} s each, same process and machine");
-    println!("{:<34} {:>10} {:>8} {:>10} {:>10}", "", "req/s", "errors", "p50", "p99");
-    for (name, f) in [("GET /health/live", &live), ("GET /api/v1/persons/{id} (audited)", &read)] {
+    println!(
+        "{:<34} {:>10} {:>8} {:>10} {:>10}",
+        "", "req/s", "errors", "p50", "p99"
+    );
+    for (name, f) in [
+        ("GET /health/live", &live),
+        ("GET /api/v1/persons/{id} (audited)", &read),
+    ] {
         println!(
             "{:<34} {:>10.0} {:>8} {:>10} {:>10}   ({} requests)",
             name,
