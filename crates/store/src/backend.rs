@@ -255,7 +255,14 @@ impl Store {
     /// Begins a write transaction, waiting for the writer's turn on SQLite.
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
         let permit = self.writer_permit().await;
-        let tx = self.pool.begin().await?;
+        let tx = match self.backend {
+            // IMMEDIATE takes the write lock at BEGIN, so a transaction that
+            // reads before it writes waits (busy_timeout) for a connection
+            // still finishing a rollback, rather than failing at its first
+            // write with SQLITE_BUSY.
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx {
             tx,
             _permit: permit,
