@@ -14,4 +14,5 @@ mod cli;
 mod consent;
 mod health;
 mod pages_sign_in;
+mod policy_matrix;
 mod store_people;
