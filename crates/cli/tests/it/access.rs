@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
-use concordat_domain::ids::{ConsentId, UserId};
+use concordat_domain::ids::{ConsentId, PersonId, UserId};
 use concordat_domain::organisation::OrganisationCode;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
@@ -91,27 +91,7 @@ async fn a_refusal_is_respected_until_break_glass_and_only_for_its_window(app: T
     assert_eq!(read_by_nhs(&app, &token, LEAH).await.status(), 403);
 
     // The person's own access log shows the override, with its reason.
-    let leah_account = User::new(
-        UserId::new(),
-        Username::parse("leah.morgan").unwrap(),
-        DisplayName::parse("Leah Morgan").unwrap(),
-        police.organisation_id(),
-        None,
-        Role::Person,
-        Some(leah),
-        false,
-    )
-    .unwrap();
-    let mut tx = app.store.write().await.unwrap();
-    users::insert_user(
-        &mut tx,
-        &leah_account,
-        &demo_password_hash(),
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    give_leah_her_own_account(&app, leah, &police).await;
     let own = app.token_for("leah.morgan", "PATRQT").await;
     let log: serde_json::Value = app
         .get_with_token("/api/v1/me/access-log", &own)
@@ -167,6 +147,111 @@ async fn a_refusal_is_respected_until_break_glass_and_only_for_its_window(app: T
         .await
         .unwrap();
     assert_eq!(unread, 1);
+}
+
+/// Leah Morgan's own account, to read her access log.
+async fn give_leah_her_own_account(app: &TestApp, leah: PersonId, anyone: &User) {
+    let account = User::new(
+        UserId::new(),
+        Username::parse("leah.morgan").unwrap(),
+        DisplayName::parse("Leah Morgan").unwrap(),
+        anyone.organisation_id(),
+        None,
+        Role::Person,
+        Some(leah),
+        false,
+    )
+    .unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    users::insert_user(&mut tx, &account, &demo_password_hash(), chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn break_glass_entries_in(app: &TestApp, token: &str) -> usize {
+    let log: serde_json::Value = app
+        .get_with_token("/api/v1/me/access-log", token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    log.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["break_glass"] == true)
+        .count()
+}
+
+async fn a_deferred_break_glass_stays_out_of_the_persons_log_until_its_date(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police = user(&app, "police").await;
+    open_street_triage(&app, leah, &police).await;
+    let token = app.token_for("police", "ETREAT").await;
+    let claimed = app
+        .client
+        .post(app.url("/api/v1/break-glass"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "nhs_number": LEAH,
+            "lawful_basis": "safeguarding",
+            "justification": "Reported missing and at risk; need her contacts and risks"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 201);
+    assert_eq!(read_by_nhs(&app, &token, LEAH).await.status(), 200);
+    give_leah_her_own_account(&app, leah, &police).await;
+    let own = app.token_for("leah.morgan", "PATRQT").await;
+    assert!(
+        break_glass_entries_in(&app, &own).await > 0,
+        "shown until deferred"
+    );
+
+    let ig = app.token_for("police.ig", "TREAT").await;
+    let queue: serde_json::Value = app
+        .get_with_token("/api/v1/break-glass/reviews", &ig)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = queue[0]["id"].as_str().unwrap().to_owned();
+    let defer = |until: String| {
+        let app = &app;
+        let ig = ig.clone();
+        let id = id.clone();
+        async move {
+            app.client
+                .post(app.url(&format!("/api/v1/break-glass/{id}/defer")))
+                .bearer_auth(&ig)
+                .json(&serde_json::json!({
+                    "reason": "Disclosure now would alert the person she is being searched for",
+                    "until": until
+                }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let today = concordat_server::Clock::now(&app.clock).date_naive();
+    let past = defer(today.to_string()).await;
+    assert_eq!(past.status(), 400);
+    assert_eq!(problem(past).await["errors"][0]["field"], "until");
+    let until = today + Duration::days(30);
+    assert_eq!(defer(until.to_string()).await.status(), 204);
+
+    assert_eq!(
+        break_glass_entries_in(&app, &own).await,
+        0,
+        "hidden while deferred"
+    );
+    app.clock.advance(Duration::days(30));
+    let own = app.token_for("leah.morgan", "PATRQT").await;
+    assert!(
+        break_glass_entries_in(&app, &own).await > 0,
+        "shown from the date set"
+    );
 }
 
 async fn no_relationship_looks_exactly_like_no_one(app: TestApp) {
@@ -324,6 +409,7 @@ async fn governance_searches_the_audit_and_others_cannot(app: TestApp) {
 
 crate::on_both_stores!(
     a_refusal_is_respected_until_break_glass_and_only_for_its_window,
+    a_deferred_break_glass_stays_out_of_the_persons_log_until_its_date,
     no_relationship_looks_exactly_like_no_one,
     a_refusal_recorded_now_applies_to_the_very_next_request,
     a_suspended_agreement_grants_nothing_on_the_very_next_request,

@@ -5,8 +5,8 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, NaiveDate, Utc};
-use concordat_domain::break_glass::{Deferral, Review};
+use chrono::{DateTime, Utc};
+use concordat_domain::break_glass::Review;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiJson, FieldError};
@@ -147,34 +147,16 @@ pub async fn defer(
 ) -> Result<StatusCode, ApiError> {
     permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    let mut errors = Vec::new();
-    let reason = concordat_domain::text::bounded("reason", &body.reason, 2000)
-        .map_err(|e| errors.push(FieldError::new("reason", e)))
-        .ok();
     let today = state.clock.now().date_naive();
-    let until = NaiveDate::parse_from_str(&body.until, "%Y-%m-%d")
-        .map_err(|_| {
-            errors.push(FieldError::new(
-                "until",
-                format!("`{}` is not a date (YYYY-MM-DD)", body.until),
-            ))
-        })
-        .ok()
-        .filter(|d| {
-            let later = *d > today;
-            if !later {
-                errors.push(FieldError::new("until", "the date must be in the future"));
-            }
-            later
-        });
-    let (Some(reason), Some(until)) = (reason, until) else {
-        return Err(ApiError::Invalid(errors));
-    };
-    let deferral = Deferral {
-        deferred_by: caller.user.id(),
-        reason,
-        until,
-    };
+    let deferral = governance::parse_deferral(caller.user.id(), &body.reason, &body.until, today)
+        .map_err(|errors| {
+        ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field, message))
+                .collect(),
+        )
+    })?;
     governance::record_deferral(&state, &caller.user, id, deferral).await?;
     Ok(StatusCode::NO_CONTENT)
 }

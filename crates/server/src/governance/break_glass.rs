@@ -330,6 +330,42 @@ pub async fn record_review(
     Ok(())
 }
 
+/// A deferral from what an ig-lead typed: a reason, and a date after
+/// `today` (YYYY-MM-DD). Each field's fault is named for the form or API.
+pub fn parse_deferral(
+    by: concordat_domain::ids::UserId,
+    reason: &str,
+    until: &str,
+    today: chrono::NaiveDate,
+) -> Result<Deferral, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let reason = concordat_domain::text::bounded("reason", reason, 2000)
+        .map_err(|e| errors.push(("reason", e.to_string())))
+        .ok();
+    let until = match chrono::NaiveDate::parse_from_str(until.trim(), "%Y-%m-%d") {
+        Ok(d) if d > today => Some(d),
+        Ok(_) => {
+            errors.push(("until", "the date must be in the future".to_owned()));
+            None
+        }
+        Err(_) => {
+            errors.push((
+                "until",
+                format!("`{}` is not a date (YYYY-MM-DD)", until.trim()),
+            ));
+            None
+        }
+    };
+    match (reason, until) {
+        (Some(reason), Some(until)) => Ok(Deferral {
+            deferred_by: by,
+            reason,
+            until,
+        }),
+        _ => Err(errors),
+    }
+}
+
 pub async fn record_deferral(
     state: &AppState,
     reviewer: &User,

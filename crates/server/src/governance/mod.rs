@@ -7,8 +7,8 @@ mod break_glass;
 
 pub use access_log::{access_log, search_audit, AccessLogItem, AuditItem, AuditQuery, SearchError};
 pub use break_glass::{
-    claim_break_glass, record_deferral, record_review, review_queue, ClaimError, ClaimRequest,
-    PersonRef, ReviewItem,
+    claim_break_glass, parse_deferral, record_deferral, record_review, review_queue, ClaimError,
+    ClaimRequest, PersonRef, ReviewItem,
 };
 
 use concordat_store::audit::AuditError;

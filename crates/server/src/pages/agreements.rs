@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use self::form::{AgreementForm, FormFields};
 use super::layout::{render, Chrome};
+use super::words::sentence;
 use super::PageError;
 use crate::agreements::{self as workflow, AgreementFailure, Names, StatusChange, TermsJson};
 use crate::api::error::FieldError;
@@ -27,15 +28,6 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::permissions::{self, Refusal};
 use crate::AppState;
-
-/// A lowercase message ("only an ig-lead can …") as a sentence on a page.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
-}
 
 fn refused(refusal: Refusal) -> PageError {
     PageError::Forbidden(sentence(refusal.as_str()))

@@ -8,8 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::NaiveDate;
-use concordat_domain::break_glass::{Deferral, Review};
+use concordat_domain::break_glass::Review;
 use serde::Deserialize;
 
 use super::super::layout::{render, Chrome};
@@ -265,40 +264,19 @@ pub async fn defer(
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     governs(&session)?;
     let use_ = use_id(&id)?;
-    let mut errors = Vec::new();
-    let reason = concordat_domain::text::bounded("reason", &form.reason, MAX_NOTE)
-        .map_err(|e| errors.push(sentence(&e.to_string())))
-        .ok();
     let today = state.clock.now().date_naive();
-    let until = match NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d") {
-        Ok(d) if d > today => Some(d),
-        Ok(_) => {
-            errors.push("The date must be in the future.".to_owned());
-            None
-        }
-        Err(_) => {
-            errors.push(format!(
-                "`{}` is not a date (YYYY-MM-DD).",
-                form.until.trim()
-            ));
-            None
-        }
-    };
-    let (Some(reason), Some(until)) = (reason, until) else {
-        return failed(
-            &state,
-            &session,
-            &id,
-            StatusCode::BAD_REQUEST,
-            errors.join(" "),
-        )
-        .await;
-    };
-    let deferral = Deferral {
-        deferred_by: session.user.id(),
-        reason,
-        until,
-    };
+    let deferral =
+        match governance::parse_deferral(session.user.id(), &form.reason, &form.until, today) {
+            Ok(deferral) => deferral,
+            Err(errors) => {
+                let message = errors
+                    .iter()
+                    .map(|(_, m)| sentence(m))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                return failed(&state, &session, &id, StatusCode::BAD_REQUEST, message).await;
+            }
+        };
     match outcome(
         governance::record_deferral(&state, &session.user, use_, deferral).await,
         "deferred",
