@@ -66,20 +66,6 @@ pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Resul
     Ok(())
 }
 
-/// Ends a relationship now (a contact closed, a referral completed).
-pub async fn end_relationship(
-    conn: &mut Conn,
-    id: uuid::Uuid,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE care_relationships SET ends_at = $1 WHERE id = $2 AND ends_at > $1")
-        .bind(time::encode(at))
-        .bind(id.to_string())
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// The relationships between `person` and `organisation`, ended ones
 /// included: the decision judges them against its own `now`.
 pub async fn relationships_of(

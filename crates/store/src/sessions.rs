@@ -97,15 +97,3 @@ pub async fn delete_sessions_of_user(conn: &mut Conn, user: UserId) -> Result<u6
         .await?;
     Ok(done.rows_affected())
 }
-
-/// Removes sessions past their absolute end.
-pub async fn delete_expired_sessions(
-    conn: &mut Conn,
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1")
-        .bind(time::encode(now))
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
-}

@@ -93,6 +93,25 @@ pub async fn user_by_username(
         .map(|c| c.user))
 }
 
+/// The users with these ids (those that exist), in no particular order.
+pub async fn users_by_ids(conn: &mut Conn, ids: &[UserId]) -> Result<Vec<User>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Placeholders only, numbered by position; the ids are bound, never spliced.
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id.to_string());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(user_from_row).collect()
+}
+
 /// Users, optionally of one organisation, by username.
 pub async fn list_users(
     conn: &mut Conn,
@@ -118,25 +137,6 @@ pub async fn set_disabled(
 ) -> Result<(), StoreError> {
     let done = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
         .bind(i64::from(disabled))
-        .bind(username.as_str().to_owned())
-        .execute(conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            what: "user",
-            key: username.as_str().to_owned(),
-        });
-    }
-    Ok(())
-}
-
-pub async fn set_password_hash(
-    conn: &mut Conn,
-    username: &Username,
-    password_hash: &str,
-) -> Result<(), StoreError> {
-    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
-        .bind(password_hash.to_owned())
         .bind(username.as_str().to_owned())
         .execute(conn)
         .await?;

@@ -23,6 +23,31 @@ async fn audit_count(app: &TestApp) -> i64 {
         .get::<i64, _>("n")
 }
 
+async fn claim_break_glass(
+    app: &TestApp,
+    token: &str,
+    basis: &str,
+    justification: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/break-glass"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "nhs_number": LEAH, "lawful_basis": basis, "justification": justification
+        }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn review_queue(app: &TestApp, token: &str) -> serde_json::Value {
+    app.get_with_token("/api/v1/break-glass/reviews", token)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn read_by_nhs(app: &TestApp, token: &str, nhs: &str) -> reqwest::Response {
     app.get_with_token(&format!("/api/v1/persons?nhs_number={nhs}"), token)
         .await
@@ -49,29 +74,17 @@ async fn a_refusal_is_respected_until_break_glass_and_only_for_its_window(app: T
     );
 
     // A justification is required.
-    let short = app
-        .client
-        .post(app.url("/api/v1/break-glass"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"nhs_number": LEAH, "lawful_basis": "prevention-of-harm", "justification": "urgent"}))
-        .send()
-        .await
-        .unwrap();
+    let short = claim_break_glass(&app, &token, "prevention-of-harm", "urgent").await;
     assert_eq!(short.status(), 400);
     assert_eq!(problem(short).await["errors"][0]["field"], "justification");
 
-    let claimed = app
-        .client
-        .post(app.url("/api/v1/break-glass"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({
-            "nhs_number": LEAH,
-            "lawful_basis": "prevention-of-harm",
-            "justification": "Threatening to jump from the bridge; need her crisis plan and risks now"
-        }))
-        .send()
-        .await
-        .unwrap();
+    let claimed = claim_break_glass(
+        &app,
+        &token,
+        "prevention-of-harm",
+        "Threatening to jump from the bridge; need her crisis plan and risks now",
+    )
+    .await;
     assert_eq!(claimed.status(), 201);
 
     // For the window: allowed, marked as break-glass, still only what police
@@ -114,12 +127,7 @@ async fn a_refusal_is_respected_until_break_glass_and_only_for_its_window(app: T
 
     // The police force's information governance lead is told and reviews it.
     let ig = app.token_for("police.ig", "TREAT").await;
-    let queue: serde_json::Value = app
-        .get_with_token("/api/v1/break-glass/reviews", &ig)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: serde_json::Value = review_queue(&app, &ig).await;
     let pending = queue.as_array().unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0]["username"], "police");
@@ -134,12 +142,7 @@ async fn a_refusal_is_respected_until_break_glass_and_only_for_its_window(app: T
         .await
         .unwrap();
     assert_eq!(reviewed.status(), 204);
-    let after: serde_json::Value = app
-        .get_with_token("/api/v1/break-glass/reviews", &ig)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after: serde_json::Value = review_queue(&app, &ig).await;
     assert!(after.as_array().unwrap().is_empty());
     let mut conn = app.store.read().await.unwrap();
     let ig_user = user(&app, "police.ig").await;
@@ -188,18 +191,13 @@ async fn a_deferred_break_glass_stays_out_of_the_persons_log_until_its_date(app:
     let police = user(&app, "police").await;
     open_street_triage(&app, leah, &police).await;
     let token = app.token_for("police", "ETREAT").await;
-    let claimed = app
-        .client
-        .post(app.url("/api/v1/break-glass"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({
-            "nhs_number": LEAH,
-            "lawful_basis": "safeguarding",
-            "justification": "Reported missing and at risk; need her contacts and risks"
-        }))
-        .send()
-        .await
-        .unwrap();
+    let claimed = claim_break_glass(
+        &app,
+        &token,
+        "safeguarding",
+        "Reported missing and at risk; need her contacts and risks",
+    )
+    .await;
     assert_eq!(claimed.status(), 201);
     assert_eq!(read_by_nhs(&app, &token, LEAH).await.status(), 200);
     give_leah_her_own_account(&app, leah, &police).await;
@@ -210,12 +208,7 @@ async fn a_deferred_break_glass_stays_out_of_the_persons_log_until_its_date(app:
     );
 
     let ig = app.token_for("police.ig", "TREAT").await;
-    let queue: serde_json::Value = app
-        .get_with_token("/api/v1/break-glass/reviews", &ig)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: serde_json::Value = review_queue(&app, &ig).await;
     let id = queue[0]["id"].as_str().unwrap().to_owned();
     let defer = |until: String| {
         let app = &app;

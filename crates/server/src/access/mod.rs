@@ -65,19 +65,23 @@ impl Authorisation {
         self.denied().map(|(_, d)| d).next()
     }
 
-    /// Whether every category was denied because the user has no business
-    /// with this person at all: no relationship, or (for a person's own
-    /// account) a record that is not theirs. Such a user must not learn that
-    /// the person exists, so the caller answers as if there were no one.
+    /// See [`no_relationship`].
     pub fn no_relationship(&self) -> bool {
-        use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
-        !self.any_allowed()
-            && self.decisions.iter().all(|(_, d)| {
-                d.denied_by().is_some_and(|r| {
-                    r.policy == RELATIONSHIP_REQUIRED || r.policy == OWN_RECORD_ONLY
-                })
-            })
+        no_relationship(&self.decisions)
     }
+}
+
+/// Whether every category was denied because the user has no business with
+/// this person at all: no relationship, or (for a person's own account) a
+/// record that is not theirs. Such a user must not learn that the person
+/// exists, so the caller answers as if there were no one.
+pub fn no_relationship(decisions: &[(DataCategory, Decision)]) -> bool {
+    use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
+    decisions.iter().all(|(_, d)| {
+        !d.is_allowed()
+            && d.denied_by()
+                .is_some_and(|r| r.policy == RELATIONSHIP_REQUIRED || r.policy == OWN_RECORD_ONLY)
+    })
 }
 
 #[derive(Debug, thiserror::Error)]

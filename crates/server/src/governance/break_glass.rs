@@ -15,7 +15,7 @@ use concordat_store::{break_glass as grants, persons, users};
 use serde::Serialize;
 
 use super::GovernanceError;
-use crate::access::{actor, decide, gather, AccessError, Viewer};
+use crate::access::{actor, decide, gather, no_relationship, AccessError, Viewer};
 use crate::AppState;
 
 #[derive(Debug, Clone)]
@@ -125,11 +125,7 @@ pub async fn claim_break_glass(
         &facts,
         now,
     );
-    let no_relationship = decisions.iter().all(|(_, d)| {
-        !d.is_allowed()
-            && d.denied_by()
-                .is_some_and(|r| r.policy == concordat_access::policy_ids::RELATIONSHIP_REQUIRED)
-    });
+    let no_relationship = no_relationship(&decisions);
 
     let entry = AuditEntry {
         occurred_at: now,

@@ -156,7 +156,13 @@ async fn view(
     };
     let care_team = if authorisation.allows(DataCategory::CareTeam) {
         let teams = care_teams::care_teams_of_person(&mut conn, person.id()).await?;
-        let all_users = users::list_users(&mut conn, None).await?;
+        // Only the members' accounts: the partnership may have thousands of
+        // staff, and this is on every record read.
+        let member_ids: Vec<_> = teams
+            .iter()
+            .flat_map(|t| t.members().iter().map(|m| m.user_id()))
+            .collect();
+        let all_users = users::users_by_ids(&mut conn, &member_ids).await?;
         let orgs = organisations::list_organisations(&mut conn).await?;
         Some(
             teams
