@@ -67,6 +67,22 @@ pub fn bounded(field: &'static str, raw: &str, max_chars: usize) -> Result<Strin
     Ok(trimmed.to_owned())
 }
 
+/// Trims and accepts free text of several lines (a section of a crisis
+/// plan, a note), possibly empty. Line breaks are kept (written `\n`, however
+/// they arrived); other control characters are refused for the reasons given
+/// at [`bounded`].
+pub fn paragraphs(field: &'static str, raw: &str, max_chars: usize) -> Result<String, TextError> {
+    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = text.trim();
+    if trimmed.chars().count() > max_chars {
+        return Err(TextError::new(field, TextErrorKind::TooLong { max_chars }));
+    }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(TextError::new(field, TextErrorKind::ControlCharacter));
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// A telephone number as a person would write it ("+44 (0)1632 960 000"). Kept
 /// in its written form so a crisis worker sees it as given; [`Self::digits`]
 /// gives the digits alone for comparing numbers across agencies.

@@ -19,6 +19,75 @@ pub(crate) fn expected<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Strin
         .join(", ")
 }
 
+/// Declares a closed vocabulary: the enum, its wire strings and labels,
+/// `ALL`, `parse` with an error naming the accepted strings, and the serde
+/// conversions. The older vocabularies spell these out by hand; new ones use
+/// this so the rule stays written once.
+macro_rules! closed_vocabulary {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident, error $error:ident = $what:literal {
+            $($(#[$vmeta:meta])* $variant:ident = $wire:literal, $label:literal;)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(try_from = "String", into = "&'static str")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #[error(
+            "`{input}` is not {}; expected one of: {}",
+            $what,
+            $crate::vocabulary::expected(&$name::ALL, $name::as_str)
+        )]
+        pub struct $error {
+            input: String,
+        }
+
+        impl $name {
+            pub const ALL: [Self; [$($wire),+].len()] = [$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                }
+            }
+
+            /// In words for the pages.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)+
+                }
+            }
+
+            pub fn parse(input: &str) -> Result<Self, $error> {
+                $crate::vocabulary::lookup(&Self::ALL, Self::as_str, input)
+                    .ok_or_else(|| $error { input: input.to_owned() })
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $error;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> Self {
+                value.as_str()
+            }
+        }
+    };
+}
+pub(crate) use closed_vocabulary;
+
 /// Checks shared by every vocabulary's tests, so each rule is tested the same
 /// way everywhere.
 #[cfg(test)]
