@@ -28,6 +28,16 @@ impl StoreError {
             detail: detail.to_string(),
         }
     }
+
+    /// A unique-constraint violation as [`StoreError::Duplicate`], any other
+    /// error as itself.
+    pub(crate) fn unique_or(err: sqlx::Error, what: &'static str, value: String) -> Self {
+        if is_unique_violation(&err) {
+            Self::Duplicate { what, value }
+        } else {
+            err.into()
+        }
+    }
 }
 
 /// Whether `err` is a unique-constraint violation, on either store.

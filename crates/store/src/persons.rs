@@ -224,3 +224,38 @@ fn related_from_row(row: &AnyRow) -> Result<RelatedPerson, StoreError> {
         rows::flag(row, "nominated_carer")?,
     ))
 }
+
+/// The people with this surname (case ignored) and date of birth, and this
+/// postcode when one is given — at most `limit`, for a crisis look-up that
+/// must show every candidate rather than guess.
+pub async fn persons_by_surname_and_birth_date(
+    conn: &mut Conn,
+    surname: &str,
+    birth_date: chrono::NaiveDate,
+    postcode: Option<&Postcode>,
+    limit: u32,
+) -> Result<Vec<Person>, StoreError> {
+    let postcode_condition = if postcode.is_some() {
+        " AND postcode = $3"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT id FROM persons WHERE family_name_key = $1 AND birth_date = $2{postcode_condition} \
+         ORDER BY given_name, id LIMIT {limit}"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(family_name_key(surname))
+        .bind(time::encode_date(birth_date));
+    if let Some(p) = postcode {
+        query = query.bind(p.as_str().to_owned());
+    }
+    let ids = query.fetch_all(&mut *conn).await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for row in &ids {
+        if let Some(person) = person_by_id(conn, rows::id(row, "id")?).await? {
+            found.push(person);
+        }
+    }
+    Ok(found)
+}

@@ -18,6 +18,10 @@ pub(crate) fn int(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
     Ok(row.try_get::<i64, _>(col)?)
 }
 
+pub(crate) fn opt_int(row: &AnyRow, col: &str) -> Result<Option<i64>, StoreError> {
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
 pub(crate) fn flag(row: &AnyRow, col: &str) -> Result<bool, StoreError> {
     Ok(int(row, col)? != 0)
 }
