@@ -18,6 +18,7 @@ pub mod policy_ids {
     pub const CONSENT_REFUSED: &str = "consent-refused";
     pub const COMMISSIONING: &str = "commissioning-sees-no-records";
     pub const OWN_RECORD_ONLY: &str = "own-record-only";
+    pub const OWN_PLAN: &str = "own-plan";
     /// The permit of a professional's access under an agreement.
     pub const SHARED_UNDER_AGREEMENT: &str = "shared-under-agreement";
     /// Marks an access made under a live break-glass override.

@@ -214,6 +214,7 @@ mod tests {
             ids,
             [
                 "own-record",
+                "own-plan",
                 "own-record-only",
                 "own-access-is-the-persons",
                 "commissioning-sees-no-records",

@@ -118,12 +118,18 @@ pub struct Expected {
 
 pub fn expected(cell: &Cell) -> Expected {
     // The person reads their own record (the matrix's person user is always
-    // linked to the person asked about) for own access, and nothing else.
+    // linked to the person asked about) and writes their own crisis plan,
+    // for own access, and nothing else.
     // Commissioning never opens a record, the person's own included.
     if cell.role == Role::Person {
         let own_read = cell.action == AccessAction::Read && cell.purpose == Purpose::OwnAccess;
+        let own_plan = cell.action == AccessAction::Write
+            && cell.category == DataCategory::CrisisPlan
+            && cell.purpose == Purpose::OwnAccess;
         let mut policies = vec![if own_read {
             "own-record"
+        } else if own_plan {
+            "own-plan"
         } else {
             "own-record-only"
         }];
@@ -131,7 +137,7 @@ pub fn expected(cell: &Cell) -> Expected {
             policies.push("commissioning-sees-no-records");
         }
         return Expected {
-            allowed: own_read,
+            allowed: own_read || own_plan,
             policies,
             via_break_glass: false,
         };

@@ -49,12 +49,12 @@ fn a_person_cannot_read_someone_elses_record() {
     assert_eq!(policies(&decision), [policy_ids::OWN_RECORD_ONLY]);
     assert_eq!(
         decision.explanation(),
-        "a person may read only their own record, for their own access"
+        "a person may read only their own record, and change only their own crisis plan, for their own access"
     );
 }
 
 #[test]
-fn a_person_reads_only_for_own_access_and_does_not_write_here() {
+fn a_person_reads_only_for_own_access_and_writes_only_their_crisis_plan() {
     let mut request = own_read(DataCategory::CrisisPlan);
     request.purpose = Purpose::DirectCare;
     assert_eq!(
@@ -64,7 +64,22 @@ fn a_person_reads_only_for_own_access_and_does_not_write_here() {
 
     request.purpose = Purpose::OwnAccess;
     request.action = AccessAction::Write;
-    assert!(!engine().decide(&request).is_allowed());
+    let decision = engine().decide(&request);
+    assert!(decision.is_allowed());
+    assert_eq!(policies(&decision), [policy_ids::OWN_PLAN]);
+
+    let mut clinical = own_read(DataCategory::Clinical);
+    clinical.action = AccessAction::Write;
+    assert_eq!(
+        policies(&engine().decide(&clinical)),
+        [policy_ids::OWN_RECORD_ONLY]
+    );
+
+    request.person = someone_else();
+    assert_eq!(
+        policies(&engine().decide(&request)),
+        [policy_ids::OWN_RECORD_ONLY]
+    );
 }
 
 #[test]

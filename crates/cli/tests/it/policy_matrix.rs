@@ -406,17 +406,22 @@ struct Cell {
 /// several forbid rules apply, the first one read is the one named".
 fn expected(cell: &Cell) -> Expected {
     let (role, side) = match cell.who {
-        // The person's own access: they read their own record, for their
-        // own access, and nothing more. Commissioning never opens a record,
+        // The person's own access: they read their own record and write
+        // their own crisis plan, for their own access, and nothing more. Commissioning never opens a record,
         // whoever asks.
         Who::ThePerson | Who::AStranger => {
-            let own_read = cell.who == Who::ThePerson
-                && cell.action == AccessAction::Read
-                && cell.purpose == Purpose::OwnAccess;
-            if own_read {
+            let own = cell.who == Who::ThePerson && cell.purpose == Purpose::OwnAccess;
+            let own_rule = match cell.action {
+                AccessAction::Read => Some("own-record"),
+                AccessAction::Write if cell.category == DataCategory::CrisisPlan => {
+                    Some("own-plan")
+                }
+                _ => None,
+            };
+            if let (true, Some(rule)) = (own, own_rule) {
                 return Expected {
                     allowed: true,
-                    rules: vec!["own-record"],
+                    rules: vec![rule],
                     via_break_glass: false,
                 };
             }
@@ -531,7 +536,7 @@ impl Expected {
     fn kind(&self) -> usize {
         if self.allowed {
             return match (self.rules.first(), self.via_break_glass) {
-                (Some(&"own-record"), _) => 0,
+                (Some(&"own-record" | &"own-plan"), _) => 0,
                 (_, false) => 1,
                 (_, true) => 2,
             };
