@@ -22,6 +22,9 @@ pub struct ServerConfig {
     pub audit_key: std::path::PathBuf,
     /// How long a break-glass override lasts.
     pub break_glass_for: Duration,
+    /// How long a crisis look-up lets its user read the person's crisis
+    /// summary and record contacts: long enough to see an encounter through.
+    pub crisis_lookup_for: Duration,
 }
 
 /// How repeated failed sign-ins are slowed and then locked out.
@@ -67,6 +70,7 @@ impl ServerConfig {
             throttle: ThrottlePolicy::default(),
             audit_key: std::path::PathBuf::from("concordat-audit.key"),
             break_glass_for: Duration::minutes(30),
+            crisis_lookup_for: Duration::hours(4),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod consent;
+pub mod crisis;
 pub mod governance;
 pub mod health;
 pub mod pages;

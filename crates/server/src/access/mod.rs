@@ -69,6 +69,34 @@ impl Authorisation {
     pub fn no_relationship(&self) -> bool {
         no_relationship(&self.decisions)
     }
+
+    /// Why nothing at all may be shown or done, if so: the user must not
+    /// learn the person exists, or every category was denied by a rule.
+    pub fn refusal(&self) -> Option<Refused> {
+        if self.no_relationship() {
+            return Some(Refused::NotFound);
+        }
+        if self.any_allowed() {
+            return None;
+        }
+        let denial = self.first_denial();
+        Some(Refused::Denied {
+            reason: denial.map(|d| d.explanation()).unwrap_or_default(),
+            rule: denial
+                .and_then(|d| d.denied_by())
+                .map(|r| r.policy.clone())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// How a request that may show or do nothing ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Answered as if there were no such person.
+    NotFound,
+    /// Denied by `rule`, explained by `reason`.
+    Denied { reason: String, rule: String },
 }
 
 /// Whether every category was denied because the user has no business with
@@ -104,6 +132,20 @@ pub async fn authorise(
     categories: &[DataCategory],
     audit_action: AuditAction,
 ) -> Result<Authorisation, AccessError> {
+    authorise_noted(state, viewer, person, action, categories, audit_action, None).await
+}
+
+/// [`authorise`], with a note the audit entry carries before the decision's
+/// reasons: the reason a crisis look-up was made, say.
+pub async fn authorise_noted(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    action: AccessAction,
+    categories: &[DataCategory],
+    audit_action: AuditAction,
+    note: Option<String>,
+) -> Result<Authorisation, AccessError> {
     let now = state.clock.now();
     let facts = {
         let mut conn = state.store.read().await?;
@@ -118,7 +160,10 @@ pub async fn authorise(
         &facts,
         now,
     );
-    let authorisation_entry = audit_entry(viewer, person, audit_action, &decisions, now);
+    let mut authorisation_entry = audit_entry(viewer, person, audit_action, &decisions, now);
+    if let Some(note) = note {
+        authorisation_entry.reasons.insert(0, note);
+    }
     let audit_seq = state.audit.record(authorisation_entry).await?;
     Ok(Authorisation {
         decisions,

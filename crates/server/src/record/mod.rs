@@ -12,7 +12,7 @@ use concordat_store::audit::AuditAction;
 use concordat_store::{care_teams, masks, organisations, persons, users, StoreError};
 use serde::Serialize;
 
-use crate::access::{authorise, AccessError, Authorisation, Viewer};
+use crate::access::{authorise, AccessError, Authorisation, Refused, Viewer};
 use crate::AppState;
 
 /// The categories a record read can show today. The rest of the record
@@ -101,18 +101,12 @@ pub async fn read(
     let Some(person) = person else {
         return Ok(ReadOutcome::NotFound);
     };
-    if authorisation.no_relationship() {
-        return Ok(ReadOutcome::NotFound);
-    }
-    if !authorisation.any_allowed() {
-        let denial = authorisation.first_denial();
-        return Ok(ReadOutcome::Denied {
-            reason: denial.map(|d| d.explanation()).unwrap_or_default(),
-            rule: denial
-                .and_then(|d| d.denied_by())
-                .map(|r| r.policy.clone())
-                .unwrap_or_default(),
-        });
+    match authorisation.refusal() {
+        Some(Refused::NotFound) => return Ok(ReadOutcome::NotFound),
+        Some(Refused::Denied { reason, rule }) => {
+            return Ok(ReadOutcome::Denied { reason, rule })
+        }
+        None => {}
     }
     Ok(ReadOutcome::Shown(Box::new(
         view(state, viewer, &person, &authorisation).await?,

@@ -1,0 +1,130 @@
+//! Contacts with services recorded on a person's record — from a crisis
+//! look-up at the roadside, say — and the lead professional told of each.
+
+use chrono::{DateTime, Utc};
+use concordat_access::AccessAction;
+use concordat_domain::category::DataCategory;
+use concordat_domain::contact_event::{ContactEvent, ContactKind};
+use concordat_domain::ids::{ContactEventId, PersonId};
+use concordat_domain::text::{bounded, paragraphs};
+use concordat_store::notifications::{self, Notification};
+use concordat_store::{care_teams, contact_events, organisations, persons};
+
+use super::{require, CrisisError};
+use crate::access::Viewer;
+use crate::AppState;
+
+/// A contact as entered, before checking.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub kind: ContactKind,
+    /// When it happened; now if not given.
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub outcome: String,
+    pub note: String,
+}
+
+/// Records the contact and tells the lead professional of each of the
+/// person's care teams, in their inbox, in the same transaction.
+pub async fn record(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    contact: NewContact,
+) -> Result<ContactEvent, CrisisError> {
+    let outcome =
+        bounded("outcome", &contact.outcome, 300).map_err(|e| CrisisError::invalid("outcome", e))?;
+    let note = paragraphs("note", &contact.note, 2_000).map_err(|e| CrisisError::invalid("note", e))?;
+    let now = state.clock.now();
+    let occurred_at = contact.occurred_at.unwrap_or(now);
+    if occurred_at > now + chrono::Duration::minutes(5) {
+        return Err(CrisisError::invalid(
+            "occurred_at",
+            "a contact cannot be recorded as happening in the future",
+        ));
+    }
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        DataCategory::Contacts,
+    )
+    .await?;
+    let user = &viewer.user;
+    let event = ContactEvent {
+        id: ContactEventId::new(),
+        person,
+        kind: contact.kind,
+        occurred_at,
+        recorded_at: now,
+        recorded_by: Some(user.id()),
+        recorder_name: user.display_name().as_str().to_owned(),
+        organisation: Some(user.organisation_id()),
+        outcome,
+        note,
+        source: None,
+    };
+    let mut tx = state.store.write().await?;
+    contact_events::insert_event(&mut tx, &event).await?;
+    let subject_person = persons::person_by_id(&mut tx, person)
+        .await?
+        .ok_or(CrisisError::NotFound)?;
+    let organisation = organisations::organisation_by_id(&mut tx, user.organisation_id())
+        .await?
+        .map(|o| o.name().to_owned())
+        .unwrap_or_default();
+    let mut told = Vec::new();
+    for team in care_teams::care_teams_of_person(&mut tx, person).await? {
+        let lead = team.lead();
+        if lead == user.id() || told.contains(&lead) {
+            continue;
+        }
+        told.push(lead);
+        notifications::insert_notification(
+            &mut tx,
+            &Notification {
+                id: uuid::Uuid::new_v4(),
+                user: lead,
+                kind: "contact-recorded".into(),
+                subject: format!(
+                    "{}: {}",
+                    event.kind.label(),
+                    subject_person.name().full()
+                ),
+                body: format!(
+                    "{} ({}) recorded {} at {}: {}",
+                    event.recorder_name,
+                    organisation,
+                    event.kind.label().to_lowercase(),
+                    event.occurred_at.format("%-d %B %Y %H:%M UTC"),
+                    event.outcome
+                ),
+                link: Some(format!("/persons/{person}")),
+                created_at: now,
+                read_at: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(event)
+}
+
+/// The person's contacts, most recent first.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+) -> Result<Vec<ContactEvent>, CrisisError> {
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Read,
+        DataCategory::Contacts,
+    )
+    .await?;
+    let mut conn = state.store.read().await?;
+    Ok(contact_events::events_of(&mut conn, person, 200).await?)
+}

@@ -1,0 +1,173 @@
+//! The coverage audit: for a team's caseload or the whole partnership, how
+//! many people have an agreed, in-date crisis plan, how many reviews are
+//! overdue, and how many plans say what does not help. Counts only — no one
+//! is named — so no record is opened. The overdue list, which names people,
+//! is each a read of that person's plan through the access decision.
+
+use concordat_access::AccessAction;
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::TeamId;
+use concordat_domain::role::Role;
+use concordat_store::crisis_plans::{self, Caseload, Coverage, OverduePlan};
+use concordat_store::teams;
+use serde::Serialize;
+
+use super::CrisisError;
+use crate::access::{authorise, Viewer};
+use crate::AppState;
+use concordat_store::audit::AuditAction;
+
+/// Whose caseload the figures are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Team(TeamId),
+    Partnership,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageReport {
+    /// "Community Mental Health Team (Northshire NHS Foundation Trust)" or
+    /// "the partnership".
+    pub scope: String,
+    pub as_of: chrono::NaiveDate,
+    pub people: i64,
+    pub agreed_in_date: i64,
+    pub review_overdue: i64,
+    pub draft_only: i64,
+    pub says_what_does_not_help: i64,
+    /// Shares of `people`, in per cent to one decimal place.
+    pub agreed_in_date_percent: f64,
+    pub says_what_does_not_help_percent: f64,
+}
+
+/// Who may see which figures: a team's own members their team's; the
+/// partnership's figures information governance, administrators and
+/// commissioners.
+pub fn may_see(viewer: &Viewer, scope: Scope) -> Result<(), CrisisError> {
+    let role = viewer.user.role();
+    match scope {
+        Scope::Team(team) if viewer.user.team_id() == Some(team) => Ok(()),
+        Scope::Team(_) if matches!(role, Role::IgLead | Role::Admin | Role::Commissioner) => {
+            Ok(())
+        }
+        Scope::Team(_) => Err(CrisisError::Forbidden(
+            "you can see the coverage of your own team's caseload only".into(),
+        )),
+        Scope::Partnership if matches!(role, Role::IgLead | Role::Admin | Role::Commissioner) => {
+            Ok(())
+        }
+        Scope::Partnership => Err(CrisisError::Forbidden(
+            "the partnership's coverage is for information governance leads, administrators \
+             and commissioners; ask for your team's instead"
+                .into(),
+        )),
+    }
+}
+
+pub async fn report(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: Scope,
+) -> Result<CoverageReport, CrisisError> {
+    may_see(viewer, scope)?;
+    let today = state.clock.now().date_naive();
+    let mut conn = state.store.read().await?;
+    let (caseload, name) = match scope {
+        Scope::Team(id) => {
+            let team = teams::team_by_id(&mut conn, id)
+                .await?
+                .ok_or(CrisisError::NotFound)?;
+            (Caseload::Team(id), team.name().to_owned())
+        }
+        Scope::Partnership => (Caseload::Partnership, "the partnership".to_owned()),
+    };
+    let c: Coverage = crisis_plans::coverage(&mut conn, caseload, today).await?;
+    let percent = |n: i64| {
+        if c.people == 0 {
+            0.0
+        } else {
+            (n as f64 * 1000.0 / c.people as f64).round() / 10.0
+        }
+    };
+    Ok(CoverageReport {
+        scope: name,
+        as_of: today,
+        people: c.people,
+        agreed_in_date: c.agreed_in_date,
+        review_overdue: c.review_overdue,
+        draft_only: c.draft_only,
+        says_what_does_not_help: c.says_what_does_not_help,
+        agreed_in_date_percent: percent(c.agreed_in_date),
+        says_what_does_not_help_percent: percent(c.says_what_does_not_help),
+    })
+}
+
+/// The report as CSV: a header and one row.
+pub fn to_csv(report: &CoverageReport) -> Result<String, CrisisError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| CrisisError::invalid("csv", e);
+    out.write_record([
+        "scope",
+        "as_of",
+        "people",
+        "agreed_in_date",
+        "agreed_in_date_percent",
+        "review_overdue",
+        "draft_only",
+        "says_what_does_not_help",
+        "says_what_does_not_help_percent",
+    ])
+    .map_err(failed)?;
+    out.write_record([
+        report.scope.clone(),
+        report.as_of.to_string(),
+        report.people.to_string(),
+        report.agreed_in_date.to_string(),
+        format!("{:.1}", report.agreed_in_date_percent),
+        report.review_overdue.to_string(),
+        report.draft_only.to_string(),
+        report.says_what_does_not_help.to_string(),
+        format!("{:.1}", report.says_what_does_not_help_percent),
+    ])
+    .map_err(failed)?;
+    let bytes = out
+        .into_inner()
+        .map_err(|e| CrisisError::invalid("csv", e.error()))?;
+    String::from_utf8(bytes).map_err(|e| CrisisError::invalid("csv", e))
+}
+
+/// The most people the overdue list names at once.
+pub const OVERDUE_LIMIT: u32 = 100;
+
+/// Agreed plans past their review date for people whose care team the
+/// viewer is on, longest overdue first. Each person named is a read of
+/// their plan, decided and audited; anyone the decision refuses is left out.
+pub async fn overdue(state: &AppState, viewer: &Viewer) -> Result<Vec<OverduePlan>, CrisisError> {
+    let today = state.clock.now().date_naive();
+    let listed = {
+        let mut conn = state.store.read().await?;
+        crisis_plans::overdue_plans(
+            &mut conn,
+            Caseload::User(viewer.user.id()),
+            today,
+            OVERDUE_LIMIT,
+        )
+        .await?
+    };
+    let mut shown = Vec::with_capacity(listed.len());
+    for plan in listed {
+        let authorisation = authorise(
+            state,
+            viewer,
+            plan.person,
+            AccessAction::Read,
+            &[DataCategory::CrisisPlan],
+            AuditAction::Read,
+        )
+        .await?;
+        if authorisation.allows(DataCategory::CrisisPlan) {
+            shown.push(plan);
+        }
+    }
+    Ok(shown)
+}
