@@ -127,6 +127,10 @@ pub struct ServeArgs {
     /// Minutes a break-glass override lasts.
     #[arg(long, env = "CONCORDAT_BREAK_GLASS_MINUTES", default_value_t = 30)]
     pub break_glass_minutes: i64,
+    /// Minutes a crisis look-up lets its user read the crisis summary and
+    /// record contacts for the person found.
+    #[arg(long, env = "CONCORDAT_CRISIS_LOOKUP_MINUTES", default_value_t = 240)]
+    pub crisis_lookup_minutes: i64,
 }
 
 #[derive(Debug, Args)]

@@ -15,9 +15,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.session_idle_minutes > 0
             && args.session_max_hours > 0
             && args.token_minutes > 0
-            && args.break_glass_minutes > 0,
-        "`--session-idle-minutes`, `--session-max-hours`, `--token-minutes` and \
-         `--break-glass-minutes` must be positive"
+            && args.break_glass_minutes > 0
+            && args.crisis_lookup_minutes > 0,
+        "`--session-idle-minutes`, `--session-max-hours`, `--token-minutes`, \
+         `--break-glass-minutes` and `--crisis-lookup-minutes` must be positive"
     );
     let url = args.database.url()?;
     let store = Store::open(&url, PoolSize(args.database.pool_size))
@@ -30,6 +31,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.token_ttl = Duration::minutes(args.token_minutes);
     config.audit_key = args.audit_key;
     config.break_glass_for = Duration::minutes(args.break_glass_minutes);
+    config.crisis_lookup_for = Duration::minutes(args.crisis_lookup_minutes);
     run(config, store).await
 }
 

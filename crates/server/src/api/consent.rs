@@ -16,9 +16,8 @@ use crate::auth::bearer::ApiCaller;
 use crate::consent::{self, carers, DirectiveView, NewDirective};
 use crate::AppState;
 
-/// An id that is not even well-formed names no one: the same 404.
 fn person(raw: &str) -> PersonId {
-    PersonId::parse(raw).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()))
+    super::person_path(raw)
 }
 
 /// `GET /api/v1/persons/{id}/consent`: every directive, newest first,

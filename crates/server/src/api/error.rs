@@ -42,6 +42,15 @@ pub enum ApiError {
     /// The access decision refused; `rule` is the policy that decided.
     #[error("{detail}")]
     Denied { detail: String, rule: String },
+    /// A crisis look-up found the person, who refused sharing with the
+    /// caller's organisation: the caller learns that a plan exists and how
+    /// to go past the refusal lawfully (break-glass), never the plan.
+    #[error("{detail}")]
+    LookUpRefused {
+        detail: String,
+        person_id: String,
+        plan_exists: bool,
+    },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -63,6 +72,13 @@ struct Problem<'a> {
     errors: &'a [FieldError],
     #[serde(skip_serializing_if = "Option::is_none")]
     rule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    person_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan_exists: Option<bool>,
+    /// Where to claim an emergency override, when that is the way forward.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    break_glass: Option<&'static str>,
 }
 
 impl ApiError {
@@ -93,7 +109,7 @@ impl ApiError {
                 "Sign-in temporarily locked",
             ),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "/problems/forbidden", "Not allowed"),
-            ApiError::Denied { .. } => (
+            ApiError::Denied { .. } | ApiError::LookUpRefused { .. } => (
                 StatusCode::FORBIDDEN,
                 "/problems/access-denied",
                 "Access denied",
@@ -137,7 +153,9 @@ impl ApiError {
             | ApiError::Unauthenticated(d)
             | ApiError::Forbidden(d)
             | ApiError::Conflict(d) => d.clone(),
-            ApiError::Denied { detail, .. } => detail.clone(),
+            ApiError::Denied { detail, .. } | ApiError::LookUpRefused { detail, .. } => {
+                detail.clone()
+            }
         }
     }
 }
@@ -160,6 +178,21 @@ impl IntoResponse for ApiError {
             errors,
             rule: match &self {
                 ApiError::Denied { rule, .. } => Some(rule.as_str()),
+                ApiError::LookUpRefused { .. } => {
+                    Some(concordat_access::policy_ids::CONSENT_REFUSED)
+                }
+                _ => None,
+            },
+            person_id: match &self {
+                ApiError::LookUpRefused { person_id, .. } => Some(person_id.as_str()),
+                _ => None,
+            },
+            plan_exists: match &self {
+                ApiError::LookUpRefused { plan_exists, .. } => Some(*plan_exists),
+                _ => None,
+            },
+            break_glass: match &self {
+                ApiError::LookUpRefused { .. } => Some("/api/v1/break-glass"),
                 _ => None,
             },
         };
@@ -214,6 +247,29 @@ impl From<crate::access::AccessError> for ApiError {
             crate::access::AccessError::Audit(e) => {
                 ApiError::Internal(format!("audit entry could not be written: {e}"))
             }
+        }
+    }
+}
+
+impl From<crate::crisis::CrisisError> for ApiError {
+    fn from(err: crate::crisis::CrisisError) -> Self {
+        use crate::crisis::CrisisError as E;
+        match err {
+            E::Access(e) => e.into(),
+            E::Store(e) => e.into(),
+            E::NotFound => ApiError::NotFound,
+            E::Denied { reason, rule } => ApiError::Denied {
+                detail: reason,
+                rule,
+            },
+            E::Forbidden(why) => ApiError::Forbidden(why),
+            E::Conflict(why) => ApiError::Conflict(why),
+            E::Invalid(fields) => ApiError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|(field, message)| FieldError::new(&field, message))
+                    .collect(),
+            ),
         }
     }
 }

@@ -5,7 +5,11 @@ pub mod audit;
 pub mod auth;
 pub mod break_glass;
 pub mod consent;
+pub mod contacts;
+pub mod crisis_lookup;
+pub mod crisis_plans;
 pub mod error;
+pub mod flags;
 pub mod json;
 pub mod me;
 pub mod persons;
@@ -16,6 +20,13 @@ use axum::Router;
 use crate::AppState;
 pub use error::{ApiError, FieldError};
 pub use json::ApiJson;
+
+/// The person named in a path. An id that is not even well-formed names no
+/// one: the caller gets the same 404 as for an absent person.
+pub fn person_path(raw: &str) -> concordat_domain::ids::PersonId {
+    concordat_domain::ids::PersonId::parse(raw)
+        .unwrap_or_else(|_| concordat_domain::ids::PersonId::from_uuid(uuid::Uuid::nil()))
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,6 +49,30 @@ pub fn router() -> Router<AppState> {
             "/persons/{id}/carers/{related_person_id}/sharing",
             get(consent::sharing).put(consent::set_sharing),
         )
+        .route("/persons/{id}/crisis-plan", get(crisis_plans::show))
+        .route(
+            "/persons/{id}/crisis-plan/versions",
+            post(crisis_plans::save),
+        )
+        .route(
+            "/persons/{id}/crisis-plan/versions/{number}",
+            get(crisis_plans::version),
+        )
+        .route(
+            "/persons/{id}/crisis-plan/versions/{number}/agreement",
+            post(crisis_plans::agree),
+        )
+        .route("/persons/{id}/crisis-plan/diff", get(crisis_plans::diff))
+        .route("/crisis-plans/overdue", get(crisis_plans::overdue))
+        .route("/crisis-plans/coverage", get(crisis_plans::coverage_json))
+        .route("/crisis-plans/coverage.csv", get(crisis_plans::coverage_csv))
+        .route("/persons/{id}/flags", get(flags::list).post(flags::raise))
+        .route("/persons/{id}/flags/{flag_id}/review", post(flags::review))
+        .route(
+            "/persons/{id}/contacts",
+            get(contacts::list).post(contacts::record),
+        )
+        .route("/crisis-lookup", get(crisis_lookup::look_up))
         .route("/break-glass", post(break_glass::claim))
         .route("/break-glass/reviews", get(break_glass::reviews))
         .route("/break-glass/{id}/review", post(break_glass::review))

@@ -1,0 +1,63 @@
+//! Contacts with services on a person's record: `GET|POST
+//! /api/v1/persons/{id}/contacts`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use concordat_domain::contact_event::{ContactEvent, ContactKind};
+use serde::Deserialize;
+
+use super::{person_path, ApiError, ApiJson};
+use crate::access::Viewer;
+use crate::auth::bearer::ApiCaller;
+use crate::crisis::contacts::{self, NewContact};
+use crate::AppState;
+
+fn viewer(caller: ApiCaller) -> Viewer {
+    Viewer {
+        user: caller.user,
+        purpose: caller.purpose,
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ContactEvent>>, ApiError> {
+    Ok(Json(
+        contacts::list(&state, &viewer(caller), person_path(&id)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ContactInput {
+    kind: String,
+    occurred_at: Option<DateTime<Utc>>,
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> Result<(StatusCode, Json<ContactEvent>), ApiError> {
+    let kind = ContactKind::parse(&input.kind).map_err(|e| ApiError::invalid("kind", e))?;
+    let event = contacts::record(
+        &state,
+        &viewer(caller),
+        person_path(&id),
+        NewContact {
+            kind,
+            occurred_at: input.occurred_at,
+            outcome: input.outcome,
+            note: input.note,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(event)))
+}

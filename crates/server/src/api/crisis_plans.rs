@@ -1,0 +1,327 @@
+//! A person's crisis plan over the API:
+//! `GET /api/v1/persons/{id}/crisis-plan` (the plan as the caller may see
+//! it), `GET …/crisis-plan/versions/{n}`, `GET …/crisis-plan/diff?from=&to=`,
+//! `POST …/crisis-plan/versions` (a new draft, or the person's proposal) and
+//! `POST …/crisis-plan/versions/{n}/agreement`; and, across the caseload,
+//! `GET /api/v1/crisis-plans/overdue` and `GET /api/v1/crisis-plans/coverage`
+//! (JSON, or CSV at `coverage.csv`).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use concordat_domain::consent::RecordedVia;
+use concordat_domain::crisis_plan::{PlanSections, PlanVersion, ReviewStatus, SectionDiff, SectionsInput};
+use concordat_domain::ids::TeamId;
+use serde::{Deserialize, Serialize};
+
+use super::{person_path, ApiError, ApiJson, FieldError};
+use crate::access::Viewer;
+use crate::auth::bearer::ApiCaller;
+use crate::crisis::coverage::{self, CoverageReport, Scope};
+use crate::crisis::plans::{self, Party, PlanHistory};
+use crate::AppState;
+
+/// A version with where it stands today.
+#[derive(Debug, Serialize)]
+pub struct VersionView {
+    #[serde(flatten)]
+    pub version: PlanVersion,
+    pub is_proposal: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standing: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewStatus>,
+}
+
+impl VersionView {
+    pub fn of(version: &PlanVersion, today: NaiveDate) -> Self {
+        Self {
+            is_proposal: version.is_proposal(),
+            standing: version.standing(today),
+            review: version.review_status(today),
+            version: version.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionSummary {
+    pub number: u32,
+    pub status: &'static str,
+    pub author: String,
+    pub is_proposal: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanView {
+    pub plan_id: String,
+    pub person_id: String,
+    pub latest_version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<VersionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<VersionView>,
+    pub versions: Vec<VersionSummary>,
+    pub audit_entry: u64,
+}
+
+fn viewer(caller: ApiCaller) -> Viewer {
+    Viewer {
+        user: caller.user,
+        purpose: caller.purpose,
+    }
+}
+
+async fn history(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<PlanHistory, ApiError> {
+    plans::history(state, viewer, person_path(id))
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// `GET /api/v1/persons/{id}/crisis-plan`.
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<PlanView>, ApiError> {
+    let viewer = viewer(caller);
+    let plan = history(&state, &viewer, &id).await?;
+    let today = state.clock.now().date_naive();
+    Ok(Json(PlanView {
+        plan_id: plan.header.id.to_string(),
+        person_id: plan.header.person.to_string(),
+        latest_version: plan.latest().map_or(0, |v| v.number),
+        agreed: plan.agreed().map(|v| VersionView::of(v, today)),
+        draft: plan.draft().map(|v| VersionView::of(v, today)),
+        versions: plan
+            .versions
+            .iter()
+            .map(|v| VersionSummary {
+                number: v.number,
+                status: v.status.as_str(),
+                author: v.author.name.clone(),
+                is_proposal: v.is_proposal(),
+                created_at: v.created_at,
+            })
+            .collect(),
+        audit_entry: plan.audit_entry,
+    }))
+}
+
+/// `GET /api/v1/persons/{id}/crisis-plan/versions/{n}`.
+pub async fn version(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, number)): Path<(String, u32)>,
+) -> Result<Json<VersionView>, ApiError> {
+    let viewer = viewer(caller);
+    let plan = history(&state, &viewer, &id).await?;
+    let version = plan.version(number).ok_or(ApiError::NotFound)?;
+    Ok(Json(VersionView::of(version, state.clock.now().date_naive())))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DiffQuery {
+    from: Option<u32>,
+    to: Option<u32>,
+}
+
+/// `GET /api/v1/persons/{id}/crisis-plan/diff?from=&to=`: `to` defaults to
+/// the latest version, `from` to the one it was based on.
+pub async fn diff(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    Query(query): Query<DiffQuery>,
+) -> Result<Json<Vec<SectionDiff>>, ApiError> {
+    let viewer = viewer(caller);
+    let plan = history(&state, &viewer, &id).await?;
+    let to = query
+        .to
+        .or_else(|| plan.latest().map(|v| v.number))
+        .ok_or(ApiError::NotFound)?;
+    let from = query
+        .from
+        .or_else(|| plan.version(to).and_then(|v| v.based_on))
+        .ok_or_else(|| ApiError::invalid("from", "give the version to compare with"))?;
+    Ok(Json(plan.diff(from, to)?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewVersion {
+    /// The version the writer started from; absent for a new plan.
+    based_on: Option<u32>,
+    sections: SectionsInput,
+}
+
+/// `POST /api/v1/persons/{id}/crisis-plan/versions`.
+pub async fn save(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewVersion>,
+) -> Result<(StatusCode, Json<VersionView>), ApiError> {
+    let sections = PlanSections::parse(input.sections).map_err(|problems| {
+        ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| FieldError::new(&format!("sections.{}", p.field), p.message))
+                .collect(),
+        )
+    })?;
+    let viewer = viewer(caller);
+    let version =
+        plans::save_draft(&state, &viewer, person_path(&id), input.based_on, sections).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(VersionView::of(&version, state.clock.now().date_naive())),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewAgreement {
+    /// `person` or `professional`.
+    party: String,
+    /// How it was given: in-person, phone, letter (own-account for the
+    /// person's own account, which is assumed there).
+    via: Option<String>,
+    review_due: Option<NaiveDate>,
+}
+
+/// `POST /api/v1/persons/{id}/crisis-plan/versions/{n}/agreement`.
+pub async fn agree(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, number)): Path<(String, u32)>,
+    ApiJson(input): ApiJson<NewAgreement>,
+) -> Result<Json<VersionView>, ApiError> {
+    let party = match input.party.as_str() {
+        "person" => Party::Person,
+        "professional" => Party::Professional,
+        _ => {
+            return Err(ApiError::invalid(
+                "party",
+                "expected `person` or `professional`",
+            ))
+        }
+    };
+    let via = match input.via.as_deref() {
+        Some(raw) => RecordedVia::parse(raw).map_err(|e| ApiError::invalid("via", e))?,
+        None if caller.user.person_id().is_some() => RecordedVia::OwnAccount,
+        None => return Err(ApiError::invalid("via", "say how the agreement was given")),
+    };
+    let viewer = viewer(caller);
+    let version = plans::agree(
+        &state,
+        &viewer,
+        person_path(&id),
+        number,
+        party,
+        via,
+        input.review_due,
+    )
+    .await?;
+    Ok(Json(VersionView::of(&version, state.clock.now().date_naive())))
+}
+
+/// `GET /api/v1/crisis-plans/overdue`: agreed plans past review for the
+/// people whose care team the caller is on.
+pub async fn overdue(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<OverdueView>>, ApiError> {
+    let viewer = viewer(caller);
+    let list = coverage::overdue(&state, &viewer).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|p| OverdueView {
+                person_id: p.person.to_string(),
+                name: format!("{} {}", p.given_name, p.family_name),
+                agreed_version: p.agreed_version,
+                agreed_on: p.agreed_on,
+                review_due: p.review_due,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverdueView {
+    pub person_id: String,
+    pub name: String,
+    pub agreed_version: u32,
+    pub agreed_on: NaiveDate,
+    pub review_due: NaiveDate,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CoverageQuery {
+    /// `team` (the caller's own, or `team_id`) or `partnership`.
+    scope: Option<String>,
+    team_id: Option<String>,
+}
+
+fn scope(caller: &ApiCaller, query: &CoverageQuery) -> Result<Scope, ApiError> {
+    match query.scope.as_deref().unwrap_or("team") {
+        "partnership" => Ok(Scope::Partnership),
+        "team" => {
+            let team = match &query.team_id {
+                Some(raw) => TeamId::parse(raw).map_err(|e| ApiError::invalid("team_id", e))?,
+                None => caller.user.team_id().ok_or_else(|| {
+                    ApiError::invalid("team_id", "you belong to no team; name one")
+                })?,
+            };
+            Ok(Scope::Team(team))
+        }
+        _ => Err(ApiError::invalid(
+            "scope",
+            "expected `team` or `partnership`",
+        )),
+    }
+}
+
+async fn report(
+    state: &AppState,
+    caller: ApiCaller,
+    query: &CoverageQuery,
+) -> Result<CoverageReport, ApiError> {
+    let scope = scope(&caller, query)?;
+    Ok(coverage::report(state, &viewer(caller), scope).await?)
+}
+
+/// `GET /api/v1/crisis-plans/coverage?scope=team|partnership`.
+pub async fn coverage_json(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<CoverageQuery>,
+) -> Result<Json<CoverageReport>, ApiError> {
+    Ok(Json(report(&state, caller, &query).await?))
+}
+
+/// `GET /api/v1/crisis-plans/coverage.csv?scope=team|partnership`.
+pub async fn coverage_csv(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<CoverageQuery>,
+) -> Result<Response, ApiError> {
+    let report = report(&state, caller, &query).await?;
+    let body = coverage::to_csv(&report)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"crisis-plan-coverage.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
