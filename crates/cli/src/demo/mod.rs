@@ -7,4 +7,5 @@ pub mod agreements;
 pub mod names;
 pub mod partnership;
 pub mod people;
+pub mod plans;
 pub mod seed;

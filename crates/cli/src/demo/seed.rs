@@ -1,6 +1,8 @@
 //! Writing the demo partnership into a store. Seeding an already-seeded store
 //! does nothing, so `concordat demo` can be run again on its data folder.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use concordat_domain::agreement::{Agreement, Signature, Terms};
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
@@ -10,7 +12,8 @@ use concordat_domain::role::Role;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
-    agreements, care_teams, consent, masks, organisations, persons, teams, users, Conn, Store,
+    agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, teams,
+    users, Conn, Store,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -19,6 +22,7 @@ use super::agreements::{charity_agreement, main_agreement, CHARITY_PARTIES, MAIN
 use super::partnership::{
     DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD,
 };
+use super::plans::{scenario_plan, synthetic_plan, Clinician};
 use super::people::{
     scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson,
     StaffMember,
@@ -26,6 +30,9 @@ use super::people::{
 
 /// The fixed seed: the demo is the same partnership on every machine.
 const SEED: u64 = 0x0000_C04C_0DA7;
+/// Plans and flags draw from their own stream, so adding them leaves the
+/// people the same.
+const PLAN_SEED: u64 = SEED + 1;
 
 /// People written per transaction: large enough to be quick, small enough
 /// that progress moves.
@@ -77,11 +84,14 @@ pub async fn seed_partnership(
     let mut tx = store.write().await?;
     let orgs = insert_organisations(&mut tx, options.now).await?;
     let mut staff = CareStaff::default();
+    let mut names: HashMap<UserId, &'static str> = HashMap::new();
+    let mut plan_rng = ChaCha8Rng::seed_from_u64(PLAN_SEED);
     let mut user_count = 0;
     let mut signatories: Vec<(OrganisationId, UserId, Role)> = Vec::new();
     for demo_user in SIGN_INS.iter().chain(STAFF) {
         let user = insert_demo_user(&mut tx, &orgs, demo_user, None, options).await?;
         signatories.push((user.organisation_id(), user.id(), user.role()));
+        names.insert(user.id(), demo_user.name);
         file_staff(
             &mut staff,
             demo_user,
@@ -113,6 +123,16 @@ pub async fn seed_partnership(
     let scenarios = scenario_people(&mut rng, &staff, today)?;
     for scenario in &scenarios {
         insert_generated(&mut tx, &scenario.generated, options.now).await?;
+        let person = scenario.generated.person.id();
+        let by = clinician(&scenario.generated, &names)?;
+        let (plan, raised) =
+            scenario_plan(&mut plan_rng, scenario.nhs_number, person, by, options.now)?;
+        if let Some(plan) = plan {
+            insert_plan(&mut tx, &plan).await?;
+        }
+        for flag in &raised {
+            flags::insert_flag(&mut tx, flag).await?;
+        }
     }
     let police = org_ids(&["NSPOL"])?[0];
     if let (Some(refuser), Some(recorder)) = (
@@ -177,6 +197,12 @@ pub async fn seed_partnership(
                 .ok_or_else(|| anyhow::anyhow!("ran out of test-range NHS numbers"))?;
             let generated = synthetic_person(&mut rng, nhs, &staff, today)?;
             insert_generated(&mut tx, &generated, options.now).await?;
+            let by = clinician(&generated, &names)?;
+            if let Some(plan) =
+                synthetic_plan(&mut plan_rng, generated.person.id(), by, options.now)?
+            {
+                insert_plan(&mut tx, &plan).await?;
+            }
         }
         tx.commit().await?;
         written += batch;
@@ -326,6 +352,33 @@ fn file_staff(staff: &mut CareStaff, demo: &DemoUser, member: StaffMember) {
         _ => {}
     }
     debug_assert!(demo.team != Some(CRISIS_TEAM) || demo.role == Role::CrisisClinician);
+}
+
+/// The lead of the person's care team, who wrote their plan with them.
+fn clinician<'a>(
+    generated: &GeneratedPerson,
+    names: &HashMap<UserId, &'a str>,
+) -> anyhow::Result<Clinician<'a>> {
+    let lead = generated.care_team.lead_member();
+    Ok(Clinician {
+        user: lead.user_id(),
+        organisation: lead.organisation_id(),
+        name: names
+            .get(&lead.user_id())
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("a care team's lead is not a demo user"))?,
+    })
+}
+
+async fn insert_plan(
+    conn: &mut Conn,
+    plan: &concordat_domain::crisis_plan::PlanVersion,
+) -> anyhow::Result<()> {
+    crisis_plans::create_plan(conn, plan).await?;
+    if plan.is_agreed() {
+        crisis_plans::save_agreement(conn, plan).await?;
+    }
+    Ok(())
 }
 
 async fn insert_generated(

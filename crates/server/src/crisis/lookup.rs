@@ -89,6 +89,7 @@ pub struct FlagSummary {
     pub summary: String,
     pub raised_on: NaiveDate,
     pub review_on: NaiveDate,
+    pub review_overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -379,7 +380,7 @@ async fn summary(
                 .await?
                 .iter()
                 .filter(|f| f.status(today) == FlagStatus::Active)
-                .map(flag_summary)
+                .map(|f| flag_summary(f, today))
                 .collect(),
         )
     } else {
@@ -416,7 +417,7 @@ async fn summary(
     })
 }
 
-fn flag_summary(f: &SafetyFlag) -> FlagSummary {
+fn flag_summary(f: &SafetyFlag, today: NaiveDate) -> FlagSummary {
     FlagSummary {
         category: f.category.as_str(),
         category_label: f.category.label(),
@@ -424,6 +425,7 @@ fn flag_summary(f: &SafetyFlag) -> FlagSummary {
         summary: f.summary.clone(),
         raised_on: f.raised_at.date_naive(),
         review_on: f.review_on,
+        review_overdue: f.review_overdue(today),
     }
 }
 
