@@ -14,6 +14,10 @@ use crate::harness::{TestApp, DEMO_PASSWORD};
 
 pub const LEAH: &str = "9990000042";
 pub const DANIEL: &str = "9990000018";
+/// Calls 999 often; an agreed crisis plan and two active flags.
+pub const GARY: &str = "9990000034";
+/// A first crisis plan still in draft.
+pub const CHLOE: &str = "9990000026";
 
 /// The hidden CSRF token in a page's form.
 pub fn csrf_token(html: &str) -> String {
@@ -115,4 +119,30 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
         .await
         .unwrap()
         .get::<i64, _>("n")
+}
+
+/// `POST`s `body` as JSON with `token`.
+pub async fn post_json(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `GET`s `path` with `token` and reads the JSON answer, whatever its status.
+pub async fn get_json(app: &TestApp, token: &str, path: &str) -> (u16, serde_json::Value) {
+    let response = app.get_with_token(path, token).await;
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
 }
