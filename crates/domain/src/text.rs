@@ -77,7 +77,10 @@ pub fn paragraphs(field: &'static str, raw: &str, max_chars: usize) -> Result<St
     if trimmed.chars().count() > max_chars {
         return Err(TextError::new(field, TextErrorKind::TooLong { max_chars }));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(TextError::new(field, TextErrorKind::ControlCharacter));
     }
     Ok(trimmed.to_owned())

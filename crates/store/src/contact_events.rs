@@ -31,10 +31,10 @@ pub async fn insert_event(conn: &mut Conn, e: &ContactEvent) -> Result<(), Store
     .execute(conn)
     .await
     .map_err(|err| {
-        let key = e
-            .source
-            .as_ref()
-            .map_or_else(|| e.id.to_string(), |s| format!("{}/{}", s.system, s.event_id));
+        let key = e.source.as_ref().map_or_else(
+            || e.id.to_string(),
+            |s| format!("{}/{}", s.system, s.event_id),
+        );
         StoreError::unique_or(err, "contact event", key)
     })?;
     Ok(())

@@ -23,7 +23,8 @@ pub struct PlanHeader {
     pub agreed_version: Option<u32>,
 }
 
-const VERSION_COLUMNS: &str = "v.plan_id, p.person_id, v.number, v.status, v.sections, v.based_on, \
+const VERSION_COLUMNS: &str =
+    "v.plan_id, p.person_id, v.number, v.status, v.sections, v.based_on, \
      v.author_user_id, v.author_name, v.proposed_by_person, v.created_at, \
      v.person_agreed_at, v.person_agreed_via, v.person_agreement_recorded_by, \
      v.person_agreement_recorder_name, v.professional_agreed_at, v.professional_agreed_via, \
@@ -284,10 +285,7 @@ pub async fn overdue_plans(
     if let Some(v) = value {
         query = query.bind(v);
     }
-    let rows = query
-        .bind(time::encode_date(today))
-        .fetch_all(conn)
-        .await?;
+    let rows = query.bind(time::encode_date(today)).fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
             Ok(OverduePlan {
@@ -335,10 +333,7 @@ pub async fn coverage(
     if let Some(v) = value {
         query = query.bind(v);
     }
-    let row = query
-        .bind(time::encode_date(today))
-        .fetch_one(conn)
-        .await?;
+    let row = query.bind(time::encode_date(today)).fetch_one(conn).await?;
     Ok(Coverage {
         people: rows::int(&row, "people")?,
         agreed_in_date: rows::int(&row, "in_date")?,
@@ -373,8 +368,7 @@ fn version_from_row(row: &AnyRow) -> Result<PlanVersion, StoreError> {
     let professional_agreement = match rows::opt_instant(row, "professional_agreed_at")? {
         Some(at) => Some(ProfessionalAgreement {
             at,
-            via: via("professional_agreed_via")?
-                .ok_or_else(|| bad(&"agreement without a way"))?,
+            via: via("professional_agreed_via")?.ok_or_else(|| bad(&"agreement without a way"))?,
             user: rows::id(row, "professional_user_id")?,
             name: rows::text(row, "professional_name")?,
         }),

@@ -7,7 +7,8 @@ use sqlx::any::AnyRow;
 
 use crate::{rows, time, Conn, StoreError};
 
-const COLUMNS: &str = "id, person_id, category, severity, summary, basis, raised_by, raised_by_name, \
+const COLUMNS: &str =
+    "id, person_id, category, severity, summary, basis, raised_by, raised_by_name, \
      organisation_id, raised_at, review_on, ends_on, status, closed_reason";
 
 pub async fn insert_flag(conn: &mut Conn, f: &SafetyFlag) -> Result<(), StoreError> {
@@ -87,11 +88,13 @@ pub async fn record_review(conn: &mut Conn, review: &FlagReview) -> Result<(), S
             .execute(conn)
             .await?;
     } else {
-        sqlx::query("UPDATE safety_flags SET status = 'inactive', closed_reason = $1 WHERE id = $2")
-            .bind(review.note.clone())
-            .bind(review.flag.to_string())
-            .execute(conn)
-            .await?;
+        sqlx::query(
+            "UPDATE safety_flags SET status = 'inactive', closed_reason = $1 WHERE id = $2",
+        )
+        .bind(review.note.clone())
+        .bind(review.flag.to_string())
+        .execute(conn)
+        .await?;
     }
     Ok(())
 }

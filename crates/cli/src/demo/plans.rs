@@ -10,8 +10,8 @@ use concordat_domain::crisis_plan::{
     ProfessionalAgreement, SectionsInput,
 };
 use concordat_domain::flag::{FlagCategory, FlagState, SafetyFlag, Severity};
-use concordat_domain::ids::{CrisisPlanId, FlagId, PersonId, UserId};
 use concordat_domain::ids::OrganisationId;
+use concordat_domain::ids::{CrisisPlanId, FlagId, PersonId, UserId};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -116,14 +116,14 @@ fn sections(input: SectionsInput) -> anyhow::Result<PlanSections> {
     })
 }
 
+/// What a demo flag says: category, severity, summary, basis.
+type FlagText<'a> = (FlagCategory, Severity, &'a str, &'a str);
+
 fn flag(
     rng: &mut ChaCha8Rng,
     person: PersonId,
     by: Clinician<'_>,
-    category: FlagCategory,
-    severity: Severity,
-    summary: &str,
-    basis: &str,
+    (category, severity, summary, basis): FlagText<'_>,
     raised: DateTime<Utc>,
 ) -> SafetyFlag {
     SafetyFlag {
@@ -169,43 +169,126 @@ pub fn scenario_plan(
                 practical_arrangements: "His dog Bess needs feeding if he is admitted; Karen will take her.".into(),
                 treatment_preferences: "Prefers Northshire General Hospital.\nDoes not want lorazepam: it made him feel out of control.".into(),
                 own_words: "When I ring 999 I am frightened, not trying to waste your time.".into(),
-                ..SectionsInput::default()
             })?;
             let flags = vec![
-                flag(rng, person, by, FlagCategory::RiskToSelf, Severity::High,
-                    "Has taken overdoses when intoxicated", "Two ED attendances this year", now - days(40)),
-                flag(rng, person, by, FlagCategory::Communication, Severity::Low,
-                    "Hard of hearing in the left ear: face him when speaking", "Told us at assessment", now - days(200)),
+                flag(
+                    rng,
+                    person,
+                    by,
+                    (
+                        FlagCategory::RiskToSelf,
+                        Severity::High,
+                        "Has taken overdoses when intoxicated",
+                        "Two ED attendances this year",
+                    ),
+                    now - days(40),
+                ),
+                flag(
+                    rng,
+                    person,
+                    by,
+                    (
+                        FlagCategory::Communication,
+                        Severity::Low,
+                        "Hard of hearing in the left ear: face him when speaking",
+                        "Told us at assessment",
+                    ),
+                    now - days(200),
+                ),
             ];
-            (Some(version(rng, person, plan, by, now - days(60), Some(now - days(58)))?), flags)
+            (
+                Some(version(
+                    rng,
+                    person,
+                    plan,
+                    by,
+                    now - days(60),
+                    Some(now - days(58)),
+                )?),
+                flags,
+            )
         }
         // Leah refused sharing with the police; her plan exists but police
         // see only that it does.
         "9990000042" => {
             let plan = sections(SectionsInput {
-                early_warning_signs: "Sleeping in the day and awake all night\nCancelling appointments".into(),
+                early_warning_signs:
+                    "Sleeping in the day and awake all night\nCancelling appointments".into(),
                 triggers: "Contact from her former partner".into(),
-                what_helps: "A female clinician where possible\nTime to settle before questions".into(),
-                what_does_not_help: "Raised voices\nBeing asked about her former partner in front of others".into(),
-                people_to_contact: vec![contact("Jordan Ellis", "Partner", "07700 900 512", "Evenings and weekends")],
-                professional_contacts: vec![professional("Northshire Crisis Line", "Crisis team", CRISIS_LINE, "out-of-hours")],
+                what_helps: "A female clinician where possible\nTime to settle before questions"
+                    .into(),
+                what_does_not_help:
+                    "Raised voices\nBeing asked about her former partner in front of others".into(),
+                people_to_contact: vec![contact(
+                    "Jordan Ellis",
+                    "Partner",
+                    "07700 900 512",
+                    "Evenings and weekends",
+                )],
+                professional_contacts: vec![professional(
+                    "Northshire Crisis Line",
+                    "Crisis team",
+                    CRISIS_LINE,
+                    "out-of-hours",
+                )],
                 ..SectionsInput::default()
             })?;
-            let flags = vec![flag(rng, person, by, FlagCategory::RiskFromOthers, Severity::High,
-                "At risk from a former partner; do not disclose her whereabouts", "MARAC referral", now - days(90))];
-            (Some(version(rng, person, plan, by, now - days(100), Some(now - days(95)))?), flags)
+            let flags = vec![flag(
+                rng,
+                person,
+                by,
+                (
+                    FlagCategory::RiskFromOthers,
+                    Severity::High,
+                    "At risk from a former partner; do not disclose her whereabouts",
+                    "MARAC referral",
+                ),
+                now - days(90),
+            )];
+            (
+                Some(version(
+                    rng,
+                    person,
+                    plan,
+                    by,
+                    now - days(100),
+                    Some(now - days(95)),
+                )?),
+                flags,
+            )
         }
         // Daniel's plan was agreed eight months ago: its review is overdue.
         "9990000018" => {
             let plan = sections(SectionsInput {
                 early_warning_signs: "Withdraws to his room\nStops eating with the family".into(),
-                what_helps: "His mother Margaret being told early\nA walk outside with staff".into(),
+                what_helps: "His mother Margaret being told early\nA walk outside with staff"
+                    .into(),
                 what_does_not_help: "Being woken for observations without explanation".into(),
-                people_to_contact: vec![contact("Margaret Reid", "Mother", "07700 900 733", "Any time")],
-                professional_contacts: vec![professional("Willow Ward", "Inpatient ward", "01632 960 300", "any-time")],
+                people_to_contact: vec![contact(
+                    "Margaret Reid",
+                    "Mother",
+                    "07700 900 733",
+                    "Any time",
+                )],
+                professional_contacts: vec![professional(
+                    "Willow Ward",
+                    "Inpatient ward",
+                    "01632 960 300",
+                    "any-time",
+                )],
                 ..SectionsInput::default()
             })?;
-            (Some(version(rng, person, plan, by, now - days(245), Some(now - days(240)))?), Vec::new())
+            (
+                Some(version(
+                    rng,
+                    person,
+                    plan,
+                    by,
+                    now - days(245),
+                    Some(now - days(240)),
+                )?),
+                Vec::new(),
+            )
         }
         // Chloe's first plan is still a draft.
         "9990000026" => {
@@ -213,7 +296,10 @@ pub fn scenario_plan(
                 what_helps: "Being asked what she wants to eat rather than told".into(),
                 ..SectionsInput::default()
             })?;
-            (Some(version(rng, person, plan, by, now - days(3), None)?), Vec::new())
+            (
+                Some(version(rng, person, plan, by, now - days(3), None)?),
+                Vec::new(),
+            )
         }
         _ => (None, Vec::new()),
     })

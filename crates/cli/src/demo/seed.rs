@@ -22,11 +22,11 @@ use super::agreements::{charity_agreement, main_agreement, CHARITY_PARTIES, MAIN
 use super::partnership::{
     DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD,
 };
-use super::plans::{scenario_plan, synthetic_plan, Clinician};
 use super::people::{
     scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson,
     StaffMember,
 };
+use super::plans::{scenario_plan, synthetic_plan, Clinician};
 
 /// The fixed seed: the demo is the same partnership on every machine.
 const SEED: u64 = 0x0000_C04C_0DA7;

@@ -12,6 +12,7 @@ mod audit_cli;
 mod browser;
 mod cli;
 mod consent;
+mod crisis_lookup;
 mod crisis_plans;
 mod health;
 mod pages_sign_in;

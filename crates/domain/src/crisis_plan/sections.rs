@@ -272,9 +272,15 @@ fn contacts<T>(
     let filled: Vec<_> = input
         .iter()
         .filter(|c| {
-            [&c.name, &c.relationship, &c.service, &c.phone, &c.when_to_call]
-                .iter()
-                .any(|f| !f.trim().is_empty())
+            [
+                &c.name,
+                &c.relationship,
+                &c.service,
+                &c.phone,
+                &c.when_to_call,
+            ]
+            .iter()
+            .any(|f| !f.trim().is_empty())
         })
         .collect();
     if filled.len() > CONTACTS_MAX {

@@ -132,7 +132,16 @@ pub async fn authorise(
     categories: &[DataCategory],
     audit_action: AuditAction,
 ) -> Result<Authorisation, AccessError> {
-    authorise_noted(state, viewer, person, action, categories, audit_action, None).await
+    authorise_noted(
+        state,
+        viewer,
+        person,
+        action,
+        categories,
+        audit_action,
+        None,
+    )
+    .await
 }
 
 /// [`authorise`], with a note the audit entry carries before the decision's

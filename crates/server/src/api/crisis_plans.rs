@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;
-use concordat_domain::crisis_plan::{PlanSections, PlanVersion, ReviewStatus, SectionDiff, SectionsInput};
+use concordat_domain::crisis_plan::{
+    PlanSections, PlanVersion, ReviewStatus, SectionDiff, SectionsInput,
+};
 use concordat_domain::ids::TeamId;
 use serde::{Deserialize, Serialize};
 
@@ -75,11 +77,7 @@ fn viewer(caller: ApiCaller) -> Viewer {
     }
 }
 
-async fn history(
-    state: &AppState,
-    viewer: &Viewer,
-    id: &str,
-) -> Result<PlanHistory, ApiError> {
+async fn history(state: &AppState, viewer: &Viewer, id: &str) -> Result<PlanHistory, ApiError> {
     plans::history(state, viewer, person_path(id))
         .await?
         .ok_or(ApiError::NotFound)
@@ -124,7 +122,10 @@ pub async fn version(
     let viewer = viewer(caller);
     let plan = history(&state, &viewer, &id).await?;
     let version = plan.version(number).ok_or(ApiError::NotFound)?;
-    Ok(Json(VersionView::of(version, state.clock.now().date_naive())))
+    Ok(Json(VersionView::of(
+        version,
+        state.clock.now().date_naive(),
+    )))
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,7 +229,10 @@ pub async fn agree(
         input.review_due,
     )
     .await?;
-    Ok(Json(VersionView::of(&version, state.clock.now().date_naive())))
+    Ok(Json(VersionView::of(
+        &version,
+        state.clock.now().date_naive(),
+    )))
 }
 
 /// `GET /api/v1/crisis-plans/overdue`: agreed plans past review for the

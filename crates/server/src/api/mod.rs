@@ -65,7 +65,10 @@ pub fn router() -> Router<AppState> {
         .route("/persons/{id}/crisis-plan/diff", get(crisis_plans::diff))
         .route("/crisis-plans/overdue", get(crisis_plans::overdue))
         .route("/crisis-plans/coverage", get(crisis_plans::coverage_json))
-        .route("/crisis-plans/coverage.csv", get(crisis_plans::coverage_csv))
+        .route(
+            "/crisis-plans/coverage.csv",
+            get(crisis_plans::coverage_csv),
+        )
         .route("/persons/{id}/flags", get(flags::list).post(flags::raise))
         .route("/persons/{id}/flags/{flag_id}/review", post(flags::review))
         .route(

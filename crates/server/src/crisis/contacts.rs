@@ -32,9 +32,10 @@ pub async fn record(
     person: PersonId,
     contact: NewContact,
 ) -> Result<ContactEvent, CrisisError> {
-    let outcome =
-        bounded("outcome", &contact.outcome, 300).map_err(|e| CrisisError::invalid("outcome", e))?;
-    let note = paragraphs("note", &contact.note, 2_000).map_err(|e| CrisisError::invalid("note", e))?;
+    let outcome = bounded("outcome", &contact.outcome, 300)
+        .map_err(|e| CrisisError::invalid("outcome", e))?;
+    let note =
+        paragraphs("note", &contact.note, 2_000).map_err(|e| CrisisError::invalid("note", e))?;
     let now = state.clock.now();
     let occurred_at = contact.occurred_at.unwrap_or(now);
     if occurred_at > now + chrono::Duration::minutes(5) {
@@ -87,11 +88,7 @@ pub async fn record(
                 id: uuid::Uuid::new_v4(),
                 user: lead,
                 kind: "contact-recorded".into(),
-                subject: format!(
-                    "{}: {}",
-                    event.kind.label(),
-                    subject_person.name().full()
-                ),
+                subject: format!("{}: {}", event.kind.label(), subject_person.name().full()),
                 body: format!(
                     "{} ({}) recorded {} at {}: {}",
                     event.recorder_name,

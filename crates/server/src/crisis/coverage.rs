@@ -47,9 +47,7 @@ pub fn may_see(viewer: &Viewer, scope: Scope) -> Result<(), CrisisError> {
     let role = viewer.user.role();
     match scope {
         Scope::Team(team) if viewer.user.team_id() == Some(team) => Ok(()),
-        Scope::Team(_) if matches!(role, Role::IgLead | Role::Admin | Role::Commissioner) => {
-            Ok(())
-        }
+        Scope::Team(_) if matches!(role, Role::IgLead | Role::Admin | Role::Commissioner) => Ok(()),
         Scope::Team(_) => Err(CrisisError::Forbidden(
             "you can see the coverage of your own team's caseload only".into(),
         )),

@@ -19,7 +19,14 @@ pub async fn list(
     viewer: &Viewer,
     person: PersonId,
 ) -> Result<Vec<SafetyFlag>, CrisisError> {
-    require(state, viewer, person, AccessAction::Read, DataCategory::Risk).await?;
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Read,
+        DataCategory::Risk,
+    )
+    .await?;
     let mut conn = state.store.read().await?;
     Ok(flags::flags_of(&mut conn, person).await?)
 }
@@ -30,7 +37,14 @@ pub async fn raise(
     person: PersonId,
     terms: FlagTerms,
 ) -> Result<SafetyFlag, CrisisError> {
-    require(state, viewer, person, AccessAction::Write, DataCategory::Risk).await?;
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        DataCategory::Risk,
+    )
+    .await?;
     let flag = SafetyFlag {
         id: FlagId::new(),
         person,
@@ -64,9 +78,8 @@ pub async fn review(
     note: &str,
     next_review_on: Option<NaiveDate>,
 ) -> Result<SafetyFlag, CrisisError> {
-    let note = required_paragraphs("note", note, 2_000).map_err(|e| {
-        CrisisError::invalid("note", format!("{} (say why)", e.kind()))
-    })?;
+    let note = required_paragraphs("note", note, 2_000)
+        .map_err(|e| CrisisError::invalid("note", format!("{} (say why)", e.kind())))?;
     let now = state.clock.now();
     let today = now.date_naive();
     if let Some(next) = next_review_on.filter(|_| keep) {
@@ -77,7 +90,14 @@ pub async fn review(
             ));
         }
     }
-    require(state, viewer, person, AccessAction::Write, DataCategory::Risk).await?;
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        DataCategory::Risk,
+    )
+    .await?;
     let mut tx = state.store.write().await?;
     let mut current = flags::flag_by_id(&mut tx, flag)
         .await?

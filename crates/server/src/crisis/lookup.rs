@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use concordat_access::policy_ids::CONSENT_REFUSED;
 use concordat_access::{AccessAction, LookUpReason};
 use concordat_domain::category::DataCategory;
-use concordat_domain::crisis_plan::{PersonalContact, PlanVersion, ProfessionalContact, ReviewStatus};
+use concordat_domain::crisis_plan::{
+    PersonalContact, PlanVersion, ProfessionalContact, ReviewStatus,
+};
 use concordat_domain::flag::{FlagStatus, SafetyFlag};
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
@@ -19,7 +21,9 @@ use concordat_domain::person::{Person, Postcode};
 use concordat_domain::purpose::Purpose;
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
-use concordat_store::{care_teams, crisis_plans, flags, masks, organisations, persons, teams, users};
+use concordat_store::{
+    care_teams, crisis_plans, flags, masks, organisations, persons, teams, users,
+};
 use serde::Serialize;
 
 use super::CrisisError;
@@ -323,7 +327,11 @@ async fn audit_unmatched(
         Finding::Candidate(_) => "a listed candidate",
     };
     let (outcome, categories, what) = match person {
-        None => (Outcome::Denied, Vec::new(), format!("no one matched the {how}")),
+        None => (
+            Outcome::Denied,
+            Vec::new(),
+            format!("no one matched the {how}"),
+        ),
         Some(_) => (
             Outcome::Allowed,
             vec![DataCategory::Demographics],

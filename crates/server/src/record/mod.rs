@@ -103,9 +103,7 @@ pub async fn read(
     };
     match authorisation.refusal() {
         Some(Refused::NotFound) => return Ok(ReadOutcome::NotFound),
-        Some(Refused::Denied { reason, rule }) => {
-            return Ok(ReadOutcome::Denied { reason, rule })
-        }
+        Some(Refused::Denied { reason, rule }) => return Ok(ReadOutcome::Denied { reason, rule }),
         None => {}
     }
     Ok(ReadOutcome::Shown(Box::new(
