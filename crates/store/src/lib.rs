@@ -18,6 +18,7 @@ pub mod contact_events;
 pub mod crisis_plans;
 pub mod error;
 pub mod flags;
+pub mod jobs;
 pub mod masks;
 pub mod notifications;
 pub mod organisations;
