@@ -6,6 +6,7 @@
 
 pub mod agreement;
 pub mod break_glass;
+pub mod calendar;
 pub mod care_team;
 pub mod category;
 pub mod consent;
@@ -18,6 +19,7 @@ pub mod nhs_number;
 pub mod organisation;
 pub mod person;
 pub mod purpose;
+pub mod referral;
 pub mod related_person;
 pub mod role;
 pub mod text;
