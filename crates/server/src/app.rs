@@ -28,6 +28,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -60,8 +61,14 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: router(state),
+            router: router(state.clone()),
+            state,
         })
+    }
+
+    /// The state every handler sees (for running the scheduler by hand).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -73,13 +80,26 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = self
+            .state
+            .config
+            .scheduler_poll
+            .map(|poll| tokio::spawn(crate::scheduler::run(self.state.clone(), poll, stopped)));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+        .await;
+        if let Some(scheduler) = scheduler {
+            let _ = scheduler.await;
+        }
+        served
     }
 }
 

@@ -25,6 +25,12 @@ pub struct ServerConfig {
     /// How long a crisis look-up lets its user read the person's crisis
     /// summary and record contacts: long enough to see an encounter through.
     pub crisis_lookup_for: Duration,
+    /// How often this node's scheduler looks for due jobs; `None` runs no
+    /// scheduler on this node (tests drive it by hand).
+    pub scheduler_poll: Option<std::time::Duration>,
+    /// Days that are not working days besides weekends, for deadlines
+    /// counted in working days.
+    pub bank_holidays: std::collections::BTreeSet<chrono::NaiveDate>,
 }
 
 /// How repeated failed sign-ins are slowed and then locked out.
@@ -71,6 +77,11 @@ impl ServerConfig {
             audit_key: std::path::PathBuf::from("concordat-audit.key"),
             break_glass_for: Duration::minutes(30),
             crisis_lookup_for: Duration::hours(4),
+            scheduler_poll: Some(std::time::Duration::from_secs(1)),
+            bank_holidays: concordat_domain::calendar::ENGLAND_AND_WALES
+                .iter()
+                .copied()
+                .collect(),
         }
     }
 }

@@ -17,6 +17,8 @@ pub mod health;
 pub mod pages;
 pub mod permissions;
 pub mod record;
+pub mod referrals;
+pub mod scheduler;
 pub mod state;
 
 pub use app::Application;

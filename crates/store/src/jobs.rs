@@ -103,7 +103,7 @@ pub async fn claim_due(
         .fetch_all(conn)
         .await?;
     let mut jobs: Vec<Job> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    jobs.sort_by(|a, b| (a.run_at, a.id).cmp(&(b.run_at, b.id)));
+    jobs.sort_by_key(|j| (j.run_at, j.id));
     Ok(jobs)
 }
 

@@ -23,6 +23,7 @@ pub mod masks;
 pub mod notifications;
 pub mod organisations;
 pub mod persons;
+pub mod referrals;
 pub mod relationships;
 mod rows;
 pub mod sessions;

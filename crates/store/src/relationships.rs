@@ -97,3 +97,27 @@ pub async fn relationships_of(
         })
         .collect()
 }
+
+/// Ends, at `at`, the live relationships of `kind` between `person` and
+/// `organisation` recorded with `reason` (a referral's, when it closes).
+pub async fn end_relationships(
+    conn: &mut Conn,
+    person: PersonId,
+    organisation: OrganisationId,
+    kind: RelationshipKind,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE care_relationships SET ends_at = $1 WHERE person_id = $2 AND organisation_id = $3 \
+         AND kind = $4 AND reason = $5 AND ends_at > $1",
+    )
+    .bind(time::encode(at))
+    .bind(person.to_string())
+    .bind(organisation.to_string())
+    .bind(kind.as_str())
+    .bind(reason.to_owned())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

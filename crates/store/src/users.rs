@@ -169,3 +169,20 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     )
     .map_err(|e| StoreError::corrupt(what, e))
 }
+
+/// The enabled members of a team, by name: who a referral to the team
+/// reaches.
+pub async fn users_of_team(
+    conn: &mut Conn,
+    team: concordat_domain::ids::TeamId,
+) -> Result<Vec<User>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.team_id = $1 AND u.disabled = 0 \
+         ORDER BY u.display_name"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(team.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(user_from_row).collect()
+}

@@ -8,12 +8,13 @@ use concordat_domain::agreement::{Agreement, Signature, Terms};
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
 use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, TeamId, UserId};
 use concordat_domain::organisation::{Organisation, OrganisationCode, Team};
+use concordat_domain::referral::ServiceLevels;
 use concordat_domain::role::Role;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
-    agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, teams,
-    users, Conn, Store,
+    agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, referrals,
+    teams, users, Conn, Store,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -116,9 +117,20 @@ pub async fn seed_partnership(
     };
     let main = main_agreement(org_ids(MAIN_PARTIES)?, today)?;
     let charity = charity_agreement(org_ids(CHARITY_PARTIES)?, today)?;
-    for terms in [main, charity] {
-        insert_signed_agreement(&mut tx, terms, &signatories, options.now).await?;
-    }
+    let (main_id, ig_lead) =
+        insert_signed_agreement(&mut tx, main, &signatories, options.now).await?;
+    insert_signed_agreement(&mut tx, charity, &signatories, options.now).await?;
+    // Referrals under the main agreement escalate, in the end, to its
+    // information governance lead.
+    referrals::set_service_levels(
+        &mut tx,
+        main_id,
+        &ServiceLevels::default(),
+        Some(ig_lead),
+        ig_lead,
+        options.now,
+    )
+    .await?;
 
     let scenarios = scenario_people(&mut rng, &staff, today)?;
     for scenario in &scenarios {
@@ -225,7 +237,7 @@ async fn insert_signed_agreement(
     terms: Terms,
     signatories: &[(OrganisationId, UserId, Role)],
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(AgreementId, UserId)> {
     let parties = terms.parties.clone();
     let mut agreement = Agreement::draft(AgreementId::new(), terms)?;
     let author = signatories
@@ -250,7 +262,7 @@ async fn insert_signed_agreement(
         })?;
         agreements::save_agreement(conn, &agreement, "signed", signer, now).await?;
     }
-    Ok(())
+    Ok((agreement.id(), author))
 }
 
 fn describe(s: &ScenarioPerson) -> (String, String, String) {

@@ -165,6 +165,7 @@ pub struct TestApp {
     pub store: Store,
     pub clock: ManualClock,
     pub client: reqwest::Client,
+    pub state: concordat_server::AppState,
     pub db_url: DatabaseUrl,
     pub audit_key: std::path::PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
@@ -200,11 +201,14 @@ impl TestApp {
         let key_dir = tempfile::tempdir().expect("temp dir for the audit key");
         let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
         config.audit_key = key_dir.path().join("audit-signing.key");
+        // Tests run the scheduler by hand (`run_jobs`) after moving the clock.
+        config.scheduler_poll = None;
         adjust(&mut config);
         let app = Application::build(config, store.clone(), Arc::new(clock.clone()))
             .await
             .expect("build app");
         let addr = app.local_addr().expect("local addr");
+        let state = app.state();
         let (tx, rx) = oneshot::channel();
         tokio::spawn(app.run_until(async {
             let _ = rx.await;
@@ -215,12 +219,20 @@ impl TestApp {
             store,
             clock,
             client: client(),
+            state,
             db_url: db.url.clone(),
             audit_key: key_dir.path().join("audit-signing.key"),
             shutdown: Some(tx),
             _db: db,
             _key_dir: key_dir,
         })
+    }
+
+    /// Runs every job due by the test's clock, as one node would.
+    pub async fn run_jobs(&self) -> usize {
+        concordat_server::scheduler::run_due(&self.state, "test-node")
+            .await
+            .expect("run due jobs")
     }
 
     pub fn url(&self, path: &str) -> String {

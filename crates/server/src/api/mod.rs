@@ -13,6 +13,7 @@ pub mod flags;
 pub mod json;
 pub mod me;
 pub mod persons;
+pub mod referrals;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -76,6 +77,14 @@ pub fn router() -> Router<AppState> {
             get(contacts::list).post(contacts::record),
         )
         .route("/crisis-lookup", get(crisis_lookup::look_up))
+        .route("/referrals", get(referrals::list).post(referrals::send))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/{action}", post(referrals::act))
+        .route("/me/referrals", get(referrals::mine))
+        .route(
+            "/agreements/{id}/service-levels",
+            axum::routing::put(referrals::set_service_levels),
+        )
         .route("/break-glass", post(break_glass::claim))
         .route("/break-glass/reviews", get(break_glass::reviews))
         .route("/break-glass/{id}/review", post(break_glass::review))

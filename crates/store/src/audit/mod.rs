@@ -84,16 +84,19 @@ pub enum AuditAction {
     BreakGlassReview,
     /// Records leaving the system in bulk (a download or a FHIR bundle).
     Export,
+    /// A deadline missed and the item escalated, by the scheduler.
+    Escalation,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Read,
         Self::Write,
         Self::CrisisLookup,
         Self::BreakGlass,
         Self::BreakGlassReview,
         Self::Export,
+        Self::Escalation,
     ];
 
     /// The actions that touch a person's record, and so appear in that
@@ -114,6 +117,7 @@ impl AuditAction {
             Self::BreakGlass => "break-glass",
             Self::BreakGlassReview => "break-glass-review",
             Self::Export => "export",
+            Self::Escalation => "escalation",
         }
     }
 

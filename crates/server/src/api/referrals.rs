@@ -1,0 +1,323 @@
+//! Referrals over the API: `POST /api/v1/referrals` (send),
+//! `GET /api/v1/referrals?box=inbox|outbox` (the caller's team's inbox, or
+//! what the caller sent), `GET /api/v1/referrals/{id}` (with its timeline),
+//! `POST /api/v1/referrals/{id}/{action}` (acknowledge, accept, decline,
+//! redirect, complete, cancel), `GET /api/v1/me/referrals` (a person's own
+//! account: where their referrals stand), and an agreement's service levels
+//! at `PUT /api/v1/agreements/{id}/service-levels`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{AgreementId, PersonId, ReferralId, TeamId, UserId};
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::referral::{ReferralAction, ReferralSection, ServiceLevels, Urgency};
+use concordat_store::referrals::{self, Listing, Referral, ReferralEvent};
+use concordat_store::{persons, users};
+use serde::{Deserialize, Serialize};
+
+use super::{person_path, ApiError, ApiJson};
+use crate::access::Viewer;
+use crate::auth::bearer::ApiCaller;
+use crate::referrals::{self as service, ActionInput, NewReferral};
+use crate::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct ReferralView {
+    pub id: String,
+    pub person_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
+    pub from_user_id: String,
+    pub to_team_id: String,
+    pub to_team: String,
+    pub urgency: &'static str,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub reason: String,
+    pub sections: Vec<ReferralSection>,
+    pub created_at: DateTime<Utc>,
+    pub acknowledge_due: DateTime<Utc>,
+    pub respond_due: DateTime<Utc>,
+    /// Waiting for acknowledgement past its deadline.
+    pub overdue: bool,
+    pub escalation_step: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirected_from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<EventView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub by: String,
+    pub note: String,
+}
+
+impl From<ReferralEvent> for EventView {
+    fn from(e: ReferralEvent) -> Self {
+        Self {
+            at: e.at,
+            kind: e.kind,
+            by: e.actor_name,
+            note: e.note,
+        }
+    }
+}
+
+async fn view(
+    state: &AppState,
+    r: Referral,
+    person_name: Option<String>,
+    timeline: Vec<ReferralEvent>,
+) -> Result<ReferralView, ApiError> {
+    let now = state.clock.now();
+    Ok(ReferralView {
+        id: r.id.to_string(),
+        person_id: r.person.to_string(),
+        person_name,
+        from_user_id: r.from_user.to_string(),
+        to_team_id: r.to_team.to_string(),
+        to_team: service::team_label(state, r.to_team).await?,
+        urgency: r.urgency.as_str(),
+        status: r.status.as_str(),
+        status_label: r.status.label(),
+        overdue: r.acknowledged_at.is_none() && r.status.is_open() && now > r.acknowledge_due,
+        reason: r.reason,
+        sections: r.sections,
+        created_at: r.created_at,
+        acknowledge_due: r.acknowledge_due,
+        respond_due: r.respond_due,
+        escalation_step: r.escalation_step,
+        acknowledged_at: r.acknowledged_at,
+        decision_note: r.decision_note,
+        redirected_from: r.redirected_from.map(|id| id.to_string()),
+        timeline: timeline.into_iter().map(EventView::from).collect(),
+    })
+}
+
+fn viewer(caller: ApiCaller) -> Viewer {
+    Viewer {
+        user: caller.user,
+        purpose: caller.purpose,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SendInput {
+    nhs_number: Option<String>,
+    person_id: Option<String>,
+    to_team_id: String,
+    urgency: String,
+    reason: String,
+    #[serde(default)]
+    sections: Vec<ReferralSection>,
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(input): ApiJson<SendInput>,
+) -> Result<(StatusCode, Json<ReferralView>), ApiError> {
+    let urgency = Urgency::parse(&input.urgency).map_err(|e| ApiError::invalid("urgency", e))?;
+    let to_team =
+        TeamId::parse(&input.to_team_id).map_err(|e| ApiError::invalid("to_team_id", e))?;
+    let person = match (&input.nhs_number, &input.person_id) {
+        (Some(raw), _) => {
+            let nhs = NhsNumber::parse(raw).map_err(|e| ApiError::invalid("nhs_number", e))?;
+            let mut conn = state.store.read().await?;
+            persons::person_by_nhs_number(&mut conn, &nhs)
+                .await?
+                .map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), |p| p.id())
+        }
+        (None, Some(raw)) => person_path(raw),
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "nhs_number",
+                "give the person's NHS number or person_id",
+            ))
+        }
+    };
+    let referral = service::send(
+        &state,
+        &viewer(caller),
+        NewReferral {
+            person,
+            to_team,
+            urgency,
+            reason: input.reason,
+            sections: input.sections,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(view(&state, referral, None, Vec::new()).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(rename = "box")]
+    which: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<ReferralView>>, ApiError> {
+    let listing = match query.which.as_deref().unwrap_or("inbox") {
+        "inbox" => Listing::ToTeam(caller.user.team_id().ok_or_else(|| {
+            ApiError::invalid("box", "you belong to no team, so have no referral inbox")
+        })?),
+        "outbox" => Listing::FromUser(caller.user.id()),
+        _ => return Err(ApiError::invalid("box", "expected `inbox` or `outbox`")),
+    };
+    let found = service::list(&state, &viewer(caller), listing).await?;
+    let mut out = Vec::with_capacity(found.len());
+    for (referral, name) in found {
+        out.push(view(&state, referral, Some(name), Vec::new()).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `GET /api/v1/me/referrals`: the person's own referrals and where they
+/// stand.
+pub async fn mine(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<ReferralView>>, ApiError> {
+    let person = caller
+        .user
+        .person_id()
+        .ok_or_else(|| ApiError::Forbidden("this is for a person's own account".into()))?;
+    let found = service::list(&state, &viewer(caller), Listing::Person(person)).await?;
+    let mut out = Vec::with_capacity(found.len());
+    for (referral, name) in found {
+        out.push(view(&state, referral, Some(name), Vec::new()).await?);
+    }
+    Ok(Json(out))
+}
+
+fn referral_id(raw: &str) -> ReferralId {
+    ReferralId::parse(raw).unwrap_or_else(|_| ReferralId::from_uuid(uuid::Uuid::nil()))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralView>, ApiError> {
+    let (referral, events) = service::detail(&state, &viewer(caller), referral_id(&id)).await?;
+    let name = {
+        let mut conn = state.store.read().await?;
+        persons::person_by_id(&mut conn, referral.person)
+            .await?
+            .map(|p| p.name().full())
+    };
+    Ok(Json(view(&state, referral, name, events).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ActInput {
+    #[serde(default)]
+    note: String,
+    to_team_id: Option<String>,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, action)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Result<Json<ReferralView>, ApiError> {
+    let action = ReferralAction::parse(&action).map_err(|_| ApiError::NotFound)?;
+    // The body is optional: acknowledging needs nothing more.
+    let input: ActInput = if body.iter().all(u8::is_ascii_whitespace) {
+        ActInput::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?
+    };
+    let to_team = input
+        .to_team_id
+        .as_deref()
+        .map(TeamId::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("to_team_id", e))?;
+    let referral = service::act(
+        &state,
+        &viewer(caller),
+        referral_id(&id),
+        action,
+        ActionInput {
+            note: input.note,
+            to_team,
+        },
+    )
+    .await?;
+    Ok(Json(view(&state, referral, None, Vec::new()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServiceLevelsInput {
+    levels: ServiceLevels,
+    escalation_username: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceLevelsView {
+    levels: ServiceLevels,
+    escalation_user_id: Option<String>,
+}
+
+/// `PUT /api/v1/agreements/{id}/service-levels`: an information governance
+/// lead sets the deadlines and the escalation contact.
+pub async fn set_service_levels(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ServiceLevelsInput>,
+) -> Result<Json<ServiceLevelsView>, ApiError> {
+    crate::permissions::manage_agreements(caller.user.role())
+        .map_err(|r| ApiError::Forbidden(r.into()))?;
+    let agreement = AgreementId::parse(&id).map_err(|_| ApiError::NotFound)?;
+    let mut tx = state.store.write().await?;
+    if concordat_store::agreements::agreement_by_id(&mut tx, agreement)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
+    let contact: Option<UserId> = match &input.escalation_username {
+        Some(name) => {
+            let username = concordat_domain::user::Username::parse(name)
+                .map_err(|e| ApiError::invalid("escalation_username", e))?;
+            Some(
+                users::user_by_username(&mut tx, &username)
+                    .await?
+                    .ok_or_else(|| ApiError::invalid("escalation_username", "no such user"))?
+                    .id(),
+            )
+        }
+        None => None,
+    };
+    referrals::set_service_levels(
+        &mut tx,
+        agreement,
+        &input.levels,
+        contact,
+        caller.user.id(),
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(ServiceLevelsView {
+        levels: input.levels,
+        escalation_user_id: contact.map(|u| u.to_string()),
+    }))
+}
