@@ -131,6 +131,14 @@ pub struct ServeArgs {
     /// record contacts for the person found.
     #[arg(long, env = "CONCORDAT_CRISIS_LOOKUP_MINUTES", default_value_t = 240)]
     pub crisis_lookup_minutes: i64,
+    /// Milliseconds between this node's looks for due jobs (deadlines,
+    /// escalations, deliveries); 0 runs no scheduler on this node.
+    #[arg(long, env = "CONCORDAT_SCHEDULER_POLL_MS", default_value_t = 1000)]
+    pub scheduler_poll_ms: u64,
+    /// Bank holidays besides weekends, for deadlines in working days, as
+    /// YYYY-MM-DD separated by commas (default: England and Wales).
+    #[arg(long, env = "CONCORDAT_BANK_HOLIDAYS", value_delimiter = ',')]
+    pub bank_holidays: Option<Vec<chrono::NaiveDate>>,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.audit_key = args.audit_key;
     config.break_glass_for = Duration::minutes(args.break_glass_minutes);
     config.crisis_lookup_for = Duration::minutes(args.crisis_lookup_minutes);
+    config.scheduler_poll = (args.scheduler_poll_ms > 0)
+        .then(|| std::time::Duration::from_millis(args.scheduler_poll_ms));
+    if let Some(days) = args.bank_holidays {
+        config.bank_holidays = days.into_iter().collect();
+    }
     run(config, store).await
 }
 

@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn every_listed_holiday_is_a_weekday() {
         for day in ENGLAND_AND_WALES {
-            assert!(!matches!(day.weekday(), Weekday::Sat | Weekday::Sun), "{day}");
+            assert!(
+                !matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+                "{day}"
+            );
         }
     }
 }

@@ -229,7 +229,12 @@ mod tests {
     #[test]
     fn vocabularies_are_well_formed() {
         use crate::vocabulary::testing::assert_well_formed;
-        assert_well_formed(&Urgency::ALL, Urgency::as_str, Urgency::parse, Urgency::label);
+        assert_well_formed(
+            &Urgency::ALL,
+            Urgency::as_str,
+            Urgency::parse,
+            Urgency::label,
+        );
         assert_well_formed(
             &ReferralStatus::ALL,
             ReferralStatus::as_str,

@@ -174,7 +174,11 @@ pub async fn cancel(
 }
 
 /// Makes a dead job pending again, due at `now` (an administrator's retry).
-pub async fn revive(conn: &mut Conn, id: uuid::Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub async fn revive(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE jobs SET status = 'pending', run_at = $1, finished_at = NULL, claimed_by = NULL, \
          claimed_until = NULL WHERE id = $2 AND status = 'dead'",

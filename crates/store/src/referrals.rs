@@ -100,10 +100,12 @@ pub async fn referral_by_id(
     for_update: bool,
 ) -> Result<Option<Referral>, StoreError> {
     let lock = if for_update { lock_rows(conn) } else { "" };
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM referrals WHERE id = $1{lock}"))
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM referrals WHERE id = $1{lock}"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -222,7 +224,8 @@ pub async fn set_service_levels(
     by: UserId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let levels = serde_json::to_string(levels).map_err(|e| StoreError::corrupt("service levels", e))?;
+    let levels =
+        serde_json::to_string(levels).map_err(|e| StoreError::corrupt("service levels", e))?;
     sqlx::query(
         "INSERT INTO agreement_service_levels (agreement_id, levels, escalation_user_id, updated_by, updated_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agreement_id) DO UPDATE SET levels = $2, \

@@ -17,4 +17,5 @@ mod crisis_plans;
 mod health;
 mod pages_sign_in;
 mod policy_matrix;
+mod referrals;
 mod store_people;

@@ -89,7 +89,7 @@ async fn view(
         urgency: r.urgency.as_str(),
         status: r.status.as_str(),
         status_label: r.status.label(),
-        overdue: r.acknowledged_at.is_none() && r.status.is_open() && now > r.acknowledge_due,
+        overdue: r.acknowledged_at.is_none() && r.status.is_open() && now >= r.acknowledge_due,
         reason: r.reason,
         sections: r.sections,
         created_at: r.created_at,
@@ -157,7 +157,10 @@ pub async fn send(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(view(&state, referral, None, Vec::new()).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state, referral, None, Vec::new()).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize)]

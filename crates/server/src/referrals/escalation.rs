@@ -73,15 +73,15 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
                     .await?
                     .map(|u| u.display_name().as_str().to_owned())
                     .unwrap_or_default();
-                (vec![contact], format!("the partnership's escalation contact, {name}"))
+                (
+                    vec![contact],
+                    format!("the partnership's escalation contact, {name}"),
+                )
             }
             None => {
-                let leads = notifications::users_with_role(
-                    &mut tx,
-                    referral.to_organisation,
-                    Role::IgLead,
-                )
-                .await?;
+                let leads =
+                    notifications::users_with_role(&mut tx, referral.to_organisation, Role::IgLead)
+                        .await?;
                 (
                     leads,
                     "the receiving organisation's information governance leads (the agreement \

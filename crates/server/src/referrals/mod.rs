@@ -14,9 +14,7 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::flag::required_paragraphs;
 use concordat_domain::ids::{PersonId, ReferralId, TeamId, UserId};
 use concordat_domain::purpose::Purpose;
-use concordat_domain::referral::{
-    ReferralAction, ReferralSection, ReferralStatus, Urgency,
-};
+use concordat_domain::referral::{ReferralAction, ReferralSection, ReferralStatus, Urgency};
 use concordat_domain::text::bounded;
 use concordat_domain::user::User;
 use concordat_store::notifications::{self, Notification};
@@ -135,7 +133,14 @@ async fn receivers_may_read(
     })))
 }
 
-fn notification(user: UserId, kind: &str, subject: String, body: String, id: ReferralId, now: DateTime<Utc>) -> Notification {
+fn notification(
+    user: UserId,
+    kind: &str,
+    subject: String,
+    body: String,
+    id: ReferralId,
+    now: DateTime<Utc>,
+) -> Notification {
     Notification {
         id: uuid::Uuid::new_v4(),
         user,
@@ -162,7 +167,14 @@ pub async fn send(
     new: NewReferral,
 ) -> Result<Referral, CrisisError> {
     let (reason, sections) = check_content(&new)?;
-    require(state, viewer, new.person, AccessAction::Write, DataCategory::Referrals).await?;
+    require(
+        state,
+        viewer,
+        new.person,
+        AccessAction::Write,
+        DataCategory::Referrals,
+    )
+    .await?;
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
     let team = teams::team_by_id(&mut conn, new.to_team)
@@ -180,7 +192,9 @@ pub async fn send(
         })?
         .clone();
     let members = users::users_of_team(&mut conn, team.id()).await?;
-    if let Err((reason, rule)) = receivers_may_read(state, &mut conn, &members, new.person, now).await? {
+    if let Err((reason, rule)) =
+        receivers_may_read(state, &mut conn, &members, new.person, now).await?
+    {
         return Err(CrisisError::Denied {
             reason: format!("{} cannot receive this referral: {reason}", team.name()),
             rule,
@@ -218,7 +232,15 @@ pub async fn send(
         escalation_step: 0,
     };
     let mut tx = state.store.write().await?;
-    write_new(&mut tx, viewer, &referral, &person.name().full(), &members, now).await?;
+    write_new(
+        &mut tx,
+        viewer,
+        &referral,
+        &person.name().full(),
+        &members,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(referral)
 }
@@ -349,12 +371,25 @@ pub async fn act(
         ReferralAction::Decline | ReferralAction::Redirect | ReferralAction::Cancel
     ) && note.is_empty()
     {
-        return Err(CrisisError::invalid("note", format!("say why you {} it", action.as_str())));
+        return Err(CrisisError::invalid(
+            "note",
+            format!("say why you {} it", action.as_str()),
+        ));
     }
     if note.chars().count() > 2_000 || note.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(CrisisError::invalid("note", "at most 2000 characters of text"));
+        return Err(CrisisError::invalid(
+            "note",
+            "at most 2000 characters of text",
+        ));
     }
-    require(state, viewer, current.person, AccessAction::Write, DataCategory::Referrals).await?;
+    require(
+        state,
+        viewer,
+        current.person,
+        AccessAction::Write,
+        DataCategory::Referrals,
+    )
+    .await?;
 
     let mut tx = state.store.write().await?;
     let mut referral = referrals::referral_by_id(&mut tx, id, true)
@@ -439,7 +474,11 @@ pub async fn act(
                     "{} {} the referral.{}",
                     user.display_name().as_str(),
                     past_tense(action),
-                    if event_note.is_empty() { String::new() } else { format!(" {event_note}") }
+                    if event_note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {event_note}")
+                    }
                 ),
                 id,
                 now,
@@ -474,7 +513,8 @@ async fn redirect(
     let team = teams::team_by_id(tx, target)
         .await?
         .ok_or_else(|| CrisisError::invalid("to_team_id", "no such team"))?;
-    let sender_agreements = agreements::agreements_of_organisation(tx, from.from_organisation).await?;
+    let sender_agreements =
+        agreements::agreements_of_organisation(tx, from.from_organisation).await?;
     let agreement = covering_agreement(&sender_agreements, team.organisation_id(), now)
         .ok_or_else(|| {
             CrisisError::Forbidden(format!(
@@ -551,7 +591,14 @@ pub async fn detail(
         return Err(CrisisError::NotFound);
     }
     drop(conn);
-    require(state, viewer, referral.person, AccessAction::Read, DataCategory::Referrals).await?;
+    require(
+        state,
+        viewer,
+        referral.person,
+        AccessAction::Read,
+        DataCategory::Referrals,
+    )
+    .await?;
     let mut conn = state.store.read().await?;
     let events = referrals::events_of(&mut conn, id).await?;
     Ok((referral, events))

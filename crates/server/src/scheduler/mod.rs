@@ -62,9 +62,14 @@ pub async fn run_due(state: &AppState, node: &str) -> Result<usize, StoreError> 
     let now = state.clock.now();
     let claimed = {
         let mut tx = state.store.write().await?;
-        let claimed =
-            jobs::claim_due(&mut tx, node, now, now + Duration::minutes(LEASE_MINUTES), BATCH)
-                .await?;
+        let claimed = jobs::claim_due(
+            &mut tx,
+            node,
+            now,
+            now + Duration::minutes(LEASE_MINUTES),
+            BATCH,
+        )
+        .await?;
         tx.commit().await?;
         claimed
     };
@@ -81,7 +86,9 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
         crate::referrals::escalation::KIND => {
             crate::referrals::escalation::run(state, node, job).await
         }
-        other => Err(JobError::Unusable(format!("no handler for jobs of kind `{other}`"))),
+        other => Err(JobError::Unusable(format!(
+            "no handler for jobs of kind `{other}`"
+        ))),
     }
 }
 
