@@ -7,6 +7,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use concordat_store::StoreError;
 
+use super::words::sentence;
+use crate::crisis::CrisisError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
     #[error("not signed in")]
@@ -17,6 +20,12 @@ pub enum PageError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// The request clashes with what is stored now (someone else acted first).
+    #[error("{0}")]
+    Conflict(String),
+    /// Input a form could not put beside a field of its own.
+    #[error("{0}")]
+    Invalid(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -43,6 +52,12 @@ impl IntoResponse for PageError {
                 "Page not found",
                 "There is nothing at this address.".to_owned(),
             ),
+            PageError::Conflict(why) => (StatusCode::CONFLICT, "This has changed", why.clone()),
+            PageError::Invalid(why) => (
+                StatusCode::BAD_REQUEST,
+                "Check what you entered",
+                why.clone(),
+            ),
             PageError::Internal(cause) => {
                 tracing::error!(%cause, "page failed");
                 (
@@ -60,6 +75,30 @@ impl IntoResponse for PageError {
         .render()
         .unwrap_or_else(|_| message.clone());
         (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+    }
+}
+
+/// A crisis request's failure in the pages' terms. Forms handle `Invalid`
+/// and `Conflict` themselves, beside the fields; this is for the rest.
+impl From<CrisisError> for PageError {
+    fn from(err: CrisisError) -> Self {
+        match err {
+            CrisisError::NotFound => PageError::NotFound,
+            CrisisError::Denied { reason, rule } => {
+                PageError::Forbidden(format!("{} (Rule: {rule}.)", sentence(&reason)))
+            }
+            CrisisError::Forbidden(why) => PageError::Forbidden(sentence(&why)),
+            CrisisError::Conflict(why) => PageError::Conflict(sentence(&why)),
+            CrisisError::Invalid(fields) => PageError::Invalid(
+                fields
+                    .iter()
+                    .map(|(field, message)| sentence(&format!("{field}: {message}")))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            CrisisError::Store(e) => e.into(),
+            CrisisError::Access(e) => PageError::Internal(format!("access: {e}")),
+        }
     }
 }
 

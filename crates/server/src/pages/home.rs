@@ -73,6 +73,17 @@ fn role_welcome(role: Role) -> (&'static str, &'static str) {
     }
 }
 
+/// Whether the role keeps people on a caseload (and so their crisis plans).
+/// Police, ambulance, the emergency department and NHS 111 meet people in
+/// crisis but keep no caseload, so no plan is theirs to review.
+fn keeps_a_caseload(role: Role) -> bool {
+    role.is_practitioner()
+        && !matches!(
+            role,
+            Role::PoliceOfficer | Role::Paramedic | Role::EdClinician | Role::Nhs111Advisor
+        )
+}
+
 fn actions_for(role: Role) -> Vec<Action> {
     let mut actions = vec![Action {
         title: "Partnership directory",
@@ -100,6 +111,27 @@ fn actions_for(role: Role) -> Vec<Action> {
             text: "By NHS number, for the purpose you need it; every look is recorded.",
         });
     }
+    if role.is_crisis_role() {
+        actions.push(Action {
+            title: "Crisis look-up",
+            href: "/crisis-lookup",
+            text: "Is there a crisis plan: what helps, what to avoid, whom to call.",
+        });
+    }
+    if keeps_a_caseload(role) {
+        actions.push(Action {
+            title: "Crisis plans overdue for review",
+            href: "/crisis-plans/overdue",
+            text: "Agreed plans past their review date, for people on your caseload.",
+        });
+    }
+    if matches!(role, Role::IgLead | Role::Commissioner | Role::Admin) {
+        actions.push(Action {
+            title: "Crisis plan coverage",
+            href: "/crisis-plans/coverage",
+            text: "How many people have an agreed, in-date plan; as a page or CSV.",
+        });
+    }
     if permissions::govern_access(role).is_ok() {
         actions.push(Action {
             title: "Break-glass reviews",
@@ -118,6 +150,11 @@ fn actions_for(role: Role) -> Vec<Action> {
                 title: "My record",
                 href: "/my/record",
                 text: "What the partnership holds about you.",
+            },
+            Action {
+                title: "My crisis plan",
+                href: "/my/crisis-plan",
+                text: "What helps you in a crisis, in your words; propose changes or agree it.",
             },
             Action {
                 title: "Who may see my record",
@@ -179,6 +216,23 @@ mod tests {
             );
             assert!(hrefs.contains(&"/inbox"), "{role:?}");
         }
+    }
+
+    #[test]
+    fn crisis_roles_find_the_look_up_and_care_teams_the_overdue_plans() {
+        let has = |role: Role, href: &str| actions_for(role).iter().any(|a| a.href == href);
+        for role in Role::ALL {
+            assert_eq!(
+                has(role, "/crisis-lookup"),
+                role.is_crisis_role(),
+                "{role:?}"
+            );
+        }
+        assert!(has(Role::CrisisClinician, "/crisis-plans/overdue"));
+        assert!(has(Role::MentalHealthPractitioner, "/crisis-plans/overdue"));
+        assert!(!has(Role::PoliceOfficer, "/crisis-plans/overdue"));
+        assert!(has(Role::Commissioner, "/crisis-plans/coverage"));
+        assert!(has(Role::Person, "/my/crisis-plan"));
     }
 
     #[test]

@@ -4,8 +4,13 @@
 pub mod agreements;
 pub mod break_glass;
 pub mod consent;
+pub mod contacts;
+pub mod coverage;
+pub mod crisis_lookup;
+pub mod crisis_plan;
 pub mod directory;
 pub mod error;
+pub mod flags;
 pub mod governance;
 pub mod home;
 pub mod inbox;
@@ -61,6 +66,31 @@ pub fn router() -> Router<AppState> {
             "/persons/{id}/carers/{related_person_id}/sharing",
             post(consent::carer_sharing),
         )
+        .route("/persons/{id}/crisis-plan", get(crisis_plan::view))
+        .route(
+            "/persons/{id}/crisis-plan/edit",
+            get(crisis_plan::edit::form).post(crisis_plan::edit::save),
+        )
+        .route(
+            "/persons/{id}/crisis-plan/agree",
+            post(crisis_plan::agree::agree),
+        )
+        .route(
+            "/persons/{id}/crisis-plan/versions/{number}",
+            get(crisis_plan::version),
+        )
+        .route("/persons/{id}/crisis-plan/diff", get(crisis_plan::diff))
+        .route("/persons/{id}/flags", get(flags::list).post(flags::raise))
+        .route("/persons/{id}/flags/{flag_id}/review", post(flags::review))
+        .route("/persons/{id}/contacts", post(contacts::record))
+        .route(
+            "/crisis-lookup",
+            get(crisis_lookup::form).post(crisis_lookup::look_up),
+        )
+        .route("/crisis-plans/overdue", get(coverage::overdue))
+        .route("/crisis-plans/coverage", get(coverage::report))
+        .route("/crisis-plans/coverage.csv", get(coverage::csv))
+        .route("/my/crisis-plan", get(crisis_plan::mine))
         .route("/my/access-log", get(mine::access_log))
         .route("/my/record", get(mine::record))
         .route("/my/consent", get(mine::consent))

@@ -1,0 +1,109 @@
+//! Recording a contact with the person (`POST /persons/{id}/contacts`):
+//! from the crisis look-up, a street-triage encounter, a section 136
+//! detention, a conveyance to the emergency department, advice given —
+//! through [`crate::crisis::contacts::record`], which tells the person's
+//! lead professional. On success the user is back at the look-up, ready for
+//! the next; on a mistake the form comes back with what they typed.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use concordat_domain::contact_event::ContactKind;
+use serde::Deserialize;
+
+use super::crisis_lookup::{kinds, KindOpt};
+use super::crisis_plan::{person_of, viewer};
+use super::layout::{render, Chrome};
+use super::words::sentence;
+use super::PageError;
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::crisis::contacts::{self, NewContact};
+use crate::crisis::CrisisError;
+use crate::AppState;
+
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct ContactForm {
+    #[serde(default)]
+    csrf_token: String,
+    purpose: Option<String>,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "crisis_contact.html")]
+struct ContactPage {
+    chrome: Chrome,
+    person_id: String,
+    purpose_code: &'static str,
+    kinds: Vec<KindOpt>,
+    outcome: String,
+    note: String,
+    kind_error: Option<String>,
+    outcome_error: Option<String>,
+    note_error: Option<String>,
+}
+
+/// `POST /persons/{id}/contacts`.
+pub async fn record(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let person = person_of(&id);
+    let viewer = viewer(&session, form.purpose.as_deref())?;
+    let mut page = ContactPage {
+        chrome: Chrome::load(&state, &session).await?,
+        person_id: person.to_string(),
+        purpose_code: viewer.purpose.code(),
+        kinds: kinds(form.kind.trim()),
+        outcome: form.outcome.clone(),
+        note: form.note.clone(),
+        kind_error: None,
+        outcome_error: None,
+        note_error: None,
+    };
+    let kind = ContactKind::parse(form.kind.trim())
+        .ok()
+        .filter(|k| ContactKind::AT_THE_SCENE.contains(k));
+    let Some(kind) = kind else {
+        page.kind_error = Some("Choose what happened.".into());
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    };
+    let contact = NewContact {
+        kind,
+        occurred_at: None,
+        outcome: form.outcome,
+        note: form.note,
+    };
+    match contacts::record(&state, &viewer, person, contact).await {
+        Ok(event) => Ok(
+            Redirect::to(&format!("/crisis-lookup?recorded={}", event.kind.as_str()))
+                .into_response(),
+        ),
+        Err(CrisisError::Invalid(fields)) => {
+            for (field, message) in fields {
+                let message = Some(sentence(&message));
+                match field.as_str() {
+                    "note" => page.note_error = message,
+                    _ => page.outcome_error = message,
+                }
+            }
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,422 @@
+//! The crisis look-up for a phone (`/crisis-lookup`): a police officer, a
+//! paramedic, an emergency-department or crisis clinician or an NHS 111
+//! adviser finds a person by NHS number, or by surname and date of birth
+//! (and postcode), with a reason, and gets the crisis summary — what helps,
+//! what does NOT help, whom to call, active flags — or the candidates to
+//! choose from, or no match, or the refusal and the way to break-glass.
+//! Built for a phone at 3 a.m.: one column, large type, big targets, no
+//! JavaScript, a small page. A look-up is always for emergency treatment.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use concordat_domain::category::DataCategory;
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::PersonId;
+use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::person::Postcode;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::text::PhoneNumber;
+use serde::Deserialize;
+
+use super::layout::{render, Chrome, Phone};
+use super::words::{long_date, sentence};
+use super::PageError;
+use crate::access::Viewer;
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::crisis::lookup::{self, CrisisSummary, Finding, LookUpOutcome};
+use crate::crisis::CrisisError;
+use crate::AppState;
+
+/// What the look-up form holds: what was typed, and what was wrong.
+#[derive(Deserialize, Default)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct LookUpForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    nhs_number: String,
+    #[serde(default)]
+    surname: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    reason: String,
+    /// One of the candidates an earlier look-up listed.
+    #[serde(default)]
+    person_id: String,
+}
+
+#[derive(Default)]
+struct FieldErrors {
+    finding: Option<String>,
+    nhs_number: Option<String>,
+    birth_date: Option<String>,
+    postcode: Option<String>,
+    reason: Option<String>,
+}
+
+struct PersonContactView {
+    name: String,
+    relationship: String,
+    phone: Phone,
+    when_to_call: String,
+}
+
+struct ProfessionalView {
+    name: String,
+    service: String,
+    phone: Phone,
+}
+
+struct PlanView {
+    standing: String,
+    overdue: bool,
+    what_helps: String,
+    what_does_not_help: String,
+    early_warning_signs: String,
+    people: Vec<PersonContactView>,
+    out_of_hours: Option<ProfessionalView>,
+}
+
+struct FlagView {
+    label: &'static str,
+    severity: String,
+    summary: String,
+}
+
+struct LeadView {
+    name: String,
+    organisation: String,
+    team: Option<String>,
+    duty_phone: Option<Phone>,
+    duty_text: Option<String>,
+}
+
+struct SummaryView {
+    person_id: String,
+    name: Option<String>,
+    birth_date: Option<String>,
+    plan_exists: bool,
+    plan: Option<PlanView>,
+    flags: Option<Vec<FlagView>>,
+    lead: Option<LeadView>,
+    break_glass: bool,
+    withheld: Vec<(&'static str, String)>,
+    audit_entry: u64,
+}
+
+struct CandidateView {
+    person_id: String,
+    name: String,
+    birth_date: String,
+    district: Option<String>,
+}
+
+struct RefusedView {
+    person_id: String,
+    plan_exists: bool,
+    reason: String,
+}
+
+pub(crate) struct KindOpt {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+}
+
+pub(crate) fn kinds(chosen: &str) -> Vec<KindOpt> {
+    ContactKind::AT_THE_SCENE
+        .iter()
+        .map(|k| KindOpt {
+            value: k.as_str(),
+            label: k.label(),
+            chosen: k.as_str() == chosen,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "crisis_lookup.html")]
+struct LookUpPage {
+    chrome: Chrome,
+    notice: Option<String>,
+    form: LookUpForm,
+    errors: FieldErrors,
+    summary: Option<SummaryView>,
+    candidates: Option<Vec<CandidateView>>,
+    no_match: bool,
+    refused: Option<RefusedView>,
+    kinds: Vec<KindOpt>,
+}
+
+impl LookUpPage {
+    fn has_result(&self) -> bool {
+        self.summary.is_some() || self.candidates.is_some() || self.refused.is_some()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LookUpQuery {
+    recorded: Option<String>,
+}
+
+/// The look-up's viewer: always for emergency treatment, and only for a
+/// crisis role (anyone else is told so before typing anything).
+fn crisis_viewer(session: &SignedIn) -> Result<Viewer, PageError> {
+    let viewer = Viewer {
+        user: session.user.clone(),
+        purpose: Purpose::Emergency,
+    };
+    lookup::may_look_up(&viewer)?;
+    Ok(viewer)
+}
+
+async fn page(
+    state: &AppState,
+    session: &SignedIn,
+    form: LookUpForm,
+    errors: FieldErrors,
+) -> Result<LookUpPage, PageError> {
+    Ok(LookUpPage {
+        chrome: Chrome::load(state, session).await?,
+        notice: None,
+        form,
+        errors,
+        summary: None,
+        candidates: None,
+        no_match: false,
+        refused: None,
+        kinds: kinds(""),
+    })
+}
+
+/// `GET /crisis-lookup`.
+pub async fn form(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Query(query): Query<LookUpQuery>,
+) -> Result<Response, PageError> {
+    crisis_viewer(&session)?;
+    let mut page = page(
+        &state,
+        &session,
+        LookUpForm::default(),
+        FieldErrors::default(),
+    )
+    .await?;
+    page.notice = query
+        .recorded
+        .as_deref()
+        .and_then(|k| ContactKind::parse(k).ok())
+        .map(|k| {
+            format!(
+                "Recorded: {}. The person's care team has been told.",
+                k.label().to_lowercase()
+            )
+        });
+    Ok(render(&page)?.into_response())
+}
+
+/// How to find the person, from the form; every field at fault named.
+fn finding(form: &LookUpForm, errors: &mut FieldErrors) -> Option<Finding> {
+    if !form.person_id.trim().is_empty() {
+        return match PersonId::parse(form.person_id.trim()) {
+            Ok(id) => Some(Finding::Candidate(id)),
+            Err(_) => {
+                errors.finding = Some("Choose one of the people listed.".into());
+                None
+            }
+        };
+    }
+    let nhs = form.nhs_number.trim();
+    if !nhs.is_empty() {
+        return match NhsNumber::parse(nhs) {
+            Ok(n) => Some(Finding::NhsNumber(n)),
+            Err(e) => {
+                errors.nhs_number = Some(sentence(&e.to_string()));
+                None
+            }
+        };
+    }
+    let surname = form.surname.trim();
+    let born = form.birth_date.trim();
+    if surname.is_empty() || born.is_empty() {
+        errors.finding = Some("Enter an NHS number, or a surname and date of birth.".into());
+        return None;
+    }
+    let birth_date = NaiveDate::parse_from_str(born, "%Y-%m-%d")
+        .map_err(|_| {
+            errors.birth_date = Some(format!("`{born}` is not a date; write it as YYYY-MM-DD."));
+        })
+        .ok();
+    let postcode = match form.postcode.trim() {
+        "" => None,
+        raw => match Postcode::parse(raw) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.postcode = Some(sentence(&e.to_string()));
+                return None;
+            }
+        },
+    };
+    Some(Finding::Details {
+        surname: surname.to_owned(),
+        birth_date: birth_date?,
+        postcode,
+    })
+}
+
+/// `POST /crisis-lookup`.
+pub async fn look_up(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Form(form): Form<LookUpForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let viewer = crisis_viewer(&session)?;
+    let mut errors = FieldErrors::default();
+    let reason = match lookup::parse_reason(&form.reason) {
+        Ok(reason) => Some(reason),
+        Err(e) => {
+            errors.reason = Some(if form.reason.trim().is_empty() {
+                "Say briefly why you need the crisis plan: it is recorded, and the person can see it."
+                    .to_owned()
+            } else {
+                match e {
+                    CrisisError::Invalid(fields) => fields
+                        .iter()
+                        .map(|(_, m)| sentence(m))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    other => sentence(&other.to_string()),
+                }
+            });
+            None
+        }
+    };
+    let finding = finding(&form, &mut errors);
+    let (Some(finding), Some(reason)) = (finding, reason) else {
+        let page = page(&state, &session, form, errors).await?;
+        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+    };
+    let outcome = lookup::look_up(&state, &viewer, finding, reason).await?;
+    let mut page = page(&state, &session, form, errors).await?;
+    let status = match outcome {
+        LookUpOutcome::NoMatch => {
+            page.no_match = true;
+            StatusCode::NOT_FOUND
+        }
+        LookUpOutcome::Candidates(list) => {
+            page.candidates = Some(
+                list.into_iter()
+                    .map(|c| CandidateView {
+                        name: format!("{} {}", c.given_name, c.family_name),
+                        birth_date: long_date(c.birth_date),
+                        district: c.postcode_district,
+                        person_id: c.person_id,
+                    })
+                    .collect(),
+            );
+            StatusCode::OK
+        }
+        LookUpOutcome::Refused {
+            person_id,
+            plan_exists,
+            reason,
+        } => {
+            page.refused = Some(RefusedView {
+                person_id: person_id.to_string(),
+                plan_exists,
+                reason: sentence(&reason),
+            });
+            StatusCode::FORBIDDEN
+        }
+        LookUpOutcome::Summary(summary) => {
+            page.summary = Some(summary_view(*summary));
+            StatusCode::OK
+        }
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+fn phone(raw: &str) -> (Option<Phone>, Option<String>) {
+    match PhoneNumber::parse(raw) {
+        Ok(p) => (Some(Phone::from(&p)), None),
+        Err(_) => (None, Some(raw.to_owned())),
+    }
+}
+
+fn summary_view(s: CrisisSummary) -> SummaryView {
+    SummaryView {
+        person_id: s.person_id,
+        name: s.name,
+        birth_date: s.birth_date.map(long_date),
+        plan_exists: s.plan_exists,
+        plan: s.plan.map(|p| PlanView {
+            standing: sentence(&p.standing),
+            overdue: p.review.is_overdue(),
+            what_helps: p.what_helps,
+            what_does_not_help: p.what_does_not_help,
+            early_warning_signs: p.early_warning_signs,
+            people: p
+                .people_to_contact
+                .iter()
+                .map(|c| PersonContactView {
+                    name: c.name.clone(),
+                    relationship: c.relationship.clone(),
+                    phone: Phone::from(&c.phone),
+                    when_to_call: c.when_to_call.clone(),
+                })
+                .collect(),
+            out_of_hours: p.out_of_hours.as_ref().map(|c| ProfessionalView {
+                name: c.name.clone(),
+                service: c.service.clone(),
+                phone: Phone::from(&c.phone),
+            }),
+        }),
+        flags: s.flags.map(|list| {
+            list.into_iter()
+                .map(|f| FlagView {
+                    label: f.category_label,
+                    severity: sentence(f.severity).trim_end_matches('.').to_owned(),
+                    summary: f.summary,
+                })
+                .collect()
+        }),
+        lead: s.lead_professional.map(|l| {
+            let (duty_phone, duty_text) = match l.duty_phone.as_deref() {
+                Some(raw) => phone(raw),
+                None => (None, None),
+            };
+            LeadView {
+                name: l.name,
+                organisation: l.organisation,
+                team: l.team,
+                duty_phone,
+                duty_text,
+            }
+        }),
+        break_glass: s.break_glass,
+        withheld: s
+            .withheld
+            .into_iter()
+            .map(|w| {
+                (
+                    DataCategory::parse(w.category).map_or(w.category, DataCategory::label),
+                    sentence(&w.reason),
+                )
+            })
+            .collect(),
+        audit_entry: s.audit_entry,
+    }
+}

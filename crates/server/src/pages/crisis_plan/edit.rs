@@ -1,0 +1,469 @@
+//! Writing the next version of a crisis plan
+//! (`/persons/{id}/crisis-plan/edit`): a text box per section, rows for the
+//! people and professionals to contact (blank rows are dropped), and the
+//! version the writer started from, so that a change saved meanwhile by
+//! someone else is never overwritten. Whatever goes wrong, the form comes
+//! back with everything the writer typed.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use concordat_domain::crisis_plan::{
+    ContactHours, ContactInput, PlanSections, PlanVersion, Section, SectionsInput, CONTACTS_MAX,
+};
+use concordat_domain::ids::PersonId;
+use serde::Deserialize;
+
+use super::{own, person_of, viewer};
+use crate::access::Viewer;
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::crisis::plans;
+use crate::crisis::CrisisError;
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::sentence;
+use crate::pages::PageError;
+use crate::AppState;
+
+/// Blank rows offered after the people already listed.
+const BLANK_ROWS: usize = 2;
+
+struct TextField {
+    name: String,
+    label: &'static str,
+    hint: Option<&'static str>,
+    value: String,
+    error: Option<String>,
+}
+
+struct Opt {
+    value: &'static str,
+    label: &'static str,
+    chosen: bool,
+}
+
+/// One row of people (or professionals) to contact, as typed.
+struct ContactRow {
+    index: usize,
+    input: ContactInput,
+    hours: Vec<Opt>,
+    errors: BTreeMap<String, String>,
+}
+
+impl ContactRow {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "crisis_plan_edit.html")]
+struct EditPage {
+    chrome: Chrome,
+    person_id: String,
+    own: bool,
+    purpose_code: &'static str,
+    based_on: String,
+    error: Option<String>,
+    texts: Vec<TextField>,
+    people: Vec<ContactRow>,
+    professionals: Vec<ContactRow>,
+    list_errors: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditQuery {
+    purpose: Option<String>,
+}
+
+fn hint(section: Section) -> Option<&'static str> {
+    match section {
+        Section::EarlyWarningSigns => Some("What others may notice when things are getting worse."),
+        Section::WhatHelps => Some("In the person's words: what calms, what to say, what to do."),
+        Section::WhatDoesNotHelp => {
+            Some("What makes things worse: people in crisis say this matters most.")
+        }
+        Section::PracticalArrangements => Some("Children, pets, home, work."),
+        Section::TreatmentPreferences => {
+            Some("Preferred hospital, medication preferences, who may or may not visit.")
+        }
+        _ => None,
+    }
+}
+
+/// The section's form field: `what_helps` for "what-helps".
+fn field_name(section: Section) -> String {
+    section.as_str().replace('-', "_")
+}
+
+fn text_of(input: &SectionsInput, name: &str) -> String {
+    match name {
+        "early_warning_signs" => &input.early_warning_signs,
+        "triggers" => &input.triggers,
+        "what_helps" => &input.what_helps,
+        "what_does_not_help" => &input.what_does_not_help,
+        "practical_arrangements" => &input.practical_arrangements,
+        "treatment_preferences" => &input.treatment_preferences,
+        "own_words" => &input.own_words,
+        _ => "",
+    }
+    .to_owned()
+}
+
+fn set_text(input: &mut SectionsInput, name: &str, value: String) -> bool {
+    let field = match name {
+        "early_warning_signs" => &mut input.early_warning_signs,
+        "triggers" => &mut input.triggers,
+        "what_helps" => &mut input.what_helps,
+        "what_does_not_help" => &mut input.what_does_not_help,
+        "practical_arrangements" => &mut input.practical_arrangements,
+        "treatment_preferences" => &mut input.treatment_preferences,
+        "own_words" => &mut input.own_words,
+        _ => return false,
+    };
+    *field = value;
+    true
+}
+
+fn is_blank(c: &ContactInput) -> bool {
+    [
+        &c.name,
+        &c.relationship,
+        &c.service,
+        &c.phone,
+        &c.when_to_call,
+    ]
+    .iter()
+    .all(|f| f.trim().is_empty())
+}
+
+/// The version's content as the form holds it.
+fn input_of(version: &PlanVersion) -> SectionsInput {
+    let s = &version.sections;
+    SectionsInput {
+        early_warning_signs: s.early_warning_signs.clone(),
+        triggers: s.triggers.clone(),
+        what_helps: s.what_helps.clone(),
+        what_does_not_help: s.what_does_not_help.clone(),
+        people_to_contact: s
+            .people_to_contact
+            .iter()
+            .map(|c| ContactInput {
+                name: c.name.clone(),
+                relationship: c.relationship.clone(),
+                phone: c.phone.as_str().to_owned(),
+                when_to_call: c.when_to_call.clone(),
+                ..ContactInput::default()
+            })
+            .collect(),
+        professional_contacts: s
+            .professional_contacts
+            .iter()
+            .map(|c| ContactInput {
+                name: c.name.clone(),
+                service: c.service.clone(),
+                phone: c.phone.as_str().to_owned(),
+                hours: c.hours.as_str().to_owned(),
+                ..ContactInput::default()
+            })
+            .collect(),
+        practical_arrangements: s.practical_arrangements.clone(),
+        treatment_preferences: s.treatment_preferences.clone(),
+        own_words: s.own_words.clone(),
+    }
+}
+
+/// The rows of one list: those typed (with their errors) and a few blank.
+fn rows(list: &str, typed: &[ContactInput], errors: &BTreeMap<String, String>) -> Vec<ContactRow> {
+    let blanks = BLANK_ROWS.min(CONTACTS_MAX.saturating_sub(typed.len()));
+    typed
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_with(ContactInput::default).take(blanks))
+        .enumerate()
+        .map(|(index, input)| {
+            let prefix = format!("{list}[{index}].");
+            let errors = errors
+                .iter()
+                .filter_map(|(f, m)| Some((f.strip_prefix(&prefix)?.to_owned(), m.clone())))
+                .collect();
+            ContactRow {
+                index,
+                hours: ContactHours::ALL
+                    .iter()
+                    .map(|h| Opt {
+                        value: h.as_str(),
+                        label: h.label(),
+                        chosen: input.hours.trim() == h.as_str(),
+                    })
+                    .collect(),
+                input,
+                errors,
+            }
+        })
+        .collect()
+}
+
+/// The form as it is to be shown: what it holds, and what is wrong.
+#[derive(Default)]
+struct Filled {
+    based_on: Option<u32>,
+    input: SectionsInput,
+    errors: BTreeMap<String, String>,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    session: &SignedIn,
+    viewer: &Viewer,
+    person: PersonId,
+    filled: Filled,
+) -> Result<EditPage, PageError> {
+    let Filled {
+        based_on,
+        input,
+        errors,
+        error,
+    } = filled;
+    Ok(EditPage {
+        chrome: Chrome::load(state, session).await?,
+        person_id: person.to_string(),
+        own: own(session, person),
+        purpose_code: viewer.purpose.code(),
+        based_on: based_on.map(|n| n.to_string()).unwrap_or_default(),
+        error,
+        texts: Section::ALL
+            .iter()
+            .filter(|s| !matches!(s, Section::PeopleToContact | Section::ProfessionalContacts))
+            .map(|&s| {
+                let name = field_name(s);
+                TextField {
+                    label: s.label(),
+                    hint: hint(s),
+                    value: text_of(&input, &name),
+                    error: errors.get(&name).cloned(),
+                    name,
+                }
+            })
+            .collect(),
+        people: rows("people_to_contact", &input.people_to_contact, &errors),
+        professionals: rows(
+            "professional_contacts",
+            &input.professional_contacts,
+            &errors,
+        ),
+        list_errors: ["people_to_contact", "professional_contacts"]
+            .iter()
+            .filter_map(|l| errors.get(*l).cloned())
+            .collect(),
+    })
+}
+
+/// Only the person and their care team write the plan; anyone else is told
+/// so before typing anything.
+async fn require_writer(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    history: Option<&plans::PlanHistory>,
+) -> Result<(), PageError> {
+    let writes = match history {
+        Some(h) => h.sees_drafts,
+        None => crate::crisis::sees_drafts(state, viewer, person).await?,
+    };
+    if writes {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden(
+            "Only the person and their care team write the person's crisis plan.".into(),
+        ))
+    }
+}
+
+/// `GET /persons/{id}/crisis-plan/edit`: the form, filled with the latest
+/// version.
+pub async fn form(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<EditQuery>,
+) -> Result<Response, PageError> {
+    let person = person_of(&id);
+    let viewer = viewer(&session, query.purpose.as_deref())?;
+    let history = plans::history(&state, &viewer, person).await?;
+    require_writer(&state, &viewer, person, history.as_ref()).await?;
+    let latest = history.as_ref().and_then(|h| h.latest());
+    let filled = Filled {
+        based_on: latest.map(|v| v.number),
+        input: latest.map(input_of).unwrap_or_default(),
+        ..Filled::default()
+    };
+    let page = page(&state, &session, &viewer, person, filled).await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// The form as sent: the sections, the rows that are not blank (in order,
+/// so the domain's row numbers match the form's), the version it was based
+/// on, and its hidden fields.
+struct Sent {
+    csrf_token: String,
+    purpose: Option<String>,
+    based_on: Option<u32>,
+    input: SectionsInput,
+}
+
+fn sent(pairs: Vec<(String, String)>) -> Result<Sent, PageError> {
+    let mut input = SectionsInput::default();
+    let mut people: BTreeMap<usize, ContactInput> = BTreeMap::new();
+    let mut professionals: BTreeMap<usize, ContactInput> = BTreeMap::new();
+    let mut csrf_token = String::new();
+    let mut purpose = None;
+    let mut based_on = None;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "csrf_token" => csrf_token = value,
+            "purpose" => purpose = Some(value),
+            "based_on" => {
+                based_on = match value.trim() {
+                    "" => None,
+                    raw => Some(raw.parse().map_err(|_| {
+                        PageError::Invalid(format!("`{raw}` is not a version number."))
+                    })?),
+                }
+            }
+            _ => {
+                if set_text(&mut input, &key, value.clone()) {
+                    continue;
+                }
+                let Some((list, rest)) = key.split_once('[') else {
+                    continue;
+                };
+                let Some((index, field)) = rest.split_once("].") else {
+                    continue;
+                };
+                let Ok(index) = index.parse::<usize>() else {
+                    continue;
+                };
+                let rows = match list {
+                    "people_to_contact" => &mut people,
+                    "professional_contacts" => &mut professionals,
+                    _ => continue,
+                };
+                let row = rows.entry(index).or_default();
+                match field {
+                    "name" => row.name = value,
+                    "relationship" => row.relationship = value,
+                    "service" => row.service = value,
+                    "phone" => row.phone = value,
+                    "when_to_call" => row.when_to_call = value,
+                    "hours" => row.hours = value,
+                    _ => {}
+                }
+            }
+        }
+    }
+    input.people_to_contact = people.into_values().filter(|c| !is_blank(c)).collect();
+    input.professional_contacts = professionals
+        .into_values()
+        .filter(|c| !is_blank(c))
+        .collect();
+    Ok(Sent {
+        csrf_token,
+        purpose,
+        based_on,
+        input,
+    })
+}
+
+/// `POST /persons/{id}/crisis-plan/edit`: saves the next version.
+pub async fn save(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let sent = sent(pairs)?;
+    csrf::check(Some(&session.csrf_token), &sent.csrf_token)?;
+    let person = person_of(&id);
+    let viewer = viewer(&session, sent.purpose.as_deref())?;
+    let (status, errors, error, based_on) = match PlanSections::parse(sent.input.clone()) {
+        Err(problems) => {
+            let errors = problems
+                .into_iter()
+                .map(|p| {
+                    let message = if p.field.ends_with(".hours") {
+                        "Choose when they can be reached.".to_owned()
+                    } else {
+                        sentence(&p.message)
+                    };
+                    (p.field, message)
+                })
+                .collect();
+            (
+                StatusCode::BAD_REQUEST,
+                errors,
+                Some("Some of the plan needs changing before it can be saved; see below.".into()),
+                sent.based_on,
+            )
+        }
+        Ok(sections) => {
+            match plans::save_draft(&state, &viewer, person, sent.based_on, sections).await {
+                Ok(_) => {
+                    let done = if own(&session, person) {
+                        "proposed"
+                    } else {
+                        "saved"
+                    };
+                    return Ok(Redirect::to(&format!(
+                        "/persons/{person}/crisis-plan?done={done}&purpose={}",
+                        viewer.purpose.code()
+                    ))
+                    .into_response());
+                }
+                Err(CrisisError::Conflict(message)) => {
+                    // Their text is kept and the form now builds on the
+                    // latest version: saving again makes it the next one,
+                    // and the version saved meanwhile stays in the history.
+                    let latest = plans::history(&state, &viewer, person)
+                        .await?
+                        .and_then(|h| h.latest().map(|v| v.number));
+                    let next = match latest {
+                        Some(n) => format!(
+                            " Your text is below. Read version {n} first; saving again makes \
+                             your text the next version."
+                        ),
+                        None => String::new(),
+                    };
+                    (
+                        StatusCode::CONFLICT,
+                        BTreeMap::new(),
+                        Some(format!("{}{next}", sentence(&message))),
+                        latest,
+                    )
+                }
+                Err(CrisisError::Invalid(fields)) => (
+                    StatusCode::BAD_REQUEST,
+                    fields.into_iter().map(|(f, m)| (f, sentence(&m))).collect(),
+                    Some(
+                        "Some of the plan needs changing before it can be saved; see below.".into(),
+                    ),
+                    sent.based_on,
+                ),
+                Err(other) => return Err(other.into()),
+            }
+        }
+    };
+    let filled = Filled {
+        based_on,
+        input: sent.input,
+        errors,
+        error,
+    };
+    let page = page(&state, &session, &viewer, person, filled).await?;
+    Ok((status, render(&page)?).into_response())
+}
