@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod consent;
 mod crisis_lookup;
+mod crisis_pages;
 mod crisis_plans;
 mod health;
 mod pages_sign_in;
