@@ -31,7 +31,7 @@ const CLOSE_LIMIT: Duration = Duration::from_secs(15);
 
 /// The screen the browser runs on.
 #[derive(Debug, Clone, Copy)]
-enum Screen {
+pub(crate) enum Screen {
     /// A laptop-sized window.
     Desktop,
     /// An everyday phone held upright: a 390×844 CSS-pixel viewport.
@@ -39,7 +39,7 @@ enum Screen {
 }
 
 impl Screen {
-    fn size(self) -> (u32, u32) {
+    pub(crate) fn size(self) -> (u32, u32) {
         match self {
             Screen::Desktop => (1280, 900),
             Screen::Phone => (390, 844),
@@ -116,8 +116,8 @@ fn capabilities(screen: Screen) -> Capabilities {
 
 /// One browser session pointed at one test server. Clones share the session.
 #[derive(Clone)]
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     base: String,
     /// Starts every screenshot's file name: `sign-in-<store>-<scenario>`.
     prefix: String,
@@ -130,6 +130,21 @@ impl Browser {
     /// page it happened on). Skips when there is no WebDriver to use.
     async fn run<F, Fut>(app: &TestApp, scenario: &str, screen: Screen, test: F)
     where
+        F: FnOnce(Browser) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        Self::run_in(app, "sign-in", scenario, screen, test).await;
+    }
+
+    /// [`Browser::run`], with screenshots named after `area` (a feature)
+    /// rather than sign-in.
+    pub(crate) async fn run_in<F, Fut>(
+        app: &TestApp,
+        area: &str,
+        scenario: &str,
+        screen: Screen,
+        test: F,
+    ) where
         F: FnOnce(Browser) -> Fut,
         Fut: Future<Output = ()>,
     {
@@ -151,7 +166,7 @@ impl Browser {
         let browser = Browser {
             client: client.clone(),
             base: app.base.clone(),
-            prefix: format!("sign-in-{}-{scenario}", store_name(app.kind)),
+            prefix: format!("{area}-{}-{scenario}", store_name(app.kind)),
         };
         eprintln!(
             "{}: browser ready in {:?}",
@@ -181,11 +196,11 @@ impl Browser {
         }
     }
 
-    fn url(&self, path: &str) -> url::Url {
+    pub(crate) fn url(&self, path: &str) -> url::Url {
         url::Url::parse(&format!("{}{}", self.base, path)).expect("page URL")
     }
 
-    async fn open(&self, path: &str) {
+    pub(crate) async fn open(&self, path: &str) {
         let url = self.url(path);
         self.client
             .goto(url.as_str())
@@ -194,7 +209,7 @@ impl Browser {
     }
 
     /// Waits for an element matching the CSS `selector`.
-    async fn find(&self, selector: &str) -> Element {
+    pub(crate) async fn find(&self, selector: &str) -> Element {
         match self
             .client
             .wait()
@@ -208,7 +223,7 @@ impl Browser {
     }
 
     /// Waits for a button whose text is `label`.
-    async fn button(&self, label: &str) -> Element {
+    pub(crate) async fn button(&self, label: &str) -> Element {
         let xpath = format!("//button[normalize-space()='{label}']");
         match self
             .client
@@ -222,7 +237,7 @@ impl Browser {
         }
     }
 
-    async fn text_of(&self, selector: &str) -> String {
+    pub(crate) async fn text_of(&self, selector: &str) -> String {
         let element = self.find(selector).await;
         element
             .text()
@@ -231,7 +246,7 @@ impl Browser {
     }
 
     /// Waits until the browser is on `path` (with its query, if any).
-    async fn wait_for_path(&self, path: &str) {
+    pub(crate) async fn wait_for_path(&self, path: &str) {
         let url = self.url(path);
         if let Err(e) = self.client.wait().at_most(WAIT).for_url(url.clone()).await {
             panic!(
@@ -249,7 +264,7 @@ impl Browser {
         }
     }
 
-    async fn type_into(&self, selector: &str, text: &str) {
+    pub(crate) async fn type_into(&self, selector: &str, text: &str) {
         let field = self.find(selector).await;
         field
             .send_keys(text)
@@ -257,7 +272,7 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into `{selector}`: {e}"));
     }
 
-    async fn click_button(&self, label: &str) {
+    pub(crate) async fn click_button(&self, label: &str) {
         self.button(label)
             .await
             .click()
@@ -273,14 +288,39 @@ impl Browser {
     }
 
     /// Opens the sign-in page, signs in, and waits for the home page.
-    async fn sign_in(&self, username: &str, password: &str) {
+    pub(crate) async fn sign_in(&self, username: &str, password: &str) {
         self.open("/sign-in").await;
         self.submit_sign_in(username, password).await;
         self.wait_for_path("/").await;
     }
 
+    /// Checks the viewport is phone-sized and the page needs no sideways
+    /// scrolling in it.
+    pub(crate) async fn assert_fits_the_phone(&self) {
+        let sizes = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .expect("measure the page");
+        let scroll_width = sizes[0].as_f64().expect("scrollWidth");
+        let inner_width = sizes[1].as_f64().expect("innerWidth");
+        let (phone_width, _) = Screen::Phone.size();
+        assert!(
+            inner_width <= f64::from(phone_width),
+            "the viewport is phone-sized: {inner_width}px wide"
+        );
+        assert!(
+            scroll_width <= inner_width,
+            "no sideways scrolling on {}: the page is {scroll_width}px wide in a {inner_width}px viewport",
+            self.here().await
+        );
+    }
+
     /// Saves the viewport as `<prefix>-<step>.png` in the artifacts folder.
-    async fn screenshot(&self, step: &str) -> PathBuf {
+    pub(crate) async fn screenshot(&self, step: &str) -> PathBuf {
         self.try_screenshot(step)
             .await
             .unwrap_or_else(|e| panic!("screenshot {step}: {e}"))
@@ -368,25 +408,7 @@ async fn a_police_officer_signs_in_on_a_phone_sized_screen(app: TestApp) {
         browser.wait_for_path("/").await;
         assert_eq!(browser.text_of("main h1").await, "Police");
 
-        let sizes = browser
-            .client
-            .execute(
-                "return [document.documentElement.scrollWidth, window.innerWidth];",
-                vec![],
-            )
-            .await
-            .expect("measure the page");
-        let scroll_width = sizes[0].as_f64().expect("scrollWidth");
-        let inner_width = sizes[1].as_f64().expect("innerWidth");
-        let (phone_width, _) = Screen::Phone.size();
-        assert!(
-            inner_width <= f64::from(phone_width),
-            "the viewport is phone-sized: {inner_width}px wide"
-        );
-        assert!(
-            scroll_width <= inner_width,
-            "no sideways scrolling: the page is {scroll_width}px wide in a {inner_width}px viewport"
-        );
+        browser.assert_fits_the_phone().await;
         browser.screenshot("home").await;
     })
     .await;

@@ -441,6 +441,10 @@ async fn the_look_up_page_finds_the_plan_and_records_the_contact(app: TestApp) {
     assert!(html.contains(helps), "{html}");
     assert!(html.contains(not_helps), "{html}");
     assert!(html.contains("What does NOT help"), "{html}");
+    assert!(
+        html.contains("Crisis plan agreed 3 March 2026, review due 3 September 2026."),
+        "{html}"
+    );
     assert!(html.contains(r#"href="tel:07700900461""#), "{html}");
     assert!(!html.contains("<script"), "no JavaScript");
     let weight = html.len() + css.len();

@@ -12,6 +12,7 @@ mod audit_cli;
 mod browser;
 mod cli;
 mod consent;
+mod crisis_browser;
 mod crisis_lookup;
 mod crisis_pages;
 mod crisis_plans;

@@ -89,6 +89,7 @@ struct PlanView {
 }
 
 struct FlagView {
+    review_overdue: bool,
     label: &'static str,
     severity: String,
     summary: String,
@@ -363,7 +364,7 @@ fn summary_view(s: CrisisSummary) -> SummaryView {
         birth_date: s.birth_date.map(long_date),
         plan_exists: s.plan_exists,
         plan: s.plan.map(|p| PlanView {
-            standing: sentence(&p.standing),
+            standing: p.standing,
             overdue: p.review.is_overdue(),
             what_helps: p.what_helps,
             what_does_not_help: p.what_does_not_help,
@@ -387,6 +388,7 @@ fn summary_view(s: CrisisSummary) -> SummaryView {
         flags: s.flags.map(|list| {
             list.into_iter()
                 .map(|f| FlagView {
+                    review_overdue: f.review_overdue,
                     label: f.category_label,
                     severity: sentence(f.severity).trim_end_matches('.').to_owned(),
                     summary: f.summary,

@@ -1,0 +1,182 @@
+//! The crisis pages in a real browser (headless Chromium through
+//! chromedriver; see `browser.rs` for how it is found and when these tests
+//! skip): a crisis nurse drafting a plan and recording both agreements on a
+//! desktop, and a police officer on a phone looking the person up and
+//! recording a street-triage contact. Screenshots of each step go to the
+//! artifacts folder.
+
+use serde_json::json;
+
+use crate::browser::{Browser, Screen};
+use crate::crisis_pages::{agree_a_plan_through_the_pages, LOOKUP_PAGE_BUDGET};
+use crate::fixtures::{person_id, signed_in, GARY};
+use crate::harness::{TestApp, DEMO_PASSWORD};
+
+async fn a_crisis_nurse_drafts_a_plan_and_records_both_agreements(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    Browser::run_in(
+        &app,
+        "crisis-plan",
+        "nurse",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("crisis.nurse", DEMO_PASSWORD).await;
+            browser.open(&format!("/persons/{gary}/crisis-plan")).await;
+            assert_eq!(browser.text_of("main h1").await, "Crisis plan");
+            browser
+                .find("#edit-plan")
+                .await
+                .click()
+                .await
+                .expect("open the edit form");
+
+            for (field, text) in [
+                (
+                    "#what_helps",
+                    "Sit with me somewhere quiet\nLet me ring my sister",
+                ),
+                ("#what_does_not_help", "Shouting or crowding round me"),
+            ] {
+                browser.find(field).await.clear().await.expect("clear");
+                browser.type_into(field, text).await;
+            }
+            browser.screenshot("edit").await;
+            browser.click_button("Save the draft").await;
+            browser
+                .wait_for_path(&format!(
+                    "/persons/{gary}/crisis-plan?done=saved&purpose=TREAT"
+                ))
+                .await;
+            let draft = browser.text_of("#draft").await;
+            assert!(draft.contains("Let me ring my sister"), "{draft}");
+
+            // The person agreed, sitting with the nurse; then the nurse.
+            browser
+                .find(r#"input[name="via"][value="in-person"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose in person");
+            browser
+                .find("#person-agreement button")
+                .await
+                .click()
+                .await
+                .expect("record the person's agreement");
+            browser
+                .wait_for_path(&format!(
+                    "/persons/{gary}/crisis-plan?done=agreed&purpose=TREAT"
+                ))
+                .await;
+            browser.click_button("Record my agreement").await;
+            browser
+                .wait_for_path(&format!(
+                    "/persons/{gary}/crisis-plan?done=agreed&purpose=TREAT"
+                ))
+                .await;
+
+            let agreed = browser.text_of("#agreed").await;
+            assert!(
+                agreed.contains("Agreed 3 March 2026, review due 3 September 2026."),
+                "{agreed}"
+            );
+            assert!(agreed.contains("Let me ring my sister"), "{agreed}");
+            assert!(
+                agreed.contains("Agreed by the person in person"),
+                "{agreed}"
+            );
+            assert!(agreed.contains("Agreed by Priya Shah"), "{agreed}");
+            browser.screenshot("agreed").await;
+        },
+    )
+    .await;
+}
+
+async fn a_police_officer_looks_up_a_plan_on_a_phone_and_records_street_triage(app: TestApp) {
+    // The plan the officer will read, agreed by the care team beforehand.
+    let gary = person_id(&app, GARY).await;
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let helps = "Sit with me somewhere quiet";
+    let not_helps = "Shouting or crowding round me";
+    agree_a_plan_through_the_pages(&app, &nurse, gary, helps, not_helps).await;
+
+    Browser::run_in(&app, "crisis-lookup", "police-phone", Screen::Phone, |browser| async move {
+        browser.sign_in("police", DEMO_PASSWORD).await;
+        browser
+            .find(r#"a[href="/crisis-lookup"]"#)
+            .await
+            .click()
+            .await
+            .expect("open the look-up");
+        browser.wait_for_path("/crisis-lookup").await;
+        browser.assert_fits_the_phone().await;
+        browser.screenshot("form").await;
+
+        browser.type_into("#nhs_number", GARY).await;
+        browser.type_into("#reason", "Distressed on the bridge").await;
+        browser.click_button("Look up").await;
+        browser.find("#summary").await;
+        assert_eq!(browser.text_of("#what-helps + p").await, helps);
+        assert_eq!(browser.text_of("#what-does-not-help + p").await, not_helps);
+        browser.assert_fits_the_phone().await;
+
+        // Readable and tappable: 18px type at least, nothing to tap under
+        // 44px tall.
+        let measured = browser
+            .client
+            .execute(
+                r#"const small = [...document.querySelectorAll(
+                     'main button, main input:not([type=radio]):not([type=hidden]), main textarea, main a.button, main a[href^="tel:"]')]
+                   .filter(e => e.getBoundingClientRect().height < 44)
+                   .map(e => e.outerHTML.slice(0, 80));
+                   return [parseFloat(getComputedStyle(document.body).fontSize), small];"#,
+                vec![],
+            )
+            .await
+            .expect("measure type and targets");
+        let font = measured[0].as_f64().expect("font size");
+        assert!(font >= 18.0, "the base type is {font}px");
+        assert_eq!(measured[1], json!([]), "targets under 44px tall");
+
+        // The page as delivered: its HTML and its one stylesheet.
+        let weight = browser
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   const html = new TextEncoder().encode(document.documentElement.outerHTML).length;
+                   const sheets = [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href);
+                   Promise.all(sheets.map(h => fetch(h).then(r => r.arrayBuffer()).then(b => b.byteLength)))
+                     .then(sizes => done([html, sizes.reduce((a, b) => a + b, 0), document.scripts.length]));"#,
+                vec![],
+            )
+            .await
+            .expect("weigh the page");
+        let html = weight[0].as_u64().expect("HTML bytes");
+        let css = weight[1].as_u64().expect("CSS bytes");
+        eprintln!("crisis look-up result in the browser: {} bytes (HTML {html}, CSS {css})", html + css);
+        assert!((html + css) < LOOKUP_PAGE_BUDGET as u64, "the page weighs {} bytes", html + css);
+        assert_eq!(weight[2], json!(0), "no JavaScript");
+        browser.screenshot("summary").await;
+
+        browser
+            .find(r#"input[name="kind"][value="street-triage"]"#)
+            .await
+            .click()
+            .await
+            .expect("choose street triage");
+        browser.type_into("#outcome", "Taken home; sister present").await;
+        browser.screenshot("record").await;
+        browser.click_button("Record the contact").await;
+        browser.wait_for_path("/crisis-lookup?recorded=street-triage").await;
+        let recorded = browser.text_of("#recorded").await;
+        assert!(recorded.contains("Recorded: street triage."), "{recorded}");
+        browser.assert_fits_the_phone().await;
+        browser.screenshot("recorded").await;
+    })
+    .await;
+}
+
+crate::on_both_stores!(
+    a_crisis_nurse_drafts_a_plan_and_records_both_agreements,
+    a_police_officer_looks_up_a_plan_on_a_phone_and_records_street_triage,
+);
