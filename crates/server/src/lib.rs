@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod consent;
 pub mod crisis;
+pub mod escalation;
 pub mod governance;
 pub mod health;
 pub mod pages;

@@ -20,6 +20,7 @@ pub mod error;
 pub mod flags;
 pub mod jobs;
 pub mod masks;
+pub mod messages;
 pub mod notifications;
 pub mod organisations;
 pub mod persons;

@@ -97,12 +97,12 @@ async fn an_unacknowledged_urgent_referral_escalates_twice_and_tells_the_sender(
     assert_eq!(app.run_jobs().await, 1);
     assert_eq!(escalations(&app, &id).await, 1);
     assert_eq!(
-        notifications(&app, "crisis.nurse", "referral-escalated").await,
+        notifications(&app, "crisis.nurse", "escalated").await,
         1
     );
-    assert_eq!(notifications(&app, "gp", "referral-escalated").await, 1);
+    assert_eq!(notifications(&app, "gp", "escalated").await, 1);
     assert_eq!(
-        notifications(&app, "ig.lead", "referral-escalated").await,
+        notifications(&app, "ig.lead", "escalated").await,
         0
     );
     // Running again changes nothing: a step is taken once.
@@ -123,10 +123,10 @@ async fn an_unacknowledged_urgent_referral_escalates_twice_and_tells_the_sender(
     assert_eq!(app.run_jobs().await, 1);
     assert_eq!(escalations(&app, &id).await, 2);
     assert_eq!(
-        notifications(&app, "ig.lead", "referral-escalated").await,
+        notifications(&app, "ig.lead", "escalated").await,
         1
     );
-    assert_eq!(notifications(&app, "gp", "referral-escalated").await, 2);
+    assert_eq!(notifications(&app, "gp", "escalated").await, 2);
     assert_eq!(
         count(&app, &format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'escalation' AND person_id = '{}'", person_id(&app, DANIEL).await)).await,
         2
@@ -175,7 +175,7 @@ async fn an_acknowledgement_stops_the_chain(app: TestApp) {
     assert_eq!(app.run_jobs().await, 0, "the second step was cancelled");
     assert_eq!(escalations(&app, &id).await, 1);
     assert_eq!(
-        notifications(&app, "ig.lead", "referral-escalated").await,
+        notifications(&app, "ig.lead", "escalated").await,
         0
     );
 

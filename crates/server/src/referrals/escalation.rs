@@ -7,16 +7,15 @@
 //! unique, and it finishes in the transaction that records it. An
 //! acknowledgement cancels what is left of the chain.
 
-use concordat_domain::ids::{ReferralId, UserId};
+use concordat_domain::ids::ReferralId;
 use concordat_domain::referral::{escalation_due, ReferralStatus};
-use concordat_domain::role::Role;
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::jobs::{self, Job};
-use concordat_store::notifications::{self, Notification};
+use concordat_store::persons;
 use concordat_store::referrals::{self, ReferralEvent};
-use concordat_store::{persons, teams, users};
 
 use super::{calendar, when};
+use crate::escalation;
 use crate::scheduler::{complete, JobError};
 use crate::AppState;
 
@@ -40,11 +39,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         }
         return Ok(());
     }
-    let team = teams::team_by_id(&mut tx, referral.to_team)
-        .await?
-        .ok_or_else(|| JobError::Unusable(format!("referral {id} names no team")))?;
-    let (levels, partnership_contact) =
-        referrals::service_levels(&mut tx, referral.agreement).await?;
+    let (levels, _) = referrals::service_levels(&mut tx, referral.agreement).await?;
     let person = persons::person_by_id(&mut tx, referral.person)
         .await?
         .map(|p| p.name().full())
@@ -55,68 +50,31 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         u32::try_from(job.step).unwrap_or(1),
         &calendar(state),
     );
-
-    let (recipients, whom): (Vec<UserId>, String) = if job.step <= 1 {
-        let members = users::users_of_team(&mut tx, team.id()).await?;
-        let phone = team
-            .duty_phone()
-            .map(|p| format!(", duty line {}", p.as_str()))
-            .unwrap_or_default();
-        (
-            members.iter().map(|u| u.id()).collect(),
-            format!("the duty contact of {}{phone}", team.name()),
-        )
+    let reach = if job.step <= 1 {
+        escalation::duty_contact(&mut tx, referral.to_team).await?
     } else {
-        match partnership_contact {
-            Some(contact) => {
-                let name = users::user_by_id(&mut tx, contact)
-                    .await?
-                    .map(|u| u.display_name().as_str().to_owned())
-                    .unwrap_or_default();
-                (
-                    vec![contact],
-                    format!("the partnership's escalation contact, {name}"),
-                )
-            }
-            None => {
-                let leads =
-                    notifications::users_with_role(&mut tx, referral.to_organisation, Role::IgLead)
-                        .await?;
-                (
-                    leads,
-                    "the receiving organisation's information governance leads (the agreement \
-                     names no escalation contact)"
-                        .to_owned(),
-                )
-            }
-        }
+        escalation::partnership_contact(&mut tx, Some(referral.agreement), referral.to_organisation)
+            .await?
     };
     let note = format!(
-        "{} referral for {person} not acknowledged by {}; escalated to {whom}",
+        "{} referral for {person} not acknowledged by {}; escalated to {}",
         referral.urgency.label(),
-        when(missed)
+        when(missed),
+        reach.whom
     );
-    for user in recipients.iter().copied().chain([referral.from_user]) {
-        let to_sender = user == referral.from_user;
-        notifications::insert_notification(
-            &mut tx,
-            &Notification {
-                id: uuid::Uuid::new_v4(),
-                user,
-                kind: "referral-escalated".into(),
-                subject: if to_sender {
-                    format!("Your referral for {person} has been escalated")
-                } else {
-                    format!("Escalation: unacknowledged referral for {person}")
-                },
-                body: note.clone(),
-                link: Some(format!("/referrals/{id}")),
-                created_at: now,
-                read_at: None,
-            },
-        )
-        .await?;
-    }
+    escalation::tell(
+        &mut tx,
+        &reach,
+        referral.from_user,
+        (
+            &format!("Escalation: unacknowledged referral for {person}"),
+            &format!("Your referral for {person} has been escalated"),
+        ),
+        &note,
+        &format!("/referrals/{id}"),
+        now,
+    )
+    .await?;
     referral.escalation_step = job.step;
     referrals::save_progress(&mut tx, &referral).await?;
     referrals::add_event(
