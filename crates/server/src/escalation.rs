@@ -83,7 +83,12 @@ pub async fn tell(
                 id: uuid::Uuid::new_v4(),
                 user,
                 kind: "escalated".into(),
-                subject: if user == sender { to_sender } else { to_reached }.to_owned(),
+                subject: if user == sender {
+                    to_sender
+                } else {
+                    to_reached
+                }
+                .to_owned(),
                 body: note.to_owned(),
                 link: Some(link.to_owned()),
                 created_at: now,
@@ -93,4 +98,37 @@ pub async fn tell(
         .await?;
     }
     Ok(())
+}
+
+/// The audit entry of an escalation step: the system acting, on `person`'s
+/// record, for `category`. Written after the step commits.
+pub async fn audit(
+    state: &crate::AppState,
+    person: concordat_domain::ids::PersonId,
+    category: concordat_domain::category::DataCategory,
+    note: String,
+    now: DateTime<Utc>,
+) -> Result<(), crate::scheduler::JobError> {
+    use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
+    state
+        .audit
+        .record(AuditEntry {
+            occurred_at: now,
+            actor: None,
+            purpose: None,
+            person: Some(person),
+            action: AuditAction::Escalation,
+            categories: vec![category],
+            outcome: Outcome::Allowed,
+            reasons: vec![note],
+            policy_ids: Vec::new(),
+            break_glass: false,
+        })
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            crate::scheduler::JobError::Transient(format!(
+                "escalation recorded but not audited: {e}"
+            ))
+        })
 }

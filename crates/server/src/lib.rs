@@ -15,6 +15,7 @@ pub mod crisis;
 pub mod escalation;
 pub mod governance;
 pub mod health;
+pub mod messages;
 pub mod pages;
 pub mod permissions;
 pub mod record;

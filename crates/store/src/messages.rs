@@ -76,10 +76,11 @@ pub async fn thread_by_id(conn: &mut Conn, id: ThreadId) -> Result<Option<Thread
         return Ok(None);
     };
     let mut thread = thread_from_row(&row)?;
-    let participants = sqlx::query("SELECT user_id, team_id FROM message_participants WHERE thread_id = $1")
-        .bind(id.to_string())
-        .fetch_all(conn)
-        .await?;
+    let participants =
+        sqlx::query("SELECT user_id, team_id FROM message_participants WHERE thread_id = $1")
+            .bind(id.to_string())
+            .fetch_all(conn)
+            .await?;
     for p in &participants {
         if let Some(user) = rows::opt_id(p, "user_id")? {
             thread.users.push(user);
@@ -151,10 +152,12 @@ pub async fn message_by_id(
     for_update: bool,
 ) -> Result<Option<Message>, StoreError> {
     let lock = if for_update { lock_rows(conn) } else { "" };
-    let row = sqlx::query(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1{lock}"))
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1{lock}"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
     row.as_ref().map(message_from_row).transpose()
 }
 
@@ -178,7 +181,11 @@ pub async fn acknowledge(
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn set_escalation_step(conn: &mut Conn, id: MessageId, step: i64) -> Result<(), StoreError> {
+pub async fn set_escalation_step(
+    conn: &mut Conn,
+    id: MessageId,
+    step: i64,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE messages SET escalation_step = $1 WHERE id = $2")
         .bind(step)
         .bind(id.to_string())

@@ -17,6 +17,7 @@ mod crisis_lookup;
 mod crisis_pages;
 mod crisis_plans;
 mod health;
+mod messages;
 mod multi_node;
 mod pages_sign_in;
 mod policy_matrix;

@@ -96,15 +96,9 @@ async fn an_unacknowledged_urgent_referral_escalates_twice_and_tells_the_sender(
     app.clock.advance(Duration::hours(1));
     assert_eq!(app.run_jobs().await, 1);
     assert_eq!(escalations(&app, &id).await, 1);
-    assert_eq!(
-        notifications(&app, "crisis.nurse", "escalated").await,
-        1
-    );
+    assert_eq!(notifications(&app, "crisis.nurse", "escalated").await, 1);
     assert_eq!(notifications(&app, "gp", "escalated").await, 1);
-    assert_eq!(
-        notifications(&app, "ig.lead", "escalated").await,
-        0
-    );
+    assert_eq!(notifications(&app, "ig.lead", "escalated").await, 0);
     // Running again changes nothing: a step is taken once.
     assert_eq!(app.run_jobs().await, 0);
     assert_eq!(escalations(&app, &id).await, 1);
@@ -122,10 +116,7 @@ async fn an_unacknowledged_urgent_referral_escalates_twice_and_tells_the_sender(
     app.clock.advance(Duration::hours(24));
     assert_eq!(app.run_jobs().await, 1);
     assert_eq!(escalations(&app, &id).await, 2);
-    assert_eq!(
-        notifications(&app, "ig.lead", "escalated").await,
-        1
-    );
+    assert_eq!(notifications(&app, "ig.lead", "escalated").await, 1);
     assert_eq!(notifications(&app, "gp", "escalated").await, 2);
     assert_eq!(
         count(&app, &format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'escalation' AND person_id = '{}'", person_id(&app, DANIEL).await)).await,
@@ -174,10 +165,7 @@ async fn an_acknowledgement_stops_the_chain(app: TestApp) {
     app.clock.advance(Duration::days(3));
     assert_eq!(app.run_jobs().await, 0, "the second step was cancelled");
     assert_eq!(escalations(&app, &id).await, 1);
-    assert_eq!(
-        notifications(&app, "ig.lead", "escalated").await,
-        0
-    );
+    assert_eq!(notifications(&app, "ig.lead", "escalated").await, 0);
 
     // Acknowledged before the deadline, a referral never escalates.
     let gp = app.token_for("gp", "TREAT").await;

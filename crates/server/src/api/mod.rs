@@ -12,6 +12,7 @@ pub mod error;
 pub mod flags;
 pub mod json;
 pub mod me;
+pub mod messages;
 pub mod persons;
 pub mod referrals;
 
@@ -84,6 +85,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/agreements/{id}/service-levels",
             axum::routing::put(referrals::set_service_levels),
+        )
+        .route("/persons/{id}/threads", post(messages::start))
+        .route("/threads", get(messages::mine))
+        .route("/threads/{id}", get(messages::read))
+        .route("/threads/{id}/messages", post(messages::reply))
+        .route(
+            "/threads/{id}/messages/{message_id}/acknowledge",
+            post(messages::acknowledge),
         )
         .route("/break-glass", post(break_glass::claim))
         .route("/break-glass/reviews", get(break_glass::reviews))

@@ -9,7 +9,6 @@
 
 use concordat_domain::ids::ReferralId;
 use concordat_domain::referral::{escalation_due, ReferralStatus};
-use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::jobs::{self, Job};
 use concordat_store::persons;
 use concordat_store::referrals::{self, ReferralEvent};
@@ -103,21 +102,12 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         return Ok(());
     }
     tx.commit().await?;
-    state
-        .audit
-        .record(AuditEntry {
-            occurred_at: now,
-            actor: None,
-            purpose: None,
-            person: Some(referral.person),
-            action: AuditAction::Escalation,
-            categories: vec![concordat_domain::category::DataCategory::Referrals],
-            outcome: Outcome::Allowed,
-            reasons: vec![note],
-            policy_ids: Vec::new(),
-            break_glass: false,
-        })
-        .await
-        .map_err(|e| JobError::Transient(format!("escalation recorded but not audited: {e}")))?;
-    Ok(())
+    escalation::audit(
+        state,
+        referral.person,
+        concordat_domain::category::DataCategory::Referrals,
+        note,
+        now,
+    )
+    .await
 }

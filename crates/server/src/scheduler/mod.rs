@@ -86,6 +86,9 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
         crate::referrals::escalation::KIND => {
             crate::referrals::escalation::run(state, node, job).await
         }
+        crate::messages::escalation::KIND => {
+            crate::messages::escalation::run(state, node, job).await
+        }
         other => Err(JobError::Unusable(format!(
             "no handler for jobs of kind `{other}`"
         ))),

@@ -1,0 +1,211 @@
+//! Professional messages over the API: `POST /api/v1/persons/{id}/threads`
+//! (start a thread to named users and teams), `GET /api/v1/threads` (the
+//! caller's), `GET /api/v1/threads/{id}` (read it: leaves read receipts),
+//! `POST /api/v1/threads/{id}/messages` (reply) and
+//! `POST /api/v1/threads/{id}/messages/{message_id}/acknowledge`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{MessageId, TeamId, UserId};
+use concordat_domain::user::Username;
+use concordat_store::messages::{Message, Thread};
+use concordat_store::users;
+use serde::{Deserialize, Serialize};
+
+use super::{person_path, ApiError, ApiJson};
+use crate::access::Viewer;
+use crate::auth::bearer::ApiCaller;
+use crate::messages::{self as service, NewMessage, NewThread};
+use crate::AppState;
+
+fn viewer(caller: ApiCaller) -> Viewer {
+    Viewer {
+        user: caller.user,
+        purpose: caller.purpose,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThreadSummary {
+    pub id: String,
+    pub person_id: String,
+    pub subject: String,
+    pub started_at: DateTime<Utc>,
+}
+
+impl From<&Thread> for ThreadSummary {
+    fn from(t: &Thread) -> Self {
+        Self {
+            id: t.id.to_string(),
+            person_id: t.person.to_string(),
+            subject: t.subject.clone(),
+            started_at: t.started_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MessageView {
+    pub id: String,
+    pub author: String,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledge_due: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub escalation_step: i64,
+    /// Who has read it, and when.
+    pub read_by: Vec<ReadReceipt>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReadReceipt {
+    pub user_id: String,
+    pub read_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThreadView {
+    #[serde(flatten)]
+    pub summary: ThreadSummary,
+    pub messages: Vec<MessageView>,
+}
+
+fn message_view(m: &Message, receipts: &[(MessageId, UserId, DateTime<Utc>)]) -> MessageView {
+    MessageView {
+        id: m.id.to_string(),
+        author: m.author_name.clone(),
+        body: m.body.clone(),
+        sent_at: m.sent_at,
+        acknowledge_due: m.acknowledge_due,
+        acknowledged_at: m.acknowledged_at,
+        escalation_step: m.escalation_step,
+        read_by: receipts
+            .iter()
+            .filter(|(id, _, _)| *id == m.id)
+            .map(|(_, user, at)| ReadReceipt {
+                user_id: user.to_string(),
+                read_at: *at,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartInput {
+    subject: String,
+    #[serde(default)]
+    to_usernames: Vec<String>,
+    #[serde(default)]
+    to_team_ids: Vec<String>,
+    body: String,
+    acknowledge_within_hours: Option<u32>,
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StartInput>,
+) -> Result<(StatusCode, Json<ThreadSummary>), ApiError> {
+    let mut to_users = Vec::new();
+    {
+        let mut conn = state.store.read().await?;
+        for name in &input.to_usernames {
+            let username =
+                Username::parse(name).map_err(|e| ApiError::invalid("to_usernames", e))?;
+            let user = users::user_by_username(&mut conn, &username)
+                .await?
+                .ok_or_else(|| ApiError::invalid("to_usernames", format!("no user `{name}`")))?;
+            to_users.push(user.id());
+        }
+    }
+    let to_teams = input
+        .to_team_ids
+        .iter()
+        .map(|raw| TeamId::parse(raw).map_err(|e| ApiError::invalid("to_team_ids", e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let thread = service::start(
+        &state,
+        &viewer(caller),
+        NewThread {
+            person: person_path(&id),
+            subject: input.subject,
+            users: to_users,
+            teams: to_teams,
+            first: NewMessage {
+                body: input.body,
+                acknowledge_within_hours: input.acknowledge_within_hours,
+            },
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(ThreadSummary::from(&thread))))
+}
+
+pub async fn mine(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<ThreadSummary>>, ApiError> {
+    let threads = service::mine(&state, &viewer(caller)).await?;
+    Ok(Json(threads.iter().map(ThreadSummary::from).collect()))
+}
+
+fn thread_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}
+
+pub async fn read(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ThreadView>, ApiError> {
+    let view = service::read(&state, &viewer(caller), thread_id(&id)?).await?;
+    Ok(Json(ThreadView {
+        summary: ThreadSummary::from(&view.thread),
+        messages: view
+            .messages
+            .iter()
+            .map(|m| message_view(m, &view.receipts))
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReplyInput {
+    body: String,
+    acknowledge_within_hours: Option<u32>,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ReplyInput>,
+) -> Result<(StatusCode, Json<MessageView>), ApiError> {
+    let message = service::reply(
+        &state,
+        &viewer(caller),
+        thread_id(&id)?,
+        NewMessage {
+            body: input.body,
+            acknowledge_within_hours: input.acknowledge_within_hours,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(message_view(&message, &[]))))
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, message)): Path<(String, String)>,
+) -> Result<Json<MessageView>, ApiError> {
+    let message = MessageId::parse(&message).map_err(|_| ApiError::NotFound)?;
+    let acknowledged =
+        service::acknowledge(&state, &viewer(caller), thread_id(&id)?, message).await?;
+    Ok(Json(message_view(&acknowledged, &[])))
+}

@@ -1,0 +1,345 @@
+//! Professional messages about a person: a thread between named users and
+//! teams across organisations; each message with read receipts and, when
+//! the sender asks, an acknowledgement deadline that escalates like a
+//! referral's (see [`escalation`]). Writing and reading go through the
+//! access decision (`messages` category); only the thread's participants
+//! (named users, members of named teams, and whoever started it) see it.
+
+pub mod escalation;
+
+use chrono::{DateTime, Duration, Utc};
+use concordat_access::AccessAction;
+use concordat_domain::category::DataCategory;
+use concordat_domain::flag::required_paragraphs;
+use concordat_domain::ids::{MessageId, PersonId, TeamId, UserId};
+use concordat_domain::text::bounded;
+use concordat_store::messages::{self, Message, Thread, ThreadId};
+use concordat_store::notifications::{self, Notification};
+use concordat_store::{jobs, persons, users, Conn};
+
+use crate::access::Viewer;
+use crate::crisis::{require, CrisisError};
+use crate::AppState;
+
+/// The longest acknowledgement deadline a sender may ask for.
+pub const MAX_ACKNOWLEDGE_HOURS: u32 = 24 * 14;
+
+#[derive(Debug, Clone)]
+pub struct NewThread {
+    pub person: PersonId,
+    pub subject: String,
+    pub users: Vec<UserId>,
+    pub teams: Vec<TeamId>,
+    pub first: NewMessage,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub body: String,
+    /// Ask for an acknowledgement within this many hours.
+    pub acknowledge_within_hours: Option<u32>,
+}
+
+/// A thread as its participants see it.
+#[derive(Debug, Clone)]
+pub struct ThreadView {
+    pub thread: Thread,
+    pub messages: Vec<Message>,
+    pub receipts: Vec<(MessageId, UserId, DateTime<Utc>)>,
+}
+
+fn is_participant(thread: &Thread, viewer: &Viewer) -> bool {
+    let user = &viewer.user;
+    thread.started_by == user.id()
+        || thread.users.contains(&user.id())
+        || user.team_id().is_some_and(|t| thread.teams.contains(&t))
+}
+
+fn check_message(message: &NewMessage) -> Result<String, CrisisError> {
+    let body = required_paragraphs("body", &message.body, 8_000)
+        .map_err(|e| CrisisError::invalid("body", e.kind()))?;
+    if let Some(h) = message.acknowledge_within_hours {
+        if h == 0 || h > MAX_ACKNOWLEDGE_HOURS {
+            return Err(CrisisError::invalid(
+                "acknowledge_within_hours",
+                format!("between 1 and {MAX_ACKNOWLEDGE_HOURS} hours"),
+            ));
+        }
+    }
+    Ok(body)
+}
+
+/// Who is told of a new message: every participant but its author.
+async fn recipients(
+    conn: &mut Conn,
+    thread: &Thread,
+    author: UserId,
+) -> Result<Vec<UserId>, CrisisError> {
+    let mut out: Vec<UserId> = thread.users.clone();
+    out.push(thread.started_by);
+    for team in &thread.teams {
+        out.extend(
+            users::users_of_team(conn, *team)
+                .await?
+                .iter()
+                .map(|u| u.id()),
+        );
+    }
+    out.sort();
+    out.dedup();
+    out.retain(|u| *u != author);
+    Ok(out)
+}
+
+async fn post(
+    tx: &mut Conn,
+    viewer: &Viewer,
+    thread: &Thread,
+    body: String,
+    acknowledge_within_hours: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<Message, CrisisError> {
+    let message = Message {
+        id: MessageId::new(),
+        thread: thread.id,
+        author: viewer.user.id(),
+        author_name: viewer.user.display_name().as_str().to_owned(),
+        body,
+        sent_at: now,
+        acknowledge_due: acknowledge_within_hours.map(|h| now + Duration::hours(i64::from(h))),
+        acknowledged_at: None,
+        acknowledged_by: None,
+        escalation_step: 0,
+    };
+    messages::insert_message(tx, &message).await?;
+    if let Some(due) = message.acknowledge_due {
+        jobs::schedule(
+            tx,
+            escalation::KIND,
+            &message.id.to_string(),
+            1,
+            due,
+            "{}",
+            now,
+        )
+        .await?;
+    }
+    let person = persons::person_by_id(tx, thread.person)
+        .await?
+        .map(|p| p.name().full())
+        .unwrap_or_default();
+    let asked = message
+        .acknowledge_due
+        .map(|d| format!(" Please acknowledge by {}.", crate::referrals::when(d)))
+        .unwrap_or_default();
+    for user in recipients(tx, thread, viewer.user.id()).await? {
+        notifications::insert_notification(
+            tx,
+            &Notification {
+                id: uuid::Uuid::new_v4(),
+                user,
+                kind: "message".into(),
+                subject: format!("{} — about {person}", thread.subject),
+                body: format!("From {}.{asked}", message.author_name),
+                link: Some(format!("/threads/{}", thread.id)),
+                created_at: now,
+                read_at: None,
+            },
+        )
+        .await?;
+    }
+    Ok(message)
+}
+
+/// Starts a thread about a person with its first message.
+pub async fn start(
+    state: &AppState,
+    viewer: &Viewer,
+    new: NewThread,
+) -> Result<Thread, CrisisError> {
+    let subject = bounded("subject", &new.subject, 200)
+        .map_err(|e| CrisisError::invalid("subject", e.kind()))?;
+    let body = check_message(&new.first)?;
+    if new.users.is_empty() && new.teams.is_empty() {
+        return Err(CrisisError::invalid("to", "name at least one user or team"));
+    }
+    require(
+        state,
+        viewer,
+        new.person,
+        AccessAction::Write,
+        DataCategory::Messages,
+    )
+    .await?;
+    let now = state.clock.now();
+    let thread = Thread {
+        id: uuid::Uuid::new_v4(),
+        person: new.person,
+        subject,
+        started_by: viewer.user.id(),
+        started_at: now,
+        users: new.users,
+        teams: new.teams,
+    };
+    let mut tx = state.store.write().await?;
+    messages::insert_thread(&mut tx, &thread).await?;
+    post(
+        &mut tx,
+        viewer,
+        &thread,
+        body,
+        new.first.acknowledge_within_hours,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(thread)
+}
+
+async fn thread_for(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ThreadId,
+) -> Result<Thread, CrisisError> {
+    let mut conn = state.store.read().await?;
+    let thread = messages::thread_by_id(&mut conn, id)
+        .await?
+        .filter(|t| is_participant(t, viewer))
+        .ok_or(CrisisError::NotFound)?;
+    Ok(thread)
+}
+
+/// Replies in a thread.
+pub async fn reply(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ThreadId,
+    message: NewMessage,
+) -> Result<Message, CrisisError> {
+    let body = check_message(&message)?;
+    let thread = thread_for(state, viewer, id).await?;
+    require(
+        state,
+        viewer,
+        thread.person,
+        AccessAction::Write,
+        DataCategory::Messages,
+    )
+    .await?;
+    let now = state.clock.now();
+    let mut tx = state.store.write().await?;
+    let posted = post(
+        &mut tx,
+        viewer,
+        &thread,
+        body,
+        message.acknowledge_within_hours,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(posted)
+}
+
+/// A thread for one of its participants, audited as a read of
+/// `messages`; reading it leaves a read receipt on each message.
+pub async fn read(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ThreadId,
+) -> Result<ThreadView, CrisisError> {
+    let thread = thread_for(state, viewer, id).await?;
+    require(
+        state,
+        viewer,
+        thread.person,
+        AccessAction::Read,
+        DataCategory::Messages,
+    )
+    .await?;
+    let now = state.clock.now();
+    {
+        let mut tx = state.store.write().await?;
+        messages::mark_read(&mut tx, id, viewer.user.id(), now).await?;
+        tx.commit().await?;
+    }
+    let mut conn = state.store.read().await?;
+    Ok(ThreadView {
+        messages: messages::messages_of(&mut conn, id).await?,
+        receipts: messages::receipts_of(&mut conn, id).await?,
+        thread,
+    })
+}
+
+/// Acknowledges a message someone asked to be acknowledged: its escalation
+/// stops.
+pub async fn acknowledge(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ThreadId,
+    message: MessageId,
+) -> Result<Message, CrisisError> {
+    let thread = thread_for(state, viewer, id).await?;
+    require(
+        state,
+        viewer,
+        thread.person,
+        AccessAction::Write,
+        DataCategory::Messages,
+    )
+    .await?;
+    let now = state.clock.now();
+    let mut tx = state.store.write().await?;
+    let mut found = messages::message_by_id(&mut tx, message, true)
+        .await?
+        .filter(|m| m.thread == id)
+        .ok_or(CrisisError::NotFound)?;
+    if found.author == viewer.user.id() {
+        return Err(CrisisError::Forbidden(
+            "the sender cannot acknowledge their own message".into(),
+        ));
+    }
+    if found.acknowledge_due.is_none() {
+        return Err(CrisisError::Conflict(
+            "no acknowledgement was asked for this message".into(),
+        ));
+    }
+    if messages::acknowledge(&mut tx, message, viewer.user.id(), now).await? {
+        jobs::cancel(&mut tx, escalation::KIND, &message.to_string(), now).await?;
+        notifications::insert_notification(
+            &mut tx,
+            &Notification {
+                id: uuid::Uuid::new_v4(),
+                user: found.author,
+                kind: "message-acknowledged".into(),
+                subject: format!("Acknowledged: {}", thread.subject),
+                body: format!(
+                    "{} acknowledged your message.",
+                    viewer.user.display_name().as_str()
+                ),
+                link: Some(format!("/threads/{id}")),
+                created_at: now,
+                read_at: None,
+            },
+        )
+        .await?;
+        found.acknowledged_at = Some(now);
+        found.acknowledged_by = Some(viewer.user.id());
+    }
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// The threads the viewer takes part in, newest first.
+pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, CrisisError> {
+    let mut conn = state.store.read().await?;
+    let ids =
+        messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 100).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(t) = messages::thread_by_id(&mut conn, id).await? {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
