@@ -21,5 +21,6 @@ mod messages;
 mod multi_node;
 mod pages_sign_in;
 mod policy_matrix;
+mod referral_browser;
 mod referrals;
 mod store_people;

@@ -118,6 +118,13 @@ fn actions_for(role: Role) -> Vec<Action> {
             text: "Is there a crisis plan: what helps, what to avoid, whom to call.",
         });
     }
+    if role.is_practitioner() {
+        actions.push(Action {
+            title: "Referrals",
+            href: "/referrals",
+            text: "Referrals to your team and those you sent: deadlines, overdue and escalated.",
+        });
+    }
     if keeps_a_caseload(role) {
         actions.push(Action {
             title: "Crisis plans overdue for review",

@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod layout;
 pub mod mine;
 pub mod persons;
+pub mod referrals;
 pub mod sign_in;
 pub mod users;
 pub mod words;
@@ -107,6 +108,10 @@ pub fn router() -> Router<AppState> {
             "/governance/break-glass/{id}/defer",
             post(governance::break_glass::defer),
         )
+        .route("/referrals", get(referrals::list).post(referrals::send))
+        .route("/referrals/new", get(referrals::new))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/act", post(referrals::act))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/read", post(inbox::mark_read))
         .route("/static/app.css", get(layout::stylesheet))

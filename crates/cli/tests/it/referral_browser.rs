@@ -1,0 +1,112 @@
+//! Referrals in a real browser (headless Chromium): a GP refers a person to
+//! the crisis team and sees the team acknowledge it; a referral nobody
+//! acknowledges shows as escalated once its deadline has passed.
+
+use chrono::Duration;
+use serde_json::json;
+
+use crate::browser::{Browser, Screen};
+use crate::fixtures::{post_json, DANIEL};
+use crate::harness::{TestApp, DEMO_PASSWORD};
+use crate::referrals::team;
+
+async fn send_through_the_form(browser: &Browser, crisis: &str, reason: &str) -> String {
+    browser.open("/referrals/new").await;
+    browser.type_into("#nhs_number", DANIEL).await;
+    browser
+        .find(&format!("#to_team_id option[value=\"{crisis}\"]"))
+        .await
+        .click()
+        .await
+        .expect("choose the crisis team");
+    browser
+        .find(r#"input[name="urgency"][value="urgent"]"#)
+        .await
+        .click()
+        .await
+        .expect("choose urgent");
+    browser.type_into("#reason", reason).await;
+    browser.click_button("Send the referral").await;
+    let notice = browser.text_of("p.notice").await;
+    assert!(notice.contains("The referral is sent"), "{notice}");
+    let here = browser.client.current_url().await.expect("current URL");
+    here.path().trim_start_matches("/referrals/").to_owned()
+}
+
+async fn a_gp_refers_to_the_crisis_team_and_sees_it_acknowledged_then_escalated(app: TestApp) {
+    let crisis = team(&app, "Crisis Resolution and Home Treatment Team")
+        .await
+        .to_string();
+    let app_ref = &app;
+    Browser::run_in(
+        &app,
+        "referral",
+        "gp",
+        Screen::Desktop,
+        |browser| async move {
+            let app = app_ref;
+            browser.sign_in("gp", DEMO_PASSWORD).await;
+            let first = send_through_the_form(
+                &browser,
+                &crisis,
+                "Low mood and not sleeping; asks for help",
+            )
+            .await;
+            browser.screenshot("sent").await;
+            assert_eq!(
+                browser
+                    .find("#status")
+                    .await
+                    .attr("data-status")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("sent")
+            );
+
+            // The crisis team acknowledges it (from its own system, over the API).
+            let nurse = app.token_for("crisis.nurse", "TREAT").await;
+            let acked = post_json(
+                app,
+                &nurse,
+                &format!("/api/v1/referrals/{first}/acknowledge"),
+                json!({}),
+            )
+            .await;
+            assert_eq!(acked.status(), 200);
+            browser.open(&format!("/referrals/{first}")).await;
+            assert_eq!(browser.text_of("#status").await, "Acknowledged");
+            let timeline = browser.text_of("#timeline").await;
+            assert!(timeline.contains("Acknowledged — "), "{timeline}");
+            assert!(timeline.contains("Priya Shah"), "{timeline}");
+            browser.screenshot("acknowledged").await;
+
+            // A second referral nobody acknowledges.
+            let second =
+                send_through_the_form(&browser, &crisis, "Has stopped eating; family worried")
+                    .await;
+            app.clock.advance(Duration::hours(25));
+            assert_eq!(app.run_jobs().await, 1);
+            // A day on, the GP signs in again.
+            browser.sign_in("gp", DEMO_PASSWORD).await;
+            browser.open("/referrals").await;
+            let row = browser
+                .text_of(&format!("#outbox #referral-{second}"))
+                .await;
+            assert!(row.contains("Escalated"), "{row}");
+            assert!(row.contains("Overdue"), "{row}");
+            let acknowledged = browser.text_of(&format!("#outbox #referral-{first}")).await;
+            assert!(!acknowledged.contains("Escalated"), "{acknowledged}");
+            browser.screenshot("escalated").await;
+            browser.open(&format!("/referrals/{second}")).await;
+            let escalated = browser.text_of("#escalated").await;
+            assert!(
+                escalated.contains("Escalated to the duty contact"),
+                "{escalated}"
+            );
+        },
+    )
+    .await;
+}
+
+crate::on_both_stores!(a_gp_refers_to_the_crisis_team_and_sees_it_acknowledged_then_escalated);
