@@ -24,3 +24,4 @@ mod policy_matrix;
 mod referral_browser;
 mod referrals;
 mod store_people;
+mod workflow_pages;

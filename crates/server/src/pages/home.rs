@@ -124,6 +124,11 @@ fn actions_for(role: Role) -> Vec<Action> {
             href: "/referrals",
             text: "Referrals to your team and those you sent: deadlines, overdue and escalated.",
         });
+        actions.push(Action {
+            title: "Messages",
+            href: "/threads",
+            text: "Threads with colleagues in other organisations about the people you care for.",
+        });
     }
     if keeps_a_caseload(role) {
         actions.push(Action {

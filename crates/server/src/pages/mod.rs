@@ -19,6 +19,7 @@ pub mod mine;
 pub mod persons;
 pub mod referrals;
 pub mod sign_in;
+pub mod threads;
 pub mod users;
 pub mod words;
 
@@ -112,6 +113,14 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/new", get(referrals::new))
         .route("/referrals/{id}", get(referrals::show))
         .route("/referrals/{id}/act", post(referrals::act))
+        .route("/threads", get(threads::list))
+        .route("/threads/{id}", get(threads::show).post(threads::reply))
+        .route(
+            "/threads/{id}/messages/{message_id}/acknowledge",
+            post(threads::acknowledge),
+        )
+        .route("/persons/{id}/threads/new", get(threads::new))
+        .route("/persons/{id}/threads", post(threads::start))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/read", post(inbox::mark_read))
         .route("/static/app.css", get(layout::stylesheet))

@@ -1,0 +1,137 @@
+//! The referral and message pages over real HTTP on both stores: forms that
+//! keep what was typed on a mistake, who sees what, read receipts and
+//! acknowledgement from the page.
+
+use crate::fixtures::{csrf_token, location, page, person_id, post_form, signed_in, DANIEL};
+use crate::harness::TestApp;
+use crate::referrals::team;
+
+async fn a_message_thread_is_started_read_and_acknowledged_from_the_pages(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let community = team(&app, "North Community Mental Health Team")
+        .await
+        .to_string();
+    let gp = signed_in(&app, "gp").await;
+    let (status, form) = page(&app, &gp, &format!("/persons/{daniel}/threads/new")).await;
+    assert_eq!(status, 200);
+    let token = csrf_token(&form);
+
+    // A mistake keeps the message typed.
+    let bad = post_form(
+        &app,
+        &gp,
+        &format!("/persons/{daniel}/threads"),
+        &[
+            ("csrf_token", &token),
+            ("subject", "Medication"),
+            ("to_team_id", &community),
+            ("body", "He has stopped his olanzapine."),
+            ("acknowledge_within_hours", "soon"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Give the hours as a whole number."));
+    assert!(html.contains("He has stopped his olanzapine."));
+
+    let sent = post_form(
+        &app,
+        &gp,
+        &format!("/persons/{daniel}/threads"),
+        &[
+            ("csrf_token", &token),
+            ("subject", "Medication"),
+            ("to_team_id", &community),
+            ("body", "He has stopped his olanzapine."),
+            ("acknowledge_within_hours", "8"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let thread = location(&sent);
+    let (_, html) = page(&app, &gp, &thread).await;
+    assert!(html.contains("Not read yet"));
+    assert!(
+        !html.contains(">Acknowledge</button>"),
+        "the sender cannot acknowledge"
+    );
+
+    let practitioner = signed_in(&app, "mh.practitioner").await;
+    let (_, list) = page(&app, &practitioner, "/threads").await;
+    assert!(list.contains("Medication"));
+    let (_, html) = page(&app, &practitioner, &thread).await;
+    let ack = crate::fixtures::form_action(&html, &format!("{thread}/messages/"));
+    let acked = post_form(
+        &app,
+        &practitioner,
+        &ack,
+        &[("csrf_token", &csrf_token(&html))],
+    )
+    .await;
+    assert_eq!(acked.status(), 303);
+
+    let (_, html) = page(&app, &gp, &thread).await;
+    assert!(html.contains("Read by Tom Ellis"), "{html}");
+    assert!(html.contains("Acknowledged "));
+
+    // Someone outside the thread gets nothing.
+    let police = signed_in(&app, "police").await;
+    let (status, _) = page(&app, &police, &thread).await;
+    assert_eq!(status, 404);
+}
+
+async fn the_referral_form_keeps_what_was_typed_and_explains_refusals(app: TestApp) {
+    let gp = signed_in(&app, "gp").await;
+    let (_, form) = page(&app, &gp, "/referrals/new").await;
+    let token = csrf_token(&form);
+    let crisis = team(&app, "Crisis Resolution and Home Treatment Team")
+        .await
+        .to_string();
+    let bad = post_form(
+        &app,
+        &gp,
+        "/referrals",
+        &[
+            ("csrf_token", &token),
+            ("nhs_number", "1234"),
+            ("to_team_id", &crisis),
+            ("urgency", "urgent"),
+            ("reason", "Not sleeping for a week"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Not sleeping for a week"));
+    assert!(html.contains("NHS number"));
+
+    // The police have no agreement covering referrals to the charity.
+    let police = signed_in(&app, "police").await;
+    let (_, form) = page(&app, &police, "/referrals/new").await;
+    let charity = team(&app, "Employment Support").await.to_string();
+    let refused = post_form(
+        &app,
+        &police,
+        "/referrals",
+        &[
+            ("csrf_token", &csrf_token(&form)),
+            ("nhs_number", DANIEL),
+            ("to_team_id", &charity),
+            ("urgency", "routine"),
+            ("reason", "Would like help back to work"),
+        ],
+    )
+    .await;
+    assert_ne!(refused.status(), 303);
+    let html = refused.text().await.unwrap();
+    assert!(
+        html.contains("Would like help back to work"),
+        "what was typed is kept"
+    );
+}
+
+crate::on_both_stores!(
+    a_message_thread_is_started_read_and_acknowledged_from_the_pages,
+    the_referral_form_keeps_what_was_typed_and_explains_refusals,
+);
