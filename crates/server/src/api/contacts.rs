@@ -9,17 +9,9 @@ use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use serde::Deserialize;
 
 use super::{person_path, ApiError, ApiJson};
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::contacts::{self, NewContact};
 use crate::AppState;
-
-fn viewer(caller: ApiCaller) -> Viewer {
-    Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    }
-}
 
 pub async fn list(
     State(state): State<AppState>,
@@ -27,7 +19,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ContactEvent>>, ApiError> {
     Ok(Json(
-        contacts::list(&state, &viewer(caller), person_path(&id)).await?,
+        contacts::list(&state, &caller.viewer(), person_path(&id)).await?,
     ))
 }
 
@@ -49,7 +41,7 @@ pub async fn record(
     let kind = ContactKind::parse(&input.kind).map_err(|e| ApiError::invalid("kind", e))?;
     let event = contacts::record(
         &state,
-        &viewer(caller),
+        &caller.viewer(),
         person_path(&id),
         NewContact {
             kind,

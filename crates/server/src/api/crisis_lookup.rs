@@ -15,7 +15,6 @@ use concordat_domain::person::Postcode;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::lookup::{self, Candidate, CrisisSummary, Finding, LookUpOutcome};
 use crate::crisis::CrisisError;
@@ -99,10 +98,7 @@ pub async fn look_up(
     caller: ApiCaller,
     Query(query): Query<LookUpQuery>,
 ) -> Result<Json<LookUpView>, ApiError> {
-    let viewer = Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    };
+    let viewer = caller.viewer();
     lookup::may_look_up(&viewer)?;
     let finding = finding(
         query.nhs_number.as_deref(),

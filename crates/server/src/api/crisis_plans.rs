@@ -70,13 +70,6 @@ pub struct PlanView {
     pub audit_entry: u64,
 }
 
-fn viewer(caller: ApiCaller) -> Viewer {
-    Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    }
-}
-
 async fn history(state: &AppState, viewer: &Viewer, id: &str) -> Result<PlanHistory, ApiError> {
     plans::history(state, viewer, person_path(id))
         .await?
@@ -89,7 +82,7 @@ pub async fn show(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<PlanView>, ApiError> {
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let plan = history(&state, &viewer, &id).await?;
     let today = state.clock.now().date_naive();
     Ok(Json(PlanView {
@@ -119,7 +112,7 @@ pub async fn version(
     caller: ApiCaller,
     Path((id, number)): Path<(String, u32)>,
 ) -> Result<Json<VersionView>, ApiError> {
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let plan = history(&state, &viewer, &id).await?;
     let version = plan.version(number).ok_or(ApiError::NotFound)?;
     Ok(Json(VersionView::of(
@@ -142,7 +135,7 @@ pub async fn diff(
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
 ) -> Result<Json<Vec<SectionDiff>>, ApiError> {
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let plan = history(&state, &viewer, &id).await?;
     let to = query
         .to
@@ -177,7 +170,7 @@ pub async fn save(
                 .collect(),
         )
     })?;
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let version =
         plans::save_draft(&state, &viewer, person_path(&id), input.based_on, sections).await?;
     Ok((
@@ -218,7 +211,7 @@ pub async fn agree(
         None if caller.user.person_id().is_some() => RecordedVia::OwnAccount,
         None => return Err(ApiError::invalid("via", "say how the agreement was given")),
     };
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let version = plans::agree(
         &state,
         &viewer,
@@ -241,7 +234,7 @@ pub async fn overdue(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<OverdueView>>, ApiError> {
-    let viewer = viewer(caller);
+    let viewer = caller.viewer();
     let list = coverage::overdue(&state, &viewer).await?;
     Ok(Json(
         list.into_iter()
@@ -297,7 +290,7 @@ async fn report(
     query: &CoverageQuery,
 ) -> Result<CoverageReport, ApiError> {
     let scope = scope(&caller, query)?;
-    Ok(coverage::report(state, &viewer(caller), scope).await?)
+    Ok(coverage::report(state, &caller.viewer(), scope).await?)
 }
 
 /// `GET /api/v1/crisis-plans/coverage?scope=team|partnership`.

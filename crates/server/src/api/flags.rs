@@ -10,7 +10,6 @@ use concordat_domain::ids::FlagId;
 use serde::{Deserialize, Serialize};
 
 use super::{person_path, ApiError, ApiJson};
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::flags;
 use crate::AppState;
@@ -34,20 +33,13 @@ impl FlagView {
     }
 }
 
-fn viewer(caller: ApiCaller) -> Viewer {
-    Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<FlagView>>, ApiError> {
     let today = state.clock.now().date_naive();
-    let all = flags::list(&state, &viewer(caller), person_path(&id)).await?;
+    let all = flags::list(&state, &caller.viewer(), person_path(&id)).await?;
     Ok(Json(
         all.into_iter().map(|f| FlagView::of(f, today)).collect(),
     ))
@@ -84,7 +76,7 @@ pub async fn raise(
         today,
     )
     .map_err(|e| ApiError::invalid("flag", e))?;
-    let flag = flags::raise(&state, &viewer(caller), person_path(&id), terms).await?;
+    let flag = flags::raise(&state, &caller.viewer(), person_path(&id), terms).await?;
     Ok((StatusCode::CREATED, Json(FlagView::of(flag, today))))
 }
 
@@ -105,7 +97,7 @@ pub async fn review(
     let flag_id = FlagId::parse(&flag_id).map_err(|_| ApiError::NotFound)?;
     let flag = flags::review(
         &state,
-        &viewer(caller),
+        &caller.viewer(),
         person_path(&id),
         flag_id,
         input.keep,

@@ -15,17 +15,9 @@ use concordat_store::users;
 use serde::{Deserialize, Serialize};
 
 use super::{person_path, ApiError, ApiJson};
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::messages::{self as service, NewMessage, NewThread};
 use crate::AppState;
-
-fn viewer(caller: ApiCaller) -> Viewer {
-    Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    }
-}
 
 #[derive(Debug, Serialize)]
 pub struct ThreadSummary {
@@ -130,7 +122,7 @@ pub async fn start(
         .collect::<Result<Vec<_>, _>>()?;
     let thread = service::start(
         &state,
-        &viewer(caller),
+        &caller.viewer(),
         NewThread {
             person: person_path(&id),
             subject: input.subject,
@@ -150,7 +142,7 @@ pub async fn mine(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<ThreadSummary>>, ApiError> {
-    let threads = service::mine(&state, &viewer(caller)).await?;
+    let threads = service::mine(&state, &caller.viewer()).await?;
     Ok(Json(threads.iter().map(ThreadSummary::from).collect()))
 }
 
@@ -163,7 +155,7 @@ pub async fn read(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ThreadView>, ApiError> {
-    let view = service::read(&state, &viewer(caller), thread_id(&id)?).await?;
+    let view = service::read(&state, &caller.viewer(), thread_id(&id)?).await?;
     Ok(Json(ThreadView {
         summary: ThreadSummary::from(&view.thread),
         messages: view
@@ -188,7 +180,7 @@ pub async fn reply(
 ) -> Result<(StatusCode, Json<MessageView>), ApiError> {
     let message = service::reply(
         &state,
-        &viewer(caller),
+        &caller.viewer(),
         thread_id(&id)?,
         NewMessage {
             body: input.body,
@@ -206,6 +198,6 @@ pub async fn acknowledge(
 ) -> Result<Json<MessageView>, ApiError> {
     let message = MessageId::parse(&message).map_err(|_| ApiError::NotFound)?;
     let acknowledged =
-        service::acknowledge(&state, &viewer(caller), thread_id(&id)?, message).await?;
+        service::acknowledge(&state, &caller.viewer(), thread_id(&id)?, message).await?;
     Ok(Json(message_view(&acknowledged, &[])))
 }

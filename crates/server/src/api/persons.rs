@@ -11,7 +11,6 @@ use concordat_store::persons;
 use serde::Deserialize;
 
 use super::ApiError;
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::record::{self, ReadOutcome, RecordView};
 use crate::AppState;
@@ -65,10 +64,7 @@ async fn respond(
     person: PersonId,
     categories: &[concordat_domain::category::DataCategory],
 ) -> Result<Json<RecordView>, ApiError> {
-    let viewer = Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    };
+    let viewer = caller.viewer();
     match record::read(state, &viewer, person, categories).await? {
         ReadOutcome::Shown(view) => Ok(Json(*view)),
         ReadOutcome::Denied { reason, rule } => Err(ApiError::Denied {

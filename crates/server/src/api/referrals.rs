@@ -18,7 +18,6 @@ use concordat_store::{persons, users};
 use serde::{Deserialize, Serialize};
 
 use super::{person_path, ApiError, ApiJson};
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::referrals::{self as service, ActionInput, NewReferral};
 use crate::AppState;
@@ -103,13 +102,6 @@ async fn view(
     })
 }
 
-fn viewer(caller: ApiCaller) -> Viewer {
-    Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct SendInput {
     nhs_number: Option<String>,
@@ -147,7 +139,7 @@ pub async fn send(
     };
     let referral = service::send(
         &state,
-        &viewer(caller),
+        &caller.viewer(),
         NewReferral {
             person,
             to_team,
@@ -181,7 +173,7 @@ pub async fn list(
         "outbox" => Listing::FromUser(caller.user.id()),
         _ => return Err(ApiError::invalid("box", "expected `inbox` or `outbox`")),
     };
-    let found = service::list(&state, &viewer(caller), listing).await?;
+    let found = service::list(&state, &caller.viewer(), listing).await?;
     let mut out = Vec::with_capacity(found.len());
     for (referral, name) in found {
         out.push(view(&state, referral, Some(name), Vec::new()).await?);
@@ -199,7 +191,7 @@ pub async fn mine(
         .user
         .person_id()
         .ok_or_else(|| ApiError::Forbidden("this is for a person's own account".into()))?;
-    let found = service::list(&state, &viewer(caller), Listing::Person(person)).await?;
+    let found = service::list(&state, &caller.viewer(), Listing::Person(person)).await?;
     let mut out = Vec::with_capacity(found.len());
     for (referral, name) in found {
         out.push(view(&state, referral, Some(name), Vec::new()).await?);
@@ -216,7 +208,7 @@ pub async fn show(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ReferralView>, ApiError> {
-    let (referral, events) = service::detail(&state, &viewer(caller), referral_id(&id)).await?;
+    let (referral, events) = service::detail(&state, &caller.viewer(), referral_id(&id)).await?;
     let name = {
         let mut conn = state.store.read().await?;
         persons::person_by_id(&mut conn, referral.person)
@@ -254,7 +246,7 @@ pub async fn act(
         .map_err(|e| ApiError::invalid("to_team_id", e))?;
     let referral = service::act(
         &state,
-        &viewer(caller),
+        &caller.viewer(),
         referral_id(&id),
         action,
         ActionInput {

@@ -22,6 +22,16 @@ pub struct ApiCaller {
     pub token_hash: String,
 }
 
+impl ApiCaller {
+    /// The caller as the access decision sees them: who, and for what.
+    pub fn viewer(self) -> crate::access::Viewer {
+        crate::access::Viewer {
+            user: self.user,
+            purpose: self.purpose,
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 

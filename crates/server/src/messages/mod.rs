@@ -196,16 +196,22 @@ pub async fn start(
     Ok(thread)
 }
 
+/// The thread, if the viewer takes part in it, with `action` on the
+/// person's `messages` decided and audited.
 async fn thread_for(
     state: &AppState,
     viewer: &Viewer,
     id: ThreadId,
+    action: AccessAction,
 ) -> Result<Thread, CrisisError> {
-    let mut conn = state.store.read().await?;
-    let thread = messages::thread_by_id(&mut conn, id)
-        .await?
-        .filter(|t| is_participant(t, viewer))
-        .ok_or(CrisisError::NotFound)?;
+    let thread = {
+        let mut conn = state.store.read().await?;
+        messages::thread_by_id(&mut conn, id)
+            .await?
+            .filter(|t| is_participant(t, viewer))
+            .ok_or(CrisisError::NotFound)?
+    };
+    require(state, viewer, thread.person, action, DataCategory::Messages).await?;
     Ok(thread)
 }
 
@@ -217,15 +223,7 @@ pub async fn reply(
     message: NewMessage,
 ) -> Result<Message, CrisisError> {
     let body = check_message(&message)?;
-    let thread = thread_for(state, viewer, id).await?;
-    require(
-        state,
-        viewer,
-        thread.person,
-        AccessAction::Write,
-        DataCategory::Messages,
-    )
-    .await?;
+    let thread = thread_for(state, viewer, id, AccessAction::Write).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let posted = post(
@@ -248,15 +246,7 @@ pub async fn read(
     viewer: &Viewer,
     id: ThreadId,
 ) -> Result<ThreadView, CrisisError> {
-    let thread = thread_for(state, viewer, id).await?;
-    require(
-        state,
-        viewer,
-        thread.person,
-        AccessAction::Read,
-        DataCategory::Messages,
-    )
-    .await?;
+    let thread = thread_for(state, viewer, id, AccessAction::Read).await?;
     let now = state.clock.now();
     {
         let mut tx = state.store.write().await?;
@@ -279,15 +269,7 @@ pub async fn acknowledge(
     id: ThreadId,
     message: MessageId,
 ) -> Result<Message, CrisisError> {
-    let thread = thread_for(state, viewer, id).await?;
-    require(
-        state,
-        viewer,
-        thread.person,
-        AccessAction::Write,
-        DataCategory::Messages,
-    )
-    .await?;
+    let thread = thread_for(state, viewer, id, AccessAction::Write).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let mut found = messages::message_by_id(&mut tx, message, true)

@@ -133,6 +133,96 @@ async fn receivers_may_read(
     })))
 }
 
+/// Where a referral is going: the team, the agreement that covers it (and
+/// sets its deadlines), and the team's members, who will receive it.
+struct Route {
+    team: concordat_domain::organisation::Team,
+    agreement: Agreement,
+    levels: concordat_domain::referral::ServiceLevels,
+    members: Vec<User>,
+}
+
+/// Works out where a referral from `sender` to `team` goes, refusing if no
+/// agreement covers it or the receivers could not read it.
+async fn route(
+    state: &AppState,
+    conn: &mut Conn,
+    sender: concordat_domain::ids::OrganisationId,
+    team: TeamId,
+    person: PersonId,
+    now: DateTime<Utc>,
+) -> Result<Route, CrisisError> {
+    let team = teams::team_by_id(conn, team)
+        .await?
+        .ok_or_else(|| CrisisError::invalid("to_team_id", "no such team"))?;
+    let their_agreements = agreements::agreements_of_organisation(conn, sender).await?;
+    let agreement = covering_agreement(&their_agreements, team.organisation_id(), now)
+        .ok_or_else(|| {
+            CrisisError::Forbidden(format!(
+                "no active information sharing agreement between the sending organisation and \
+                 {}'s covers referrals",
+                team.name()
+            ))
+        })?
+        .clone();
+    let members = users::users_of_team(conn, team.id()).await?;
+    if let Err((reason, rule)) = receivers_may_read(state, conn, &members, person, now).await? {
+        return Err(CrisisError::Denied {
+            reason: format!("{} cannot receive this referral: {reason}", team.name()),
+            rule,
+        });
+    }
+    let (levels, _) = referrals::service_levels(conn, agreement.id()).await?;
+    Ok(Route {
+        team,
+        agreement,
+        levels,
+        members,
+    })
+}
+
+/// What a referral carries, whichever route it takes.
+struct Content {
+    person: PersonId,
+    from_user: UserId,
+    from_organisation: concordat_domain::ids::OrganisationId,
+    urgency: Urgency,
+    reason: String,
+    sections: Vec<ReferralSection>,
+    redirected_from: Option<ReferralId>,
+}
+
+impl Route {
+    /// `content` sent along this route `now`, with its deadlines.
+    fn referral(&self, state: &AppState, content: Content, now: DateTime<Utc>) -> Referral {
+        let deadlines = self.levels.for_urgency(content.urgency);
+        let calendar = calendar(state);
+        Referral {
+            id: ReferralId::new(),
+            person: content.person,
+            from_user: content.from_user,
+            from_organisation: content.from_organisation,
+            to_team: self.team.id(),
+            to_organisation: self.team.organisation_id(),
+            agreement: self.agreement.id(),
+            urgency: content.urgency,
+            reason: content.reason,
+            sections: content.sections,
+            status: ReferralStatus::Sent,
+            created_at: now,
+            acknowledge_due: deadlines.acknowledge.after(now, &calendar),
+            respond_due: deadlines.respond.after(now, &calendar),
+            acknowledged_at: None,
+            acknowledged_by: None,
+            decided_at: None,
+            decided_by: None,
+            decision_note: None,
+            redirected_from: content.redirected_from,
+            escalation_step: 0,
+        }
+    }
+}
+
 fn notification(
     user: UserId,
     kind: &str,
@@ -177,60 +267,33 @@ pub async fn send(
     .await?;
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
-    let team = teams::team_by_id(&mut conn, new.to_team)
-        .await?
-        .ok_or_else(|| CrisisError::invalid("to_team_id", "no such team"))?;
-    let sender_org = viewer.user.organisation_id();
-    let their_agreements = agreements::agreements_of_organisation(&mut conn, sender_org).await?;
-    let agreement = covering_agreement(&their_agreements, team.organisation_id(), now)
-        .ok_or_else(|| {
-            CrisisError::Forbidden(format!(
-                "no active information sharing agreement between your organisation and {}'s \
-                 covers referrals",
-                team.name()
-            ))
-        })?
-        .clone();
-    let members = users::users_of_team(&mut conn, team.id()).await?;
-    if let Err((reason, rule)) =
-        receivers_may_read(state, &mut conn, &members, new.person, now).await?
-    {
-        return Err(CrisisError::Denied {
-            reason: format!("{} cannot receive this referral: {reason}", team.name()),
-            rule,
-        });
-    }
+    let route = route(
+        state,
+        &mut conn,
+        viewer.user.organisation_id(),
+        new.to_team,
+        new.person,
+        now,
+    )
+    .await?;
     let person = persons::person_by_id(&mut conn, new.person)
         .await?
         .ok_or(CrisisError::NotFound)?;
-    let (levels, _) = referrals::service_levels(&mut conn, agreement.id()).await?;
     drop(conn);
-
-    let deadlines = levels.for_urgency(new.urgency);
-    let calendar = calendar(state);
-    let referral = Referral {
-        id: ReferralId::new(),
-        person: new.person,
-        from_user: viewer.user.id(),
-        from_organisation: sender_org,
-        to_team: team.id(),
-        to_organisation: team.organisation_id(),
-        agreement: agreement.id(),
-        urgency: new.urgency,
-        reason,
-        sections,
-        status: ReferralStatus::Sent,
-        created_at: now,
-        acknowledge_due: deadlines.acknowledge.after(now, &calendar),
-        respond_due: deadlines.respond.after(now, &calendar),
-        acknowledged_at: None,
-        acknowledged_by: None,
-        decided_at: None,
-        decided_by: None,
-        decision_note: None,
-        redirected_from: None,
-        escalation_step: 0,
-    };
+    let referral = route.referral(
+        state,
+        Content {
+            person: new.person,
+            from_user: viewer.user.id(),
+            from_organisation: viewer.user.organisation_id(),
+            urgency: new.urgency,
+            reason,
+            sections,
+            redirected_from: None,
+        },
+        now,
+    );
+    let members = route.members;
     let mut tx = state.store.write().await?;
     write_new(
         &mut tx,
@@ -510,47 +573,21 @@ async fn redirect(
     target: TeamId,
     now: DateTime<Utc>,
 ) -> Result<Referral, CrisisError> {
-    let team = teams::team_by_id(tx, target)
-        .await?
-        .ok_or_else(|| CrisisError::invalid("to_team_id", "no such team"))?;
-    let sender_agreements =
-        agreements::agreements_of_organisation(tx, from.from_organisation).await?;
-    let agreement = covering_agreement(&sender_agreements, team.organisation_id(), now)
-        .ok_or_else(|| {
-            CrisisError::Forbidden(format!(
-                "no active agreement between the sender's organisation and {}'s covers referrals",
-                team.name()
-            ))
-        })?
-        .clone();
-    let members = users::users_of_team(tx, team.id()).await?;
-    if let Err((reason, rule)) = receivers_may_read(state, tx, &members, from.person, now).await? {
-        return Err(CrisisError::Denied {
-            reason: format!("{} cannot receive this referral: {reason}", team.name()),
-            rule,
-        });
-    }
-    let (levels, _) = referrals::service_levels(tx, agreement.id()).await?;
-    let deadlines = levels.for_urgency(from.urgency);
-    let calendar = calendar(state);
-    let onward = Referral {
-        id: ReferralId::new(),
-        to_team: team.id(),
-        to_organisation: team.organisation_id(),
-        agreement: agreement.id(),
-        status: ReferralStatus::Sent,
-        created_at: now,
-        acknowledge_due: deadlines.acknowledge.after(now, &calendar),
-        respond_due: deadlines.respond.after(now, &calendar),
-        acknowledged_at: None,
-        acknowledged_by: None,
-        decided_at: None,
-        decided_by: None,
-        decision_note: None,
-        redirected_from: Some(from.id),
-        escalation_step: 0,
-        ..from.clone()
-    };
+    let route = route(state, tx, from.from_organisation, target, from.person, now).await?;
+    let onward = route.referral(
+        state,
+        Content {
+            person: from.person,
+            from_user: from.from_user,
+            from_organisation: from.from_organisation,
+            urgency: from.urgency,
+            reason: from.reason.clone(),
+            sections: from.sections.clone(),
+            redirected_from: Some(from.id),
+        },
+        now,
+    );
+    let members = route.members;
     let person = persons::person_by_id(tx, from.person)
         .await?
         .ok_or(CrisisError::NotFound)?;
