@@ -8,6 +8,7 @@ use cedar_policy::{Authorizer, Effect, Entities, Request, Response};
 
 use crate::decision::{policy_ids, Decision, Reason, RuleEffect};
 use crate::mask::{FieldMask, MaskedField};
+use crate::memo::Memo;
 use crate::policies::{Policies, PolicyError, PolicyFile, FILES, SCHEMA};
 use crate::reasons::{self, Subject};
 use crate::request::AccessRequest;
@@ -32,6 +33,7 @@ pub struct AccessEngine {
     policies: Policies,
     translator: Translator,
     authorizer: Authorizer,
+    memo: Memo,
 }
 
 /// A rule found in one or more evaluations, with its precedence (the
@@ -58,13 +60,33 @@ impl AccessEngine {
             policies,
             translator: Translator::new(),
             authorizer: Authorizer::new(),
+            memo: Memo::new(),
         })
+    }
+
+    /// The same engine without remembered answers: every request is
+    /// evaluated. For measuring Cedar itself.
+    pub fn without_memo(self) -> Self {
+        Self {
+            memo: Memo::off(),
+            ..self
+        }
     }
 
     /// Decides one request. Never fails: a request that cannot be evaluated
     /// is denied, with the detail in [`Decision::error`].
     pub fn decide(&self, request: &AccessRequest) -> Decision {
-        self.try_decide(request).unwrap_or_else(Decision::failed)
+        if let Some(decision) = self.memo.decision(request) {
+            return decision;
+        }
+        match self.try_decide(request) {
+            Ok(decision) => {
+                self.memo.remember_decision(request, &decision);
+                decision
+            }
+            // Not remembered: a failure is worth trying again.
+            Err(detail) => Decision::failed(detail),
+        }
     }
 
     fn try_decide(&self, request: &AccessRequest) -> Result<Decision, String> {
@@ -135,7 +157,17 @@ impl AccessEngine {
     /// among `masks`. Fails closed: if the masks cannot be evaluated, every
     /// masked field is withheld.
     pub fn masks_for(&self, request: &AccessRequest, masks: &[FieldMask]) -> Vec<MaskedField> {
-        self.try_masks_for(request, masks).unwrap_or_else(|_| {
+        if masks.is_empty() {
+            return Vec::new();
+        }
+        if let Some(withheld) = self.memo.masks(request, masks) {
+            return withheld;
+        }
+        let evaluated = self.try_masks_for(request, masks);
+        if let Ok(withheld) = &evaluated {
+            self.memo.remember_masks(request, masks, withheld);
+        }
+        evaluated.unwrap_or_else(|_| {
             masks
                 .iter()
                 .map(|mask| MaskedField {

@@ -70,13 +70,23 @@
 //! Masks ([`AccessEngine::masks_for`]) are Cedar too (`70-masks.cedar`,
 //! action `reveal`, one evaluation per masked field), so information
 //! governance reviews every rule in one place.
+//!
+//! # Remembered decisions
+//!
+//! The engine remembers recent answers (`memo.rs`): the same facts with a
+//! `now` on the same side of every time in them get the same answer, so a
+//! record read a second time costs a comparison, not a dozen evaluations.
+//! The facts are still gathered (or proven unchanged) by the caller for
+//! every request; only Cedar's work is saved.
 
+pub mod bounded;
 pub mod decision;
 pub mod engine;
 pub mod facts;
 pub mod mask;
 pub mod request;
 
+mod memo;
 mod policies;
 mod reasons;
 mod translate;

@@ -348,13 +348,23 @@ fn entity_ref(uid: EntityUid) -> RestrictedExpression {
 }
 
 /// A moment, as the schema has it: milliseconds since 1970 began, UTC.
-fn time(at: DateTime<Utc>) -> RestrictedExpression {
-    RestrictedExpression::new_long(at.timestamp_millis())
+pub(crate) fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
 }
 
 /// A date is its first instant, midnight UTC.
+pub(crate) fn date_millis(day: NaiveDate) -> i64 {
+    millis(day.and_time(NaiveTime::MIN).and_utc())
+}
+
+// INVARIANT: every time given to Cedar goes through `time` or `date`, and
+// `memo::fact_times` lists each of them but `now`.
+fn time(at: DateTime<Utc>) -> RestrictedExpression {
+    RestrictedExpression::new_long(millis(at))
+}
+
 fn date(day: NaiveDate) -> RestrictedExpression {
-    time(day.and_time(NaiveTime::MIN).and_utc())
+    RestrictedExpression::new_long(date_millis(day))
 }
 
 fn try_record(

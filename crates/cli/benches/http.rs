@@ -172,7 +172,7 @@ async fn run() -> anyhow::Result<()> {
     anyhow::ensure!(!people_read.is_empty(), "the practitioner has no caseload");
 
     // The Cedar decision alone, on facts gathered from this database.
-    let engine = concordat_access::AccessEngine::new()?;
+    let engine = concordat_access::AccessEngine::new()?.without_memo();
     let viewer = Viewer {
         user: reader.clone(),
         purpose: Purpose::DirectCare,
