@@ -17,11 +17,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::access::VersionedCache;
 use crate::auth::password::PasswordHasher;
 use crate::{api, health, pages, AppState, Clock, ServerConfig};
 
 /// Bodies larger than this are refused before any handler reads them.
 const BODY_LIMIT: usize = 1024 * 1024;
+
+/// (user, person) pairs whose access facts are kept, and people whose
+/// record parts are; a few kilobytes each.
+const CACHED_SOURCES: usize = 16_384;
+const CACHED_RECORDS: usize = 16_384;
 
 /// A bound, ready-to-serve application.
 #[derive(Debug)]
@@ -58,6 +64,8 @@ impl Application {
             passwords: PasswordHasher::new()?,
             engine: Arc::new(engine),
             audit,
+            sources: Arc::new(VersionedCache::new(CACHED_SOURCES)),
+            record_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
         };
         Ok(Self {
             listener,

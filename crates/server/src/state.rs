@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use concordat_access::AccessEngine;
+use concordat_domain::ids::PersonId;
 use concordat_store::audit::AuditLog;
 use concordat_store::Store;
 
+use crate::access::{Sources, SourcesKey, VersionedCache};
 use crate::auth::password::PasswordHasher;
+use crate::record::RecordParts;
 use crate::{Clock, ServerConfig};
 
 #[derive(Clone)]
@@ -19,6 +22,11 @@ pub struct AppState {
     pub engine: Arc<AccessEngine>,
     /// The audit log's writer; every decision is recorded through it.
     pub audit: AuditLog,
+    /// What the access decision read about a user and a person, and what a
+    /// record read shows besides the person row, each kept only while the
+    /// access versions it was read under are current.
+    pub sources: Arc<VersionedCache<SourcesKey, Sources>>,
+    pub record_parts: Arc<VersionedCache<PersonId, RecordParts>>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -5,7 +5,7 @@ use concordat_domain::agreement::{Agreement, AgreementStatus, Signature, Terms};
 use concordat_domain::ids::{AgreementId, OrganisationId, UserId};
 use sqlx::any::AnyRow;
 
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 /// One entry in an agreement's history.
 #[derive(Debug, Clone)]
@@ -96,6 +96,7 @@ pub async fn save_agreement(
     .bind(time::encode(at))
     .execute(&mut *conn)
     .await?;
+    access_versions::partnership_changed(conn).await?;
     Ok(())
 }
 

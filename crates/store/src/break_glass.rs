@@ -5,7 +5,7 @@ use concordat_domain::break_glass::{BreakGlass, Deferral, Justification, Overrid
 use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 use sqlx::any::AnyRow;
 
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 const COLUMNS: &str = "id, user_id, person_id, basis, justification, granted_at, expires_at, \
     reviewed_by, reviewed_at, review_appropriate, review_note, deferred_by, deferral_reason, deferred_until";
@@ -27,8 +27,9 @@ pub async fn insert_break_glass(
     .bind(use_.justification.as_str().to_owned())
     .bind(time::encode(use_.granted_at))
     .bind(time::encode(use_.expires_at))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    access_versions::person_changed(conn, use_.person).await?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use concordat_domain::care_team::{CareTeam, CareTeamMember};
 use concordat_domain::ids::{CareTeamId, PersonId, UserId};
 
-use crate::{rows, Conn, StoreError};
+use crate::{access_versions, rows, Conn, StoreError};
 
 pub async fn insert_care_team(conn: &mut Conn, team: &CareTeam) -> Result<(), StoreError> {
     sqlx::query(
@@ -28,6 +28,7 @@ pub async fn insert_care_team(conn: &mut Conn, team: &CareTeam) -> Result<(), St
         .execute(&mut *conn)
         .await?;
     }
+    access_versions::person_changed(conn, team.person_id()).await?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use concordat_domain::ids::{ConsentId, PersonId, UserId};
 use concordat_domain::purpose::Purpose;
 use sqlx::any::AnyRow;
 
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 pub async fn insert_directive(conn: &mut Conn, d: &ConsentDirective) -> Result<(), StoreError> {
     let scope = d.scope();
@@ -28,8 +28,9 @@ pub async fn insert_directive(conn: &mut Conn, d: &ConsentDirective) -> Result<(
     .bind(d.via().as_str())
     .bind(d.capacity_note().map(str::to_owned))
     .bind(d.expires_at().map(time::encode))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    access_versions::person_changed(conn, d.person_id()).await?;
     Ok(())
 }
 
@@ -49,9 +50,13 @@ pub async fn withdraw_directive(
     .bind(by.to_string())
     .bind(id.to_string())
     .bind(person.to_string())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() > 0)
+    let withdrawn = done.rows_affected() > 0;
+    if withdrawn {
+        access_versions::person_changed(conn, person).await?;
+    }
+    Ok(withdrawn)
 }
 
 /// Every directive of a person, withdrawn and expired included (the caller

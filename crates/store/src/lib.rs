@@ -7,6 +7,7 @@
 //! stores share (`$1` parameters, `ON CONFLICT`, `RETURNING`); what differs
 //! between the stores lives in [`backend`] and nowhere else.
 
+pub mod access_versions;
 pub mod agreements;
 pub mod audit;
 pub mod backend;
@@ -34,6 +35,7 @@ pub mod time;
 pub mod tokens;
 pub mod users;
 
+pub use access_versions::AccessVersions;
 pub use backend::{Backend, DatabaseUrl, Store, WriteTx};
 pub use error::StoreError;
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use concordat_domain::ids::{PersonId, UserId};
 use concordat_domain::role::Role;
 
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldMaskRecord {
@@ -35,8 +35,9 @@ pub async fn insert_mask(
     .bind(mask.reason.clone())
     .bind(by.to_string())
     .bind(time::encode(at))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    access_versions::person_changed(conn, mask.person).await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use concordat_domain::organisation::{Organisation, OrganisationCode, Organisatio
 use sqlx::any::AnyRow;
 
 use crate::error::is_unique_violation;
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 pub async fn insert_organisation(
     conn: &mut Conn,
@@ -21,7 +21,7 @@ pub async fn insert_organisation(
     .bind(org.name().to_owned())
     .bind(org.kind().as_str())
     .bind(time::encode(now))
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -33,6 +33,7 @@ pub async fn insert_organisation(
             e.into()
         }
     })?;
+    access_versions::partnership_changed(conn).await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use concordat_domain::related_person::{RelatedPerson, Relationship};
 use concordat_domain::text::{EmailAddress, PhoneNumber};
 use sqlx::any::AnyRow;
 
+use crate::access_versions::{versions_from_row, AccessVersions};
 use crate::error::is_unique_violation;
 use crate::{rows, time, Conn, StoreError};
 
@@ -85,6 +86,47 @@ pub async fn person_by_id(conn: &mut Conn, id: PersonId) -> Result<Option<Person
     }
 }
 
+/// The person (if there is one) and the access versions that apply to them,
+/// in ONE statement: this is on every record read.
+pub async fn person_with_versions(
+    conn: &mut Conn,
+    id: PersonId,
+) -> Result<(Option<Person>, AccessVersions), StoreError> {
+    // One row per identifier (at least one row: the version row always
+    // exists, the person and identifiers are outer-joined).
+    let sql = format!(
+        "SELECT v.version AS partnership_version, p.access_version AS person_version, \
+         {PERSON_COLUMNS}, i.system, i.value \
+         FROM access_version v \
+         LEFT JOIN persons p ON p.id = $1 \
+         LEFT JOIN person_identifiers i ON i.person_id = p.id \
+         WHERE v.id = 1 ORDER BY i.system"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    let first = rows
+        .first()
+        .ok_or_else(|| StoreError::corrupt("access version", "the row is missing"))?;
+    let versions = versions_from_row(first)?;
+    if versions.person.is_none() {
+        return Ok((None, versions));
+    }
+    let mut identifiers = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let (Some(system), Some(value)) = (
+            rows::opt_text(row, "system")?,
+            rows::opt_text(row, "value")?,
+        ) {
+            identifiers.push(
+                Identifier::new(&system, &value).map_err(|e| StoreError::corrupt("person", e))?,
+            );
+        }
+    }
+    Ok((Some(person_from_parts(first, identifiers)?), versions))
+}
+
 pub async fn person_by_identifier(
     conn: &mut Conn,
     system: &IdentifierSystem,
@@ -121,6 +163,24 @@ pub async fn count_persons(conn: &mut Conn) -> Result<i64, StoreError> {
 }
 
 async fn person_from_row(conn: &mut Conn, row: &AnyRow) -> Result<Person, StoreError> {
+    let identifier_rows = sqlx::query(
+        "SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system",
+    )
+    .bind(rows::text(row, "id")?)
+    .fetch_all(&mut *conn)
+    .await?;
+    let identifiers = identifier_rows
+        .iter()
+        .map(|r| {
+            Identifier::new(&rows::text(r, "system")?, &rows::text(r, "value")?)
+                .map_err(|e| StoreError::corrupt("person", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    person_from_parts(row, identifiers)
+}
+
+/// A person from a row selected with [`PERSON_COLUMNS`], and their identifiers.
+fn person_from_parts(row: &AnyRow, identifiers: Vec<Identifier>) -> Result<Person, StoreError> {
     let what = "person";
     let bad = |e: &dyn std::fmt::Display| StoreError::corrupt(what, e);
     let id: PersonId = rows::id(row, "id")?;
@@ -146,19 +206,6 @@ async fn person_from_row(conn: &mut Conn, row: &AnyRow) -> Result<Person, StoreE
         .map(|p| PhoneNumber::parse(&p))
         .transpose()
         .map_err(|e| bad(&e))?;
-    let identifier_rows = sqlx::query(
-        "SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system",
-    )
-    .bind(id.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    let identifiers = identifier_rows
-        .iter()
-        .map(|r| {
-            Identifier::new(&rows::text(r, "system")?, &rows::text(r, "value")?)
-                .map_err(|e| bad(&e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     Person::new(id, name, birth_date, address, phone, identifiers).map_err(|e| bad(&e))
 }
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationshipKind {
@@ -61,8 +61,9 @@ pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Resul
     .bind(r.reason.clone())
     .bind(time::encode(r.started_at))
     .bind(time::encode(r.ends_at))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    access_versions::person_changed(conn, r.person).await?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use concordat_domain::user::{DisplayName, User, Username};
 use sqlx::any::AnyRow;
 
 use crate::error::is_unique_violation;
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 /// The columns that make a [`User`], for queries that join users to other rows.
 pub(crate) const USER_COLUMNS: &str = "u.id AS user_id, u.username, u.display_name, \
@@ -42,7 +42,7 @@ pub async fn insert_user(
     .bind(password_hash.to_owned())
     .bind(i64::from(user.disabled()))
     .bind(time::encode(now))
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -54,6 +54,7 @@ pub async fn insert_user(
             e.into()
         }
     })?;
+    access_versions::partnership_changed(conn).await?;
     Ok(())
 }
 
@@ -138,7 +139,7 @@ pub async fn set_disabled(
     let done = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
         .bind(i64::from(disabled))
         .bind(username.as_str().to_owned())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound {
@@ -146,6 +147,7 @@ pub async fn set_disabled(
             key: username.as_str().to_owned(),
         });
     }
+    access_versions::partnership_changed(conn).await?;
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! Gathering, from the store, the facts the access decision looks at: the
 //! agreements of the user's organisation, the person's consent directives,
 //! the user's relationships with the person, and any break-glass override.
-//! Everything is read fresh for each request, so a refusal recorded, an
-//! agreement suspended or a user disabled a moment ago counts now. Nothing
-//! here judges: ended, expired and suspended facts are passed on as they
+//! What is read may be kept between requests only under the access versions
+//! it was read under (see `cache.rs`), so a refusal recorded, an agreement
+//! suspended or a user disabled a moment ago counts now. Nothing here judges: ended, expired and suspended facts are passed on as they
 //! are, and the policies decide what they count for.
 
 use chrono::{DateTime, Utc};
@@ -11,12 +11,13 @@ use concordat_access::{
     AccessAction, AccessRequest, Actor, AgreementFacts, BreakGlassFacts, ConsentFacts,
     LookUpReason, Relationship,
 };
+use concordat_domain::break_glass::BreakGlass;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
-use concordat_store::relationships::RelationshipKind;
+use concordat_store::relationships::{CareRelationship, RelationshipKind};
 use concordat_store::{
     agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
 };
@@ -55,72 +56,105 @@ impl Facts {
     }
 }
 
+/// Everything the store says about one user and one person, before any of
+/// it is judged against a moment: what [`gather`] reads. Kept between
+/// requests (see `cache.rs`) while the access versions it was read under
+/// are current.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    agreements: Vec<AgreementFacts>,
+    consents: Vec<ConsentFacts>,
+    care_team: bool,
+    relationships: Vec<CareRelationship>,
+    break_glass: Vec<BreakGlass>,
+}
+
+/// The facts about `user` and `person` at `now`, read from the store.
 pub async fn gather(
     conn: &mut Conn,
     user: &User,
     person: PersonId,
     now: DateTime<Utc>,
 ) -> Result<Facts, StoreError> {
-    // A person reading their own record needs none of a professional's
-    // facts; the policies check that the record is theirs.
-    if user.role() == Role::Person {
-        return Ok(Facts::default());
-    }
-    let agreements = agreements::agreements_of_organisation(conn, user.organisation_id())
-        .await?
-        .iter()
-        .map(AgreementFacts::from)
-        .collect();
+    Ok(Sources::load(conn, user, person).await?.at(user, now))
+}
 
-    let mut consents = Vec::new();
-    for directive in consent::directives_of(conn, person).await? {
-        let organisation_name = match directive.scope().organisation {
-            Some(id) => organisations::organisation_by_id(conn, id)
-                .await?
-                .map(|o| o.name().to_owned()),
-            None => None,
-        };
-        consents.push(ConsentFacts::from_directive(&directive, organisation_name));
+impl Sources {
+    pub async fn load(conn: &mut Conn, user: &User, person: PersonId) -> Result<Self, StoreError> {
+        // A person reading their own record needs none of a professional's
+        // facts; the policies check that the record is theirs.
+        if user.role() == Role::Person {
+            return Ok(Self::default());
+        }
+        let agreements = agreements::agreements_of_organisation(conn, user.organisation_id())
+            .await?
+            .iter()
+            .map(AgreementFacts::from)
+            .collect();
+
+        let mut consents = Vec::new();
+        for directive in consent::directives_of(conn, person).await? {
+            let organisation_name = match directive.scope().organisation {
+                Some(id) => organisations::organisation_by_id(conn, id)
+                    .await?
+                    .map(|o| o.name().to_owned()),
+                None => None,
+            };
+            consents.push(ConsentFacts::from_directive(&directive, organisation_name));
+        }
+
+        Ok(Self {
+            agreements,
+            consents,
+            care_team: care_teams::is_care_team_member(conn, person, user.id()).await?,
+            relationships: relationships::relationships_of(conn, person, user.organisation_id())
+                .await?,
+            break_glass: break_glass::grants_for(conn, user.id(), person).await?,
+        })
     }
 
-    let mut relationships = Vec::new();
-    if care_teams::is_care_team_member(conn, person, user.id()).await? {
-        relationships.push(Relationship::care_team());
-    }
-    for r in relationships::relationships_of(conn, person, user.organisation_id()).await? {
-        let relationship = match r.kind {
-            RelationshipKind::ActiveContact => Relationship::contact(),
-            RelationshipKind::Referral => Relationship::referral(),
-            RelationshipKind::CrisisLookup => {
-                // A look-up is the user's own, with its reason; a colleague's
-                // look-up gives this user nothing.
-                if r.user != Some(user.id()) {
-                    continue;
+    /// The facts as they stand at `now`: which relationships have ended,
+    /// which override is live.
+    pub fn at(&self, user: &User, now: DateTime<Utc>) -> Facts {
+        let mut relationships = Vec::new();
+        if self.care_team {
+            relationships.push(Relationship::care_team());
+        }
+        for r in &self.relationships {
+            let relationship = match r.kind {
+                RelationshipKind::ActiveContact => Relationship::contact(),
+                RelationshipKind::Referral => Relationship::referral(),
+                RelationshipKind::CrisisLookup => {
+                    // A look-up is the user's own, with its reason; a
+                    // colleague's look-up gives this user nothing.
+                    if r.user != Some(user.id()) {
+                        continue;
+                    }
+                    match LookUpReason::parse(&r.reason) {
+                        Ok(reason) => Relationship::crisis_look_up(reason),
+                        Err(_) => continue,
+                    }
                 }
-                match LookUpReason::parse(&r.reason) {
-                    Ok(reason) => Relationship::crisis_look_up(reason),
-                    Err(_) => continue,
-                }
-            }
-        };
-        relationships.push(if r.ends_at <= now {
-            relationship.ended()
-        } else {
-            relationship
-        });
-    }
+            };
+            relationships.push(if r.ends_at <= now {
+                relationship.ended()
+            } else {
+                relationship
+            });
+        }
 
-    // The live override if there is one, else the latest (which the
-    // policies will find expired).
-    let grants = break_glass::grants_for(conn, user.id(), person).await?;
-    let chosen = grants
-        .iter()
-        .find(|g| g.is_live(now))
-        .or_else(|| grants.last());
-    Ok(Facts {
-        agreements,
-        consents,
-        relationships,
-        break_glass: chosen.map(BreakGlassFacts::from),
-    })
+        // The live override if there is one, else the latest (which the
+        // policies will find expired).
+        let chosen = self
+            .break_glass
+            .iter()
+            .find(|g| g.is_live(now))
+            .or_else(|| self.break_glass.last());
+        Facts {
+            agreements: self.agreements.clone(),
+            consents: self.consents.clone(),
+            relationships,
+            break_glass: chosen.map(BreakGlassFacts::from),
+        }
+    }
 }

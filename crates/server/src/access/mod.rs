@@ -4,17 +4,25 @@
 //! `concordat-access`) decide each category, write ONE audit entry, and only
 //! once that entry has committed say what may be shown. No audit, no access.
 
+pub mod cache;
 mod gather;
 
 use concordat_access::{AccessAction, AccessEngine, Decision};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{OrganisationId, UserId};
 use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
 use concordat_domain::user::User;
 use concordat_store::audit::{Actor, AuditAction, AuditEntry, AuditError, Outcome};
-use concordat_store::StoreError;
+use concordat_store::{AccessVersions, StoreError};
 
-pub use gather::{gather, Facts};
+pub use cache::VersionedCache;
+pub use gather::{gather, Facts, Sources};
+
+/// Whose [`Sources`] a cache entry holds: the user, as the token or session
+/// found them this request, and the person.
+pub type SourcesKey = (UserId, OrganisationId, Role, PersonId);
 
 use crate::AppState;
 
@@ -123,11 +131,13 @@ pub enum AccessError {
 
 /// Decides `action` on each of `categories` of `person`'s record for
 /// `viewer`, and audits the decision as one entry. Returns only after the
-/// audit entry has committed.
+/// audit entry has committed. `versions` are the access versions read at
+/// the start of this request (with the person).
 pub async fn authorise(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
+    versions: AccessVersions,
     action: AccessAction,
     categories: &[DataCategory],
     audit_action: AuditAction,
@@ -156,10 +166,9 @@ pub async fn authorise_noted(
     note: Option<String>,
 ) -> Result<Authorisation, AccessError> {
     let now = state.clock.now();
-    let facts = {
-        let mut conn = state.store.read().await?;
-        gather(&mut conn, &viewer.user, person, now).await?
-    };
+    let facts = sources(state, &viewer.user, person, versions)
+        .await?
+        .at(&viewer.user, now);
     let decisions = decide(
         &state.engine,
         viewer,
@@ -178,6 +187,26 @@ pub async fn authorise_noted(
         decisions,
         audit_seq,
     })
+}
+
+/// What the store says about `user` and `person`: kept from an earlier
+/// request if the versions still match, else read now.
+async fn sources(
+    state: &AppState,
+    user: &User,
+    person: PersonId,
+    versions: AccessVersions,
+) -> Result<std::sync::Arc<Sources>, StoreError> {
+    let key = (user.id(), user.organisation_id(), user.role(), person);
+    if let Some(kept) = state.sources.get(&key, versions) {
+        return Ok(kept);
+    }
+    let mut conn = state.store.read().await?;
+    let read = std::sync::Arc::new(Sources::load(&mut conn, user, person).await?);
+    state
+        .sources
+        .keep(key, versions, std::sync::Arc::clone(&read));
+    Ok(read)
 }
 
 /// The decision for each category, from facts already gathered.

@@ -4,12 +4,19 @@
 
 pub mod views;
 
+use std::sync::Arc;
+
 use concordat_access::{AccessAction, AccessRequest, Actor, FieldMask};
+use concordat_domain::care_team::CareTeam;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
+use concordat_domain::organisation::Organisation;
 use concordat_domain::person::Person;
+use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
-use concordat_store::{care_teams, masks, organisations, persons, users, StoreError};
+use concordat_store::{
+    care_teams, masks, organisations, persons, users, AccessVersions, StoreError,
+};
 use serde::Serialize;
 
 use crate::access::{authorise, AccessError, Authorisation, Refused, Viewer};
@@ -83,14 +90,15 @@ pub async fn read(
     person_id: PersonId,
     categories: &[DataCategory],
 ) -> Result<ReadOutcome, AccessError> {
-    let person = {
+    let (person, versions) = {
         let mut conn = state.store.read().await?;
-        persons::person_by_id(&mut conn, person_id).await?
+        persons::person_with_versions(&mut conn, person_id).await?
     };
     let authorisation = authorise(
         state,
         viewer,
         person_id,
+        versions,
         AccessAction::Read,
         categories,
         AuditAction::Read,
@@ -107,19 +115,67 @@ pub async fn read(
         None => {}
     }
     Ok(ReadOutcome::Shown(Box::new(
-        view(state, viewer, &person, &authorisation).await?,
+        view(state, viewer, &person, versions, &authorisation).await?,
     )))
+}
+
+/// What a record read shows besides the person row itself: the masks on
+/// it, the care teams with their members' accounts, and the organisations
+/// they belong to. Kept between reads under the access versions.
+#[derive(Debug)]
+pub struct RecordParts {
+    masks: Vec<FieldMask>,
+    care_teams: Vec<CareTeam>,
+    members: Vec<User>,
+    organisations: Vec<Organisation>,
+}
+
+impl RecordParts {
+    async fn load(conn: &mut concordat_store::Conn, person: PersonId) -> Result<Self, StoreError> {
+        let masks = masks::masks_of(conn, person)
+            .await?
+            .iter()
+            .map(|m| FieldMask::new(&m.field, &m.visible_to))
+            .collect();
+        let care_teams = care_teams::care_teams_of_person(conn, person).await?;
+        // Only the members' accounts: the partnership may have thousands of
+        // staff.
+        let member_ids: Vec<_> = care_teams
+            .iter()
+            .flat_map(|t| t.members().iter().map(|m| m.user_id()))
+            .collect();
+        Ok(Self {
+            masks,
+            members: users::users_by_ids(conn, &member_ids).await?,
+            organisations: organisations::list_organisations(conn).await?,
+            care_teams,
+        })
+    }
+}
+
+async fn record_parts(
+    state: &AppState,
+    person: PersonId,
+    versions: AccessVersions,
+) -> Result<Arc<RecordParts>, StoreError> {
+    if let Some(kept) = state.record_parts.get(&person, versions) {
+        return Ok(kept);
+    }
+    let mut conn = state.store.read().await?;
+    let read = Arc::new(RecordParts::load(&mut conn, person).await?);
+    state.record_parts.keep(person, versions, Arc::clone(&read));
+    Ok(read)
 }
 
 async fn view(
     state: &AppState,
     viewer: &Viewer,
     person: &Person,
+    versions: AccessVersions,
     authorisation: &Authorisation,
 ) -> Result<RecordView, StoreError> {
-    let mut conn = state.store.read().await?;
+    let parts = record_parts(state, person.id(), versions).await?;
     let demographics = if authorisation.allows(DataCategory::Demographics) {
-        let person_masks = masks::masks_of(&mut conn, person.id()).await?;
         let request = AccessRequest {
             user: Actor::from_user(&viewer.user),
             person: person.id(),
@@ -132,11 +188,7 @@ async fn view(
             relationships: Vec::new(),
             break_glass: None,
         };
-        let field_masks: Vec<FieldMask> = person_masks
-            .iter()
-            .map(|m| FieldMask::new(&m.field, &m.visible_to))
-            .collect();
-        let masked = state.engine.masks_for(&request, &field_masks);
+        let masked = state.engine.masks_for(&request, &parts.masks);
         Some(views::demographics(person, |field| {
             masked
                 .iter()
@@ -146,25 +198,13 @@ async fn view(
     } else {
         None
     };
-    let care_team = if authorisation.allows(DataCategory::CareTeam) {
-        let teams = care_teams::care_teams_of_person(&mut conn, person.id()).await?;
-        // Only the members' accounts: the partnership may have thousands of
-        // staff, and this is on every record read.
-        let member_ids: Vec<_> = teams
+    let care_team = authorisation.allows(DataCategory::CareTeam).then(|| {
+        parts
+            .care_teams
             .iter()
-            .flat_map(|t| t.members().iter().map(|m| m.user_id()))
-            .collect();
-        let all_users = users::users_by_ids(&mut conn, &member_ids).await?;
-        let orgs = organisations::list_organisations(&mut conn).await?;
-        Some(
-            teams
-                .iter()
-                .map(|t| views::care_team(t, &all_users, &orgs))
-                .collect(),
-        )
-    } else {
-        None
-    };
+            .map(|t| views::care_team(t, &parts.members, &parts.organisations))
+            .collect()
+    });
     Ok(RecordView {
         person_id: person.id().to_string(),
         purpose: viewer.purpose.code(),
