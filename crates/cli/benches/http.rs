@@ -36,6 +36,19 @@ struct Figures {
     per_second: f64,
     p50: Duration,
     p99: Duration,
+    /// CPU time of the whole process (server and load generator) per
+    /// request; on a shared machine steadier than the rate.
+    cpu_per_request: Option<Duration>,
+}
+
+/// CPU time this process has used so far (Linux only: `/proc/self/stat`,
+/// user + system, in clock ticks of 10 ms).
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -58,6 +71,7 @@ async fn load(
 ) -> Figures {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu_before = process_cpu();
     let mut tasks = Vec::new();
     for worker in 0..concurrency {
         let client = client.clone();
@@ -95,6 +109,9 @@ async fn load(
         errors += e;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = process_cpu()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     latencies.sort();
     Figures {
         requests: latencies.len(),
@@ -102,6 +119,9 @@ async fn load(
         per_second: latencies.len() as f64 / elapsed,
         p50: percentile(&latencies, 0.50),
         p99: percentile(&latencies, 0.99),
+        cpu_per_request: cpu
+            .filter(|_| !latencies.is_empty())
+            .map(|c| c / latencies.len() as u32),
     }
 }
 
@@ -274,20 +294,24 @@ async fn run() -> anyhow::Result<()> {
 
     println!("\n{concurrency} concurrent connections, {seconds} s each, same process and machine");
     println!(
-        "{:<34} {:>10} {:>8} {:>10} {:>10}",
-        "", "req/s", "errors", "p50", "p99"
+        "{:<34} {:>10} {:>8} {:>10} {:>10} {:>12}",
+        "", "req/s", "errors", "p50", "p99", "cpu/request"
     );
     for (name, f) in [
         ("GET /health/live", &live),
         ("GET /api/v1/persons/{id} (audited)", &read),
     ] {
         println!(
-            "{:<34} {:>10.0} {:>8} {:>10} {:>10}   ({} requests)",
+            "{:<34} {:>10.0} {:>8} {:>10} {:>10} {:>12}   ({} requests)",
             name,
             f.per_second,
             f.errors,
             ms(f.p50),
             ms(f.p99),
+            f.cpu_per_request.map_or_else(
+                || "-".to_owned(),
+                |c| format!("{:.0} µs", c.as_secs_f64() * 1e6)
+            ),
             f.requests
         );
     }

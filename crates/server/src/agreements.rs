@@ -176,7 +176,7 @@ async fn governed(
     store: &Store,
     by: &User,
     id: AgreementId,
-) -> Result<(WriteTx, Agreement, Vec<Organisation>), AgreementFailure> {
+) -> Result<(WriteTx<'static>, Agreement, Vec<Organisation>), AgreementFailure> {
     permissions::manage_agreements(by.role())?;
     let mut tx = store.write().await?;
     let current = load(&mut tx, id).await?;

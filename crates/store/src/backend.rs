@@ -125,6 +125,11 @@ pub(crate) fn lock_rows(conn: &sqlx::AnyConnection) -> &'static str {
     }
 }
 
+/// IMMEDIATE takes the write lock at BEGIN, so a transaction that reads
+/// before it writes waits (busy_timeout) for a connection still finishing a
+/// rollback, rather than failing at its first write with SQLITE_BUSY.
+const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE";
+
 /// A handle on the database, cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -143,33 +148,34 @@ impl fmt::Debug for Store {
 }
 
 /// A write transaction. On SQLite it also holds the writer permit, released
-/// when the transaction is committed or dropped (rolled back).
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
+/// when the transaction is committed or dropped (rolled back). `'c` is
+/// `'static` for a connection from the pool, else the caller's connection.
+pub struct WriteTx<'c> {
+    tx: Transaction<'c, Any>,
     _permit: Option<OwnedSemaphorePermit>,
 }
 
-impl fmt::Debug for WriteTx {
+impl fmt::Debug for WriteTx<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("WriteTx")
     }
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
         Ok(())
     }
 }
 
-impl std::ops::Deref for WriteTx {
+impl std::ops::Deref for WriteTx<'_> {
     type Target = sqlx::AnyConnection;
     fn deref(&self) -> &Self::Target {
         &self.tx
     }
 }
 
-impl std::ops::DerefMut for WriteTx {
+impl std::ops::DerefMut for WriteTx<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.tx
     }
@@ -199,6 +205,10 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(size.0.max(1))
             .acquire_timeout(Duration::from_secs(10))
+            // A round trip to the connection's thread before every use
+            // guards against a server that went away; a SQLite file does
+            // not, and on a record read the pings cost as much as the reads.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -253,15 +263,37 @@ impl Store {
     }
 
     /// Begins a write transaction, waiting for the writer's turn on SQLite.
-    pub async fn write(&self) -> Result<WriteTx, StoreError> {
+    pub async fn write(&self) -> Result<WriteTx<'static>, StoreError> {
         let permit = self.writer_permit().await;
         let tx = match self.backend {
-            // IMMEDIATE takes the write lock at BEGIN, so a transaction that
-            // reads before it writes waits (busy_timeout) for a connection
-            // still finishing a rollback, rather than failing at its first
-            // write with SQLITE_BUSY.
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => self.pool.begin_with(SQLITE_BEGIN).await?,
             Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx {
+            tx,
+            _permit: permit,
+        })
+    }
+
+    /// A connection for a task that writes all the time (the audit log's
+    /// writer) to keep: it then never queues behind readers for a turn at
+    /// the pool, and on SQLite its page cache stays warm between writes.
+    /// Drop it after an error; [`Store::write_on`] it otherwise.
+    pub async fn kept_connection(&self) -> Result<PoolConnection<Any>, StoreError> {
+        self.read().await
+    }
+
+    /// Begins a write transaction on a connection the caller keeps, waiting
+    /// for the writer's turn on SQLite as [`Store::write`] does.
+    pub async fn write_on<'c>(
+        &self,
+        conn: &'c mut sqlx::AnyConnection,
+    ) -> Result<WriteTx<'c>, StoreError> {
+        use sqlx::Connection as _;
+        let permit = self.writer_permit().await;
+        let tx = match self.backend {
+            Backend::Sqlite => conn.begin_with(SQLITE_BEGIN).await?,
+            Backend::Postgres => conn.begin().await?,
         };
         Ok(WriteTx {
             tx,
@@ -286,6 +318,12 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Completes once [`Store::close`] has been called: a task keeping a
+    /// connection must then give it back, or closing waits for ever.
+    pub async fn closing(&self) {
+        self.pool.close_event().await;
     }
 }
 

@@ -12,6 +12,8 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use sqlx::pool::PoolConnection;
+use sqlx::Any;
 use thiserror::Error;
 use tokio::sync::{mpsc, oneshot};
 
@@ -84,11 +86,43 @@ async fn write_batches(
     mut receiver: mpsc::Receiver<Pending>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    // recv_many waits for at least one entry, then takes whatever else is
-    // already queued: the batch grows with the load, with no timer.
-    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    // The writer keeps a connection between batches rather than queue at
+    // the pool behind every reader; it drops it after any error, in case
+    // the connection was the trouble.
+    let mut kept: Option<PoolConnection<Any>> = None;
+    loop {
+        // recv_many waits for at least one entry, then takes whatever else
+        // is already queued: the batch grows with the load, with no timer.
+        let received = if kept.is_some() {
+            tokio::select! {
+                received = receiver.recv_many(&mut batch, MAX_BATCH) => received,
+                () = store.closing() => {
+                    kept = None;
+                    continue;
+                }
+            }
+        } else {
+            receiver.recv_many(&mut batch, MAX_BATCH).await
+        };
+        if received == 0 {
+            break;
+        }
         let entries: Vec<&AuditEntry> = batch.iter().map(|p| &p.entry).collect();
-        match append_batch(&store, &signer, &entries).await {
+        let written = match kept.take() {
+            Some(conn) => Ok(conn),
+            None => store.kept_connection().await,
+        };
+        let written = match written {
+            Ok(mut conn) => {
+                let result = append_batch(&store, &mut conn, &signer, &entries).await;
+                if result.is_ok() {
+                    kept = Some(conn);
+                }
+                result
+            }
+            Err(err) => Err(err),
+        };
+        match written {
             Ok(first_seq) => {
                 for (seq, pending) in (first_seq..).zip(batch.drain(..)) {
                     let _ = pending.done.send(Ok(seq));
@@ -109,10 +143,11 @@ async fn write_batches(
 /// returns the first entry's seq.
 async fn append_batch(
     store: &Store,
+    conn: &mut Conn,
     signer: &CheckpointSigner,
     entries: &[&AuditEntry],
 ) -> Result<u64, StoreError> {
-    let mut tx = store.write().await?;
+    let mut tx = store.write_on(conn).await?;
     let (head_seq, head_hash) = lock_head(&mut tx, store.backend()).await?;
     let mut prev = head_hash;
     let mut rows = Vec::with_capacity(entries.len());
