@@ -285,6 +285,36 @@ impl TestApp {
     }
 }
 
+/// A second server on a test's database, as another node of one deployment
+/// would be: its own connections, caches and audit writer, the same audit
+/// key and clock. Stops when dropped.
+pub struct OtherNode {
+    pub base: String,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub async fn another_node(&self) -> OtherNode {
+        let store = Store::open(&self.db_url, PoolSize(4))
+            .await
+            .expect("open store");
+        let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
+        config.audit_key = self.audit_key.clone();
+        let app = Application::build(config, store, Arc::new(self.clock.clone()))
+            .await
+            .expect("build the other node");
+        let addr = app.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        }));
+        OtherNode {
+            base: format!("http://{addr}"),
+            _shutdown: tx,
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -6,6 +6,7 @@ mod harness;
 
 mod access;
 mod access_pages;
+mod access_versions;
 mod agreements;
 mod api_auth;
 mod audit_cli;
