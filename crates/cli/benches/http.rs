@@ -5,7 +5,8 @@
 //!
 //! Settings (environment): `BENCH_PEOPLE` (default 100000), `BENCH_SECONDS`
 //! per phase (default 10), `BENCH_CONCURRENCY` (default 64),
-//! `BENCH_DATA` (folder kept between runs, default target/bench-data).
+//! `BENCH_DATA` (folder kept between runs, default target/bench-data),
+//! `BENCH_POOL` (database connections, default 16 as for `concordat serve`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -147,7 +148,7 @@ async fn run() -> anyhow::Result<()> {
     std::fs::create_dir_all(&folder)?;
     let store = Store::open(
         &DatabaseUrl::sqlite_file(&folder.join("concordat.db")),
-        PoolSize(16),
+        PoolSize(env_or("BENCH_POOL", 16)),
     )
     .await?;
     let seeding = Instant::now();

@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::access::VersionedCache;
 use crate::auth::password::PasswordHasher;
+use crate::state::SharedReads;
 use crate::{api, health, pages, AppState, Clock, ServerConfig};
 
 /// Bodies larger than this are refused before any handler reads them.
@@ -58,6 +59,7 @@ impl Application {
         })?;
         let audit = AuditLog::start(store.clone(), signer);
         let state = AppState {
+            reads: SharedReads::start(&store),
             store,
             config: Arc::new(config),
             clock,

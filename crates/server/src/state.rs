@@ -5,6 +5,9 @@ use std::sync::Arc;
 use concordat_access::AccessEngine;
 use concordat_domain::ids::PersonId;
 use concordat_store::audit::AuditLog;
+use concordat_store::coalesce::Coalesced;
+use concordat_store::persons::PersonsWithVersions;
+use concordat_store::tokens::TokensByHash;
 use concordat_store::Store;
 
 use crate::access::{Sources, SourcesKey, VersionedCache};
@@ -27,6 +30,24 @@ pub struct AppState {
     /// access versions it was read under are current.
     pub sources: Arc<VersionedCache<SourcesKey, Sources>>,
     pub record_parts: Arc<VersionedCache<PersonId, RecordParts>>,
+    /// The reads every record read makes, shared by requests made at once.
+    pub reads: SharedReads,
+}
+
+/// See `concordat_store::coalesce`.
+#[derive(Debug, Clone)]
+pub struct SharedReads {
+    pub tokens: Coalesced<TokensByHash>,
+    pub persons: Coalesced<PersonsWithVersions>,
+}
+
+impl SharedReads {
+    pub fn start(store: &Store) -> Self {
+        Self {
+            tokens: Coalesced::start(store.clone()),
+            persons: Coalesced::start(store.clone()),
+        }
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -19,6 +19,12 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The task making reads for several requests at once has stopped.
+    #[error("the shared reader has stopped")]
+    ReaderStopped,
+    /// A read made for several requests at once failed; each gets this.
+    #[error("a shared read failed")]
+    Shared(#[source] std::sync::Arc<StoreError>),
 }
 
 impl StoreError {

@@ -3,14 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use concordat_domain::identifier::{Identifier, IdentifierSystem};
-use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{markers, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::{Address, BirthDate, Person, PersonName, Postcode};
 use concordat_domain::related_person::{RelatedPerson, Relationship};
 use concordat_domain::text::{EmailAddress, PhoneNumber};
 use sqlx::any::AnyRow;
 
+use std::collections::HashMap;
+
 use crate::access_versions::{versions_from_row, AccessVersions};
+use crate::coalesce::{padded, placeholders, BatchRead};
 use crate::error::is_unique_violation;
 use crate::{rows, time, Conn, StoreError};
 
@@ -86,45 +89,91 @@ pub async fn person_by_id(conn: &mut Conn, id: PersonId) -> Result<Option<Person
     }
 }
 
-/// The person (if there is one) and the access versions that apply to them,
-/// in ONE statement: this is on every record read.
-pub async fn person_with_versions(
+/// Each person in `ids` (if there is one) with the access versions that
+/// apply to them, in ONE statement: this is on every record read (through
+/// [`PersonsWithVersions`]).
+pub async fn persons_with_versions(
     conn: &mut Conn,
-    id: PersonId,
-) -> Result<(Option<Person>, AccessVersions), StoreError> {
-    // One row per identifier (at least one row: the version row always
-    // exists, the person and identifiers are outer-joined).
+    ids: &[PersonId],
+) -> Result<Vec<(Option<Person>, AccessVersions)>, StoreError> {
+    let keys = padded(ids);
+    // At least one row: the version row always exists; the people and their
+    // identifiers are outer-joined, one row per identifier.
     let sql = format!(
         "SELECT v.version AS partnership_version, p.access_version AS person_version, \
          {PERSON_COLUMNS}, i.system, i.value \
          FROM access_version v \
-         LEFT JOIN persons p ON p.id = $1 \
+         LEFT JOIN persons p ON p.id IN ({}) \
          LEFT JOIN person_identifiers i ON i.person_id = p.id \
-         WHERE v.id = 1 ORDER BY i.system"
+         WHERE v.id = 1 ORDER BY p.id, i.system",
+        placeholders(1, keys.len().max(1))
     );
-    let rows = sqlx::query(&sql)
-        .bind(id.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut query = sqlx::query(&sql);
+    if keys.is_empty() {
+        query = query.bind(Option::<String>::None);
+    }
+    for id in &keys {
+        query = query.bind(id.to_string());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     let first = rows
         .first()
         .ok_or_else(|| StoreError::corrupt("access version", "the row is missing"))?;
-    let versions = versions_from_row(first)?;
-    if versions.person.is_none() {
-        return Ok((None, versions));
-    }
-    let mut identifiers = Vec::with_capacity(rows.len());
+    let partnership = versions_from_row(first)?.partnership;
+    let mut found: HashMap<PersonId, (&AnyRow, i64, Vec<Identifier>)> = HashMap::new();
     for row in &rows {
+        let Some(id) = rows::opt_id::<markers::Person>(row, "id")? else {
+            continue;
+        };
+        let version = rows::int(row, "person_version")?;
+        let entry = found
+            .entry(id)
+            .or_insert_with(|| (row, version, Vec::new()));
         if let (Some(system), Some(value)) = (
             rows::opt_text(row, "system")?,
             rows::opt_text(row, "value")?,
         ) {
-            identifiers.push(
+            entry.2.push(
                 Identifier::new(&system, &value).map_err(|e| StoreError::corrupt("person", e))?,
             );
         }
     }
-    Ok((Some(person_from_parts(first, identifiers)?), versions))
+    let mut people: HashMap<PersonId, (Person, i64)> = HashMap::new();
+    for (id, (row, version, identifiers)) in found {
+        people.insert(id, (person_from_parts(row, identifiers)?, version));
+    }
+    Ok(ids
+        .iter()
+        .map(|id| match people.get(id) {
+            Some((person, version)) => (
+                Some(person.clone()),
+                AccessVersions {
+                    partnership,
+                    person: Some(*version),
+                },
+            ),
+            None => (
+                None,
+                AccessVersions {
+                    partnership,
+                    person: None,
+                },
+            ),
+        })
+        .collect())
+}
+
+/// [`persons_with_versions`], shared by the requests that ask at once.
+#[derive(Debug)]
+pub struct PersonsWithVersions;
+
+impl BatchRead for PersonsWithVersions {
+    type Key = PersonId;
+    type Value = (Option<Person>, AccessVersions);
+
+    async fn read_many(conn: &mut Conn, keys: &[PersonId]) -> Result<Vec<Self::Value>, StoreError> {
+        persons_with_versions(conn, keys).await
+    }
 }
 
 pub async fn person_by_identifier(

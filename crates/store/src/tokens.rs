@@ -6,6 +6,11 @@ use concordat_domain::ids::UserId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::User;
 
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+
+use crate::coalesce::{padded, placeholders, BatchRead};
 use crate::users::{user_from_row, USER_COLUMNS};
 use crate::{rows, time, Conn, StoreError};
 
@@ -53,17 +58,57 @@ pub async fn token_by_hash(
         .bind(token_hash.to_owned())
         .fetch_optional(conn)
         .await?;
-    row.map(|row| {
-        let purpose = Purpose::parse_code(&rows::text(&row, "purpose")?)
-            .map_err(|e| StoreError::corrupt("api token", e))?;
-        Ok(TokenRecord {
-            user: user_from_row(&row)?,
-            purpose,
-            expires_at: rows::instant(&row, "expires_at")?,
-            revoked_at: rows::opt_instant(&row, "revoked_at")?,
-        })
+    row.as_ref().map(token_from_row).transpose()
+}
+
+/// The tokens with these hashes (each `None` if unknown), in ONE statement,
+/// whatever their state: see [`token_by_hash`].
+pub async fn tokens_by_hashes(
+    conn: &mut Conn,
+    hashes: &[String],
+) -> Result<Vec<Option<TokenRecord>>, StoreError> {
+    let keys = padded(hashes);
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, t.token_hash, t.purpose, t.expires_at, t.revoked_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash IN ({})",
+        placeholders(1, keys.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for hash in &keys {
+        query = query.bind(hash.clone());
+    }
+    let mut found = HashMap::new();
+    for row in query.fetch_all(conn).await? {
+        found.insert(rows::text(&row, "token_hash")?, token_from_row(&row)?);
+    }
+    Ok(hashes.iter().map(|h| found.get(h).cloned()).collect())
+}
+
+/// [`tokens_by_hashes`], shared by the requests that ask at once.
+#[derive(Debug)]
+pub struct TokensByHash;
+
+impl BatchRead for TokensByHash {
+    type Key = String;
+    type Value = Option<TokenRecord>;
+
+    async fn read_many(conn: &mut Conn, keys: &[String]) -> Result<Vec<Self::Value>, StoreError> {
+        tokens_by_hashes(conn, keys).await
+    }
+}
+
+fn token_from_row(row: &AnyRow) -> Result<TokenRecord, StoreError> {
+    let purpose = Purpose::parse_code(&rows::text(row, "purpose")?)
+        .map_err(|e| StoreError::corrupt("api token", e))?;
+    Ok(TokenRecord {
+        user: user_from_row(row)?,
+        purpose,
+        expires_at: rows::instant(row, "expires_at")?,
+        revoked_at: rows::opt_instant(row, "revoked_at")?,
     })
-    .transpose()
 }
 
 /// Revokes a token; revoking twice keeps the first time.

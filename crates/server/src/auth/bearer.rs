@@ -6,7 +6,6 @@ use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::User;
-use concordat_store::tokens;
 
 use super::secret;
 use crate::api::ApiError;
@@ -50,8 +49,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 )
             })?;
         let token_hash = secret::digest(token);
-        let mut conn = state.store.read().await?;
-        let record = tokens::token_by_hash(&mut conn, &token_hash).await?;
+        let record = state.reads.tokens.read(token_hash.clone()).await?;
         let now = state.clock.now();
         let refused = |why: &str| Err(ApiError::Unauthenticated(why.to_owned()));
         match record {

@@ -14,9 +14,7 @@ use concordat_domain::organisation::Organisation;
 use concordat_domain::person::Person;
 use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
-use concordat_store::{
-    care_teams, masks, organisations, persons, users, AccessVersions, StoreError,
-};
+use concordat_store::{care_teams, masks, organisations, users, AccessVersions, StoreError};
 use serde::Serialize;
 
 use crate::access::{authorise, AccessError, Authorisation, Refused, Viewer};
@@ -90,10 +88,7 @@ pub async fn read(
     person_id: PersonId,
     categories: &[DataCategory],
 ) -> Result<ReadOutcome, AccessError> {
-    let (person, versions) = {
-        let mut conn = state.store.read().await?;
-        persons::person_with_versions(&mut conn, person_id).await?
-    };
+    let (person, versions) = state.reads.persons.read(person_id).await?;
     let authorisation = authorise(
         state,
         viewer,
