@@ -130,6 +130,17 @@ pub(crate) fn lock_rows(conn: &sqlx::AnyConnection) -> &'static str {
 /// rollback, rather than failing at its first write with SQLITE_BUSY.
 const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE";
 
+/// The `n`th (from 1) parameter of a statement with many of them. SQLite
+/// looks a numbered parameter's name up in a list, so binding hundreds of
+/// `$n` costs time that grows with their square; anonymous `?`s, bound in
+/// order, cost nothing. PostgreSQL knows only `$n`.
+pub(crate) fn bulk_parameter(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_owned(),
+        Backend::Postgres => format!("${n}"),
+    }
+}
+
 /// A handle on the database, cheap to clone.
 #[derive(Clone)]
 pub struct Store {

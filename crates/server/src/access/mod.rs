@@ -219,11 +219,16 @@ pub fn decide(
     facts: &Facts,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<(DataCategory, Decision)> {
+    let Some(first) = categories.first() else {
+        return Vec::new();
+    };
+    // One request, asked about each category in turn: the facts are the
+    // same for all of them.
+    let mut request = facts.request(&viewer.user, person, action, *first, viewer.purpose, now);
     categories
         .iter()
         .map(|category| {
-            let request =
-                facts.request(&viewer.user, person, action, *category, viewer.purpose, now);
+            request.category = *category;
             (*category, engine.decide(&request))
         })
         .collect()

@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::chain::{decode_hash, StoredEntry};
 use super::signer::CheckpointSigner;
 use super::AuditEntry;
+use crate::backend::bulk_parameter;
 use crate::{rows, time, Backend, Conn, Store, StoreError};
 
 /// Most entries committed in one transaction: large enough that a burst of
@@ -31,9 +32,9 @@ pub const MAX_BATCH: usize = 512;
 /// is slow.
 const QUEUE: usize = 8 * MAX_BATCH;
 
-/// Rows per INSERT statement: 16 columns × 32 rows stays well under every
+/// Rows per INSERT statement: 16 columns × 64 rows stays well under every
 /// driver's limit on parameters while saving most round trips.
-const ROWS_PER_INSERT: usize = 32;
+const ROWS_PER_INSERT: usize = 64;
 
 #[derive(Debug, Clone, Error)]
 pub enum AuditError {
@@ -157,7 +158,7 @@ async fn append_batch(
         rows.push(row);
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        insert_entries(&mut tx, chunk).await?;
+        insert_entries(&mut tx, store.backend(), chunk).await?;
     }
     if let Some(last) = rows.last() {
         let hash = decode_hash(&last.hash)
@@ -204,7 +205,11 @@ async fn lock_head(conn: &mut Conn, backend: Backend) -> Result<(i64, String), S
     Ok((rows::int(&row, "seq")?, rows::text(&row, "hash")?))
 }
 
-async fn insert_entries(conn: &mut Conn, rows: &[StoredEntry]) -> Result<(), StoreError> {
+async fn insert_entries(
+    conn: &mut Conn,
+    backend: Backend,
+    rows: &[StoredEntry],
+) -> Result<(), StoreError> {
     const COLUMNS: usize = 16;
     let mut sql = format!(
         "INSERT INTO audit_log ({}) VALUES ",
@@ -216,7 +221,7 @@ async fn insert_entries(conn: &mut Conn, rows: &[StoredEntry]) -> Result<(), Sto
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", r * COLUMNS + c + 1));
+            sql.push_str(&bulk_parameter(backend, r * COLUMNS + c + 1));
         }
         sql.push(')');
     }
