@@ -3,15 +3,15 @@
 //! takes effect on the very next request, masks, and the person's own log.
 
 use chrono::Duration;
-use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
-use concordat_domain::ids::{ConsentId, PersonId, UserId};
+use concordat_domain::consent::ConsentScope;
+use concordat_domain::ids::{PersonId, UserId};
 use concordat_domain::organisation::OrganisationCode;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
-use concordat_store::{agreements, consent, organisations, users};
+use concordat_store::{agreements, organisations, users};
 use sqlx::Row;
 
-use crate::fixtures::{open_street_triage, person_id, user, DANIEL, LEAH};
+use crate::fixtures::{open_street_triage, person_id, record_refusal, user, DANIEL, LEAH};
 use crate::harness::{demo_password_hash, problem, TestApp};
 
 async fn audit_count(app: &TestApp) -> i64 {
@@ -281,24 +281,11 @@ async fn a_refusal_recorded_now_applies_to_the_very_next_request(app: TestApp) {
 
     let daniel = person_id(&app, DANIEL).await;
     let practitioner = user(&app, "mh.practitioner").await;
-    let refusal = ConsentDirective::new(
-        ConsentId::new(),
-        daniel,
-        ConsentEffect::Deny,
-        ConsentScope {
-            organisation: Some(practitioner.organisation_id()),
-            ..ConsentScope::default()
-        },
-        practitioner.id(),
-        concordat_server::Clock::now(&app.clock),
-        RecordedVia::InPerson,
-        None,
-        None,
-    )
-    .unwrap();
-    let mut tx = app.store.write().await.unwrap();
-    consent::insert_directive(&mut tx, &refusal).await.unwrap();
-    tx.commit().await.unwrap();
+    let scope = ConsentScope {
+        organisation: Some(practitioner.organisation_id()),
+        ..ConsentScope::default()
+    };
+    record_refusal(&app, daniel, scope, &practitioner).await;
 
     let next = read_by_nhs(&app, &token, DANIEL).await;
     assert_eq!(next.status(), 403);

@@ -6,8 +6,8 @@
 use chrono::Duration;
 use concordat_domain::break_glass::{BreakGlass, Justification, OverrideBasis};
 use concordat_domain::care_team::{CareTeam, CareTeamMember};
-use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
-use concordat_domain::ids::{CareTeamId, ConsentId, OrganisationId, PersonId, UserId};
+use concordat_domain::consent::ConsentScope;
+use concordat_domain::ids::{CareTeamId, OrganisationId, PersonId, UserId};
 use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind};
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
@@ -19,7 +19,7 @@ use concordat_store::{
     relationships, users, AccessVersions,
 };
 
-use crate::fixtures::{person_id, user, DANIEL};
+use crate::fixtures::{person_id, record_refusal, user, DANIEL};
 use crate::harness::{demo_password_hash, problem, TestApp};
 
 async fn versions(app: &TestApp, person: PersonId) -> AccessVersions {
@@ -27,6 +27,26 @@ async fn versions(app: &TestApp, person: PersonId) -> AccessVersions {
     access_versions::access_versions(&mut conn, person)
         .await
         .unwrap()
+}
+
+/// Withholds the person's address from all but crisis clinicians.
+async fn withhold_address(app: &TestApp, person: PersonId, by: &User) {
+    let mut tx = app.store.write().await.unwrap();
+    masks::insert_mask(
+        &mut tx,
+        &FieldMaskRecord {
+            id: uuid::Uuid::new_v4(),
+            person,
+            field: "address".into(),
+            visible_to: vec![Role::CrisisClinician],
+            reason: "fleeing domestic abuse".into(),
+        },
+        by.id(),
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
 }
 
 /// Checks that the person's version (or the partnership's) moved since
@@ -55,21 +75,7 @@ async fn every_write_of_an_access_fact_moves_an_access_version(app: TestApp) {
     let mut seen = versions(&app, daniel).await;
     assert!(seen.person.is_some());
 
-    let refusal = ConsentDirective::new(
-        ConsentId::new(),
-        daniel,
-        ConsentEffect::Deny,
-        ConsentScope::default(),
-        practitioner.id(),
-        now,
-        RecordedVia::InPerson,
-        None,
-        None,
-    )
-    .unwrap();
-    let mut tx = app.store.write().await.unwrap();
-    consent::insert_directive(&mut tx, &refusal).await.unwrap();
-    tx.commit().await.unwrap();
+    let refusal = record_refusal(&app, daniel, ConsentScope::default(), &practitioner).await;
     seen = moved(&app, daniel, seen, false, "a consent directive recorded").await;
 
     let mut tx = app.store.write().await.unwrap();
@@ -122,22 +128,7 @@ async fn every_write_of_an_access_fact_moves_an_access_version(app: TestApp) {
     tx.commit().await.unwrap();
     seen = moved(&app, daniel, seen, false, "a break-glass override").await;
 
-    let mut tx = app.store.write().await.unwrap();
-    masks::insert_mask(
-        &mut tx,
-        &FieldMaskRecord {
-            id: uuid::Uuid::new_v4(),
-            person: daniel,
-            field: "address".into(),
-            visible_to: vec![Role::CrisisClinician],
-            reason: "fleeing domestic abuse".into(),
-        },
-        practitioner.id(),
-        now,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    withhold_address(&app, daniel, &practitioner).await;
     seen = moved(&app, daniel, seen, false, "a field mask").await;
 
     let team = CareTeam::new(
@@ -265,22 +256,7 @@ async fn a_mask_set_now_withholds_the_field_on_the_very_next_read(app: TestApp) 
         "{first}"
     );
 
-    let mut tx = app.store.write().await.unwrap();
-    masks::insert_mask(
-        &mut tx,
-        &FieldMaskRecord {
-            id: uuid::Uuid::new_v4(),
-            person: daniel,
-            field: "address".into(),
-            visible_to: vec![Role::CrisisClinician],
-            reason: "fleeing domestic abuse".into(),
-        },
-        practitioner.id(),
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    withhold_address(&app, daniel, &practitioner).await;
 
     let next: serde_json::Value = app
         .get_with_token(&path, &token)

@@ -3,11 +3,12 @@
 //! setting up the relationships a test needs.
 
 use chrono::Duration;
-use concordat_domain::ids::PersonId;
+use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
+use concordat_domain::ids::{ConsentId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::user::{User, Username};
 use concordat_store::relationships::{CareRelationship, RelationshipKind};
-use concordat_store::{persons, relationships, users};
+use concordat_store::{consent, persons, relationships, users};
 use sqlx::Row;
 
 use crate::harness::{TestApp, DEMO_PASSWORD};
@@ -88,6 +89,31 @@ pub async fn user(app: &TestApp, username: &str) -> User {
         .await
         .unwrap()
         .expect("demo user")
+}
+
+/// Records, in person, the person's refusal of whatever `scope` covers.
+pub async fn record_refusal(
+    app: &TestApp,
+    person: PersonId,
+    scope: ConsentScope,
+    by: &User,
+) -> ConsentDirective {
+    let refusal = ConsentDirective::new(
+        ConsentId::new(),
+        person,
+        ConsentEffect::Deny,
+        scope,
+        by.id(),
+        concordat_server::Clock::now(&app.clock),
+        RecordedVia::InPerson,
+        None,
+        None,
+    )
+    .unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    consent::insert_directive(&mut tx, &refusal).await.unwrap();
+    tx.commit().await.unwrap();
+    refusal
 }
 
 /// Street triage in progress: the police have a live contact with the person.

@@ -204,17 +204,9 @@ impl TestApp {
         // Tests run the scheduler by hand (`run_jobs`) after moving the clock.
         config.scheduler_poll = None;
         adjust(&mut config);
-        let app = Application::build(config, store.clone(), Arc::new(clock.clone()))
-            .await
-            .expect("build app");
-        let addr = app.local_addr().expect("local addr");
-        let state = app.state();
-        let (tx, rx) = oneshot::channel();
-        tokio::spawn(app.run_until(async {
-            let _ = rx.await;
-        }));
+        let (base, state, tx) = serve(config, store.clone(), &clock).await;
         Some(Self {
-            base: format!("http://{addr}"),
+            base,
             kind,
             store,
             clock,
@@ -300,19 +292,30 @@ impl TestApp {
             .expect("open store");
         let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
         config.audit_key = self.audit_key.clone();
-        let app = Application::build(config, store, Arc::new(self.clock.clone()))
-            .await
-            .expect("build the other node");
-        let addr = app.local_addr().expect("local addr");
-        let (tx, rx) = oneshot::channel();
-        tokio::spawn(app.run_until(async {
-            let _ = rx.await;
-        }));
+        let (base, _, tx) = serve(config, store, &self.clock).await;
         OtherNode {
-            base: format!("http://{addr}"),
+            base,
             _shutdown: tx,
         }
     }
+}
+
+/// Starts a server; it runs until the sender is used or dropped.
+async fn serve(
+    config: ServerConfig,
+    store: Store,
+    clock: &ManualClock,
+) -> (String, concordat_server::AppState, oneshot::Sender<()>) {
+    let app = Application::build(config, store, Arc::new(clock.clone()))
+        .await
+        .expect("build app");
+    let addr = app.local_addr().expect("local addr");
+    let state = app.state();
+    let (tx, rx) = oneshot::channel();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    (format!("http://{addr}"), state, tx)
 }
 
 impl Drop for TestApp {
