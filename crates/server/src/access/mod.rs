@@ -131,9 +131,31 @@ pub enum AccessError {
 
 /// Decides `action` on each of `categories` of `person`'s record for
 /// `viewer`, and audits the decision as one entry. Returns only after the
-/// audit entry has committed. `versions` are the access versions read at
-/// the start of this request (with the person).
+/// audit entry has committed.
 pub async fn authorise(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    action: AccessAction,
+    categories: &[DataCategory],
+    audit_action: AuditAction,
+) -> Result<Authorisation, AccessError> {
+    let (_, versions) = state.reads.persons.read(person).await?;
+    authorise_under(
+        state,
+        viewer,
+        person,
+        versions,
+        action,
+        categories,
+        audit_action,
+    )
+    .await
+}
+
+/// [`authorise`], for a caller that has read the access versions in force
+/// (with the person) since its request began.
+pub async fn authorise_under(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,

@@ -17,7 +17,7 @@ use concordat_store::audit::AuditAction;
 use concordat_store::{care_teams, masks, organisations, users, AccessVersions, StoreError};
 use serde::Serialize;
 
-use crate::access::{authorise, AccessError, Authorisation, Refused, Viewer};
+use crate::access::{authorise_under, AccessError, Authorisation, Refused, Viewer};
 use crate::AppState;
 
 /// The categories a record read can show today. The rest of the record
@@ -89,7 +89,7 @@ pub async fn read(
     categories: &[DataCategory],
 ) -> Result<ReadOutcome, AccessError> {
     let (person, versions) = state.reads.persons.read(person_id).await?;
-    let authorisation = authorise(
+    let authorisation = authorise_under(
         state,
         viewer,
         person_id,
