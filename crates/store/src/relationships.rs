@@ -118,7 +118,10 @@ pub async fn end_relationships(
     .bind(organisation.to_string())
     .bind(kind.as_str())
     .bind(reason.to_owned())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if done.rows_affected() > 0 {
+        access_versions::person_changed(conn, person).await?;
+    }
     Ok(done.rows_affected())
 }

@@ -105,6 +105,20 @@ async fn every_write_of_an_access_fact_moves_an_access_version(app: TestApp) {
     seen = moved(&app, daniel, seen, false, "a relationship recorded").await;
 
     let mut tx = app.store.write().await.unwrap();
+    relationships::end_relationships(
+        &mut tx,
+        daniel,
+        organisation,
+        RelationshipKind::Referral,
+        "referred for assessment",
+        now + Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    seen = moved(&app, daniel, seen, false, "a relationship ended").await;
+
+    let mut tx = app.store.write().await.unwrap();
     break_glass::insert_break_glass(
         &mut tx,
         &BreakGlass {

@@ -140,30 +140,6 @@ pub async fn authorise(
     categories: &[DataCategory],
     audit_action: AuditAction,
 ) -> Result<Authorisation, AccessError> {
-    let (_, versions) = state.reads.persons.read(person).await?;
-    authorise_under(
-        state,
-        viewer,
-        person,
-        versions,
-        action,
-        categories,
-        audit_action,
-    )
-    .await
-}
-
-/// [`authorise`], for a caller that has read the access versions in force
-/// (with the person) since its request began.
-pub async fn authorise_under(
-    state: &AppState,
-    viewer: &Viewer,
-    person: PersonId,
-    versions: AccessVersions,
-    action: AccessAction,
-    categories: &[DataCategory],
-    audit_action: AuditAction,
-) -> Result<Authorisation, AccessError> {
     authorise_noted(
         state,
         viewer,
@@ -187,6 +163,60 @@ pub async fn authorise_noted(
     audit_action: AuditAction,
     note: Option<String>,
 ) -> Result<Authorisation, AccessError> {
+    let (_, versions) = state.reads.persons.read(person).await?;
+    let asked = Asked {
+        person,
+        action,
+        categories,
+        audit_action,
+        note,
+    };
+    decide_and_audit(state, viewer, versions, asked).await
+}
+
+/// [`authorise`], for a caller that has read the access versions in force
+/// (with the person) since its request began: a record read.
+pub async fn authorise_under(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    versions: AccessVersions,
+    action: AccessAction,
+    categories: &[DataCategory],
+    audit_action: AuditAction,
+) -> Result<Authorisation, AccessError> {
+    let asked = Asked {
+        person,
+        action,
+        categories,
+        audit_action,
+        note: None,
+    };
+    decide_and_audit(state, viewer, versions, asked).await
+}
+
+/// What a caller of [`authorise`] asks about.
+struct Asked<'a> {
+    person: PersonId,
+    action: AccessAction,
+    categories: &'a [DataCategory],
+    audit_action: AuditAction,
+    note: Option<String>,
+}
+
+async fn decide_and_audit(
+    state: &AppState,
+    viewer: &Viewer,
+    versions: AccessVersions,
+    asked: Asked<'_>,
+) -> Result<Authorisation, AccessError> {
+    let Asked {
+        person,
+        action,
+        categories,
+        audit_action,
+        note,
+    } = asked;
     let now = state.clock.now();
     let facts = sources(state, &viewer.user, person, versions)
         .await?
