@@ -1,5 +1,5 @@
-//! A person's consent directives. Read fresh on every decision: a change
-//! applies to the very next request.
+//! A person's consent directives. Every change moves the person's access
+//! version, so it applies to the very next request on every node.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::category::DataCategory;
