@@ -268,6 +268,11 @@ impl Store {
         self.backend
     }
 
+    /// The most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     /// A connection for reads (and for single-statement writes on PostgreSQL).
     pub async fn read(&self) -> Result<PoolConnection<Any>, StoreError> {
         Ok(self.pool.acquire().await?)
@@ -284,14 +289,6 @@ impl Store {
             tx,
             _permit: permit,
         })
-    }
-
-    /// A connection for a task that writes all the time (the audit log's
-    /// writer) to keep: it then never queues behind readers for a turn at
-    /// the pool, and on SQLite its page cache stays warm between writes.
-    /// Drop it after an error; [`Store::write_on`] it otherwise.
-    pub async fn kept_connection(&self) -> Result<PoolConnection<Any>, StoreError> {
-        self.read().await
     }
 
     /// Begins a write transaction on a connection the caller keeps, waiting

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::kept::KeptConnection;
 use crate::{Conn, Store, StoreError};
 
 /// Most keys read in one statement.
@@ -84,7 +85,8 @@ async fn serve<R: BatchRead>(
     mut receiver: mpsc::Receiver<(R::Key, Answer<R::Value>)>,
 ) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
-    while receiver.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+    let mut kept = KeptConnection::new(store);
+    while kept.idle(receiver.recv_many(&mut waiting, MAX_BATCH)).await > 0 {
         let mut keys = Vec::new();
         let mut position = HashMap::new();
         for (key, _) in &waiting {
@@ -93,11 +95,11 @@ async fn serve<R: BatchRead>(
                 keys.len() - 1
             });
         }
-        let read = async {
-            let mut conn = store.read().await?;
-            R::read_many(&mut conn, &keys).await
-        }
-        .await;
+        let read = match kept.get().await {
+            Ok(conn) => R::read_many(conn, &keys).await,
+            Err(err) => Err(err),
+        };
+        kept.done(&read);
         match read {
             Ok(values) => {
                 for (key, answer) in waiting.drain(..) {

@@ -21,6 +21,7 @@ pub mod crisis_plans;
 pub mod error;
 pub mod flags;
 pub mod jobs;
+mod kept;
 pub mod masks;
 pub mod messages;
 pub mod notifications;

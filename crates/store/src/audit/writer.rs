@@ -12,8 +12,6 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use sqlx::pool::PoolConnection;
-use sqlx::Any;
 use thiserror::Error;
 use tokio::sync::{mpsc, oneshot};
 
@@ -21,6 +19,7 @@ use super::chain::{decode_hash, StoredEntry};
 use super::signer::CheckpointSigner;
 use super::AuditEntry;
 use crate::backend::bulk_parameter;
+use crate::kept::KeptConnection;
 use crate::{rows, time, Backend, Conn, Store, StoreError};
 
 /// Most entries committed in one transaction: large enough that a burst of
@@ -87,42 +86,16 @@ async fn write_batches(
     mut receiver: mpsc::Receiver<Pending>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    // The writer keeps a connection between batches rather than queue at
-    // the pool behind every reader; it drops it after any error, in case
-    // the connection was the trouble.
-    let mut kept: Option<PoolConnection<Any>> = None;
-    loop {
-        // recv_many waits for at least one entry, then takes whatever else
-        // is already queued: the batch grows with the load, with no timer.
-        let received = if kept.is_some() {
-            tokio::select! {
-                received = receiver.recv_many(&mut batch, MAX_BATCH) => received,
-                () = store.closing() => {
-                    kept = None;
-                    continue;
-                }
-            }
-        } else {
-            receiver.recv_many(&mut batch, MAX_BATCH).await
-        };
-        if received == 0 {
-            break;
-        }
+    let mut kept = KeptConnection::new(store.clone());
+    // recv_many waits for at least one entry, then takes whatever else is
+    // already queued: the batch grows with the load, with no timer.
+    while kept.idle(receiver.recv_many(&mut batch, MAX_BATCH)).await > 0 {
         let entries: Vec<&AuditEntry> = batch.iter().map(|p| &p.entry).collect();
-        let written = match kept.take() {
-            Some(conn) => Ok(conn),
-            None => store.kept_connection().await,
-        };
-        let written = match written {
-            Ok(mut conn) => {
-                let result = append_batch(&store, &mut conn, &signer, &entries).await;
-                if result.is_ok() {
-                    kept = Some(conn);
-                }
-                result
-            }
+        let written = match kept.get().await {
+            Ok(conn) => append_batch(&store, conn, &signer, &entries).await,
             Err(err) => Err(err),
         };
+        kept.done(&written);
         match written {
             Ok(first_seq) => {
                 for (seq, pending) in (first_seq..).zip(batch.drain(..)) {
