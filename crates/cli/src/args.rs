@@ -139,6 +139,21 @@ pub struct ServeArgs {
     /// YYYY-MM-DD separated by commas (default: England and Wales).
     #[arg(long, env = "CONCORDAT_BANK_HOLIDAYS", value_delimiter = ',')]
     pub bank_holidays: Option<Vec<chrono::NaiveDate>>,
+    /// The SMTP server email leaves through: smtp://HOST:PORT (plain),
+    /// smtps://HOST:PORT (TLS), user:password@ before the host if it asks.
+    /// Without it no email is sent, and the delivery log says so.
+    #[arg(long, env = "CONCORDAT_SMTP_URL", value_parser = parse_smtp_url)]
+    pub smtp_url: Option<concordat_server::delivery::SmtpUrl>,
+    /// The sender of Concordat's emails, e.g. "Northshire Concordat
+    /// <noreply@northshire.example>".
+    #[arg(long, env = "CONCORDAT_MAIL_FROM")]
+    pub mail_from: Option<String>,
+}
+
+fn parse_smtp_url(
+    raw: &str,
+) -> Result<concordat_server::delivery::SmtpUrl, concordat_server::delivery::email::SmtpUrlError> {
+    concordat_server::delivery::SmtpUrl::parse(raw)
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(days) = args.bank_holidays {
         config.bank_holidays = days.into_iter().collect();
     }
+    config.delivery.smtp = args.smtp_url;
+    if let Some(from) = args.mail_from {
+        config.delivery.mail_from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("`--mail-from` is not an email address: {e}"))?;
+    }
     run(config, store).await
 }
 

@@ -31,6 +31,8 @@ pub struct ServerConfig {
     /// Days that are not working days besides weekends, for deadlines
     /// counted in working days.
     pub bank_holidays: std::collections::BTreeSet<chrono::NaiveDate>,
+    /// How email and text messages leave this deployment.
+    pub delivery: crate::delivery::DeliveryConfig,
 }
 
 /// How repeated failed sign-ins are slowed and then locked out.
@@ -82,6 +84,7 @@ impl ServerConfig {
                 .iter()
                 .copied()
                 .collect(),
+            delivery: crate::delivery::DeliveryConfig::default(),
         }
     }
 }

@@ -12,7 +12,9 @@ pub mod clock;
 pub mod config;
 pub mod consent;
 pub mod crisis;
+pub mod delivery;
 pub mod escalation;
+pub mod events;
 pub mod governance;
 pub mod health;
 pub mod messages;
@@ -22,6 +24,7 @@ pub mod record;
 pub mod referrals;
 pub mod scheduler;
 pub mod state;
+pub mod webhooks;
 
 pub use app::Application;
 pub use clock::{Clock, ManualClock, SystemClock};

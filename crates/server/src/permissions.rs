@@ -80,6 +80,24 @@ pub fn may_manage_agreements(role: Role) -> bool {
     manage_agreements(role).is_ok()
 }
 
+/// Registering an organisation's webhooks and seeing, and retrying, what
+/// was delivered to them: its administrators and information governance
+/// leads, for their own organisation only.
+pub fn manage_webhooks(role: Role) -> Result<(), Refusal> {
+    if matches!(role, Role::Admin | Role::IgLead) {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            "only an administrator or information governance lead can manage their \
+             organisation's webhooks",
+        ))
+    }
+}
+
+pub fn may_manage_webhooks(role: Role) -> bool {
+    manage_webhooks(role).is_ok()
+}
+
 /// Amending, suspending, resuming or ending an agreement: an information
 /// governance lead of one of its parties. Any party may suspend sharing it
 /// takes part in; an organisation outside the agreement may not touch it.

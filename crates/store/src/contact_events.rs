@@ -79,3 +79,96 @@ fn from_row(row: &AnyRow) -> Result<ContactEvent, StoreError> {
         source,
     })
 }
+
+/// Rows per multi-row INSERT: 12 columns × 64 rows stays far under every
+/// driver's limit on parameters while saving most round trips.
+const EVENTS_PER_INSERT: usize = 64;
+
+/// Records each of `events` that is not already recorded (by its source
+/// system and id), in as few statements as it can, and returns which were
+/// new, in the order given. A duplicate is skipped rather than an error,
+/// so the transaction goes on with the others (a failed statement would
+/// end a PostgreSQL transaction).
+pub async fn insert_new_events(
+    conn: &mut Conn,
+    events: &[ContactEvent],
+) -> Result<Vec<bool>, StoreError> {
+    let mut new = Vec::with_capacity(events.len());
+    for chunk in events.chunks(EVENTS_PER_INSERT) {
+        let mut sql = format!("INSERT INTO contact_events ({COLUMNS}) VALUES ");
+        for i in 0..chunk.len() {
+            let p = i * 12;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7,
+                p + 8,
+                p + 9,
+                p + 10,
+                p + 11,
+                p + 12
+            ));
+        }
+        // RETURNING after DO NOTHING names only the rows inserted.
+        sql.push_str(" ON CONFLICT (source_system, source_event_id) DO NOTHING RETURNING id");
+        let mut query = sqlx::query(&sql);
+        for e in chunk {
+            query = query
+                .bind(e.id.to_string())
+                .bind(e.person.to_string())
+                .bind(e.kind.as_str())
+                .bind(time::encode(e.occurred_at))
+                .bind(time::encode(e.recorded_at))
+                .bind(e.recorded_by.map(|u| u.to_string()))
+                .bind(e.recorder_name.clone())
+                .bind(e.organisation.map(|o| o.to_string()))
+                .bind(e.outcome.clone())
+                .bind(e.note.clone())
+                .bind(e.source.as_ref().map(|s| s.system.clone()))
+                .bind(e.source.as_ref().map(|s| s.event_id.clone()));
+        }
+        let inserted: std::collections::HashSet<String> = query
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|row| rows::text(row, "id"))
+            .collect::<Result<_, _>>()?;
+        new.extend(chunk.iter().map(|e| inserted.contains(&e.id.to_string())));
+    }
+    Ok(new)
+}
+
+/// What an admission, discharge or planned-discharge-date event says about
+/// the stay in hospital.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transition {
+    pub planned_discharge_date: Option<chrono::NaiveDate>,
+    pub ward: Option<String>,
+    pub ward_phone: Option<String>,
+}
+
+pub async fn insert_transition(
+    conn: &mut Conn,
+    event: concordat_domain::ids::ContactEventId,
+    t: &Transition,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO contact_event_transitions (event_id, planned_discharge_date, ward, ward_phone) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(event.to_string())
+    .bind(t.planned_discharge_date.map(time::encode_date))
+    .bind(t.ward.clone())
+    .bind(t.ward_phone.clone())
+    .execute(conn)
+    .await?;
+    Ok(())
+}

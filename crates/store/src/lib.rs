@@ -18,6 +18,7 @@ pub mod coalesce;
 pub mod consent;
 pub mod contact_events;
 pub mod crisis_plans;
+pub mod delivery;
 pub mod error;
 pub mod flags;
 pub mod jobs;
@@ -36,6 +37,7 @@ pub mod throttle;
 pub mod time;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 pub use access_versions::AccessVersions;
 pub use backend::{Backend, DatabaseUrl, Store, WriteTx};

@@ -105,3 +105,43 @@ pub async fn mark_read(
             .await?;
     Ok(done.rows_affected())
 }
+
+/// Inserts many notifications in few statements (a batch of events tells
+/// many people at once).
+pub async fn insert_notifications(conn: &mut Conn, all: &[Notification]) -> Result<(), StoreError> {
+    // 7 columns × 64 rows per statement.
+    for chunk in all.chunks(64) {
+        let mut sql = String::from(
+            "INSERT INTO notifications (id, user_id, kind, subject, body, link, created_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let p = i * 7;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6,
+                p + 7
+            ));
+        }
+        let mut query = sqlx::query(&sql);
+        for n in chunk {
+            query = query
+                .bind(n.id.to_string())
+                .bind(n.user.to_string())
+                .bind(n.kind.clone())
+                .bind(n.subject.clone())
+                .bind(n.body.clone())
+                .bind(n.link.clone())
+                .bind(time::encode(n.created_at));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -288,7 +288,7 @@ pub fn decide(
 
 /// One audit entry for the whole request: the categories shown (or, when
 /// nothing was, those asked for) and every reason, allowed or denied.
-fn audit_entry(
+pub(crate) fn audit_entry(
     viewer: &Viewer,
     person: PersonId,
     action: AuditAction,

@@ -9,12 +9,14 @@ pub mod contacts;
 pub mod crisis_lookup;
 pub mod crisis_plans;
 pub mod error;
+pub mod events;
 pub mod flags;
 pub mod json;
 pub mod me;
 pub mod messages;
 pub mod persons;
 pub mod referrals;
+pub mod webhooks;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -77,6 +79,17 @@ pub fn router() -> Router<AppState> {
             "/persons/{id}/contacts",
             get(contacts::list).post(contacts::record),
         )
+        .route("/events", post(events::record))
+        // A literal colon: axum 0.8 names parameters `{name}` only.
+        .route(
+            "/events:batch",
+            post(events::batch).layer(axum::extract::DefaultBodyLimit::max(
+                events::BATCH_BODY_LIMIT,
+            )),
+        )
+        .route("/webhooks", get(webhooks::list).post(webhooks::register))
+        .route("/webhooks/deliveries", get(webhooks::deliveries))
+        .route("/webhooks/deliveries/{id}/retry", post(webhooks::retry))
         .route("/crisis-lookup", get(crisis_lookup::look_up))
         .route("/referrals", get(referrals::list).post(referrals::send))
         .route("/referrals/{id}", get(referrals::show))

@@ -89,6 +89,10 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
         crate::messages::escalation::KIND => {
             crate::messages::escalation::run(state, node, job).await
         }
+        crate::webhooks::KIND => crate::webhooks::run(state, node, job).await,
+        crate::delivery::EMAIL_KIND | crate::delivery::SMS_KIND => {
+            crate::delivery::run(state, node, job).await
+        }
         other => Err(JobError::Unusable(format!(
             "no handler for jobs of kind `{other}`"
         ))),

@@ -1,0 +1,104 @@
+//! Contact events from source systems: `POST /api/v1/events` (one JSON
+//! event) and `POST /api/v1/events:batch` (NDJSON, one event a line, with
+//! a report line by line). Both go through [`crate::events::ingest`].
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Serialize;
+
+use super::{ApiError, ApiJson, FieldError};
+use crate::access::Viewer;
+use crate::auth::bearer::ApiCaller;
+use crate::events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
+use crate::AppState;
+
+/// The largest NDJSON batch accepted, in bytes.
+pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+impl From<LineError> for ApiError {
+    fn from(error: LineError) -> Self {
+        match error {
+            LineError::Malformed(why) => ApiError::MalformedBody(why),
+            LineError::Invalid { field, message } => {
+                ApiError::Invalid(vec![FieldError::new(&field, message)])
+            }
+            LineError::NotFound(_) => ApiError::NotFound,
+            LineError::Denied { reason, rule } => ApiError::Denied {
+                detail: reason,
+                rule,
+            },
+            LineError::NotStored => ApiError::Internal("contact event not stored".into()),
+        }
+    }
+}
+
+fn viewer(caller: ApiCaller) -> Viewer {
+    Viewer {
+        user: caller.user,
+        purpose: caller.purpose,
+    }
+}
+
+/// `POST /api/v1/events`: 201 when recorded, 200 when already recorded.
+pub async fn record(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(input): ApiJson<EventInput>,
+) -> Result<(StatusCode, Json<LineReport>), ApiError> {
+    let now = state.clock.now();
+    let parsed = input.check(now);
+    let mut reports = events::ingest(&state, &viewer(caller), vec![(1, parsed)]).await?;
+    let report = reports
+        .pop()
+        .ok_or_else(|| ApiError::Internal("an event went unreported".into()))?;
+    match report.status {
+        LineStatus::Recorded => Ok((StatusCode::CREATED, Json(report))),
+        LineStatus::Duplicate => Ok((StatusCode::OK, Json(report))),
+        LineStatus::Error => Err(report.error.unwrap_or(LineError::NotStored).into()),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct BatchReport {
+    pub totals: Totals,
+    pub lines: Vec<LineReport>,
+}
+
+/// `POST /api/v1/events:batch`: NDJSON in, a report of every line out.
+/// Blank lines are skipped; line numbers count them, as an editor would.
+pub async fn batch(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    body: Bytes,
+) -> Result<Json<BatchReport>, ApiError> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|e| ApiError::MalformedBody(format!("the body is not UTF-8 text: {e}")))?;
+    let now = state.clock.now();
+    let lines: Vec<_> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, raw)| !raw.trim().is_empty())
+        .map(|(i, raw)| (i + 1, events::parse_line(raw, now)))
+        .collect();
+    if lines.is_empty() {
+        return Err(ApiError::MalformedBody(
+            "the body holds no events: send one JSON event per line".into(),
+        ));
+    }
+    if lines.len() > events::MAX_LINES {
+        return Err(ApiError::invalid(
+            "body",
+            format!(
+                "a batch holds at most {} events; split the file",
+                events::MAX_LINES
+            ),
+        ));
+    }
+    let reports = events::ingest(&state, &viewer(caller), lines).await?;
+    Ok(Json(BatchReport {
+        totals: Totals::of(&reports),
+        lines: reports,
+    }))
+}

@@ -1,0 +1,202 @@
+//! An organisation's webhooks: `GET|POST /api/v1/webhooks`, the delivery
+//! log `GET /api/v1/webhooks/deliveries` (`?status=dead` for the dead
+//! letters) and `POST /api/v1/webhooks/deliveries/{id}/retry`. For the
+//! organisation's administrators and information governance leads. A
+//! secret is accepted once and never shown: answers say only that one is
+//! set.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use concordat_store::delivery::{self, Attempt};
+use concordat_store::webhooks::{self as hook_store, DeliveryRecord, Webhook};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ApiJson};
+use crate::auth::bearer::ApiCaller;
+use crate::webhooks::{self, WebhookError};
+use crate::{permissions, AppState};
+
+impl From<WebhookError> for ApiError {
+    fn from(error: WebhookError) -> Self {
+        match error {
+            WebhookError::Store(e) => e.into(),
+            WebhookError::Invalid(field, message) => ApiError::invalid(field, message),
+            WebhookError::NotFound => ApiError::NotFound,
+            WebhookError::Conflict(why) => ApiError::Conflict(why),
+        }
+    }
+}
+
+fn allowed(caller: &ApiCaller) -> Result<(), ApiError> {
+    permissions::manage_webhooks(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))
+}
+
+#[derive(Debug, Serialize)]
+pub struct WebhookView {
+    pub id: uuid::Uuid,
+    pub organisation_id: String,
+    pub url: String,
+    /// Always true: the secret itself is never shown.
+    pub secret_set: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Webhook> for WebhookView {
+    fn from(w: &Webhook) -> Self {
+        Self {
+            id: w.id,
+            organisation_id: w.organisation.to_string(),
+            url: w.url.clone(),
+            secret_set: !w.secret.expose().is_empty(),
+            created_at: w.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    url: String,
+    secret: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(input): ApiJson<NewWebhook>,
+) -> Result<(StatusCode, Json<WebhookView>), ApiError> {
+    allowed(&caller)?;
+    let hook = webhooks::register(
+        &state,
+        caller.user.organisation_id(),
+        caller.user.id(),
+        &input.url,
+        input.secret,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(WebhookView::from(&hook))))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<WebhookView>>, ApiError> {
+    allowed(&caller)?;
+    let mut conn = state.store.read().await?;
+    let hooks = hook_store::active_webhooks(&mut conn, Some(caller.user.organisation_id())).await?;
+    Ok(Json(hooks.iter().map(WebhookView::from).collect()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeliveryQuery {
+    status: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttemptView {
+    pub attempt: i64,
+    pub at: DateTime<Utc>,
+    pub outcome: &'static str,
+    pub status_code: Option<i64>,
+    pub detail: String,
+}
+
+impl From<&Attempt> for AttemptView {
+    fn from(a: &Attempt) -> Self {
+        Self {
+            attempt: a.attempt,
+            at: a.at,
+            outcome: a.outcome.as_str(),
+            status_code: a.status_code,
+            detail: a.detail.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeliveryView {
+    /// Also the `Idempotency-Key` the receiver sees.
+    pub id: uuid::Uuid,
+    pub webhook_id: uuid::Uuid,
+    pub url: String,
+    pub event_type: String,
+    /// pending, retrying, sending, delivered, dead or cancelled.
+    pub status: &'static str,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub attempts: Vec<AttemptView>,
+}
+
+/// The statuses a caller may filter by, and the job status each means.
+const FILTERS: [(&str, &str); 3] = [
+    ("dead", "dead"),
+    ("delivered", "done"),
+    ("pending", "pending"),
+];
+
+pub async fn deliveries(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<DeliveryQuery>,
+) -> Result<Json<Vec<DeliveryView>>, ApiError> {
+    allowed(&caller)?;
+    let job_status = match query.status.as_deref() {
+        None => None,
+        Some(wanted) => Some(
+            FILTERS
+                .iter()
+                .find(|(name, _)| *name == wanted)
+                .map(|(_, job)| *job)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "status",
+                        format!("`{wanted}` is not a delivery status; expected dead, delivered or pending"),
+                    )
+                })?,
+        ),
+    };
+    let mut conn = state.store.read().await?;
+    let records =
+        hook_store::deliveries_of(&mut conn, caller.user.organisation_id(), job_status, 200)
+            .await?;
+    let mut views = Vec::with_capacity(records.len());
+    for record in &records {
+        let attempts = delivery::attempts_of(&mut conn, record.delivery.id).await?;
+        views.push(view(record, &attempts));
+    }
+    Ok(Json(views))
+}
+
+pub fn view(record: &DeliveryRecord, attempts: &[Attempt]) -> DeliveryView {
+    let status = webhooks::delivery_state(&record.job_status, record.attempts);
+    DeliveryView {
+        id: record.delivery.id,
+        webhook_id: record.delivery.webhook,
+        url: record.url.clone(),
+        event_type: record.delivery.event_type.clone(),
+        status,
+        created_at: record.delivery.created_at,
+        delivered_at: record.delivery.delivered_at,
+        next_attempt_at: matches!(status, "pending" | "retrying").then_some(record.next_attempt_at),
+        last_error: record.last_error.clone(),
+        attempts: attempts.iter().map(AttemptView::from).collect(),
+    }
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    allowed(&caller)?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    webhooks::retry(&state, caller.user.organisation_id(), id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"id": id, "status": "pending"})),
+    ))
+}

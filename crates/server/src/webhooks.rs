@@ -1,0 +1,299 @@
+//! Webhooks: an organisation's own systems told of events that concern it,
+//! as signed JSON over HTTPS. Which events concern an organisation:
+//!
+//! - a contact event (an admission, a 999 call…) about a person whose care
+//!   team has a member from the organisation — the people it looks after;
+//! - a referral sent to one of its teams, and each escalation of one.
+//!
+//! A delivery carries references (ids, kinds, times), not the record: the
+//! receiving system reads what it needs through the API, under the access
+//! decision like any other caller. Each delivery is a job
+//! (`webhook-delivery`), tried at once and, while the receiver fails, again
+//! after the scheduler's backoff, until [`MAX_ATTEMPTS`] make it dead; an
+//! administrator can retry a dead one. Delivery is at least once: a
+//! receiver that answered 2xx too late may see the same delivery again, and
+//! tells by the `Idempotency-Key` header, which is the same on every
+//! attempt.
+//!
+//! Every request is signed: `X-Concordat-Signature: sha256=<hex>` is the
+//! HMAC-SHA256, keyed with the endpoint's secret, of
+//! `"<X-Concordat-Timestamp>.<body>"`, the timestamp in Unix seconds. The
+//! secret is set when the endpoint is registered and never shown again.
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::{OrganisationId, UserId};
+use concordat_store::delivery::{self, Attempt, AttemptOutcome, Channel};
+use concordat_store::jobs::{self, Job};
+use concordat_store::webhooks::{self, Delivery, Webhook, WebhookSecret};
+use concordat_store::{Conn, StoreError};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+#[cfg(doc)]
+use crate::scheduler::MAX_ATTEMPTS;
+use crate::scheduler::{complete, JobError};
+use crate::AppState;
+
+pub use concordat_store::webhooks::JOB_KIND as KIND;
+
+/// Shortest secret accepted: guessable secrets make signatures worthless.
+pub const MIN_SECRET: usize = 16;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{1}")]
+    Invalid(&'static str, String),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// Registers `url` for `organisation`, signing with `secret`.
+pub async fn register(
+    state: &AppState,
+    organisation: OrganisationId,
+    by: UserId,
+    url: &str,
+    secret: String,
+) -> Result<Webhook, WebhookError> {
+    let url = url.trim();
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| WebhookError::Invalid("url", format!("`{url}` is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+        return Err(WebhookError::Invalid(
+            "url",
+            format!("`{url}` is not an http(s) URL with a host"),
+        ));
+    }
+    if secret.chars().count() < MIN_SECRET {
+        return Err(WebhookError::Invalid(
+            "secret",
+            format!("the secret must be at least {MIN_SECRET} characters"),
+        ));
+    }
+    let hook = Webhook {
+        id: uuid::Uuid::new_v4(),
+        organisation,
+        url: parsed.to_string(),
+        secret: WebhookSecret::new(secret),
+        created_by: by,
+        created_at: state.clock.now(),
+    };
+    let mut tx = state.store.write().await?;
+    webhooks::insert_webhook(&mut tx, &hook).await?;
+    tx.commit().await?;
+    Ok(hook)
+}
+
+/// Queues `event_type` with `data` for each of `hooks` (an organisation's
+/// endpoints), in the caller's transaction: the delivery exists exactly
+/// when the event does. Returns how many deliveries were queued.
+pub async fn enqueue(
+    conn: &mut Conn,
+    hooks: &[&Webhook],
+    event_type: &str,
+    data: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    for hook in hooks {
+        let id = uuid::Uuid::new_v4();
+        let body = serde_json::json!({
+            "id": id,
+            "type": event_type,
+            "created_at": now,
+            "organisation_id": hook.organisation,
+            "data": data,
+        });
+        webhooks::insert_delivery(
+            conn,
+            &Delivery {
+                id,
+                webhook: hook.id,
+                organisation: hook.organisation,
+                event_type: event_type.to_owned(),
+                body: body.to_string(),
+                created_at: now,
+                delivered_at: None,
+            },
+        )
+        .await?;
+        jobs::schedule(conn, KIND, &id.to_string(), 0, now, "{}", now).await?;
+    }
+    Ok(hooks.len())
+}
+
+/// Queues `event_type` for every endpoint of `organisation`.
+pub async fn enqueue_for(
+    conn: &mut Conn,
+    organisation: OrganisationId,
+    event_type: &str,
+    data: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let hooks = webhooks::active_webhooks(conn, Some(organisation)).await?;
+    enqueue(
+        conn,
+        &hooks.iter().collect::<Vec<_>>(),
+        event_type,
+        data,
+        now,
+    )
+    .await
+}
+
+/// The signature header's value for `body` sent at `timestamp`.
+pub fn signature(secret: &WebhookSecret, timestamp: i64, body: &str) -> String {
+    // HMAC takes a key of any length, so this cannot fail.
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Runs a `webhook-delivery` job: one attempt, logged whatever comes of it.
+pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError> {
+    let id = uuid::Uuid::parse_str(&job.subject_id)
+        .map_err(|e| JobError::Unusable(format!("delivery `{}`: {e}", job.subject_id)))?;
+    let (delivery, hook) = {
+        let mut conn = state.store.read().await?;
+        webhooks::delivery_with_webhook(&mut conn, id).await?
+    }
+    .ok_or_else(|| JobError::Unusable(format!("no webhook delivery {id}")))?;
+    let now = state.clock.now();
+    if delivery.delivered_at.is_some() {
+        let mut tx = state.store.write().await?;
+        if complete(&mut tx, job, node, now).await? {
+            tx.commit().await?;
+        }
+        return Ok(());
+    }
+    let timestamp = now.timestamp();
+    let sent = state
+        .config
+        .delivery
+        .http
+        .post(&hook.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", delivery.id.to_string())
+        .header("X-Concordat-Event", &delivery.event_type)
+        .header("X-Concordat-Timestamp", timestamp.to_string())
+        .header(
+            "X-Concordat-Signature",
+            signature(&hook.secret, timestamp, &delivery.body),
+        )
+        .body(delivery.body.clone())
+        .send()
+        .await;
+    let (outcome, status_code, detail) = match sent {
+        Ok(response) if response.status().is_success() => (
+            AttemptOutcome::Delivered,
+            Some(i64::from(response.status().as_u16())),
+            format!("accepted with {}", response.status()),
+        ),
+        Ok(response) => (
+            AttemptOutcome::Failed,
+            Some(i64::from(response.status().as_u16())),
+            format!("the receiver answered {}", response.status()),
+        ),
+        // Without the URL: it may carry a token in its query.
+        Err(error) => (
+            AttemptOutcome::Failed,
+            None,
+            format!("the receiver could not be reached: {}", error.without_url()),
+        ),
+    };
+    let mut tx = state.store.write().await?;
+    delivery::record_attempt(
+        &mut tx,
+        &Attempt {
+            channel: Channel::Webhook,
+            delivery_id: id,
+            attempt: job.attempts,
+            at: now,
+            outcome,
+            status_code,
+            detail: detail.clone(),
+        },
+    )
+    .await?;
+    if outcome == AttemptOutcome::Delivered {
+        webhooks::mark_delivered(&mut tx, id, now).await?;
+        if complete(&mut tx, job, node, now).await? {
+            tx.commit().await?;
+        }
+        return Ok(());
+    }
+    tx.commit().await?;
+    Err(JobError::Transient(format!(
+        "webhook delivery {id}: {detail}"
+    )))
+}
+
+/// Makes a dead delivery of `organisation`'s due again now.
+pub async fn retry(
+    state: &AppState,
+    organisation: OrganisationId,
+    id: uuid::Uuid,
+) -> Result<(), WebhookError> {
+    let mut tx = state.store.write().await?;
+    let record = webhooks::delivery_of(&mut tx, organisation, id)
+        .await?
+        .ok_or(WebhookError::NotFound)?;
+    if record.job_status != "dead" {
+        return Err(WebhookError::Conflict(format!(
+            "only a dead delivery can be retried; this one is {}",
+            delivery_state(&record.job_status, record.attempts)
+        )));
+    }
+    jobs::revive(&mut tx, record.job_id, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A delivery's state in words, from its job's status.
+pub fn delivery_state(job_status: &str, attempts: i64) -> &'static str {
+    match job_status {
+        "done" => "delivered",
+        "dead" => "dead",
+        "cancelled" => "cancelled",
+        "running" => "sending",
+        _ if attempts > 0 => "retrying",
+        _ => "pending",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_is_the_hmac_of_timestamp_dot_body() {
+        // RFC 4231-style check against an independently computed value:
+        // HMAC-SHA256(key="0123456789abcdef", "1700000000.{}").
+        let secret = WebhookSecret::new("0123456789abcdef".into());
+        let signed = signature(&secret, 1_700_000_000, "{}");
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"0123456789abcdef").unwrap();
+        mac.update(b"1700000000.{}");
+        let expected = hex::encode(mac.finalize().into_bytes());
+        assert_eq!(signed, format!("sha256={expected}"));
+        assert_ne!(
+            signed,
+            signature(
+                &WebhookSecret::new("another secret!!".into()),
+                1_700_000_000,
+                "{}"
+            )
+        );
+    }
+
+    #[test]
+    fn a_secret_never_prints() {
+        let secret = WebhookSecret::new("do-not-show-this-secret".into());
+        assert!(!format!("{secret:?}").contains("do-not-show"));
+    }
+}
