@@ -109,8 +109,8 @@ pub async fn mark_read(
 /// Inserts many notifications in few statements (a batch of events tells
 /// many people at once).
 pub async fn insert_notifications(conn: &mut Conn, all: &[Notification]) -> Result<(), StoreError> {
-    // 7 columns × 64 rows per statement.
-    for chunk in all.chunks(64) {
+    // 16 rows per statement: see `contact_events::insert_new_events`.
+    for chunk in all.chunks(16) {
         let mut sql = String::from(
             "INSERT INTO notifications (id, user_id, kind, subject, body, link, created_at) VALUES ",
         );

@@ -7,7 +7,10 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::fixtures::{get_json, person_id, post_json, DANIEL};
+use crate::fixtures::{
+    csrf_token, form_action, get_json, location, page, person_id, post_form, post_json, signed_in,
+    DANIEL,
+};
 use crate::harness::{problem, TestApp};
 use crate::receivers::{sign, HookReceiver};
 
@@ -135,13 +138,9 @@ async fn a_receiver_failing_twice_gets_the_event_signed_once_retries_succeed(app
 async fn a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers(app: TestApp) {
     let admin = app.token_for("admin", "TREAT").await;
     let down = HookReceiver::start(SECRET, 0).await;
-    down.set_failing(true);
     register(&app, &admin, &down.url, SECRET).await;
     attendance(&app, "W-2").await;
-    for _ in 0..concordat_server::scheduler::MAX_ATTEMPTS {
-        app.run_jobs().await;
-        app.clock.advance(Duration::hours(4) + Duration::minutes(1));
-    }
+    until_dead(&app, &down).await;
     app.run_jobs().await;
     let attempts = usize::try_from(concordat_server::scheduler::MAX_ATTEMPTS).unwrap();
     assert_eq!(down.hits().len(), attempts, "no attempt after the last");
@@ -156,7 +155,6 @@ async fn a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers(app
     assert_eq!(dead[0]["attempts"].as_array().unwrap().len(), attempts);
     let id = dead[0]["id"].as_str().unwrap().to_owned();
 
-    down.set_failing(false);
     let retried = post_json(
         &app,
         &admin,
@@ -182,6 +180,48 @@ async fn a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers(app
     )
     .await;
     assert_eq!(again.status(), 409);
+}
+
+/// Lets every attempt at a delivery to `down` fail until it is dead.
+async fn until_dead(app: &TestApp, down: &HookReceiver) {
+    down.set_failing(true);
+    for _ in 0..concordat_server::scheduler::MAX_ATTEMPTS {
+        app.run_jobs().await;
+        app.clock.advance(Duration::hours(4) + Duration::minutes(1));
+    }
+    down.set_failing(false);
+}
+
+async fn the_admin_page_lists_dead_letters_and_retries_one(app: TestApp) {
+    let admin = app.token_for("admin", "TREAT").await;
+    let down = HookReceiver::start(SECRET, 0).await;
+    register(&app, &admin, &down.url, SECRET).await;
+    attendance(&app, "W-3").await;
+    until_dead(&app, &down).await;
+
+    let browser = signed_in(&app, "admin").await;
+    let (status, html) = page(&app, &browser, "/admin/webhooks").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Dead letters"));
+    assert!(html.contains("contact-event.recorded"));
+    assert!(html.contains("the receiver answered 500"), "{html}");
+    assert!(!html.contains(SECRET));
+    let action = form_action(&html, "/admin/webhooks/deliveries/");
+    let token = csrf_token(&html);
+
+    let forged = post_form(&app, &browser, &action, &[("csrf_token", "forged")]).await;
+    assert_eq!(forged.status(), 403);
+    let retried = post_form(&app, &browser, &action, &[("csrf_token", &token)]).await;
+    assert_eq!(retried.status(), 303);
+    assert_eq!(location(&retried), "/admin/webhooks");
+    app.run_jobs().await;
+    assert_eq!(down.hits().last().unwrap().answered, 200);
+    let (_, html) = page(&app, &browser, "/admin/webhooks").await;
+    assert!(html.contains("delivered"));
+
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let (status, _) = page(&app, &nurse, "/admin/webhooks").await;
+    assert_eq!(status, 403);
 }
 
 async fn only_administrators_and_ig_leads_manage_webhooks(app: TestApp) {
@@ -212,4 +252,5 @@ crate::on_both_stores!(
     a_receiver_failing_twice_gets_the_event_signed_once_retries_succeed,
     a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers,
     only_administrators_and_ig_leads_manage_webhooks,
+    the_admin_page_lists_dead_letters_and_retries_one,
 );

@@ -107,7 +107,9 @@ impl Outbox {
         let (channel, recipient) = match to {
             Recipient::User(user) => {
                 self.in_app.push(Notification {
-                    id: uuid::Uuid::new_v4(),
+                    // Time-ordered ids: a batch's rows append to the
+                    // primary key rather than land all over it.
+                    id: uuid::Uuid::now_v7(),
                     user,
                     kind: message.kind,
                     subject: message.subject,
@@ -122,7 +124,7 @@ impl Outbox {
             Recipient::Phone(phone) => (Channel::Sms, phone.as_str().to_owned()),
         };
         self.outbound.push(OutboundMessage {
-            id: uuid::Uuid::new_v4(),
+            id: uuid::Uuid::now_v7(),
             channel,
             recipient,
             subject: message.subject,

@@ -21,6 +21,7 @@ pub mod referrals;
 pub mod sign_in;
 pub mod threads;
 pub mod users;
+pub mod webhooks;
 pub mod words;
 
 use axum::routing::{get, post};
@@ -36,6 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/sign-out", post(sign_in::sign_out))
         .route("/directory", get(directory::directory))
         .route("/users", get(users::list))
+        .route("/admin/webhooks", get(webhooks::page))
+        .route(
+            "/admin/webhooks/deliveries/{id}/retry",
+            post(webhooks::retry),
+        )
         .route(
             "/agreements",
             get(agreements::list).post(agreements::create),

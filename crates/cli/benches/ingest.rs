@@ -1,0 +1,206 @@
+//! Batch ingest of contact events over real HTTP on SQLite:
+//! `POST /api/v1/events:batch` with 100,000 NDJSON events about the demo's
+//! people, from an emergency department's integration account, decided and
+//! audited per person per batch. Prints events per second and the ratio to
+//! the 20,000 events/s target; asserts nothing but that every event was
+//! recorded. Run through `scripts/bench`.
+//!
+//! Settings (environment): `BENCH_INGEST_EVENTS` (default 100000),
+//! `BENCH_INGEST_PEOPLE` (people seeded, default 2000),
+//! `BENCH_INGEST_BATCH` (lines per request, default 25000).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use concordat::demo::seed::{seed_partnership, SeedOptions};
+use concordat_server::auth::password::PasswordHasher;
+use concordat_server::{Application, ServerConfig, SystemClock};
+use concordat_store::backend::PoolSize;
+use concordat_store::{DatabaseUrl, Store};
+use sqlx::Row;
+
+/// The target the issue sets, in events per second.
+const TARGET: f64 = 20_000.0;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let events: usize = env_or("BENCH_INGEST_EVENTS", 100_000);
+    let people: u32 = env_or("BENCH_INGEST_PEOPLE", 2_000);
+    let batch: usize = env_or("BENCH_INGEST_BATCH", 25_000).max(1);
+
+    let folder = tempfile::tempdir()?;
+    let store = Store::open(
+        &DatabaseUrl::sqlite_file(&folder.path().join("concordat.db")),
+        PoolSize(16),
+    )
+    .await?;
+    let seeding = Instant::now();
+    let hash = PasswordHasher::new()?.hash("demo").await?;
+    let summary = seed_partnership(
+        &store,
+        &SeedOptions {
+            people,
+            password_hash: hash,
+            now: chrono::Utc::now(),
+        },
+        |_| {},
+    )
+    .await?;
+    println!(
+        "data: {} people on SQLite, seeded in {:.1} s",
+        summary.people,
+        seeding.elapsed().as_secs_f64()
+    );
+    let nhs_numbers: Vec<String> = {
+        let mut conn = store.read().await?;
+        sqlx::query(
+            "SELECT value FROM person_identifiers WHERE system = 'https://fhir.nhs.uk/Id/nhs-number' \
+             ORDER BY value",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.get::<String, _>("value"))
+        .collect()
+    };
+    anyhow::ensure!(!nhs_numbers.is_empty(), "no NHS numbers seeded");
+
+    let key_dir = tempfile::tempdir()?;
+    let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
+    config.audit_key = key_dir.path().join("audit.key");
+    config.scheduler_poll = None;
+    let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
+    let base = format!("http://{}", app.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    let client = reqwest::Client::new();
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "ed.clinician", "password": "demo", "purpose": "TREAT"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = token["access_token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no token"))?
+        .to_owned();
+
+    // Mostly contacts with services; one in twenty an admission, discharge
+    // or planned discharge date, which tell whole care teams and carers.
+    const KINDS: [&str; 20] = [
+        "ed-attendance",
+        "call-999",
+        "call-111",
+        "crisis-line-call",
+        "street-triage",
+        "ed-attendance",
+        "call-999",
+        "call-111",
+        "crisis-line-call",
+        "section-136",
+        "ed-attendance",
+        "call-999",
+        "call-111",
+        "crisis-line-call",
+        "street-triage",
+        "ed-attendance",
+        "call-999",
+        "call-111",
+        "crisis-line-call",
+        "admission",
+    ];
+    let occurred = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let lines: Vec<String> = (0..events)
+        .map(|i| {
+            serde_json::json!({
+                "source_system": "bench-ed",
+                "event_id": format!("E{i:07}"),
+                "kind": KINDS[i % KINDS.len()],
+                "nhs_number": nhs_numbers[(i * 7919) % nhs_numbers.len()],
+                "occurred_at": occurred,
+                "outcome": "Seen and discharged home",
+            })
+            .to_string()
+        })
+        .collect();
+    let bodies: Vec<String> = lines.chunks(batch).map(|c| c.join("\n")).collect();
+    let bytes: usize = bodies.iter().map(String::len).sum();
+
+    let started = Instant::now();
+    let mut recorded = 0u64;
+    for body in &bodies {
+        let report: serde_json::Value = client
+            .post(format!("{base}/api/v1/events:batch"))
+            .bearer_auth(&token)
+            .header("content-type", "application/x-ndjson")
+            .body(body.clone())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        recorded += report["totals"]["recorded"].as_u64().unwrap_or(0);
+    }
+    let took = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        recorded == events as u64,
+        "only {recorded} of {events} events were recorded"
+    );
+    let rate = events as f64 / took;
+    println!(
+        "ingest: {events} events ({:.1} MB NDJSON, {} requests of up to {batch} lines, {} people) \
+         in {took:.2} s = {rate:.0} events/s",
+        bytes as f64 / 1e6,
+        bodies.len(),
+        nhs_numbers.len(),
+    );
+    println!(
+        "ratio: {:.2} × the target of {TARGET:.0} events/s",
+        rate / TARGET
+    );
+
+    // The same file again: every line a duplicate, nothing written.
+    let started = Instant::now();
+    let mut duplicates = 0u64;
+    for body in &bodies {
+        let report: serde_json::Value = client
+            .post(format!("{base}/api/v1/events:batch"))
+            .bearer_auth(&token)
+            .header("content-type", "application/x-ndjson")
+            .body(body.clone())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        duplicates += report["totals"]["duplicates"].as_u64().unwrap_or(0);
+    }
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "re-sent: {duplicates} duplicates in {took:.2} s = {:.0} events/s",
+        events as f64 / took
+    );
+
+    let _ = stop.send(());
+    let _ = server.await;
+    store.close().await;
+    Ok(())
+}

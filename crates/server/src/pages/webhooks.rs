@@ -1,0 +1,141 @@
+//! The administrator's webhook page (`/admin/webhooks`): the
+//! organisation's endpoints (never their secrets), recent deliveries with
+//! their attempts, and the dead letters, each with a retry button
+//! (`POST /admin/webhooks/deliveries/{id}/retry`).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use concordat_store::delivery;
+use concordat_store::webhooks as hook_store;
+use serde::Deserialize;
+
+use super::layout::{render, Chrome};
+use super::PageError;
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::webhooks::{self, delivery_state, WebhookError};
+use crate::{permissions, AppState};
+
+struct HookRow {
+    url: String,
+    created_at: String,
+}
+
+struct DeliveryRow {
+    id: String,
+    event_type: String,
+    url: String,
+    status: &'static str,
+    created_at: String,
+    attempts: usize,
+    last: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_webhooks.html")]
+struct WebhooksPage {
+    chrome: Chrome,
+    csrf_token: String,
+    hooks: Vec<HookRow>,
+    dead: Vec<DeliveryRow>,
+    recent: Vec<DeliveryRow>,
+}
+
+fn allowed(session: &SignedIn) -> Result<(), PageError> {
+    permissions::manage_webhooks(session.user.role())
+        .map_err(|r| PageError::Forbidden(format!("{}.", capitalised(r.as_str()))))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `GET /admin/webhooks`.
+pub async fn page(
+    State(state): State<AppState>,
+    session: SignedIn,
+) -> Result<Html<String>, PageError> {
+    allowed(&session)?;
+    let organisation = session.user.organisation_id();
+    let mut conn = state.store.read().await?;
+    let chrome = Chrome::load_on(&mut conn, &session).await?;
+    let hooks = hook_store::active_webhooks(&mut conn, Some(organisation)).await?;
+    let dead = hook_store::deliveries_of(&mut conn, organisation, Some("dead"), 100).await?;
+    let dead = delivery_rows(&mut conn, dead).await?;
+    let recent = hook_store::deliveries_of(&mut conn, organisation, None, 50).await?;
+    let recent = delivery_rows(&mut conn, recent).await?;
+    render(&WebhooksPage {
+        chrome,
+        csrf_token: session.csrf_token.clone(),
+        hooks: hooks
+            .iter()
+            .map(|h| HookRow {
+                url: h.url.clone(),
+                created_at: h.created_at.format("%-d %b %Y").to_string(),
+            })
+            .collect(),
+        dead,
+        recent,
+    })
+}
+
+async fn delivery_rows(
+    conn: &mut concordat_store::Conn,
+    records: Vec<hook_store::DeliveryRecord>,
+) -> Result<Vec<DeliveryRow>, PageError> {
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let attempts = delivery::attempts_of(conn, record.delivery.id).await?;
+        rows.push(DeliveryRow {
+            id: record.delivery.id.to_string(),
+            event_type: record.delivery.event_type.clone(),
+            url: record.url.clone(),
+            status: delivery_state(&record.job_status, record.attempts),
+            created_at: record
+                .delivery
+                .created_at
+                .format("%-d %b %Y %H:%M")
+                .to_string(),
+            attempts: attempts.len(),
+            last: attempts
+                .last()
+                .map(|a| a.detail.clone())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(rows)
+}
+
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct RetryForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /admin/webhooks/deliveries/{id}/retry`.
+pub async fn retry(
+    State(state): State<AppState>,
+    session: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<RetryForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    allowed(&session)?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
+    match webhooks::retry(&state, session.user.organisation_id(), id).await {
+        Ok(()) => Ok(Redirect::to("/admin/webhooks").into_response()),
+        Err(WebhookError::NotFound) => Err(PageError::NotFound),
+        Err(WebhookError::Conflict(_)) => Ok(Redirect::to("/admin/webhooks").into_response()),
+        Err(other) => Err(PageError::Internal(format!("webhook retry: {other}"))),
+    }
+}
