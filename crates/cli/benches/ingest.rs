@@ -7,7 +7,7 @@
 //!
 //! Settings (environment): `BENCH_INGEST_EVENTS` (default 100000),
 //! `BENCH_INGEST_PEOPLE` (people seeded, default 2000),
-//! `BENCH_INGEST_BATCH` (lines per request, default 25000).
+//! `BENCH_INGEST_BATCH` (lines per request, default 100000: one file).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
 async fn run() -> anyhow::Result<()> {
     let events: usize = env_or("BENCH_INGEST_EVENTS", 100_000);
     let people: u32 = env_or("BENCH_INGEST_PEOPLE", 2_000);
-    let batch: usize = env_or("BENCH_INGEST_BATCH", 25_000).max(1);
+    let batch: usize = env_or("BENCH_INGEST_BATCH", 100_000).max(1);
 
     let folder = tempfile::tempdir()?;
     let store = Store::open(

@@ -144,6 +144,17 @@ pub async fn enqueue_for(
     .await
 }
 
+/// What a webhook says of a referral: references, not its content.
+pub fn referral_data(referral: &concordat_store::referrals::Referral) -> serde_json::Value {
+    serde_json::json!({
+        "referral_id": referral.id,
+        "person_id": referral.person,
+        "to_team_id": referral.to_team,
+        "urgency": referral.urgency.as_str(),
+        "acknowledge_due": referral.acknowledge_due,
+    })
+}
+
 /// The signature header's value for `body` sent at `timestamp`.
 pub fn signature(secret: &WebhookSecret, timestamp: i64, body: &str) -> String {
     // HMAC takes a key of any length, so this cannot fail.

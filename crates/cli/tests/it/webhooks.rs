@@ -224,6 +224,41 @@ async fn the_admin_page_lists_dead_letters_and_retries_one(app: TestApp) {
     assert_eq!(status, 403);
 }
 
+async fn a_referral_sent_to_the_organisation_and_its_escalation_are_delivered(app: TestApp) {
+    let ig = app.token_for("ig.lead", "TREAT").await;
+    let receiver = HookReceiver::start(SECRET, 0).await;
+    register(&app, &ig, &receiver.url, SECRET).await;
+    let gp = app.token_for("gp", "TREAT").await;
+    let crisis = crate::referrals::team(&app, "Crisis Resolution and Home Treatment Team").await;
+    let sent = post_json(
+        &app,
+        &gp,
+        "/api/v1/referrals",
+        json!({
+            "nhs_number": DANIEL, "to_team_id": crisis.to_string(), "urgency": "urgent",
+            "reason": "Not sleeping, family worried", "sections": []
+        }),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    let referral: serde_json::Value = sent.json().await.unwrap();
+    app.run_jobs().await;
+    // Past the urgent acknowledgement deadline (one day), not the second step.
+    app.clock.advance(Duration::hours(25));
+    app.run_jobs().await;
+    app.run_jobs().await;
+
+    let types: Vec<String> = receiver
+        .hits()
+        .iter()
+        .map(|h| serde_json::from_str::<serde_json::Value>(&h.body).unwrap())
+        .filter(|b| b["data"]["referral_id"] == referral["id"])
+        .map(|b| b["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(types, ["referral.sent", "referral.escalated"]);
+    assert!(receiver.hits().iter().all(|h| h.signature_valid));
+}
+
 async fn only_administrators_and_ig_leads_manage_webhooks(app: TestApp) {
     let nurse = app.token_for("crisis.nurse", "TREAT").await;
     let refused = post_json(
@@ -253,4 +288,5 @@ crate::on_both_stores!(
     a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers,
     only_administrators_and_ig_leads_manage_webhooks,
     the_admin_page_lists_dead_letters_and_retries_one,
+    a_referral_sent_to_the_organisation_and_its_escalation_are_delivered,
 );

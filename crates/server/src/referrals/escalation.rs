@@ -88,6 +88,16 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         },
     )
     .await?;
+    let mut data = crate::webhooks::referral_data(&referral);
+    data["escalation_step"] = job.step.into();
+    crate::webhooks::enqueue_for(
+        &mut tx,
+        referral.to_organisation,
+        "referral.escalated",
+        &data,
+        now,
+    )
+    .await?;
     if job.step == 1 {
         let second = escalation_due(
             referral.acknowledge_due,

@@ -364,6 +364,14 @@ async fn write_new(
         now,
     )
     .await?;
+    crate::webhooks::enqueue_for(
+        tx,
+        referral.to_organisation,
+        "referral.sent",
+        &crate::webhooks::referral_data(referral),
+        now,
+    )
+    .await?;
     for member in members {
         notifications::insert_notification(
             tx,
