@@ -9,7 +9,6 @@ use axum::Json;
 use serde::Serialize;
 
 use super::{ApiError, ApiJson, FieldError};
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
@@ -34,13 +33,6 @@ impl From<LineError> for ApiError {
     }
 }
 
-fn viewer(caller: ApiCaller) -> Viewer {
-    Viewer {
-        user: caller.user,
-        purpose: caller.purpose,
-    }
-}
-
 /// `POST /api/v1/events`: 201 when recorded, 200 when already recorded.
 pub async fn record(
     State(state): State<AppState>,
@@ -49,7 +41,7 @@ pub async fn record(
 ) -> Result<(StatusCode, Json<LineReport>), ApiError> {
     let now = state.clock.now();
     let parsed = input.check(now);
-    let mut reports = events::ingest(&state, &viewer(caller), vec![(1, parsed)]).await?;
+    let mut reports = events::ingest(&state, &caller.viewer(), vec![(1, parsed)]).await?;
     let report = reports
         .pop()
         .ok_or_else(|| ApiError::Internal("an event went unreported".into()))?;
@@ -96,7 +88,7 @@ pub async fn batch(
             ),
         ));
     }
-    let reports = events::ingest(&state, &viewer(caller), lines).await?;
+    let reports = events::ingest(&state, &caller.viewer(), lines).await?;
     Ok(Json(BatchReport {
         totals: Totals::of(&reports),
         lines: reports,
