@@ -144,22 +144,7 @@ async fn run() -> anyhow::Result<()> {
     let bodies: Vec<String> = lines.chunks(batch).map(|c| c.join("\n")).collect();
     let bytes: usize = bodies.iter().map(String::len).sum();
 
-    let started = Instant::now();
-    let mut recorded = 0u64;
-    for body in &bodies {
-        let report: serde_json::Value = client
-            .post(format!("{base}/api/v1/events:batch"))
-            .bearer_auth(&token)
-            .header("content-type", "application/x-ndjson")
-            .body(body.clone())
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        recorded += report["totals"]["recorded"].as_u64().unwrap_or(0);
-    }
-    let took = started.elapsed().as_secs_f64();
+    let (recorded, took) = post_all(&client, &base, &token, &bodies, "recorded").await?;
     anyhow::ensure!(
         recorded == events as u64,
         "only {recorded} of {events} events were recorded"
@@ -178,22 +163,7 @@ async fn run() -> anyhow::Result<()> {
     );
 
     // The same file again: every line a duplicate, nothing written.
-    let started = Instant::now();
-    let mut duplicates = 0u64;
-    for body in &bodies {
-        let report: serde_json::Value = client
-            .post(format!("{base}/api/v1/events:batch"))
-            .bearer_auth(&token)
-            .header("content-type", "application/x-ndjson")
-            .body(body.clone())
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        duplicates += report["totals"]["duplicates"].as_u64().unwrap_or(0);
-    }
-    let took = started.elapsed().as_secs_f64();
+    let (duplicates, took) = post_all(&client, &base, &token, &bodies, "duplicates").await?;
     println!(
         "re-sent: {duplicates} duplicates in {took:.2} s = {:.0} events/s",
         events as f64 / took
@@ -203,4 +173,31 @@ async fn run() -> anyhow::Result<()> {
     let _ = server.await;
     store.close().await;
     Ok(())
+}
+
+/// Posts every body in turn; returns the sum of the reports' `totals[total]`
+/// and the seconds taken.
+async fn post_all(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    bodies: &[String],
+    total: &str,
+) -> anyhow::Result<(u64, f64)> {
+    let started = Instant::now();
+    let mut sum = 0;
+    for body in bodies {
+        let report: serde_json::Value = client
+            .post(format!("{base}/api/v1/events:batch"))
+            .bearer_auth(token)
+            .header("content-type", "application/x-ndjson")
+            .body(body.clone())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        sum += report["totals"][total].as_u64().unwrap_or(0);
+    }
+    Ok((sum, started.elapsed().as_secs_f64()))
 }

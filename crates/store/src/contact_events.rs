@@ -12,32 +12,41 @@ const COLUMNS: &str = "id, person_id, kind, occurred_at, recorded_at, recorded_b
 /// Records `event`. An event whose source system and id are already
 /// recorded is refused as a duplicate, so a source may safely send again.
 pub async fn insert_event(conn: &mut Conn, e: &ContactEvent) -> Result<(), StoreError> {
-    sqlx::query(&format!(
-        "INSERT INTO contact_events ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    ))
-    .bind(e.id.to_string())
-    .bind(e.person.to_string())
-    .bind(e.kind.as_str())
-    .bind(time::encode(e.occurred_at))
-    .bind(time::encode(e.recorded_at))
-    .bind(e.recorded_by.map(|u| u.to_string()))
-    .bind(e.recorder_name.clone())
-    .bind(e.organisation.map(|o| o.to_string()))
-    .bind(e.outcome.clone())
-    .bind(e.note.clone())
-    .bind(e.source.as_ref().map(|s| s.system.clone()))
-    .bind(e.source.as_ref().map(|s| s.event_id.clone()))
-    .execute(conn)
-    .await
-    .map_err(|err| {
-        let key = e.source.as_ref().map_or_else(
-            || e.id.to_string(),
-            |s| format!("{}/{}", s.system, s.event_id),
-        );
-        StoreError::unique_or(err, "contact event", key)
-    })?;
+    let sql = format!(
+        "INSERT INTO contact_events ({COLUMNS}) VALUES {}",
+        rows::value_rows(1, 12)
+    );
+    bind_event(sqlx::query(&sql), e)
+        .execute(conn)
+        .await
+        .map_err(|err| {
+            let key = e.source.as_ref().map_or_else(
+                || e.id.to_string(),
+                |s| format!("{}/{}", s.system, s.event_id),
+            );
+            StoreError::unique_or(err, "contact event", key)
+        })?;
     Ok(())
+}
+
+/// Binds `e`'s twelve [`COLUMNS`], in order.
+fn bind_event<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    e: &ContactEvent,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(e.id.to_string())
+        .bind(e.person.to_string())
+        .bind(e.kind.as_str())
+        .bind(time::encode(e.occurred_at))
+        .bind(time::encode(e.recorded_at))
+        .bind(e.recorded_by.map(|u| u.to_string()))
+        .bind(e.recorder_name.clone())
+        .bind(e.organisation.map(|o| o.to_string()))
+        .bind(e.outcome.clone())
+        .bind(e.note.clone())
+        .bind(e.source.as_ref().map(|s| s.system.clone()))
+        .bind(e.source.as_ref().map(|s| s.event_id.clone()))
 }
 
 /// A person's contacts, most recent first.
@@ -96,45 +105,15 @@ pub async fn insert_new_events(
 ) -> Result<Vec<bool>, StoreError> {
     let mut new = Vec::with_capacity(events.len());
     for chunk in events.chunks(EVENTS_PER_INSERT) {
-        let mut sql = format!("INSERT INTO contact_events ({COLUMNS}) VALUES ");
-        for i in 0..chunk.len() {
-            let p = i * 12;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7,
-                p + 8,
-                p + 9,
-                p + 10,
-                p + 11,
-                p + 12
-            ));
-        }
         // RETURNING after DO NOTHING names only the rows inserted.
-        sql.push_str(" ON CONFLICT (source_system, source_event_id) DO NOTHING RETURNING id");
+        let sql = format!(
+            "INSERT INTO contact_events ({COLUMNS}) VALUES {} \
+             ON CONFLICT (source_system, source_event_id) DO NOTHING RETURNING id",
+            rows::value_rows(chunk.len(), 12)
+        );
         let mut query = sqlx::query(&sql);
         for e in chunk {
-            query = query
-                .bind(e.id.to_string())
-                .bind(e.person.to_string())
-                .bind(e.kind.as_str())
-                .bind(time::encode(e.occurred_at))
-                .bind(time::encode(e.recorded_at))
-                .bind(e.recorded_by.map(|u| u.to_string()))
-                .bind(e.recorder_name.clone())
-                .bind(e.organisation.map(|o| o.to_string()))
-                .bind(e.outcome.clone())
-                .bind(e.note.clone())
-                .bind(e.source.as_ref().map(|s| s.system.clone()))
-                .bind(e.source.as_ref().map(|s| s.event_id.clone()));
+            query = bind_event(query, e);
         }
         let inserted: std::collections::HashSet<String> = query
             .fetch_all(&mut *conn)

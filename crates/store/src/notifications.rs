@@ -19,20 +19,7 @@ pub struct Notification {
 }
 
 pub async fn insert_notification(conn: &mut Conn, n: &Notification) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO notifications (id, user_id, kind, subject, body, link, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(n.id.to_string())
-    .bind(n.user.to_string())
-    .bind(n.kind.clone())
-    .bind(n.subject.clone())
-    .bind(n.body.clone())
-    .bind(n.link.clone())
-    .bind(time::encode(n.created_at))
-    .execute(conn)
-    .await?;
-    Ok(())
+    insert_notifications(conn, std::slice::from_ref(n)).await
 }
 
 /// The enabled users of an organisation with a given role (e.g. its
@@ -111,25 +98,11 @@ pub async fn mark_read(
 pub async fn insert_notifications(conn: &mut Conn, all: &[Notification]) -> Result<(), StoreError> {
     // 16 rows per statement: see `contact_events::insert_new_events`.
     for chunk in all.chunks(16) {
-        let mut sql = String::from(
-            "INSERT INTO notifications (id, user_id, kind, subject, body, link, created_at) VALUES ",
+        let sql = format!(
+            "INSERT INTO notifications (id, user_id, kind, subject, body, link, created_at) \
+             VALUES {}",
+            rows::value_rows(chunk.len(), 7)
         );
-        for i in 0..chunk.len() {
-            let p = i * 7;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7
-            ));
-        }
         let mut query = sqlx::query(&sql);
         for n in chunk {
             query = query

@@ -52,3 +52,17 @@ pub(crate) fn opt_instant(
         .map(|raw| crate::time::decode(&raw))
         .transpose()
 }
+
+/// `($1, $2, …), ($n+1, …), …`: the VALUES of a multi-row INSERT of `rows`
+/// rows of `columns` parameters each.
+pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let params: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", row * columns + c))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
