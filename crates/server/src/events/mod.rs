@@ -37,23 +37,25 @@
 //! within it (not an error that would end it), and a transaction that
 //! fails reports each of its lines as not recorded.
 
+mod input;
 pub mod tell;
+
+pub use input::{parse_line, EventInput, Incoming, LineError};
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use concordat_access::{AccessAction, Decision};
 use concordat_domain::category::DataCategory;
-use concordat_domain::contact_event::{ContactEvent, ContactKind, EventSource};
+use concordat_domain::contact_event::ContactEvent;
 use concordat_domain::ids::{ContactEventId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::Person;
-use concordat_domain::text::{bounded, paragraphs, PhoneNumber};
 use concordat_store::audit::AuditAction;
 use concordat_store::contact_events::{self, Transition};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{persons, webhooks as hook_store, StoreError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::access::{self, gather, no_relationship, Viewer};
 use crate::delivery::Outbox;
@@ -68,179 +70,6 @@ pub const LINES_PER_TRANSACTION: usize = 5000;
 pub const CONTACT_LASTS_DAYS: i64 = 7;
 /// Lines accepted in one batch.
 pub const MAX_LINES: usize = 200_000;
-
-/// One event as a source system sends it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventInput {
-    pub source_system: String,
-    pub event_id: String,
-    pub kind: String,
-    pub nhs_number: String,
-    /// RFC 3339.
-    pub occurred_at: String,
-    #[serde(default)]
-    pub outcome: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-    /// YYYY-MM-DD, for planned-discharge-date and discharge events.
-    #[serde(default)]
-    pub planned_discharge_date: Option<String>,
-    /// The ward, for admissions and discharges: "Willow Ward".
-    #[serde(default)]
-    pub ward: Option<String>,
-    #[serde(default)]
-    pub ward_phone: Option<String>,
-}
-
-/// An event checked and ready to record.
-#[derive(Debug, Clone)]
-pub struct Incoming {
-    pub source: EventSource,
-    pub kind: ContactKind,
-    pub nhs_number: NhsNumber,
-    pub occurred_at: DateTime<Utc>,
-    pub outcome: String,
-    pub note: String,
-    pub transition: Transition,
-}
-
-/// Why a line was not recorded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LineError {
-    /// Not JSON, or not an event's shape.
-    #[error("{0}")]
-    Malformed(String),
-    /// A field that breaks a rule.
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
-    /// No such person, or none the caller may know of.
-    #[error("no person with NHS number `{0}` that you may record contacts for")]
-    NotFound(String),
-    /// The access decision refused.
-    #[error("{reason}")]
-    Denied { reason: String, rule: String },
-    /// Storage failed; nothing of the line was kept.
-    #[error("not recorded: the event could not be stored")]
-    NotStored,
-}
-
-fn invalid(field: &str, message: impl ToString) -> LineError {
-    LineError::Invalid {
-        field: field.to_owned(),
-        message: message.to_string(),
-    }
-}
-
-impl EventInput {
-    /// Checks every field; `now` bounds how far in the future an event may be.
-    pub fn check(self, now: DateTime<Utc>) -> Result<Incoming, LineError> {
-        let system = bounded("source_system", &self.source_system, 100)
-            .map_err(|e| invalid("source_system", e))?;
-        let event_id =
-            bounded("event_id", &self.event_id, 200).map_err(|e| invalid("event_id", e))?;
-        let kind = ContactKind::parse(&self.kind).map_err(|e| invalid("kind", e))?;
-        let nhs_number =
-            NhsNumber::parse(&self.nhs_number).map_err(|e| invalid("nhs_number", e))?;
-        let occurred_at = DateTime::parse_from_rfc3339(self.occurred_at.trim())
-            .map_err(|e| {
-                invalid(
-                    "occurred_at",
-                    format!("`{}` is not an RFC 3339 time: {e}", self.occurred_at),
-                )
-            })?
-            .with_timezone(&Utc);
-        if occurred_at > now + chrono::Duration::minutes(5) {
-            return Err(invalid(
-                "occurred_at",
-                "an event cannot be recorded as happening in the future",
-            ));
-        }
-        let outcome = match self.outcome.as_deref().map(str::trim) {
-            None | Some("") => String::new(),
-            Some(text) => bounded("outcome", text, 300).map_err(|e| invalid("outcome", e))?,
-        };
-        let note = paragraphs("note", self.note.as_deref().unwrap_or_default(), 2_000)
-            .map_err(|e| invalid("note", e))?;
-        let planned_discharge_date = self
-            .planned_discharge_date
-            .as_deref()
-            .map(|raw| {
-                NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-                    invalid(
-                        "planned_discharge_date",
-                        format!("`{raw}` is not a date (YYYY-MM-DD)"),
-                    )
-                })
-            })
-            .transpose()?;
-        let transition_kind = matches!(
-            kind,
-            ContactKind::Admission | ContactKind::Discharge | ContactKind::PlannedDischargeDate
-        );
-        if planned_discharge_date.is_some()
-            && !matches!(
-                kind,
-                ContactKind::Discharge | ContactKind::PlannedDischargeDate
-            )
-        {
-            return Err(invalid(
-                "planned_discharge_date",
-                "only a discharge or planned-discharge-date event has a planned discharge date",
-            ));
-        }
-        if kind == ContactKind::PlannedDischargeDate && planned_discharge_date.is_none() {
-            return Err(invalid(
-                "planned_discharge_date",
-                "a planned-discharge-date event needs the date",
-            ));
-        }
-        let ward = self
-            .ward
-            .as_deref()
-            .map(|w| bounded("ward", w, 120).map_err(|e| invalid("ward", e)))
-            .transpose()?;
-        let ward_phone = self
-            .ward_phone
-            .as_deref()
-            .map(|p| {
-                PhoneNumber::parse(p)
-                    .map(|p| p.as_str().to_owned())
-                    .map_err(|e| invalid("ward_phone", e))
-            })
-            .transpose()?;
-        if !transition_kind && (ward.is_some() || ward_phone.is_some()) {
-            return Err(invalid(
-                "ward",
-                "only admission, discharge and planned-discharge-date events name a ward",
-            ));
-        }
-        Ok(Incoming {
-            source: EventSource { system, event_id },
-            kind,
-            nhs_number,
-            occurred_at,
-            outcome,
-            note,
-            transition: Transition {
-                planned_discharge_date,
-                ward,
-                ward_phone,
-            },
-        })
-    }
-}
-
-/// Reads one NDJSON line.
-pub fn parse_line(raw: &str, now: DateTime<Utc>) -> Result<Incoming, LineError> {
-    let input: EventInput = serde_json::from_str(raw).map_err(|e| {
-        LineError::Malformed(format!(
-            "not an event: {}",
-            e.to_string().replace('\n', " ")
-        ))
-    })?;
-    input.check(now)
-}
 
 /// What became of one line.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
