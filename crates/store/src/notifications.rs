@@ -96,12 +96,12 @@ pub async fn mark_read(
 /// Inserts many notifications in few statements (a batch of events tells
 /// many people at once).
 pub async fn insert_notifications(conn: &mut Conn, all: &[Notification]) -> Result<(), StoreError> {
-    // 16 rows per statement: see `contact_events::insert_new_events`.
-    for chunk in all.chunks(16) {
+    // 64 rows per statement: see `contact_events::insert_new_events`.
+    for chunk in all.chunks(64) {
         let sql = format!(
             "INSERT INTO notifications (id, user_id, kind, subject, body, link, created_at) \
              VALUES {}",
-            rows::value_rows(chunk.len(), 7)
+            rows::value_rows(conn, chunk.len(), 7)
         );
         let mut query = sqlx::query(&sql);
         for n in chunk {

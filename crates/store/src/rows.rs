@@ -53,13 +53,19 @@ pub(crate) fn opt_instant(
         .transpose()
 }
 
-/// `($1, $2, …), ($n+1, …), …`: the VALUES of a multi-row INSERT of `rows`
-/// rows of `columns` parameters each.
-pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
+/// `(?, ?, …), (?, …), …` on SQLite, `($1, $2, …), ($n+1, …), …` on
+/// PostgreSQL: the VALUES of a multi-row INSERT of `rows` rows of `columns`
+/// parameters each, bound in order (see `backend::bulk_parameter`).
+pub(crate) fn value_rows(conn: &crate::Conn, rows: usize, columns: usize) -> String {
+    let backend = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        crate::Backend::Postgres
+    } else {
+        crate::Backend::Sqlite
+    };
     (0..rows)
         .map(|row| {
             let params: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", row * columns + c))
+                .map(|c| crate::backend::bulk_parameter(backend, row * columns + c))
                 .collect();
             format!("({})", params.join(", "))
         })
