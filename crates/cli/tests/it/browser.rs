@@ -245,6 +245,29 @@ impl Browser {
             .unwrap_or_else(|e| panic!("read the text of `{selector}`: {e}"))
     }
 
+    /// Waits until the element matching `selector` says `needle`: for a
+    /// form that posts back to the page it came from, where the address
+    /// alone cannot tell the new page from the old.
+    pub(crate) async fn wait_for_text(&self, selector: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // The old page may be swapped out between finding and reading.
+            if let Ok(element) = self.client.find(Locator::Css(selector)).await {
+                if let Ok(text) = element.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{selector}` never said {needle:?} on {}",
+                self.here().await
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the browser is on `path` (with its query, if any).
     pub(crate) async fn wait_for_path(&self, path: &str) {
         let url = self.url(path);
