@@ -15,8 +15,11 @@ use chrono::{DateTime, Utc};
 use concordat_domain::agreement::{Agreement, AgreementError, Signature};
 use concordat_domain::ids::{AgreementId, OrganisationId, UserId};
 use concordat_domain::organisation::Organisation;
-use concordat_domain::user::User;
-use concordat_store::{agreements, organisations, users, Conn, Store, StoreError, WriteTx};
+use concordat_domain::referral::ServiceLevels;
+use concordat_domain::user::{User, Username};
+use concordat_store::{
+    agreements, organisations, referrals, users, Conn, Store, StoreError, WriteTx,
+};
 
 use crate::api::error::FieldError;
 use crate::permissions::{self, Refusal};
@@ -168,6 +171,42 @@ async fn load(conn: &mut Conn, id: AgreementId) -> Result<Agreement, AgreementFa
     agreements::agreement_for_update(conn, id)
         .await?
         .ok_or(AgreementFailure::NotFound)
+}
+
+/// Sets what agreement `id` promises for referrals and who its escalation
+/// contact is: for the information governance leads of its parties only,
+/// and the contact must work for one of its parties (escalations name the
+/// person a referral is about).
+pub async fn set_service_levels(
+    store: &Store,
+    by: &User,
+    id: AgreementId,
+    levels: &ServiceLevels,
+    escalation_username: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<UserId>, AgreementFailure> {
+    let (mut tx, current, _) = governed(store, by, id).await?;
+    let contact = match escalation_username {
+        None => None,
+        Some(name) => {
+            let invalid = |message: &str| {
+                AgreementFailure::Invalid(vec![FieldError::new("escalation_username", message)])
+            };
+            let username = Username::parse(name).map_err(|e| invalid(&e.to_string()))?;
+            let user = users::user_by_username(&mut tx, &username)
+                .await?
+                .ok_or_else(|| invalid("no such user"))?;
+            if !current.terms().parties.contains(&user.organisation_id()) {
+                return Err(invalid(
+                    "the escalation contact must work for a party to the agreement",
+                ));
+            }
+            Some(user.id())
+        }
+    };
+    referrals::set_service_levels(&mut tx, id, levels, contact, by.id(), now).await?;
+    tx.commit().await?;
+    Ok(contact)
 }
 
 /// Opens the write transaction and reads agreement `id`, refusing unless

@@ -10,11 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use concordat_domain::ids::{AgreementId, PersonId, ReferralId, TeamId, UserId};
+use concordat_domain::ids::{AgreementId, PersonId, ReferralId, TeamId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::referral::{ReferralAction, ReferralSection, ServiceLevels, Urgency};
-use concordat_store::referrals::{self, Listing, Referral, ReferralEvent};
-use concordat_store::{persons, users};
+use concordat_store::persons;
+use concordat_store::referrals::{Listing, Referral, ReferralEvent};
 use serde::{Deserialize, Serialize};
 
 use super::{person_path, ApiError, ApiJson};
@@ -271,46 +271,23 @@ pub struct ServiceLevelsView {
 }
 
 /// `PUT /api/v1/agreements/{id}/service-levels`: an information governance
-/// lead sets the deadlines and the escalation contact.
+/// lead of a party sets the deadlines and the escalation contact.
 pub async fn set_service_levels(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ServiceLevelsInput>,
 ) -> Result<Json<ServiceLevelsView>, ApiError> {
-    crate::permissions::manage_agreements(caller.user.role())
-        .map_err(|r| ApiError::Forbidden(r.into()))?;
     let agreement = AgreementId::parse(&id).map_err(|_| ApiError::NotFound)?;
-    let mut tx = state.store.write().await?;
-    if concordat_store::agreements::agreement_by_id(&mut tx, agreement)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NotFound);
-    }
-    let contact: Option<UserId> = match &input.escalation_username {
-        Some(name) => {
-            let username = concordat_domain::user::Username::parse(name)
-                .map_err(|e| ApiError::invalid("escalation_username", e))?;
-            Some(
-                users::user_by_username(&mut tx, &username)
-                    .await?
-                    .ok_or_else(|| ApiError::invalid("escalation_username", "no such user"))?
-                    .id(),
-            )
-        }
-        None => None,
-    };
-    referrals::set_service_levels(
-        &mut tx,
+    let contact = crate::agreements::set_service_levels(
+        &state.store,
+        &caller.user,
         agreement,
         &input.levels,
-        contact,
-        caller.user.id(),
+        input.escalation_username.as_deref(),
         state.clock.now(),
     )
     .await?;
-    tx.commit().await?;
     Ok(Json(ServiceLevelsView {
         levels: input.levels,
         escalation_user_id: contact.map(|u| u.to_string()),
