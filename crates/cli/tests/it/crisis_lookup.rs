@@ -5,13 +5,15 @@
 
 use chrono::{Duration, NaiveDate};
 use concordat_domain::category::DataCategory;
-use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
-use concordat_domain::ids::{ConsentId, PersonId};
+use concordat_domain::consent::ConsentScope;
+use concordat_domain::ids::PersonId;
 use concordat_domain::person::{Address, BirthDate, Person, PersonName, Postcode};
-use concordat_store::{consent, persons};
+use concordat_store::persons;
 use serde_json::json;
 
-use crate::fixtures::{count, get_json, person_id, post_json, user, CHLOE, GARY, LEAH};
+use crate::fixtures::{
+    count, get_json, person_id, post_json, record_refusal, user, CHLOE, GARY, LEAH,
+};
 use crate::harness::TestApp;
 
 fn look_up(query: &str) -> String {
@@ -28,11 +30,16 @@ async fn audit_reasons(app: &TestApp) -> Vec<String> {
 
 /// A second Gary Holt born the same day, elsewhere.
 async fn namesake(app: &TestApp) -> PersonId {
+    namesake_called(app, "Gareth").await
+}
+
+/// Another Holt born on Gary's birthday, called `given`.
+async fn namesake_called(app: &TestApp, given: &str) -> PersonId {
     let id = PersonId::new();
     let today = concordat_server::Clock::now(&app.clock).date_naive();
     let person = Person::new(
         id,
-        PersonName::new("Gareth", "Holt").unwrap(),
+        PersonName::new(given, "Holt").unwrap(),
         BirthDate::new(NaiveDate::from_ymd_opt(1979, 1, 23).unwrap(), today).unwrap(),
         Some(
             Address::new(
@@ -175,6 +182,39 @@ async fn an_ambiguous_match_lists_candidates_and_never_a_plan(app: TestApp) {
     assert!(chosen.get("plan").is_none());
 }
 
+async fn too_many_matches_ask_for_the_postcode_and_show_no_one(app: TestApp) {
+    for given in [
+        "Adam", "Ben", "Carl", "Dan", "Eli", "Finn", "Greg", "Hal", "Ian", "Jon",
+    ] {
+        namesake_called(&app, given).await;
+    }
+    let police = app.token_for("police", "ETREAT").await;
+    let (status, body) = get_json(
+        &app,
+        &police,
+        &look_up("surname=Holt&birth_date=1979-01-23&reason=Welfare"),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["field"], "postcode");
+    assert!(!body.to_string().contains("Adam"));
+    let reasons = audit_reasons(&app).await;
+    assert_eq!(reasons.len(), 1);
+    assert!(
+        reasons[0].contains("more than 10 people matched"),
+        "{}",
+        reasons[0]
+    );
+    // The postcode narrows it to Gary.
+    let (_, narrowed) = get_json(
+        &app,
+        &police,
+        &look_up("surname=Holt&birth_date=1979-01-23&postcode=NS5%202DL&reason=Welfare"),
+    )
+    .await;
+    assert_eq!(narrowed["outcome"], "summary");
+}
+
 async fn a_refusal_says_a_plan_exists_and_break_glass_opens_it(app: TestApp) {
     let police = app.token_for("police", "ETREAT").await;
     let leah = person_id(&app, LEAH).await;
@@ -289,29 +329,12 @@ async fn the_look_up_never_returns_a_draft_or_a_category_not_granted(app: TestAp
     // A refusal of one category withholds that category and says why.
     let police_org = user(&app, "police").await.organisation_id();
     let recorder = user(&app, "crisis.nurse").await;
-    let mut tx = app.store.write().await.unwrap();
-    consent::insert_directive(
-        &mut tx,
-        &ConsentDirective::new(
-            ConsentId::new(),
-            gary,
-            ConsentEffect::Deny,
-            ConsentScope {
-                organisation: Some(police_org),
-                category: Some(DataCategory::Risk),
-                purpose: None,
-            },
-            recorder.id(),
-            concordat_server::Clock::now(&app.clock),
-            RecordedVia::InPerson,
-            None,
-            None,
-        )
-        .unwrap(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let refuse = |category| ConsentScope {
+        organisation: Some(police_org),
+        category: Some(category),
+        purpose: None,
+    };
+    record_refusal(&app, gary, refuse(DataCategory::Risk), &recorder).await;
     let (_, partial) = get_json(
         &app,
         &police,
@@ -323,6 +346,27 @@ async fn the_look_up_never_returns_a_draft_or_a_category_not_granted(app: TestAp
     assert_eq!(partial["withheld"][0]["category"], "risk");
     assert_eq!(partial["withheld"][0]["rule"], "consent-refused");
     assert!(partial["plan"]["what_helps"].is_string());
+
+    // A refusal of the plan alone withholds the plan, not the flags the
+    // person still lets the police see.
+    record_refusal(&app, gary, refuse(DataCategory::CrisisPlan), &recorder).await;
+    let (status, plan_refused) = get_json(
+        &app,
+        &police,
+        &look_up(&format!("nhs_number={GARY}&reason=Welfare")),
+    )
+    .await;
+    assert_eq!(status, 200, "{plan_refused}");
+    assert_eq!(plan_refused["outcome"], "summary");
+    assert!(plan_refused.get("plan").is_none(), "{plan_refused}");
+    assert_eq!(plan_refused["name"], "Gary Holt");
+    let withheld: Vec<_> = plan_refused["withheld"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["category"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(withheld, ["crisis-plan", "risk"]);
 }
 
 async fn who_may_look_up_and_what_they_must_give(app: TestApp) {
@@ -454,6 +498,7 @@ async fn a_contact_recorded_from_a_look_up_tells_the_lead_professional(app: Test
 crate::on_both_stores!(
     the_look_up_matches_by_nhs_number_or_by_surname_and_birth_date,
     an_ambiguous_match_lists_candidates_and_never_a_plan,
+    too_many_matches_ask_for_the_postcode_and_show_no_one,
     a_refusal_says_a_plan_exists_and_break_glass_opens_it,
     the_look_up_never_returns_a_draft_or_a_category_not_granted,
     who_may_look_up_and_what_they_must_give,

@@ -3,11 +3,12 @@
 //! proposals, review dates and the overdue list, flag expiry, and coverage.
 
 use chrono::{Duration, NaiveDate};
+use concordat_domain::consent::ConsentScope;
 use concordat_domain::crisis_plan::ReviewStatus;
 use concordat_store::crisis_plans;
 use serde_json::json;
 
-use crate::fixtures::{count, get_json, person_id, post_json, DANIEL, GARY};
+use crate::fixtures::{count, get_json, person_id, post_json, record_refusal, user, DANIEL, GARY};
 use crate::harness::{problem, TestApp};
 
 fn today(app: &TestApp) -> NaiveDate {
@@ -120,6 +121,16 @@ async fn a_version_is_agreed_only_when_both_the_person_and_a_professional_agree(
         .map(|v| v["status"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(statuses, ["superseded", "agreed"]);
+    // The look-up shows version 2 now, never the superseded version 1.
+    let police = app.token_for("police", "ETREAT").await;
+    let (_, found) = get_json(
+        &app,
+        &police,
+        &format!("/api/v1/crisis-lookup?nhs_number={GARY}&reason=Welfare"),
+    )
+    .await;
+    assert_eq!(found["plan"]["version"], 2, "{found}");
+    assert_eq!(found["plan"]["what_helps"], "Tea and a quiet room");
     // Agreeing an agreed version again is refused.
     assert_eq!(agree("person", "phone").await.status(), 409);
 
@@ -256,16 +267,29 @@ async fn overdue_reviews_are_listed_for_the_care_team(app: TestApp) {
         .contains("review overdue since"));
     assert_eq!(plan["agreed"]["review"]["status"], "overdue");
 
-    // Each person named was a read of their plan, audited.
+    // Each person named is a read of their plan, audited; one the
+    // decision now refuses is left off the list.
+    let reads_of_daniel = format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' AND categories LIKE '%crisis-plan%'"
+    );
+    let before = count(&app, &reads_of_daniel).await;
+    get_json(&app, &practitioner, "/api/v1/crisis-plans/overdue").await;
+    assert_eq!(count(&app, &reads_of_daniel).await, before + 1);
+    let practitioner_user = user(&app, "mh.practitioner").await;
+    record_refusal(
+        &app,
+        daniel,
+        ConsentScope {
+            organisation: Some(practitioner_user.organisation_id()),
+            ..ConsentScope::default()
+        },
+        &practitioner_user,
+    )
+    .await;
+    let (_, refused) = get_json(&app, &practitioner, "/api/v1/crisis-plans/overdue").await;
     assert!(
-        count(
-            &app,
-            &format!(
-                "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' AND categories LIKE '%crisis-plan%'"
-            )
-        )
-        .await
-            >= 2
+        !refused.to_string().contains(&daniel.to_string()),
+        "{refused}"
     );
 
     // Gary's falls due; his lead professional sees it once it has passed.

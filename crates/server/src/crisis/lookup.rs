@@ -11,9 +11,7 @@ use chrono::NaiveDate;
 use concordat_access::policy_ids::CONSENT_REFUSED;
 use concordat_access::{AccessAction, LookUpReason};
 use concordat_domain::category::DataCategory;
-use concordat_domain::crisis_plan::{
-    PersonalContact, PlanVersion, ProfessionalContact, ReviewStatus,
-};
+use concordat_domain::crisis_plan::{PersonalContact, ProfessionalContact, ReviewStatus};
 use concordat_domain::flag::{FlagStatus, SafetyFlag};
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
@@ -196,14 +194,31 @@ pub async fn look_up(
     let found = find(state, &finding).await?;
     let person = match found.as_slice() {
         [] => {
-            audit_unmatched(state, viewer, &finding, &reason, None).await?;
+            audit_unmatched(state, viewer, &finding, &reason, Unmatched::NoOne).await?;
             return Ok(LookUpOutcome::NoMatch);
         }
         [one] => one.clone(),
+        too_many if too_many.len() > MAX_CANDIDATES as usize => {
+            audit_unmatched(state, viewer, &finding, &reason, Unmatched::TooMany).await?;
+            return Err(CrisisError::invalid(
+                "postcode",
+                format!(
+                    "more than {MAX_CANDIDATES} people match; give the postcode or the NHS \
+                     number"
+                ),
+            ));
+        }
         many => {
             let candidates = candidates(state, many).await?;
             for person in many {
-                audit_unmatched(state, viewer, &finding, &reason, Some(person.id())).await?;
+                audit_unmatched(
+                    state,
+                    viewer,
+                    &finding,
+                    &reason,
+                    Unmatched::Listed(person.id()),
+                )
+                .await?;
             }
             return Ok(LookUpOutcome::Candidates(candidates));
         }
@@ -237,21 +252,22 @@ pub async fn look_up(
         Some(format!("crisis look-up: {}", reason.as_str())),
     )
     .await?;
-    let plan = {
-        let mut conn = state.store.read().await?;
-        crisis_plans::agreed_version_of_person(&mut conn, person.id()).await?
-    };
-    if !authorisation.allows(DataCategory::CrisisPlan) {
+    // Refused outright by the person: say only that a plan exists. A
+    // refusal of some categories leaves the others to the summary, which
+    // marks what it withholds.
+    if !authorisation.any_allowed() {
         let refused = authorisation
-            .decisions
-            .iter()
-            .find(|(c, _)| *c == DataCategory::CrisisPlan)
-            .and_then(|(_, d)| d.denied_by())
+            .first_denial()
+            .and_then(|d| d.denied_by())
             .filter(|r| r.policy == CONSENT_REFUSED);
         if let Some(rule) = refused {
+            let mut conn = state.store.read().await?;
+            let plan_exists = crisis_plans::plan_of_person(&mut conn, person.id(), false)
+                .await?
+                .is_some_and(|p| p.agreed_version.is_some());
             return Ok(LookUpOutcome::Refused {
                 person_id: person.id(),
-                plan_exists: plan.is_some(),
+                plan_exists,
                 reason: rule.text.clone(),
             });
         }
@@ -260,8 +276,18 @@ pub async fn look_up(
         return Err(refused.into());
     }
     Ok(LookUpOutcome::Summary(Box::new(
-        summary(state, &person, plan, &authorisation).await?,
+        summary(state, &person, &authorisation).await?,
     )))
+}
+
+/// What a look-up that opened no record showed.
+#[derive(Debug, Clone, Copy)]
+enum Unmatched {
+    NoOne,
+    /// Too many matched to list; the user was asked to narrow it.
+    TooMany,
+    /// Listed by name among several candidates.
+    Listed(PersonId),
 }
 
 async fn find(state: &AppState, finding: &Finding) -> Result<Vec<Person>, CrisisError> {
@@ -318,7 +344,7 @@ async fn audit_unmatched(
     viewer: &Viewer,
     finding: &Finding,
     reason: &LookUpReason,
-    person: Option<PersonId>,
+    shown: Unmatched,
 ) -> Result<(), CrisisError> {
     let how = match finding {
         Finding::NhsNumber(_) => "NHS number",
@@ -326,13 +352,21 @@ async fn audit_unmatched(
         Finding::Details { .. } => "surname, date of birth and postcode",
         Finding::Candidate(_) => "a listed candidate",
     };
-    let (outcome, categories, what) = match person {
-        None => (
+    let (person, outcome, categories, what) = match shown {
+        Unmatched::NoOne => (
+            None,
             Outcome::Denied,
             Vec::new(),
             format!("no one matched the {how}"),
         ),
-        Some(_) => (
+        Unmatched::TooMany => (
+            None,
+            Outcome::Denied,
+            Vec::new(),
+            format!("more than {MAX_CANDIDATES} people matched the {how}; none was shown"),
+        ),
+        Unmatched::Listed(person) => (
+            Some(person),
             Outcome::Allowed,
             vec![DataCategory::Demographics],
             format!("listed by name as one of several people matching the {how}"),
@@ -360,11 +394,11 @@ async fn audit_unmatched(
 async fn summary(
     state: &AppState,
     person: &Person,
-    plan: Option<PlanVersion>,
     authorisation: &Authorisation,
 ) -> Result<CrisisSummary, CrisisError> {
     let today = state.clock.now().date_naive();
     let mut conn = state.store.read().await?;
+    let plan = crisis_plans::agreed_version_of_person(&mut conn, person.id()).await?;
     let demographics = authorisation.allows(DataCategory::Demographics);
     let plan_allowed = authorisation.allows(DataCategory::CrisisPlan);
     let plan_summary = plan.as_ref().filter(|_| plan_allowed).and_then(|v| {

@@ -310,7 +310,22 @@ pub async fn look_up(
         let page = page(&state, &session, form, errors).await?;
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     };
-    let outcome = lookup::look_up(&state, &viewer, finding, reason).await?;
+    let outcome = match lookup::look_up(&state, &viewer, finding, reason).await {
+        Ok(outcome) => outcome,
+        // Too many people match: ask for the postcode, keeping the form.
+        Err(CrisisError::Invalid(fields)) => {
+            errors.postcode = Some(
+                fields
+                    .iter()
+                    .map(|(_, m)| sentence(m))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            let page = page(&state, &session, form, errors).await?;
+            return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
     let mut page = page(&state, &session, form, errors).await?;
     let status = match outcome {
         LookUpOutcome::NoMatch => {
