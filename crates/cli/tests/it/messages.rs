@@ -3,9 +3,11 @@
 //! contact, then partnership contact, the sender told) unless acknowledged.
 
 use chrono::Duration;
+use concordat_domain::category::DataCategory;
+use concordat_domain::consent::ConsentScope;
 use serde_json::json;
 
-use crate::fixtures::{count, get_json, person_id, post_json, user, DANIEL};
+use crate::fixtures::{count, get_json, person_id, post_json, record_refusal, user, DANIEL};
 use crate::harness::TestApp;
 use crate::referrals::team;
 
@@ -87,11 +89,43 @@ async fn a_thread_carries_read_receipts_and_only_its_participants_see_it(app: Te
         1
     );
 
-    // Someone outside the thread cannot read it; bad input is named.
+    // Someone outside the thread cannot read it, even one who may read
+    // Daniel's record (a crisis clinician after a look-up).
+    let daniel = person_id(&app, DANIEL).await;
+    let nurse_on_call = app.token_for("crisis.nurse", "ETREAT").await;
+    let (status, _) = get_json(
+        &app,
+        &nurse_on_call,
+        &format!("/api/v1/crisis-lookup?nhs_number={DANIEL}&reason=Called%20by%20his%20mother"),
+    )
+    .await;
+    assert_eq!(status, 200);
     let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let (status, _) = get_json(&app, &nurse, &format!("/api/v1/persons/{daniel}")).await;
+    assert_eq!(status, 200, "the nurse may read Daniel's record");
     let (status, _) = get_json(&app, &nurse, &format!("/api/v1/threads/{thread}")).await;
     assert_eq!(status, 404);
-    let daniel = person_id(&app, DANIEL).await;
+    let (_, theirs) = get_json(&app, &nurse, "/api/v1/threads").await;
+    assert_eq!(theirs, json!([]));
+
+    // A participant whose access is refused no longer sees the thread
+    // listed.
+    let practitioner_user = user(&app, "mh.practitioner").await;
+    record_refusal(
+        &app,
+        daniel,
+        ConsentScope {
+            organisation: Some(practitioner_user.organisation_id()),
+            category: Some(DataCategory::Messages),
+            purpose: None,
+        },
+        &practitioner_user,
+    )
+    .await;
+    let (_, listed) = get_json(&app, &practitioner, "/api/v1/threads").await;
+    assert_eq!(listed, json!([]), "{listed}");
+
+    // Bad input is named.
     let empty = post_json(
         &app,
         &gp,

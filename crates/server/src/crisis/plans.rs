@@ -176,20 +176,9 @@ pub async fn agree(
     via: RecordedVia,
     review_due: Option<NaiveDate>,
 ) -> Result<PlanVersion, CrisisError> {
-    require(
-        state,
-        viewer,
-        person,
-        AccessAction::Write,
-        DataCategory::CrisisPlan,
-    )
-    .await?;
+    // What was asked is checked first, so the audit records only writes
+    // that can happen.
     let is_the_person = viewer.user.role() == Role::Person;
-    if !is_the_person && !sees_drafts(state, viewer, person).await? {
-        return Err(CrisisError::Forbidden(
-            "only the person and their care team agree the person's crisis plan".into(),
-        ));
-    }
     let now = state.clock.now();
     let user = &viewer.user;
     let name = user.display_name().as_str().to_owned();
@@ -231,6 +220,19 @@ pub async fn agree(
     // The person's own account sets no review date: that is the care
     // team's to schedule.
     let review_due = if is_the_person { None } else { review_due };
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        DataCategory::CrisisPlan,
+    )
+    .await?;
+    if !is_the_person && !sees_drafts(state, viewer, person).await? {
+        return Err(CrisisError::Forbidden(
+            "only the person and their care team agree the person's crisis plan".into(),
+        ));
+    }
     let mut tx = state.store.write().await?;
     let header = crisis_plans::plan_of_person(&mut tx, person, true)
         .await?

@@ -50,6 +50,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
                 teams.push(team);
             }
         }
+        teams.sort();
         teams.dedup();
     }
     let reach = if job.step <= 1 {
@@ -66,6 +67,8 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
                 format!("{}; {}", all.whom, r.whom)
             };
         }
+        all.users.sort();
+        all.users.dedup();
         all.users.retain(|u| *u != message.author);
         all
     } else {

@@ -13,11 +13,12 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::flag::required_paragraphs;
 use concordat_domain::ids::{MessageId, PersonId, TeamId, UserId};
 use concordat_domain::text::bounded;
+use concordat_store::audit::AuditAction;
 use concordat_store::messages::{self, Message, Thread, ThreadId};
 use concordat_store::notifications::{self, Notification};
-use concordat_store::{jobs, persons, users, Conn};
+use concordat_store::{jobs, users, Conn};
 
-use crate::access::Viewer;
+use crate::access::{authorise, Viewer};
 use crate::crisis::{require, CrisisError};
 use crate::AppState;
 
@@ -124,10 +125,6 @@ async fn post(
         )
         .await?;
     }
-    let person = persons::person_by_id(tx, thread.person)
-        .await?
-        .map(|p| p.name().full())
-        .unwrap_or_default();
     let asked = message
         .acknowledge_due
         .map(|d| format!(" Please acknowledge by {}.", crate::referrals::when(d)))
@@ -139,7 +136,9 @@ async fn post(
                 id: uuid::Uuid::new_v4(),
                 user,
                 kind: "message".into(),
-                subject: format!("{} — about {person}", thread.subject),
+                // Not the person's name: a recipient may not be allowed to
+                // read about them, and opening the thread decides that.
+                subject: thread.subject.clone(),
                 body: format!("From {}.{asked}", message.author_name),
                 link: Some(format!("/threads/{}", thread.id)),
                 created_at: now,
@@ -314,14 +313,33 @@ pub async fn acknowledge(
 
 /// The threads the viewer takes part in, newest first.
 pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, CrisisError> {
-    let mut conn = state.store.read().await?;
-    let ids =
-        messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 100).await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(t) = messages::thread_by_id(&mut conn, id).await? {
-            out.push(t);
+    let threads = {
+        let mut conn = state.store.read().await?;
+        let ids =
+            messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 100)
+                .await?;
+        let mut threads = Vec::with_capacity(ids.len());
+        for id in ids {
+            threads.extend(messages::thread_by_id(&mut conn, id).await?);
+        }
+        threads
+    };
+    // A thread names its person and its subject: each is shown only if the
+    // decision still lets the viewer read the person's messages.
+    let mut shown = Vec::with_capacity(threads.len());
+    for thread in threads {
+        let authorisation = authorise(
+            state,
+            viewer,
+            thread.person,
+            AccessAction::Read,
+            &[DataCategory::Messages],
+            AuditAction::Read,
+        )
+        .await?;
+        if authorisation.allows(DataCategory::Messages) {
+            shown.push(thread);
         }
     }
-    Ok(out)
+    Ok(shown)
 }
