@@ -137,6 +137,13 @@ impl Decision {
         }
     }
 
+    /// The id of the rule that denied, or nothing when allowed.
+    pub fn denying_rule(&self) -> String {
+        self.denied_by()
+            .map(|r| r.policy.clone())
+            .unwrap_or_default()
+    }
+
     /// Whether the rule with this id is among those that decided.
     pub fn determined_by(&self, policy: &str) -> bool {
         self.reasons.iter().any(|r| r.policy == policy)

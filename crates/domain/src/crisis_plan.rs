@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 pub use diff::{diff, DiffLine, LineChange, SectionDiff};
-pub use review::{default_review_due, long_date, standing, ReviewStatus, DEFAULT_REVIEW_MONTHS};
+pub use review::{default_review_due, standing, ReviewStatus, DEFAULT_REVIEW_MONTHS};
 pub use sections::{
     ContactHours, ContactHoursError, ContactInput, PersonalContact, PlanSections,
     ProfessionalContact, Section, SectionError, SectionProblem, SectionsInput, CONTACTS_MAX,

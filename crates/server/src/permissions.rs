@@ -94,10 +94,6 @@ pub fn manage_webhooks(role: Role) -> Result<(), Refusal> {
     }
 }
 
-pub fn may_manage_webhooks(role: Role) -> bool {
-    manage_webhooks(role).is_ok()
-}
-
 /// Amending, suspending, resuming or ending an agreement: an information
 /// governance lead of one of its parties. Any party may suspend sharing it
 /// takes part in; an organisation outside the agreement may not touch it.

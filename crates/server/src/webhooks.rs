@@ -177,10 +177,8 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     .ok_or_else(|| JobError::Unusable(format!("no webhook delivery {id}")))?;
     let now = state.clock.now();
     if delivery.delivered_at.is_some() {
-        let mut tx = state.store.write().await?;
-        if complete(&mut tx, job, node, now).await? {
-            tx.commit().await?;
-        }
+        let tx = state.store.write().await?;
+        complete(tx, job, node, now).await?;
         return Ok(());
     }
     let timestamp = now.timestamp();
@@ -234,9 +232,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     .await?;
     if outcome == AttemptOutcome::Delivered {
         webhooks::mark_delivered(&mut tx, id, now).await?;
-        if complete(&mut tx, job, node, now).await? {
-            tx.commit().await?;
-        }
+        complete(tx, job, node, now).await?;
         return Ok(());
     }
     tx.commit().await?;

@@ -190,15 +190,6 @@ pub async fn revive(
     Ok(done.rows_affected() > 0)
 }
 
-/// The next time any pending job is due, for a runner deciding how long to
-/// sleep.
-pub async fn next_due(conn: &mut Conn) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let row = sqlx::query("SELECT MIN(run_at) AS next FROM jobs WHERE status = 'pending'")
-        .fetch_one(conn)
-        .await?;
-    rows::opt_instant(&row, "next")
-}
-
 fn from_row(row: &AnyRow) -> Result<Job, StoreError> {
     Ok(Job {
         id: uuid::Uuid::parse_str(&rows::text(row, "id")?)

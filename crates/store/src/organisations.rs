@@ -5,7 +5,6 @@ use concordat_domain::ids::OrganisationId;
 use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind};
 use sqlx::any::AnyRow;
 
-use crate::error::is_unique_violation;
 use crate::{access_versions, rows, time, Conn, StoreError};
 
 pub async fn insert_organisation(
@@ -23,16 +22,7 @@ pub async fn insert_organisation(
     .bind(time::encode(now))
     .execute(&mut *conn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            StoreError::Duplicate {
-                what: "organisation code",
-                value: org.code().as_str().to_owned(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| StoreError::unique_or(e, "organisation code", org.code().as_str().to_owned()))?;
     access_versions::partnership_changed(conn).await?;
     Ok(())
 }

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 
 use crate::access_versions::{versions_from_row, AccessVersions};
 use crate::coalesce::{padded, placeholders, BatchRead};
-use crate::error::is_unique_violation;
 use crate::{rows, time, Conn, StoreError};
 
 const PERSON_COLUMNS: &str =
@@ -58,16 +57,7 @@ pub async fn insert_person(
         .bind(person.id().to_string())
         .execute(&mut *conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate {
-                    what: "identifier",
-                    value: identifier.value().to_owned(),
-                }
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| StoreError::unique_or(e, "identifier", identifier.value().to_owned()))?;
     }
     Ok(())
 }

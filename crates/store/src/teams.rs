@@ -6,7 +6,6 @@ use concordat_domain::organisation::Team;
 use concordat_domain::text::PhoneNumber;
 use sqlx::any::AnyRow;
 
-use crate::error::is_unique_violation;
 use crate::{rows, Conn, StoreError};
 
 pub async fn insert_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError> {
@@ -19,16 +18,7 @@ pub async fn insert_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError>
     .bind(team.duty_phone().map(|p| p.as_str().to_owned()))
     .execute(conn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            StoreError::Duplicate {
-                what: "team",
-                value: team.name().to_owned(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| StoreError::unique_or(e, "team", team.name().to_owned()))?;
     Ok(())
 }
 

@@ -44,25 +44,9 @@ pub async fn insert_token(
     Ok(())
 }
 
-/// The token with this hash, whatever its state; the caller judges expiry,
-/// revocation and whether the user is disabled.
-pub async fn token_by_hash(
-    conn: &mut Conn,
-    token_hash: &str,
-) -> Result<Option<TokenRecord>, StoreError> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS}, t.purpose, t.expires_at, t.revoked_at \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"
-    );
-    let row = sqlx::query(&sql)
-        .bind(token_hash.to_owned())
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(token_from_row).transpose()
-}
-
 /// The tokens with these hashes (each `None` if unknown), in ONE statement,
-/// whatever their state: see [`token_by_hash`].
+/// whatever their state; the caller judges expiry, revocation and whether
+/// the user is disabled.
 pub async fn tokens_by_hashes(
     conn: &mut Conn,
     hashes: &[String],

@@ -7,7 +7,6 @@ use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
 use sqlx::any::AnyRow;
 
-use crate::error::is_unique_violation;
 use crate::{access_versions, rows, time, Conn, StoreError};
 
 /// The columns that make a [`User`], for queries that join users to other rows.
@@ -44,16 +43,7 @@ pub async fn insert_user(
     .bind(time::encode(now))
     .execute(&mut *conn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            StoreError::Duplicate {
-                what: "username",
-                value: user.username().as_str().to_owned(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| StoreError::unique_or(e, "username", user.username().as_str().to_owned()))?;
     access_versions::partnership_changed(conn).await?;
     Ok(())
 }

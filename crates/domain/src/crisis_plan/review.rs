@@ -4,6 +4,8 @@
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
+use crate::dates::long_date;
+
 /// Six months after agreement, unless the professional set another date.
 pub const DEFAULT_REVIEW_MONTHS: u32 = 6;
 
@@ -34,11 +36,6 @@ impl ReviewStatus {
     pub fn is_overdue(self) -> bool {
         matches!(self, Self::Overdue { .. })
     }
-}
-
-/// "3 March 2026".
-pub fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
 }
 
 /// Where an agreed plan stands, in a sentence.

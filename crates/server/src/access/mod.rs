@@ -81,20 +81,7 @@ impl Authorisation {
     /// Why nothing at all may be shown or done, if so: the user must not
     /// learn the person exists, or every category was denied by a rule.
     pub fn refusal(&self) -> Option<Refused> {
-        if self.no_relationship() {
-            return Some(Refused::NotFound);
-        }
-        if self.any_allowed() {
-            return None;
-        }
-        let denial = self.first_denial();
-        Some(Refused::Denied {
-            reason: denial.map(|d| d.explanation()).unwrap_or_default(),
-            rule: denial
-                .and_then(|d| d.denied_by())
-                .map(|r| r.policy.clone())
-                .unwrap_or_default(),
-        })
+        Refused::of(&self.decisions)
     }
 }
 
@@ -105,6 +92,24 @@ pub enum Refused {
     NotFound,
     /// Denied by `rule`, explained by `reason`.
     Denied { reason: String, rule: String },
+}
+
+impl Refused {
+    /// Why nothing at all may be shown or done, if so: the user must not
+    /// learn the person exists, or every category was denied by a rule.
+    pub fn of(decisions: &[(DataCategory, Decision)]) -> Option<Self> {
+        if no_relationship(decisions) {
+            return Some(Self::NotFound);
+        }
+        if decisions.iter().any(|(_, d)| d.is_allowed()) {
+            return None;
+        }
+        let denial = decisions.first().map(|(_, d)| d);
+        Some(Self::Denied {
+            reason: denial.map(Decision::explanation).unwrap_or_default(),
+            rule: denial.map(Decision::denying_rule).unwrap_or_default(),
+        })
+    }
 }
 
 /// Whether every category was denied because the user has no business with

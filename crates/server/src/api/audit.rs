@@ -22,8 +22,7 @@ pub async fn my_access_log(
     caller: ApiCaller,
     Query(query): Query<LogQuery>,
 ) -> Result<Json<Vec<AccessLogItem>>, ApiError> {
-    let person =
-        permissions::own_access_log(&caller.user).map_err(|r| ApiError::Forbidden(r.into()))?;
+    let person = permissions::own_access_log(&caller.user)?;
     let limit = query.limit.unwrap_or(200).clamp(1, 1000);
     Ok(Json(governance::access_log(&state, person, limit).await?))
 }
@@ -33,7 +32,7 @@ pub async fn search(
     caller: ApiCaller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditItem>>, ApiError> {
-    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    permissions::govern_access(caller.user.role())?;
     match governance::search_audit(&state, &query).await {
         Ok(items) => Ok(Json(items)),
         Err(SearchError::Invalid(field, message)) => Err(ApiError::invalid(field, message)),

@@ -39,7 +39,7 @@ pub async fn claim(
     caller: ApiCaller,
     ApiJson(body): ApiJson<ClaimBody>,
 ) -> Result<(StatusCode, Json<Claimed>), ApiError> {
-    permissions::break_glass(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    permissions::break_glass(caller.user.role())?;
     let person = match (body.nhs_number, body.person_id) {
         (Some(nhs), None) => PersonRef::NhsNumber(nhs),
         (None, Some(id)) => PersonRef::Id(id),
@@ -89,7 +89,7 @@ pub async fn reviews(
     caller: ApiCaller,
     Query(query): Query<ReviewsQuery>,
 ) -> Result<Json<Vec<governance::ReviewItem>>, ApiError> {
-    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    permissions::govern_access(caller.user.role())?;
     let pending_only = match query.status.as_deref() {
         None | Some("pending") => true,
         Some("all") => false,
@@ -118,7 +118,7 @@ pub async fn review(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<StatusCode, ApiError> {
-    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    permissions::govern_access(caller.user.role())?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let note = concordat_domain::text::bounded("note", &body.note, 2000)
         .map_err(|e| ApiError::invalid("note", e))?;
@@ -145,7 +145,7 @@ pub async fn defer(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DeferBody>,
 ) -> Result<StatusCode, ApiError> {
-    permissions::govern_access(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))?;
+    permissions::govern_access(caller.user.role())?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let today = state.clock.now().date_naive();
     let deferral = governance::parse_deferral(caller.user.id(), &body.reason, &body.until, today)

@@ -8,17 +8,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use concordat_domain::ids::PersonId;
 use serde::Deserialize;
 
-use super::{ApiError, ApiJson};
+use super::{person_path, ApiError, ApiJson};
 use crate::auth::bearer::ApiCaller;
 use crate::consent::{self, carers, DirectiveView, NewDirective};
 use crate::AppState;
-
-fn person(raw: &str) -> PersonId {
-    super::person_path(raw)
-}
 
 /// `GET /api/v1/persons/{id}/consent`: every directive, newest first,
 /// withdrawn and expired ones included and marked.
@@ -27,7 +22,7 @@ pub async fn list(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<DirectiveView>>, ApiError> {
-    let overview = consent::overview(&state, &caller.user, person(&id)).await?;
+    let overview = consent::overview(&state, &caller.user, person_path(&id)).await?;
     Ok(Json(overview.directives))
 }
 
@@ -38,7 +33,7 @@ pub async fn record(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewDirective>,
 ) -> Result<(StatusCode, Json<DirectiveView>), ApiError> {
-    let view = consent::record(&state, &caller.user, person(&id), &input).await?;
+    let view = consent::record(&state, &caller.user, person_path(&id), &input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -48,7 +43,7 @@ pub async fn withdraw(
     caller: ApiCaller,
     Path((id, consent_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    consent::withdraw(&state, &caller.user, person(&id), &consent_id).await?;
+    consent::withdraw(&state, &caller.user, person_path(&id), &consent_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -59,7 +54,7 @@ pub async fn sharing(
     Path((id, related)): Path<(String, String)>,
 ) -> Result<Json<carers::CarerView>, ApiError> {
     Ok(Json(
-        carers::sharing(&state, &caller.user, person(&id), &related).await?,
+        carers::sharing(&state, &caller.user, person_path(&id), &related).await?,
     ))
 }
 
@@ -78,6 +73,13 @@ pub async fn set_sharing(
     ApiJson(body): ApiJson<SharingBody>,
 ) -> Result<Json<carers::CarerView>, ApiError> {
     Ok(Json(
-        carers::set_sharing(&state, &caller.user, person(&id), &related, &body.may_tell).await?,
+        carers::set_sharing(
+            &state,
+            &caller.user,
+            person_path(&id),
+            &related,
+            &body.may_tell,
+        )
+        .await?,
     ))
 }

@@ -35,7 +35,7 @@ pub async fn by_id(
     let categories = record::parse_categories(query.categories.as_deref())
         .map_err(|e| ApiError::invalid("categories", e))?;
     // An id that is not even well-formed names no one: the same 404.
-    let person = PersonId::parse(&id).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()));
+    let person = super::person_path(&id);
     respond(&state, caller, person, &categories).await
 }
 

@@ -30,7 +30,7 @@ impl From<WebhookError> for ApiError {
 }
 
 fn allowed(caller: &ApiCaller) -> Result<(), ApiError> {
-    permissions::manage_webhooks(caller.user.role()).map_err(|r| ApiError::Forbidden(r.into()))
+    Ok(permissions::manage_webhooks(caller.user.role())?)
 }
 
 #[derive(Debug, Serialize)]

@@ -94,7 +94,7 @@ pub async fn record(
                     event.recorder_name,
                     organisation,
                     event.kind.label().to_lowercase(),
-                    event.occurred_at.format("%-d %B %Y %H:%M UTC"),
+                    concordat_domain::dates::when(event.occurred_at),
                     event.outcome
                 ),
                 link: Some(format!("/persons/{person}")),

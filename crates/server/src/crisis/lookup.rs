@@ -94,13 +94,6 @@ pub struct FlagSummary {
     pub review_overdue: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Withheld {
-    pub category: &'static str,
-    pub reason: String,
-    pub rule: String,
-}
-
 /// What a crisis role sees of a person: the plan's essentials, active
 /// flags, whom to call — within what the agreement grants.
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +113,7 @@ pub struct CrisisSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_professional: Option<LeadProfessional>,
     pub break_glass: bool,
-    pub withheld: Vec<Withheld>,
+    pub withheld: Vec<crate::record::WithheldCategory>,
     pub audit_entry: u64,
 }
 
@@ -444,17 +437,7 @@ async fn summary(
         flags,
         lead_professional,
         break_glass: authorisation.via_break_glass(),
-        withheld: authorisation
-            .denied()
-            .map(|(category, decision)| Withheld {
-                category: category.as_str(),
-                reason: decision.explanation(),
-                rule: decision
-                    .denied_by()
-                    .map(|r| r.policy.clone())
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        withheld: crate::record::withheld(authorisation),
         audit_entry: authorisation.audit_seq,
     })
 }

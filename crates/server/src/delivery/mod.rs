@@ -168,10 +168,8 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     .ok_or_else(|| JobError::Unusable(format!("no message {id} to send")))?;
     let now = state.clock.now();
     if message.sent_at.is_some() {
-        let mut tx = state.store.write().await?;
-        if complete(&mut tx, job, node, now).await? {
-            tx.commit().await?;
-        }
+        let tx = state.store.write().await?;
+        complete(tx, job, node, now).await?;
         return Ok(());
     }
     let sent = match message.channel {
@@ -195,9 +193,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         Ok(()) => {
             delivery::record_attempt(&mut tx, &attempt).await?;
             delivery::mark_sent(&mut tx, id, now).await?;
-            if complete(&mut tx, job, node, now).await? {
-                tx.commit().await?;
-            }
+            complete(tx, job, node, now).await?;
             Ok(())
         }
         Err(undelivered) => {

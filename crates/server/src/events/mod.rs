@@ -57,7 +57,7 @@ use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{persons, webhooks as hook_store, StoreError};
 use serde::Serialize;
 
-use crate::access::{self, gather, no_relationship, Viewer};
+use crate::access::{self, gather, Refused, Viewer};
 use crate::delivery::Outbox;
 use crate::AppState;
 
@@ -234,17 +234,9 @@ pub async fn ingest(
 
 /// Why every line about this person is refused, if they are.
 fn refusal(decisions: &[(DataCategory, Decision)], nhs: &NhsNumber) -> Option<LineError> {
-    if no_relationship(decisions) {
-        return Some(LineError::NotFound(nhs.to_string()));
-    }
-    let denied = decisions.iter().find(|(_, d)| !d.is_allowed())?;
-    Some(LineError::Denied {
-        reason: denied.1.explanation(),
-        rule: denied
-            .1
-            .denied_by()
-            .map(|r| r.policy.clone())
-            .unwrap_or_default(),
+    Some(match Refused::of(decisions)? {
+        Refused::NotFound => LineError::NotFound(nhs.to_string()),
+        Refused::Denied { reason, rule } => LineError::Denied { reason, rule },
     })
 }
 

@@ -173,7 +173,7 @@ impl Recipients {
             event.recorder_name,
             incoming.source.system,
             event.kind.label().to_lowercase(),
-            event.occurred_at.format("%-d %B %Y %H:%M UTC"),
+            concordat_domain::dates::when(event.occurred_at),
         );
         if let Some(date) = incoming.transition.planned_discharge_date {
             body.push_str(&format!(

@@ -25,15 +25,11 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         return Err(JobError::Unusable(format!("no message {id} to escalate")));
     };
     let (Some(due), None) = (message.acknowledge_due, message.acknowledged_at) else {
-        if complete(&mut tx, job, node, now).await? {
-            tx.commit().await?;
-        }
+        complete(tx, job, node, now).await?;
         return Ok(());
     };
     if message.escalation_step >= job.step {
-        if complete(&mut tx, job, node, now).await? {
-            tx.commit().await?;
-        }
+        complete(tx, job, node, now).await?;
         return Ok(());
     }
     let thread = messages::thread_by_id(&mut tx, message.thread)
@@ -97,7 +93,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     let note = format!(
         "message \u{201c}{}\u{201d} not acknowledged by {}; escalated to {}",
         thread.subject,
-        crate::referrals::when(missed),
+        concordat_domain::dates::when(missed),
         reach.whom
     );
     escalation::tell(
@@ -118,10 +114,10 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         let second = due + (due - message.sent_at);
         jobs::schedule(&mut tx, KIND, &job.subject_id, 2, second, "{}", now).await?;
     }
-    if !complete(&mut tx, job, node, now).await? {
+    if !complete(tx, job, node, now).await? {
+        // Another node took this job over; it will record the step.
         return Ok(());
     }
-    tx.commit().await?;
     escalation::audit(
         state,
         thread.person,

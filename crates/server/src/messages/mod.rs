@@ -127,7 +127,12 @@ async fn post(
     }
     let asked = message
         .acknowledge_due
-        .map(|d| format!(" Please acknowledge by {}.", crate::referrals::when(d)))
+        .map(|d| {
+            format!(
+                " Please acknowledge by {}.",
+                concordat_domain::dates::when(d)
+            )
+        })
         .unwrap_or_default();
     for user in recipients(tx, thread, viewer.user.id()).await? {
         notifications::insert_notification(

@@ -12,8 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use concordat_domain::agreement::{Agreement, AgreementStatus};
+use concordat_domain::dates::{long_date, when};
 use concordat_domain::ids::{AgreementId, UserId};
 use concordat_store::{agreements, organisations, Conn};
 use serde::Deserialize;
@@ -31,14 +32,6 @@ use crate::AppState;
 
 fn refused(refusal: Refusal) -> PageError {
     PageError::Forbidden(sentence(refusal.as_str()))
-}
-
-fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
-}
-
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
 }
 
 fn agreement_id(raw: &str) -> Result<AgreementId, PageError> {

@@ -2,7 +2,6 @@
 //! lowercase messages, dates and times, NHS numbers as people read them,
 //! and the purposes of use a page offers.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
@@ -26,13 +25,7 @@ pub fn sentence(text: &str) -> String {
     }
 }
 
-pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
-}
-
-pub fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
-}
+pub use concordat_domain::dates::{long_date, when};
 
 /// "999 000 0018": how an NHS number is written and read aloud.
 pub fn nhs_spaced(digits: &str) -> String {

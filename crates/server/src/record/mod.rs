@@ -68,6 +68,18 @@ pub struct WithheldCategory {
     pub rule: String,
 }
 
+/// Each category the decision withheld, with why and by which rule.
+pub fn withheld(authorisation: &Authorisation) -> Vec<WithheldCategory> {
+    authorisation
+        .denied()
+        .map(|(category, decision)| WithheldCategory {
+            category: category.as_str(),
+            reason: decision.explanation(),
+            rule: decision.denying_rule(),
+        })
+        .collect()
+}
+
 /// How a read ended.
 #[derive(Debug)]
 pub enum ReadOutcome {
@@ -206,17 +218,7 @@ async fn view(
         break_glass: authorisation.via_break_glass(),
         demographics,
         care_team,
-        withheld: authorisation
-            .denied()
-            .map(|(category, decision)| WithheldCategory {
-                category: category.as_str(),
-                reason: decision.explanation(),
-                rule: decision
-                    .denied_by()
-                    .map(|r| r.policy.clone())
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        withheld: withheld(authorisation),
         audit_entry: authorisation.audit_seq,
     })
 }

@@ -7,13 +7,14 @@
 //! unique, and it finishes in the transaction that records it. An
 //! acknowledgement cancels what is left of the chain.
 
+use concordat_domain::dates::when;
 use concordat_domain::ids::ReferralId;
 use concordat_domain::referral::{escalation_due, ReferralStatus};
 use concordat_store::jobs::{self, Job};
 use concordat_store::persons;
 use concordat_store::referrals::{self, ReferralEvent};
 
-use super::{calendar, when};
+use super::calendar;
 use crate::escalation;
 use crate::scheduler::{complete, JobError};
 use crate::AppState;
@@ -33,9 +34,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     };
     // Acknowledged meanwhile, or this step already taken: nothing to do.
     if referral.status != ReferralStatus::Sent || referral.escalation_step >= job.step {
-        if complete(&mut tx, job, node, now).await? {
-            tx.commit().await?;
-        }
+        complete(tx, job, node, now).await?;
         return Ok(());
     }
     let (levels, _) = referrals::service_levels(&mut tx, referral.agreement).await?;
@@ -107,11 +106,10 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         );
         jobs::schedule(&mut tx, KIND, &job.subject_id, 2, second, "{}", now).await?;
     }
-    if !complete(&mut tx, job, node, now).await? {
+    if !complete(tx, job, node, now).await? {
         // Another node took this job over; it will record the step.
         return Ok(());
     }
-    tx.commit().await?;
     escalation::audit(
         state,
         referral.person,

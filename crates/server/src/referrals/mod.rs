@@ -11,6 +11,7 @@ use concordat_access::{AccessAction, AccessRequest, Relationship};
 use concordat_domain::agreement::{Agreement, AgreementStatus};
 use concordat_domain::calendar::WorkingCalendar;
 use concordat_domain::category::DataCategory;
+use concordat_domain::dates::when;
 use concordat_domain::flag::required_paragraphs;
 use concordat_domain::ids::{PersonId, ReferralId, TeamId, UserId};
 use concordat_domain::purpose::Purpose;
@@ -116,13 +117,7 @@ async fn receivers_may_read(
             return Ok(Ok(()));
         }
         if refusal.is_none() {
-            refusal = Some((
-                decision.explanation(),
-                decision
-                    .denied_by()
-                    .map(|r| r.policy.clone())
-                    .unwrap_or_default(),
-            ));
+            refusal = Some((decision.explanation(), decision.denying_rule()));
         }
     }
     Ok(Err(refusal.unwrap_or_else(|| {
@@ -241,11 +236,6 @@ fn notification(
         created_at: now,
         read_at: None,
     }
-}
-
-/// "5 March 2026 14:00 UTC".
-pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y %H:%M UTC").to_string()
 }
 
 /// Sends a referral: checked, decided for the sender (writing `referrals`)

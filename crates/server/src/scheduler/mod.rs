@@ -9,7 +9,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use concordat_store::jobs::{self, Job, JobStatus};
-use concordat_store::{Conn, StoreError};
+use concordat_store::{StoreError, WriteTx};
 use tokio::sync::watch;
 
 use crate::AppState;
@@ -46,15 +46,20 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds(seconds.min(4 * 3600))
 }
 
-/// Marks `job` done in `conn` (the transaction holding its effect). False
-/// if the job is no longer this node's: the caller must not commit.
+/// Marks `job` done in `tx`, the transaction holding its effect, and
+/// commits both. False, with nothing committed, if the job is no longer
+/// this node's (its lease ran out and another node took it).
 pub async fn complete(
-    conn: &mut Conn,
+    mut tx: WriteTx<'_>,
     job: &Job,
     node: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    jobs::finish(conn, job.id, node, JobStatus::Done, None, now).await
+    if !jobs::finish(&mut tx, job.id, node, JobStatus::Done, None, now).await? {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Runs every job due now; returns how many were claimed.

@@ -18,7 +18,6 @@ use tokio::sync::{mpsc, oneshot};
 use super::chain::{decode_hash, StoredEntry};
 use super::signer::CheckpointSigner;
 use super::AuditEntry;
-use crate::backend::bulk_parameter;
 use crate::kept::KeptConnection;
 use crate::{rows, time, Backend, Conn, Store, StoreError};
 
@@ -131,7 +130,7 @@ async fn append_batch(
         rows.push(row);
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        insert_entries(&mut tx, store.backend(), chunk).await?;
+        insert_entries(&mut tx, chunk).await?;
     }
     if let Some(last) = rows.last() {
         let hash = decode_hash(&last.hash)
@@ -178,26 +177,13 @@ async fn lock_head(conn: &mut Conn, backend: Backend) -> Result<(i64, String), S
     Ok((rows::int(&row, "seq")?, rows::text(&row, "hash")?))
 }
 
-async fn insert_entries(
-    conn: &mut Conn,
-    backend: Backend,
-    rows: &[StoredEntry],
-) -> Result<(), StoreError> {
+async fn insert_entries(conn: &mut Conn, rows: &[StoredEntry]) -> Result<(), StoreError> {
     const COLUMNS: usize = 16;
-    let mut sql = format!(
-        "INSERT INTO audit_log ({}) VALUES ",
-        super::chain::ENTRY_COLUMNS
+    let sql = format!(
+        "INSERT INTO audit_log ({}) VALUES {}",
+        super::chain::ENTRY_COLUMNS,
+        crate::rows::value_rows(conn, rows.len(), COLUMNS)
     );
-    for r in 0..rows.len() {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..COLUMNS {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&bulk_parameter(backend, r * COLUMNS + c + 1));
-        }
-        sql.push(')');
-    }
     let mut query = sqlx::query(&sql);
     for row in rows {
         // INVARIANT: the same order as ENTRY_COLUMNS.
