@@ -114,14 +114,31 @@ fn redact(raw: &str) -> String {
     }
 }
 
+/// Which store a connection is to.
+pub(crate) fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
 /// The clause that locks the rows a `SELECT` reads until the transaction
 /// ends: `FOR UPDATE` on PostgreSQL; nothing on SQLite, whose single writer
 /// (see [`Store::write`]) already serialises read-modify-write steps.
 pub(crate) fn lock_rows(conn: &sqlx::AnyConnection) -> &'static str {
-    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        " FOR UPDATE"
-    } else {
-        ""
+    match backend_of(conn) {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    }
+}
+
+/// [`lock_rows`], skipping rows another transaction holds instead of
+/// waiting for them: for claiming work that any node may take.
+pub(crate) fn lock_rows_skipping_held(conn: &sqlx::AnyConnection) -> &'static str {
+    match backend_of(conn) {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
     }
 }
 

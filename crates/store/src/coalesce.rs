@@ -127,14 +127,6 @@ pub(crate) fn padded<K: Clone>(keys: &[K]) -> Vec<K> {
     padded
 }
 
-/// `$from, $from+1, …`, one per key.
-pub(crate) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +136,5 @@ mod tests {
         assert_eq!(padded(&[1, 2, 3]), vec![1, 2, 3, 3]);
         assert_eq!(padded(&[1]), vec![1]);
         assert!(padded::<u8>(&[]).is_empty());
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
     }
 }

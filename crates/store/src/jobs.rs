@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 
+use crate::backend::lock_rows_skipping_held;
 use crate::{rows, time, Conn, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,11 +82,7 @@ pub async fn claim_due(
     lease_until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Job>, StoreError> {
-    let skip_locked = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let skip_locked = lock_rows_skipping_held(conn);
     let sql = format!(
         "UPDATE jobs SET status = 'running', claimed_by = $1, claimed_until = $2, \
          attempts = attempts + 1 \

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
 use crate::access_versions::{versions_from_row, AccessVersions};
-use crate::coalesce::{padded, placeholders, BatchRead};
+use crate::coalesce::{padded, BatchRead};
 use crate::{rows, time, Conn, StoreError};
 
 const PERSON_COLUMNS: &str =
@@ -96,7 +96,7 @@ pub async fn persons_with_versions(
          LEFT JOIN persons p ON p.id IN ({}) \
          LEFT JOIN person_identifiers i ON i.person_id = p.id \
          WHERE v.id = 1 ORDER BY p.id, i.system",
-        placeholders(1, keys.len().max(1))
+        rows::parameters(conn, 1, keys.len().max(1))
     );
     let mut query = sqlx::query(&sql);
     if keys.is_empty() {
@@ -322,13 +322,13 @@ pub async fn persons_by_surname_and_birth_date(
     limit: u32,
 ) -> Result<Vec<Person>, StoreError> {
     let postcode_condition = if postcode.is_some() {
-        " AND postcode = $3"
+        " AND p.postcode = $3"
     } else {
         ""
     };
     let sql = format!(
-        "SELECT id FROM persons WHERE family_name_key = $1 AND birth_date = $2{postcode_condition} \
-         ORDER BY given_name, id LIMIT {limit}"
+        "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.family_name_key = $1 \
+         AND p.birth_date = $2{postcode_condition} ORDER BY p.given_name, p.id LIMIT {limit}"
     );
     let mut query = sqlx::query(&sql)
         .bind(family_name_key(surname))
@@ -336,12 +336,10 @@ pub async fn persons_by_surname_and_birth_date(
     if let Some(p) = postcode {
         query = query.bind(p.as_str().to_owned());
     }
-    let ids = query.fetch_all(&mut *conn).await?;
-    let mut found = Vec::with_capacity(ids.len());
-    for row in &ids {
-        if let Some(person) = person_by_id(conn, rows::id(row, "id")?).await? {
-            found.push(person);
-        }
+    let people = query.fetch_all(&mut *conn).await?;
+    let mut found = Vec::with_capacity(people.len());
+    for row in &people {
+        found.push(person_from_row(conn, row).await?);
     }
     Ok(found)
 }

@@ -57,18 +57,18 @@ pub(crate) fn opt_instant(
 /// PostgreSQL: the VALUES of a multi-row INSERT of `rows` rows of `columns`
 /// parameters each, bound in order (see `backend::bulk_parameter`).
 pub(crate) fn value_rows(conn: &crate::Conn, rows: usize, columns: usize) -> String {
-    let backend = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        crate::Backend::Postgres
-    } else {
-        crate::Backend::Sqlite
-    };
     (0..rows)
-        .map(|row| {
-            let params: Vec<String> = (1..=columns)
-                .map(|c| crate::backend::bulk_parameter(backend, row * columns + c))
-                .collect();
-            format!("({})", params.join(", "))
-        })
+        .map(|row| format!("({})", parameters(conn, row * columns + 1, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `count` parameters from the `from`th, bound in order: `?, ?, …` on
+/// SQLite, `$from, …` on PostgreSQL. For an `IN (…)` list or one row.
+pub(crate) fn parameters(conn: &crate::Conn, from: usize, count: usize) -> String {
+    let backend = crate::backend::backend_of(conn);
+    (from..from + count)
+        .map(|n| crate::backend::bulk_parameter(backend, n))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
 
-use crate::coalesce::{padded, placeholders, BatchRead};
+use crate::coalesce::{padded, BatchRead};
 use crate::users::{user_from_row, USER_COLUMNS};
 use crate::{rows, time, Conn, StoreError};
 
@@ -58,7 +58,7 @@ pub async fn tokens_by_hashes(
     let sql = format!(
         "SELECT {USER_COLUMNS}, t.token_hash, t.purpose, t.expires_at, t.revoked_at \
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash IN ({})",
-        placeholders(1, keys.len())
+        rows::parameters(conn, 1, keys.len())
     );
     let mut query = sqlx::query(&sql);
     for hash in &keys {

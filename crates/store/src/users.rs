@@ -89,11 +89,10 @@ pub async fn users_by_ids(conn: &mut Conn, ids: &[UserId]) -> Result<Vec<User>, 
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Placeholders only, numbered by position; the ids are bound, never spliced.
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    // Parameters only; the ids are bound, never spliced.
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users u WHERE u.id IN ({})",
-        placeholders.join(", ")
+        rows::parameters(conn, 1, ids.len())
     );
     let mut query = sqlx::query(&sql);
     for id in ids {

@@ -495,6 +495,38 @@ async fn a_contact_recorded_from_a_look_up_tells_the_lead_professional(app: Test
     );
 }
 
+fn short_look_up(config: &mut concordat_server::ServerConfig) {
+    config.crisis_lookup_for = Duration::minutes(20);
+}
+
+async fn a_look_up_lasts_as_long_as_the_setting(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let police = app.token_for("police", "ETREAT").await;
+    let (status, _) = get_json(
+        &app,
+        &police,
+        &look_up(&format!("nhs_number={GARY}&reason=Welfare")),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let contacts = format!("/api/v1/persons/{gary}/contacts");
+    let triage = json!({"kind": "street-triage", "outcome": "Taken home"});
+    app.clock.advance(Duration::minutes(19));
+    assert_eq!(
+        post_json(&app, &police, &contacts, triage.clone())
+            .await
+            .status(),
+        201
+    );
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(
+        post_json(&app, &police, &contacts, triage).await.status(),
+        404
+    );
+}
+
+crate::on_both_stores!(with_a_short_look_up with short_look_up: a_look_up_lasts_as_long_as_the_setting);
+
 crate::on_both_stores!(
     the_look_up_matches_by_nhs_number_or_by_surname_and_birth_date,
     an_ambiguous_match_lists_candidates_and_never_a_plan,
