@@ -23,7 +23,7 @@ use concordat_store::referrals::{self, Listing, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{agreements, jobs, organisations, persons, teams, users, Conn};
 
-use crate::access::{authorise, gather, Viewer};
+use crate::access::{authorise_under, gather, Viewer};
 use crate::crisis::{require, CrisisError};
 use crate::AppState;
 use concordat_store::audit::AuditAction;
@@ -652,24 +652,23 @@ pub async fn list(
     };
     let mut shown = Vec::new();
     for referral in found {
-        let authorisation = authorise(
+        // One read gives both the name to show and the versions to decide
+        // under.
+        let (person, versions) = state.reads.persons.read(referral.person).await?;
+        let authorisation = authorise_under(
             state,
             viewer,
             referral.person,
+            versions,
             AccessAction::Read,
             &[DataCategory::Referrals],
             AuditAction::Read,
         )
         .await?;
-        if !authorisation.allows(DataCategory::Referrals) {
-            continue;
+        if authorisation.allows(DataCategory::Referrals) {
+            let name = person.map(|p| p.name().full()).unwrap_or_default();
+            shown.push((referral, name));
         }
-        let mut conn = state.store.read().await?;
-        let name = persons::person_by_id(&mut conn, referral.person)
-            .await?
-            .map(|p| p.name().full())
-            .unwrap_or_default();
-        shown.push((referral, name));
     }
     Ok(shown)
 }
