@@ -29,6 +29,16 @@ pub struct SignedIn {
     pub(crate) id_hash: String,
 }
 
+impl SignedIn {
+    /// The signed-in user as the access decision sees them, for `purpose`.
+    pub fn viewer(&self, purpose: concordat_domain::purpose::Purpose) -> crate::access::Viewer {
+        crate::access::Viewer {
+            user: self.user.clone(),
+            purpose,
+        }
+    }
+}
+
 /// The value of a cookie in a request, if present.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

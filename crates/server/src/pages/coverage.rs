@@ -15,7 +15,6 @@ use serde::Deserialize;
 use super::layout::{render, Chrome};
 use super::words::long_date;
 use super::PageError;
-use crate::access::Viewer;
 use crate::auth::session::SignedIn;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
 use crate::AppState;
@@ -51,20 +50,12 @@ pub struct ScopeQuery {
     scope: Option<String>,
 }
 
-/// The overdue list is a read of each person's plan for their care.
-fn care_viewer(session: &SignedIn) -> Viewer {
-    Viewer {
-        user: session.user.clone(),
-        purpose: Purpose::DirectCare,
-    }
-}
-
 /// `GET /crisis-plans/overdue`.
 pub async fn overdue(
     State(state): State<AppState>,
     session: SignedIn,
 ) -> Result<Response, PageError> {
-    let plans = coverage::overdue(&state, &care_viewer(&session)).await?;
+    let plans = coverage::overdue(&state, &session.viewer(Purpose::DirectCare)).await?;
     let page = OverduePage {
         chrome: Chrome::load(&state, &session).await?,
         rows: plans
@@ -114,7 +105,7 @@ pub async fn report(
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, PageError> {
     let (scope, scope_code) = scope_of(&session, query.scope.as_deref())?;
-    let viewer = care_viewer(&session);
+    let viewer = session.viewer(Purpose::DirectCare);
     let report = coverage::report(&state, &viewer, scope).await?;
     // Offer the other scope only to those who may see it.
     let other_scope = match scope {
@@ -144,7 +135,7 @@ pub async fn csv(
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, PageError> {
     let (scope, scope_code) = scope_of(&session, query.scope.as_deref())?;
-    let report = coverage::report(&state, &care_viewer(&session), scope).await?;
+    let report = coverage::report(&state, &session.viewer(Purpose::DirectCare), scope).await?;
     let body =
         coverage::to_csv(&report).map_err(|e| PageError::Internal(format!("coverage CSV: {e}")))?;
     let disposition = format!(

@@ -29,14 +29,6 @@ use crate::crisis::CrisisError;
 use crate::referrals::{self as service, ActionInput, NewReferral};
 use crate::AppState;
 
-/// Referrals are for direct care.
-fn viewer(session: &SignedIn) -> Viewer {
-    Viewer {
-        user: session.user.clone(),
-        purpose: Purpose::DirectCare,
-    }
-}
-
 struct Row {
     id: String,
     person: String,
@@ -85,7 +77,7 @@ async fn rows(state: &AppState, viewer: &Viewer, listing: Listing) -> Result<Vec
 
 /// `GET /referrals`.
 pub async fn list(State(state): State<AppState>, session: SignedIn) -> Result<Response, PageError> {
-    let viewer = viewer(&session);
+    let viewer = session.viewer(Purpose::DirectCare);
     let inbox = match session.user.team_id() {
         Some(team) => rows(&state, &viewer, Listing::ToTeam(team)).await?,
         None => Vec::new(),
@@ -267,7 +259,7 @@ pub async fn send(
             };
             let sent = service::send(
                 &state,
-                &viewer(&session),
+                &session.viewer(Purpose::DirectCare),
                 NewReferral {
                     person,
                     to_team,
@@ -363,7 +355,7 @@ async fn detail_page(
     notice: Option<&'static str>,
     problem: Option<String>,
 ) -> Result<DetailPage, PageError> {
-    let viewer = viewer(session);
+    let viewer = session.viewer(Purpose::DirectCare);
     let (r, events) = service::detail(state, &viewer, id).await?;
     let person = {
         let mut conn = state.store.read().await?;
@@ -492,7 +484,7 @@ pub async fn act(
     };
     let done = service::act(
         &state,
-        &viewer(&session),
+        &session.viewer(Purpose::DirectCare),
         id,
         action,
         ActionInput {

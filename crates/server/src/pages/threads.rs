@@ -20,19 +20,11 @@ use super::crisis_plan::person_of;
 use super::layout::{render, Chrome};
 use super::words::{sentence, when};
 use super::PageError;
-use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::CrisisError;
 use crate::messages::{self as service, NewMessage, NewThread};
 use crate::AppState;
-
-fn viewer(session: &SignedIn) -> Viewer {
-    Viewer {
-        user: session.user.clone(),
-        purpose: Purpose::DirectCare,
-    }
-}
 
 struct ThreadRow {
     id: String,
@@ -49,7 +41,7 @@ struct ListPage {
 
 /// `GET /threads`.
 pub async fn list(State(state): State<AppState>, session: SignedIn) -> Result<Response, PageError> {
-    let threads = service::mine(&state, &viewer(&session)).await?;
+    let threads = service::mine(&state, &session.viewer(Purpose::DirectCare)).await?;
     let page = ListPage {
         chrome: Chrome::load(&state, &session).await?,
         threads: threads
@@ -104,7 +96,7 @@ async fn thread_page(
     reply: String,
     problem: Option<String>,
 ) -> Result<ThreadPage, PageError> {
-    let view = service::read(state, &viewer(session), id).await?;
+    let view = service::read(state, &session.viewer(Purpose::DirectCare), id).await?;
     let readers: Vec<UserId> = view.receipts.iter().map(|(_, u, _)| *u).collect();
     let named = names(state, &readers).await?;
     let messages = view
@@ -225,7 +217,7 @@ pub async fn reply(
     let outcome = match hours(&form.acknowledge_within_hours) {
         Ok(acknowledge_within_hours) => service::reply(
             &state,
-            &viewer(&session),
+            &session.viewer(Purpose::DirectCare),
             id,
             NewMessage {
                 body: form.body.clone(),
@@ -265,7 +257,7 @@ pub async fn acknowledge(
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let id = thread_of(&id)?;
     let message = MessageId::parse(&message).map_err(|_| PageError::NotFound)?;
-    match service::acknowledge(&state, &viewer(&session), id, message).await {
+    match service::acknowledge(&state, &session.viewer(Purpose::DirectCare), id, message).await {
         Ok(_) => Ok(Redirect::to(&format!("/threads/{id}")).into_response()),
         Err(e) => {
             let (status, problem) = problem_of(e)?;
@@ -397,7 +389,7 @@ pub async fn start(
     let status = if problem.is_none() {
         let started = service::start(
             &state,
-            &viewer(&session),
+            &session.viewer(Purpose::DirectCare),
             NewThread {
                 person,
                 subject: form.subject.clone(),
