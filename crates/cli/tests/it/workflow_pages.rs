@@ -131,7 +131,37 @@ async fn the_referral_form_keeps_what_was_typed_and_explains_refusals(app: TestA
     );
 }
 
+async fn the_person_sees_where_their_referrals_stand(app: TestApp) {
+    let gp = app.token_for("gp", "TREAT").await;
+    let crisis = team(&app, "Crisis Resolution and Home Treatment Team").await;
+    let sent = crate::fixtures::post_json(
+        &app,
+        &gp,
+        "/api/v1/referrals",
+        serde_json::json!({
+            "nhs_number": DANIEL, "to_team_id": crisis.to_string(), "urgency": "urgent",
+            "reason": "Not sleeping since discharge"
+        }),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    let own = signed_in(&app, "person").await;
+    let (status, html) = page(&app, &own, "/my/referrals").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Crisis Resolution and Home Treatment Team"),
+        "{html}"
+    );
+    assert!(html.contains("Sent, waiting for acknowledgement"));
+    // The reason is the professionals' to share; the person sees where it
+    // stands.
+    let gp_page = signed_in(&app, "gp").await;
+    let (status, _) = page(&app, &gp_page, "/my/referrals").await;
+    assert_eq!(status, 403);
+}
+
 crate::on_both_stores!(
     a_message_thread_is_started_read_and_acknowledged_from_the_pages,
     the_referral_form_keeps_what_was_typed_and_explains_refusals,
+    the_person_sees_where_their_referrals_stand,
 );

@@ -169,6 +169,11 @@ fn actions_for(role: Role) -> Vec<Action> {
                 text: "What helps you in a crisis, in your words; propose changes or agree it.",
             },
             Action {
+                title: "My referrals",
+                href: "/my/referrals",
+                text: "Where each referral about you stands, and by when it must be answered.",
+            },
+            Action {
                 title: "Who may see my record",
                 href: "/my/consent",
                 text: "Say no to sharing, or yes, and what your carers may be told.",
@@ -245,6 +250,7 @@ mod tests {
         assert!(!has(Role::PoliceOfficer, "/crisis-plans/overdue"));
         assert!(has(Role::Commissioner, "/crisis-plans/coverage"));
         assert!(has(Role::Person, "/my/crisis-plan"));
+        assert!(has(Role::Person, "/my/referrals"));
     }
 
     #[test]

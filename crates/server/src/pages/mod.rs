@@ -99,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .route("/crisis-plans/coverage", get(coverage::report))
         .route("/crisis-plans/coverage.csv", get(coverage::csv))
         .route("/my/crisis-plan", get(crisis_plan::mine))
+        .route("/my/referrals", get(referrals::mine))
         .route("/my/access-log", get(mine::access_log))
         .route("/my/record", get(mine::record))
         .route("/my/consent", get(mine::consent))

@@ -92,6 +92,28 @@ pub async fn list(State(state): State<AppState>, session: SignedIn) -> Result<Re
     Ok(render(&page)?.into_response())
 }
 
+#[derive(Template)]
+#[template(path = "my_referrals.html")]
+struct MinePage {
+    chrome: Chrome,
+    referrals: Vec<Row>,
+}
+
+/// `GET /my/referrals`: a person's own referrals and where each stands.
+pub async fn mine(State(state): State<AppState>, session: SignedIn) -> Result<Response, PageError> {
+    let Some(person) = session.user.person_id() else {
+        return Err(PageError::Forbidden(
+            "This page is for a person's own account.".into(),
+        ));
+    };
+    let viewer = session.viewer(Purpose::OwnAccess);
+    let page = MinePage {
+        chrome: Chrome::load(&state, &session).await?,
+        referrals: rows(&state, &viewer, Listing::Person(person)).await?,
+    };
+    Ok(render(&page)?.into_response())
+}
+
 struct TeamChoice {
     id: String,
     label: String,
