@@ -266,6 +266,34 @@ async fn sources(
     Ok(read)
 }
 
+/// The items of a list that name a person (a thread, an overdue plan) the
+/// viewer may read `category` of: each decided and audited as a read, the
+/// refused left out.
+pub async fn readable<T>(
+    state: &AppState,
+    viewer: &Viewer,
+    items: Vec<T>,
+    person: impl Fn(&T) -> PersonId,
+    category: DataCategory,
+) -> Result<Vec<T>, AccessError> {
+    let mut shown = Vec::with_capacity(items.len());
+    for item in items {
+        let authorisation = authorise(
+            state,
+            viewer,
+            person(&item),
+            AccessAction::Read,
+            &[category],
+            AuditAction::Read,
+        )
+        .await?;
+        if authorisation.allows(category) {
+            shown.push(item);
+        }
+    }
+    Ok(shown)
+}
+
 /// The decision for each category, from facts already gathered.
 pub fn decide(
     engine: &AccessEngine,

@@ -4,7 +4,6 @@
 //! is named — so no record is opened. The overdue list, which names people,
 //! is each a read of that person's plan through the access decision.
 
-use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::TeamId;
 use concordat_domain::role::Role;
@@ -13,9 +12,8 @@ use concordat_store::teams;
 use serde::Serialize;
 
 use super::CrisisError;
-use crate::access::{authorise, Viewer};
+use crate::access::{readable, Viewer};
 use crate::AppState;
-use concordat_store::audit::AuditAction;
 
 /// Whose caseload the figures are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,20 +150,12 @@ pub async fn overdue(state: &AppState, viewer: &Viewer) -> Result<Vec<OverduePla
         )
         .await?
     };
-    let mut shown = Vec::with_capacity(listed.len());
-    for plan in listed {
-        let authorisation = authorise(
-            state,
-            viewer,
-            plan.person,
-            AccessAction::Read,
-            &[DataCategory::CrisisPlan],
-            AuditAction::Read,
-        )
-        .await?;
-        if authorisation.allows(DataCategory::CrisisPlan) {
-            shown.push(plan);
-        }
-    }
-    Ok(shown)
+    Ok(readable(
+        state,
+        viewer,
+        listed,
+        |p| p.person,
+        DataCategory::CrisisPlan,
+    )
+    .await?)
 }

@@ -13,12 +13,11 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::flag::required_paragraphs;
 use concordat_domain::ids::{MessageId, PersonId, TeamId, UserId};
 use concordat_domain::text::bounded;
-use concordat_store::audit::AuditAction;
 use concordat_store::messages::{self, Message, Thread, ThreadId};
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{jobs, users, Conn};
 
-use crate::access::{authorise, Viewer};
+use crate::access::{readable, Viewer};
 use crate::crisis::{require, CrisisError};
 use crate::AppState;
 
@@ -331,20 +330,5 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, Cris
     };
     // A thread names its person and its subject: each is shown only if the
     // decision still lets the viewer read the person's messages.
-    let mut shown = Vec::with_capacity(threads.len());
-    for thread in threads {
-        let authorisation = authorise(
-            state,
-            viewer,
-            thread.person,
-            AccessAction::Read,
-            &[DataCategory::Messages],
-            AuditAction::Read,
-        )
-        .await?;
-        if authorisation.allows(DataCategory::Messages) {
-            shown.push(thread);
-        }
-    }
-    Ok(shown)
+    Ok(readable(state, viewer, threads, |t| t.person, DataCategory::Messages).await?)
 }
