@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::StoreError;
@@ -158,34 +158,6 @@ pub(crate) fn bulk_parameter(backend: Backend, n: usize) -> String {
     }
 }
 
-/// How often SQLite's write-ahead log is copied back into the database.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
-
-/// Copies SQLite's write-ahead log back into the database file until the
-/// pool closes. Left to SQLite, the connection that happened to commit would
-/// do it (with an fsync) before its commit returned — usually the audit
-/// writer, with every request of its batch waiting. PASSIVE waits for no
-/// reader or writer: writers append to the log meanwhile.
-async fn checkpoint_wal(pool: AnyPool) {
-    let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            () = pool.close_event() => return,
-            _ = ticks.tick() => {}
-        }
-        let Ok(mut conn) = pool.acquire().await else {
-            return;
-        };
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&mut *conn)
-            .await
-        {
-            tracing::warn!(%error, "the write-ahead log could not be checkpointed");
-        }
-    }
-}
-
 /// A handle on the database, cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -268,17 +240,7 @@ impl Store {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL lets readers proceed while one writer commits;
-                        // NORMAL sync is durable across application crashes and
-                        // loses at most the last commits on power loss. No
-                        // connection copies the log back into the database as
-                        // it commits: `checkpoint_wal` does, beside the writers.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA wal_autocheckpoint = 0;",
-                        )
-                        .await?;
+                        crate::sqlite::prepare(conn).await?;
                     }
                     Ok(())
                 })
@@ -287,7 +249,7 @@ impl Store {
             .await?;
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_wal(pool.clone()));
+            tokio::spawn(crate::sqlite::checkpoint_wal(pool.clone()));
         }
         Ok(Self {
             pool,

@@ -37,7 +37,7 @@ pub async fn disabling_guards(store: &Store) -> Vec<String> {
         Backend::Sqlite => {
             let mut conn = store.read().await.expect("connection");
             let names: Vec<(String,)> = sqlx::query_as(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit%'",
+                "SELECT name FROM audit.sqlite_master WHERE type = 'trigger' AND name LIKE 'audit%'",
             )
             .fetch_all(&mut *conn)
             .await
