@@ -322,7 +322,7 @@ impl Store {
         })
     }
 
-    async fn writer_permit(&self) -> Option<OwnedSemaphorePermit> {
+    pub(crate) async fn writer_permit(&self) -> Option<OwnedSemaphorePermit> {
         match &self.writer {
             // The semaphore is never closed, so acquiring cannot fail.
             Some(sem) => Arc::clone(sem).acquire_owned().await.ok(),

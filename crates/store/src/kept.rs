@@ -55,6 +55,17 @@ impl KeptConnection {
         Ok(self.conn.as_mut().expect("a connection was just kept"))
     }
 
+    /// Closes the connection (rolling back any transaction it holds) rather
+    /// than give it back: for a caller that began a transaction the store
+    /// cannot see, and failed inside it.
+    pub async fn discard(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if let Err(error) = conn.close().await {
+                tracing::warn!(%error, "a connection could not be closed cleanly");
+            }
+        }
+    }
+
     /// Ends a turn: lets the connection go after an error, or if the pool
     /// is too small to keep it.
     pub fn done<T, E>(&mut self, outcome: &Result<T, E>) {

@@ -7,7 +7,11 @@
 //!
 //! Several nodes sharing a PostgreSQL database each run a writer; they take
 //! turns on the lock of the `audit_head` row, so the chain never forks. On
-//! SQLite the store's single-writer permit does the same.
+//! SQLite the store's single-writer permit does the same, and the whole
+//! batch goes to the database as one statement list (begin, entries,
+//! checkpoint, head, commit): each statement sent separately is a round
+//! trip to the connection's thread, and on a busy machine each of those
+//! waits its turn for a core while every request of the batch waits too.
 
 use std::sync::Arc;
 
@@ -86,13 +90,19 @@ async fn write_batches(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut kept = KeptConnection::new(store.clone());
+    let mut head = None;
     // recv_many waits for at least one entry, then takes whatever else is
     // already queued: the batch grows with the load, with no timer.
     while kept.idle(receiver.recv_many(&mut batch, MAX_BATCH)).await > 0 {
         let entries: Vec<&AuditEntry> = batch.iter().map(|p| &p.entry).collect();
-        let written = match kept.get().await {
-            Ok(conn) => append_batch(&store, conn, &signer, &entries).await,
-            Err(err) => Err(err),
+        let written = match store.backend() {
+            Backend::Postgres => match kept.get().await {
+                Ok(conn) => append_locked(&store, conn, &signer, &entries)
+                    .await
+                    .map(|(first, _)| first),
+                Err(err) => Err(err),
+            },
+            Backend::Sqlite => append_listed(&store, &mut kept, &signer, &entries, &mut head).await,
         };
         kept.done(&written);
         match written {
@@ -112,79 +122,179 @@ async fn write_batches(
     }
 }
 
-/// Appends `entries` in one transaction with a checkpoint of the last one;
-/// returns the first entry's seq.
-async fn append_batch(
-    store: &Store,
-    conn: &mut Conn,
-    signer: &CheckpointSigner,
-    entries: &[&AuditEntry],
-) -> Result<u64, StoreError> {
-    let mut tx = store.write_on(conn).await?;
-    let (head_seq, head_hash) = lock_head(&mut tx, store.backend()).await?;
-    let mut prev = head_hash;
+/// The end of the chain: the last entry's seq and hash (0 and the genesis
+/// hash before the first).
+#[derive(Debug, Clone)]
+struct Head {
+    seq: i64,
+    hash: String,
+}
+
+/// `entries` as rows following `head`, each hashed over its predecessor.
+fn chained(head: &Head, entries: &[&AuditEntry]) -> Vec<StoredEntry> {
+    let mut prev = head.hash.clone();
     let mut rows = Vec::with_capacity(entries.len());
-    for (seq, entry) in (head_seq + 1..).zip(entries) {
+    for (seq, entry) in (head.seq + 1..).zip(entries) {
         let row = StoredEntry::new(seq, entry, prev);
         prev = row.hash.clone();
         rows.push(row);
     }
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        insert_entries(&mut tx, chunk).await?;
-    }
-    if let Some(last) = rows.last() {
-        let hash = decode_hash(&last.hash)
-            .ok_or_else(|| StoreError::corrupt("audit head", "hash is not hex"))?;
-        let signed_at = Utc::now();
-        sqlx::query(
-            "INSERT INTO audit_checkpoints (seq, hash, signature, signed_at, key_id) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(last.seq)
-        .bind(last.hash.clone())
-        .bind(signer.sign(last.seq, &hash, signed_at))
-        .bind(time::encode(signed_at))
-        .bind(signer.key_id().to_owned())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(last.seq)
-            .bind(last.hash.clone())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    u64::try_from(head_seq + 1).map_err(|_| StoreError::corrupt("audit head", head_seq))
+    rows
 }
 
-/// The end of the chain, locked until the transaction ends.
-async fn lock_head(conn: &mut Conn, backend: Backend) -> Result<(i64, String), StoreError> {
-    let sql = match backend {
+fn first_seq(head: &Head) -> Result<u64, StoreError> {
+    u64::try_from(head.seq + 1).map_err(|_| StoreError::corrupt("audit head", head.seq))
+}
+
+/// Appends `entries` in one transaction that reads the head first, with a
+/// checkpoint of the last one; returns the first entry's seq and the new
+/// head.
+async fn append_locked(
+    store: &Store,
+    conn: &mut Conn,
+    signer: &CheckpointSigner,
+    entries: &[&AuditEntry],
+) -> Result<(u64, Head), StoreError> {
+    let mut tx = store.write_on(conn).await?;
+    let sql = match store.backend() {
         // Other nodes' writers wait here until this transaction ends, then
         // read the head it left (READ COMMITTED re-reads a locked row).
         Backend::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-        // `Store::write` admits one writer at a time in this process, but a
-        // transaction dropped just before may still be rolling back on
-        // another connection. Starting with a write (a no-op update) makes
-        // SQLite wait for that lock under the busy timeout; a read first
-        // would fail at once with SQLITE_BUSY when it tried to upgrade.
-        Backend::Sqlite => "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+        // BEGIN IMMEDIATE already holds the only write lock.
+        Backend::Sqlite => "SELECT seq, hash FROM audit_head WHERE id = 1",
     };
+    let head = read_head(&mut tx, sql).await?;
+    let rows = chained(&head, entries);
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let sql = insert_sql(&tx, chunk.len());
+        bind_entries(sqlx::query(&sql), chunk)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(last) = rows.last() {
+        let sql = checkpoint_sql(&tx);
+        bind_checkpoint(sqlx::query(&sql), signer, last)?
+            .execute(&mut *tx)
+            .await?;
+        let sql = head_sql(&tx);
+        bind_head(sqlx::query(&sql), last).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let end = rows.last().map_or_else(
+        || head.clone(),
+        |last| Head {
+            seq: last.seq,
+            hash: last.hash.clone(),
+        },
+    );
+    Ok((first_seq(&head)?, end))
+}
+
+/// SQLite: appends `entries` after the head this writer's last commit left,
+/// as one list of statements from BEGIN to COMMIT. The first time, after
+/// any failure, and when another process appended meanwhile (a command run
+/// beside the server, which makes the chain's trigger refuse the list),
+/// the batch is written by [`append_locked`] after the head as it stands.
+async fn append_listed(
+    store: &Store,
+    kept: &mut KeptConnection,
+    signer: &CheckpointSigner,
+    entries: &[&AuditEntry],
+    remembered: &mut Option<Head>,
+) -> Result<u64, StoreError> {
+    if let Some(head) = remembered.take() {
+        let _permit = store.writer_permit().await;
+        match write_listed(kept.get().await?, signer, entries, &head).await {
+            Ok(end) => {
+                *remembered = Some(end);
+                return first_seq(&head);
+            }
+            // Closing the connection rolls back whatever the list began,
+            // before another writer may begin.
+            Err(_) => kept.discard().await,
+        }
+    }
+    let (first, end) = append_locked(store, kept.get().await?, signer, entries).await?;
+    *remembered = Some(end);
+    Ok(first)
+}
+
+/// One round trip: BEGIN, the entries, the checkpoint and the head, COMMIT.
+/// Returns the new head.
+async fn write_listed(
+    conn: &mut Conn,
+    signer: &CheckpointSigner,
+    entries: &[&AuditEntry],
+    head: &Head,
+) -> Result<Head, StoreError> {
+    let rows = chained(head, entries);
+    let Some(last) = rows.last() else {
+        return Ok(head.clone());
+    };
+    let mut sql = String::from("BEGIN IMMEDIATE; ");
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        sql.push_str(&insert_sql(conn, chunk.len()));
+        sql.push_str("; ");
+    }
+    sql.push_str(&checkpoint_sql(conn));
+    sql.push_str("; ");
+    sql.push_str(&head_sql(conn));
+    sql.push_str("; COMMIT");
+    let mut query = sqlx::query(&sql);
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        query = bind_entries(query, chunk);
+    }
+    bind_head(bind_checkpoint(query, signer, last)?, last)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Head {
+        seq: last.seq,
+        hash: last.hash.clone(),
+    })
+}
+
+async fn read_head(conn: &mut Conn, sql: &str) -> Result<Head, StoreError> {
     let row = sqlx::query(sql)
         .fetch_optional(conn)
         .await?
         .ok_or_else(|| StoreError::corrupt("audit head", "the row is missing"))?;
-    Ok((rows::int(&row, "seq")?, rows::text(&row, "hash")?))
+    Ok(Head {
+        seq: rows::int(&row, "seq")?,
+        hash: rows::text(&row, "hash")?,
+    })
 }
 
-async fn insert_entries(conn: &mut Conn, rows: &[StoredEntry]) -> Result<(), StoreError> {
-    const COLUMNS: usize = 16;
-    let sql = format!(
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Columns per `audit_log` row.
+const COLUMNS: usize = 16;
+
+fn insert_sql(conn: &Conn, rows: usize) -> String {
+    format!(
         "INSERT INTO audit_log ({}) VALUES {}",
         super::chain::ENTRY_COLUMNS,
-        crate::rows::value_rows(conn, rows.len(), COLUMNS)
-    );
-    let mut query = sqlx::query(&sql);
+        rows::value_rows(conn, rows, COLUMNS)
+    )
+}
+
+/// The checkpoint of the batch's last entry.
+fn checkpoint_sql(conn: &Conn) -> String {
+    format!(
+        "INSERT INTO audit_checkpoints (seq, hash, signature, signed_at, key_id) VALUES ({})",
+        rows::parameters(conn, 1, 5)
+    )
+}
+
+/// The head moved to the batch's last entry.
+fn head_sql(conn: &Conn) -> String {
+    format!(
+        "UPDATE audit_head SET seq = {}, hash = {} WHERE id = 1",
+        rows::parameters(conn, 1, 1),
+        rows::parameters(conn, 2, 1)
+    )
+}
+
+fn bind_entries<'q>(mut query: AnyQuery<'q>, rows: &[StoredEntry]) -> AnyQuery<'q> {
     for row in rows {
         // INVARIANT: the same order as ENTRY_COLUMNS.
         query = query
@@ -205,6 +315,25 @@ async fn insert_entries(conn: &mut Conn, rows: &[StoredEntry]) -> Result<(), Sto
             .bind(row.prev_hash.clone())
             .bind(row.hash.clone());
     }
-    query.execute(conn).await?;
-    Ok(())
+    query
+}
+
+fn bind_checkpoint<'q>(
+    query: AnyQuery<'q>,
+    signer: &CheckpointSigner,
+    last: &StoredEntry,
+) -> Result<AnyQuery<'q>, StoreError> {
+    let hash = decode_hash(&last.hash)
+        .ok_or_else(|| StoreError::corrupt("audit head", "hash is not hex"))?;
+    let signed_at = Utc::now();
+    Ok(query
+        .bind(last.seq)
+        .bind(last.hash.clone())
+        .bind(signer.sign(last.seq, &hash, signed_at))
+        .bind(time::encode(signed_at))
+        .bind(signer.key_id().to_owned()))
+}
+
+fn bind_head<'q>(query: AnyQuery<'q>, last: &StoredEntry) -> AnyQuery<'q> {
+    query.bind(last.seq).bind(last.hash.clone())
 }

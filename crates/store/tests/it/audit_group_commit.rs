@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use concordat_store::audit::{verify_chain, AuditError, AuditLog, CheckpointSigner};
 use concordat_store::backend::PoolSize;
-use concordat_store::{Backend, Store};
+use concordat_store::Store;
 use futures::future::join_all;
 use rand::SeedableRng as _;
 
@@ -160,28 +160,25 @@ crate::on_both_stores!(
     concurrent_records_form_one_gap_free_chain_in_few_transactions,
     an_acknowledged_entry_is_already_visible_to_other_connections,
     a_batch_that_cannot_commit_fails_every_caller_and_keeps_nothing,
+    two_writers_on_one_database_extend_one_chain,
 );
 
-/// Two server nodes on one PostgreSQL database, each with its own writer and
-/// pool, extend ONE chain: the head row's lock makes them take turns. (SQLite
-/// serves a single node, whose writers one permit already serialises.)
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_nodes_on_one_postgres_database_extend_one_chain() {
-    let Some(first) = crate::harness::fresh(Backend::Postgres).await else {
-        return;
-    };
-    let second = Store::open(&first.url, PoolSize(8))
-        .await
-        .expect("second node");
+/// Two writers on one database, each with its own pool, extend ONE chain:
+/// two server nodes on PostgreSQL, whose head-row lock makes them take
+/// turns; a server and a command run beside it on one SQLite file, where
+/// each writer's remembered head goes stale whenever the other commits and
+/// the chain's trigger sends the batch round again.
+async fn two_writers_on_one_database_extend_one_chain(t: TestStore) {
+    let second = Store::open(&t.url, PoolSize(8)).await.expect("second node");
     // Nodes of one deployment share the configured checkpoint key.
     let signer = CheckpointSigner::generate();
     let logs = [
-        AuditLog::start(first.store.clone(), signer.clone()),
+        AuditLog::start(t.store.clone(), signer.clone()),
         AuditLog::start(second, signer.clone()),
     ];
     let seqs = record_concurrently(&logs, 32, 20).await;
     assert_one_gap_free_chain(&seqs, 640);
-    let mut conn = first.store.read().await.expect("connection");
+    let mut conn = t.store.read().await.expect("connection");
     let report = verify_chain(&mut conn, &signer.verifying_key())
         .await
         .expect("verify");
