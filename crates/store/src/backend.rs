@@ -248,8 +248,11 @@ impl Store {
             .connect_with(options)
             .await?;
         let writer = (backend == Backend::Sqlite).then(|| Arc::new(Semaphore::new(1)));
-        if backend == Backend::Sqlite {
-            tokio::spawn(crate::sqlite::checkpoint_wal(pool.clone()));
+        if let Some(writer) = &writer {
+            tokio::spawn(crate::sqlite::checkpoint_wal(
+                pool.clone(),
+                Arc::clone(writer),
+            ));
         }
         Ok(Self {
             pool,
