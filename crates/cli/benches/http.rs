@@ -4,7 +4,8 @@
 //! do not belong in tests). Run through `scripts/bench`.
 //!
 //! Settings (environment): `BENCH_PEOPLE` (default 100000), `BENCH_SECONDS`
-//! per phase (default 10), `BENCH_CONCURRENCY` (default 64),
+//! of each kind of request (default 10), `BENCH_ROUNDS` the two kinds take
+//! turns in (default 5), `BENCH_CONCURRENCY` (default 64),
 //! `BENCH_DATA` (folder kept between runs, default target/bench-data),
 //! `BENCH_POOL` (database connections, default 16 as for `concordat serve`).
 
@@ -60,17 +61,56 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// What one phase of load measured, before it is summed with the other
+/// phases of the same kind.
+#[derive(Default)]
+struct Sample {
+    latencies: Vec<Duration>,
+    errors: usize,
+    elapsed: Duration,
+    cpu: Option<Duration>,
+}
+
+impl Sample {
+    fn add(&mut self, other: Sample) {
+        self.cpu = if self.elapsed.is_zero() {
+            other.cpu
+        } else {
+            self.cpu.zip(other.cpu).map(|(a, b)| a + b)
+        };
+        self.latencies.extend(other.latencies);
+        self.errors += other.errors;
+        self.elapsed += other.elapsed;
+    }
+
+    fn figures(mut self) -> Figures {
+        self.latencies.sort();
+        let requests = self.latencies.len();
+        Figures {
+            requests,
+            errors: self.errors,
+            per_second: requests as f64 / self.elapsed.as_secs_f64(),
+            p50: percentile(&self.latencies, 0.50),
+            p99: percentile(&self.latencies, 0.99),
+            cpu_per_request: self
+                .cpu
+                .filter(|_| requests > 0)
+                .map(|c| c / requests as u32),
+        }
+    }
+}
+
 /// `concurrency` clients, each with its own keep-alive connection, asking
-/// for `paths` in turn for `seconds`.
+/// for `paths` in turn for `duration`.
 async fn load(
     client: &reqwest::Client,
     base: &str,
     paths: Arc<Vec<String>>,
     token: Option<&str>,
     concurrency: usize,
-    seconds: u64,
-) -> Figures {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    duration: Duration,
+) -> Sample {
+    let deadline = Instant::now() + duration;
     let started = Instant::now();
     let cpu_before = process_cpu();
     let mut tasks = Vec::new();
@@ -102,28 +142,17 @@ async fn load(
             (latencies, errors)
         }));
     }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
+    let mut sample = Sample::default();
     for task in tasks {
         let (l, e) = task.await.expect("load task");
-        latencies.extend(l);
-        errors += e;
+        sample.latencies.extend(l);
+        sample.errors += e;
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let cpu = process_cpu()
+    sample.elapsed = started.elapsed();
+    sample.cpu = process_cpu()
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
-    latencies.sort();
-    Figures {
-        requests: latencies.len(),
-        errors,
-        per_second: latencies.len() as f64 / elapsed,
-        p50: percentile(&latencies, 0.50),
-        p99: percentile(&latencies, 0.99),
-        cpu_per_request: cpu
-            .filter(|_| !latencies.is_empty())
-            .map(|c| c / latencies.len() as u32),
-    }
+    sample
 }
 
 fn ms(d: Duration) -> String {
@@ -141,6 +170,7 @@ async fn run() -> anyhow::Result<()> {
     let people: u32 = env_or("BENCH_PEOPLE", 100_000);
     let seconds: u64 = env_or("BENCH_SECONDS", 10);
     let concurrency: usize = env_or("BENCH_CONCURRENCY", 64);
+    let rounds: u32 = env_or("BENCH_ROUNDS", 5u32).max(1);
     let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
     });
@@ -263,13 +293,14 @@ async fn run() -> anyhow::Result<()> {
             .collect::<Vec<_>>(),
     );
     // Warm both paths before measuring.
+    let warm = Duration::from_secs(1);
     load(
         &client,
         &base,
         Arc::clone(&live_paths),
         None,
         concurrency,
-        1,
+        warm,
     )
     .await;
     load(
@@ -278,22 +309,45 @@ async fn run() -> anyhow::Result<()> {
         Arc::clone(&read_paths),
         Some(&token),
         concurrency,
-        1,
+        warm,
     )
     .await;
 
-    let live = load(&client, &base, live_paths, None, concurrency, seconds).await;
-    let read = load(
-        &client,
-        &base,
-        read_paths,
-        Some(&token),
-        concurrency,
-        seconds,
-    )
-    .await;
+    // The two kinds of request take turns, `rounds` times, so that a
+    // machine whose speed drifts during the run (other work on the host)
+    // weighs on both alike.
+    let phase = Duration::from_secs(seconds) / rounds;
+    let (mut live, mut read) = (Sample::default(), Sample::default());
+    for _ in 0..rounds {
+        live.add(
+            load(
+                &client,
+                &base,
+                Arc::clone(&live_paths),
+                None,
+                concurrency,
+                phase,
+            )
+            .await,
+        );
+        read.add(
+            load(
+                &client,
+                &base,
+                Arc::clone(&read_paths),
+                Some(&token),
+                concurrency,
+                phase,
+            )
+            .await,
+        );
+    }
+    let (live, read) = (live.figures(), read.figures());
 
-    println!("\n{concurrency} concurrent connections, {seconds} s each, same process and machine");
+    println!(
+        "\n{concurrency} concurrent connections, {seconds} s of each in {rounds} alternating rounds, \
+         same process and machine"
+    );
     println!(
         "{:<34} {:>10} {:>8} {:>10} {:>10} {:>12}",
         "", "req/s", "errors", "p50", "p99", "cpu/request"

@@ -94,7 +94,7 @@ fn audit_file(main: &str) -> Option<String> {
 /// checkpoint running beside them never catches up, and the log grows by
 /// every page written (about 100 MB a second under load), each write into
 /// fresh file space. So each round copies beside the writers, flushes the
-/// logs to disk, and only then holds the writers' turn to copy what they
+/// files to disk, and only then holds the writers' turn to copy what they
 /// added meanwhile: a short pause, after which the next commit starts the
 /// log again. Without a schema the pragma checkpoints every attached file.
 pub(crate) async fn checkpoint_wal(pool: AnyPool, writer: Arc<Semaphore>) {
@@ -110,7 +110,7 @@ pub(crate) async fn checkpoint_wal(pool: AnyPool, writer: Arc<Semaphore>) {
         };
         let round = async {
             checkpoint(&mut conn).await?;
-            flush(logs(&mut conn).await?).await;
+            flush(folders(&mut conn).await?).await;
             let _turn = writer.acquire().await;
             checkpoint(&mut conn).await
         };
@@ -127,31 +127,35 @@ async fn checkpoint(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
-/// The write-ahead log of every attached database file.
-async fn logs(conn: &mut AnyConnection) -> Result<Vec<std::path::PathBuf>, sqlx::Error> {
+/// The folder of every attached database file.
+async fn folders(conn: &mut AnyConnection) -> Result<Vec<std::path::PathBuf>, sqlx::Error> {
     let files: Vec<String> =
         sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE file <> ''")
             .fetch_all(conn)
             .await?;
-    Ok(files
-        .into_iter()
-        .map(|f| std::path::PathBuf::from(format!("{f}-wal")))
-        .collect())
+    let mut folders: Vec<std::path::PathBuf> = files
+        .iter()
+        .filter_map(|f| std::path::Path::new(f).parent().map(ToOwned::to_owned))
+        .collect();
+    folders.dedup();
+    Ok(folders)
 }
 
-/// Writes what the kernel holds of each log to disk, so that the
-/// checkpoint made while the writers wait has only the last moment's pages
-/// to sync. A log that cannot be opened is skipped: the checkpoint syncs it
-/// anyway.
+/// Writes what the kernel holds for the filesystems of `folders` to disk
+/// (the logs' new pages and the pages the first checkpoint copied), so that
+/// the checkpoint made while the writers wait has only the last moment's
+/// pages to sync.
 ///
-/// INVARIANT: only the logs, never a database file. Closing any descriptor
-/// of a file drops every POSIX lock this process holds on it, and SQLite
-/// locks the database files (and `-shm`), never a `-wal`.
-async fn flush(logs: Vec<std::path::PathBuf>) {
+/// INVARIANT: no database file is opened here. Closing any descriptor of a
+/// file drops every POSIX lock this process holds on it, SQLite's included;
+/// a folder is a different file.
+async fn flush(folders: Vec<std::path::PathBuf>) {
     let _ = tokio::task::spawn_blocking(move || {
-        for path in logs {
-            if let Ok(file) = std::fs::File::open(&path) {
-                let _ = file.sync_data();
+        for folder in folders {
+            if let Ok(handle) = std::fs::File::open(&folder) {
+                if let Err(error) = rustix::fs::syncfs(&handle) {
+                    tracing::debug!(%error, folder = %folder.display(), "could not flush");
+                }
             }
         }
     })
