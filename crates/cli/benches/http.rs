@@ -292,26 +292,30 @@ async fn run() -> anyhow::Result<()> {
             .map(|p| format!("/api/v1/persons/{p}"))
             .collect::<Vec<_>>(),
     );
+    let live_for = |duration| {
+        load(
+            &client,
+            &base,
+            Arc::clone(&live_paths),
+            None,
+            concurrency,
+            duration,
+        )
+    };
+    let read_for = |duration| {
+        let token = Some(token.as_str());
+        load(
+            &client,
+            &base,
+            Arc::clone(&read_paths),
+            token,
+            concurrency,
+            duration,
+        )
+    };
     // Warm both paths before measuring.
-    let warm = Duration::from_secs(1);
-    load(
-        &client,
-        &base,
-        Arc::clone(&live_paths),
-        None,
-        concurrency,
-        warm,
-    )
-    .await;
-    load(
-        &client,
-        &base,
-        Arc::clone(&read_paths),
-        Some(&token),
-        concurrency,
-        warm,
-    )
-    .await;
+    live_for(Duration::from_secs(1)).await;
+    read_for(Duration::from_secs(1)).await;
 
     // The two kinds of request take turns, `rounds` times, so that a
     // machine whose speed drifts during the run (other work on the host)
@@ -319,28 +323,8 @@ async fn run() -> anyhow::Result<()> {
     let phase = Duration::from_secs(seconds) / rounds;
     let (mut live, mut read) = (Sample::default(), Sample::default());
     for _ in 0..rounds {
-        live.add(
-            load(
-                &client,
-                &base,
-                Arc::clone(&live_paths),
-                None,
-                concurrency,
-                phase,
-            )
-            .await,
-        );
-        read.add(
-            load(
-                &client,
-                &base,
-                Arc::clone(&read_paths),
-                Some(&token),
-                concurrency,
-                phase,
-            )
-            .await,
-        );
+        live.add(live_for(phase).await);
+        read.add(read_for(phase).await);
     }
     let (live, read) = (live.figures(), read.figures());
 

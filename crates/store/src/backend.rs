@@ -61,6 +61,12 @@ impl DatabaseUrl {
         if backend == Backend::Postgres {
             url::Url::parse(raw).map_err(|e| StoreError::Url(format!("`{}`: {e}", redact(raw))))?;
         }
+        if backend == Backend::Sqlite && (raw.contains(":memory:") || raw.contains("mode=memory")) {
+            return Err(StoreError::Url(format!(
+                "`{raw}`: {}",
+                crate::sqlite::NEEDS_A_FILE
+            )));
+        }
         Ok(Self {
             raw: raw.to_owned(),
             backend,

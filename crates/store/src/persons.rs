@@ -110,27 +110,9 @@ pub async fn persons_with_versions(
         .first()
         .ok_or_else(|| StoreError::corrupt("access version", "the row is missing"))?;
     let partnership = versions_from_row(first)?.partnership;
-    let mut found: HashMap<PersonId, (&AnyRow, i64, Vec<Identifier>)> = HashMap::new();
-    for row in &rows {
-        let Some(id) = rows::opt_id::<markers::Person>(row, "id")? else {
-            continue;
-        };
-        let version = rows::int(row, "person_version")?;
-        let entry = found
-            .entry(id)
-            .or_insert_with(|| (row, version, Vec::new()));
-        if let (Some(system), Some(value)) = (
-            rows::opt_text(row, "system")?,
-            rows::opt_text(row, "value")?,
-        ) {
-            entry.2.push(
-                Identifier::new(&system, &value).map_err(|e| StoreError::corrupt("person", e))?,
-            );
-        }
-    }
     let mut people: HashMap<PersonId, (Person, i64)> = HashMap::new();
-    for (id, (row, version, identifiers)) in found {
-        people.insert(id, (person_from_parts(row, identifiers)?, version));
+    for (person, row) in people_from_joined(&rows)? {
+        people.insert(person.id(), (person, rows::int(row, "person_version")?));
     }
     Ok(ids
         .iter()
@@ -322,13 +304,18 @@ pub async fn persons_by_surname_and_birth_date(
     limit: u32,
 ) -> Result<Vec<Person>, StoreError> {
     let postcode_condition = if postcode.is_some() {
-        " AND p.postcode = $3"
+        " AND postcode = $3"
     } else {
         ""
     };
+    // The people first (the limit counts people), then each with their
+    // identifiers in the same statement.
     let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM persons p WHERE p.family_name_key = $1 \
-         AND p.birth_date = $2{postcode_condition} ORDER BY p.given_name, p.id LIMIT {limit}"
+        "SELECT {PERSON_COLUMNS}, i.system, i.value FROM persons p \
+         LEFT JOIN person_identifiers i ON i.person_id = p.id \
+         WHERE p.id IN (SELECT id FROM persons WHERE family_name_key = $1 \
+         AND birth_date = $2{postcode_condition} ORDER BY given_name, id LIMIT {limit}) \
+         ORDER BY p.given_name, p.id, i.system"
     );
     let mut query = sqlx::query(&sql)
         .bind(family_name_key(surname))
@@ -336,10 +323,38 @@ pub async fn persons_by_surname_and_birth_date(
     if let Some(p) = postcode {
         query = query.bind(p.as_str().to_owned());
     }
-    let people = query.fetch_all(&mut *conn).await?;
-    let mut found = Vec::with_capacity(people.len());
-    for row in &people {
-        found.push(person_from_row(conn, row).await?);
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(people_from_joined(&rows)?
+        .into_iter()
+        .map(|(person, _)| person)
+        .collect())
+}
+
+/// The people in rows of persons outer-joined to their identifiers
+/// (`system`, `value`: one row per identifier), in the order each first
+/// appears, each with its first row for the other columns a query added.
+fn people_from_joined(rows: &[AnyRow]) -> Result<Vec<(Person, &AnyRow)>, StoreError> {
+    let mut found: Vec<(&AnyRow, Vec<Identifier>)> = Vec::new();
+    let mut position: HashMap<PersonId, usize> = HashMap::new();
+    for row in rows {
+        let Some(id) = rows::opt_id::<markers::Person>(row, "id")? else {
+            continue;
+        };
+        let at = *position.entry(id).or_insert_with(|| {
+            found.push((row, Vec::new()));
+            found.len() - 1
+        });
+        if let (Some(system), Some(value)) = (
+            rows::opt_text(row, "system")?,
+            rows::opt_text(row, "value")?,
+        ) {
+            found[at].1.push(
+                Identifier::new(&system, &value).map_err(|e| StoreError::corrupt("person", e))?,
+            );
+        }
     }
-    Ok(found)
+    found
+        .into_iter()
+        .map(|(row, identifiers)| Ok((person_from_parts(row, identifiers)?, row)))
+        .collect()
 }

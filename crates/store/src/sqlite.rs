@@ -21,6 +21,10 @@ use tokio::sync::Semaphore;
 
 use sqlx::{AnyConnection, AnyPool, Executor as _};
 
+/// Why an in-memory (or temporary) SQLite database cannot be a store.
+pub const NEEDS_A_FILE: &str = "the SQLite store needs a database file, not an in-memory \
+     database: the audit log is kept in a file beside it";
+
 /// The schema name the audit log's file is attached under.
 pub const AUDIT_SCHEMA: &str = "audit";
 
@@ -38,13 +42,7 @@ pub(crate) async fn prepare(conn: &mut AnyConnection) -> Result<(), sqlx::Error>
         sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
             .fetch_one(&mut *conn)
             .await?;
-    let audit = audit_file(&main).ok_or_else(|| {
-        sqlx::Error::Configuration(
-            "the SQLite store needs a database file (not an in-memory database): \
-             the audit log is kept in a file beside it"
-                .into(),
-        )
-    })?;
+    let audit = audit_file(&main).ok_or_else(|| sqlx::Error::Configuration(NEEDS_A_FILE.into()))?;
     sqlx::query(&format!("ATTACH DATABASE $1 AS {AUDIT_SCHEMA}"))
         .bind(audit)
         .execute(&mut *conn)
@@ -137,6 +135,7 @@ async fn folders(conn: &mut AnyConnection) -> Result<Vec<std::path::PathBuf>, sq
         .iter()
         .filter_map(|f| std::path::Path::new(f).parent().map(ToOwned::to_owned))
         .collect();
+    folders.sort();
     folders.dedup();
     Ok(folders)
 }

@@ -8,7 +8,9 @@ use concordat_domain::crisis_plan::ReviewStatus;
 use concordat_store::crisis_plans;
 use serde_json::json;
 
-use crate::fixtures::{count, get_json, person_id, post_json, record_refusal, user, DANIEL, GARY};
+use crate::fixtures::{
+    count, crisis_look_up_path, get_json, person_id, post_json, record_refusal, user, DANIEL, GARY,
+};
 use crate::harness::{problem, TestApp};
 
 fn today(app: &TestApp) -> NaiveDate {
@@ -123,12 +125,7 @@ async fn a_version_is_agreed_only_when_both_the_person_and_a_professional_agree(
     assert_eq!(statuses, ["superseded", "agreed"]);
     // The look-up shows version 2 now, never the superseded version 1.
     let police = app.token_for("police", "ETREAT").await;
-    let (_, found) = get_json(
-        &app,
-        &police,
-        &format!("/api/v1/crisis-lookup?nhs_number={GARY}&reason=Welfare"),
-    )
-    .await;
+    let (_, found) = get_json(&app, &police, &crisis_look_up_path(GARY, "Welfare")).await;
     assert_eq!(found["plan"]["version"], 2, "{found}");
     assert_eq!(found["plan"]["what_helps"], "Tea and a quiet room");
     // Agreeing an agreed version again is refused.
@@ -176,12 +173,7 @@ async fn the_persons_proposal_replaces_nothing_until_a_professional_agrees(app: 
 
     // A crisis look-up still finds the agreed plan, not the proposal.
     let police = app.token_for("police", "ETREAT").await;
-    let (_, found) = get_json(
-        &app,
-        &police,
-        &format!("/api/v1/crisis-lookup?nhs_number={DANIEL}&reason=Welfare%20check"),
-    )
-    .await;
+    let (_, found) = get_json(&app, &police, &crisis_look_up_path(DANIEL, "Welfare check")).await;
     assert_eq!(found["plan"]["what_helps"], agreed_text.as_str());
 
     // The person agrees through their own account; they cannot be the
@@ -230,12 +222,7 @@ async fn the_persons_proposal_replaces_nothing_until_a_professional_agrees(app: 
         done.json::<serde_json::Value>().await.unwrap()["status"],
         "agreed"
     );
-    let (_, found) = get_json(
-        &app,
-        &police,
-        &format!("/api/v1/crisis-lookup?nhs_number={DANIEL}&reason=Welfare%20check"),
-    )
-    .await;
+    let (_, found) = get_json(&app, &police, &crisis_look_up_path(DANIEL, "Welfare check")).await;
     assert_eq!(
         found["plan"]["what_helps"],
         "Being told what is happening before it happens"
@@ -328,7 +315,7 @@ async fn flags_expire_and_are_never_shown_as_active_afterwards(app: TestApp) {
     let flag_id = flag["id"].as_str().unwrap().to_owned();
 
     let police = app.token_for("police", "ETREAT").await;
-    let look_up = format!("/api/v1/crisis-lookup?nhs_number={GARY}&reason=Disturbance");
+    let look_up = crisis_look_up_path(GARY, "Disturbance");
     let (_, found) = get_json(&app, &police, &look_up).await;
     assert!(found["flags"]
         .to_string()

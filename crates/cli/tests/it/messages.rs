@@ -7,7 +7,9 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::consent::ConsentScope;
 use serde_json::json;
 
-use crate::fixtures::{count, get_json, person_id, post_json, record_refusal, user, DANIEL};
+use crate::fixtures::{
+    count, crisis_look_up_path, get_json, person_id, post_json, record_refusal, user, DANIEL,
+};
 use crate::harness::TestApp;
 use crate::referrals::team;
 
@@ -96,7 +98,7 @@ async fn a_thread_carries_read_receipts_and_only_its_participants_see_it(app: Te
     let (status, _) = get_json(
         &app,
         &nurse_on_call,
-        &format!("/api/v1/crisis-lookup?nhs_number={DANIEL}&reason=Called%20by%20his%20mother"),
+        &crisis_look_up_path(DANIEL, "Called by his mother"),
     )
     .await;
     assert_eq!(status, 200);

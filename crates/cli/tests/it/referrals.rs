@@ -48,6 +48,21 @@ async fn refer(
     .await
 }
 
+/// [`refer`], sent: the referral as the API answered.
+async fn sent(
+    app: &TestApp,
+    token: &str,
+    nhs: &str,
+    to: TeamId,
+    urgency: &str,
+) -> serde_json::Value {
+    refer(app, token, nhs, to, urgency)
+        .await
+        .json()
+        .await
+        .expect("the referral as JSON")
+}
+
 async fn notifications(app: &TestApp, username: &str, kind: &str) -> i64 {
     let id = user(app, username).await.id();
     count(
@@ -146,11 +161,7 @@ async fn an_unacknowledged_urgent_referral_escalates_twice_and_tells_the_sender(
 async fn an_acknowledgement_stops_the_chain(app: TestApp) {
     let gp = app.token_for("gp", "TREAT").await;
     let crisis = team(&app, CRISIS_TEAM).await;
-    let referral: serde_json::Value = refer(&app, &gp, DANIEL, crisis, "urgent")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let referral = sent(&app, &gp, DANIEL, crisis, "urgent").await;
     let id = referral["id"].as_str().unwrap().to_owned();
 
     app.clock.advance(Duration::hours(25));
@@ -224,11 +235,7 @@ async fn the_lifecycle_checks_who_acts_and_why(app: TestApp) {
     let gp = app.token_for("gp", "TREAT").await;
     let crisis = team(&app, CRISIS_TEAM).await;
     let community = team(&app, "North Community Mental Health Team").await;
-    let referral: serde_json::Value = refer(&app, &gp, DANIEL, crisis, "routine")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let referral = sent(&app, &gp, DANIEL, crisis, "routine").await;
     let id = referral["id"].as_str().unwrap().to_owned();
 
     // The sender cannot acknowledge their own referral; a stranger cannot
@@ -429,11 +436,7 @@ async fn the_second_step_goes_to_the_agreements_contact_else_the_ig_leads(app: T
 
     let gp = app.token_for("gp", "TREAT").await;
     let crisis = team(&app, CRISIS_TEAM).await;
-    let first: serde_json::Value = refer(&app, &gp, DANIEL, crisis, "urgent")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = sent(&app, &gp, DANIEL, crisis, "urgent").await;
     app.clock.advance(Duration::hours(48));
     assert_eq!(app.run_jobs().await, 1);
     assert_eq!(app.run_jobs().await, 1, "the second step, due now too");
@@ -453,11 +456,7 @@ async fn the_second_step_goes_to_the_agreements_contact_else_the_ig_leads(app: T
     // With no contact named, the receiving organisation's ig-leads.
     let ig = app.token_for("ig.lead", "TREAT").await;
     assert_eq!(set_contact(&app, &ig, None).await.status(), 200);
-    let second: serde_json::Value = refer(&app, &gp, DANIEL, crisis, "urgent")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second = sent(&app, &gp, DANIEL, crisis, "urgent").await;
     app.clock.advance(Duration::hours(48));
     app.run_jobs().await;
     app.run_jobs().await;
@@ -482,12 +481,7 @@ async fn routine_deadlines_are_counted_in_working_days(app: TestApp) {
     // Thursday 2 April 2026, 09:00: Good Friday and Easter Monday follow.
     app.clock.advance(Duration::days(30));
     let gp = app.token_for("gp", "TREAT").await;
-    let sent: serde_json::Value =
-        refer(&app, &gp, DANIEL, team(&app, CRISIS_TEAM).await, "routine")
-            .await
-            .json()
-            .await
-            .unwrap();
+    let sent = sent(&app, &gp, DANIEL, team(&app, CRISIS_TEAM).await, "routine").await;
     assert_eq!(sent["acknowledge_due"], "2026-04-13T09:00:00Z");
     let id = sent["id"].as_str().unwrap().to_owned();
     // Monday 13 April, a minute before: nothing; at nine: the escalation.
@@ -505,22 +499,13 @@ fn no_bank_holidays(config: &mut concordat_server::ServerConfig) {
 async fn the_bank_holidays_are_a_setting(app: TestApp) {
     app.clock.advance(Duration::days(30));
     let gp = app.token_for("gp", "TREAT").await;
-    let sent: serde_json::Value =
-        refer(&app, &gp, DANIEL, team(&app, CRISIS_TEAM).await, "routine")
-            .await
-            .json()
-            .await
-            .unwrap();
+    let sent = sent(&app, &gp, DANIEL, team(&app, CRISIS_TEAM).await, "routine").await;
     assert_eq!(sent["acknowledge_due"], "2026-04-09T09:00:00Z");
 }
 
 async fn a_step_whose_lease_was_lost_commits_nothing(app: TestApp) {
     let gp = app.token_for("gp", "TREAT").await;
-    let sent: serde_json::Value = refer(&app, &gp, DANIEL, team(&app, CRISIS_TEAM).await, "urgent")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let sent = sent(&app, &gp, DANIEL, team(&app, CRISIS_TEAM).await, "urgent").await;
     let id = sent["id"].as_str().unwrap().to_owned();
     app.clock.advance(Duration::hours(24));
     let claim = |node: &'static str| {

@@ -11,6 +11,7 @@ use concordat_access::{AccessAction, AccessEngine, Decision};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::ids::{OrganisationId, UserId};
+use concordat_domain::person::Person;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
@@ -276,22 +277,47 @@ pub async fn readable<T>(
     person: impl Fn(&T) -> PersonId,
     category: DataCategory,
 ) -> Result<Vec<T>, AccessError> {
-    let mut shown = Vec::with_capacity(items.len());
-    for item in items {
-        let authorisation = authorise(
-            state,
-            viewer,
-            person(&item),
-            AccessAction::Read,
-            &[category],
-            AuditAction::Read,
-        )
-        .await?;
-        if authorisation.allows(category) {
-            shown.push(item);
+    Ok(readable_with_people(state, viewer, items, person, category)
+        .await?
+        .into_iter()
+        .map(|(item, _)| item)
+        .collect())
+}
+
+/// [`readable`], each item kept with its person as the decision read them
+/// (for a list that shows names). The items are decided together, so their
+/// audit entries share the writer's commits rather than wait for one each.
+pub async fn readable_with_people<T>(
+    state: &AppState,
+    viewer: &Viewer,
+    items: Vec<T>,
+    person: impl Fn(&T) -> PersonId,
+    category: DataCategory,
+) -> Result<Vec<(T, Option<Person>)>, AccessError> {
+    let decided = futures::future::try_join_all(items.iter().map(|item| {
+        let id = person(item);
+        async move {
+            // One read gives both the person and the versions to decide under.
+            let (found, versions) = state.reads.persons.read(id).await?;
+            let authorisation = authorise_under(
+                state,
+                viewer,
+                id,
+                versions,
+                AccessAction::Read,
+                &[category],
+                AuditAction::Read,
+            )
+            .await?;
+            Ok::<_, AccessError>(authorisation.allows(category).then_some(found))
         }
-    }
-    Ok(shown)
+    }))
+    .await?;
+    Ok(items
+        .into_iter()
+        .zip(decided)
+        .filter_map(|(item, shown)| shown.map(|found| (item, found)))
+        .collect())
 }
 
 /// The decision for each category, from facts already gathered.

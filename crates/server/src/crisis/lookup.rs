@@ -203,7 +203,8 @@ pub async fn look_up(
         }
         many => {
             let candidates = candidates(state, many).await?;
-            for person in many {
+            // Together, so the entries share the audit writer's commits.
+            futures::future::try_join_all(many.iter().map(|person| {
                 audit_unmatched(
                     state,
                     viewer,
@@ -211,8 +212,8 @@ pub async fn look_up(
                     &reason,
                     Unmatched::Listed(person.id()),
                 )
-                .await?;
-            }
+            }))
+            .await?;
             return Ok(LookUpOutcome::Candidates(candidates));
         }
     };
@@ -330,8 +331,8 @@ async fn candidates(state: &AppState, people: &[Person]) -> Result<Vec<Candidate
     Ok(out)
 }
 
-/// A look-up that showed no record: no one matched, or (with `person`) the
-/// person was listed among several candidates by name.
+/// A look-up that showed no record: no one matched, too many did, or the
+/// person was listed by name among several candidates.
 async fn audit_unmatched(
     state: &AppState,
     viewer: &Viewer,

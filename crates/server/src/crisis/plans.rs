@@ -91,6 +91,31 @@ pub async fn history(
     }))
 }
 
+/// What drafting and agreeing both need: the decision lets the viewer write
+/// the plan, and the viewer is the person or on their care team. `doing`
+/// names the act for the refusal.
+async fn may_write(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    doing: &str,
+) -> Result<(), CrisisError> {
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        DataCategory::CrisisPlan,
+    )
+    .await?;
+    if !sees_drafts(state, viewer, person).await? {
+        return Err(CrisisError::Forbidden(format!(
+            "only the person and their care team {doing} the person's crisis plan"
+        )));
+    }
+    Ok(())
+}
+
 /// Saves `sections` as the plan's next version, a draft (a proposal when
 /// the person writes it). `based_on` is the version the writer started
 /// from: if someone saved a newer one meanwhile, nothing is overwritten and
@@ -102,19 +127,7 @@ pub async fn save_draft(
     based_on: Option<u32>,
     sections: PlanSections,
 ) -> Result<PlanVersion, CrisisError> {
-    require(
-        state,
-        viewer,
-        person,
-        AccessAction::Write,
-        DataCategory::CrisisPlan,
-    )
-    .await?;
-    if !sees_drafts(state, viewer, person).await? {
-        return Err(CrisisError::Forbidden(
-            "only the person and their care team write the person's crisis plan".into(),
-        ));
-    }
+    may_write(state, viewer, person, "write").await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let header = crisis_plans::plan_of_person(&mut tx, person, true).await?;
@@ -220,19 +233,7 @@ pub async fn agree(
     // The person's own account sets no review date: that is the care
     // team's to schedule.
     let review_due = if is_the_person { None } else { review_due };
-    require(
-        state,
-        viewer,
-        person,
-        AccessAction::Write,
-        DataCategory::CrisisPlan,
-    )
-    .await?;
-    if !is_the_person && !sees_drafts(state, viewer, person).await? {
-        return Err(CrisisError::Forbidden(
-            "only the person and their care team agree the person's crisis plan".into(),
-        ));
-    }
+    may_write(state, viewer, person, "agree").await?;
     let mut tx = state.store.write().await?;
     let header = crisis_plans::plan_of_person(&mut tx, person, true)
         .await?

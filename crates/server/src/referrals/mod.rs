@@ -23,10 +23,9 @@ use concordat_store::referrals::{self, Listing, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{agreements, jobs, organisations, persons, teams, users, Conn};
 
-use crate::access::{authorise_under, gather, Viewer};
+use crate::access::{gather, readable_with_people, Viewer};
 use crate::crisis::{require, CrisisError};
 use crate::AppState;
-use concordat_store::audit::AuditAction;
 
 /// The most sections a referral carries.
 pub const SECTIONS_MAX: usize = 12;
@@ -650,27 +649,15 @@ pub async fn list(
         let mut conn = state.store.read().await?;
         referrals::referrals(&mut conn, listing, 200).await?
     };
-    let mut shown = Vec::new();
-    for referral in found {
-        // One read gives both the name to show and the versions to decide
-        // under.
-        let (person, versions) = state.reads.persons.read(referral.person).await?;
-        let authorisation = authorise_under(
-            state,
-            viewer,
-            referral.person,
-            versions,
-            AccessAction::Read,
-            &[DataCategory::Referrals],
-            AuditAction::Read,
-        )
-        .await?;
-        if authorisation.allows(DataCategory::Referrals) {
+    let shown =
+        readable_with_people(state, viewer, found, |r| r.person, DataCategory::Referrals).await?;
+    Ok(shown
+        .into_iter()
+        .map(|(referral, person)| {
             let name = person.map(|p| p.name().full()).unwrap_or_default();
-            shown.push((referral, name));
-        }
-    }
-    Ok(shown)
+            (referral, name)
+        })
+        .collect())
 }
 
 /// The team's name and organisation, for showing where a referral went.

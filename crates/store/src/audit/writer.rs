@@ -130,6 +130,19 @@ struct Head {
     hash: String,
 }
 
+impl Head {
+    /// The end of the chain once `rows` (chained after `self`) are in.
+    fn after(&self, rows: &[StoredEntry]) -> Head {
+        rows.last().map_or_else(
+            || self.clone(),
+            |last| Head {
+                seq: last.seq,
+                hash: last.hash.clone(),
+            },
+        )
+    }
+}
+
 /// `entries` as rows following `head`, each hashed over its predecessor.
 fn chained(head: &Head, entries: &[&AuditEntry]) -> Vec<StoredEntry> {
     let mut prev = head.hash.clone();
@@ -180,14 +193,7 @@ async fn append_locked(
         bind_head(sqlx::query(&sql), last).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    let end = rows.last().map_or_else(
-        || head.clone(),
-        |last| Head {
-            seq: last.seq,
-            hash: last.hash.clone(),
-        },
-    );
-    Ok((first_seq(&head)?, end))
+    Ok((first_seq(&head)?, head.after(&rows)))
 }
 
 /// SQLite: appends `entries` after the head this writer's last commit left,
@@ -247,10 +253,7 @@ async fn write_listed(
     bind_head(bind_checkpoint(query, signer, last)?, last)
         .execute(&mut *conn)
         .await?;
-    Ok(Head {
-        seq: last.seq,
-        hash: last.hash.clone(),
-    })
+    Ok(head.after(&rows))
 }
 
 async fn read_head(conn: &mut Conn, sql: &str) -> Result<Head, StoreError> {

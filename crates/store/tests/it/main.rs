@@ -7,3 +7,4 @@ mod audit_append_only;
 mod audit_group_commit;
 mod audit_queries;
 mod audit_tamper;
+mod sqlite_files;
