@@ -68,15 +68,15 @@ pub fn family_name_key(family: &str) -> String {
 }
 
 pub async fn person_by_id(conn: &mut Conn, id: PersonId) -> Result<Option<Person>, StoreError> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM persons p WHERE p.id = $1");
-    let row = sqlx::query(&sql)
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS}, i.system, i.value FROM persons p \
+         LEFT JOIN person_identifiers i ON i.person_id = p.id WHERE p.id = $1 ORDER BY i.system"
+    );
+    let rows = sqlx::query(&sql)
         .bind(id.to_string())
-        .fetch_optional(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
-    match row {
-        Some(row) => Ok(Some(person_from_row(conn, &row).await?)),
-        None => Ok(None),
-    }
+    one_person(&rows)
 }
 
 /// Each person in `ids` (if there is one) with the access versions that
@@ -154,19 +154,17 @@ pub async fn person_by_identifier(
     value: &str,
 ) -> Result<Option<Person>, StoreError> {
     let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM persons p \
-         JOIN person_identifiers i ON i.person_id = p.id \
-         WHERE i.system = $1 AND i.value = $2"
+        "SELECT {PERSON_COLUMNS}, i.system, i.value FROM persons p \
+         JOIN person_identifiers found ON found.person_id = p.id \
+         LEFT JOIN person_identifiers i ON i.person_id = p.id \
+         WHERE found.system = $1 AND found.value = $2 ORDER BY i.system"
     );
-    let row = sqlx::query(&sql)
+    let rows = sqlx::query(&sql)
         .bind(system.as_str().to_owned())
         .bind(value.to_owned())
-        .fetch_optional(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
-    match row {
-        Some(row) => Ok(Some(person_from_row(conn, &row).await?)),
-        None => Ok(None),
-    }
+    one_person(&rows)
 }
 
 pub async fn person_by_nhs_number(
@@ -183,21 +181,12 @@ pub async fn count_persons(conn: &mut Conn) -> Result<i64, StoreError> {
     rows::int(&row, "n")
 }
 
-async fn person_from_row(conn: &mut Conn, row: &AnyRow) -> Result<Person, StoreError> {
-    let identifier_rows = sqlx::query(
-        "SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system",
-    )
-    .bind(rows::text(row, "id")?)
-    .fetch_all(&mut *conn)
-    .await?;
-    let identifiers = identifier_rows
-        .iter()
-        .map(|r| {
-            Identifier::new(&rows::text(r, "system")?, &rows::text(r, "value")?)
-                .map_err(|e| StoreError::corrupt("person", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    person_from_parts(row, identifiers)
+/// The one person in rows shaped for [`people_from_joined`], if any.
+fn one_person(rows: &[AnyRow]) -> Result<Option<Person>, StoreError> {
+    Ok(people_from_joined(rows)?
+        .into_iter()
+        .next()
+        .map(|(person, _)| person))
 }
 
 /// A person from a row selected with [`PERSON_COLUMNS`], and their identifiers.
