@@ -79,7 +79,6 @@
 //! The facts are still gathered (or proven unchanged) by the caller for
 //! every request; only Cedar's work is saved.
 
-pub mod bounded;
 pub mod decision;
 pub mod engine;
 pub mod facts;

@@ -18,11 +18,11 @@ use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Mutex;
 
-use crate::bounded::BoundedMap;
 use crate::decision::Decision;
 use crate::mask::{FieldMask, MaskedField};
 use crate::request::AccessRequest;
 use crate::translate::{date_millis, millis};
+use concordat_bounded::BoundedMap;
 
 /// Distinct requests remembered; a request with a couple of agreements
 /// takes a few kilobytes.

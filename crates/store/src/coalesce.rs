@@ -10,19 +10,28 @@
 //! so what it learns is at least as new as the moment it asked. A change
 //! committed before a request began is therefore seen by that request,
 //! exactly as if it had made its own read.
+//!
+//! On SQLite, what a task read is answered again while nothing at all has
+//! been committed since ([`crate::unchanged`]): a batch then costs one
+//! question to the database rather than a read of every key.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
 use crate::kept::KeptConnection;
+use crate::unchanged::Unchanged;
 use crate::{Conn, Store, StoreError};
 
 /// Most keys read in one statement.
 const MAX_BATCH: usize = 256;
+
+/// Most values one task keeps between batches (see [`crate::unchanged`]).
+const KEPT_VALUES: usize = 16_384;
 
 /// One kind of read that can be made for many keys at once.
 pub trait BatchRead: Send + Sync + 'static {
@@ -42,12 +51,14 @@ type Answer<V> = oneshot::Sender<Result<V, Arc<StoreError>>>;
 /// ends when the last handle is dropped.
 pub struct Coalesced<R: BatchRead> {
     queue: mpsc::Sender<(R::Key, Answer<R::Value>)>,
+    statements: Arc<AtomicU64>,
 }
 
 impl<R: BatchRead> Clone for Coalesced<R> {
     fn clone(&self) -> Self {
         Self {
             queue: self.queue.clone(),
+            statements: Arc::clone(&self.statements),
         }
     }
 }
@@ -62,8 +73,15 @@ impl<R: BatchRead> Coalesced<R> {
     /// Starts the task on the current Tokio runtime.
     pub fn start(store: Store) -> Self {
         let (queue, receiver) = mpsc::channel(8 * MAX_BATCH);
-        tokio::spawn(serve::<R>(store, receiver));
-        Self { queue }
+        let statements = Arc::new(AtomicU64::new(0));
+        tokio::spawn(serve::<R>(store, receiver, Arc::clone(&statements)));
+        Self { queue, statements }
+    }
+
+    /// How many statements have read values so far; a value answered from
+    /// what was kept costs none.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// The value for `key`, read by a statement issued after this call.
@@ -83,27 +101,18 @@ impl<R: BatchRead> Coalesced<R> {
 async fn serve<R: BatchRead>(
     store: Store,
     mut receiver: mpsc::Receiver<(R::Key, Answer<R::Value>)>,
+    statements: Arc<AtomicU64>,
 ) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
+    let mut unchanged = Unchanged::new(store.backend(), KEPT_VALUES);
     let mut kept = KeptConnection::new(store);
     while kept.idle(receiver.recv_many(&mut waiting, MAX_BATCH)).await > 0 {
-        let mut keys = Vec::new();
-        let mut position = HashMap::new();
-        for (key, _) in &waiting {
-            position.entry(key.clone()).or_insert_with(|| {
-                keys.push(key.clone());
-                keys.len() - 1
-            });
-        }
-        let read = match kept.get().await {
-            Ok(conn) => R::read_many(conn, &keys).await,
-            Err(err) => Err(err),
-        };
+        let read = read_batch::<R>(&mut kept, &mut unchanged, &waiting, &statements).await;
         kept.done(&read);
         match read {
             Ok(values) => {
                 for (key, answer) in waiting.drain(..) {
-                    let _ = answer.send(Ok(values[position[&key]].clone()));
+                    let _ = answer.send(Ok(values[&key].clone()));
                 }
             }
             Err(err) => {
@@ -114,6 +123,43 @@ async fn serve<R: BatchRead>(
             }
         }
     }
+}
+
+/// The value for every key `waiting` asks about: those kept while nothing
+/// changed, and the rest read in one statement.
+async fn read_batch<R: BatchRead>(
+    kept: &mut KeptConnection,
+    unchanged: &mut Unchanged<R::Key, R::Value>,
+    waiting: &[(R::Key, Answer<R::Value>)],
+    statements: &AtomicU64,
+) -> Result<HashMap<R::Key, R::Value>, StoreError> {
+    kept.get().await?;
+    let held = kept.held();
+    let conn = kept.get().await?;
+    unchanged.check(conn, held).await?;
+    let mut values = HashMap::with_capacity(waiting.len());
+    let mut missing = Vec::new();
+    for (key, _) in waiting {
+        if values.contains_key(key) {
+            continue;
+        }
+        match unchanged.get(key) {
+            Some(value) => {
+                values.insert(key.clone(), value);
+            }
+            None if !missing.contains(key) => missing.push(key.clone()),
+            None => {}
+        }
+    }
+    if !missing.is_empty() {
+        statements.fetch_add(1, Ordering::Relaxed);
+        let read = R::read_many(conn, &missing).await?;
+        for (key, value) in missing.into_iter().zip(read) {
+            unchanged.keep(key.clone(), value.clone());
+            values.insert(key, value);
+        }
+    }
+    Ok(values)
 }
 
 /// `$first, $first+1, …` for `count` parameters, padded with repeats of the

@@ -22,6 +22,8 @@ pub struct KeptConnection {
     store: Store,
     conn: Option<PoolConnection<Any>>,
     keep: bool,
+    /// Connections taken from the pool so far.
+    taken: u64,
 }
 
 impl KeptConnection {
@@ -31,6 +33,7 @@ impl KeptConnection {
             store,
             conn: None,
             keep,
+            taken: 0,
         }
     }
 
@@ -51,8 +54,16 @@ impl KeptConnection {
     pub async fn get(&mut self) -> Result<&mut PoolConnection<Any>, StoreError> {
         if self.conn.is_none() {
             self.conn = Some(self.store.read().await?);
+            self.taken += 1;
         }
         Ok(self.conn.as_mut().expect("a connection was just kept"))
+    }
+
+    /// Which connection [`get`](Self::get) last gave: the same number
+    /// means the same connection, held by this task all along (no one else
+    /// used it in between).
+    pub fn held(&self) -> u64 {
+        self.taken
     }
 
     /// Closes the connection (rolling back any transaction it holds) rather

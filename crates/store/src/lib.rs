@@ -37,6 +37,7 @@ pub mod teams;
 pub mod throttle;
 pub mod time;
 pub mod tokens;
+mod unchanged;
 pub mod users;
 pub mod webhooks;
 

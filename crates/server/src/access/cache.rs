@@ -11,7 +11,7 @@
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-use concordat_access::bounded::BoundedMap;
+use concordat_bounded::BoundedMap;
 use concordat_store::AccessVersions;
 
 /// A bounded map from `K` to a value read under some [`AccessVersions`].

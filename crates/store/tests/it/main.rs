@@ -7,4 +7,5 @@ mod audit_append_only;
 mod audit_group_commit;
 mod audit_queries;
 mod audit_tamper;
+mod shared_reads;
 mod sqlite_files;

@@ -46,6 +46,11 @@ impl<K: Hash + Eq + Clone, V> BoundedMap<K, V> {
         self.young.insert(key, value);
     }
 
+    /// The most keys this map holds.
+    pub fn capacity(&self) -> usize {
+        self.generation * 2
+    }
+
     pub fn len(&self) -> usize {
         self.young.len() + self.old.len()
     }
