@@ -28,6 +28,14 @@ pub const NEEDS_A_FILE: &str = "the SQLite store needs a database file, not an i
 /// The schema name the audit log's file is attached under.
 pub const AUDIT_SCHEMA: &str = "audit";
 
+/// The audit log file's page size. Each entry adds a key to the index of
+/// the people it names at a random place, so each commit writes one index
+/// page per entry to the log and later into the file; smaller pages, fewer
+/// bytes. Measured on a log of ~6 million entries, 2 KB pages against 4 KB:
+/// 27.3–27.5 % of `/health/live` against 25.0–25.7 %, and the checkpoint
+/// rounds' bursts shorter. 1 KB pages would hold one ~700-byte entry each.
+pub const AUDIT_PAGE_SIZE: u32 = 2048;
+
 /// How often the write-ahead logs are copied back into the database files.
 /// Measured under a saturating load of record reads: every 500 ms, each
 /// round's disk writes slowed the requests around it often enough to set
@@ -46,6 +54,10 @@ pub(crate) async fn prepare(conn: &mut AnyConnection) -> Result<(), sqlx::Error>
     sqlx::query(&format!("ATTACH DATABASE $1 AS {AUDIT_SCHEMA}"))
         .bind(audit)
         .execute(&mut *conn)
+        .await?;
+    // Takes effect only when the file is new, before WAL mode first writes
+    // its header; an existing file keeps the page size it was made with.
+    conn.execute(format!("PRAGMA {AUDIT_SCHEMA}.page_size = {AUDIT_PAGE_SIZE}").as_str())
         .await?;
     // WAL lets readers proceed while one writer commits; NORMAL sync is
     // durable across application crashes and loses at most the last

@@ -4,7 +4,7 @@
 
 use concordat_store::audit::{AuditLog, CheckpointSigner};
 use concordat_store::backend::PoolSize;
-use concordat_store::{DatabaseUrl, Store};
+use concordat_store::{sqlite, DatabaseUrl, Store};
 use rand::SeedableRng as _;
 
 use crate::harness::Cast;
@@ -34,6 +34,19 @@ async fn the_audit_log_is_written_to_its_own_file() {
         assert_eq!(tables_named(&store, "audit", table).await, 1, "{table}");
     }
     assert!(dir.path().join("concordat-audit.db").exists());
+
+    let mut conn = store.read().await.expect("connection");
+    let page_size = |schema: &str| format!("PRAGMA {schema}.page_size");
+    let audit: i64 = sqlx::query_scalar(&page_size("audit"))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("page size");
+    let main: i64 = sqlx::query_scalar(&page_size("main"))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("page size");
+    assert_eq!(audit, i64::from(sqlite::AUDIT_PAGE_SIZE));
+    assert_eq!(main, 4096, "the database keeps SQLite's default");
 }
 
 #[test]
