@@ -46,9 +46,10 @@ impl<K: Hash + Eq + Clone, V> BoundedMap<K, V> {
         self.young.insert(key, value);
     }
 
-    /// The most keys this map holds.
-    pub fn capacity(&self) -> usize {
-        self.generation * 2
+    /// Forgets every key.
+    pub fn clear(&mut self) {
+        self.young.clear();
+        self.old.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -83,6 +84,19 @@ mod tests {
             map.insert(["c", "d", "e"][i % 3], i);
             assert!(map.get_mut(&"hot").is_some(), "forgotten after {i}");
         }
+    }
+
+    #[test]
+    fn a_cleared_map_holds_nothing_and_fills_again() {
+        let mut map = BoundedMap::new(4);
+        for i in 0..6 {
+            map.insert(i, i);
+        }
+        map.clear();
+        assert!(map.is_empty());
+        assert!(map.get_mut(&5).is_none());
+        map.insert(7, 7);
+        assert_eq!(map.get_mut(&7), Some(&mut 7));
     }
 
     #[test]

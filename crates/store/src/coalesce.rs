@@ -133,27 +133,23 @@ async fn read_batch<R: BatchRead>(
     waiting: &[(R::Key, Answer<R::Value>)],
     statements: &AtomicU64,
 ) -> Result<HashMap<R::Key, R::Value>, StoreError> {
-    kept.get().await?;
-    let held = kept.held();
-    let conn = kept.get().await?;
-    unchanged.check(conn, held).await?;
+    unchanged.check(kept).await?;
     let mut values = HashMap::with_capacity(waiting.len());
     let mut missing = Vec::new();
     for (key, _) in waiting {
-        if values.contains_key(key) {
+        if values.contains_key(key) || missing.contains(key) {
             continue;
         }
         match unchanged.get(key) {
             Some(value) => {
                 values.insert(key.clone(), value);
             }
-            None if !missing.contains(key) => missing.push(key.clone()),
-            None => {}
+            None => missing.push(key.clone()),
         }
     }
     if !missing.is_empty() {
         statements.fetch_add(1, Ordering::Relaxed);
-        let read = R::read_many(conn, &missing).await?;
+        let read = R::read_many(kept.get().await?, &missing).await?;
         for (key, value) in missing.into_iter().zip(read) {
             unchanged.keep(key.clone(), value.clone());
             values.insert(key, value);

@@ -18,48 +18,53 @@
 //! stale answer.
 //!
 //! PostgreSQL has no such count (and several nodes write to it), so there
-//! nothing is kept and every batch reads.
+//! every check forgets and every batch reads.
 
 use std::hash::Hash;
 
 use concordat_bounded::BoundedMap;
 
-use crate::{Backend, Conn, StoreError};
+use crate::kept::KeptConnection;
+use crate::{Backend, StoreError};
 
 #[derive(Debug)]
 pub(crate) struct Unchanged<K, V> {
+    backend: Backend,
     values: BoundedMap<K, V>,
-    /// The connection (as [`crate::kept::KeptConnection::held`] numbers
-    /// it) and the count the kept values were read under.
+    /// The connection (as [`KeptConnection::held`] numbers it) and the
+    /// count the kept values were read under.
     under: Option<(u64, i64)>,
-    counted: bool,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> Unchanged<K, V> {
-    /// Keeps at most `capacity` values, on a store that can count commits.
+    /// Keeps at most `capacity` values.
     pub(crate) fn new(backend: Backend, capacity: usize) -> Self {
-        let counted = backend == Backend::Sqlite;
         Self {
-            values: BoundedMap::new(if counted { capacity } else { 0 }),
+            backend,
+            values: BoundedMap::new(capacity),
             under: None,
-            counted,
         }
     }
 
-    /// Asks `conn` (held as number `held`) whether anything was committed
-    /// since the last check; forgets every kept value if so, or if the
-    /// connection is not the one they were read on. Call before each batch.
-    pub(crate) async fn check(&mut self, conn: &mut Conn, held: u64) -> Result<(), StoreError> {
-        if !self.counted {
-            return Ok(());
+    /// Forgets every kept value unless the connection `kept` holds is the
+    /// one they were read on and nothing was committed since. Call before
+    /// each batch.
+    pub(crate) async fn check(&mut self, kept: &mut KeptConnection) -> Result<(), StoreError> {
+        let now = match self.backend {
+            Backend::Sqlite => {
+                let conn = kept.get().await?;
+                let count: i64 = sqlx::query_scalar("PRAGMA main.data_version")
+                    .fetch_one(&mut **conn)
+                    .await?;
+                Some((kept.held(), count))
+            }
+            // No count: nothing can be shown unchanged.
+            Backend::Postgres => None,
+        };
+        if now.is_none() || now != self.under {
+            self.values.clear();
         }
-        let count: i64 = sqlx::query_scalar("PRAGMA main.data_version")
-            .fetch_one(&mut *conn)
-            .await?;
-        if self.under != Some((held, count)) {
-            self.values = BoundedMap::new(self.values.capacity());
-            self.under = Some((held, count));
-        }
+        self.under = now;
         Ok(())
     }
 

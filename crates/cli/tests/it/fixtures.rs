@@ -163,7 +163,6 @@ pub async fn post_json(
         .unwrap()
 }
 
-/// `GET`s `path` with `token` and reads the JSON answer, whatever its status.
 /// `GET /api/v1/crisis-lookup` for the person with NHS number `nhs`,
 /// giving `reason` (spaces encoded).
 pub fn crisis_look_up_path(nhs: &str, reason: &str) -> String {
@@ -173,6 +172,7 @@ pub fn crisis_look_up_path(nhs: &str, reason: &str) -> String {
     )
 }
 
+/// `GET`s `path` with `token` and reads the JSON answer, whatever its status.
 pub async fn get_json(app: &TestApp, token: &str, path: &str) -> (u16, serde_json::Value) {
     let response = app.get_with_token(path, token).await;
     let status = response.status().as_u16();
