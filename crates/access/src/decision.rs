@@ -19,6 +19,11 @@ pub mod policy_ids {
     pub const COMMISSIONING: &str = "commissioning-sees-no-records";
     pub const OWN_RECORD_ONLY: &str = "own-record-only";
     pub const OWN_PLAN: &str = "own-plan";
+    pub const OWN_CHOICES: &str = "own-choices";
+    /// A source system reads nothing and writes only the contacts it reports.
+    pub const SOURCE_SYSTEMS_ONLY_REPORT: &str = "source-systems-only-report";
+    /// The person's sharing choices, seen and changed by their care team only.
+    pub const SHARING_CHOICES: &str = "sharing-choices-are-the-care-teams";
     /// The permit of a professional's access under an agreement.
     pub const SHARED_UNDER_AGREEMENT: &str = "shared-under-agreement";
     /// Marks an access made under a live break-glass override.

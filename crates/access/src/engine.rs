@@ -15,13 +15,15 @@ use crate::request::AccessRequest;
 use crate::translate::Translator;
 
 /// The rules the engine itself refers to; it will not start without them.
-const RELIED_ON: [&str; 8] = [
+const RELIED_ON: [&str; 10] = [
     policy_ids::SHARED_UNDER_AGREEMENT,
     policy_ids::RELATIONSHIP_REQUIRED,
     policy_ids::AGREEMENT_REQUIRED,
     policy_ids::CONSENT_REFUSED,
     policy_ids::COMMISSIONING,
     policy_ids::OWN_RECORD_ONLY,
+    policy_ids::SOURCE_SYSTEMS_ONLY_REPORT,
+    policy_ids::SHARING_CHOICES,
     policy_ids::BREAK_GLASS,
     policy_ids::FIELD_WITHHELD,
 ];

@@ -98,6 +98,10 @@ pub enum RelationshipKind {
     /// check the role); the reason is part of the fact, so a look-up without
     /// one cannot be described.
     CrisisLookUp { reason: LookUpReason },
+    /// A registered source system's report of a contact, for deciding that
+    /// report: it counts for source systems only (the policies check the
+    /// role), and is never stored as a relationship anyone else has.
+    SourceReport,
 }
 
 impl RelationshipKind {
@@ -108,6 +112,7 @@ impl RelationshipKind {
             Self::Referral => "referral",
             Self::Contact => "contact",
             Self::CrisisLookUp { .. } => "crisis-look-up",
+            Self::SourceReport => "source-report",
         }
     }
 }
@@ -133,6 +138,9 @@ impl Relationship {
     }
     pub fn crisis_look_up(reason: LookUpReason) -> Self {
         Self::current(RelationshipKind::CrisisLookUp { reason })
+    }
+    pub fn source_report() -> Self {
+        Self::current(RelationshipKind::SourceReport)
     }
 
     /// The same relationship, marked as ended.

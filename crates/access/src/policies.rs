@@ -24,7 +24,7 @@ pub(crate) const SCHEMA: &str = include_str!("../policies/concordat.cedarschema"
 /// when several forbid rules apply, the first one read is the one named to
 /// the user. The numbers in the file names keep a listing of the folder in
 /// the same order.
-pub(crate) const FILES: [PolicyFile<'static>; 7] = [
+pub(crate) const FILES: [PolicyFile<'static>; 8] = [
     file(
         "10-people.cedar",
         include_str!("../policies/10-people.cedar"),
@@ -40,6 +40,10 @@ pub(crate) const FILES: [PolicyFile<'static>; 7] = [
     file(
         "40-agreements.cedar",
         include_str!("../policies/40-agreements.cedar"),
+    ),
+    file(
+        "45-sharing-choices.cedar",
+        include_str!("../policies/45-sharing-choices.cedar"),
     ),
     file(
         "50-consent.cedar",
@@ -215,12 +219,16 @@ mod tests {
             [
                 "own-record",
                 "own-plan",
+                "own-choices",
                 "own-record-only",
                 "own-access-is-the-persons",
                 "commissioning-sees-no-records",
                 "relationship-required",
+                "source-systems-only-report",
                 "shared-under-agreement",
                 "agreement-required",
+                "sharing-choices-with-the-care-team",
+                "sharing-choices-are-the-care-teams",
                 "consent-refused",
                 "break-glass",
                 "field-shown",

@@ -5,16 +5,18 @@
 use std::io::BufRead as _;
 
 use anyhow::{bail, Context as _};
+use concordat_domain::contact_event::ContactKind;
 use concordat_domain::ids::{OrganisationId, TeamId, UserId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind, Team};
 use concordat_domain::role::Role;
+use concordat_domain::source_system::SourceSystem;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, NewPassword, User, Username};
 use concordat_server::auth::password::PasswordHasher;
-use concordat_store::{organisations, persons, sessions, teams, users, Conn};
+use concordat_store::{organisations, persons, sessions, source_systems, teams, users, Conn};
 
-use crate::args::{DatabaseArgs, OrgCommand, TeamCommand, UserAddArgs, UserCommand};
+use crate::args::{DatabaseArgs, OrgCommand, SourceCommand, TeamCommand, UserAddArgs, UserCommand};
 
 pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
     let store = db.open(4).await?;
@@ -175,6 +177,11 @@ async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
     if role != Role::Person && nhs_number.is_some() {
         bail!("only a `person` account is linked to an NHS number");
     }
+    if role == Role::SourceSystem {
+        bail!(
+            "a source system is registered with `concordat source add`, which says what it reports"
+        );
+    }
     let password = read_password()?;
 
     let store = args.database.open(4).await?;
@@ -217,6 +224,55 @@ async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
         user.role().label(),
         org.name()
     );
+    Ok(())
+}
+
+pub async fn source(command: SourceCommand) -> anyhow::Result<()> {
+    let SourceCommand::Add {
+        database,
+        org,
+        system,
+        name,
+        kinds,
+    } = command;
+    // Everything is checked before anything is written.
+    let username = Username::parse(&system)?;
+    let display_name = DisplayName::parse(&name)?;
+    let kinds = kinds
+        .iter()
+        .map(|k| ContactKind::parse(k.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = database.open(4).await?;
+    let mut tx = store.write().await?;
+    let org = organisation(&mut tx, &org).await?;
+    let user = User::new(
+        UserId::new(),
+        username,
+        display_name,
+        org.id(),
+        None,
+        Role::SourceSystem,
+        None,
+        false,
+    )?;
+    let registration = SourceSystem::register(user.id(), org.kind(), kinds)?;
+    // 256 random bits: a system keeps its secret in its configuration, so
+    // it need not be memorable, only unguessable.
+    let secret = concordat_server::auth::secret::new_secret();
+    let hash = PasswordHasher::new()?.hash(&secret).await?;
+    let now = chrono::Utc::now();
+    users::insert_user(&mut tx, &user, &hash, now).await?;
+    source_systems::insert_source_system(&mut tx, &registration, now).await?;
+    tx.commit().await?;
+    let reported: Vec<&str> = registration.kinds().iter().map(|k| k.as_str()).collect();
+    println!(
+        "Registered {} ({}) for {}, reporting {}.",
+        user.username().as_str(),
+        user.display_name().as_str(),
+        org.name(),
+        reported.join(", ")
+    );
+    println!("Its secret, shown only now: {secret}");
     Ok(())
 }
 

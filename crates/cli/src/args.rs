@@ -44,6 +44,9 @@ pub enum Command {
     /// Manage teams within organisations.
     #[command(subcommand)]
     Team(TeamCommand),
+    /// Register partners' systems that report contacts.
+    #[command(subcommand)]
+    Source(SourceCommand),
     /// Manage information sharing agreements.
     #[command(subcommand)]
     Agreement(crate::agreement_command::AgreementCommand),
@@ -220,6 +223,32 @@ pub struct UserAddArgs {
     /// For a person's own account: their NHS number.
     #[arg(long)]
     pub nhs_number: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Register a partner's system (a hospital's patient administration
+    /// system, an ambulance service's dispatch) to report contacts through
+    /// the API. Prints the system's secret once; it signs in with its name
+    /// and that secret (`POST /api/v1/auth/token`).
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Code of the system's organisation.
+        #[arg(long)]
+        org: String,
+        /// The system's name: its account's username and the
+        /// `source_system` its events carry, e.g. `northshire-ed`.
+        #[arg(long)]
+        system: String,
+        /// What people call it, e.g. "Northshire General ED system".
+        #[arg(long)]
+        name: String,
+        /// The kinds of contact it reports, comma-separated, each one its
+        /// organisation can truthfully report, e.g. `ed-attendance,admission`.
+        #[arg(long, value_delimiter = ',')]
+        kinds: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

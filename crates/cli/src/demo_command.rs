@@ -2,7 +2,7 @@
 //! run and served on a loopback address with the demo sign-ins printed.
 
 use anyhow::Context as _;
-use concordat::demo::partnership::{ORGANISATIONS, SIGN_INS};
+use concordat::demo::partnership::{ORGANISATIONS, SIGN_INS, SOURCE_SYSTEMS};
 use concordat::demo::people::SCENARIO_STORIES;
 use concordat::demo::seed::{seed_partnership, SeedOptions};
 use concordat_domain::nhs_number::NhsNumber;
@@ -95,6 +95,11 @@ fn print_sign_ins(addr: std::net::SocketAddr) {
     println!(
         "  {:<16} {:<31} Daniel Reid, NHS number 999 000 0018",
         "person", "Person (own record)"
+    );
+    let systems: Vec<&str> = SOURCE_SYSTEMS.iter().map(|s| s.username).collect();
+    println!(
+        "\nSource systems, which report contacts through the API only (POST /api/v1/events):\n  {}",
+        systems.join(", ")
     );
     println!("\nPress Ctrl-C to stop.\n");
 }

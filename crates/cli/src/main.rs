@@ -43,6 +43,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         Command::User(cmd) => admin::user(cmd).await?,
         Command::Org(cmd) => admin::org(cmd).await?,
         Command::Team(cmd) => admin::team(cmd).await?,
+        Command::Source(cmd) => admin::source(cmd).await?,
         Command::Agreement(cmd) => agreement_command::run(cmd).await?,
         Command::Audit(cmd) => return audit_command::run(cmd).await,
     }

@@ -50,6 +50,10 @@ pub enum AgreementError {
         "role `{0}` is not a practitioner role; agreements grant records to practitioners only"
     )]
     NotAPractitionerRole(&'static str),
+    #[error(
+        "a source system reports contacts and reads nothing; grant it writing `contacts` only"
+    )]
+    SourceSystemReportsOnly,
     #[error("the end date must be after the start date")]
     EndsBeforeStart,
     #[error("the review date must fall within the agreement's term")]
@@ -115,7 +119,13 @@ impl Terms {
         }
         let mut roles = BTreeSet::new();
         for grant in &self.grants {
-            if !grant.role.is_practitioner() {
+            if grant.role == Role::SourceSystem {
+                let contacts_only = grant.read.is_empty()
+                    && grant.write.iter().all(|c| *c == DataCategory::Contacts);
+                if !contacts_only {
+                    return Err(AgreementError::SourceSystemReportsOnly);
+                }
+            } else if !grant.role.is_practitioner() {
                 return Err(AgreementError::NotAPractitionerRole(grant.role.as_str()));
             }
             if !roles.insert(grant.role) {

@@ -20,6 +20,10 @@ pub enum DataCategory {
     Messages,
     Clinical,
     SocialCare,
+    /// The person's sharing choices themselves: their consent directives
+    /// and what their carers may be told. Kept by the person and their care
+    /// team; never shared under an agreement.
+    Consent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,7 +36,22 @@ pub struct DataCategoryError {
 }
 
 impl DataCategory {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
+        Self::Demographics,
+        Self::CrisisPlan,
+        Self::Risk,
+        Self::Contacts,
+        Self::CareTeam,
+        Self::Referrals,
+        Self::Messages,
+        Self::Clinical,
+        Self::SocialCare,
+        Self::Consent,
+    ];
+
+    /// The categories an agreement can share and a consent directive can
+    /// refuse: all but the sharing choices themselves.
+    pub const SHARED: [Self; 9] = [
         Self::Demographics,
         Self::CrisisPlan,
         Self::Risk,
@@ -43,6 +62,11 @@ impl DataCategory {
         Self::Clinical,
         Self::SocialCare,
     ];
+
+    /// Whether agreements share this category (see [`Self::SHARED`]).
+    pub fn is_shared(self) -> bool {
+        self != Self::Consent
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,6 +79,7 @@ impl DataCategory {
             Self::Messages => "messages",
             Self::Clinical => "clinical",
             Self::SocialCare => "social-care",
+            Self::Consent => "consent",
         }
     }
 
@@ -77,6 +102,7 @@ impl DataCategory {
             Self::Messages => "Messages between professionals",
             Self::Clinical => "Clinical notes",
             Self::SocialCare => "Social care records",
+            Self::Consent => "Sharing choices (who may see what)",
         }
     }
 }
@@ -134,9 +160,13 @@ mod tests {
                 "referrals",
                 "messages",
                 "clinical",
-                "social-care"
+                "social-care",
+                "consent"
             ]
         );
+        assert_eq!(&DataCategory::ALL[..9], &DataCategory::SHARED[..]);
+        assert!(DataCategory::SHARED.iter().all(|c| c.is_shared()));
+        assert!(!DataCategory::Consent.is_shared());
     }
 
     #[test]
@@ -145,7 +175,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "`notes` is not a data category; expected one of: demographics, crisis-plan, risk, contacts, \
-             care-team, referrals, messages, clinical, social-care"
+             care-team, referrals, messages, clinical, social-care, consent"
         );
     }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::ids::{ContactEventId, OrganisationId, PersonId, UserId};
+use crate::organisation::OrganisationKind;
 use crate::vocabulary::closed_vocabulary;
 
 closed_vocabulary! {
@@ -33,6 +34,64 @@ impl ContactKind {
         Self::ConveyanceToEd,
         Self::AdviceGiven,
     ];
+}
+
+/// How long the relationship a contact opens with the person lasts: the
+/// people it names may read the record while the contact goes on, not
+/// after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactLasts {
+    /// A single act (advice given, a discharge date set): no relationship.
+    Not,
+    /// A fixed time from when it was recorded.
+    For(chrono::Duration),
+    /// As long as a crisis look-up lasts (street triage works from one).
+    LookUpWindow,
+    /// Until the person is discharged by the same organisation.
+    UntilDischarge,
+}
+
+impl ContactKind {
+    /// Whether an organisation of `kind` can truthfully report this kind
+    /// of contact from its own systems: a GP practice does not report
+    /// emergency department attendances; an ambulance service reports 999
+    /// calls and conveyances. A source system is registered for some of
+    /// the kinds its organisation reports, never others.
+    pub fn reported_by(self, kind: OrganisationKind) -> bool {
+        use OrganisationKind as O;
+        match self {
+            Self::StreetTriage => matches!(kind, O::Police | O::NhsTrust),
+            Self::Section136 => kind == O::Police,
+            Self::ConveyanceToEd => matches!(kind, O::Ambulance | O::Police),
+            Self::AdviceGiven => true,
+            Self::Call999 => matches!(kind, O::Ambulance | O::Police),
+            Self::Call111 => kind == O::Nhs111,
+            Self::EdAttendance => kind == O::EmergencyDepartment,
+            Self::CrisisLineCall => matches!(kind, O::NhsTrust | O::Charity | O::Nhs111),
+            Self::Admission | Self::Discharge | Self::PlannedDischargeDate => matches!(
+                kind,
+                O::NhsTrust | O::EmergencyDepartment | O::SpecialistService
+            ),
+        }
+    }
+
+    /// How long the relationship this contact opens for the people it
+    /// names lasts. A section 136 detention may last 24 hours and be
+    /// extended by 12; an emergency call or attendance is over within a
+    /// day; an admission lasts until the discharge.
+    pub fn lasts(self) -> ContactLasts {
+        use chrono::Duration;
+        match self {
+            Self::StreetTriage => ContactLasts::LookUpWindow,
+            Self::Section136 => ContactLasts::For(Duration::hours(36)),
+            Self::ConveyanceToEd => ContactLasts::For(Duration::hours(12)),
+            Self::Call999 | Self::Call111 | Self::EdAttendance | Self::CrisisLineCall => {
+                ContactLasts::For(Duration::hours(24))
+            }
+            Self::Admission => ContactLasts::UntilDischarge,
+            Self::AdviceGiven | Self::Discharge | Self::PlannedDischargeDate => ContactLasts::Not,
+        }
+    }
 }
 
 /// Where an event came from when a system, not a user, sent it: the
@@ -63,6 +122,48 @@ pub struct ContactEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_is_reported_by_some_organisation_and_not_by_every_one() {
+        for kind in ContactKind::ALL {
+            let reporters = OrganisationKind::ALL
+                .iter()
+                .filter(|o| kind.reported_by(**o))
+                .count();
+            assert!(reporters > 0, "{kind:?}");
+            if kind != ContactKind::AdviceGiven {
+                assert!(reporters < OrganisationKind::ALL.len(), "{kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_gp_practice_reports_no_emergency_contacts() {
+        let gp = OrganisationKind::GpPractice;
+        let reported: Vec<_> = ContactKind::ALL
+            .into_iter()
+            .filter(|k| k.reported_by(gp))
+            .collect();
+        assert_eq!(reported, [ContactKind::AdviceGiven]);
+        assert!(ContactKind::Call999.reported_by(OrganisationKind::Ambulance));
+        assert!(ContactKind::ConveyanceToEd.reported_by(OrganisationKind::Ambulance));
+        assert!(!ContactKind::EdAttendance.reported_by(OrganisationKind::Ambulance));
+    }
+
+    #[test]
+    fn an_admission_lasts_until_discharge_and_advice_opens_nothing() {
+        assert_eq!(ContactKind::Admission.lasts(), ContactLasts::UntilDischarge);
+        assert_eq!(ContactKind::AdviceGiven.lasts(), ContactLasts::Not);
+        assert_eq!(ContactKind::Discharge.lasts(), ContactLasts::Not);
+        assert_eq!(
+            ContactKind::Section136.lasts(),
+            ContactLasts::For(chrono::Duration::hours(36))
+        );
+        assert_eq!(
+            ContactKind::StreetTriage.lasts(),
+            ContactLasts::LookUpWindow
+        );
+    }
 
     #[test]
     fn kinds_are_well_formed() {

@@ -23,6 +23,7 @@ pub mod purpose;
 pub mod referral;
 pub mod related_person;
 pub mod role;
+pub mod source_system;
 pub mod text;
 pub mod user;
 

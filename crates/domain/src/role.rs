@@ -25,6 +25,11 @@ pub enum Role {
     Admin,
     /// The person themselves, signed in to see their own record.
     Person,
+    /// A partner's registered system (a hospital's patient administration
+    /// system, an ambulance service's dispatch) that reports contacts. It
+    /// signs in only to the API, reports the kinds of contact its
+    /// organisation can truthfully report, and reads nothing.
+    SourceSystem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +39,7 @@ pub struct RoleError {
 }
 
 impl Role {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::CrisisClinician,
         Self::MentalHealthPractitioner,
         Self::Gp,
@@ -48,6 +53,7 @@ impl Role {
         Self::Commissioner,
         Self::Admin,
         Self::Person,
+        Self::SourceSystem,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +71,7 @@ impl Role {
             Self::Commissioner => "commissioner",
             Self::Admin => "admin",
             Self::Person => "person",
+            Self::SourceSystem => "source-system",
         }
     }
 
@@ -89,6 +96,7 @@ impl Role {
             Self::Commissioner => "Commissioner",
             Self::Admin => "Administrator",
             Self::Person => "Person (own record)",
+            Self::SourceSystem => "Source system",
         }
     }
 
@@ -107,12 +115,25 @@ impl Role {
     }
 
     /// Roles that work with people directly. Governance, commissioning and
-    /// administration roles do not, and neither does the person themselves.
+    /// administration roles do not, and neither does the person themselves
+    /// or a partner's system.
     pub fn is_practitioner(self) -> bool {
         !matches!(
             self,
-            Self::IgLead | Self::Commissioner | Self::Admin | Self::Person
+            Self::IgLead | Self::Commissioner | Self::Admin | Self::Person | Self::SourceSystem
         )
+    }
+
+    /// Roles an information sharing agreement can name in a grant:
+    /// practitioners, and source systems (which report contacts only).
+    pub fn is_grantable(self) -> bool {
+        self.is_practitioner() || self == Self::SourceSystem
+    }
+
+    /// Whether the role belongs to a system rather than someone: it signs in
+    /// to the API only, never to the pages.
+    pub fn is_system(self) -> bool {
+        self == Self::SourceSystem
     }
 }
 
@@ -176,13 +197,22 @@ mod tests {
     }
 
     #[test]
-    fn non_practitioners_are_governance_commissioning_admin_and_the_person() {
+    fn non_practitioners_are_governance_commissioning_admin_the_person_and_systems() {
         let others: Vec<&str> = Role::ALL
             .iter()
             .filter(|r| !r.is_practitioner())
             .map(|r| r.as_str())
             .collect();
-        assert_eq!(others, ["ig-lead", "commissioner", "admin", "person"]);
+        assert_eq!(
+            others,
+            [
+                "ig-lead",
+                "commissioner",
+                "admin",
+                "person",
+                "source-system"
+            ]
+        );
     }
 
     #[test]
@@ -191,7 +221,7 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("`doctor` is not a role; expected one of: crisis-clinician, "));
-        assert!(err.to_string().ends_with(", admin, person"));
+        assert!(err.to_string().ends_with(", admin, person, source-system"));
     }
 
     proptest! {

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use concordat_domain::agreement::Agreement;
+use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
 
@@ -143,16 +144,35 @@ pub fn may_sign_for(user: &User, agreement: &Agreement) -> bool {
 }
 
 /// Searching the audit and reviewing emergency overrides: information
-/// governance leads only.
-pub fn govern_access(role: Role) -> Result<(), Refusal> {
-    if role == Role::IgLead {
-        Ok(())
-    } else {
-        Err(Refusal::new(
+/// governance leads only, for a purpose that may name people. The audit
+/// says who looked at whose record, so it is not opened for commissioning
+/// (de-identified figures only) nor for a person's own access.
+pub fn govern_access(role: Role, purpose: Purpose) -> Result<(), Refusal> {
+    if role != Role::IgLead {
+        return Err(Refusal::new(
             "only information governance leads can search the audit and review break-glass",
-        ))
+        ));
     }
+    if matches!(purpose, Purpose::Commissioning | Purpose::OwnAccess) {
+        return Err(Refusal::new(format!(
+            "the audit names people, so it is not searched or reviewed for {} ({}); ask \
+             for a token for safeguarding ({})",
+            purpose.label().to_lowercase(),
+            purpose.code(),
+            GOVERNANCE_PURPOSE.code()
+        )));
+    }
+    Ok(())
 }
+
+/// Whether the role governs access at all (whose home page offers it).
+pub fn may_govern(role: Role) -> bool {
+    role == Role::IgLead
+}
+
+/// The purpose the governance pages act for: reviewing who looked at
+/// people's records protects them from misuse.
+pub const GOVERNANCE_PURPOSE: Purpose = Purpose::Safeguarding;
 
 /// Break-glass is for practitioners acting for the person in an emergency;
 /// governance, commissioning and administration roles never need it.

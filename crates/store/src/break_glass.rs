@@ -62,23 +62,47 @@ pub async fn break_glass_by_id(
     row.as_ref().map(from_row).transpose()
 }
 
-/// Uses by staff of `organisation` (or everyone, for `None`), newest first:
-/// the governance review queue.
-pub async fn uses_by_organisation(
+/// The uses an information governance lead of `organisation` answers for,
+/// newest first (the review queue): those by its own staff, and those on
+/// people whose records it holds (it is on their care team).
+pub async fn uses_for_governance(
     conn: &mut Conn,
-    organisation: Option<OrganisationId>,
+    organisation: OrganisationId,
     limit: i64,
 ) -> Result<Vec<BreakGlass>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM break_glass WHERE ($1 IS NULL OR organisation_id = $1) \
-         ORDER BY granted_at DESC LIMIT $2"
+        "SELECT {COLUMNS} FROM break_glass WHERE organisation_id = $1 OR person_id IN (\
+         SELECT ct.person_id FROM care_teams ct \
+         JOIN care_team_members m ON m.care_team_id = ct.id WHERE m.organisation_id = $2) \
+         ORDER BY granted_at DESC LIMIT $3"
     );
     let rows = sqlx::query(&sql)
-        .bind(organisation.map(|o| o.to_string()))
+        .bind(organisation.to_string())
+        .bind(organisation.to_string())
         .bind(limit)
         .fetch_all(conn)
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Whether an information governance lead of `organisation` answers for
+/// the use `id` (see [`uses_for_governance`]).
+pub async fn governed_by(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    organisation: OrganisationId,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT 1 AS found FROM break_glass WHERE id = $1 AND (organisation_id = $2 OR person_id IN (\
+         SELECT ct.person_id FROM care_teams ct \
+         JOIN care_team_members m ON m.care_team_id = ct.id WHERE m.organisation_id = $3))",
+    )
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .bind(organisation.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
 }
 
 /// Uses on one person's record, for their access log.

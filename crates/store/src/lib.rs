@@ -32,6 +32,7 @@ pub mod referrals;
 pub mod relationships;
 mod rows;
 pub mod sessions;
+pub mod source_systems;
 pub mod sqlite;
 pub mod teams;
 pub mod throttle;

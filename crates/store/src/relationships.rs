@@ -1,9 +1,11 @@
 //! Relationships that make a practitioner's interest in a person legitimate,
 //! besides care-team membership: an active contact, an open referral, a
-//! crisis look-up with its recorded reason. Each carries its end.
+//! crisis look-up with its recorded reason. Each carries its end, and a
+//! contact's names the team or the user it is for.
 
 use chrono::{DateTime, Utc};
-use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::{OrganisationId, PersonId, TeamId, UserId};
 
 use crate::{access_versions, rows, time, Conn, StoreError};
 
@@ -41,7 +43,13 @@ pub struct CareRelationship {
     pub id: uuid::Uuid,
     pub person: PersonId,
     pub organisation: OrganisationId,
+    /// The user the relationship is for (a crisis look-up's, a contact
+    /// recorded by the user who attended or naming them).
     pub user: Option<UserId>,
+    /// The team the relationship is for (a contact naming the team).
+    pub team: Option<TeamId>,
+    /// The kind of contact that opened it, for an active contact.
+    pub contact_kind: Option<ContactKind>,
     pub kind: RelationshipKind,
     pub reason: String,
     pub started_at: DateTime<Utc>,
@@ -50,13 +58,16 @@ pub struct CareRelationship {
 
 pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO care_relationships (id, person_id, organisation_id, user_id, kind, reason, started_at, ends_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO care_relationships (id, person_id, organisation_id, user_id, team_id, \
+         contact_kind, kind, reason, started_at, ends_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(r.id.to_string())
     .bind(r.person.to_string())
     .bind(r.organisation.to_string())
     .bind(r.user.map(|u| u.to_string()))
+    .bind(r.team.map(|t| t.to_string()))
+    .bind(r.contact_kind.map(|k| k.as_str()))
     .bind(r.kind.as_str())
     .bind(r.reason.clone())
     .bind(time::encode(r.started_at))
@@ -75,8 +86,8 @@ pub async fn relationships_of(
     organisation: OrganisationId,
 ) -> Result<Vec<CareRelationship>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, user_id, kind, reason, started_at, ends_at FROM care_relationships \
-         WHERE person_id = $1 AND organisation_id = $2 ORDER BY started_at",
+        "SELECT id, user_id, team_id, contact_kind, kind, reason, started_at, ends_at \
+         FROM care_relationships WHERE person_id = $1 AND organisation_id = $2 ORDER BY started_at",
     )
     .bind(person.to_string())
     .bind(organisation.to_string())
@@ -90,6 +101,12 @@ pub async fn relationships_of(
                 person,
                 organisation,
                 user: rows::opt_id(row, "user_id")?,
+                team: rows::opt_id(row, "team_id")?,
+                contact_kind: rows::opt_text(row, "contact_kind")?
+                    .map(|k| {
+                        ContactKind::parse(&k).map_err(|e| StoreError::corrupt("relationship", e))
+                    })
+                    .transpose()?,
                 kind: RelationshipKind::parse(&rows::text(row, "kind")?)?,
                 reason: rows::text(row, "reason")?,
                 started_at: rows::instant(row, "started_at")?,
@@ -118,6 +135,33 @@ pub async fn end_relationships(
     .bind(organisation.to_string())
     .bind(kind.as_str())
     .bind(reason.to_owned())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() > 0 {
+        access_versions::person_changed(conn, person).await?;
+    }
+    Ok(done.rows_affected())
+}
+
+/// Ends, at `at`, the live relationships that contacts of `contact_kind`
+/// opened between `person` and `organisation`: a discharge ends what the
+/// admission opened.
+pub async fn end_contact_relationships(
+    conn: &mut Conn,
+    person: PersonId,
+    organisation: OrganisationId,
+    contact_kind: ContactKind,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE care_relationships SET ends_at = $1 WHERE person_id = $2 AND organisation_id = $3 \
+         AND kind = $4 AND contact_kind = $5 AND ends_at > $1",
+    )
+    .bind(time::encode(at))
+    .bind(person.to_string())
+    .bind(organisation.to_string())
+    .bind(RelationshipKind::ActiveContact.as_str())
+    .bind(contact_kind.as_str())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() > 0 {

@@ -34,11 +34,12 @@ const CONSENTS: [Consent; 6] = [
     Consent::ExpiredDeny,
     Consent::Permit,
 ];
-const RELATIONS: [Relation; 4] = [
+const RELATIONS: [Relation; 5] = [
     Relation::None,
     Relation::CareTeam,
     Relation::Ended,
     Relation::CrisisLookUp,
+    Relation::SourceReport,
 ];
 const BREAK_GLASS: [BreakGlass; 3] = [BreakGlass::None, BreakGlass::Live, BreakGlass::Expired];
 
@@ -165,6 +166,7 @@ fn facts(cell: &Cell) -> AccessRequest {
         Relation::CareTeam => r.relationships.push(Relationship::care_team()),
         Relation::Ended => r.relationships.push(Relationship::care_team().ended()),
         Relation::CrisisLookUp => r.relationships.push(crisis_look_up()),
+        Relation::SourceReport => r.relationships.push(Relationship::source_report()),
     }
 
     let grant = BreakGlassFacts {
@@ -228,7 +230,10 @@ fn every_cell_of_the_policy_matrix_agrees_with_the_oracle() {
     let disagreements: Vec<String> = a.1.into_iter().chain(b.1).collect();
 
     println!("policy matrix: {checked} cells checked against the oracle");
-    assert_eq!(checked, 13 * 2 * 6 * 6 * 4 * 9 * 5 * 3 * 2);
+    assert_eq!(
+        checked,
+        Role::ALL.len() * 2 * 6 * 6 * RELATIONS.len() * DataCategory::ALL.len() * 5 * 3 * 2
+    );
     assert!(
         disagreements.is_empty(),
         "{} (showing up to 10 per half):\n{}",

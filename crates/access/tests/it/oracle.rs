@@ -45,6 +45,8 @@ pub enum Relation {
     /// A care-team membership that has ended.
     Ended,
     CrisisLookUp,
+    /// A registered source system's report of the contact being written.
+    SourceReport,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +85,7 @@ pub const AGREED_PURPOSES: [Purpose; 4] = [
 pub fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
     use DataCategory as C;
     match (role, action) {
-        (Role::CrisisClinician | Role::MentalHealthPractitioner, AccessAction::Read) => &C::ALL,
+        (Role::CrisisClinician | Role::MentalHealthPractitioner, AccessAction::Read) => &C::SHARED,
         (Role::CrisisClinician | Role::MentalHealthPractitioner, AccessAction::Write) => {
             &[C::CrisisPlan, C::Risk, C::Clinical]
         }
@@ -101,6 +103,9 @@ pub fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
         (Role::SocialWorker, AccessAction::Write) => &[C::SocialCare],
         (Role::SupportWorker, AccessAction::Read) => &[C::CareTeam, C::Referrals, C::Messages],
         (Role::SupportWorker, AccessAction::Write) => &[C::Messages],
+        // A source system is granted reporting contacts, and nothing to read.
+        (Role::SourceSystem, AccessAction::Read) => &[],
+        (Role::SourceSystem, AccessAction::Write) => &[C::Contacts],
         // Governance, commissioning, administration and the person are
         // granted nothing by an agreement.
         (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person, _) => &[],
@@ -118,18 +123,21 @@ pub struct Expected {
 
 pub fn expected(cell: &Cell) -> Expected {
     // The person reads their own record (the matrix's person user is always
-    // linked to the person asked about) and writes their own crisis plan,
-    // for own access, and nothing else.
+    // linked to the person asked about) and writes their own crisis plan and
+    // sharing choices, for own access, and nothing else.
     // Commissioning never opens a record, the person's own included.
     if cell.role == Role::Person {
-        let own_read = cell.action == AccessAction::Read && cell.purpose == Purpose::OwnAccess;
-        let own_plan = cell.action == AccessAction::Write
-            && cell.category == DataCategory::CrisisPlan
-            && cell.purpose == Purpose::OwnAccess;
+        let own = cell.purpose == Purpose::OwnAccess;
+        let writes = cell.action == AccessAction::Write;
+        let own_read = !writes && own;
+        let own_plan = writes && cell.category == DataCategory::CrisisPlan && own;
+        let own_choices = writes && cell.category == DataCategory::Consent && own;
         let mut policies = vec![if own_read {
             "own-record"
         } else if own_plan {
             "own-plan"
+        } else if own_choices {
+            "own-choices"
         } else {
             "own-record-only"
         }];
@@ -137,11 +145,12 @@ pub fn expected(cell: &Cell) -> Expected {
             policies.push("commissioning-sees-no-records");
         }
         return Expected {
-            allowed: own_read || own_plan,
+            allowed: own_read || own_plan || own_choices,
             policies,
             via_break_glass: false,
         };
     }
+    let choices = cell.category == DataCategory::Consent;
 
     let mut forbids = Vec::new();
     if cell.purpose == Purpose::OwnAccess {
@@ -154,18 +163,28 @@ pub fn expected(cell: &Cell) -> Expected {
     let related = match cell.relation {
         Relation::CareTeam => true,
         Relation::CrisisLookUp => cell.role.is_crisis_role(),
+        Relation::SourceReport => cell.role == Role::SourceSystem,
         Relation::None | Relation::Ended => false,
     };
     if !related {
         forbids.push("relationship-required");
     }
+    // A source system writes the contacts it reports, nothing else.
+    let reports = cell.action == AccessAction::Write && cell.category == DataCategory::Contacts;
+    if cell.role == Role::SourceSystem && !reports {
+        forbids.push("source-systems-only-report");
+    }
 
+    // The sharing choices are the care team's, under no agreement.
     let agreement_in_force = cell.agreement == AgreementState::Active && cell.party;
     let covered = agreement_in_force
         && AGREED_PURPOSES.contains(&cell.purpose)
         && granted(cell.role, cell.action).contains(&cell.category);
-    if !covered {
+    if !covered && !choices {
         forbids.push("agreement-required");
+    }
+    if choices && cell.relation != Relation::CareTeam {
+        forbids.push("sharing-choices-are-the-care-teams");
     }
 
     let break_glass_live = cell.break_glass == BreakGlass::Live;
@@ -175,12 +194,16 @@ pub fn expected(cell: &Cell) -> Expected {
         Consent::DenyEmergency => cell.purpose == Purpose::Emergency,
         Consent::None | Consent::ExpiredDeny | Consent::Permit => false,
     };
-    if refused && !break_glass_live {
+    if refused && !break_glass_live && !choices {
         forbids.push("consent-refused");
     }
 
     if forbids.is_empty() {
-        let mut permits = vec!["shared-under-agreement"];
+        let mut permits = vec![if choices {
+            "sharing-choices-with-the-care-team"
+        } else {
+            "shared-under-agreement"
+        }];
         if break_glass_live {
             permits.push("break-glass");
         }

@@ -49,7 +49,7 @@ fn a_person_cannot_read_someone_elses_record() {
     assert_eq!(policies(&decision), [policy_ids::OWN_RECORD_ONLY]);
     assert_eq!(
         decision.explanation(),
-        "a person may read only their own record, and change only their own crisis plan, for their own access"
+        "a person may read only their own record, and change only their own crisis plan and sharing choices, for their own access"
     );
 }
 

@@ -1,7 +1,9 @@
 //! Properties that hold for any facts, checked on random ones: a refusal
 //! without break-glass never yields access; an agreement that is ended,
 //! suspended, draft or unsigned never yields access; without a current
-//! relationship there is no access (except the person's own).
+//! relationship there is no access (except the person's own); the sharing
+//! choices are seen by the person and their care team only; a source system
+//! never reads and writes nothing but contacts.
 
 use std::collections::BTreeSet;
 
@@ -94,11 +96,12 @@ fn directive() -> impl Strategy<Value = ConsentFacts> {
 }
 
 fn relationship() -> impl Strategy<Value = Relationship> {
-    (0..4u8, any::<bool>()).prop_map(|(kind, ended)| {
+    (0..5u8, any::<bool>()).prop_map(|(kind, ended)| {
         let r = match kind {
             0 => Relationship::care_team(),
             1 => Relationship::referral(),
             2 => Relationship::contact(),
+            3 => Relationship::source_report(),
             _ => crisis_look_up(),
         };
         if ended {
@@ -179,6 +182,8 @@ proptest! {
         at in any::<prop::sample::Index>(),
     ) {
         prop_assume!(r.user.role != Role::Person);
+        // A refusal never hides the sharing choices from the care team.
+        prop_assume!(r.category.is_shared());
         r.break_glass = None;
         let refusal = covering_refusal(&r, fields, expires_in);
         let position = at.index(r.consents.len() + 1);
@@ -206,7 +211,10 @@ proptest! {
 
         let decision = engine().decide(&r);
 
-        prop_assert!(!decision.is_allowed() || r.user.role == Role::Person);
+        // The person's own access, and the care team's keeping of the
+        // sharing choices, are under no agreement.
+        let unshared = r.user.role == Role::Person || !r.category.is_shared();
+        prop_assert!(!decision.is_allowed() || unshared);
         prop_assert_eq!(decision.agreement(), None);
     }
 
@@ -227,7 +235,7 @@ proptest! {
     fn access_by_a_professional_is_always_under_an_agreement_in_force(r in any_request()) {
         let decision = engine().decide(&r);
 
-        if decision.is_allowed() && r.user.role != Role::Person {
+        if decision.is_allowed() && r.user.role != Role::Person && r.category.is_shared() {
             let id = decision.agreement().expect("allowed under an agreement");
             let agreement = r.agreements.iter().find(|a| a.id == id).unwrap();
             let today = r.now.date_naive();
@@ -236,6 +244,34 @@ proptest! {
             prop_assert!(agreement.parties.contains(&r.user.organisation));
             prop_assert!(agreement.starts_on <= today && agreement.ends_on.is_none_or(|e| today < e));
             prop_assert!(agreement.purposes.contains(&r.purpose));
+        }
+    }
+
+    #[test]
+    fn the_sharing_choices_are_seen_by_the_person_and_their_care_team_only(
+        mut r in any_request(),
+    ) {
+        r.category = DataCategory::Consent;
+
+        let decision = engine().decide(&r);
+
+        if decision.is_allowed() {
+            let own = r.user.role == Role::Person && r.user.person == Some(r.person);
+            prop_assert!(own || r.relationships.contains(&Relationship::care_team()));
+            prop_assert!(r.purpose != Purpose::Commissioning);
+        }
+    }
+
+    #[test]
+    fn a_source_system_never_reads_and_writes_only_contacts(mut r in any_request()) {
+        r.user.role = Role::SourceSystem;
+        r.user.person = None;
+
+        let decision = engine().decide(&r);
+
+        if decision.is_allowed() {
+            prop_assert_eq!(r.action, AccessAction::Write);
+            prop_assert_eq!(r.category, DataCategory::Contacts);
         }
     }
 

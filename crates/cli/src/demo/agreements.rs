@@ -115,6 +115,9 @@ pub fn main_agreement(parties: Vec<OrganisationId>, today: NaiveDate) -> anyhow:
                 ],
                 &[C::Referrals, C::Messages, C::SocialCare],
             ),
+            // The partners' registered systems report contacts: 999 calls,
+            // attendances, admissions and discharges. They read nothing.
+            grant(Role::SourceSystem, &[], &[C::Contacts]),
         ],
         lawful_basis: health_and_care_basis()?,
         starts_on: today - chrono::Duration::days(180),

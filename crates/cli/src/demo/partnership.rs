@@ -1,6 +1,7 @@
 //! The organisations, teams and staff of the demo partnership. Phone numbers
 //! are from the range Ofcom reserves for drama (01632 960xxx); none is real.
 
+use concordat_domain::contact_event::ContactKind;
 use concordat_domain::organisation::OrganisationKind;
 use concordat_domain::role::Role;
 
@@ -369,4 +370,68 @@ pub const STAFF: &[DemoUser] = &[
         Some("Emergency Department"),
         Role::EdClinician,
     ),
+];
+
+/// A partner's own system that reports contacts through the API.
+#[derive(Debug)]
+pub struct DemoSourceSystem {
+    /// Its account's username, and the name its events carry as their
+    /// source.
+    pub username: &'static str,
+    pub name: &'static str,
+    pub org: &'static str,
+    pub kinds: &'static [ContactKind],
+}
+
+/// The partners' systems registered to report contacts, each for kinds its
+/// organisation can truthfully report.
+pub const SOURCE_SYSTEMS: &[DemoSourceSystem] = &[
+    DemoSourceSystem {
+        username: "northshire-ed",
+        name: "Northshire General ED system",
+        org: "NGHED",
+        kinds: &[
+            ContactKind::EdAttendance,
+            ContactKind::Admission,
+            ContactKind::Discharge,
+            ContactKind::PlannedDischargeDate,
+        ],
+    },
+    DemoSourceSystem {
+        username: "nmht-pas",
+        name: "Northshire Mental Health patient administration system",
+        org: "NMHT",
+        kinds: &[
+            ContactKind::Admission,
+            ContactKind::Discharge,
+            ContactKind::PlannedDischargeDate,
+            ContactKind::CrisisLineCall,
+        ],
+    },
+    DemoSourceSystem {
+        username: "ambulance-cad",
+        name: "Northshire Ambulance dispatch",
+        org: "NSAMB",
+        kinds: &[
+            ContactKind::Call999,
+            ContactKind::ConveyanceToEd,
+            ContactKind::AdviceGiven,
+        ],
+    },
+    DemoSourceSystem {
+        username: "police-control",
+        name: "Northshire Police control room",
+        org: "NSPOL",
+        kinds: &[
+            ContactKind::Call999,
+            ContactKind::StreetTriage,
+            ContactKind::Section136,
+        ],
+    },
+    DemoSourceSystem {
+        username: "nhs111-cas",
+        name: "NHS 111 Northshire clinical assessment system",
+        org: "NS111",
+        kinds: &[ContactKind::Call111, ContactKind::CrisisLineCall],
+    },
 ];

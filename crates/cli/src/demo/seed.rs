@@ -10,18 +10,20 @@ use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, Te
 use concordat_domain::organisation::{Organisation, OrganisationCode, Team};
 use concordat_domain::referral::ServiceLevels;
 use concordat_domain::role::Role;
+use concordat_domain::source_system::SourceSystem;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
     agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, referrals,
-    teams, users, Conn, Store,
+    source_systems, teams, users, Conn, Store,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::agreements::{charity_agreement, main_agreement, CHARITY_PARTIES, MAIN_PARTIES};
 use super::partnership::{
-    DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS, STAFF, WARD,
+    DemoSourceSystem, DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS,
+    SOURCE_SYSTEMS, STAFF, WARD,
 };
 use super::people::{
     scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson,
@@ -196,6 +198,10 @@ pub async fn seed_partnership(
     };
     insert_demo_user(&mut tx, &orgs, &person_account, discharged, options).await?;
     user_count += 1;
+    for system in SOURCE_SYSTEMS {
+        insert_source_system(&mut tx, &orgs, system, options).await?;
+        user_count += 1;
+    }
     tx.commit().await?;
 
     let mut numbers = NhsNumbers::default();
@@ -344,6 +350,33 @@ async fn insert_demo_user(
     )?;
     users::insert_user(conn, &user, &options.password_hash, options.now).await?;
     Ok(user)
+}
+
+/// A partner's system, with its account and its registration.
+async fn insert_source_system(
+    conn: &mut Conn,
+    orgs: &OrgIndex,
+    system: &DemoSourceSystem,
+    options: &SeedOptions,
+) -> anyhow::Result<()> {
+    let account = DemoUser {
+        username: system.username,
+        name: system.name,
+        org: system.org,
+        team: None,
+        role: Role::SourceSystem,
+    };
+    let user = insert_demo_user(conn, orgs, &account, None, options).await?;
+    let kind = ORGANISATIONS
+        .iter()
+        .find(|o| o.code == system.org)
+        .map(|o| o.kind)
+        .ok_or_else(|| {
+            anyhow::anyhow!("source system `{}` names no organisation", system.username)
+        })?;
+    let registration = SourceSystem::register(user.id(), kind, system.kinds.iter().copied())?;
+    source_systems::insert_source_system(conn, &registration, options.now).await?;
+    Ok(())
 }
 
 fn file_staff(staff: &mut CareStaff, demo: &DemoUser, member: StaffMember) {

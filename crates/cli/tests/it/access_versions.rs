@@ -93,6 +93,8 @@ async fn every_write_of_an_access_fact_moves_an_access_version(app: TestApp) {
             person: daniel,
             organisation,
             user: Some(practitioner.id()),
+            team: None,
+            contact_kind: None,
             kind: RelationshipKind::Referral,
             reason: "referred for assessment".into(),
             started_at: now,

@@ -127,6 +127,8 @@ pub async fn open_street_triage(app: &TestApp, person: PersonId, officer: &User)
             person,
             organisation: officer.organisation_id(),
             user: Some(officer.id()),
+            team: None,
+            contact_kind: None,
             kind: RelationshipKind::ActiveContact,
             reason: "street triage in progress".into(),
             started_at: now,

@@ -36,12 +36,17 @@
 //!   a refusal of everything that has expired; one that was withdrawn; a
 //!   permit; and a refusal of the police with a later permit for the police
 //!   (deny wins);
-//! - relationship: none; care-team member; an active contact involving the
-//!   user's organisation; an ended contact; an open referral; the user's own
-//!   crisis look-up with its reason; a colleague's crisis look-up;
+//! - relationship, by its source: none; care-team member; a contact a
+//!   source system reported naming the user's team; one naming another
+//!   team; a contact the user recorded; one a colleague recorded; a contact
+//!   naming no one (as stored before contacts were scoped); the user's own
+//!   contact, ended; an open referral; the user's own crisis look-up with
+//!   its reason; a colleague's crisis look-up; a source system's report (the
+//!   relationship a report is to the source system deciding it, handed to
+//!   every user here to show it is nobody else's);
 //! - break-glass: none; live; expired; a colleague's live override.
 //!
-//! That is 6 × 8 × 7 × 4 = 1,344 store states. The person's state (consent,
+//! That is 6 × 8 × 12 × 4 = 2,304 store states. The person's state (consent,
 //! relationship, break-glass) lives on a fresh person per combination, so
 //! nothing carries over; the agreement is moved to its next state between
 //! blocks.
@@ -74,7 +79,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use concordat_access::{policy_ids, AccessAction, AccessEngine, Decision};
+use concordat_access::{policy_ids, AccessAction, AccessEngine, Decision, Relationship};
 use concordat_domain::agreement::{
     Agreement, AgreementStatus, AgreementTier, LawfulBasis, RoleGrant, Signature, Terms,
 };
@@ -82,8 +87,11 @@ use concordat_domain::break_glass::{BreakGlass, Justification, OverrideBasis};
 use concordat_domain::care_team::{CareTeam, CareTeamMember};
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
-use concordat_domain::ids::{AgreementId, CareTeamId, ConsentId, OrganisationId, PersonId, UserId};
-use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind};
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::{
+    AgreementId, CareTeamId, ConsentId, OrganisationId, PersonId, TeamId, UserId,
+};
+use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind, Team};
 use concordat_domain::person::{BirthDate, Person, PersonName};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
@@ -92,8 +100,8 @@ use concordat_server::access::{decide, gather, Viewer};
 use concordat_store::backend::PoolSize;
 use concordat_store::relationships::{CareRelationship, RelationshipKind};
 use concordat_store::{
-    agreements, break_glass, care_teams, consent, organisations, persons, relationships, users,
-    Store,
+    agreements, break_glass, care_teams, consent, organisations, persons, relationships, teams,
+    users, Store,
 };
 
 use crate::harness::{StoreKind, TestDb};
@@ -165,16 +173,26 @@ const CONSENT_STATES: [ConsentState; 8] = [
     ConsentState::DenyPoliceThenPermitPolice,
 ];
 
-/// How every professional user stands to the person.
+/// How every professional user stands to the person, and where that came
+/// from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RelationshipState {
     None,
     /// Every professional user is a member of the person's care team.
     CareTeam,
-    /// Each organisation has an active contact with the person (a colleague
-    /// opened it: street triage in progress).
-    ActiveContact,
-    /// Each organisation had a contact, now ended.
+    /// A source system of each organisation reported a contact naming the
+    /// team every professional user of that organisation is in.
+    ReportedNamingTheirTeam,
+    /// … naming another team of the organisation, which none of them is in.
+    ReportedNamingAnotherTeam,
+    /// Every professional user recorded a contact they attended.
+    RecordedByThem,
+    /// A colleague in each organisation recorded a contact they attended.
+    RecordedByAColleague,
+    /// Each organisation has a contact naming no team and no one, as
+    /// contacts were stored before they were scoped.
+    NamingNoOne,
+    /// Every professional user recorded a contact, now over.
     EndedContact,
     /// Each organisation has an open referral for the person.
     OpenReferral,
@@ -182,16 +200,24 @@ enum RelationshipState {
     OwnCrisisLookUp,
     /// A colleague in each organisation made a crisis look-up.
     ColleaguesCrisisLookUp,
+    /// The relationship a source system's report is when that report is
+    /// decided, handed to every user.
+    SourceReport,
 }
 
-const RELATIONSHIP_STATES: [RelationshipState; 7] = [
+const RELATIONSHIP_STATES: [RelationshipState; 12] = [
     RelationshipState::None,
     RelationshipState::CareTeam,
-    RelationshipState::ActiveContact,
+    RelationshipState::ReportedNamingTheirTeam,
+    RelationshipState::ReportedNamingAnotherTeam,
+    RelationshipState::RecordedByThem,
+    RelationshipState::RecordedByAColleague,
+    RelationshipState::NamingNoOne,
     RelationshipState::EndedContact,
     RelationshipState::OpenReferral,
     RelationshipState::OwnCrisisLookUp,
     RelationshipState::ColleaguesCrisisLookUp,
+    RelationshipState::SourceReport,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,7 +322,7 @@ fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
     use AccessAction::{Read, Write};
     use DataCategory as C;
     match (role, action) {
-        (Role::CrisisClinician, Read) => &C::ALL,
+        (Role::CrisisClinician, Read) => &C::SHARED,
         (Role::CrisisClinician, Write) => &[C::CrisisPlan, C::Risk, C::Contacts, C::Clinical],
         (Role::MentalHealthPractitioner, Read) => &[
             C::Demographics,
@@ -343,6 +369,9 @@ fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
         (Role::SocialWorker, Write) => &[C::Referrals, C::SocialCare],
         (Role::SupportWorker, Read) => &[C::CareTeam, C::Referrals, C::Messages],
         (Role::SupportWorker, Write) => &[C::Messages],
+        // A source system reports contacts and reads nothing.
+        (Role::SourceSystem, Read) => &[],
+        (Role::SourceSystem, Write) => &[C::Contacts],
         // Governance, commissioning and administration are granted nothing;
         // the person's own access is no agreement's business.
         (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person, _) => &[],
@@ -407,14 +436,18 @@ struct Cell {
 fn expected(cell: &Cell) -> Expected {
     let (role, side) = match cell.who {
         // The person's own access: they read their own record and write
-        // their own crisis plan, for their own access, and nothing more. Commissioning never opens a record,
-        // whoever asks.
+        // their own crisis plan and sharing choices, for their own access,
+        // and nothing more. Commissioning never opens a record, whoever
+        // asks.
         Who::ThePerson | Who::AStranger => {
             let own = cell.who == Who::ThePerson && cell.purpose == Purpose::OwnAccess;
             let own_rule = match cell.action {
                 AccessAction::Read => Some("own-record"),
                 AccessAction::Write if cell.category == DataCategory::CrisisPlan => {
                     Some("own-plan")
+                }
+                AccessAction::Write if cell.category == DataCategory::Consent => {
+                    Some("own-choices")
                 }
                 _ => None,
             };
@@ -448,23 +481,39 @@ fn expected(cell: &Cell) -> Expected {
         forbids.push("commissioning-sees-no-records");
     }
 
-    // 2. A legitimate, current relationship: a care-team member, an open
-    // referral or an active contact involving the user's organisation, or
+    // 2. A legitimate, current relationship, as narrow as the act that
+    // made it: a care-team member; an open referral involving the user's
+    // organisation; a contact that names the user or the user's team
+    // (reported by a source system or recorded by the user who attended);
     // the user's own crisis look-up with its reason — if the user's role
-    // answers crises. Ended relationships and a colleague's look-up grant
-    // nothing.
+    // answers crises; a source system's own report — for a source system.
+    // Ended relationships, a contact naming someone else or no one, and a
+    // colleague's look-up grant nothing.
     let related = match cell.relationship {
         RelationshipState::CareTeam
-        | RelationshipState::ActiveContact
+        | RelationshipState::ReportedNamingTheirTeam
+        | RelationshipState::RecordedByThem
         | RelationshipState::OpenReferral => true,
         RelationshipState::OwnCrisisLookUp => answers_crises(role),
+        RelationshipState::SourceReport => role == Role::SourceSystem,
         RelationshipState::None
+        | RelationshipState::ReportedNamingAnotherTeam
+        | RelationshipState::RecordedByAColleague
+        | RelationshipState::NamingNoOne
         | RelationshipState::EndedContact
         | RelationshipState::ColleaguesCrisisLookUp => false,
     };
     if !related {
         forbids.push("relationship-required");
     }
+    // A source system writes the contacts it reports, and nothing else.
+    let reports = cell.action == AccessAction::Write && cell.category == DataCategory::Contacts;
+    if role == Role::SourceSystem && !reports {
+        forbids.push("source-systems-only-report");
+    }
+    // The person's sharing choices are kept by their care team, under no
+    // agreement, and no refusal hides them from it.
+    let choices = cell.category == DataCategory::Consent;
 
     // 1. The user's organisation is party to an agreement that is active
     // (signed by every party), in date, and covers the purpose and the
@@ -473,8 +522,11 @@ fn expected(cell: &Cell) -> Expected {
     let in_force = cell.agreement == AgreementState::Active;
     let covers = AGREED_PURPOSES.contains(&cell.purpose)
         && granted(role, cell.action).contains(&cell.category);
-    if !(party && in_force && covers) {
+    if !(party && in_force && covers) && !choices {
         forbids.push("agreement-required");
+    }
+    if choices && cell.relationship != RelationshipState::CareTeam {
+        forbids.push("sharing-choices-are-the-care-teams");
     }
 
     // 3. No refusal covers the request (a refusal covers it when its
@@ -491,12 +543,16 @@ fn expected(cell: &Cell) -> Expected {
         | ConsentState::Permit => false,
     };
     let glass = cell.break_glass == BreakGlassState::Live;
-    if refused && !glass {
+    if refused && !glass && !choices {
         forbids.push("consent-refused");
     }
 
     if forbids.is_empty() {
-        let mut permits = vec!["shared-under-agreement"];
+        let mut permits = vec![if choices {
+            "sharing-choices-with-the-care-team"
+        } else {
+            "shared-under-agreement"
+        }];
         if glass {
             permits.push("break-glass");
         }
@@ -515,12 +571,14 @@ fn expected(cell: &Cell) -> Expected {
 }
 
 /// The rules a denial can name, in reading order.
-const FORBIDDING: [&str; 6] = [
+const FORBIDDING: [&str; 8] = [
     "own-record-only",
     "own-access-is-the-persons",
     "commissioning-sees-no-records",
     "relationship-required",
+    "source-systems-only-report",
     "agreement-required",
+    "sharing-choices-are-the-care-teams",
     "consent-refused",
 ];
 
@@ -536,7 +594,7 @@ impl Expected {
     fn kind(&self) -> usize {
         if self.allowed {
             return match (self.rules.first(), self.via_break_glass) {
-                (Some(&"own-record" | &"own-plan"), _) => 0,
+                (Some(&"own-record" | &"own-plan" | &"own-choices"), _) => 0,
                 (_, false) => 1,
                 (_, true) => 2,
             };
@@ -737,6 +795,9 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 struct World {
     organisations: [OrganisationId; 3],
+    /// Per organisation: the team every professional user is in, and a
+    /// team none of them is in.
+    teams: [(TeamId, TeamId); 3],
     /// One user per professional role and organisation, in [`everyone`]'s
     /// order.
     professionals: Vec<User>,
@@ -765,12 +826,22 @@ impl World {
 }
 
 fn user(name: &str, organisation: OrganisationId, role: Role, person: Option<PersonId>) -> User {
+    member(name, organisation, None, role, person)
+}
+
+fn member(
+    name: &str,
+    organisation: OrganisationId,
+    team: Option<TeamId>,
+    role: Role,
+    person: Option<PersonId>,
+) -> User {
     User::new(
         UserId::new(),
         Username::parse(name).unwrap(),
         DisplayName::parse(name).unwrap(),
         organisation,
-        None,
+        team,
         role,
         person,
         false,
@@ -819,13 +890,27 @@ async fn build_world(store: &Store) -> World {
         organisations[1].id(),
         organisations[2].id(),
     ];
+    let teams = SIDES.map(|side| {
+        let team = |name: &str| {
+            Team::new(
+                TeamId::new(),
+                ids[side as usize],
+                &format!("{} {name}", side.word()),
+                None,
+            )
+            .unwrap()
+        };
+        (team("duty team"), team("other team"))
+    });
+    let team_ids = [0, 1, 2].map(|i| (teams[i].0.id(), teams[i].1.id()));
     let professionals: Vec<User> = SIDES
         .iter()
         .flat_map(|&side| {
             professional_roles().into_iter().map(move |role| {
-                user(
+                member(
                     &format!("{}-{}", side.word(), role.as_str()),
                     ids[side as usize],
+                    Some(team_ids[side as usize].0),
                     role,
                     None,
                 )
@@ -854,6 +939,10 @@ async fn build_world(store: &Store) -> World {
             .await
             .unwrap();
     }
+    for (theirs, other) in &teams {
+        teams::insert_team(&mut tx, theirs).await.unwrap();
+        teams::insert_team(&mut tx, other).await.unwrap();
+    }
     persons::insert_person(&mut tx, &someone_else, now)
         .await
         .unwrap();
@@ -870,6 +959,7 @@ async fn build_world(store: &Store) -> World {
 
     World {
         organisations: ids,
+        teams: team_ids,
         professionals,
         colleagues,
         stranger,
@@ -1159,27 +1249,60 @@ async fn write_subject(
             person: id,
             organisation: world.organisation(side),
             user,
+            team: None,
+            contact_kind: None,
             kind,
             reason: reason.into(),
             started_at: now + Duration::hours(hours.0),
             ends_at: now + Duration::hours(hours.1),
         };
+        let contact = |user: Option<UserId>, team: Option<TeamId>, kind, hours| CareRelationship {
+            team,
+            contact_kind: Some(kind),
+            ..row(
+                user,
+                RelationshipKind::ActiveContact,
+                &format!("{} in the matrix", ContactKind::label(kind)),
+                hours,
+            )
+        };
         let colleague = Some(world.colleague(side).id());
+        let (their_team, other_team) = world.teams[side as usize];
         let look_up = "found on the bridge; asked for the crisis plan";
         match relationship_state {
-            RelationshipState::None | RelationshipState::CareTeam => {}
-            RelationshipState::ActiveContact => rows.push(row(
-                colleague,
-                RelationshipKind::ActiveContact,
-                "street triage in progress",
-                (-1, 3),
+            RelationshipState::None
+            | RelationshipState::CareTeam
+            | RelationshipState::SourceReport => {}
+            RelationshipState::ReportedNamingTheirTeam => rows.push(contact(
+                None,
+                Some(their_team),
+                ContactKind::EdAttendance,
+                (-1, 23),
             )),
-            RelationshipState::EndedContact => rows.push(row(
-                colleague,
-                RelationshipKind::ActiveContact,
-                "street triage, closed",
-                (-5, -1),
+            RelationshipState::ReportedNamingAnotherTeam => rows.push(contact(
+                None,
+                Some(other_team),
+                ContactKind::EdAttendance,
+                (-1, 23),
             )),
+            RelationshipState::RecordedByThem => {
+                for role in professional_roles() {
+                    let own = Some(world.professional(role, side).id());
+                    rows.push(contact(own, None, ContactKind::Section136, (-1, 35)));
+                }
+            }
+            RelationshipState::RecordedByAColleague => {
+                rows.push(contact(colleague, None, ContactKind::StreetTriage, (-1, 3)))
+            }
+            RelationshipState::NamingNoOne => {
+                rows.push(contact(None, None, ContactKind::Call999, (-1, 23)))
+            }
+            RelationshipState::EndedContact => {
+                for role in professional_roles() {
+                    let own = Some(world.professional(role, side).id());
+                    rows.push(contact(own, None, ContactKind::StreetTriage, (-5, -1)));
+                }
+            }
             RelationshipState::OpenReferral => rows.push(row(
                 None,
                 RelationshipKind::Referral,
@@ -1354,9 +1477,14 @@ async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                     Who::AStranger => &world.stranger,
                 };
                 let clock = Instant::now();
-                let facts = gather(&mut conn, user, subject.person, now)
+                let mut facts = gather(&mut conn, user, subject.person, now)
                     .await
                     .expect("gather the facts");
+                if subject.relationship == RelationshipState::SourceReport {
+                    // As the contact events service hands a source system
+                    // its report, here handed to everyone.
+                    facts.relationships.push(Relationship::source_report());
+                }
                 gathering += clock.elapsed();
                 gathered += 1;
                 for t in picked {
@@ -1519,7 +1647,7 @@ mod postgres {
 
 mod properties {
     use concordat_access::{
-        AgreementFacts, BreakGlassFacts, ConsentFacts, LookUpReason, Relationship, RelationshipKind,
+        AgreementFacts, BreakGlassFacts, ConsentFacts, LookUpReason, RelationshipKind,
     };
     use concordat_server::access::Facts;
     use proptest::prelude::*;
@@ -1642,13 +1770,14 @@ mod properties {
         }
     }
 
-    /// A person reads their own record, and writes their own crisis plan,
-    /// for their own access; nothing else.
+    /// A person reads their own record, and writes their own crisis plan
+    /// and sharing choices, for their own access; nothing else.
     fn persons_own(w: &RandomWorld) -> bool {
         w.own_record
             && w.purpose == Purpose::OwnAccess
             && (w.action == AccessAction::Read
-                || (w.action == AccessAction::Write && w.category == DataCategory::CrisisPlan))
+                || (w.action == AccessAction::Write
+                    && matches!(w.category, DataCategory::CrisisPlan | DataCategory::Consent)))
     }
 
     /// The rules, stated over facts as plainly as over the matrix's world.
@@ -1668,8 +1797,23 @@ mod properties {
                     | RelationshipKind::Referral
                     | RelationshipKind::Contact => true,
                     RelationshipKind::CrisisLookUp { .. } => answers_crises(w.role),
+                    RelationshipKind::SourceReport => w.role == Role::SourceSystem,
                 }
         });
+        if w.role == Role::SourceSystem
+            && !(w.action == AccessAction::Write && w.category == DataCategory::Contacts)
+        {
+            return false;
+        }
+        // The sharing choices: the care team's, under no agreement, and no
+        // refusal hides them from it.
+        if w.category == DataCategory::Consent {
+            return w
+                .facts
+                .relationships
+                .iter()
+                .any(|r| !r.ended && r.kind == RelationshipKind::CareTeam);
+        }
         let covered = w.facts.agreements.iter().any(|a| {
             a.status == AgreementStatus::Active
                 && a.signed_by_every_party
@@ -1733,7 +1877,7 @@ mod properties {
             -400i64..30,
             prop::option::weighted(0.6, -30i64..400),
             prop::collection::vec(prop::bool::weighted(0.6), 5),
-            prop::collection::vec((0u16..512, 0u16..512), Role::ALL.len()),
+            prop::collection::vec((0u16..1024, 0u16..1024), Role::ALL.len()),
             any::<u64>(),
         )
             .prop_map(
@@ -1860,11 +2004,14 @@ mod properties {
             })
     }
 
+    /// 0 care team, 1 referral, 2 contact, 3 a source system's report,
+    /// 4 crisis look-up.
     fn relationship_of_kind(kind: usize, ended: bool) -> Relationship {
         let r = match kind {
             0 => Relationship::care_team(),
             1 => Relationship::referral(),
             2 => Relationship::contact(),
+            3 => Relationship::source_report(),
             _ => Relationship::crisis_look_up(
                 LookUpReason::parse("found on the bridge; asked for the crisis plan").unwrap(),
             ),
@@ -1877,7 +2024,7 @@ mod properties {
     }
 
     fn any_relationship() -> impl Strategy<Value = Relationship> {
-        (0usize..4, prop::bool::weighted(0.3)).prop_map(|(k, e)| relationship_of_kind(k, e))
+        (0usize..5, prop::bool::weighted(0.3)).prop_map(|(k, e)| relationship_of_kind(k, e))
     }
 
     fn any_break_glass() -> impl Strategy<Value = Option<BreakGlassFacts>> {
@@ -1942,6 +2089,7 @@ mod properties {
                         consents,
                         relationships,
                         break_glass,
+                        grounds: Vec::new(),
                     },
                 },
             )
@@ -1994,6 +2142,8 @@ mod properties {
             position in 0usize..5,
             override_kind in 0usize..6,
         ) {
+            // A refusal never hides the sharing choices from the care team.
+            prop_assume!(world.category.is_shared());
             let mut w = world;
             w.facts.agreements.push(w.covering_agreement());
             w.facts.relationships.push(Relationship::care_team());
@@ -2026,6 +2176,8 @@ mod properties {
             world in any_world(a_professional_role()),
             defective in (0usize..3).prop_flat_map(|org| (Just(org), prop::collection::vec(an_agreement_that_does_not_count(org), 0..4))),
         ) {
+            // The care team keeps the sharing choices under no agreement.
+            prop_assume!(world.category.is_shared());
             let (org, agreements) = defective;
             let mut w = world;
             w.organisation = org;
@@ -2038,22 +2190,28 @@ mod properties {
             prop_assert!(decision.determined_by(policy_ids::AGREEMENT_REQUIRED), "{w:?}\n{decision:?}");
         }
 
-        /// With no current relationship — none, only ended ones, or a crisis
-        /// look-up by a role that does not answer crises — no professional
+        /// With no current relationship — none, only ended ones, a crisis
+        /// look-up by a role that does not answer crises, or a source
+        /// system's report held by anyone but a source system — no professional
         /// gets access, even under a covering agreement with a live
         /// break-glass override. The person reading their own record for
         /// their own access is the one exception, and only for their own.
         #[test]
         fn no_relationship_never_yields_access_but_the_persons_own(
             world in any_world(any_role()),
-            ended in prop::collection::vec(0usize..4, 0..4),
+            ended in prop::collection::vec(0usize..5, 0..4),
             look_up in prop::bool::ANY,
+            report in prop::bool::ANY,
         ) {
             let mut w = world;
             w.facts.agreements.push(w.covering_agreement());
             w.facts.break_glass = Some(w.live_override());
             w.facts.relationships = ended.into_iter().map(|k| relationship_of_kind(k, true)).collect();
             if look_up && !answers_crises(w.role) {
+                w.facts.relationships.push(relationship_of_kind(4, false));
+            }
+            // A source system's report is its own relationship, nobody else's.
+            if report && w.role != Role::SourceSystem {
                 w.facts.relationships.push(relationship_of_kind(3, false));
             }
 

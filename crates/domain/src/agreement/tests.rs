@@ -211,8 +211,11 @@ fn the_exchange_tier_shares_no_crisis_plans_and_integrate_shares_everything() {
     assert!(AgreementTier::Exchange.allows(DataCategory::Referrals));
     assert!(AgreementTier::Coordinate.allows(DataCategory::CrisisPlan));
     assert!(!AgreementTier::Coordinate.allows(DataCategory::Clinical));
-    for category in DataCategory::ALL {
+    for category in DataCategory::SHARED {
         assert!(AgreementTier::Integrate.allows(category));
+    }
+    for tier in AgreementTier::ALL {
+        assert!(!tier.allows(DataCategory::Consent), "{tier:?}");
     }
 }
 

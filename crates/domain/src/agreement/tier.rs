@@ -51,9 +51,13 @@ impl AgreementTier {
         }
     }
 
-    /// Whether an agreement of this tier may share `category` at all.
+    /// Whether an agreement of this tier may share `category` at all. No
+    /// agreement shares the person's sharing choices themselves.
     pub fn allows(self, category: DataCategory) -> bool {
         use DataCategory as C;
+        if !category.is_shared() {
+            return false;
+        }
         match self {
             Self::Exchange => matches!(
                 category,

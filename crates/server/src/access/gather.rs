@@ -13,6 +13,7 @@ use concordat_access::{
 };
 use concordat_domain::break_glass::BreakGlass;
 use concordat_domain::category::DataCategory;
+use concordat_domain::contact_event::{ContactKind, ContactLasts};
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
@@ -29,6 +30,10 @@ pub struct Facts {
     pub consents: Vec<ConsentFacts>,
     pub relationships: Vec<Relationship>,
     pub break_glass: Option<BreakGlassFacts>,
+    /// The current relationships in words ("contact: street triage recorded
+    /// by PC Ian Shaw, until 03:42"), for the audit entry of an access they
+    /// made legitimate, and so for the person's access log.
+    pub grounds: Vec<String>,
 }
 
 impl Facts {
@@ -113,17 +118,33 @@ impl Sources {
         })
     }
 
-    /// The facts as they stand at `now`: which relationships have ended,
-    /// which override is live.
+    /// The facts as they stand at `now`: which relationships are this
+    /// user's, which have ended, which override is live.
+    ///
+    /// INVARIANT: this is the one place that says whose a stored
+    /// relationship is. A referral is its organisation's; a contact is the
+    /// team's or the user's it names, and no one else's (one naming
+    /// neither is no one's); a crisis look-up is the user's who made it.
     pub fn at(&self, user: &User, now: DateTime<Utc>) -> Facts {
         let mut relationships = Vec::new();
+        let mut grounds = Vec::new();
         if self.care_team {
             relationships.push(Relationship::care_team());
+            grounds.push("member of the person's care team".to_owned());
         }
         for r in &self.relationships {
-            let relationship = match r.kind {
-                RelationshipKind::ActiveContact => Relationship::contact(),
-                RelationshipKind::Referral => Relationship::referral(),
+            let (relationship, ground) = match r.kind {
+                RelationshipKind::ActiveContact => {
+                    let named = r.user == Some(user.id())
+                        || r.team.is_some_and(|team| user.team_id() == Some(team));
+                    if !named {
+                        continue;
+                    }
+                    (Relationship::contact(), format!("contact: {}", r.reason))
+                }
+                RelationshipKind::Referral => {
+                    (Relationship::referral(), format!("referral: {}", r.reason))
+                }
                 RelationshipKind::CrisisLookup => {
                     // A look-up is the user's own, with its reason; a
                     // colleague's look-up gives this user nothing.
@@ -131,16 +152,24 @@ impl Sources {
                         continue;
                     }
                     match LookUpReason::parse(&r.reason) {
-                        Ok(reason) => Relationship::crisis_look_up(reason),
+                        Ok(reason) => (
+                            Relationship::crisis_look_up(reason),
+                            format!("crisis look-up: {}", r.reason),
+                        ),
                         Err(_) => continue,
                     }
                 }
             };
-            relationships.push(if r.ends_at <= now {
-                relationship.ended()
+            if r.ends_at <= now {
+                relationships.push(relationship.ended());
             } else {
-                relationship
-            });
+                relationships.push(relationship);
+                let until = match r.contact_kind.map(ContactKind::lasts) {
+                    Some(ContactLasts::UntilDischarge) => "until discharge".to_owned(),
+                    _ => format!("until {}", concordat_domain::dates::when(r.ends_at)),
+                };
+                grounds.push(format!("{ground} ({until})"));
+            }
         }
 
         // The live override if there is one, else the latest (which the
@@ -155,6 +184,7 @@ impl Sources {
             consents: self.consents.clone(),
             relationships,
             break_glass: chosen.map(BreakGlassFacts::from),
+            grounds,
         }
     }
 }

@@ -99,11 +99,11 @@ impl Refused {
     /// Why nothing at all may be shown or done, if so: the user must not
     /// learn the person exists, or every category was denied by a rule.
     pub fn of(decisions: &[(DataCategory, Decision)]) -> Option<Self> {
-        if no_relationship(decisions) {
-            return Some(Self::NotFound);
-        }
         if decisions.iter().any(|(_, d)| d.is_allowed()) {
             return None;
+        }
+        if no_relationship(decisions) {
+            return Some(Self::NotFound);
         }
         let denial = decisions.first().map(|(_, d)| d);
         Some(Self::Denied {
@@ -113,17 +113,24 @@ impl Refused {
     }
 }
 
-/// Whether every category was denied because the user has no business with
-/// this person at all: no relationship, or (for a person's own account) a
-/// record that is not theirs. Such a user must not learn that the person
-/// exists, so the caller answers as if there were no one.
+/// Whether every category was denied to a user who has no business with
+/// this person at all: no current relationship, or (for a person's own
+/// account) a record that is not theirs — whatever other rule also denied
+/// it (a wrong purpose, no agreement, a refusal). Such a user must not
+/// learn that the person exists, so the caller answers exactly as if there
+/// were no one.
+///
+/// INVARIANT: the test is that the rule holds among the denial's reasons,
+/// not that it is the one named first: "commissioning sees no records" is
+/// read before "relationship required", and a stranger with a
+/// commissioning token must still meet the answer for no one.
 pub fn no_relationship(decisions: &[(DataCategory, Decision)]) -> bool {
     use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
-    decisions.iter().all(|(_, d)| {
-        !d.is_allowed()
-            && d.denied_by()
-                .is_some_and(|r| r.policy == RELATIONSHIP_REQUIRED || r.policy == OWN_RECORD_ONLY)
-    })
+    !decisions.is_empty()
+        && decisions.iter().all(|(_, d)| {
+            !d.is_allowed()
+                && (d.determined_by(RELATIONSHIP_REQUIRED) || d.determined_by(OWN_RECORD_ONLY))
+        })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -239,6 +246,9 @@ async fn decide_and_audit(
     let mut authorisation_entry = audit_entry(viewer, person, audit_action, &decisions, now);
     if let Some(note) = note {
         authorisation_entry.reasons.insert(0, note);
+    }
+    if decisions.iter().any(|(_, d)| d.is_allowed()) {
+        authorisation_entry.reasons.extend(grounds(&facts));
     }
     let audit_seq = state.audit.record(authorisation_entry).await?;
     Ok(Authorisation {
@@ -403,6 +413,15 @@ pub(crate) fn audit_entry(
             .any(|(_, d)| d.is_allowed() && d.via_break_glass()),
     }
 }
+
+/// The relationships that made an allowed access legitimate, as audit
+/// reasons: the person's access log shows them as the reason for access.
+pub(crate) fn grounds(facts: &Facts) -> impl Iterator<Item = String> + '_ {
+    facts.grounds.iter().map(|g| format!("{GROUND_PREFIX}{g}"))
+}
+
+/// How an audit reason naming a relationship begins.
+pub const GROUND_PREFIX: &str = "relationship: ";
 
 pub fn actor(user: &User) -> Actor {
     Actor {

@@ -238,6 +238,11 @@ fn rule_broken(grants: &[GrantJson], err: AgreementError) -> FieldError {
             .map(|i| format!("grants[{i}].role"))
             .unwrap_or_else(|| "grants".into()),
         AgreementError::NoGrants => "grants".into(),
+        AgreementError::SourceSystemReportsOnly => grants
+            .iter()
+            .position(|g| g.role.trim() == Role::SourceSystem.as_str())
+            .map(|i| format!("grants[{i}]"))
+            .unwrap_or_else(|| "grants".into()),
         AgreementError::DuplicateRoleGrant(role) => grants
             .iter()
             .enumerate()

@@ -32,8 +32,7 @@ pub async fn search(
     caller: ApiCaller,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditItem>>, ApiError> {
-    permissions::govern_access(caller.user.role())?;
-    match governance::search_audit(&state, &query).await {
+    match governance::search_audit(&state, &caller.viewer(), &query).await {
         Ok(items) => Ok(Json(items)),
         Err(SearchError::Invalid(field, message)) => Err(ApiError::invalid(field, message)),
         Err(SearchError::Governance(e)) => Err(e.into()),

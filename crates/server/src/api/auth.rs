@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, ApiJson};
 use crate::auth::bearer::ApiCaller;
 use crate::auth::secret;
-use crate::auth::sign_in::authenticate;
+use crate::auth::sign_in::{authenticate, SignInTo};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -54,6 +54,7 @@ pub async fn issue_token(
         &request.username,
         &request.password,
         &peer.ip().to_string(),
+        SignInTo::Api,
     )
     .await?;
 

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, ApiJson, FieldError};
 use crate::auth::bearer::ApiCaller;
 use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
-use crate::permissions;
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -39,7 +38,6 @@ pub async fn claim(
     caller: ApiCaller,
     ApiJson(body): ApiJson<ClaimBody>,
 ) -> Result<(StatusCode, Json<Claimed>), ApiError> {
-    permissions::break_glass(caller.user.role())?;
     let person = match (body.nhs_number, body.person_id) {
         (Some(nhs), None) => PersonRef::NhsNumber(nhs),
         (None, Some(id)) => PersonRef::Id(id),
@@ -55,7 +53,7 @@ pub async fn claim(
         lawful_basis: body.lawful_basis,
         justification: body.justification,
     };
-    match governance::claim_break_glass(&state, &caller.user, caller.purpose, request).await {
+    match governance::claim_break_glass(&state, &caller.viewer(), request).await {
         Ok(grant) => Ok((
             StatusCode::CREATED,
             Json(Claimed {
@@ -74,6 +72,11 @@ pub async fn claim(
                 .collect(),
         )),
         Err(ClaimError::NotFound) => Err(ApiError::NotFound),
+        Err(ClaimError::Forbidden(why)) => Err(ApiError::Forbidden(why)),
+        Err(ClaimError::Denied { reason, rule }) => Err(ApiError::Denied {
+            detail: reason,
+            rule,
+        }),
         Err(ClaimError::Access(e)) => Err(e.into()),
     }
 }
@@ -89,7 +92,6 @@ pub async fn reviews(
     caller: ApiCaller,
     Query(query): Query<ReviewsQuery>,
 ) -> Result<Json<Vec<governance::ReviewItem>>, ApiError> {
-    permissions::govern_access(caller.user.role())?;
     let pending_only = match query.status.as_deref() {
         None | Some("pending") => true,
         Some("all") => false,
@@ -101,7 +103,7 @@ pub async fn reviews(
         }
     };
     Ok(Json(
-        governance::review_queue(&state, &caller.user, pending_only).await?,
+        governance::review_queue(&state, &caller.viewer(), pending_only).await?,
     ))
 }
 
@@ -118,7 +120,6 @@ pub async fn review(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<StatusCode, ApiError> {
-    permissions::govern_access(caller.user.role())?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let note = concordat_domain::text::bounded("note", &body.note, 2000)
         .map_err(|e| ApiError::invalid("note", e))?;
@@ -128,7 +129,7 @@ pub async fn review(
         note,
         reviewed_at: state.clock.now(),
     };
-    governance::record_review(&state, &caller.user, id, review).await?;
+    governance::record_review(&state, &caller.viewer(), id, review).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +146,6 @@ pub async fn defer(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DeferBody>,
 ) -> Result<StatusCode, ApiError> {
-    permissions::govern_access(caller.user.role())?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let today = state.clock.now().date_naive();
     let deferral = governance::parse_deferral(caller.user.id(), &body.reason, &body.until, today)
@@ -157,6 +157,6 @@ pub async fn defer(
                 .collect(),
         )
     })?;
-    governance::record_deferral(&state, &caller.user, id, deferral).await?;
+    governance::record_deferral(&state, &caller.viewer(), id, deferral).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,8 +2,9 @@
 //! `GET|POST /api/v1/persons/{id}/consent` (the consent directives, and a
 //! new one), `POST …/consent/{consent_id}/withdraw`, and
 //! `GET|PUT /api/v1/persons/{id}/carers/{related_person_id}/sharing` (what a
-//! nominated carer may be told). For the person's own account and the
-//! members of their care team; anyone else gets the same 404 as for no one.
+//! nominated carer may be told). Decided for the token's purpose: the
+//! person's own account for own access, the members of their care team;
+//! anyone else gets the same 404 as for no one.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,7 +23,7 @@ pub async fn list(
     caller: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<DirectiveView>>, ApiError> {
-    let overview = consent::overview(&state, &caller.user, person_path(&id)).await?;
+    let overview = consent::overview(&state, &caller.viewer(), person_path(&id)).await?;
     Ok(Json(overview.directives))
 }
 
@@ -33,7 +34,7 @@ pub async fn record(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewDirective>,
 ) -> Result<(StatusCode, Json<DirectiveView>), ApiError> {
-    let view = consent::record(&state, &caller.user, person_path(&id), &input).await?;
+    let view = consent::record(&state, &caller.viewer(), person_path(&id), &input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -43,7 +44,7 @@ pub async fn withdraw(
     caller: ApiCaller,
     Path((id, consent_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    consent::withdraw(&state, &caller.user, person_path(&id), &consent_id).await?;
+    consent::withdraw(&state, &caller.viewer(), person_path(&id), &consent_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -54,7 +55,7 @@ pub async fn sharing(
     Path((id, related)): Path<(String, String)>,
 ) -> Result<Json<carers::CarerView>, ApiError> {
     Ok(Json(
-        carers::sharing(&state, &caller.user, person_path(&id), &related).await?,
+        carers::sharing(&state, &caller.viewer(), person_path(&id), &related).await?,
     ))
 }
 
@@ -75,7 +76,7 @@ pub async fn set_sharing(
     Ok(Json(
         carers::set_sharing(
             &state,
-            &caller.user,
+            &caller.viewer(),
             person_path(&id),
             &related,
             &body.may_tell,

@@ -27,6 +27,9 @@ pub async fn list(
 pub struct ContactInput {
     kind: String,
     occurred_at: Option<DateTime<Utc>>,
+    /// Why the caller was involved; required.
+    #[serde(default)]
+    reason: String,
     outcome: String,
     #[serde(default)]
     note: String,
@@ -46,6 +49,7 @@ pub async fn record(
         NewContact {
             kind,
             occurred_at: input.occurred_at,
+            reason: input.reason,
             outcome: input.outcome,
             note: input.note,
         },

@@ -1,6 +1,8 @@
-//! Contact events from source systems: `POST /api/v1/events` (one JSON
-//! event) and `POST /api/v1/events:batch` (NDJSON, one event a line, with
-//! a report line by line). Both go through [`crate::events::ingest`].
+//! Contact events from registered source systems: `POST /api/v1/events`
+//! (one JSON event) and `POST /api/v1/events:batch` (NDJSON, one event a
+//! line, with a report line by line). Both go through
+//! [`crate::events::ingest`]; any other caller is refused before a line is
+//! read.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -10,7 +12,7 @@ use serde::Serialize;
 
 use super::{ApiError, ApiJson, FieldError};
 use crate::auth::bearer::ApiCaller;
-use crate::events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
+use crate::events::{self, EventInput, IngestError, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
 
 /// The largest NDJSON batch accepted, in bytes.
@@ -24,11 +26,16 @@ impl From<LineError> for ApiError {
                 ApiError::Invalid(vec![FieldError::new(&field, message)])
             }
             LineError::NotFound(_) => ApiError::NotFound,
-            LineError::Denied { reason, rule } => ApiError::Denied {
-                detail: reason,
-                rule,
-            },
             LineError::NotStored => ApiError::Internal("contact event not stored".into()),
+        }
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(error: IngestError) -> Self {
+        match error {
+            IngestError::NotASourceSystem => ApiError::Forbidden(error.to_string()),
+            IngestError::Store(e) => e.into(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Checking a username and password, shared by the sign-in page and the API's
 //! token endpoint. Every failure looks the same from outside: the caller never
-//! learns whether the username exists or the account is disabled.
+//! learns whether the username exists, the account is disabled, or it is a
+//! system's account signing in where only people may.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::user::{User, Username};
@@ -9,6 +10,14 @@ use concordat_store::StoreError;
 
 use super::throttle::{self, AttemptKeys, Gate};
 use crate::AppState;
+
+/// Where a sign-in comes from: a partner's system (a source system) signs
+/// in to the API only, never to the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInTo {
+    Pages,
+    Api,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -25,6 +34,7 @@ pub async fn authenticate(
     username: &str,
     password: &str,
     client_address: &str,
+    to: SignInTo,
 ) -> Result<User, SignInError> {
     let keys = AttemptKeys::new(username, client_address);
     match throttle::gate(state, &keys).await? {
@@ -44,7 +54,11 @@ pub async fn authenticate(
     let password_ok = state.passwords.verify(stored_hash, password).await;
 
     match credentials {
-        Some(c) if password_ok && !c.user.disabled() => {
+        Some(c)
+            if password_ok
+                && !c.user.disabled()
+                && (to == SignInTo::Api || !c.user.role().is_system()) =>
+        {
             throttle::record_success(state, &keys).await?;
             Ok(c.user)
         }

@@ -4,15 +4,15 @@
 //! [`concordat_store::carers::may_tell`].
 
 use chrono::{DateTime, Utc};
+use concordat_access::AccessAction;
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_domain::related_person::RelatedPerson;
-use concordat_domain::user::User;
-use concordat_store::audit::AuditAction;
 use concordat_store::carers::{self as store, CarerTopic};
 use concordat_store::{persons, Conn, StoreError};
 use serde::Serialize;
 
-use super::{admit, audit_allowed, ConsentFailure, UserNames};
+use super::{admit, ConsentFailure, UserNames};
+use crate::access::Viewer;
 use crate::api::error::FieldError;
 use crate::AppState;
 
@@ -80,38 +80,53 @@ pub(super) async fn carers_of(
     Ok(out)
 }
 
-/// A nominated carer of `person`, or not found (also for a malformed id).
+/// A nominated carer of `person`, if there is one with that id. Read (not
+/// shown) before the decision so its audit entry can name the carer; a
+/// malformed id names no one.
 async fn nominated_carer(
     state: &AppState,
     person: PersonId,
     raw: &str,
-) -> Result<RelatedPerson, ConsentFailure> {
-    let id = RelatedPersonId::parse(raw).map_err(|_| ConsentFailure::NotFound)?;
+) -> Result<Option<RelatedPerson>, ConsentFailure> {
+    let Ok(id) = RelatedPersonId::parse(raw) else {
+        return Ok(None);
+    };
     let mut conn = state.store.read().await?;
-    persons::related_persons_of(&mut conn, person)
+    Ok(persons::related_persons_of(&mut conn, person)
         .await?
         .into_iter()
-        .find(|r| r.id() == id && r.nominated_carer())
-        .ok_or(ConsentFailure::NotFound)
+        .find(|r| r.id() == id && r.nominated_carer()))
+}
+
+/// "what Jean Reid may be told", or the id asked about when there is no
+/// such carer.
+fn whom(carer: Option<&RelatedPerson>, raw: &str) -> String {
+    match carer {
+        Some(carer) => carer.to_string(),
+        None => format!("a nominated carer not on record (`{raw}`)"),
+    }
 }
 
 /// What one carer may be told, audited as a look at the person's choices.
 pub async fn sharing(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     person: PersonId,
     related: &str,
 ) -> Result<CarerView, ConsentFailure> {
-    admit(state, user, person, AuditAction::Read).await?;
     let carer = nominated_carer(state, person, related).await?;
-    audit_allowed(
+    admit(
         state,
-        user,
+        viewer,
         person,
-        AuditAction::Read,
-        format!("looked at what {carer} may be told"),
+        AccessAction::Read,
+        format!(
+            "looked at what {} may be told",
+            whom(carer.as_ref(), related)
+        ),
     )
     .await?;
+    let carer = carer.ok_or(ConsentFailure::NotFound)?;
     let mut conn = state.store.read().await?;
     Ok(carer_view(&mut conn, &carer, &mut UserNames::default()).await?)
 }
@@ -119,13 +134,12 @@ pub async fn sharing(
 /// Sets what one carer may be told: the topics named, and nothing else.
 pub async fn set_sharing(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     person: PersonId,
     related: &str,
     may_tell: &[String],
 ) -> Result<CarerView, ConsentFailure> {
-    admit(state, user, person, AuditAction::Write).await?;
-    let carer = nominated_carer(state, person, related).await?;
+    let user = &viewer.user;
     let mut chosen = Vec::new();
     let mut errors = Vec::new();
     for raw in may_tell {
@@ -148,14 +162,19 @@ pub async fn set_sharing(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    audit_allowed(
+    let carer = nominated_carer(state, person, related).await?;
+    admit(
         state,
-        user,
+        viewer,
         person,
-        AuditAction::Write,
-        format!("chose what {carer} may be told: {told}"),
+        AccessAction::Write,
+        format!(
+            "chose what {} may be told: {told}",
+            whom(carer.as_ref(), related)
+        ),
     )
     .await?;
+    let carer = carer.ok_or(ConsentFailure::NotFound)?;
     let choices: Vec<(CarerTopic, bool)> = CarerTopic::ALL
         .into_iter()
         .map(|t| (t, chosen.contains(&t)))

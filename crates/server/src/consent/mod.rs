@@ -1,16 +1,19 @@
 //! A person's sharing choices: their consent directives (permit or deny, by
 //! organisation, category and purpose) and what their nominated carers may
-//! be told ([`carers`]). Seen and changed by the person through their own
-//! account and by the members of their care team
-//! ([`permissions::manage_consent`]); anyone else is answered exactly as if
-//! the person did not exist. Every look and every change is audited before
-//! it happens, and a change applies to the very next request: the access
-//! decision reads the directives afresh each time. The JSON API and the
-//! pages both come through here, so both say and do the same.
+//! be told ([`carers`]). They are the `consent` category of the person's
+//! record, so every look and every change is decided by the one access
+//! decision, for the purpose the caller gave: the person through their own
+//! account, for their own access, and the members of their care team
+//! (`45-sharing-choices.cedar`); anyone else is answered exactly as if the
+//! person did not exist. Each is audited, with its real purpose, before it
+//! happens, and a change applies to the very next request: the decision
+//! reads the directives afresh each time. The JSON API and the pages both
+//! come through here, so both say and do the same.
 
 pub mod carers;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{
     ConsentDirective, ConsentEffect, ConsentError, ConsentScope, RecordedVia,
@@ -20,14 +23,14 @@ use concordat_domain::organisation::{Organisation, OrganisationCode};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
-use concordat_store::audit::{AuditAction, AuditEntry, AuditError, Outcome};
-use concordat_store::{care_teams, consent, organisations, persons, users, Conn, StoreError};
+use concordat_store::audit::AuditAction;
+use concordat_store::{consent, organisations, users, Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
-use crate::access::actor;
+use crate::access::{authorise_noted, AccessError, Refused, Viewer};
 use crate::api::error::FieldError;
 use crate::api::ApiError;
-use crate::permissions::{self, ConsentSteward};
+use crate::permissions::ConsentSteward;
 use crate::AppState;
 
 /// The purposes a professional reads a record for, and so the purposes a
@@ -51,25 +54,34 @@ pub enum ConsentFailure {
     /// No such person, no such choice, or a caller who may not know.
     #[error("not found")]
     NotFound,
+    /// The access decision refused someone who knows of the person (a
+    /// member of the care team asking for the wrong purpose, say).
+    #[error("{reason}")]
+    Denied { reason: String, rule: String },
     #[error("the request is not valid")]
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The audit entry could not be written, so nothing was shown or changed.
+    /// The decision could not be made or audited, so nothing was shown or
+    /// changed.
     #[error(transparent)]
-    Audit(#[from] AuditError),
+    Access(#[from] AccessError),
 }
 
 impl From<ConsentFailure> for ApiError {
     fn from(failure: ConsentFailure) -> Self {
         match failure {
             ConsentFailure::NotFound => ApiError::NotFound,
+            ConsentFailure::Denied { reason, rule } => ApiError::Denied {
+                detail: reason,
+                rule,
+            },
             ConsentFailure::Invalid(errors) => ApiError::Invalid(errors),
             ConsentFailure::Conflict(why) => ApiError::Conflict(why),
             ConsentFailure::Store(e) => e.into(),
-            ConsentFailure::Audit(e) => crate::access::AccessError::Audit(e).into(),
+            ConsentFailure::Access(e) => e.into(),
         }
     }
 }
@@ -146,91 +158,60 @@ pub fn describe(
     format!("{what}: {verb} {whom}{why}")
 }
 
-/// Says whether `user` may manage `person`'s choices. Every caller takes
-/// the same path and the same queries whether or not the person exists; a
-/// refusal is audited and answered as [`ConsentFailure::NotFound`].
+/// Decides whether `viewer` may look at (`Read`) or change (`Write`)
+/// `person`'s sharing choices, and audits the decision with `note` (what
+/// was looked at or done) before anything is shown or changed. A stranger
+/// takes the same path and time whether or not the person exists, and is
+/// answered [`ConsentFailure::NotFound`].
 pub(crate) async fn admit(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     person: PersonId,
-    action: AuditAction,
+    action: AccessAction,
+    note: String,
 ) -> Result<ConsentSteward, ConsentFailure> {
-    let (exists, on_care_team) = {
-        let mut conn = state.store.read().await?;
-        let exists = persons::person_by_id(&mut conn, person).await?.is_some();
-        let member = care_teams::is_care_team_member(&mut conn, person, user.id()).await?;
-        (exists, member)
+    let audit_action = match action {
+        AccessAction::Read => AuditAction::Read,
+        AccessAction::Write => AuditAction::Write,
     };
-    let refusal = match permissions::manage_consent(user, person, on_care_team) {
-        Ok(steward) if exists => return Ok(steward),
-        Ok(_) => "there is no such person".to_owned(),
-        Err(refusal) => refusal.to_string(),
-    };
-    state
-        .audit
-        .record(entry(state, user, person, action, Outcome::Denied, refusal))
-        .await?;
-    Err(ConsentFailure::NotFound)
-}
-
-/// An audit entry about the person's choices. Sharing choices are not a
-/// category of the record, so the entry names none; the reason says what
-/// was done. The person acts for their own access, the care team for
-/// direct care.
-fn entry(
-    state: &AppState,
-    user: &User,
-    person: PersonId,
-    action: AuditAction,
-    outcome: Outcome,
-    reason: String,
-) -> AuditEntry {
-    AuditEntry {
-        occurred_at: state.clock.now(),
-        actor: Some(actor(user)),
-        purpose: Some(if user.role() == Role::Person {
-            Purpose::OwnAccess
-        } else {
-            Purpose::DirectCare
-        }),
-        person: Some(person),
+    let authorisation = authorise_noted(
+        state,
+        viewer,
+        person,
         action,
-        categories: Vec::new(),
-        outcome,
-        reasons: vec![reason],
-        policy_ids: Vec::new(),
-        break_glass: false,
+        &[DataCategory::Consent],
+        audit_action,
+        Some(note),
+    )
+    .await?;
+    match authorisation.refusal() {
+        Some(Refused::NotFound) => Err(ConsentFailure::NotFound),
+        Some(Refused::Denied { reason, rule }) => Err(ConsentFailure::Denied { reason, rule }),
+        None => Ok(steward(&viewer.user)),
     }
 }
 
-/// Audits an allowed look at, or change to, the person's choices. It
-/// commits before anything is shown or changed: no audit, no access.
-pub(crate) async fn audit_allowed(
-    state: &AppState,
-    user: &User,
-    person: PersonId,
-    action: AuditAction,
-    reason: String,
-) -> Result<(), AuditError> {
-    state
-        .audit
-        .record(entry(state, user, person, action, Outcome::Allowed, reason))
-        .await?;
-    Ok(())
+/// Who keeps the choices in a request the decision allowed: the person
+/// through their own account, or their care team.
+fn steward(user: &User) -> ConsentSteward {
+    if user.role() == Role::Person {
+        ConsentSteward::OwnAccount
+    } else {
+        ConsentSteward::CareTeam
+    }
 }
 
 /// The person's directives and carers, audited as one look.
 pub async fn overview(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     person: PersonId,
 ) -> Result<Overview, ConsentFailure> {
-    let steward = admit(state, user, person, AuditAction::Read).await?;
-    audit_allowed(
+    let steward = admit(
         state,
-        user,
+        viewer,
         person,
-        AuditAction::Read,
+        AccessAction::Read,
         "looked at the person's sharing choices".into(),
     )
     .await?;
@@ -255,15 +236,18 @@ pub async fn overview(
 /// Records a new choice. Nothing is written unless every field is valid.
 pub async fn record(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     person: PersonId,
     input: &NewDirective,
 ) -> Result<DirectiveView, ConsentFailure> {
-    let steward = admit(state, user, person, AuditAction::Write).await?;
+    let user = &viewer.user;
     let now = state.clock.now();
-    let mut conn = state.store.read().await?;
-    let orgs = organisations::list_organisations(&mut conn).await?;
-    let directive = parse(&orgs, user, person, steward, input, now)?;
+    let orgs = {
+        let mut conn = state.store.read().await?;
+        organisations::list_organisations(&mut conn).await?
+    };
+    // The fields are checked first: that reads nothing of the person's.
+    let directive = parse(&orgs, user, person, steward(user), input, now)?;
     let org_name = organisation_name(&orgs, &directive);
     let summary = describe(
         directive.effect(),
@@ -271,12 +255,11 @@ pub async fn record(
         directive.scope().category,
         directive.scope().purpose,
     );
-    drop(conn);
-    audit_allowed(
+    admit(
         state,
-        user,
+        viewer,
         person,
-        AuditAction::Write,
+        AccessAction::Write,
         format!(
             "recorded a sharing choice made {}: {summary}",
             directive.via().label()
@@ -293,43 +276,58 @@ pub async fn record(
 /// Withdraws a choice: from now on it no longer applies.
 pub async fn withdraw(
     state: &AppState,
-    user: &User,
+    viewer: &Viewer,
     person: PersonId,
     raw_id: &str,
 ) -> Result<(), ConsentFailure> {
-    admit(state, user, person, AuditAction::Write).await?;
-    let id = ConsentId::parse(raw_id).map_err(|_| ConsentFailure::NotFound)?;
-    let (directive, org_name) = {
-        let mut conn = state.store.read().await?;
-        let directive = consent::directives_of(&mut conn, person)
-            .await?
-            .into_iter()
-            .find(|d| d.id() == id)
-            .ok_or(ConsentFailure::NotFound)?;
-        let orgs = organisations::list_organisations(&mut conn).await?;
-        let name = organisation_name(&orgs, &directive);
-        (directive, name)
+    let user = &viewer.user;
+    // Read (not shown) so the audit entry can say what was withdrawn; the
+    // decision below comes before anything is shown or changed, and takes
+    // the same path whether or not the choice, or the person, exists.
+    let found = match ConsentId::parse(raw_id) {
+        Ok(id) => {
+            let mut conn = state.store.read().await?;
+            let directive = consent::directives_of(&mut conn, person)
+                .await?
+                .into_iter()
+                .find(|d| d.id() == id);
+            let orgs = organisations::list_organisations(&mut conn).await?;
+            directive.map(|d| {
+                let name = organisation_name(&orgs, &d);
+                (d, name)
+            })
+        }
+        Err(_) => None,
     };
+    let summary = found.as_ref().map(|(directive, org_name)| {
+        describe(
+            directive.effect(),
+            org_name.as_deref(),
+            directive.scope().category,
+            directive.scope().purpose,
+        )
+    });
+    admit(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        match &summary {
+            Some(summary) => format!("withdrew a sharing choice: {summary}"),
+            None => format!("asked to withdraw a sharing choice not on record: `{raw_id}`"),
+        },
+    )
+    .await?;
+    let Some((directive, _)) = found else {
+        return Err(ConsentFailure::NotFound);
+    };
+    let id = directive.id();
     if let Some(at) = directive.withdrawn_at() {
         return Err(ConsentFailure::Conflict(format!(
             "this choice was already withdrawn on {}",
             at.format("%-d %B %Y at %H:%M UTC")
         )));
     }
-    let summary = describe(
-        directive.effect(),
-        org_name.as_deref(),
-        directive.scope().category,
-        directive.scope().purpose,
-    );
-    audit_allowed(
-        state,
-        user,
-        person,
-        AuditAction::Write,
-        format!("withdrew a sharing choice: {summary}"),
-    )
-    .await?;
     let mut tx = state.store.write().await?;
     if !consent::withdraw_directive(&mut tx, person, id, user.id(), state.clock.now()).await? {
         return Err(ConsentFailure::Conflict(
@@ -371,10 +369,21 @@ fn parse(
         }
         found.map(Organisation::id)
     });
-    let category = blank(&input.category).and_then(|raw| {
-        DataCategory::parse(raw)
-            .map_err(|e| fail("category", e.to_string()))
-            .ok()
+    let category = blank(&input.category).and_then(|raw| match DataCategory::parse(raw) {
+        Ok(category) if category.is_shared() => Some(category),
+        Ok(_) => {
+            fail(
+                "category",
+                "a choice covers what is shared; the sharing choices themselves are kept with \
+                 the care team"
+                    .to_owned(),
+            );
+            None
+        }
+        Err(e) => {
+            fail("category", e.to_string());
+            None
+        }
     });
     let purpose = blank(&input.purpose).and_then(|raw| {
         let found = Purpose::parse_code(raw)

@@ -1,5 +1,10 @@
-//! Contacts with services recorded on a person's record — from a crisis
-//! look-up at the roadside, say — and the lead professional told of each.
+//! Contacts with services recorded on a person's record by the member of
+//! staff who attended — from a crisis look-up at the roadside, say — and
+//! the lead professional told of each. Recording one needs a relationship
+//! already (the look-up, the care team); the contact then keeps that user's
+//! relationship for as long as the contact lasts (a section 136 detention,
+//! 36 hours), for them alone. Contacts reported by systems come through
+//! `crate::events` instead.
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
@@ -10,8 +15,10 @@ use concordat_domain::text::{bounded, paragraphs};
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{care_teams, contact_events, organisations, persons};
 
+use concordat_store::audit::AuditAction;
+
 use super::{require, CrisisError};
-use crate::access::Viewer;
+use crate::access::{authorise_noted, Viewer};
 use crate::AppState;
 
 /// A contact as entered, before checking.
@@ -20,6 +27,9 @@ pub struct NewContact {
     pub kind: ContactKind,
     /// When it happened; now if not given.
     pub occurred_at: Option<DateTime<Utc>>,
+    /// Why the user was involved ("called by control room to the bridge"):
+    /// recorded with the contact and in the audit.
+    pub reason: String,
     pub outcome: String,
     pub note: String,
 }
@@ -32,6 +42,8 @@ pub async fn record(
     person: PersonId,
     contact: NewContact,
 ) -> Result<ContactEvent, CrisisError> {
+    let reason =
+        bounded("reason", &contact.reason, 300).map_err(|e| CrisisError::invalid("reason", e))?;
     let outcome = bounded("outcome", &contact.outcome, 300)
         .map_err(|e| CrisisError::invalid("outcome", e))?;
     let note =
@@ -44,14 +56,25 @@ pub async fn record(
             "a contact cannot be recorded as happening in the future",
         ));
     }
-    require(
+    // Decided on the relationships the user has now: recording a contact
+    // never opens the way to the record by itself.
+    let authorisation = authorise_noted(
         state,
         viewer,
         person,
         AccessAction::Write,
-        DataCategory::Contacts,
+        &[DataCategory::Contacts],
+        AuditAction::Write,
+        Some(format!(
+            "contact recorded: {}: {}",
+            contact.kind.label().to_lowercase(),
+            reason
+        )),
     )
     .await?;
+    if let Some(refused) = authorisation.refusal() {
+        return Err(refused.into());
+    }
     let user = &viewer.user;
     let event = ContactEvent {
         id: ContactEventId::new(),
@@ -66,8 +89,22 @@ pub async fn record(
         note,
         source: None,
     };
+    let opened = crate::events::opened_relationships(
+        state,
+        &event,
+        user.organisation_id(),
+        None,
+        &[user.id()],
+        &format!(
+            "{} recorded by {}: {reason}",
+            event.kind.label().to_lowercase(),
+            event.recorder_name
+        ),
+        now,
+    );
     let mut tx = state.store.write().await?;
     contact_events::insert_event(&mut tx, &event).await?;
+    crate::events::open_and_close(&mut tx, &event, user.organisation_id(), &opened, now).await?;
     let subject_person = persons::person_by_id(&mut tx, person)
         .await?
         .ok_or(CrisisError::NotFound)?;

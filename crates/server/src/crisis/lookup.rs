@@ -227,6 +227,8 @@ pub async fn look_up(
                 person: person.id(),
                 organisation: viewer.user.organisation_id(),
                 user: Some(viewer.user.id()),
+                team: None,
+                contact_kind: None,
                 kind: RelationshipKind::CrisisLookup,
                 reason: reason.as_str().to_owned(),
                 started_at: now,

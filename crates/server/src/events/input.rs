@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::contact_event::{ContactKind, EventSource};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::text::{bounded, paragraphs, PhoneNumber};
+use concordat_domain::user::Username;
 use concordat_store::contact_events::Transition;
 use serde::Deserialize;
 
@@ -30,6 +31,14 @@ pub struct EventInput {
     pub ward: Option<String>,
     #[serde(default)]
     pub ward_phone: Option<String>,
+    /// The team of the sender's organisation that attended ("Crisis
+    /// Team"): its members may read the record while the contact lasts.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// The usernames of the sender's staff who attended: they may read the
+    /// record while the contact lasts.
+    #[serde(default)]
+    pub attended_by: Option<Vec<String>>,
 }
 
 /// An event checked and ready to record.
@@ -42,6 +51,10 @@ pub struct Incoming {
     pub outcome: String,
     pub note: String,
     pub transition: Transition,
+    /// Whom the contact names, as sent; resolved against the sender's
+    /// organisation when the event is recorded.
+    pub team: Option<String>,
+    pub attended_by: Vec<Username>,
 }
 
 /// Why a line was not recorded.
@@ -53,12 +66,11 @@ pub enum LineError {
     /// A field that breaks a rule.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
-    /// No such person, or none the caller may know of.
+    /// No such person, or none the caller may record contacts for: a
+    /// refusal by the access decision answers exactly as an unknown NHS
+    /// number does, and the audit keeps the reason.
     #[error("no person with NHS number `{0}` that you may record contacts for")]
     NotFound(String),
-    /// The access decision refused.
-    #[error("{reason}")]
-    Denied { reason: String, rule: String },
     /// Storage failed; nothing of the line was kept.
     #[error("not recorded: the event could not be stored")]
     NotStored,
@@ -154,6 +166,25 @@ impl EventInput {
                 "only admission, discharge and planned-discharge-date events name a ward",
             ));
         }
+        let team = self
+            .team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| bounded("team", t, 120).map_err(|e| invalid("team", e)))
+            .transpose()?;
+        let attended_by = self
+            .attended_by
+            .unwrap_or_default()
+            .iter()
+            .map(|u| Username::parse(u).map_err(|e| invalid("attended_by", e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if attended_by.len() > 20 {
+            return Err(invalid(
+                "attended_by",
+                "name at most 20 people; name their team instead",
+            ));
+        }
         Ok(Incoming {
             source: EventSource { system, event_id },
             kind,
@@ -166,6 +197,8 @@ impl EventInput {
                 ward,
                 ward_phone,
             },
+            team,
+            attended_by,
         })
     }
 }
@@ -248,5 +281,19 @@ mod tests {
             parse_line(&line(r#", "colour": "blue""#), now()),
             Err(LineError::Malformed(m)) if m.contains("colour")
         ));
+    }
+
+    #[test]
+    fn an_event_names_the_team_and_the_staff_who_attended() {
+        let e = parse_line(
+            &line(r#", "team": " Crisis Team ", "attended_by": ["PC.Shaw", "p.shah"]"#),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(e.team.as_deref(), Some("Crisis Team"));
+        let names: Vec<&str> = e.attended_by.iter().map(|u| u.as_str()).collect();
+        assert_eq!(names, ["pc.shaw", "p.shah"]);
+        let bad = parse_line(&line(r#", "attended_by": ["no spaces allowed"]"#), now());
+        assert!(matches!(bad, Err(LineError::Invalid { field, .. }) if field == "attended_by"));
     }
 }

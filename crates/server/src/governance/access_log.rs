@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 use concordat_domain::user::User;
-use concordat_store::audit::{self, AuditFilter, AuditRecord, Outcome};
+use concordat_store::audit::{self, AuditAction, AuditEntry, AuditFilter, AuditRecord, Outcome};
 use concordat_store::{break_glass, organisations, users, Conn, StoreError};
 use serde::Serialize;
 
 use super::GovernanceError;
+use crate::access::{actor, Viewer};
 use crate::AppState;
 
 /// One line of a person's access log, in words they can read.
@@ -202,6 +203,7 @@ fn filter(
         .transpose()
     };
     Ok(AuditFilter {
+        scope: None,
         person,
         user,
         organisation,
@@ -214,6 +216,33 @@ fn filter(
     })
 }
 
+/// The filters of a search, for its audit entry: "person=…, from=2026-03-01".
+fn describe_query(query: &AuditQuery) -> String {
+    let fields = [
+        ("person", &query.person),
+        ("user", &query.user),
+        ("organisation", &query.organisation),
+        ("outcome", &query.outcome),
+        ("from", &query.from),
+        ("to", &query.to),
+    ];
+    let given: Vec<String> = fields
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{name}={v}"))
+        })
+        .collect();
+    if given.is_empty() {
+        "everything".to_owned()
+    } else {
+        given.join(", ")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("{1}")]
@@ -222,10 +251,16 @@ pub enum SearchError {
     Governance(#[from] GovernanceError),
 }
 
+/// Information governance's search of the audit: what the searcher's
+/// organisation answers for (access by its own users, and access to the
+/// people whose records it holds), for a purpose that may name people.
+/// The search is itself audited, with its filters.
 pub async fn search_audit(
     state: &AppState,
+    viewer: &Viewer,
     query: &AuditQuery,
 ) -> Result<Vec<AuditItem>, SearchError> {
+    super::governs(viewer)?;
     let mut conn = state.store.read().await.map_err(GovernanceError::from)?;
     let names = Names::load(&mut conn)
         .await
@@ -236,7 +271,27 @@ pub async fn search_audit(
         .into_iter()
         .map(|o| (o.id(), o.code().as_str().to_owned(), o.name().to_owned()))
         .collect();
-    let filter = filter(&names.users, &orgs, query).map_err(|(f, m)| SearchError::Invalid(f, m))?;
+    let mut filter =
+        filter(&names.users, &orgs, query).map_err(|(f, m)| SearchError::Invalid(f, m))?;
+    filter.scope = Some(viewer.user.organisation_id());
+    drop(conn);
+    state
+        .audit
+        .record(AuditEntry {
+            occurred_at: state.clock.now(),
+            actor: Some(actor(&viewer.user)),
+            purpose: Some(viewer.purpose),
+            person: filter.person,
+            action: AuditAction::AuditSearch,
+            categories: Vec::new(),
+            outcome: Outcome::Allowed,
+            reasons: vec![format!("searched the audit: {}", describe_query(query))],
+            policy_ids: Vec::new(),
+            break_glass: false,
+        })
+        .await
+        .map_err(GovernanceError::from)?;
+    let mut conn = state.store.read().await.map_err(GovernanceError::from)?;
     let records = audit::search(&mut conn, &filter)
         .await
         .map_err(GovernanceError::from)?;

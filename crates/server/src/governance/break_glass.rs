@@ -6,16 +6,15 @@ use concordat_domain::break_glass::{BreakGlass, Deferral, Justification, Overrid
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
-use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
-use concordat_domain::user::User;
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{break_glass as grants, persons, users};
 use serde::Serialize;
 
 use super::GovernanceError;
-use crate::access::{actor, decide, gather, no_relationship, AccessError, Viewer};
+use crate::access::{actor, decide, gather, AccessError, Refused, Viewer};
+use crate::permissions;
 use crate::AppState;
 
 #[derive(Debug, Clone)]
@@ -35,9 +34,16 @@ pub struct ClaimRequest {
 pub enum ClaimError {
     #[error("the request is not valid")]
     Invalid(Vec<(&'static str, String)>),
+    /// The role may not claim break-glass at all.
+    #[error("{0}")]
+    Forbidden(String),
     /// No such person, or none the user has a relationship with.
     #[error("not found")]
     NotFound,
+    /// Even with the override, the decision would allow the user nothing
+    /// (a purpose that opens no record, say): the rule that says so.
+    #[error("{reason}")]
+    Denied { reason: String, rule: String },
     #[error(transparent)]
     Access(#[from] AccessError),
 }
@@ -48,16 +54,20 @@ impl From<concordat_store::StoreError> for ClaimError {
     }
 }
 
-/// Grants `user` elevated access to a person for the configured window.
-/// The use is audited as an emergency override before it exists, the
-/// user's information governance leads are told, and it joins their review
-/// queue.
+/// Grants `viewer` elevated access to a person for the configured window,
+/// for the purpose they act for. Every attempt is audited, refused or not,
+/// before anything is answered: a role that may not claim, a missing
+/// justification, no relationship with the person, a purpose under which
+/// even the override would open nothing. A granted use is audited as an
+/// emergency override before it exists, the user's information governance
+/// leads are told, and it joins their review queue.
 pub async fn claim_break_glass(
     state: &AppState,
-    user: &User,
-    purpose: Purpose,
+    viewer: &Viewer,
     request: ClaimRequest,
 ) -> Result<BreakGlass, ClaimError> {
+    let user = &viewer.user;
+    let now = state.clock.now();
     let mut errors = Vec::new();
     let basis = OverrideBasis::parse(&request.lawful_basis)
         .map_err(|e| errors.push(("lawful_basis", e.to_string())))
@@ -65,7 +75,9 @@ pub async fn claim_break_glass(
     let justification = Justification::parse(&request.justification)
         .map_err(|e| errors.push(("justification", e.to_string())))
         .ok();
-    let person_id = match &request.person {
+    // A person not found stands as the nil id, so the rest of the path is
+    // the same as for someone the user has no relationship with.
+    let person = match &request.person {
         PersonRef::NhsNumber(raw) => match NhsNumber::parse(raw) {
             Ok(number) => {
                 let mut conn = state.store.read().await?;
@@ -79,18 +91,23 @@ pub async fn claim_break_glass(
             }
         },
         PersonRef::Id(raw) => PersonId::parse(raw).ok(),
-    };
-    let (Some(basis), Some(justification)) = (basis, justification) else {
-        return Err(ClaimError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(ClaimError::Invalid(errors));
     }
-    let Some(person) = person_id else {
-        return Err(ClaimError::NotFound);
+    .unwrap_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()));
+
+    if let Err(refusal) = permissions::break_glass(user.role()) {
+        refused(state, viewer, person, refusal.to_string()).await?;
+        return Err(ClaimError::Forbidden(refusal.into()));
+    }
+    let (Some(basis), Some(justification), true) = (basis, justification, errors.is_empty()) else {
+        let why = errors
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        refused(state, viewer, person, why).await?;
+        return Err(ClaimError::Invalid(errors));
     };
 
-    let now = state.clock.now();
     let grant = BreakGlass {
         id: uuid::Uuid::new_v4(),
         user: user.id(),
@@ -103,53 +120,60 @@ pub async fn claim_break_glass(
         deferral: None,
     };
 
-    // Break-glass lifts a refusal, not the need for a relationship. Ask the
-    // access decision as if the grant were made: if the user would still
-    // have no relationship with the person, they learn nothing, not even
-    // that the person exists.
+    // Break-glass lifts a refusal, not the need for a relationship, nor the
+    // rules of the purpose. Ask the access decision as if the grant were
+    // made: if it would still allow nothing, nothing is granted; if the
+    // user has no relationship, they learn nothing, not even that the
+    // person exists.
     let mut facts = {
         let mut conn = state.store.read().await?;
         gather(&mut conn, user, person, now).await?
     };
     facts.break_glass = Some(BreakGlassFacts::from(&grant));
-    let viewer = Viewer {
-        user: user.clone(),
-        purpose,
-    };
     let decisions = decide(
         &state.engine,
-        &viewer,
+        viewer,
         person,
         AccessAction::Read,
         &DataCategory::ALL,
         &facts,
         now,
     );
-    let no_relationship = no_relationship(&decisions);
+    let refusal = Refused::of(&decisions);
 
+    let mut reasons = vec![format!(
+        "emergency override on the basis of {}: {}",
+        grant.basis.label(),
+        grant.justification.as_str()
+    )];
+    if refusal.is_some() {
+        let why = decisions
+            .first()
+            .map(|(_, d)| d.explanation())
+            .unwrap_or_default();
+        reasons.push(format!("refused: {why}"));
+    }
     let entry = AuditEntry {
         occurred_at: now,
         actor: Some(actor(user)),
-        purpose: Some(purpose),
+        purpose: Some(viewer.purpose),
         person: Some(person),
         action: AuditAction::BreakGlass,
         categories: Vec::new(),
-        outcome: if no_relationship {
+        outcome: if refusal.is_some() {
             Outcome::Denied
         } else {
             Outcome::Allowed
         },
-        reasons: vec![format!(
-            "emergency override on the basis of {}: {}",
-            grant.basis.label(),
-            grant.justification.as_str()
-        )],
+        reasons,
         policy_ids: vec![concordat_access::policy_ids::BREAK_GLASS.to_owned()],
-        break_glass: !no_relationship,
+        break_glass: refusal.is_none(),
     };
     state.audit.record(entry).await.map_err(AccessError::from)?;
-    if no_relationship {
-        return Err(ClaimError::NotFound);
+    match refusal {
+        Some(Refused::NotFound) => return Err(ClaimError::NotFound),
+        Some(Refused::Denied { reason, rule }) => return Err(ClaimError::Denied { reason, rule }),
+        None => {}
     }
 
     let mut tx = state.store.write().await?;
@@ -186,6 +210,32 @@ pub async fn claim_break_glass(
     Ok(grant)
 }
 
+/// Audits a claim refused before the decision was asked (the role, the
+/// form), with why.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    why: String,
+) -> Result<(), AccessError> {
+    state
+        .audit
+        .record(AuditEntry {
+            occurred_at: state.clock.now(),
+            actor: Some(actor(&viewer.user)),
+            purpose: Some(viewer.purpose),
+            person: Some(person),
+            action: AuditAction::BreakGlass,
+            categories: Vec::new(),
+            outcome: Outcome::Denied,
+            reasons: vec![format!("break-glass refused: {why}")],
+            policy_ids: Vec::new(),
+            break_glass: false,
+        })
+        .await?;
+    Ok(())
+}
+
 /// One use, as the review queue shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewItem {
@@ -217,16 +267,17 @@ pub struct DeferralView {
     pub until: chrono::NaiveDate,
 }
 
-/// The uses by staff of the reviewer's organisation, newest first.
+/// The uses the reviewer's organisation answers for, newest first: those by
+/// its own staff, and those on people whose records it holds.
 pub async fn review_queue(
     state: &AppState,
-    reviewer: &User,
+    reviewer: &Viewer,
     pending_only: bool,
 ) -> Result<Vec<ReviewItem>, GovernanceError> {
+    super::governs(reviewer)?;
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
-    let uses =
-        grants::uses_by_organisation(&mut conn, Some(reviewer.organisation_id()), 500).await?;
+    let uses = grants::uses_for_governance(&mut conn, reviewer.user.organisation_id(), 500).await?;
     let mut items = Vec::new();
     for use_ in uses
         .into_iter()
@@ -268,26 +319,26 @@ pub async fn review_queue(
     Ok(items)
 }
 
-/// Loads a use made by staff of the reviewer's own organisation.
+/// Loads a use the reviewer's organisation answers for (see
+/// [`review_queue`]); any other is answered as not found.
 async fn own_use(
     state: &AppState,
-    reviewer: &User,
+    reviewer: &Viewer,
     id: uuid::Uuid,
 ) -> Result<BreakGlass, GovernanceError> {
+    super::governs(reviewer)?;
     let mut conn = state.store.read().await?;
-    let use_ = grants::break_glass_by_id(&mut conn, id)
-        .await?
-        .ok_or(GovernanceError::NotFound)?;
-    let by = users::user_by_id(&mut conn, use_.user).await?;
-    if by.map(|u| u.organisation_id()) != Some(reviewer.organisation_id()) {
+    if !grants::governed_by(&mut conn, id, reviewer.user.organisation_id()).await? {
         return Err(GovernanceError::NotFound);
     }
-    Ok(use_)
+    grants::break_glass_by_id(&mut conn, id)
+        .await?
+        .ok_or(GovernanceError::NotFound)
 }
 
 pub async fn record_review(
     state: &AppState,
-    reviewer: &User,
+    reviewer: &Viewer,
     id: uuid::Uuid,
     review: Review,
 ) -> Result<(), GovernanceError> {
@@ -299,8 +350,8 @@ pub async fn record_review(
         .audit
         .record(AuditEntry {
             occurred_at: review.reviewed_at,
-            actor: Some(actor(reviewer)),
-            purpose: None,
+            actor: Some(actor(&reviewer.user)),
+            purpose: Some(reviewer.purpose),
             person: Some(use_.person),
             action: AuditAction::BreakGlassReview,
             categories: Vec::new(),
@@ -364,7 +415,7 @@ pub fn parse_deferral(
 
 pub async fn record_deferral(
     state: &AppState,
-    reviewer: &User,
+    reviewer: &Viewer,
     id: uuid::Uuid,
     deferral: Deferral,
 ) -> Result<(), GovernanceError> {
@@ -373,8 +424,8 @@ pub async fn record_deferral(
         .audit
         .record(AuditEntry {
             occurred_at: state.clock.now(),
-            actor: Some(actor(reviewer)),
-            purpose: None,
+            actor: Some(actor(&reviewer.user)),
+            purpose: Some(reviewer.purpose),
             person: Some(use_.person),
             action: AuditAction::BreakGlassReview,
             categories: Vec::new(),

@@ -14,12 +14,23 @@ pub use break_glass::{
 use concordat_store::audit::AuditError;
 use concordat_store::StoreError;
 
-use crate::access::AccessError;
+use crate::access::{AccessError, Viewer};
 use crate::api::ApiError;
+use crate::permissions;
+
+/// Fails unless `viewer` may govern access, for the purpose they gave.
+fn governs(viewer: &Viewer) -> Result<(), GovernanceError> {
+    permissions::govern_access(viewer.user.role(), viewer.purpose)
+        .map_err(|refusal| GovernanceError::Forbidden(refusal.into()))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum GovernanceError {
-    #[error("no such break-glass use in your organisation")]
+    /// Not an information governance lead, or a purpose the audit is not
+    /// opened for.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("no such break-glass use that your organisation answers for")]
     NotFound,
     #[error("this use has already been reviewed")]
     AlreadyReviewed,
@@ -41,6 +52,7 @@ impl From<AccessError> for GovernanceError {
 impl From<GovernanceError> for ApiError {
     fn from(err: GovernanceError) -> Self {
         match err {
+            GovernanceError::Forbidden(why) => ApiError::Forbidden(why),
             GovernanceError::NotFound => ApiError::NotFound,
             GovernanceError::AlreadyReviewed => ApiError::Conflict(err.to_string()),
             GovernanceError::Store(e) => e.into(),

@@ -143,7 +143,6 @@ pub async fn claim(
     Form(form): Form<ClaimForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
-    permissions::break_glass(session.user.role()).map_err(refused)?;
     let purpose = purpose_of(&session, form.purpose.as_deref())?;
     let person = PersonId::parse(&id).map_err(|_| PageError::NotFound)?;
     let basis = form
@@ -157,7 +156,7 @@ pub async fn claim(
         lawful_basis: basis.clone(),
         justification: form.justification.clone(),
     };
-    match governance::claim_break_glass(&state, &session.user, purpose, request).await {
+    match governance::claim_break_glass(&state, &session.viewer(purpose), request).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/persons/{person}?purpose={}", purpose.code())).into_response(),
         ),
@@ -189,6 +188,8 @@ pub async fn claim(
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }
         Err(ClaimError::NotFound) => Err(PageError::NotFound),
+        Err(ClaimError::Forbidden(why)) => Err(PageError::Forbidden(sentence(&why))),
+        Err(ClaimError::Denied { reason, .. }) => Err(PageError::Forbidden(sentence(&reason))),
         Err(ClaimError::Access(e)) => Err(PageError::Internal(format!("break-glass: {e}"))),
     }
 }

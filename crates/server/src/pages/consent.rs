@@ -14,6 +14,8 @@ use axum::Form;
 use chrono::{DateTime, NaiveTime, Utc};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
 use concordat_store::{organisations, persons};
 use serde::Deserialize;
 
@@ -137,8 +139,19 @@ fn opt(value: &str, label: &str, chosen: &str) -> Opt {
 fn failure(e: ConsentFailure) -> PageError {
     match e {
         ConsentFailure::NotFound => PageError::NotFound,
+        ConsentFailure::Denied { reason, .. } => PageError::Forbidden(sentence(&reason)),
         other => PageError::Internal(format!("sharing choices: {other}")),
     }
+}
+
+/// The page's purpose: the person keeps their own choices for their own
+/// access; the care team keeps them for direct care.
+fn choices_viewer(session: &SignedIn) -> crate::access::Viewer {
+    session.viewer(if session.user.role() == Role::Person {
+        Purpose::OwnAccess
+    } else {
+        Purpose::DirectCare
+    })
 }
 
 /// When a choice stops: a choice made "until" a date stops at midnight
@@ -243,7 +256,7 @@ async fn page(
     );
     let mut categories = vec![opt("", "Everything in the record", &chosen_cat)];
     categories.extend(
-        DataCategory::ALL
+        DataCategory::SHARED
             .iter()
             .map(|c| opt(c.as_str(), c.label(), &chosen_cat)),
     );
@@ -324,7 +337,7 @@ pub async fn view(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let person = person_id(&id);
-    let overview = consent::overview(&state, &session.user, person)
+    let overview = consent::overview(&state, &choices_viewer(&session), person)
         .await
         .map_err(failure)?;
     let notice = notice_for(query.done.as_deref());
@@ -344,7 +357,7 @@ async fn again(
     status: StatusCode,
     feedback: Feedback,
 ) -> Result<Response, PageError> {
-    let overview = consent::overview(state, &session.user, person)
+    let overview = consent::overview(state, &choices_viewer(session), person)
         .await
         .map_err(failure)?;
     let page = page(state, session, person, overview, feedback).await?;
@@ -383,7 +396,7 @@ pub async fn record(
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_id(&id);
-    match consent::record(&state, &session.user, person, &form.choice).await {
+    match consent::record(&state, &choices_viewer(&session), person, &form.choice).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=recorded")).into_response())
         }
@@ -408,7 +421,7 @@ pub async fn withdraw(
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_id(&id);
-    match consent::withdraw(&state, &session.user, person, &consent_id).await {
+    match consent::withdraw(&state, &choices_viewer(&session), person, &consent_id).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=withdrawn")).into_response())
         }
@@ -443,7 +456,7 @@ pub async fn carer_sharing(
         .filter(|(k, _)| k == "may_tell")
         .map(|(_, v)| v)
         .collect();
-    match carers::set_sharing(&state, &session.user, person, &related, &topics).await {
+    match carers::set_sharing(&state, &choices_viewer(&session), person, &related, &topics).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=carers")).into_response())
         }

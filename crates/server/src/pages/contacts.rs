@@ -35,6 +35,9 @@ pub struct ContactForm {
     purpose: Option<String>,
     #[serde(default)]
     kind: String,
+    /// The crisis look-up's reason, carried from its page.
+    #[serde(default)]
+    reason: String,
     #[serde(default)]
     outcome: String,
     #[serde(default)]
@@ -48,9 +51,11 @@ struct ContactPage {
     person_id: String,
     purpose_code: &'static str,
     kinds: Vec<KindOpt>,
+    reason: String,
     outcome: String,
     note: String,
     kind_error: Option<String>,
+    reason_error: Option<String>,
     outcome_error: Option<String>,
     note_error: Option<String>,
 }
@@ -70,9 +75,11 @@ pub async fn record(
         person_id: person.to_string(),
         purpose_code: viewer.purpose.code(),
         kinds: kinds(form.kind.trim()),
+        reason: form.reason.clone(),
         outcome: form.outcome.clone(),
         note: form.note.clone(),
         kind_error: None,
+        reason_error: None,
         outcome_error: None,
         note_error: None,
     };
@@ -86,6 +93,7 @@ pub async fn record(
     let contact = NewContact {
         kind,
         occurred_at: None,
+        reason: form.reason,
         outcome: form.outcome,
         note: form.note,
     };
@@ -99,6 +107,7 @@ pub async fn record(
                 let message = Some(sentence(&message));
                 match field.as_str() {
                     "note" => page.note_error = message,
+                    "reason" => page.reason_error = message,
                     _ => page.outcome_error = message,
                 }
             }

@@ -70,6 +70,7 @@ fn role_welcome(role: Role) -> (&'static str, &'static str) {
         Role::Commissioner => ("Commissioning", "You see the partnership's outcomes in aggregate, with no one identifiable."),
         Role::Admin => ("Administration", "You manage the partnership's organisations, teams and user accounts."),
         Role::Person => ("Your record", "This is your own account. You will see who has looked at your record and why, and have a say in who sees what."),
+        Role::SourceSystem => ("Source system", "This account reports contacts from a partner's own system through the API; it has no pages."),
     }
 }
 
@@ -144,7 +145,7 @@ fn actions_for(role: Role) -> Vec<Action> {
             text: "How many people have an agreed, in-date plan; as a page or CSV.",
         });
     }
-    if permissions::govern_access(role).is_ok() {
+    if permissions::may_govern(role) {
         actions.push(Action {
             title: "Break-glass reviews",
             href: "/governance/break-glass",

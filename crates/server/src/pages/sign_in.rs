@@ -14,7 +14,7 @@ use super::layout::render;
 use super::PageError;
 use crate::auth::csrf::{self, SIGN_IN_COOKIE};
 use crate::auth::session::{self, cookie, set_cookie, SignedIn, SESSION_COOKIE};
-use crate::auth::sign_in::{authenticate, SignInError};
+use crate::auth::sign_in::{authenticate, SignInError, SignInTo};
 use crate::AppState;
 
 #[derive(Template)]
@@ -92,6 +92,7 @@ pub async fn submit(
         &form.username,
         &form.password,
         &peer.ip().to_string(),
+        SignInTo::Pages,
     )
     .await;
     let user = match outcome {

@@ -335,6 +335,8 @@ async fn write_new(
                 person: referral.person,
                 organisation,
                 user: None,
+                team: None,
+                contact_kind: None,
                 kind: RelationshipKind::Referral,
                 reason: relationship_reason(referral.id),
                 started_at: now,

@@ -86,10 +86,12 @@ pub enum AuditAction {
     Export,
     /// A deadline missed and the item escalated, by the scheduler.
     Escalation,
+    /// Information governance searching the audit itself.
+    AuditSearch,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Read,
         Self::Write,
         Self::CrisisLookup,
@@ -97,6 +99,7 @@ impl AuditAction {
         Self::BreakGlassReview,
         Self::Export,
         Self::Escalation,
+        Self::AuditSearch,
     ];
 
     /// The actions that touch a person's record, and so appear in that
@@ -118,6 +121,7 @@ impl AuditAction {
             Self::BreakGlassReview => "break-glass-review",
             Self::Export => "export",
             Self::Escalation => "escalation",
+            Self::AuditSearch => "audit-search",
         }
     }
 

@@ -65,6 +65,22 @@ pub struct AuditFilter {
     pub before_seq: Option<u64>,
     /// At most this many (capped at [`MAX_LIMIT`]; 0 means 100).
     pub limit: u32,
+    /// Only what an information governance lead of this organisation
+    /// answers for: access by its own users, and access to the people whose
+    /// records it holds (it is on their care team).
+    pub scope: Option<OrganisationId>,
+}
+
+/// The condition of [`AuditFilter::scope`], on one parameter (the
+/// organisation, given twice as `$n` and `$n+1`).
+fn scope_condition(first: usize) -> String {
+    format!(
+        "(actor_organisation_id = ${first} OR person_id IN (\
+         SELECT ct.person_id FROM care_teams ct \
+         JOIN care_team_members m ON m.care_team_id = ct.id \
+         WHERE m.organisation_id = ${}))",
+        first + 1
+    )
 }
 
 pub async fn search(conn: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
@@ -96,6 +112,12 @@ pub async fn search(conn: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditRe
     for (n, (condition, _)) in conditions.iter().enumerate() {
         sql.push_str(&format!(" AND {condition} ${}", n + 1));
     }
+    let mut values: Vec<String> = conditions.into_iter().map(|(_, v)| v).collect();
+    if let Some(organisation) = filter.scope {
+        sql.push_str(&format!(" AND {}", scope_condition(values.len() + 1)));
+        values.push(organisation.to_string());
+        values.push(organisation.to_string());
+    }
     let before = filter
         .before_seq
         .map_or(i64::MAX, |s| i64::try_from(s).unwrap_or(i64::MAX));
@@ -103,14 +125,14 @@ pub async fn search(conn: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditRe
         0 => 100,
         n => n.min(MAX_LIMIT),
     };
-    let n = conditions.len();
+    let n = values.len();
     sql.push_str(&format!(
         " AND seq < ${} ORDER BY seq DESC LIMIT ${}",
         n + 1,
         n + 2
     ));
     let mut query = sqlx::query(&sql);
-    for (_, value) in conditions {
+    for value in values {
         query = query.bind(value);
     }
     let found = query

@@ -152,10 +152,7 @@ impl AgreementForm {
     /// Everything the template needs to draw the form as it stands.
     pub fn layout(&self, organisations: &[Organisation], errors: &[FieldError]) -> FormFields {
         let error = |prefix: &str| field_error(errors, prefix);
-        let mut roles: Vec<Role> = Role::ALL
-            .into_iter()
-            .filter(|r| r.is_practitioner())
-            .collect();
+        let mut roles: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_grantable()).collect();
         // A grant made through the API to another role stays on the form, so
         // an amendment made here does not silently drop it.
         for role in Role::ALL {
@@ -173,7 +170,7 @@ impl AgreementForm {
                     label: tier.label().to_owned(),
                     hint: format!(
                         "Shares at most: {}.",
-                        DataCategory::ALL
+                        DataCategory::SHARED
                             .into_iter()
                             .filter(|c| tier.allows(*c))
                             .map(|c| c.label())
@@ -213,7 +210,7 @@ impl AgreementForm {
                         label: role.label(),
                         open: !read.is_empty() || !write.is_empty(),
                         summary: grant_summary(read.len(), write.len()),
-                        categories: DataCategory::ALL
+                        categories: DataCategory::SHARED
                             .into_iter()
                             .map(|c| CategoryChoice {
                                 value: c.as_str(),

@@ -71,15 +71,16 @@ pub async fn search(
         organisations::list_organisations(&mut conn).await?
     };
     query.limit = Some(PAGE_ROWS);
-    let (rows, error) = match governance::search_audit(&state, &query).await {
-        Ok(items) => (items, None),
-        Err(SearchError::Invalid(field, message)) => {
-            (Vec::new(), Some((field, sentence(&message))))
-        }
-        Err(SearchError::Governance(e)) => {
-            return Err(PageError::Internal(format!("audit search: {e}")))
-        }
-    };
+    let (rows, error) =
+        match governance::search_audit(&state, &super::governor(&session), &query).await {
+            Ok(items) => (items, None),
+            Err(SearchError::Invalid(field, message)) => {
+                (Vec::new(), Some((field, sentence(&message))))
+            }
+            Err(SearchError::Governance(e)) => {
+                return Err(PageError::Internal(format!("audit search: {e}")))
+            }
+        };
     let chosen_org = text(&query.organisation);
     let page = AuditPage {
         chrome,

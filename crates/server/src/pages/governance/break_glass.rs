@@ -124,7 +124,7 @@ async fn queue_page(
     failed: Option<(&str, String)>,
 ) -> Result<QueuePage, PageError> {
     let chrome = Chrome::load(state, session).await?;
-    let items = governance::review_queue(state, &session.user, false)
+    let items = governance::review_queue(state, &super::governor(session), false)
         .await
         .map_err(|e| PageError::Internal(format!("review queue: {e}")))?;
     let (mut pending, mut reviewed) = (Vec::new(), Vec::new());
@@ -246,7 +246,7 @@ pub async fn review(
         reviewed_at: state.clock.now(),
     };
     match outcome(
-        governance::record_review(&state, &session.user, use_, review).await,
+        governance::record_review(&state, &super::governor(&session), use_, review).await,
         "reviewed",
     )? {
         Ok(response) => Ok(response),
@@ -278,7 +278,7 @@ pub async fn defer(
             }
         };
     match outcome(
-        governance::record_deferral(&state, &session.user, use_, deferral).await,
+        governance::record_deferral(&state, &super::governor(&session), use_, deferral).await,
         "deferred",
     )? {
         Ok(response) => Ok(response),

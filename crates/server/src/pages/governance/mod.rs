@@ -13,6 +13,11 @@ use crate::auth::session::SignedIn;
 use crate::permissions;
 
 fn governs(session: &SignedIn) -> Result<(), PageError> {
-    permissions::govern_access(session.user.role())
+    permissions::govern_access(session.user.role(), permissions::GOVERNANCE_PURPOSE)
         .map_err(|refusal| PageError::Forbidden(sentence(refusal.as_str())))
+}
+
+/// Who acts on the governance pages, and for what purpose.
+fn governor(session: &SignedIn) -> crate::access::Viewer {
+    session.viewer(permissions::GOVERNANCE_PURPOSE)
 }
