@@ -1,7 +1,7 @@
 //! Batch ingest of contact events over real HTTP on SQLite:
 //! `POST /api/v1/events:batch` with 100,000 NDJSON events about the demo's
-//! people, from an emergency department's integration account, decided and
-//! audited per person per batch. Prints events per second and the ratio to
+//! people, from the emergency department's registered source system
+//! (`northshire-ed`), decided and audited per person per batch. Prints events per second and the ratio to
 //! the 20,000 events/s target; asserts nothing but that every event was
 //! recorded. Run through `scripts/bench`.
 //!
@@ -92,7 +92,7 @@ async fn run() -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let token: serde_json::Value = client
         .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"username": "ed.clinician", "password": "demo", "purpose": "TREAT"}))
+        .json(&serde_json::json!({"username": "northshire-ed", "password": "demo", "purpose": "TREAT"}))
         .send()
         .await?
         .error_for_status()?
@@ -103,35 +103,36 @@ async fn run() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("no token"))?
         .to_owned();
 
-    // Mostly contacts with services; one in twenty an admission, discharge
-    // or planned discharge date, which tell whole care teams and carers.
+    // Mostly attendances; one in twenty an admission, which tells whole
+    // care teams and carers. (An emergency department's system reports
+    // only what happens there: no 999 or 111 calls.)
     const KINDS: [&str; 20] = [
         "ed-attendance",
-        "call-999",
-        "call-111",
-        "crisis-line-call",
-        "street-triage",
         "ed-attendance",
-        "call-999",
-        "call-111",
-        "crisis-line-call",
-        "section-136",
         "ed-attendance",
-        "call-999",
-        "call-111",
-        "crisis-line-call",
-        "street-triage",
         "ed-attendance",
-        "call-999",
-        "call-111",
-        "crisis-line-call",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
+        "ed-attendance",
         "admission",
     ];
     let occurred = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     let lines: Vec<String> = (0..events)
         .map(|i| {
             serde_json::json!({
-                "source_system": "bench-ed",
+                "source_system": "northshire-ed",
                 "event_id": format!("E{i:07}"),
                 "kind": KINDS[i % KINDS.len()],
                 "nhs_number": nhs_numbers[(i * 7919) % nhs_numbers.len()],

@@ -287,7 +287,90 @@ async fn the_person_account_needs_an_nhs_number_of_a_known_person(app: TestApp) 
     );
 }
 
+async fn a_source_system_is_registered_for_what_its_organisation_reports_and_signs_in_with_its_secret(
+    app: TestApp,
+) {
+    let gp_reporting_attendances = concordat(
+        &app,
+        &[
+            "source",
+            "add",
+            "--org",
+            "GPRIV",
+            "--system",
+            "riverside-emis",
+            "--name",
+            "Riverside clinical system",
+            "--kinds",
+            "ed-attendance",
+        ],
+        "",
+    );
+    assert!(!gp_reporting_attendances.status.success());
+    assert!(
+        stderr(&gp_reporting_attendances)
+            .contains("GP practice cannot truthfully report ed-attendance"),
+        "{}",
+        stderr(&gp_reporting_attendances)
+    );
+    let as_a_user = concordat(
+        &app,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sneaky",
+            "--name",
+            "Sneaky",
+            "--org",
+            "GPRIV",
+            "--role",
+            "source-system",
+        ],
+        "a-long-enough-password-1\n",
+    );
+    assert!(!as_a_user.status.success());
+    assert!(stderr(&as_a_user).contains("concordat source add"));
+
+    let out = concordat(
+        &app,
+        &[
+            "source",
+            "add",
+            "--org",
+            "NSAMB",
+            "--system",
+            "amb-epr",
+            "--name",
+            "Ambulance patient record",
+            "--kinds",
+            "call-999,conveyance-to-ed",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(
+        printed.contains("reporting call-999, conveyance-to-ed"),
+        "{printed}"
+    );
+    let secret = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Its secret, shown only now: "))
+        .expect("the secret is printed once")
+        .to_owned();
+    let token = app.request_token("amb-epr", &secret, "TREAT").await;
+    assert_eq!(token.status(), 200);
+    assert_eq!(
+        app.request_token("amb-epr", DEMO_PASSWORD, "TREAT")
+            .await
+            .status(),
+        401
+    );
+}
+
 crate::on_both_stores!(
+    a_source_system_is_registered_for_what_its_organisation_reports_and_signs_in_with_its_secret,
     an_unknown_organisation_kind_is_refused_and_nothing_is_written,
     an_organisation_is_added_and_listed,
     a_duplicate_username_is_refused,

@@ -442,7 +442,7 @@ async fn a_contact_recorded_from_a_look_up_tells_the_lead_professional(app: Test
     let police = app.token_for("police", "ETREAT").await;
     let gary = person_id(&app, GARY).await;
     let contacts = format!("/api/v1/persons/{gary}/contacts");
-    let triage = json!({"kind": "street-triage", "outcome": "Taken home; sister present"});
+    let triage = json!({"kind": "street-triage", "reason": "Called to the bridge by control", "outcome": "Taken home; sister present"});
 
     // Without a look-up the officer has no business with Gary.
     assert_eq!(
@@ -470,7 +470,7 @@ async fn a_contact_recorded_from_a_look_up_tells_the_lead_professional(app: Test
         &app,
         &police,
         &contacts,
-        json!({"kind": "tea", "outcome": "x"}),
+        json!({"kind": "tea", "reason": "Called to the bridge", "outcome": "x"}),
     )
     .await;
     assert_eq!(bad.status(), 400);
@@ -510,7 +510,8 @@ async fn a_look_up_lasts_as_long_as_the_setting(app: TestApp) {
     .await;
     assert_eq!(status, 200);
     let contacts = format!("/api/v1/persons/{gary}/contacts");
-    let triage = json!({"kind": "street-triage", "outcome": "Taken home"});
+    let triage =
+        json!({"kind": "street-triage", "reason": "Welfare check", "outcome": "Taken home"});
     app.clock.advance(Duration::minutes(19));
     assert_eq!(
         post_json(&app, &police, &contacts, triage.clone())

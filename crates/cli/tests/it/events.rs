@@ -1,9 +1,10 @@
-//! Contact events from source systems, on both stores: a discharge tells
-//! the GP and the carer the person agreed may be told, by email through a
-//! real SMTP exchange, and not the carer the person refused; a batch with
-//! bad lines imports the good ones and names each bad one; sending it again
-//! changes nothing; every person's events are audited; a sender the person
-//! refused is refused; email with no SMTP server is logged as not sent.
+//! Contact events from registered source systems, on both stores: a
+//! discharge tells the GP and the carer the person agreed may be told, by
+//! email through a real SMTP exchange, and not the carer the person
+//! refused; a batch with bad lines imports the good ones and names each bad
+//! one; sending it again changes nothing; every person's events are
+//! audited; a sender the person refused is answered as for no one; email
+//! with no SMTP server is logged as not sent.
 
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_store::persons;
@@ -44,7 +45,7 @@ async fn share_with_carer(app: &TestApp, person: PersonId, topics: &[&str]) {
 
 fn discharge(event_id: &str, nhs: &str) -> serde_json::Value {
     json!({
-        "source_system": "willow-ward-pas", "event_id": event_id, "kind": "discharge",
+        "source_system": "nmht-pas", "event_id": event_id, "kind": "discharge",
         "nhs_number": nhs, "occurred_at": "2026-03-03T08:30:00Z",
         "planned_discharge_date": "2026-03-10", "ward": "Willow Ward",
         "ward_phone": "01632 960300", "outcome": "Discharge planned with care coordinator"
@@ -70,7 +71,7 @@ async fn a_discharge_tells_the_gp_and_the_consenting_carer_by_email_but_not_a_re
     let leah = person_id(&app, LEAH).await;
     share_with_carer(&app, daniel, &["discharge"]).await;
     share_with_carer(&app, leah, &["admission"]).await;
-    let ward = app.token_for("s.dunn", "TREAT").await;
+    let ward = app.token_for("nmht-pas", "TREAT").await;
 
     let told = post_json(&app, &ward, "/api/v1/events", discharge("D-1", DANIEL)).await;
     assert_eq!(told.status(), 201);
@@ -121,7 +122,7 @@ async fn a_discharge_tells_the_gp_and_the_consenting_carer_by_email_but_not_a_re
 async fn email_without_an_smtp_server_is_logged_as_not_sent(app: TestApp) {
     let daniel = person_id(&app, DANIEL).await;
     share_with_carer(&app, daniel, &["discharge"]).await;
-    let ward = app.token_for("s.dunn", "TREAT").await;
+    let ward = app.token_for("nmht-pas", "TREAT").await;
     let told = post_json(&app, &ward, "/api/v1/events", discharge("D-9", DANIEL)).await;
     assert_eq!(told.status(), 201);
     app.run_jobs().await;
@@ -171,16 +172,21 @@ async fn post_batch(app: &TestApp, token: &str, body: String) -> serde_json::Val
 async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_when_sent_again(
     app: TestApp,
 ) {
-    let ed = app.token_for("ed.clinician", "TREAT").await;
+    let ed = app.token_for("northshire-ed", "TREAT").await;
+    let mut attended =
+        serde_json::from_str::<serde_json::Value>(&line("ED-1", "ed-attendance", DANIEL)).unwrap();
+    attended["team"] = json!("Mental Health Liaison");
     let file = [
-        line("ED-1", "ed-attendance", DANIEL),
+        attended.to_string(),
         "{not json".to_owned(),
-        line("ED-2", "call-999", GARY),
+        line("ED-2", "admission", GARY),
         line("ED-3", "teleportation", DANIEL),
         String::new(),
         line("ED-4", "ed-attendance", "9990000019"),
-        line("ED-5", "section-136", "9434765919"),
-        line("ED-6", "crisis-line-call", DANIEL),
+        line("ED-5", "ed-attendance", "9434765919"),
+        line("ED-6", "planned-discharge-date", DANIEL)
+            .replace('}', r#","planned_discharge_date":"2026-03-09"}"#),
+        line("ED-7", "call-999", DANIEL),
     ]
     .join("\n");
     let events_before = count(&app, "SELECT COUNT(*) AS n FROM contact_events").await;
@@ -188,7 +194,7 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
     let report = post_batch(&app, &ed, file.clone()).await;
     assert_eq!(
         report["totals"],
-        json!({"lines": 7, "recorded": 3, "duplicates": 0, "errors": 4})
+        json!({"lines": 8, "recorded": 3, "duplicates": 0, "errors": 5})
     );
     let lines = report["lines"].as_array().unwrap();
     let status = |n: u64| {
@@ -217,6 +223,11 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
         .unwrap()
         .contains("no person with NHS number"));
     assert_eq!(status(8)["status"], "recorded");
+    // The emergency department's system is not registered for 999 calls.
+    assert!(status(9)["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("kind: `northshire-ed` is not registered to report `call-999`"));
     assert_eq!(
         count(&app, "SELECT COUNT(*) AS n FROM contact_events").await,
         events_before + 3
@@ -226,7 +237,7 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
     let again = post_batch(&app, &ed, file).await;
     assert_eq!(
         again["totals"],
-        json!({"lines": 7, "recorded": 0, "duplicates": 3, "errors": 4})
+        json!({"lines": 8, "recorded": 0, "duplicates": 3, "errors": 5})
     );
     assert_eq!(
         count(&app, "SELECT COUNT(*) AS n FROM contact_events").await,
@@ -250,22 +261,33 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
         .await,
         2
     );
-    // The hospital had no relationship with Daniel: the attendance opened one.
+    // The attendance opened a relationship for the team it named, and
+    // only that; the other events named no one and opened nothing.
     assert_eq!(
         count(
             &app,
             &format!(
                 "SELECT COUNT(*) AS n FROM care_relationships WHERE person_id = '{daniel}' AND \
-                 kind = 'active-contact' AND reason = 'contact event from northshire-ed'"
+                 kind = 'active-contact' AND team_id IS NOT NULL AND user_id IS NULL AND \
+                 contact_kind = 'ed-attendance' AND reason = 'emergency department attendance \
+                 reported by Northshire General ED system'"
             )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM care_relationships WHERE kind = 'active-contact'"
         )
         .await,
         1
     );
 }
 
-async fn one_event_is_recorded_once_and_a_refused_sender_is_refused(app: TestApp) {
-    let ed = app.token_for("ed.clinician", "TREAT").await;
+async fn one_event_is_recorded_once_and_a_refused_sender_is_answered_as_for_no_one(app: TestApp) {
+    let ed = app.token_for("northshire-ed", "TREAT").await;
     let event = json!({
         "source_system": "northshire-ed", "event_id": "A-1", "kind": "ed-attendance",
         "nhs_number": GARY, "occurred_at": "2026-03-03T02:00:00Z"
@@ -279,21 +301,34 @@ async fn one_event_is_recorded_once_and_a_refused_sender_is_refused(app: TestApp
     let again: serde_json::Value = again.json().await.unwrap();
     assert_eq!(again["status"], "duplicate");
 
-    // Leah refused sharing with the police.
-    let police = app.token_for("police", "TREAT").await;
-    let refused = post_json(
-        &app,
-        &police,
-        "/api/v1/events",
+    // Leah refused sharing with the police: their control room's system
+    // is answered exactly as for an NHS number no one has.
+    let police = app.token_for("police-control", "TREAT").await;
+    let triage = |nhs: &str| {
         json!({
-            "source_system": "control-room", "event_id": "P-1", "kind": "street-triage",
-            "nhs_number": LEAH, "occurred_at": "2026-03-03T01:00:00Z"
-        }),
-    )
-    .await;
-    assert_eq!(refused.status(), 403);
-    let body = problem(refused).await;
-    assert_eq!(body["type"], "/problems/access-denied");
+            "source_system": "police-control", "event_id": "P-1", "kind": "street-triage",
+            "nhs_number": nhs, "occurred_at": "2026-03-03T01:00:00Z"
+        })
+    };
+    let refused = post_json(&app, &police, "/api/v1/events", triage(LEAH)).await;
+    assert_eq!(refused.status(), 404);
+    let refused = problem(refused).await;
+    let no_one = post_json(&app, &police, "/api/v1/events", triage("9434765919")).await;
+    assert_eq!(no_one.status(), 404);
+    assert_eq!(refused, problem(no_one).await);
+    let leah = person_id(&app, LEAH).await;
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{leah}' AND outcome = \
+                 'denied' AND reasons LIKE '%refused sharing with Northshire Police%'"
+            )
+        )
+        .await,
+        1,
+        "the audit keeps why"
+    );
 
     let bad = post_json(
         &app,
@@ -312,7 +347,7 @@ async fn one_event_is_recorded_once_and_a_refused_sender_is_refused(app: TestApp
 
 crate::on_both_stores!(
     a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_when_sent_again,
-    one_event_is_recorded_once_and_a_refused_sender_is_refused,
+    one_event_is_recorded_once_and_a_refused_sender_is_answered_as_for_no_one,
     email_without_an_smtp_server_is_logged_as_not_sent,
 );
 

@@ -5,6 +5,7 @@ mod fixtures;
 mod harness;
 
 mod access;
+mod access_holes;
 mod access_pages;
 mod access_versions;
 mod agreements;

@@ -33,7 +33,7 @@ async fn register(app: &TestApp, token: &str, url: &str, secret: &str) -> serde_
 /// An ED attendance for Daniel, whose care team includes the mental
 /// health trust (the demo admin's organisation).
 async fn attendance(app: &TestApp, event_id: &str) {
-    let ed = app.token_for("ed.clinician", "TREAT").await;
+    let ed = app.token_for("northshire-ed", "TREAT").await;
     let sent = post_json(
         app,
         &ed,

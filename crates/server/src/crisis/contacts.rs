@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
-use concordat_domain::contact_event::{ContactEvent, ContactKind};
+use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
 use concordat_domain::ids::{ContactEventId, PersonId};
 use concordat_domain::text::{bounded, paragraphs};
 use concordat_store::notifications::{self, Notification};
@@ -89,19 +89,26 @@ pub async fn record(
         note,
         source: None,
     };
-    let opened = crate::events::opened_relationships(
-        state,
-        &event,
-        user.organisation_id(),
-        None,
-        &[user.id()],
-        &format!(
-            "{} recorded by {}: {reason}",
-            event.kind.label().to_lowercase(),
-            event.recorder_name
-        ),
-        now,
-    );
+    // A street triage recorded from a look-up lasts as long as the look-up
+    // it came from, which already holds the user's relationship; other
+    // contacts keep it for as long as they last (a detention, 36 hours).
+    let opened = if event.kind.lasts() == ContactLasts::LookUpWindow {
+        Vec::new()
+    } else {
+        crate::events::opened_relationships(
+            state,
+            &event,
+            user.organisation_id(),
+            None,
+            &[user.id()],
+            &format!(
+                "{} recorded by {}: {reason}",
+                event.kind.label().to_lowercase(),
+                event.recorder_name
+            ),
+            now,
+        )
+    };
     let mut tx = state.store.write().await?;
     contact_events::insert_event(&mut tx, &event).await?;
     crate::events::open_and_close(&mut tx, &event, user.organisation_id(), &opened, now).await?;

@@ -62,7 +62,7 @@ use chrono::{DateTime, Utc};
 use concordat_access::{AccessAction, Relationship};
 use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
-use concordat_domain::ids::{ContactEventId, OrganisationId, TeamId, UserId};
+use concordat_domain::ids::{ContactEventId, OrganisationId, PersonId, TeamId, UserId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::Person;
 use concordat_domain::role::Role;
@@ -210,7 +210,35 @@ pub async fn ingest(
         };
         let mut conn = state.store.read().await?;
         for (nhs, person_lines) in by_person {
-            let Some(person) = persons::person_by_nhs_number(&mut conn, &nhs).await? else {
+            // An NHS number no one has takes the same path as a refusal —
+            // facts gathered, decided, audited — so neither its answer nor
+            // its time tells the sender whether the person exists.
+            let found = persons::person_by_nhs_number(&mut conn, &nhs).await?;
+            let person_id = found
+                .as_ref()
+                .map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), Person::id);
+            let mut facts = gather(&mut conn, user, person_id, now).await?;
+            // The report is the source system's relationship for itself.
+            facts.relationships.push(Relationship::source_report());
+            let decisions = access::decide(
+                &state.engine,
+                viewer,
+                person_id,
+                AccessAction::Write,
+                &[DataCategory::Contacts],
+                &facts,
+                now,
+            );
+            let Some(person) = found else {
+                let mut entry =
+                    access::audit_entry(viewer, person_id, AuditAction::Write, &decisions, now);
+                entry.outcome = concordat_store::audit::Outcome::Denied;
+                entry.reasons = vec![format!(
+                    "contact events received for NHS number {}, which no one has: {}",
+                    nhs.as_str(),
+                    received(&person_lines)
+                )];
+                entries.push(entry);
                 for line in person_lines {
                     reports.push(LineReport::error(
                         line.number,
@@ -219,18 +247,6 @@ pub async fn ingest(
                 }
                 continue;
             };
-            let mut facts = gather(&mut conn, user, person.id(), now).await?;
-            // The report is the source system's relationship for itself.
-            facts.relationships.push(Relationship::source_report());
-            let decisions = access::decide(
-                &state.engine,
-                viewer,
-                person.id(),
-                AccessAction::Write,
-                &[DataCategory::Contacts],
-                &facts,
-                now,
-            );
             // Whatever refused — the person, the agreement, the purpose —
             // answers as an unknown NHS number does; the audit says why.
             let refused = Refused::of(&decisions).is_some();
@@ -247,17 +263,7 @@ pub async fn ingest(
                 access::audit_entry(viewer, person.id(), AuditAction::Write, &decisions, now);
             entry.reasons.insert(
                 0,
-                format!(
-                    "contact events received: {}",
-                    person_lines
-                        .iter()
-                        .map(|l| format!(
-                            "{}/{}",
-                            l.incoming.source.system, l.incoming.source.event_id
-                        ))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                format!("contact events received: {}", received(&person_lines)),
             );
             if !refused {
                 entry.reasons.extend(told.describe());
@@ -297,6 +303,20 @@ pub async fn ingest(
     reports.extend(write(state, viewer, &allowed, now).await);
     reports.sort_by_key(|r| r.line);
     Ok(reports)
+}
+
+/// "northshire-ed/E-1, northshire-ed/E-2": the events of a person's lines.
+fn received(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{}/{}",
+                l.incoming.source.system, l.incoming.source.event_id
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The registration of `user`, who must be a registered source system.

@@ -26,6 +26,9 @@ pub struct AccessLogItem {
     pub break_glass: bool,
     /// For an emergency override: the basis and the justification given.
     pub why: Option<String>,
+    /// What made the access legitimate: "contact: emergency department
+    /// attendance reported by Northshire General ED system (until …)".
+    pub because: Vec<String>,
 }
 
 /// Names for the ids in audit entries, looked up once per page of entries.
@@ -108,6 +111,12 @@ pub async fn access_log(
             why: covering_use
                 .filter(|_| entry.break_glass)
                 .map(|u| format!("{}: “{}”", u.basis.label(), u.justification.as_str())),
+            because: entry
+                .reasons
+                .iter()
+                .filter_map(|r| r.strip_prefix(crate::access::GROUND_PREFIX))
+                .map(str::to_owned)
+                .collect(),
         });
     }
     Ok(items)

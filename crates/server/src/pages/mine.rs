@@ -28,6 +28,8 @@ struct LogRow {
     purpose: String,
     break_glass: bool,
     why: Option<String>,
+    /// What made it legitimate, in words: "a contact: …".
+    because: Vec<String>,
 }
 
 #[derive(Template)]
@@ -84,6 +86,7 @@ pub async fn access_log(
             purpose: item.purpose,
             break_glass: item.break_glass,
             why: item.why,
+            because: item.because,
         })
         .collect();
     render(&AccessLogPage { chrome, rows })
