@@ -194,8 +194,9 @@ async fn an_admission_opens_the_record_to_the_ward_until_the_discharge(app: Test
     let nurse = app.token_for("s.dunn", "TREAT").await;
     assert_eq!(answer(&app, &nurse, &by_nhs(&nhs)).await.0, 200);
 
+    let pas = app.token_for("nmht-pas", "TREAT").await;
     let mut discharge = event("nmht-pas", "W-2", "discharge", &nhs);
-    discharge["occurred_at"] = json!("2026-03-23T10:00:00Z");
+    discharge["occurred_at"] = json!("2026-03-23T08:00:00Z");
     assert_eq!(
         post_json(&app, &pas, "/api/v1/events", discharge)
             .await
@@ -319,12 +320,12 @@ async fn a_contact_recorded_by_staff_needs_a_relationship_and_a_reason_and_lasts
     // for 36, and no one else's.
     app.clock.advance(Duration::hours(6));
     let police = app.token_for("police", "ETREAT").await;
-    assert_eq!(answer(&app, &police, &format!("{contacts}")).await.0, 200);
+    assert_eq!(answer(&app, &police, &by_nhs(GARY)).await.0, 200);
     let colleague = app.token_for("pc.jones", "ETREAT").await;
-    assert_eq!(answer(&app, &colleague, &contacts).await.0, 404);
+    assert_eq!(answer(&app, &colleague, &by_nhs(GARY)).await.0, 404);
     app.clock.advance(Duration::hours(31));
     let police = app.token_for("police", "ETREAT").await;
-    assert_eq!(answer(&app, &police, &contacts).await.0, 404);
+    assert_eq!(answer(&app, &police, &by_nhs(GARY)).await.0, 404);
 }
 
 // Finding 2 -----------------------------------------------------------------
@@ -432,7 +433,7 @@ async fn the_consent_endpoints_decide_for_the_tokens_purpose_and_audit_it(app: T
     );
 
     // Someone outside her care team meets the answer for no one.
-    let gp = app.token_for("gp", "TREAT").await;
+    let gp = app.token_for("police", "TREAT").await;
     let outsider = app.get_with_token(&path, &gp).await;
     let absent = app
         .get_with_token(&format!("/api/v1/persons/{}/consent", PersonId::new()), &gp)

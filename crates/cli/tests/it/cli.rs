@@ -351,7 +351,7 @@ async fn a_source_system_is_registered_for_what_its_organisation_reports_and_sig
     assert!(out.status.success(), "{}", stderr(&out));
     let printed = stdout(&out);
     assert!(
-        printed.contains("reporting call-999, conveyance-to-ed"),
+        printed.contains("reporting conveyance-to-ed, call-999"),
         "{printed}"
     );
     let secret = printed

@@ -312,9 +312,12 @@ pub async fn withdraw(
         viewer,
         person,
         AccessAction::Write,
-        match &summary {
-            Some(summary) => format!("withdrew a sharing choice: {summary}"),
-            None => format!("asked to withdraw a sharing choice not on record: `{raw_id}`"),
+        match (&found, &summary) {
+            (Some((d, _)), Some(summary)) if d.withdrawn_at().is_some() => {
+                format!("asked to withdraw a sharing choice already withdrawn: {summary}")
+            }
+            (_, Some(summary)) => format!("withdrew a sharing choice: {summary}"),
+            (_, None) => format!("asked to withdraw a sharing choice not on record: `{raw_id}`"),
         },
     )
     .await?;
