@@ -1518,9 +1518,15 @@ async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                         )
                     };
                     *outcomes.entry(key).or_default() += 1;
-                    // An allowed professional access names the agreement.
+                    // An allowed professional access names the agreement,
+                    // except the care team's keeping of the sharing
+                    // choices, which no agreement shares.
                     let agreement_ok = !(got.allowed && matches!(who, Who::Professional(..)))
-                        || decision.agreement() == Some(world.agreement);
+                        || if category.is_shared() {
+                            decision.agreement() == Some(world.agreement)
+                        } else {
+                            decision.agreement().is_none()
+                        };
                     if !got.is(&want) || !agreement_ok {
                         // Outcomes first: a wrong answer matters more than
                         // a wrongly named rule.
