@@ -39,7 +39,7 @@ async fn stranger(app: &TestApp, first_nine: u32) -> (PersonId, String) {
         .unwrap(),
         None,
         None,
-        vec![Identifier::nhs(nhs.clone())],
+        vec![Identifier::nhs(nhs)],
     )
     .unwrap();
     let mut tx = app.store.write().await.unwrap();

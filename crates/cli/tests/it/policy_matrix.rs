@@ -522,7 +522,8 @@ fn expected(cell: &Cell) -> Expected {
     let in_force = cell.agreement == AgreementState::Active;
     let covers = AGREED_PURPOSES.contains(&cell.purpose)
         && granted(role, cell.action).contains(&cell.category);
-    if !(party && in_force && covers) && !choices {
+    let in_agreement = party && in_force && covers;
+    if !in_agreement && !choices {
         forbids.push("agreement-required");
     }
     if choices && cell.relationship != RelationshipState::CareTeam {
