@@ -19,6 +19,7 @@ mod crisis_lookup;
 mod crisis_pages;
 mod crisis_plans;
 mod events;
+mod existence;
 mod health;
 mod messages;
 mod multi_node;
