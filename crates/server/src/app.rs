@@ -58,6 +58,11 @@ impl Application {
             )
         })?;
         let audit = AuditLog::start(store.clone(), signer);
+        let webhook_http = config
+            .delivery
+            .webhooks
+            .client()
+            .context("cannot build the HTTP client for webhooks")?;
         let state = AppState {
             reads: SharedReads::start(&store),
             store,
@@ -68,6 +73,7 @@ impl Application {
             audit,
             sources: Arc::new(VersionedCache::new(CACHED_SOURCES)),
             record_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
+            webhook_http,
         };
         Ok(Self {
             listener,

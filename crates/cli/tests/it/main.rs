@@ -27,5 +27,6 @@ mod receivers;
 mod referral_browser;
 mod referrals;
 mod store_people;
+mod webhook_destinations;
 mod webhooks;
 mod workflow_pages;

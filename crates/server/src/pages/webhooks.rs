@@ -105,7 +105,7 @@ async fn delivery_rows(
             attempts: attempts.len(),
             last: attempts
                 .last()
-                .map(|a| a.detail.clone())
+                .map(webhooks::AttemptClass::shown)
                 .unwrap_or_default(),
         });
     }
