@@ -2,14 +2,14 @@
 //! (`POST /api/v1/break-glass`) and its governance review
 //! (`GET /api/v1/break-glass/reviews`, `POST …/{id}/review`, `POST …/{id}/defer`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use concordat_domain::break_glass::Review;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson, FieldError};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
 use crate::auth::bearer::ApiCaller;
 use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
 use crate::permissions;
@@ -87,7 +87,7 @@ pub struct ReviewsQuery {
 pub async fn reviews(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<ReviewsQuery>,
+    ApiQuery(query): ApiQuery<ReviewsQuery>,
 ) -> Result<Json<Vec<governance::ReviewItem>>, ApiError> {
     permissions::govern_access(caller.user.role())?;
     let pending_only = match query.status.as_deref() {
@@ -115,7 +115,7 @@ pub struct ReviewBody {
 pub async fn review(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<StatusCode, ApiError> {
     permissions::govern_access(caller.user.role())?;
@@ -142,7 +142,7 @@ pub struct DeferBody {
 pub async fn defer(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<DeferBody>,
 ) -> Result<StatusCode, ApiError> {
     permissions::govern_access(caller.user.role())?;

@@ -2,13 +2,12 @@
 //! event) and `POST /api/v1/events:batch` (NDJSON, one event a line, with
 //! a report line by line). Both go through [`crate::events::ingest`].
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 
-use super::{ApiError, ApiJson, FieldError};
+use super::{ApiBytes, ApiError, ApiJson, FieldError};
 use crate::auth::bearer::ApiCaller;
 use crate::events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
@@ -63,7 +62,7 @@ pub struct BatchReport {
 pub async fn batch(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<BatchReport>, ApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|e| ApiError::MalformedBody(format!("the body is not UTF-8 text: {e}")))?;

@@ -5,7 +5,7 @@
 //! secret is accepted once and never shown: answers say only that one is
 //! set.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -13,7 +13,7 @@ use concordat_store::delivery::{self, Attempt};
 use concordat_store::webhooks::{self as hook_store, DeliveryRecord, Webhook};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::webhooks::{self, WebhookError};
 use crate::{permissions, AppState};
@@ -145,7 +145,7 @@ const FILTERS: [(&str, &str); 3] = [
 pub async fn deliveries(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<DeliveryQuery>,
+    ApiQuery(query): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
     allowed(&caller)?;
     let job_status = match query.status.as_deref() {
@@ -200,7 +200,7 @@ pub fn view(record: &DeliveryRecord, attempts: &[Attempt]) -> DeliveryView {
 pub async fn retry(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     allowed(&caller)?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
