@@ -151,6 +151,29 @@ pub struct ServeArgs {
     /// <noreply@northshire.example>".
     #[arg(long, env = "CONCORDAT_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Allow webhooks to plain http:// URLs, not only https://: for
+    /// receivers on a network this deployment trusts.
+    #[arg(long, env = "CONCORDAT_ALLOW_HTTP_WEBHOOKS")]
+    pub allow_http_webhooks: bool,
+    /// Private, loopback or other internal networks webhooks may reach,
+    /// which they otherwise may not, as ADDRESS/PREFIX separated by commas:
+    /// e.g. a partner's integration engine at 10.20.0.0/16.
+    #[arg(
+        long,
+        env = "CONCORDAT_WEBHOOK_ALLOW_NETWORKS",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub webhook_allow_networks: Vec<concordat_server::webhooks::destinations::Network>,
+}
+
+fn parse_network(
+    raw: &str,
+) -> Result<
+    concordat_server::webhooks::destinations::Network,
+    concordat_server::webhooks::destinations::NetworkError,
+> {
+    concordat_server::webhooks::destinations::Network::parse(raw)
 }
 
 fn parse_smtp_url(

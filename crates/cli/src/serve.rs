@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::Duration;
+use concordat_server::webhooks::Destinations;
 use concordat_server::{Application, ServerConfig, SystemClock};
 use concordat_store::backend::PoolSize;
 use concordat_store::Store;
@@ -38,6 +39,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         config.bank_holidays = days.into_iter().collect();
     }
     config.delivery.smtp = args.smtp_url;
+    config.delivery.webhooks = Destinations {
+        allow_http: args.allow_http_webhooks,
+        allowed_networks: args.webhook_allow_networks,
+    };
     if let Some(from) = args.mail_from {
         config.delivery.mail_from = from
             .parse()

@@ -58,6 +58,11 @@ impl Application {
             )
         })?;
         let audit = AuditLog::start(store.clone(), signer);
+        let webhook_http = config
+            .delivery
+            .webhooks
+            .client()
+            .context("cannot build the HTTP client for webhooks")?;
         let state = AppState {
             reads: SharedReads::start(&store),
             store,
@@ -68,6 +73,7 @@ impl Application {
             audit,
             sources: Arc::new(VersionedCache::new(CACHED_SOURCES)),
             record_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
+            webhook_http,
         };
         Ok(Self {
             listener,
@@ -119,6 +125,14 @@ pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
         tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
     });
+    // Over HTTPS, browsers are told to use nothing else for a year (issue
+    // 11): a sign-in page reached once over plain HTTP could be rewritten.
+    let hsts = state.config.secure_cookies.then(|| {
+        security_header(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        )
+    });
     Router::new()
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
@@ -139,6 +153,13 @@ pub fn router(state: AppState) -> Router {
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        // INVARIANT: every dynamic answer may carry personal data (a record,
+        // a crisis plan, a look-up, even an error naming a person), so none
+        // is kept by a browser, a proxy or a shared computer's cache (issue
+        // 11). Only what sets its own policy first, the stylesheet, is
+        // cacheable.
+        .layer(security_header(header::CACHE_CONTROL, "no-store"))
+        .layer(tower::util::option_layer(hsts))
         .layer(trace)
 }
 

@@ -15,6 +15,7 @@ pub mod crisis;
 pub mod delivery;
 pub mod escalation;
 pub mod events;
+pub mod extract;
 pub mod governance;
 pub mod health;
 pub mod messages;

@@ -32,6 +32,9 @@ pub struct AppState {
     pub record_parts: Arc<VersionedCache<PersonId, RecordParts>>,
     /// The reads every record read makes, shared by requests made at once.
     pub reads: SharedReads,
+    /// The client webhooks are delivered with: it connects only where
+    /// `config.delivery.webhooks` allows.
+    pub webhook_http: reqwest::Client,
 }
 
 /// See `concordat_store::coalesce`.

@@ -19,10 +19,16 @@
 //! HMAC-SHA256, keyed with the endpoint's secret, of
 //! `"<X-Concordat-Timestamp>.<body>"`, the timestamp in Unix seconds. The
 //! secret is set when the endpoint is registered and never shown again.
+//!
+//! Where a webhook may point is [`destinations`]' rule (https, and no
+//! address inside the deployment's networks unless named), checked at
+//! registration and on the address of every connection. The delivery log
+//! keeps what became of each attempt as an [`AttemptClass`], never what
+//! the receiver said.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{OrganisationId, UserId};
-use concordat_store::delivery::{self, Attempt, AttemptOutcome, Channel};
+use concordat_store::delivery::{self, Attempt, Channel};
 use concordat_store::jobs::{self, Job};
 use concordat_store::webhooks::{self, Delivery, Webhook, WebhookSecret};
 use concordat_store::{Conn, StoreError};
@@ -34,7 +40,12 @@ use crate::scheduler::MAX_ATTEMPTS;
 use crate::scheduler::{complete, JobError};
 use crate::AppState;
 
+pub use attempt::AttemptClass;
 pub use concordat_store::webhooks::JOB_KIND as KIND;
+pub use destinations::Destinations;
+
+mod attempt;
+pub mod destinations;
 
 /// Shortest secret accepted: guessable secrets make signatures worthless.
 pub const MIN_SECRET: usize = 16;
@@ -62,12 +73,13 @@ pub async fn register(
     let url = url.trim();
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| WebhookError::Invalid("url", format!("`{url}` is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
-        return Err(WebhookError::Invalid(
-            "url",
-            format!("`{url}` is not an http(s) URL with a host"),
-        ));
-    }
+    state
+        .config
+        .delivery
+        .webhooks
+        .check_registration(&parsed)
+        .await
+        .map_err(|refused| WebhookError::Invalid("url", format!("`{url}`: {refused}")))?;
     if secret.chars().count() < MIN_SECRET {
         return Err(WebhookError::Invalid(
             "secret",
@@ -181,41 +193,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         complete(tx, job, node, now).await?;
         return Ok(());
     }
-    let timestamp = now.timestamp();
-    let sent = state
-        .config
-        .delivery
-        .http
-        .post(&hook.url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", delivery.id.to_string())
-        .header("X-Concordat-Event", &delivery.event_type)
-        .header("X-Concordat-Timestamp", timestamp.to_string())
-        .header(
-            "X-Concordat-Signature",
-            signature(&hook.secret, timestamp, &delivery.body),
-        )
-        .body(delivery.body.clone())
-        .send()
-        .await;
-    let (outcome, status_code, detail) = match sent {
-        Ok(response) if response.status().is_success() => (
-            AttemptOutcome::Delivered,
-            Some(i64::from(response.status().as_u16())),
-            format!("accepted with {}", response.status()),
-        ),
-        Ok(response) => (
-            AttemptOutcome::Failed,
-            Some(i64::from(response.status().as_u16())),
-            format!("the receiver answered {}", response.status()),
-        ),
-        // Without the URL: it may carry a token in its query.
-        Err(error) => (
-            AttemptOutcome::Failed,
-            None,
-            format!("the receiver could not be reached: {}", error.without_url()),
-        ),
-    };
+    let (class, status_code) = attempt::send(state, &delivery, &hook, now).await;
     let mut tx = state.store.write().await?;
     delivery::record_attempt(
         &mut tx,
@@ -224,21 +202,24 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
             delivery_id: id,
             attempt: job.attempts,
             at: now,
-            outcome,
+            outcome: class.outcome(),
             status_code,
-            detail: detail.clone(),
+            detail: class.as_str().to_owned(),
         },
     )
     .await?;
-    if outcome == AttemptOutcome::Delivered {
+    if class == AttemptClass::Delivered {
         webhooks::mark_delivered(&mut tx, id, now).await?;
         complete(tx, job, node, now).await?;
         return Ok(());
     }
     tx.commit().await?;
-    Err(JobError::Transient(format!(
-        "webhook delivery {id}: {detail}"
-    )))
+    let why = format!("webhook delivery {id}: {}", class.as_str());
+    Err(match class {
+        // Trying again changes nothing until an administrator acts.
+        AttemptClass::AddressRefused => JobError::Unusable(why),
+        _ => JobError::Transient(why),
+    })
 }
 
 /// Makes a dead delivery of `organisation`'s due again now.

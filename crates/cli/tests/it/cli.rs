@@ -422,3 +422,18 @@ fn a_database_address_of_the_wrong_kind_is_named_in_the_error() {
         "passwords never printed: {message}"
     );
 }
+
+#[test]
+fn a_webhook_network_written_wrongly_is_named_and_nothing_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("unserved.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["serve", "--database", &url, "--addr", "127.0.0.1:0"])
+        .args(["--webhook-allow-networks", "10.20.0.0/16,10.30.1.0/16"])
+        .output()
+        .expect("run concordat serve");
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("--webhook-allow-networks"), "{message}");
+    assert!(message.contains("`10.30.0.0/16`"), "{message}");
+}

@@ -164,8 +164,15 @@ struct HookState {
     fail_first: AtomicUsize,
     /// Answer 500 to everything while set.
     failing: AtomicBool,
+    /// Answer every request with a redirect here instead.
+    redirect_to: Option<String>,
     hits: Mutex<Vec<Hit>>,
 }
+
+/// What a failing receiver says besides its status: words from inside its
+/// network, which the delivery log must never show (issue 11).
+pub const RECEIVER_WORDS: &str =
+    "FATAL password authentication failed for user postgres at 10.1.2.3";
 
 /// A webhook endpoint holding `secret`.
 #[derive(Debug, Clone)]
@@ -176,12 +183,31 @@ pub struct HookReceiver {
 
 impl HookReceiver {
     pub async fn start(secret: &str, fail_first: usize) -> Self {
-        let state = Arc::new(HookState {
+        Self::serve(HookState {
             secret: secret.to_owned(),
             fail_first: AtomicUsize::new(fail_first),
             failing: AtomicBool::new(false),
+            redirect_to: None,
             hits: Mutex::new(Vec::new()),
-        });
+        })
+        .await
+    }
+
+    /// A receiver that answers every request `307 Temporary Redirect` to
+    /// `to`.
+    pub async fn redirecting_to(to: &str) -> Self {
+        Self::serve(HookState {
+            secret: String::new(),
+            fail_first: AtomicUsize::new(0),
+            failing: AtomicBool::new(false),
+            redirect_to: Some(to.to_owned()),
+            hits: Mutex::new(Vec::new()),
+        })
+        .await
+    }
+
+    async fn serve(state: HookState) -> Self {
+        let state = Arc::new(state);
         let app = axum::Router::new()
             .route("/hook", axum::routing::post(receive))
             .with_state(Arc::clone(&state));
@@ -194,6 +220,15 @@ impl HookReceiver {
             url: format!("http://{addr}/hook"),
             state,
         }
+    }
+
+    /// The port it listens on, on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.url
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches("/hook")
+            .parse()
+            .expect("the receiver's port")
     }
 
     /// Fails every request from now on (or stops failing).
@@ -210,7 +245,8 @@ async fn receive(
     State(state): State<Arc<HookState>>,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
     let body = String::from_utf8_lossy(&body).into_owned();
     let header = |name: &str| {
         headers
@@ -226,18 +262,22 @@ async fn receive(
             .fail_first
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
-    let status = if failing {
-        StatusCode::INTERNAL_SERVER_ERROR
-    } else {
-        StatusCode::OK
+    let response = match (&state.redirect_to, failing) {
+        (Some(to), _) => (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(axum::http::header::LOCATION, to.clone())],
+        )
+            .into_response(),
+        (None, true) => (StatusCode::INTERNAL_SERVER_ERROR, RECEIVER_WORDS).into_response(),
+        (None, false) => StatusCode::OK.into_response(),
     };
     state.hits.lock().unwrap().push(Hit {
         headers,
         body,
         signature_valid,
-        answered: status.as_u16(),
+        answered: response.status().as_u16(),
     });
-    status
+    response
 }
 
 /// The signature a receiver expects: HMAC-SHA256 of "timestamp.body".

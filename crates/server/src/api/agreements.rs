@@ -5,7 +5,7 @@
 //! the command line share. The token's purpose of use does not matter here:
 //! agreements hold no one's personal data.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,7 +15,7 @@ use concordat_domain::ids::{AgreementId, UserId};
 use concordat_store::{agreements, Conn};
 use serde::Serialize;
 
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, ApiPath};
 use crate::agreements::{self as workflow, AgreementFailure, Names, StatusChange, TermsJson};
 use crate::auth::bearer::ApiCaller;
 use crate::permissions;
@@ -216,7 +216,7 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
     permissions::view_agreements(caller.user.role())?;
     let id = agreement_id(&id)?;
@@ -244,7 +244,7 @@ pub async fn create(
 pub async fn amend(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(written): ApiJson<TermsJson>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
     let id = agreement_id(&id)?;
@@ -257,7 +257,7 @@ pub async fn amend(
 pub async fn sign(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
     let id = agreement_id(&id)?;
     let signed = workflow::sign(&state.store, &caller.user, id, state.clock.now()).await?;
@@ -280,7 +280,7 @@ async fn change_status(
 pub async fn suspend(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
     change_status(&state, &caller, &id, StatusChange::Suspend).await
 }
@@ -289,7 +289,7 @@ pub async fn suspend(
 pub async fn resume(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
     change_status(&state, &caller, &id, StatusChange::Resume).await
 }
@@ -298,7 +298,7 @@ pub async fn resume(
 pub async fn end(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
     change_status(&state, &caller, &id, StatusChange::End).await
 }
@@ -308,7 +308,7 @@ pub async fn end(
 pub async fn history(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<History>, ApiError> {
     permissions::view_agreements(caller.user.role())?;
     let id = agreement_id(&id)?;

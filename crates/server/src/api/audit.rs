@@ -2,11 +2,11 @@
 //! own account: who looked at my record and why) and `GET /api/v1/audit`
 //! (information governance's search).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use super::ApiError;
+use super::{ApiError, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::governance::{self, AccessLogItem, AuditItem, AuditQuery, SearchError};
 use crate::permissions;
@@ -20,7 +20,7 @@ pub struct LogQuery {
 pub async fn my_access_log(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<LogQuery>,
+    ApiQuery(query): ApiQuery<LogQuery>,
 ) -> Result<Json<Vec<AccessLogItem>>, ApiError> {
     let person = permissions::own_access_log(&caller.user)?;
     let limit = query.limit.unwrap_or(200).clamp(1, 1000);
@@ -30,7 +30,7 @@ pub async fn my_access_log(
 pub async fn search(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<AuditQuery>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<AuditItem>>, ApiError> {
     match governance::search_audit(&state, &caller.viewer(), &query).await {
         Ok(items) => Ok(Json(items)),

@@ -2,14 +2,14 @@
 //! (`POST /api/v1/break-glass`) and its governance review
 //! (`GET /api/v1/break-glass/reviews`, `POST …/{id}/review`, `POST …/{id}/defer`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use concordat_domain::break_glass::Review;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson, FieldError};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
 use crate::auth::bearer::ApiCaller;
 use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
 use crate::AppState;
@@ -90,7 +90,7 @@ pub struct ReviewsQuery {
 pub async fn reviews(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<ReviewsQuery>,
+    ApiQuery(query): ApiQuery<ReviewsQuery>,
 ) -> Result<Json<Vec<governance::ReviewItem>>, ApiError> {
     let pending_only = match query.status.as_deref() {
         None | Some("pending") => true,
@@ -117,7 +117,7 @@ pub struct ReviewBody {
 pub async fn review(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> Result<StatusCode, ApiError> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
@@ -143,7 +143,7 @@ pub struct DeferBody {
 pub async fn defer(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<DeferBody>,
 ) -> Result<StatusCode, ApiError> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;

@@ -6,12 +6,12 @@
 //! person's own account for own access, the members of their care team;
 //! anyone else gets the same 404 as for no one.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 
-use super::{person_path, ApiError, ApiJson};
+use super::{person_path, ApiError, ApiJson, ApiPath};
 use crate::auth::bearer::ApiCaller;
 use crate::consent::{self, carers, DirectiveView, NewDirective};
 use crate::AppState;
@@ -21,7 +21,7 @@ use crate::AppState;
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<DirectiveView>>, ApiError> {
     let overview = consent::overview(&state, &caller.viewer(), person_path(&id)).await?;
     Ok(Json(overview.directives))
@@ -31,7 +31,7 @@ pub async fn list(
 pub async fn record(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NewDirective>,
 ) -> Result<(StatusCode, Json<DirectiveView>), ApiError> {
     let view = consent::record(&state, &caller.viewer(), person_path(&id), &input).await?;
@@ -42,7 +42,7 @@ pub async fn record(
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, consent_id)): Path<(String, String)>,
+    ApiPath((id, consent_id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     consent::withdraw(&state, &caller.viewer(), person_path(&id), &consent_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -52,7 +52,7 @@ pub async fn withdraw(
 pub async fn sharing(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, related)): Path<(String, String)>,
+    ApiPath((id, related)): ApiPath<(String, String)>,
 ) -> Result<Json<carers::CarerView>, ApiError> {
     Ok(Json(
         carers::sharing(&state, &caller.viewer(), person_path(&id), &related).await?,
@@ -70,7 +70,7 @@ pub struct SharingBody {
 pub async fn set_sharing(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, related)): Path<(String, String)>,
+    ApiPath((id, related)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<SharingBody>,
 ) -> Result<Json<carers::CarerView>, ApiError> {
     Ok(Json(

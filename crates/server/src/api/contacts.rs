@@ -1,14 +1,14 @@
 //! Contacts with services on a person's record: `GET|POST
 //! /api/v1/persons/{id}/contacts`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use serde::Deserialize;
 
-use super::{person_path, ApiError, ApiJson};
+use super::{person_path, ApiError, ApiJson, ApiPath};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::contacts::{self, NewContact};
 use crate::AppState;
@@ -16,7 +16,7 @@ use crate::AppState;
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<ContactEvent>>, ApiError> {
     Ok(Json(
         contacts::list(&state, &caller.viewer(), person_path(&id)).await?,
@@ -38,7 +38,7 @@ pub struct ContactInput {
 pub async fn record(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<ContactEvent>), ApiError> {
     let kind = ContactKind::parse(&input.kind).map_err(|e| ApiError::invalid("kind", e))?;

@@ -6,7 +6,7 @@
 //! caller's organisation gives a 403 saying a plan exists and pointing to
 //! break-glass, never the plan.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::NaiveDate;
 use concordat_domain::ids::PersonId;
@@ -14,7 +14,7 @@ use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::Postcode;
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
+use super::{ApiError, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::lookup::{self, Candidate, CrisisSummary, Finding, LookUpOutcome};
 use crate::crisis::CrisisError;
@@ -96,7 +96,7 @@ pub fn finding(
 pub async fn look_up(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<LookUpQuery>,
+    ApiQuery(query): ApiQuery<LookUpQuery>,
 ) -> Result<Json<LookUpView>, ApiError> {
     let viewer = caller.viewer();
     lookup::may_look_up(&viewer)?;

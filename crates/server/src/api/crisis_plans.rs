@@ -6,7 +6,7 @@
 //! `GET /api/v1/crisis-plans/overdue` and `GET /api/v1/crisis-plans/coverage`
 //! (JSON, or CSV at `coverage.csv`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +18,7 @@ use concordat_domain::crisis_plan::{
 use concordat_domain::ids::TeamId;
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson, FieldError};
+use super::{person_path, ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
 use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
@@ -80,7 +80,7 @@ async fn history(state: &AppState, viewer: &Viewer, id: &str) -> Result<PlanHist
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PlanView>, ApiError> {
     let viewer = caller.viewer();
     let plan = history(&state, &viewer, &id).await?;
@@ -110,7 +110,7 @@ pub async fn show(
 pub async fn version(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
 ) -> Result<Json<VersionView>, ApiError> {
     let viewer = caller.viewer();
     let plan = history(&state, &viewer, &id).await?;
@@ -132,8 +132,8 @@ pub struct DiffQuery {
 pub async fn diff(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
-    Query(query): Query<DiffQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<DiffQuery>,
 ) -> Result<Json<Vec<SectionDiff>>, ApiError> {
     let viewer = caller.viewer();
     let plan = history(&state, &viewer, &id).await?;
@@ -159,7 +159,7 @@ pub struct NewVersion {
 pub async fn save(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NewVersion>,
 ) -> Result<(StatusCode, Json<VersionView>), ApiError> {
     let sections = PlanSections::parse(input.sections).map_err(|problems| {
@@ -193,7 +193,7 @@ pub struct NewAgreement {
 pub async fn agree(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, number)): Path<(String, u32)>,
+    ApiPath((id, number)): ApiPath<(String, u32)>,
     ApiJson(input): ApiJson<NewAgreement>,
 ) -> Result<Json<VersionView>, ApiError> {
     let party = match input.party.as_str() {
@@ -297,7 +297,7 @@ async fn report(
 pub async fn coverage_json(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<CoverageQuery>,
+    ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Json<CoverageReport>, ApiError> {
     Ok(Json(report(&state, caller, &query).await?))
 }
@@ -306,7 +306,7 @@ pub async fn coverage_json(
 pub async fn coverage_csv(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<CoverageQuery>,
+    ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Response, ApiError> {
     let report = report(&state, caller, &query).await?;
     let body = coverage::to_csv(&report)?;

@@ -9,6 +9,7 @@ use concordat_store::StoreError;
 use serde::Serialize;
 
 use crate::auth::sign_in::SignInError;
+use crate::extract::BadInput;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldError {
@@ -33,6 +34,9 @@ pub enum ApiError {
     /// A body that is not JSON, or not the expected shape.
     #[error("{0}")]
     MalformedBody(String),
+    /// A body larger than the address accepts.
+    #[error("the body is too large")]
+    BodyTooLarge,
     #[error("{0}")]
     Unauthenticated(String),
     #[error("too many failed sign-ins")]
@@ -98,6 +102,11 @@ impl ApiError {
                 "/problems/malformed-body",
                 "The request body could not be read",
             ),
+            ApiError::BodyTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "/problems/body-too-large",
+                "The request body is too large",
+            ),
             ApiError::Unauthenticated(_) => (
                 StatusCode::UNAUTHORIZED,
                 "/problems/unauthenticated",
@@ -145,6 +154,7 @@ impl ApiError {
                 until.format("%H:%M UTC")
             ),
             ApiError::NotFound => "there is nothing at this address".into(),
+            ApiError::BodyTooLarge => "the body is larger than this address accepts".into(),
             ApiError::MethodNotAllowed => "this address does not accept that method".into(),
             ApiError::Internal(_) => {
                 "an unexpected error occurred; it has been logged for the operators".into()
@@ -225,6 +235,20 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate { .. } => ApiError::Conflict(err.to_string()),
             StoreError::NotFound { .. } => ApiError::NotFound,
             other => ApiError::Internal(format!("{other}: {other:?}")),
+        }
+    }
+}
+
+/// A path segment, query string or body that did not read (see
+/// [`crate::extract`]): the value at fault named, as any invalid input.
+impl From<BadInput> for ApiError {
+    fn from(bad: BadInput) -> Self {
+        match bad {
+            BadInput::Value { field, message } => ApiError::invalid(&field, message),
+            BadInput::NamesNothing => ApiError::NotFound,
+            BadInput::Unreadable(why) => ApiError::MalformedBody(why),
+            BadInput::TooLarge => ApiError::BodyTooLarge,
+            BadInput::Internal(cause) => ApiError::Internal(format!("extractor: {cause}")),
         }
     }
 }

@@ -4,13 +4,12 @@
 //! [`crate::events::ingest`]; any other caller is refused before a line is
 //! read.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 
-use super::{ApiError, ApiJson, FieldError};
+use super::{ApiBytes, ApiError, ApiJson, FieldError};
 use crate::auth::bearer::ApiCaller;
 use crate::events::{self, EventInput, IngestError, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
@@ -70,7 +69,7 @@ pub struct BatchReport {
 pub async fn batch(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<BatchReport>, ApiError> {
     let text = std::str::from_utf8(&body)
         .map_err(|e| ApiError::MalformedBody(format!("the body is not UTF-8 text: {e}")))?;

@@ -1,7 +1,7 @@
 //! A person's safety flags over the API: `GET|POST
 //! /api/v1/persons/{id}/flags` and `POST …/flags/{flag_id}/review`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use concordat_domain::flag::{FlagCategory, FlagTerms, SafetyFlag, Severity};
 use concordat_domain::ids::FlagId;
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson};
+use super::{person_path, ApiError, ApiJson, ApiPath};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::flags;
 use crate::AppState;
@@ -36,7 +36,7 @@ impl FlagView {
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<FlagView>>, ApiError> {
     let today = state.clock.now().date_naive();
     let all = flags::list(&state, &caller.viewer(), person_path(&id)).await?;
@@ -58,7 +58,7 @@ pub struct NewFlag {
 pub async fn raise(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NewFlag>,
 ) -> Result<(StatusCode, Json<FlagView>), ApiError> {
     let today = state.clock.now().date_naive();
@@ -91,7 +91,7 @@ pub struct NewReview {
 pub async fn review(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, flag_id)): Path<(String, String)>,
+    ApiPath((id, flag_id)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<NewReview>,
 ) -> Result<Json<FlagView>, ApiError> {
     let flag_id = FlagId::parse(&flag_id).map_err(|_| ApiError::NotFound)?;

@@ -12,6 +12,9 @@ pub struct ApiJson<T>(pub T);
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::BodyTooLarge;
+        }
         ApiError::MalformedBody(match rejection {
             JsonRejection::MissingJsonContentType(_) => {
                 "the body must be JSON, sent with `Content-Type: application/json`".into()

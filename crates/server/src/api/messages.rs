@@ -4,7 +4,7 @@
 //! `POST /api/v1/threads/{id}/messages` (reply) and
 //! `POST /api/v1/threads/{id}/messages/{message_id}/acknowledge`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -14,7 +14,7 @@ use concordat_store::messages::{Message, Thread};
 use concordat_store::users;
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson};
+use super::{person_path, ApiError, ApiJson, ApiPath};
 use crate::auth::bearer::ApiCaller;
 use crate::messages::{self as service, NewMessage, NewThread};
 use crate::AppState;
@@ -100,7 +100,7 @@ pub struct StartInput {
 pub async fn start(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<StartInput>,
 ) -> Result<(StatusCode, Json<ThreadSummary>), ApiError> {
     let mut to_users = Vec::new();
@@ -153,7 +153,7 @@ fn thread_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
 pub async fn read(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ThreadView>, ApiError> {
     let view = service::read(&state, &caller.viewer(), thread_id(&id)?).await?;
     Ok(Json(ThreadView {
@@ -175,7 +175,7 @@ pub struct ReplyInput {
 pub async fn reply(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<ReplyInput>,
 ) -> Result<(StatusCode, Json<MessageView>), ApiError> {
     let message = service::reply(
@@ -194,7 +194,7 @@ pub async fn reply(
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, message)): Path<(String, String)>,
+    ApiPath((id, message)): ApiPath<(String, String)>,
 ) -> Result<Json<MessageView>, ApiError> {
     let message = MessageId::parse(&message).map_err(|_| ApiError::NotFound)?;
     let acknowledged =

@@ -10,6 +10,7 @@ pub mod crisis_lookup;
 pub mod crisis_plans;
 pub mod error;
 pub mod events;
+pub mod extract;
 pub mod flags;
 pub mod json;
 pub mod me;
@@ -23,6 +24,7 @@ use axum::Router;
 
 use crate::AppState;
 pub use error::{ApiError, FieldError};
+pub use extract::{ApiBytes, ApiPath, ApiQuery};
 pub use json::ApiJson;
 
 /// The person named in a path. An id that is not even well-formed names no

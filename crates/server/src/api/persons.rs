@@ -3,14 +3,14 @@
 //! token's purpose, audited before it is returned. A reader with no
 //! relationship to the person gets the same 404 as for no one at all.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_store::persons;
 use serde::Deserialize;
 
-use super::ApiError;
+use super::{ApiError, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::record::{self, ReadOutcome, RecordView};
 use crate::AppState;
@@ -29,8 +29,8 @@ pub struct FindQuery {
 pub async fn by_id(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
-    Query(query): Query<RecordQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<RecordQuery>,
 ) -> Result<Json<RecordView>, ApiError> {
     let categories = record::parse_categories(query.categories.as_deref())
         .map_err(|e| ApiError::invalid("categories", e))?;
@@ -42,7 +42,7 @@ pub async fn by_id(
 pub async fn find(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<FindQuery>,
+    ApiQuery(query): ApiQuery<FindQuery>,
 ) -> Result<Json<RecordView>, ApiError> {
     let categories = record::parse_categories(query.categories.as_deref())
         .map_err(|e| ApiError::invalid("categories", e))?;

@@ -6,7 +6,7 @@
 //! account: where their referrals stand), and an agreement's service levels
 //! at `PUT /api/v1/agreements/{id}/service-levels`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -17,7 +17,7 @@ use concordat_store::persons;
 use concordat_store::referrals::{Listing, Referral, ReferralEvent};
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson};
+use super::{person_path, ApiBytes, ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::referrals::{self as service, ActionInput, NewReferral};
 use crate::AppState;
@@ -164,7 +164,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<ReferralView>>, ApiError> {
     let listing = match query.which.as_deref().unwrap_or("inbox") {
         "inbox" => Listing::ToTeam(caller.user.team_id().ok_or_else(|| {
@@ -206,7 +206,7 @@ fn referral_id(raw: &str) -> ReferralId {
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReferralView>, ApiError> {
     let (referral, events) = service::detail(&state, &caller.viewer(), referral_id(&id)).await?;
     let name = {
@@ -228,8 +228,8 @@ pub struct ActInput {
 pub async fn act(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((id, action)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    ApiPath((id, action)): ApiPath<(String, String)>,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<ReferralView>, ApiError> {
     let action = ReferralAction::parse(&action).map_err(|_| ApiError::NotFound)?;
     // The body is optional: acknowledging needs nothing more.
@@ -275,7 +275,7 @@ pub struct ServiceLevelsView {
 pub async fn set_service_levels(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<ServiceLevelsInput>,
 ) -> Result<Json<ServiceLevelsView>, ApiError> {
     let agreement = AgreementId::parse(&id).map_err(|_| ApiError::NotFound)?;

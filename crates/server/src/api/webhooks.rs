@@ -5,7 +5,7 @@
 //! secret is accepted once and never shown: answers say only that one is
 //! set.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -13,7 +13,7 @@ use concordat_store::delivery::{self, Attempt};
 use concordat_store::webhooks::{self as hook_store, DeliveryRecord, Webhook};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::webhooks::{self, WebhookError};
 use crate::{permissions, AppState};
@@ -100,7 +100,10 @@ pub struct AttemptView {
     pub at: DateTime<Utc>,
     pub outcome: &'static str,
     pub status_code: Option<i64>,
-    pub detail: String,
+    /// What became of the attempt, as a class (`delivered`,
+    /// `receiver-rejected`, `unreachable`, `address-refused`, `timed-out`),
+    /// never the receiver's words.
+    pub detail: &'static str,
 }
 
 impl From<&Attempt> for AttemptView {
@@ -110,7 +113,7 @@ impl From<&Attempt> for AttemptView {
             at: a.at,
             outcome: a.outcome.as_str(),
             status_code: a.status_code,
-            detail: a.detail.clone(),
+            detail: webhooks::AttemptClass::of_logged(a).as_str(),
         }
     }
 }
@@ -127,7 +130,8 @@ pub struct DeliveryView {
     pub created_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub next_attempt_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+    /// The class of the last attempt, while the delivery has not succeeded.
+    pub last_error: Option<&'static str>,
     pub attempts: Vec<AttemptView>,
 }
 
@@ -141,7 +145,7 @@ const FILTERS: [(&str, &str); 3] = [
 pub async fn deliveries(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Query(query): Query<DeliveryQuery>,
+    ApiQuery(query): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
     allowed(&caller)?;
     let job_status = match query.status.as_deref() {
@@ -182,7 +186,13 @@ pub fn view(record: &DeliveryRecord, attempts: &[Attempt]) -> DeliveryView {
         created_at: record.delivery.created_at,
         delivered_at: record.delivery.delivered_at,
         next_attempt_at: matches!(status, "pending" | "retrying").then_some(record.next_attempt_at),
-        last_error: record.last_error.clone(),
+        // From the attempts, not the job: a job's error can be an internal
+        // one, which is the operators' to read, not the receiver's owner's.
+        last_error: attempts
+            .last()
+            .map(webhooks::AttemptClass::of_logged)
+            .filter(|class| status != "delivered" && *class != webhooks::AttemptClass::Delivered)
+            .map(webhooks::AttemptClass::as_str),
         attempts: attempts.iter().map(AttemptView::from).collect(),
     }
 }
@@ -190,7 +200,7 @@ pub fn view(record: &DeliveryRecord, attempts: &[Attempt]) -> DeliveryView {
 pub async fn retry(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     allowed(&caller)?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;

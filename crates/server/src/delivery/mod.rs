@@ -41,8 +41,9 @@ pub struct DeliveryConfig {
     pub mail_from: lettre::message::Mailbox,
     /// The deployment's text message provider, if it has one.
     pub sms: Option<Arc<dyn SmsProvider>>,
-    /// The HTTP client webhooks are delivered with.
-    pub http: reqwest::Client,
+    /// Where webhooks may be delivered; the client that delivers them is
+    /// built from it once, at start-up.
+    pub webhooks: crate::webhooks::Destinations,
 }
 
 impl Default for DeliveryConfig {
@@ -51,11 +52,7 @@ impl Default for DeliveryConfig {
             smtp: None,
             mail_from: default_sender(),
             sms: None,
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap_or_default(),
+            webhooks: crate::webhooks::Destinations::default(),
         }
     }
 }

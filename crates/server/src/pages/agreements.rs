@@ -8,10 +8,9 @@
 mod form;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::NaiveDate;
 use concordat_domain::agreement::{Agreement, AgreementStatus};
 use concordat_domain::dates::{long_date, when};
@@ -27,6 +26,7 @@ use crate::agreements::{self as workflow, AgreementFailure, Names, StatusChange,
 use crate::api::error::FieldError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::permissions::{self, Refusal};
 use crate::AppState;
 
@@ -396,8 +396,8 @@ async fn view_page(
 pub async fn view(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<ViewQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<ViewQuery>,
 ) -> Result<Html<String>, PageError> {
     permissions::view_agreements(session.user.role()).map_err(refused)?;
     let id = agreement_id(&id)?;
@@ -469,8 +469,8 @@ async fn press(
 pub async fn sign(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ButtonForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ButtonForm>,
 ) -> Result<Response, PageError> {
     press(state, session, id, form, None).await
 }
@@ -479,8 +479,8 @@ pub async fn sign(
 pub async fn suspend(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ButtonForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ButtonForm>,
 ) -> Result<Response, PageError> {
     press(state, session, id, form, Some(StatusChange::Suspend)).await
 }
@@ -489,8 +489,8 @@ pub async fn suspend(
 pub async fn resume(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ButtonForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ButtonForm>,
 ) -> Result<Response, PageError> {
     press(state, session, id, form, Some(StatusChange::Resume)).await
 }
@@ -499,8 +499,8 @@ pub async fn resume(
 pub async fn end(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ButtonForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ButtonForm>,
 ) -> Result<Response, PageError> {
     press(state, session, id, form, Some(StatusChange::End)).await
 }
@@ -620,7 +620,7 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     session: SignedIn,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = AgreementForm::from_pairs(pairs);
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
@@ -660,7 +660,7 @@ async fn governed(
 pub async fn edit_form(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Result<Html<String>, PageError> {
     let id = agreement_id(&id)?;
     let agreement = governed(&state, &session, id).await?;
@@ -684,8 +684,8 @@ pub async fn edit_form(
 pub async fn amend(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<String>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = AgreementForm::from_pairs(pairs);
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;

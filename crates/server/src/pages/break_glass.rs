@@ -6,10 +6,9 @@
 //! back to the record, read for the same purpose.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_domain::break_glass::{Justification, OverrideBasis};
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
@@ -21,6 +20,7 @@ use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::permissions;
 use crate::AppState;
 
@@ -115,8 +115,8 @@ async fn page(
 pub async fn form(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<FormQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<FormQuery>,
 ) -> Result<Response, PageError> {
     permissions::break_glass(session.user.role()).map_err(refused)?;
     let purpose = purpose_of(&session, query.purpose.as_deref())?;
@@ -139,8 +139,8 @@ pub async fn form(
 pub async fn claim(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ClaimForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ClaimForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let purpose = purpose_of(&session, form.purpose.as_deref())?;

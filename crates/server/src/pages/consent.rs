@@ -7,10 +7,9 @@
 //! applies to the very next request.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{DateTime, NaiveTime, Utc};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
@@ -28,6 +27,7 @@ use crate::auth::session::SignedIn;
 use crate::consent::{
     self, carers, ConsentFailure, NewDirective, Overview, PROFESSIONAL_PURPOSES, STAFF_VIA,
 };
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::permissions::ConsentSteward;
 use crate::AppState;
 
@@ -98,7 +98,7 @@ struct ConsentPage {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct PageQuery {
+pub struct ConsentQuery {
     done: Option<String>,
 }
 
@@ -333,8 +333,8 @@ fn notice_for(done: Option<&str>) -> Option<&'static str> {
 pub async fn view(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<PageQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<ConsentQuery>,
 ) -> Result<Response, PageError> {
     let person = person_id(&id);
     let overview = consent::overview(&state, &choices_viewer(&session), person)
@@ -391,8 +391,8 @@ fn choice_errors(errors: Vec<FieldError>, form: &ChoiceForm) -> ChoiceErrors {
 pub async fn record(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ChoiceForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_id(&id);
@@ -416,8 +416,8 @@ pub async fn record(
 pub async fn withdraw(
     State(state): State<AppState>,
     session: SignedIn,
-    Path((id, consent_id)): Path<(String, String)>,
-    Form(form): Form<ButtonForm>,
+    PagePath((id, consent_id)): PagePath<(String, String)>,
+    PageForm(form): PageForm<ButtonForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_id(&id);
@@ -441,8 +441,8 @@ pub async fn withdraw(
 pub async fn carer_sharing(
     State(state): State<AppState>,
     session: SignedIn,
-    Path((id, related)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath((id, related)): PagePath<(String, String)>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let token = pairs
         .iter()

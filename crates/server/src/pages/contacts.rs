@@ -6,10 +6,9 @@
 //! the next; on a mistake the form comes back with what they typed.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_domain::contact_event::ContactKind;
 use serde::Deserialize;
 
@@ -22,6 +21,7 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::contacts::{self, NewContact};
 use crate::crisis::CrisisError;
+use crate::pages::{PageForm, PagePath};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -64,8 +64,8 @@ struct ContactPage {
 pub async fn record(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ContactForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_of(&id);

@@ -5,7 +5,7 @@
 //! partnership, from [`crate::crisis::coverage`].
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use concordat_domain::purpose::Purpose;
@@ -17,6 +17,7 @@ use super::words::long_date;
 use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
+use crate::pages::PageQuery;
 use crate::AppState;
 
 struct OverdueRow {
@@ -102,7 +103,7 @@ fn scope_of(session: &SignedIn, raw: Option<&str>) -> Result<(Scope, &'static st
 pub async fn report(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(query): Query<ScopeQuery>,
+    PageQuery(query): PageQuery<ScopeQuery>,
 ) -> Result<Response, PageError> {
     let (scope, scope_code) = scope_of(&session, query.scope.as_deref())?;
     let viewer = session.viewer(Purpose::DirectCare);
@@ -132,7 +133,7 @@ pub async fn report(
 pub async fn csv(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(query): Query<ScopeQuery>,
+    PageQuery(query): PageQuery<ScopeQuery>,
 ) -> Result<Response, PageError> {
     let (scope, scope_code) = scope_of(&session, query.scope.as_deref())?;
     let report = coverage::report(&state, &session.viewer(Purpose::DirectCare), scope).await?;

@@ -8,10 +8,9 @@
 //! JavaScript, a small page. A look-up is always for emergency treatment.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use chrono::NaiveDate;
 use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::ContactKind;
@@ -30,6 +29,7 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::lookup::{self, CrisisSummary, Finding, LookUpOutcome};
 use crate::crisis::CrisisError;
+use crate::pages::{PageForm, PageQuery};
 use crate::AppState;
 
 /// What the look-up form holds: what was typed, and what was wrong.
@@ -205,7 +205,7 @@ async fn page(
 pub async fn form(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(query): Query<LookUpQuery>,
+    PageQuery(query): PageQuery<LookUpQuery>,
 ) -> Result<Response, PageError> {
     crisis_viewer(&session)?;
     let mut page = page(
@@ -281,7 +281,7 @@ fn finding(form: &LookUpForm, errors: &mut FieldErrors) -> Option<Finding> {
 pub async fn look_up(
     State(state): State<AppState>,
     session: SignedIn,
-    Form(form): Form<LookUpForm>,
+    PageForm(form): PageForm<LookUpForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let viewer = crisis_viewer(&session)?;

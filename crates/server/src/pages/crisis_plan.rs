@@ -9,7 +9,7 @@ pub mod agree;
 pub mod edit;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use concordat_domain::crisis_plan::{LineChange, PlanStatus, PlanVersion, Section};
 use concordat_domain::ids::PersonId;
@@ -23,6 +23,7 @@ use crate::access::Viewer;
 use crate::auth::session::SignedIn;
 use crate::consent::STAFF_VIA;
 use crate::crisis::plans::{self, PlanHistory};
+use crate::pages::{PagePath, PageQuery};
 use crate::AppState;
 
 /// One section of a version: running text, or a list of people to call.
@@ -312,8 +313,8 @@ pub(crate) async fn plan_page(
 pub async fn view(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<PlanQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<PlanQuery>,
 ) -> Result<Response, PageError> {
     let person = person_of(&id);
     let viewer = viewer(&session, query.purpose.as_deref())?;
@@ -344,8 +345,8 @@ pub async fn mine(session: SignedIn) -> Result<Response, PageError> {
 pub async fn version(
     State(state): State<AppState>,
     session: SignedIn,
-    Path((id, number)): Path<(String, u32)>,
-    Query(query): Query<PlanQuery>,
+    PagePath((id, number)): PagePath<(String, u32)>,
+    PageQuery(query): PageQuery<PlanQuery>,
 ) -> Result<Response, PageError> {
     let person = person_of(&id);
     let viewer = viewer(&session, query.purpose.as_deref())?;
@@ -376,8 +377,8 @@ pub async fn version(
 pub async fn diff(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<DiffQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<DiffQuery>,
 ) -> Result<Response, PageError> {
     let person = person_of(&id);
     let viewer = viewer(&session, query.purpose.as_deref())?;

@@ -9,6 +9,7 @@ use concordat_store::StoreError;
 
 use super::words::sentence;
 use crate::crisis::CrisisError;
+use crate::extract::BadInput;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -98,6 +99,24 @@ impl From<CrisisError> for PageError {
             ),
             CrisisError::Store(e) => e.into(),
             CrisisError::Access(e) => PageError::Internal(format!("access: {e}")),
+        }
+    }
+}
+
+/// A path segment, query string or form that did not read (see
+/// [`crate::extract`]), told in a sentence on the error page.
+impl From<BadInput> for PageError {
+    fn from(bad: BadInput) -> Self {
+        match bad {
+            BadInput::Value { field, message } => {
+                PageError::Invalid(sentence(&format!("{field}: {message}")))
+            }
+            BadInput::NamesNothing => PageError::NotFound,
+            BadInput::Unreadable(why) => PageError::Invalid(sentence(&why)),
+            BadInput::TooLarge => {
+                PageError::Invalid("What was sent is larger than this page accepts.".into())
+            }
+            BadInput::Internal(cause) => PageError::Internal(format!("extractor: {cause}")),
         }
     }
 }

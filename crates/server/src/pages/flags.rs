@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::NaiveDate;
 use concordat_domain::flag::{FlagCategory, FlagStatus, FlagTerms, FlagTermsError, Severity};
 use concordat_domain::ids::{FlagId, PersonId};
@@ -25,6 +24,7 @@ use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::{flags, CrisisError};
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
 
 struct Opt {
@@ -231,8 +231,8 @@ async fn page(
 pub async fn list(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<FlagsQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<FlagsQuery>,
 ) -> Result<Response, PageError> {
     let person = person_of(&id);
     let viewer = viewer(&session, query.purpose.as_deref())?;
@@ -312,8 +312,8 @@ fn terms(form: &RaiseForm, today: NaiveDate) -> Result<FlagTerms, BTreeMap<Strin
 pub async fn raise(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<RaiseForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<RaiseForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_of(&id);
@@ -342,8 +342,8 @@ pub async fn raise(
 pub async fn review(
     State(state): State<AppState>,
     session: SignedIn,
-    Path((id, flag_id)): Path<(String, String)>,
-    Form(form): Form<ReviewSent>,
+    PagePath((id, flag_id)): PagePath<(String, String)>,
+    PageForm(form): PageForm<ReviewSent>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_of(&id);

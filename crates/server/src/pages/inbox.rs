@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
-use axum::Form;
 use concordat_store::notifications;
 use serde::Deserialize;
 
@@ -14,6 +13,7 @@ use super::words::when;
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::pages::PageForm;
 use crate::AppState;
 
 /// The most notifications the page lists.
@@ -74,7 +74,7 @@ pub async fn inbox(
 pub async fn mark_read(
     State(state): State<AppState>,
     session: SignedIn,
-    Form(form): Form<MarkReadForm>,
+    PageForm(form): PageForm<MarkReadForm>,
 ) -> Result<Redirect, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let mut tx = state.store.write().await?;

@@ -10,6 +10,7 @@ pub mod crisis_lookup;
 pub mod crisis_plan;
 pub mod directory;
 pub mod error;
+pub mod extract;
 pub mod flags;
 pub mod governance;
 pub mod home;
@@ -29,6 +30,7 @@ use axum::Router;
 
 use crate::AppState;
 pub use error::PageError;
+pub use extract::{PageForm, PagePath, PageQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,7 +7,7 @@
 //! which rule denied it and, for a refusal, offers break-glass.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concordat_access::policy_ids;
@@ -26,6 +26,7 @@ use super::words::{
 use super::PageError;
 use crate::access::Viewer;
 use crate::auth::session::SignedIn;
+use crate::pages::{PagePath, PageQuery};
 use crate::permissions;
 use crate::record::views::{CareTeamView, DemographicsView, Masked};
 use crate::record::{self, ReadOutcome, RecordView};
@@ -137,7 +138,7 @@ fn find_page(
 pub async fn find(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(query): Query<FindQuery>,
+    PageQuery(query): PageQuery<FindQuery>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::load(&state, &session).await?;
     let raw = query.nhs_number.as_deref().map(str::trim).unwrap_or("");
@@ -185,8 +186,8 @@ pub async fn find(
 pub async fn view(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<RecordQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<RecordQuery>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::load(&state, &session).await?;
     let purpose = match reading_purpose(&session.user, query.purpose.as_deref()) {

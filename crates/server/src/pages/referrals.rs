@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_domain::ids::{PersonId, ReferralId, TeamId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::purpose::Purpose;
@@ -26,6 +25,7 @@ use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::CrisisError;
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::referrals::{self as service, ActionInput, NewReferral};
 use crate::AppState;
 
@@ -228,7 +228,7 @@ pub struct NewQuery {
 pub async fn new(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(query): Query<NewQuery>,
+    PageQuery(query): PageQuery<NewQuery>,
 ) -> Result<Response, PageError> {
     let form = NewForm {
         nhs_number: query.nhs_number.unwrap_or_default(),
@@ -243,7 +243,7 @@ pub async fn new(
 pub async fn send(
     State(state): State<AppState>,
     session: SignedIn,
-    Form(form): Form<NewForm>,
+    PageForm(form): PageForm<NewForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let mut errors = BTreeMap::new();
@@ -461,8 +461,8 @@ fn referral_of(raw: &str) -> ReferralId {
 pub async fn show(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<DetailQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<DetailQuery>,
 ) -> Result<Response, PageError> {
     let notice = match query.done.as_deref() {
         Some("sent") => Some("The referral is sent. The team has been told."),
@@ -493,8 +493,8 @@ pub struct ActForm {
 pub async fn act(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ActForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ActForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let id = referral_of(&id);

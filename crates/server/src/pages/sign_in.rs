@@ -3,10 +3,9 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::Duration;
 use serde::Deserialize;
 
@@ -15,6 +14,7 @@ use super::PageError;
 use crate::auth::csrf::{self, SIGN_IN_COOKIE};
 use crate::auth::session::{self, cookie, set_cookie, SignedIn, SESSION_COOKIE};
 use crate::auth::sign_in::{authenticate, SignInError, SignInTo};
+use crate::pages::{PageForm, PageQuery};
 use crate::AppState;
 
 #[derive(Template)]
@@ -33,7 +33,7 @@ pub struct SignInQuery {
 
 pub async fn form(
     State(state): State<AppState>,
-    Query(query): Query<SignInQuery>,
+    PageQuery(query): PageQuery<SignInQuery>,
 ) -> Result<Response, PageError> {
     let notice = query.signed_out.is_some().then_some("You have signed out.");
     sign_in_page(&state, StatusCode::OK, "", None, notice)
@@ -84,7 +84,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    PageForm(form): PageForm<SignInForm>,
 ) -> Result<Response, PageError> {
     csrf::check(cookie(&headers, SIGN_IN_COOKIE), &form.csrf_token)?;
     let outcome = authenticate(
@@ -153,7 +153,7 @@ pub struct SignOutForm {
 pub async fn sign_out(
     State(state): State<AppState>,
     session: SignedIn,
-    Form(form): Form<SignOutForm>,
+    PageForm(form): PageForm<SignOutForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let clear = session::end(&state, &session).await?;

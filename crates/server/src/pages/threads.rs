@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_domain::ids::{MessageId, TeamId, UserId};
 use concordat_domain::purpose::Purpose;
 use concordat_store::users;
@@ -24,6 +23,7 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::CrisisError;
 use crate::messages::{self as service, NewMessage, NewThread};
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
 
 struct ThreadRow {
@@ -156,7 +156,7 @@ fn thread_of(raw: &str) -> Result<uuid::Uuid, PageError> {
 pub async fn show(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<String>,
 ) -> Result<Response, PageError> {
     let page = thread_page(&state, &session, thread_of(&id)?, String::new(), None).await?;
     Ok(render(&page)?.into_response())
@@ -209,8 +209,8 @@ fn problem_of(error: CrisisError) -> Result<(StatusCode, String), PageError> {
 pub async fn reply(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ReplyForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ReplyForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let id = thread_of(&id)?;
@@ -251,8 +251,8 @@ pub struct AckForm {
 pub async fn acknowledge(
     State(state): State<AppState>,
     session: SignedIn,
-    Path((id, message)): Path<(String, String)>,
-    Form(form): Form<AckForm>,
+    PagePath((id, message)): PagePath<(String, String)>,
+    PageForm(form): PageForm<AckForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let id = thread_of(&id)?;
@@ -339,8 +339,8 @@ pub struct NewQuery {
 pub async fn new(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<NewQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<NewQuery>,
 ) -> Result<Response, PageError> {
     let form = NewForm {
         to_team_id: query.to_team_id.unwrap_or_default(),
@@ -354,8 +354,8 @@ pub async fn new(
 pub async fn start(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<NewForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<NewForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_of(&id);

@@ -4,9 +4,8 @@
 //! (`POST /admin/webhooks/deliveries/{id}/retry`).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_store::delivery;
 use concordat_store::webhooks as hook_store;
 use serde::Deserialize;
@@ -15,6 +14,7 @@ use super::layout::{render, Chrome};
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::pages::{PageForm, PagePath};
 use crate::webhooks::{self, delivery_state, WebhookError};
 use crate::{permissions, AppState};
 
@@ -105,7 +105,7 @@ async fn delivery_rows(
             attempts: attempts.len(),
             last: attempts
                 .last()
-                .map(|a| a.detail.clone())
+                .map(webhooks::AttemptClass::shown)
                 .unwrap_or_default(),
         });
     }
@@ -126,8 +126,8 @@ pub struct RetryForm {
 pub async fn retry(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<RetryForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<RetryForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     allowed(&session)?;

@@ -3,10 +3,9 @@
 //! person, by phone, by letter), or the person's from their own account.
 //! A failure shows the plan again with the message and what was entered.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;
 use serde::Deserialize;
@@ -18,6 +17,7 @@ use crate::crisis::plans::{self, Party};
 use crate::crisis::CrisisError;
 use crate::pages::words::sentence;
 use crate::pages::PageError;
+use crate::pages::{PageForm, PagePath};
 use crate::AppState;
 
 #[derive(Deserialize)]
@@ -72,8 +72,8 @@ fn parse(form: &AgreeForm) -> Result<(u32, Party, RecordedVia, Option<NaiveDate>
 pub async fn agree(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<AgreeForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<AgreeForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_of(&id);

@@ -8,10 +8,9 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_domain::crisis_plan::{
     ContactHours, ContactInput, PlanSections, PlanVersion, Section, SectionsInput, CONTACTS_MAX,
 };
@@ -27,6 +26,7 @@ use crate::crisis::CrisisError;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::sentence;
 use crate::pages::PageError;
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
 
 /// Blank rows offered after the people already listed.
@@ -290,8 +290,8 @@ async fn require_writer(
 pub async fn form(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Query(query): Query<EditQuery>,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<EditQuery>,
 ) -> Result<Response, PageError> {
     let person = person_of(&id);
     let viewer = viewer(&session, query.purpose.as_deref())?;
@@ -384,8 +384,8 @@ fn sent(pairs: Vec<(String, String)>) -> Result<Sent, PageError> {
 pub async fn save(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PagePath(id): PagePath<String>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let sent = sent(pairs)?;
     csrf::check(Some(&session.csrf_token), &sent.csrf_token)?;

@@ -2,7 +2,7 @@
 //! outcome and dates; the newest entries first.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concordat_store::organisations;
@@ -13,6 +13,7 @@ use super::super::PageError;
 use super::governs;
 use crate::auth::session::SignedIn;
 use crate::governance::{self, AuditQuery, SearchError};
+use crate::pages::PageQuery;
 use crate::AppState;
 
 /// Entries on one page: enough to scan, light on a phone.
@@ -62,7 +63,7 @@ fn text(value: &Option<String>) -> String {
 pub async fn search(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(mut query): Query<AuditQuery>,
+    PageQuery(mut query): PageQuery<AuditQuery>,
 ) -> Result<Response, PageError> {
     governs(&session)?;
     let chrome = Chrome::load(&state, &session).await?;

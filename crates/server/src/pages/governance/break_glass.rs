@@ -4,10 +4,9 @@
 //! form to defer showing a use to the person, with a reason and a date.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use concordat_domain::break_glass::Review;
 use serde::Deserialize;
 
@@ -18,6 +17,7 @@ use super::governs;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::governance::{self, GovernanceError, ReviewItem};
+use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
 
 /// The longest note or reason kept, as the JSON API allows.
@@ -162,7 +162,7 @@ async fn queue_page(
 pub async fn queue(
     State(state): State<AppState>,
     session: SignedIn,
-    Query(query): Query<QueueQuery>,
+    PageQuery(query): PageQuery<QueueQuery>,
 ) -> Result<Response, PageError> {
     governs(&session)?;
     let notice = match query.done.as_deref() {
@@ -212,8 +212,8 @@ fn outcome(
 pub async fn review(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ReviewForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<ReviewForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     governs(&session)?;
@@ -258,8 +258,8 @@ pub async fn review(
 pub async fn defer(
     State(state): State<AppState>,
     session: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<DeferForm>,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<DeferForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     governs(&session)?;

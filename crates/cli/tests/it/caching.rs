@@ -1,0 +1,122 @@
+//! Issue 11: nothing that can carry personal data is kept by a browser or
+//! a proxy — every dynamic answer, page or API, success or error, says
+//! `Cache-Control: no-store` — and over HTTPS browsers are told to use
+//! nothing else.
+
+use concordat_server::ServerConfig;
+
+use crate::fixtures::{person_id, signed_in, DANIEL, GARY};
+use crate::harness::TestApp;
+
+fn cache_control(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+async fn records_pages_and_errors_are_never_cached(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let gary = person_id(&app, GARY).await;
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let practitioner_browser = signed_in(&app, "mh.practitioner").await;
+    let browser = signed_in(&app, "crisis.nurse").await;
+
+    let answers = [
+        (
+            "record",
+            app.get_with_token(&format!("/api/v1/persons/{daniel}"), &practitioner)
+                .await,
+            200,
+        ),
+        (
+            "crisis plan",
+            app.get_with_token(&format!("/api/v1/persons/{gary}/crisis-plan"), &nurse)
+                .await,
+            200,
+        ),
+        (
+            "flags",
+            app.get_with_token(&format!("/api/v1/persons/{gary}/flags"), &nurse)
+                .await,
+            200,
+        ),
+        (
+            "record page",
+            practitioner_browser
+                .get(app.url(&format!("/persons/{daniel}")))
+                .send()
+                .await
+                .unwrap(),
+            200,
+        ),
+        (
+            "crisis plan page",
+            browser
+                .get(app.url(&format!("/persons/{gary}/crisis-plan")))
+                .send()
+                .await
+                .unwrap(),
+            200,
+        ),
+        (
+            "look-up page",
+            browser.get(app.url("/crisis-lookup")).send().await.unwrap(),
+            200,
+        ),
+        (
+            "API error",
+            app.get_with_token(&format!("/api/v1/persons/{}", uuid::Uuid::new_v4()), &nurse)
+                .await,
+            404,
+        ),
+        ("unauthenticated", app.get("/api/v1/me").await, 401),
+        (
+            "page error",
+            browser.get(app.url("/no-such-page")).send().await.unwrap(),
+            404,
+        ),
+    ];
+
+    for (what, response, status) in answers {
+        assert_eq!(response.status(), status, "{what}");
+        assert_eq!(cache_control(&response), "no-store", "{what}");
+        assert!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .is_none(),
+            "no HSTS over plain HTTP: {what}"
+        );
+    }
+    // The stylesheet holds nothing personal and stays cacheable.
+    let css = app.get("/static/app.css").await;
+    assert_eq!(cache_control(&css), "public, max-age=3600");
+}
+
+fn secure(config: &mut ServerConfig) {
+    config.secure_cookies = true;
+}
+
+async fn with_secure_cookies_browsers_are_told_to_use_https_only(app: TestApp) {
+    let token = app.token_for("crisis.nurse", "TREAT").await;
+    for response in [
+        app.get("/sign-in").await,
+        app.get_with_token("/api/v1/me", &token).await,
+        app.get("/api/v1/no-such-thing").await,
+        app.get("/static/app.css").await,
+    ] {
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains"
+        );
+    }
+}
+
+crate::on_both_stores!(records_pages_and_errors_are_never_cached);
+
+crate::on_both_stores!(over_https with secure:
+    with_secure_cookies_browsers_are_told_to_use_https_only,
+);

@@ -1,0 +1,62 @@
+//! The pages' extractors for path segments, query strings and form bodies:
+//! axum's, read by [`crate::extract`], with rejections that are the error
+//! page like every other mistake (issue 11). Handlers use these, never
+//! `axum::extract::{Path, Query}` or `axum::Form`.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::PageError;
+use crate::extract;
+
+/// The path's parameters. Ids are best read as a `String` and parsed by the
+/// handler, so that one that is not well-formed is "not found" as an
+/// absent one is.
+#[derive(Debug)]
+pub struct PagePath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for PagePath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, PageError> {
+        Ok(Self(extract::path(parts).await?))
+    }
+}
+
+/// The query string's parameters.
+#[derive(Debug)]
+pub struct PageQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for PageQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, PageError> {
+        Ok(Self(extract::query(parts)?))
+    }
+}
+
+/// A form sent by POST. (Forms carrying a CSRF token or a password are
+/// not `Debug`, so neither is this around them.)
+#[derive(Debug)]
+pub struct PageForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for PageForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, PageError> {
+        Ok(Self(extract::form(request, state).await?))
+    }
+}
