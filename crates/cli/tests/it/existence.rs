@@ -35,4 +35,12 @@ async fn no_answer_tells_a_caller_without_a_relationship_whether_anyone_exists(a
     assert!(report.is_clean(), "{report}");
 }
 
-crate::on_both_stores!(no_answer_tells_a_caller_without_a_relationship_whether_anyone_exists);
+/// The sweep's webhook (which leaves deliveries to probe) points at a
+/// closed port on loopback, a network these tests name as reachable.
+fn local_receivers(config: &mut concordat_server::ServerConfig) {
+    crate::webhooks::local_receivers(config);
+}
+
+crate::on_both_stores!(with_local_receivers with local_receivers:
+    no_answer_tells_a_caller_without_a_relationship_whether_anyone_exists
+);
