@@ -27,12 +27,13 @@ fn form(pairs: &[(&str, &str)]) -> Body {
 
 const JUSTIFICATION: &str = "Unconscious at the roadside; the sweep needs the plan";
 
-/// A contact event from a source system; its id is the probe's nonce.
+/// A contact event as the caller's source system would send it; its id is
+/// the probe's nonce.
 fn event(t: &Target, c: &Ctx) -> Value {
     json!({
-        "source_system": "existence-sweep",
+        "source_system": c.username,
         "event_id": t.nonce,
-        "kind": "call-999",
+        "kind": c.event_kind,
         "nhs_number": t.nhs,
         "occurred_at": (c.now - Duration::hours(1)).to_rfc3339(),
         "outcome": "Advice given",
@@ -109,10 +110,16 @@ fn api_probes() -> Vec<Probe> {
         api("POST /persons/{id}/flags/{flag_id}/review")
             .body(|_, _| json(json!({"keep": true, "note": "Probe review"}))),
         api("GET /persons/{id}/contacts"),
-        api("POST /persons/{id}/contacts")
-            .body(|_, _| json(json!({"kind": "street-triage", "outcome": "Probe"}))),
-        api("POST /events").body(|t, c| json(event(t, c))),
-        api("POST /events:batch").body(|t, c| Body::Ndjson(format!("{}\n", event(t, c)))),
+        api("POST /persons/{id}/contacts").body(|_, _| {
+            json(
+                json!({"kind": "street-triage", "reason": "Called to the bridge",
+                            "outcome": "Probe"}),
+            )
+        }),
+        api("POST /events").report().body(|t, c| json(event(t, c))),
+        api("POST /events:batch")
+            .report()
+            .body(|t, c| Body::Ndjson(format!("{}\n", event(t, c)))),
         api("GET /crisis-lookup")
             .variant("by NHS number")
             .look_up()
@@ -220,9 +227,13 @@ fn page_probes() -> Vec<Probe> {
         page("POST /persons/{id}/flags/{flag_id}/review")
             .purpose()
             .body(|_, _| form(&[("keep", "keep"), ("note", "Probe review")])),
-        page("POST /persons/{id}/contacts")
-            .purpose()
-            .body(|_, _| form(&[("kind", "street-triage"), ("outcome", "Probe")])),
+        page("POST /persons/{id}/contacts").purpose().body(|_, _| {
+            form(&[
+                ("kind", "street-triage"),
+                ("reason", "Called to the bridge"),
+                ("outcome", "Probe"),
+            ])
+        }),
         page("POST /crisis-lookup")
             .variant("by NHS number")
             .look_up()

@@ -3,7 +3,7 @@
 //! the headers that differ and whether the store changed, in the table's
 //! order, with examples of the bodies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::probes::probes;
@@ -118,8 +118,8 @@ impl Leak {
 #[derive(Debug, Default)]
 pub struct Report {
     pub leaks: Vec<Leak>,
-    /// Callers not probed, by design or because a token was refused.
-    pub skipped: BTreeMap<String, Vec<String>>,
+    /// Comparisons not made, by why: who was not compared, and on what.
+    pub skipped: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>,
     pub compared: usize,
     pub worlds: usize,
 }
@@ -158,8 +158,13 @@ impl Report {
             self.leaks.len(),
             self.worlds
         );
-        for (what, who) in &self.skipped {
-            out.push_str(&format!("  not probed: {what}: {}\n", who.join(", ")));
+        for (why, (who, what)) in &self.skipped {
+            let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
+            out.push_str(&format!(
+                "  not compared ({why}): {}\n    on: {}\n",
+                join(who),
+                join(what)
+            ));
         }
         out
     }
@@ -278,7 +283,7 @@ impl fmt::Display for Report {
     }
 }
 
-fn purpose_label(purpose: &str) -> &str {
+pub fn purpose_label(purpose: &str) -> &str {
     if purpose.is_empty() {
         "(page, no purpose given)"
     } else {

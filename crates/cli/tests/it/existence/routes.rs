@@ -25,9 +25,15 @@ pub enum Surface {
 /// What a request is built from besides its target.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    /// The caller's username: a source system's events carry it as their
+    /// source.
+    pub username: &'static str,
     /// The caller is a person's own account, whose well-formed bodies
     /// differ (no `via`; the person's own agreement).
     pub own_account: bool,
+    /// The kind of contact an event reports: one the caller is registered
+    /// for, if it is a source system.
+    pub event_kind: &'static str,
     pub neds_team: String,
     pub gpmkt_team: String,
     pub today: NaiveDate,
@@ -68,6 +74,10 @@ pub struct Probe {
     /// The crisis look-up, which tells a crisis role asking for emergency
     /// treatment that a plan exists, by design: not probed for them.
     pub look_up: bool,
+    /// A contact event, which a registered source system sends about
+    /// someone it has just seen: its report is its relationship with the
+    /// person, by design, so an allowed report is not compared.
+    pub report: bool,
     query: fn(&Target, &Ctx) -> String,
     body: fn(&Target, &Ctx) -> Body,
     /// Fixed fields added to a page's form.
@@ -94,6 +104,7 @@ impl Probe {
             variant: "",
             takes_purpose: false,
             look_up: false,
+            report: false,
             query: |_, _| String::new(),
             body: |_, _| Body::None,
             fields: Vec::new(),
@@ -114,6 +125,13 @@ impl Probe {
     pub fn look_up(self) -> Self {
         Self {
             look_up: true,
+            ..self
+        }
+    }
+
+    pub fn report(self) -> Self {
+        Self {
+            report: true,
             ..self
         }
     }

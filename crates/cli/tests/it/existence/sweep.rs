@@ -9,44 +9,82 @@
 //! `EXISTENCE_TRACE=TEXT` prints every comparison whose route contains
 //! TEXT (`EXISTENCE_TRACE=/flags`), leak or not, while fixing one.
 
+use concordat::demo::partnership::{SIGN_INS, SOURCE_SYSTEMS};
 use concordat_domain::role::Role;
 
 use super::probes::probes;
-use super::report::{Answer, Leak, Report};
+use super::report::{purpose_label, Answer, Leak, Report};
 use super::routes::{Body, Ctx, Probe, Request, Surface};
 use super::stored::state;
 use super::world::{Kind, Outsiders, Target};
 use crate::fixtures::{csrf_token, page, signed_in, user};
 use crate::harness::{TestApp, DEMO_PASSWORD};
 
-/// Every demo sign-in.
-pub const SIGN_INS: [&str; 12] = [
-    "crisis.nurse",
-    "mh.practitioner",
-    "gp",
-    "police",
-    "paramedic",
-    "ed.clinician",
-    "social.worker",
-    "charity.worker",
-    "ig.lead",
-    "commissioner",
-    "admin",
-    "person",
-];
-
 /// Every purpose of use a token can be bound to (and a page asked for).
 pub const PURPOSES: [&str; 5] = ["TREAT", "ETREAT", "PATSFTY", "HOPERAT", "PATRQT"];
+
+/// The purposes of the demo's main agreement, under which the partners'
+/// source systems report contacts.
+const REPORTING_PURPOSES: [&str; 3] = ["TREAT", "ETREAT", "PATSFTY"];
 
 /// What existed in the third comparison of a probe that names the person
 /// and something else: the person, not the other thing.
 const ONLY_THE_PERSON: &str = "only the person exists";
 
-/// Who is calling, and through what.
+/// Who is calling.
 struct Caller {
     username: &'static str,
     own_account: bool,
     crisis_role: bool,
+    /// For a registered source system, a kind of contact it reports. A
+    /// source system signs in to the API only.
+    reports: Option<&'static str>,
+}
+
+/// Every account of the demo: each sign-in it prints, the person's own
+/// account (added with the person it belongs to) and each partner's
+/// source system.
+async fn callers(app: &TestApp) -> Vec<Caller> {
+    let accounts = SIGN_INS
+        .iter()
+        .map(|u| (u.username, None))
+        .chain([("person", None)])
+        .chain(
+            SOURCE_SYSTEMS
+                .iter()
+                .map(|s| (s.username, Some(s.kinds[0].as_str()))),
+        );
+    let mut out = Vec::new();
+    for (username, reports) in accounts {
+        let role = user(app, username).await.role();
+        out.push(Caller {
+            username,
+            own_account: role == Role::Person,
+            crisis_role: role.is_crisis_role(),
+            reports,
+        });
+    }
+    out
+}
+
+/// Why `caller` may learn, by design, whether the person of a world of
+/// `kind` exists through `probe` for `purpose`: then that comparison is
+/// not made.
+fn by_design(probe: &Probe, caller: &Caller, purpose: &str, kind: Kind) -> Option<&'static str> {
+    if probe.look_up
+        && caller.crisis_role
+        && (probe.surface == Surface::Page || purpose == "ETREAT")
+    {
+        return Some("a crisis role's look-up says a plan exists");
+    }
+    if probe.report
+        && caller.reports.is_some()
+        && kind == Kind::Plain
+        && REPORTING_PURPOSES.contains(&purpose)
+    {
+        return Some("a source system's report is its relationship with the person");
+    }
+    None
 }
 
 enum Auth<'a> {
@@ -124,15 +162,14 @@ pub async fn run(app: &TestApp) -> Report {
         },
     };
     let probes = probes();
-    for username in SIGN_INS {
-        let role = user(app, username).await.role();
-        let caller = Caller {
-            username,
-            own_account: role == Role::Person,
-            crisis_role: role.is_crisis_role(),
-        };
+    for caller in callers(app).await {
         sweep.api(&caller, &probes).await;
-        sweep.pages(&caller, &probes).await;
+        if caller.reports.is_some() {
+            let who = caller.username.to_owned();
+            sweep.skip("signs in to the API only", who, "every page".into());
+        } else {
+            sweep.pages(&caller, &probes).await;
+        }
     }
     sweep.report
 }
@@ -145,17 +182,14 @@ impl Sweep<'_> {
                 .request_token(caller.username, DEMO_PASSWORD, purpose)
                 .await;
             if response.status() != 200 {
-                let why = format!("{} token refused ({})", purpose, response.status());
-                self.skip("every API probe".into(), caller, &why);
+                let why = format!("token refused ({})", response.status());
+                let who = format!("{} {purpose}", caller.username);
+                self.skip(&why, who, "every API probe".into());
                 continue;
             }
             let issued: serde_json::Value = response.json().await.expect("token JSON");
             let token = issued["access_token"].as_str().expect("a token").to_owned();
             for probe in probes.iter().filter(|p| p.surface == Surface::Api) {
-                if probe.look_up && caller.crisis_role && purpose == "ETREAT" {
-                    self.skip(probe.route(), caller, "ETREAT (by design)");
-                    continue;
-                }
                 self.probe(probe, caller, purpose, &Auth::Token(&token))
                     .await;
             }
@@ -171,14 +205,6 @@ impl Sweep<'_> {
             csrf: &csrf,
         };
         for probe in probes.iter().filter(|p| p.surface == Surface::Page) {
-            if probe.look_up && caller.crisis_role {
-                self.skip(
-                    probe.route(),
-                    caller,
-                    "(pages look up for ETREAT; by design)",
-                );
-                continue;
-            }
             let purposes: &[&'static str] = if probe.takes_purpose {
                 &PURPOSES
             } else {
@@ -190,12 +216,11 @@ impl Sweep<'_> {
         }
     }
 
-    fn skip(&mut self, what: String, caller: &Caller, why: &str) {
-        self.report
-            .skipped
-            .entry(what)
-            .or_default()
-            .push(format!("{} {why}", caller.username));
+    /// Notes that `who` is not compared on `what`, and why.
+    fn skip(&mut self, why: &str, who: String, what: String) {
+        let (callers, routes) = self.report.skipped.entry(why.to_owned()).or_default();
+        callers.insert(who);
+        routes.insert(what);
     }
 
     /// Calls `probe` on each kind of existing target, on the existing
@@ -208,9 +233,22 @@ impl Sweep<'_> {
         purpose: &'static str,
         auth: &Auth<'_>,
     ) {
+        let exempt: Vec<(Kind, &str)> = Kind::ALL
+            .iter()
+            .filter_map(|&kind| Some((kind, by_design(probe, caller, purpose, kind)?)))
+            .collect();
+        for (kind, why) in &exempt {
+            let who = format!("{} {}", caller.username, purpose_label(purpose));
+            self.skip(why, who, format!("{} [{}]", probe.route(), kind.label()));
+        }
+        if exempt.len() == Kind::ALL.len() {
+            return;
+        }
         let now = concordat_server::Clock::now(&self.app.clock);
         let ctx = Ctx {
+            username: caller.username,
             own_account: caller.own_account,
+            event_kind: caller.reports.unwrap_or("call-999"),
             neds_team: self.outsiders.neds_team.to_string(),
             gpmkt_team: self.outsiders.gpmkt_team.to_string(),
             today: now.date_naive(),
@@ -231,6 +269,9 @@ impl Sweep<'_> {
         let mut calls: Vec<(usize, &'static str, Answer, Vec<String>)> = Vec::new();
         for i in 0..self.worlds.len() {
             let (kind, world) = (self.worlds[i].0, fresh(&self.worlds[i].1));
+            if exempt.iter().any(|(k, _)| *k == kind) {
+                continue;
+            }
             let before = self.state(writes, i).await;
             let answer = send(self.app, auth, &ask(&world), &world).await;
             self.states[i] = None;
@@ -239,7 +280,8 @@ impl Sweep<'_> {
         }
         let plain = &self.worlds[0].1;
         let mixed = fresh(&plain.person_only(&self.absent));
-        if !same(&mixed, plain) && !same(&mixed, &self.absent) {
+        let plain_probed = !exempt.iter().any(|(k, _)| *k == Kind::Plain);
+        if plain_probed && !same(&mixed, plain) && !same(&mixed, &self.absent) {
             let before = self.state(writes, 0).await;
             let answer = send(self.app, auth, &ask(&mixed), &mixed).await;
             self.states[0] = None;
