@@ -414,6 +414,32 @@ pub(crate) fn audit_entry(
     }
 }
 
+/// An audit entry for an act of `viewer`'s that is not a decided read or
+/// write of categories (a search of the audit, a refused claim, a look-up
+/// that opened no record): who, for what purpose, about whom, with what
+/// outcome and why, at the clock's now.
+pub fn act_entry(
+    state: &AppState,
+    viewer: &Viewer,
+    person: Option<PersonId>,
+    action: AuditAction,
+    outcome: concordat_store::audit::Outcome,
+    reasons: Vec<String>,
+) -> AuditEntry {
+    AuditEntry {
+        occurred_at: state.clock.now(),
+        actor: Some(actor(&viewer.user)),
+        purpose: Some(viewer.purpose),
+        person,
+        action,
+        categories: Vec::new(),
+        outcome,
+        reasons,
+        policy_ids: Vec::new(),
+        break_glass: false,
+    }
+}
+
 /// The relationships that made an allowed access legitimate, as audit
 /// reasons: the person's access log shows them as the reason for access.
 pub(crate) fn grounds(facts: &Facts) -> impl Iterator<Item = String> + '_ {

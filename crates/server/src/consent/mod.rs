@@ -158,6 +158,16 @@ pub fn describe(
     format!("{what}: {verb} {whom}{why}")
 }
 
+/// A directive in plain words, its organisation named.
+fn summary_of(directive: &ConsentDirective, organisation: Option<&str>) -> String {
+    describe(
+        directive.effect(),
+        organisation,
+        directive.scope().category,
+        directive.scope().purpose,
+    )
+}
+
 /// Decides whether `viewer` may look at (`Read`) or change (`Write`)
 /// `person`'s sharing choices, and audits the decision with `note` (what
 /// was looked at or done) before anything is shown or changed. A stranger
@@ -248,13 +258,7 @@ pub async fn record(
     };
     // The fields are checked first: that reads nothing of the person's.
     let directive = parse(&orgs, user, person, steward(user), input, now)?;
-    let org_name = organisation_name(&orgs, &directive);
-    let summary = describe(
-        directive.effect(),
-        org_name.as_deref(),
-        directive.scope().category,
-        directive.scope().purpose,
-    );
+    let summary = summary_of(&directive, organisation_name(&orgs, &directive).as_deref());
     admit(
         state,
         viewer,
@@ -299,14 +303,9 @@ pub async fn withdraw(
         }
         Err(_) => None,
     };
-    let summary = found.as_ref().map(|(directive, org_name)| {
-        describe(
-            directive.effect(),
-            org_name.as_deref(),
-            directive.scope().category,
-            directive.scope().purpose,
-        )
-    });
+    let summary = found
+        .as_ref()
+        .map(|(directive, org_name)| summary_of(directive, org_name.as_deref()));
     admit(
         state,
         viewer,

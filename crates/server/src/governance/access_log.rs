@@ -5,12 +5,12 @@
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 use concordat_domain::user::User;
-use concordat_store::audit::{self, AuditAction, AuditEntry, AuditFilter, AuditRecord, Outcome};
+use concordat_store::audit::{self, AuditAction, AuditFilter, AuditRecord, Outcome};
 use concordat_store::{break_glass, organisations, users, Conn, StoreError};
 use serde::Serialize;
 
 use super::GovernanceError;
-use crate::access::{actor, Viewer};
+use crate::access::{act_entry, Viewer};
 use crate::AppState;
 
 /// One line of a person's access log, in words they can read.
@@ -286,18 +286,14 @@ pub async fn search_audit(
     drop(conn);
     state
         .audit
-        .record(AuditEntry {
-            occurred_at: state.clock.now(),
-            actor: Some(actor(&viewer.user)),
-            purpose: Some(viewer.purpose),
-            person: filter.person,
-            action: AuditAction::AuditSearch,
-            categories: Vec::new(),
-            outcome: Outcome::Allowed,
-            reasons: vec![format!("searched the audit: {}", describe_query(query))],
-            policy_ids: Vec::new(),
-            break_glass: false,
-        })
+        .record(act_entry(
+            state,
+            viewer,
+            filter.person,
+            AuditAction::AuditSearch,
+            Outcome::Allowed,
+            vec![format!("searched the audit: {}", describe_query(query))],
+        ))
         .await
         .map_err(GovernanceError::from)?;
     let mut conn = state.store.read().await.map_err(GovernanceError::from)?;

@@ -13,7 +13,7 @@ use concordat_store::{break_glass as grants, persons, users};
 use serde::Serialize;
 
 use super::GovernanceError;
-use crate::access::{actor, decide, gather, AccessError, Refused, Viewer};
+use crate::access::{act_entry, actor, decide, gather, AccessError, Refused, Viewer};
 use crate::permissions;
 use crate::AppState;
 
@@ -220,18 +220,14 @@ async fn refused(
 ) -> Result<(), AccessError> {
     state
         .audit
-        .record(AuditEntry {
-            occurred_at: state.clock.now(),
-            actor: Some(actor(&viewer.user)),
-            purpose: Some(viewer.purpose),
-            person: Some(person),
-            action: AuditAction::BreakGlass,
-            categories: Vec::new(),
-            outcome: Outcome::Denied,
-            reasons: vec![format!("break-glass refused: {why}")],
-            policy_ids: Vec::new(),
-            break_glass: false,
-        })
+        .record(act_entry(
+            state,
+            viewer,
+            Some(person),
+            AuditAction::BreakGlass,
+            Outcome::Denied,
+            vec![format!("break-glass refused: {why}")],
+        ))
         .await?;
     Ok(())
 }
