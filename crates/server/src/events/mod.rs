@@ -250,14 +250,11 @@ pub async fn ingest(
             // Whatever refused — the person, the agreement, the purpose —
             // answers as an unknown NHS number does; the audit says why.
             let refused = Refused::of(&decisions).is_some();
-            let incoming: Vec<(usize, Incoming)> = person_lines
-                .iter()
-                .map(|l| (l.number, l.incoming.clone()))
-                .collect();
             let told = if refused {
                 tell::Recipients::default()
             } else {
-                tell::recipients(&mut conn, &person, &incoming, &hooks).await?
+                let kinds = person_lines.iter().map(|l| l.incoming.kind);
+                tell::recipients(&mut conn, &person, kinds, &hooks).await?
             };
             let mut entry =
                 access::audit_entry(viewer, person.id(), AuditAction::Write, &decisions, now);

@@ -49,12 +49,12 @@ fn topic(kind: ContactKind) -> Option<CarerTopic> {
     }
 }
 
-/// Finds whom `person`'s `lines` will tell, reading the person's choices
+/// Finds whom events of `kinds` about `person` will tell, reading the person's choices
 /// about carers now.
 pub async fn recipients(
     conn: &mut Conn,
     person: &Person,
-    lines: &[(usize, Incoming)],
+    kinds: impl IntoIterator<Item = ContactKind>,
     hooks: &[Webhook],
 ) -> Result<Recipients, StoreError> {
     let mut told = Recipients::default();
@@ -75,7 +75,7 @@ pub async fn recipients(
         .filter(|h| organisations.contains(&h.organisation))
         .cloned()
         .collect();
-    let topics: BTreeSet<CarerTopic> = lines.iter().filter_map(|(_, e)| topic(e.kind)).collect();
+    let topics: BTreeSet<CarerTopic> = kinds.into_iter().filter_map(topic).collect();
     if topics.is_empty() {
         return Ok(told);
     }
