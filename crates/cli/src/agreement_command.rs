@@ -11,9 +11,8 @@ use anyhow::{anyhow, Context as _};
 use concordat_domain::agreement::{Agreement, AgreementStatus};
 use concordat_domain::ids::AgreementId;
 use concordat_domain::user::{User, Username};
-use concordat_server::agreements::{
-    self as workflow, AgreementFailure, Names, StatusChange, TermsJson,
-};
+use concordat_server::agreements::{self as workflow, Names, StatusChange, TermsJson};
+use concordat_server::error::ServiceError;
 use concordat_store::{agreements, users, Conn, Store};
 
 use crate::args::DatabaseArgs;
@@ -178,9 +177,9 @@ fn read_terms(path: &Path) -> anyhow::Result<TermsJson> {
 }
 
 /// The failure as a message for the terminal.
-fn explain(failure: AgreementFailure, id: Option<AgreementId>) -> anyhow::Error {
+fn explain(failure: ServiceError, id: Option<AgreementId>) -> anyhow::Error {
     match failure {
-        AgreementFailure::Invalid(errors) => anyhow!(
+        ServiceError::Invalid(errors) => anyhow!(
             "the terms were refused:\n{}",
             errors
                 .iter()
@@ -188,7 +187,7 @@ fn explain(failure: AgreementFailure, id: Option<AgreementId>) -> anyhow::Error 
                 .collect::<Vec<_>>()
                 .join("\n")
         ),
-        AgreementFailure::NotFound => anyhow!(
+        ServiceError::NotFound => anyhow!(
             "there is no agreement `{}`; `concordat agreement list` shows them",
             id.map(|i| i.to_string()).unwrap_or_default()
         ),
@@ -272,7 +271,7 @@ async fn show(db: &DatabaseArgs, id: &str) -> anyhow::Result<()> {
     let mut conn = store.read().await?;
     let agreement = agreements::agreement_by_id(&mut conn, id)
         .await?
-        .ok_or_else(|| explain(AgreementFailure::NotFound, Some(id)))?;
+        .ok_or_else(|| explain(ServiceError::NotFound, Some(id)))?;
     let mut names = Names::load(&mut conn).await?;
     let terms = agreement.terms();
     let today = chrono::Utc::now().date_naive();

@@ -21,33 +21,9 @@ use concordat_store::{
     agreements, organisations, referrals, users, Conn, Store, StoreError, WriteTx,
 };
 
-use crate::api::error::FieldError;
-use crate::permissions::{self, Refusal};
+use crate::error::{FieldError, ServiceError};
+use crate::permissions;
 pub use terms::TermsJson;
-
-/// Why a change to an agreement did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum AgreementFailure {
-    /// The user may not do this (403).
-    #[error("{0}")]
-    Refused(Refusal),
-    /// The terms break a rule (400).
-    #[error("{}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<FieldError>),
-    /// The agreement is not in a state that allows this (409).
-    #[error("{0}")]
-    Conflict(String),
-    #[error("there is no such agreement")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<Refusal> for AgreementFailure {
-    fn from(refusal: Refusal) -> Self {
-        Self::Refused(refusal)
-    }
-}
 
 /// A lifecycle step that changes only the status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,11 +58,11 @@ pub async fn create(
     by: &User,
     written: &TermsJson,
     now: DateTime<Utc>,
-) -> Result<Agreement, AgreementFailure> {
+) -> Result<Agreement, ServiceError> {
     permissions::manage_agreements(by.role())?;
     let mut tx = store.write().await?;
     let orgs = organisations::list_organisations(&mut tx).await?;
-    let terms = written.to_terms(&orgs).map_err(AgreementFailure::Invalid)?;
+    let terms = written.to_terms(&orgs).map_err(ServiceError::Invalid)?;
     let draft = Agreement::draft(AgreementId::new(), terms).map_err(lifecycle)?;
     own_organisation_is_a_party(by, &draft, &orgs)?;
     agreements::save_agreement(&mut tx, &draft, "created", by.id(), now).await?;
@@ -102,9 +78,9 @@ pub async fn amend(
     id: AgreementId,
     written: &TermsJson,
     now: DateTime<Utc>,
-) -> Result<Agreement, AgreementFailure> {
+) -> Result<Agreement, ServiceError> {
     let (mut tx, current, orgs) = governed(store, by, id).await?;
-    let terms = written.to_terms(&orgs).map_err(AgreementFailure::Invalid)?;
+    let terms = written.to_terms(&orgs).map_err(ServiceError::Invalid)?;
     let amended = current.amend(terms).map_err(lifecycle)?;
     own_organisation_is_a_party(by, &amended, &orgs)?;
     agreements::save_agreement(&mut tx, &amended, "amended", by.id(), now).await?;
@@ -120,7 +96,7 @@ pub async fn sign(
     by: &User,
     id: AgreementId,
     now: DateTime<Utc>,
-) -> Result<Agreement, AgreementFailure> {
+) -> Result<Agreement, ServiceError> {
     permissions::manage_agreements(by.role())?;
     let mut tx = store.write().await?;
     let current = load(&mut tx, id).await?;
@@ -137,7 +113,7 @@ pub async fn sign(
             signed_at: now,
         })
         .map_err(|e| match e {
-            AgreementError::AlreadySigned => AgreementFailure::Conflict(format!(
+            AgreementError::AlreadySigned => ServiceError::Conflict(format!(
                 "{own_name} has already signed version {} of this agreement",
                 current.version()
             )),
@@ -156,7 +132,7 @@ pub async fn change_status(
     id: AgreementId,
     change: StatusChange,
     now: DateTime<Utc>,
-) -> Result<Agreement, AgreementFailure> {
+) -> Result<Agreement, ServiceError> {
     let (mut tx, current, _) = governed(store, by, id).await?;
     let next = change.apply(&current).map_err(lifecycle)?;
     agreements::save_agreement(&mut tx, &next, change.event(), by.id(), now).await?;
@@ -167,10 +143,10 @@ pub async fn change_status(
 
 /// Reads the agreement locked for change, so that concurrent signatures on
 /// PostgreSQL are applied one after the other rather than lost.
-async fn load(conn: &mut Conn, id: AgreementId) -> Result<Agreement, AgreementFailure> {
+async fn load(conn: &mut Conn, id: AgreementId) -> Result<Agreement, ServiceError> {
     agreements::agreement_for_update(conn, id)
         .await?
-        .ok_or(AgreementFailure::NotFound)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Sets what agreement `id` promises for referrals and who its escalation
@@ -184,13 +160,13 @@ pub async fn set_service_levels(
     levels: &ServiceLevels,
     escalation_username: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Option<UserId>, AgreementFailure> {
+) -> Result<Option<UserId>, ServiceError> {
     let (mut tx, current, _) = governed(store, by, id).await?;
     let contact = match escalation_username {
         None => None,
         Some(name) => {
             let invalid = |message: &str| {
-                AgreementFailure::Invalid(vec![FieldError::new("escalation_username", message)])
+                ServiceError::Invalid(vec![FieldError::new("escalation_username", message)])
             };
             let username = Username::parse(name).map_err(|e| invalid(&e.to_string()))?;
             let user = users::user_by_username(&mut tx, &username)
@@ -215,7 +191,7 @@ async fn governed(
     store: &Store,
     by: &User,
     id: AgreementId,
-) -> Result<(WriteTx<'static>, Agreement, Vec<Organisation>), AgreementFailure> {
+) -> Result<(WriteTx<'static>, Agreement, Vec<Organisation>), ServiceError> {
     permissions::manage_agreements(by.role())?;
     let mut tx = store.write().await?;
     let current = load(&mut tx, id).await?;
@@ -237,11 +213,11 @@ fn own_organisation_is_a_party(
     by: &User,
     agreement: &Agreement,
     orgs: &[Organisation],
-) -> Result<(), AgreementFailure> {
+) -> Result<(), ServiceError> {
     if agreement.terms().parties.contains(&by.organisation_id()) {
         Ok(())
     } else {
-        Err(AgreementFailure::Invalid(vec![FieldError::new(
+        Err(ServiceError::Invalid(vec![FieldError::new(
             "parties",
             format!(
                 "your own organisation, {}, must be one of the parties",
@@ -253,13 +229,13 @@ fn own_organisation_is_a_party(
 
 /// A lifecycle rule broken by the current state is a conflict; a rule about
 /// the terms (only reachable if they were not checked first) is bad input.
-fn lifecycle(err: AgreementError) -> AgreementFailure {
+fn lifecycle(err: AgreementError) -> ServiceError {
     match err {
         AgreementError::WrongStatus { .. } | AgreementError::AlreadySigned => {
-            AgreementFailure::Conflict(err.to_string())
+            ServiceError::Conflict(err.to_string())
         }
-        AgreementError::NotAParty => AgreementFailure::Refused(Refusal::new(err.to_string())),
-        other => AgreementFailure::Invalid(vec![FieldError::new("terms", other)]),
+        AgreementError::NotAParty => ServiceError::Forbidden(err.to_string()),
+        other => ServiceError::Invalid(vec![FieldError::new("terms", other)]),
     }
 }
 

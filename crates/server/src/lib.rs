@@ -13,6 +13,7 @@ pub mod config;
 pub mod consent;
 pub mod crisis;
 pub mod delivery;
+pub mod error;
 pub mod escalation;
 pub mod events;
 pub mod extract;

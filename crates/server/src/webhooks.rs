@@ -35,6 +35,7 @@ use concordat_store::{Conn, StoreError};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::error::ServiceError;
 #[cfg(doc)]
 use crate::scheduler::MAX_ATTEMPTS;
 use crate::scheduler::{complete, JobError};
@@ -50,18 +51,6 @@ pub mod destinations;
 /// Shortest secret accepted: guessable secrets make signatures worthless.
 pub const MIN_SECRET: usize = 16;
 
-#[derive(Debug, thiserror::Error)]
-pub enum WebhookError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{1}")]
-    Invalid(&'static str, String),
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    Conflict(String),
-}
-
 /// Registers `url` for `organisation`, signing with `secret`.
 pub async fn register(
     state: &AppState,
@@ -69,19 +58,19 @@ pub async fn register(
     by: UserId,
     url: &str,
     secret: String,
-) -> Result<Webhook, WebhookError> {
+) -> Result<Webhook, ServiceError> {
     let url = url.trim();
     let parsed = reqwest::Url::parse(url)
-        .map_err(|e| WebhookError::Invalid("url", format!("`{url}` is not a URL: {e}")))?;
+        .map_err(|e| ServiceError::invalid("url", format!("`{url}` is not a URL: {e}")))?;
     state
         .config
         .delivery
         .webhooks
         .check_registration(&parsed)
         .await
-        .map_err(|refused| WebhookError::Invalid("url", format!("`{url}`: {refused}")))?;
+        .map_err(|refused| ServiceError::invalid("url", format!("`{url}`: {refused}")))?;
     if secret.chars().count() < MIN_SECRET {
-        return Err(WebhookError::Invalid(
+        return Err(ServiceError::invalid(
             "secret",
             format!("the secret must be at least {MIN_SECRET} characters"),
         ));
@@ -227,13 +216,13 @@ pub async fn retry(
     state: &AppState,
     organisation: OrganisationId,
     id: uuid::Uuid,
-) -> Result<(), WebhookError> {
+) -> Result<(), ServiceError> {
     let mut tx = state.store.write().await?;
     let record = webhooks::delivery_of(&mut tx, organisation, id)
         .await?
-        .ok_or(WebhookError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     if record.job_status != "dead" {
-        return Err(WebhookError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "only a dead delivery can be retried; this one is {}",
             delivery_state(&record.job_status, record.attempts)
         )));

@@ -16,7 +16,7 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use serde::{Deserialize, Serialize};
 
-use crate::api::error::FieldError;
+use crate::error::FieldError;
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
 

@@ -16,28 +16,11 @@ use concordat_store::{agreements, Conn};
 use serde::Serialize;
 
 use super::{ApiError, ApiJson, ApiPath};
-use crate::agreements::{self as workflow, AgreementFailure, Names, StatusChange, TermsJson};
+use crate::agreements::{self as workflow, Names, StatusChange, TermsJson};
 use crate::auth::bearer::ApiCaller;
+use crate::error::ServiceError;
 use crate::permissions;
 use crate::AppState;
-
-impl From<AgreementFailure> for ApiError {
-    fn from(failure: AgreementFailure) -> Self {
-        match failure {
-            AgreementFailure::Refused(why) => ApiError::Forbidden(why.into()),
-            AgreementFailure::Invalid(errors) => ApiError::Invalid(errors),
-            AgreementFailure::Conflict(why) => ApiError::Conflict(why),
-            AgreementFailure::NotFound => ApiError::NotFound,
-            AgreementFailure::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<permissions::Refusal> for ApiError {
-    fn from(refusal: permissions::Refusal) -> Self {
-        ApiError::Forbidden(refusal.into())
-    }
-}
 
 /// One agreement in the list: where it stands, without its terms.
 #[derive(Debug, Serialize)]
@@ -202,7 +185,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<AgreementList>, ApiError> {
-    permissions::view_agreements(caller.user.role())?;
+    permissions::view_agreements(caller.user.role()).map_err(ServiceError::from)?;
     let mut conn = state.store.read().await?;
     let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
     let mut out = Vec::new();
@@ -218,7 +201,7 @@ pub async fn show(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
-    permissions::view_agreements(caller.user.role())?;
+    permissions::view_agreements(caller.user.role()).map_err(ServiceError::from)?;
     let id = agreement_id(&id)?;
     let mut conn = state.store.read().await?;
     let agreement = agreements::agreement_by_id(&mut conn, id)
@@ -310,7 +293,7 @@ pub async fn history(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<History>, ApiError> {
-    permissions::view_agreements(caller.user.role())?;
+    permissions::view_agreements(caller.user.role()).map_err(ServiceError::from)?;
     let id = agreement_id(&id)?;
     let mut conn = state.store.read().await?;
     if agreements::agreement_by_id(&mut conn, id).await?.is_none() {

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::{ApiError, ApiQuery};
 use crate::auth::bearer::ApiCaller;
-use crate::governance::{self, AccessLogItem, AuditItem, AuditQuery, SearchError};
+use crate::error::ServiceError;
+use crate::governance::{self, AccessLogItem, AuditItem, AuditQuery};
 use crate::permissions;
 use crate::AppState;
 
@@ -22,7 +23,7 @@ pub async fn my_access_log(
     caller: ApiCaller,
     ApiQuery(query): ApiQuery<LogQuery>,
 ) -> Result<Json<Vec<AccessLogItem>>, ApiError> {
-    let person = permissions::own_access_log(&caller.user)?;
+    let person = permissions::own_access_log(&caller.user).map_err(ServiceError::from)?;
     let limit = query.limit.unwrap_or(200).clamp(1, 1000);
     Ok(Json(governance::access_log(&state, person, limit).await?))
 }
@@ -32,9 +33,7 @@ pub async fn search(
     caller: ApiCaller,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<AuditItem>>, ApiError> {
-    match governance::search_audit(&state, &caller.viewer(), &query).await {
-        Ok(items) => Ok(Json(items)),
-        Err(SearchError::Invalid(field, message)) => Err(ApiError::invalid(field, message)),
-        Err(SearchError::Governance(e)) => Err(e.into()),
-    }
+    Ok(Json(
+        governance::search_audit(&state, &caller.viewer(), &query).await?,
+    ))
 }

@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use concordat_domain::break_glass::Review;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
+use super::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
-use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
+use crate::governance::{self, ClaimRequest, PersonRef};
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -53,32 +53,18 @@ pub async fn claim(
         lawful_basis: body.lawful_basis,
         justification: body.justification,
     };
-    match governance::claim_break_glass(&state, &caller.viewer(), request).await {
-        Ok(grant) => Ok((
-            StatusCode::CREATED,
-            Json(Claimed {
-                id: grant.id.to_string(),
-                person_id: grant.person.to_string(),
-                lawful_basis: grant.basis.as_str(),
-                granted_at: grant.granted_at,
-                expires_at: grant.expires_at,
-                review: "pending",
-            }),
-        )),
-        Err(ClaimError::Invalid(errors)) => Err(ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|(field, message)| FieldError::new(field, message))
-                .collect(),
-        )),
-        Err(ClaimError::NotFound) => Err(ApiError::NotFound),
-        Err(ClaimError::Forbidden(why)) => Err(ApiError::Forbidden(why)),
-        Err(ClaimError::Denied { reason, rule }) => Err(ApiError::Denied {
-            detail: reason,
-            rule,
+    let grant = governance::claim_break_glass(&state, &caller.viewer(), request).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Claimed {
+            id: grant.id.to_string(),
+            person_id: grant.person.to_string(),
+            lawful_basis: grant.basis.as_str(),
+            granted_at: grant.granted_at,
+            expires_at: grant.expires_at,
+            review: "pending",
         }),
-        Err(ClaimError::Access(e)) => Err(e.into()),
-    }
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,14 +135,7 @@ pub async fn defer(
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let today = state.clock.now().date_naive();
     let deferral = governance::parse_deferral(caller.user.id(), &body.reason, &body.until, today)
-        .map_err(|errors| {
-        ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|(field, message)| FieldError::new(field, message))
-                .collect(),
-        )
-    })?;
+        .map_err(ApiError::Invalid)?;
     governance::record_deferral(&state, &caller.viewer(), id, deferral).await?;
     Ok(StatusCode::NO_CONTENT)
 }

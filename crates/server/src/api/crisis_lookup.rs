@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::lookup::{self, Candidate, CrisisSummary, Finding, LookUpOutcome};
-use crate::crisis::CrisisError;
+use crate::error::ServiceError;
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -46,47 +46,47 @@ pub fn finding(
     birth_date: Option<&str>,
     postcode: Option<&str>,
     person_id: Option<&str>,
-) -> Result<Finding, CrisisError> {
+) -> Result<Finding, ServiceError> {
     fn given(v: Option<&str>) -> Option<&str> {
         v.map(str::trim).filter(|s| !s.is_empty())
     }
     if let Some(raw) = given(nhs_number) {
         return NhsNumber::parse(raw)
             .map(Finding::NhsNumber)
-            .map_err(|e| CrisisError::invalid("nhs_number", e));
+            .map_err(|e| ServiceError::invalid("nhs_number", e));
     }
     if let Some(raw) = given(person_id) {
         return PersonId::parse(raw)
             .map(Finding::Candidate)
-            .map_err(|e| CrisisError::invalid("person_id", e));
+            .map_err(|e| ServiceError::invalid("person_id", e));
     }
     match (given(surname), given(birth_date)) {
         (Some(surname), Some(raw_date)) => {
             if surname.chars().count() > 100 || surname.chars().any(char::is_control) {
-                return Err(CrisisError::invalid("surname", "not a surname"));
+                return Err(ServiceError::invalid("surname", "not a surname"));
             }
             let birth_date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d").map_err(|_| {
-                CrisisError::invalid("birth_date", "give the date of birth as YYYY-MM-DD")
+                ServiceError::invalid("birth_date", "give the date of birth as YYYY-MM-DD")
             })?;
             let postcode = given(postcode)
                 .map(Postcode::parse)
                 .transpose()
-                .map_err(|e| CrisisError::invalid("postcode", e))?;
+                .map_err(|e| ServiceError::invalid("postcode", e))?;
             Ok(Finding::Details {
                 surname: surname.to_owned(),
                 birth_date,
                 postcode,
             })
         }
-        (Some(_), None) => Err(CrisisError::invalid(
+        (Some(_), None) => Err(ServiceError::invalid(
             "birth_date",
             "give the date of birth with the surname",
         )),
-        (None, Some(_)) => Err(CrisisError::invalid(
+        (None, Some(_)) => Err(ServiceError::invalid(
             "surname",
             "give the surname with the date of birth",
         )),
-        (None, None) => Err(CrisisError::invalid(
+        (None, None) => Err(ServiceError::invalid(
             "nhs_number",
             "give the NHS number, or the surname and date of birth",
         )),

@@ -11,20 +11,8 @@ use serde::Serialize;
 use crate::auth::sign_in::SignInError;
 use crate::extract::BadInput;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl ToString) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.to_string(),
-        }
-    }
-}
+pub use crate::error::FieldError;
+use crate::error::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -275,25 +263,33 @@ impl From<crate::access::AccessError> for ApiError {
     }
 }
 
-impl From<crate::crisis::CrisisError> for ApiError {
-    fn from(err: crate::crisis::CrisisError) -> Self {
-        use crate::crisis::CrisisError as E;
+/// One contact event's failure, when a single event was sent.
+impl From<crate::events::LineError> for ApiError {
+    fn from(error: crate::events::LineError) -> Self {
+        use crate::events::LineError;
+        match error {
+            LineError::Malformed(why) => ApiError::MalformedBody(why),
+            LineError::Invalid { field, message } => ApiError::invalid(&field, message),
+            LineError::NotFound(_) => ApiError::NotFound,
+            LineError::NotStored => ApiError::Internal("contact event not stored".into()),
+        }
+    }
+}
+
+/// A service's failure as problem details: the one place the API maps the
+/// service error vocabulary (its policy is written in `crate::error`).
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
         match err {
-            E::Access(e) => e.into(),
-            E::Store(e) => e.into(),
-            E::NotFound => ApiError::NotFound,
-            E::Denied { reason, rule } => ApiError::Denied {
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Denied { reason, rule } => ApiError::Denied {
                 detail: reason,
                 rule,
             },
-            E::Forbidden(why) => ApiError::Forbidden(why),
-            E::Conflict(why) => ApiError::Conflict(why),
-            E::Invalid(fields) => ApiError::Invalid(
-                fields
-                    .into_iter()
-                    .map(|(field, message)| FieldError::new(&field, message))
-                    .collect(),
-            ),
+            ServiceError::Forbidden(why) => ApiError::Forbidden(why),
+            ServiceError::Conflict(why) => ApiError::Conflict(why),
+            ServiceError::Invalid(fields) => ApiError::Invalid(fields),
+            ServiceError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -9,35 +9,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 
-use super::{ApiBytes, ApiError, ApiJson, FieldError};
+use super::{ApiBytes, ApiError, ApiJson};
 use crate::auth::bearer::ApiCaller;
-use crate::events::{self, EventInput, IngestError, LineError, LineReport, LineStatus, Totals};
+use crate::events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
 
 /// The largest NDJSON batch accepted, in bytes.
 pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
-
-impl From<LineError> for ApiError {
-    fn from(error: LineError) -> Self {
-        match error {
-            LineError::Malformed(why) => ApiError::MalformedBody(why),
-            LineError::Invalid { field, message } => {
-                ApiError::Invalid(vec![FieldError::new(&field, message)])
-            }
-            LineError::NotFound(_) => ApiError::NotFound,
-            LineError::NotStored => ApiError::Internal("contact event not stored".into()),
-        }
-    }
-}
-
-impl From<IngestError> for ApiError {
-    fn from(error: IngestError) -> Self {
-        match error {
-            IngestError::NotASourceSystem => ApiError::Forbidden(error.to_string()),
-            IngestError::Store(e) => e.into(),
-        }
-    }
-}
 
 /// `POST /api/v1/events`: 201 when recorded, 200 when already recorded.
 pub async fn record(

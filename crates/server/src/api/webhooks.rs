@@ -15,22 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
-use crate::webhooks::{self, WebhookError};
+use crate::error::ServiceError;
+use crate::webhooks;
 use crate::{permissions, AppState};
 
-impl From<WebhookError> for ApiError {
-    fn from(error: WebhookError) -> Self {
-        match error {
-            WebhookError::Store(e) => e.into(),
-            WebhookError::Invalid(field, message) => ApiError::invalid(field, message),
-            WebhookError::NotFound => ApiError::NotFound,
-            WebhookError::Conflict(why) => ApiError::Conflict(why),
-        }
-    }
-}
-
 fn allowed(caller: &ApiCaller) -> Result<(), ApiError> {
-    Ok(permissions::manage_webhooks(caller.user.role())?)
+    Ok(permissions::manage_webhooks(caller.user.role()).map_err(ServiceError::from)?)
 }
 
 #[derive(Debug, Serialize)]

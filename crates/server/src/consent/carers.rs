@@ -11,9 +11,10 @@ use concordat_store::carers::{self as store, CarerTopic};
 use concordat_store::{persons, Conn, StoreError};
 use serde::Serialize;
 
-use super::{admit, ConsentFailure, UserNames};
+use super::{admit, UserNames};
 use crate::access::Viewer;
-use crate::api::error::FieldError;
+use crate::error::FieldError;
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// One nominated carer and what they may be told.
@@ -87,7 +88,7 @@ async fn nominated_carer(
     state: &AppState,
     person: PersonId,
     raw: &str,
-) -> Result<Option<RelatedPerson>, ConsentFailure> {
+) -> Result<Option<RelatedPerson>, ServiceError> {
     let Ok(id) = RelatedPersonId::parse(raw) else {
         return Ok(None);
     };
@@ -113,7 +114,7 @@ pub async fn sharing(
     viewer: &Viewer,
     person: PersonId,
     related: &str,
-) -> Result<CarerView, ConsentFailure> {
+) -> Result<CarerView, ServiceError> {
     let carer = nominated_carer(state, person, related).await?;
     admit(
         state,
@@ -126,7 +127,7 @@ pub async fn sharing(
         ),
     )
     .await?;
-    let carer = carer.ok_or(ConsentFailure::NotFound)?;
+    let carer = carer.ok_or(ServiceError::NotFound)?;
     let mut conn = state.store.read().await?;
     Ok(carer_view(&mut conn, &carer, &mut UserNames::default()).await?)
 }
@@ -138,7 +139,7 @@ pub async fn set_sharing(
     person: PersonId,
     related: &str,
     may_tell: &[String],
-) -> Result<CarerView, ConsentFailure> {
+) -> Result<CarerView, ServiceError> {
     let user = &viewer.user;
     let mut chosen = Vec::new();
     let mut errors = Vec::new();
@@ -150,7 +151,7 @@ pub async fn set_sharing(
         }
     }
     if !errors.is_empty() {
-        return Err(ConsentFailure::Invalid(errors));
+        return Err(ServiceError::Invalid(errors));
     }
     chosen.sort();
     let told = if chosen.is_empty() {
@@ -174,7 +175,7 @@ pub async fn set_sharing(
         ),
     )
     .await?;
-    let carer = carer.ok_or(ConsentFailure::NotFound)?;
+    let carer = carer.ok_or(ServiceError::NotFound)?;
     let choices: Vec<(CarerTopic, bool)> = CarerTopic::ALL
         .into_iter()
         .map(|t| (t, chosen.contains(&t)))

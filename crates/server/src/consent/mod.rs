@@ -27,9 +27,8 @@ use concordat_store::audit::AuditAction;
 use concordat_store::{consent, organisations, users, Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{authorise_noted, AccessError, Refused, Viewer};
-use crate::api::error::FieldError;
-use crate::api::ApiError;
+use crate::access::{authorise_noted, Viewer};
+use crate::error::{FieldError, ServiceError};
 use crate::permissions::ConsentSteward;
 use crate::AppState;
 
@@ -48,43 +47,6 @@ pub const STAFF_VIA: [RecordedVia; 3] = [
     RecordedVia::Phone,
     RecordedVia::Letter,
 ];
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConsentFailure {
-    /// No such person, no such choice, or a caller who may not know.
-    #[error("not found")]
-    NotFound,
-    /// The access decision refused someone who knows of the person (a
-    /// member of the care team asking for the wrong purpose, say).
-    #[error("{reason}")]
-    Denied { reason: String, rule: String },
-    #[error("the request is not valid")]
-    Invalid(Vec<FieldError>),
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The decision could not be made or audited, so nothing was shown or
-    /// changed.
-    #[error(transparent)]
-    Access(#[from] AccessError),
-}
-
-impl From<ConsentFailure> for ApiError {
-    fn from(failure: ConsentFailure) -> Self {
-        match failure {
-            ConsentFailure::NotFound => ApiError::NotFound,
-            ConsentFailure::Denied { reason, rule } => ApiError::Denied {
-                detail: reason,
-                rule,
-            },
-            ConsentFailure::Invalid(errors) => ApiError::Invalid(errors),
-            ConsentFailure::Conflict(why) => ApiError::Conflict(why),
-            ConsentFailure::Store(e) => e.into(),
-            ConsentFailure::Access(e) => e.into(),
-        }
-    }
-}
 
 /// One directive as it is shown: who recorded it, when, how, and what it
 /// means in plain words.
@@ -172,14 +134,14 @@ fn summary_of(directive: &ConsentDirective, organisation: Option<&str>) -> Strin
 /// `person`'s sharing choices, and audits the decision with `note` (what
 /// was looked at or done) before anything is shown or changed. A stranger
 /// takes the same path and time whether or not the person exists, and is
-/// answered [`ConsentFailure::NotFound`].
+/// answered [`ServiceError::NotFound`].
 pub(crate) async fn admit(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
     action: AccessAction,
     note: String,
-) -> Result<ConsentSteward, ConsentFailure> {
+) -> Result<ConsentSteward, ServiceError> {
     let audit_action = match action {
         AccessAction::Read => AuditAction::Read,
         AccessAction::Write => AuditAction::Write,
@@ -195,8 +157,7 @@ pub(crate) async fn admit(
     )
     .await?;
     match authorisation.refusal() {
-        Some(Refused::NotFound) => Err(ConsentFailure::NotFound),
-        Some(Refused::Denied { reason, rule }) => Err(ConsentFailure::Denied { reason, rule }),
+        Some(refused) => Err(refused.into()),
         None => Ok(steward(&viewer.user)),
     }
 }
@@ -216,7 +177,7 @@ pub async fn overview(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
-) -> Result<Overview, ConsentFailure> {
+) -> Result<Overview, ServiceError> {
     let steward = admit(
         state,
         viewer,
@@ -249,7 +210,7 @@ pub async fn record(
     viewer: &Viewer,
     person: PersonId,
     input: &NewDirective,
-) -> Result<DirectiveView, ConsentFailure> {
+) -> Result<DirectiveView, ServiceError> {
     let user = &viewer.user;
     let now = state.clock.now();
     let orgs = {
@@ -283,7 +244,7 @@ pub async fn withdraw(
     viewer: &Viewer,
     person: PersonId,
     raw_id: &str,
-) -> Result<(), ConsentFailure> {
+) -> Result<(), ServiceError> {
     let user = &viewer.user;
     // Read (not shown) so the audit entry can say what was withdrawn; the
     // decision below comes before anything is shown or changed, and takes
@@ -321,18 +282,18 @@ pub async fn withdraw(
     )
     .await?;
     let Some((directive, _)) = found else {
-        return Err(ConsentFailure::NotFound);
+        return Err(ServiceError::NotFound);
     };
     let id = directive.id();
     if let Some(at) = directive.withdrawn_at() {
-        return Err(ConsentFailure::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "this choice was already withdrawn on {}",
             at.format("%-d %B %Y at %H:%M UTC")
         )));
     }
     let mut tx = state.store.write().await?;
     if !consent::withdraw_directive(&mut tx, person, id, user.id(), state.clock.now()).await? {
-        return Err(ConsentFailure::Conflict(
+        return Err(ServiceError::Conflict(
             "this choice was already withdrawn".into(),
         ));
     }
@@ -352,7 +313,7 @@ fn parse(
     steward: ConsentSteward,
     input: &NewDirective,
     now: DateTime<Utc>,
-) -> Result<ConsentDirective, ConsentFailure> {
+) -> Result<ConsentDirective, ServiceError> {
     let mut errors = Vec::new();
     let mut fail = |field: &str, message: String| errors.push(FieldError::new(field, message));
     let effect = ConsentEffect::parse(input.effect.trim())
@@ -437,10 +398,10 @@ fn parse(
             .ok()
     });
     let (Some(effect), Some(via)) = (effect, via) else {
-        return Err(ConsentFailure::Invalid(errors));
+        return Err(ServiceError::Invalid(errors));
     };
     if !errors.is_empty() {
-        return Err(ConsentFailure::Invalid(errors));
+        return Err(ServiceError::Invalid(errors));
     }
     ConsentDirective::new(
         ConsentId::new(),
@@ -466,7 +427,7 @@ fn parse(
             ConsentError::ExpiresBeforeRecorded => "the expiry must be in the future".to_owned(),
             other => other.to_string(),
         };
-        ConsentFailure::Invalid(vec![FieldError::new(field, message)])
+        ServiceError::Invalid(vec![FieldError::new(field, message)])
     })
 }
 

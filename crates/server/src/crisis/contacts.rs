@@ -17,8 +17,9 @@ use concordat_store::{care_teams, contact_events, organisations, persons};
 
 use concordat_store::audit::AuditAction;
 
-use super::{require, CrisisError};
+use super::require;
 use crate::access::{authorise_noted, Viewer};
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// A contact as entered, before checking.
@@ -41,17 +42,17 @@ pub async fn record(
     viewer: &Viewer,
     person: PersonId,
     contact: NewContact,
-) -> Result<ContactEvent, CrisisError> {
+) -> Result<ContactEvent, ServiceError> {
     let reason =
-        bounded("reason", &contact.reason, 300).map_err(|e| CrisisError::invalid("reason", e))?;
+        bounded("reason", &contact.reason, 300).map_err(|e| ServiceError::invalid("reason", e))?;
     let outcome = bounded("outcome", &contact.outcome, 300)
-        .map_err(|e| CrisisError::invalid("outcome", e))?;
+        .map_err(|e| ServiceError::invalid("outcome", e))?;
     let note =
-        paragraphs("note", &contact.note, 2_000).map_err(|e| CrisisError::invalid("note", e))?;
+        paragraphs("note", &contact.note, 2_000).map_err(|e| ServiceError::invalid("note", e))?;
     let now = state.clock.now();
     let occurred_at = contact.occurred_at.unwrap_or(now);
     if occurred_at > now + chrono::Duration::minutes(5) {
-        return Err(CrisisError::invalid(
+        return Err(ServiceError::invalid(
             "occurred_at",
             "a contact cannot be recorded as happening in the future",
         ));
@@ -114,7 +115,7 @@ pub async fn record(
     crate::events::open_and_close(&mut tx, &event, user.organisation_id(), &opened, now).await?;
     let subject_person = persons::person_by_id(&mut tx, person)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     let organisation = organisations::organisation_by_id(&mut tx, user.organisation_id())
         .await?
         .map(|o| o.name().to_owned())
@@ -157,7 +158,7 @@ pub async fn list(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
-) -> Result<Vec<ContactEvent>, CrisisError> {
+) -> Result<Vec<ContactEvent>, ServiceError> {
     require(
         state,
         viewer,

@@ -11,8 +11,8 @@ use concordat_store::crisis_plans::{self, Caseload, Coverage, OverduePlan};
 use concordat_store::teams;
 use serde::Serialize;
 
-use super::CrisisError;
 use crate::access::{readable, Viewer};
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// Whose caseload the figures are about.
@@ -41,18 +41,18 @@ pub struct CoverageReport {
 /// Who may see which figures: a team's own members their team's; the
 /// partnership's figures information governance, administrators and
 /// commissioners.
-pub fn may_see(viewer: &Viewer, scope: Scope) -> Result<(), CrisisError> {
+pub fn may_see(viewer: &Viewer, scope: Scope) -> Result<(), ServiceError> {
     let role = viewer.user.role();
     match scope {
         Scope::Team(team) if viewer.user.team_id() == Some(team) => Ok(()),
         Scope::Team(_) if matches!(role, Role::IgLead | Role::Admin | Role::Commissioner) => Ok(()),
-        Scope::Team(_) => Err(CrisisError::Forbidden(
+        Scope::Team(_) => Err(ServiceError::Forbidden(
             "you can see the coverage of your own team's caseload only".into(),
         )),
         Scope::Partnership if matches!(role, Role::IgLead | Role::Admin | Role::Commissioner) => {
             Ok(())
         }
-        Scope::Partnership => Err(CrisisError::Forbidden(
+        Scope::Partnership => Err(ServiceError::Forbidden(
             "the partnership's coverage is for information governance leads, administrators \
              and commissioners; ask for your team's instead"
                 .into(),
@@ -64,7 +64,7 @@ pub async fn report(
     state: &AppState,
     viewer: &Viewer,
     scope: Scope,
-) -> Result<CoverageReport, CrisisError> {
+) -> Result<CoverageReport, ServiceError> {
     may_see(viewer, scope)?;
     let today = state.clock.now().date_naive();
     let mut conn = state.store.read().await?;
@@ -72,7 +72,7 @@ pub async fn report(
         Scope::Team(id) => {
             let team = teams::team_by_id(&mut conn, id)
                 .await?
-                .ok_or(CrisisError::NotFound)?;
+                .ok_or(ServiceError::NotFound)?;
             (Caseload::Team(id), team.name().to_owned())
         }
         Scope::Partnership => (Caseload::Partnership, "the partnership".to_owned()),
@@ -99,9 +99,9 @@ pub async fn report(
 }
 
 /// The report as CSV: a header and one row.
-pub fn to_csv(report: &CoverageReport) -> Result<String, CrisisError> {
+pub fn to_csv(report: &CoverageReport) -> Result<String, ServiceError> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| CrisisError::invalid("csv", e);
+    let failed = |e: csv::Error| ServiceError::invalid("csv", e);
     out.write_record([
         "scope",
         "as_of",
@@ -128,8 +128,8 @@ pub fn to_csv(report: &CoverageReport) -> Result<String, CrisisError> {
     .map_err(failed)?;
     let bytes = out
         .into_inner()
-        .map_err(|e| CrisisError::invalid("csv", e.error()))?;
-    String::from_utf8(bytes).map_err(|e| CrisisError::invalid("csv", e))
+        .map_err(|e| ServiceError::invalid("csv", e.error()))?;
+    String::from_utf8(bytes).map_err(|e| ServiceError::invalid("csv", e))
 }
 
 /// The most people the overdue list names at once.
@@ -138,7 +138,7 @@ pub const OVERDUE_LIMIT: u32 = 100;
 /// Agreed plans past their review date for people whose care team the
 /// viewer is on, longest overdue first. Each person named is a read of
 /// their plan, decided and audited; anyone the decision refuses is left out.
-pub async fn overdue(state: &AppState, viewer: &Viewer) -> Result<Vec<OverduePlan>, CrisisError> {
+pub async fn overdue(state: &AppState, viewer: &Viewer) -> Result<Vec<OverduePlan>, ServiceError> {
     let today = state.clock.now().date_naive();
     let listed = {
         let mut conn = state.store.read().await?;

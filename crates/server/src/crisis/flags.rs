@@ -8,8 +8,9 @@ use concordat_domain::flag::{required_paragraphs, FlagState, FlagTerms, SafetyFl
 use concordat_domain::ids::{FlagId, PersonId};
 use concordat_store::flags::{self, FlagReview};
 
-use super::{require, CrisisError};
+use super::require;
 use crate::access::Viewer;
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// Every flag of the person, newest first; the caller shows each with its
@@ -18,7 +19,7 @@ pub async fn list(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
-) -> Result<Vec<SafetyFlag>, CrisisError> {
+) -> Result<Vec<SafetyFlag>, ServiceError> {
     require(
         state,
         viewer,
@@ -36,7 +37,7 @@ pub async fn raise(
     viewer: &Viewer,
     person: PersonId,
     terms: FlagTerms,
-) -> Result<SafetyFlag, CrisisError> {
+) -> Result<SafetyFlag, ServiceError> {
     require(
         state,
         viewer,
@@ -77,14 +78,14 @@ pub async fn review(
     keep: bool,
     note: &str,
     next_review_on: Option<NaiveDate>,
-) -> Result<SafetyFlag, CrisisError> {
+) -> Result<SafetyFlag, ServiceError> {
     let note = required_paragraphs("note", note, 2_000)
-        .map_err(|e| CrisisError::invalid("note", format!("{} (say why)", e.kind())))?;
+        .map_err(|e| ServiceError::invalid("note", format!("{} (say why)", e.kind())))?;
     let now = state.clock.now();
     let today = now.date_naive();
     if let Some(next) = next_review_on.filter(|_| keep) {
         if next <= today {
-            return Err(CrisisError::invalid(
+            return Err(ServiceError::invalid(
                 "next_review_on",
                 "the next review must be after today",
             ));
@@ -102,9 +103,9 @@ pub async fn review(
     let mut current = flags::flag_by_id(&mut tx, flag)
         .await?
         .filter(|f| f.person == person)
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     if current.state == FlagState::Inactive {
-        return Err(CrisisError::Conflict(
+        return Err(ServiceError::Conflict(
             "the flag is already inactive; raise a new flag if the concern has returned".into(),
         ));
     }

@@ -24,8 +24,8 @@ use concordat_store::{
 };
 use serde::Serialize;
 
-use super::CrisisError;
 use crate::access::{actor, authorise_noted, Authorisation, Viewer};
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// The most candidates listed for surname and date of birth; more than this
@@ -142,16 +142,16 @@ const SUMMARY: [DataCategory; 3] = [
 
 /// Checks that the viewer may make a look-up at all: a crisis role, for
 /// emergency treatment.
-pub fn may_look_up(viewer: &Viewer) -> Result<(), CrisisError> {
+pub fn may_look_up(viewer: &Viewer) -> Result<(), ServiceError> {
     if !viewer.user.role().is_crisis_role() {
-        return Err(CrisisError::Forbidden(format!(
+        return Err(ServiceError::Forbidden(format!(
             "the crisis look-up is for crisis roles (police officer, paramedic, \
              emergency-department clinician, crisis clinician, NHS 111); your role is {}",
             viewer.user.role().as_str()
         )));
     }
     if viewer.purpose != Purpose::Emergency {
-        return Err(CrisisError::Forbidden(format!(
+        return Err(ServiceError::Forbidden(format!(
             "the crisis look-up is for emergency treatment ({}); this request is for {}",
             Purpose::Emergency.code(),
             viewer.purpose.code()
@@ -160,16 +160,16 @@ pub fn may_look_up(viewer: &Viewer) -> Result<(), CrisisError> {
     Ok(())
 }
 
-pub fn parse_reason(raw: &str) -> Result<LookUpReason, CrisisError> {
-    let reason = LookUpReason::parse(raw).map_err(|e| CrisisError::invalid("reason", e))?;
+pub fn parse_reason(raw: &str) -> Result<LookUpReason, ServiceError> {
+    let reason = LookUpReason::parse(raw).map_err(|e| ServiceError::invalid("reason", e))?;
     if reason.as_str().chars().count() > REASON_MAX_CHARS {
-        return Err(CrisisError::invalid(
+        return Err(ServiceError::invalid(
             "reason",
             format!("at most {REASON_MAX_CHARS} characters"),
         ));
     }
     if reason.as_str().chars().any(char::is_control) {
-        return Err(CrisisError::invalid(
+        return Err(ServiceError::invalid(
             "reason",
             "must be one line without control characters",
         ));
@@ -182,7 +182,7 @@ pub async fn look_up(
     viewer: &Viewer,
     finding: Finding,
     reason: LookUpReason,
-) -> Result<LookUpOutcome, CrisisError> {
+) -> Result<LookUpOutcome, ServiceError> {
     may_look_up(viewer)?;
     let found = find(state, &finding).await?;
     let person = match found.as_slice() {
@@ -193,7 +193,7 @@ pub async fn look_up(
         [one] => one.clone(),
         too_many if too_many.len() > MAX_CANDIDATES as usize => {
             audit_unmatched(state, viewer, &finding, &reason, Unmatched::TooMany).await?;
-            return Err(CrisisError::invalid(
+            return Err(ServiceError::invalid(
                 "postcode",
                 format!(
                     "more than {MAX_CANDIDATES} people match; give the postcode or the NHS \
@@ -286,7 +286,7 @@ enum Unmatched {
     Listed(PersonId),
 }
 
-async fn find(state: &AppState, finding: &Finding) -> Result<Vec<Person>, CrisisError> {
+async fn find(state: &AppState, finding: &Finding) -> Result<Vec<Person>, ServiceError> {
     let mut conn = state.store.read().await?;
     Ok(match finding {
         Finding::NhsNumber(n) => persons::person_by_nhs_number(&mut conn, n)
@@ -314,7 +314,7 @@ async fn find(state: &AppState, finding: &Finding) -> Result<Vec<Person>, Crisis
     })
 }
 
-async fn candidates(state: &AppState, people: &[Person]) -> Result<Vec<Candidate>, CrisisError> {
+async fn candidates(state: &AppState, people: &[Person]) -> Result<Vec<Candidate>, ServiceError> {
     let mut conn = state.store.read().await?;
     let mut out = Vec::new();
     for person in people.iter().take(MAX_CANDIDATES as usize) {
@@ -341,7 +341,7 @@ async fn audit_unmatched(
     finding: &Finding,
     reason: &LookUpReason,
     shown: Unmatched,
-) -> Result<(), CrisisError> {
+) -> Result<(), ServiceError> {
     let how = match finding {
         Finding::NhsNumber(_) => "NHS number",
         Finding::Details { postcode: None, .. } => "surname and date of birth",
@@ -391,7 +391,7 @@ async fn summary(
     state: &AppState,
     person: &Person,
     authorisation: &Authorisation,
-) -> Result<CrisisSummary, CrisisError> {
+) -> Result<CrisisSummary, ServiceError> {
     let today = state.clock.now().date_naive();
     let mut conn = state.store.read().await?;
     let plan = crisis_plans::agreed_version_of_person(&mut conn, person.id()).await?;
@@ -460,7 +460,7 @@ fn flag_summary(f: &SafetyFlag, today: NaiveDate) -> FlagSummary {
 async fn lead_professional(
     conn: &mut concordat_store::Conn,
     person: PersonId,
-) -> Result<Option<LeadProfessional>, CrisisError> {
+) -> Result<Option<LeadProfessional>, ServiceError> {
     let Some(team) = care_teams::care_teams_of_person(conn, person)
         .await?
         .into_iter()

@@ -13,50 +13,11 @@ use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_store::audit::AuditAction;
-use concordat_store::{care_teams, StoreError};
+use concordat_store::care_teams;
 
-use crate::access::{authorise, AccessError, Authorisation, Refused, Viewer};
+use crate::access::{authorise, Authorisation, Viewer};
+use crate::error::ServiceError;
 use crate::AppState;
-
-/// How a crisis request can fail, for the API and the pages to word.
-#[derive(Debug, thiserror::Error)]
-pub enum CrisisError {
-    #[error(transparent)]
-    Access(#[from] AccessError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// No such person (or plan, flag…), or none this user may know of.
-    #[error("not found")]
-    NotFound,
-    /// The access decision refused; `rule` is the policy that decided.
-    #[error("{reason}")]
-    Denied { reason: String, rule: String },
-    /// Not allowed for a reason other than the access decision (the act is
-    /// for the care team, or for crisis roles).
-    #[error("{0}")]
-    Forbidden(String),
-    /// The request clashes with what is stored now.
-    #[error("{0}")]
-    Conflict(String),
-    /// Input that breaks a rule, by field.
-    #[error("the request is not valid")]
-    Invalid(Vec<(String, String)>),
-}
-
-impl CrisisError {
-    pub fn invalid(field: &str, message: impl ToString) -> Self {
-        Self::Invalid(vec![(field.to_owned(), message.to_string())])
-    }
-}
-
-impl From<Refused> for CrisisError {
-    fn from(refused: Refused) -> Self {
-        match refused {
-            Refused::NotFound => Self::NotFound,
-            Refused::Denied { reason, rule } => Self::Denied { reason, rule },
-        }
-    }
-}
 
 /// Decides and audits `action` on `category` of `person`'s record, and
 /// fails unless it is allowed.
@@ -66,7 +27,7 @@ pub async fn require(
     person: PersonId,
     action: AccessAction,
     category: DataCategory,
-) -> Result<Authorisation, CrisisError> {
+) -> Result<Authorisation, ServiceError> {
     let audit_action = match action {
         AccessAction::Write => AuditAction::Write,
         _ => AuditAction::Read,
@@ -84,7 +45,7 @@ pub async fn sees_drafts(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
-) -> Result<bool, CrisisError> {
+) -> Result<bool, ServiceError> {
     if viewer.user.person_id() == Some(person) {
         return Ok(true);
     }

@@ -13,8 +13,9 @@ use concordat_domain::ids::{CrisisPlanId, PersonId};
 use concordat_domain::role::Role;
 use concordat_store::crisis_plans::{self, PlanHeader};
 
-use super::{require, sees_drafts, CrisisError};
+use super::{require, sees_drafts};
 use crate::access::Viewer;
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// A plan as one reader may see it: every version for the person and their
@@ -48,9 +49,9 @@ impl PlanHistory {
     }
 
     /// What changed from version `from` to version `to`.
-    pub fn diff(&self, from: u32, to: u32) -> Result<Vec<SectionDiff>, CrisisError> {
-        let before = self.version(from).ok_or(CrisisError::NotFound)?;
-        let after = self.version(to).ok_or(CrisisError::NotFound)?;
+    pub fn diff(&self, from: u32, to: u32) -> Result<Vec<SectionDiff>, ServiceError> {
+        let before = self.version(from).ok_or(ServiceError::NotFound)?;
+        let after = self.version(to).ok_or(ServiceError::NotFound)?;
         Ok(diff(&before.sections, &after.sections))
     }
 }
@@ -62,7 +63,7 @@ pub async fn history(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
-) -> Result<Option<PlanHistory>, CrisisError> {
+) -> Result<Option<PlanHistory>, ServiceError> {
     let authorisation = require(
         state,
         viewer,
@@ -99,7 +100,7 @@ async fn may_write(
     viewer: &Viewer,
     person: PersonId,
     doing: &str,
-) -> Result<(), CrisisError> {
+) -> Result<(), ServiceError> {
     require(
         state,
         viewer,
@@ -109,7 +110,7 @@ async fn may_write(
     )
     .await?;
     if !sees_drafts(state, viewer, person).await? {
-        return Err(CrisisError::Forbidden(format!(
+        return Err(ServiceError::Forbidden(format!(
             "only the person and their care team {doing} the person's crisis plan"
         )));
     }
@@ -126,14 +127,14 @@ pub async fn save_draft(
     person: PersonId,
     based_on: Option<u32>,
     sections: PlanSections,
-) -> Result<PlanVersion, CrisisError> {
+) -> Result<PlanVersion, ServiceError> {
     may_write(state, viewer, person, "write").await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let header = crisis_plans::plan_of_person(&mut tx, person, true).await?;
     let latest = header.as_ref().map(|h| h.latest_version);
     if based_on != latest {
-        return Err(CrisisError::Conflict(match latest {
+        return Err(ServiceError::Conflict(match latest {
             Some(n) => format!(
                 "the plan has changed since you opened it: version {n} is now the latest; \
                  open it and make your changes again (nothing was saved)"
@@ -188,7 +189,7 @@ pub async fn agree(
     party: Party,
     via: RecordedVia,
     review_due: Option<NaiveDate>,
-) -> Result<PlanVersion, CrisisError> {
+) -> Result<PlanVersion, ServiceError> {
     // What was asked is checked first, so the audit records only writes
     // that can happen.
     let is_the_person = viewer.user.role() == Role::Person;
@@ -204,7 +205,7 @@ pub async fn agree(
         }),
         (Party::Person, false) => {
             if via == RecordedVia::OwnAccount {
-                return Err(CrisisError::invalid(
+                return Err(ServiceError::invalid(
                     "via",
                     "only the person can agree through their own account; say how they \
                      agreed with you (in person, by phone, by letter)",
@@ -218,7 +219,7 @@ pub async fn agree(
             })
         }
         (Party::Professional, true) => {
-            return Err(CrisisError::invalid(
+            return Err(ServiceError::invalid(
                 "party",
                 AgreeError::NotAProfessional.to_string(),
             ))
@@ -237,17 +238,17 @@ pub async fn agree(
     let mut tx = state.store.write().await?;
     let header = crisis_plans::plan_of_person(&mut tx, person, true)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     let mut version = crisis_plans::version(&mut tx, header.id, number)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     version.agree(agreeing, review_due).map_err(|e| match e {
         AgreeError::Empty | AgreeError::ReviewBeforeAgreement | AgreeError::NotAProfessional => {
-            CrisisError::invalid("agreement", e)
+            ServiceError::invalid("agreement", e)
         }
         AgreeError::NotADraft { .. }
         | AgreeError::PersonAlreadyAgreed(_)
-        | AgreeError::ProfessionalAlreadyAgreed(_) => CrisisError::Conflict(e.to_string()),
+        | AgreeError::ProfessionalAlreadyAgreed(_) => ServiceError::Conflict(e.to_string()),
     })?;
     crisis_plans::save_agreement(&mut tx, &version).await?;
     tx.commit().await?;

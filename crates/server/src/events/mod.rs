@@ -78,6 +78,7 @@ use serde::Serialize;
 
 use crate::access::{self, gather, Refused, Viewer};
 use crate::delivery::Outbox;
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// Lines written per transaction. On SQLite each commit (and the WAL
@@ -91,17 +92,9 @@ pub const MAX_LINES: usize = 200_000;
 /// in practice until the discharge, which ends it.
 pub const ADMISSION_AT_MOST_DAYS: i64 = 3650;
 
-/// Why a batch was not taken at all.
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error(
-        "contact events come from registered source systems; record a contact you attended \
-         on the person's record instead"
-    )]
-    NotASourceSystem,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+/// Why a batch from anyone but a registered source system is not taken.
+pub const NOT_A_SOURCE_SYSTEM: &str = "contact events come from registered source systems; \
+     record a contact you attended on the person's record instead";
 
 /// What became of one line.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -166,7 +159,7 @@ pub async fn ingest(
     state: &AppState,
     viewer: &Viewer,
     lines: Vec<(usize, Result<Incoming, LineError>)>,
-) -> Result<Vec<LineReport>, IngestError> {
+) -> Result<Vec<LineReport>, ServiceError> {
     let now = state.clock.now();
     let user = &viewer.user;
     let mut reports = Vec::with_capacity(lines.len());
@@ -317,13 +310,13 @@ fn received(lines: &[Line]) -> String {
 }
 
 /// The registration of `user`, who must be a registered source system.
-async fn registration(conn: &mut Conn, user: &User) -> Result<SourceSystem, IngestError> {
+async fn registration(conn: &mut Conn, user: &User) -> Result<SourceSystem, ServiceError> {
     if user.role() != Role::SourceSystem {
-        return Err(IngestError::NotASourceSystem);
+        return Err(ServiceError::Forbidden(NOT_A_SOURCE_SYSTEM.into()));
     }
     source_systems::source_system_of(conn, user.id())
         .await?
-        .ok_or(IngestError::NotASourceSystem)
+        .ok_or_else(|| ServiceError::Forbidden(NOT_A_SOURCE_SYSTEM.into()))
 }
 
 /// Whether a line is one the source system may send: under its own name,

@@ -9,8 +9,8 @@ use concordat_store::audit::{self, AuditAction, AuditFilter, AuditRecord, Outcom
 use concordat_store::{break_glass, organisations, users, Conn, StoreError};
 use serde::Serialize;
 
-use super::GovernanceError;
 use crate::access::{act_entry, Viewer};
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// One line of a person's access log, in words they can read.
@@ -73,7 +73,7 @@ pub async fn access_log(
     state: &AppState,
     person: PersonId,
     limit: u32,
-) -> Result<Vec<AccessLogItem>, GovernanceError> {
+) -> Result<Vec<AccessLogItem>, ServiceError> {
     let today = state.clock.now().date_naive();
     let mut conn = state.store.read().await?;
     let records = audit::access_log_for_person(&mut conn, person, limit, 0).await?;
@@ -252,14 +252,6 @@ fn describe_query(query: &AuditQuery) -> String {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SearchError {
-    #[error("{1}")]
-    Invalid(&'static str, String),
-    #[error(transparent)]
-    Governance(#[from] GovernanceError),
-}
-
 /// Information governance's search of the audit: what the searcher's
 /// organisation answers for (access by its own users, and access to the
 /// people whose records it holds), for a purpose that may name people.
@@ -268,20 +260,17 @@ pub async fn search_audit(
     state: &AppState,
     viewer: &Viewer,
     query: &AuditQuery,
-) -> Result<Vec<AuditItem>, SearchError> {
+) -> Result<Vec<AuditItem>, ServiceError> {
     super::governs(viewer)?;
-    let mut conn = state.store.read().await.map_err(GovernanceError::from)?;
-    let names = Names::load(&mut conn)
-        .await
-        .map_err(GovernanceError::from)?;
+    let mut conn = state.store.read().await?;
+    let names = Names::load(&mut conn).await?;
     let orgs: Vec<(OrganisationId, String, String)> = organisations::list_organisations(&mut conn)
-        .await
-        .map_err(GovernanceError::from)?
+        .await?
         .into_iter()
         .map(|o| (o.id(), o.code().as_str().to_owned(), o.name().to_owned()))
         .collect();
     let mut filter =
-        filter(&names.users, &orgs, query).map_err(|(f, m)| SearchError::Invalid(f, m))?;
+        filter(&names.users, &orgs, query).map_err(|(f, m)| ServiceError::invalid(f, m))?;
     filter.scope = Some(viewer.user.organisation_id());
     drop(conn);
     state
@@ -294,12 +283,9 @@ pub async fn search_audit(
             Outcome::Allowed,
             vec![format!("searched the audit: {}", describe_query(query))],
         ))
-        .await
-        .map_err(GovernanceError::from)?;
-    let mut conn = state.store.read().await.map_err(GovernanceError::from)?;
-    let records = audit::search(&mut conn, &filter)
-        .await
-        .map_err(GovernanceError::from)?;
+        .await?;
+    let mut conn = state.store.read().await?;
+    let records = audit::search(&mut conn, &filter).await?;
     Ok(records
         .into_iter()
         .map(|AuditRecord { seq, entry }| AuditItem {

@@ -12,8 +12,8 @@ use concordat_store::notifications::{self, Notification};
 use concordat_store::{break_glass as grants, persons, users};
 use serde::Serialize;
 
-use super::GovernanceError;
 use crate::access::{act_entry, actor, decide, gather, AccessError, Refused, Viewer};
+use crate::error::{FieldError, ServiceError};
 use crate::permissions;
 use crate::AppState;
 
@@ -30,30 +30,6 @@ pub struct ClaimRequest {
     pub justification: String,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ClaimError {
-    #[error("the request is not valid")]
-    Invalid(Vec<(&'static str, String)>),
-    /// The role may not claim break-glass at all.
-    #[error("{0}")]
-    Forbidden(String),
-    /// No such person, or none the user has a relationship with.
-    #[error("not found")]
-    NotFound,
-    /// Even with the override, the decision would allow the user nothing
-    /// (a purpose that opens no record, say): the rule that says so.
-    #[error("{reason}")]
-    Denied { reason: String, rule: String },
-    #[error(transparent)]
-    Access(#[from] AccessError),
-}
-
-impl From<concordat_store::StoreError> for ClaimError {
-    fn from(err: concordat_store::StoreError) -> Self {
-        Self::Access(err.into())
-    }
-}
-
 /// Grants `viewer` elevated access to a person for the configured window,
 /// for the purpose they act for. Every attempt is audited, refused or not,
 /// before anything is answered: a role that may not claim, a missing
@@ -65,15 +41,15 @@ pub async fn claim_break_glass(
     state: &AppState,
     viewer: &Viewer,
     request: ClaimRequest,
-) -> Result<BreakGlass, ClaimError> {
+) -> Result<BreakGlass, ServiceError> {
     let user = &viewer.user;
     let now = state.clock.now();
     let mut errors = Vec::new();
     let basis = OverrideBasis::parse(&request.lawful_basis)
-        .map_err(|e| errors.push(("lawful_basis", e.to_string())))
+        .map_err(|e| errors.push(FieldError::new("lawful_basis", e.to_string())))
         .ok();
     let justification = Justification::parse(&request.justification)
-        .map_err(|e| errors.push(("justification", e.to_string())))
+        .map_err(|e| errors.push(FieldError::new("justification", e.to_string())))
         .ok();
     // A person not found stands as the nil id, so the rest of the path is
     // the same as for someone the user has no relationship with.
@@ -86,7 +62,7 @@ pub async fn claim_break_glass(
                     .map(|p| p.id())
             }
             Err(e) => {
-                errors.push(("nhs_number", e.to_string()));
+                errors.push(FieldError::new("nhs_number", e.to_string()));
                 None
             }
         },
@@ -96,16 +72,12 @@ pub async fn claim_break_glass(
 
     if let Err(refusal) = permissions::break_glass(user.role()) {
         refused(state, viewer, person, refusal.to_string()).await?;
-        return Err(ClaimError::Forbidden(refusal.into()));
+        return Err(refusal.into());
     }
     let (Some(basis), Some(justification), true) = (basis, justification, errors.is_empty()) else {
-        let why = errors
-            .iter()
-            .map(|(field, message)| format!("{field}: {message}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        refused(state, viewer, person, why).await?;
-        return Err(ClaimError::Invalid(errors));
+        let invalid = ServiceError::Invalid(errors);
+        refused(state, viewer, person, invalid.to_string()).await?;
+        return Err(invalid);
     };
 
     let grant = BreakGlass {
@@ -169,10 +141,9 @@ pub async fn claim_break_glass(
         policy_ids: vec![concordat_access::policy_ids::BREAK_GLASS.to_owned()],
         break_glass: refusal.is_none(),
     };
-    state.audit.record(entry).await.map_err(AccessError::from)?;
+    state.audit.record(entry).await?;
     match refusal {
-        Some(Refused::NotFound) => return Err(ClaimError::NotFound),
-        Some(Refused::Denied { reason, rule }) => return Err(ClaimError::Denied { reason, rule }),
+        Some(refused) => return Err(refused.into()),
         None => {}
     }
 
@@ -269,7 +240,7 @@ pub async fn review_queue(
     state: &AppState,
     reviewer: &Viewer,
     pending_only: bool,
-) -> Result<Vec<ReviewItem>, GovernanceError> {
+) -> Result<Vec<ReviewItem>, ServiceError> {
     super::governs(reviewer)?;
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
@@ -321,15 +292,15 @@ async fn own_use(
     state: &AppState,
     reviewer: &Viewer,
     id: uuid::Uuid,
-) -> Result<BreakGlass, GovernanceError> {
+) -> Result<BreakGlass, ServiceError> {
     super::governs(reviewer)?;
     let mut conn = state.store.read().await?;
     if !grants::governed_by(&mut conn, id, reviewer.user.organisation_id()).await? {
-        return Err(GovernanceError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     grants::break_glass_by_id(&mut conn, id)
         .await?
-        .ok_or(GovernanceError::NotFound)
+        .ok_or(ServiceError::NotFound)
 }
 
 pub async fn record_review(
@@ -337,10 +308,12 @@ pub async fn record_review(
     reviewer: &Viewer,
     id: uuid::Uuid,
     review: Review,
-) -> Result<(), GovernanceError> {
+) -> Result<(), ServiceError> {
     let use_ = own_use(state, reviewer, id).await?;
     if use_.review.is_some() {
-        return Err(GovernanceError::AlreadyReviewed);
+        return Err(ServiceError::Conflict(
+            "this use has already been reviewed".into(),
+        ));
     }
     state
         .audit
@@ -367,7 +340,9 @@ pub async fn record_review(
         .await?;
     let mut tx = state.store.write().await?;
     if !grants::record_review(&mut tx, id, &review).await? {
-        return Err(GovernanceError::AlreadyReviewed);
+        return Err(ServiceError::Conflict(
+            "this use has already been reviewed".into(),
+        ));
     }
     tx.commit().await?;
     Ok(())
@@ -380,19 +355,19 @@ pub fn parse_deferral(
     reason: &str,
     until: &str,
     today: chrono::NaiveDate,
-) -> Result<Deferral, Vec<(&'static str, String)>> {
+) -> Result<Deferral, Vec<FieldError>> {
     let mut errors = Vec::new();
     let reason = concordat_domain::text::bounded("reason", reason, 2000)
-        .map_err(|e| errors.push(("reason", e.to_string())))
+        .map_err(|e| errors.push(FieldError::new("reason", e.to_string())))
         .ok();
     let until = match chrono::NaiveDate::parse_from_str(until.trim(), "%Y-%m-%d") {
         Ok(d) if d > today => Some(d),
         Ok(_) => {
-            errors.push(("until", "the date must be in the future".to_owned()));
+            errors.push(FieldError::new("until", "the date must be in the future"));
             None
         }
         Err(_) => {
-            errors.push((
+            errors.push(FieldError::new(
                 "until",
                 format!("`{}` is not a date (YYYY-MM-DD)", until.trim()),
             ));
@@ -414,7 +389,7 @@ pub async fn record_deferral(
     reviewer: &Viewer,
     id: uuid::Uuid,
     deferral: Deferral,
-) -> Result<(), GovernanceError> {
+) -> Result<(), ServiceError> {
     let use_ = own_use(state, reviewer, id).await?;
     state
         .audit

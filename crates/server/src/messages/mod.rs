@@ -18,7 +18,8 @@ use concordat_store::notifications::{self, Notification};
 use concordat_store::{jobs, users, Conn};
 
 use crate::access::{readable, Viewer};
-use crate::crisis::{require, CrisisError};
+use crate::crisis::require;
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// The longest acknowledgement deadline a sender may ask for.
@@ -55,12 +56,12 @@ fn is_participant(thread: &Thread, viewer: &Viewer) -> bool {
         || user.team_id().is_some_and(|t| thread.teams.contains(&t))
 }
 
-fn check_message(message: &NewMessage) -> Result<String, CrisisError> {
+fn check_message(message: &NewMessage) -> Result<String, ServiceError> {
     let body = required_paragraphs("body", &message.body, 8_000)
-        .map_err(|e| CrisisError::invalid("body", e.kind()))?;
+        .map_err(|e| ServiceError::invalid("body", e.kind()))?;
     if let Some(h) = message.acknowledge_within_hours {
         if h == 0 || h > MAX_ACKNOWLEDGE_HOURS {
-            return Err(CrisisError::invalid(
+            return Err(ServiceError::invalid(
                 "acknowledge_within_hours",
                 format!("between 1 and {MAX_ACKNOWLEDGE_HOURS} hours"),
             ));
@@ -74,7 +75,7 @@ async fn recipients(
     conn: &mut Conn,
     thread: &Thread,
     author: UserId,
-) -> Result<Vec<UserId>, CrisisError> {
+) -> Result<Vec<UserId>, ServiceError> {
     let mut out: Vec<UserId> = thread.users.clone();
     out.push(thread.started_by);
     for team in &thread.teams {
@@ -98,7 +99,7 @@ async fn post(
     body: String,
     acknowledge_within_hours: Option<u32>,
     now: DateTime<Utc>,
-) -> Result<Message, CrisisError> {
+) -> Result<Message, ServiceError> {
     let message = Message {
         id: MessageId::new(),
         thread: thread.id,
@@ -159,12 +160,15 @@ pub async fn start(
     state: &AppState,
     viewer: &Viewer,
     new: NewThread,
-) -> Result<Thread, CrisisError> {
+) -> Result<Thread, ServiceError> {
     let subject = bounded("subject", &new.subject, 200)
-        .map_err(|e| CrisisError::invalid("subject", e.kind()))?;
+        .map_err(|e| ServiceError::invalid("subject", e.kind()))?;
     let body = check_message(&new.first)?;
     if new.users.is_empty() && new.teams.is_empty() {
-        return Err(CrisisError::invalid("to", "name at least one user or team"));
+        return Err(ServiceError::invalid(
+            "to",
+            "name at least one user or team",
+        ));
     }
     require(
         state,
@@ -206,13 +210,13 @@ async fn thread_for(
     viewer: &Viewer,
     id: ThreadId,
     action: AccessAction,
-) -> Result<Thread, CrisisError> {
+) -> Result<Thread, ServiceError> {
     let thread = {
         let mut conn = state.store.read().await?;
         messages::thread_by_id(&mut conn, id)
             .await?
             .filter(|t| is_participant(t, viewer))
-            .ok_or(CrisisError::NotFound)?
+            .ok_or(ServiceError::NotFound)?
     };
     require(state, viewer, thread.person, action, DataCategory::Messages).await?;
     Ok(thread)
@@ -224,7 +228,7 @@ pub async fn reply(
     viewer: &Viewer,
     id: ThreadId,
     message: NewMessage,
-) -> Result<Message, CrisisError> {
+) -> Result<Message, ServiceError> {
     let body = check_message(&message)?;
     let thread = thread_for(state, viewer, id, AccessAction::Write).await?;
     let now = state.clock.now();
@@ -248,7 +252,7 @@ pub async fn read(
     state: &AppState,
     viewer: &Viewer,
     id: ThreadId,
-) -> Result<ThreadView, CrisisError> {
+) -> Result<ThreadView, ServiceError> {
     let thread = thread_for(state, viewer, id, AccessAction::Read).await?;
     let now = state.clock.now();
     {
@@ -271,21 +275,21 @@ pub async fn acknowledge(
     viewer: &Viewer,
     id: ThreadId,
     message: MessageId,
-) -> Result<Message, CrisisError> {
+) -> Result<Message, ServiceError> {
     let thread = thread_for(state, viewer, id, AccessAction::Write).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let mut found = messages::message_by_id(&mut tx, message, true)
         .await?
         .filter(|m| m.thread == id)
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     if found.author == viewer.user.id() {
-        return Err(CrisisError::Forbidden(
+        return Err(ServiceError::Forbidden(
             "the sender cannot acknowledge their own message".into(),
         ));
     }
     if found.acknowledge_due.is_none() {
-        return Err(CrisisError::Conflict(
+        return Err(ServiceError::Conflict(
             "no acknowledgement was asked for this message".into(),
         ));
     }
@@ -316,7 +320,7 @@ pub async fn acknowledge(
 }
 
 /// The threads the viewer takes part in, newest first.
-pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, CrisisError> {
+pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, ServiceError> {
     let threads = {
         let mut conn = state.store.read().await?;
         let ids =

@@ -22,10 +22,11 @@ use self::form::{AgreementForm, FormFields};
 use super::layout::{render, Chrome};
 use super::words::sentence;
 use super::PageError;
-use crate::agreements::{self as workflow, AgreementFailure, Names, StatusChange, TermsJson};
-use crate::api::error::FieldError;
+use crate::agreements::{self as workflow, Names, StatusChange, TermsJson};
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::error::FieldError;
+use crate::error::ServiceError;
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::permissions::{self, Refusal};
 use crate::AppState;
@@ -419,12 +420,12 @@ async fn view_with_error(
     state: &AppState,
     session: &SignedIn,
     id: AgreementId,
-    failure: AgreementFailure,
+    failure: ServiceError,
 ) -> Result<Response, PageError> {
     let (status, message) = match failure {
-        AgreementFailure::Refused(why) => (StatusCode::FORBIDDEN, sentence(why.as_str())),
-        AgreementFailure::Conflict(why) => (StatusCode::CONFLICT, sentence(why.as_str())),
-        AgreementFailure::Invalid(errors) => (
+        ServiceError::Forbidden(why) => (StatusCode::FORBIDDEN, sentence(&why)),
+        ServiceError::Conflict(why) => (StatusCode::CONFLICT, sentence(&why)),
+        ServiceError::Invalid(errors) => (
             StatusCode::BAD_REQUEST,
             errors
                 .iter()
@@ -432,8 +433,7 @@ async fn view_with_error(
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        AgreementFailure::NotFound => return Err(PageError::NotFound),
-        AgreementFailure::Store(e) => return Err(e.into()),
+        other => return Err(other.into()),
     };
     let page = render(&view_page(state, session, id, None, Some(message)).await?)?;
     Ok((status, page).into_response())
@@ -583,17 +583,16 @@ async fn refill(
     session: &SignedIn,
     target: FormTarget,
     form: &AgreementForm,
-    failure: AgreementFailure,
+    failure: ServiceError,
 ) -> Result<Response, PageError> {
     let (status, errors) = match failure {
-        AgreementFailure::Invalid(errors) => (StatusCode::BAD_REQUEST, errors),
-        AgreementFailure::Conflict(why) => (
+        ServiceError::Invalid(errors) => (StatusCode::BAD_REQUEST, errors),
+        ServiceError::Conflict(why) => (
             StatusCode::CONFLICT,
-            vec![FieldError::new("terms", sentence(why.as_str()))],
+            vec![FieldError::new("terms", sentence(&why))],
         ),
-        AgreementFailure::Refused(why) => return Err(refused(why)),
-        AgreementFailure::NotFound => return Err(PageError::NotFound),
-        AgreementFailure::Store(e) => return Err(e.into()),
+        ServiceError::Forbidden(why) => return Err(PageError::Forbidden(sentence(&why))),
+        other => return Err(other.into()),
     };
     let page = form_page(state, session, target, form, &errors).await?;
     Ok((status, page).into_response())

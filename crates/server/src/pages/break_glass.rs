@@ -19,7 +19,8 @@ use super::words::{reading_purpose, sentence};
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::governance::{self, ClaimError, ClaimRequest, PersonRef};
+use crate::error::ServiceError;
+use crate::governance::{self, ClaimRequest, PersonRef};
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::permissions;
 use crate::AppState;
@@ -160,12 +161,12 @@ pub async fn claim(
         Ok(_) => Ok(
             Redirect::to(&format!("/persons/{person}?purpose={}", purpose.code())).into_response(),
         ),
-        Err(ClaimError::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             let message = |field: &str| {
                 errors
                     .iter()
-                    .find(|(f, _)| *f == field)
-                    .map(|(_, m)| sentence(m))
+                    .find(|e| e.field == field)
+                    .map(|e| sentence(&e.message))
             };
             let basis_error = message("lawful_basis").map(|m| {
                 if basis.is_empty() {
@@ -187,9 +188,7 @@ pub async fn claim(
             .await?;
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }
-        Err(ClaimError::NotFound) => Err(PageError::NotFound),
-        Err(ClaimError::Forbidden(why)) => Err(PageError::Forbidden(sentence(&why))),
-        Err(ClaimError::Denied { reason, .. }) => Err(PageError::Forbidden(sentence(&reason))),
-        Err(ClaimError::Access(e)) => Err(PageError::Internal(format!("break-glass: {e}"))),
+        Err(ServiceError::Denied { reason, .. }) => Err(PageError::Forbidden(sentence(&reason))),
+        Err(other) => Err(other.into()),
     }
 }

@@ -21,12 +21,11 @@ use serde::Deserialize;
 use super::layout::{render, Chrome};
 use super::words::{long_date, sentence, when};
 use super::PageError;
-use crate::api::error::FieldError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::consent::{
-    self, carers, ConsentFailure, NewDirective, Overview, PROFESSIONAL_PURPOSES, STAFF_VIA,
-};
+use crate::consent::{self, carers, NewDirective, Overview, PROFESSIONAL_PURPOSES, STAFF_VIA};
+use crate::error::FieldError;
+use crate::error::ServiceError;
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::permissions::ConsentSteward;
 use crate::AppState;
@@ -136,11 +135,10 @@ fn opt(value: &str, label: &str, chosen: &str) -> Opt {
     }
 }
 
-fn failure(e: ConsentFailure) -> PageError {
+fn failure(e: ServiceError) -> PageError {
     match e {
-        ConsentFailure::NotFound => PageError::NotFound,
-        ConsentFailure::Denied { reason, .. } => PageError::Forbidden(sentence(&reason)),
-        other => PageError::Internal(format!("sharing choices: {other}")),
+        ServiceError::Denied { reason, .. } => PageError::Forbidden(sentence(&reason)),
+        other => other.into(),
     }
 }
 
@@ -400,7 +398,7 @@ pub async fn record(
         Ok(_) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=recorded")).into_response())
         }
-        Err(ConsentFailure::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             let feedback = Feedback {
                 errors: choice_errors(errors, &form),
                 form,
@@ -425,7 +423,7 @@ pub async fn withdraw(
         Ok(()) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=withdrawn")).into_response())
         }
-        Err(ConsentFailure::Conflict(why)) => {
+        Err(ServiceError::Conflict(why)) => {
             let feedback = Feedback {
                 failed: Some((None, sentence(&why))),
                 ..Feedback::default()
@@ -460,7 +458,7 @@ pub async fn carer_sharing(
         Ok(_) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=carers")).into_response())
         }
-        Err(ConsentFailure::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             let message = errors
                 .iter()
                 .map(|e| sentence(&e.message))

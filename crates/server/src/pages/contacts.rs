@@ -20,7 +20,7 @@ use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::contacts::{self, NewContact};
-use crate::crisis::CrisisError;
+use crate::error::{FieldError, ServiceError};
 use crate::pages::{PageForm, PagePath};
 use crate::AppState;
 
@@ -102,8 +102,8 @@ pub async fn record(
             Redirect::to(&format!("/crisis-lookup?recorded={}", event.kind.as_str()))
                 .into_response(),
         ),
-        Err(CrisisError::Invalid(fields)) => {
-            for (field, message) in fields {
+        Err(ServiceError::Invalid(fields)) => {
+            for FieldError { field, message } in fields {
                 let message = Some(sentence(&message));
                 match field.as_str() {
                     "note" => page.note_error = message,

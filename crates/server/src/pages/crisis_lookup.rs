@@ -28,7 +28,7 @@ use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::lookup::{self, CrisisSummary, Finding, LookUpOutcome};
-use crate::crisis::CrisisError;
+use crate::error::ServiceError;
 use crate::pages::{PageForm, PageQuery};
 use crate::AppState;
 
@@ -294,9 +294,9 @@ pub async fn look_up(
                     .to_owned()
             } else {
                 match e {
-                    CrisisError::Invalid(fields) => fields
+                    ServiceError::Invalid(fields) => fields
                         .iter()
-                        .map(|(_, m)| sentence(m))
+                        .map(|e| sentence(&e.message))
                         .collect::<Vec<_>>()
                         .join(" "),
                     other => sentence(&other.to_string()),
@@ -313,11 +313,11 @@ pub async fn look_up(
     let outcome = match lookup::look_up(&state, &viewer, finding, reason).await {
         Ok(outcome) => outcome,
         // Too many people match: ask for the postcode, keeping the form.
-        Err(CrisisError::Invalid(fields)) => {
+        Err(ServiceError::Invalid(fields)) => {
             errors.postcode = Some(
                 fields
                     .iter()
-                    .map(|(_, m)| sentence(m))
+                    .map(|e| sentence(&e.message))
                     .collect::<Vec<_>>()
                     .join(" "),
             );

@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use concordat_store::StoreError;
 
 use super::words::sentence;
-use crate::crisis::CrisisError;
+use crate::error::ServiceError;
 use crate::extract::BadInput;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,26 +79,27 @@ impl IntoResponse for PageError {
     }
 }
 
-/// A crisis request's failure in the pages' terms. Forms handle `Invalid`
-/// and `Conflict` themselves, beside the fields; this is for the rest.
-impl From<CrisisError> for PageError {
-    fn from(err: CrisisError) -> Self {
+/// A service's failure in the pages' terms: the one place the pages map the
+/// service error vocabulary (its policy is written in `crate::error`). Forms
+/// handle `Invalid` and `Conflict` themselves, beside the fields; this is
+/// for the rest.
+impl From<ServiceError> for PageError {
+    fn from(err: ServiceError) -> Self {
         match err {
-            CrisisError::NotFound => PageError::NotFound,
-            CrisisError::Denied { reason, rule } => {
+            ServiceError::NotFound => PageError::NotFound,
+            ServiceError::Denied { reason, rule } => {
                 PageError::Forbidden(format!("{} (Rule: {rule}.)", sentence(&reason)))
             }
-            CrisisError::Forbidden(why) => PageError::Forbidden(sentence(&why)),
-            CrisisError::Conflict(why) => PageError::Conflict(sentence(&why)),
-            CrisisError::Invalid(fields) => PageError::Invalid(
+            ServiceError::Forbidden(why) => PageError::Forbidden(sentence(&why)),
+            ServiceError::Conflict(why) => PageError::Conflict(sentence(&why)),
+            ServiceError::Invalid(fields) => PageError::Invalid(
                 fields
                     .iter()
-                    .map(|(field, message)| sentence(&format!("{field}: {message}")))
+                    .map(|e| sentence(&format!("{}: {}", e.field, e.message)))
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
-            CrisisError::Store(e) => e.into(),
-            CrisisError::Access(e) => PageError::Internal(format!("access: {e}")),
+            ServiceError::Internal(cause) => PageError::Internal(cause),
         }
     }
 }

@@ -23,7 +23,8 @@ use super::PageError;
 use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::crisis::{flags, CrisisError};
+use crate::crisis::flags;
+use crate::error::ServiceError;
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
 
@@ -322,9 +323,10 @@ pub async fn raise(
     let errors = match terms(&form, today) {
         Ok(terms) => match flags::raise(&state, &viewer, person, terms).await {
             Ok(_) => return Ok(done(person, &viewer, "raised")),
-            Err(CrisisError::Invalid(fields)) => {
-                fields.into_iter().map(|(f, m)| (f, sentence(&m))).collect()
-            }
+            Err(ServiceError::Invalid(fields)) => fields
+                .into_iter()
+                .map(|e| (e.field, sentence(&e.message)))
+                .collect(),
             Err(other) => return Err(other.into()),
         },
         Err(errors) => errors,
@@ -366,11 +368,14 @@ pub async fn review(
         Some(keep) => {
             match flags::review(&state, &viewer, person, flag, keep, &form.note, next).await {
                 Ok(_) => return Ok(done(person, &viewer, "reviewed")),
-                Err(CrisisError::Invalid(fields)) => (
+                Err(ServiceError::Invalid(fields)) => (
                     StatusCode::BAD_REQUEST,
-                    fields.into_iter().map(|(f, m)| (f, sentence(&m))).collect(),
+                    fields
+                        .into_iter()
+                        .map(|e| (e.field, sentence(&e.message)))
+                        .collect(),
                 ),
-                Err(CrisisError::Conflict(m)) => (
+                Err(ServiceError::Conflict(m)) => (
                     StatusCode::CONFLICT,
                     BTreeMap::from([("keep".to_owned(), sentence(&m))]),
                 ),

@@ -24,7 +24,7 @@ use super::PageError;
 use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::crisis::CrisisError;
+use crate::error::{FieldError, ServiceError};
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::referrals::{self as service, ActionInput, NewReferral};
 use crate::AppState;
@@ -297,8 +297,12 @@ pub async fn send(
                         Redirect::to(&format!("/referrals/{}?done=sent", r.id)).into_response()
                     )
                 }
-                Err(CrisisError::Invalid(fields)) => {
-                    for (f, m) in fields {
+                Err(ServiceError::Invalid(fields)) => {
+                    for FieldError {
+                        field: f,
+                        message: m,
+                    } in fields
+                    {
                         let field = if f.starts_with("sections") {
                             "section_text".to_owned()
                         } else {
@@ -308,14 +312,14 @@ pub async fn send(
                     }
                     (StatusCode::BAD_REQUEST, None)
                 }
-                Err(CrisisError::NotFound) => {
+                Err(ServiceError::NotFound) => {
                     errors.insert(
                         "nhs_number".into(),
                         "No one you may refer has this NHS number.".into(),
                     );
                     (StatusCode::NOT_FOUND, None)
                 }
-                Err(CrisisError::Denied { reason, .. } | CrisisError::Forbidden(reason)) => {
+                Err(ServiceError::Denied { reason, .. } | ServiceError::Forbidden(reason)) => {
                     (StatusCode::FORBIDDEN, Some(sentence(&reason)))
                 }
                 Err(other) => return Err(other.into()),
@@ -517,16 +521,16 @@ pub async fn act(
     .await;
     let (status, problem) = match done {
         Ok(_) => return Ok(Redirect::to(&format!("/referrals/{id}?done=updated")).into_response()),
-        Err(CrisisError::Invalid(fields)) => (
+        Err(ServiceError::Invalid(fields)) => (
             StatusCode::BAD_REQUEST,
             fields
                 .into_iter()
-                .map(|(_, m)| sentence(&m))
+                .map(|e| sentence(&e.message))
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        Err(CrisisError::Conflict(m)) => (StatusCode::CONFLICT, sentence(&m)),
-        Err(CrisisError::Forbidden(m) | CrisisError::Denied { reason: m, .. }) => {
+        Err(ServiceError::Conflict(m)) => (StatusCode::CONFLICT, sentence(&m)),
+        Err(ServiceError::Forbidden(m) | ServiceError::Denied { reason: m, .. }) => {
             (StatusCode::FORBIDDEN, sentence(&m))
         }
         Err(other) => return Err(other.into()),

@@ -21,7 +21,7 @@ use super::words::{sentence, when};
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::crisis::CrisisError;
+use crate::error::ServiceError;
 use crate::messages::{self as service, NewMessage, NewThread};
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
@@ -187,18 +187,18 @@ fn hours(raw: &str) -> Result<Option<u32>, String> {
 }
 
 /// Where a failed form leaves the user: the page again, their text kept.
-fn problem_of(error: CrisisError) -> Result<(StatusCode, String), PageError> {
+fn problem_of(error: ServiceError) -> Result<(StatusCode, String), PageError> {
     match error {
-        CrisisError::Invalid(fields) => Ok((
+        ServiceError::Invalid(fields) => Ok((
             StatusCode::BAD_REQUEST,
             fields
                 .into_iter()
-                .map(|(_, m)| sentence(&m))
+                .map(|e| sentence(&e.message))
                 .collect::<Vec<_>>()
                 .join(" "),
         )),
-        CrisisError::Conflict(m) => Ok((StatusCode::CONFLICT, sentence(&m))),
-        CrisisError::Forbidden(m) | CrisisError::Denied { reason: m, .. } => {
+        ServiceError::Conflict(m) => Ok((StatusCode::CONFLICT, sentence(&m))),
+        ServiceError::Forbidden(m) | ServiceError::Denied { reason: m, .. } => {
             Ok((StatusCode::FORBIDDEN, sentence(&m)))
         }
         other => Err(other.into()),

@@ -14,8 +14,9 @@ use super::layout::{render, Chrome};
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::error::ServiceError;
 use crate::pages::{PageForm, PagePath};
-use crate::webhooks::{self, delivery_state, WebhookError};
+use crate::webhooks::{self, delivery_state};
 use crate::{permissions, AppState};
 
 struct HookRow {
@@ -134,8 +135,8 @@ pub async fn retry(
     let id = uuid::Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
     match webhooks::retry(&state, session.user.organisation_id(), id).await {
         Ok(()) => Ok(Redirect::to("/admin/webhooks").into_response()),
-        Err(WebhookError::NotFound) => Err(PageError::NotFound),
-        Err(WebhookError::Conflict(_)) => Ok(Redirect::to("/admin/webhooks").into_response()),
+        Err(ServiceError::NotFound) => Err(PageError::NotFound),
+        Err(ServiceError::Conflict(_)) => Ok(Redirect::to("/admin/webhooks").into_response()),
         Err(other) => Err(PageError::Internal(format!("webhook retry: {other}"))),
     }
 }

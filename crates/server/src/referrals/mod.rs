@@ -24,7 +24,8 @@ use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{agreements, jobs, organisations, persons, teams, users, Conn};
 
 use crate::access::{gather, readable_with_people, Viewer};
-use crate::crisis::{require, CrisisError};
+use crate::crisis::require;
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// The most sections a referral carries.
@@ -53,11 +54,11 @@ fn relationship_reason(id: ReferralId) -> String {
     format!("referral {id}")
 }
 
-fn check_content(new: &NewReferral) -> Result<(String, Vec<ReferralSection>), CrisisError> {
+fn check_content(new: &NewReferral) -> Result<(String, Vec<ReferralSection>), ServiceError> {
     let reason = required_paragraphs("reason", &new.reason, 2_000)
-        .map_err(|e| CrisisError::invalid("reason", e.kind()))?;
+        .map_err(|e| ServiceError::invalid("reason", e.kind()))?;
     if new.sections.len() > SECTIONS_MAX {
-        return Err(CrisisError::invalid(
+        return Err(ServiceError::invalid(
             "sections",
             format!("at most {SECTIONS_MAX} sections"),
         ));
@@ -65,9 +66,9 @@ fn check_content(new: &NewReferral) -> Result<(String, Vec<ReferralSection>), Cr
     let mut sections = Vec::new();
     for (i, s) in new.sections.iter().enumerate() {
         let title = bounded("title", &s.title, 100)
-            .map_err(|e| CrisisError::invalid(&format!("sections[{i}].title"), e.kind()))?;
+            .map_err(|e| ServiceError::invalid(&format!("sections[{i}].title"), e.kind()))?;
         let text = required_paragraphs("text", &s.text, 4_000)
-            .map_err(|e| CrisisError::invalid(&format!("sections[{i}].text"), e.kind()))?;
+            .map_err(|e| ServiceError::invalid(&format!("sections[{i}].text"), e.kind()))?;
         sections.push(ReferralSection { title, text });
     }
     Ok((reason, sections))
@@ -98,7 +99,7 @@ async fn receivers_may_read(
     members: &[User],
     person: PersonId,
     now: DateTime<Utc>,
-) -> Result<Result<(), (String, String)>, CrisisError> {
+) -> Result<Result<(), (String, String)>, ServiceError> {
     let mut refusal = None;
     for member in members {
         let mut facts = gather(conn, member, person, now).await?;
@@ -145,14 +146,14 @@ async fn route(
     team: TeamId,
     person: PersonId,
     now: DateTime<Utc>,
-) -> Result<Route, CrisisError> {
+) -> Result<Route, ServiceError> {
     let team = teams::team_by_id(conn, team)
         .await?
-        .ok_or_else(|| CrisisError::invalid("to_team_id", "no such team"))?;
+        .ok_or_else(|| ServiceError::invalid("to_team_id", "no such team"))?;
     let their_agreements = agreements::agreements_of_organisation(conn, sender).await?;
     let agreement = covering_agreement(&their_agreements, team.organisation_id(), now)
         .ok_or_else(|| {
-            CrisisError::Forbidden(format!(
+            ServiceError::Forbidden(format!(
                 "no active information sharing agreement between the sending organisation and \
                  {}'s covers referrals",
                 team.name()
@@ -161,7 +162,7 @@ async fn route(
         .clone();
     let members = users::users_of_team(conn, team.id()).await?;
     if let Err((reason, rule)) = receivers_may_read(state, conn, &members, person, now).await? {
-        return Err(CrisisError::Denied {
+        return Err(ServiceError::Denied {
             reason: format!("{} cannot receive this referral: {reason}", team.name()),
             rule,
         });
@@ -244,7 +245,7 @@ pub async fn send(
     state: &AppState,
     viewer: &Viewer,
     new: NewReferral,
-) -> Result<Referral, CrisisError> {
+) -> Result<Referral, ServiceError> {
     let (reason, sections) = check_content(&new)?;
     require(
         state,
@@ -267,7 +268,7 @@ pub async fn send(
     .await?;
     let person = persons::person_by_id(&mut conn, new.person)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     drop(conn);
     let referral = route.referral(
         state,
@@ -307,7 +308,7 @@ async fn write_new(
     person_name: &str,
     members: &[User],
     now: DateTime<Utc>,
-) -> Result<(), CrisisError> {
+) -> Result<(), ServiceError> {
     referrals::insert_referral(tx, referral).await?;
     referrals::add_event(
         tx,
@@ -402,27 +403,27 @@ pub async fn act(
     id: ReferralId,
     action: ReferralAction,
     input: ActionInput,
-) -> Result<Referral, CrisisError> {
+) -> Result<Referral, ServiceError> {
     let now = state.clock.now();
     let current = {
         let mut conn = state.store.read().await?;
         referrals::referral_by_id(&mut conn, id, false)
             .await?
-            .ok_or(CrisisError::NotFound)?
+            .ok_or(ServiceError::NotFound)?
     };
     let user = &viewer.user;
     let receiving = user.team_id() == Some(current.to_team);
     let sending = user.organisation_id() == current.from_organisation;
     if !receiving && !sending {
-        return Err(CrisisError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     if ReferralStatus::sender_acts(action) && !sending {
-        return Err(CrisisError::Forbidden(
+        return Err(ServiceError::Forbidden(
             "only the sending organisation can cancel a referral".into(),
         ));
     }
     if !ReferralStatus::sender_acts(action) && !receiving {
-        return Err(CrisisError::Forbidden(format!(
+        return Err(ServiceError::Forbidden(format!(
             "only the receiving team can {} a referral",
             action.as_str()
         )));
@@ -433,13 +434,13 @@ pub async fn act(
         ReferralAction::Decline | ReferralAction::Redirect | ReferralAction::Cancel
     ) && note.is_empty()
     {
-        return Err(CrisisError::invalid(
+        return Err(ServiceError::invalid(
             "note",
             format!("say why you {} it", action.as_str()),
         ));
     }
     if note.chars().count() > 2_000 || note.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(CrisisError::invalid(
+        return Err(ServiceError::invalid(
             "note",
             "at most 2000 characters of text",
         ));
@@ -456,9 +457,9 @@ pub async fn act(
     let mut tx = state.store.write().await?;
     let mut referral = referrals::referral_by_id(&mut tx, id, true)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     let next = referral.status.after(action).ok_or_else(|| {
-        CrisisError::Conflict(format!(
+        ServiceError::Conflict(format!(
             "the referral is {}; it cannot be {}",
             referral.status.label().to_lowercase(),
             past_tense(action)
@@ -484,9 +485,9 @@ pub async fn act(
     if action == ReferralAction::Redirect {
         let target = input
             .to_team
-            .ok_or_else(|| CrisisError::invalid("to_team_id", "say which team to redirect to"))?;
+            .ok_or_else(|| ServiceError::invalid("to_team_id", "say which team to redirect to"))?;
         if target == referral.to_team {
-            return Err(CrisisError::invalid("to_team_id", "that is the same team"));
+            return Err(ServiceError::invalid("to_team_id", "that is the same team"));
         }
         let onward = redirect(state, &mut tx, viewer, &referral, target, now).await?;
         event_note = format!("{note} (now referral {})", onward.id);
@@ -525,7 +526,7 @@ pub async fn act(
     if told != user.id() {
         let person = persons::person_by_id(&mut tx, referral.person)
             .await?
-            .ok_or(CrisisError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         notifications::insert_notification(
             &mut tx,
             &notification(
@@ -571,7 +572,7 @@ async fn redirect(
     from: &Referral,
     target: TeamId,
     now: DateTime<Utc>,
-) -> Result<Referral, CrisisError> {
+) -> Result<Referral, ServiceError> {
     let route = route(state, tx, from.from_organisation, target, from.person, now).await?;
     let onward = route.referral(
         state,
@@ -589,14 +590,14 @@ async fn redirect(
     let members = route.members;
     let person = persons::person_by_id(tx, from.person)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     write_new(tx, viewer, &onward, &person.name().full(), &members, now).await?;
     Ok(onward)
 }
 
 /// Whom the receiving side's news goes to when the sender acts: the one
 /// who acknowledged the referral, else the team's first member.
-async fn receiving_contact(conn: &mut Conn, referral: &Referral) -> Result<UserId, CrisisError> {
+async fn receiving_contact(conn: &mut Conn, referral: &Referral) -> Result<UserId, ServiceError> {
     if let Some(by) = referral.acknowledged_by {
         return Ok(by);
     }
@@ -613,18 +614,18 @@ pub async fn detail(
     state: &AppState,
     viewer: &Viewer,
     id: ReferralId,
-) -> Result<(Referral, Vec<ReferralEvent>), CrisisError> {
+) -> Result<(Referral, Vec<ReferralEvent>), ServiceError> {
     let mut conn = state.store.read().await?;
     let referral = referrals::referral_by_id(&mut conn, id, false)
         .await?
-        .ok_or(CrisisError::NotFound)?;
+        .ok_or(ServiceError::NotFound)?;
     let user = &viewer.user;
     let involved = user.team_id() == Some(referral.to_team)
         || user.organisation_id() == referral.from_organisation
         || user.organisation_id() == referral.to_organisation
         || user.person_id() == Some(referral.person);
     if !involved {
-        return Err(CrisisError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     drop(conn);
     require(
@@ -646,7 +647,7 @@ pub async fn list(
     state: &AppState,
     viewer: &Viewer,
     listing: Listing,
-) -> Result<Vec<(Referral, String)>, CrisisError> {
+) -> Result<Vec<(Referral, String)>, ServiceError> {
     let found = {
         let mut conn = state.store.read().await?;
         referrals::referrals(&mut conn, listing, 200).await?
@@ -663,7 +664,7 @@ pub async fn list(
 }
 
 /// The team's name and organisation, for showing where a referral went.
-pub async fn team_label(state: &AppState, team: TeamId) -> Result<String, CrisisError> {
+pub async fn team_label(state: &AppState, team: TeamId) -> Result<String, ServiceError> {
     let mut conn = state.store.read().await?;
     let Some(team) = teams::team_by_id(&mut conn, team).await? else {
         return Ok(String::new());

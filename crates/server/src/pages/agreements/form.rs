@@ -14,7 +14,7 @@ use concordat_domain::role::Role;
 
 use crate::agreements::terms::{GrantJson, LawfulBasisJson};
 use crate::agreements::TermsJson;
-use crate::api::error::FieldError;
+use crate::error::FieldError;
 
 /// The purposes an agreement can be for. Commissioning sees aggregates only
 /// and own access needs no agreement, so neither is offered.

@@ -14,7 +14,7 @@ use super::{person_of, plan_page, viewer, AgreeFeedback};
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::plans::{self, Party};
-use crate::crisis::CrisisError;
+use crate::error::ServiceError;
 use crate::pages::words::sentence;
 use crate::pages::PageError;
 use crate::pages::{PageForm, PagePath};
@@ -89,15 +89,15 @@ pub async fn agree(
                     ))
                     .into_response());
                 }
-                Err(CrisisError::Invalid(fields)) => (
+                Err(ServiceError::Invalid(fields)) => (
                     StatusCode::BAD_REQUEST,
                     fields
                         .iter()
-                        .map(|(_, m)| sentence(m))
+                        .map(|e| sentence(&e.message))
                         .collect::<Vec<_>>()
                         .join(" "),
                 ),
-                Err(CrisisError::Conflict(m)) => (StatusCode::CONFLICT, sentence(&m)),
+                Err(ServiceError::Conflict(m)) => (StatusCode::CONFLICT, sentence(&m)),
                 Err(other) => return Err(other.into()),
             }
         }

@@ -22,7 +22,7 @@ use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::plans;
-use crate::crisis::CrisisError;
+use crate::error::ServiceError;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::sentence;
 use crate::pages::PageError;
@@ -425,7 +425,7 @@ pub async fn save(
                     ))
                     .into_response());
                 }
-                Err(CrisisError::Conflict(message)) => {
+                Err(ServiceError::Conflict(message)) => {
                     // Their text is kept and the form now builds on the
                     // latest version: saving again makes it the next one,
                     // and the version saved meanwhile stays in the history.
@@ -446,9 +446,12 @@ pub async fn save(
                         latest,
                     )
                 }
-                Err(CrisisError::Invalid(fields)) => (
+                Err(ServiceError::Invalid(fields)) => (
                     StatusCode::BAD_REQUEST,
-                    fields.into_iter().map(|(f, m)| (f, sentence(&m))).collect(),
+                    fields
+                        .into_iter()
+                        .map(|e| (e.field, sentence(&e.message)))
+                        .collect(),
                     Some(
                         "Some of the plan needs changing before it can be saved; see below.".into(),
                     ),

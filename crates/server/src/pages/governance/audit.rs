@@ -12,7 +12,8 @@ use super::super::words::{sentence, when};
 use super::super::PageError;
 use super::governs;
 use crate::auth::session::SignedIn;
-use crate::governance::{self, AuditQuery, SearchError};
+use crate::error::ServiceError;
+use crate::governance::{self, AuditQuery};
 use crate::pages::PageQuery;
 use crate::AppState;
 
@@ -51,7 +52,7 @@ struct AuditPage {
     outcome: String,
     from: String,
     to: String,
-    error: Option<(&'static str, String)>,
+    error: Option<(String, String)>,
     rows: Vec<Row>,
     limit: u32,
 }
@@ -75,12 +76,11 @@ pub async fn search(
     let (rows, error) =
         match governance::search_audit(&state, &super::governor(&session), &query).await {
             Ok(items) => (items, None),
-            Err(SearchError::Invalid(field, message)) => {
-                (Vec::new(), Some((field, sentence(&message))))
+            Err(ServiceError::Invalid(errors)) => {
+                let first = errors.into_iter().next();
+                (Vec::new(), first.map(|e| (e.field, sentence(&e.message))))
             }
-            Err(SearchError::Governance(e)) => {
-                return Err(PageError::Internal(format!("audit search: {e}")))
-            }
+            Err(other) => return Err(other.into()),
         };
     let chosen_org = text(&query.organisation);
     let page = AuditPage {

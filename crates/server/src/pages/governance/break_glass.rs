@@ -16,7 +16,8 @@ use super::super::PageError;
 use super::governs;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::governance::{self, GovernanceError, ReviewItem};
+use crate::error::ServiceError;
+use crate::governance::{self, ReviewItem};
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
 
@@ -192,7 +193,7 @@ fn use_id(raw: &str) -> Result<uuid::Uuid, PageError> {
 }
 
 fn outcome(
-    result: Result<(), GovernanceError>,
+    result: Result<(), ServiceError>,
     done: &str,
 ) -> Result<Result<Response, (StatusCode, String)>, PageError> {
     match result {
@@ -200,11 +201,8 @@ fn outcome(
             "/governance/break-glass?done={done}"
         ))
         .into_response())),
-        Err(GovernanceError::NotFound) => Err(PageError::NotFound),
-        Err(e @ GovernanceError::AlreadyReviewed) => {
-            Ok(Err((StatusCode::CONFLICT, sentence(&e.to_string()))))
-        }
-        Err(e) => Err(PageError::Internal(format!("break-glass review: {e}"))),
+        Err(ServiceError::Conflict(why)) => Ok(Err((StatusCode::CONFLICT, sentence(&why)))),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -271,7 +269,7 @@ pub async fn defer(
             Err(errors) => {
                 let message = errors
                     .iter()
-                    .map(|(_, m)| sentence(m))
+                    .map(|e| sentence(&e.message))
                     .collect::<Vec<_>>()
                     .join(" ");
                 return failed(&state, &session, &id, StatusCode::BAD_REQUEST, message).await;
