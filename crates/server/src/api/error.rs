@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use concordat_store::StoreError;
 use serde::Serialize;
 
-use crate::auth::sign_in::SignInError;
+use crate::auth::AuthError;
 use crate::extract::BadInput;
 
 pub use crate::error::FieldError;
@@ -241,12 +241,15 @@ impl From<BadInput> for ApiError {
     }
 }
 
-impl From<SignInError> for ApiError {
-    fn from(err: SignInError) -> Self {
+/// Who is asking, not established: the one place the API answers it.
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
         match err {
-            SignInError::Rejected => ApiError::Unauthenticated(err.to_string()),
-            SignInError::Locked { until } => ApiError::Locked { until },
-            SignInError::Store(e) => e.into(),
+            AuthError::NotSignedIn(_) | AuthError::Rejected | AuthError::CsrfMismatch => {
+                ApiError::Unauthenticated(err.to_string())
+            }
+            AuthError::Locked { until } => ApiError::Locked { until },
+            AuthError::Store(e) => ServiceError::from(e).into(),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
+mod caller;
 pub mod consent;
 pub mod contacts;
 pub mod crisis_lookup;

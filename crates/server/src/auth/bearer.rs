@@ -1,14 +1,13 @@
 //! API callers, identified by a bearer token bound to one purpose of use.
 
-use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::User;
 
 use super::secret;
-use crate::api::ApiError;
+use super::AuthError;
 use crate::AppState;
 
 /// A caller whose token is live: unexpired, unrevoked, of an enabled user.
@@ -31,38 +30,34 @@ impl ApiCaller {
     }
 }
 
-impl FromRequestParts<AppState> for ApiCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::Unauthenticated(
-                    "send a bearer token from POST /api/v1/auth/token in the Authorization header"
-                        .into(),
-                )
-            })?;
-        let token_hash = secret::digest(token);
-        let record = state.reads.tokens.read(token_hash.clone()).await?;
-        let now = state.clock.now();
-        let refused = |why: &str| Err(ApiError::Unauthenticated(why.to_owned()));
-        match record {
-            None => refused("the token is not recognised"),
-            Some(r) if r.revoked_at.is_some() => refused("the token has been revoked"),
-            Some(r) if r.expires_at <= now => refused("the token has expired; ask for a new one"),
-            Some(r) if r.user.disabled() => refused("the token is not recognised"),
-            Some(r) => Ok(ApiCaller {
-                user: r.user,
-                purpose: r.purpose,
-                expires_at: r.expires_at,
-                token_hash,
-            }),
-        }
+/// The caller a bearer token in `headers` names, if it is live.
+pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<ApiCaller, AuthError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AuthError::NotSignedIn(
+                "send a bearer token from POST /api/v1/auth/token in the Authorization header"
+                    .into(),
+            )
+        })?;
+    let token_hash = secret::digest(token);
+    let record = state.reads.tokens.read(token_hash.clone()).await?;
+    let now = state.clock.now();
+    let refused = |why: &str| Err(AuthError::NotSignedIn(why.to_owned()));
+    match record {
+        None => refused("the token is not recognised"),
+        Some(r) if r.revoked_at.is_some() => refused("the token has been revoked"),
+        Some(r) if r.expires_at <= now => refused("the token has expired; ask for a new one"),
+        Some(r) if r.user.disabled() => refused("the token is not recognised"),
+        Some(r) => Ok(ApiCaller {
+            user: r.user,
+            purpose: r.purpose,
+            expires_at: r.expires_at,
+            token_hash,
+        }),
     }
 }

@@ -6,15 +6,15 @@ use chrono::Duration;
 
 use super::secret;
 use super::session::set_cookie;
-use crate::pages::PageError;
+use super::AuthError;
 
 pub const SIGN_IN_COOKIE: &str = "concordat_signin_csrf";
 
 /// Checks the token a form sent back against the one expected.
-pub fn check(expected: Option<&str>, sent: &str) -> Result<(), PageError> {
+pub fn check(expected: Option<&str>, sent: &str) -> Result<(), AuthError> {
     match expected {
         Some(expected) if !sent.is_empty() && secret::same(expected, sent) => Ok(()),
-        _ => Err(PageError::CsrfMismatch),
+        _ => Err(AuthError::CsrfMismatch),
     }
 }
 

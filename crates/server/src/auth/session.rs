@@ -3,16 +3,14 @@
 //! Secure when served over TLS); it expires after a spell of inactivity and,
 //! however active, after an absolute limit.
 
-use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
-use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use chrono::Duration;
 use concordat_domain::user::User;
 use concordat_store::{sessions, StoreError};
 
 use super::secret;
-use crate::pages::PageError;
+use super::AuthError;
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "concordat_session";
@@ -111,36 +109,36 @@ pub async fn end(state: &AppState, session: &SignedIn) -> Result<String, StoreEr
     ))
 }
 
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = PageError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        let id = cookie(&parts.headers, SESSION_COOKIE).ok_or(PageError::NotSignedIn)?;
-        let id_hash = secret::digest(id);
-        let mut conn = state.store.read().await?;
-        let record = sessions::session_by_hash(&mut conn, &id_hash)
-            .await?
-            .ok_or(PageError::NotSignedIn)?;
-        drop(conn);
-        let now = state.clock.now();
-        let idle_out = now - record.last_seen_at > state.config.session_idle;
-        if record.user.disabled() || now >= record.expires_at || idle_out {
-            let mut tx = state.store.write().await?;
-            sessions::delete_session(&mut tx, &id_hash).await?;
-            tx.commit().await?;
-            return Err(PageError::NotSignedIn);
-        }
-        if now - record.last_seen_at > TOUCH_EVERY {
-            let mut tx = state.store.write().await?;
-            sessions::touch_session(&mut tx, &id_hash, now).await?;
-            tx.commit().await?;
-        }
-        Ok(SignedIn {
-            user: record.user,
-            csrf_token: record.csrf_token,
-            id_hash,
-        })
+/// The signed-in user a session cookie in `headers` names, if the session
+/// is live: ended (and forgotten) once idle too long, past its absolute
+/// limit or its user disabled.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<SignedIn, AuthError> {
+    let not_signed_in = || AuthError::NotSignedIn("sign in to continue".into());
+    let id = cookie(headers, SESSION_COOKIE).ok_or_else(not_signed_in)?;
+    let id_hash = secret::digest(id);
+    let mut conn = state.store.read().await?;
+    let record = sessions::session_by_hash(&mut conn, &id_hash)
+        .await?
+        .ok_or_else(not_signed_in)?;
+    drop(conn);
+    let now = state.clock.now();
+    let idle_out = now - record.last_seen_at > state.config.session_idle;
+    if record.user.disabled() || now >= record.expires_at || idle_out {
+        let mut tx = state.store.write().await?;
+        sessions::delete_session(&mut tx, &id_hash).await?;
+        tx.commit().await?;
+        return Err(not_signed_in());
     }
+    if now - record.last_seen_at > TOUCH_EVERY {
+        let mut tx = state.store.write().await?;
+        sessions::touch_session(&mut tx, &id_hash, now).await?;
+        tx.commit().await?;
+    }
+    Ok(SignedIn {
+        user: record.user,
+        csrf_token: record.csrf_token,
+        id_hash,
+    })
 }
 
 #[cfg(test)]

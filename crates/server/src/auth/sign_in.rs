@@ -3,12 +3,11 @@
 //! learns whether the username exists, the account is disabled, or it is a
 //! system's account signing in where only people may.
 
-use chrono::{DateTime, Utc};
 use concordat_domain::user::{User, Username};
 use concordat_store::users;
-use concordat_store::StoreError;
 
 use super::throttle::{self, AttemptKeys, Gate};
+use super::AuthError;
 use crate::AppState;
 
 /// Where a sign-in comes from: a partner's system (a source system) signs
@@ -19,26 +18,16 @@ pub enum SignInTo {
     Api,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SignInError {
-    #[error("the username or password is not right")]
-    Rejected,
-    #[error("too many failed sign-ins; try again after {until}")]
-    Locked { until: DateTime<Utc> },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 pub async fn authenticate(
     state: &AppState,
     username: &str,
     password: &str,
     client_address: &str,
     to: SignInTo,
-) -> Result<User, SignInError> {
+) -> Result<User, AuthError> {
     let keys = AttemptKeys::new(username, client_address);
     match throttle::gate(state, &keys).await? {
-        Gate::Locked { until } => return Err(SignInError::Locked { until }),
+        Gate::Locked { until } => return Err(AuthError::Locked { until }),
         Gate::Open { delay } if !delay.is_zero() => tokio::time::sleep(delay).await,
         Gate::Open { .. } => {}
     }
@@ -64,7 +53,7 @@ pub async fn authenticate(
         }
         _ => {
             throttle::record_failure(state, &keys).await?;
-            Err(SignInError::Rejected)
+            Err(AuthError::Rejected)
         }
     }
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use concordat_store::StoreError;
 
 use super::words::sentence;
+use crate::auth::AuthError;
 use crate::error::ServiceError;
 use crate::extract::BadInput;
 
@@ -100,6 +101,20 @@ impl From<ServiceError> for PageError {
                     .join(" "),
             ),
             ServiceError::Internal(cause) => PageError::Internal(cause),
+        }
+    }
+}
+
+/// Who is looking, not established: sent to sign in, or told the form
+/// expired. A failed sign-in is the sign-in page's own to word.
+impl From<AuthError> for PageError {
+    fn from(err: AuthError) -> Self {
+        match err {
+            AuthError::NotSignedIn(_) | AuthError::Rejected | AuthError::Locked { .. } => {
+                PageError::NotSignedIn
+            }
+            AuthError::CsrfMismatch => PageError::CsrfMismatch,
+            AuthError::Store(e) => ServiceError::from(e).into(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod mine;
 pub mod persons;
 pub mod referrals;
+mod session;
 pub mod sign_in;
 pub mod threads;
 pub mod users;

@@ -13,7 +13,8 @@ use super::layout::render;
 use super::PageError;
 use crate::auth::csrf::{self, SIGN_IN_COOKIE};
 use crate::auth::session::{self, cookie, set_cookie, SignedIn, SESSION_COOKIE};
-use crate::auth::sign_in::{authenticate, SignInError, SignInTo};
+use crate::auth::sign_in::{authenticate, SignInTo};
+use crate::auth::AuthError;
 use crate::pages::{PageForm, PageQuery};
 use crate::AppState;
 
@@ -97,7 +98,7 @@ pub async fn submit(
     .await;
     let user = match outcome {
         Ok(user) => user,
-        Err(SignInError::Rejected) => {
+        Err(AuthError::Rejected) => {
             return sign_in_page(
                 &state,
                 StatusCode::UNAUTHORIZED,
@@ -106,7 +107,7 @@ pub async fn submit(
                 None,
             )
         }
-        Err(SignInError::Locked { until }) => {
+        Err(AuthError::Locked { until }) => {
             let minutes = (until - state.clock.now()).num_minutes() + 1;
             return sign_in_page(
                 &state,
@@ -120,7 +121,7 @@ pub async fn submit(
                 None,
             );
         }
-        Err(SignInError::Store(e)) => return Err(e.into()),
+        Err(other) => return Err(other.into()),
     };
     let session_cookie = session::start(&state, &user, cookie(&headers, SESSION_COOKIE)).await?;
     let clear_csrf = set_cookie(
