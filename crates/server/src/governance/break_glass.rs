@@ -142,9 +142,8 @@ pub async fn claim_break_glass(
         break_glass: refusal.is_none(),
     };
     state.audit.record(entry).await?;
-    match refusal {
-        Some(refused) => return Err(refused.into()),
-        None => {}
+    if let Some(refused) = refusal {
+        return Err(refused.into());
     }
 
     let mut tx = state.store.write().await?;
