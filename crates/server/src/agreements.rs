@@ -6,6 +6,7 @@
 //! agreement changes by the same rules whichever door the change came in by.
 //! Bad input or a refused act writes nothing.
 
+pub mod read;
 pub mod terms;
 
 use std::collections::hash_map::Entry;
@@ -271,6 +272,25 @@ impl Names {
         self.organisation(id)
             .map(|o| o.name().to_owned())
             .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The user `id`, if already read (a [`read`] function reads every one
+    /// its reading names).
+    pub fn known(&self, id: UserId) -> Option<&User> {
+        self.users.get(&id)
+    }
+
+    /// "Dr Ann Lee (Northshire Police)", or a placeholder for someone not
+    /// read.
+    pub fn person(&self, id: UserId) -> String {
+        match self.known(id) {
+            Some(user) => format!(
+                "{} ({})",
+                user.display_name().as_str(),
+                self.name(user.organisation_id())
+            ),
+            None => "someone no longer on record".to_owned(),
+        }
     }
 
     /// The user `id`, read from the store at most once.

@@ -47,6 +47,7 @@ pub use destinations::Destinations;
 
 mod attempt;
 pub mod destinations;
+pub mod endpoints;
 
 /// Shortest secret accepted: guessable secrets make signatures worthless.
 pub const MIN_SECRET: usize = 16;

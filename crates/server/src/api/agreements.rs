@@ -11,15 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::agreement::Agreement;
-use concordat_domain::ids::{AgreementId, UserId};
-use concordat_store::{agreements, Conn};
+use concordat_domain::ids::UserId;
 use serde::Serialize;
 
 use super::{ApiError, ApiJson, ApiPath};
-use crate::agreements::{self as workflow, Names, StatusChange, TermsJson};
+use crate::agreements::{self as workflow, read, Names, StatusChange, TermsJson};
 use crate::auth::bearer::ApiCaller;
-use crate::error::ServiceError;
-use crate::permissions;
 use crate::AppState;
 
 /// One agreement in the list: where it stands, without its terms.
@@ -87,54 +84,45 @@ pub struct History {
 }
 
 /// The agreement as JSON, naming organisations by code and people by
-/// username.
-struct Describe {
-    names: Names,
+/// username, from what the reading named.
+struct Describe<'a> {
+    names: &'a Names,
     today: NaiveDate,
 }
 
-impl Describe {
-    async fn load(conn: &mut Conn, today: NaiveDate) -> Result<Self, ApiError> {
-        Ok(Self {
-            names: Names::load(conn).await?,
-            today,
-        })
-    }
-
+impl Describe<'_> {
     /// The username of `id` and the code of their organisation.
-    async fn user(&mut self, conn: &mut Conn, id: UserId) -> Result<(String, String), ApiError> {
-        let user = self.names.user(conn, id).await?;
-        let (username, org) = (user.username().as_str().to_owned(), user.organisation_id());
-        Ok((username, self.names.code(org)))
+    fn user(&self, id: UserId) -> (String, String) {
+        match self.names.known(id) {
+            Some(user) => (
+                user.username().as_str().to_owned(),
+                self.names.code(user.organisation_id()),
+            ),
+            None => (id.to_string(), String::new()),
+        }
     }
 
-    async fn summary(
-        &mut self,
-        conn: &mut Conn,
-        agreement: &Agreement,
-        with_signers: bool,
-    ) -> Result<AgreementSummary, ApiError> {
+    fn summary(&self, agreement: &Agreement, with_signers: bool) -> AgreementSummary {
         let terms = agreement.terms();
-        let mut parties = Vec::with_capacity(terms.parties.len());
-        for id in &terms.parties {
-            let (code, name) = (self.names.code(*id), self.names.name(*id));
-            let signature = agreement
-                .signatures()
-                .iter()
-                .find(|s| s.organisation == *id);
-            let signed_by = match signature {
-                Some(s) if with_signers => Some(self.user(conn, s.signed_by).await?.0),
-                _ => None,
-            };
-            parties.push(Party {
-                code,
-                name,
-                signed: signature.is_some(),
-                signed_by,
-                signed_at: signature.filter(|_| with_signers).map(|s| s.signed_at),
-            });
-        }
-        Ok(AgreementSummary {
+        let parties = terms
+            .parties
+            .iter()
+            .map(|id| {
+                let signature = agreement
+                    .signatures()
+                    .iter()
+                    .find(|s| s.organisation == *id)
+                    .filter(|_| with_signers);
+                Party {
+                    code: self.names.code(*id),
+                    name: self.names.name(*id),
+                    signed: agreement.is_signed_by(*id),
+                    signed_by: signature.map(|s| self.user(s.signed_by).0),
+                    signed_at: signature.map(|s| s.signed_at),
+                }
+            })
+            .collect();
+        AgreementSummary {
             id: agreement.id().to_string(),
             title: terms.title.clone(),
             tier: terms.tier.as_str(),
@@ -151,33 +139,28 @@ impl Describe {
             review_on: terms.review_on,
             review_overdue: agreement.review_overdue(self.today),
             in_term: agreement.in_term(self.today),
-        })
+        }
     }
 
-    async fn detail(
-        &mut self,
-        conn: &mut Conn,
-        agreement: &Agreement,
-    ) -> Result<AgreementDetail, ApiError> {
-        Ok(AgreementDetail {
-            summary: self.summary(conn, agreement, true).await?,
+    fn detail(&self, agreement: &Agreement) -> AgreementDetail {
+        AgreementDetail {
+            summary: self.summary(agreement, true),
             terms: TermsJson::from_terms(agreement.terms(), &self.names.organisations),
-        })
+        }
     }
-}
-
-fn agreement_id(raw: &str) -> Result<AgreementId, ApiError> {
-    AgreementId::parse(raw).map_err(|_| ApiError::NotFound)
 }
 
 /// The agreement as it now stands, for the response to a change.
 async fn respond(
     state: &AppState,
-    agreement: &Agreement,
+    agreement: Agreement,
 ) -> Result<Json<AgreementDetail>, ApiError> {
-    let mut conn = state.store.read().await?;
-    let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
-    Ok(Json(describe.detail(&mut conn, agreement).await?))
+    let shown = read::shown(state, agreement).await?;
+    let describe = Describe {
+        names: &shown.names,
+        today: state.clock.now().date_naive(),
+    };
+    Ok(Json(describe.detail(&shown.agreement)))
 }
 
 /// `GET /api/v1/agreements`: every agreement, most recently changed first.
@@ -185,14 +168,18 @@ pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<AgreementList>, ApiError> {
-    permissions::view_agreements(caller.user.role()).map_err(ServiceError::from)?;
-    let mut conn = state.store.read().await?;
-    let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
-    let mut out = Vec::new();
-    for agreement in agreements::list_agreements(&mut conn).await? {
-        out.push(describe.summary(&mut conn, &agreement, false).await?);
-    }
-    Ok(Json(AgreementList { agreements: out }))
+    let listed = read::list(&state, &caller.user).await?;
+    let describe = Describe {
+        names: &listed.names,
+        today: state.clock.now().date_naive(),
+    };
+    Ok(Json(AgreementList {
+        agreements: listed
+            .agreements
+            .iter()
+            .map(|a| describe.summary(a, false))
+            .collect(),
+    }))
 }
 
 /// `GET /api/v1/agreements/{id}`.
@@ -201,14 +188,12 @@ pub async fn show(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
-    permissions::view_agreements(caller.user.role()).map_err(ServiceError::from)?;
-    let id = agreement_id(&id)?;
-    let mut conn = state.store.read().await?;
-    let agreement = agreements::agreement_by_id(&mut conn, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    drop(conn);
-    respond(&state, &agreement).await
+    let shown = read::one(&state, &caller.user, read::parse_id(&id)?).await?;
+    let describe = Describe {
+        names: &shown.names,
+        today: state.clock.now().date_naive(),
+    };
+    Ok(Json(describe.detail(&shown.agreement)))
 }
 
 /// `POST /api/v1/agreements`: a new draft; 201 with its address.
@@ -219,7 +204,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let draft = workflow::create(&state.store, &caller.user, &written, state.clock.now()).await?;
     let location = format!("/api/v1/agreements/{}", draft.id());
-    let body = respond(&state, &draft).await?;
+    let body = respond(&state, draft).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], body).into_response())
 }
 
@@ -230,10 +215,10 @@ pub async fn amend(
     ApiPath(id): ApiPath<String>,
     ApiJson(written): ApiJson<TermsJson>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
-    let id = agreement_id(&id)?;
+    let id = read::parse_id(&id)?;
     let amended =
         workflow::amend(&state.store, &caller.user, id, &written, state.clock.now()).await?;
-    respond(&state, &amended).await
+    respond(&state, amended).await
 }
 
 /// `POST /api/v1/agreements/{id}/sign`: for the caller's own organisation.
@@ -242,9 +227,9 @@ pub async fn sign(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AgreementDetail>, ApiError> {
-    let id = agreement_id(&id)?;
+    let id = read::parse_id(&id)?;
     let signed = workflow::sign(&state.store, &caller.user, id, state.clock.now()).await?;
-    respond(&state, &signed).await
+    respond(&state, signed).await
 }
 
 async fn change_status(
@@ -253,10 +238,10 @@ async fn change_status(
     id: &str,
     change: StatusChange,
 ) -> Result<Json<AgreementDetail>, ApiError> {
-    let id = agreement_id(id)?;
+    let id = read::parse_id(id)?;
     let changed =
         workflow::change_status(&state.store, &caller.user, id, change, state.clock.now()).await?;
-    respond(state, &changed).await
+    respond(state, changed).await
 }
 
 /// `POST /api/v1/agreements/{id}/suspend`.
@@ -293,28 +278,29 @@ pub async fn history(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<History>, ApiError> {
-    permissions::view_agreements(caller.user.role()).map_err(ServiceError::from)?;
-    let id = agreement_id(&id)?;
-    let mut conn = state.store.read().await?;
-    if agreements::agreement_by_id(&mut conn, id).await?.is_none() {
-        return Err(ApiError::NotFound);
-    }
-    let mut describe = Describe::load(&mut conn, state.clock.now().date_naive()).await?;
-    let mut events = Vec::new();
-    for event in agreements::agreement_history(&mut conn, id).await? {
-        let (changed_by, changed_by_organisation) =
-            describe.user(&mut conn, event.changed_by).await?;
-        events.push(HistoryEvent {
-            seq: event.seq,
-            version: event.version,
-            event: event.event,
-            status: event.status.as_str(),
-            changed_by,
-            changed_by_organisation,
-            changed_at: event.changed_at,
-            terms: TermsJson::from_terms(&event.terms, &describe.names.organisations),
-        });
-    }
+    let story = read::history(&state, &caller.user, read::parse_id(&id)?).await?;
+    let describe = Describe {
+        names: &story.names,
+        today: state.clock.now().date_naive(),
+    };
+    let events = story
+        .events
+        .into_iter()
+        .map(|event| {
+            let (changed_by, changed_by_organisation) = describe.user(event.changed_by);
+            HistoryEvent {
+                seq: event.seq,
+                version: event.version,
+                event: event.event,
+                status: event.status.as_str(),
+                changed_by,
+                changed_by_organisation,
+                changed_at: event.changed_at,
+                terms: TermsJson::from_terms(&event.terms, &story.names.organisations),
+            }
+        })
+        .collect();
+    let id = story.agreement.id();
     Ok(Json(History {
         id: id.to_string(),
         events,

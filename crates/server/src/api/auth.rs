@@ -7,12 +7,10 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
 use concordat_domain::purpose::Purpose;
-use concordat_store::tokens;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiJson};
-use crate::auth::bearer::ApiCaller;
-use crate::auth::secret;
+use crate::auth::bearer::{self, ApiCaller};
 use crate::auth::sign_in::{authenticate, SignInTo};
 use crate::AppState;
 
@@ -58,25 +56,11 @@ pub async fn issue_token(
     )
     .await?;
 
-    let token = secret::new_secret();
-    let now = state.clock.now();
-    let ttl = state.config.token_ttl;
-    let mut tx = state.store.write().await?;
-    tokens::insert_token(
-        &mut tx,
-        &secret::digest(&token),
-        user.id(),
-        purpose,
-        now,
-        now + ttl,
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(user = %user.username(), purpose = purpose.code(), "api token issued");
+    let issued = bearer::issue(&state, &user, purpose).await?;
     Ok(Json(TokenResponse {
-        access_token: token,
+        access_token: issued.token,
         token_type: "Bearer",
-        expires_in: ttl.num_seconds(),
+        expires_in: issued.lasts.num_seconds(),
         purpose: purpose.code(),
     }))
 }
@@ -85,8 +69,6 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.store.write().await?;
-    tokens::revoke_token(&mut tx, &caller.token_hash, state.clock.now()).await?;
-    tx.commit().await?;
+    bearer::revoke(&state, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use concordat_store::{organisations, teams};
 use serde::Serialize;
 
 use super::ApiError;
 use crate::auth::bearer::ApiCaller;
+use crate::directory;
 use crate::AppState;
 
 #[derive(Debug, Serialize)]
@@ -33,16 +33,9 @@ pub async fn who_am_i(
     caller: ApiCaller,
 ) -> Result<Json<Me>, ApiError> {
     let user = &caller.user;
-    let mut conn = state.store.read().await?;
-    let org = organisations::organisation_by_id(&mut conn, user.organisation_id())
-        .await?
-        .ok_or_else(|| ApiError::Internal("user's organisation is missing".into()))?;
-    let team = match user.team_id() {
-        Some(id) => teams::team_by_id(&mut conn, id)
-            .await?
-            .map(|t| t.name().to_owned()),
-        None => None,
-    };
+    let placement = directory::placement(&state, user).await?;
+    let org = placement.organisation;
+    let team = placement.team.map(|t| t.name().to_owned());
     Ok(Json(Me {
         username: user.username().as_str().to_owned(),
         display_name: user.display_name().as_str().to_owned(),

@@ -9,19 +9,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use concordat_store::delivery::{self, Attempt};
-use concordat_store::webhooks::{self as hook_store, DeliveryRecord, Webhook};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
-use crate::error::ServiceError;
 use crate::webhooks;
-use crate::{permissions, AppState};
-
-fn allowed(caller: &ApiCaller) -> Result<(), ApiError> {
-    Ok(permissions::manage_webhooks(caller.user.role()).map_err(ServiceError::from)?)
-}
+use crate::webhooks::endpoints::{self, Attempt, DeliveryRecord, Webhook};
+use crate::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct WebhookView {
@@ -57,15 +51,7 @@ pub async fn register(
     caller: ApiCaller,
     ApiJson(input): ApiJson<NewWebhook>,
 ) -> Result<(StatusCode, Json<WebhookView>), ApiError> {
-    allowed(&caller)?;
-    let hook = webhooks::register(
-        &state,
-        caller.user.organisation_id(),
-        caller.user.id(),
-        &input.url,
-        input.secret,
-    )
-    .await?;
+    let hook = endpoints::register(&state, &caller.user, &input.url, input.secret).await?;
     Ok((StatusCode::CREATED, Json(WebhookView::from(&hook))))
 }
 
@@ -73,9 +59,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
 ) -> Result<Json<Vec<WebhookView>>, ApiError> {
-    allowed(&caller)?;
-    let mut conn = state.store.read().await?;
-    let hooks = hook_store::active_webhooks(&mut conn, Some(caller.user.organisation_id())).await?;
+    let hooks = endpoints::endpoints(&state, &caller.user).await?;
     Ok(Json(hooks.iter().map(WebhookView::from).collect()))
 }
 
@@ -125,44 +109,18 @@ pub struct DeliveryView {
     pub attempts: Vec<AttemptView>,
 }
 
-/// The statuses a caller may filter by, and the job status each means.
-const FILTERS: [(&str, &str); 3] = [
-    ("dead", "dead"),
-    ("delivered", "done"),
-    ("pending", "pending"),
-];
-
 pub async fn deliveries(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiQuery(query): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
-    allowed(&caller)?;
-    let job_status = match query.status.as_deref() {
-        None => None,
-        Some(wanted) => Some(
-            FILTERS
-                .iter()
-                .find(|(name, _)| *name == wanted)
-                .map(|(_, job)| *job)
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        "status",
-                        format!("`{wanted}` is not a delivery status; expected dead, delivered or pending"),
-                    )
-                })?,
-        ),
-    };
-    let mut conn = state.store.read().await?;
-    let records =
-        hook_store::deliveries_of(&mut conn, caller.user.organisation_id(), job_status, 200)
-            .await?;
-    let mut views = Vec::with_capacity(records.len());
-    for record in &records {
-        let attempts = delivery::attempts_of(&mut conn, record.delivery.id).await?;
-        views.push(view(record, &attempts));
-    }
-    Ok(Json(views))
+    let logged = endpoints::log(&state, &caller.user, query.status.as_deref(), 200).await?;
+    Ok(Json(
+        logged
+            .iter()
+            .map(|l| view(&l.record, &l.attempts))
+            .collect(),
+    ))
 }
 
 pub fn view(record: &DeliveryRecord, attempts: &[Attempt]) -> DeliveryView {
@@ -192,9 +150,7 @@ pub async fn retry(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    allowed(&caller)?;
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    webhooks::retry(&state, caller.user.organisation_id(), id).await?;
+    let id = endpoints::retry(&state, &caller.user, &id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(serde_json::json!({"id": id, "status": "pending"})),

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::User;
 
+use concordat_store::tokens;
+
 use super::secret;
 use super::AuthError;
 use crate::AppState;
@@ -60,4 +62,40 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<ApiCaller, 
             token_hash,
         }),
     }
+}
+
+/// A token just issued: the secret itself (shown once, stored only as its
+/// digest) and how long it lasts.
+#[derive(Debug)]
+pub struct Issued {
+    pub token: String,
+    pub lasts: chrono::Duration,
+}
+
+/// Issues `user` a token bound to `purpose`, for the configured lifetime.
+pub async fn issue(state: &AppState, user: &User, purpose: Purpose) -> Result<Issued, AuthError> {
+    let token = secret::new_secret();
+    let now = state.clock.now();
+    let lasts = state.config.token_ttl;
+    let mut tx = state.store.write().await?;
+    tokens::insert_token(
+        &mut tx,
+        &secret::digest(&token),
+        user.id(),
+        purpose,
+        now,
+        now + lasts,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = %user.username(), purpose = purpose.code(), "api token issued");
+    Ok(Issued { token, lasts })
+}
+
+/// Ends the caller's token now.
+pub async fn revoke(state: &AppState, caller: &ApiCaller) -> Result<(), AuthError> {
+    let mut tx = state.store.write().await?;
+    tokens::revoke_token(&mut tx, &caller.token_hash, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -14,15 +14,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use concordat_domain::agreement::{Agreement, AgreementStatus};
 use concordat_domain::dates::{long_date, when};
-use concordat_domain::ids::{AgreementId, UserId};
-use concordat_store::{agreements, organisations, Conn};
+use concordat_domain::ids::AgreementId;
 use serde::Deserialize;
 
 use self::form::{AgreementForm, FormFields};
 use super::layout::{render, Chrome};
 use super::words::sentence;
 use super::PageError;
-use crate::agreements::{self as workflow, Names, StatusChange, TermsJson};
+use crate::agreements::{self as workflow, read, StatusChange, TermsJson};
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::FieldError;
@@ -36,17 +35,15 @@ fn refused(refusal: Refusal) -> PageError {
 }
 
 fn agreement_id(raw: &str) -> Result<AgreementId, PageError> {
-    AgreementId::parse(raw).map_err(|_| PageError::NotFound)
+    Ok(read::parse_id(raw)?)
 }
 
-/// "Dr Ann Lee (Northshire Police)".
-async fn person(names: &mut Names, conn: &mut Conn, id: UserId) -> Result<String, PageError> {
-    let user = names.user(conn, id).await?;
-    let (name, org) = (
-        user.display_name().as_str().to_owned(),
-        user.organisation_id(),
-    );
-    Ok(format!("{name} ({})", names.name(org)))
+/// A refusal worded as the agreement pages word one: the sentence alone.
+fn forbidden(err: ServiceError) -> PageError {
+    match err {
+        ServiceError::Forbidden(why) => PageError::Forbidden(sentence(&why)),
+        other => other.into(),
+    }
 }
 
 // ---------------------------------------------------------------- the list
@@ -86,12 +83,11 @@ pub async fn list(
     State(state): State<AppState>,
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
-    permissions::view_agreements(session.user.role()).map_err(refused)?;
-    let mut conn = state.store.read().await?;
-    let names = Names::load(&mut conn).await?;
+    let listed = read::list(&state, &session.user).await.map_err(forbidden)?;
+    let names = &listed.names;
     let today = state.clock.now().date_naive();
-    let rows = agreements::list_agreements(&mut conn)
-        .await?
+    let rows = listed
+        .agreements
         .iter()
         .map(|a| ListRow {
             id: a.id().to_string(),
@@ -117,7 +113,7 @@ pub async fn list(
         })
         .collect();
     render(&ListPage {
-        chrome: Chrome::load_on(&mut conn, &session).await?,
+        chrome: Chrome::load(&state, &session).await?,
         rows,
         may_create: permissions::may_manage_agreements(session.user.role()),
     })
@@ -252,12 +248,13 @@ async fn view_page(
     notice: Option<&'static str>,
     error: Option<String>,
 ) -> Result<ViewPage, PageError> {
-    let mut conn = state.store.read().await?;
-    let agreement = agreements::agreement_by_id(&mut conn, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let history = agreements::agreement_history(&mut conn, id).await?;
-    let mut names = Names::load(&mut conn).await?;
+    let read::Story {
+        agreement,
+        events: history,
+        names,
+    } = read::history(state, &session.user, id)
+        .await
+        .map_err(forbidden)?;
     let today = state.clock.now().date_naive();
     let terms = agreement.terms();
     let user = &session.user;
@@ -274,10 +271,8 @@ async fn view_page(
             Some(s) => Some(format!(
                 "Signed by {} on {}",
                 names
-                    .user(&mut conn, s.signed_by)
-                    .await?
-                    .display_name()
-                    .as_str(),
+                    .known(s.signed_by)
+                    .map_or("someone no longer on record", |u| u.display_name().as_str()),
                 when(s.signed_at)
             )),
             None => None,
@@ -295,7 +290,7 @@ async fn view_page(
             event: event.event.clone(),
             version: event.version,
             status: event.status.label(),
-            by: person(&mut names, &mut conn, event.changed_by).await?,
+            by: names.person(event.changed_by),
         });
     }
 
@@ -349,7 +344,7 @@ async fn view_page(
         }
     }
     Ok(ViewPage {
-        chrome: Chrome::load_on(&mut conn, session).await?,
+        chrome: Chrome::load(state, session).await?,
         notice,
         error,
         id: agreement.id().to_string(),
@@ -563,10 +558,9 @@ async fn form_page(
     form: &AgreementForm,
     errors: &[FieldError],
 ) -> Result<Html<String>, PageError> {
-    let mut conn = state.store.read().await?;
-    let names = Names::load(&mut conn).await?;
+    let names = read::names(state).await?;
     render(&FormPage {
-        chrome: Chrome::load_on(&mut conn, session).await?,
+        chrome: Chrome::load(state, session).await?,
         heading: target.heading,
         intro: target.intro,
         action: target.action,
@@ -604,13 +598,9 @@ pub async fn new_form(
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
     permissions::manage_agreements(session.user.role()).map_err(refused)?;
-    let own_code = {
-        let mut conn = state.store.read().await?;
-        organisations::organisation_by_id(&mut conn, session.user.organisation_id())
-            .await?
-            .map(|o| o.code().as_str().to_owned())
-            .unwrap_or_default()
-    };
+    let own_code = read::names(&state)
+        .await?
+        .code(session.user.organisation_id());
     let blank = AgreementForm::blank(&own_code, state.clock.now().date_naive());
     form_page(&state, &session, FormTarget::new_draft(), &blank, &[]).await
 }
@@ -638,23 +628,6 @@ pub async fn create(
     }
 }
 
-async fn governed(
-    state: &AppState,
-    session: &SignedIn,
-    id: AgreementId,
-) -> Result<Agreement, PageError> {
-    let mut conn = state.store.read().await?;
-    let agreement = agreements::agreement_by_id(&mut conn, id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let own = organisations::organisation_by_id(&mut conn, session.user.organisation_id())
-        .await?
-        .map(|o| o.name().to_owned())
-        .unwrap_or_default();
-    permissions::govern_agreement(&session.user, &agreement, &own).map_err(refused)?;
-    Ok(agreement)
-}
-
 /// `GET /agreements/{id}/edit`: the current terms, ready to amend.
 pub async fn edit_form(
     State(state): State<AppState>,
@@ -662,13 +635,13 @@ pub async fn edit_form(
     PagePath(id): PagePath<String>,
 ) -> Result<Html<String>, PageError> {
     let id = agreement_id(&id)?;
-    let agreement = governed(&state, &session, id).await?;
-    let organisations = {
-        let mut conn = state.store.read().await?;
-        organisations::list_organisations(&mut conn).await?
-    };
-    let current =
-        AgreementForm::from_terms(&TermsJson::from_terms(agreement.terms(), &organisations));
+    let read::Shown { agreement, names } = read::for_amendment(&state, &session.user, id)
+        .await
+        .map_err(forbidden)?;
+    let current = AgreementForm::from_terms(&TermsJson::from_terms(
+        agreement.terms(),
+        &names.organisations,
+    ));
     form_page(
         &state,
         &session,
@@ -689,7 +662,10 @@ pub async fn amend(
     let form = AgreementForm::from_pairs(pairs);
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let id = agreement_id(&id)?;
-    let agreement = governed(&state, &session, id).await?;
+    let agreement = read::for_amendment(&state, &session.user, id)
+        .await
+        .map_err(forbidden)?
+        .agreement;
     let outcome = workflow::amend(
         &state.store,
         &session.user,

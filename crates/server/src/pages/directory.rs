@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use concordat_store::{organisations, teams};
 
 use super::layout::{render, Chrome, Phone};
 use super::PageError;
 use crate::auth::session::SignedIn;
+use crate::directory;
 use crate::AppState;
 
 struct OrgEntry {
@@ -34,19 +34,17 @@ pub async fn directory(
     State(state): State<AppState>,
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
-    let mut conn = state.store.read().await?;
-    let chrome = Chrome::load_on(&mut conn, &session).await?;
-    let orgs = organisations::list_organisations(&mut conn).await?;
-    let all_teams = teams::list_teams(&mut conn).await?;
-    let organisations = orgs
+    let chrome = Chrome::load(&state, &session).await?;
+    let found = directory::directory(&state).await?;
+    let organisations = found
+        .organisations
         .iter()
         .map(|org| OrgEntry {
             name: org.name().to_owned(),
             kind: org.kind().label(),
             code: org.code().as_str().to_owned(),
-            teams: all_teams
-                .iter()
-                .filter(|t| t.organisation_id() == org.id())
+            teams: found
+                .teams_of(org)
                 .map(|t| TeamEntry {
                     name: t.name().to_owned(),
                     duty_phone: t.duty_phone().map(Phone::from),

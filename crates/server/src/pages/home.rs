@@ -5,11 +5,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use concordat_domain::role::Role;
-use concordat_store::teams;
 
 use super::layout::{render, Chrome, Phone};
 use super::PageError;
 use crate::auth::session::SignedIn;
+use crate::directory;
 use crate::permissions;
 use crate::AppState;
 
@@ -37,12 +37,8 @@ pub async fn home(
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
     let user = &session.user;
-    let mut conn = state.store.read().await?;
-    let chrome = Chrome::load_on(&mut conn, &session).await?;
-    let team = match user.team_id() {
-        Some(id) => teams::team_by_id(&mut conn, id).await?,
-        None => None,
-    };
+    let chrome = Chrome::load(&state, &session).await?;
+    let team = directory::placement(&state, user).await?.team;
     let (role_heading, role_text) = role_welcome(user.role());
     render(&HomePage {
         chrome,

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
-use concordat_store::notifications;
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
@@ -13,6 +12,7 @@ use super::words::when;
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::inbox;
 use crate::pages::PageForm;
 use crate::AppState;
 
@@ -54,9 +54,8 @@ pub async fn inbox(
     State(state): State<AppState>,
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
-    let mut conn = state.store.read().await?;
-    let chrome = Chrome::load_on(&mut conn, &session).await?;
-    let rows = notifications::notifications_of(&mut conn, session.user.id(), LIMIT)
+    let chrome = Chrome::load(&state, &session).await?;
+    let rows = inbox::notifications(&state, &session.user, LIMIT)
         .await?
         .into_iter()
         .map(|n| Row {
@@ -77,9 +76,7 @@ pub async fn mark_read(
     PageForm(form): PageForm<MarkReadForm>,
 ) -> Result<Redirect, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
-    let mut tx = state.store.write().await?;
-    notifications::mark_read(&mut tx, session.user.id(), state.clock.now()).await?;
-    tx.commit().await?;
+    inbox::mark_read(&state, &session.user).await?;
     Ok(Redirect::to("/inbox"))
 }
 

@@ -6,8 +6,6 @@ use askama::Template;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 
-use concordat_store::{notifications, organisations, Conn};
-
 use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::AppState;
@@ -36,24 +34,12 @@ impl Chrome {
         }
     }
 
-    /// The header with the user's organisation and unread count, read on a
-    /// connection of its own. Call it before taking another connection, so a
-    /// page never holds two at once.
+    /// The header with the user's organisation and unread count.
     pub async fn load(state: &AppState, session: &SignedIn) -> Result<Self, PageError> {
-        let mut conn = state.store.read().await?;
-        Self::load_on(&mut conn, session).await
-    }
-
-    /// [`Chrome::load`] on a connection the page already holds.
-    pub async fn load_on(conn: &mut Conn, session: &SignedIn) -> Result<Self, PageError> {
-        let organisation = organisations::organisation_by_id(conn, session.user.organisation_id())
-            .await?
-            .map(|o| o.name().to_owned())
-            .unwrap_or_default();
-        let unread = notifications::unread_count(conn, session.user.id()).await?;
+        let standing = crate::inbox::standing(state, &session.user).await?;
         Ok(Self {
-            unread,
-            ..Self::new(session, &organisation)
+            unread: standing.unread,
+            ..Self::new(session, &standing.organisation)
         })
     }
 }

@@ -4,13 +4,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use concordat_domain::role::Role;
-use concordat_store::{organisations, users};
 
 use super::layout::{render, Chrome};
 use super::PageError;
 use crate::auth::session::SignedIn;
-use crate::permissions::may_see_users;
+use crate::directory;
 use crate::AppState;
 
 struct UserRow {
@@ -33,31 +31,24 @@ pub async fn list(
     State(state): State<AppState>,
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
-    let role = session.user.role();
-    if !may_see_users(role) {
-        return Err(PageError::Forbidden(
-            "Only administrators and information governance leads can see user accounts.".into(),
-        ));
-    }
-    let mut conn = state.store.read().await?;
-    let chrome = Chrome::load_on(&mut conn, &session).await?;
-    let orgs = organisations::list_organisations(&mut conn).await?;
-    let own_org = session.user.organisation_id();
-    let filter = (role == Role::IgLead).then_some(own_org);
-    let listed = users::list_users(&mut conn, filter).await?;
+    let chrome = Chrome::load(&state, &session).await?;
+    let accounts = directory::accounts(&state, &session.user).await?;
     let org_name = |id| {
-        orgs.iter()
+        accounts
+            .organisations
+            .iter()
             .find(|o| o.id() == id)
             .map(|o| o.name().to_owned())
             .unwrap_or_default()
     };
     render(&UsersPage {
         chrome,
-        scope: match filter {
-            Some(org) => org_name(org),
+        scope: match &accounts.only {
+            Some(org) => org.name().to_owned(),
             None => "the whole partnership".into(),
         },
-        users: listed
+        users: accounts
+            .users
             .iter()
             .map(|u| UserRow {
                 username: u.username().as_str().to_owned(),

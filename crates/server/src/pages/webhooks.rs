@@ -6,8 +6,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use concordat_store::delivery;
-use concordat_store::webhooks as hook_store;
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
@@ -16,7 +14,7 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
 use crate::pages::{PageForm, PagePath};
-use crate::webhooks::{self, delivery_state};
+use crate::webhooks::{self, delivery_state, endpoints};
 use crate::{permissions, AppState};
 
 struct HookRow {
@@ -63,14 +61,10 @@ pub async fn page(
     session: SignedIn,
 ) -> Result<Html<String>, PageError> {
     allowed(&session)?;
-    let organisation = session.user.organisation_id();
-    let mut conn = state.store.read().await?;
-    let chrome = Chrome::load_on(&mut conn, &session).await?;
-    let hooks = hook_store::active_webhooks(&mut conn, Some(organisation)).await?;
-    let dead = hook_store::deliveries_of(&mut conn, organisation, Some("dead"), 100).await?;
-    let dead = delivery_rows(&mut conn, dead).await?;
-    let recent = hook_store::deliveries_of(&mut conn, organisation, None, 50).await?;
-    let recent = delivery_rows(&mut conn, recent).await?;
+    let chrome = Chrome::load(&state, &session).await?;
+    let hooks = endpoints::endpoints(&state, &session.user).await?;
+    let dead = delivery_rows(endpoints::log(&state, &session.user, Some("dead"), 100).await?);
+    let recent = delivery_rows(endpoints::log(&state, &session.user, None, 50).await?);
     render(&WebhooksPage {
         chrome,
         csrf_token: session.csrf_token.clone(),
@@ -86,13 +80,9 @@ pub async fn page(
     })
 }
 
-async fn delivery_rows(
-    conn: &mut concordat_store::Conn,
-    records: Vec<hook_store::DeliveryRecord>,
-) -> Result<Vec<DeliveryRow>, PageError> {
-    let mut rows = Vec::with_capacity(records.len());
-    for record in records {
-        let attempts = delivery::attempts_of(conn, record.delivery.id).await?;
+fn delivery_rows(logged: Vec<endpoints::Logged>) -> Vec<DeliveryRow> {
+    let mut rows = Vec::with_capacity(logged.len());
+    for endpoints::Logged { record, attempts } in logged {
         rows.push(DeliveryRow {
             id: record.delivery.id.to_string(),
             event_type: record.delivery.event_type.clone(),
@@ -110,7 +100,7 @@ async fn delivery_rows(
                 .unwrap_or_default(),
         });
     }
-    Ok(rows)
+    rows
 }
 
 #[derive(Deserialize)]
@@ -132,9 +122,8 @@ pub async fn retry(
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     allowed(&session)?;
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| PageError::NotFound)?;
-    match webhooks::retry(&state, session.user.organisation_id(), id).await {
-        Ok(()) => Ok(Redirect::to("/admin/webhooks").into_response()),
+    match endpoints::retry(&state, &session.user, &id).await {
+        Ok(_) => Ok(Redirect::to("/admin/webhooks").into_response()),
         Err(ServiceError::NotFound) => Err(PageError::NotFound),
         Err(ServiceError::Conflict(_)) => Ok(Redirect::to("/admin/webhooks").into_response()),
         Err(other) => Err(PageError::Internal(format!("webhook retry: {other}"))),
