@@ -114,6 +114,19 @@ impl<T> Id<T> {
     pub fn as_uuid(&self) -> Uuid {
         self.uuid
     }
+
+    /// The id that names nothing stored (the nil UUID). A reference that
+    /// names no one — an id that does not read, an NHS number no one has —
+    /// stands as this, so it takes the same path, and gets the same answer,
+    /// as one the caller may not know of.
+    pub fn nobody() -> Self {
+        Self::from_uuid(Uuid::nil())
+    }
+
+    /// The id `input` names, or [`Id::nobody`] when it does not read.
+    pub fn named(input: &str) -> Self {
+        Self::parse(input).unwrap_or_else(|_| Self::nobody())
+    }
 }
 
 impl<T> Clone for Id<T> {

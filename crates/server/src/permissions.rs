@@ -193,7 +193,8 @@ pub fn own_access_log(user: &User) -> Result<concordat_domain::ids::PersonId, Re
     })
 }
 
-/// Who is looking after a person's sharing choices in a given request.
+/// Who is looking after a person's sharing choices in a given request (the
+/// access decision says whether they may: `45-sharing-choices.cedar`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentSteward {
     /// The person, through their own account: the choice is recorded as
@@ -202,34 +203,6 @@ pub enum ConsentSteward {
     /// A member of the person's care team, recording what the person said
     /// (in person, by phone, by letter).
     CareTeam,
-}
-
-/// Seeing and changing a person's consent directives and what their carers
-/// may be told: the person themselves, or a member of their care team. The
-/// caller answers a refusal exactly as it answers for someone who does not
-/// exist, so a stranger cannot learn who is on the system.
-pub fn manage_consent(
-    user: &User,
-    person: concordat_domain::ids::PersonId,
-    on_care_team: bool,
-) -> Result<ConsentSteward, Refusal> {
-    if user.role() == Role::Person {
-        return if user.person_id() == Some(person) {
-            Ok(ConsentSteward::OwnAccount)
-        } else {
-            Err(Refusal::new(
-                "a person may see and change only their own sharing choices",
-            ))
-        };
-    }
-    if on_care_team {
-        Ok(ConsentSteward::CareTeam)
-    } else {
-        Err(Refusal::new(
-            "only the person and the members of their care team can see or change their sharing \
-             choices",
-        ))
-    }
 }
 
 /// Looking a person up to read their record. The access decision still
@@ -331,38 +304,6 @@ mod tests {
             }
             assert!(!may_sign_for(&user(role, party), &isa), "{role:?}");
             assert!(!may_govern_agreement(&user(role, party), &isa), "{role:?}");
-        }
-    }
-
-    #[test]
-    fn only_the_person_and_their_care_team_manage_their_consent() {
-        let person = concordat_domain::ids::PersonId::new();
-        let org = OrganisationId::new();
-        let own = User::new(
-            UserId::new(),
-            Username::parse("person").unwrap(),
-            DisplayName::parse("Daniel Reid").unwrap(),
-            org,
-            None,
-            Role::Person,
-            Some(person),
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            manage_consent(&own, person, false),
-            Ok(ConsentSteward::OwnAccount)
-        );
-        let other = concordat_domain::ids::PersonId::new();
-        assert!(manage_consent(&own, other, true).is_err());
-        for role in Role::ALL.into_iter().filter(|r| *r != Role::Person) {
-            let staff = user(role, org);
-            assert_eq!(
-                manage_consent(&staff, person, true),
-                Ok(ConsentSteward::CareTeam),
-                "{role:?}"
-            );
-            assert!(manage_consent(&staff, person, false).is_err(), "{role:?}");
         }
     }
 

@@ -38,16 +38,7 @@ pub async fn claim(
     caller: ApiCaller,
     ApiJson(body): ApiJson<ClaimBody>,
 ) -> Result<(StatusCode, Json<Claimed>), ApiError> {
-    let person = match (body.nhs_number, body.person_id) {
-        (Some(nhs), None) => PersonRef::NhsNumber(nhs),
-        (None, Some(id)) => PersonRef::Id(id),
-        _ => {
-            return Err(ApiError::invalid(
-                "nhs_number",
-                "give either `nhs_number` or `person_id`, not both",
-            ))
-        }
-    };
+    let person = PersonRef::either(body.nhs_number, body.person_id)?;
     let request = ClaimRequest {
         person,
         lawful_basis: body.lawful_basis,

@@ -5,7 +5,6 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use concordat_store::StoreError;
 use serde::Serialize;
 
 use crate::auth::AuthError;
@@ -217,16 +216,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::Duplicate { .. } => ApiError::Conflict(err.to_string()),
-            StoreError::NotFound { .. } => ApiError::NotFound,
-            other => ApiError::Internal(format!("{other}: {other:?}")),
-        }
-    }
-}
-
 /// A path segment, query string or body that did not read (see
 /// [`crate::extract`]): the value at fault named, as any invalid input.
 impl From<BadInput> for ApiError {
@@ -250,18 +239,6 @@ impl From<AuthError> for ApiError {
             }
             AuthError::Locked { until } => ApiError::Locked { until },
             AuthError::Store(e) => ServiceError::from(e).into(),
-        }
-    }
-}
-
-impl From<crate::access::AccessError> for ApiError {
-    fn from(err: crate::access::AccessError) -> Self {
-        match err {
-            crate::access::AccessError::Store(e) => e.into(),
-            // No audit, no access: the request fails rather than answer unaudited.
-            crate::access::AccessError::Audit(e) => {
-                ApiError::Internal(format!("audit entry could not be written: {e}"))
-            }
         }
     }
 }

@@ -9,14 +9,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{MessageId, TeamId, UserId};
-use concordat_domain::user::Username;
-use concordat_store::messages::{Message, Thread};
-use concordat_store::users;
 use serde::{Deserialize, Serialize};
 
 use super::{person_path, ApiError, ApiJson, ApiPath};
 use crate::auth::bearer::ApiCaller;
-use crate::messages::{self as service, NewMessage, NewThread};
+use crate::messages::{self as service, Message, NewMessage, NewThread, Thread};
 use crate::AppState;
 
 #[derive(Debug, Serialize)]
@@ -103,18 +100,6 @@ pub async fn start(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<StartInput>,
 ) -> Result<(StatusCode, Json<ThreadSummary>), ApiError> {
-    let mut to_users = Vec::new();
-    {
-        let mut conn = state.store.read().await?;
-        for name in &input.to_usernames {
-            let username =
-                Username::parse(name).map_err(|e| ApiError::invalid("to_usernames", e))?;
-            let user = users::user_by_username(&mut conn, &username)
-                .await?
-                .ok_or_else(|| ApiError::invalid("to_usernames", format!("no user `{name}`")))?;
-            to_users.push(user.id());
-        }
-    }
     let to_teams = input
         .to_team_ids
         .iter()
@@ -126,7 +111,7 @@ pub async fn start(
         NewThread {
             person: person_path(&id),
             subject: input.subject,
-            users: to_users,
+            usernames: input.to_usernames,
             teams: to_teams,
             first: NewMessage {
                 body: input.body,

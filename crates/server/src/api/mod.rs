@@ -31,8 +31,7 @@ pub use json::ApiJson;
 /// The person named in a path. An id that is not even well-formed names no
 /// one: the caller gets the same 404 as for an absent person.
 pub fn person_path(raw: &str) -> concordat_domain::ids::PersonId {
-    concordat_domain::ids::PersonId::parse(raw)
-        .unwrap_or_else(|_| concordat_domain::ids::PersonId::from_uuid(uuid::Uuid::nil()))
+    concordat_domain::ids::PersonId::named(raw)
 }
 
 pub fn router() -> Router<AppState> {

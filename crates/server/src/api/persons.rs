@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::Json;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
-use concordat_store::persons;
 use serde::Deserialize;
 
 use super::{ApiError, ApiPath, ApiQuery};
@@ -50,12 +49,8 @@ pub async fn find(
         .nhs_number
         .ok_or_else(|| ApiError::invalid("nhs_number", "give the person's NHS number"))?;
     let nhs_number = NhsNumber::parse(&raw).map_err(|e| ApiError::invalid("nhs_number", e))?;
-    let found = {
-        let mut conn = state.store.read().await?;
-        persons::person_by_nhs_number(&mut conn, &nhs_number).await?
-    };
-    let person = found.map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), |p| p.id());
-    respond(&state, caller, person, &categories).await
+    let outcome = record::find(&state, &caller.viewer(), &nhs_number, &categories).await?;
+    answer(outcome)
 }
 
 async fn respond(
@@ -64,10 +59,13 @@ async fn respond(
     person: PersonId,
     categories: &[concordat_domain::category::DataCategory],
 ) -> Result<Json<RecordView>, ApiError> {
-    let viewer = caller.viewer();
-    match record::read(state, &viewer, person, categories).await? {
+    answer(record::read(state, &caller.viewer(), person, categories).await?)
+}
+
+fn answer(outcome: ReadOutcome) -> Result<Json<RecordView>, ApiError> {
+    match outcome {
         ReadOutcome::Shown(view) => Ok(Json(*view)),
-        ReadOutcome::Denied { reason, rule } => Err(ApiError::Denied {
+        ReadOutcome::Denied { reason, rule, .. } => Err(ApiError::Denied {
             detail: reason,
             rule,
         }),

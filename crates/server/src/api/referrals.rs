@@ -10,16 +10,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use concordat_domain::ids::{AgreementId, PersonId, ReferralId, TeamId};
-use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::ids::{AgreementId, ReferralId, TeamId};
 use concordat_domain::referral::{ReferralAction, ReferralSection, ServiceLevels, Urgency};
-use concordat_store::persons;
-use concordat_store::referrals::{Listing, Referral, ReferralEvent};
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiBytes, ApiError, ApiJson, ApiPath, ApiQuery};
+use super::{ApiBytes, ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
-use crate::referrals::{self as service, ActionInput, NewReferral};
+use crate::record::PersonRef;
+use crate::referrals::{
+    self as service, ActionInput, Listing, NewReferral, Referral, ReferralEvent,
+};
 use crate::AppState;
 
 #[derive(Debug, Serialize)]
@@ -121,22 +121,9 @@ pub async fn send(
     let urgency = Urgency::parse(&input.urgency).map_err(|e| ApiError::invalid("urgency", e))?;
     let to_team =
         TeamId::parse(&input.to_team_id).map_err(|e| ApiError::invalid("to_team_id", e))?;
-    let person = match (&input.nhs_number, &input.person_id) {
-        (Some(raw), _) => {
-            let nhs = NhsNumber::parse(raw).map_err(|e| ApiError::invalid("nhs_number", e))?;
-            let mut conn = state.store.read().await?;
-            persons::person_by_nhs_number(&mut conn, &nhs)
-                .await?
-                .map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), |p| p.id())
-        }
-        (None, Some(raw)) => person_path(raw),
-        (None, None) => {
-            return Err(ApiError::invalid(
-                "nhs_number",
-                "give the person's NHS number or person_id",
-            ))
-        }
-    };
+    let person = PersonRef::either(input.nhs_number, input.person_id)?
+        .resolve(&state)
+        .await?;
     let referral = service::send(
         &state,
         &caller.viewer(),
@@ -200,7 +187,7 @@ pub async fn mine(
 }
 
 fn referral_id(raw: &str) -> ReferralId {
-    ReferralId::parse(raw).unwrap_or_else(|_| ReferralId::from_uuid(uuid::Uuid::nil()))
+    ReferralId::named(raw)
 }
 
 pub async fn show(
@@ -208,14 +195,10 @@ pub async fn show(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReferralView>, ApiError> {
-    let (referral, events) = service::detail(&state, &caller.viewer(), referral_id(&id)).await?;
-    let name = {
-        let mut conn = state.store.read().await?;
-        persons::person_by_id(&mut conn, referral.person)
-            .await?
-            .map(|p| p.name().full())
-    };
-    Ok(Json(view(&state, referral, name, events).await?))
+    let detail = service::detail(&state, &caller.viewer(), referral_id(&id)).await?;
+    Ok(Json(
+        view(&state, detail.referral, detail.person_name, detail.events).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,7 +7,7 @@ use axum::http::header::COOKIE;
 use axum::http::HeaderMap;
 use chrono::Duration;
 use concordat_domain::user::User;
-use concordat_store::{sessions, StoreError};
+use concordat_store::sessions;
 
 use super::secret;
 use super::AuthError;
@@ -65,7 +65,7 @@ pub async fn start(
     state: &AppState,
     user: &User,
     previous: Option<&str>,
-) -> Result<String, StoreError> {
+) -> Result<String, AuthError> {
     let id = secret::new_secret();
     let csrf = secret::new_secret();
     let now = state.clock.now();
@@ -96,7 +96,7 @@ pub async fn start(
 }
 
 /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
-pub async fn end(state: &AppState, session: &SignedIn) -> Result<String, StoreError> {
+pub async fn end(state: &AppState, session: &SignedIn) -> Result<String, AuthError> {
     let mut tx = state.store.write().await?;
     sessions::delete_session(&mut tx, &session.id_hash).await?;
     tx.commit().await?;

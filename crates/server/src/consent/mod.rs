@@ -24,7 +24,7 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
-use concordat_store::{consent, organisations, users, Conn, StoreError};
+use concordat_store::{consent, organisations, persons, users, Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{authorise_noted, Viewer};
@@ -81,6 +81,10 @@ pub struct OrganisationRef {
 #[derive(Debug, Clone)]
 pub struct Overview {
     pub steward: ConsentSteward,
+    /// The person's name, for the page's heading.
+    pub person_name: String,
+    /// The partnership's organisations, which a choice can name.
+    pub organisations: Vec<Organisation>,
     pub directives: Vec<DirectiveView>,
     pub carers: Vec<carers::CarerView>,
 }
@@ -197,8 +201,14 @@ pub async fn overview(
     // Newest first: the choice the person made last is the one they look for.
     directives.reverse();
     let carers = carers::carers_of(&mut conn, person, &mut names).await?;
+    let person_name = persons::person_by_id(&mut conn, person)
+        .await?
+        .map(|p| p.name().to_string())
+        .unwrap_or_default();
     Ok(Overview {
         steward,
+        person_name,
+        organisations: orgs,
         directives,
         carers,
     })

@@ -207,9 +207,7 @@ pub async fn ingest(
             // facts gathered, decided, audited — so neither its answer nor
             // its time tells the sender whether the person exists.
             let found = persons::person_by_nhs_number(&mut conn, &nhs).await?;
-            let person_id = found
-                .as_ref()
-                .map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), Person::id);
+            let person_id = found.as_ref().map_or_else(PersonId::nobody, Person::id);
             let mut facts = gather(&mut conn, user, person_id, now).await?;
             // The report is the source system's relationship for itself.
             facts.relationships.push(Relationship::source_report());

@@ -5,7 +5,6 @@ use concordat_access::{AccessAction, BreakGlassFacts};
 use concordat_domain::break_glass::{BreakGlass, Deferral, Justification, OverrideBasis, Review};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
-use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::role::Role;
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::notifications::{self, Notification};
@@ -15,13 +14,8 @@ use serde::Serialize;
 use crate::access::{act_entry, actor, decide, gather, AccessError, Refused, Viewer};
 use crate::error::{FieldError, ServiceError};
 use crate::permissions;
+use crate::record::PersonRef;
 use crate::AppState;
-
-#[derive(Debug, Clone)]
-pub enum PersonRef {
-    NhsNumber(String),
-    Id(String),
-}
 
 #[derive(Debug, Clone)]
 pub struct ClaimRequest {
@@ -51,24 +45,16 @@ pub async fn claim_break_glass(
     let justification = Justification::parse(&request.justification)
         .map_err(|e| errors.push(FieldError::new("justification", e.to_string())))
         .ok();
-    // A person not found stands as the nil id, so the rest of the path is
-    // the same as for someone the user has no relationship with.
-    let person = match &request.person {
-        PersonRef::NhsNumber(raw) => match NhsNumber::parse(raw) {
-            Ok(number) => {
-                let mut conn = state.store.read().await?;
-                persons::person_by_nhs_number(&mut conn, &number)
-                    .await?
-                    .map(|p| p.id())
-            }
-            Err(e) => {
-                errors.push(FieldError::new("nhs_number", e.to_string()));
-                None
-            }
-        },
-        PersonRef::Id(raw) => PersonId::parse(raw).ok(),
-    }
-    .unwrap_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()));
+    // A person not found stands as nobody, so the rest of the path is the
+    // same as for someone the user has no relationship with.
+    let person = match request.person.resolve(state).await {
+        Ok(person) => person,
+        Err(ServiceError::Invalid(mut wrong)) => {
+            errors.append(&mut wrong);
+            PersonId::nobody()
+        }
+        Err(other) => return Err(other),
+    };
 
     if let Err(refusal) = permissions::break_glass(user.role()) {
         refused(state, viewer, person, refusal.to_string()).await?;

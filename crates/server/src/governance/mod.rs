@@ -8,7 +8,7 @@ mod break_glass;
 pub use access_log::{access_log, search_audit, AccessLogItem, AuditItem, AuditQuery};
 pub use break_glass::{
     claim_break_glass, parse_deferral, record_deferral, record_review, review_queue, ClaimRequest,
-    PersonRef, ReviewItem,
+    ReviewItem,
 };
 
 use crate::access::Viewer;
@@ -22,3 +22,4 @@ fn governs(viewer: &Viewer) -> Result<(), ServiceError> {
         viewer.purpose,
     )?)
 }
+pub use crate::record::PersonRef;

@@ -7,13 +7,17 @@
 
 pub mod escalation;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
 use concordat_domain::flag::required_paragraphs;
 use concordat_domain::ids::{MessageId, PersonId, TeamId, UserId};
 use concordat_domain::text::bounded;
-use concordat_store::messages::{self, Message, Thread, ThreadId};
+use concordat_domain::user::Username;
+use concordat_store::messages::{self, ThreadId};
+pub use concordat_store::messages::{Message, Thread};
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{jobs, users, Conn};
 
@@ -29,7 +33,8 @@ pub const MAX_ACKNOWLEDGE_HOURS: u32 = 24 * 14;
 pub struct NewThread {
     pub person: PersonId,
     pub subject: String,
-    pub users: Vec<UserId>,
+    /// The usernames of the people to write to, as typed.
+    pub usernames: Vec<String>,
     pub teams: Vec<TeamId>,
     pub first: NewMessage,
 }
@@ -47,6 +52,8 @@ pub struct ThreadView {
     pub thread: Thread,
     pub messages: Vec<Message>,
     pub receipts: Vec<(MessageId, UserId, DateTime<Utc>)>,
+    /// The names of those who read a message, for the receipts.
+    pub reader_names: BTreeMap<UserId, String>,
 }
 
 fn is_participant(thread: &Thread, viewer: &Viewer) -> bool {
@@ -156,6 +163,26 @@ async fn post(
 }
 
 /// Starts a thread about a person with its first message.
+/// The users `usernames` name, or the first that names no one.
+async fn addressees(state: &AppState, usernames: &[String]) -> Result<Vec<UserId>, ServiceError> {
+    let mut ids = Vec::with_capacity(usernames.len());
+    if usernames.is_empty() {
+        return Ok(ids);
+    }
+    let mut conn = state.store.read().await?;
+    for name in usernames {
+        let username =
+            Username::parse(name).map_err(|e| ServiceError::invalid("to_usernames", e))?;
+        let user = users::user_by_username(&mut conn, &username)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::invalid("to_usernames", format!("there is no user `{name}`"))
+            })?;
+        ids.push(user.id());
+    }
+    Ok(ids)
+}
+
 pub async fn start(
     state: &AppState,
     viewer: &Viewer,
@@ -164,7 +191,8 @@ pub async fn start(
     let subject = bounded("subject", &new.subject, 200)
         .map_err(|e| ServiceError::invalid("subject", e.kind()))?;
     let body = check_message(&new.first)?;
-    if new.users.is_empty() && new.teams.is_empty() {
+    let users = addressees(state, &new.usernames).await?;
+    if users.is_empty() && new.teams.is_empty() {
         return Err(ServiceError::invalid(
             "to",
             "name at least one user or team",
@@ -185,7 +213,7 @@ pub async fn start(
         subject,
         started_by: viewer.user.id(),
         started_at: now,
-        users: new.users,
+        users,
         teams: new.teams,
     };
     let mut tx = state.store.write().await?;
@@ -261,9 +289,17 @@ pub async fn read(
         tx.commit().await?;
     }
     let mut conn = state.store.read().await?;
+    let receipts = messages::receipts_of(&mut conn, id).await?;
+    let readers: Vec<UserId> = receipts.iter().map(|(_, u, _)| *u).collect();
+    let reader_names = users::users_by_ids(&mut conn, &readers)
+        .await?
+        .into_iter()
+        .map(|u| (u.id(), u.display_name().as_str().to_owned()))
+        .collect();
     Ok(ThreadView {
         messages: messages::messages_of(&mut conn, id).await?,
-        receipts: messages::receipts_of(&mut conn, id).await?,
+        receipts,
+        reader_names,
         thread,
     })
 }

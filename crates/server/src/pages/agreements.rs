@@ -262,21 +262,20 @@ async fn view_page(
 
     let mut parties = Vec::new();
     for party in &terms.parties {
-        let signed = match agreement
+        // The signer belongs to the party, so the name alone says who.
+        let signed = agreement
             .signatures()
             .iter()
             .find(|s| s.organisation == *party)
-        {
-            // The signer belongs to the party, so the name alone says who.
-            Some(s) => Some(format!(
-                "Signed by {} on {}",
-                names
-                    .known(s.signed_by)
-                    .map_or("someone no longer on record", |u| u.display_name().as_str()),
-                when(s.signed_at)
-            )),
-            None => None,
-        };
+            .map(|s| {
+                format!(
+                    "Signed by {} on {}",
+                    names
+                        .known(s.signed_by)
+                        .map_or("someone no longer on record", |u| u.display_name().as_str()),
+                    when(s.signed_at)
+                )
+            });
         parties.push(PartyRow {
             name: names.name(*party),
             code: names.code(*party),

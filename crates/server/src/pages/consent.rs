@@ -15,7 +15,6 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
-use concordat_store::{organisations, persons};
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
@@ -124,7 +123,7 @@ pub struct ButtonForm {
 }
 
 fn person_id(raw: &str) -> PersonId {
-    PersonId::parse(raw).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()))
+    PersonId::named(raw)
 }
 
 fn opt(value: &str, label: &str, chosen: &str) -> Opt {
@@ -225,15 +224,7 @@ async fn page(
         .filter(|(id, _)| id.is_none())
         .map(|(_, m)| m.clone());
     let chrome = Chrome::load(state, session).await?;
-    let (orgs, person_name) = {
-        let mut conn = state.store.read().await?;
-        let orgs = organisations::list_organisations(&mut conn).await?;
-        let name = persons::person_by_id(&mut conn, person)
-            .await?
-            .map(|p| p.name().to_string())
-            .unwrap_or_default();
-        (orgs, name)
-    };
+    let (orgs, person_name) = (&overview.organisations, overview.person_name.clone());
     let own = overview.steward == ConsentSteward::OwnAccount;
     let form = form.choice;
     let value = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();

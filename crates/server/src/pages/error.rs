@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use concordat_store::StoreError;
 
 use super::words::sentence;
 use crate::auth::AuthError;
@@ -133,15 +132,6 @@ impl From<BadInput> for PageError {
                 PageError::Invalid("What was sent is larger than this page accepts.".into())
             }
             BadInput::Internal(cause) => PageError::Internal(format!("extractor: {cause}")),
-        }
-    }
-}
-
-impl From<StoreError> for PageError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::NotFound { .. } => PageError::NotFound,
-            other => PageError::Internal(format!("{other}: {other:?}")),
         }
     }
 }

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use concordat_domain::flag::{FlagCategory, FlagStatus, FlagTerms, FlagTermsError, Severity};
 use concordat_domain::ids::{FlagId, PersonId};
-use concordat_store::organisations;
 use serde::Deserialize;
 
 use super::crisis_plan::{person_of, viewer};
@@ -24,6 +23,7 @@ use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::flags;
+use crate::directory;
 use crate::error::ServiceError;
 use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
@@ -151,10 +151,7 @@ async fn page(
     let list = flags::list(state, viewer, person).await?;
     let today = state.clock.now().date_naive();
     let chrome = Chrome::load(state, session).await?;
-    let orgs = {
-        let mut conn = state.store.read().await?;
-        organisations::list_organisations(&mut conn).await?
-    };
+    let orgs = directory::organisations(state).await?;
     let org_name = |id| {
         orgs.iter()
             .find(|o| o.id() == id)

@@ -16,7 +16,6 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
-use concordat_store::{care_teams, persons};
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
@@ -24,7 +23,6 @@ use super::words::{
     long_date, nhs_spaced, purpose_choices, reading_purpose, sentence, PurposeChoice,
 };
 use super::PageError;
-use crate::access::Viewer;
 use crate::auth::session::SignedIn;
 use crate::pages::{PagePath, PageQuery};
 use crate::permissions;
@@ -171,12 +169,9 @@ pub async fn find(
             )
         }
     };
-    let found = {
-        let mut conn = state.store.read().await?;
-        persons::person_by_nhs_number(&mut conn, &nhs_number).await?
-    };
-    let person = found.map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), |p| p.id());
-    match show(&state, &session, chrome.clone(), person, purpose).await? {
+    let viewer = session.viewer(purpose);
+    let outcome = record::find(&state, &viewer, &nhs_number, &record::SERVED).await?;
+    match show(&session, chrome.clone(), outcome, purpose)? {
         Some(response) => Ok(response),
         None => find_page(chrome, &session, raw, Some(purpose), None, true),
     }
@@ -204,36 +199,31 @@ pub async fn view(
         }
     };
     // An id that is not even well-formed names no one: the same answer.
-    let person = PersonId::parse(&id).unwrap_or_else(|_| PersonId::from_uuid(uuid::Uuid::nil()));
-    show(&state, &session, chrome, person, purpose)
-        .await?
-        .ok_or(PageError::NotFound)
+    let person = PersonId::named(&id);
+    let outcome = record::read(&state, &session.viewer(purpose), person, &record::SERVED).await?;
+    show(&session, chrome, outcome, purpose)?.ok_or(PageError::NotFound)
 }
 
-/// Reads the record; `None` when the reader must be told there is no one.
-async fn show(
-    state: &AppState,
+/// The record's page; `None` when the reader must be told there is no one.
+fn show(
     session: &SignedIn,
     chrome: Chrome,
-    person: PersonId,
+    outcome: ReadOutcome,
     purpose: Purpose,
 ) -> Result<Option<Response>, PageError> {
-    let viewer = Viewer {
-        user: session.user.clone(),
-        purpose,
-    };
     let practitioner = session.user.role().is_practitioner();
     let purposes = if practitioner {
         purpose_choices(Some(purpose))
     } else {
         Vec::new()
     };
-    let outcome = record::read(state, &viewer, person, &record::SERVED)
-        .await
-        .map_err(|e| PageError::Internal(format!("record read: {e}")))?;
     match outcome {
         ReadOutcome::NotFound => Ok(None),
-        ReadOutcome::Denied { reason, rule } => {
+        ReadOutcome::Denied {
+            person,
+            reason,
+            rule,
+        } => {
             let page = render(&DeniedPage {
                 chrome,
                 person_id: person.to_string(),
@@ -249,12 +239,7 @@ async fn show(
             Ok(Some((StatusCode::FORBIDDEN, page).into_response()))
         }
         ReadOutcome::Shown(view) => {
-            let on_care_team = {
-                let mut conn = state.store.read().await?;
-                care_teams::is_care_team_member(&mut conn, person, session.user.id()).await?
-            };
-            let may_manage_consent =
-                permissions::manage_consent(&session.user, person, on_care_team).is_ok();
+            let may_manage_consent = view.keeps_sharing_choices;
             let page = record_page(chrome, session, *view, purposes, may_manage_consent);
             Ok(Some(render(&page)?.into_response()))
         }

@@ -14,8 +14,6 @@ use concordat_domain::ids::{PersonId, ReferralId, TeamId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::referral::{ReferralAction, ReferralSection, ReferralStatus, Urgency};
-use concordat_store::referrals::{Listing, Referral};
-use concordat_store::{organisations, persons, teams};
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
@@ -24,9 +22,12 @@ use super::PageError;
 use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::directory;
 use crate::error::{FieldError, ServiceError};
 use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::record::PersonRef;
 use crate::referrals::{self as service, ActionInput, NewReferral};
+use crate::referrals::{Listing, Referral};
 use crate::AppState;
 
 struct Row {
@@ -125,11 +126,11 @@ async fn team_choices(
     chosen: &str,
     except: Option<TeamId>,
 ) -> Result<Vec<TeamChoice>, PageError> {
-    let mut conn = state.store.read().await?;
-    let orgs = organisations::list_organisations(&mut conn).await?;
-    let mut out: Vec<TeamChoice> = teams::list_teams(&mut conn)
-        .await?
-        .into_iter()
+    let found = directory::directory(state).await?;
+    let orgs = &found.organisations;
+    let mut out: Vec<TeamChoice> = found
+        .teams
+        .iter()
         .filter(|t| Some(t.id()) != except)
         .map(|t| {
             let org = orgs
@@ -258,12 +259,11 @@ pub async fn send(
         .ok();
     let person = match &nhs {
         Some(n) => {
-            let mut conn = state.store.read().await?;
-            persons::person_by_nhs_number(&mut conn, n)
+            PersonRef::NhsNumber(n.as_str().to_owned())
+                .resolve(&state)
                 .await?
-                .map_or_else(|| PersonId::from_uuid(uuid::Uuid::nil()), |p| p.id())
         }
-        None => PersonId::from_uuid(uuid::Uuid::nil()),
+        None => PersonId::nobody(),
     };
     let (status, problem) = match (team, urgency, errors.is_empty()) {
         (Some(to_team), Some(urgency), true) => {
@@ -382,14 +382,12 @@ async fn detail_page(
     problem: Option<String>,
 ) -> Result<DetailPage, PageError> {
     let viewer = session.viewer(Purpose::DirectCare);
-    let (r, events) = service::detail(state, &viewer, id).await?;
-    let person = {
-        let mut conn = state.store.read().await?;
-        persons::person_by_id(&mut conn, r.person)
-            .await?
-            .map(|p| p.name().full())
-            .unwrap_or_default()
-    };
+    let service::Detail {
+        referral: r,
+        events,
+        person_name,
+    } = service::detail(state, &viewer, id).await?;
+    let person = person_name.unwrap_or_default();
     let receiving = session.user.team_id() == Some(r.to_team);
     let sending = session.user.organisation_id() == r.from_organisation;
     let actions: Vec<ActionChoice> = ReferralAction::ALL
@@ -458,7 +456,7 @@ fn capitalised(word: &str) -> String {
 }
 
 fn referral_of(raw: &str) -> ReferralId {
-    ReferralId::parse(raw).unwrap_or_else(|_| ReferralId::from_uuid(uuid::Uuid::nil()))
+    ReferralId::named(raw)
 }
 
 /// `GET /referrals/{id}`.

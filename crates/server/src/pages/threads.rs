@@ -4,15 +4,12 @@
 //! person (`/persons/{id}/threads/new`). Everything goes through
 //! [`crate::messages`], so each read and write is decided and audited.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use concordat_domain::ids::{MessageId, TeamId, UserId};
+use concordat_domain::ids::{MessageId, TeamId};
 use concordat_domain::purpose::Purpose;
-use concordat_store::users;
 use serde::Deserialize;
 
 use super::crisis_plan::person_of;
@@ -21,6 +18,7 @@ use super::words::{sentence, when};
 use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::directory;
 use crate::error::ServiceError;
 use crate::messages::{self as service, NewMessage, NewThread};
 use crate::pages::{PageForm, PagePath, PageQuery};
@@ -80,15 +78,6 @@ struct ThreadPage {
     problem: Option<String>,
 }
 
-async fn names(state: &AppState, ids: &[UserId]) -> Result<BTreeMap<UserId, String>, PageError> {
-    let mut conn = state.store.read().await?;
-    Ok(users::users_by_ids(&mut conn, ids)
-        .await?
-        .into_iter()
-        .map(|u| (u.id(), u.display_name().as_str().to_owned()))
-        .collect())
-}
-
 async fn thread_page(
     state: &AppState,
     session: &SignedIn,
@@ -97,8 +86,7 @@ async fn thread_page(
     problem: Option<String>,
 ) -> Result<ThreadPage, PageError> {
     let view = service::read(state, &session.viewer(Purpose::DirectCare), id).await?;
-    let readers: Vec<UserId> = view.receipts.iter().map(|(_, u, _)| *u).collect();
-    let named = names(state, &readers).await?;
+    let named = &view.reader_names;
     let messages = view
         .messages
         .iter()
@@ -310,9 +298,9 @@ async fn new_page(
     form: NewForm,
     problem: Option<String>,
 ) -> Result<NewPage, PageError> {
-    let mut conn = state.store.read().await?;
-    let teams = concordat_store::teams::list_teams(&mut conn)
+    let teams = directory::directory(state)
         .await?
+        .teams
         .into_iter()
         .map(|t| TeamChoice {
             chosen: t.id().to_string() == form.to_team_id,
@@ -320,7 +308,6 @@ async fn new_page(
             label: t.name().to_owned(),
         })
         .collect();
-    drop(conn);
     Ok(NewPage {
         chrome: Chrome::load(state, session).await?,
         person_id: person,
@@ -370,18 +357,11 @@ pub async fn start(
             }
         },
     };
-    let mut to_users = Vec::new();
-    if let Some(name) = Some(form.to_username.trim()).filter(|n| !n.is_empty()) {
-        let mut conn = state.store.read().await?;
-        let found = match concordat_domain::user::Username::parse(name) {
-            Ok(u) => users::user_by_username(&mut conn, &u).await?,
-            Err(_) => None,
-        };
-        match found {
-            Some(u) => to_users.push(u.id()),
-            None => problem = Some(format!("There is no user `{name}`.")),
-        }
-    }
+    let usernames: Vec<String> = Some(form.to_username.trim())
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
     let within = hours(&form.acknowledge_within_hours)
         .map_err(|m| problem = Some(m))
         .ok()
@@ -393,7 +373,7 @@ pub async fn start(
             NewThread {
                 person,
                 subject: form.subject.clone(),
-                users: to_users,
+                usernames,
                 teams,
                 first: NewMessage {
                     body: form.body.clone(),

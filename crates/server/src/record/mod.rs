@@ -2,7 +2,10 @@
 //! this surface can show, loading what was allowed, and applying field
 //! masks. The JSON API and the pages both read records through here.
 
+mod person_ref;
 pub mod views;
+
+pub use person_ref::PersonRef;
 
 use std::sync::Arc;
 
@@ -10,14 +13,18 @@ use concordat_access::{AccessAction, AccessRequest, Actor, FieldMask};
 use concordat_domain::care_team::CareTeam;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
+use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::organisation::Organisation;
 use concordat_domain::person::Person;
 use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
-use concordat_store::{care_teams, masks, organisations, users, AccessVersions, StoreError};
+use concordat_store::{
+    care_teams, masks, organisations, persons, users, AccessVersions, StoreError,
+};
 use serde::Serialize;
 
-use crate::access::{authorise_under, AccessError, Authorisation, Refused, Viewer};
+use crate::access::{authorise_under, Authorisation, Refused, Viewer};
+use crate::error::ServiceError;
 use crate::AppState;
 
 /// The categories a record read can show today. The rest of the record
@@ -59,6 +66,11 @@ pub struct RecordView {
     pub care_team: Option<Vec<views::CareTeamView>>,
     pub withheld: Vec<WithheldCategory>,
     pub audit_entry: u64,
+    /// Whether the reader keeps the person's sharing choices with them: the
+    /// person themselves, or a member of their care team (the pages offer
+    /// the way there). Not part of the record.
+    #[serde(skip)]
+    pub keeps_sharing_choices: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,8 +96,10 @@ pub fn withheld(authorisation: &Authorisation) -> Vec<WithheldCategory> {
 #[derive(Debug)]
 pub enum ReadOutcome {
     Shown(Box<RecordView>),
-    /// Every category denied; the decisive reason and rule.
+    /// Every category denied to a reader who knows of the person; the
+    /// decisive reason and rule.
     Denied {
+        person: PersonId,
         reason: String,
         rule: String,
     },
@@ -99,7 +113,7 @@ pub async fn read(
     viewer: &Viewer,
     person_id: PersonId,
     categories: &[DataCategory],
-) -> Result<ReadOutcome, AccessError> {
+) -> Result<ReadOutcome, ServiceError> {
     let (person, versions) = state.reads.persons.read(person_id).await?;
     let authorisation = authorise_under(
         state,
@@ -118,12 +132,35 @@ pub async fn read(
     };
     match authorisation.refusal() {
         Some(Refused::NotFound) => return Ok(ReadOutcome::NotFound),
-        Some(Refused::Denied { reason, rule }) => return Ok(ReadOutcome::Denied { reason, rule }),
+        Some(Refused::Denied { reason, rule }) => {
+            return Ok(ReadOutcome::Denied {
+                person: person.id(),
+                reason,
+                rule,
+            })
+        }
         None => {}
     }
     Ok(ReadOutcome::Shown(Box::new(
         view(state, viewer, &person, versions, &authorisation).await?,
     )))
+}
+
+/// Reads `categories` of the record of the person with `nhs_number`, for
+/// `viewer`, audited. No one with that number takes the path of a person
+/// the reader may not know of: the same answer, the same audit.
+pub async fn find(
+    state: &AppState,
+    viewer: &Viewer,
+    nhs_number: &NhsNumber,
+    categories: &[DataCategory],
+) -> Result<ReadOutcome, ServiceError> {
+    let found = {
+        let mut conn = state.store.read().await?;
+        persons::person_by_nhs_number(&mut conn, nhs_number).await?
+    };
+    let person = found.map_or_else(PersonId::nobody, |p| p.id());
+    read(state, viewer, person, categories).await
 }
 
 /// What a record read shows besides the person row itself: the masks on
@@ -220,5 +257,10 @@ async fn view(
         care_team,
         withheld: withheld(authorisation),
         audit_entry: authorisation.audit_seq,
+        keeps_sharing_choices: viewer.user.person_id() == Some(person.id())
+            || parts
+                .care_teams
+                .iter()
+                .any(|t| t.members().iter().any(|m| m.user_id() == viewer.user.id())),
     })
 }

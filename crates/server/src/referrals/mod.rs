@@ -19,7 +19,8 @@ use concordat_domain::referral::{ReferralAction, ReferralSection, ReferralStatus
 use concordat_domain::text::bounded;
 use concordat_domain::user::User;
 use concordat_store::notifications::{self, Notification};
-use concordat_store::referrals::{self, Listing, Referral, ReferralEvent};
+use concordat_store::referrals;
+pub use concordat_store::referrals::{Listing, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{agreements, jobs, organisations, persons, teams, users, Conn};
 
@@ -610,11 +611,19 @@ async fn receiving_contact(conn: &mut Conn, referral: &Referral) -> Result<UserI
 
 /// A referral with its timeline, for someone on either side (or the
 /// person), audited as a read of the `referrals` category.
+/// One referral as its parties see it: its timeline, and whom it is about.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub referral: Referral,
+    pub events: Vec<ReferralEvent>,
+    pub person_name: Option<String>,
+}
+
 pub async fn detail(
     state: &AppState,
     viewer: &Viewer,
     id: ReferralId,
-) -> Result<(Referral, Vec<ReferralEvent>), ServiceError> {
+) -> Result<Detail, ServiceError> {
     let mut conn = state.store.read().await?;
     let referral = referrals::referral_by_id(&mut conn, id, false)
         .await?
@@ -638,7 +647,14 @@ pub async fn detail(
     .await?;
     let mut conn = state.store.read().await?;
     let events = referrals::events_of(&mut conn, id).await?;
-    Ok((referral, events))
+    let person_name = persons::person_by_id(&mut conn, referral.person)
+        .await?
+        .map(|p| p.name().full());
+    Ok(Detail {
+        referral,
+        events,
+        person_name,
+    })
 }
 
 /// A list of referrals with the person each is about, keeping only those

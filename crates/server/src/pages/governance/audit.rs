@@ -5,13 +5,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use concordat_store::organisations;
 
 use super::super::layout::{render, Chrome};
 use super::super::words::{sentence, when};
 use super::super::PageError;
 use super::governs;
 use crate::auth::session::SignedIn;
+use crate::directory;
 use crate::error::ServiceError;
 use crate::governance::{self, AuditQuery};
 use crate::pages::PageQuery;
@@ -68,10 +68,7 @@ pub async fn search(
 ) -> Result<Response, PageError> {
     governs(&session)?;
     let chrome = Chrome::load(&state, &session).await?;
-    let orgs = {
-        let mut conn = state.store.read().await?;
-        organisations::list_organisations(&mut conn).await?
-    };
+    let orgs = directory::organisations(&state).await?;
     query.limit = Some(PAGE_ROWS);
     let (rows, error) =
         match governance::search_audit(&state, &super::governor(&session), &query).await {
