@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use concordat_access::{
-    AccessAction, AccessEngine, AccessRequest, Actor, AgreementFacts, ConsentFacts, FieldMask,
+    AccessAction, AccessEngine, AccessRequest, Principal, AgreementFacts, ConsentFacts, FieldMask,
     LookUpReason, Relationship,
 };
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
@@ -80,7 +80,7 @@ fn report(label: &str, mut run: impl FnMut()) {
 
 fn crisis_look_up(police: OrganisationId) -> AccessRequest {
     AccessRequest {
-        user: Actor {
+        user: Principal {
             id: UserId::new(),
             role: Role::PoliceOfficer,
             organisation: police,

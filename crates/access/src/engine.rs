@@ -296,12 +296,12 @@ mod tests {
     use concordat_domain::role::Role;
 
     use super::*;
-    use crate::request::{AccessAction, Actor};
+    use crate::request::{AccessAction, Principal};
     use crate::Relationship;
 
     fn request() -> AccessRequest {
         AccessRequest {
-            user: Actor {
+            user: Principal {
                 id: UserId::new(),
                 role: Role::CrisisClinician,
                 organisation: OrganisationId::new(),

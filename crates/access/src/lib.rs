@@ -98,4 +98,4 @@ pub use facts::{
 };
 pub use mask::{FieldMask, MaskedField};
 pub use policies::PolicyError;
-pub use request::{AccessAction, AccessRequest, Actor};
+pub use request::{AccessAction, AccessRequest, Principal};

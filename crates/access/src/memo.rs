@@ -246,7 +246,7 @@ mod tests {
     use super::*;
     use crate::facts::BreakGlassFacts;
     use crate::policies::FILES;
-    use crate::request::{AccessAction, Actor};
+    use crate::request::{AccessAction, Principal};
     use crate::Relationship;
 
     fn request() -> AccessRequest {
@@ -254,7 +254,7 @@ mod tests {
         let person = PersonId::new();
         let now = Utc.with_ymd_and_hms(2026, 3, 3, 3, 0, 0).unwrap();
         AccessRequest {
-            user: Actor {
+            user: Principal {
                 id: user,
                 role: Role::CrisisClinician,
                 organisation: OrganisationId::new(),

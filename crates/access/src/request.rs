@@ -32,9 +32,11 @@ impl AccessAction {
     }
 }
 
-/// The user who asks.
+/// The user who asks, as the decision sees them (Cedar's principal). The
+/// audit names its own actor (`concordat_store::audit::Actor`): who acted,
+/// with the username copied for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
+pub struct Principal {
     pub id: UserId,
     pub role: Role,
     pub organisation: OrganisationId,
@@ -43,7 +45,7 @@ pub struct Actor {
     pub person: Option<PersonId>,
 }
 
-impl Actor {
+impl Principal {
     pub fn from_user(user: &User) -> Self {
         Self {
             id: user.id(),
@@ -58,7 +60,7 @@ impl Actor {
 /// the facts the decision needs.
 #[derive(Debug, Clone)]
 pub struct AccessRequest {
-    pub user: Actor,
+    pub user: Principal,
     pub person: PersonId,
     pub action: AccessAction,
     pub category: DataCategory,

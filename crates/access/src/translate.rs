@@ -16,7 +16,7 @@ use concordat_domain::consent::ConsentEffect;
 
 use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts, Relationship};
 use crate::mask::FieldMask;
-use crate::request::{AccessAction, AccessRequest, Actor};
+use crate::request::{AccessAction, AccessRequest, Principal};
 
 type Attrs = HashMap<String, RestrictedExpression>;
 
@@ -58,7 +58,7 @@ impl Translator {
         EntityUid::from_type_name_and_id(ty.clone(), EntityId::new(id.to_string()))
     }
 
-    fn user_uid(&self, actor: &Actor) -> EntityUid {
+    fn user_uid(&self, actor: &Principal) -> EntityUid {
         Self::uid(&self.user, actor.id)
     }
 

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use concordat_access::{
-    AccessAction, AccessEngine, AccessRequest, Actor, AgreementFacts, BreakGlassFacts,
+    AccessAction, AccessEngine, AccessRequest, Principal, AgreementFacts, BreakGlassFacts,
     ConsentFacts, LookUpReason, Relationship,
 };
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
@@ -55,8 +55,8 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// A user of `organisation` in `role`. A `person` user is linked to the
 /// person's own record.
-pub fn actor(role: Role, organisation: OrganisationId) -> Actor {
-    Actor {
+pub fn actor(role: Role, organisation: OrganisationId) -> Principal {
+    Principal {
         id: id(100 + role as u128),
         role,
         organisation,
@@ -70,7 +70,7 @@ pub fn user_id(role: Role) -> UserId {
 
 /// A request with no facts yet.
 pub fn request(
-    user: Actor,
+    user: Principal,
     action: AccessAction,
     category: DataCategory,
     purpose: Purpose,

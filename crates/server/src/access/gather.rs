@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::{
-    AccessAction, AccessRequest, Actor, AgreementFacts, BreakGlassFacts, ConsentFacts,
+    AccessAction, AccessRequest, Principal, AgreementFacts, BreakGlassFacts, ConsentFacts,
     LookUpReason, Relationship,
 };
 use concordat_domain::break_glass::BreakGlass;
@@ -47,7 +47,7 @@ impl Facts {
         now: DateTime<Utc>,
     ) -> AccessRequest {
         AccessRequest {
-            user: Actor::from_user(user),
+            user: Principal::from_user(user),
             person,
             action,
             category,

@@ -9,7 +9,7 @@ pub use person_ref::PersonRef;
 
 use std::sync::Arc;
 
-use concordat_access::{AccessAction, AccessRequest, Actor, FieldMask};
+use concordat_access::{AccessAction, AccessRequest, Principal, FieldMask};
 use concordat_domain::care_team::CareTeam;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
@@ -221,7 +221,7 @@ async fn view(
     let parts = record_parts(state, person.id(), versions).await?;
     let demographics = if authorisation.allows(DataCategory::Demographics) {
         let request = AccessRequest {
-            user: Actor::from_user(&viewer.user),
+            user: Principal::from_user(&viewer.user),
             person: person.id(),
             action: AccessAction::Read,
             category: DataCategory::Demographics,
