@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use concordat_access::{
-    AccessAction, AccessEngine, AccessRequest, Principal, AgreementFacts, ConsentFacts, FieldMask,
-    LookUpReason, Relationship,
+    AccessAction, AccessEngine, AccessRequest, AgreementFacts, ConsentFacts, FieldMask,
+    LookUpReason, Principal, Relationship,
 };
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::category::DataCategory;

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use concordat_access::{
-    AccessAction, AccessEngine, AccessRequest, Principal, AgreementFacts, BreakGlassFacts,
-    ConsentFacts, LookUpReason, Relationship,
+    AccessAction, AccessEngine, AccessRequest, AgreementFacts, BreakGlassFacts, ConsentFacts,
+    LookUpReason, Principal, Relationship,
 };
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;

@@ -8,8 +8,8 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::{
-    AccessAction, AccessRequest, Principal, AgreementFacts, BreakGlassFacts, ConsentFacts,
-    LookUpReason, Relationship,
+    AccessAction, AccessRequest, AgreementFacts, BreakGlassFacts, ConsentFacts, LookUpReason,
+    Principal, Relationship,
 };
 use concordat_domain::break_glass::BreakGlass;
 use concordat_domain::category::DataCategory;

@@ -13,8 +13,8 @@ use concordat_domain::contact_event::ContactKind;
 use serde::Deserialize;
 
 use super::crisis_lookup::{kinds, KindOpt};
-use super::crisis_plan::{person_of, viewer};
 use super::layout::{render, Chrome};
+use super::reader::{person_of, viewer};
 use super::words::sentence;
 use super::PageError;
 use crate::auth::csrf;

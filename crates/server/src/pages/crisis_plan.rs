@@ -17,7 +17,7 @@ use concordat_domain::role::Role;
 use serde::Deserialize;
 
 use super::layout::{render, Chrome};
-use super::words::{reading_purpose, sentence, when};
+use super::words::{sentence, when};
 use super::PageError;
 use crate::access::Viewer;
 use crate::auth::session::SignedIn;
@@ -135,21 +135,7 @@ pub struct DiffQuery {
     to: Option<u32>,
 }
 
-/// An id that is not even well-formed names no one.
-pub(crate) fn person_of(raw: &str) -> PersonId {
-    PersonId::named(raw)
-}
-
-/// Who is asking and why: the purpose chosen in the query (direct care when
-/// none), or the person's own access for their own account.
-pub(crate) fn viewer(session: &SignedIn, raw_purpose: Option<&str>) -> Result<Viewer, PageError> {
-    let purpose = reading_purpose(&session.user, raw_purpose)
-        .map_err(|m| PageError::Invalid(sentence(&m)))?;
-    Ok(Viewer {
-        user: session.user.clone(),
-        purpose,
-    })
-}
+pub(crate) use super::reader::{person_of, viewer};
 
 fn own(session: &SignedIn, person: PersonId) -> bool {
     session.user.role() == Role::Person && session.user.person_id() == Some(person)

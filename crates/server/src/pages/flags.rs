@@ -15,8 +15,8 @@ use concordat_domain::flag::{FlagCategory, FlagStatus, FlagTerms, FlagTermsError
 use concordat_domain::ids::{FlagId, PersonId};
 use serde::Deserialize;
 
-use super::crisis_plan::{person_of, viewer};
 use super::layout::{render, Chrome};
+use super::reader::{person_of, viewer};
 use super::words::{long_date, sentence, when};
 use super::PageError;
 use crate::access::Viewer;

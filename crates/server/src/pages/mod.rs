@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod layout;
 pub mod mine;
 pub mod persons;
+mod reader;
 pub mod referrals;
 mod session;
 pub mod sign_in;

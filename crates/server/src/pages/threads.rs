@@ -12,8 +12,8 @@ use concordat_domain::ids::{MessageId, TeamId};
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
 
-use super::crisis_plan::person_of;
 use super::layout::{render, Chrome};
+use super::reader::person_of;
 use super::words::{sentence, when};
 use super::PageError;
 use crate::auth::csrf;

@@ -9,7 +9,7 @@ pub use person_ref::PersonRef;
 
 use std::sync::Arc;
 
-use concordat_access::{AccessAction, AccessRequest, Principal, FieldMask};
+use concordat_access::{AccessAction, AccessRequest, FieldMask, Principal};
 use concordat_domain::care_team::CareTeam;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;

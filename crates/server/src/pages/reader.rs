@@ -1,0 +1,22 @@
+//! Who is reading a page about a person, and whom it is about: shared by
+//! every page that shows part of someone's record.
+
+use concordat_domain::ids::PersonId;
+
+use super::words::{reading_purpose, sentence};
+use super::PageError;
+use crate::access::Viewer;
+use crate::auth::session::SignedIn;
+
+/// The person a path names; an id that does not read names nobody.
+pub(crate) fn person_of(raw: &str) -> PersonId {
+    PersonId::named(raw)
+}
+
+/// Who is asking and why: the purpose chosen in the query (direct care when
+/// none), or the person's own access for their own account.
+pub(crate) fn viewer(session: &SignedIn, raw_purpose: Option<&str>) -> Result<Viewer, PageError> {
+    let purpose = reading_purpose(&session.user, raw_purpose)
+        .map_err(|m| PageError::Invalid(sentence(&m)))?;
+    Ok(session.viewer(purpose))
+}
