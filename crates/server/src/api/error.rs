@@ -230,6 +230,21 @@ impl From<BadInput> for ApiError {
     }
 }
 
+/// A JSON body that did not read.
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::BodyTooLarge;
+        }
+        ApiError::MalformedBody(match rejection {
+            axum::extract::rejection::JsonRejection::MissingJsonContentType(_) => {
+                "the body must be JSON, sent with `Content-Type: application/json`".into()
+            }
+            other => other.body_text(),
+        })
+    }
+}
+
 /// Who is asking, not established: the one place the API answers it.
 impl From<AuthError> for ApiError {
     fn from(err: AuthError) -> Self {
