@@ -232,7 +232,7 @@ impl From<BadInput> for ApiError {
 
 /// A JSON body that did not read.
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             return ApiError::BodyTooLarge;
         }
