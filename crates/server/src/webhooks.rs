@@ -36,8 +36,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 #[cfg(doc)]
-use crate::scheduler::MAX_ATTEMPTS;
-use crate::scheduler::{complete, JobError};
+use crate::scheduler::job::MAX_ATTEMPTS;
+use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
 pub use attempt::AttemptClass;
