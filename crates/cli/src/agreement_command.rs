@@ -16,7 +16,7 @@ use concordat_server::agreements::{
 };
 use concordat_store::{agreements, users, Conn, Store};
 
-use crate::args::DatabaseArgs;
+use crate::database::DatabaseArgs;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AgreementCommand {
