@@ -1394,7 +1394,7 @@ async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
         return;
     };
     let started = Instant::now();
-    let store = Store::open(&db.url, PoolSize(4)).await.expect("open store");
+    let store = Store::open(db.url(), PoolSize(4)).await.expect("open store");
     let world = build_world(&store).await;
     let engine = engine();
     let now = now();
