@@ -5,6 +5,7 @@
 use std::io::BufRead as _;
 
 use anyhow::{bail, Context as _};
+use clap::{Args, Subcommand};
 use concordat_domain::contact_event::ContactKind;
 use concordat_domain::ids::{OrganisationId, TeamId, UserId};
 use concordat_domain::nhs_number::NhsNumber;
@@ -16,7 +17,123 @@ use concordat_domain::user::{DisplayName, NewPassword, User, Username};
 use concordat_server::auth::password::PasswordHasher;
 use concordat_store::{organisations, persons, sessions, source_systems, teams, users, Conn};
 
-use crate::args::{DatabaseArgs, OrgCommand, SourceCommand, TeamCommand, UserAddArgs, UserCommand};
+use crate::database::DatabaseArgs;
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user account. The password is read from standard input.
+    Add(UserAddArgs),
+    /// List user accounts.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Only users of this organisation (by code).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Disable an account: its sessions and tokens stop working at once.
+    Disable {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        username: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub name: String,
+    /// Code of the user's organisation.
+    #[arg(long)]
+    pub org: String,
+    /// One of: crisis-clinician, mental-health-practitioner, gp, police-officer,
+    /// paramedic, ed-clinician, nhs-111-advisor, social-worker, support-worker,
+    /// ig-lead, commissioner, admin, person.
+    #[arg(long)]
+    pub role: String,
+    /// Name of the user's team within the organisation.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// For a person's own account: their NHS number.
+    #[arg(long)]
+    pub nhs_number: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Register a partner's system (a hospital's patient administration
+    /// system, an ambulance service's dispatch) to report contacts through
+    /// the API. Prints the system's secret once; it signs in with its name
+    /// and that secret (`POST /api/v1/auth/token`).
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Code of the system's organisation.
+        #[arg(long)]
+        org: String,
+        /// The system's name: its account's username and the
+        /// `source_system` its events carry, e.g. `northshire-ed`.
+        #[arg(long)]
+        system: String,
+        /// What people call it, e.g. "Northshire General ED system".
+        #[arg(long)]
+        name: String,
+        /// The kinds of contact it reports, comma-separated, each one its
+        /// organisation can truthfully report, e.g. `ed-attendance,admission`.
+        #[arg(long, value_delimiter = ',')]
+        kinds: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add a partner organisation.
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Short code, e.g. NMHT.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// One of: nhs-trust, gp-practice, police, ambulance, emergency-department,
+        /// local-authority, charity, specialist-service, nhs-111.
+        #[arg(long)]
+        kind: String,
+    },
+    /// List partner organisations.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Add a team to an organisation.
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Code of the organisation.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// The number partners ring to reach the team.
+        #[arg(long)]
+        duty_phone: Option<String>,
+    },
+}
 
 pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
     let store = db.open(4).await?;

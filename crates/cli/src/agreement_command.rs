@@ -15,7 +15,7 @@ use concordat_server::agreements::{self as workflow, Names, StatusChange, TermsJ
 use concordat_server::error::ServiceError;
 use concordat_store::{agreements, users, Conn, Store};
 
-use crate::args::DatabaseArgs;
+use crate::database::DatabaseArgs;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AgreementCommand {

@@ -13,7 +13,7 @@ use concordat_store::audit::{verify_chain, CheckpointSigner, VerifyingKey};
 use concordat_store::backend::PoolSize;
 use concordat_store::Store;
 
-use crate::args::DatabaseArgs;
+use crate::database::DatabaseArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {

@@ -1,7 +1,11 @@
 //! `concordat demo`: a synthetic partnership on this machine, created on first
 //! run and served on a loopback address with the demo sign-ins printed.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
 use anyhow::Context as _;
+use clap::Args;
 use concordat::demo::partnership::{ORGANISATIONS, SIGN_INS, SOURCE_SYSTEMS};
 use concordat::demo::people::SCENARIO_STORIES;
 use concordat::demo::seed::{seed_partnership, SeedOptions};
@@ -12,7 +16,21 @@ use concordat_store::backend::PoolSize;
 use concordat_store::{persons, DatabaseUrl, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::DemoArgs;
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on; only loopback addresses are allowed.
+    #[arg(long, env = "CONCORDAT_DEMO_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Folder holding the demo database (created if absent).
+    #[arg(long, env = "CONCORDAT_DEMO_DATA", default_value = "./concordat-data")]
+    pub data: PathBuf,
+    /// How many synthetic people to create (1 to 1,000,000).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub people: u32,
+    /// Create the data and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
 
 /// The demo's one password, for demo data only.
 const DEMO_PASSWORD: &str = "demo";

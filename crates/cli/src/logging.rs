@@ -1,9 +1,14 @@
 //! Structured logs through `tracing`, for people (`human`) or machines (`json`).
 //! `RUST_LOG` overrides the level. Nothing logs request bodies or secrets.
 
+use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
 
-use crate::args::LogFormat;
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
 
 pub fn init(format: LogFormat, default_level: &str) {
     let filter = EnvFilter::try_from_default_env()

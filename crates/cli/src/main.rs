@@ -5,6 +5,7 @@ mod admin;
 mod agreement_command;
 mod args;
 mod audit_command;
+mod database;
 mod demo_command;
 mod logging;
 mod serve;

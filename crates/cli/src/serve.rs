@@ -1,15 +1,101 @@
 //! `concordat serve`: the server for real use, on either store.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::Duration;
+use clap::Args;
 use concordat_server::webhooks::Destinations;
 use concordat_server::{Application, ServerConfig, SystemClock};
 use concordat_store::backend::PoolSize;
 use concordat_store::Store;
 
-use crate::args::ServeArgs;
+use crate::database::DatabaseArgs;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "CONCORDAT_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Mark cookies Secure: set when users reach this server over HTTPS
+    /// (including through a TLS-terminating proxy).
+    #[arg(long, env = "CONCORDAT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a browser session ends.
+    #[arg(long, env = "CONCORDAT_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+    /// Hours after which a browser session ends however active it is.
+    #[arg(long, env = "CONCORDAT_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+    /// Minutes an API token lives.
+    #[arg(long, env = "CONCORDAT_TOKEN_MINUTES", default_value_t = 60)]
+    pub token_minutes: i64,
+    /// The ed25519 key that signs audit checkpoints (created if absent; keep
+    /// it apart from database backups, and give its public half to auditors).
+    #[arg(
+        long,
+        env = "CONCORDAT_AUDIT_KEY",
+        default_value = "concordat-audit.key"
+    )]
+    pub audit_key: PathBuf,
+    /// Minutes a break-glass override lasts.
+    #[arg(long, env = "CONCORDAT_BREAK_GLASS_MINUTES", default_value_t = 30)]
+    pub break_glass_minutes: i64,
+    /// Minutes a crisis look-up lets its user read the crisis summary and
+    /// record contacts for the person found.
+    #[arg(long, env = "CONCORDAT_CRISIS_LOOKUP_MINUTES", default_value_t = 240)]
+    pub crisis_lookup_minutes: i64,
+    /// Milliseconds between this node's looks for due jobs (deadlines,
+    /// escalations, deliveries); 0 runs no scheduler on this node.
+    #[arg(long, env = "CONCORDAT_SCHEDULER_POLL_MS", default_value_t = 1000)]
+    pub scheduler_poll_ms: u64,
+    /// Bank holidays besides weekends, for deadlines in working days, as
+    /// YYYY-MM-DD separated by commas (default: England and Wales).
+    #[arg(long, env = "CONCORDAT_BANK_HOLIDAYS", value_delimiter = ',')]
+    pub bank_holidays: Option<Vec<chrono::NaiveDate>>,
+    /// The SMTP server email leaves through: smtp://HOST:PORT (plain),
+    /// smtps://HOST:PORT (TLS), user:password@ before the host if it asks.
+    /// Without it no email is sent, and the delivery log says so.
+    #[arg(long, env = "CONCORDAT_SMTP_URL", value_parser = parse_smtp_url)]
+    pub smtp_url: Option<concordat_server::delivery::SmtpUrl>,
+    /// The sender of Concordat's emails, e.g. "Northshire Concordat
+    /// <noreply@northshire.example>".
+    #[arg(long, env = "CONCORDAT_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Allow webhooks to plain http:// URLs, not only https://: for
+    /// receivers on a network this deployment trusts.
+    #[arg(long, env = "CONCORDAT_ALLOW_HTTP_WEBHOOKS")]
+    pub allow_http_webhooks: bool,
+    /// Private, loopback or other internal networks webhooks may reach,
+    /// which they otherwise may not, as ADDRESS/PREFIX separated by commas:
+    /// e.g. a partner's integration engine at 10.20.0.0/16.
+    #[arg(
+        long,
+        env = "CONCORDAT_WEBHOOK_ALLOW_NETWORKS",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub webhook_allow_networks: Vec<concordat_server::webhooks::destinations::Network>,
+}
+
+fn parse_network(
+    raw: &str,
+) -> Result<
+    concordat_server::webhooks::destinations::Network,
+    concordat_server::webhooks::destinations::NetworkError,
+> {
+    concordat_server::webhooks::destinations::Network::parse(raw)
+}
+
+fn parse_smtp_url(
+    raw: &str,
+) -> Result<concordat_server::delivery::SmtpUrl, concordat_server::delivery::email::SmtpUrlError> {
+    concordat_server::delivery::SmtpUrl::parse(raw)
+}
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     anyhow::ensure!(

@@ -10,6 +10,8 @@ use concordat_domain::role::Role;
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{referrals, teams, users, Conn, StoreError};
 
+use crate::scheduler::job::JobError;
+
 /// Who one step of an escalation reaches, and how to name them.
 #[derive(Debug, Clone)]
 pub struct Reach {
@@ -108,7 +110,7 @@ pub async fn audit(
     category: concordat_domain::category::DataCategory,
     note: String,
     now: DateTime<Utc>,
-) -> Result<(), crate::scheduler::JobError> {
+) -> Result<(), JobError> {
     use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
     state
         .audit
@@ -126,9 +128,5 @@ pub async fn audit(
         })
         .await
         .map(|_| ())
-        .map_err(|e| {
-            crate::scheduler::JobError::Transient(format!(
-                "escalation recorded but not audited: {e}"
-            ))
-        })
+        .map_err(|e| JobError::Transient(format!("escalation recorded but not audited: {e}")))
 }

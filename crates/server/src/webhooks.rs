@@ -37,8 +37,8 @@ use sha2::Sha256;
 
 use crate::error::ServiceError;
 #[cfg(doc)]
-use crate::scheduler::MAX_ATTEMPTS;
-use crate::scheduler::{complete, JobError};
+use crate::scheduler::job::MAX_ATTEMPTS;
+use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
 pub use attempt::AttemptClass;

@@ -35,6 +35,8 @@ pub mod sessions;
 pub mod source_systems;
 pub mod sqlite;
 pub mod teams;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod throttle;
 pub mod time;
 pub mod tokens;

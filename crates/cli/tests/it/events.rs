@@ -4,13 +4,16 @@
 //! refused; a batch with bad lines imports the good ones and names each bad
 //! one; sending it again changes nothing; every person's events are
 //! audited; a sender the person refused is answered as for no one; email
-//! with no SMTP server is logged as not sent.
+//! with no SMTP server is logged as not sent; a contact a system reports
+//! tells the lead professional as one recorded by hand does.
 
 use concordat_domain::ids::{PersonId, RelatedPersonId};
-use concordat_store::persons;
+use concordat_store::{notifications, persons};
 use serde_json::json;
 
-use crate::fixtures::{count, person_id, post_json, user, DANIEL, GARY, LEAH};
+use crate::fixtures::{
+    count, crisis_look_up_path, get_json, person_id, post_json, user, DANIEL, GARY, LEAH,
+};
 use crate::harness::{problem, TestApp};
 use crate::receivers::SmtpReceiver;
 
@@ -345,7 +348,78 @@ async fn one_event_is_recorded_once_and_a_refused_sender_is_answered_as_for_no_o
     assert_eq!(body["errors"][0]["field"], "planned_discharge_date");
 }
 
+async fn a_reported_contact_tells_the_lead_professional_as_one_recorded_by_hand_does(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    // By hand: a police officer, after a crisis look-up, records a street
+    // triage.
+    let police = app.token_for("police", "ETREAT").await;
+    let (status, _) = get_json(
+        &app,
+        &police,
+        &crisis_look_up_path(GARY, "Distressed in the street"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let by_hand = post_json(
+        &app,
+        &police,
+        &format!("/api/v1/persons/{gary}/contacts"),
+        json!({"kind": "street-triage", "reason": "Called to the bridge by control",
+               "outcome": "Taken home; sister present"}),
+    )
+    .await;
+    assert_eq!(by_hand.status(), 201);
+    // Reported: the trust's system sends a call to its crisis line.
+    let pas = app.token_for("nmht-pas", "TREAT").await;
+    let reported = post_json(
+        &app,
+        &pas,
+        "/api/v1/events",
+        json!({"source_system": "nmht-pas", "event_id": "CL-1", "kind": "crisis-line-call",
+               "nhs_number": GARY, "occurred_at": "2026-03-03T08:30:00Z",
+               "outcome": "Advice given; plan followed"}),
+    )
+    .await;
+    assert_eq!(reported.status(), 201);
+
+    // Gary's lead professional is told of each, in the same form.
+    let lead = user(&app, "crisis.nurse").await;
+    let mut conn = app.store.read().await.unwrap();
+    let mut told: Vec<_> = notifications::notifications_of(&mut conn, lead.id(), 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.link.as_deref() == Some(&format!("/persons/{gary}")))
+        .map(|n| (n.kind, n.subject, n.body))
+        .collect();
+    told.sort();
+    assert_eq!(told.len(), 2, "{told:?}");
+    let (kinds, subjects): (Vec<_>, Vec<_>) = told
+        .iter()
+        .map(|(k, s, _)| (k.as_str(), s.as_str()))
+        .unzip();
+    assert_eq!(kinds, ["contact-recorded", "contact-recorded"]);
+    assert_eq!(
+        subjects,
+        ["Crisis line call: Gary Holt", "Street triage: Gary Holt"]
+    );
+    let (reported, by_hand) = (&told[0].2, &told[1].2);
+    assert!(
+        reported.starts_with("Northshire Mental Health patient administration system (nmht-pas) reported crisis line call at ")
+            && reported.ends_with(": Advice given; plan followed"),
+        "{reported}"
+    );
+    assert!(
+        by_hand.starts_with("PC Sam Whitaker (Northshire Police) recorded street triage at ")
+            && by_hand.ends_with(": Taken home; sister present"),
+        "{by_hand}"
+    );
+    // Whoever recorded a contact is not told of it.
+    assert_eq!(notifications(&app, "police", "contact-recorded").await, 0);
+}
+
 crate::on_both_stores!(
+    a_reported_contact_tells_the_lead_professional_as_one_recorded_by_hand_does,
     a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_when_sent_again,
     one_event_is_recorded_once_and_a_refused_sender_is_answered_as_for_no_one,
     email_without_an_smtp_server_is_logged_as_not_sent,

@@ -1,6 +1,7 @@
-//! The test harness: a fresh database per test on either store, the demo
-//! partnership seeded into it, and the real server serving it on a random
-//! port with a clock the test can move.
+//! The test harness: a fresh database per test on either store (dropped
+//! when the test ends, passed or failed: `concordat_store::testing`), the
+//! demo partnership seeded into it, and the real server serving it on a
+//! random port with a clock the test can move.
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -10,9 +11,11 @@ use concordat::demo::seed::{seed_partnership, SeedOptions};
 use concordat_server::auth::password::PasswordHasher;
 use concordat_server::{Application, ManualClock, ServerConfig};
 use concordat_store::backend::PoolSize;
-use concordat_store::{DatabaseUrl, Store};
-use sqlx::Connection;
+use concordat_store::{Backend, DatabaseUrl, Store};
 use tokio::sync::oneshot;
+
+/// A database that exists only for one test: `TestDb::fresh(kind)`.
+pub use concordat_store::testing::TestDatabase as TestDb;
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "demo";
@@ -21,6 +24,15 @@ pub const DEMO_PASSWORD: &str = "demo";
 pub enum StoreKind {
     Sqlite,
     Postgres,
+}
+
+impl From<StoreKind> for Backend {
+    fn from(kind: StoreKind) -> Self {
+        match kind {
+            StoreKind::Sqlite => Backend::Sqlite,
+            StoreKind::Postgres => Backend::Postgres,
+        }
+    }
 }
 
 /// Runs `test` against a fresh app on `kind`, or skips (with a note) when that
@@ -95,55 +107,6 @@ macro_rules! on_both_stores {
     };
 }
 
-fn require_all() -> bool {
-    std::env::var("CONCORDAT_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1")
-}
-
-/// A database that exists only for one test.
-pub struct TestDb {
-    pub url: DatabaseUrl,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl TestDb {
-    pub async fn fresh(kind: StoreKind) -> Option<Self> {
-        match kind {
-            StoreKind::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = DatabaseUrl::sqlite_file(&dir.path().join("concordat.db"));
-                Some(Self {
-                    url,
-                    _dir: Some(dir),
-                })
-            }
-            StoreKind::Postgres => {
-                let Ok(admin_url) = std::env::var("CONCORDAT_TEST_POSTGRES_URL") else {
-                    assert!(
-                        !require_all(),
-                        "CONCORDAT_TEST_POSTGRES_URL is not set but CONCORDAT_TEST_REQUIRE_ALL=1"
-                    );
-                    eprintln!("skipped on PostgreSQL: CONCORDAT_TEST_POSTGRES_URL is not set");
-                    return None;
-                };
-                let name = format!("concordat_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .expect("connect to the test PostgreSQL server");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create a test database");
-                let mut url = url::Url::parse(&admin_url).expect("test PostgreSQL URL");
-                url.set_path(&name);
-                Some(Self {
-                    url: DatabaseUrl::parse(url.as_str()).expect("database URL"),
-                    _dir: None,
-                })
-            }
-        }
-    }
-}
-
 /// One argon2 hash of the demo password, shared by every test in the run:
 /// hashing is slow by design and the tests need only that it verifies.
 pub fn demo_password_hash() -> String {
@@ -184,7 +147,9 @@ impl TestApp {
         adjust: impl FnOnce(&mut ServerConfig),
     ) -> Option<Self> {
         let db = TestDb::fresh(kind).await?;
-        let store = Store::open(&db.url, PoolSize(8)).await.expect("open store");
+        let store = Store::open(db.url(), PoolSize(8))
+            .await
+            .expect("open store");
         let clock = ManualClock::starting_at(Utc.with_ymd_and_hms(2026, 3, 3, 9, 0, 0).unwrap());
         seed_partnership(
             &store,
@@ -212,7 +177,7 @@ impl TestApp {
             clock,
             client: client(),
             state,
-            db_url: db.url.clone(),
+            db_url: db.url().clone(),
             audit_key: key_dir.path().join("audit-signing.key"),
             shutdown: Some(tx),
             _db: db,

@@ -33,7 +33,7 @@ fn node(db: &TestDb, key: &std::path::Path, port: u16) -> Child {
         .args(["serve", "--scheduler-poll-ms", "50", "--addr"])
         .arg(format!("127.0.0.1:{port}"))
         .arg("--database")
-        .arg(db.url.expose())
+        .arg(db.url().expose())
         .arg("--audit-key")
         .arg(key)
         .env("RUST_LOG", "warn")
@@ -146,7 +146,7 @@ async fn two_nodes_escalate_a_thousand_due_referrals_exactly_once() {
     let Some(db) = TestDb::fresh(StoreKind::Postgres).await else {
         return;
     };
-    let store = Store::open(&db.url, PoolSize(4)).await.unwrap();
+    let store = Store::open(db.url(), PoolSize(4)).await.unwrap();
     seed_partnership(
         &store,
         &SeedOptions {
@@ -237,7 +237,7 @@ async fn two_nodes_escalate_a_thousand_due_referrals_exactly_once() {
     // The audit chain both nodes appended to is intact.
     let verified = std::process::Command::new(env!("CARGO_BIN_EXE_concordat"))
         .args(["audit", "verify", "--database"])
-        .arg(db.url.expose())
+        .arg(db.url().expose())
         .arg("--key")
         .arg(&key)
         .env_remove("CONCORDAT_AUDIT_KEY")

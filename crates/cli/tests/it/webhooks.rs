@@ -156,7 +156,7 @@ async fn a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers(app
     attendance(&app, "W-2").await;
     until_dead(&app, &down).await;
     app.run_jobs().await;
-    let attempts = usize::try_from(concordat_server::scheduler::MAX_ATTEMPTS).unwrap();
+    let attempts = usize::try_from(concordat_server::scheduler::job::MAX_ATTEMPTS).unwrap();
     assert_eq!(down.hits().len(), attempts, "no attempt after the last");
     // Hours have passed: a new token.
     let admin = app.token_for("admin", "TREAT").await;
@@ -199,7 +199,7 @@ async fn a_receiver_that_keeps_failing_ends_dead_and_an_admin_retry_delivers(app
 /// Lets every attempt at a delivery to `down` fail until it is dead.
 async fn until_dead(app: &TestApp, down: &HookReceiver) {
     down.set_failing(true);
-    for _ in 0..concordat_server::scheduler::MAX_ATTEMPTS {
+    for _ in 0..concordat_server::scheduler::job::MAX_ATTEMPTS {
         app.run_jobs().await;
         app.clock.advance(Duration::hours(4) + Duration::minutes(1));
     }

@@ -4,7 +4,8 @@
 //! already (the look-up, the care team); the contact then keeps that user's
 //! relationship for as long as the contact lasts (a section 136 detention,
 //! 36 hours), for them alone. Contacts reported by systems come through
-//! `crate::events` instead.
+//! `crate::events` instead; both tell the lead professionals alike
+//! (`crate::events::tell::tell_leads`).
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
@@ -12,14 +13,14 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
 use concordat_domain::ids::{ContactEventId, PersonId};
 use concordat_domain::text::{bounded, paragraphs};
-use concordat_store::notifications::{self, Notification};
-use concordat_store::{care_teams, contact_events, organisations, persons};
-
 use concordat_store::audit::AuditAction;
+use concordat_store::{care_teams, contact_events, organisations, persons};
 
 use super::require;
 use crate::access::{authorise_noted, Viewer};
+use crate::delivery::Outbox;
 use crate::error::ServiceError;
+use crate::events::tell::{leads_of, tell_leads};
 use crate::AppState;
 
 /// A contact as entered, before checking.
@@ -120,35 +121,26 @@ pub async fn record(
         .await?
         .map(|o| o.name().to_owned())
         .unwrap_or_default();
-    let mut told = Vec::new();
-    for team in care_teams::care_teams_of_person(&mut tx, person).await? {
-        let lead = team.lead();
-        if lead == user.id() || told.contains(&lead) {
-            continue;
-        }
-        told.push(lead);
-        notifications::insert_notification(
-            &mut tx,
-            &Notification {
-                id: uuid::Uuid::new_v4(),
-                user: lead,
-                kind: "contact-recorded".into(),
-                subject: format!("{}: {}", event.kind.label(), subject_person.name().full()),
-                body: format!(
-                    "{} ({}) recorded {} at {}: {}",
-                    event.recorder_name,
-                    organisation,
-                    event.kind.label().to_lowercase(),
-                    concordat_domain::dates::when(event.occurred_at),
-                    event.outcome
-                ),
-                link: Some(format!("/persons/{person}")),
-                created_at: now,
-                read_at: None,
-            },
-        )
-        .await?;
-    }
+    let teams = care_teams::care_teams_of_person(&mut tx, person).await?;
+    let body = format!(
+        "{} ({}) recorded {} at {}: {}",
+        event.recorder_name,
+        organisation,
+        event.kind.label().to_lowercase(),
+        concordat_domain::dates::when(event.occurred_at),
+        event.outcome
+    );
+    let mut outbox = Outbox::default();
+    tell_leads(
+        &mut outbox,
+        &leads_of(&teams),
+        user.id(),
+        &subject_person,
+        &event,
+        &body,
+        now,
+    );
+    outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
     Ok(event)
 }

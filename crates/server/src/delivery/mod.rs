@@ -29,7 +29,7 @@ use concordat_store::{Conn, StoreError};
 pub use email::SmtpUrl;
 pub use sms::SmsProvider;
 
-use crate::scheduler::{complete, JobError};
+use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
 /// How messages leave this deployment.

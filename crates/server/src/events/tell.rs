@@ -6,13 +6,14 @@
 //! else text message, in as few words as will do: "Daniel is expected
 //! home on Tuesday 10 March; contact Willow Ward on 01632 960 300". A
 //! carer the person has not agreed to is not told. Any other contact tells
-//! the lead professional of each care team, as a contact recorded by hand
-//! does. Every organisation on the care team with a webhook hears of the
-//! event too.
+//! the lead professional of each care team ([`tell_leads`], which a
+//! contact recorded by hand in `crate::crisis::contacts` uses too). Every
+//! organisation on the care team with a webhook hears of the event too.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use concordat_domain::care_team::CareTeam;
 use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use concordat_domain::ids::UserId;
 use concordat_domain::person::Person;
@@ -49,6 +50,52 @@ fn topic(kind: ContactKind) -> Option<CarerTopic> {
     }
 }
 
+/// The kind of in-app notification that tells a lead professional of a
+/// contact.
+pub const CONTACT_RECORDED: &str = "contact-recorded";
+
+/// The lead professional of each of the person's care teams, each once:
+/// whom a contact that is not news for carers tells.
+pub fn leads_of(teams: &[CareTeam]) -> Vec<UserId> {
+    let mut leads = Vec::new();
+    for team in teams {
+        if !leads.contains(&team.lead()) {
+            leads.push(team.lead());
+        }
+    }
+    leads
+}
+
+/// Tells each of `leads` in their inbox of `event`, a contact `person` had,
+/// in the words of `body` — all but `recorder`, who knows already. The one
+/// way a lead professional hears of a contact, whether a source system
+/// reported it or a member of staff recorded it by hand.
+pub fn tell_leads(
+    outbox: &mut Outbox,
+    leads: &[UserId],
+    recorder: UserId,
+    person: &Person,
+    event: &ContactEvent,
+    body: &str,
+    now: DateTime<Utc>,
+) {
+    let message = inbox_message(CONTACT_RECORDED, person, event, body);
+    for lead in leads.iter().filter(|u| **u != recorder) {
+        outbox.push(Recipient::User(*lead), message.clone(), now);
+    }
+}
+
+/// An in-app notification of `event`, with a link to the person's record.
+fn inbox_message(kind: &str, person: &Person, event: &ContactEvent, body: &str) -> Message {
+    Message {
+        kind: kind.to_owned(),
+        subject: format!("{}: {}", event.kind.label(), person.name().full()),
+        body: body.to_owned(),
+        link: Some(format!("/persons/{}", person.id())),
+        person: Some(person.id()),
+    }
+}
+
 /// Finds whom events of `kinds` about `person` will tell, reading the person's choices
 /// about carers now.
 pub async fn recipients(
@@ -57,12 +104,13 @@ pub async fn recipients(
     kinds: impl IntoIterator<Item = ContactKind>,
     hooks: &[Webhook],
 ) -> Result<Recipients, StoreError> {
-    let mut told = Recipients::default();
+    let teams = care_teams::care_teams_of_person(conn, person.id()).await?;
+    let mut told = Recipients {
+        leads: leads_of(&teams),
+        ..Recipients::default()
+    };
     let mut organisations = BTreeSet::new();
-    for team in care_teams::care_teams_of_person(conn, person.id()).await? {
-        if !told.leads.contains(&team.lead()) {
-            told.leads.push(team.lead());
-        }
+    for team in &teams {
         for member in team.members() {
             organisations.insert(member.organisation_id());
             if !told.members.contains(&member.user_id()) {
@@ -162,12 +210,6 @@ impl Recipients {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let topic = topic(event.kind);
-        let staff: &[UserId] = if topic.is_some() {
-            &self.members
-        } else {
-            &self.leads
-        };
-        let name = person.name().full();
         let mut body = format!(
             "{} ({}) reported {} at {}",
             event.recorder_name,
@@ -190,22 +232,13 @@ impl Recipients {
         if !event.outcome.is_empty() {
             body.push_str(&format!(": {}", event.outcome));
         }
-        for user in staff.iter().filter(|u| **u != sender.id()) {
-            outbox.push(
-                Recipient::User(*user),
-                Message {
-                    kind: if topic.is_some() {
-                        event.kind.as_str().to_owned()
-                    } else {
-                        "contact-recorded".to_owned()
-                    },
-                    subject: format!("{}: {name}", event.kind.label()),
-                    body: body.clone(),
-                    link: Some(format!("/persons/{}", person.id())),
-                    person: Some(person.id()),
-                },
-                now,
-            );
+        if topic.is_some() {
+            let message = inbox_message(event.kind.as_str(), person, event, &body);
+            for user in self.members.iter().filter(|u| **u != sender.id()) {
+                outbox.push(Recipient::User(*user), message.clone(), now);
+            }
+        } else {
+            tell_leads(outbox, &self.leads, sender.id(), person, event, &body, now);
         }
         if let Some(topic) = topic {
             let text = carer_text(person, event, incoming);

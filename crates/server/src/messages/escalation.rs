@@ -11,7 +11,7 @@ use concordat_store::jobs::{self, Job};
 use concordat_store::{agreements, messages, users};
 
 use crate::escalation::{self, Reach};
-use crate::scheduler::{complete, JobError};
+use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
 pub const KIND: &str = "message-escalation";

@@ -16,7 +16,7 @@ use concordat_store::referrals::{self, ReferralEvent};
 
 use super::calendar;
 use crate::escalation;
-use crate::scheduler::{complete, JobError};
+use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
 pub const KIND: &str = "referral-escalation";

@@ -4,62 +4,32 @@
 //! once; on SQLite, one node. Jobs whose effect is in this database finish
 //! in the same transaction as the effect, so a job that loses its lease to
 //! another node (its node stalled) commits nothing.
+//!
+//! This runner dispatches to the kinds of job; what the kinds share with
+//! it (how a job fails, finishes and waits) is [`job`], which they import
+//! instead, so no kind of job imports the runner that calls it.
 
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use concordat_store::jobs::{self, Job, JobStatus};
-use concordat_store::{StoreError, WriteTx};
+use concordat_store::StoreError;
 use tokio::sync::watch;
 
+use self::job::{backoff, JobError, MAX_ATTEMPTS};
 use crate::AppState;
+
+pub mod job;
 
 /// How long a claimed job is this node's before another may take it.
 pub const LEASE_MINUTES: i64 = 5;
 /// Jobs claimed at once.
 const BATCH: i64 = 100;
-/// Attempts before a job that keeps failing is set aside as dead.
-pub const MAX_ATTEMPTS: i64 = 8;
-
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The job cannot be done as written (unknown kind, bad payload).
-    #[error("{0}")]
-    Unusable(String),
-    /// It may work later (a receiver that is down).
-    #[error("{0}")]
-    Transient(String),
-}
 
 /// A name for this node in the job table: unique per process.
 pub fn node_name() -> String {
     let suffix = uuid::Uuid::new_v4().simple().to_string();
     format!("node-{}-{}", std::process::id(), &suffix[..8])
-}
-
-/// Waits before attempt `attempts + 1`: 30 s, 1 min, 2 min, … up to 4 h.
-pub fn backoff(attempts: i64) -> Duration {
-    let exponent = u32::try_from(attempts.clamp(1, 10) - 1).unwrap_or(0);
-    let seconds = 30i64.saturating_mul(1i64 << exponent);
-    Duration::seconds(seconds.min(4 * 3600))
-}
-
-/// Marks `job` done in `tx`, the transaction holding its effect, and
-/// commits both. False, with nothing committed, if the job is no longer
-/// this node's (its lease ran out and another node took it).
-pub async fn complete(
-    mut tx: WriteTx<'_>,
-    job: &Job,
-    node: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    if !jobs::finish(&mut tx, job.id, node, JobStatus::Done, None, now).await? {
-        return Ok(false);
-    }
-    tx.commit().await?;
-    Ok(true)
 }
 
 /// Runs every job due now; returns how many were claimed.
@@ -145,18 +115,4 @@ pub async fn run(state: AppState, poll: StdDuration, mut stop: watch::Receiver<b
         }
     }
     tracing::info!(%node, "scheduler stopped");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_from_thirty_seconds_and_stops_at_four_hours() {
-        assert_eq!(backoff(1), Duration::seconds(30));
-        assert_eq!(backoff(2), Duration::seconds(60));
-        assert_eq!(backoff(3), Duration::seconds(120));
-        assert_eq!(backoff(10), Duration::hours(4));
-        assert_eq!(backoff(50), Duration::hours(4));
-    }
 }

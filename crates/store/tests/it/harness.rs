@@ -1,4 +1,5 @@
-//! A fresh database per test on either store, and sample audit entries.
+//! A fresh database per test on either store, dropped when the test ends
+//! (`concordat_store::testing`), and sample audit entries.
 //!
 //! PostgreSQL tests need `CONCORDAT_TEST_POSTGRES_URL` (a server where the
 //! test may create databases); without it they are skipped with a note,
@@ -14,10 +15,10 @@ use concordat_domain::role::Role;
 use concordat_domain::user::Username;
 use concordat_store::audit::{Actor, AuditAction, AuditEntry, Outcome};
 use concordat_store::backend::PoolSize;
+use concordat_store::testing::TestDatabase;
 use concordat_store::{Backend, DatabaseUrl, Store};
 use rand::seq::SliceRandom as _;
 use rand::Rng;
-use sqlx::Connection as _;
 
 /// Declares each listed `async fn(TestStore)` as two tests, `sqlite::NAME`
 /// and `postgres::NAME`.
@@ -47,7 +48,7 @@ macro_rules! on_both_stores {
 pub struct TestStore {
     pub store: Store,
     pub url: DatabaseUrl,
-    _dir: Option<tempfile::TempDir>,
+    _db: TestDatabase,
 }
 
 impl TestStore {
@@ -66,53 +67,15 @@ where
     }
 }
 
-fn require_all() -> bool {
-    std::env::var("CONCORDAT_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1")
-}
-
-/// The address of a new, empty database, or `None` (with a note) when the
-/// store is not available.
-pub async fn fresh_url(backend: Backend) -> Option<(DatabaseUrl, Option<tempfile::TempDir>)> {
-    match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = DatabaseUrl::sqlite_file(&dir.path().join("concordat.db"));
-            Some((url, Some(dir)))
-        }
-        Backend::Postgres => {
-            let Ok(admin_url) = std::env::var("CONCORDAT_TEST_POSTGRES_URL") else {
-                assert!(
-                    !require_all(),
-                    "CONCORDAT_TEST_POSTGRES_URL is not set but CONCORDAT_TEST_REQUIRE_ALL=1"
-                );
-                eprintln!("skipped on PostgreSQL: CONCORDAT_TEST_POSTGRES_URL is not set");
-                return None;
-            };
-            let name = format!("concordat_store_test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = sqlx::PgConnection::connect(&admin_url)
-                .await
-                .expect("connect to the test PostgreSQL server");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .expect("create a test database");
-            let mut url = url::Url::parse(&admin_url).expect("test PostgreSQL URL");
-            url.set_path(&name);
-            Some((
-                DatabaseUrl::parse(url.as_str()).expect("database URL"),
-                None,
-            ))
-        }
-    }
-}
-
 pub async fn fresh(backend: Backend) -> Option<TestStore> {
-    let (url, dir) = fresh_url(backend).await?;
-    let store = Store::open(&url, PoolSize(8)).await.expect("open store");
+    let db = TestDatabase::fresh(backend).await?;
+    let store = Store::open(db.url(), PoolSize(8))
+        .await
+        .expect("open store");
     Some(TestStore {
         store,
-        url,
-        _dir: dir,
+        url: db.url().clone(),
+        _db: db,
     })
 }
 

@@ -9,3 +9,4 @@ mod audit_queries;
 mod audit_tamper;
 mod shared_reads;
 mod sqlite_files;
+mod test_databases;

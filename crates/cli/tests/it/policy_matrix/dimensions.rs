@@ -1,0 +1,197 @@
+//! The matrix's store-state dimensions (agreement, consent, relationship,
+//! break-glass), the organisations and who asks, and the sampled axes.
+
+use concordat_access::AccessAction;
+use concordat_domain::category::DataCategory;
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+
+/// The one agreement's state, in the order the test moves it through its
+/// life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AgreementState {
+    /// A draft the trust has signed and the police have not.
+    DraftPartlySigned,
+    /// Active, signed by both parties, in date.
+    Active,
+    Suspended,
+    /// A row that says "active" for a version only the trust has signed.
+    ActiveButPartlySigned,
+    /// Active and signed by both, but its end date has passed.
+    OutOfDate,
+    Ended,
+}
+
+pub(super) const AGREEMENT_STATES: [AgreementState; 6] = [
+    AgreementState::DraftPartlySigned,
+    AgreementState::Active,
+    AgreementState::Suspended,
+    AgreementState::ActiveButPartlySigned,
+    AgreementState::OutOfDate,
+    AgreementState::Ended,
+];
+
+/// The person's consent directives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ConsentState {
+    None,
+    /// Refuses sharing with the police.
+    DenyPolice,
+    /// Refuses the clinical category to everyone, until a date still to come.
+    DenyClinical,
+    /// Refuses the emergency purpose to everyone.
+    DenyEmergency,
+    /// Refused everything, but the refusal has expired.
+    ExpiredDeny,
+    /// Refused everything, but the person withdrew the refusal.
+    WithdrawnDeny,
+    /// Permits everything.
+    Permit,
+    /// Refuses the police, then later permits the police: the refusal wins.
+    DenyPoliceThenPermitPolice,
+}
+
+pub(super) const CONSENT_STATES: [ConsentState; 8] = [
+    ConsentState::None,
+    ConsentState::DenyPolice,
+    ConsentState::DenyClinical,
+    ConsentState::DenyEmergency,
+    ConsentState::ExpiredDeny,
+    ConsentState::WithdrawnDeny,
+    ConsentState::Permit,
+    ConsentState::DenyPoliceThenPermitPolice,
+];
+
+/// How every professional user stands to the person, and where that came
+/// from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RelationshipState {
+    None,
+    /// Every professional user is a member of the person's care team.
+    CareTeam,
+    /// A source system of each organisation reported a contact naming the
+    /// team every professional user of that organisation is in.
+    ReportedNamingTheirTeam,
+    /// … naming another team of the organisation, which none of them is in.
+    ReportedNamingAnotherTeam,
+    /// Every professional user recorded a contact they attended.
+    RecordedByThem,
+    /// A colleague in each organisation recorded a contact they attended.
+    RecordedByAColleague,
+    /// Each organisation has a contact naming no team and no one, as
+    /// contacts were stored before they were scoped.
+    NamingNoOne,
+    /// Every professional user recorded a contact, now over.
+    EndedContact,
+    /// Each organisation has an open referral for the person.
+    OpenReferral,
+    /// Every professional user made a crisis look-up, with a reason.
+    OwnCrisisLookUp,
+    /// A colleague in each organisation made a crisis look-up.
+    ColleaguesCrisisLookUp,
+    /// The relationship a source system's report is when that report is
+    /// decided, handed to every user.
+    SourceReport,
+}
+
+pub(super) const RELATIONSHIP_STATES: [RelationshipState; 12] = [
+    RelationshipState::None,
+    RelationshipState::CareTeam,
+    RelationshipState::ReportedNamingTheirTeam,
+    RelationshipState::ReportedNamingAnotherTeam,
+    RelationshipState::RecordedByThem,
+    RelationshipState::RecordedByAColleague,
+    RelationshipState::NamingNoOne,
+    RelationshipState::EndedContact,
+    RelationshipState::OpenReferral,
+    RelationshipState::OwnCrisisLookUp,
+    RelationshipState::ColleaguesCrisisLookUp,
+    RelationshipState::SourceReport,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BreakGlassState {
+    None,
+    /// Every professional user holds a live override for the person.
+    Live,
+    /// Every professional user held one; it has expired.
+    Expired,
+    /// A colleague in each organisation holds a live override; the user
+    /// does not.
+    ColleaguesLive,
+}
+
+pub(super) const BREAK_GLASS_STATES: [BreakGlassState; 4] = [
+    BreakGlassState::None,
+    BreakGlassState::Live,
+    BreakGlassState::Expired,
+    BreakGlassState::ColleaguesLive,
+];
+
+/// The three organisations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    /// Northshire Mental Health Trust, party to the agreement.
+    Trust,
+    /// Northshire Police, party to the agreement.
+    Police,
+    /// Eastgate Hospital's emergency department, out of area: party to no
+    /// agreement.
+    NonParty,
+}
+
+pub(super) const SIDES: [Side; 3] = [Side::Trust, Side::Police, Side::NonParty];
+
+impl Side {
+    pub(super) fn word(self) -> &'static str {
+        match self {
+            Self::Trust => "trust",
+            Self::Police => "police",
+            Self::NonParty => "non-party",
+        }
+    }
+}
+
+/// Who asks: a professional of a role in an organisation, or a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Who {
+    Professional(Role, Side),
+    /// The person whose record it is, through their own account.
+    ThePerson,
+    /// Another person, through their own account.
+    AStranger,
+}
+
+/// Every role but the person's.
+pub(super) fn professional_roles() -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| *r != Role::Person)
+        .collect()
+}
+
+/// The user axis: 36 professionals, then the person and a stranger.
+pub(super) fn everyone() -> Vec<Who> {
+    let mut all = Vec::new();
+    for side in SIDES {
+        for role in professional_roles() {
+            all.push(Who::Professional(role, side));
+        }
+    }
+    all.push(Who::ThePerson);
+    all.push(Who::AStranger);
+    all
+}
+
+/// (category, purpose, action), the other sampled axes.
+pub(super) fn triples() -> Vec<(DataCategory, Purpose, AccessAction)> {
+    let mut all = Vec::new();
+    for category in DataCategory::ALL {
+        for purpose in Purpose::ALL {
+            for action in AccessAction::ALL {
+                all.push((category, purpose, action));
+            }
+        }
+    }
+    all
+}

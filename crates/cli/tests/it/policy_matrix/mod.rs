@@ -1,0 +1,108 @@
+//! The policy matrix, on the real path and on both stores: role ×
+//! organisation × agreement state × consent × relationship × category ×
+//! purpose × break-glass × read/write. Every store state is written to a
+//! fresh database (SQLite, then PostgreSQL) through the store's own
+//! functions, read back by `concordat_server::access::gather`, decided by
+//! `concordat_access::AccessEngine`, and each decision is checked against an
+//! oracle written plainly from DESIGN.md ("The access decision") and
+//! issue 3. The oracle never calls the engine or reads the policies: it
+//! reasons about the world the test built, in its own words.
+//!
+//! Then property tests over random worlds at the fact level, through the
+//! engine: a matching, unexpired refusal never yields access without a live
+//! break-glass; an agreement that is ended, suspended, draft, unsigned, out
+//! of date or not the user's never yields access; no current relationship
+//! never yields access (except the person reading their own record); and on
+//! any random world the engine agrees with a plain statement of the rules.
+//!
+//! # The world
+//!
+//! Three organisations: a mental health trust and a police force, party to
+//! one information sharing agreement, and an out-of-area emergency
+//! department that is party to none. Each has one user per professional role
+//! (12 roles × 3 = 36) and a colleague (a crisis role) who opens contacts,
+//! makes look-ups and leads care teams. Each person has a care team and an
+//! account of their own (the `person` role); a stranger's account stands for
+//! a person asking about someone else's record.
+//!
+//! # The store-state dimensions (every combination is written and gathered)
+//!
+//! - agreement: draft and partly signed; active and signed by every party;
+//!   suspended; marked active on a version only one party signed; active and
+//!   signed but past its end date; ended — driven through its life with the
+//!   domain's own transitions and saved with its history;
+//! - consent: none; deny this organisation (the police); deny a category
+//!   (clinical, with an expiry still to come); deny a purpose (emergency);
+//!   a refusal of everything that has expired; one that was withdrawn; a
+//!   permit; and a refusal of the police with a later permit for the police
+//!   (deny wins);
+//! - relationship, by its source: none; care-team member; a contact a
+//!   source system reported naming the user's team; one naming another
+//!   team; a contact the user recorded; one a colleague recorded; a contact
+//!   naming no one (as stored before contacts were scoped); the user's own
+//!   contact, ended; an open referral; the user's own crisis look-up with
+//!   its reason; a colleague's crisis look-up; a source system's report (the
+//!   relationship a report is to the source system deciding it, handed to
+//!   every user here to show it is nobody else's);
+//! - break-glass: none; live; expired; a colleague's live override.
+//!
+//! That is 6 × 8 × 12 × 4 = 2,304 store states. The person's state (consent,
+//! relationship, break-glass) lives on a fresh person per combination, so
+//! nothing carries over; the agreement is moved to its next state between
+//! blocks.
+//!
+//! # The sampled axes
+//!
+//! Under each store state the cells are user (38: 12 roles × 3
+//! organisations, the person's own account and a stranger's) × category (9)
+//! × purpose (all 5: TREAT, ETREAT, PATSFTY, HOPERAT and PATRQT, the last
+//! for every role, not only the person) × read/write: 3,420 cells, 4.6
+//! million in all. That is too slow for a debug build (a decision costs a
+//! few hundred microseconds there), so under each store state the test
+//! gathers for [`sampler::USERS_FOR_COVERAGE`] +
+//! [`sampler::USERS_FOR_BALANCE`] users and checks
+//! [`sampler::TRIPLES_PER_USER`] (category, purpose, action) for each,
+//! chosen deterministically (see [`sampler::Sampler`]) so that every (user,
+//! category, purpose, action) is checked under every value of every store
+//! dimension — asserted at the end — and the rarer outcomes (allowed,
+//! refused by consent alone) are checked as often as the store states offer
+//! them. Set `CONCORDAT_POLICY_MATRIX_FULL=1` to check every cell instead.
+//!
+//! # What is checked
+//!
+//! For each cell: allowed or denied; the rules that decided, in order — for
+//! a denial every forbidding rule, the decisive one (named to the user)
+//! first; for an allowed access the permitting rules — whether it is marked
+//! as break-glass, and that a professional's access names the agreement.
+//!
+//! # Where each part is
+//!
+//! [`dimensions`] (the store-state dimensions and the sampled axes),
+//! [`agreement`] (its terms and its life), [`world`] and [`subjects`] (the
+//! world in the store), [`oracle`] (the rules, plainly), [`sampler`] (which
+//! cells each store state checks), [`run`] (the matrix run);
+//! [`random_worlds`] and [`properties`] (the property tests).
+
+mod agreement;
+mod dimensions;
+mod oracle;
+mod properties;
+mod random_worlds;
+mod run;
+mod sampler;
+mod subjects;
+mod world;
+
+mod sqlite {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_cell_agrees_with_the_rules() {
+        super::run::every_cell_agrees_with_the_rules(crate::harness::StoreKind::Sqlite).await;
+    }
+}
+
+mod postgres {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_cell_agrees_with_the_rules() {
+        super::run::every_cell_agrees_with_the_rules(crate::harness::StoreKind::Postgres).await;
+    }
+}

@@ -1,0 +1,148 @@
+//! Which cells are checked under each store state, when not every one is.
+
+use super::oracle::KINDS;
+
+/// Users checked under each store state, when sampling: chosen for coverage,
+/// and chosen for the rarest outcomes (see [`Sampler`]).
+pub(super) const USERS_FOR_COVERAGE: usize = 4;
+pub(super) const USERS_FOR_BALANCE: usize = 2;
+/// (category, purpose, action) checked for each of those users.
+pub(super) const TRIPLES_PER_USER: usize = 12;
+
+/// Chooses, for each store state, which users and which (category, purpose,
+/// action) to check. Deterministic, and greedy in two parts:
+///
+/// - [`USERS_FOR_COVERAGE`] users, and their cells, are those that cover
+///   the most of what is still unchecked for each value of each store
+///   dimension (so every (user, category, purpose, action) is checked under
+///   every value of every store dimension);
+/// - [`USERS_FOR_BALANCE`] more, and their cells, are those whose kind of
+///   outcome ([`Expected::kind`]) has been checked least so far, so the
+///   rare outcomes — allowed, or refused by consent alone — are checked as
+///   often as the store states offer them.
+///
+/// Remaining ties go to a rotation that moves with the store state.
+pub(super) struct Sampler {
+    pub(super) users: usize,
+    pub(super) triples: usize,
+    pub(super) full: bool,
+    /// uncovered[dimension][value][user * triples + triple]
+    pub(super) uncovered: Vec<Vec<Vec<bool>>>,
+    /// How many cells of each kind of outcome have been picked.
+    pub(super) seen: [usize; KINDS],
+}
+
+impl Sampler {
+    pub(super) fn new(
+        dimension_sizes: [usize; 4],
+        users: usize,
+        triples: usize,
+        full: bool,
+    ) -> Self {
+        Self {
+            users,
+            triples,
+            full,
+            uncovered: dimension_sizes
+                .iter()
+                .map(|&n| vec![vec![true; users * triples]; n])
+                .collect(),
+            seen: [0; KINDS],
+        }
+    }
+
+    pub(super) fn score(&self, values: [usize; 4], user: usize, triple: usize) -> usize {
+        let at = user * self.triples + triple;
+        (0..4).filter(|&d| self.uncovered[d][values[d]][at]).count()
+    }
+
+    pub(super) fn mark(&mut self, values: [usize; 4], user: usize, triple: usize, kind: usize) {
+        self.seen[kind] += 1;
+        let at = user * self.triples + triple;
+        for (d, &v) in values.iter().enumerate() {
+            self.uncovered[d][v][at] = false;
+        }
+    }
+
+    /// The users (by index) and, for each, the triples (by index) to check
+    /// under the store state numbered `k` with these dimension values;
+    /// `kind(user, triple)` is the kind of outcome the oracle expects.
+    pub(super) fn pick(
+        &mut self,
+        k: usize,
+        values: [usize; 4],
+        kind: impl Fn(usize, usize) -> usize,
+    ) -> Vec<(usize, Vec<usize>)> {
+        if self.full {
+            return (0..self.users)
+                .map(|u| (u, (0..self.triples).collect()))
+                .collect();
+        }
+        let kinds: Vec<Vec<usize>> = (0..self.users)
+            .map(|u| (0..self.triples).map(|t| kind(u, t)).collect())
+            .collect();
+        let rotation = |n: usize, step: usize, offset: usize| -> Vec<usize> {
+            (0..n).map(|i| (k * step + offset + i) % n).collect()
+        };
+        // Picking one user's cells changes no other user's count.
+        let uncovered: Vec<usize> = (0..self.users)
+            .map(|u| (0..self.triples).map(|t| self.score(values, u, t)).sum())
+            .collect();
+        let mut picked: Vec<(usize, Vec<usize>)> = Vec::new();
+        for balance in [false, true] {
+            let wanted = if balance {
+                USERS_FOR_BALANCE
+            } else {
+                USERS_FOR_COVERAGE
+            };
+            for _ in 0..wanted {
+                let rarest =
+                    |s: &Self, u: usize| kinds[u].iter().map(|&c| s.seen[c]).min().unwrap_or(0);
+                let Some(user) = rotation(self.users, 7, 0)
+                    .into_iter()
+                    .filter(|u| picked.iter().all(|(p, _)| p != u))
+                    .min_by_key(|&u| {
+                        if balance {
+                            (rarest(self, u), 0)
+                        } else {
+                            (usize::MAX - uncovered[u], rarest(self, u))
+                        }
+                    })
+                else {
+                    break;
+                };
+                let mut triples = Vec::with_capacity(TRIPLES_PER_USER);
+                for _ in 0..TRIPLES_PER_USER {
+                    let Some(triple) = rotation(self.triples, 13, user * 5)
+                        .into_iter()
+                        .filter(|t| !triples.contains(t))
+                        .min_by_key(|&t| {
+                            let score = usize::MAX - self.score(values, user, t);
+                            let seen = self.seen[kinds[user][t]];
+                            if balance {
+                                (seen, score)
+                            } else {
+                                (score, seen)
+                            }
+                        })
+                    else {
+                        break;
+                    };
+                    self.mark(values, user, triple, kinds[user][triple]);
+                    triples.push(triple);
+                }
+                picked.push((user, triples));
+            }
+        }
+        picked
+    }
+
+    /// How many (dimension value, user, triple) were never checked.
+    pub(super) fn missing(&self) -> usize {
+        self.uncovered
+            .iter()
+            .flatten()
+            .map(|cells| cells.iter().filter(|c| **c).count())
+            .sum()
+    }
+}

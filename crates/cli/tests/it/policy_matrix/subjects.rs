@@ -1,0 +1,275 @@
+//! One fresh person per (consent, relationship, break-glass) combination,
+//! written to the store with exactly that state.
+
+use chrono::Duration;
+use concordat_domain::break_glass::{BreakGlass, Justification, OverrideBasis};
+use concordat_domain::care_team::{CareTeam, CareTeamMember};
+use concordat_domain::category::DataCategory;
+use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::{CareTeamId, ConsentId, PersonId, TeamId, UserId};
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use concordat_domain::user::User;
+use concordat_store::relationships::{CareRelationship, RelationshipKind};
+use concordat_store::{break_glass, care_teams, consent, persons, relationships, users, Store};
+
+use super::dimensions::{
+    professional_roles, BreakGlassState, ConsentState, RelationshipState, Side, SIDES,
+};
+use super::world::{now, person, user, World};
+
+/// One person, carrying one combination of consent, relationship and
+/// break-glass state.
+pub(super) struct Subject {
+    pub(super) person: PersonId,
+    pub(super) own_account: User,
+    pub(super) consent: ConsentState,
+    pub(super) relationship: RelationshipState,
+    pub(super) break_glass: BreakGlassState,
+}
+
+pub(super) fn override_for(user: &User, person: PersonId, live: bool) -> BreakGlass {
+    let now = now();
+    let (granted_at, expires_at) = if live {
+        (now - Duration::minutes(10), now + Duration::minutes(20))
+    } else {
+        (now - Duration::hours(2), now - Duration::minutes(90))
+    };
+    BreakGlass {
+        id: uuid::Uuid::new_v4(),
+        user: user.id(),
+        person,
+        basis: OverrideBasis::PreventionOfHarm,
+        justification: Justification::parse(
+            "Threatening to jump from the bridge; need the crisis plan now",
+        )
+        .unwrap(),
+        granted_at,
+        expires_at,
+        review: None,
+        deferral: None,
+    }
+}
+
+/// Writes a fresh person with this combination of states.
+pub(super) async fn write_subject(
+    store: &Store,
+    world: &World,
+    n: usize,
+    consent_state: ConsentState,
+    relationship_state: RelationshipState,
+    break_glass_state: BreakGlassState,
+) -> Subject {
+    let now = now();
+    let subject = person(&format!("Matrix{n}"));
+    let id = subject.id();
+    let own_account = user(
+        &format!("person-{n}"),
+        world.organisation(Side::Trust),
+        Role::Person,
+        Some(id),
+    );
+    let mut tx = store.write().await.unwrap();
+    persons::insert_person(&mut tx, &subject, now)
+        .await
+        .unwrap();
+    users::insert_user(&mut tx, &own_account, "not-a-password-hash", now)
+        .await
+        .unwrap();
+
+    // A care team, led by the trust's colleague; everyone else is on it
+    // only when the relationship says so.
+    let lead = world.colleague(Side::Trust);
+    let mut members =
+        vec![CareTeamMember::new(lead.id(), lead.organisation_id(), "care coordinator").unwrap()];
+    if relationship_state == RelationshipState::CareTeam {
+        for u in &world.professionals {
+            members.push(CareTeamMember::new(u.id(), u.organisation_id(), "member").unwrap());
+        }
+    }
+    let team = CareTeam::new(CareTeamId::new(), id, "Crisis care", members, lead.id()).unwrap();
+    care_teams::insert_care_team(&mut tx, &team).await.unwrap();
+
+    // Consent.
+    let month_ago = now - Duration::days(30);
+    let directive = |effect, scope, recorded_at, expires_at| {
+        ConsentDirective::new(
+            ConsentId::new(),
+            id,
+            effect,
+            scope,
+            world.colleague(Side::Trust).id(),
+            recorded_at,
+            RecordedVia::InPerson,
+            Some("has capacity for this decision"),
+            expires_at,
+        )
+        .unwrap()
+    };
+    let police = ConsentScope {
+        organisation: Some(world.organisation(Side::Police)),
+        ..Default::default()
+    };
+    let clinical = ConsentScope {
+        category: Some(DataCategory::Clinical),
+        ..Default::default()
+    };
+    let emergency = ConsentScope {
+        purpose: Some(Purpose::Emergency),
+        ..Default::default()
+    };
+    let everything = ConsentScope::default();
+    let (deny, permit) = (ConsentEffect::Deny, ConsentEffect::Permit);
+    let directives = match consent_state {
+        ConsentState::None => vec![],
+        ConsentState::DenyPolice => vec![directive(deny, police, month_ago, None)],
+        ConsentState::DenyClinical => vec![directive(
+            deny,
+            clinical,
+            month_ago,
+            Some(now + Duration::days(30)),
+        )],
+        ConsentState::DenyEmergency => vec![directive(deny, emergency, month_ago, None)],
+        ConsentState::ExpiredDeny => vec![directive(
+            deny,
+            everything,
+            month_ago,
+            Some(now - Duration::days(1)),
+        )],
+        ConsentState::WithdrawnDeny => vec![directive(deny, everything, month_ago, None)],
+        ConsentState::Permit => vec![directive(permit, everything, month_ago, None)],
+        ConsentState::DenyPoliceThenPermitPolice => vec![
+            directive(deny, police, month_ago, None),
+            directive(permit, police, now - Duration::days(2), None),
+        ],
+    };
+    for d in &directives {
+        consent::insert_directive(&mut tx, d).await.unwrap();
+    }
+    if consent_state == ConsentState::WithdrawnDeny {
+        let withdrawn = consent::withdraw_directive(
+            &mut tx,
+            id,
+            directives[0].id(),
+            world.colleague(Side::Trust).id(),
+            now - Duration::hours(1),
+        )
+        .await
+        .unwrap();
+        assert!(withdrawn);
+    }
+
+    // Relationships, for each organisation.
+    let mut rows = Vec::new();
+    for side in SIDES {
+        let row = |user: Option<UserId>, kind, reason: &str, hours: (i64, i64)| CareRelationship {
+            id: uuid::Uuid::new_v4(),
+            person: id,
+            organisation: world.organisation(side),
+            user,
+            team: None,
+            contact_kind: None,
+            kind,
+            reason: reason.into(),
+            started_at: now + Duration::hours(hours.0),
+            ends_at: now + Duration::hours(hours.1),
+        };
+        let contact = |user: Option<UserId>, team: Option<TeamId>, kind, hours| CareRelationship {
+            team,
+            contact_kind: Some(kind),
+            ..row(
+                user,
+                RelationshipKind::ActiveContact,
+                &format!("{} in the matrix", ContactKind::label(kind)),
+                hours,
+            )
+        };
+        let colleague = Some(world.colleague(side).id());
+        let (their_team, other_team) = world.teams[side as usize];
+        let look_up = "found on the bridge; asked for the crisis plan";
+        match relationship_state {
+            RelationshipState::None
+            | RelationshipState::CareTeam
+            | RelationshipState::SourceReport => {}
+            RelationshipState::ReportedNamingTheirTeam => rows.push(contact(
+                None,
+                Some(their_team),
+                ContactKind::EdAttendance,
+                (-1, 23),
+            )),
+            RelationshipState::ReportedNamingAnotherTeam => rows.push(contact(
+                None,
+                Some(other_team),
+                ContactKind::EdAttendance,
+                (-1, 23),
+            )),
+            RelationshipState::RecordedByThem => {
+                for role in professional_roles() {
+                    let own = Some(world.professional(role, side).id());
+                    rows.push(contact(own, None, ContactKind::Section136, (-1, 35)));
+                }
+            }
+            RelationshipState::RecordedByAColleague => {
+                rows.push(contact(colleague, None, ContactKind::StreetTriage, (-1, 3)))
+            }
+            RelationshipState::NamingNoOne => {
+                rows.push(contact(None, None, ContactKind::Call999, (-1, 23)))
+            }
+            RelationshipState::EndedContact => {
+                for role in professional_roles() {
+                    let own = Some(world.professional(role, side).id());
+                    rows.push(contact(own, None, ContactKind::StreetTriage, (-5, -1)));
+                }
+            }
+            RelationshipState::OpenReferral => rows.push(row(
+                None,
+                RelationshipKind::Referral,
+                "referred for assessment",
+                (-48, 24 * 12),
+            )),
+            RelationshipState::OwnCrisisLookUp => {
+                for role in professional_roles() {
+                    let own = Some(world.professional(role, side).id());
+                    rows.push(row(own, RelationshipKind::CrisisLookup, look_up, (0, 1)));
+                }
+            }
+            RelationshipState::ColleaguesCrisisLookUp => {
+                rows.push(row(
+                    colleague,
+                    RelationshipKind::CrisisLookup,
+                    look_up,
+                    (0, 1),
+                ));
+            }
+        }
+    }
+    for row in &rows {
+        relationships::insert_relationship(&mut tx, row)
+            .await
+            .unwrap();
+    }
+
+    // Break-glass.
+    let (holders, live): (Vec<&User>, bool) = match break_glass_state {
+        BreakGlassState::None => (vec![], false),
+        BreakGlassState::Live => (world.professionals.iter().collect(), true),
+        BreakGlassState::Expired => (world.professionals.iter().collect(), false),
+        BreakGlassState::ColleaguesLive => (world.colleagues.iter().collect(), true),
+    };
+    for holder in holders {
+        let o = override_for(holder, id, live);
+        break_glass::insert_break_glass(&mut tx, &o, holder.organisation_id())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    Subject {
+        person: id,
+        own_account,
+        consent: consent_state,
+        relationship: relationship_state,
+        break_glass: break_glass_state,
+    }
+}
