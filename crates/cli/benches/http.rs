@@ -1,13 +1,28 @@
-//! The audited record read over real HTTP, under load, against the same
-//! server's `/health/live` measured in the same run — and the Cedar decision
-//! on its own. Prints figures and ratios; asserts nothing (timed assertions
-//! do not belong in tests). Run through `scripts/bench`.
+//! The audited record read and the crisis look-up over real HTTP, under
+//! load, against the same server's `/health/live` measured in the same run —
+//! and the Cedar decision on its own. Prints figures and ratios; asserts
+//! nothing (timed assertions do not belong in tests). Run through
+//! `scripts/bench`.
 //!
-//! Settings (environment): `BENCH_PEOPLE` (default 100000), `BENCH_SECONDS`
-//! of each kind of request (default 10), `BENCH_ROUNDS` the two kinds take
-//! turns in (default 5), `BENCH_CONCURRENCY` (default 64),
-//! `BENCH_DATA` (folder kept between runs, default target/bench-data),
-//! `BENCH_POOL` (database connections, default 16 as for `concordat serve`).
+//! The requests measured besides `/health/live`:
+//!
+//! - `read`: a community practitioner reading people on their caseloads
+//!   (`GET /api/v1/persons/{id}`, audited);
+//! - `lookup-nhs`: a police officer's crisis look-up by NHS number, for
+//!   emergency treatment, rotating over up to 2,000 people with an agreed
+//!   plan (each look-up decides, writes its relationship and audit entry,
+//!   and reads the crisis summary);
+//! - `lookup-details`: the same look-up by surname and date of birth, over
+//!   people whom those two alone identify.
+//!
+//! Settings (environment): `BENCH_REQUESTS` (which of the above, comma
+//! separated; default all), `BENCH_PEOPLE` (default 100000), `BENCH_SECONDS`
+//! of each kind of request (default 10), `BENCH_ROUNDS` the kinds take
+//! turns in (default 5), `BENCH_CONCURRENCY` (default 64), `BENCH_DATA`
+//! (folder kept between runs, default target/bench-data), `BENCH_POOL`
+//! (database connections, default 16 as for `concordat serve`),
+//! `BENCH_DATABASE_URL` (a PostgreSQL database to run on instead of SQLite,
+//! seeded the first time).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +30,7 @@ use std::time::{Duration, Instant};
 use concordat::demo::seed::{seed_partnership, SeedOptions};
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
+use concordat_domain::identifier::IdentifierSystem;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::Username;
@@ -174,13 +190,16 @@ async fn run() -> anyhow::Result<()> {
     let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
     });
-    let folder = std::path::Path::new(&root).join(format!("people-{people}"));
-    std::fs::create_dir_all(&folder)?;
-    let store = Store::open(
-        &DatabaseUrl::sqlite_file(&folder.join("concordat.db")),
-        PoolSize(env_or("BENCH_POOL", 16)),
-    )
-    .await?;
+    let requests = Requests::from_env()?;
+    let url = match std::env::var("BENCH_DATABASE_URL") {
+        Ok(raw) => DatabaseUrl::parse(&raw)?,
+        Err(_) => {
+            let folder = std::path::Path::new(&root).join(format!("people-{people}"));
+            std::fs::create_dir_all(&folder)?;
+            DatabaseUrl::sqlite_file(&folder.join("concordat.db"))
+        }
+    };
+    let store = Store::open(&url, PoolSize(env_or("BENCH_POOL", 16))).await?;
     let seeding = Instant::now();
     let hash = PasswordHasher::new()?.hash("demo").await?;
     let summary = seed_partnership(
@@ -194,8 +213,9 @@ async fn run() -> anyhow::Result<()> {
     )
     .await?;
     println!(
-        "data: {} people on SQLite ({})",
+        "data: {} people on {} ({})",
         summary.people,
+        store.backend().name(),
         if summary.created {
             format!("created in {:.1} s", seeding.elapsed().as_secs_f64())
         } else {
@@ -260,6 +280,15 @@ async fn run() -> anyhow::Result<()> {
         decisions.len()
     );
 
+    // Whom the police officer looks up: people with an agreed plan who have
+    // refused nothing, each named by their surname and date of birth alone
+    // (so a look-up by those finds one person rather than candidates).
+    let looked_up = people_to_look_up(&store).await?;
+    anyhow::ensure!(
+        !looked_up.is_empty(),
+        "no one with an agreed plan to look up"
+    );
+
     let key_dir = tempfile::tempdir()?;
     let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
     config.audit_key = key_dir.path().join("audit.key");
@@ -273,25 +302,60 @@ async fn run() -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()?;
-    let token: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"username": "mh.practitioner", "password": "demo", "purpose": "TREAT"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = token["access_token"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("no token: {token}"))?
-        .to_owned();
+    let reader_token = token(&client, &base, "mh.practitioner", "TREAT").await?;
+    let police_token = token(&client, &base, "police", "ETREAT").await?;
 
     let live_paths = Arc::new(vec!["/health/live".to_owned()]);
-    let read_paths = Arc::new(
-        people_read
-            .iter()
-            .map(|p| format!("/api/v1/persons/{p}"))
-            .collect::<Vec<_>>(),
-    );
+    let mut kinds: Vec<Kind> = Vec::new();
+    if requests.read {
+        kinds.push(Kind {
+            name: "GET /api/v1/persons/{id} (audited)",
+            paths: Arc::new(
+                people_read
+                    .iter()
+                    .map(|p| format!("/api/v1/persons/{p}"))
+                    .collect(),
+            ),
+            token: reader_token.clone(),
+            target: "target ≥ 25%, p99 < 10 ms",
+            sample: Sample::default(),
+        });
+    }
+    if requests.lookup_nhs {
+        kinds.push(Kind {
+            name: "crisis look-up by NHS number",
+            paths: Arc::new(looked_up.iter().map(|p| p.by_nhs_number()).collect()),
+            token: police_token.clone(),
+            target: "target ≥ 20%, p99 < 15 ms",
+            sample: Sample::default(),
+        });
+    }
+    if requests.lookup_details {
+        kinds.push(Kind {
+            name: "crisis look-up by surname + DOB",
+            paths: Arc::new(looked_up.iter().map(|p| p.by_details()).collect()),
+            token: police_token.clone(),
+            target: "target ≥ 15%, p99 < 15 ms",
+            sample: Sample::default(),
+        });
+    }
+    // Each kind of look-up must show a summary, or the bench measures
+    // something else (a refusal, a list of candidates).
+    for kind in kinds.iter().filter(|k| k.name.starts_with("crisis")) {
+        let answer: serde_json::Value = client
+            .get(format!("{base}{}", kind.paths[0]))
+            .bearer_auth(&kind.token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        anyhow::ensure!(
+            answer["outcome"] == "summary",
+            "{}: expected a crisis summary, got {answer}",
+            kind.name
+        );
+    }
+
     let live_for = |duration| {
         load(
             &client,
@@ -302,46 +366,45 @@ async fn run() -> anyhow::Result<()> {
             duration,
         )
     };
-    let read_for = |duration| {
-        let token = Some(token.as_str());
-        load(
-            &client,
-            &base,
-            Arc::clone(&read_paths),
-            token,
-            concurrency,
-            duration,
-        )
-    };
-    // Warm both paths before measuring.
+    // Warm every path before measuring.
     live_for(Duration::from_secs(1)).await;
-    read_for(Duration::from_secs(1)).await;
+    for kind in &kinds {
+        kind.load(&client, &base, concurrency, Duration::from_secs(1))
+            .await;
+    }
 
-    // The two kinds of request take turns, `rounds` times, so that a
-    // machine whose speed drifts during the run (other work on the host)
-    // weighs on both alike.
+    // The kinds of request take turns, `rounds` times, so that a machine
+    // whose speed drifts during the run (other work on the host) weighs on
+    // all of them alike.
     let phase = Duration::from_secs(seconds) / rounds;
-    let (mut live, mut read) = (Sample::default(), Sample::default());
+    let mut live = Sample::default();
     for _ in 0..rounds {
         live.add(live_for(phase).await);
-        read.add(read_for(phase).await);
+        for kind in &mut kinds {
+            let sample = kind.load(&client, &base, concurrency, phase).await;
+            kind.sample.add(sample);
+        }
     }
-    let (live, read) = (live.figures(), read.figures());
+    let live = live.figures();
+    let measured: Vec<(&'static str, &'static str, Figures)> = kinds
+        .into_iter()
+        .map(|k| (k.name, k.target, k.sample.figures()))
+        .collect();
 
     println!(
         "\n{concurrency} concurrent connections, {seconds} s of each in {rounds} alternating rounds, \
-         same process and machine"
+         same process and machine, {}",
+        store.backend().name()
     );
     println!(
-        "{:<34} {:>10} {:>8} {:>10} {:>10} {:>12}",
+        "{:<36} {:>10} {:>8} {:>10} {:>10} {:>12}",
         "", "req/s", "errors", "p50", "p99", "cpu/request"
     );
-    for (name, f) in [
-        ("GET /health/live", &live),
-        ("GET /api/v1/persons/{id} (audited)", &read),
-    ] {
+    for (name, f) in std::iter::once(("GET /health/live", &live))
+        .chain(measured.iter().map(|(name, _, f)| (*name, f)))
+    {
         println!(
-            "{:<34} {:>10.0} {:>8} {:>10} {:>10} {:>12}   ({} requests)",
+            "{:<36} {:>10.0} {:>8} {:>10} {:>10} {:>12}   ({} requests)",
             name,
             f.per_second,
             f.errors,
@@ -354,14 +417,158 @@ async fn run() -> anyhow::Result<()> {
             f.requests
         );
     }
-    println!(
-        "ratio: audited reads reach {:.1}% of the /health/live rate (target ≥ 25%); p99 {} (target < 10 ms)",
-        100.0 * read.per_second / live.per_second,
-        ms(read.p99)
-    );
+    for (name, target, f) in &measured {
+        println!(
+            "ratio: {name} reaches {:.1}% of the /health/live rate, p99 {} ({target})",
+            100.0 * f.per_second / live.per_second,
+            ms(f.p99)
+        );
+    }
 
     let _ = stop.send(());
     let _ = server.await;
     store.close().await;
     Ok(())
+}
+
+/// Which kinds of request to measure besides `/health/live`.
+struct Requests {
+    read: bool,
+    lookup_nhs: bool,
+    lookup_details: bool,
+}
+
+impl Requests {
+    fn from_env() -> anyhow::Result<Self> {
+        let Ok(raw) = std::env::var("BENCH_REQUESTS") else {
+            return Ok(Self {
+                read: true,
+                lookup_nhs: true,
+                lookup_details: true,
+            });
+        };
+        let mut requests = Self {
+            read: false,
+            lookup_nhs: false,
+            lookup_details: false,
+        };
+        for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "read" => requests.read = true,
+                "lookup-nhs" => requests.lookup_nhs = true,
+                "lookup-details" => requests.lookup_details = true,
+                other => anyhow::bail!(
+                    "BENCH_REQUESTS: `{other}` is not one of read, lookup-nhs, lookup-details"
+                ),
+            }
+        }
+        Ok(requests)
+    }
+}
+
+/// One kind of request measured against `/health/live`.
+struct Kind {
+    name: &'static str,
+    paths: Arc<Vec<String>>,
+    token: String,
+    target: &'static str,
+    sample: Sample,
+}
+
+impl Kind {
+    async fn load(
+        &self,
+        client: &reqwest::Client,
+        base: &str,
+        concurrency: usize,
+        duration: Duration,
+    ) -> Sample {
+        load(
+            client,
+            base,
+            Arc::clone(&self.paths),
+            Some(&self.token),
+            concurrency,
+            duration,
+        )
+        .await
+    }
+}
+
+async fn token(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    purpose: &str,
+) -> anyhow::Result<String> {
+    let answer: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": username, "password": "demo", "purpose": purpose}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    answer["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no token for {username}: {answer}"))
+}
+
+/// Someone a crisis role may look up.
+struct LookedUp {
+    nhs_number: String,
+    surname: String,
+    birth_date: String,
+}
+
+/// Why every bench look-up is made: one reason, so that a person looked up
+/// again is looked up for the same reason, as a repeated look-up by an
+/// officer at the same scene would be.
+const REASON: &str = "Concern for welfare";
+
+impl LookedUp {
+    fn by_nhs_number(&self) -> String {
+        lookup_path(&[("nhs_number", &self.nhs_number), ("reason", REASON)])
+    }
+
+    fn by_details(&self) -> String {
+        lookup_path(&[
+            ("surname", &self.surname),
+            ("birth_date", &self.birth_date),
+            ("reason", REASON),
+        ])
+    }
+}
+
+fn lookup_path(pairs: &[(&str, &str)]) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("/api/v1/crisis-lookup?{query}")
+}
+
+/// Up to 2,000 people with an agreed crisis plan and no consent directive,
+/// whose surname and date of birth together name no one else.
+async fn people_to_look_up(store: &Store) -> anyhow::Result<Vec<LookedUp>> {
+    let mut conn = store.read().await?;
+    let rows = sqlx::query(
+        "SELECT i.value AS nhs_number, p.family_name, p.birth_date FROM persons p \
+         JOIN person_identifiers i ON i.person_id = p.id AND i.system = $1 \
+         JOIN crisis_plans c ON c.person_id = p.id AND c.agreed_version IS NOT NULL \
+         WHERE NOT EXISTS (SELECT 1 FROM consent_directives d WHERE d.person_id = p.id) \
+         AND (SELECT COUNT(*) FROM persons q WHERE q.family_name_key = p.family_name_key \
+              AND q.birth_date = p.birth_date) = 1 \
+         ORDER BY p.id LIMIT 2000",
+    )
+    .bind(IdentifierSystem::nhs_number().as_str().to_owned())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| LookedUp {
+            nhs_number: r.get("nhs_number"),
+            surname: r.get("family_name"),
+            birth_date: r.get("birth_date"),
+        })
+        .collect())
 }

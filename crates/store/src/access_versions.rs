@@ -52,11 +52,21 @@ pub(crate) fn versions_from_row(row: &sqlx::any::AnyRow) -> Result<AccessVersion
 
 /// Something about `person` that access depends on has changed.
 pub(crate) async fn person_changed(conn: &mut Conn, person: PersonId) -> Result<(), StoreError> {
-    sqlx::query("UPDATE persons SET access_version = access_version + 1 WHERE id = $1")
+    let sql = person_changed_sql(conn);
+    sqlx::query(&sql)
         .bind(person.to_string())
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The statement [`person_changed`] runs, binding the person's id; its
+/// parameter is anonymous on SQLite, so it can go in a statement list.
+pub(crate) fn person_changed_sql(conn: &Conn) -> String {
+    format!(
+        "UPDATE persons SET access_version = access_version + 1 WHERE id = {}",
+        rows::parameters(conn, 1, 1)
+    )
 }
 
 /// Something partnership-wide that access depends on has changed.

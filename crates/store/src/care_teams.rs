@@ -72,6 +72,44 @@ pub async fn care_teams_of_person(
     Ok(out)
 }
 
+/// Whom a crisis summary names to reach about a person: the lead of their
+/// first care team (by name), with the lead's organisation and team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadProfessional {
+    pub name: String,
+    pub organisation: String,
+    pub team: Option<String>,
+    /// As the team recorded it.
+    pub duty_phone: Option<String>,
+}
+
+/// The lead professional of `person`, if they have a care team: one
+/// statement, for the crisis look-up's summary.
+pub async fn lead_professional_of(
+    conn: &mut Conn,
+    person: PersonId,
+) -> Result<Option<LeadProfessional>, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.display_name, o.name AS organisation, t.name AS team, t.duty_phone \
+         FROM care_teams c JOIN users u ON u.id = c.lead_user_id \
+         JOIN organisations o ON o.id = u.organisation_id \
+         LEFT JOIN teams t ON t.id = u.team_id \
+         WHERE c.person_id = $1 ORDER BY c.name, c.id LIMIT 1",
+    )
+    .bind(person.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(LeadProfessional {
+            name: rows::text(&r, "display_name")?,
+            organisation: rows::text(&r, "organisation")?,
+            team: rows::opt_text(&r, "team")?,
+            duty_phone: rows::opt_text(&r, "duty_phone")?,
+        })
+    })
+    .transpose()
+}
+
 /// Whether `user` is a member of any of `person`'s care teams.
 pub async fn is_care_team_member(
     conn: &mut Conn,

@@ -57,25 +57,110 @@ pub struct CareRelationship {
 }
 
 pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO care_relationships (id, person_id, organisation_id, user_id, team_id, \
-         contact_kind, kind, reason, started_at, ends_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(r.id.to_string())
-    .bind(r.person.to_string())
-    .bind(r.organisation.to_string())
-    .bind(r.user.map(|u| u.to_string()))
-    .bind(r.team.map(|t| t.to_string()))
-    .bind(r.contact_kind.map(|k| k.as_str()))
-    .bind(r.kind.as_str())
-    .bind(r.reason.clone())
-    .bind(time::encode(r.started_at))
-    .bind(time::encode(r.ends_at))
-    .execute(&mut *conn)
-    .await?;
+    let sql = insert_sql(conn);
+    bind_relationship(sqlx::query(&sql), r)
+        .execute(&mut *conn)
+        .await?;
     access_versions::person_changed(conn, r.person).await?;
     Ok(())
+}
+
+/// What an audited act that is itself a relationship (a crisis look-up)
+/// writes: a relationship the user did not hold, or the one they hold for
+/// the same reason, lasting longer. The audit writer writes it in the same
+/// transaction as the act's audit entry (`AuditLog::record_opening`), so
+/// the two commit together or not at all, and moves the person's access
+/// version after it.
+#[derive(Debug, Clone)]
+pub enum Opening {
+    /// A relationship not held before.
+    New(CareRelationship),
+    /// The live relationship `id` with `person`, now lasting until
+    /// `ends_at`. Never shortened: if it already lasts longer (a later
+    /// look-up on a node whose clock runs ahead), it is left alone.
+    Renewed {
+        id: uuid::Uuid,
+        person: PersonId,
+        ends_at: DateTime<Utc>,
+    },
+}
+
+impl Opening {
+    /// Whose access it changes.
+    pub fn person(&self) -> PersonId {
+        match self {
+            Self::New(r) => r.person,
+            Self::Renewed { person, .. } => *person,
+        }
+    }
+}
+
+/// Writes `opening` and moves the person's access version, on the caller's
+/// connection (in the caller's transaction).
+pub(crate) async fn write_opening(conn: &mut Conn, opening: &Opening) -> Result<(), StoreError> {
+    let [write, version] = opening_sql(conn, opening);
+    bind_opening(sqlx::query(&write), opening)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(&version)
+        .bind(opening.person().to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The two statements [`write_opening`] runs: the write, then the version
+/// (bound by [`bind_opening`] and then the person's id). Their parameters
+/// are anonymous on SQLite, so they can go in a statement list.
+pub(crate) fn opening_sql(conn: &Conn, opening: &Opening) -> [String; 2] {
+    let write = match opening {
+        Opening::New(_) => insert_sql(conn),
+        Opening::Renewed { .. } => format!(
+            "UPDATE care_relationships SET ends_at = {} WHERE id = {} AND ends_at < {}",
+            rows::parameters(conn, 1, 1),
+            rows::parameters(conn, 2, 1),
+            rows::parameters(conn, 3, 1),
+        ),
+    };
+    [write, access_versions::person_changed_sql(conn)]
+}
+
+/// Binds the parameters of the first statement of [`opening_sql`].
+pub(crate) fn bind_opening<'q>(query: AnyQuery<'q>, opening: &Opening) -> AnyQuery<'q> {
+    match opening {
+        Opening::New(r) => bind_relationship(query, r),
+        Opening::Renewed { id, ends_at, .. } => query
+            .bind(time::encode(*ends_at))
+            .bind(id.to_string())
+            .bind(time::encode(*ends_at)),
+    }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+const INSERT_COLUMNS: usize = 10;
+
+fn insert_sql(conn: &Conn) -> String {
+    format!(
+        "INSERT INTO care_relationships (id, person_id, organisation_id, user_id, team_id, \
+         contact_kind, kind, reason, started_at, ends_at) VALUES ({})",
+        rows::parameters(conn, 1, INSERT_COLUMNS)
+    )
+}
+
+/// INVARIANT: the same order as the columns of [`insert_sql`].
+fn bind_relationship<'q>(query: AnyQuery<'q>, r: &CareRelationship) -> AnyQuery<'q> {
+    query
+        .bind(r.id.to_string())
+        .bind(r.person.to_string())
+        .bind(r.organisation.to_string())
+        .bind(r.user.map(|u| u.to_string()))
+        .bind(r.team.map(|t| t.to_string()))
+        .bind(r.contact_kind.map(|k| k.as_str()))
+        .bind(r.kind.as_str())
+        .bind(r.reason.clone())
+        .bind(time::encode(r.started_at))
+        .bind(time::encode(r.ends_at))
 }
 
 /// The relationships between `person` and `organisation`, ended ones

@@ -10,9 +10,15 @@
 //! file changed under it), and every read would start cold. In a file of
 //! its own, the audit log's commits leave the other readers' caches alone.
 //!
-//! A transaction may touch both files (SQLite commits each file's log on
-//! its own, not as one); nothing does: the audit writer writes only the
-//! audit log, and every other writer only the database.
+//! A transaction may touch both files; SQLite commits each file's log on
+//! its own, not as one. Every writer but one writes only the database.
+//! The audit writer writes the audit log and, in the same transaction, the
+//! relationships its entries' acts open (a crisis look-up's: see
+//! `audit::writer`). A statement that fails rolls back both files; only a
+//! crash of the process or the host, or a failed write to the disk, in the
+//! middle of that COMMIT could keep the database's part (committed first)
+//! and not the log's. The request then fails and shows nothing, and every
+//! later access the relationship allows is audited in its own right.
 
 use std::sync::Arc;
 use std::time::Duration;

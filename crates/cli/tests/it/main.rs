@@ -18,6 +18,7 @@ mod cli;
 mod consent;
 mod crisis_browser;
 mod crisis_lookup;
+mod crisis_lookup_service;
 mod crisis_pages;
 mod crisis_plans;
 mod events;

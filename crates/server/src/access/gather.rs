@@ -18,7 +18,7 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
-use concordat_store::relationships::{CareRelationship, RelationshipKind};
+use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind};
 use concordat_store::{
     agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
 };
@@ -116,6 +116,42 @@ impl Sources {
                 .await?,
             break_glass: break_glass::grants_for(conn, user.id(), person).await?,
         })
+    }
+
+    /// These sources with `relationship` in place, as an act that is itself
+    /// a relationship (a crisis look-up) leaves them at `now`, and what to
+    /// write for it: the same act's relationship still live — the same
+    /// kind, user, team and reason — lasting until the new end, or else a
+    /// new relationship.
+    ///
+    /// INVARIANT: the sources returned are what [`Sources::load`] reads
+    /// once the write has committed, if nothing else changed meanwhile.
+    pub fn opened(&self, relationship: CareRelationship, now: DateTime<Utc>) -> (Self, Opening) {
+        let mut opened = self.clone();
+        let same = opened.relationships.iter_mut().find(|r| {
+            r.kind == relationship.kind
+                && r.user == relationship.user
+                && r.team == relationship.team
+                && r.contact_kind == relationship.contact_kind
+                && r.reason == relationship.reason
+                && r.ends_at > now
+        });
+        let opening = match same {
+            Some(live) => {
+                // The write never shortens a relationship; nor does this.
+                live.ends_at = live.ends_at.max(relationship.ends_at);
+                Opening::Renewed {
+                    id: live.id,
+                    person: relationship.person,
+                    ends_at: relationship.ends_at,
+                }
+            }
+            None => {
+                opened.relationships.push(relationship.clone());
+                Opening::New(relationship)
+            }
+        };
+        (opened, opening)
     }
 
     /// The facts as they stand at `now`: which relationships are this

@@ -208,6 +208,69 @@ pub async fn authorise_under(
     decide_and_audit(state, viewer, versions, asked).await
 }
 
+/// [`authorise`], for an act that is itself the relationship it is decided
+/// under (a crisis look-up: finding a person with a reason is what lets
+/// the user read their crisis summary). The facts are read once (or found
+/// kept) under `versions`, read since the request began, and decided with
+/// `relationship` in place; the relationship is written by the audit
+/// writer in the transaction of the audit entry, so the two commit
+/// together or not at all, and the act costs no write of its own. Returns
+/// only after both have committed.
+pub async fn authorise_opening(
+    state: &AppState,
+    viewer: &Viewer,
+    versions: AccessVersions,
+    relationship: concordat_store::relationships::CareRelationship,
+    categories: &[DataCategory],
+    audit_action: AuditAction,
+    note: String,
+) -> Result<Authorisation, AccessError> {
+    let person = relationship.person;
+    let now = state.clock.now();
+    let read = sources(state, &viewer.user, person, versions).await?;
+    let (opened, opening) = read.opened(relationship, now);
+    let facts = opened.at(&viewer.user, now);
+    let decisions = decide(
+        &state.engine,
+        viewer,
+        person,
+        AccessAction::Read,
+        categories,
+        &facts,
+        now,
+    );
+    let mut entry = audit_entry(viewer, person, audit_action, &decisions, now);
+    entry.reasons.insert(0, note);
+    if decisions.iter().any(|(_, d)| d.is_allowed()) {
+        entry.reasons.extend(grounds(&facts));
+    }
+    let audit_seq = state.audit.record_opening(entry, opening).await?;
+    // The write moved the person's version by one. If that is the only
+    // change since `versions` (the version now stands one above), what is
+    // in force is exactly `opened`: kept under it, the user's next request
+    // here reads nothing again. Any other change moved the version further,
+    // so this is never found under the versions in force.
+    // INVARIANT: `versions` were read before `read` was (or `read` was
+    // kept under them), and every change to these facts moves a version.
+    if let Some(version) = versions.person {
+        let key = (
+            viewer.user.id(),
+            viewer.user.organisation_id(),
+            viewer.user.role(),
+            person,
+        );
+        let after = AccessVersions {
+            partnership: versions.partnership,
+            person: Some(version + 1),
+        };
+        state.sources.keep(key, after, std::sync::Arc::new(opened));
+    }
+    Ok(Authorisation {
+        decisions,
+        audit_seq,
+    })
+}
+
 /// What a caller of [`authorise`] asks about.
 struct Asked<'a> {
     person: PersonId,

@@ -4,20 +4,17 @@
 //! candidate — always with a `reason`. Answers with `outcome`: `summary`,
 //! `candidates` or `no-match`; a person who refused sharing with the
 //! caller's organisation gives a 403 saying a plan exists and pointing to
-//! break-glass, never the plan.
+//! break-glass, never the plan. The rules (who may look up, how the query
+//! reads, what is shown) are the service's (`crisis::lookup`); this only
+//! translates.
 
 use axum::extract::State;
 use axum::Json;
-use chrono::NaiveDate;
-use concordat_domain::ids::PersonId;
-use concordat_domain::nhs_number::NhsNumber;
-use concordat_domain::person::Postcode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiQuery};
 use crate::auth::bearer::ApiCaller;
-use crate::crisis::lookup::{self, Candidate, CrisisSummary, Finding, LookUpOutcome};
-use crate::error::ServiceError;
+use crate::crisis::lookup::{self, Candidate, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -30,6 +27,19 @@ pub struct LookUpQuery {
     reason: Option<String>,
 }
 
+impl LookUpQuery {
+    fn input(&self) -> LookUpInput<'_> {
+        LookUpInput {
+            nhs_number: self.nhs_number.as_deref(),
+            surname: self.surname.as_deref(),
+            birth_date: self.birth_date.as_deref(),
+            postcode: self.postcode.as_deref(),
+            person_id: self.person_id.as_deref(),
+            reason: self.reason.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum LookUpView {
@@ -38,77 +48,12 @@ pub enum LookUpView {
     NoMatch,
 }
 
-/// Reads how the person is to be found from the query, or says what is
-/// wrong with it.
-pub fn finding(
-    nhs_number: Option<&str>,
-    surname: Option<&str>,
-    birth_date: Option<&str>,
-    postcode: Option<&str>,
-    person_id: Option<&str>,
-) -> Result<Finding, ServiceError> {
-    fn given(v: Option<&str>) -> Option<&str> {
-        v.map(str::trim).filter(|s| !s.is_empty())
-    }
-    if let Some(raw) = given(nhs_number) {
-        return NhsNumber::parse(raw)
-            .map(Finding::NhsNumber)
-            .map_err(|e| ServiceError::invalid("nhs_number", e));
-    }
-    if let Some(raw) = given(person_id) {
-        return PersonId::parse(raw)
-            .map(Finding::Candidate)
-            .map_err(|e| ServiceError::invalid("person_id", e));
-    }
-    match (given(surname), given(birth_date)) {
-        (Some(surname), Some(raw_date)) => {
-            if surname.chars().count() > 100 || surname.chars().any(char::is_control) {
-                return Err(ServiceError::invalid("surname", "not a surname"));
-            }
-            let birth_date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d").map_err(|_| {
-                ServiceError::invalid("birth_date", "give the date of birth as YYYY-MM-DD")
-            })?;
-            let postcode = given(postcode)
-                .map(Postcode::parse)
-                .transpose()
-                .map_err(|e| ServiceError::invalid("postcode", e))?;
-            Ok(Finding::Details {
-                surname: surname.to_owned(),
-                birth_date,
-                postcode,
-            })
-        }
-        (Some(_), None) => Err(ServiceError::invalid(
-            "birth_date",
-            "give the date of birth with the surname",
-        )),
-        (None, Some(_)) => Err(ServiceError::invalid(
-            "surname",
-            "give the surname with the date of birth",
-        )),
-        (None, None) => Err(ServiceError::invalid(
-            "nhs_number",
-            "give the NHS number, or the surname and date of birth",
-        )),
-    }
-}
-
 pub async fn look_up(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiQuery(query): ApiQuery<LookUpQuery>,
 ) -> Result<Json<LookUpView>, ApiError> {
-    let viewer = caller.viewer();
-    lookup::may_look_up(&viewer)?;
-    let finding = finding(
-        query.nhs_number.as_deref(),
-        query.surname.as_deref(),
-        query.birth_date.as_deref(),
-        query.postcode.as_deref(),
-        query.person_id.as_deref(),
-    )?;
-    let reason = lookup::parse_reason(query.reason.as_deref().unwrap_or(""))?;
-    match lookup::look_up(&state, &viewer, finding, reason).await? {
+    match lookup::look_up(&state, &caller.viewer(), &query.input()).await? {
         LookUpOutcome::Summary(summary) => Ok(Json(LookUpView::Summary(summary))),
         LookUpOutcome::Candidates(candidates) => Ok(Json(LookUpView::Candidates { candidates })),
         LookUpOutcome::NoMatch => Ok(Json(LookUpView::NoMatch)),

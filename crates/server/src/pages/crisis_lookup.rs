@@ -6,17 +6,16 @@
 //! choose from, or no match, or the refusal and the way to break-glass.
 //! Built for a phone at 3 a.m.: one column, large type, big targets, no
 //! JavaScript, a small page. A look-up is always for emergency treatment.
+//! The rules (who may look up, how the form reads, what is shown) are the
+//! service's (`crisis::lookup`); this only translates, each field error
+//! beside its field.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::ContactKind;
-use concordat_domain::ids::PersonId;
-use concordat_domain::nhs_number::NhsNumber;
-use concordat_domain::person::Postcode;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::text::PhoneNumber;
 use serde::Deserialize;
@@ -27,8 +26,8 @@ use super::PageError;
 use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::crisis::lookup::{self, CrisisSummary, Finding, LookUpOutcome};
-use crate::error::ServiceError;
+use crate::crisis::lookup::{self, CrisisSummary, LookUpInput, LookUpOutcome};
+use crate::error::{FieldError, ServiceError};
 use crate::pages::{PageForm, PageQuery};
 use crate::AppState;
 
@@ -56,13 +55,52 @@ pub struct LookUpForm {
     person_id: String,
 }
 
+impl LookUpForm {
+    fn input(&self) -> LookUpInput<'_> {
+        LookUpInput {
+            nhs_number: Some(&self.nhs_number),
+            surname: Some(&self.surname),
+            birth_date: Some(&self.birth_date),
+            postcode: Some(&self.postcode),
+            person_id: Some(&self.person_id),
+            reason: Some(&self.reason),
+        }
+    }
+}
+
+/// The service's field errors, each beside its field as a sentence; one
+/// without a field of its own on the form (a listed candidate's) above
+/// them all.
 #[derive(Default)]
 struct FieldErrors {
-    finding: Option<String>,
+    person_id: Option<String>,
     nhs_number: Option<String>,
+    surname: Option<String>,
     birth_date: Option<String>,
     postcode: Option<String>,
     reason: Option<String>,
+}
+
+impl FieldErrors {
+    fn of(fields: &[FieldError]) -> Self {
+        let mut errors = Self::default();
+        for FieldError { field, message } in fields {
+            let slot = match field.as_str() {
+                "nhs_number" => &mut errors.nhs_number,
+                "surname" => &mut errors.surname,
+                "birth_date" => &mut errors.birth_date,
+                "postcode" => &mut errors.postcode,
+                "reason" => &mut errors.reason,
+                _ => &mut errors.person_id,
+            };
+            let said = sentence(message);
+            *slot = Some(match slot.take() {
+                Some(before) => format!("{before} {said}"),
+                None => said,
+            });
+        }
+        errors
+    }
 }
 
 struct PersonContactView {
@@ -171,15 +209,12 @@ pub struct LookUpQuery {
     recorded: Option<String>,
 }
 
-/// The look-up's viewer: always for emergency treatment, and only for a
-/// crisis role (anyone else is told so before typing anything).
-fn crisis_viewer(session: &SignedIn) -> Result<Viewer, PageError> {
-    let viewer = Viewer {
+/// The look-up's viewer: always for emergency treatment.
+fn crisis_viewer(session: &SignedIn) -> Viewer {
+    Viewer {
         user: session.user.clone(),
         purpose: Purpose::Emergency,
-    };
-    lookup::may_look_up(&viewer)?;
-    Ok(viewer)
+    }
 }
 
 async fn page(
@@ -207,7 +242,8 @@ pub async fn form(
     session: SignedIn,
     PageQuery(query): PageQuery<LookUpQuery>,
 ) -> Result<Response, PageError> {
-    crisis_viewer(&session)?;
+    // Anyone who may not look up is told so before typing anything.
+    lookup::may_look_up(&crisis_viewer(&session))?;
     let mut page = page(
         &state,
         &session,
@@ -228,55 +264,6 @@ pub async fn form(
     Ok(render(&page)?.into_response())
 }
 
-/// How to find the person, from the form; every field at fault named.
-fn finding(form: &LookUpForm, errors: &mut FieldErrors) -> Option<Finding> {
-    if !form.person_id.trim().is_empty() {
-        return match PersonId::parse(form.person_id.trim()) {
-            Ok(id) => Some(Finding::Candidate(id)),
-            Err(_) => {
-                errors.finding = Some("Choose one of the people listed.".into());
-                None
-            }
-        };
-    }
-    let nhs = form.nhs_number.trim();
-    if !nhs.is_empty() {
-        return match NhsNumber::parse(nhs) {
-            Ok(n) => Some(Finding::NhsNumber(n)),
-            Err(e) => {
-                errors.nhs_number = Some(sentence(&e.to_string()));
-                None
-            }
-        };
-    }
-    let surname = form.surname.trim();
-    let born = form.birth_date.trim();
-    if surname.is_empty() || born.is_empty() {
-        errors.finding = Some("Enter an NHS number, or a surname and date of birth.".into());
-        return None;
-    }
-    let birth_date = NaiveDate::parse_from_str(born, "%Y-%m-%d")
-        .map_err(|_| {
-            errors.birth_date = Some(format!("`{born}` is not a date; write it as YYYY-MM-DD."));
-        })
-        .ok();
-    let postcode = match form.postcode.trim() {
-        "" => None,
-        raw => match Postcode::parse(raw) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.postcode = Some(sentence(&e.to_string()));
-                return None;
-            }
-        },
-    };
-    Some(Finding::Details {
-        surname: surname.to_owned(),
-        birth_date: birth_date?,
-        postcode,
-    })
-}
-
 /// `POST /crisis-lookup`.
 pub async fn look_up(
     State(state): State<AppState>,
@@ -284,48 +271,17 @@ pub async fn look_up(
     PageForm(form): PageForm<LookUpForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
-    let viewer = crisis_viewer(&session)?;
-    let mut errors = FieldErrors::default();
-    let reason = match lookup::parse_reason(&form.reason) {
-        Ok(reason) => Some(reason),
-        Err(e) => {
-            errors.reason = Some(if form.reason.trim().is_empty() {
-                "Say briefly why you need the crisis plan: it is recorded, and the person can see it."
-                    .to_owned()
-            } else {
-                match e {
-                    ServiceError::Invalid(fields) => fields
-                        .iter()
-                        .map(|e| sentence(&e.message))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    other => sentence(&other.to_string()),
-                }
-            });
-            None
-        }
-    };
-    let finding = finding(&form, &mut errors);
-    let (Some(finding), Some(reason)) = (finding, reason) else {
-        let page = page(&state, &session, form, errors).await?;
-        return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
-    };
-    let outcome = match lookup::look_up(&state, &viewer, finding, reason).await {
+    let viewer = crisis_viewer(&session);
+    let outcome = match lookup::look_up(&state, &viewer, &form.input()).await {
         Ok(outcome) => outcome,
-        // Too many people match: ask for the postcode, keeping the form.
+        // What was typed is kept, with each field's fault beside it.
         Err(ServiceError::Invalid(fields)) => {
-            errors.postcode = Some(
-                fields
-                    .iter()
-                    .map(|e| sentence(&e.message))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-            let page = page(&state, &session, form, errors).await?;
+            let page = page(&state, &session, form, FieldErrors::of(&fields)).await?;
             return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
         }
         Err(other) => return Err(other.into()),
     };
+    let errors = FieldErrors::default();
     let mut page = page(&state, &session, form, errors).await?;
     let status = match outcome {
         LookUpOutcome::NoMatch => {

@@ -5,6 +5,14 @@
 //! durable — "no audit, no access" — at the cost of one commit per batch
 //! rather than one per request.
 //!
+//! An entry may carry the relationship its act opens ([`Opening`]: a crisis
+//! look-up is itself the relationship that lets its user read the crisis
+//! summary). The writer writes it in the batch's transaction, so the
+//! relationship and its entry commit together or not at all, and the
+//! look-up costs no transaction of its own. One opening that cannot be
+//! written must not cost the entries batched with it: a batch that fails
+//! with openings in it is written again one entry at a time.
+//!
 //! Several nodes sharing a PostgreSQL database each run a writer; they take
 //! turns on the lock of the `audit_head` row, so the chain never forks. On
 //! SQLite the store's single-writer permit does the same, and the whole
@@ -23,6 +31,7 @@ use super::chain::{decode_hash, StoredEntry};
 use super::signer::CheckpointSigner;
 use super::AuditEntry;
 use crate::kept::KeptConnection;
+use crate::relationships::{self, Opening};
 use crate::{rows, time, Backend, Conn, Store, StoreError};
 
 /// Most entries committed in one transaction: large enough that a burst of
@@ -49,6 +58,8 @@ pub enum AuditError {
 
 struct Pending {
     entry: AuditEntry,
+    /// Written in the same transaction as `entry`.
+    opening: Option<Opening>,
     done: oneshot::Sender<Result<u64, AuditError>>,
 }
 
@@ -72,9 +83,28 @@ impl AuditLog {
     /// succeeds. A caller that stops waiting does not withdraw the entry:
     /// once queued it is written (the decision was made either way).
     pub async fn record(&self, entry: AuditEntry) -> Result<u64, AuditError> {
+        self.append(entry, None).await
+    }
+
+    /// [`record`](Self::record), writing `opening` (and moving its person's
+    /// access version) in the same transaction as `entry`: once this
+    /// succeeds both have committed; if it fails, neither was kept.
+    pub async fn record_opening(
+        &self,
+        entry: AuditEntry,
+        opening: Opening,
+    ) -> Result<u64, AuditError> {
+        self.append(entry, Some(opening)).await
+    }
+
+    async fn append(&self, entry: AuditEntry, opening: Option<Opening>) -> Result<u64, AuditError> {
         let (done, answer) = oneshot::channel();
         self.queue
-            .send(Pending { entry, done })
+            .send(Pending {
+                entry,
+                opening,
+                done,
+            })
             .await
             .map_err(|_| AuditError::Stopped)?;
         // A dropped sender means the writer task died mid-batch: the entry
@@ -94,32 +124,62 @@ async fn write_batches(
     // recv_many waits for at least one entry, then takes whatever else is
     // already queued: the batch grows with the load, with no timer.
     while kept.idle(receiver.recv_many(&mut batch, MAX_BATCH)).await > 0 {
-        let entries: Vec<&AuditEntry> = batch.iter().map(|p| &p.entry).collect();
-        let written = match store.backend() {
-            Backend::Postgres => match kept.get().await {
-                Ok(conn) => append_locked(&store, conn, &signer, &entries)
-                    .await
-                    .map(|(first, _)| first),
-                Err(err) => Err(err),
-            },
-            Backend::Sqlite => append_listed(&store, &mut kept, &signer, &entries, &mut head).await,
-        };
-        kept.done(&written);
+        let written = write(&store, &mut kept, &signer, &batch, &mut head).await;
         match written {
             Ok(first_seq) => {
                 for (seq, pending) in (first_seq..).zip(batch.drain(..)) {
                     let _ = pending.done.send(Ok(seq));
                 }
             }
-            Err(err) => {
-                tracing::error!(error = ?err, entries = batch.len(), "audit batch not written");
-                let err = Arc::new(err);
+            // One opening that cannot be written fails only its own entry.
+            Err(err) if batch.len() > 1 && batch.iter().any(|p| p.opening.is_some()) => {
+                tracing::warn!(error = ?err, entries = batch.len(), "audit batch written again one entry at a time");
                 for pending in batch.drain(..) {
-                    let _ = pending.done.send(Err(AuditError::Write(Arc::clone(&err))));
+                    let alone = std::slice::from_ref(&pending);
+                    match write(&store, &mut kept, &signer, alone, &mut head).await {
+                        Ok(seq) => {
+                            let _ = pending.done.send(Ok(seq));
+                        }
+                        Err(err) => fail(vec![pending], err),
+                    }
                 }
             }
+            Err(err) => fail(std::mem::take(&mut batch), err),
         }
     }
+}
+
+/// Tells every caller in `batch` that its entry was not kept.
+fn fail(batch: Vec<Pending>, err: StoreError) {
+    tracing::error!(error = ?err, entries = batch.len(), "audit batch not written");
+    let err = Arc::new(err);
+    for pending in batch {
+        let _ = pending.done.send(Err(AuditError::Write(Arc::clone(&err))));
+    }
+}
+
+/// Appends `batch` (entries and their openings) in one transaction;
+/// returns the first entry's seq.
+async fn write(
+    store: &Store,
+    kept: &mut KeptConnection,
+    signer: &CheckpointSigner,
+    batch: &[Pending],
+    head: &mut Option<Head>,
+) -> Result<u64, StoreError> {
+    let entries: Vec<&AuditEntry> = batch.iter().map(|p| &p.entry).collect();
+    let openings: Vec<&Opening> = batch.iter().filter_map(|p| p.opening.as_ref()).collect();
+    let written = match store.backend() {
+        Backend::Postgres => match kept.get().await {
+            Ok(conn) => append_locked(store, conn, signer, &entries, &openings)
+                .await
+                .map(|(first, _)| first),
+            Err(err) => Err(err),
+        },
+        Backend::Sqlite => append_listed(store, kept, signer, &entries, &openings, head).await,
+    };
+    kept.done(&written);
+    written
 }
 
 /// The end of the chain: the last entry's seq and hash (0 and the genesis
@@ -160,15 +220,19 @@ fn first_seq(head: &Head) -> Result<u64, StoreError> {
 }
 
 /// Appends `entries` in one transaction that reads the head first, with a
-/// checkpoint of the last one; returns the first entry's seq and the new
-/// head.
+/// checkpoint of the last one, and writes `openings` in it; returns the
+/// first entry's seq and the new head.
 async fn append_locked(
     store: &Store,
     conn: &mut Conn,
     signer: &CheckpointSigner,
     entries: &[&AuditEntry],
+    openings: &[&Opening],
 ) -> Result<(u64, Head), StoreError> {
     let mut tx = store.write_on(conn).await?;
+    for opening in openings {
+        relationships::write_opening(&mut tx, opening).await?;
+    }
     let sql = match store.backend() {
         // Other nodes' writers wait here until this transaction ends, then
         // read the head it left (READ COMMITTED re-reads a locked row).
@@ -206,11 +270,12 @@ async fn append_listed(
     kept: &mut KeptConnection,
     signer: &CheckpointSigner,
     entries: &[&AuditEntry],
+    openings: &[&Opening],
     remembered: &mut Option<Head>,
 ) -> Result<u64, StoreError> {
     if let Some(head) = remembered.take() {
         let _permit = store.writer_permit().await;
-        match write_listed(kept.get().await?, signer, entries, &head).await {
+        match write_listed(kept.get().await?, signer, entries, openings, &head).await {
             Ok(end) => {
                 *remembered = Some(end);
                 return first_seq(&head);
@@ -220,17 +285,18 @@ async fn append_listed(
             Err(_) => kept.discard().await,
         }
     }
-    let (first, end) = append_locked(store, kept.get().await?, signer, entries).await?;
+    let (first, end) = append_locked(store, kept.get().await?, signer, entries, openings).await?;
     *remembered = Some(end);
     Ok(first)
 }
 
-/// One round trip: BEGIN, the entries, the checkpoint and the head, COMMIT.
-/// Returns the new head.
+/// One round trip: BEGIN, the openings, the entries, the checkpoint and the
+/// head, COMMIT. Returns the new head.
 async fn write_listed(
     conn: &mut Conn,
     signer: &CheckpointSigner,
     entries: &[&AuditEntry],
+    openings: &[&Opening],
     head: &Head,
 ) -> Result<Head, StoreError> {
     let rows = chained(head, entries);
@@ -238,6 +304,12 @@ async fn write_listed(
         return Ok(head.clone());
     };
     let mut sql = String::from("BEGIN IMMEDIATE; ");
+    for opening in openings {
+        for statement in relationships::opening_sql(conn, opening) {
+            sql.push_str(&statement);
+            sql.push_str("; ");
+        }
+    }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         sql.push_str(&insert_sql(conn, chunk.len()));
         sql.push_str("; ");
@@ -247,6 +319,9 @@ async fn write_listed(
     sql.push_str(&head_sql(conn));
     sql.push_str("; COMMIT");
     let mut query = sqlx::query(&sql);
+    for opening in openings {
+        query = relationships::bind_opening(query, opening).bind(opening.person().to_string());
+    }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         query = bind_entries(query, chunk);
     }
