@@ -17,8 +17,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::access::VersionedCache;
 use crate::auth::password::PasswordHasher;
+use crate::authorisation::VersionedCache;
 use crate::state::SharedReads;
 use crate::{api, health, pages, AppState, Clock, ServerConfig};
 

@@ -3,20 +3,20 @@
 //! edge, then call the store; nothing here keeps state between requests beyond
 //! what the database holds, so any number of nodes can serve one partnership.
 
-pub mod access;
 pub mod agreements;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod authorisation;
 pub mod clock;
 pub mod config;
 pub mod consent;
+pub mod contact_events;
 pub mod crisis;
 pub mod delivery;
 pub mod directory;
 pub mod error;
 pub mod escalation;
-pub mod events;
 pub mod extract;
 pub mod governance;
 pub mod health;

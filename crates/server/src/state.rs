@@ -10,8 +10,8 @@ use concordat_store::persons::PersonsWithVersions;
 use concordat_store::tokens::TokensByHash;
 use concordat_store::Store;
 
-use crate::access::{Sources, SourcesKey, VersionedCache};
 use crate::auth::password::PasswordHasher;
+use crate::authorisation::{Sources, SourcesKey, VersionedCache};
 use crate::record::RecordParts;
 use crate::{Clock, ServerConfig};
 

@@ -19,8 +19,8 @@ use concordat_domain::ids::TeamId;
 use serde::{Deserialize, Serialize};
 
 use super::{person_path, ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
-use crate::access::Viewer;
 use crate::auth::bearer::ApiCaller;
+use crate::authorisation::Viewer;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
 use crate::crisis::plans::{self, Party, PlanHistory};
 use crate::AppState;

@@ -259,9 +259,9 @@ impl From<AuthError> for ApiError {
 }
 
 /// One contact event's failure, when a single event was sent.
-impl From<crate::events::LineError> for ApiError {
-    fn from(error: crate::events::LineError) -> Self {
-        use crate::events::LineError;
+impl From<crate::contact_events::LineError> for ApiError {
+    fn from(error: crate::contact_events::LineError) -> Self {
+        use crate::contact_events::LineError;
         match error {
             LineError::Malformed(why) => ApiError::MalformedBody(why),
             LineError::Invalid { field, message } => ApiError::invalid(&field, message),

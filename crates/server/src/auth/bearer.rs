@@ -24,8 +24,8 @@ pub struct ApiCaller {
 
 impl ApiCaller {
     /// The caller as the access decision sees them: who, and for what.
-    pub fn viewer(self) -> crate::access::Viewer {
-        crate::access::Viewer {
+    pub fn viewer(self) -> crate::authorisation::Viewer {
+        crate::authorisation::Viewer {
             user: self.user,
             purpose: self.purpose,
         }

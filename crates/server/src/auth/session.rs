@@ -29,8 +29,11 @@ pub struct SignedIn {
 
 impl SignedIn {
     /// The signed-in user as the access decision sees them, for `purpose`.
-    pub fn viewer(&self, purpose: concordat_domain::purpose::Purpose) -> crate::access::Viewer {
-        crate::access::Viewer {
+    pub fn viewer(
+        &self,
+        purpose: concordat_domain::purpose::Purpose,
+    ) -> crate::authorisation::Viewer {
+        crate::authorisation::Viewer {
             user: self.user.clone(),
             purpose,
         }

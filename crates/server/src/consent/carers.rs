@@ -12,7 +12,7 @@ use concordat_store::{persons, Conn, StoreError};
 use serde::Serialize;
 
 use super::{admit, UserNames};
-use crate::access::Viewer;
+use crate::authorisation::Viewer;
 use crate::error::FieldError;
 use crate::error::ServiceError;
 use crate::AppState;

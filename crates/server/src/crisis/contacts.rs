@@ -4,8 +4,8 @@
 //! already (the look-up, the care team); the contact then keeps that user's
 //! relationship for as long as the contact lasts (a section 136 detention,
 //! 36 hours), for them alone. Contacts reported by systems come through
-//! `crate::events` instead; both tell the lead professionals alike
-//! (`crate::events::tell::tell_leads`).
+//! `crate::contact_events` instead; both tell the lead professionals alike
+//! (`crate::contact_events::tell::tell_leads`).
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
@@ -17,10 +17,10 @@ use concordat_store::audit::AuditAction;
 use concordat_store::{care_teams, contact_events, organisations, persons};
 
 use super::require;
-use crate::access::{authorise_noted, Viewer};
+use crate::authorisation::{authorise_noted, Viewer};
+use crate::contact_events::tell::{leads_of, tell_leads};
 use crate::delivery::Outbox;
 use crate::error::ServiceError;
-use crate::events::tell::{leads_of, tell_leads};
 use crate::AppState;
 
 /// A contact as entered, before checking.
@@ -97,7 +97,7 @@ pub async fn record(
     let opened = if event.kind.lasts() == ContactLasts::LookUpWindow {
         Vec::new()
     } else {
-        crate::events::opened_relationships(
+        crate::contact_events::opened_relationships(
             state,
             &event,
             user.organisation_id(),
@@ -113,7 +113,8 @@ pub async fn record(
     };
     let mut tx = state.store.write().await?;
     contact_events::insert_event(&mut tx, &event).await?;
-    crate::events::open_and_close(&mut tx, &event, user.organisation_id(), &opened, now).await?;
+    crate::contact_events::open_and_close(&mut tx, &event, user.organisation_id(), &opened, now)
+        .await?;
     let subject_person = persons::person_by_id(&mut tx, person)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -11,7 +11,7 @@ use concordat_store::crisis_plans::{self, Caseload, Coverage, OverduePlan};
 use concordat_store::teams;
 use serde::Serialize;
 
-use crate::access::{readable, Viewer};
+use crate::authorisation::{readable, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 

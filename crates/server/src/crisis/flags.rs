@@ -9,7 +9,7 @@ use concordat_domain::ids::{FlagId, PersonId};
 use concordat_store::flags::{self, FlagReview};
 
 use super::require;
-use crate::access::Viewer;
+use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::AppState;
 

@@ -14,7 +14,7 @@ use concordat_domain::role::Role;
 use concordat_store::crisis_plans::{self, PlanHeader};
 
 use super::{require, sees_drafts};
-use crate::access::Viewer;
+use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::AppState;
 

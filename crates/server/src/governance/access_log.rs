@@ -9,7 +9,7 @@ use concordat_store::audit::{self, AuditAction, AuditFilter, AuditRecord, Outcom
 use concordat_store::{break_glass, organisations, users, Conn, StoreError};
 use serde::Serialize;
 
-use crate::access::{act_entry, Viewer};
+use crate::authorisation::{act_entry, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 
@@ -114,7 +114,7 @@ pub async fn access_log(
             because: entry
                 .reasons
                 .iter()
-                .filter_map(|r| r.strip_prefix(crate::access::GROUND_PREFIX))
+                .filter_map(|r| r.strip_prefix(crate::authorisation::GROUND_PREFIX))
                 .map(str::to_owned)
                 .collect(),
         });

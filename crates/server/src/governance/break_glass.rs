@@ -11,7 +11,7 @@ use concordat_store::notifications::{self, Notification};
 use concordat_store::{break_glass as grants, persons, users};
 use serde::Serialize;
 
-use crate::access::{act_entry, actor, decide, gather, AccessError, Refused, Viewer};
+use crate::authorisation::{act_entry, actor, decide, gather, AccessError, Refused, Viewer};
 use crate::error::{FieldError, ServiceError};
 use crate::permissions;
 use crate::record::PersonRef;

@@ -143,7 +143,7 @@ fn failure(e: ServiceError) -> PageError {
 
 /// The page's purpose: the person keeps their own choices for their own
 /// access; the care team keeps them for direct care.
-fn choices_viewer(session: &SignedIn) -> crate::access::Viewer {
+fn choices_viewer(session: &SignedIn) -> crate::authorisation::Viewer {
     session.viewer(if session.user.role() == Role::Person {
         Purpose::OwnAccess
     } else {

@@ -5,8 +5,8 @@ use concordat_domain::ids::PersonId;
 
 use super::words::{reading_purpose, sentence};
 use super::PageError;
-use crate::access::Viewer;
 use crate::auth::session::SignedIn;
+use crate::authorisation::Viewer;
 
 /// The person a path names; an id that does not read names nobody.
 pub(crate) fn person_of(raw: &str) -> PersonId {

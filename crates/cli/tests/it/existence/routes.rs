@@ -1,8 +1,8 @@
 //! What a probe is, how its request is made from its route pattern, the
 //! routes knowingly left out, and the check that the table of probes
 //! (`probes.rs`) and [`SKIPPED`] together cover every route of the JSON API
-//! (`api::router` in crates/server/src/api/mod.rs), the pages
-//! (`pages::router` in crates/server/src/pages/mod.rs) and `app.rs` — read
+//! (`api::router` in crates/server/src/api.rs), the pages
+//! (`pages::router` in crates/server/src/pages.rs) and `app.rs` — read
 //! from their source, so a new route cannot be forgotten.
 
 use std::collections::BTreeSet;
@@ -396,8 +396,8 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     (Surface::Page, "GET /static/app.css", "the stylesheet"),
 ];
 
-const API_ROUTER: &str = include_str!("../../../../server/src/api/mod.rs");
-const PAGES_ROUTER: &str = include_str!("../../../../server/src/pages/mod.rs");
+const API_ROUTER: &str = include_str!("../../../../server/src/api.rs");
+const PAGES_ROUTER: &str = include_str!("../../../../server/src/pages.rs");
 const APP: &str = include_str!("../../../../server/src/app.rs");
 
 /// "METHOD /pattern" for every `.route(…)` in `source`: the pattern is its

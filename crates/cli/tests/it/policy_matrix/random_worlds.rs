@@ -16,7 +16,7 @@ use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, Us
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
-use concordat_server::access::{decide, Facts, Viewer};
+use concordat_server::authorisation::{decide, Facts, Viewer};
 use proptest::prelude::*;
 
 use super::dimensions::professional_roles;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use concordat_access::{AccessEngine, Relationship};
-use concordat_server::access::{decide, gather, Viewer};
+use concordat_server::authorisation::{decide, gather, Viewer};
 use concordat_store::backend::PoolSize;
 use concordat_store::Store;
 

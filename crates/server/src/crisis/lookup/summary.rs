@@ -12,7 +12,7 @@ use concordat_domain::person::Person;
 use concordat_store::{care_teams, crisis_plans, flags, StoreError};
 use serde::Serialize;
 
-use crate::access::Authorisation;
+use crate::authorisation::Authorisation;
 use crate::AppState;
 
 #[derive(Debug, Clone, Serialize)]

@@ -18,9 +18,9 @@ use concordat_domain::ids::PersonId;
 use serde::Deserialize;
 
 use super::{own, person_of, viewer};
-use crate::access::Viewer;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
+use crate::authorisation::Viewer;
 use crate::crisis::plans;
 use crate::error::ServiceError;
 use crate::pages::layout::{render, Chrome};

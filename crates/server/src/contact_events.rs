@@ -76,7 +76,7 @@ use concordat_store::{
 };
 use serde::Serialize;
 
-use crate::access::{self, gather, Refused, Viewer};
+use crate::authorisation::{self, gather, Refused, Viewer};
 use crate::delivery::Outbox;
 use crate::error::ServiceError;
 use crate::AppState;
@@ -211,7 +211,7 @@ pub async fn ingest(
             let mut facts = gather(&mut conn, user, person_id, now).await?;
             // The report is the source system's relationship for itself.
             facts.relationships.push(Relationship::source_report());
-            let decisions = access::decide(
+            let decisions = authorisation::decide(
                 &state.engine,
                 viewer,
                 person_id,
@@ -221,8 +221,13 @@ pub async fn ingest(
                 now,
             );
             let Some(person) = found else {
-                let mut entry =
-                    access::audit_entry(viewer, person_id, AuditAction::Write, &decisions, now);
+                let mut entry = authorisation::audit_entry(
+                    viewer,
+                    person_id,
+                    AuditAction::Write,
+                    &decisions,
+                    now,
+                );
                 entry.outcome = concordat_store::audit::Outcome::Denied;
                 entry.reasons = vec![format!(
                     "contact events received for NHS number {}, which no one has: {}",
@@ -247,8 +252,13 @@ pub async fn ingest(
                 let kinds = person_lines.iter().map(|l| l.incoming.kind);
                 tell::recipients(&mut conn, &person, kinds, &hooks).await?
             };
-            let mut entry =
-                access::audit_entry(viewer, person.id(), AuditAction::Write, &decisions, now);
+            let mut entry = authorisation::audit_entry(
+                viewer,
+                person.id(),
+                AuditAction::Write,
+                &decisions,
+                now,
+            );
             entry.reasons.insert(
                 0,
                 format!("contact events received: {}", received(&person_lines)),

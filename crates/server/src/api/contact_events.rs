@@ -1,7 +1,7 @@
 //! Contact events from registered source systems: `POST /api/v1/events`
 //! (one JSON event) and `POST /api/v1/events:batch` (NDJSON, one event a
 //! line, with a report line by line). Both go through
-//! [`crate::events::ingest`]; any other caller is refused before a line is
+//! [`crate::contact_events::ingest`]; any other caller is refused before a line is
 //! read.
 
 use axum::extract::State;
@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{ApiBytes, ApiError, ApiJson};
 use crate::auth::bearer::ApiCaller;
-use crate::events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
+use crate::contact_events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
 
 /// The largest NDJSON batch accepted, in bytes.
@@ -25,7 +25,7 @@ pub async fn record(
 ) -> Result<(StatusCode, Json<LineReport>), ApiError> {
     let now = state.clock.now();
     let parsed = input.check(now);
-    let mut reports = events::ingest(&state, &caller.viewer(), vec![(1, parsed)]).await?;
+    let mut reports = contact_events::ingest(&state, &caller.viewer(), vec![(1, parsed)]).await?;
     let report = reports
         .pop()
         .ok_or_else(|| ApiError::Internal("an event went unreported".into()))?;
@@ -56,23 +56,23 @@ pub async fn batch(
         .lines()
         .enumerate()
         .filter(|(_, raw)| !raw.trim().is_empty())
-        .map(|(i, raw)| (i + 1, events::parse_line(raw, now)))
+        .map(|(i, raw)| (i + 1, contact_events::parse_line(raw, now)))
         .collect();
     if lines.is_empty() {
         return Err(ApiError::MalformedBody(
             "the body holds no events: send one JSON event per line".into(),
         ));
     }
-    if lines.len() > events::MAX_LINES {
+    if lines.len() > contact_events::MAX_LINES {
         return Err(ApiError::invalid(
             "body",
             format!(
                 "a batch holds at most {} events; split the file",
-                events::MAX_LINES
+                contact_events::MAX_LINES
             ),
         ));
     }
-    let reports = events::ingest(&state, &caller.viewer(), lines).await?;
+    let reports = contact_events::ingest(&state, &caller.viewer(), lines).await?;
     Ok(Json(BatchReport {
         totals: Totals::of(&reports),
         lines: reports,

@@ -12,7 +12,7 @@
 //! Its path runs one way: who may look up at all, what was given
 //! ([`finding`]), whom it names, then one decision made with the look-up's
 //! relationship in place, the relationship written in the audit entry's
-//! own transaction (`access::authorise_opening`), and what the decision
+//! own transaction (`authorisation::authorise_opening`), and what the decision
 //! allows read once ([`summary`]).
 
 mod finding;
@@ -28,7 +28,7 @@ use concordat_store::relationships::{CareRelationship, RelationshipKind};
 pub use finding::{Candidate, Finding, LookUpInput, REASON_MAX_CHARS};
 pub use summary::{CrisisSummary, FlagSummary, LeadProfessional, PlanSummary};
 
-use crate::access::{actor, authorise_opening, Viewer};
+use crate::authorisation::{actor, authorise_opening, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 use summary::Shown;
@@ -235,6 +235,6 @@ async fn audit_unmatched(
             break_glass: false,
         })
         .await
-        .map_err(crate::access::AccessError::from)?;
+        .map_err(crate::authorisation::AccessError::from)?;
     Ok(())
 }

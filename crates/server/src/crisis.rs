@@ -1,7 +1,7 @@
 //! The crisis side of a person's record: the crisis plan made with them,
 //! safety flags, contacts with services, and the out-of-hours crisis
 //! look-up. Every read and write here goes through the one access decision
-//! (`crate::access`) and is audited before anything is shown or changed.
+//! (`crate::authorisation`) and is audited before anything is shown or changed.
 
 pub mod contacts;
 pub mod coverage;
@@ -15,7 +15,7 @@ use concordat_domain::ids::PersonId;
 use concordat_store::audit::AuditAction;
 use concordat_store::care_teams;
 
-use crate::access::{authorise, Authorisation, Viewer};
+use crate::authorisation::{authorise, Authorisation, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 

@@ -11,7 +11,7 @@ pub use break_glass::{
     ReviewItem,
 };
 
-use crate::access::Viewer;
+use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::permissions;
 

@@ -24,7 +24,7 @@ pub use concordat_store::referrals::{Listing, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{agreements, jobs, organisations, persons, teams, users, Conn};
 
-use crate::access::{gather, readable_with_people, Viewer};
+use crate::authorisation::{gather, readable_with_people, Viewer};
 use crate::crisis::require;
 use crate::error::ServiceError;
 use crate::AppState;

@@ -6,11 +6,11 @@ pub mod auth;
 pub mod break_glass;
 mod caller;
 pub mod consent;
+pub mod contact_events;
 pub mod contacts;
 pub mod crisis_lookup;
 pub mod crisis_plans;
 pub mod error;
-pub mod events;
 pub mod extract;
 pub mod flags;
 pub mod json;
@@ -81,12 +81,12 @@ pub fn router() -> Router<AppState> {
             "/persons/{id}/contacts",
             get(contacts::list).post(contacts::record),
         )
-        .route("/events", post(events::record))
+        .route("/events", post(contact_events::record))
         // A literal colon: axum 0.8 names parameters `{name}` only.
         .route(
             "/events:batch",
-            post(events::batch).layer(axum::extract::DefaultBodyLimit::max(
-                events::BATCH_BODY_LIMIT,
+            post(contact_events::batch).layer(axum::extract::DefaultBodyLimit::max(
+                contact_events::BATCH_BODY_LIMIT,
             )),
         )
         .route("/webhooks", get(webhooks::list).post(webhooks::register))

@@ -23,7 +23,7 @@ use concordat_store::{
 };
 use serde::Serialize;
 
-use crate::access::{authorise_under, Authorisation, Refused, Viewer};
+use crate::authorisation::{authorise_under, Authorisation, Refused, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 

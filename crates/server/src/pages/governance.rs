@@ -18,6 +18,6 @@ fn governs(session: &SignedIn) -> Result<(), PageError> {
 }
 
 /// Who acts on the governance pages, and for what purpose.
-fn governor(session: &SignedIn) -> crate::access::Viewer {
+fn governor(session: &SignedIn) -> crate::authorisation::Viewer {
     session.viewer(permissions::GOVERNANCE_PURPOSE)
 }

@@ -2,7 +2,7 @@
 //! organisation × agreement state × consent × relationship × category ×
 //! purpose × break-glass × read/write. Every store state is written to a
 //! fresh database (SQLite, then PostgreSQL) through the store's own
-//! functions, read back by `concordat_server::access::gather`, decided by
+//! functions, read back by `concordat_server::authorisation::gather`, decided by
 //! `concordat_access::AccessEngine`, and each decision is checked against an
 //! oracle written plainly from DESIGN.md ("The access decision") and
 //! issue 3. The oracle never calls the engine or reads the policies: it

@@ -27,7 +27,7 @@ use concordat_store::audit::AuditAction;
 use concordat_store::{consent, organisations, persons, users, Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{authorise_noted, Viewer};
+use crate::authorisation::{authorise_noted, Viewer};
 use crate::error::{FieldError, ServiceError};
 use crate::permissions::ConsentSteward;
 use crate::AppState;

@@ -21,7 +21,7 @@ pub use concordat_store::messages::{Message, Thread};
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{jobs, users, Conn};
 
-use crate::access::{readable, Viewer};
+use crate::authorisation::{readable, Viewer};
 use crate::crisis::require;
 use crate::error::ServiceError;
 use crate::AppState;
