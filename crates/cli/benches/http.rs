@@ -23,6 +23,9 @@
 //! (database connections, default 16 as for `concordat serve`),
 //! `BENCH_DATABASE_URL` (a PostgreSQL database to run on instead of SQLite,
 //! seeded the first time).
+//!
+//! Longer than a module should be because the load generator, the three kinds
+//! of request and their set-up are one measurement, read top to bottom.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,7 +1,48 @@
-//! Concordat's HTTP surfaces: the JSON API at `/api/v1`, the HTML pages at `/`,
-//! health checks, and sign-in for both. Handlers authenticate and parse at the
-//! edge, then call the store; nothing here keeps state between requests beyond
-//! what the database holds, so any number of nodes can serve one partnership.
+//! Concordat's server: the services that hold a partnership's rules, and the
+//! surfaces that put them on the wire. Nothing here keeps state between
+//! requests beyond what the database holds, so any number of nodes can serve
+//! one partnership.
+//!
+//! # Map
+//!
+//! Dependencies point down this list, never up:
+//!
+//! 1. **Surfaces** — translate only: parse the wire into domain types, call
+//!    one service function, render its answer or its [`error::ServiceError`].
+//!    - [`api`] — the JSON API at `/api/v1`; errors as problem details
+//!      (mapped once, in `api/error.rs`).
+//!    - [`pages`] — the HTML pages at `/`; errors as the error page (mapped
+//!      once, in `pages/error.rs`).
+//!    - [`health`] — `/health/live` and `/health`.
+//!    - [`app`] — merges the surfaces' routers and adds the layers every
+//!      request passes through.
+//!
+//!    Each feature file in a surface owns its routes (`fn router()`); the
+//!    surface's own file merges them. A new surface (HL7 FHIR, say) goes
+//!    beside `api` and `pages` as `fhir.rs` + `fhir/`, names services and
+//!    [`extract`] and [`auth`], maps [`error::ServiceError`] in one place,
+//!    and is merged in [`app`]. No surface imports another, and none names
+//!    `concordat_store`.
+//! 2. **Services** — the partnership's acts, speaking no HTTP:
+//!    [`crisis`] (plans, flags, contacts, the crisis look-up), [`record`],
+//!    [`consent`], [`referrals`], [`messages`], [`contact_events`],
+//!    [`governance`] (break-glass, access log, audit search), [`agreements`],
+//!    [`directory`], [`inbox`], [`webhooks`], [`delivery`], [`escalation`],
+//!    and [`scheduler`], which runs their jobs. They fail with
+//!    [`error::ServiceError`] and take the caller as an
+//!    [`authorisation::Viewer`].
+//! 3. **The door and who is asking** — [`authorisation`]: every read or
+//!    write of personal data gathers its facts, is decided by the Cedar
+//!    policies (the `concordat-access` crate) and audited, here and only
+//!    here; [`permissions`] for administrative acts; [`auth`] for sign-in,
+//!    sessions, tokens and CSRF, with errors of its own.
+//! 4. **Leaves** — [`error`], [`extract`] (reading values at the edge),
+//!    [`config`], [`clock`], [`state`] (what every service can reach).
+//!
+//! Below the server: `concordat-store` (SQL on SQLite and PostgreSQL),
+//! `concordat-access` (Cedar), `concordat-domain` (types and rules, no I/O).
+//! `scripts/module-cycles` checks that no module here imports one that
+//! imports it back.
 
 pub mod agreements;
 pub mod api;

@@ -3,6 +3,10 @@
 //! person's own access log; the same "not found" page for a stranger as for
 //! no one; governance's audit search; the inbox and its count in the header;
 //! and CSRF protection on every form.
+//!
+//! Longer than most test files because each journey crosses the same pages (a
+//! refusal, then break-glass, then its review and the access log) and shares
+//! the form helpers at the top.
 
 use concordat_store::persons;
 

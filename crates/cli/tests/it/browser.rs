@@ -8,6 +8,9 @@
 //! unless `CONCORDAT_TEST_REQUIRE_ALL=1`, when they fail. Screenshots go to
 //! `CONCORDAT_TEST_ARTIFACTS` (by default `test-artifacts` at the repository
 //! root).
+//!
+//! Longer than most test files because the WebDriver session, window sizes and
+//! screenshots are set up here for the sign-in journeys that use them.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

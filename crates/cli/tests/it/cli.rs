@@ -1,5 +1,8 @@
 //! The `concordat` command: administration refuses bad input with a clear
 //! message and writes nothing; what it does write takes effect on the server.
+//!
+//! Longer than most test files: one short check per subcommand's bad input, all
+//! sharing the command runner at the top.
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};

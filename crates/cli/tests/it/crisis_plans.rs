@@ -1,6 +1,9 @@
 //! Crisis plans over the API on both stores: versions, the stale-edit
 //! conflict, agreement by both the person and a professional, the person's
 //! proposals, review dates and the overdue list, flag expiry, and coverage.
+//!
+//! Longer than most test files because a plan's versions, agreement and review
+//! are one lifecycle whose steps the tests walk in order.
 
 use chrono::{Duration, NaiveDate};
 use concordat_domain::consent::ConsentScope;

@@ -6,6 +6,9 @@
 //! audited; a sender the person refused is answered as for no one; email
 //! with no SMTP server is logged as not sent; a contact a system reports
 //! tells the lead professional as one recorded by hand does.
+//!
+//! Longer than most test files because its journeys run across source systems,
+//! SMTP and the inbox and share the event and mail helpers at the top.
 
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_store::{notifications, persons};
