@@ -1,6 +1,8 @@
 //! `POST /api/v1/auth/token`: exchange a username, password and purpose of use
 //! for a short-lived bearer token; `POST /api/v1/auth/revoke`: end it early.
 
+use axum::routing::post;
+use axum::Router;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
@@ -9,10 +11,17 @@ use axum::Json;
 use concordat_domain::purpose::Purpose;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson};
+use crate::api::error::ApiError;
+use crate::api::json::ApiJson;
 use crate::auth::bearer::{self, ApiCaller};
 use crate::auth::sign_in::{authenticate, SignInTo};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/token", post(issue_token))
+        .route("/auth/revoke", post(revoke_token))
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

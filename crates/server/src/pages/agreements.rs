@@ -11,6 +11,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::agreement::{Agreement, AgreementStatus};
 use concordat_domain::dates::{long_date, when};
@@ -18,17 +20,29 @@ use concordat_domain::ids::AgreementId;
 use serde::Deserialize;
 
 use self::form::{AgreementForm, FormFields};
-use super::layout::{render, Chrome};
-use super::words::sentence;
-use super::PageError;
 use crate::agreements::{self as workflow, read, StatusChange, TermsJson};
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::FieldError;
 use crate::error::ServiceError;
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::sentence;
 use crate::permissions::{self, Refusal};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agreements", get(list).post(create))
+        .route("/agreements/new", get(new_form))
+        .route("/agreements/{id}", get(view))
+        .route("/agreements/{id}/edit", get(edit_form).post(amend))
+        .route("/agreements/{id}/sign", post(sign))
+        .route("/agreements/{id}/suspend", post(suspend))
+        .route("/agreements/{id}/resume", post(resume))
+        .route("/agreements/{id}/end", post(end))
+}
 
 fn refused(refusal: Refusal) -> PageError {
     PageError::Forbidden(sentence(refusal.as_str()))

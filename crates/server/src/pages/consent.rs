@@ -10,6 +10,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::{DateTime, NaiveTime, Utc};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
@@ -17,17 +19,30 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::words::{long_date, sentence, when};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::consent::{self, carers, NewDirective, Overview, PROFESSIONAL_PURPOSES, STAFF_VIA};
 use crate::error::FieldError;
 use crate::error::ServiceError;
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{long_date, sentence, when};
 use crate::permissions::ConsentSteward;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/consent", get(view).post(record))
+        .route(
+            "/persons/{id}/consent/{consent_id}/withdraw",
+            post(withdraw),
+        )
+        .route(
+            "/persons/{id}/carers/{related_person_id}/sharing",
+            post(carer_sharing),
+        )
+}
 
 struct ChoiceRow {
     id: String,

@@ -4,6 +4,8 @@
 //! under each flag still in force to review it. Everything goes through
 //! [`crate::crisis::flags`], so each read and change is decided and audited.
 
+use axum::routing::{get, post};
+use axum::Router;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -15,18 +17,24 @@ use concordat_domain::flag::{FlagCategory, FlagStatus, FlagTerms, FlagTermsError
 use concordat_domain::ids::{FlagId, PersonId};
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::reader::{person_of, viewer};
-use super::words::{long_date, sentence, when};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::crisis::flags;
 use crate::directory;
 use crate::error::ServiceError;
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::reader::{person_of, viewer};
+use crate::pages::words::{long_date, sentence, when};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/flags", get(list).post(raise))
+        .route("/persons/{id}/flags/{flag_id}/review", post(review))
+}
 
 struct Opt {
     value: &'static str,

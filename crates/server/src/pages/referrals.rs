@@ -4,6 +4,8 @@
 //! the reader may do next (`/referrals/{id}`). Everything goes through
 //! [`crate::referrals`], so each read and change is decided and audited.
 
+use axum::routing::{get, post};
+use axum::Router;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -16,19 +18,28 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::referral::{ReferralAction, ReferralSection, ReferralStatus, Urgency};
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::words::{sentence, when};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::directory;
 use crate::error::{FieldError, ServiceError};
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{sentence, when};
 use crate::record::PersonRef;
 use crate::referrals::{self as service, ActionInput, NewReferral};
 use crate::referrals::{Listing, Referral};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my/referrals", get(mine))
+        .route("/referrals", get(list).post(send))
+        .route("/referrals/new", get(new))
+        .route("/referrals/{id}", get(show))
+        .route("/referrals/{id}/act", post(act))
+}
 
 struct Row {
     id: String,

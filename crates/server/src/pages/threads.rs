@@ -8,21 +8,35 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use concordat_domain::ids::{MessageId, TeamId};
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::reader::person_of;
-use super::words::{sentence, when};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::directory;
 use crate::error::ServiceError;
 use crate::messages::{self as service, NewMessage, NewThread};
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::reader::person_of;
+use crate::pages::words::{sentence, when};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/threads", get(list))
+        .route("/threads/{id}", get(show).post(reply))
+        .route(
+            "/threads/{id}/messages/{message_id}/acknowledge",
+            post(acknowledge),
+        )
+        .route("/persons/{id}/threads/new", get(new))
+        .route("/persons/{id}/threads", post(start))
+}
 
 struct ThreadRow {
     id: String,

@@ -5,6 +5,8 @@
 //! someone else is never overwritten. Whatever goes wrong, the form comes
 //! back with everything the writer typed.
 
+use axum::routing::get;
+use axum::Router;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -17,17 +19,21 @@ use concordat_domain::crisis_plan::{
 use concordat_domain::ids::PersonId;
 use serde::Deserialize;
 
-use super::{own, person_of, viewer};
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::crisis::plans;
 use crate::error::ServiceError;
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
 use crate::pages::layout::{render, Chrome};
+use crate::pages::reader::{own, person_of, viewer};
 use crate::pages::words::sentence;
-use crate::pages::PageError;
-use crate::pages::{PageForm, PagePath, PageQuery};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/persons/{id}/crisis-plan/edit", get(form).post(save))
+}
 
 /// Blank rows offered after the people already listed.
 const BLANK_ROWS: usize = 2;
