@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod break_glass;
 pub mod consent;
+mod contact_kinds;
 pub mod contacts;
 pub mod coverage;
 pub mod crisis_lookup;

@@ -18,7 +18,7 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::contacts::{self, NewContact};
 use crate::error::{FieldError, ServiceError};
-use crate::pages::crisis_lookup::{kinds, KindOpt};
+use crate::pages::contact_kinds::{kinds, KindOpt};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
 use crate::pages::layout::{render, Chrome};

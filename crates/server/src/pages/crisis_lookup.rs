@@ -27,6 +27,7 @@ use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::crisis::lookup::{self, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::error::{FieldError, ServiceError};
+use crate::pages::contact_kinds::{kinds, KindOpt};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PageQuery};
 use crate::pages::layout::{render, Chrome, Phone};
@@ -171,23 +172,6 @@ struct RefusedView {
     person_id: String,
     plan_exists: bool,
     reason: String,
-}
-
-pub(crate) struct KindOpt {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub chosen: bool,
-}
-
-pub(crate) fn kinds(chosen: &str) -> Vec<KindOpt> {
-    ContactKind::AT_THE_SCENE
-        .iter()
-        .map(|k| KindOpt {
-            value: k.as_str(),
-            label: k.label(),
-            chosen: k.as_str() == chosen,
-        })
-        .collect()
 }
 
 #[derive(Template)]

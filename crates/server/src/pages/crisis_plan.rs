@@ -7,6 +7,7 @@
 pub mod agree;
 pub mod edit;
 pub mod plan;
+mod plan_fields;
 mod version_view;
 pub mod versions;
 
