@@ -1,13 +1,13 @@
 //! `POST /api/v1/auth/token`: exchange a username, password and purpose of use
 //! for a short-lived bearer token; `POST /api/v1/auth/revoke`: end it early.
 
-use axum::routing::post;
-use axum::Router;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
+use axum::routing::post;
 use axum::Json;
+use axum::Router;
 use concordat_domain::purpose::Purpose;
 use serde::{Deserialize, Serialize};
 

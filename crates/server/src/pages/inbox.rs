@@ -1,6 +1,6 @@
 //! The inbox (`/inbox`): the user's notifications, newest first, the unread
 //! ones marked, and a button that marks them all read. The unread count is
-//! in every signed-in page's header ([`super::layout::Chrome::load`]).
+//! in every signed-in page's header ([`crate::pages::layout::Chrome::load`]).
 
 use askama::Template;
 use axum::extract::State;

@@ -1,13 +1,13 @@
 //! The sign-in page and signing out.
 
-use axum::routing::{get, post};
-use axum::Router;
 use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::Duration;
 use serde::Deserialize;
 

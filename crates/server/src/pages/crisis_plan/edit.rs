@@ -5,14 +5,14 @@
 //! someone else is never overwritten. Whatever goes wrong, the form comes
 //! back with everything the writer typed.
 
-use axum::routing::get;
-use axum::Router;
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::crisis_plan::{
     ContactHours, ContactInput, PlanSections, Section, SectionsInput, CONTACTS_MAX,
 };

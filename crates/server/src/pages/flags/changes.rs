@@ -3,13 +3,13 @@
 //! flag's terms, and the page again with what was wrong when it does not
 //! read or is refused.
 
-use axum::routing::post;
-use axum::Router;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::flag::{FlagCategory, FlagTerms, FlagTermsError, Severity};
 use concordat_domain::ids::{FlagId, PersonId};

@@ -3,13 +3,13 @@
 //! a review form under each flag still in force — shown again as sent, with
 //! its errors, after a failed change.
 
-use axum::routing::get;
-use axum::Router;
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::flag::{FlagCategory, FlagStatus, Severity};
 use concordat_domain::ids::{FlagId, PersonId};
 use serde::Deserialize;

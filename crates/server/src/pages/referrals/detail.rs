@@ -1,13 +1,12 @@
 //! One referral (`/referrals/{id}`): its timeline and what the reader may
 //! do next, and doing it (`POST /referrals/{id}/act`).
 
-use axum::routing::{get, post};
-use axum::Router;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use concordat_domain::ids::{ReferralId, TeamId};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::referral::{ReferralAction, ReferralSection, ReferralStatus};

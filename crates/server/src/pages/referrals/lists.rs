@@ -2,12 +2,11 @@
 //! deadlines and overdue or escalated ones marked (`/referrals`), and a
 //! person's own referrals (`/my/referrals`).
 
-use axum::routing::get;
-use axum::Router;
-
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::purpose::Purpose;
 
 use crate::auth::session::SignedIn;

@@ -2,14 +2,14 @@
 //! take referrals and the urgencies to choose from, and sending it
 //! (`POST /referrals`); a failed send shows the form again as typed.
 
-use axum::routing::{get, post};
-use axum::Router;
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use concordat_domain::ids::{PersonId, TeamId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::purpose::Purpose;
