@@ -21,7 +21,7 @@ use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::sentence;
-use crate::permissions::{self};
+use crate::permissions;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

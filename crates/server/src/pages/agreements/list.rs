@@ -14,7 +14,7 @@ use crate::auth::session::SignedIn;
 use crate::pages::agreements::refusals::forbidden;
 use crate::pages::error::PageError;
 use crate::pages::layout::{render, Chrome};
-use crate::permissions::{self};
+use crate::permissions;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -9,10 +9,12 @@ use crate::pages::error::PageError;
 use crate::pages::words::sentence;
 use crate::permissions::Refusal;
 
+/// A permission the user lacks, as a sentence.
 pub(crate) fn refused(refusal: Refusal) -> PageError {
     PageError::Forbidden(sentence(refusal.as_str()))
 }
 
+/// The agreement a path names; an id that does not read names none (404).
 pub(crate) fn agreement_id(raw: &str) -> Result<AgreementId, PageError> {
     Ok(read::parse_id(raw)?)
 }

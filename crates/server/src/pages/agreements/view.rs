@@ -24,7 +24,7 @@ use crate::pages::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery};
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::sentence;
-use crate::permissions::{self};
+use crate::permissions;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
