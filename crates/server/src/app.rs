@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(health::live))
         .nest("/api/v1", api::router())
         .merge(pages::router())
-        .fallback(|| async { pages::PageError::NotFound })
+        .fallback(|| async { pages::error::PageError::NotFound })
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

@@ -8,7 +8,7 @@
 //!
 //! Every route that takes a person, NHS number, referral, thread, message,
 //! flag, consent directive, carer, crisis-plan version, break-glass use or
-//! webhook delivery (`probes`; `routes` keeps the table complete against
+//! webhook delivery (`probes`; `route_table` keeps the table complete against
 //! the routers' source) is called by every demo sign-in — on the API with a
 //! token for each purpose of use, on the pages with a session and each
 //! purpose where the page reads for one — on targets that exist but that
@@ -22,6 +22,7 @@
 
 mod probes;
 mod report;
+mod route_table;
 mod routes;
 mod stored;
 mod sweep;

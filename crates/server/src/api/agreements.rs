@@ -8,16 +8,31 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::agreement::Agreement;
 use concordat_domain::ids::UserId;
 use serde::Serialize;
 
-use super::{ApiError, ApiJson, ApiPath};
 use crate::agreements::{self as workflow, read, Names, StatusChange, TermsJson};
+use crate::api::error::ApiError;
+use crate::api::extract::ApiPath;
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agreements", get(list).post(create))
+        .route("/agreements/{id}", get(show).put(amend))
+        .route("/agreements/{id}/sign", post(sign))
+        .route("/agreements/{id}/suspend", post(suspend))
+        .route("/agreements/{id}/resume", post(resume))
+        .route("/agreements/{id}/end", post(end))
+        .route("/agreements/{id}/history", get(history))
+}
 
 /// One agreement in the list: where it stands, without its terms.
 #[derive(Debug, Serialize)]

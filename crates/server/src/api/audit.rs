@@ -3,15 +3,24 @@
 //! (information governance's search).
 
 use axum::extract::State;
+use axum::routing::get;
 use axum::Json;
+use axum::Router;
 use serde::Deserialize;
 
-use super::{ApiError, ApiQuery};
+use crate::api::error::ApiError;
+use crate::api::extract::ApiQuery;
 use crate::auth::bearer::ApiCaller;
 use crate::error::ServiceError;
 use crate::governance::{self, AccessLogItem, AuditItem, AuditQuery};
 use crate::permissions;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me/access-log", get(my_access_log))
+        .route("/audit", get(search))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct LogQuery {

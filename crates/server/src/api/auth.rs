@@ -5,14 +5,23 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
+use axum::routing::post;
 use axum::Json;
+use axum::Router;
 use concordat_domain::purpose::Purpose;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson};
+use crate::api::error::ApiError;
+use crate::api::json::ApiJson;
 use crate::auth::bearer::{self, ApiCaller};
 use crate::auth::sign_in::{authenticate, SignInTo};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/token", post(issue_token))
+        .route("/auth/revoke", post(revoke_token))
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

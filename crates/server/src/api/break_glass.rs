@@ -4,15 +4,27 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::break_glass::Review;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson, ApiPath, ApiQuery};
+use crate::api::error::ApiError;
+use crate::api::extract::{ApiPath, ApiQuery};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::governance::{self, ClaimRequest, PersonRef};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/break-glass", post(claim))
+        .route("/break-glass/reviews", get(reviews))
+        .route("/break-glass/{id}/review", post(review))
+        .route("/break-glass/{id}/defer", post(defer))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::ApiError;
+use crate::api::error::ApiError;
 use crate::auth::bearer::{self, ApiCaller};
 use crate::AppState;
 

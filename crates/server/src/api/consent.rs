@@ -8,13 +8,30 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use serde::Deserialize;
 
-use super::{person_path, ApiError, ApiJson, ApiPath};
+use crate::api::error::ApiError;
+use crate::api::extract::{person_path, ApiPath};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::consent::{self, carers, DirectiveView, NewDirective};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/consent", get(list).post(record))
+        .route(
+            "/persons/{id}/consent/{consent_id}/withdraw",
+            post(withdraw),
+        )
+        .route(
+            "/persons/{id}/carers/{related_person_id}/sharing",
+            get(sharing).put(set_sharing),
+        )
+}
 
 /// `GET /api/v1/persons/{id}/consent`: every directive, newest first,
 /// withdrawn and expired ones included and marked.

@@ -6,13 +6,27 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::post;
 use axum::Json;
+use axum::Router;
 use serde::Serialize;
 
-use super::{ApiBytes, ApiError, ApiJson};
+use crate::api::error::ApiError;
+use crate::api::extract::ApiBytes;
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::contact_events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events", post(record))
+        // A literal colon: axum 0.8 names parameters `{name}` only.
+        .route(
+            "/events:batch",
+            post(batch).layer(axum::extract::DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+        )
+}
 
 /// The largest NDJSON batch accepted, in bytes.
 pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;

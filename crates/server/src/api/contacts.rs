@@ -3,15 +3,23 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::get;
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use serde::Deserialize;
 
-use super::{person_path, ApiError, ApiJson, ApiPath};
+use crate::api::error::ApiError;
+use crate::api::extract::{person_path, ApiPath};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::contacts::{self, NewContact};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/persons/{id}/contacts", get(list).post(record))
+}
 
 pub async fn list(
     State(state): State<AppState>,

@@ -9,13 +9,20 @@
 //! translates.
 
 use axum::extract::State;
+use axum::routing::get;
 use axum::Json;
+use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiQuery};
+use crate::api::error::ApiError;
+use crate::api::extract::ApiQuery;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::lookup::{self, Candidate, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/crisis-lookup", get(look_up))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct LookUpQuery {

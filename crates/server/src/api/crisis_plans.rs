@@ -9,7 +9,9 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;
 use concordat_domain::crisis_plan::{
@@ -18,12 +20,29 @@ use concordat_domain::crisis_plan::{
 use concordat_domain::ids::TeamId;
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
+use crate::api::error::{ApiError, FieldError};
+use crate::api::extract::{person_path, ApiPath, ApiQuery};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::authorisation::Viewer;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
 use crate::crisis::plans::{self, Party, PlanHistory};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/crisis-plan", get(show))
+        .route("/persons/{id}/crisis-plan/versions", post(save))
+        .route("/persons/{id}/crisis-plan/versions/{number}", get(version))
+        .route(
+            "/persons/{id}/crisis-plan/versions/{number}/agreement",
+            post(agree),
+        )
+        .route("/persons/{id}/crisis-plan/diff", get(diff))
+        .route("/crisis-plans/overdue", get(overdue))
+        .route("/crisis-plans/coverage", get(coverage_json))
+        .route("/crisis-plans/coverage.csv", get(coverage_csv))
+}
 
 /// A version with where it stands today.
 #[derive(Debug, Serialize)]

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::ApiError;
+use crate::api::error::ApiError;
 use crate::extract;
 
 /// The path's parameters. A parameter naming a person, referral or thread
@@ -59,4 +59,10 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         Ok(Self(extract::bytes(request, state).await?))
     }
+}
+
+/// The person named in a path. An id that is not even well-formed names no
+/// one: the caller gets the same 404 as for an absent person.
+pub fn person_path(raw: &str) -> concordat_domain::ids::PersonId {
+    concordat_domain::ids::PersonId::named(raw)
 }

@@ -3,16 +3,26 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::flag::{FlagCategory, FlagTerms, SafetyFlag, Severity};
 use concordat_domain::ids::FlagId;
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson, ApiPath};
+use crate::api::error::ApiError;
+use crate::api::extract::{person_path, ApiPath};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::flags;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/flags", get(list).post(raise))
+        .route("/persons/{id}/flags/{flag_id}/review", post(review))
+}
 
 /// A flag with its status for today: an expired flag says so.
 #[derive(Debug, Serialize)]

@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequest;
 
-use super::ApiError;
+use crate::api::error::ApiError;
 
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]

@@ -1,14 +1,20 @@
 //! `GET /api/v1/me`: who the token belongs to and what it was issued for.
 
 use axum::extract::State;
+use axum::routing::get;
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::ApiError;
+use crate::api::error::ApiError;
 use crate::auth::bearer::ApiCaller;
 use crate::directory;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/me", get(who_am_i))
+}
 
 #[derive(Debug, Serialize)]
 pub struct Me {

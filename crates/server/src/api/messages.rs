@@ -6,15 +6,31 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{MessageId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
-use super::{person_path, ApiError, ApiJson, ApiPath};
+use crate::api::error::ApiError;
+use crate::api::extract::{person_path, ApiPath};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::messages::{self as service, Message, NewMessage, NewThread, Thread};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/threads", post(start))
+        .route("/threads", get(mine))
+        .route("/threads/{id}", get(read))
+        .route("/threads/{id}/messages", post(reply))
+        .route(
+            "/threads/{id}/messages/{message_id}/acknowledge",
+            post(acknowledge),
+        )
+}
 
 #[derive(Debug, Serialize)]
 pub struct ThreadSummary {

@@ -4,15 +4,24 @@
 //! relationship to the person gets the same 404 as for no one at all.
 
 use axum::extract::State;
+use axum::routing::get;
 use axum::Json;
+use axum::Router;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use serde::Deserialize;
 
-use super::{ApiError, ApiPath, ApiQuery};
+use crate::api::error::ApiError;
+use crate::api::extract::{person_path, ApiPath, ApiQuery};
 use crate::auth::bearer::ApiCaller;
 use crate::record::{self, ReadOutcome, RecordView};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons", get(find))
+        .route("/persons/{id}", get(by_id))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct RecordQuery {
@@ -34,7 +43,7 @@ pub async fn by_id(
     let categories = record::parse_categories(query.categories.as_deref())
         .map_err(|e| ApiError::invalid("categories", e))?;
     // An id that is not even well-formed names no one: the same 404.
-    let person = super::person_path(&id);
+    let person = person_path(&id);
     respond(&state, caller, person, &categories).await
 }
 

@@ -8,19 +8,32 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post, put};
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{AgreementId, ReferralId, TeamId};
 use concordat_domain::referral::{ReferralAction, ReferralSection, ServiceLevels, Urgency};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiBytes, ApiError, ApiJson, ApiPath, ApiQuery};
+use crate::api::error::ApiError;
+use crate::api::extract::{ApiBytes, ApiPath, ApiQuery};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::record::PersonRef;
 use crate::referrals::{
     self as service, ActionInput, Listing, NewReferral, Referral, ReferralEvent,
 };
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/referrals", get(list).post(send))
+        .route("/referrals/{id}", get(show))
+        .route("/referrals/{id}/{action}", post(act))
+        .route("/me/referrals", get(mine))
+        .route("/agreements/{id}/service-levels", put(set_service_levels))
+}
 
 #[derive(Debug, Serialize)]
 pub struct ReferralView {

@@ -7,15 +7,26 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Json;
+use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiJson, ApiPath, ApiQuery};
+use crate::api::error::ApiError;
+use crate::api::extract::{ApiPath, ApiQuery};
+use crate::api::json::ApiJson;
 use crate::auth::bearer::ApiCaller;
 use crate::webhooks;
 use crate::webhooks::endpoints::{self, Attempt, DeliveryRecord, Webhook};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(list).post(register))
+        .route("/webhooks/deliveries", get(deliveries))
+        .route("/webhooks/deliveries/{id}/retry", post(retry))
+}
 
 #[derive(Debug, Serialize)]
 pub struct WebhookView {

@@ -9,21 +9,27 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::break_glass::{Justification, OverrideBasis};
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::words::{reading_purpose, sentence};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
 use crate::governance::{self, ClaimRequest, PersonRef};
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{reading_purpose, sentence};
 use crate::permissions;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/persons/{id}/break-glass", get(form).post(claim))
+}
 
 struct Basis {
     value: &'static str,

@@ -9,20 +9,26 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::Router;
 use concordat_domain::contact_event::ContactKind;
 use serde::Deserialize;
 
-use super::crisis_lookup::{kinds, KindOpt};
-use super::layout::{render, Chrome};
-use super::reader::{person_of, viewer};
-use super::words::sentence;
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::contacts::{self, NewContact};
 use crate::error::{FieldError, ServiceError};
-use crate::pages::{PageForm, PagePath};
+use crate::pages::contact_kinds::{kinds, KindOpt};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::reader::{person_of, viewer};
+use crate::pages::words::sentence;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/persons/{id}/contacts", post(record))
+}
 
 #[derive(Deserialize)]
 #[expect(

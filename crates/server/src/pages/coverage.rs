@@ -8,17 +8,26 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::words::long_date;
-use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
-use crate::pages::PageQuery;
+use crate::pages::error::PageError;
+use crate::pages::extract::PageQuery;
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::long_date;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/crisis-plans/overdue", get(overdue))
+        .route("/crisis-plans/coverage", get(report))
+        .route("/crisis-plans/coverage.csv", get(csv))
+}
 
 struct OverdueRow {
     person_id: String,

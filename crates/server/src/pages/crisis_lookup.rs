@@ -14,22 +14,29 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::ContactKind;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::text::PhoneNumber;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome, Phone};
-use super::words::{long_date, sentence};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::crisis::lookup::{self, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::error::{FieldError, ServiceError};
-use crate::pages::{PageForm, PageQuery};
+use crate::pages::contact_kinds::{kinds, KindOpt};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PageQuery};
+use crate::pages::layout::{render, Chrome, Phone};
+use crate::pages::words::{long_date, sentence};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/crisis-lookup", get(form).post(look_up))
+}
 
 /// What the look-up form holds: what was typed, and what was wrong.
 #[derive(Deserialize, Default)]
@@ -165,23 +172,6 @@ struct RefusedView {
     person_id: String,
     plan_exists: bool,
     reason: String,
-}
-
-pub(crate) struct KindOpt {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub chosen: bool,
-}
-
-pub(crate) fn kinds(chosen: &str) -> Vec<KindOpt> {
-    ContactKind::AT_THE_SCENE
-        .iter()
-        .map(|k| KindOpt {
-            value: k.as_str(),
-            label: k.label(),
-            chosen: k.as_str() == chosen,
-        })
-        .collect()
 }
 
 #[derive(Template)]

@@ -4,12 +4,18 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
 
-use super::layout::{render, Chrome, Phone};
-use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::directory;
+use crate::pages::error::PageError;
+use crate::pages::layout::{render, Chrome, Phone};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/directory", get(directory))
+}
 
 struct OrgEntry {
     name: String,

@@ -6,10 +6,10 @@ use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use super::words::sentence;
 use crate::auth::AuthError;
 use crate::error::ServiceError;
 use crate::extract::BadInput;
+use crate::pages::words::sentence;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {

@@ -7,8 +7,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::PageError;
 use crate::extract;
+use crate::pages::error::PageError;
 
 /// The path's parameters. Ids are best read as a `String` and parsed by the
 /// handler, so that one that is not well-formed is "not found" as an

@@ -6,18 +6,14 @@
 
 pub mod audit;
 pub mod break_glass;
+mod governor;
 
-use super::words::sentence;
-use super::PageError;
-use crate::auth::session::SignedIn;
-use crate::permissions;
+use axum::Router;
 
-fn governs(session: &SignedIn) -> Result<(), PageError> {
-    permissions::govern_access(session.user.role(), permissions::GOVERNANCE_PURPOSE)
-        .map_err(|refusal| PageError::Forbidden(sentence(refusal.as_str())))
-}
+use crate::AppState;
 
-/// Who acts on the governance pages, and for what purpose.
-fn governor(session: &SignedIn) -> crate::authorisation::Viewer {
-    session.viewer(permissions::GOVERNANCE_PURPOSE)
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(audit::router())
+        .merge(break_glass::router())
 }

@@ -4,14 +4,20 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::role::Role;
 
-use super::layout::{render, Chrome, Phone};
-use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::directory;
+use crate::pages::error::PageError;
+use crate::pages::layout::{render, Chrome, Phone};
 use crate::permissions;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
 
 /// A link to something the user can do.
 #[derive(Debug, Clone)]

@@ -1,20 +1,28 @@
 //! The inbox (`/inbox`): the user's notifications, newest first, the unread
 //! ones marked, and a button that marks them all read. The unread count is
-//! in every signed-in page's header ([`super::layout::Chrome::load`]).
+//! in every signed-in page's header ([`crate::pages::layout::Chrome::load`]).
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::words::when;
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::inbox;
-use crate::pages::PageForm;
+use crate::pages::error::PageError;
+use crate::pages::extract::PageForm;
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::when;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inbox", get(inbox))
+        .route("/inbox/read", post(mark_read))
+}
 
 /// The most notifications the page lists.
 const LIMIT: i64 = 50;

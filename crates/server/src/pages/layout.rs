@@ -5,10 +5,16 @@
 use askama::Template;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
 
-use super::PageError;
 use crate::auth::session::SignedIn;
+use crate::pages::error::PageError;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/static/app.css", get(stylesheet))
+}
 
 /// The page header for a signed-in user.
 #[derive(Debug, Clone)]

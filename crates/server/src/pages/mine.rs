@@ -5,15 +5,24 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
+use axum::routing::get;
+use axum::Router;
 use concordat_domain::ids::PersonId;
 
-use super::layout::{render, Chrome};
-use super::words::{sentence, when};
-use super::PageError;
 use crate::auth::session::SignedIn;
 use crate::governance;
+use crate::pages::error::PageError;
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{sentence, when};
 use crate::permissions;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my/access-log", get(access_log))
+        .route("/my/record", get(record))
+        .route("/my/consent", get(consent))
+}
 
 /// How many entries the page shows: enough for months, light on a phone.
 const LOG_LIMIT: u32 = 200;

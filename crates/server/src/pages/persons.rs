@@ -10,6 +10,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use concordat_access::policy_ids;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
@@ -18,17 +20,23 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::words::{
+use crate::auth::session::SignedIn;
+use crate::pages::error::PageError;
+use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{
     long_date, nhs_spaced, purpose_choices, reading_purpose, sentence, PurposeChoice,
 };
-use super::PageError;
-use crate::auth::session::SignedIn;
-use crate::pages::{PagePath, PageQuery};
 use crate::permissions;
 use crate::record::views::{CareTeamView, DemographicsView, Masked};
 use crate::record::{self, ReadOutcome, RecordView};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/persons", get(find))
+        .route("/persons/{id}", get(view))
+}
 
 #[derive(Template)]
 #[template(path = "person_find.html")]

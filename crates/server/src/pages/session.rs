@@ -4,8 +4,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::PageError;
 use crate::auth::session::{self, SignedIn};
+use crate::pages::error::PageError;
 use crate::AppState;
 
 impl FromRequestParts<AppState> for SignedIn {

@@ -6,17 +6,25 @@ use askama::Template;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::layout::render;
-use super::PageError;
 use crate::auth::csrf::{self, SIGN_IN_COOKIE};
 use crate::auth::session::{self, cookie, set_cookie, SignedIn, SESSION_COOKIE};
 use crate::auth::sign_in::{authenticate, SignInTo};
 use crate::auth::AuthError;
-use crate::pages::{PageForm, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PageQuery};
+use crate::pages::layout::render;
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(form).post(submit))
+        .route("/sign-out", post(sign_out))
+}
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]

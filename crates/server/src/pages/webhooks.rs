@@ -6,16 +6,24 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Deserialize;
 
-use super::layout::{render, Chrome};
-use super::PageError;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
-use crate::pages::{PageForm, PagePath};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::layout::{render, Chrome};
 use crate::webhooks::{self, delivery_state, endpoints};
 use crate::{permissions, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/webhooks", get(page))
+        .route("/admin/webhooks/deliveries/{id}/retry", post(retry))
+}
 
 struct HookRow {
     url: String,

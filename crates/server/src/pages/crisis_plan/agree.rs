@@ -6,19 +6,26 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;
 use serde::Deserialize;
 
-use super::{person_of, plan_page, viewer, AgreeFeedback};
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::plans::{self, Party};
 use crate::error::ServiceError;
+use crate::pages::crisis_plan::plan::{plan_page, AgreeFeedback};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::reader::{person_of, viewer};
 use crate::pages::words::sentence;
-use crate::pages::PageError;
-use crate::pages::{PageForm, PagePath};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/persons/{id}/crisis-plan/agree", post(agree))
+}
 
 #[derive(Deserialize)]
 #[expect(

@@ -5,17 +5,23 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 
-use super::super::layout::{render, Chrome};
-use super::super::words::{sentence, when};
-use super::super::PageError;
-use super::governs;
 use crate::auth::session::SignedIn;
 use crate::directory;
 use crate::error::ServiceError;
 use crate::governance::{self, AuditQuery};
-use crate::pages::PageQuery;
+use crate::pages::error::PageError;
+use crate::pages::extract::PageQuery;
+use crate::pages::governance::governor::{governor, governs};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{sentence, when};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/governance/audit", get(search))
+}
 
 /// Entries on one page: enough to scan, light on a phone.
 const PAGE_ROWS: u32 = 50;
@@ -70,15 +76,14 @@ pub async fn search(
     let chrome = Chrome::load(&state, &session).await?;
     let orgs = directory::organisations(&state).await?;
     query.limit = Some(PAGE_ROWS);
-    let (rows, error) =
-        match governance::search_audit(&state, &super::governor(&session), &query).await {
-            Ok(items) => (items, None),
-            Err(ServiceError::Invalid(errors)) => {
-                let first = errors.into_iter().next();
-                (Vec::new(), first.map(|e| (e.field, sentence(&e.message))))
-            }
-            Err(other) => return Err(other.into()),
-        };
+    let (rows, error) = match governance::search_audit(&state, &governor(&session), &query).await {
+        Ok(items) => (items, None),
+        Err(ServiceError::Invalid(errors)) => {
+            let first = errors.into_iter().next();
+            (Vec::new(), first.map(|e| (e.field, sentence(&e.message))))
+        }
+        Err(other) => return Err(other.into()),
+    };
     let chosen_org = text(&query.organisation);
     let page = AuditPage {
         chrome,

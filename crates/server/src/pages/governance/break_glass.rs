@@ -7,19 +7,28 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use concordat_domain::break_glass::Review;
 use serde::Deserialize;
 
-use super::super::layout::{render, Chrome};
-use super::super::words::{long_date, nhs_spaced, sentence, when};
-use super::super::PageError;
-use super::governs;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
 use crate::governance::{self, ReviewItem};
-use crate::pages::{PageForm, PagePath, PageQuery};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::governance::governor::{governor, governs};
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{long_date, nhs_spaced, sentence, when};
 use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/governance/break-glass", get(queue))
+        .route("/governance/break-glass/{id}/review", post(review))
+        .route("/governance/break-glass/{id}/defer", post(defer))
+}
 
 /// The longest note or reason kept, as the JSON API allows.
 const MAX_NOTE: usize = 2000;
@@ -125,7 +134,7 @@ async fn queue_page(
     failed: Option<(&str, String)>,
 ) -> Result<QueuePage, PageError> {
     let chrome = Chrome::load(state, session).await?;
-    let items = governance::review_queue(state, &super::governor(session), false)
+    let items = governance::review_queue(state, &governor(session), false)
         .await
         .map_err(|e| PageError::Internal(format!("review queue: {e}")))?;
     let (mut pending, mut reviewed) = (Vec::new(), Vec::new());
@@ -244,7 +253,7 @@ pub async fn review(
         reviewed_at: state.clock.now(),
     };
     match outcome(
-        governance::record_review(&state, &super::governor(&session), use_, review).await,
+        governance::record_review(&state, &governor(&session), use_, review).await,
         "reviewed",
     )? {
         Ok(response) => Ok(response),
@@ -276,7 +285,7 @@ pub async fn defer(
             }
         };
     match outcome(
-        governance::record_deferral(&state, &super::governor(&session), use_, deferral).await,
+        governance::record_deferral(&state, &governor(&session), use_, deferral).await,
         "deferred",
     )? {
         Ok(response) => Ok(response),
