@@ -11,6 +11,7 @@ use concordat_store::notifications::{self, Notification};
 use concordat_store::{break_glass as grants, persons, users};
 use serde::Serialize;
 
+use super::governor::governs;
 use crate::authorisation::{act_entry, actor, decide, gather, AccessError, Refused, Viewer};
 use crate::error::{FieldError, ServiceError};
 use crate::permissions;
@@ -226,7 +227,7 @@ pub async fn review_queue(
     reviewer: &Viewer,
     pending_only: bool,
 ) -> Result<Vec<ReviewItem>, ServiceError> {
-    super::governs(reviewer)?;
+    governs(reviewer)?;
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
     let uses = grants::uses_for_governance(&mut conn, reviewer.user.organisation_id(), 500).await?;
@@ -278,7 +279,7 @@ async fn own_use(
     reviewer: &Viewer,
     id: uuid::Uuid,
 ) -> Result<BreakGlass, ServiceError> {
-    super::governs(reviewer)?;
+    governs(reviewer)?;
     let mut conn = state.store.read().await?;
     if !grants::governed_by(&mut conn, id, reviewer.user.organisation_id()).await? {
         return Err(ServiceError::NotFound);
