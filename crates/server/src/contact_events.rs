@@ -26,9 +26,9 @@
 //!
 //! An event may name the team and the staff of the sender's organisation
 //! who attended (`team`, `attended_by`). Those, and no one else, may then
-//! read the record for as long as the contact lasts
-//! ([`ContactKind::lasts`](concordat_domain::contact_event::ContactKind::lasts)): a day for a 999 call, 36 hours for a section
-//! 136 detention, an admission until the discharge. An event naming no one
+//! read the record for as long as the contact lasts ([`opening`], by
+//! `ContactKind::lasts`): a day for a 999 call, 36 hours for a section 136
+//! detention, an admission until the discharge. An event naming no one
 //! opens nothing. The person's access log shows the contact as the reason
 //! for each access it made legitimate.
 //!
