@@ -1,4 +1,6 @@
-//! Claiming break-glass, and its review by information governance.
+//! Claiming break-glass, and its review by information governance. One
+//! file at about 400 lines: a claim and its review are one grant's
+//! lifecycle, and the review reads the grant as the claim wrote it.
 
 use chrono::{DateTime, Utc};
 use concordat_access::{AccessAction, BreakGlassFacts};
