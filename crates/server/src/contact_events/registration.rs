@@ -8,9 +8,8 @@ use concordat_domain::source_system::SourceSystem;
 use concordat_domain::user::Username;
 use concordat_store::{source_systems, Conn};
 
-use crate::error::ServiceError;
-
 use super::input::{Incoming, LineError};
+use crate::error::ServiceError;
 
 /// Why a batch from anyone but a registered source system is not taken.
 pub const NOT_A_SOURCE_SYSTEM: &str = "contact events come from registered source systems; \

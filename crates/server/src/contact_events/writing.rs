@@ -9,14 +9,13 @@ use concordat_domain::ids::ContactEventId;
 use concordat_store::contact_events::{self, Transition};
 use concordat_store::StoreError;
 
-use crate::authorisation::Viewer;
-use crate::delivery::Outbox;
-use crate::AppState;
-
 use super::input::LineError;
 use super::lines::{Line, PersonLines};
 use super::opening::{open_and_close, opened_relationships};
 use super::report::{LineReport, LineStatus};
+use crate::authorisation::Viewer;
+use crate::delivery::Outbox;
+use crate::AppState;
 
 /// Lines written per transaction. On SQLite each commit (and the WAL
 /// pages it rewrites) costs more than the rows: 5,000 took the commit share

@@ -9,19 +9,18 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::ids::{ReferralId, TeamId, UserId};
 use concordat_domain::referral::{ReferralAction, ReferralStatus};
 use concordat_domain::user::User;
-use concordat_store::notifications::{self};
+use concordat_store::notifications;
 use concordat_store::referrals::{self, Referral, ReferralEvent};
 use concordat_store::relationships::{self, RelationshipKind};
 use concordat_store::{jobs, persons, users, Conn};
 
+use super::route::{route, Content};
+use super::sending::{notification, relationship_reason, write_new};
 use crate::authorisation::Viewer;
 use crate::crisis::require;
 use crate::error::ServiceError;
-use crate::AppState;
-
-use super::route::{route, Content};
-use super::sending::{notification, relationship_reason, write_new};
 use crate::escalation::referral::KIND as ESCALATION;
+use crate::AppState;
 
 /// What an action needs besides itself.
 #[derive(Debug, Clone, Default)]

@@ -13,11 +13,10 @@ use concordat_domain::user::User;
 use concordat_store::referrals::{self, Referral};
 use concordat_store::{agreements, teams, users, Conn};
 
+use super::calendar::calendar;
 use crate::authorisation::gather;
 use crate::error::ServiceError;
 use crate::AppState;
-
-use super::calendar::calendar;
 
 /// The active, in-date agreement both organisations are party to that
 /// covers direct care: it sets the referral's deadlines.

@@ -18,13 +18,12 @@ use concordat_store::referrals::{self, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{jobs, persons, Conn};
 
+use super::route::{route, Content};
 use crate::authorisation::Viewer;
 use crate::crisis::require;
 use crate::error::ServiceError;
-use crate::AppState;
-
-use super::route::{route, Content};
 use crate::escalation::referral::KIND as ESCALATION;
+use crate::AppState;
 
 /// The most sections a referral carries.
 pub const SECTIONS_MAX: usize = 12;
