@@ -1,6 +1,8 @@
 //! Administration from the command line: migrations, organisations, teams and
 //! user accounts. Bad input is refused with the rule it broke, before
-//! anything is written.
+//! anything is written. One file at about 400 lines: each command is a short
+//! argument type and its handler, and all share the connection and the
+//! organisation look-up.
 
 use std::io::BufRead as _;
 

@@ -3,144 +3,36 @@
 //! [`authorise`]: gather the facts, let the access decision (Cedar, in
 //! `concordat-access`) decide each category, write ONE audit entry, and only
 //! once that entry has committed say what may be shown. No audit, no access.
+//!
+//! The door's vocabulary lives in leaves it re-exports (who asks, what was
+//! decided, how a refusal ends, the audit entries), so what the door
+//! depends on — the application state, the error vocabulary — can name
+//! them without naming the door.
 
 pub mod cache;
-mod gather;
+pub mod decision;
+pub mod entry;
+pub mod gather;
+pub mod refusal;
+pub mod viewer;
 
-use concordat_access::{AccessAction, AccessEngine, Decision};
+use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
-use concordat_domain::ids::{OrganisationId, UserId};
 use concordat_domain::person::Person;
-use concordat_domain::purpose::Purpose;
-use concordat_domain::role::Role;
 use concordat_domain::user::User;
-use concordat_store::audit::{Actor, AuditAction, AuditEntry, AuditError, Outcome};
+use concordat_store::audit::AuditAction;
 use concordat_store::{AccessVersions, StoreError};
 
 pub use cache::VersionedCache;
-pub use gather::{gather, Facts, Sources};
+pub use decision::{decide, Authorisation};
+pub use entry::{act_entry, actor, GROUND_PREFIX};
+pub(crate) use entry::{audit_entry, grounds};
+pub use gather::{gather, Facts, Sources, SourcesKey};
+pub use refusal::{no_relationship, AccessError, Refused};
+pub use viewer::Viewer;
 
-/// Whose [`Sources`] a cache entry holds: the user, as the token or session
-/// found them this request, and the person.
-pub type SourcesKey = (UserId, OrganisationId, Role, PersonId);
-
-use crate::AppState;
-
-/// Who is asking, and for what purpose of use.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub user: User,
-    pub purpose: Purpose,
-}
-
-/// The decision for each category asked about, and where it was audited.
-#[derive(Debug, Clone)]
-pub struct Authorisation {
-    pub decisions: Vec<(DataCategory, Decision)>,
-    pub audit_seq: u64,
-}
-
-impl Authorisation {
-    pub fn allows(&self, category: DataCategory) -> bool {
-        self.decisions
-            .iter()
-            .any(|(c, d)| *c == category && d.is_allowed())
-    }
-
-    pub fn allowed(&self) -> impl Iterator<Item = DataCategory> + '_ {
-        self.decisions
-            .iter()
-            .filter(|(_, d)| d.is_allowed())
-            .map(|(c, _)| *c)
-    }
-
-    pub fn denied(&self) -> impl Iterator<Item = &(DataCategory, Decision)> {
-        self.decisions.iter().filter(|(_, d)| !d.is_allowed())
-    }
-
-    pub fn any_allowed(&self) -> bool {
-        self.decisions.iter().any(|(_, d)| d.is_allowed())
-    }
-
-    pub fn via_break_glass(&self) -> bool {
-        self.decisions
-            .iter()
-            .any(|(_, d)| d.is_allowed() && d.via_break_glass())
-    }
-
-    /// The denial to name to the user: the first category's decisive rule.
-    pub fn first_denial(&self) -> Option<&Decision> {
-        self.denied().map(|(_, d)| d).next()
-    }
-
-    /// See [`no_relationship`].
-    pub fn no_relationship(&self) -> bool {
-        no_relationship(&self.decisions)
-    }
-
-    /// Why nothing at all may be shown or done, if so: the user must not
-    /// learn the person exists, or every category was denied by a rule.
-    pub fn refusal(&self) -> Option<Refused> {
-        Refused::of(&self.decisions)
-    }
-}
-
-/// How a request that may show or do nothing ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// Answered as if there were no such person.
-    NotFound,
-    /// Denied by `rule`, explained by `reason`.
-    Denied { reason: String, rule: String },
-}
-
-impl Refused {
-    /// Why nothing at all may be shown or done, if so: the user must not
-    /// learn the person exists, or every category was denied by a rule.
-    pub fn of(decisions: &[(DataCategory, Decision)]) -> Option<Self> {
-        if decisions.iter().any(|(_, d)| d.is_allowed()) {
-            return None;
-        }
-        if no_relationship(decisions) {
-            return Some(Self::NotFound);
-        }
-        let denial = decisions.first().map(|(_, d)| d);
-        Some(Self::Denied {
-            reason: denial.map(Decision::explanation).unwrap_or_default(),
-            rule: denial.map(Decision::denying_rule).unwrap_or_default(),
-        })
-    }
-}
-
-/// Whether every category was denied to a user who has no business with
-/// this person at all: no current relationship, or (for a person's own
-/// account) a record that is not theirs — whatever other rule also denied
-/// it (a wrong purpose, no agreement, a refusal). Such a user must not
-/// learn that the person exists, so the caller answers exactly as if there
-/// were no one.
-///
-/// INVARIANT: the test is that the rule holds among the denial's reasons,
-/// not that it is the one named first: "commissioning sees no records" is
-/// read before "relationship required", and a stranger with a
-/// commissioning token must still meet the answer for no one.
-pub fn no_relationship(decisions: &[(DataCategory, Decision)]) -> bool {
-    use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
-    !decisions.is_empty()
-        && decisions.iter().all(|(_, d)| {
-            !d.is_allowed()
-                && (d.determined_by(RELATIONSHIP_REQUIRED) || d.determined_by(OWN_RECORD_ONLY))
-        })
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum AccessError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The audit entry could not be written, so nothing may be shown.
-    #[error(transparent)]
-    Audit(#[from] AuditError),
-}
+use crate::state::AppState;
 
 /// Decides `action` on each of `categories` of `person`'s record for
 /// `viewer`, and audits the decision as one entry. Returns only after the
@@ -391,132 +283,4 @@ pub async fn readable_with_people<T>(
         .zip(decided)
         .filter_map(|(item, shown)| shown.map(|found| (item, found)))
         .collect())
-}
-
-/// The decision for each category, from facts already gathered.
-pub fn decide(
-    engine: &AccessEngine,
-    viewer: &Viewer,
-    person: PersonId,
-    action: AccessAction,
-    categories: &[DataCategory],
-    facts: &Facts,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<(DataCategory, Decision)> {
-    let Some(first) = categories.first() else {
-        return Vec::new();
-    };
-    // One request, asked about each category in turn: the facts are the
-    // same for all of them.
-    let mut request = facts.request(&viewer.user, person, action, *first, viewer.purpose, now);
-    categories
-        .iter()
-        .map(|category| {
-            request.category = *category;
-            (*category, engine.decide(&request))
-        })
-        .collect()
-}
-
-/// One audit entry for the whole request: the categories shown (or, when
-/// nothing was, those asked for) and every reason, allowed or denied.
-pub(crate) fn audit_entry(
-    viewer: &Viewer,
-    person: PersonId,
-    action: AuditAction,
-    decisions: &[(DataCategory, Decision)],
-    now: chrono::DateTime<chrono::Utc>,
-) -> AuditEntry {
-    let allowed: Vec<DataCategory> = decisions
-        .iter()
-        .filter(|(_, d)| d.is_allowed())
-        .map(|(c, _)| *c)
-        .collect();
-    let outcome = if allowed.is_empty() {
-        Outcome::Denied
-    } else {
-        Outcome::Allowed
-    };
-    let categories = if allowed.is_empty() {
-        decisions.iter().map(|(c, _)| *c).collect()
-    } else {
-        allowed
-    };
-    let mut reasons = Vec::new();
-    let mut policy_ids = Vec::new();
-    for (category, decision) in decisions {
-        let verdict = if decision.is_allowed() {
-            "allowed"
-        } else {
-            "denied"
-        };
-        reasons.push(format!(
-            "{}: {verdict}: {}",
-            category.as_str(),
-            decision.explanation()
-        ));
-        for reason in decision.reasons() {
-            if !policy_ids.contains(&reason.policy) {
-                policy_ids.push(reason.policy.clone());
-            }
-        }
-    }
-    AuditEntry {
-        occurred_at: now,
-        actor: Some(actor(&viewer.user)),
-        purpose: Some(viewer.purpose),
-        person: Some(person),
-        action,
-        categories,
-        outcome,
-        reasons,
-        policy_ids,
-        break_glass: decisions
-            .iter()
-            .any(|(_, d)| d.is_allowed() && d.via_break_glass()),
-    }
-}
-
-/// An audit entry for an act of `viewer`'s that is not a decided read or
-/// write of categories (a search of the audit, a refused claim, a look-up
-/// that opened no record): who, for what purpose, about whom, with what
-/// outcome and why, at the clock's now.
-pub fn act_entry(
-    state: &AppState,
-    viewer: &Viewer,
-    person: Option<PersonId>,
-    action: AuditAction,
-    outcome: concordat_store::audit::Outcome,
-    reasons: Vec<String>,
-) -> AuditEntry {
-    AuditEntry {
-        occurred_at: state.clock.now(),
-        actor: Some(actor(&viewer.user)),
-        purpose: Some(viewer.purpose),
-        person,
-        action,
-        categories: Vec::new(),
-        outcome,
-        reasons,
-        policy_ids: Vec::new(),
-        break_glass: false,
-    }
-}
-
-/// The relationships that made an allowed access legitimate, as audit
-/// reasons: the person's access log shows them as the reason for access.
-pub(crate) fn grounds(facts: &Facts) -> impl Iterator<Item = String> + '_ {
-    facts.grounds.iter().map(|g| format!("{GROUND_PREFIX}{g}"))
-}
-
-/// How an audit reason naming a relationship begins.
-pub const GROUND_PREFIX: &str = "relationship: ";
-
-pub fn actor(user: &User) -> Actor {
-    Actor {
-        user_id: user.id(),
-        username: user.username().clone(),
-        organisation_id: user.organisation_id(),
-        role: user.role(),
-    }
 }

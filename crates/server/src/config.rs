@@ -32,7 +32,7 @@ pub struct ServerConfig {
     /// counted in working days.
     pub bank_holidays: std::collections::BTreeSet<chrono::NaiveDate>,
     /// How email and text messages leave this deployment.
-    pub delivery: crate::delivery::DeliveryConfig,
+    pub delivery: crate::delivery::settings::DeliveryConfig,
 }
 
 /// How repeated failed sign-ins are slowed and then locked out.
@@ -84,7 +84,7 @@ impl ServerConfig {
                 .iter()
                 .copied()
                 .collect(),
-            delivery: crate::delivery::DeliveryConfig::default(),
+            delivery: crate::delivery::settings::DeliveryConfig::default(),
         }
     }
 }

@@ -14,9 +14,9 @@
 //! reported as sent.
 
 pub mod email;
+pub mod settings;
 pub mod sms;
-
-use std::sync::Arc;
+pub mod undelivered;
 
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{PersonId, UserId};
@@ -27,43 +27,12 @@ use concordat_store::notifications::{self, Notification};
 use concordat_store::{Conn, StoreError};
 
 pub use email::SmtpUrl;
+pub use settings::DeliveryConfig;
 pub use sms::SmsProvider;
+pub use undelivered::Undelivered;
 
 use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
-
-/// How messages leave this deployment.
-#[derive(Debug, Clone)]
-pub struct DeliveryConfig {
-    /// The SMTP server for email; `None` sends no email.
-    pub smtp: Option<SmtpUrl>,
-    /// The sender of every email, e.g. `Concordat <noreply@example.org>`.
-    pub mail_from: lettre::message::Mailbox,
-    /// The deployment's text message provider, if it has one.
-    pub sms: Option<Arc<dyn SmsProvider>>,
-    /// Where webhooks may be delivered; the client that delivers them is
-    /// built from it once, at start-up.
-    pub webhooks: crate::webhooks::Destinations,
-}
-
-impl Default for DeliveryConfig {
-    fn default() -> Self {
-        Self {
-            smtp: None,
-            mail_from: default_sender(),
-            sms: None,
-            webhooks: crate::webhooks::Destinations::default(),
-        }
-    }
-}
-
-fn default_sender() -> lettre::message::Mailbox {
-    lettre::message::Mailbox::new(
-        Some("Concordat".into()),
-        lettre::Address::new("noreply", "concordat.invalid")
-            .unwrap_or_else(|_| unreachable!("a fixed, well-formed address")),
-    )
-}
 
 /// Whom to tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +139,11 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         return Ok(());
     }
     let sent = match message.channel {
-        Channel::Email => email::send(&state.config.delivery, &message).await,
-        Channel::Sms => sms::send(&state.config.delivery, &message).await,
+        Channel::Email => {
+            let config = &state.config.delivery;
+            email::send(config.smtp.as_ref(), &config.mail_from, &message).await
+        }
+        Channel::Sms => sms::send(state.config.delivery.sms.as_deref(), &message).await,
         Channel::Webhook => Err(Undelivered::Refused(
             "a webhook delivery is not a message".into(),
         )),
@@ -209,17 +181,4 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
             Err(error)
         }
     }
-}
-
-/// Why a message did not leave.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Undelivered {
-    /// It cannot be sent from this deployment as set up (no SMTP server, no
-    /// SMS provider, an address the mail system rejects): trying again
-    /// changes nothing until an administrator acts.
-    #[error("not sent: {0}")]
-    Refused(String),
-    /// The receiving side failed; it may work later.
-    #[error("failed: {0}")]
-    Failed(String),
 }

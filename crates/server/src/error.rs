@@ -27,7 +27,7 @@
 use concordat_store::StoreError;
 use serde::Serialize;
 
-use crate::authorisation::{AccessError, Refused};
+use crate::authorisation::refusal::{AccessError, Refused};
 use crate::permissions::Refusal;
 
 /// Why a service did not do what it was asked.

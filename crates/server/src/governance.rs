@@ -4,6 +4,7 @@
 
 mod access_log;
 mod break_glass;
+mod governor;
 
 pub use access_log::{access_log, search_audit, AccessLogItem, AuditItem, AuditQuery};
 pub use break_glass::{
@@ -11,15 +12,4 @@ pub use break_glass::{
     ReviewItem,
 };
 
-use crate::authorisation::Viewer;
-use crate::error::ServiceError;
-use crate::permissions;
-
-/// Fails unless `viewer` may govern access, for the purpose they gave.
-fn governs(viewer: &Viewer) -> Result<(), ServiceError> {
-    Ok(permissions::govern_access(
-        viewer.user.role(),
-        viewer.purpose,
-    )?)
-}
 pub use crate::record::PersonRef;

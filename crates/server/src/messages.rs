@@ -1,11 +1,9 @@
 //! Professional messages about a person: a thread between named users and
 //! teams across organisations; each message with read receipts and, when
 //! the sender asks, an acknowledgement deadline that escalates like a
-//! referral's (see [`escalation`]). Writing and reading go through the
+//! referral's (see [`crate::escalation::message`]). Writing and reading go through the
 //! access decision (`messages` category); only the thread's participants
 //! (named users, members of named teams, and whoever started it) see it.
-
-pub mod escalation;
 
 use std::collections::BTreeMap;
 
@@ -24,6 +22,7 @@ use concordat_store::{jobs, users, Conn};
 use crate::authorisation::{readable, Viewer};
 use crate::crisis::require;
 use crate::error::ServiceError;
+use crate::escalation::message::KIND as ESCALATION;
 use crate::AppState;
 
 /// The longest acknowledgement deadline a sender may ask for.
@@ -121,16 +120,7 @@ async fn post(
     };
     messages::insert_message(tx, &message).await?;
     if let Some(due) = message.acknowledge_due {
-        jobs::schedule(
-            tx,
-            escalation::KIND,
-            &message.id.to_string(),
-            1,
-            due,
-            "{}",
-            now,
-        )
-        .await?;
+        jobs::schedule(tx, ESCALATION, &message.id.to_string(), 1, due, "{}", now).await?;
     }
     let asked = message
         .acknowledge_due
@@ -330,7 +320,7 @@ pub async fn acknowledge(
         ));
     }
     if messages::acknowledge(&mut tx, message, viewer.user.id(), now).await? {
-        jobs::cancel(&mut tx, escalation::KIND, &message.to_string(), now).await?;
+        jobs::cancel(&mut tx, ESCALATION, &message.to_string(), now).await?;
         notifications::insert_notification(
             &mut tx,
             &Notification {

@@ -2,25 +2,22 @@
 //! this surface can show, loading what was allowed, and applying field
 //! masks. The JSON API and the pages both read records through here.
 
+pub mod parts;
 mod person_ref;
 pub mod views;
 
+use parts::RecordParts;
 pub use person_ref::PersonRef;
 
 use std::sync::Arc;
 
-use concordat_access::{AccessAction, AccessRequest, FieldMask, Principal};
-use concordat_domain::care_team::CareTeam;
+use concordat_access::{AccessAction, AccessRequest, Principal};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
-use concordat_domain::organisation::Organisation;
 use concordat_domain::person::Person;
-use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
-use concordat_store::{
-    care_teams, masks, organisations, persons, users, AccessVersions, StoreError,
-};
+use concordat_store::{persons, AccessVersions, StoreError};
 use serde::Serialize;
 
 use crate::authorisation::{authorise_under, Authorisation, Refused, Viewer};
@@ -161,40 +158,6 @@ pub async fn find(
     };
     let person = found.map_or_else(PersonId::nobody, |p| p.id());
     read(state, viewer, person, categories).await
-}
-
-/// What a record read shows besides the person row itself: the masks on
-/// it, the care teams with their members' accounts, and the organisations
-/// they belong to. Kept between reads under the access versions.
-#[derive(Debug)]
-pub struct RecordParts {
-    masks: Vec<FieldMask>,
-    care_teams: Vec<CareTeam>,
-    members: Vec<User>,
-    organisations: Vec<Organisation>,
-}
-
-impl RecordParts {
-    async fn load(conn: &mut concordat_store::Conn, person: PersonId) -> Result<Self, StoreError> {
-        let masks = masks::masks_of(conn, person)
-            .await?
-            .iter()
-            .map(|m| FieldMask::new(&m.field, &m.visible_to))
-            .collect();
-        let care_teams = care_teams::care_teams_of_person(conn, person).await?;
-        // Only the members' accounts: the partnership may have thousands of
-        // staff.
-        let member_ids: Vec<_> = care_teams
-            .iter()
-            .flat_map(|t| t.members().iter().map(|m| m.user_id()))
-            .collect();
-        Ok(Self {
-            masks,
-            members: users::users_by_ids(conn, &member_ids).await?,
-            organisations: organisations::list_organisations(conn).await?,
-            care_teams,
-        })
-    }
 }
 
 async fn record_parts(

@@ -58,12 +58,10 @@ pub async fn run_due(state: &AppState, node: &str) -> Result<usize, StoreError> 
 
 async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
-        crate::referrals::escalation::KIND => {
-            crate::referrals::escalation::run(state, node, job).await
+        crate::escalation::referral::KIND => {
+            crate::escalation::referral::run(state, node, job).await
         }
-        crate::messages::escalation::KIND => {
-            crate::messages::escalation::run(state, node, job).await
-        }
+        crate::escalation::message::KIND => crate::escalation::message::run(state, node, job).await,
         crate::webhooks::KIND => crate::webhooks::run(state, node, job).await,
         crate::delivery::EMAIL_KIND | crate::delivery::SMS_KIND => {
             crate::delivery::run(state, node, job).await

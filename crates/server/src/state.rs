@@ -11,9 +11,11 @@ use concordat_store::tokens::TokensByHash;
 use concordat_store::Store;
 
 use crate::auth::password::PasswordHasher;
-use crate::authorisation::{Sources, SourcesKey, VersionedCache};
-use crate::record::RecordParts;
-use crate::{Clock, ServerConfig};
+use crate::authorisation::cache::VersionedCache;
+use crate::authorisation::gather::{Sources, SourcesKey};
+use crate::clock::Clock;
+use crate::config::ServerConfig;
+use crate::record::parts::RecordParts;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -1,5 +1,7 @@
 //! The organisations, teams and staff of the demo partnership. Phone numbers
 //! are from the range Ofcom reserves for drama (01632 960xxx); none is real.
+//! Its length is data, not logic: the partnership's tables are kept whole so
+//! a reader sees everyone in it at once.
 
 use concordat_domain::contact_event::ContactKind;
 use concordat_domain::organisation::OrganisationKind;

@@ -128,7 +128,7 @@ async fn overdue_referrals(store: &Store) {
             .unwrap();
         jobs::schedule(
             &mut tx,
-            concordat_server::referrals::escalation::KIND,
+            concordat_server::escalation::referral::KIND,
             &referral.id.to_string(),
             1,
             due,
@@ -169,7 +169,7 @@ async fn two_nodes_escalate_a_thousand_due_referrals_exactly_once() {
     // Both schedulers are polling before anything falls due.
     overdue_referrals(&store).await;
 
-    let kind = concordat_server::referrals::escalation::KIND;
+    let kind = concordat_server::escalation::referral::KIND;
     let done_sql =
         format!("SELECT COUNT(*) FROM jobs WHERE kind = '{kind}' AND step = 1 AND status = 'done'");
     let deadline = Instant::now() + Duration::from_secs(240);

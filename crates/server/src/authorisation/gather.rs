@@ -14,7 +14,7 @@ use concordat_access::{
 use concordat_domain::break_glass::BreakGlass;
 use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::{ContactKind, ContactLasts};
-use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
@@ -22,6 +22,10 @@ use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind
 use concordat_store::{
     agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
 };
+
+/// Whose [`Sources`] a cache entry holds: the user, as the token or session
+/// found them this request, and the person.
+pub type SourcesKey = (UserId, OrganisationId, Role, PersonId);
 
 /// What is known about one user and one person at one moment.
 #[derive(Debug, Clone, Default)]

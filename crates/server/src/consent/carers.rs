@@ -11,7 +11,8 @@ use concordat_store::carers::{self as store, CarerTopic};
 use concordat_store::{persons, Conn, StoreError};
 use serde::Serialize;
 
-use super::{admit, UserNames};
+use super::admission::admit;
+use super::names::UserNames;
 use crate::authorisation::Viewer;
 use crate::error::FieldError;
 use crate::error::ServiceError;

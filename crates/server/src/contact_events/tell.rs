@@ -24,7 +24,7 @@ use concordat_store::carers::{self, CarerTopic};
 use concordat_store::webhooks::Webhook;
 use concordat_store::{care_teams, persons, users, Conn, StoreError};
 
-use super::Incoming;
+use super::input::Incoming;
 use crate::delivery::{Message, Outbox, Recipient};
 
 /// Everyone a person's events in one batch may tell, found once.

@@ -97,7 +97,7 @@ pub async fn record(
     let opened = if event.kind.lasts() == ContactLasts::LookUpWindow {
         Vec::new()
     } else {
-        crate::contact_events::opened_relationships(
+        crate::contact_events::opening::opened_relationships(
             state,
             &event,
             user.organisation_id(),
@@ -113,8 +113,14 @@ pub async fn record(
     };
     let mut tx = state.store.write().await?;
     contact_events::insert_event(&mut tx, &event).await?;
-    crate::contact_events::open_and_close(&mut tx, &event, user.organisation_id(), &opened, now)
-        .await?;
+    crate::contact_events::opening::open_and_close(
+        &mut tx,
+        &event,
+        user.organisation_id(),
+        &opened,
+        now,
+    )
+    .await?;
     let subject_person = persons::person_by_id(&mut tx, person)
         .await?
         .ok_or(ServiceError::NotFound)?;

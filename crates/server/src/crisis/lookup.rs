@@ -25,17 +25,13 @@ use concordat_domain::purpose::Purpose;
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::relationships::{CareRelationship, RelationshipKind};
 
-pub use finding::{Candidate, Finding, LookUpInput, REASON_MAX_CHARS};
+pub use finding::{Candidate, Finding, LookUpInput, MAX_CANDIDATES, REASON_MAX_CHARS};
 pub use summary::{CrisisSummary, FlagSummary, LeadProfessional, PlanSummary};
 
 use crate::authorisation::{actor, authorise_opening, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 use summary::Shown;
-
-/// The most candidates listed for surname and date of birth; more than this
-/// and the user is asked for the postcode or the NHS number.
-pub const MAX_CANDIDATES: u32 = 10;
 
 /// How a look-up ended.
 #[derive(Debug, Clone)]

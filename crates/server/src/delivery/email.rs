@@ -9,7 +9,7 @@ use concordat_store::delivery::OutboundMessage;
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Tokio1Executor};
 
-use super::{DeliveryConfig, Undelivered};
+use super::undelivered::Undelivered;
 
 /// Where email is handed over, as the deployment set it.
 #[derive(Clone)]
@@ -54,11 +54,14 @@ impl fmt::Debug for SmtpUrl {
     }
 }
 
+/// Sends `message` through `smtp` as `from`; with no SMTP server set up,
+/// refuses it.
 pub(super) async fn send(
-    config: &DeliveryConfig,
+    smtp: Option<&SmtpUrl>,
+    from: &lettre::message::Mailbox,
     message: &OutboundMessage,
 ) -> Result<(), Undelivered> {
-    let Some(smtp) = &config.smtp else {
+    let Some(smtp) = smtp else {
         return Err(Undelivered::Refused(
             "email is not set up in this deployment (--smtp-url)".into(),
         ));
@@ -68,7 +71,7 @@ pub(super) async fn send(
         .parse()
         .map_err(|e| Undelivered::Refused(format!("the recipient's address is not usable: {e}")))?;
     let email = lettre::Message::builder()
-        .from(config.mail_from.clone())
+        .from(from.clone())
         .to(to)
         .subject(message.subject.clone())
         .header(lettre::message::header::ContentType::TEXT_PLAIN)

@@ -1,6 +1,6 @@
 //! Text messages. Concordat has no SMS provider of its own: a deployment
 //! that wants them implements [`SmsProvider`] for its provider and sets it
-//! in [`super::DeliveryConfig::sms`]. Without one, a text message is
+//! in [`super::settings::DeliveryConfig::sms`]. Without one, a text message is
 //! refused in the delivery log (and the job set aside as dead), never
 //! reported as sent.
 
@@ -10,7 +10,7 @@ use std::pin::Pin;
 
 use concordat_store::delivery::OutboundMessage;
 
-use super::{DeliveryConfig, Undelivered};
+use super::undelivered::Undelivered;
 
 /// A text message provider, as a deployment plugs one in.
 pub trait SmsProvider: Debug + Send + Sync {
@@ -23,11 +23,12 @@ pub trait SmsProvider: Debug + Send + Sync {
     ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 }
 
+/// Sends `message` through `provider`; with none set up, refuses it.
 pub(super) async fn send(
-    config: &DeliveryConfig,
+    provider: Option<&dyn SmsProvider>,
     message: &OutboundMessage,
 ) -> Result<(), Undelivered> {
-    let Some(provider) = &config.sms else {
+    let Some(provider) = provider else {
         tracing::warn!(
             message = %message.id,
             "text message refused: no SMS provider is set up in this deployment"

@@ -9,6 +9,7 @@ use concordat_store::audit::{self, AuditAction, AuditFilter, AuditRecord, Outcom
 use concordat_store::{break_glass, organisations, users, Conn, StoreError};
 use serde::Serialize;
 
+use super::governor::governs;
 use crate::authorisation::{act_entry, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
@@ -261,7 +262,7 @@ pub async fn search_audit(
     viewer: &Viewer,
     query: &AuditQuery,
 ) -> Result<Vec<AuditItem>, ServiceError> {
-    super::governs(viewer)?;
+    governs(viewer)?;
     let mut conn = state.store.read().await?;
     let names = Names::load(&mut conn).await?;
     let orgs: Vec<(OrganisationId, String, String)> = organisations::list_organisations(&mut conn)

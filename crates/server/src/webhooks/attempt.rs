@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use concordat_store::delivery::{Attempt, AttemptOutcome};
 use concordat_store::webhooks::{Delivery, Webhook};
 
-use super::{destinations, signature};
+use super::destinations;
+use super::signing::signature;
 use crate::AppState;
 
 /// What became of one attempt, as the delivery log keeps it: a class, never

@@ -23,120 +23,22 @@
 //!   address are never resolved, so [`Destinations::check_url`] checks
 //!   them before sending.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+mod network;
+mod reserved;
+mod resolver;
+mod rule;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use network::{Network, NetworkError};
 
-mod network;
-
-/// The deployment's rule for webhook destinations.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Destinations {
-    /// Whether plain `http` URLs are allowed: only for a deployment whose
-    /// receivers sit on a network it trusts, since a signature proves who
-    /// sent a body but does not hide it.
-    pub allow_http: bool,
-    /// Networks webhooks may reach although their addresses are private,
-    /// loopback or otherwise refused.
-    pub allowed_networks: Vec<Network>,
-}
-
-/// Why a destination is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    #[error("webhooks are delivered over https only")]
-    NotHttps,
-    #[error("the URL has no host")]
-    NoHost,
-    #[error("`{address}` is {kind}, which webhooks may not reach")]
-    Address { address: IpAddr, kind: Reserved },
-}
-
-/// The kinds of address webhooks may not reach unless allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reserved {
-    Unspecified,
-    /// 0.0.0.0/8: "this network".
-    ThisNetwork,
-    Loopback,
-    /// RFC 1918, IPv6 unique local and site-local, local-use NAT64.
-    Private,
-    /// 100.64.0.0/10, carrier-grade NAT.
-    SharedAddressSpace,
-    LinkLocal,
-    Multicast,
-    Broadcast,
-    /// Documentation, benchmarking, protocol assignments, future use.
-    Reserved,
-}
-
-impl Reserved {
-    fn words(self) -> &'static str {
-        match self {
-            Self::Unspecified => "the unspecified address",
-            Self::ThisNetwork => "an address of \"this network\" (0.0.0.0/8)",
-            Self::Loopback => "a loopback address",
-            Self::Private => "a private network address",
-            Self::SharedAddressSpace => "a carrier-grade NAT address (100.64.0.0/10)",
-            Self::LinkLocal => "a link-local address",
-            Self::Multicast => "a multicast address",
-            Self::Broadcast => "the broadcast address",
-            Self::Reserved => "a reserved address",
-        }
-    }
-
-    /// Whether naming a network can open this kind to webhooks. Addresses
-    /// that name no one host can never be a receiver.
-    fn can_be_allowed(self) -> bool {
-        !matches!(
-            self,
-            Self::Unspecified | Self::ThisNetwork | Self::Multicast | Self::Broadcast
-        )
-    }
-}
-
-impl std::fmt::Display for Reserved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.words())
-    }
-}
+pub use reserved::Reserved;
+use resolver::resolve;
+pub use resolver::{refused_in, GuardedResolver};
+pub use rule::{Destinations, Refused};
 
 impl Destinations {
-    /// Whether webhooks may connect to `address`.
-    pub fn permits(&self, address: IpAddr) -> Result<(), Refused> {
-        let address = address.to_canonical();
-        match reserved(address) {
-            None => Ok(()),
-            Some(kind)
-                if kind.can_be_allowed()
-                    && self.allowed_networks.iter().any(|n| n.contains(address)) =>
-            {
-                Ok(())
-            }
-            Some(kind) => Err(Refused::Address { address, kind }),
-        }
-    }
-
-    /// The checks a URL can be given without resolving its name: its
-    /// scheme, and its address if it is written as one (in any of the
-    /// forms the URL parser turns into one, `2130706433` or `0x7f.1`
-    /// among them).
-    pub fn check_url(&self, url: &url::Url) -> Result<(), Refused> {
-        match url.scheme() {
-            "https" => {}
-            "http" if self.allow_http => {}
-            _ => return Err(Refused::NotHttps),
-        }
-        match url.host() {
-            None => Err(Refused::NoHost),
-            Some(url::Host::Ipv4(v4)) => self.permits(IpAddr::V4(v4)),
-            Some(url::Host::Ipv6(v6)) => self.permits(IpAddr::V6(v6)),
-            Some(url::Host::Domain(_)) => Ok(()),
-        }
-    }
-
     /// Checks `url` as registration does: [`check_url`](Self::check_url),
     /// then what its name resolves to now, as a delivery would: refused if
     /// no address is one webhooks may reach. A name that does not resolve
@@ -149,26 +51,6 @@ impl Destinations {
         match tokio::time::timeout(LOOK_UP_FOR, resolve(name)).await {
             Ok(Ok(addresses)) => self.reachable(addresses).map(|_| ()),
             Ok(Err(_)) | Err(_) => Ok(()),
-        }
-    }
-
-    /// Of the addresses a name resolved to, those webhooks may reach; if
-    /// there were some and none is, why the first was refused.
-    fn reachable(&self, addresses: Vec<IpAddr>) -> Result<Vec<IpAddr>, Refused> {
-        let mut refused = None;
-        let kept: Vec<IpAddr> = addresses
-            .into_iter()
-            .filter(|a| match self.permits(*a) {
-                Ok(()) => true,
-                Err(why) => {
-                    refused.get_or_insert(why);
-                    false
-                }
-            })
-            .collect();
-        match refused {
-            Some(why) if kept.is_empty() => Err(why),
-            _ => Ok(kept),
         }
     }
 
@@ -194,120 +76,10 @@ const LOOK_UP_FOR: Duration = Duration::from_secs(5);
 /// How long one delivery attempt may take, connection included.
 pub const SEND_FOR: Duration = Duration::from_secs(10);
 
-/// The addresses `name` stands for. Localhost names are the loopback
-/// addresses without asking DNS (RFC 6761 §6.3), whatever the resolver
-/// would say.
-async fn resolve(name: &str) -> std::io::Result<Vec<IpAddr>> {
-    let bare = name.trim_end_matches('.').to_ascii_lowercase();
-    if bare == "localhost" || bare.ends_with(".localhost") {
-        return Ok(vec![
-            IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ]);
-    }
-    Ok(tokio::net::lookup_host((name, 0))
-        .await?
-        .map(|a| a.ip())
-        .collect())
-}
-
-/// The webhook client's resolver: resolves a name and keeps only the
-/// addresses [`Destinations::permits`]; none left is an error carrying
-/// [`Refused`], which a failed delivery is classified by.
-#[derive(Debug)]
-pub struct GuardedResolver {
-    destinations: Arc<Destinations>,
-}
-
-impl reqwest::dns::Resolve for GuardedResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let destinations = Arc::clone(&self.destinations);
-        let name = name.as_str().to_owned();
-        Box::pin(async move {
-            let kept = destinations.reachable(resolve(&name).await?)?;
-            // The client puts the URL's port in place of 0.
-            let addresses = kept.into_iter().map(|a| SocketAddr::new(a, 0));
-            Ok(Box::new(addresses) as reqwest::dns::Addrs)
-        })
-    }
-}
-
-/// Whether an error from the webhook client came from the destination
-/// rule (rather than a receiver that could not be reached).
-pub fn refused_in(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(error);
-    while let Some(error) = cause {
-        if error.is::<Refused>() {
-            return true;
-        }
-        cause = error.source();
-    }
-    false
-}
-
-/// Which kind of refused address `address` is, if any.
-fn reserved(address: IpAddr) -> Option<Reserved> {
-    match address {
-        IpAddr::V4(v4) => reserved_v4(v4),
-        IpAddr::V6(v6) => reserved_v6(v6),
-    }
-}
-
-fn reserved_v4(a: Ipv4Addr) -> Option<Reserved> {
-    let [first, second, third, _] = a.octets();
-    Some(match (first, second, third) {
-        _ if a.is_unspecified() => Reserved::Unspecified,
-        (0, _, _) => Reserved::ThisNetwork,
-        (127, _, _) => Reserved::Loopback,
-        (10, _, _) | (172, 16..=31, _) | (192, 168, _) => Reserved::Private,
-        (100, 64..=127, _) => Reserved::SharedAddressSpace,
-        (169, 254, _) => Reserved::LinkLocal,
-        (224..=239, _, _) => Reserved::Multicast,
-        _ if a.is_broadcast() => Reserved::Broadcast,
-        // Protocol assignments, the three documentation networks,
-        // benchmarking, and everything from 240.0.0.0 up.
-        (192, 0, 0 | 2)
-        | (198, 51, 100)
-        | (203, 0, 113)
-        | (198, 18..=19, _)
-        | (240..=255, _, _) => Reserved::Reserved,
-        _ => return None,
-    })
-}
-
-fn reserved_v6(a: Ipv6Addr) -> Option<Reserved> {
-    let s = a.segments();
-    let embedded = |high: u16, low: u16| {
-        let [a, b] = high.to_be_bytes();
-        let [c, d] = low.to_be_bytes();
-        Ipv4Addr::new(a, b, c, d)
-    };
-    match s {
-        _ if a.is_unspecified() => Some(Reserved::Unspecified),
-        _ if a.is_loopback() => Some(Reserved::Loopback),
-        // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible
-        // (::a.b.c.d) forms reach the IPv4 address inside them.
-        [0, 0, 0, 0, 0, 0xffff | 0, high, low] => reserved_v4(embedded(high, low)),
-        // NAT64's well-known prefix: a gateway connects to the IPv4
-        // address inside.
-        [0x64, 0xff9b, 0, 0, 0, 0, high, low] => reserved_v4(embedded(high, low)),
-        // Local-use NAT64 (RFC 8215): translates into the local network.
-        [0x64, 0xff9b, 1, ..] => Some(Reserved::Private),
-        // 6to4 carries an IPv4 address in its second and third groups.
-        [0x2002, high, low, ..] => reserved_v4(embedded(high, low)),
-        // The discard prefix, and documentation.
-        [0x100, 0, 0, 0, ..] | [0x2001, 0xdb8, ..] => Some(Reserved::Reserved),
-        [first, ..] if first & 0xfe00 == 0xfc00 => Some(Reserved::Private),
-        [first, ..] if first & 0xffc0 == 0xfe80 => Some(Reserved::LinkLocal),
-        // Site-local, deprecated but still routed as private by some.
-        [first, ..] if first & 0xffc0 == 0xfec0 => Some(Reserved::Private),
-        [first, ..] if first & 0xff00 == 0xff00 => Some(Reserved::Multicast),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::net::IpAddr;
+
     use super::*;
 
     fn refused(destinations: &Destinations, address: &str) -> Option<Reserved> {

@@ -20,6 +20,10 @@
 //! checkpoint, head, commit): each statement sent separately is a round
 //! trip to the connection's thread, and on a busy machine each of those
 //! waits its turn for a core while every request of the batch waits too.
+//!
+//! One file at about 400 lines: the batch's transaction and the chain it
+//! extends are one concept, since each checkpoint signs what its batch
+//! appended, and neither reads right without the other.
 
 use std::sync::Arc;
 

@@ -168,7 +168,7 @@ async fn a_step_whose_lease_was_lost_commits_nothing(app: TestApp) {
     let held_by_b = claim("node-b").await;
     assert_eq!(held_by_b.len(), 1);
 
-    concordat_server::referrals::escalation::run(&app.state, "node-a", &held_by_a[0])
+    concordat_server::escalation::referral::run(&app.state, "node-a", &held_by_a[0])
         .await
         .unwrap();
     assert_eq!(
@@ -190,7 +190,7 @@ async fn a_step_whose_lease_was_lost_commits_nothing(app: TestApp) {
         assert_eq!(r.escalation_step, 0);
     }
 
-    concordat_server::referrals::escalation::run(&app.state, "node-b", &held_by_b[0])
+    concordat_server::escalation::referral::run(&app.state, "node-b", &held_by_b[0])
         .await
         .unwrap();
     assert_eq!(escalations(&app, &id).await, 1);

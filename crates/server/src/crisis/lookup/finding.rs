@@ -11,10 +11,12 @@ use concordat_domain::person::{Person, Postcode};
 use concordat_store::{masks, persons};
 use serde::Serialize;
 
-use super::MAX_CANDIDATES;
 use crate::error::{FieldError, ServiceError};
 use crate::AppState;
 
+/// The most candidates listed for surname and date of birth; more than this
+/// and the user is asked for the postcode or the NHS number.
+pub const MAX_CANDIDATES: u32 = 10;
 /// The longest reason accepted: a sentence or two.
 pub const REASON_MAX_CHARS: usize = 500;
 /// The longest surname accepted.

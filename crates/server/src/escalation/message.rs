@@ -10,7 +10,7 @@ use concordat_domain::ids::MessageId;
 use concordat_store::jobs::{self, Job};
 use concordat_store::{agreements, messages, users};
 
-use crate::escalation::{self, Reach};
+use super::reach::{self, Reach};
 use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
@@ -55,7 +55,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
             whom: String::new(),
         };
         for team in &teams {
-            let r = escalation::duty_contact(&mut tx, *team).await?;
+            let r = reach::duty_contact(&mut tx, *team).await?;
             all.users.extend(r.users);
             all.whom = if all.whom.is_empty() {
                 r.whom
@@ -87,7 +87,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
                 a.status() == AgreementStatus::Active && a.terms().parties.contains(&receiving)
             })
             .map(|a| a.id());
-        escalation::partnership_contact(&mut tx, agreement, receiving).await?
+        reach::partnership_contact(&mut tx, agreement, receiving).await?
     };
     let missed = due + (due - message.sent_at) * i32::try_from(job.step - 1).unwrap_or(0);
     let note = format!(
@@ -96,7 +96,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         concordat_domain::dates::when(missed),
         reach.whom
     );
-    escalation::tell(
+    reach::tell(
         &mut tx,
         &reach,
         message.author,
@@ -118,7 +118,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         // Another node took this job over; it will record the step.
         return Ok(());
     }
-    escalation::audit(
+    reach::audit(
         state,
         thread.person,
         concordat_domain::category::DataCategory::Messages,

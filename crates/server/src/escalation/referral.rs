@@ -14,8 +14,8 @@ use concordat_store::jobs::{self, Job};
 use concordat_store::persons;
 use concordat_store::referrals::{self, ReferralEvent};
 
-use super::calendar;
-use crate::escalation;
+use super::reach;
+use crate::referrals::calendar::calendar;
 use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
@@ -49,9 +49,9 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         &calendar(state),
     );
     let reach = if job.step <= 1 {
-        escalation::duty_contact(&mut tx, referral.to_team).await?
+        reach::duty_contact(&mut tx, referral.to_team).await?
     } else {
-        escalation::partnership_contact(&mut tx, Some(referral.agreement), referral.to_organisation)
+        reach::partnership_contact(&mut tx, Some(referral.agreement), referral.to_organisation)
             .await?
     };
     let note = format!(
@@ -60,7 +60,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         when(missed),
         reach.whom
     );
-    escalation::tell(
+    reach::tell(
         &mut tx,
         &reach,
         referral.from_user,
@@ -110,7 +110,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         // Another node took this job over; it will record the step.
         return Ok(());
     }
-    escalation::audit(
+    reach::audit(
         state,
         referral.person,
         concordat_domain::category::DataCategory::Referrals,
