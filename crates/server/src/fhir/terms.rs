@@ -1,0 +1,20 @@
+//! The addresses this surface names things by: the extensions and code
+//! systems of its own, and the standard ones it uses.
+
+/// The standard extension saying why a value is absent.
+pub const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+
+/// Concordat owns no web domain to publish definitions under, so its own
+/// extensions and code systems are named by URN: stable, and resolving to
+/// nothing a client could mistake for a published profile.
+const OWN: &str = "urn:concordat:fhir";
+
+/// The url of Concordat's extension `name`.
+pub fn extension(name: &str) -> String {
+    format!("{OWN}:extension:{name}")
+}
+
+/// The system of Concordat's code system `name`.
+pub fn code_system(name: &str) -> String {
+    format!("{OWN}:code-system:{name}")
+}
