@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::wire::FHIR_JSON;
+use super::terms::FHIR_JSON;
 use crate::auth::AuthError;
 use crate::error::{FieldError, ServiceError};
 use crate::extract::BadInput;

@@ -1,5 +1,8 @@
-//! The addresses this surface names things by: the extensions and code
+//! The names this surface speaks by: its media type, the extensions and code
 //! systems of its own, and the standard ones it uses.
+
+/// The media type of every answer.
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
 /// The standard extension saying why a value is absent.
 pub const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";

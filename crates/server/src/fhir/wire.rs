@@ -13,12 +13,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::outcome::FhirError;
+use super::terms::FHIR_JSON;
 use crate::auth::bearer;
 use crate::authorisation::Viewer;
 use crate::{extract, AppState};
-
-/// The media type of every answer.
-pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 
 /// The query parameter that overrides `Accept`.
 pub const FORMAT_PARAM: &str = "_format";

@@ -122,6 +122,47 @@ async fn a_stranger_meets_the_answer_for_no_one_and_is_audited(app: TestApp) {
     assert!(denied >= 8, "{denied}");
 }
 
+/// Every demo sign-in and purpose with no relationship to Gary: whoever
+/// reads his Patient and meets the answer for no one meets it on every
+/// other read and search too.
+async fn no_caller_without_a_relationship_learns_whether_gary_exists(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let mut compared = 0;
+    for username in [
+        "police",
+        "paramedic",
+        "ed.clinician",
+        "social.worker",
+        "charity.worker",
+        "commissioner",
+        "ig.lead",
+        "admin",
+        "person",
+        "gp",
+        "mh.practitioner",
+        "dr.wood",
+    ] {
+        for purpose in ["TREAT", "ETREAT", "PATSFTY", "HOPERAT", "PATRQT"] {
+            let issued = app
+                .request_token(username, crate::harness::DEMO_PASSWORD, purpose)
+                .await;
+            if issued.status() != 200 {
+                continue;
+            }
+            let token = issued.json::<serde_json::Value>().await.unwrap()["access_token"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let read = get(&app, &token, &format!("/fhir/Patient/{gary}")).await;
+            if read.status == 404 {
+                assert_meets_the_answer_for_no_one(&app, &token).await;
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 10, "only {compared} callers compared");
+}
+
 async fn a_refused_organisation_without_a_relationship_learns_nothing(app: TestApp) {
     let gary = person_id(&app, GARY).await;
     let wood = user(&app, "dr.wood").await;
@@ -224,6 +265,7 @@ async fn another_persons_plan_version_is_not_read_by_its_id(app: TestApp) {
 crate::on_both_stores!(
     the_care_team_reads_every_resource_and_each_read_is_audited,
     a_stranger_meets_the_answer_for_no_one_and_is_audited,
+    no_caller_without_a_relationship_learns_whether_gary_exists,
     a_refused_organisation_without_a_relationship_learns_nothing,
     a_refusal_is_explained_to_a_caller_who_knows_the_person,
     a_purpose_is_bound_to_the_token,
