@@ -137,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
         .nest("/api/v1", api::router())
+        .nest("/fhir", crate::fhir::router())
         .merge(pages::router())
         .fallback(|| async { pages::error::PageError::NotFound })
         .with_state(state)

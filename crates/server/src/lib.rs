@@ -59,6 +59,7 @@ pub mod directory;
 pub mod error;
 pub mod escalation;
 pub mod extract;
+pub mod fhir;
 pub mod governance;
 pub mod health;
 pub mod inbox;

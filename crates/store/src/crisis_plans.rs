@@ -47,17 +47,33 @@ pub async fn plan_of_person(
         .bind(person.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| {
-        Ok(PlanHeader {
-            id: rows::id(&r, "id")?,
-            person: rows::id(&r, "person_id")?,
-            latest_version: number(rows::int(&r, "latest_version")?)?,
-            agreed_version: rows::opt_int(&r, "agreed_version")?
-                .map(number)
-                .transpose()?,
-        })
+    row.as_ref().map(header_from_row).transpose()
+}
+
+/// The plan with id `plan`, if there is one: which person it belongs to,
+/// for a read that names the plan rather than the person.
+pub async fn plan_by_id(
+    conn: &mut Conn,
+    plan: CrisisPlanId,
+) -> Result<Option<PlanHeader>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, person_id, latest_version, agreed_version FROM crisis_plans WHERE id = $1",
+    )
+    .bind(plan.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(header_from_row).transpose()
+}
+
+fn header_from_row(r: &AnyRow) -> Result<PlanHeader, StoreError> {
+    Ok(PlanHeader {
+        id: rows::id(r, "id")?,
+        person: rows::id(r, "person_id")?,
+        latest_version: number(rows::int(r, "latest_version")?)?,
+        agreed_version: rows::opt_int(r, "agreed_version")?
+            .map(number)
+            .transpose()?,
     })
-    .transpose()
 }
 
 /// Starts a plan for `first.person` with `first` as version 1.

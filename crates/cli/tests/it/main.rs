@@ -23,6 +23,7 @@ mod crisis_lookup_service;
 mod crisis_pages;
 mod crisis_plans;
 mod existence;
+mod fhir;
 mod health;
 mod messages;
 mod multi_node;

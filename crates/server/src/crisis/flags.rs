@@ -32,6 +32,30 @@ pub async fn list(
     Ok(flags::flags_of(&mut conn, person).await?)
 }
 
+/// The flag with id `flag`, for a reader who names the flag rather than
+/// the person, audited as a read of its person's `risk`. A flag that does
+/// not exist takes the path of a person the reader may not know of.
+pub async fn read(
+    state: &AppState,
+    viewer: &Viewer,
+    flag: FlagId,
+) -> Result<SafetyFlag, ServiceError> {
+    let found = {
+        let mut conn = state.store.read().await?;
+        flags::flag_by_id(&mut conn, flag).await?
+    };
+    let person = found.as_ref().map_or_else(PersonId::nobody, |f| f.person);
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Read,
+        DataCategory::Risk,
+    )
+    .await?;
+    found.ok_or(ServiceError::NotFound)
+}
+
 pub async fn raise(
     state: &AppState,
     viewer: &Viewer,

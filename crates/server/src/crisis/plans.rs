@@ -92,6 +92,26 @@ pub async fn history(
     }))
 }
 
+/// [`history`] of the plan with id `plan`, for a reader who names the plan
+/// rather than the person (a FHIR `CarePlan` read). A plan that does not
+/// exist takes the path of a person the reader may not know of: the same
+/// answer, the same audit.
+pub async fn history_of_plan(
+    state: &AppState,
+    viewer: &Viewer,
+    plan: CrisisPlanId,
+) -> Result<Option<PlanHistory>, ServiceError> {
+    let person = {
+        let mut conn = state.store.read().await?;
+        crisis_plans::plan_by_id(&mut conn, plan)
+            .await?
+            .map_or_else(PersonId::nobody, |h| h.person)
+    };
+    Ok(history(state, viewer, person)
+        .await?
+        .filter(|h| h.header.id == plan))
+}
+
 /// What drafting and agreeing both need: the decision lets the viewer write
 /// the plan, and the viewer is the person or on their care team. `doing`
 /// names the act for the refusal.

@@ -243,11 +243,16 @@ fn routed(source: &str) -> Vec<String> {
 
 #[test]
 fn every_routed_pattern_is_probed_or_knowingly_skipped() {
-    // The app is the API nested at /api/v1 and the pages merged in, with a
-    // few routes of its own; a router added any other way fails here.
+    // The app is the API nested at /api/v1, the FHIR surface at /fhir and
+    // the pages merged in, with a few routes of its own; a router added any
+    // other way fails here. The FHIR routes are made from that surface's
+    // table, not written as `.route(…)`: every one of them is called, for
+    // the callers with no relationship and beside the answer for no one, by
+    // `fhir::access`, and checked against the table by `fhir::conformance`.
     let app = read(&server_src().join("app.rs"));
-    assert_eq!(app.matches(".nest(").count(), 1, "app.rs nests one router");
+    assert_eq!(app.matches(".nest(").count(), 2, "app.rs nests two routers");
     assert!(app.contains(r#".nest("/api/v1", api::router())"#));
+    assert!(app.contains(r#".nest("/fhir", crate::fhir::router())"#));
     assert_eq!(
         app.matches(".merge(").count(),
         1,

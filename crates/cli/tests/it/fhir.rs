@@ -1,0 +1,98 @@
+//! The HL7 FHIR R4 surface end to end, on both stores: what each resource
+//! says (`resources`), that access holds exactly as on the JSON API and
+//! that nothing tells a stranger whether someone exists (`access`), the
+//! surface's own rules — formats, parameters, the CapabilityStatement
+//! against the router (`conformance`), and an independent R4 validator and
+//! a third-party FHIR client (`tools`).
+
+mod access;
+mod conformance;
+mod resources;
+mod tools;
+
+use concordat_domain::ids::PersonId;
+
+use crate::fixtures::person_id;
+use crate::harness::TestApp;
+
+/// An answer, read whole: status, headers and the JSON body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+
+    /// The first issue's code of an OperationOutcome, checking the
+    /// answer is one.
+    pub fn issue(&self) -> String {
+        let body = self.json();
+        assert_eq!(body["resourceType"], "OperationOutcome", "{body}");
+        body["issue"][0]["code"].as_str().unwrap().to_owned()
+    }
+
+    /// Headers and body, less the `date` header: what must be identical
+    /// between a stranger's answer and the answer for no one.
+    pub fn comparable(&self) -> (u16, Vec<(String, String)>, String) {
+        let mut headers: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .filter(|(k, _)| k.as_str() != "date")
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        headers.sort();
+        (self.status, headers, self.text.clone())
+    }
+}
+
+/// `GET`s `path` with `token` (none if empty) and the headers given.
+pub async fn get_with(app: &TestApp, token: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut request = app.client.get(app.url(path));
+    if !token.is_empty() {
+        request = request.bearer_auth(token);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("GET");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Answer {
+        status,
+        headers,
+        text: response.text().await.unwrap(),
+    }
+}
+
+pub async fn get(app: &TestApp, token: &str, path: &str) -> Answer {
+    get_with(app, token, path, &[]).await
+}
+
+/// The Patient search for the person with NHS number `nhs`.
+pub fn by_nhs(nhs: &str) -> String {
+    format!("/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C{nhs}")
+}
+
+/// The id of the crisis plan of the person with NHS number `nhs`.
+pub async fn plan_of(app: &TestApp, nhs: &str) -> (PersonId, String) {
+    let person = person_id(app, nhs).await;
+    let mut conn = app.store.read().await.unwrap();
+    let header = concordat_store::crisis_plans::plan_of_person(&mut conn, person, false)
+        .await
+        .unwrap()
+        .expect("the scenario person has a plan");
+    (person, header.id.to_string())
+}
+
+/// Audit entries about `person` so far.
+pub async fn audited(app: &TestApp, person: PersonId) -> i64 {
+    crate::fixtures::count(
+        app,
+        &format!("SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{person}'"),
+    )
+    .await
+}

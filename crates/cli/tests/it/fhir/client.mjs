@@ -1,0 +1,33 @@
+// A partner's system reading Concordat through a third-party FHIR client
+// (the npm package fhir-kit-client): the CapabilityStatement, a Patient
+// found by NHS number and read by id, the crisis plan (CarePlan) and its
+// first version, and the safety flags (Flag). Arguments: the FHIR base, a
+// bearer token, an NHS number. Prints what it read as one JSON object.
+// The package is found in $CONCORDAT_TEST_FHIR_TOOLS/node_modules.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [base, token, nhs] = process.argv.slice(2);
+const entry = path.join(
+  process.env.CONCORDAT_TEST_FHIR_TOOLS, 'node_modules', 'fhir-kit-client', 'dist', 'index.js',
+);
+const { Client } = await import(pathToFileURL(entry).href);
+
+const client = new Client({ baseUrl: base, bearerToken: token });
+const capability = await client.capabilityStatement();
+const found = await client.search({
+  resourceType: 'Patient',
+  searchParams: { identifier: `https://fhir.nhs.uk/Id/nhs-number|${nhs}` },
+});
+const patient = await client.read({ resourceType: 'Patient', id: found.entry[0].resource.id });
+const plans = await client.search({
+  resourceType: 'CarePlan',
+  searchParams: { patient: `Patient/${patient.id}` },
+});
+const plan = plans.entry[0].resource;
+const first = await client.vread({ resourceType: 'CarePlan', id: plan.id, version: '1' });
+const flags = await client.search({
+  resourceType: 'Flag',
+  searchParams: { subject: `Patient/${patient.id}` },
+});
+console.log(JSON.stringify({ capability, found, patient, plans, first, flags }));

@@ -1,0 +1,185 @@
+//! Checks by software Concordat did not write: every kind of answer the
+//! surface gives is validated against the official FHIR R4 JSON schema
+//! (`validate.cjs`), and a third-party FHIR client reads a person by NHS
+//! number, their crisis plan and flags (`client.mjs`). Both run on node,
+//! with the npm packages `scripts/test` installs into the folder named by
+//! `CONCORDAT_TEST_FHIR_TOOLS`; without it these tests skip with a note,
+//! unless `CONCORDAT_TEST_REQUIRE_ALL=1`, when they fail.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use super::{by_nhs, get, plan_of};
+use concordat_domain::role::Role;
+use concordat_store::masks::{self, FieldMaskRecord};
+
+use crate::fixtures::{user, GARY};
+use crate::harness::TestApp;
+
+fn script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/fhir")
+        .join(name)
+}
+
+/// The folder holding the tools' `node_modules`, or `None` (after a note)
+/// to skip.
+fn tools() -> Option<String> {
+    let require_all = std::env::var("CONCORDAT_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1");
+    match std::env::var("CONCORDAT_TEST_FHIR_TOOLS") {
+        Ok(dir) if !dir.trim().is_empty() => Some(dir),
+        _ => {
+            assert!(
+                !require_all,
+                "CONCORDAT_TEST_FHIR_TOOLS is not set but CONCORDAT_TEST_REQUIRE_ALL=1"
+            );
+            eprintln!(
+                "skipped: CONCORDAT_TEST_FHIR_TOOLS is not set (scripts/test installs the tools)"
+            );
+            None
+        }
+    }
+}
+
+/// Runs node on `script` with `args` and `stdin`: its exit status and output.
+fn node(tools: &str, script: PathBuf, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new("node")
+        .arg(script)
+        .args(args)
+        .env("CONCORDAT_TEST_FHIR_TOOLS", tools)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
+    let Some(tools) = tools() else { return };
+    let (gary, plan) = plan_of(&app, GARY).await;
+    // Gary's address withheld from all but GPs: the nurse's read shows it
+    // absent for a reason.
+    let gp = user(&app, "gp").await;
+    let mut tx = app.store.write().await.unwrap();
+    let mask = FieldMaskRecord {
+        id: uuid::Uuid::new_v4(),
+        person: gary,
+        field: "address".into(),
+        visible_to: vec![Role::Gp],
+        reason: "known to his GP only".into(),
+    };
+    masks::insert_mask(
+        &mut tx,
+        &mask,
+        gp.id(),
+        concordat_server::Clock::now(&app.clock),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let claimed = app.token_for("crisis.nurse", "PATRQT").await;
+    let flags = get(&app, &nurse, &format!("/fhir/Flag?patient=Patient/{gary}"))
+        .await
+        .json();
+    let flag = flags["entry"][0]["resource"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut answers: Vec<Value> = Vec::new();
+    for (token, path) in [
+        ("", "/fhir/metadata".to_owned()),
+        (nurse.as_str(), format!("/fhir/Patient/{gary}")),
+        (nurse.as_str(), by_nhs(GARY)),
+        (nurse.as_str(), format!("/fhir/CarePlan/{plan}")),
+        (nurse.as_str(), format!("/fhir/CarePlan/{plan}/_history/1")),
+        (nurse.as_str(), format!("/fhir/CarePlan/{plan}/_history")),
+        (
+            nurse.as_str(),
+            format!("/fhir/CarePlan?subject=Patient/{gary}"),
+        ),
+        (nurse.as_str(), format!("/fhir/Flag/{flag}")),
+        (nurse.as_str(), format!("/fhir/Flag?patient=Patient/{gary}")),
+        // An empty search, a 404, a 403, a 400, a 401 and a 406.
+        (nurse.as_str(), by_nhs("9990001111")),
+        (
+            nurse.as_str(),
+            format!("/fhir/Patient/{}", uuid::Uuid::new_v4()),
+        ),
+        (claimed.as_str(), format!("/fhir/Patient/{gary}")),
+        (nurse.as_str(), "/fhir/Patient?name=x".to_owned()),
+        ("", format!("/fhir/Patient/{gary}")),
+        (nurse.as_str(), format!("/fhir/Patient/{gary}?_format=xml")),
+    ] {
+        answers.push(get(&app, token, &path).await.json());
+    }
+    assert_eq!(
+        answers[1]["address"][0]["extension"][0]["valueCode"],
+        "masked"
+    );
+    for (i, status) in [
+        (10, "not-found"),
+        (11, "forbidden"),
+        (12, "not-supported"),
+        (13, "login"),
+        (14, "not-supported"),
+    ] {
+        assert_eq!(answers[i]["issue"][0]["code"], status, "{}", answers[i]);
+    }
+    let (valid, report) = node(
+        &tools,
+        script("validate.cjs"),
+        &[],
+        &Value::Array(answers).to_string(),
+    );
+    assert!(valid, "{report}");
+    assert!(report.contains("validated; 0 invalid"), "{report}");
+
+    // The validator is not a rubber stamp: a Patient with a field R4 does
+    // not have, and one with a wrongly typed field, are both refused.
+    let broken = serde_json::json!([
+        { "resourceType": "Patient", "id": "x", "colour": "blue" },
+        { "resourceType": "Patient", "id": "y", "birthDate": 1990 },
+    ]);
+    let (valid, report) = node(&tools, script("validate.cjs"), &[], &broken.to_string());
+    assert!(!valid, "{report}");
+    assert!(report.contains("validated; 2 invalid"), "{report}");
+}
+
+async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) {
+    let Some(tools) = tools() else { return };
+    let (gary, plan) = plan_of(&app, GARY).await;
+    let token = app.token_for("crisis.nurse", "TREAT").await;
+    let base = app.url("/fhir");
+    let (ok, output) = node(&tools, script("client.mjs"), &[&base, &token, GARY], "");
+    assert!(ok, "{output}");
+    let read: Value =
+        serde_json::from_str(output.trim()).unwrap_or_else(|e| panic!("{e}: {output}"));
+    assert_eq!(read["capability"]["fhirVersion"], "4.0.1");
+    assert_eq!(read["found"]["total"], 1);
+    assert_eq!(read["patient"]["id"], gary.to_string());
+    assert_eq!(read["plans"]["entry"][0]["resource"]["id"], plan);
+    assert_eq!(read["first"]["meta"]["versionId"], "1");
+    assert_eq!(read["flags"]["total"], 2);
+}
+
+crate::on_both_stores!(
+    every_kind_of_answer_is_valid_fhir_r4,
+    a_third_party_client_reads_a_person_their_plan_and_flags,
+);

@@ -1,0 +1,57 @@
+//! The HL7 FHIR R4 (4.0.1) surface at `/fhir`, JSON only. It translates,
+//! nothing more: each interaction reads the wire into domain values, calls
+//! the service that owns the resource (`crate::record`,
+//! `crate::crisis::plans`, `crate::crisis::flags`) under the caller's
+//! token and its purpose of use, and renders the answer, or the service's
+//! error as an `OperationOutcome` (mapped once, in `outcome`).
+//!
+//! The router and the CapabilityStatement are both made from
+//! [`RESOURCES`], so `/fhir/metadata` says exactly what is served.
+
+pub mod capability;
+pub mod care_plan;
+pub mod flag;
+pub mod outcome;
+pub mod patient;
+pub mod search;
+pub mod table;
+pub mod terms;
+pub mod wire;
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use chrono::SecondsFormat;
+
+pub use outcome::FhirError;
+use table::ResourceDef;
+use wire::{FhirAsk, FhirBody};
+
+use crate::AppState;
+
+/// Every resource type served, with what is served of it.
+pub const RESOURCES: &[&ResourceDef] = &[&patient::RESOURCE, &care_plan::RESOURCE, &flag::RESOURCE];
+
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new().route("/metadata", get(metadata));
+    for resource in RESOURCES {
+        for served in resource.served {
+            router = router.route(&served.interaction.path(resource.name), (served.route)());
+        }
+    }
+    router
+        .fallback(|| async { FhirError::NoSuchInteraction })
+        .method_not_allowed_fallback(|| async { FhirError::MethodNotAllowed })
+}
+
+/// `GET /fhir/metadata`: open to anyone, as a client reads it before it
+/// has a token; it names no one.
+async fn metadata(State(state): State<AppState>, request: FhirAsk) -> Result<FhirBody, FhirError> {
+    search::no_parameters(&request.params)?;
+    let date = state.clock.now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    Ok(FhirBody::of(capability::statement(
+        RESOURCES,
+        &request.base,
+        &date,
+    )))
+}

@@ -1,0 +1,247 @@
+//! Reading a search's parameters against the ones its type declares, and
+//! the Bundles searches and histories answer with. A parameter the table
+//! does not name, a modifier, a chain or `_has` is refused (400), never
+//! ignored: ignoring it would answer a wider question than was asked.
+
+use serde_json::{json, Value};
+
+use super::outcome::FhirError;
+use super::table::SearchParam;
+use super::wire::FhirRequest;
+
+/// The parameters of a search, each checked against `declared`: the
+/// (name, value) pairs, in the order given.
+pub fn parameters(
+    params: &[(String, String)],
+    declared: &'static [SearchParam],
+) -> Result<Vec<(&'static str, String)>, FhirError> {
+    let mut read: Vec<(&'static str, String)> = Vec::new();
+    for (name, value) in params {
+        if name.starts_with("_has") {
+            return Err(FhirError::Unsupported(
+                "reverse chaining (`_has`) is not supported".into(),
+            ));
+        }
+        if name.contains('.') {
+            return Err(FhirError::Unsupported(format!(
+                "chained parameters (`{name}`) are not supported"
+            )));
+        }
+        if name.contains(':') {
+            return Err(FhirError::Unsupported(format!(
+                "modifiers (`{name}`) are not supported"
+            )));
+        }
+        let Some(param) = declared.iter().find(|p| p.name == name) else {
+            let known: Vec<&str> = declared.iter().map(|p| p.name).collect();
+            return Err(FhirError::Unsupported(if known.is_empty() {
+                format!("unknown parameter `{name}`: this interaction takes none")
+            } else {
+                format!(
+                    "unknown search parameter `{name}`; this type is searched by: {}",
+                    known.join(", ")
+                )
+            }));
+        };
+        if read.iter().any(|(n, _)| *n == param.name) {
+            return Err(FhirError::Unsupported(format!(
+                "`{name}` given more than once; give it once"
+            )));
+        }
+        if value.trim().is_empty() {
+            return Err(FhirError::invalid(name, "give a value"));
+        }
+        read.push((param.name, value.trim().to_owned()));
+    }
+    Ok(read)
+}
+
+/// A read, vread or history takes no parameters but `_format`.
+pub fn no_parameters(params: &[(String, String)]) -> Result<(), FhirError> {
+    parameters(params, &[]).map(|_| ())
+}
+
+/// The patient a `patient` or `subject` reference names: `Patient/{id}`,
+/// the same on this server's base, or a bare id.
+pub fn patient_reference(field: &str, raw: &str, base: &str) -> Result<String, FhirError> {
+    let local = raw
+        .strip_prefix(base)
+        .map_or(raw, |rest| rest.trim_start_matches('/'));
+    let id = match local.split_once('/') {
+        None => local,
+        Some(("Patient", id)) if !id.is_empty() && !id.contains('/') => id,
+        Some(_) => {
+            return Err(FhirError::invalid(
+                field,
+                format!("`{raw}` is not a Patient reference: give `Patient/{{id}}`"),
+            ))
+        }
+    };
+    Ok(id.to_owned())
+}
+
+/// The parameters of a search by the person a resource is about.
+pub const PATIENT_PARAMS: &[SearchParam] = &[
+    SearchParam {
+        name: "patient",
+        kind: "reference",
+        documentation: "The person: `Patient/{id}`",
+    },
+    SearchParam {
+        name: "subject",
+        kind: "reference",
+        documentation: "The person, as `patient` (`Patient/{id}`)",
+    },
+];
+
+/// The id of the patient a search by [`PATIENT_PARAMS`] names: one of
+/// `patient` and `subject`, or both naming the same person.
+pub fn searched_patient(request: &FhirRequest) -> Result<String, FhirError> {
+    let read = parameters(&request.params, PATIENT_PARAMS)?;
+    let mut ids = Vec::new();
+    for (name, value) in &read {
+        ids.push(patient_reference(name, value, &request.base)?);
+    }
+    ids.dedup();
+    match ids.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(FhirError::invalid(
+            "patient",
+            "give the person: `patient=Patient/{id}`",
+        )),
+        _ => Err(FhirError::invalid(
+            "subject",
+            "`patient` and `subject` name different people",
+        )),
+    }
+}
+
+/// One resource found, with the address it is read at.
+#[derive(Debug)]
+pub struct Found {
+    pub full_url: String,
+    pub resource: Value,
+}
+
+/// A `searchset` Bundle. No id or timestamp of its own: the answer for a
+/// person the caller may not know of must be byte for byte the answer for
+/// no one.
+pub fn searchset(asked: &str, found: Vec<Found>) -> Value {
+    let mut bundle = json!({
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": found.len(),
+        "link": [{ "relation": "self", "url": asked }],
+    });
+    if !found.is_empty() {
+        bundle["entry"] = found
+            .into_iter()
+            .map(|f| {
+                json!({
+                    "fullUrl": f.full_url,
+                    "resource": f.resource,
+                    "search": { "mode": "match" },
+                })
+            })
+            .collect();
+    }
+    bundle
+}
+
+/// One version in a `history` Bundle, and how it came to be.
+#[derive(Debug)]
+pub struct Version {
+    pub found: Found,
+    /// The address the version was written at (`CarePlan/{id}`).
+    pub url: String,
+    pub created: bool,
+    pub version_id: String,
+    pub last_updated: Option<String>,
+}
+
+/// A `history` Bundle, newest version first.
+pub fn history(asked: &str, versions: Vec<Version>) -> Value {
+    let mut bundle = json!({
+        "resourceType": "Bundle",
+        "type": "history",
+        "total": versions.len(),
+        "link": [{ "relation": "self", "url": asked }],
+    });
+    if !versions.is_empty() {
+        bundle["entry"] = versions
+            .into_iter()
+            .map(|v| {
+                let mut response = json!({
+                    "status": if v.created { "201 Created" } else { "200 OK" },
+                    "etag": format!("W/\"{}\"", v.version_id),
+                });
+                if let Some(at) = v.last_updated {
+                    response["lastModified"] = Value::String(at);
+                }
+                json!({
+                    "fullUrl": v.found.full_url,
+                    "resource": v.found.resource,
+                    "request": {
+                        "method": if v.created { "POST" } else { "PUT" },
+                        "url": v.url,
+                    },
+                    "response": response,
+                })
+            })
+            .collect();
+    }
+    bundle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DECLARED: &[SearchParam] = &[
+        SearchParam {
+            name: "patient",
+            kind: "reference",
+            documentation: "",
+        },
+        SearchParam {
+            name: "subject",
+            kind: "reference",
+            documentation: "",
+        },
+    ];
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn declared_parameters_are_read_and_nothing_else_is() {
+        let read = parameters(&pairs(&[("patient", "Patient/1")]), DECLARED).unwrap();
+        assert_eq!(read, vec![("patient", "Patient/1".to_owned())]);
+        for refused in [
+            ("name", "x"),
+            ("_has:Flag:patient:status", "active"),
+            ("patient.identifier", "x"),
+            ("patient:missing", "true"),
+            ("_count", "10"),
+        ] {
+            let err = parameters(&pairs(&[refused]), DECLARED).unwrap_err();
+            assert!(matches!(err, FhirError::Unsupported(_)), "{refused:?}");
+        }
+        assert!(parameters(&pairs(&[("patient", "a"), ("patient", "b")]), DECLARED).is_err());
+        assert!(no_parameters(&pairs(&[("anything", "x")])).is_err());
+    }
+
+    #[test]
+    fn patient_references_read_in_every_spelling() {
+        let base = "http://h/fhir";
+        for raw in ["Patient/abc", "abc", "http://h/fhir/Patient/abc"] {
+            assert_eq!(patient_reference("patient", raw, base).unwrap(), "abc");
+        }
+        for raw in ["Group/abc", "Patient/", "Patient/a/b"] {
+            assert!(patient_reference("patient", raw, base).is_err(), "{raw}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The vocabulary of the table the FHIR surface is built from: for each
+//! resource type, the interactions served (each with its route), the
+//! search parameters read and the operations offered. The router and the
+//! CapabilityStatement are both made from one table, so what the server
+//! says it does and what it does cannot drift apart.
+
+use axum::routing::MethodRouter;
+
+use crate::AppState;
+
+/// A RESTful interaction on a resource type, as FHIR names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interaction {
+    Read,
+    Vread,
+    HistoryInstance,
+    SearchType,
+}
+
+impl Interaction {
+    pub const ALL: [Self; 4] = [
+        Self::Read,
+        Self::Vread,
+        Self::HistoryInstance,
+        Self::SearchType,
+    ];
+
+    /// The code in `CapabilityStatement.rest.resource.interaction`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Vread => "vread",
+            Self::HistoryInstance => "history-instance",
+            Self::SearchType => "search-type",
+        }
+    }
+
+    /// The route below the FHIR base, as axum spells it.
+    pub fn path(self, resource: &str) -> String {
+        match self {
+            Self::Read => format!("/{resource}/{{id}}"),
+            Self::Vread => format!("/{resource}/{{id}}/_history/{{vid}}"),
+            Self::HistoryInstance => format!("/{resource}/{{id}}/_history"),
+            Self::SearchType => format!("/{resource}"),
+        }
+    }
+}
+
+/// One interaction served, and the handler that serves it.
+#[derive(Debug)]
+pub struct Served {
+    pub interaction: Interaction,
+    pub route: fn() -> MethodRouter<AppState>,
+}
+
+/// A search parameter a type's search reads.
+#[derive(Debug)]
+pub struct SearchParam {
+    pub name: &'static str,
+    /// `token`, `reference`, …
+    pub kind: &'static str,
+    pub documentation: &'static str,
+}
+
+/// A named operation (`$name`) on a type.
+#[derive(Debug)]
+pub struct Operation {
+    pub name: &'static str,
+    pub definition: &'static str,
+}
+
+/// What the server does with one resource type.
+#[derive(Debug)]
+pub struct ResourceDef {
+    pub name: &'static str,
+    /// The profile every instance claims in `meta.profile`.
+    pub profile: Option<&'static str>,
+    pub served: &'static [Served],
+    pub search: &'static [SearchParam],
+    pub operations: &'static [Operation],
+}
+
+impl ResourceDef {
+    pub fn serves(&self, interaction: Interaction) -> bool {
+        self.served.iter().any(|s| s.interaction == interaction)
+    }
+}

@@ -1,0 +1,23 @@
+//! The names this surface speaks by: its media type, the extensions and code
+//! systems of its own, and the standard ones it uses.
+
+/// The media type of every answer.
+pub const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
+
+/// The standard extension saying why a value is absent.
+pub const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+
+/// Concordat owns no web domain to publish definitions under, so its own
+/// extensions and code systems are named by URN: stable, and resolving to
+/// nothing a client could mistake for a published profile.
+const OWN: &str = "urn:concordat:fhir";
+
+/// The url of Concordat's extension `name`.
+pub fn extension(name: &str) -> String {
+    format!("{OWN}:extension:{name}")
+}
+
+/// The system of Concordat's code system `name`.
+pub fn code_system(name: &str) -> String {
+    format!("{OWN}:code-system:{name}")
+}
