@@ -13,16 +13,18 @@
 //!      (mapped once, in `api/error.rs`).
 //!    - [`pages`] — the HTML pages at `/`; errors as the error page (mapped
 //!      once, in `pages/error.rs`).
+//!    - [`fhir`] — HL7 FHIR R4 at `/fhir`; errors as `OperationOutcome`
+//!      (mapped once, in `fhir/outcome.rs`); its router and its
+//!      CapabilityStatement are made from one table (`fhir::RESOURCES`).
 //!    - [`health`] — `/health/live` and `/health`.
 //!    - [`app`] — merges the surfaces' routers and adds the layers every
 //!      request passes through.
 //!
 //!    Each feature file in a surface owns its routes (`fn router()`); the
-//!    surface's own file merges them. A new surface (HL7 FHIR, say) goes
-//!    beside `api` and `pages` as `fhir.rs` + `fhir/`, names services and
-//!    [`extract`] and [`auth`], maps [`error::ServiceError`] in one place,
-//!    and is merged in [`app`]. No surface imports another, and none names
-//!    `concordat_store`.
+//!    surface's own file merges them. A new surface goes beside these as
+//!    `name.rs` + `name/`, names services and [`extract`] and [`auth`], maps
+//!    [`error::ServiceError`] in one place, and is merged in [`app`]. No
+//!    surface imports another, and none names `concordat_store`.
 //! 2. **Services** — the partnership's acts, speaking no HTTP:
 //!    [`crisis`] (plans, flags, contacts, the crisis look-up), [`record`],
 //!    [`consent`], [`referrals`], [`messages`], [`contact_events`],
