@@ -2,6 +2,10 @@
 //! latest version and copies the agreed version's dates, so the overdue
 //! list and coverage are one scan; versions are written once and afterwards
 //! only gain agreements or become superseded.
+//!
+//! One file at a little over 400 lines: the plan row and its versions are
+//! written together in every statement here, and reading one without the other
+//! would mislead.
 
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;

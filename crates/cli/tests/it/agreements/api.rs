@@ -1,5 +1,9 @@
 //! Agreements through the JSON API: signing, who may manage them, amendments,
 //! the lifecycle, invalid terms and unknown ids.
+//!
+//! A little over 400 lines: the lifecycle's steps (draft, sign, amend, suspend,
+//! resume, end) are one journey the tests walk in order, sharing the helpers of
+//! `agreements.rs`.
 
 use super::*;
 
