@@ -3,10 +3,16 @@
 //! that nothing tells a stranger whether someone exists (`access`), the
 //! surface's own rules — formats, parameters, the CapabilityStatement
 //! against the router (`conformance`), and an independent R4 validator and
-//! a third-party FHIR client (`tools`).
+//! a third-party FHIR client (`tools`); and, each with its own access,
+//! the person's consent directives (`consent`), their contacts with
+//! services (`encounter`) and the partnership's organisations
+//! (`organization`).
 
 mod access;
 mod conformance;
+mod consent;
+mod encounter;
+mod organization;
 mod resources;
 mod tools;
 
@@ -47,6 +53,17 @@ impl Answer {
         headers.sort();
         (self.status, headers, self.text.clone())
     }
+}
+
+/// `answer` with `searched` written as `instead`: a search's self link
+/// echoes what was asked, which the caller knows already.
+pub fn as_if(
+    answer: &Answer,
+    searched: &str,
+    instead: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let (status, headers, text) = answer.comparable();
+    (status, headers, text.replace(searched, instead))
 }
 
 /// `GET`s `path` with `token` (none if empty) and the headers given.

@@ -6,19 +6,12 @@
 
 use concordat_domain::consent::ConsentScope;
 
-use super::{audited, by_nhs, get, plan_of, Answer};
+use super::{as_if, audited, by_nhs, get, plan_of};
 use crate::fixtures::{person_id, record_refusal, user, GARY};
 use crate::harness::TestApp;
 
 /// A valid NHS number no one has.
 const NOBODY_NHS: &str = "9990001111";
-
-/// `answer` with `searched` written as `instead`: a search's self link
-/// echoes what was asked, which the caller knows already.
-fn as_if(answer: &Answer, searched: &str, instead: &str) -> (u16, Vec<(String, String)>, String) {
-    let (status, headers, text) = answer.comparable();
-    (status, headers, text.replace(searched, instead))
-}
 
 /// Every read and search of Gary's record by `token`, each beside the
 /// same request for no one: they must not differ.
