@@ -16,9 +16,12 @@ mod organization;
 mod resources;
 mod tools;
 
+use concordat_domain::category::DataCategory;
+use concordat_domain::consent::ConsentScope;
 use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
 
-use crate::fixtures::person_id;
+use crate::fixtures::{person_id, post_json, record_refusal, user, GARY};
 use crate::harness::TestApp;
 
 /// An answer, read whole: status, headers and the JSON body.
@@ -112,4 +115,77 @@ pub async fn audited(app: &TestApp, person: PersonId) -> i64 {
         &format!("SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{person}'"),
     )
     .await
+}
+
+/// Gary's refusal, recorded by his crisis nurse, of sharing his crisis
+/// plan with the police for emergency treatment: its id.
+pub async fn garys_refusal(app: &TestApp) -> String {
+    let gary = person_id(app, GARY).await;
+    let police = user(app, "police").await;
+    let nurse = user(app, "crisis.nurse").await;
+    let scope = ConsentScope {
+        organisation: Some(police.organisation_id()),
+        category: Some(DataCategory::CrisisPlan),
+        purpose: Some(Purpose::Emergency),
+    };
+    record_refusal(app, gary, scope, &nurse)
+        .await
+        .id()
+        .to_string()
+}
+
+/// A contact of `kind` recorded on Gary's record by his crisis nurse: its id.
+pub async fn garys_contact(app: &TestApp, kind: &str) -> String {
+    let gary = person_id(app, GARY).await;
+    let token = app.token_for("crisis.nurse", "TREAT").await;
+    let recorded = post_json(
+        app,
+        &token,
+        &format!("/api/v1/persons/{gary}/contacts"),
+        serde_json::json!({"kind": kind, "reason": "Gary rang the crisis team",
+                           "outcome": "Plan followed; stayed at home"}),
+    )
+    .await;
+    assert_eq!(recorded.status(), 201, "{kind}");
+    recorded.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Callers with no relationship to Gary, each with a purpose they may
+/// claim: a stranger clinician, the police, another person's own account.
+pub const STRANGERS: [(&str, &str); 3] = [
+    ("dr.wood", "TREAT"),
+    ("police", "ETREAT"),
+    ("person", "PATRQT"),
+];
+
+/// The read of `resource` `id` (one of Gary's) and the search of Gary's by
+/// `param`, by `token`, each beside the same request for no one: they
+/// must not differ.
+pub async fn assert_gary_meets_no_one(
+    app: &TestApp,
+    token: &str,
+    resource: &str,
+    id: &str,
+    param: &str,
+) {
+    let gary = person_id(app, GARY).await.to_string();
+    let nobody = uuid::Uuid::new_v4().to_string();
+    let read = get(app, token, &format!("/fhir/{resource}/{id}")).await;
+    assert_eq!(read.status, 404, "{resource}: {}", read.text);
+    let absent = get(app, token, &format!("/fhir/{resource}/{nobody}")).await;
+    assert_eq!(read.comparable(), absent.comparable(), "{resource}");
+    let malformed = get(app, token, &format!("/fhir/{resource}/not-an-id")).await;
+    assert_eq!(malformed.comparable(), absent.comparable(), "{resource}");
+    let search = format!("/fhir/{resource}?{param}=Patient/");
+    let on_gary = get(app, token, &format!("{search}{gary}")).await;
+    let on_nobody = get(app, token, &format!("{search}{nobody}")).await;
+    assert_eq!(on_gary.json()["total"], 0, "{resource}");
+    assert_eq!(
+        as_if(&on_gary, &gary, &nobody),
+        on_nobody.comparable(),
+        "{resource}"
+    );
 }

@@ -173,7 +173,8 @@ pub async fn list(
 /// The contact `id` names, with every contact of its person (most recent
 /// first, as [`list`]), decided and audited as one look at them. An id that
 /// names no contact is decided as a look at no one, so it answers as one
-/// the caller may not know of.
+/// the caller may not know of. A contact older than the newest [`list`]
+/// shows is not found by its id either: one look shows one list.
 pub async fn around(
     state: &AppState,
     viewer: &Viewer,

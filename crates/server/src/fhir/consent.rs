@@ -8,7 +8,6 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use chrono::{DateTime, SecondsFormat, Utc};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::organisation::Organisation;
@@ -20,7 +19,7 @@ use super::search::PATIENT_PARAMS;
 use super::search::{self, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::code_system;
-use super::wire::{FhirBody, FhirPath, FhirRequest};
+use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::consent::{self, DirectiveView};
 use crate::error::ServiceError;
 use crate::AppState;
@@ -88,20 +87,21 @@ async fn search(
     Ok(FhirBody::of(search::searchset(&request.asked, found)))
 }
 
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// A reference to the organisation named `name` (or with partnership code
-/// `code`), or its name alone if the directory no longer holds it.
+/// A reference to the one organisation `matches` picks, or `name` alone
+/// if none or several do (names need not be unique).
 fn organisation_ref(
     orgs: &[Organisation],
     matches: impl Fn(&Organisation) -> bool,
     name: &str,
 ) -> Value {
-    match orgs.iter().find(|o| matches(o)) {
-        Some(o) => json!({ "reference": format!("Organization/{}", o.id()), "display": o.name() }),
-        None => json!({ "display": name }),
+    match orgs
+        .iter()
+        .filter(|o| matches(o))
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [o] => json!({ "reference": format!("Organization/{}", o.id()), "display": o.name() }),
+        _ => json!({ "display": name }),
     }
 }
 

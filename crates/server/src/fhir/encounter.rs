@@ -8,7 +8,7 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
 use concordat_domain::ids::{ContactEventId, PersonId};
 use serde_json::{json, Value};
@@ -18,7 +18,7 @@ use super::search::PATIENT_PARAMS;
 use super::search::{self, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::code_system;
-use super::wire::{FhirBody, FhirPath, FhirRequest};
+use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::contacts;
 use crate::error::ServiceError;
 use crate::AppState;
@@ -74,10 +74,6 @@ async fn search(
         })
         .collect();
     Ok(FhirBody::of(search::searchset(&request.asked, found)))
-}
-
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The HL7 v3 ActCode encounter class a kind of contact falls in.
@@ -149,4 +145,60 @@ pub fn encounter(e: &ContactEvent, all: &[ContactEvent], now: DateTime<Utc>) -> 
         encounter["serviceProvider"] = json!({ "reference": format!("Organization/{org}") });
     }
     encounter
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+    use concordat_domain::ids::OrganisationId;
+
+    use super::*;
+
+    fn contact(kind: ContactKind, at: DateTime<Utc>, org: OrganisationId) -> ContactEvent {
+        ContactEvent {
+            id: ContactEventId::new(),
+            person: PersonId::nobody(),
+            kind,
+            occurred_at: at,
+            recorded_at: at,
+            recorded_by: None,
+            recorder_name: "Nurse".into(),
+            organisation: Some(org),
+            outcome: String::new(),
+            note: String::new(),
+            source: None,
+        }
+    }
+
+    #[test]
+    fn an_admission_goes_on_until_the_same_organisation_discharges() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let (ward, other) = (OrganisationId::new(), OrganisationId::new());
+        let admitted = contact(ContactKind::Admission, at, ward);
+        let elsewhere = contact(ContactKind::Discharge, at + Duration::days(1), other);
+        let now = at + Duration::days(9);
+        let all = vec![admitted.clone(), elsewhere];
+        assert_eq!(encounter(&admitted, &all, now)["status"], "in-progress");
+        let home = contact(ContactKind::Discharge, at + Duration::days(2), ward);
+        let all = vec![admitted.clone(), home.clone()];
+        let over = encounter(&admitted, &all, now);
+        assert_eq!(over["status"], "finished");
+        assert_eq!(over["period"]["end"], instant(home.occurred_at));
+    }
+
+    #[test]
+    fn a_detention_lasts_its_length_and_a_call_is_over_when_made() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let org = OrganisationId::new();
+        let detained = contact(ContactKind::Section136, at, org);
+        let all = [detained.clone()];
+        let soon = at + Duration::hours(2);
+        assert_eq!(encounter(&detained, &all, soon)["status"], "in-progress");
+        let later = at + Duration::hours(40);
+        assert_eq!(encounter(&detained, &all, later)["status"], "finished");
+        let call = contact(ContactKind::Call999, at, org);
+        let rung = encounter(&call, &[], soon);
+        assert_eq!(rung["status"], "finished");
+        assert_eq!(rung["class"]["code"], "EMER");
+    }
 }

@@ -2,30 +2,11 @@
 //! by the person and their care team, audited on every read and search,
 //! and, to anyone else, the answer for no one.
 
-use concordat_domain::category::DataCategory;
 use concordat_domain::consent::ConsentScope;
-use concordat_domain::purpose::Purpose;
 
-use super::{as_if, audited, get};
+use super::{assert_gary_meets_no_one, audited, garys_refusal, get, STRANGERS};
 use crate::fixtures::{person_id, record_refusal, user, DANIEL, GARY};
 use crate::harness::TestApp;
-
-/// Gary's refusal of sharing his crisis plan with the police for
-/// emergency treatment: its id.
-async fn garys_refusal(app: &TestApp) -> String {
-    let gary = person_id(app, GARY).await;
-    let police = user(app, "police").await;
-    let nurse = user(app, "crisis.nurse").await;
-    let scope = ConsentScope {
-        organisation: Some(police.organisation_id()),
-        category: Some(DataCategory::CrisisPlan),
-        purpose: Some(Purpose::Emergency),
-    };
-    record_refusal(app, gary, scope, &nurse)
-        .await
-        .id()
-        .to_string()
-}
 
 async fn a_directive_is_a_privacy_consent_the_care_team_reads(app: TestApp) {
     let gary = person_id(&app, GARY).await;
@@ -125,29 +106,10 @@ async fn the_person_reads_their_own_consents(app: TestApp) {
 async fn a_stranger_meets_the_answer_for_no_one_on_consents(app: TestApp) {
     let gary = person_id(&app, GARY).await;
     let id = garys_refusal(&app).await;
-    let nobody = uuid::Uuid::new_v4().to_string();
     let before = audited(&app, gary).await;
-    for (username, purpose) in [
-        ("dr.wood", "TREAT"),
-        ("police", "ETREAT"),
-        ("person", "PATRQT"),
-    ] {
+    for (username, purpose) in STRANGERS {
         let token = app.token_for(username, purpose).await;
-        let read = get(&app, &token, &format!("/fhir/Consent/{id}")).await;
-        assert_eq!(read.status, 404, "{username}: {}", read.text);
-        let absent = get(&app, &token, &format!("/fhir/Consent/{nobody}")).await;
-        assert_eq!(read.comparable(), absent.comparable(), "{username}");
-        let malformed = get(&app, &token, "/fhir/Consent/not-an-id").await;
-        assert_eq!(malformed.comparable(), absent.comparable(), "{username}");
-        let search = "/fhir/Consent?patient=Patient/";
-        let on_gary = get(&app, &token, &format!("{search}{gary}")).await;
-        let on_nobody = get(&app, &token, &format!("{search}{nobody}")).await;
-        assert_eq!(on_gary.json()["total"], 0, "{username}");
-        assert_eq!(
-            as_if(&on_gary, &gary.to_string(), &nobody),
-            on_nobody.comparable(),
-            "{username}"
-        );
+        assert_gary_meets_no_one(&app, &token, "Consent", &id, "patient").await;
     }
     assert_eq!(
         audited(&app, gary).await,

@@ -5,33 +5,14 @@
 
 use serde_json::json;
 
-use super::{as_if, audited, get};
-use crate::fixtures::{person_id, post_json, GARY};
+use super::{assert_gary_meets_no_one, audited, garys_contact, get, STRANGERS};
+use crate::fixtures::{person_id, GARY};
 use crate::harness::TestApp;
-
-/// A contact of `kind` recorded on Gary's record by his crisis nurse: its id.
-async fn record(app: &TestApp, kind: &str) -> String {
-    let gary = person_id(app, GARY).await;
-    let token = app.token_for("crisis.nurse", "TREAT").await;
-    let recorded = post_json(
-        app,
-        &token,
-        &format!("/api/v1/persons/{gary}/contacts"),
-        json!({"kind": kind, "reason": "Gary rang the crisis team",
-               "outcome": "Plan followed; stayed at home"}),
-    )
-    .await;
-    assert_eq!(recorded.status(), 201, "{kind}");
-    recorded.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 async fn contacts_are_encounters_with_their_kind_class_and_status(app: TestApp) {
     let gary = person_id(&app, GARY).await;
-    let call = record(&app, "crisis-line-call").await;
-    let admission = record(&app, "admission").await;
+    let call = garys_contact(&app, "crisis-line-call").await;
+    let admission = garys_contact(&app, "admission").await;
     let nurse = crate::fixtures::user(&app, "crisis.nurse").await;
     let token = app.token_for("crisis.nurse", "TREAT").await;
     let before = audited(&app, gary).await;
@@ -86,7 +67,7 @@ async fn contacts_are_encounters_with_their_kind_class_and_status(app: TestApp) 
     assert_eq!(audited(&app, gary).await, before + 2, "one entry per look");
 
     // Discharged by the same organisation, the admission is over.
-    let discharge = record(&app, "discharge").await;
+    let discharge = garys_contact(&app, "discharge").await;
     let token = app.token_for("crisis.nurse", "TREAT").await;
     let admitted = get(&app, &token, &format!("/fhir/Encounter/{admission}"))
         .await
@@ -100,30 +81,11 @@ async fn contacts_are_encounters_with_their_kind_class_and_status(app: TestApp) 
 
 async fn a_stranger_meets_the_answer_for_no_one_on_encounters(app: TestApp) {
     let gary = person_id(&app, GARY).await;
-    let id = record(&app, "crisis-line-call").await;
-    let nobody = uuid::Uuid::new_v4().to_string();
+    let id = garys_contact(&app, "crisis-line-call").await;
     let before = audited(&app, gary).await;
-    for (username, purpose) in [
-        ("dr.wood", "TREAT"),
-        ("police", "ETREAT"),
-        ("person", "PATRQT"),
-    ] {
+    for (username, purpose) in STRANGERS {
         let token = app.token_for(username, purpose).await;
-        let read = get(&app, &token, &format!("/fhir/Encounter/{id}")).await;
-        assert_eq!(read.status, 404, "{username}: {}", read.text);
-        let absent = get(&app, &token, &format!("/fhir/Encounter/{nobody}")).await;
-        assert_eq!(read.comparable(), absent.comparable(), "{username}");
-        let malformed = get(&app, &token, "/fhir/Encounter/not-an-id").await;
-        assert_eq!(malformed.comparable(), absent.comparable(), "{username}");
-        let search = "/fhir/Encounter?subject=Patient/";
-        let on_gary = get(&app, &token, &format!("{search}{gary}")).await;
-        let on_nobody = get(&app, &token, &format!("{search}{nobody}")).await;
-        assert_eq!(on_gary.json()["total"], 0, "{username}");
-        assert_eq!(
-            as_if(&on_gary, &gary.to_string(), &nobody),
-            on_nobody.comparable(),
-            "{username}"
-        );
+        assert_gary_meets_no_one(&app, &token, "Encounter", &id, "subject").await;
     }
     assert_eq!(
         audited(&app, gary).await,
@@ -134,7 +96,7 @@ async fn a_stranger_meets_the_answer_for_no_one_on_encounters(app: TestApp) {
 
 async fn a_claimed_purpose_is_refused_on_encounters_as_on_the_api(app: TestApp) {
     let gary = person_id(&app, GARY).await;
-    let id = record(&app, "crisis-line-call").await;
+    let id = garys_contact(&app, "crisis-line-call").await;
     let claimed = app.token_for("crisis.nurse", "PATRQT").await;
     let api = app
         .client

@@ -13,15 +13,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use super::{by_nhs, get, plan_of};
+use super::{by_nhs, garys_contact, garys_refusal, get, plan_of};
 use concordat_domain::role::Role;
 use concordat_store::masks::{self, FieldMaskRecord};
 
-use concordat_domain::category::DataCategory;
-use concordat_domain::consent::ConsentScope;
-use concordat_domain::purpose::Purpose;
-
-use crate::fixtures::{person_id, post_json, record_refusal, user, GARY, LEAH};
+use crate::fixtures::{person_id, user, GARY, LEAH};
 use crate::harness::TestApp;
 
 fn script(name: &str) -> PathBuf {
@@ -171,26 +167,9 @@ async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
 /// emergency, and two contacts (a crisis line call, an admission) recorded
 /// by his crisis nurse.
 async fn consents_and_contacts_for_gary(app: &TestApp) {
-    let gary = person_id(app, GARY).await;
-    let nurse = user(app, "crisis.nurse").await;
-    let police = user(app, "police").await;
-    let scope = ConsentScope {
-        organisation: Some(police.organisation_id()),
-        category: Some(DataCategory::CrisisPlan),
-        purpose: Some(Purpose::Emergency),
-    };
-    record_refusal(app, gary, scope, &nurse).await;
-    let token = app.token_for("crisis.nurse", "TREAT").await;
+    garys_refusal(app).await;
     for kind in ["crisis-line-call", "admission"] {
-        let recorded = post_json(
-            app,
-            &token,
-            &format!("/api/v1/persons/{gary}/contacts"),
-            serde_json::json!({"kind": kind, "reason": "Gary rang the crisis team",
-                               "outcome": "Plan followed"}),
-        )
-        .await;
-        assert_eq!(recorded.status(), 201, "{kind}");
+        garys_contact(app, kind).await;
     }
 }
 
