@@ -189,3 +189,38 @@ pub async fn assert_gary_meets_no_one(
         "{resource}"
     );
 }
+
+/// The person's own purpose claimed by Gary's crisis nurse: refused with
+/// the rule named on the JSON API's `api` (a path below `/api/v1/persons/
+/// {gary}`), and so on the read of `resource` `id` and the search of
+/// Gary's.
+pub async fn assert_claimed_purpose_refused(app: &TestApp, api: &str, resource: &str, id: &str) {
+    let gary = person_id(app, GARY).await;
+    let claimed = app.token_for("crisis.nurse", "PATRQT").await;
+    let on_api = app
+        .client
+        .get(app.url(&format!("/api/v1/persons/{gary}/{api}")))
+        .bearer_auth(&claimed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_api.status(), 403, "{api}");
+    assert!(on_api
+        .text()
+        .await
+        .unwrap()
+        .contains("own-access-is-the-persons"));
+    for path in [
+        format!("/fhir/{resource}/{id}"),
+        format!("/fhir/{resource}?patient=Patient/{gary}"),
+    ] {
+        let refused = get(app, &claimed, &path).await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
+        assert_eq!(refused.issue(), "forbidden");
+        assert!(
+            refused.text.contains("own-access-is-the-persons"),
+            "{}",
+            refused.text
+        );
+    }
+}

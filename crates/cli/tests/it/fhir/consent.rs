@@ -4,7 +4,10 @@
 
 use concordat_domain::consent::ConsentScope;
 
-use super::{assert_gary_meets_no_one, audited, garys_refusal, get, STRANGERS};
+use super::{
+    assert_claimed_purpose_refused, assert_gary_meets_no_one, audited, garys_refusal, get,
+    STRANGERS,
+};
 use crate::fixtures::{person_id, record_refusal, user, DANIEL, GARY};
 use crate::harness::TestApp;
 
@@ -119,30 +122,8 @@ async fn a_stranger_meets_the_answer_for_no_one_on_consents(app: TestApp) {
 }
 
 async fn a_claimed_purpose_is_refused_on_consents_as_on_the_api(app: TestApp) {
-    let gary = person_id(&app, GARY).await;
     let id = garys_refusal(&app).await;
-    let claimed = app.token_for("crisis.nurse", "PATRQT").await;
-    let api = app
-        .client
-        .get(app.url(&format!("/api/v1/persons/{gary}/consent")))
-        .bearer_auth(&claimed)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(api.status(), 403);
-    for path in [
-        format!("/fhir/Consent/{id}"),
-        format!("/fhir/Consent?patient=Patient/{gary}"),
-    ] {
-        let refused = get(&app, &claimed, &path).await;
-        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
-        assert_eq!(refused.issue(), "forbidden");
-        assert!(
-            refused.text.contains("own-access-is-the-persons"),
-            "{}",
-            refused.text
-        );
-    }
+    assert_claimed_purpose_refused(&app, "consent", "Consent", &id).await;
 }
 
 crate::on_both_stores!(

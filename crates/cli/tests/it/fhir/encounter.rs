@@ -5,7 +5,10 @@
 
 use serde_json::json;
 
-use super::{assert_gary_meets_no_one, audited, garys_contact, get, STRANGERS};
+use super::{
+    assert_claimed_purpose_refused, assert_gary_meets_no_one, audited, garys_contact, get,
+    STRANGERS,
+};
 use crate::fixtures::{person_id, GARY};
 use crate::harness::TestApp;
 
@@ -95,29 +98,8 @@ async fn a_stranger_meets_the_answer_for_no_one_on_encounters(app: TestApp) {
 }
 
 async fn a_claimed_purpose_is_refused_on_encounters_as_on_the_api(app: TestApp) {
-    let gary = person_id(&app, GARY).await;
     let id = garys_contact(&app, "crisis-line-call").await;
-    let claimed = app.token_for("crisis.nurse", "PATRQT").await;
-    let api = app
-        .client
-        .get(app.url(&format!("/api/v1/persons/{gary}/contacts")))
-        .bearer_auth(&claimed)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(api.status(), 403);
-    for path in [
-        format!("/fhir/Encounter/{id}"),
-        format!("/fhir/Encounter?patient=Patient/{gary}"),
-    ] {
-        let refused = get(&app, &claimed, &path).await;
-        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
-        assert!(
-            refused.text.contains("own-access-is-the-persons"),
-            "{}",
-            refused.text
-        );
-    }
+    assert_claimed_purpose_refused(&app, "contacts", "Encounter", &id).await;
 }
 
 crate::on_both_stores!(
