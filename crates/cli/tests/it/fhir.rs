@@ -153,6 +153,16 @@ pub async fn garys_contact(app: &TestApp, kind: &str) -> String {
         .to_owned()
 }
 
+/// Gary's refusal of sharing his crisis plan with the police in an
+/// emergency, and two contacts (a crisis line call, an admission) recorded
+/// by his crisis nurse.
+pub async fn consents_and_contacts_for_gary(app: &TestApp) {
+    garys_refusal(app).await;
+    for kind in ["crisis-line-call", "admission"] {
+        garys_contact(app, kind).await;
+    }
+}
+
 /// Callers with no relationship to Gary, each with a purpose they may
 /// claim: a stranger clinician, the police, another person's own account.
 pub const STRANGERS: [(&str, &str); 3] = [

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use super::{by_nhs, garys_contact, garys_refusal, get, plan_of};
+use super::{by_nhs, consents_and_contacts_for_gary, get, plan_of};
 use concordat_domain::role::Role;
 use concordat_store::masks::{self, FieldMaskRecord};
 
@@ -161,16 +161,6 @@ async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
     let (valid, report) = node(&tools, script("validate.cjs"), &[], &broken.to_string());
     assert!(!valid, "{report}");
     assert!(report.contains("validated; 2 invalid"), "{report}");
-}
-
-/// Gary's refusal of sharing his crisis plan with the police in an
-/// emergency, and two contacts (a crisis line call, an admission) recorded
-/// by his crisis nurse.
-async fn consents_and_contacts_for_gary(app: &TestApp) {
-    garys_refusal(app).await;
-    for kind in ["crisis-line-call", "admission"] {
-        garys_contact(app, kind).await;
-    }
 }
 
 async fn consents_encounters_and_organizations_are_valid_fhir_r4(app: TestApp) {
