@@ -92,16 +92,15 @@ pub async fn directive(
     viewer: &Viewer,
     raw_id: &str,
 ) -> Result<(PersonId, Overview), ServiceError> {
-    let person = match ConsentId::parse(raw_id) {
-        Ok(id) => {
-            let mut conn = state.store.read().await?;
-            consent::person_of_directive(&mut conn, id).await?
-        }
-        Err(_) => None,
+    let id = ConsentId::named(raw_id);
+    let person = {
+        let mut conn = state.store.read().await?;
+        consent::person_of_directive(&mut conn, id).await?
     }
     .unwrap_or_else(PersonId::nobody);
     let mut overview = overview(state, viewer, person).await?;
-    overview.directives.retain(|d| d.id == raw_id);
+    // Compared as ids, so any spelling of the id that reads names it.
+    overview.directives.retain(|d| d.id == id.to_string());
     if overview.directives.is_empty() {
         return Err(ServiceError::NotFound);
     }

@@ -62,7 +62,14 @@ async fn a_directive_is_a_privacy_consent_the_care_team_reads(app: TestApp) {
     let read = get(&app, &token, &format!("/fhir/Consent/{id}")).await;
     assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(&read.json(), consent, "read and search agree");
-    assert_eq!(audited(&app, gary).await, before + 2, "one entry per look");
+    let upper = get(
+        &app,
+        &token,
+        &format!("/fhir/Consent/{}", id.to_uppercase()),
+    )
+    .await;
+    assert_eq!(upper.json(), read.json(), "any spelling of the id names it");
+    assert_eq!(audited(&app, gary).await, before + 3, "one entry per look");
 
     // Withdrawn, it no longer applies.
     let withdrawn = crate::fixtures::post_json(
