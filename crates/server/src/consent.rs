@@ -83,6 +83,30 @@ pub async fn overview(
     })
 }
 
+/// One directive by its id: the person it belongs to, and the overview
+/// of their choices narrowed to it, audited as one look at them. An id
+/// that names no directive is decided as a look at no one, so it answers
+/// as one the caller may not know of.
+pub async fn directive(
+    state: &AppState,
+    viewer: &Viewer,
+    raw_id: &str,
+) -> Result<(PersonId, Overview), ServiceError> {
+    let id = ConsentId::named(raw_id);
+    let person = {
+        let mut conn = state.store.read().await?;
+        consent::person_of_directive(&mut conn, id).await?
+    }
+    .unwrap_or_else(PersonId::nobody);
+    let mut overview = overview(state, viewer, person).await?;
+    // Compared as ids, so any spelling of the id that reads names it.
+    overview.directives.retain(|d| d.id == id.to_string());
+    if overview.directives.is_empty() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok((person, overview))
+}
+
 /// Records a new choice. Nothing is written unless every field is valid.
 pub async fn record(
     state: &AppState,

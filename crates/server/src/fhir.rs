@@ -1,7 +1,8 @@
 //! The HL7 FHIR R4 (4.0.1) surface at `/fhir`, JSON only. It translates,
 //! nothing more: each interaction reads the wire into domain values, calls
 //! the service that owns the resource (`crate::record`,
-//! `crate::crisis::plans`, `crate::crisis::flags`) under the caller's
+//! `crate::crisis::plans`, `crate::crisis::flags`, `crate::consent`,
+//! `crate::crisis::contacts`, `crate::directory`) under the caller's
 //! token and its purpose of use, and renders the answer, or the service's
 //! error as an `OperationOutcome` (mapped once, in `outcome`).
 //!
@@ -10,7 +11,10 @@
 
 pub mod capability;
 pub mod care_plan;
+pub mod consent;
+pub mod encounter;
 pub mod flag;
+pub mod organization;
 pub mod outcome;
 pub mod patient;
 pub mod search;
@@ -30,7 +34,14 @@ use wire::{FhirAsk, FhirBody};
 use crate::AppState;
 
 /// Every resource type served, with what is served of it.
-pub const RESOURCES: &[&ResourceDef] = &[&patient::RESOURCE, &care_plan::RESOURCE, &flag::RESOURCE];
+pub const RESOURCES: &[&ResourceDef] = &[
+    &patient::RESOURCE,
+    &care_plan::RESOURCE,
+    &flag::RESOURCE,
+    &consent::RESOURCE,
+    &encounter::RESOURCE,
+    &organization::RESOURCE,
+];
 
 pub fn router() -> Router<AppState> {
     let mut router = Router::new().route("/metadata", get(metadata));

@@ -76,6 +76,18 @@ pub async fn directives_of(
     rows.iter().map(from_row).collect()
 }
 
+/// The person a directive belongs to, if the directive exists.
+pub async fn person_of_directive(
+    conn: &mut Conn,
+    id: ConsentId,
+) -> Result<Option<PersonId>, StoreError> {
+    let row = sqlx::query("SELECT person_id FROM consent_directives WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(|r| rows::id(r, "person_id")).transpose()
+}
+
 fn from_row(row: &AnyRow) -> Result<ConsentDirective, StoreError> {
     let bad = |e: &dyn std::fmt::Display| StoreError::corrupt("consent directive", e);
     let scope = ConsentScope {

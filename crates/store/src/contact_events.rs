@@ -1,7 +1,7 @@
 //! Contact events on a person's record.
 
 use concordat_domain::contact_event::{ContactEvent, ContactKind, EventSource};
-use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{ContactEventId, PersonId};
 use sqlx::any::AnyRow;
 
 use crate::{rows, time, Conn, StoreError};
@@ -63,6 +63,20 @@ pub async fn events_of(
     .fetch_all(conn)
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// One contact by its id, whoever it is about.
+pub async fn event_by_id(
+    conn: &mut Conn,
+    id: ContactEventId,
+) -> Result<Option<ContactEvent>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM contact_events WHERE id = $1"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
 }
 
 fn from_row(row: &AnyRow) -> Result<ContactEvent, StoreError> {

@@ -3,16 +3,25 @@
 //! that nothing tells a stranger whether someone exists (`access`), the
 //! surface's own rules — formats, parameters, the CapabilityStatement
 //! against the router (`conformance`), and an independent R4 validator and
-//! a third-party FHIR client (`tools`).
+//! a third-party FHIR client (`tools`); and, each with its own access,
+//! the person's consent directives (`consent`), their contacts with
+//! services (`encounter`) and the partnership's organisations
+//! (`organization`).
 
 mod access;
 mod conformance;
+mod consent;
+mod encounter;
+mod organization;
 mod resources;
 mod tools;
 
+use concordat_domain::category::DataCategory;
+use concordat_domain::consent::ConsentScope;
 use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
 
-use crate::fixtures::person_id;
+use crate::fixtures::{person_id, post_json, record_refusal, user, GARY};
 use crate::harness::TestApp;
 
 /// An answer, read whole: status, headers and the JSON body.
@@ -47,6 +56,17 @@ impl Answer {
         headers.sort();
         (self.status, headers, self.text.clone())
     }
+}
+
+/// `answer` with `searched` written as `instead`: a search's self link
+/// echoes what was asked, which the caller knows already.
+pub fn as_if(
+    answer: &Answer,
+    searched: &str,
+    instead: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let (status, headers, text) = answer.comparable();
+    (status, headers, text.replace(searched, instead))
 }
 
 /// `GET`s `path` with `token` (none if empty) and the headers given.
@@ -95,4 +115,122 @@ pub async fn audited(app: &TestApp, person: PersonId) -> i64 {
         &format!("SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{person}'"),
     )
     .await
+}
+
+/// Gary's refusal, recorded by his crisis nurse, of sharing his crisis
+/// plan with the police for emergency treatment: its id.
+pub async fn garys_refusal(app: &TestApp) -> String {
+    let gary = person_id(app, GARY).await;
+    let police = user(app, "police").await;
+    let nurse = user(app, "crisis.nurse").await;
+    let scope = ConsentScope {
+        organisation: Some(police.organisation_id()),
+        category: Some(DataCategory::CrisisPlan),
+        purpose: Some(Purpose::Emergency),
+    };
+    record_refusal(app, gary, scope, &nurse)
+        .await
+        .id()
+        .to_string()
+}
+
+/// A contact of `kind` recorded on Gary's record by his crisis nurse: its id.
+pub async fn garys_contact(app: &TestApp, kind: &str) -> String {
+    let gary = person_id(app, GARY).await;
+    let token = app.token_for("crisis.nurse", "TREAT").await;
+    let recorded = post_json(
+        app,
+        &token,
+        &format!("/api/v1/persons/{gary}/contacts"),
+        serde_json::json!({"kind": kind, "reason": "Gary rang the crisis team",
+                           "outcome": "Plan followed; stayed at home"}),
+    )
+    .await;
+    assert_eq!(recorded.status(), 201, "{kind}");
+    recorded.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Gary's refusal of sharing his crisis plan with the police in an
+/// emergency, and two contacts (a crisis line call, an admission) recorded
+/// by his crisis nurse.
+pub async fn consents_and_contacts_for_gary(app: &TestApp) {
+    garys_refusal(app).await;
+    for kind in ["crisis-line-call", "admission"] {
+        garys_contact(app, kind).await;
+    }
+}
+
+/// Callers with no relationship to Gary, each with a purpose they may
+/// claim: a stranger clinician, the police, another person's own account.
+pub const STRANGERS: [(&str, &str); 3] = [
+    ("dr.wood", "TREAT"),
+    ("police", "ETREAT"),
+    ("person", "PATRQT"),
+];
+
+/// The read of `resource` `id` (one of Gary's) and the search of Gary's by
+/// `param`, by `token`, each beside the same request for no one: they
+/// must not differ.
+pub async fn assert_gary_meets_no_one(
+    app: &TestApp,
+    token: &str,
+    resource: &str,
+    id: &str,
+    param: &str,
+) {
+    let gary = person_id(app, GARY).await.to_string();
+    let nobody = uuid::Uuid::new_v4().to_string();
+    let read = get(app, token, &format!("/fhir/{resource}/{id}")).await;
+    assert_eq!(read.status, 404, "{resource}: {}", read.text);
+    let absent = get(app, token, &format!("/fhir/{resource}/{nobody}")).await;
+    assert_eq!(read.comparable(), absent.comparable(), "{resource}");
+    let malformed = get(app, token, &format!("/fhir/{resource}/not-an-id")).await;
+    assert_eq!(malformed.comparable(), absent.comparable(), "{resource}");
+    let search = format!("/fhir/{resource}?{param}=Patient/");
+    let on_gary = get(app, token, &format!("{search}{gary}")).await;
+    let on_nobody = get(app, token, &format!("{search}{nobody}")).await;
+    assert_eq!(on_gary.json()["total"], 0, "{resource}");
+    assert_eq!(
+        as_if(&on_gary, &gary, &nobody),
+        on_nobody.comparable(),
+        "{resource}"
+    );
+}
+
+/// The person's own purpose claimed by Gary's crisis nurse: refused with
+/// the rule named on the JSON API's `api` (a path below `/api/v1/persons/
+/// {gary}`), and so on the read of `resource` `id` and the search of
+/// Gary's.
+pub async fn assert_claimed_purpose_refused(app: &TestApp, api: &str, resource: &str, id: &str) {
+    let gary = person_id(app, GARY).await;
+    let claimed = app.token_for("crisis.nurse", "PATRQT").await;
+    let on_api = app
+        .client
+        .get(app.url(&format!("/api/v1/persons/{gary}/{api}")))
+        .bearer_auth(&claimed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_api.status(), 403, "{api}");
+    assert!(on_api
+        .text()
+        .await
+        .unwrap()
+        .contains("own-access-is-the-persons"));
+    for path in [
+        format!("/fhir/{resource}/{id}"),
+        format!("/fhir/{resource}?patient=Patient/{gary}"),
+    ] {
+        let refused = get(app, &claimed, &path).await;
+        assert_eq!(refused.status, 403, "{path}: {}", refused.text);
+        assert_eq!(refused.issue(), "forbidden");
+        assert!(
+            refused.text.contains("own-access-is-the-persons"),
+            "{}",
+            refused.text
+        );
+    }
 }

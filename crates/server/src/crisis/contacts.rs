@@ -169,3 +169,27 @@ pub async fn list(
     let mut conn = state.store.read().await?;
     Ok(contact_events::events_of(&mut conn, person, 200).await?)
 }
+
+/// The contact `id` names, with every contact of its person (most recent
+/// first, as [`list`]), decided and audited as one look at them. An id that
+/// names no contact is decided as a look at no one, so it answers as one
+/// the caller may not know of. A contact older than the newest [`list`]
+/// shows is not found by its id either: one look shows one list.
+pub async fn around(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ContactEventId,
+) -> Result<(ContactEvent, Vec<ContactEvent>), ServiceError> {
+    let person = {
+        let mut conn = state.store.read().await?;
+        contact_events::event_by_id(&mut conn, id).await?
+    }
+    .map_or_else(PersonId::nobody, |e| e.person);
+    let all = list(state, viewer, person).await?;
+    let found = all
+        .iter()
+        .find(|e| e.id == id)
+        .cloned()
+        .ok_or(ServiceError::NotFound)?;
+    Ok((found, all))
+}

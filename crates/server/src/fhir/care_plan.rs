@@ -7,7 +7,7 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use concordat_domain::crisis_plan::{PlanStatus, PlanVersion, Section};
 use concordat_domain::ids::{CrisisPlanId, PersonId};
 use serde_json::{json, Value};
@@ -17,7 +17,7 @@ use super::search::PATIENT_PARAMS;
 use super::search::{self, Found, Version};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::extension;
-use super::wire::{FhirBody, FhirPath, FhirRequest};
+use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::plans::{self, PlanHistory};
 use crate::error::ServiceError;
 use crate::AppState;
@@ -137,10 +137,6 @@ fn answer(version: &PlanVersion) -> FhirBody {
         version: Some(version.number.to_string()),
         last_modified: Some(last_updated(version)),
     }
-}
-
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The last time the version's row changed that the store dates: written,

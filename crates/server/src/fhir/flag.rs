@@ -5,7 +5,6 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use chrono::SecondsFormat;
 use concordat_domain::flag::{FlagStatus, SafetyFlag};
 use concordat_domain::ids::{FlagId, PersonId};
 use serde_json::{json, Value};
@@ -15,7 +14,7 @@ use super::search::PATIENT_PARAMS;
 use super::search::{self, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::{code_system, extension};
-use super::wire::{FhirBody, FhirPath, FhirRequest};
+use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::flags;
 use crate::error::ServiceError;
 use crate::AppState;
@@ -79,7 +78,7 @@ pub fn flag(f: &SafetyFlag, today: chrono::NaiveDate) -> Value {
         FlagStatus::Active => "active",
         FlagStatus::Inactive | FlagStatus::Expired => "inactive",
     };
-    let mut period = json!({ "start": f.raised_at.to_rfc3339_opts(SecondsFormat::Secs, true) });
+    let mut period = json!({ "start": instant(f.raised_at) });
     if let Some(end) = f.ends_on {
         period["end"] = Value::String(end.to_string());
     }

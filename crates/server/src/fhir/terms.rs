@@ -21,3 +21,8 @@ pub fn extension(name: &str) -> String {
 pub fn code_system(name: &str) -> String {
     format!("{OWN}:code-system:{name}")
 }
+
+/// The system of Concordat's identifier `name`.
+pub fn identifier_system(name: &str) -> String {
+    format!("{OWN}:identifier:{name}")
+}

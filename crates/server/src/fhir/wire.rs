@@ -182,6 +182,11 @@ where
     }
 }
 
+/// An instant as FHIR writes it: UTC, to the second.
+pub fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// A resource (or Bundle, or CapabilityStatement) as answered, with its
 /// version as an `ETag` and its last change as `Last-Modified` where known.
 #[derive(Debug)]

@@ -1,24 +1,20 @@
-//! Access over FHIR holds exactly as on the JSON API: the care team reads,
-//! a refusal with a relationship is explained, a stranger — or one the
-//! person refused and who has no relationship — meets the answer for no
-//! one, a purpose of use is bound, and every read and search is audited,
-//! denials too. With the attacks a valid staff account would try.
+//! Access over FHIR holds exactly as on the JSON API, for every resource
+//! about a person (Patient, CarePlan, Flag, Consent, Encounter): the care
+//! team reads, a refusal with a relationship is explained, a stranger — or
+//! one the person refused and who has no relationship — meets the answer
+//! for no one, a purpose of use is bound, and every read and search is
+//! audited, denials too. With the attacks a valid staff account would try.
 
 use concordat_domain::consent::ConsentScope;
 
-use super::{audited, by_nhs, get, plan_of, Answer};
+use super::{
+    as_if, assert_gary_meets_no_one, audited, by_nhs, consents_and_contacts_for_gary, get, plan_of,
+};
 use crate::fixtures::{person_id, record_refusal, user, GARY};
 use crate::harness::TestApp;
 
 /// A valid NHS number no one has.
 const NOBODY_NHS: &str = "9990001111";
-
-/// `answer` with `searched` written as `instead`: a search's self link
-/// echoes what was asked, which the caller knows already.
-fn as_if(answer: &Answer, searched: &str, instead: &str) -> (u16, Vec<(String, String)>, String) {
-    let (status, headers, text) = answer.comparable();
-    (status, headers, text.replace(searched, instead))
-}
 
 /// Every read and search of Gary's record by `token`, each beside the
 /// same request for no one: they must not differ.
@@ -61,6 +57,20 @@ async fn assert_meets_the_answer_for_no_one(app: &TestApp, token: &str) {
         assert_eq!(on_exists.issue(), "not-found");
         assert_eq!(on_exists.comparable(), on_absent.comparable(), "{exists}");
     }
+    // Gary's consent directive and contact, from the store: a stranger
+    // cannot list them.
+    let (directive, contact) = {
+        let mut conn = app.store.read().await.unwrap();
+        let directives = concordat_store::consent::directives_of(&mut conn, person)
+            .await
+            .unwrap();
+        let contacts = concordat_store::contact_events::events_of(&mut conn, person, 1)
+            .await
+            .unwrap();
+        (directives[0].id().to_string(), contacts[0].id.to_string())
+    };
+    assert_gary_meets_no_one(app, token, "Consent", &directive, "patient").await;
+    assert_gary_meets_no_one(app, token, "Encounter", &contact, "subject").await;
     let malformed = get(app, token, "/fhir/Patient/not-an-id").await;
     let absent = get(app, token, &format!("/fhir/Patient/{nobody}")).await;
     assert_eq!(malformed.comparable(), absent.comparable());
@@ -105,13 +115,14 @@ async fn the_care_team_reads_every_resource_and_each_read_is_audited(app: TestAp
 }
 
 async fn a_stranger_meets_the_answer_for_no_one_and_is_audited(app: TestApp) {
+    consents_and_contacts_for_gary(&app).await;
     let gary = person_id(&app, GARY).await;
     // Dr Wood (Hillview) has nothing to do with Gary.
     let token = app.token_for("dr.wood", "TREAT").await;
     let before = audited(&app, gary).await;
     assert_meets_the_answer_for_no_one(&app, &token).await;
-    // Gary's five reads and three searches, each audited as a denial.
-    assert_eq!(audited(&app, gary).await, before + 8);
+    // Gary's seven reads and five searches, each audited as a denial.
+    assert_eq!(audited(&app, gary).await, before + 12);
     let denied = crate::fixtures::count(
         &app,
         &format!(
@@ -119,13 +130,14 @@ async fn a_stranger_meets_the_answer_for_no_one_and_is_audited(app: TestApp) {
         ),
     )
     .await;
-    assert!(denied >= 8, "{denied}");
+    assert!(denied >= 12, "{denied}");
 }
 
 /// Every demo sign-in and purpose with no relationship to Gary: whoever
 /// reads his Patient and meets the answer for no one meets it on every
 /// other read and search too.
 async fn no_caller_without_a_relationship_learns_whether_gary_exists(app: TestApp) {
+    consents_and_contacts_for_gary(&app).await;
     let gary = person_id(&app, GARY).await;
     let mut compared = 0;
     for username in [
@@ -164,6 +176,7 @@ async fn no_caller_without_a_relationship_learns_whether_gary_exists(app: TestAp
 }
 
 async fn a_refused_organisation_without_a_relationship_learns_nothing(app: TestApp) {
+    consents_and_contacts_for_gary(&app).await;
     let gary = person_id(&app, GARY).await;
     let wood = user(&app, "dr.wood").await;
     let scope = ConsentScope {
@@ -199,6 +212,7 @@ async fn a_refusal_is_explained_to_a_caller_who_knows_the_person(app: TestApp) {
 }
 
 async fn a_purpose_is_bound_to_the_token(app: TestApp) {
+    consents_and_contacts_for_gary(&app).await;
     let (gary, plan) = plan_of(&app, GARY).await;
     // The person's own purpose, claimed by a professional on Gary's care team.
     let claimed = app.token_for("crisis.nurse", "PATRQT").await;

@@ -1,7 +1,9 @@
 // A partner's system reading Concordat through a third-party FHIR client
 // (the npm package fhir-kit-client): the CapabilityStatement, a Patient
 // found by NHS number and read by id, the crisis plan (CarePlan) and its
-// first version, and the safety flags (Flag). Arguments: the FHIR base, a
+// first version, the safety flags (Flag), the consent directives
+// (Consent), the contacts (Encounter) and the organisations (Organization),
+// one of them read by id. Arguments: the FHIR base, a
 // bearer token, an NHS number. Prints what it read as one JSON object.
 // The package is found in $CONCORDAT_TEST_FHIR_TOOLS/node_modules.
 import path from 'node:path';
@@ -30,4 +32,19 @@ const flags = await client.search({
   resourceType: 'Flag',
   searchParams: { subject: `Patient/${patient.id}` },
 });
-console.log(JSON.stringify({ capability, found, patient, plans, first, flags }));
+const consents = await client.search({
+  resourceType: 'Consent',
+  searchParams: { patient: `Patient/${patient.id}` },
+});
+const encounters = await client.search({
+  resourceType: 'Encounter',
+  searchParams: { patient: `Patient/${patient.id}` },
+});
+const organizations = await client.search({ resourceType: 'Organization' });
+const organization = await client.read({
+  resourceType: 'Organization',
+  id: organizations.entry[0].resource.id,
+});
+console.log(JSON.stringify({
+  capability, found, patient, plans, first, flags, consents, encounters, organizations, organization,
+}));

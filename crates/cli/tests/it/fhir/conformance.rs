@@ -82,11 +82,25 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
     assert_eq!(statement["format"], serde_json::json!(["json"]));
     let listed = statement["rest"][0]["resource"].as_array().unwrap();
     let names: Vec<&str> = listed.iter().map(|r| r["type"].as_str().unwrap()).collect();
-    assert_eq!(names, vec!["Patient", "CarePlan", "Flag"]);
+    assert_eq!(
+        names,
+        vec![
+            "Patient",
+            "CarePlan",
+            "Flag",
+            "Consent",
+            "Encounter",
+            "Organization"
+        ]
+    );
     assert_eq!(names, RESOURCES.iter().map(|r| r.name).collect::<Vec<_>>());
 
     let token = app.token_for("crisis.nurse", "TREAT").await;
-    for resource in ["Patient", "CarePlan", "Flag", "Observation", "Condition"] {
+    for resource in RESOURCES
+        .iter()
+        .map(|r| r.name)
+        .chain(["Observation", "Condition"])
+    {
         let entry = listed.iter().find(|r| r["type"] == resource);
         for interaction in Interaction::ALL {
             let said = entry.is_some_and(|e| {

@@ -1,7 +1,8 @@
 //! Checks by software Concordat did not write: every kind of answer the
 //! surface gives is validated against the official FHIR R4 JSON schema
 //! (`validate.cjs`), and a third-party FHIR client reads a person by NHS
-//! number, their crisis plan and flags (`client.mjs`). Both run on node,
+//! number, their crisis plan, flags, consents and contacts, and the
+//! partnership's organisations (`client.mjs`). Both run on node,
 //! with the npm packages `scripts/test` installs into the folder named by
 //! `CONCORDAT_TEST_FHIR_TOOLS`; without it these tests skip with a note,
 //! unless `CONCORDAT_TEST_REQUIRE_ALL=1`, when they fail.
@@ -12,11 +13,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use super::{by_nhs, get, plan_of};
+use super::{by_nhs, consents_and_contacts_for_gary, get, plan_of};
 use concordat_domain::role::Role;
 use concordat_store::masks::{self, FieldMaskRecord};
 
-use crate::fixtures::{user, GARY};
+use crate::fixtures::{person_id, user, GARY, LEAH};
 use crate::harness::TestApp;
 
 fn script(name: &str) -> PathBuf {
@@ -162,8 +163,62 @@ async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
     assert!(report.contains("validated; 2 invalid"), "{report}");
 }
 
+async fn consents_encounters_and_organizations_are_valid_fhir_r4(app: TestApp) {
+    let Some(tools) = tools() else { return };
+    consents_and_contacts_for_gary(&app).await;
+    let gary = person_id(&app, GARY).await;
+    let leah = person_id(&app, LEAH).await;
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let mut answers: Vec<Value> = Vec::new();
+    let mut reads = Vec::new();
+    for (token, search) in [
+        (&nurse, format!("/fhir/Consent?patient=Patient/{gary}")),
+        // The demo's refusal: Leah's of everything to the police.
+        (
+            &practitioner,
+            format!("/fhir/Consent?patient=Patient/{leah}"),
+        ),
+        (&nurse, format!("/fhir/Encounter?patient=Patient/{gary}")),
+        (&nurse, "/fhir/Organization".to_owned()),
+    ] {
+        let found = get(&app, token, &search).await;
+        assert_eq!(found.status, 200, "{search}: {}", found.text);
+        let found = found.json();
+        assert!(found["total"].as_u64().unwrap() > 0, "{search}: {found}");
+        for entry in found["entry"].as_array().unwrap() {
+            let resource = &entry["resource"];
+            let kind = resource["resourceType"].as_str().unwrap();
+            let id = resource["id"].as_str().unwrap();
+            reads.push((token.clone(), format!("/fhir/{kind}/{id}")));
+        }
+        answers.push(found);
+    }
+    for (token, path) in reads {
+        let read = get(&app, &token, &path).await;
+        assert_eq!(read.status, 200, "{path}: {}", read.text);
+        answers.push(read.json());
+    }
+    let kinds: Vec<&str> = answers
+        .iter()
+        .filter_map(|a| a["resourceType"].as_str())
+        .collect();
+    for kind in ["Consent", "Encounter", "Organization"] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    let (valid, report) = node(
+        &tools,
+        script("validate.cjs"),
+        &[],
+        &Value::Array(answers).to_string(),
+    );
+    assert!(valid, "{report}");
+    assert!(report.contains("; 0 invalid"), "{report}");
+}
+
 async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) {
     let Some(tools) = tools() else { return };
+    consents_and_contacts_for_gary(&app).await;
     let (gary, plan) = plan_of(&app, GARY).await;
     let token = app.token_for("crisis.nurse", "TREAT").await;
     let base = app.url("/fhir");
@@ -177,9 +232,20 @@ async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) 
     assert_eq!(read["plans"]["entry"][0]["resource"]["id"], plan);
     assert_eq!(read["first"]["meta"]["versionId"], "1");
     assert_eq!(read["flags"]["total"], 2);
+    assert_eq!(read["consents"]["total"], 1);
+    assert_eq!(
+        read["consents"]["entry"][0]["resource"]["resourceType"],
+        "Consent"
+    );
+    assert_eq!(read["encounters"]["total"], 2);
+    assert_eq!(
+        read["organization"],
+        read["organizations"]["entry"][0]["resource"]
+    );
 }
 
 crate::on_both_stores!(
     every_kind_of_answer_is_valid_fhir_r4,
+    consents_encounters_and_organizations_are_valid_fhir_r4,
     a_third_party_client_reads_a_person_their_plan_and_flags,
 );
