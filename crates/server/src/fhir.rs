@@ -1,7 +1,8 @@
 //! The HL7 FHIR R4 (4.0.1) surface at `/fhir`, JSON only. It translates,
 //! nothing more: each interaction reads the wire into domain values, calls
 //! the service that owns the resource (`crate::record`,
-//! `crate::crisis::plans`, `crate::crisis::flags`, `crate::consent`,
+//! `crate::crisis::plans`, `crate::crisis::flags`, `crate::crisis::lookup`,
+//! `crate::consent`,
 //! `crate::crisis::contacts`, `crate::directory`) under the caller's
 //! token and its purpose of use, and renders the answer, or the service's
 //! error as an `OperationOutcome` (mapped once, in `outcome`).
@@ -12,6 +13,7 @@
 pub mod capability;
 pub mod care_plan;
 pub mod consent;
+pub mod crisis_summary;
 pub mod encounter;
 pub mod flag;
 pub mod organization;
@@ -48,6 +50,9 @@ pub fn router() -> Router<AppState> {
     for resource in RESOURCES {
         for served in resource.served {
             router = router.route(&served.interaction.path(resource.name), (served.route)());
+        }
+        for operation in resource.operations {
+            router = router.route(&operation.path(resource.name), (operation.route)());
         }
     }
     router

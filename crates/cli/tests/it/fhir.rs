@@ -4,13 +4,15 @@
 //! surface's own rules — formats, parameters, the CapabilityStatement
 //! against the router (`conformance`), and an independent R4 validator and
 //! a third-party FHIR client (`tools`); and, each with its own access,
-//! the person's consent directives (`consent`), their contacts with
+//! the person's consent directives (`consent`), the crisis look-up as
+//! an operation (`crisis_summary`), their contacts with
 //! services (`encounter`) and the partnership's organisations
 //! (`organization`).
 
 mod access;
 mod conformance;
 mod consent;
+mod crisis_summary;
 mod encounter;
 mod organization;
 mod resources;

@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::ApiError;
 use crate::api::extract::ApiQuery;
 use crate::auth::bearer::ApiCaller;
-use crate::crisis::lookup::{self, Candidate, CrisisSummary, LookUpInput, LookUpOutcome};
+use crate::crisis::lookup::{
+    self, refusal_sentence, Candidate, CrisisSummary, LookUpInput, LookUpOutcome,
+};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -74,15 +76,4 @@ pub async fn look_up(
             plan_exists,
         }),
     }
-}
-
-/// "A crisis plan exists; the person has refused sharing with Northshire
-/// Police — use break-glass if there is a lawful basis."
-pub fn refusal_sentence(plan_exists: bool, reason: &str) -> String {
-    let exists = if plan_exists {
-        "A crisis plan exists"
-    } else {
-        "No agreed crisis plan is recorded"
-    };
-    format!("{exists}; {reason} — use break-glass if there is a lawful basis")
 }

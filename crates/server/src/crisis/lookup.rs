@@ -49,6 +49,18 @@ pub enum LookUpOutcome {
     },
 }
 
+/// What every surface says of a [`LookUpOutcome::Refused`]: "A crisis
+/// plan exists; the person has refused sharing with Northshire Police —
+/// use break-glass if there is a lawful basis."
+pub fn refusal_sentence(plan_exists: bool, reason: &str) -> String {
+    let exists = if plan_exists {
+        "A crisis plan exists"
+    } else {
+        "No agreed crisis plan is recorded"
+    };
+    format!("{exists}; {reason} — use break-glass if there is a lawful basis")
+}
+
 /// What a look-up shows when it is allowed.
 const SUMMARY: [DataCategory; 3] = [
     DataCategory::Demographics,

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::outcome::FhirError;
 use super::search::{self, Found};
-use super::table::{Interaction, ResourceDef, SearchParam, Served};
+use super::table::{Interaction, Operation, ResourceDef, SearchParam, Served};
 use super::terms::DATA_ABSENT_REASON;
 use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::record::views::{DemographicsView, Masked};
@@ -40,7 +40,11 @@ pub const RESOURCE: ResourceDef = ResourceDef {
         kind: "token",
         documentation: "The NHS number, as `https://fhir.nhs.uk/Id/nhs-number|{number}`",
     }],
-    operations: &[],
+    operations: &[Operation {
+        name: "crisis-summary",
+        definition: super::crisis_summary::DEFINITION,
+        route: || get(super::crisis_summary::crisis_summary),
+    }],
 };
 
 /// A Patient read shows demographics only: the care team and the rest of

@@ -62,11 +62,20 @@ pub struct SearchParam {
     pub documentation: &'static str,
 }
 
-/// A named operation (`$name`) on a type.
+/// A named operation (`$name`) on a type, and the handler that serves it.
 #[derive(Debug)]
 pub struct Operation {
     pub name: &'static str,
     pub definition: &'static str,
+    pub route: fn() -> MethodRouter<AppState>,
+}
+
+impl Operation {
+    /// The route below the FHIR base. A static segment outranks `{id}` in
+    /// axum's router, so `/Patient/$name` is never read as a Patient id.
+    pub fn path(&self, resource: &str) -> String {
+        format!("/{resource}/${}", self.name)
+    }
 }
 
 /// What the server does with one resource type.

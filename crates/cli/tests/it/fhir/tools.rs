@@ -71,6 +71,20 @@ fn node(tools: &str, script: PathBuf, args: &[&str], stdin: &str) -> (bool, Stri
     (out.status.success(), text)
 }
 
+/// The validator's report on `resources`, each of which must be valid
+/// FHIR R4; `None` when the tools are not installed.
+pub fn validate(resources: &[Value]) -> Option<String> {
+    let tools = tools()?;
+    let (valid, report) = node(
+        &tools,
+        script("validate.cjs"),
+        &[],
+        &Value::Array(resources.to_vec()).to_string(),
+    );
+    assert!(valid, "{report}");
+    Some(report)
+}
+
 async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
     let Some(tools) = tools() else { return };
     let (gary, plan) = plan_of(&app, GARY).await;
