@@ -2,10 +2,10 @@
 //! nothing more: each interaction reads the wire into domain values, calls
 //! the service that owns the resource (`crate::record`,
 //! `crate::crisis::plans`, `crate::crisis::flags`, `crate::crisis::lookup`,
-//! `crate::consent`,
-//! `crate::crisis::contacts`, `crate::directory`) under the caller's
-//! token and its purpose of use, and renders the answer, or the service's
-//! error as an `OperationOutcome` (mapped once, in `outcome`).
+//! `crate::consent`, `crate::crisis::contacts`, `crate::directory`) under
+//! the caller's token and its purpose of use, and renders the answer, or
+//! the service's error as an `OperationOutcome` (mapped once, in
+//! `outcome`).
 //!
 //! The router and the CapabilityStatement are both made from
 //! [`RESOURCES`], so `/fhir/metadata` says exactly what is served.
