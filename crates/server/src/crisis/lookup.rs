@@ -10,10 +10,10 @@
 //! This is the look-up's one service: the API and the phone page hand it
 //! what they were given ([`LookUpInput`]) and translate what it answers.
 //! Its path runs one way: who may look up at all, what was given
-//! ([`finding`]), whom it names, then one decision made with the look-up's
+//! (`finding`), whom it names, then one decision made with the look-up's
 //! relationship in place, the relationship written in the audit entry's
 //! own transaction (`authorisation::authorise_opening`), and what the decision
-//! allows read once ([`summary`]).
+//! allows read once (`summary`).
 
 mod finding;
 mod summary;

@@ -2,7 +2,7 @@
 //! for a person's own): the agreed version with where its review stands,
 //! the draft in progress (a proposal when the person wrote it), the forms
 //! to agree it, and every version. Recording agreement shows this page
-//! again with what went wrong ([`plan_page`]).
+//! again with what went wrong (`plan_page`).
 
 use askama::Template;
 use axum::extract::State;
