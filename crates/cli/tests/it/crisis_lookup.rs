@@ -34,7 +34,7 @@ async fn namesake(app: &TestApp) -> PersonId {
 }
 
 /// Another Holt born on Gary's birthday, called `given`.
-async fn namesake_called(app: &TestApp, given: &str) -> PersonId {
+pub(crate) async fn namesake_called(app: &TestApp, given: &str) -> PersonId {
     let id = PersonId::new();
     let today = concordat_server::Clock::now(&app.clock).date_naive();
     let person = Person::new(

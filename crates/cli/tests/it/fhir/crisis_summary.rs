@@ -198,10 +198,49 @@ async fn the_operation_is_listed_and_routed_before_patient_ids(app: TestApp) {
     assert_eq!(other.issue(), "not-found");
 }
 
+/// Several people answer to the surname and date of birth: the Bundle lists
+/// them by name, birth date and postcode district, as the JSON answer does,
+/// and shows nobody's plan or flags; more than the look-up lists asks for
+/// the postcode instead.
+async fn namesakes_are_listed_and_too_many_ask_for_the_postcode(app: TestApp) {
+    let police = app.token_for("police", "ETREAT").await;
+    crate::crisis_lookup::namesake_called(&app, "Gareth").await;
+    let by_details = summary("family=Holt&birthdate=1979-01-23&reason=Found%20on%20the%20bridge");
+    let answer = get(&app, &police, &by_details).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let bundle = answer.json();
+    assert_eq!(kinds(&bundle), ["Patient", "Patient"], "{bundle}");
+    let mut given: Vec<&str> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"]["name"][0]["given"][0].as_str().unwrap())
+        .collect();
+    given.sort_unstable();
+    assert_eq!(given, ["Gareth", "Gary"]);
+    if let Some(report) = validate(std::slice::from_ref(&bundle)) {
+        assert!(report.contains("validated; 0 invalid"), "{report}");
+    }
+
+    // Ten more Holts born that day: more than ten match, none is shown.
+    for n in 0..10 {
+        crate::crisis_lookup::namesake_called(&app, &format!("Holt{n}")).await;
+    }
+    let answer = get(&app, &police, &by_details).await;
+    assert_eq!(answer.status, 400, "{}", answer.text);
+    assert!(
+        answer.text.contains("address-postalcode"),
+        "{}",
+        answer.text
+    );
+    assert!(!answer.text.contains("Gareth"), "{}", answer.text);
+}
+
 crate::on_both_stores!(
     police_find_gary_as_on_the_json_api,
     a_refusal_says_a_plan_exists,
     only_crisis_roles_for_emergencies_with_a_reason,
     no_one_is_an_empty_bundle_and_audited,
     the_operation_is_listed_and_routed_before_patient_ids,
+    namesakes_are_listed_and_too_many_ask_for_the_postcode,
 );
