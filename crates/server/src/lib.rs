@@ -39,6 +39,7 @@
 //!    here; [`permissions`] for administrative acts; [`auth`] for sign-in,
 //!    sessions, tokens and CSRF, with errors of its own.
 //! 4. **Leaves** — [`error`], [`extract`] (reading values at the edge),
+//!    [`challenge`] (the headers of an answer refusing a bearer token),
 //!    [`config`], [`clock`], [`state`] (what every service can reach).
 //!
 //! Below the server: `concordat-store` (SQL on SQLite and PostgreSQL),
@@ -51,6 +52,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod authorisation;
+pub mod challenge;
 pub mod clock;
 pub mod config;
 pub mod consent;

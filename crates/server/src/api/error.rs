@@ -201,15 +201,8 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         match &self {
-            ApiError::Unauthenticated(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            ApiError::Locked { until } => {
-                let wait = (*until - Utc::now()).num_seconds().max(1);
-                if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-                    headers.insert(header::RETRY_AFTER, v);
-                }
-            }
+            ApiError::Unauthenticated(_) => crate::challenge::bearer(headers),
+            ApiError::Locked { until } => crate::challenge::retry_after(headers, *until),
             _ => {}
         }
         response

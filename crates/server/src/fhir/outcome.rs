@@ -133,15 +133,8 @@ impl IntoResponse for FhirError {
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
         match &self {
-            Self::Unauthenticated(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            Self::Locked { until } => {
-                let wait = (*until - Utc::now()).num_seconds().max(1);
-                if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-                    headers.insert(header::RETRY_AFTER, v);
-                }
-            }
+            Self::Unauthenticated(_) => crate::challenge::bearer(headers),
+            Self::Locked { until } => crate::challenge::retry_after(headers, *until),
             _ => {}
         }
         response
