@@ -2,7 +2,8 @@
 //! nothing more: each interaction reads the wire into domain values, calls
 //! the service that owns the resource (`crate::record`,
 //! `crate::crisis::plans`, `crate::crisis::flags`, `crate::crisis::lookup`,
-//! `crate::consent`, `crate::crisis::contacts`, `crate::directory`) under
+//! `crate::consent`, `crate::crisis::contacts`, `crate::directory`, `crate::referrals`,
+//! `crate::messages`) under
 //! the caller's token and its purpose of use, and renders the answer, or
 //! the service's error as an `OperationOutcome` (mapped once, in
 //! `outcome`).
@@ -12,6 +13,7 @@
 
 pub mod capability;
 pub mod care_plan;
+pub mod communication;
 pub mod consent;
 pub mod crisis_summary;
 pub mod encounter;
@@ -19,6 +21,7 @@ pub mod flag;
 pub mod organization;
 pub mod outcome;
 pub mod patient;
+pub mod referral;
 pub mod search;
 pub mod table;
 pub mod terms;
@@ -43,6 +46,9 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &consent::RESOURCE,
     &encounter::RESOURCE,
     &organization::RESOURCE,
+    &referral::SERVICE_REQUEST,
+    &referral::TASK,
+    &communication::RESOURCE,
 ];
 
 pub fn router() -> Router<AppState> {

@@ -345,6 +345,83 @@ pub async fn acknowledge(
     Ok(found)
 }
 
+/// A thread with its messages and their read receipts.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub thread: Thread,
+    pub messages: Vec<Message>,
+    pub receipts: Vec<(MessageId, UserId, DateTime<Utc>)>,
+}
+
+/// The message `id` in its thread, for one of the thread's participants,
+/// audited as a read of the person's `messages`. Unlike [`read`] it leaves
+/// no read receipt: a partner's system fetching a message is not its user
+/// reading it. A message that does not exist takes the path of one in a
+/// thread the viewer is no part of.
+pub async fn message(
+    state: &AppState,
+    viewer: &Viewer,
+    id: MessageId,
+) -> Result<(Message, Conversation), ServiceError> {
+    let found = {
+        let mut conn = state.store.read().await?;
+        messages::message_by_id(&mut conn, id, false).await?
+    };
+    let thread = found.as_ref().map_or_else(uuid::Uuid::nil, |m| m.thread);
+    let thread = thread_for(state, viewer, thread, AccessAction::Read).await?;
+    let found = found.ok_or(ServiceError::NotFound)?;
+    let conversation = conversation(state, thread).await?;
+    Ok((found, conversation))
+}
+
+/// The threads about `person` the viewer takes part in (at most 100),
+/// newest first, each with its messages, after one decision on the
+/// person's `messages`, audited. A person the viewer may not know of is
+/// [`ServiceError::NotFound`], as no one is.
+pub async fn of_person(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+) -> Result<Vec<Conversation>, ServiceError> {
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Read,
+        DataCategory::Messages,
+    )
+    .await?;
+    let threads = {
+        let mut conn = state.store.read().await?;
+        let ids =
+            messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 100)
+                .await?;
+        let mut threads = Vec::new();
+        for id in ids {
+            threads.extend(
+                messages::thread_by_id(&mut conn, id)
+                    .await?
+                    .filter(|t| t.person == person),
+            );
+        }
+        threads
+    };
+    let mut found = Vec::with_capacity(threads.len());
+    for thread in threads {
+        found.push(conversation(state, thread).await?);
+    }
+    Ok(found)
+}
+
+async fn conversation(state: &AppState, thread: Thread) -> Result<Conversation, ServiceError> {
+    let mut conn = state.store.read().await?;
+    Ok(Conversation {
+        messages: messages::messages_of(&mut conn, thread.id).await?,
+        receipts: messages::receipts_of(&mut conn, thread.id).await?,
+        thread,
+    })
+}
+
 /// The threads the viewer takes part in, newest first.
 pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, ServiceError> {
     let threads = {

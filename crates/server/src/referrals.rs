@@ -11,7 +11,8 @@ pub mod sending;
 
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
-use concordat_domain::ids::{ReferralId, TeamId};
+use concordat_domain::ids::{PersonId, ReferralId, TeamId};
+use concordat_domain::user::User;
 use concordat_store::referrals;
 pub use concordat_store::referrals::{Listing, Referral, ReferralEvent};
 use concordat_store::{organisations, persons, teams};
@@ -43,12 +44,7 @@ pub async fn detail(
     let referral = referrals::referral_by_id(&mut conn, id, false)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let user = &viewer.user;
-    let involved = user.team_id() == Some(referral.to_team)
-        || user.organisation_id() == referral.from_organisation
-        || user.organisation_id() == referral.to_organisation
-        || user.person_id() == Some(referral.person);
-    if !involved {
+    if !involves(&viewer.user, &referral) {
         return Err(ServiceError::NotFound);
     }
     drop(conn);
@@ -70,6 +66,51 @@ pub async fn detail(
         events,
         person_name,
     })
+}
+
+/// Whether `user` is a party to `referral`: on the receiving team, in the
+/// sending or the receiving organisation, or the person it is about. No
+/// one else reads a referral, whatever they may read of the person.
+fn involves(user: &User, referral: &Referral) -> bool {
+    user.team_id() == Some(referral.to_team)
+        || user.organisation_id() == referral.from_organisation
+        || user.organisation_id() == referral.to_organisation
+        || user.person_id() == Some(referral.person)
+}
+
+/// The referrals about `person` the viewer is a party to, newest first
+/// (at most 200), each with its timeline, after one decision on the
+/// person's `referrals`, audited. A person the viewer may not know of is
+/// [`ServiceError::NotFound`], as no one is.
+pub async fn of_person(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+) -> Result<Vec<Detail>, ServiceError> {
+    require(
+        state,
+        viewer,
+        person,
+        AccessAction::Read,
+        DataCategory::Referrals,
+    )
+    .await?;
+    let mut conn = state.store.read().await?;
+    let person_name = persons::person_by_id(&mut conn, person)
+        .await?
+        .map(|p| p.name().full());
+    let mut found = Vec::new();
+    for referral in referrals::referrals(&mut conn, Listing::Person(person), 200).await? {
+        if involves(&viewer.user, &referral) {
+            let events = referrals::events_of(&mut conn, referral.id).await?;
+            found.push(Detail {
+                referral,
+                events,
+                person_name: person_name.clone(),
+            });
+        }
+    }
+    Ok(found)
 }
 
 /// A list of referrals with the person each is about, keeping only those

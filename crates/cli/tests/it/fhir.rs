@@ -6,15 +6,18 @@
 //! a third-party FHIR client (`tools`); and, each with its own access,
 //! the person's consent directives (`consent`), the crisis look-up as
 //! an operation (`crisis_summary`), their contacts with
-//! services (`encounter`) and the partnership's organisations
-//! (`organization`).
+//! services (`encounter`), the partnership's organisations
+//! (`organization`), referrals as requests and tasks (`referral`) and
+//! professional messages (`communication`).
 
 mod access;
+mod communication;
 mod conformance;
 mod consent;
 mod crisis_summary;
 mod encounter;
 mod organization;
+mod referral;
 mod resources;
 mod tools;
 

@@ -15,12 +15,11 @@ use serde_json::{json, Value};
 
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
-use super::search::{self, Found};
+use super::search::{self, found_or_none, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::code_system;
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::contacts;
-use crate::error::ServiceError;
 use crate::AppState;
 
 pub const RESOURCE: ResourceDef = ResourceDef {
@@ -60,11 +59,8 @@ async fn search(
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
     let person = search::searched_patient(&request)?;
-    let all = match contacts::list(&state, &request.viewer, PersonId::named(&person)).await {
-        Ok(all) => all,
-        Err(ServiceError::NotFound) => Vec::new(),
-        Err(other) => return Err(other.into()),
-    };
+    let all =
+        found_or_none(contacts::list(&state, &request.viewer, PersonId::named(&person)).await)?;
     let now = state.clock.now();
     let found = all
         .iter()

@@ -11,12 +11,11 @@ use serde_json::{json, Value};
 
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
-use super::search::{self, Found};
+use super::search::{self, found_or_none, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::{code_system, extension};
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::flags;
-use crate::error::ServiceError;
 use crate::AppState;
 
 pub const RESOURCE: ResourceDef = ResourceDef {
@@ -57,11 +56,8 @@ async fn search(
 ) -> Result<FhirBody, FhirError> {
     let person = search::searched_patient(&request)?;
     let today = state.clock.now().date_naive();
-    let found = match flags::list(&state, &request.viewer, PersonId::named(&person)).await {
-        Ok(all) => all,
-        Err(ServiceError::NotFound) => Vec::new(),
-        Err(other) => return Err(other.into()),
-    };
+    let found =
+        found_or_none(flags::list(&state, &request.viewer, PersonId::named(&person)).await)?;
     let found = found
         .iter()
         .map(|f| Found {

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::outcome::FhirError;
 use super::table::SearchParam;
 use super::wire::FhirRequest;
+use crate::error::ServiceError;
 
 /// The parameters of a search, each checked against `declared`: the
 /// (name, value) pairs, in the order given.
@@ -113,6 +114,17 @@ pub fn searched_patient(request: &FhirRequest) -> Result<String, FhirError> {
             "subject",
             "`patient` and `subject` name different people",
         )),
+    }
+}
+
+/// What a search by patient found: a person the caller may not know of
+/// (the service's [`ServiceError::NotFound`]) finds nothing, exactly as no
+/// one does.
+pub fn found_or_none<T>(found: Result<Vec<T>, ServiceError>) -> Result<Vec<T>, FhirError> {
+    match found {
+        Ok(all) => Ok(all),
+        Err(ServiceError::NotFound) => Ok(Vec::new()),
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -90,16 +90,20 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
             "Flag",
             "Consent",
             "Encounter",
-            "Organization"
+            "Organization",
+            "ServiceRequest",
+            "Task",
+            "Communication",
         ]
     );
     assert_eq!(names, RESOURCES.iter().map(|r| r.name).collect::<Vec<_>>());
 
     let token = app.token_for("crisis.nurse", "TREAT").await;
-    for resource in RESOURCES
-        .iter()
-        .map(|r| r.name)
-        .chain(["Observation", "Condition"])
+    for resource in
+        RESOURCES
+            .iter()
+            .map(|r| r.name)
+            .chain(["Observation", "Condition", "Practitioner"])
     {
         let entry = listed.iter().find(|r| r["type"] == resource);
         for interaction in Interaction::ALL {

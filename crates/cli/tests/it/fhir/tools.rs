@@ -13,6 +13,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+use super::communication::garys_thread;
+use super::referral::garys_referral;
 use super::{by_nhs, consents_and_contacts_for_gary, get, plan_of};
 use concordat_domain::role::Role;
 use concordat_store::masks::{self, FieldMaskRecord};
@@ -177,13 +179,16 @@ async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
     assert!(report.contains("validated; 2 invalid"), "{report}");
 }
 
-async fn consents_encounters_and_organizations_are_valid_fhir_r4(app: TestApp) {
+async fn consents_encounters_referrals_messages_and_organizations_are_valid_fhir_r4(app: TestApp) {
     let Some(tools) = tools() else { return };
     consents_and_contacts_for_gary(&app).await;
+    garys_referral(&app).await;
+    garys_thread(&app).await;
     let gary = person_id(&app, GARY).await;
     let leah = person_id(&app, LEAH).await;
     let nurse = app.token_for("crisis.nurse", "TREAT").await;
     let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let gp = app.token_for("gp", "TREAT").await;
     let mut answers: Vec<Value> = Vec::new();
     let mut reads = Vec::new();
     for (token, search) in [
@@ -195,6 +200,9 @@ async fn consents_encounters_and_organizations_are_valid_fhir_r4(app: TestApp) {
         ),
         (&nurse, format!("/fhir/Encounter?patient=Patient/{gary}")),
         (&nurse, "/fhir/Organization".to_owned()),
+        (&gp, format!("/fhir/ServiceRequest?patient=Patient/{gary}")),
+        (&gp, format!("/fhir/Task?patient=Patient/{gary}")),
+        (&gp, format!("/fhir/Communication?patient=Patient/{gary}")),
     ] {
         let found = get(&app, token, &search).await;
         assert_eq!(found.status, 200, "{search}: {}", found.text);
@@ -217,7 +225,14 @@ async fn consents_encounters_and_organizations_are_valid_fhir_r4(app: TestApp) {
         .iter()
         .filter_map(|a| a["resourceType"].as_str())
         .collect();
-    for kind in ["Consent", "Encounter", "Organization"] {
+    for kind in [
+        "Consent",
+        "Encounter",
+        "Organization",
+        "ServiceRequest",
+        "Task",
+        "Communication",
+    ] {
         assert!(kinds.contains(&kind), "{kinds:?}");
     }
     let (valid, report) = node(
@@ -260,6 +275,6 @@ async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) 
 
 crate::on_both_stores!(
     every_kind_of_answer_is_valid_fhir_r4,
-    consents_encounters_and_organizations_are_valid_fhir_r4,
+    consents_encounters_referrals_messages_and_organizations_are_valid_fhir_r4,
     a_third_party_client_reads_a_person_their_plan_and_flags,
 );

@@ -1,0 +1,121 @@
+//! `Communication`: professional messages about a person, one resource per
+//! message, read by id and searched by patient through `crate::messages`,
+//! which shows a thread only to its participants, and only while the
+//! access decision lets them read the person's messages. A reply points
+//! at the message before it (`inResponseTo`); the thread, the deadline
+//! for an acknowledgement and the acknowledgement itself ride in
+//! extensions; `received` is when someone other than the sender first
+//! read it. Reading here leaves no read receipt: a partner's system
+//! fetching a message is not its user reading it.
+
+use axum::extract::State;
+use axum::routing::get;
+use concordat_domain::ids::{MessageId, PersonId};
+use serde_json::{json, Value};
+
+use super::outcome::FhirError;
+use super::search::{self, found_or_none, Found, PATIENT_PARAMS};
+use super::table::{Interaction, ResourceDef, Served};
+use super::terms::{extension, identifier_system};
+use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
+use crate::messages::{self, Conversation, Message};
+use crate::AppState;
+
+pub const RESOURCE: ResourceDef = ResourceDef {
+    name: "Communication",
+    profile: None,
+    served: &[
+        Served {
+            interaction: Interaction::Read,
+            route: || get(read),
+        },
+        Served {
+            interaction: Interaction::SearchType,
+            route: || get(search),
+        },
+    ],
+    search: PATIENT_PARAMS,
+    operations: &[],
+};
+
+/// `GET /fhir/Communication/{id}`.
+async fn read(
+    State(state): State<AppState>,
+    request: FhirRequest,
+    FhirPath(id): FhirPath<String>,
+) -> Result<FhirBody, FhirError> {
+    search::no_parameters(&request.params)?;
+    let (message, conversation) =
+        messages::message(&state, &request.viewer, MessageId::named(&id)).await?;
+    Ok(FhirBody::of(communication(&message, &conversation)))
+}
+
+/// `GET /fhir/Communication?patient=…` (or `subject=`): every message of
+/// the threads about the person the caller takes part in, newest thread
+/// first, each thread's messages in the order sent. A person the caller
+/// may not know of gives the same empty Bundle as no one.
+async fn search(
+    State(state): State<AppState>,
+    request: FhirRequest,
+) -> Result<FhirBody, FhirError> {
+    let person = PersonId::named(&search::searched_patient(&request)?);
+    let all = found_or_none(messages::of_person(&state, &request.viewer, person).await)?;
+    let found = all
+        .iter()
+        .flat_map(|conversation| {
+            conversation.messages.iter().map(|m| Found {
+                full_url: format!("{}/Communication/{}", request.base, m.id),
+                resource: communication(m, conversation),
+            })
+        })
+        .collect();
+    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+}
+
+/// The Communication for message `m` of `conversation`.
+pub fn communication(m: &Message, conversation: &Conversation) -> Value {
+    let thread = &conversation.thread;
+    let mut extensions = vec![json!({
+        "url": extension("message-thread"),
+        "valueIdentifier": {
+            "system": identifier_system("message-thread"),
+            "value": thread.id.to_string(),
+        },
+    })];
+    if let Some(due) = m.acknowledge_due {
+        extensions
+            .push(json!({ "url": extension("acknowledge-due"), "valueDateTime": instant(due) }));
+    }
+    if let Some(at) = m.acknowledged_at {
+        extensions.push(json!({ "url": extension("acknowledged"), "valueDateTime": instant(at) }));
+    }
+    let mut resource = json!({
+        "resourceType": "Communication",
+        "id": m.id.to_string(),
+        "extension": extensions,
+        "status": "completed",
+        "subject": { "reference": format!("Patient/{}", thread.person) },
+        "topic": { "text": thread.subject },
+        "sent": instant(m.sent_at),
+        "sender": { "display": m.author_name },
+        "payload": [{ "contentString": m.body }],
+    });
+    let before = conversation
+        .messages
+        .iter()
+        .take_while(|other| other.id != m.id)
+        .last();
+    if let Some(before) = before {
+        resource["inResponseTo"] = json!([{ "reference": format!("Communication/{}", before.id) }]);
+    }
+    let received = conversation
+        .receipts
+        .iter()
+        .filter(|(message, reader, _)| *message == m.id && *reader != m.author)
+        .map(|(_, _, at)| *at)
+        .min();
+    if let Some(at) = received {
+        resource["received"] = Value::String(instant(at));
+    }
+    resource
+}
