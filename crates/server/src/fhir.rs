@@ -3,7 +3,7 @@
 //! the service that owns the resource (`crate::record`,
 //! `crate::crisis::plans`, `crate::crisis::flags`, `crate::crisis::lookup`,
 //! `crate::consent`, `crate::crisis::contacts`, `crate::directory`, `crate::referrals`,
-//! `crate::messages`) under
+//! `crate::messages`, `crate::governance`) under
 //! the caller's token and its purpose of use, and renders the answer, or
 //! the service's error as an `OperationOutcome` (mapped once, in
 //! `outcome`).
@@ -11,6 +11,7 @@
 //! The router and the CapabilityStatement are both made from
 //! [`RESOURCES`], so `/fhir/metadata` says exactly what is served.
 
+pub mod audit_event;
 pub mod capability;
 pub mod care_plan;
 pub mod communication;
@@ -49,6 +50,7 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &referral::SERVICE_REQUEST,
     &referral::TASK,
     &communication::RESOURCE,
+    &audit_event::RESOURCE,
 ];
 
 pub fn router() -> Router<AppState> {

@@ -7,10 +7,12 @@
 //! the person's consent directives (`consent`), the crisis look-up as
 //! an operation (`crisis_summary`), their contacts with
 //! services (`encounter`), the partnership's organisations
-//! (`organization`), referrals as requests and tasks (`referral`) and
-//! professional messages (`communication`).
+//! (`organization`), referrals as requests and tasks (`referral`),
+//! professional messages (`communication`) and the audit log
+//! (`audit_event`).
 
 mod access;
+mod audit_event;
 mod communication;
 mod conformance;
 mod consent;

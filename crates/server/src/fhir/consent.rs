@@ -18,7 +18,7 @@ use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
 use super::search::{self, Found};
 use super::table::{Interaction, ResourceDef, Served};
-use super::terms::code_system;
+use super::terms::{code_system, ACT_REASON, PARTICIPATION_TYPE};
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::consent::{self, DirectiveView};
 use crate::error::ServiceError;
@@ -41,12 +41,8 @@ pub const RESOURCE: ResourceDef = ResourceDef {
     operations: &[],
 };
 
-/// HL7 v3 codes: the purposes of use (ActReason), the opt-in or opt-out a
-/// directive is (ActCode), and the recipient an actor is
-/// (ParticipationType).
-const ACT_REASON: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+/// HL7 v3 ActCode: the opt-in or opt-out a directive is.
 const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-const PARTICIPATION_TYPE: &str = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
 /// `GET /fhir/Consent/{id}`.
 async fn read(

@@ -26,3 +26,10 @@ pub fn code_system(name: &str) -> String {
 pub fn identifier_system(name: &str) -> String {
     format!("{OWN}:identifier:{name}")
 }
+
+/// HL7 v3 ActReason: the purposes of use.
+pub const ACT_REASON: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+
+/// HL7 v3 ParticipationType: the part an actor takes (`IRCP`, information
+/// recipient).
+pub const PARTICIPATION_TYPE: &str = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";

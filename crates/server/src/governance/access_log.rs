@@ -17,6 +17,8 @@ use crate::AppState;
 /// One line of a person's access log, in words they can read.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessLogItem {
+    /// The entry's place in the log.
+    pub seq: u64,
     pub at: DateTime<Utc>,
     pub who: String,
     pub role: String,
@@ -24,6 +26,10 @@ pub struct AccessLogItem {
     pub what: Vec<String>,
     pub action: &'static str,
     pub purpose: String,
+    /// The purpose's HL7 v3 ActReason code (`TREAT`), as `purpose` names it.
+    pub purpose_code: Option<&'static str>,
+    /// The categories' codes, as `what` names them.
+    pub categories: Vec<&'static str>,
     pub break_glass: bool,
     /// For an emergency override: the basis and the justification given.
     pub why: Option<String>,
@@ -81,7 +87,7 @@ pub async fn access_log(
     let uses = break_glass::uses_on_person(&mut conn, person).await?;
     let names = Names::load(&mut conn).await?;
     let mut items = Vec::new();
-    for AuditRecord { entry, .. } in records {
+    for AuditRecord { seq, entry } in records {
         let Some(actor) = entry.actor.as_ref() else {
             continue;
         };
@@ -94,6 +100,7 @@ pub async fn access_log(
             continue;
         }
         items.push(AccessLogItem {
+            seq,
             at: entry.occurred_at,
             who: names.user(actor.user_id),
             role: actor.role.label().to_owned(),
@@ -108,6 +115,8 @@ pub async fn access_log(
                 .purpose
                 .map(|p| p.label().to_owned())
                 .unwrap_or_default(),
+            purpose_code: entry.purpose.map(|p| p.code()),
+            categories: entry.categories.iter().map(|c| c.as_str()).collect(),
             break_glass: entry.break_glass,
             why: covering_use
                 .filter(|_| entry.break_glass)

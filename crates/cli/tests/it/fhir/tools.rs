@@ -179,7 +179,7 @@ async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
     assert!(report.contains("validated; 2 invalid"), "{report}");
 }
 
-async fn consents_encounters_referrals_messages_and_organizations_are_valid_fhir_r4(app: TestApp) {
+async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestApp) {
     let Some(tools) = tools() else { return };
     consents_and_contacts_for_gary(&app).await;
     garys_referral(&app).await;
@@ -221,11 +221,28 @@ async fn consents_encounters_referrals_messages_and_organizations_are_valid_fhir
         assert_eq!(read.status, 200, "{path}: {}", read.text);
         answers.push(read.json());
     }
+    // The audit, as the person and as governance search it (searched only).
+    let own = app.token_for("person", "PATRQT").await;
+    let ig = app.token_for("ig.lead", "TREAT").await;
+    for (token, search) in [
+        (&own, "/fhir/AuditEvent".to_owned()),
+        (&ig, "/fhir/AuditEvent?altid=gp".to_owned()),
+        (&ig, format!("/fhir/AuditEvent?patient=Patient/{gary}")),
+    ] {
+        let found = get(&app, token, &search).await;
+        assert_eq!(found.status, 200, "{search}: {}", found.text);
+        let found = found.json();
+        for entry in found["entry"].as_array().into_iter().flatten() {
+            answers.push(entry["resource"].clone());
+        }
+        answers.push(found);
+    }
     let kinds: Vec<&str> = answers
         .iter()
         .filter_map(|a| a["resourceType"].as_str())
         .collect();
     for kind in [
+        "AuditEvent",
         "Consent",
         "Encounter",
         "Organization",
@@ -275,6 +292,6 @@ async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) 
 
 crate::on_both_stores!(
     every_kind_of_answer_is_valid_fhir_r4,
-    consents_encounters_referrals_messages_and_organizations_are_valid_fhir_r4,
+    the_records_other_resources_and_its_audit_are_valid_fhir_r4,
     a_third_party_client_reads_a_person_their_plan_and_flags,
 );
