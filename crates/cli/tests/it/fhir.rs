@@ -9,7 +9,7 @@
 //! services (`encounter`), the partnership's organisations
 //! (`organization`), referrals as requests and tasks (`referral`),
 //! professional messages (`communication`) and the audit log
-//! (`audit_event`).
+//! (`audit_event`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
@@ -19,6 +19,7 @@ mod consent;
 mod crisis_summary;
 mod encounter;
 mod organization;
+mod paging;
 mod referral;
 mod resources;
 mod tools;

@@ -69,7 +69,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, RESOURCE.search)?;
     let events = if request.viewer.user.role() == Role::Person {
         own_log(&state, &request, &params).await?
     } else {
@@ -82,7 +82,7 @@ async fn search(
             resource: audit_event(&event),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The entries about the record of the person whose own account asks; a

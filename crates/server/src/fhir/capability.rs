@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 
+use super::search::PAGE_CONTROLS;
 use super::table::{Interaction, ResourceDef};
 
 /// The FHIR version every resource here is written to.
@@ -49,11 +50,13 @@ fn resource(def: &ResourceDef) -> Value {
     if let Some(profile) = def.profile {
         entry["profile"] = Value::String(profile.to_owned());
     }
-    // FHIR forbids empty arrays: a type with none leaves the key out.
-    if !def.search.is_empty() {
+    // Every search is paged. FHIR forbids empty arrays: a type with no
+    // search leaves the key out.
+    if def.serves(Interaction::SearchType) {
         entry["searchParam"] = def
             .search
             .iter()
+            .chain(PAGE_CONTROLS)
             .map(|p| json!({ "name": p.name, "type": p.kind, "documentation": p.documentation }))
             .collect();
     }

@@ -126,9 +126,9 @@ async fn search(
         Err(other) => return Err(other.into()),
     };
     Ok(FhirBody::of(search::searchset(
-        &request.asked,
+        &request,
         found.into_iter().collect(),
-    )))
+    )?))
 }
 
 fn answer(version: &PlanVersion) -> FhirBody {

@@ -69,7 +69,7 @@ async fn search(
             })
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The Communication for message `m` of `conversation`.

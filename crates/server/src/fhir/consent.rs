@@ -80,7 +80,7 @@ async fn search(
         Err(ServiceError::NotFound) => Vec::new(),
         Err(other) => return Err(other.into()),
     };
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// A reference to the one organisation `matches` picks, or `name` alone

@@ -69,7 +69,7 @@ async fn search(
             resource: encounter(e, &all, now),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The HL7 v3 ActCode encounter class a kind of contact falls in.

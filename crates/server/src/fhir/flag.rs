@@ -65,7 +65,7 @@ async fn search(
             resource: flag(f, today),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The Flag for a safety flag, with its status on `today`.

@@ -58,7 +58,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, RESOURCE.search)?;
     let name = params.first().map(|(_, v)| v.to_lowercase());
     let found = directory::organisations(&state)
         .await?
@@ -72,7 +72,7 @@ async fn search(
             resource: organization(o),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The nearest HL7 organization type: `prov` (healthcare provider),

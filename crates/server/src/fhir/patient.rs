@@ -72,7 +72,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, RESOURCE.search)?;
     let Some((_, token)) = params.first() else {
         return Err(FhirError::invalid(
             "identifier",
@@ -88,7 +88,7 @@ async fn search(
         })
         .into_iter()
         .collect();
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The NHS number an `identifier` token names; other systems are not

@@ -119,7 +119,7 @@ async fn search(
             resource: render(detail, &team),
         });
     }
-    Ok(FhirBody::of(search::searchset(&request.asked, found)))
+    Ok(FhirBody::of(search::searchset(&request, found)?))
 }
 
 /// The request priority an urgency is.

@@ -57,6 +57,82 @@ pub fn parameters(
     Ok(read)
 }
 
+/// The page controls every search takes beside its own parameters: how
+/// many matches a page holds, and how many to pass over first. A search
+/// finds only what the caller may see before it is paged, so `total` and
+/// the pages count nothing else.
+pub const PAGE_CONTROLS: &[SearchParam] = &[
+    SearchParam {
+        name: "_count",
+        kind: "number",
+        documentation: "Matches on a page: 50 unless given, at most 200; 0 for the total alone",
+    },
+    SearchParam {
+        name: "_offset",
+        kind: "number",
+        documentation: "Matches passed over before the page: 0 unless given (the `next` and \
+                        `previous` links carry it)",
+    },
+];
+
+const DEFAULT_COUNT: usize = 50;
+const MAX_COUNT: usize = 200;
+/// Far beyond any search's matches (each stops at a few hundred).
+const MAX_OFFSET: usize = 100_000;
+
+/// One page of a search's matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub count: usize,
+    pub offset: usize,
+}
+
+impl Page {
+    /// The page `params` ask for, the search's own parameters left aside.
+    pub fn asked(params: &[(String, String)]) -> Result<Self, FhirError> {
+        let controls: Vec<(String, String)> = params
+            .iter()
+            .filter(|(name, _)| is_page_control(name))
+            .cloned()
+            .collect();
+        let mut page = Self {
+            count: DEFAULT_COUNT,
+            offset: 0,
+        };
+        for (name, value) in parameters(&controls, PAGE_CONTROLS)? {
+            let (field, max) = match name {
+                "_count" => (&mut page.count, MAX_COUNT),
+                _ => (&mut page.offset, MAX_OFFSET),
+            };
+            *field = value
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| FhirError::invalid(name, format!("a whole number up to {max}")))?;
+        }
+        Ok(page)
+    }
+}
+
+fn is_page_control(name: &str) -> bool {
+    PAGE_CONTROLS.iter().any(|p| p.name == name)
+}
+
+/// A search's own parameters, checked against `declared` as [`parameters`]
+/// checks them, once its page controls are known to be well formed.
+pub fn search_parameters(
+    params: &[(String, String)],
+    declared: &'static [SearchParam],
+) -> Result<Vec<(&'static str, String)>, FhirError> {
+    Page::asked(params)?;
+    let own: Vec<(String, String)> = params
+        .iter()
+        .filter(|(name, _)| !is_page_control(name))
+        .cloned()
+        .collect();
+    parameters(&own, declared)
+}
+
 /// A read, vread or history takes no parameters but `_format`.
 pub fn no_parameters(params: &[(String, String)]) -> Result<(), FhirError> {
     parameters(params, &[]).map(|_| ())
@@ -98,7 +174,7 @@ pub const PATIENT_PARAMS: &[SearchParam] = &[
 /// The id of the patient a search by [`PATIENT_PARAMS`] names: one of
 /// `patient` and `subject`, or both naming the same person.
 pub fn searched_patient(request: &FhirRequest) -> Result<String, FhirError> {
-    let read = parameters(&request.params, PATIENT_PARAMS)?;
+    let read = search_parameters(&request.params, PATIENT_PARAMS)?;
     let mut ids = Vec::new();
     for (name, value) in &read {
         ids.push(patient_reference(name, value, &request.base)?);
@@ -135,29 +211,62 @@ pub struct Found {
     pub resource: Value,
 }
 
-/// A `searchset` Bundle. No id or timestamp of its own: the answer for a
-/// person the caller may not know of must be byte for byte the answer for
-/// no one.
-pub fn searchset(asked: &str, found: Vec<Found>) -> Value {
+/// A `searchset` Bundle of the page of `found` the request asks for, with
+/// links to the pages either side. No id or timestamp of its own: the
+/// answer for a person the caller may not know of must be byte for byte
+/// the answer for no one.
+pub fn searchset(request: &FhirRequest, found: Vec<Found>) -> Result<Value, FhirError> {
+    let page = Page::asked(&request.params)?;
+    let total = found.len();
+    let mut links = vec![json!({ "relation": "self", "url": request.asked })];
+    if page.count > 0 && page.offset > 0 {
+        let previous = page.offset.saturating_sub(page.count);
+        links.push(
+            json!({ "relation": "previous", "url": page_url(request, page.count, previous) }),
+        );
+    }
+    if page.count > 0 && page.offset + page.count < total {
+        let next = page.offset + page.count;
+        links.push(json!({ "relation": "next", "url": page_url(request, page.count, next) }));
+    }
     let mut bundle = json!({
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": found.len(),
-        "link": [{ "relation": "self", "url": asked }],
+        "total": total,
+        "link": links,
     });
-    if !found.is_empty() {
-        bundle["entry"] = found
-            .into_iter()
-            .map(|f| {
-                json!({
-                    "fullUrl": f.full_url,
-                    "resource": f.resource,
-                    "search": { "mode": "match" },
-                })
+    let entries: Vec<Value> = found
+        .into_iter()
+        .skip(page.offset)
+        .take(page.count)
+        .map(|f| {
+            json!({
+                "fullUrl": f.full_url,
+                "resource": f.resource,
+                "search": { "mode": "match" },
             })
-            .collect();
+        })
+        .collect();
+    if !entries.is_empty() {
+        bundle["entry"] = Value::Array(entries);
     }
-    bundle
+    Ok(bundle)
+}
+
+/// The address of the page of `count` matches from `offset`, asked as the
+/// request asked.
+fn page_url(request: &FhirRequest, count: usize, offset: usize) -> String {
+    let path = request
+        .asked
+        .split_once('?')
+        .map_or(request.asked.as_str(), |(path, _)| path);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in request.params.iter().filter(|(n, _)| !is_page_control(n)) {
+        query.append_pair(name, value);
+    }
+    query.append_pair("_count", &count.to_string());
+    query.append_pair("_offset", &offset.to_string());
+    format!("{path}?{}", query.finish())
 }
 
 /// One version in a `history` Bundle, and how it came to be.
@@ -244,6 +353,37 @@ mod tests {
         }
         assert!(parameters(&pairs(&[("patient", "a"), ("patient", "b")]), DECLARED).is_err());
         assert!(no_parameters(&pairs(&[("anything", "x")])).is_err());
+    }
+
+    #[test]
+    fn a_page_is_read_apart_from_the_search_and_bounded() {
+        let asked = |list: &[(&str, &str)]| Page::asked(&pairs(list));
+        assert_eq!(
+            asked(&[("patient", "Patient/1")]).unwrap(),
+            Page {
+                count: 50,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            asked(&[("_count", "0"), ("_offset", "400")]).unwrap(),
+            Page {
+                count: 0,
+                offset: 400
+            }
+        );
+        for wrong in [
+            ("_count", "201"),
+            ("_count", "-1"),
+            ("_count", "ten"),
+            ("_offset", "100001"),
+        ] {
+            assert!(asked(&[wrong]).is_err(), "{wrong:?}");
+        }
+        assert!(asked(&[("_count", "1"), ("_count", "2")]).is_err());
+        let own = search_parameters(&pairs(&[("_count", "5"), ("patient", "a")]), DECLARED);
+        assert_eq!(own.unwrap(), vec![("patient", "a".to_owned())]);
+        assert!(search_parameters(&pairs(&[("_count", "x"), ("patient", "a")]), DECLARED).is_err());
     }
 
     #[test]

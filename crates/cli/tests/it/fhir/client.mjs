@@ -2,8 +2,8 @@
 // (the npm package fhir-kit-client): the CapabilityStatement, a Patient
 // found by NHS number and read by id, the crisis plan (CarePlan) and its
 // first version, the safety flags (Flag), the consent directives
-// (Consent), the contacts (Encounter) and the organisations (Organization),
-// one of them read by id. Arguments: the FHIR base, a
+// (Consent), the contacts (Encounter), again a page at a time, and the
+// organisations (Organization), one of them read by id. Arguments: the FHIR base, a
 // bearer token, an NHS number. Prints what it read as one JSON object.
 // The package is found in $CONCORDAT_TEST_FHIR_TOOLS/node_modules.
 import path from 'node:path';
@@ -40,11 +40,18 @@ const encounters = await client.search({
   resourceType: 'Encounter',
   searchParams: { patient: `Patient/${patient.id}` },
 });
+// The contacts again, a page of one at a time, following the `next` link.
+const firstPage = await client.search({
+  resourceType: 'Encounter',
+  searchParams: { patient: `Patient/${patient.id}`, _count: 1 },
+});
+const secondPage = await client.nextPage({ bundle: firstPage });
 const organizations = await client.search({ resourceType: 'Organization' });
 const organization = await client.read({
   resourceType: 'Organization',
   id: organizations.entry[0].resource.id,
 });
 console.log(JSON.stringify({
-  capability, found, patient, plans, first, flags, consents, encounters, organizations, organization,
+  capability, found, patient, plans, first, flags, consents, encounters, firstPage, secondPage,
+  organizations, organization,
 }));

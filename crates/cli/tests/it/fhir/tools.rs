@@ -284,6 +284,15 @@ async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) 
         "Consent"
     );
     assert_eq!(read["encounters"]["total"], 2);
+    // Paged one at a time, the two pages are the two contacts, in order.
+    for (page, at) in [("firstPage", 0), ("secondPage", 1)] {
+        assert_eq!(read[page]["total"], 2, "{page}");
+        assert_eq!(read[page]["entry"].as_array().unwrap().len(), 1, "{page}");
+        assert_eq!(
+            read[page]["entry"][0]["resource"], read["encounters"]["entry"][at]["resource"],
+            "{page}"
+        );
+    }
     assert_eq!(
         read["organization"],
         read["organizations"]["entry"][0]["resource"]
