@@ -3,7 +3,7 @@
 //! the service that owns the resource (`crate::record`,
 //! `crate::crisis::plans`, `crate::crisis::flags`, `crate::crisis::lookup`,
 //! `crate::consent`, `crate::crisis::contacts`, `crate::directory`, `crate::referrals`,
-//! `crate::messages`, `crate::governance`) under
+//! `crate::messages`, `crate::governance`, `crate::agreements`) under
 //! the caller's token and its purpose of use, and renders the answer, or
 //! the service's error as an `OperationOutcome` (mapped once, in
 //! `outcome`).
@@ -16,6 +16,7 @@ pub mod capability;
 pub mod care_plan;
 pub mod communication;
 pub mod consent;
+pub mod contract;
 pub mod crisis_summary;
 pub mod encounter;
 pub mod flag;
@@ -51,6 +52,7 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &referral::TASK,
     &communication::RESOURCE,
     &audit_event::RESOURCE,
+    &contract::RESOURCE,
 ];
 
 pub fn router() -> Router<AppState> {

@@ -8,14 +8,15 @@
 //! an operation (`crisis_summary`), their contacts with
 //! services (`encounter`), the partnership's organisations
 //! (`organization`), referrals as requests and tasks (`referral`),
-//! professional messages (`communication`) and the audit log
-//! (`audit_event`); and every search paged (`paging`).
+//! professional messages (`communication`), the audit log
+//! (`audit_event`) and the information sharing agreements (`contract`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
 mod communication;
 mod conformance;
 mod consent;
+mod contract;
 mod crisis_summary;
 mod encounter;
 mod organization;

@@ -95,6 +95,7 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
             "Task",
             "Communication",
             "AuditEvent",
+            "Contract",
         ]
     );
     assert_eq!(names, RESOURCES.iter().map(|r| r.name).collect::<Vec<_>>());

@@ -221,13 +221,15 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         assert_eq!(read.status, 200, "{path}: {}", read.text);
         answers.push(read.json());
     }
-    // The audit, as the person and as governance search it (searched only).
+    // The audit, as the person and as governance search it (searched only),
+    // and the agreements.
     let own = app.token_for("person", "PATRQT").await;
     let ig = app.token_for("ig.lead", "TREAT").await;
     for (token, search) in [
         (&own, "/fhir/AuditEvent".to_owned()),
         (&ig, "/fhir/AuditEvent?altid=gp".to_owned()),
         (&ig, format!("/fhir/AuditEvent?patient=Patient/{gary}")),
+        (&ig, "/fhir/Contract".to_owned()),
     ] {
         let found = get(&app, token, &search).await;
         assert_eq!(found.status, 200, "{search}: {}", found.text);
@@ -243,6 +245,7 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         .collect();
     for kind in [
         "AuditEvent",
+        "Contract",
         "Consent",
         "Encounter",
         "Organization",
