@@ -3,6 +3,7 @@
 //! one the partnership cares for, so it needs no access decision; who may
 //! list accounts is [`crate::permissions::may_see_users`].
 
+use concordat_domain::ids::UserId;
 use concordat_domain::organisation::{Organisation, Team};
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
@@ -38,6 +39,22 @@ pub async fn directory(state: &AppState) -> Result<Directory, ServiceError> {
 pub async fn organisations(state: &AppState) -> Result<Vec<Organisation>, ServiceError> {
     let mut conn = state.store.read().await?;
     Ok(organisations::list_organisations(&mut conn).await?)
+}
+
+/// The member of staff `id`, where they work: any account but a person's
+/// own and a partner's system's. Staff are named on the record (care
+/// teams, signatures, messages), so any signed-in caller may resolve one;
+/// there is no list of them to browse. Anyone else, or no one, is
+/// [`ServiceError::NotFound`].
+pub async fn staff_member(state: &AppState, id: UserId) -> Result<(User, Placement), ServiceError> {
+    let user = {
+        let mut conn = state.store.read().await?;
+        users::user_by_id(&mut conn, id).await?
+    }
+    .filter(|u| u.role() != Role::Person && !u.role().is_system())
+    .ok_or(ServiceError::NotFound)?;
+    let placement = placement(state, &user).await?;
+    Ok((user, placement))
 }
 
 /// Where a user works: their organisation, and their team if they have one.

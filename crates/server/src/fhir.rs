@@ -14,6 +14,7 @@
 pub mod audit_event;
 pub mod capability;
 pub mod care_plan;
+pub mod care_team;
 pub mod communication;
 pub mod consent;
 pub mod contract;
@@ -23,6 +24,7 @@ pub mod flag;
 pub mod organization;
 pub mod outcome;
 pub mod patient;
+pub mod practitioner;
 pub mod referral;
 pub mod search;
 pub mod table;
@@ -53,6 +55,9 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &communication::RESOURCE,
     &audit_event::RESOURCE,
     &contract::RESOURCE,
+    &care_team::RESOURCE,
+    &practitioner::PRACTITIONER,
+    &practitioner::PRACTITIONER_ROLE,
 ];
 
 pub fn router() -> Router<AppState> {

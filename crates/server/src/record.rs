@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use concordat_access::{AccessAction, AccessRequest, Principal};
 use concordat_domain::category::DataCategory;
-use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{CareTeamId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::Person;
 use concordat_store::audit::AuditAction;
-use concordat_store::{persons, AccessVersions, StoreError};
+use concordat_store::{care_teams, persons, AccessVersions, StoreError};
 use serde::Serialize;
 
 use crate::authorisation::{authorise_under, Authorisation, Refused, Viewer};
@@ -158,6 +158,28 @@ pub async fn find(
     };
     let person = found.map_or_else(PersonId::nobody, |p| p.id());
     read(state, viewer, person, categories).await
+}
+
+/// The care team `team`, read as part of its person's record (the
+/// `care-team` category), audited. A team that does not exist takes the
+/// path of a person the reader may not know of: the same answer, the same
+/// audit.
+pub async fn care_team(
+    state: &AppState,
+    viewer: &Viewer,
+    team: CareTeamId,
+) -> Result<ReadOutcome, ServiceError> {
+    let person = {
+        let mut conn = state.store.read().await?;
+        care_teams::person_of_care_team(&mut conn, team).await?
+    };
+    read(
+        state,
+        viewer,
+        person.unwrap_or_else(PersonId::nobody),
+        &[DataCategory::CareTeam],
+    )
+    .await
 }
 
 async fn record_parts(

@@ -32,6 +32,18 @@ pub async fn insert_care_team(conn: &mut Conn, team: &CareTeam) -> Result<(), St
     Ok(())
 }
 
+/// The person whose care team `team` is, if there is such a team.
+pub async fn person_of_care_team(
+    conn: &mut Conn,
+    team: CareTeamId,
+) -> Result<Option<PersonId>, StoreError> {
+    let row = sqlx::query("SELECT person_id FROM care_teams WHERE id = $1")
+        .bind(team.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| rows::id(&r, "person_id")).transpose()
+}
+
 pub async fn care_teams_of_person(
     conn: &mut Conn,
     person: PersonId,

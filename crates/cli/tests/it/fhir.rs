@@ -9,10 +9,12 @@
 //! services (`encounter`), the partnership's organisations
 //! (`organization`), referrals as requests and tasks (`referral`),
 //! professional messages (`communication`), the audit log
-//! (`audit_event`) and the information sharing agreements (`contract`); and every search paged (`paging`).
+//! (`audit_event`), the information sharing agreements (`contract`) and
+//! the care team with the staff it names (`care_team`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
+mod care_team;
 mod communication;
 mod conformance;
 mod consent;

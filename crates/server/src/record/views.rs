@@ -85,8 +85,10 @@ pub fn demographics(person: &Person, mask: impl Fn(&str) -> Option<String>) -> D
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CareTeamMemberView {
+    pub user_id: String,
     pub name: String,
     pub role: &'static str,
+    pub organisation_id: String,
     pub organisation: String,
     pub responsibility: String,
     pub lead: bool,
@@ -94,6 +96,7 @@ pub struct CareTeamMemberView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CareTeamView {
+    pub id: String,
     pub name: String,
     pub members: Vec<CareTeamMemberView>,
 }
@@ -112,8 +115,10 @@ pub fn care_team(team: &CareTeam, users: &[User], organisations: &[Organisation]
                 .map(|o| o.name().to_owned())
                 .unwrap_or_default();
             Some(CareTeamMemberView {
+                user_id: user.id().to_string(),
                 name: user.display_name().as_str().to_owned(),
                 role: user.role().label(),
+                organisation_id: m.organisation_id().to_string(),
                 organisation: org,
                 responsibility: m.responsibility().to_owned(),
                 lead: m.user_id() == team.lead(),
@@ -121,6 +126,7 @@ pub fn care_team(team: &CareTeam, users: &[User], organisations: &[Organisation]
         })
         .collect();
     CareTeamView {
+        id: team.id().to_string(),
         name: team.name().to_owned(),
         members,
     }

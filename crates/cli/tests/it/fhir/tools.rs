@@ -203,6 +203,7 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         (&gp, format!("/fhir/ServiceRequest?patient=Patient/{gary}")),
         (&gp, format!("/fhir/Task?patient=Patient/{gary}")),
         (&gp, format!("/fhir/Communication?patient=Patient/{gary}")),
+        (&nurse, format!("/fhir/CareTeam?patient=Patient/{gary}")),
     ] {
         let found = get(&app, token, &search).await;
         assert_eq!(found.status, 200, "{search}: {}", found.text);
@@ -220,6 +221,21 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         let read = get(&app, &token, &path).await;
         assert_eq!(read.status, 200, "{path}: {}", read.text);
         answers.push(read.json());
+    }
+    // The staff Gary's care team names, as who they are and what they do.
+    let care_team = answers
+        .iter()
+        .find(|a| a["resourceType"] == "CareTeam")
+        .cloned()
+        .expect("Gary's care team");
+    for participant in care_team["participant"].as_array().unwrap() {
+        let member = participant["member"]["reference"].as_str().unwrap();
+        let id = member.trim_start_matches("Practitioner/");
+        for kind in ["Practitioner", "PractitionerRole"] {
+            let read = get(&app, &nurse, &format!("/fhir/{kind}/{id}")).await;
+            assert_eq!(read.status, 200, "{kind}/{id}: {}", read.text);
+            answers.push(read.json());
+        }
     }
     // The audit, as the person and as governance search it (searched only),
     // and the agreements.
@@ -245,7 +261,10 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         .collect();
     for kind in [
         "AuditEvent",
+        "CareTeam",
         "Contract",
+        "Practitioner",
+        "PractitionerRole",
         "Consent",
         "Encounter",
         "Organization",

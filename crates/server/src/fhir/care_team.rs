@@ -1,0 +1,134 @@
+//! `CareTeam`: the person's care teams as the record shows them (the
+//! `care-team` category), read by id and searched by patient through
+//! `crate::record`, audited as record reads. Each member is a participant
+//! by their Practitioner, on behalf of their organisation, with their
+//! responsibility as their role; the lead professional is marked so.
+
+use axum::extract::State;
+use axum::routing::get;
+use concordat_domain::category::DataCategory;
+use concordat_domain::ids::{CareTeamId, PersonId};
+use serde_json::{json, Value};
+
+use super::outcome::FhirError;
+use super::search::{self, Found, PATIENT_PARAMS};
+use super::table::{Interaction, ResourceDef, Served};
+use super::terms::code_system;
+use super::wire::{FhirBody, FhirPath, FhirRequest};
+use crate::record::views::CareTeamView;
+use crate::record::{self, ReadOutcome};
+use crate::AppState;
+
+pub const RESOURCE: ResourceDef = ResourceDef {
+    name: "CareTeam",
+    profile: None,
+    served: &[
+        Served {
+            interaction: Interaction::Read,
+            route: || get(read),
+        },
+        Served {
+            interaction: Interaction::SearchType,
+            route: || get(search),
+        },
+    ],
+    search: PATIENT_PARAMS,
+    operations: &[],
+};
+
+/// `GET /fhir/CareTeam/{id}`.
+async fn read(
+    State(state): State<AppState>,
+    request: FhirRequest,
+    FhirPath(id): FhirPath<String>,
+) -> Result<FhirBody, FhirError> {
+    search::no_parameters(&request.params)?;
+    let outcome = record::care_team(&state, &request.viewer, CareTeamId::named(&id)).await?;
+    let (person, teams) = teams(outcome)?.ok_or(FhirError::NotFound)?;
+    let team = teams
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or(FhirError::NotFound)?;
+    Ok(FhirBody::of(care_team(&person, team)))
+}
+
+/// `GET /fhir/CareTeam?patient=…` (or `subject=`). A person the caller may
+/// not know of gives the same empty Bundle as no one.
+async fn search(
+    State(state): State<AppState>,
+    request: FhirRequest,
+) -> Result<FhirBody, FhirError> {
+    let person = PersonId::named(&search::searched_patient(&request)?);
+    let outcome = record::read(&state, &request.viewer, person, &[DataCategory::CareTeam]).await?;
+    let found = match teams(outcome)? {
+        Some((person, teams)) => teams
+            .iter()
+            .map(|t| Found {
+                full_url: format!("{}/CareTeam/{}", request.base, t.id),
+                resource: care_team(&person, t),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(FhirBody::of(search::searchset(&request, found)?))
+}
+
+/// The person's id and care teams a read showed; `None` for no one.
+fn teams(outcome: ReadOutcome) -> Result<Option<(String, Vec<CareTeamView>)>, FhirError> {
+    match outcome {
+        ReadOutcome::Shown(view) => {
+            let teams = view.care_team.clone().ok_or_else(|| {
+                FhirError::Internal("a care team read allowed without the care team".into())
+            })?;
+            Ok(Some((view.person_id.clone(), teams)))
+        }
+        ReadOutcome::Denied { reason, rule, .. } => Err(FhirError::Denied {
+            detail: reason,
+            rule,
+        }),
+        ReadOutcome::NotFound => Ok(None),
+    }
+}
+
+/// The CareTeam for one of `person`'s care teams.
+pub fn care_team(person: &str, team: &CareTeamView) -> Value {
+    let participants: Vec<Value> = team
+        .members
+        .iter()
+        .map(|m| {
+            let mut roles = vec![json!({ "text": m.responsibility })];
+            if m.lead {
+                roles.insert(
+                    0,
+                    json!({ "coding": [{
+                        "system": code_system("care-team-role"),
+                        "code": "lead-professional",
+                        "display": "Lead professional",
+                    }] }),
+                );
+            }
+            json!({
+                "role": roles,
+                "member": {
+                    "reference": format!("Practitioner/{}", m.user_id),
+                    "display": m.name,
+                },
+                "onBehalfOf": {
+                    "reference": format!("Organization/{}", m.organisation_id),
+                    "display": m.organisation,
+                },
+            })
+        })
+        .collect();
+    let mut resource = json!({
+        "resourceType": "CareTeam",
+        "id": team.id,
+        "status": "active",
+        "name": team.name,
+        "subject": { "reference": format!("Patient/{person}") },
+    });
+    if !participants.is_empty() {
+        resource["participant"] = Value::Array(participants);
+    }
+    resource
+}
