@@ -17,7 +17,7 @@ mod names;
 mod views;
 
 use concordat_access::AccessAction;
-use concordat_domain::ids::{ConsentId, PersonId};
+use concordat_domain::ids::{ConsentId, PersonId, RelatedPersonId};
 use concordat_domain::organisation::Organisation;
 use concordat_store::{consent, organisations, persons};
 
@@ -105,6 +105,30 @@ pub async fn directive(
         return Err(ServiceError::NotFound);
     }
     Ok((person, overview))
+}
+
+/// The nominated carer `raw_id` names, with what they may be told, read
+/// as part of the overview of their person's choices (the same rule, the
+/// same audit). An id that names no carer takes the path of a person the
+/// viewer may not know of.
+pub async fn carer(
+    state: &AppState,
+    viewer: &Viewer,
+    raw_id: &str,
+) -> Result<(PersonId, carers::CarerView), ServiceError> {
+    let id = RelatedPersonId::named(raw_id);
+    let person = {
+        let mut conn = state.store.read().await?;
+        persons::person_of_related_person(&mut conn, id).await?
+    }
+    .unwrap_or_else(PersonId::nobody);
+    let overview = overview(state, viewer, person).await?;
+    let carer = overview
+        .carers
+        .into_iter()
+        .find(|c| c.related_person_id == id.to_string())
+        .ok_or(ServiceError::NotFound)?;
+    Ok((person, carer))
 }
 
 /// Records a new choice. Nothing is written unless every field is valid.

@@ -26,6 +26,7 @@ pub mod outcome;
 pub mod patient;
 pub mod practitioner;
 pub mod referral;
+pub mod related_person;
 pub mod search;
 pub mod table;
 pub mod terms;
@@ -58,6 +59,7 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &care_team::RESOURCE,
     &practitioner::PRACTITIONER,
     &practitioner::PRACTITIONER_ROLE,
+    &related_person::RESOURCE,
 ];
 
 pub fn router() -> Router<AppState> {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use concordat_domain::identifier::{Identifier, IdentifierSystem};
-use concordat_domain::ids::{markers, PersonId};
+use concordat_domain::ids::{markers, PersonId, RelatedPersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::{Address, BirthDate, Person, PersonName, Postcode};
 use concordat_domain::related_person::{RelatedPerson, Relationship};
@@ -252,6 +252,18 @@ pub async fn related_persons_of(
     .fetch_all(conn)
     .await?;
     rows.iter().map(related_from_row).collect()
+}
+
+/// The person `related` is related to, if there is such a related person.
+pub async fn person_of_related_person(
+    conn: &mut Conn,
+    related: RelatedPersonId,
+) -> Result<Option<PersonId>, StoreError> {
+    let row = sqlx::query("SELECT person_id FROM related_persons WHERE id = $1")
+        .bind(related.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(|r| rows::id(r, "person_id")).transpose()
 }
 
 fn related_from_row(row: &AnyRow) -> Result<RelatedPerson, StoreError> {

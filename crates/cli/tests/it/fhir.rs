@@ -9,8 +9,9 @@
 //! services (`encounter`), the partnership's organisations
 //! (`organization`), referrals as requests and tasks (`referral`),
 //! professional messages (`communication`), the audit log
-//! (`audit_event`), the information sharing agreements (`contract`) and
-//! the care team with the staff it names (`care_team`); and every search paged (`paging`).
+//! (`audit_event`), the information sharing agreements (`contract`),
+//! the care team with the staff it names (`care_team`) and the carers
+//! (`related_person`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
@@ -24,6 +25,7 @@ mod encounter;
 mod organization;
 mod paging;
 mod referral;
+mod related_person;
 mod resources;
 mod tools;
 

@@ -99,6 +99,7 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
             "CareTeam",
             "Practitioner",
             "PractitionerRole",
+            "RelatedPerson",
         ]
     );
     assert_eq!(names, RESOURCES.iter().map(|r| r.name).collect::<Vec<_>>());

@@ -19,7 +19,7 @@ use super::{by_nhs, consents_and_contacts_for_gary, get, plan_of};
 use concordat_domain::role::Role;
 use concordat_store::masks::{self, FieldMaskRecord};
 
-use crate::fixtures::{person_id, user, GARY, LEAH};
+use crate::fixtures::{person_id, user, DANIEL, GARY, LEAH};
 use crate::harness::TestApp;
 
 fn script(name: &str) -> PathBuf {
@@ -189,6 +189,8 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
     let nurse = app.token_for("crisis.nurse", "TREAT").await;
     let practitioner = app.token_for("mh.practitioner", "TREAT").await;
     let gp = app.token_for("gp", "TREAT").await;
+    let own = app.token_for("person", "PATRQT").await;
+    let daniel = person_id(&app, DANIEL).await;
     let mut answers: Vec<Value> = Vec::new();
     let mut reads = Vec::new();
     for (token, search) in [
@@ -204,6 +206,10 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         (&gp, format!("/fhir/Task?patient=Patient/{gary}")),
         (&gp, format!("/fhir/Communication?patient=Patient/{gary}")),
         (&nurse, format!("/fhir/CareTeam?patient=Patient/{gary}")),
+        (
+            &own,
+            format!("/fhir/RelatedPerson?patient=Patient/{daniel}"),
+        ),
     ] {
         let found = get(&app, token, &search).await;
         assert_eq!(found.status, 200, "{search}: {}", found.text);
@@ -239,7 +245,6 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
     }
     // The audit, as the person and as governance search it (searched only),
     // and the agreements.
-    let own = app.token_for("person", "PATRQT").await;
     let ig = app.token_for("ig.lead", "TREAT").await;
     for (token, search) in [
         (&own, "/fhir/AuditEvent".to_owned()),
@@ -265,6 +270,7 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         "Contract",
         "Practitioner",
         "PractitionerRole",
+        "RelatedPerson",
         "Consent",
         "Encounter",
         "Organization",
