@@ -20,6 +20,7 @@ pub mod consent;
 pub mod contract;
 pub mod crisis_summary;
 pub mod encounter;
+pub mod everything;
 pub mod flag;
 pub mod organization;
 pub mod outcome;

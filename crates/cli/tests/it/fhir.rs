@@ -11,7 +11,7 @@
 //! professional messages (`communication`), the audit log
 //! (`audit_event`), the information sharing agreements (`contract`),
 //! the care team with the staff it names (`care_team`) and the carers
-//! (`related_person`); and every search paged (`paging`).
+//! (`related_person`); `$everything` (`everything`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
@@ -22,6 +22,7 @@ mod consent;
 mod contract;
 mod crisis_summary;
 mod encounter;
+mod everything;
 mod organization;
 mod paging;
 mod referral;

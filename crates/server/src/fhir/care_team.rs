@@ -74,7 +74,9 @@ async fn search(
 }
 
 /// The person's id and care teams a read showed; `None` for no one.
-fn teams(outcome: ReadOutcome) -> Result<Option<(String, Vec<CareTeamView>)>, FhirError> {
+pub(super) fn teams(
+    outcome: ReadOutcome,
+) -> Result<Option<(String, Vec<CareTeamView>)>, FhirError> {
     match outcome {
         ReadOutcome::Shown(view) => {
             let teams = view.care_team.clone().ok_or_else(|| {

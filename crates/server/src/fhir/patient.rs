@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::outcome::FhirError;
 use super::search::{self, Found};
-use super::table::{Interaction, Operation, ResourceDef, SearchParam, Served};
+use super::table::{Interaction, Operation, OperationLevel, ResourceDef, SearchParam, Served};
 use super::terms::DATA_ABSENT_REASON;
 use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::record::views::{DemographicsView, Masked};
@@ -40,16 +40,25 @@ pub const RESOURCE: ResourceDef = ResourceDef {
         kind: "token",
         documentation: "The NHS number, as `https://fhir.nhs.uk/Id/nhs-number|{number}`",
     }],
-    operations: &[Operation {
-        name: "crisis-summary",
-        definition: super::crisis_summary::DEFINITION,
-        route: || get(super::crisis_summary::crisis_summary),
-    }],
+    operations: &[
+        Operation {
+            name: "crisis-summary",
+            definition: super::crisis_summary::DEFINITION,
+            level: OperationLevel::Type,
+            route: || get(super::crisis_summary::crisis_summary),
+        },
+        Operation {
+            name: "everything",
+            definition: super::everything::DEFINITION,
+            level: OperationLevel::Instance,
+            route: || get(super::everything::everything),
+        },
+    ],
 };
 
 /// A Patient read shows demographics only: the care team and the rest of
 /// the record are other resources' business.
-const CATEGORIES: [DataCategory; 1] = [DataCategory::Demographics];
+pub(super) const CATEGORIES: [DataCategory; 1] = [DataCategory::Demographics];
 
 /// `GET /fhir/Patient/{id}`.
 async fn read(
@@ -106,7 +115,7 @@ fn nhs_number_token(token: &str) -> Result<NhsNumber, FhirError> {
 }
 
 /// The Patient a read shows, with its id; `None` for no one.
-fn shown(outcome: ReadOutcome) -> Result<Option<(String, Value)>, FhirError> {
+pub(super) fn shown(outcome: ReadOutcome) -> Result<Option<(String, Value)>, FhirError> {
     match outcome {
         ReadOutcome::Shown(view) => {
             let demographics = view.demographics.as_ref().ok_or_else(|| {

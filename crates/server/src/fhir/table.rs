@@ -62,11 +62,22 @@ pub struct SearchParam {
     pub documentation: &'static str,
 }
 
-/// A named operation (`$name`) on a type, and the handler that serves it.
+/// Whether an operation is asked of the type or of one instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationLevel {
+    /// `/Patient/$crisis-summary`
+    Type,
+    /// `/Patient/{id}/$everything`
+    Instance,
+}
+
+/// A named operation (`$name`) on a type or its instances, and the handler
+/// that serves it.
 #[derive(Debug)]
 pub struct Operation {
     pub name: &'static str,
     pub definition: &'static str,
+    pub level: OperationLevel,
     pub route: fn() -> MethodRouter<AppState>,
 }
 
@@ -74,7 +85,10 @@ impl Operation {
     /// The route below the FHIR base. A static segment outranks `{id}` in
     /// axum's router, so `/Patient/$name` is never read as a Patient id.
     pub fn path(&self, resource: &str) -> String {
-        format!("/{resource}/${}", self.name)
+        match self.level {
+            OperationLevel::Type => format!("/{resource}/${}", self.name),
+            OperationLevel::Instance => format!("/{resource}/{{id}}/${}", self.name),
+        }
     }
 }
 

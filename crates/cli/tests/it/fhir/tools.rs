@@ -228,6 +228,10 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
         assert_eq!(read.status, 200, "{path}: {}", read.text);
         answers.push(read.json());
     }
+    // Everything about Gary the GP may see, as one Bundle.
+    let everything = get(&app, &gp, &format!("/fhir/Patient/{gary}/$everything")).await;
+    assert_eq!(everything.status, 200, "{}", everything.text);
+    answers.push(everything.json());
     // The staff Gary's care team names, as who they are and what they do.
     let care_team = answers
         .iter()
