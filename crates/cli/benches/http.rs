@@ -13,7 +13,12 @@
 //!   plan (each look-up decides, writes its relationship and audit entry,
 //!   and reads the crisis summary);
 //! - `lookup-details`: the same look-up by surname and date of birth, over
-//!   people whom those two alone identify.
+//!   people whom those two alone identify;
+//! - `fhir-read`, `fhir-search`, `fhir-everything`: the same practitioner
+//!   reading the same people over HL7 FHIR — `GET /fhir/Patient/{id}`,
+//!   `GET /fhir/Patient?identifier=…` by NHS number, and
+//!   `GET /fhir/Patient/{id}/$everything` — each also set against `read`
+//!   when both are measured.
 //!
 //! Settings (environment): `BENCH_REQUESTS` (which of the above, comma
 //! separated; default all), `BENCH_PEOPLE` (default 100000), `BENCH_SECONDS`
@@ -233,16 +238,23 @@ async fn run() -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("no demo practitioner"))?;
     let rows = sqlx::query(
-        "SELECT DISTINCT t.person_id FROM care_team_members m JOIN care_teams t ON t.id = m.care_team_id \
+        "SELECT DISTINCT t.person_id, i.value AS nhs_number FROM care_team_members m \
+         JOIN care_teams t ON t.id = m.care_team_id \
+         JOIN person_identifiers i ON i.person_id = t.person_id AND i.system = $2 \
          WHERE m.user_id = $1 LIMIT 2000",
     )
     .bind(reader.id().to_string())
+    .bind(IdentifierSystem::nhs_number().as_str().to_owned())
     .fetch_all(&mut *conn)
     .await?;
     let people_read: Vec<PersonId> = rows
         .iter()
         .map(|r| PersonId::parse(&r.get::<String, _>("person_id")))
         .collect::<Result<_, _>>()?;
+    let nhs_numbers_read: Vec<String> = rows
+        .iter()
+        .map(|r| r.get::<String, _>("nhs_number"))
+        .collect();
     anyhow::ensure!(!people_read.is_empty(), "the practitioner has no caseload");
 
     // The Cedar decision alone, on facts gathered from this database.
@@ -342,6 +354,62 @@ async fn run() -> anyhow::Result<()> {
             sample: Sample::default(),
         });
     }
+    let fhir_kinds = [
+        (
+            requests.fhir_read,
+            "GET /fhir/Patient/{id}",
+            people_read
+                .iter()
+                .map(|p| format!("/fhir/Patient/{p}"))
+                .collect::<Vec<_>>(),
+            "target ≥ 80% of the JSON read",
+        ),
+        (
+            requests.fhir_search,
+            "GET /fhir/Patient?identifier=",
+            nhs_numbers_read
+                .iter()
+                .map(|n| {
+                    format!("/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C{n}")
+                })
+                .collect(),
+            "target ≥ 80% of the JSON read",
+        ),
+        (
+            requests.fhir_everything,
+            "GET /fhir/Patient/{id}/$everything",
+            people_read
+                .iter()
+                .map(|p| format!("/fhir/Patient/{p}/$everything"))
+                .collect(),
+            "target p99 < 20 ms",
+        ),
+    ];
+    for (wanted, name, paths, target) in fhir_kinds {
+        if wanted {
+            kinds.push(Kind {
+                name,
+                paths: Arc::new(paths),
+                token: reader_token.clone(),
+                target,
+                sample: Sample::default(),
+            });
+        }
+    }
+    // Each FHIR request must answer the resource or Bundle it names.
+    for kind in kinds.iter().filter(|k| k.name.contains("/fhir/")) {
+        let answer = client
+            .get(format!("{base}{}", kind.paths[0]))
+            .bearer_auth(&kind.token)
+            .send()
+            .await?;
+        anyhow::ensure!(
+            answer.status().is_success(),
+            "{}: {}",
+            kind.name,
+            answer.text().await?
+        );
+    }
     // Each kind of look-up must show a summary, or the bench measures
     // something else (a refusal, a list of candidates).
     for kind in kinds.iter().filter(|k| k.name.starts_with("crisis")) {
@@ -427,6 +495,18 @@ async fn run() -> anyhow::Result<()> {
             ms(f.p99)
         );
     }
+    // FHIR reads against the JSON API's read of the same people.
+    if let Some((_, _, json)) = measured
+        .iter()
+        .find(|(n, _, _)| n.starts_with("GET /api/v1"))
+    {
+        for (name, _, f) in measured.iter().filter(|(n, _, _)| n.contains("/fhir/")) {
+            println!(
+                "ratio: {name} reaches {:.1}% of the JSON read's rate",
+                100.0 * f.per_second / json.per_second
+            );
+        }
+    }
 
     let _ = stop.send(());
     let _ = server.await;
@@ -439,30 +519,43 @@ struct Requests {
     read: bool,
     lookup_nhs: bool,
     lookup_details: bool,
+    fhir_read: bool,
+    fhir_search: bool,
+    fhir_everything: bool,
 }
 
 impl Requests {
+    const NAMES: &'static str =
+        "read, lookup-nhs, lookup-details, fhir-read, fhir-search, fhir-everything";
+
     fn from_env() -> anyhow::Result<Self> {
         let Ok(raw) = std::env::var("BENCH_REQUESTS") else {
             return Ok(Self {
                 read: true,
                 lookup_nhs: true,
                 lookup_details: true,
+                fhir_read: true,
+                fhir_search: true,
+                fhir_everything: true,
             });
         };
         let mut requests = Self {
             read: false,
             lookup_nhs: false,
             lookup_details: false,
+            fhir_read: false,
+            fhir_search: false,
+            fhir_everything: false,
         };
         for name in raw.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
                 "read" => requests.read = true,
                 "lookup-nhs" => requests.lookup_nhs = true,
                 "lookup-details" => requests.lookup_details = true,
-                other => anyhow::bail!(
-                    "BENCH_REQUESTS: `{other}` is not one of read, lookup-nhs, lookup-details"
-                ),
+                "fhir-read" => requests.fhir_read = true,
+                "fhir-search" => requests.fhir_search = true,
+                "fhir-everything" => requests.fhir_everything = true,
+                other => anyhow::bail!("BENCH_REQUESTS: `{other}` is not one of {}", Self::NAMES),
             }
         }
         Ok(requests)
