@@ -64,11 +64,11 @@ use std::collections::BTreeMap;
 
 use concordat_access::{AccessAction, Relationship};
 use concordat_domain::category::DataCategory;
-use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{ContactEventId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::Person;
 use concordat_store::audit::AuditAction;
-use concordat_store::{persons, webhooks as hook_store};
+use concordat_store::{contact_events, persons, webhooks as hook_store};
 
 use crate::authorisation::{self, gather, Refused, Viewer};
 use crate::error::ServiceError;
@@ -88,6 +88,23 @@ pub const MAX_LINES: usize = 200_000;
 /// Records `lines` (numbered from 1, each already parsed or failed) sent
 /// by `viewer`, a registered source system, and says what became of each,
 /// in line order.
+/// The contact the calling source system already reported under its own
+/// id `event_id` (a report [`ingest`] answered as a duplicate), so a
+/// surface can point the sender at it. A source system finds only its own
+/// reports; anyone else is refused as [`ingest`] refuses them.
+pub async fn recorded_as(
+    state: &AppState,
+    viewer: &Viewer,
+    event_id: &str,
+) -> Result<Option<ContactEventId>, ServiceError> {
+    let mut conn = state.store.read().await?;
+    registration(&mut conn, &viewer.user).await?;
+    Ok(
+        contact_events::event_id_by_source(&mut conn, viewer.user.username().as_str(), event_id)
+            .await?,
+    )
+}
+
 pub async fn ingest(
     state: &AppState,
     viewer: &Viewer,

@@ -28,6 +28,7 @@ pub mod patient;
 pub mod practitioner;
 pub mod referral;
 pub mod related_person;
+pub mod reported;
 pub mod search;
 pub mod table;
 pub mod terms;
@@ -64,10 +65,22 @@ pub const RESOURCES: &[&ResourceDef] = &[
 ];
 
 pub fn router() -> Router<AppState> {
-    let mut router = Router::new().route("/metadata", get(metadata));
+    let mut router = Router::new()
+        .route("/metadata", get(metadata))
+        .route("/", axum::routing::post(reported::batch));
     for resource in RESOURCES {
+        // The interactions at one address (search and create) share one
+        // route, their methods merged.
+        let mut at: Vec<(String, axum::routing::MethodRouter<AppState>)> = Vec::new();
         for served in resource.served {
-            router = router.route(&served.interaction.path(resource.name), (served.route)());
+            let path = served.interaction.path(resource.name);
+            match at.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, methods)) => *methods = std::mem::take(methods).merge((served.route)()),
+                None => at.push((path, (served.route)())),
+            }
+        }
+        for (path, methods) in at {
+            router = router.route(&path, methods);
         }
         for operation in resource.operations {
             router = router.route(&operation.path(resource.name), (operation.route)());

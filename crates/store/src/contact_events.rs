@@ -65,6 +65,22 @@ pub async fn events_of(
     rows.iter().map(from_row).collect()
 }
 
+/// The contact `system` reported under its own id `event_id`, if it did.
+pub async fn event_id_by_source(
+    conn: &mut Conn,
+    system: &str,
+    event_id: &str,
+) -> Result<Option<ContactEventId>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id FROM contact_events WHERE source_system = $1 AND source_event_id = $2",
+    )
+    .bind(system.to_owned())
+    .bind(event_id.to_owned())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(|r| rows::id(r, "id")).transpose()
+}
+
 /// One contact by its id, whoever it is about.
 pub async fn event_by_id(
     conn: &mut Conn,

@@ -11,7 +11,8 @@
 //! professional messages (`communication`), the audit log
 //! (`audit_event`), the information sharing agreements (`contract`),
 //! the care team with the staff it names (`care_team`) and the carers
-//! (`related_person`); `$everything` (`everything`); and every search paged (`paging`).
+//! (`related_person`); `$everything` (`everything`); contacts reported by source systems
+//! (`reported`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
@@ -27,6 +28,7 @@ mod organization;
 mod paging;
 mod referral;
 mod related_person;
+mod reported;
 mod resources;
 mod tools;
 

@@ -34,6 +34,8 @@ pub fn statement(resources: &[&ResourceDef], base: &str, date: &str) -> Value {
                                 purpose of use; every read is decided for that purpose and audited",
             },
             "resource": resources.iter().map(|r| resource(r)).collect::<Vec<_>>(),
+            // `POST /fhir`: a batch of Encounters from a source system.
+            "interaction": [{ "code": "batch" }],
         }],
     })
 }

@@ -4,10 +4,11 @@
 //! and audits each look as the JSON API's does. The kind of contact is the
 //! type, and sets the class; an admission is in progress until the same
 //! organisation records a discharge, a detention for as long as it may
-//! last, and every other contact is over when recorded.
+//! last, and every other contact is over when recorded. Registered source
+//! systems report contacts as Encounters (`reported`).
 
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
 use concordat_domain::ids::{ContactEventId, PersonId};
@@ -33,6 +34,10 @@ pub const RESOURCE: ResourceDef = ResourceDef {
         Served {
             interaction: Interaction::SearchType,
             route: || get(search),
+        },
+        Served {
+            interaction: Interaction::Create,
+            route: || post(super::reported::create),
         },
     ],
     search: PATIENT_PARAMS,

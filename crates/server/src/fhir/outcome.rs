@@ -26,6 +26,9 @@ pub enum FhirError {
     /// A format other than FHIR JSON asked for.
     #[error("{0}")]
     NotAcceptable(String),
+    /// A body sent as something other than FHIR JSON.
+    #[error("the body must be FHIR JSON")]
+    UnsupportedMediaType,
     #[error("{0}")]
     Unauthenticated(String),
     #[error("too many failed sign-ins")]
@@ -68,6 +71,11 @@ impl FhirError {
             ),
             Self::Unsupported(why) => (StatusCode::BAD_REQUEST, "not-supported", why.clone()),
             Self::NotAcceptable(why) => (StatusCode::NOT_ACCEPTABLE, "not-supported", why.clone()),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "not-supported",
+                "send the body as `application/fhir+json`".into(),
+            ),
             Self::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, "login", why.clone()),
             Self::Locked { until } => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -15,14 +15,16 @@ pub enum Interaction {
     Vread,
     HistoryInstance,
     SearchType,
+    Create,
 }
 
 impl Interaction {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Read,
         Self::Vread,
         Self::HistoryInstance,
         Self::SearchType,
+        Self::Create,
     ];
 
     /// The code in `CapabilityStatement.rest.resource.interaction`.
@@ -32,6 +34,7 @@ impl Interaction {
             Self::Vread => "vread",
             Self::HistoryInstance => "history-instance",
             Self::SearchType => "search-type",
+            Self::Create => "create",
         }
     }
 
@@ -41,7 +44,7 @@ impl Interaction {
             Self::Read => format!("/{resource}/{{id}}"),
             Self::Vread => format!("/{resource}/{{id}}/_history/{{vid}}"),
             Self::HistoryInstance => format!("/{resource}/{{id}}/_history"),
-            Self::SearchType => format!("/{resource}"),
+            Self::SearchType | Self::Create => format!("/{resource}"),
         }
     }
 }

@@ -182,6 +182,39 @@ where
     }
 }
 
+/// A FHIR JSON body: a resource or a Bundle, sent as
+/// `application/fhir+json` (or `application/json`).
+#[derive(Debug)]
+pub struct FhirJson(pub Value);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FhirJson {
+    type Rejection = FhirError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, FhirError> {
+        let media = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        if !matches!(
+            media.as_deref(),
+            Some("application/fhir+json" | "application/json")
+        ) {
+            return Err(FhirError::UnsupportedMediaType);
+        }
+        let bytes = extract::bytes(request, state).await?;
+        let body = serde_json::from_slice(&bytes)
+            .map_err(|e| FhirError::invalid("body", format!("the body is not JSON: {e}")))?;
+        Ok(Self(body))
+    }
+}
+
 /// An instant as FHIR writes it: UTC, to the second.
 pub fn instant(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -5,7 +5,7 @@
 use concordat_server::fhir::table::Interaction;
 use concordat_server::fhir::RESOURCES;
 
-use super::{by_nhs, get, get_with, plan_of};
+use super::{by_nhs, get, get_with, plan_of, Answer};
 use crate::fixtures::GARY;
 use crate::harness::TestApp;
 
@@ -61,15 +61,34 @@ async fn anything_but_fhir_json_is_not_acceptable(app: TestApp) {
     assert_eq!(metadata.status, 406);
 }
 
-/// The address of `interaction` on `resource`, with ids that name no one.
-fn address(resource: &str, interaction: Interaction) -> String {
+/// Asks `interaction` of `resource`, with ids that name no one.
+async fn ask(app: &TestApp, token: &str, resource: &str, interaction: Interaction) -> Answer {
     let id = uuid::Uuid::new_v4();
-    match interaction {
+    let path = match interaction {
         Interaction::Read => format!("/fhir/{resource}/{id}"),
         Interaction::Vread => format!("/fhir/{resource}/{id}/_history/1"),
         Interaction::HistoryInstance => format!("/fhir/{resource}/{id}/_history"),
         Interaction::SearchType => format!("/fhir/{resource}?_format=json"),
-    }
+        Interaction::Create => {
+            let response = app
+                .client
+                .post(app.url(&format!("/fhir/{resource}")))
+                .bearer_auth(token)
+                .header("content-type", "application/fhir+json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            return Answer {
+                status,
+                headers,
+                text: response.text().await.unwrap(),
+            };
+        }
+    };
+    get(app, token, &path).await
 }
 
 async fn the_capability_statement_lists_exactly_what_the_router_serves(app: TestApp) {
@@ -119,12 +138,19 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
                     .iter()
                     .any(|i| i["code"] == interaction.code())
             });
-            let path = address(resource, interaction);
-            let answered = get(&app, &token, &path).await;
-            // An interaction not served meets the router's fallback; one
-            // served reaches its handler, whatever it then says.
-            let unserved = answered.status == 404 && answered.issue() == "not-supported";
-            assert_eq!(said, !unserved, "{path}: {}", answered.text);
+            let answered = ask(&app, &token, resource, interaction).await;
+            // An interaction not served meets the router's fallback (no
+            // such address, or not that method there); one served reaches
+            // its handler, whatever it then says.
+            let unserved =
+                matches!(answered.status, 404 | 405) && answered.issue() == "not-supported";
+            assert_eq!(
+                said,
+                !unserved,
+                "{resource} {}: {}",
+                interaction.code(),
+                answered.text
+            );
         }
         let Some(entry) = entry else { continue };
         // Each search parameter listed is read (the answer may still be
