@@ -12,7 +12,7 @@
 //! (`audit_event`), the information sharing agreements (`contract`),
 //! the care team with the staff it names (`care_team`) and the carers
 //! (`related_person`); `$everything` (`everything`); contacts reported by source systems
-//! (`reported`); and every search paged (`paging`).
+//! (`reported`); `_include` and `_revinclude` (`include`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
@@ -24,6 +24,7 @@ mod contract;
 mod crisis_summary;
 mod encounter;
 mod everything;
+mod include;
 mod organization;
 mod paging;
 mod referral;

@@ -27,6 +27,9 @@ use crate::error::ServiceError;
 use crate::governance::{self, AccessLogItem, AuditItem, AuditQuery};
 use crate::{permissions, AppState};
 
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
+
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "AuditEvent",
     profile: None,
@@ -69,7 +72,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::search_parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, SEARCHED)?;
     let events = if request.viewer.user.role() == Role::Person {
         own_log(&state, &request, &params).await?
     } else {

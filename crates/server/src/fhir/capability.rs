@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::search::PAGE_CONTROLS;
+use super::search::{includes, revincludes, Searched, PAGE_CONTROLS};
 use super::table::{Interaction, ResourceDef};
 
 /// The FHIR version every resource here is written to.
@@ -61,6 +61,15 @@ fn resource(def: &ResourceDef) -> Value {
             .chain(PAGE_CONTROLS)
             .map(|p| json!({ "name": p.name, "type": p.kind, "documentation": p.documentation }))
             .collect();
+    }
+    let searched = Searched::of(def.name, def.search);
+    for (key, offered) in [
+        ("searchInclude", includes(searched)),
+        ("searchRevInclude", revincludes(searched)),
+    ] {
+        if def.serves(Interaction::SearchType) && !offered.is_empty() {
+            entry[key] = offered.into();
+        }
     }
     if !def.operations.is_empty() {
         entry["operation"] = def

@@ -12,6 +12,7 @@ use concordat_domain::crisis_plan::{PlanStatus, PlanVersion, Section};
 use concordat_domain::ids::{CrisisPlanId, PersonId};
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
 use super::search::{self, Found, Version};
@@ -21,6 +22,9 @@ use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::plans::{self, PlanHistory};
 use crate::error::ServiceError;
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "CarePlan",
@@ -116,8 +120,8 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = search::searched_patient(&request)?;
-    let found = match plans::history(&state, &request.viewer, PersonId::named(&person)).await {
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
+    let found = match plans::history(&state, &request.viewer, person).await {
         Ok(plan) => plan.as_ref().and_then(PlanHistory::latest).map(|v| Found {
             full_url: format!("{}/CarePlan/{}", request.base, v.plan),
             resource: care_plan(v),
@@ -125,10 +129,14 @@ async fn search(
         Err(ServiceError::NotFound) => None,
         Err(other) => return Err(other.into()),
     };
-    Ok(FhirBody::of(search::searchset(
+    include::respond(
+        &state,
         &request,
+        SEARCHED,
+        person,
         found.into_iter().collect(),
-    )?))
+    )
+    .await
 }
 
 fn answer(version: &PlanVersion) -> FhirBody {

@@ -10,6 +10,7 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::ids::{CareTeamId, PersonId};
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::{self, Found, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
@@ -18,6 +19,9 @@ use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::record::views::CareTeamView;
 use crate::record::{self, ReadOutcome};
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "CareTeam",
@@ -58,7 +62,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = PersonId::named(&search::searched_patient(&request)?);
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
     let outcome = record::read(&state, &request.viewer, person, &[DataCategory::CareTeam]).await?;
     let found = match teams(outcome)? {
         Some((person, teams)) => teams
@@ -70,7 +74,7 @@ async fn search(
             .collect(),
         None => Vec::new(),
     };
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// The person's id and care teams a read showed; `None` for no one.

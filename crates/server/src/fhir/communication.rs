@@ -13,6 +13,7 @@ use axum::routing::get;
 use concordat_domain::ids::{MessageId, PersonId};
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::{self, found_or_none, Found, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
@@ -20,6 +21,9 @@ use super::terms::{extension, identifier_system};
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::messages::{self, Conversation, Message};
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Communication",
@@ -58,7 +62,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = PersonId::named(&search::searched_patient(&request)?);
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
     let all = found_or_none(messages::of_person(&state, &request.viewer, person).await)?;
     let found = all
         .iter()
@@ -69,7 +73,7 @@ async fn search(
             })
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// The Communication for message `m` of `conversation`.

@@ -14,6 +14,7 @@ use concordat_domain::organisation::Organisation;
 use concordat_domain::purpose::Purpose;
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
 use super::search::{self, Found};
@@ -23,6 +24,9 @@ use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::consent::{self, DirectiveView};
 use crate::error::ServiceError;
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Consent",
@@ -67,7 +71,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = PersonId::named(&search::searched_patient(&request)?);
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
     let found = match consent::overview(&state, &request.viewer, person).await {
         Ok(overview) => overview
             .directives
@@ -80,7 +84,7 @@ async fn search(
         Err(ServiceError::NotFound) => Vec::new(),
         Err(other) => return Err(other.into()),
     };
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// A reference to the one organisation `matches` picks, or `name` alone

@@ -28,6 +28,9 @@ use crate::agreements::read::{self, Shown};
 use crate::agreements::Names;
 use crate::AppState;
 
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
+
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Contract",
     profile: None,
@@ -68,7 +71,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::search_parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, SEARCHED)?;
     let status = match params.first() {
         Some((name, value)) => Some(
             AgreementStatus::ALL

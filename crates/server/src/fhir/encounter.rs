@@ -14,6 +14,7 @@ use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
 use concordat_domain::ids::{ContactEventId, PersonId};
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
 use super::search::{self, found_or_none, Found};
@@ -22,6 +23,9 @@ use super::terms::code_system;
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::contacts;
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Encounter",
@@ -63,9 +67,8 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = search::searched_patient(&request)?;
-    let all =
-        found_or_none(contacts::list(&state, &request.viewer, PersonId::named(&person)).await)?;
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
+    let all = found_or_none(contacts::list(&state, &request.viewer, person).await)?;
     let now = state.clock.now();
     let found = all
         .iter()
@@ -74,7 +77,7 @@ async fn search(
             resource: encounter(e, &all, now),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// The HL7 v3 ActCode encounter class a kind of contact falls in.

@@ -9,6 +9,7 @@ use concordat_domain::flag::{FlagStatus, SafetyFlag};
 use concordat_domain::ids::{FlagId, PersonId};
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
 use super::search::{self, found_or_none, Found};
@@ -17,6 +18,9 @@ use super::terms::{code_system, extension};
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::crisis::flags;
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Flag",
@@ -54,10 +58,9 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = search::searched_patient(&request)?;
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
     let today = state.clock.now().date_naive();
-    let found =
-        found_or_none(flags::list(&state, &request.viewer, PersonId::named(&person)).await)?;
+    let found = found_or_none(flags::list(&state, &request.viewer, person).await)?;
     let found = found
         .iter()
         .map(|f| Found {
@@ -65,7 +68,7 @@ async fn search(
             resource: flag(f, today),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// The Flag for a safety flag, with its status on `today`.

@@ -16,6 +16,9 @@ use super::terms::{code_system, identifier_system};
 use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::{directory, AppState};
 
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
+
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Organization",
     profile: None,
@@ -58,7 +61,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::search_parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, SEARCHED)?;
     let name = params.first().map(|(_, v)| v.to_lowercase());
     let found = directory::organisations(&state)
         .await?

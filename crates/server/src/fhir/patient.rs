@@ -11,6 +11,7 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::{self, Found};
 use super::table::{Interaction, Operation, OperationLevel, ResourceDef, SearchParam, Served};
@@ -21,6 +22,9 @@ use crate::record::{self, ReadOutcome};
 use crate::AppState;
 
 pub const UK_CORE_PATIENT: &str = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient";
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "Patient",
@@ -81,7 +85,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let params = search::search_parameters(&request.params, RESOURCE.search)?;
+    let params = search::search_parameters(&request.params, SEARCHED)?;
     let Some((_, token)) = params.first() else {
         return Err(FhirError::invalid(
             "identifier",
@@ -90,14 +94,15 @@ async fn search(
     };
     let nhs_number = nhs_number_token(token)?;
     let outcome = record::find(&state, &request.viewer, &nhs_number, &CATEGORIES).await?;
-    let found = shown(outcome)?
-        .map(|(id, resource)| Found {
-            full_url: format!("{}/Patient/{id}", request.base),
-            resource,
-        })
-        .into_iter()
-        .collect();
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    let Some((id, resource)) = shown(outcome)? else {
+        return Ok(FhirBody::of(search::searchset(&request, Vec::new())?));
+    };
+    let person = PersonId::named(&id);
+    let found = vec![Found {
+        full_url: format!("{}/Patient/{id}", request.base),
+        resource,
+    }];
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// The NHS number an `identifier` token names; other systems are not

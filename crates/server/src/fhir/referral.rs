@@ -13,8 +13,9 @@ use concordat_domain::ids::{PersonId, ReferralId};
 use concordat_domain::referral::{ReferralStatus, Urgency};
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
-use super::search::{self, found_or_none, Found, PATIENT_PARAMS};
+use super::search::{self, found_or_none, Found, Searched, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
 use super::terms::{code_system, extension};
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
@@ -81,12 +82,18 @@ async fn search_requests(
     state: State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    search(state, request, "ServiceRequest", service_request).await
+    search(
+        state,
+        request,
+        Searched::of("ServiceRequest", PATIENT_PARAMS),
+        service_request,
+    )
+    .await
 }
 
 /// `GET /fhir/Task?patient=…` (or `subject=`).
 async fn search_tasks(state: State<AppState>, request: FhirRequest) -> Result<FhirBody, FhirError> {
-    search(state, request, "Task", task).await
+    search(state, request, Searched::of("Task", PATIENT_PARAMS), task).await
 }
 
 async fn read(
@@ -106,20 +113,20 @@ async fn read(
 async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
-    kind: &str,
+    def: Searched,
     render: Render,
 ) -> Result<FhirBody, FhirError> {
-    let person = PersonId::named(&search::searched_patient(&request)?);
+    let person = PersonId::named(&search::searched_patient(&request, def)?);
     let all = found_or_none(referrals::of_person(&state, &request.viewer, person).await)?;
     let mut found = Vec::with_capacity(all.len());
     for detail in &all {
         let team = referrals::team_label(&state, detail.referral.to_team).await?;
         found.push(Found {
-            full_url: format!("{}/{kind}/{}", request.base, detail.referral.id),
+            full_url: format!("{}/{}/{}", request.base, def.name, detail.referral.id),
             resource: render(detail, &team),
         });
     }
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, def, person, found).await
 }
 
 /// The request priority an urgency is.

@@ -10,6 +10,7 @@ use axum::routing::get;
 use concordat_domain::ids::PersonId;
 use serde_json::{json, Value};
 
+use super::include;
 use super::outcome::FhirError;
 use super::search::{self, found_or_none, Found, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
@@ -18,6 +19,9 @@ use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
 use crate::consent;
 use crate::consent::carers::CarerView;
 use crate::AppState;
+
+/// How this type's searches read their parameters.
+const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
 
 pub const RESOURCE: ResourceDef = ResourceDef {
     name: "RelatedPerson",
@@ -54,7 +58,7 @@ async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
-    let person = PersonId::named(&search::searched_patient(&request)?);
+    let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
     let carers = found_or_none(
         consent::overview(&state, &request.viewer, person)
             .await
@@ -67,7 +71,7 @@ async fn search(
             resource: related_person(person, c),
         })
         .collect();
-    Ok(FhirBody::of(search::searchset(&request, found)?))
+    include::respond(&state, &request, SEARCHED, person, found).await
 }
 
 /// The RelatedPerson for a nominated carer of `person`.

@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 
 use super::outcome::FhirError;
+use super::parts::ABOUT_A_PERSON;
 use super::table::SearchParam;
 use super::wire::FhirRequest;
 use crate::error::ServiceError;
@@ -118,19 +119,137 @@ fn is_page_control(name: &str) -> bool {
     PAGE_CONTROLS.iter().any(|p| p.name == name)
 }
 
-/// A search's own parameters, checked against `declared` as [`parameters`]
-/// checks them, once its page controls are known to be well formed.
+/// The type a search is of, as its parameters are read: its name and the
+/// parameters its table entry declares. (Handlers name it by those two
+/// fields: a reference to the whole table entry from inside a handler it
+/// routes to would make the entry's type depend on itself.)
+#[derive(Debug, Clone, Copy)]
+pub struct Searched {
+    pub name: &'static str,
+    pub search: &'static [SearchParam],
+}
+
+impl Searched {
+    pub const fn of(name: &'static str, search: &'static [SearchParam]) -> Self {
+        Self { name, search }
+    }
+}
+
+/// The parameters that ask for more than the matches, each repeatable.
+const INCLUDE: &str = "_include";
+const REVINCLUDE: &str = "_revinclude";
+
+fn is_result_parameter(name: &str) -> bool {
+    is_page_control(name) || name == INCLUDE || name == REVINCLUDE
+}
+
+/// What a search asks to be included beside its matches: the Patient its
+/// matches are about (`_include={Type}:patient`, or `:subject`), and, on
+/// a Patient search, the resources of other types about the Patient
+/// found (`_revinclude={Type}:patient`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Inclusions {
+    pub patient: bool,
+    pub about: Vec<&'static str>,
+}
+
+impl Inclusions {
+    /// The inclusions `params` ask of a search of `def`, each checked
+    /// against what `def` offers ([`includes`], [`revincludes`]).
+    pub fn asked(params: &[(String, String)], def: Searched) -> Result<Self, FhirError> {
+        let mut asked = Self::default();
+        for (name, value) in params {
+            let offered = match name.as_str() {
+                INCLUDE => includes(def),
+                REVINCLUDE => revincludes(def),
+                _ => continue,
+            };
+            let value = value.trim();
+            if !offered.iter().any(|o| o == value) {
+                return Err(FhirError::Unsupported(if offered.is_empty() {
+                    format!("a {} search takes no `{name}`", def.name)
+                } else {
+                    format!(
+                        "`{name}={value}` is not offered; a {} search takes: {}",
+                        def.name,
+                        offered.join(", ")
+                    )
+                }));
+            }
+            if name == INCLUDE {
+                asked.patient = true;
+            } else if let Some(kind) = ABOUT_A_PERSON
+                .iter()
+                .find(|k| value.split(':').next() == Some(**k))
+            {
+                if !asked.about.contains(kind) {
+                    asked.about.push(kind);
+                }
+            }
+        }
+        Ok(asked)
+    }
+}
+
+/// The `_include` values a search of `def` takes: the Patient, for a type
+/// searched by patient.
+pub fn includes(def: Searched) -> Vec<String> {
+    // Compared by name: a constant's slices need not share one address.
+    let by_patient = def
+        .search
+        .iter()
+        .map(|p| p.name)
+        .eq(PATIENT_PARAMS.iter().map(|p| p.name));
+    if by_patient {
+        vec![
+            format!("{}:patient", def.name),
+            format!("{}:subject", def.name),
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The `_revinclude` values a search of `def` takes: on a Patient search,
+/// each type about a person, by its patient.
+pub fn revincludes(def: Searched) -> Vec<String> {
+    if def.name == "Patient" {
+        ABOUT_A_PERSON
+            .iter()
+            .map(|kind| format!("{kind}:patient"))
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// A search's own parameters, checked against those `def` declares as
+/// [`parameters`] checks them, once its page controls and inclusions are
+/// known to be well formed.
 pub fn search_parameters(
     params: &[(String, String)],
-    declared: &'static [SearchParam],
+    def: Searched,
 ) -> Result<Vec<(&'static str, String)>, FhirError> {
+    Page::asked(params)?;
+    Inclusions::asked(params, def)?;
+    let own: Vec<(String, String)> = params
+        .iter()
+        .filter(|(name, _)| !is_result_parameter(name))
+        .cloned()
+        .collect();
+    parameters(&own, def.search)
+}
+
+/// The parameters of an answer that is paged but searches nothing of its
+/// own (`$everything`): the page controls, and nothing else.
+pub fn paged_only(params: &[(String, String)]) -> Result<(), FhirError> {
     Page::asked(params)?;
     let own: Vec<(String, String)> = params
         .iter()
         .filter(|(name, _)| !is_page_control(name))
         .cloned()
         .collect();
-    parameters(&own, declared)
+    no_parameters(&own)
 }
 
 /// A read, vread or history takes no parameters but `_format`.
@@ -173,8 +292,8 @@ pub const PATIENT_PARAMS: &[SearchParam] = &[
 
 /// The id of the patient a search by [`PATIENT_PARAMS`] names: one of
 /// `patient` and `subject`, or both naming the same person.
-pub fn searched_patient(request: &FhirRequest) -> Result<String, FhirError> {
-    let read = search_parameters(&request.params, PATIENT_PARAMS)?;
+pub fn searched_patient(request: &FhirRequest, def: Searched) -> Result<String, FhirError> {
+    let read = search_parameters(&request.params, def)?;
     let mut ids = Vec::new();
     for (name, value) in &read {
         ids.push(patient_reference(name, value, &request.base)?);
@@ -216,6 +335,23 @@ pub struct Found {
 /// answer for a person the caller may not know of must be byte for byte
 /// the answer for no one.
 pub fn searchset(request: &FhirRequest, found: Vec<Found>) -> Result<Value, FhirError> {
+    searchset_including(request, found, Vec::new())
+}
+
+/// Whether the page `request` asks for holds any of `total` matches: only
+/// then is anything included beside them.
+pub fn page_has_matches(request: &FhirRequest, total: usize) -> Result<bool, FhirError> {
+    let page = Page::asked(&request.params)?;
+    Ok(page.count > 0 && page.offset < total)
+}
+
+/// [`searchset`], with `included` (resources the matches refer to, or that
+/// refer to them) after the page's matches, marked `include`.
+pub fn searchset_including(
+    request: &FhirRequest,
+    found: Vec<Found>,
+    included: Vec<Found>,
+) -> Result<Value, FhirError> {
     let page = Page::asked(&request.params)?;
     let total = found.len();
     let mut links = vec![json!({ "relation": "self", "url": request.asked })];
@@ -235,18 +371,22 @@ pub fn searchset(request: &FhirRequest, found: Vec<Found>) -> Result<Value, Fhir
         "total": total,
         "link": links,
     });
-    let entries: Vec<Value> = found
+    let entry = |f: Found, mode: &str| {
+        json!({
+            "fullUrl": f.full_url,
+            "resource": f.resource,
+            "search": { "mode": mode },
+        })
+    };
+    let mut entries: Vec<Value> = found
         .into_iter()
         .skip(page.offset)
         .take(page.count)
-        .map(|f| {
-            json!({
-                "fullUrl": f.full_url,
-                "resource": f.resource,
-                "search": { "mode": "match" },
-            })
-        })
+        .map(|f| entry(f, "match"))
         .collect();
+    if !entries.is_empty() {
+        entries.extend(included.into_iter().map(|f| entry(f, "include")));
+    }
     if !entries.is_empty() {
         bundle["entry"] = Value::Array(entries);
     }
@@ -381,9 +521,27 @@ mod tests {
             assert!(asked(&[wrong]).is_err(), "{wrong:?}");
         }
         assert!(asked(&[("_count", "1"), ("_count", "2")]).is_err());
-        let own = search_parameters(&pairs(&[("_count", "5"), ("patient", "a")]), DECLARED);
+        let def = Searched::of("Flag", PATIENT_PARAMS);
+        let own = search_parameters(&pairs(&[("_count", "5"), ("patient", "a")]), def);
         assert_eq!(own.unwrap(), vec![("patient", "a".to_owned())]);
-        assert!(search_parameters(&pairs(&[("_count", "x"), ("patient", "a")]), DECLARED).is_err());
+        assert!(search_parameters(&pairs(&[("_count", "x"), ("patient", "a")]), def).is_err());
+        let included = pairs(&[("_include", "Flag:patient"), ("_include", "Flag:subject")]);
+        assert_eq!(
+            Inclusions::asked(&included, def).unwrap(),
+            Inclusions {
+                patient: true,
+                about: Vec::new()
+            }
+        );
+        for refused in [
+            ("_include", "CarePlan:patient"),
+            ("_revinclude", "Flag:patient"),
+        ] {
+            assert!(
+                Inclusions::asked(&pairs(&[refused]), def).is_err(),
+                "{refused:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,40 @@
+//! Answering a search by patient with what it asks to be included: the
+//! Patient its matches are about (`_include`), or on a Patient search the
+//! resources about the Patient found (`_revinclude`). Each included
+//! resource is read through its own service, so it is decided and audited
+//! one by one, and left out if the caller may not see it; nothing is
+//! included beside a page without matches, so an empty search stays the
+//! answer for no one.
+
+use concordat_domain::ids::PersonId;
+
+use super::outcome::FhirError;
+use super::parts;
+use super::search::{self, Found, Inclusions, Searched};
+use super::wire::{FhirBody, FhirRequest};
+use crate::AppState;
+
+/// The searchset for `found`, the matches of a search of `def` about
+/// `person`, with what the request asks to be included.
+pub async fn respond(
+    state: &AppState,
+    request: &FhirRequest,
+    def: Searched,
+    person: PersonId,
+    found: Vec<Found>,
+) -> Result<FhirBody, FhirError> {
+    let asked = Inclusions::asked(&request.params, def)?;
+    let mut included = Vec::new();
+    if search::page_has_matches(request, found.len())? {
+        let (viewer, base) = (&request.viewer, &request.base);
+        if asked.patient {
+            included.extend(parts::patient(state, viewer, base, person).await?);
+        }
+        for kind in asked.about {
+            included.extend(parts::about(state, viewer, base, kind, person).await?);
+        }
+    }
+    Ok(FhirBody::of(search::searchset_including(
+        request, found, included,
+    )?))
+}
