@@ -52,6 +52,8 @@ impl From<ConsentEffect> for &'static str {
     }
 }
 
+crate::vocabulary::schema!(RecordedVia);
+
 /// How the person's choice reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "&'static str")]

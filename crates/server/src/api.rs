@@ -1,4 +1,6 @@
-//! The JSON API at `/api/v1`. Errors are RFC 9457 problem details.
+//! The JSON API at `/api/v1`. Errors are RFC 9457 problem details; the
+//! operations are described by an OpenAPI document (`openapi.rs`) made from
+//! the same handler list as the router.
 
 pub mod agreements;
 pub mod audit;
@@ -16,19 +18,34 @@ pub mod flags;
 pub mod json;
 pub mod me;
 pub mod messages;
+pub mod openapi;
 pub mod persons;
 pub mod referrals;
 pub mod webhooks;
 
-use axum::Router;
+use axum::{Extension, Router};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use error::ApiError;
 
 /// The JSON API's routes, relative to `/api/v1`: each feature's own,
-/// merged, and problem details for a path or method that is not routed.
+/// merged, its description served at `/openapi.json`, and problem details
+/// for a path or method that is not routed.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let (routes, described) = described().split_for_parts();
+    routes
+        .layer(Extension(openapi::Document::new(described)))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+// INVARIANT: every feature's routes are registered through
+// `utoipa_axum::routes!`, which adds a handler to the router and its
+// description to the document together.
+fn described() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(openapi::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(audit::router())
@@ -44,6 +61,4 @@ pub fn router() -> Router<AppState> {
         .merge(messages::router())
         .merge(break_glass::router())
         .merge(agreements::router())
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

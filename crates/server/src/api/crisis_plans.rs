@@ -9,9 +9,7 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;
 use concordat_domain::crisis_plan::{
@@ -23,29 +21,29 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::{ApiError, FieldError};
 use crate::api::extract::{person_path, ApiPath, ApiQuery};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::authorisation::Viewer;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
 use crate::crisis::plans::{self, Party, PlanHistory};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/persons/{id}/crisis-plan", get(show))
-        .route("/persons/{id}/crisis-plan/versions", post(save))
-        .route("/persons/{id}/crisis-plan/versions/{number}", get(version))
-        .route(
-            "/persons/{id}/crisis-plan/versions/{number}/agreement",
-            post(agree),
-        )
-        .route("/persons/{id}/crisis-plan/diff", get(diff))
-        .route("/crisis-plans/overdue", get(overdue))
-        .route("/crisis-plans/coverage", get(coverage_json))
-        .route("/crisis-plans/coverage.csv", get(coverage_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(show))
+        .routes(routes!(save))
+        .routes(routes!(version))
+        .routes(routes!(agree))
+        .routes(routes!(diff))
+        .routes(routes!(overdue))
+        .routes(routes!(coverage_json))
+        .routes(routes!(coverage_csv))
 }
 
 /// A version with where it stands today.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionView {
     #[serde(flatten)]
     pub version: PlanVersion,
@@ -67,7 +65,7 @@ impl VersionView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionSummary {
     pub number: u32,
     pub status: &'static str,
@@ -76,7 +74,7 @@ pub struct VersionSummary {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PlanView {
     pub plan_id: String,
     pub person_id: String,
@@ -96,6 +94,20 @@ async fn history(state: &AppState, viewer: &Viewer, id: &str) -> Result<PlanHist
 }
 
 /// `GET /api/v1/persons/{id}/crisis-plan`.
+/// The person's crisis plan as the caller may see it: the agreed version,
+/// the draft and the list of versions.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/crisis-plan",
+    operation_id = "showCrisisPlan",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id")),
+    responses(
+        (status = 200, description = "The plan", body = PlanView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -126,6 +138,20 @@ pub async fn show(
 }
 
 /// `GET /api/v1/persons/{id}/crisis-plan/versions/{n}`.
+/// One version of the crisis plan.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/crisis-plan/versions/{number}",
+    operation_id = "crisisPlanVersion",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id"), ("number" = u32, Path, description = "The version number")),
+    responses(
+        (status = 200, description = "The version", body = VersionView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn version(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -140,7 +166,8 @@ pub async fn version(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     from: Option<u32>,
     to: Option<u32>,
@@ -148,6 +175,20 @@ pub struct DiffQuery {
 
 /// `GET /api/v1/persons/{id}/crisis-plan/diff?from=&to=`: `to` defaults to
 /// the latest version, `from` to the one it was based on.
+/// What changed between two versions, section by section.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/crisis-plan/diff",
+    operation_id = "crisisPlanDiff",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id"), DiffQuery),
+    responses(
+        (status = 200, description = "The sections' differences", body = Vec<SectionDiff>),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn diff(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -167,7 +208,7 @@ pub async fn diff(
     Ok(Json(plan.diff(from, to)?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewVersion {
     /// The version the writer started from; absent for a new plan.
     based_on: Option<u32>,
@@ -175,6 +216,22 @@ pub struct NewVersion {
 }
 
 /// `POST /api/v1/persons/{id}/crisis-plan/versions`.
+/// A new draft of the crisis plan, or the person's proposal.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/crisis-plan/versions",
+    operation_id = "saveCrisisPlanVersion",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = NewVersion,
+    responses(
+        (status = 201, description = "The version as saved", body = VersionView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn save(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -198,7 +255,7 @@ pub async fn save(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewAgreement {
     /// `person` or `professional`.
     party: String,
@@ -209,6 +266,22 @@ pub struct NewAgreement {
 }
 
 /// `POST /api/v1/persons/{id}/crisis-plan/versions/{n}/agreement`.
+/// Records one party's agreement to a version.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/crisis-plan/versions/{number}/agreement",
+    operation_id = "agreeCrisisPlanVersion",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id"), ("number" = u32, Path, description = "The version number")),
+    request_body = NewAgreement,
+    responses(
+        (status = 200, description = "The version as it now stands", body = VersionView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn agree(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -249,6 +322,17 @@ pub async fn agree(
 
 /// `GET /api/v1/crisis-plans/overdue`: agreed plans past review for the
 /// people whose care team the caller is on.
+/// Agreed plans past review, for the people whose care team the caller is on.
+#[utoipa::path(
+    get,
+    path = "/crisis-plans/overdue",
+    operation_id = "overdueCrisisPlans",
+    tag = "crisis-plans",
+    responses(
+        (status = 200, description = "The overdue plans", body = Vec<OverdueView>),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn overdue(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -268,7 +352,7 @@ pub async fn overdue(
     ))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OverdueView {
     pub person_id: String,
     pub name: String,
@@ -277,7 +361,8 @@ pub struct OverdueView {
     pub review_due: NaiveDate,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
     /// `team` (the caller's own, or `team_id`) or `partnership`.
     scope: Option<String>,
@@ -313,6 +398,20 @@ async fn report(
 }
 
 /// `GET /api/v1/crisis-plans/coverage?scope=team|partnership`.
+/// How many people of a team, or of the partnership, have an agreed plan.
+#[utoipa::path(
+    get,
+    path = "/crisis-plans/coverage",
+    operation_id = "crisisPlanCoverage",
+    tag = "crisis-plans",
+    params(CoverageQuery),
+    responses(
+        (status = 200, description = "The coverage", body = CoverageReport),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn coverage_json(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -322,6 +421,20 @@ pub async fn coverage_json(
 }
 
 /// `GET /api/v1/crisis-plans/coverage.csv?scope=team|partnership`.
+/// The coverage report as CSV.
+#[utoipa::path(
+    get,
+    path = "/crisis-plans/coverage.csv",
+    operation_id = "crisisPlanCoverageCsv",
+    tag = "crisis-plans",
+    params(CoverageQuery),
+    responses(
+        (status = 200, description = "The coverage as a CSV file", content_type = "text/csv", body = String),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn coverage_csv(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -10,7 +10,7 @@ use concordat_store::contact_events::Transition;
 use serde::Deserialize;
 
 /// One event as a source system sends it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     pub source_system: String,

@@ -15,7 +15,7 @@ use crate::error::ServiceError;
 use crate::AppState;
 
 /// One line of a person's access log, in words they can read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccessLogItem {
     pub at: DateTime<Utc>,
     pub who: String,
@@ -124,7 +124,7 @@ pub async fn access_log(
 }
 
 /// What governance searches by, as strings from a form or a query string.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct AuditQuery {
     pub person: Option<String>,
     pub user: Option<String>,
@@ -136,7 +136,7 @@ pub struct AuditQuery {
 }
 
 /// One audit entry, as governance sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditItem {
     pub seq: u64,
     pub at: DateTime<Utc>,
