@@ -179,7 +179,6 @@ async fn respond(
     Ok(Json(describe.detail(&shown.agreement)))
 }
 
-/// `GET /api/v1/agreements`: every agreement, most recently changed first.
 /// Every agreement, most recently changed first.
 #[utoipa::path(
     get,
@@ -209,7 +208,6 @@ pub async fn list(
     }))
 }
 
-/// `GET /api/v1/agreements/{id}`.
 /// One agreement with its terms.
 #[utoipa::path(
     get,
@@ -236,7 +234,6 @@ pub async fn show(
     Ok(Json(describe.detail(&shown.agreement)))
 }
 
-/// `POST /api/v1/agreements`: a new draft; 201 with its address.
 /// A new draft agreement; 201 with its address.
 #[utoipa::path(
     post,
@@ -262,7 +259,6 @@ pub async fn create(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], body).into_response())
 }
 
-/// `PUT /api/v1/agreements/{id}`: new terms, a new version to sign again.
 /// New terms: a new version, to be signed again.
 #[utoipa::path(
     put,
@@ -291,7 +287,6 @@ pub async fn amend(
     respond(&state, amended).await
 }
 
-/// `POST /api/v1/agreements/{id}/sign`: for the caller's own organisation.
 /// Signs the agreement for the caller's own organisation.
 #[utoipa::path(
     post,
@@ -329,7 +324,6 @@ async fn change_status(
     respond(state, changed).await
 }
 
-/// `POST /api/v1/agreements/{id}/suspend`.
 /// Suspends the agreement.
 #[utoipa::path(
     post,
@@ -353,7 +347,6 @@ pub async fn suspend(
     change_status(&state, &caller, &id, StatusChange::Suspend).await
 }
 
-/// `POST /api/v1/agreements/{id}/resume`.
 /// Resumes a suspended agreement.
 #[utoipa::path(
     post,
@@ -377,7 +370,6 @@ pub async fn resume(
     change_status(&state, &caller, &id, StatusChange::Resume).await
 }
 
-/// `POST /api/v1/agreements/{id}/end`.
 /// Ends the agreement.
 #[utoipa::path(
     post,
@@ -401,8 +393,6 @@ pub async fn end(
     change_status(&state, &caller, &id, StatusChange::End).await
 }
 
-/// `GET /api/v1/agreements/{id}/history`: every change, oldest first, with
-/// the terms as they stood after it.
 /// Every change, oldest first, with the terms as they stood after it.
 #[utoipa::path(
     get,

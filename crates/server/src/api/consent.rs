@@ -28,8 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sharing, set_sharing))
 }
 
-/// `GET /api/v1/persons/{id}/consent`: every directive, newest first,
-/// withdrawn and expired ones included and marked.
 /// Every consent directive, newest first, withdrawn and expired ones included
 /// and marked.
 #[utoipa::path(
@@ -53,7 +51,6 @@ pub async fn list(
     Ok(Json(overview.directives))
 }
 
-/// `POST /api/v1/persons/{id}/consent`: applies from the very next request.
 /// A new consent directive; it applies from the very next request.
 #[utoipa::path(
     post,
@@ -79,7 +76,6 @@ pub async fn record(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-/// `POST /api/v1/persons/{id}/consent/{consent_id}/withdraw`.
 /// Withdraws a consent directive.
 #[utoipa::path(
     post,
@@ -103,7 +99,6 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v1/persons/{id}/carers/{related_person_id}/sharing`.
 /// What a nominated carer may be told.
 #[utoipa::path(
     get,
@@ -134,7 +129,6 @@ pub struct SharingBody {
     may_tell: Vec<String>,
 }
 
-/// `PUT /api/v1/persons/{id}/carers/{related_person_id}/sharing`.
 /// Sets what a nominated carer may be told.
 #[utoipa::path(
     put,

@@ -31,7 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The largest NDJSON batch accepted, in bytes.
 pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-/// `POST /api/v1/events`: 201 when recorded, 200 when already recorded.
 /// One contact event from a registered source system: 201 when recorded,
 /// 200 when it was already.
 #[utoipa::path(
@@ -72,10 +71,9 @@ pub struct BatchReport {
     pub lines: Vec<LineReport>,
 }
 
-/// `POST /api/v1/events:batch`: NDJSON in, a report of every line out.
-/// Blank lines are skipped; line numbers count them, as an editor would.
 /// Contact events as NDJSON, one event a line (up to 64 MB); each line
-/// stands alone, and the answer reports every line.
+/// stands alone, and the answer reports every line. Blank lines are
+/// skipped; line numbers count them, as an editor would.
 #[utoipa::path(
     post,
     path = "/events:batch",

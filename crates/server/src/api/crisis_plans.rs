@@ -93,7 +93,6 @@ async fn history(state: &AppState, viewer: &Viewer, id: &str) -> Result<PlanHist
         .ok_or(ApiError::NotFound)
 }
 
-/// `GET /api/v1/persons/{id}/crisis-plan`.
 /// The person's crisis plan as the caller may see it: the agreed version,
 /// the draft and the list of versions.
 #[utoipa::path(
@@ -137,7 +136,6 @@ pub async fn show(
     }))
 }
 
-/// `GET /api/v1/persons/{id}/crisis-plan/versions/{n}`.
 /// One version of the crisis plan.
 #[utoipa::path(
     get,
@@ -169,12 +167,12 @@ pub async fn version(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
+    /// The version compared with; by default the one `to` was based on.
     from: Option<u32>,
+    /// By default the latest version.
     to: Option<u32>,
 }
 
-/// `GET /api/v1/persons/{id}/crisis-plan/diff?from=&to=`: `to` defaults to
-/// the latest version, `from` to the one it was based on.
 /// What changed between two versions, section by section.
 #[utoipa::path(
     get,
@@ -215,7 +213,6 @@ pub struct NewVersion {
     sections: SectionsInput,
 }
 
-/// `POST /api/v1/persons/{id}/crisis-plan/versions`.
 /// A new draft of the crisis plan, or the person's proposal.
 #[utoipa::path(
     post,
@@ -265,7 +262,6 @@ pub struct NewAgreement {
     review_due: Option<NaiveDate>,
 }
 
-/// `POST /api/v1/persons/{id}/crisis-plan/versions/{n}/agreement`.
 /// Records one party's agreement to a version.
 #[utoipa::path(
     post,
@@ -320,8 +316,6 @@ pub async fn agree(
     )))
 }
 
-/// `GET /api/v1/crisis-plans/overdue`: agreed plans past review for the
-/// people whose care team the caller is on.
 /// Agreed plans past review, for the people whose care team the caller is on.
 #[utoipa::path(
     get,
@@ -397,7 +391,6 @@ async fn report(
     Ok(coverage::report(state, &caller.viewer(), scope).await?)
 }
 
-/// `GET /api/v1/crisis-plans/coverage?scope=team|partnership`.
 /// How many people of a team, or of the partnership, have an agreed plan.
 #[utoipa::path(
     get,
@@ -420,7 +413,6 @@ pub async fn coverage_json(
     Ok(Json(report(&state, caller, &query).await?))
 }
 
-/// `GET /api/v1/crisis-plans/coverage.csv?scope=team|partnership`.
 /// The coverage report as CSV.
 #[utoipa::path(
     get,

@@ -99,9 +99,9 @@ fn base() -> OpenApi {
                 .build(),
         ),
     );
-    components
-        .schemas
-        .insert("Problem".into(), Problem::schema());
+    let mut schemas = vec![(Problem::name().into_owned(), Problem::schema())];
+    Problem::schemas(&mut schemas);
+    components.schemas.extend(schemas);
     for (name, response) in [
         Invalid::response(),
         Unauthenticated::response(),

@@ -211,8 +211,6 @@ pub async fn list(
     Ok(Json(out))
 }
 
-/// `GET /api/v1/me/referrals`: the person's own referrals and where they
-/// stand.
 /// A person's own account: where their referrals stand.
 #[utoipa::path(
     get,
@@ -337,8 +335,6 @@ pub struct ServiceLevelsView {
     escalation_user_id: Option<String>,
 }
 
-/// `PUT /api/v1/agreements/{id}/service-levels`: an information governance
-/// lead of a party sets the deadlines and the escalation contact.
 /// An agreement's deadlines and escalation contact, set by an information
 /// governance lead of a party.
 #[utoipa::path(

@@ -125,6 +125,7 @@ pub async fn access_log(
 
 /// What governance searches by, as strings from a form or a query string.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub person: Option<String>,
     pub user: Option<String>,
