@@ -74,6 +74,7 @@ pub struct PlanSections {
 
 /// A contact as typed into a form or sent as JSON, before checking.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanContactInput)]
 #[serde(default)]
 pub struct ContactInput {
     pub name: String,

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct ClaimBody {
     nhs_number: Option<String>,
     person_id: Option<String>,
+    #[schema(value_type = concordat_domain::break_glass::OverrideBasis)]
     lawful_basis: String,
     justification: String,
 }
@@ -90,6 +91,7 @@ pub async fn claim(
 #[into_params(parameter_in = Query)]
 pub struct ReviewsQuery {
     /// `pending` (the default) or `all`.
+    #[param(schema_with = crate::api::openapi::review_filters)]
     status: Option<String>,
 }
 

@@ -47,6 +47,7 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ContactInput {
+    #[schema(value_type = ContactKind)]
     kind: String,
     occurred_at: Option<DateTime<Utc>>,
     /// Why the caller was involved; required.

@@ -254,10 +254,11 @@ pub async fn save(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewAgreement {
-    /// `person` or `professional`.
+    #[schema(schema_with = crate::api::openapi::agreeing_parties)]
     party: String,
     /// How it was given: in-person, phone, letter (own-account for the
     /// person's own account, which is assumed there).
+    #[schema(value_type = Option<RecordedVia>)]
     via: Option<String>,
     review_due: Option<NaiveDate>,
 }
@@ -358,7 +359,8 @@ pub struct OverdueView {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CoverageQuery {
-    /// `team` (the caller's own, or `team_id`) or `partnership`.
+    /// `team` (the caller's own, or `team_id`; the default) or `partnership`.
+    #[param(schema_with = crate::api::openapi::coverage_scopes)]
     scope: Option<String>,
     team_id: Option<String>,
 }

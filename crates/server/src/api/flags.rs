@@ -71,7 +71,9 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewFlag {
+    #[schema(value_type = FlagCategory)]
     category: String,
+    #[schema(value_type = Severity)]
     severity: String,
     summary: String,
     basis: String,

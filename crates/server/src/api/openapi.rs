@@ -252,6 +252,31 @@ fn string() -> utoipa::openapi::schema::Object {
     ObjectBuilder::new().schema_type(Type::String).build()
 }
 
+/// A string that is one of `words`: for the handful of query and body
+/// values a handler matches itself rather than parsing into a domain type.
+fn one_of(words: &[&str]) -> utoipa::openapi::schema::Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(words.iter().copied()))
+        .build()
+}
+
+pub fn review_filters() -> utoipa::openapi::schema::Object {
+    one_of(&["pending", "all"])
+}
+
+pub fn coverage_scopes() -> utoipa::openapi::schema::Object {
+    one_of(&["team", "partnership"])
+}
+
+pub fn referral_boxes() -> utoipa::openapi::schema::Object {
+    one_of(&["inbox", "outbox"])
+}
+
+pub fn agreeing_parties() -> utoipa::openapi::schema::Object {
+    one_of(&["person", "professional"])
+}
+
 /// The purposes of use a token can be asked for, as the token request's
 /// `purpose` takes them.
 pub fn purpose_codes() -> utoipa::openapi::schema::Object {

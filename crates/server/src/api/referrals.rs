@@ -121,6 +121,7 @@ pub struct SendInput {
     nhs_number: Option<String>,
     person_id: Option<String>,
     to_team_id: String,
+    #[schema(value_type = Urgency)]
     urgency: String,
     reason: String,
     #[serde(default)]
@@ -174,7 +175,10 @@ pub async fn send(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `inbox` (the default: the caller's team's) or `outbox` (what the
+    /// caller sent).
     #[serde(rename = "box")]
+    #[param(schema_with = crate::api::openapi::referral_boxes)]
     which: Option<String>,
 }
 
@@ -280,7 +284,7 @@ pub struct ActInput {
     path = "/referrals/{id}/{action}",
     operation_id = "actOnReferral",
     tag = "referrals",
-    params(("id" = String, Path, description = "The referral"), ("action" = String, Path, description = "What to do: `acknowledge`, `accept`, `decline`, `redirect`, `complete` or `cancel`", example = "acknowledge")),
+    params(("id" = String, Path, description = "The referral"), ("action" = inline(ReferralAction), Path, description = "What to do")),
     request_body(content = Option<ActInput>, content_type = "application/json"),
     responses(
         (status = 200, description = "The referral as it now stands", body = ReferralView),
@@ -298,10 +302,13 @@ pub async fn act(
 ) -> Result<Json<ReferralView>, ApiError> {
     let action = ReferralAction::parse(&action).map_err(|_| ApiError::NotFound)?;
     // The body is optional: acknowledging needs nothing more.
+    // So is a JSON `null`, which says the same.
     let input: ActInput = if body.iter().all(u8::is_ascii_whitespace) {
         ActInput::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?
+        serde_json::from_slice::<Option<ActInput>>(&body)
+            .map_err(|e| ApiError::MalformedBody(e.to_string()))?
+            .unwrap_or_default()
     };
     let to_team = input
         .to_team_id

@@ -38,6 +38,7 @@ pub const STAFF_VIA: [RecordedVia; 3] = [
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDirective {
+    /// `permit` or `deny`.
     #[serde(default)]
     pub effect: String,
     pub organisation: Option<String>,

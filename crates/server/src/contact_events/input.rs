@@ -15,6 +15,7 @@ use serde::Deserialize;
 pub struct EventInput {
     pub source_system: String,
     pub event_id: String,
+    #[schema(value_type = concordat_domain::contact_event::ContactKind)]
     pub kind: String,
     pub nhs_number: String,
     /// RFC 3339.
