@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct LogQuery {
     /// How many entries, newest first: 1 to 1000, 200 if not given.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     limit: Option<u32>,
 }
 

@@ -142,7 +142,7 @@ pub async fn show(
     path = "/persons/{id}/crisis-plan/versions/{number}",
     operation_id = "crisisPlanVersion",
     tag = "crisis-plans",
-    params(("id" = String, Path, description = "The person's id"), ("number" = u32, Path, description = "The version number")),
+    params(("id" = String, Path, description = "The person's id"), ("number" = u64, Path, maximum = 4_294_967_295.0, description = "The version number")),
     responses(
         (status = 200, description = "The version", body = VersionView),
         (status = 400, response = Invalid),
@@ -168,8 +168,10 @@ pub async fn version(
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// The version compared with; by default the one `to` was based on.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     from: Option<u32>,
     /// By default the latest version.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     to: Option<u32>,
 }
 
@@ -209,6 +211,7 @@ pub async fn diff(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewVersion {
     /// The version the writer started from; absent for a new plan.
+    #[schema(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     based_on: Option<u32>,
     sections: SectionsInput,
 }
@@ -269,7 +272,7 @@ pub struct NewAgreement {
     path = "/persons/{id}/crisis-plan/versions/{number}/agreement",
     operation_id = "agreeCrisisPlanVersion",
     tag = "crisis-plans",
-    params(("id" = String, Path, description = "The person's id"), ("number" = u32, Path, description = "The version number")),
+    params(("id" = String, Path, description = "The person's id"), ("number" = u64, Path, maximum = 4_294_967_295.0, description = "The version number")),
     request_body = NewAgreement,
     responses(
         (status = 200, description = "The version as it now stands", body = VersionView),

@@ -105,6 +105,7 @@ pub struct StartInput {
     #[serde(default)]
     to_team_ids: Vec<String>,
     body: String,
+    #[schema(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     acknowledge_within_hours: Option<u32>,
 }
 
@@ -207,6 +208,7 @@ pub async fn read(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ReplyInput {
     body: String,
+    #[schema(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     acknowledge_within_hours: Option<u32>,
 }
 

@@ -133,6 +133,7 @@ pub struct AuditQuery {
     pub outcome: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
