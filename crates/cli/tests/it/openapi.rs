@@ -47,7 +47,11 @@ async fn the_document_is_served_without_a_token_the_same_for_everyone(app: TestA
     assert_eq!(signed_in.bytes().await.unwrap(), anonymous);
 
     let doc: Value = serde_json::from_slice(&anonymous).unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
     // The purposes a token can be bound to are the domain's own.
     let purposes = &doc["components"]["schemas"]["TokenRequest"]["properties"]["purpose"]["enum"];
     let expected: Vec<&str> = concordat_domain::purpose::Purpose::ALL
@@ -59,7 +63,10 @@ async fn the_document_is_served_without_a_token_the_same_for_everyone(app: TestA
     assert_eq!(scheme["scheme"], "bearer");
     assert!(scheme["description"].as_str().unwrap().contains("ETREAT"));
     // Asking for a token needs none.
-    assert_eq!(doc["paths"]["/api/v1/auth/token"]["post"]["security"], serde_json::json!([{}]));
+    assert_eq!(
+        doc["paths"]["/api/v1/auth/token"]["post"]["security"],
+        serde_json::json!([{}])
+    );
 }
 
 async fn every_error_answer_is_described_as_problem_details(app: TestApp) {
@@ -73,7 +80,10 @@ async fn every_error_answer_is_described_as_problem_details(app: TestApp) {
                     .trim_start_matches("#/components/responses/");
                 let described = &doc["components"]["responses"][name]["content"]
                     ["application/problem+json"]["schema"]["$ref"];
-                assert_eq!(described, "#/components/schemas/Problem", "{method} {path} {status}");
+                assert_eq!(
+                    described, "#/components/schemas/Problem",
+                    "{method} {path} {status}"
+                );
             }
         }
     }

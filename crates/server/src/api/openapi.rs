@@ -87,7 +87,10 @@ fn base() -> OpenApi {
                 ))
                 .build(),
         )
-        .security(Some([SecurityRequirement::new(BEARER, Vec::<String>::new())]))
+        .security(Some([SecurityRequirement::new(
+            BEARER,
+            Vec::<String>::new(),
+        )]))
         .build();
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -285,4 +288,34 @@ pub fn purpose_codes() -> utoipa::openapi::schema::Object {
         .enum_values(Some(Purpose::ALL.iter().map(|p| p.code())))
         .description(Some("The purpose of use the token is bound to"))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// A route added with axum's own `route` (or a nested service) would be
+    /// served without being described: the JSON API's sources register
+    /// handlers only through `utoipa_axum::routes!`.
+    #[test]
+    fn no_api_route_is_registered_behind_the_document() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![src.join("api.rs")];
+        for entry in std::fs::read_dir(src.join("api")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("openapi.rs") {
+                files.push(path);
+            }
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for bypass in [".route(", ".route_service(", ".nest(", ".nest_service("] {
+                assert!(
+                    !text.contains(bypass),
+                    "{} calls `{bypass}`: register handlers with `routes!`",
+                    file.display()
+                );
+            }
+        }
+    }
 }

@@ -47,7 +47,11 @@ fn needs_token(operation: &Value) -> bool {
 async fn every_operation_in_the_document_is_routed_with_the_security_it_declares(app: TestApp) {
     let doc = document(&app).await;
     let operations = operations(&doc);
-    assert!(operations.len() > 50, "only {} operations", operations.len());
+    assert!(
+        operations.len() > 50,
+        "only {} operations",
+        operations.len()
+    );
     let token = app.token_for("crisis.nurse", "TREAT").await;
     for (method, path, operation) in &operations {
         let url = concrete(path);
@@ -62,7 +66,10 @@ async fn every_operation_in_the_document_is_routed_with_the_security_it_declares
                 "{method} {path} does not describe its 401"
             );
         } else {
-            assert!(![404, 405].contains(&anonymous), "{method} {path}: {anonymous}");
+            assert!(
+                ![404, 405].contains(&anonymous),
+                "{method} {path}: {anonymous}"
+            );
         }
         let with_token = call(&app, method, &url, Some(&token)).await;
         assert_ne!(with_token, 405, "{method} {path} with a token");

@@ -33,7 +33,9 @@ fn tools() -> Option<PathBuf> {
 
 /// Runs `command`: whether it succeeded, and what it printed.
 fn run(command: &mut Command) -> (bool, String) {
-    let out = command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
