@@ -40,6 +40,12 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
 
+/// The JSON API's OpenAPI document, as `GET /api/v1/openapi.json` serves
+/// it: also the list of its routes.
+pub fn description() -> utoipa::openapi::OpenApi {
+    openapi::complete(described().into_openapi())
+}
+
 // INVARIANT: every feature's routes are registered through
 // `utoipa_axum::routes!`, which adds a handler to the router and its
 // description to the document together.

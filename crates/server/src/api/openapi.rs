@@ -39,15 +39,21 @@ const BEARER: &str = "bearer";
 pub struct Document(Bytes);
 
 impl Document {
-    /// Finishes the description of the routes (relative to [`BASE`]) that
+    /// The finished description of the routes (relative to [`BASE`]) that
     /// the router serves.
     pub fn new(routes: OpenApi) -> Self {
-        let mut doc = base().nest(BASE, routes);
-        finish(&mut doc);
-        let json = serde_json::to_vec_pretty(&doc)
+        let json = serde_json::to_vec_pretty(&complete(routes))
             .unwrap_or_else(|e| unreachable!("an OpenAPI document always serialises: {e}"));
         Self(Bytes::from(json))
     }
+}
+
+/// The document, from the description of the routes (relative to [`BASE`])
+/// that the router serves.
+pub fn complete(routes: OpenApi) -> OpenApi {
+    let mut doc = base().nest(BASE, routes);
+    finish(&mut doc);
+    doc
 }
 
 /// The document's own route, registered like every other.
