@@ -9,6 +9,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use serde_json::Value;
+
 use super::{document, DOCUMENT};
 use crate::fixtures::{person_id, GARY};
 use crate::harness::TestApp;
@@ -69,16 +71,29 @@ async fn the_document_is_valid_openapi_3_1(app: TestApp) {
     assert!(!valid, "a broken document passed: {report}");
 }
 
-/// Schemathesis' settings: real records for the generated requests to reach (a person's id, so that
-/// reads of a record get past "not found").
-fn config(person: &str) -> String {
-    format!(
-        r#"
-[[operations]]
-include-path-regex = "^/api/v1/persons/\\{{id\\}}"
-parameters = {{ "path.id" = "{person}" }}
-"#
-    )
+/// Schemathesis' settings: real records for the generated requests to
+/// reach, so that they get past "not found" — each path parameter under a
+/// path prefix given a record's id.
+fn config(records: &[(&str, &str, String)]) -> String {
+    records
+        .iter()
+        .map(|(prefix, parameter, id)| {
+            format!(
+                "[[operations]]\ninclude-path-regex = \"^/api/v1/{prefix}/\"\n\
+                 parameters = {{ \"path.{parameter}\" = \"{id}\" }}\n\n"
+            )
+        })
+        .collect()
+}
+
+/// The `id` of the first item of what `path` lists for `token`.
+async fn first_id(app: &TestApp, token: &str, path: &str, list: Option<&str>) -> String {
+    let listed: Value = app.get_with_token(path, token).await.json().await.unwrap();
+    let items = list.map_or(&listed, |key| &listed[key]);
+    items[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path} lists nothing: {listed}"))
+        .to_owned()
 }
 
 /// Schemathesis, a few generated requests per operation with a real token
@@ -89,9 +104,25 @@ parameters = {{ "path.id" = "{person}" }}
 async fn generated_requests_get_the_answers_the_document_describes(app: TestApp) {
     let Some(bin) = tools() else { return };
     let person = person_id(&app, GARY).await.to_string();
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let ig = app.token_for("ig.lead", "TREAT").await;
+    let flags = format!("/api/v1/persons/{person}/flags");
+    let records = [
+        ("persons", "id", person.clone()),
+        (
+            "persons",
+            "flag_id",
+            first_id(&app, &nurse, &flags, None).await,
+        ),
+        (
+            "agreements",
+            "id",
+            first_id(&app, &ig, "/api/v1/agreements", Some("agreements")).await,
+        ),
+    ];
     let dir = tempfile::tempdir().unwrap();
     let config_file = dir.path().join("schemathesis.toml");
-    std::fs::write(&config_file, config(&person)).unwrap();
+    std::fs::write(&config_file, config(&records)).unwrap();
     for (user, purpose, tags) in [
         ("crisis.nurse", "TREAT", "persons|consent|crisis-plans|flags|contacts|crisis-lookup|referrals|messages|contact-events|auth|meta"),
         ("ig.lead", "TREAT", "agreements|webhooks|audit|break-glass|referrals"),
