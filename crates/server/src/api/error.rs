@@ -66,7 +66,7 @@ pub struct Problem<'a> {
     detail: String,
     /// Each field at fault and why, for `/problems/invalid-input`.
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
-    #[schema(value_type = Option<Vec<FieldError>>)]
+    #[schema(value_type = Vec<FieldError>, required = false)]
     errors: &'a [FieldError],
     /// The policy that decided, for `/problems/access-denied`.
     #[serde(skip_serializing_if = "Option::is_none")]
