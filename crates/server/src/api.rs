@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod break_glass;
 mod caller;
+pub mod caseload;
 pub mod consent;
 pub mod contact_events;
 pub mod contacts;
@@ -58,6 +59,7 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(persons::router())
         .merge(consent::router())
         .merge(crisis_plans::router())
+        .merge(caseload::router())
         .merge(flags::router())
         .merge(contacts::router())
         .merge(contact_events::router())
