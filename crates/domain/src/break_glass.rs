@@ -11,6 +11,8 @@ use crate::ids::{PersonId, UserId};
 use crate::text::{bounded, TextError};
 use crate::vocabulary;
 
+crate::vocabulary::schema!(OverrideBasis);
+
 /// The lawful bases on which a refusal may be overridden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "&'static str")]

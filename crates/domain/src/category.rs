@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::vocabulary;
 
+crate::vocabulary::schema!(DataCategory);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "&'static str")]
 pub enum DataCategory {

@@ -11,6 +11,8 @@ use crate::purpose::Purpose;
 use crate::text::{bounded, TextError};
 use crate::vocabulary;
 
+crate::vocabulary::schema!(ConsentEffect);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "&'static str")]
 pub enum ConsentEffect {
@@ -51,6 +53,8 @@ impl From<ConsentEffect> for &'static str {
         value.as_str()
     }
 }
+
+crate::vocabulary::schema!(RecordedVia);
 
 /// How the person's choice reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

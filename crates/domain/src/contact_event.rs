@@ -97,13 +97,13 @@ impl ContactKind {
 /// Where an event came from when a system, not a user, sent it: the
 /// system's name and its own id for the event, which make sending it again
 /// harmless.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EventSource {
     pub system: String,
     pub event_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ContactEvent {
     pub id: ContactEventId,
     pub person: PersonId,

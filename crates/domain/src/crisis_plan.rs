@@ -36,7 +36,7 @@ closed_vocabulary! {
 }
 
 /// Who wrote a version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Author {
     pub user: Option<UserId>,
     pub name: String,
@@ -46,7 +46,7 @@ pub struct Author {
 
 /// The person's agreement to a version: how it was given, and who recorded
 /// it (themselves, through their own account, or a professional with them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PersonAgreement {
     pub at: DateTime<Utc>,
     pub via: RecordedVia,
@@ -55,7 +55,7 @@ pub struct PersonAgreement {
 }
 
 /// A professional's agreement to a version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProfessionalAgreement {
     pub at: DateTime<Utc>,
     pub via: RecordedVia,
@@ -63,7 +63,7 @@ pub struct ProfessionalAgreement {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PlanVersion {
     pub plan: CrisisPlanId,
     pub person: PersonId,

@@ -50,7 +50,7 @@ closed_vocabulary! {
 /// Three months, unless the person raising the flag says otherwise.
 pub const DEFAULT_REVIEW_MONTHS: u32 = 3;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SafetyFlag {
     pub id: FlagId,
     pub person: PersonId,

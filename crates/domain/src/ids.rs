@@ -218,6 +218,20 @@ impl<T> Visitor<'_> for IdVisitor<T> {
     }
 }
 
+/// An id is written as its UUID, whatever it names.
+impl<T> utoipa::PartialSchema for Id<T> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Uuid,
+            )))
+            .into()
+    }
+}
+
+impl<T> utoipa::ToSchema for Id<T> {}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -70,7 +70,7 @@ impl ReferralStatus {
 }
 
 /// A length of time in clock hours or in working days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
     Hours(u32),
@@ -96,7 +96,7 @@ impl Span {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deadlines {
     pub acknowledge: Span,
     pub respond: Span,
@@ -106,7 +106,7 @@ pub struct Deadlines {
 /// escalates at its acknowledgement deadline to the receiving team's duty
 /// contact, and one acknowledgement period later to the partnership's
 /// escalation contact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServiceLevels {
     pub emergency: Deadlines,
     pub urgent: Deadlines,
@@ -158,7 +158,7 @@ pub fn escalation_due(
 }
 
 /// A section of a referral's content: "Presenting concerns", "Risk", …
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReferralSection {
     pub title: String,
     pub text: String,

@@ -95,6 +95,8 @@ pub struct PhoneNumber {
     display: String,
 }
 
+crate::vocabulary::text_schema!(PhoneNumber);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneNumberError {
     #[error("`{input}` is not a valid phone number: it may contain only digits, spaces, `+`, `(`, `)` and `-`")]

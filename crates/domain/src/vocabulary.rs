@@ -84,9 +84,55 @@ macro_rules! closed_vocabulary {
                 value.as_str()
             }
         }
+
+        $crate::vocabulary::schema!($name);
     };
 }
 pub(crate) use closed_vocabulary;
+
+/// The OpenAPI schema of a value written as one of `all`'s names: a
+/// string limited to them.
+pub fn enum_schema<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(all.iter().map(|&variant| name(variant))))
+        .into()
+}
+
+/// Describes a vocabulary (`ALL` and `as_str`, serialised as its name) in
+/// the OpenAPI document, from the same list that parses it.
+macro_rules! schema {
+    ($name:ident) => {
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::vocabulary::enum_schema(&Self::ALL, Self::as_str)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use schema;
+
+/// Describes a checked text (serialised as its string) in the OpenAPI
+/// document: a string, whose rules are the type's to check.
+macro_rules! text_schema {
+    ($name:ident) => {
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::String)
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use text_schema;
 
 /// Checks shared by every vocabulary's tests, so each rule is tested the same
 /// way everywhere.

@@ -1,10 +1,13 @@
-//! The JSON API at `/api/v1`. Errors are RFC 9457 problem details.
+//! The JSON API at `/api/v1`. Errors are RFC 9457 problem details; the
+//! operations are described by an OpenAPI document (`openapi.rs`) made from
+//! the same handler list as the router.
 
 pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
 mod caller;
+pub mod caseload;
 pub mod consent;
 pub mod contact_events;
 pub mod contacts;
@@ -16,25 +19,47 @@ pub mod flags;
 pub mod json;
 pub mod me;
 pub mod messages;
+pub mod openapi;
 pub mod persons;
 pub mod referrals;
 pub mod webhooks;
 
-use axum::Router;
+use axum::{Extension, Router};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use error::ApiError;
 
 /// The JSON API's routes, relative to `/api/v1`: each feature's own,
-/// merged, and problem details for a path or method that is not routed.
+/// merged, its description served at `/openapi.json`, and problem details
+/// for a path or method that is not routed.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let (routes, described) = described().split_for_parts();
+    routes
+        .layer(Extension(openapi::Document::new(described)))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+/// The JSON API's OpenAPI document, as `GET /api/v1/openapi.json` serves
+/// it: also the list of its routes.
+pub fn description() -> utoipa::openapi::OpenApi {
+    openapi::complete(described().into_openapi())
+}
+
+// INVARIANT: every feature's routes are registered through
+// `utoipa_axum::routes!`, which adds a handler to the router and its
+// description to the document together.
+fn described() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(openapi::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(audit::router())
         .merge(persons::router())
         .merge(consent::router())
         .merge(crisis_plans::router())
+        .merge(caseload::router())
         .merge(flags::router())
         .merge(contacts::router())
         .merge(contact_events::router())
@@ -44,6 +69,4 @@ pub fn router() -> Router<AppState> {
         .merge(messages::router())
         .merge(break_glass::router())
         .merge(agreements::router())
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

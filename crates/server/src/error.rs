@@ -50,7 +50,7 @@ pub enum ServiceError {
 }
 
 /// One field at fault and why, in words for the person who typed it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -52,7 +52,7 @@ pub fn parse_categories(raw: Option<&str>) -> Result<Vec<DataCategory>, NotServe
 }
 
 /// What the reader may see of the record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordView {
     pub person_id: String,
     pub purpose: &'static str,
@@ -70,7 +70,7 @@ pub struct RecordView {
     pub keeps_sharing_choices: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WithheldCategory {
     pub category: &'static str,
     pub reason: String,

@@ -66,6 +66,14 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer(app: TestApp) 
     assert_eq!(wrong["detail"], "the username or password is not right");
 }
 
+/// Found by Schemathesis: PostgreSQL's text cannot hold NUL, and the
+/// sign-in throttle stored the name as typed, so this was a 500 there.
+async fn a_username_with_a_nul_is_refused_like_any_unknown_one(app: TestApp) {
+    let nul = app.request_token("gp\0", "not-the-password", "TREAT").await;
+    assert_eq!(nul.status(), 401);
+    assert_eq!(problem(nul).await["type"], "/problems/unauthenticated");
+}
+
 async fn an_unknown_purpose_is_refused_and_the_valid_codes_are_named(app: TestApp) {
     let response = app.request_token("gp", DEMO_PASSWORD, "CURIOSITY").await;
     assert_eq!(response.status(), 400);
@@ -168,6 +176,7 @@ crate::on_both_stores!(
     a_demo_user_gets_a_token_bound_to_the_purpose_asked_for,
     tokens_are_random_and_stored_only_as_a_hash,
     a_wrong_password_and_an_unknown_user_get_the_same_answer,
+    a_username_with_a_nul_is_refused_like_any_unknown_one,
     an_unknown_purpose_is_refused_and_the_valid_codes_are_named,
     a_body_that_is_not_json_is_refused_and_changes_nothing,
     an_expired_token_is_refused,

@@ -27,6 +27,7 @@ mod fhir;
 mod health;
 mod messages;
 mod multi_node;
+mod openapi;
 mod pages_sign_in;
 mod policy_matrix;
 mod receivers;

@@ -38,7 +38,7 @@ closed_vocabulary! {
 }
 
 /// Someone the person wants contacted: family, a friend, a neighbour.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PersonalContact {
     pub name: String,
     pub relationship: String,
@@ -48,7 +48,7 @@ pub struct PersonalContact {
 }
 
 /// A professional or service to call, in hours or out of hours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProfessionalContact {
     pub name: String,
     /// The service or role: "Crisis team", "Care coordinator".
@@ -59,7 +59,7 @@ pub struct ProfessionalContact {
 
 /// The plan's content. Built from [`SectionsInput`] by [`PlanSections::parse`]
 /// at the edge; read back from storage as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanSections {
     pub early_warning_signs: String,
     pub triggers: String,
@@ -73,7 +73,8 @@ pub struct PlanSections {
 }
 
 /// A contact as typed into a form or sent as JSON, before checking.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanContactInput)]
 #[serde(default)]
 pub struct ContactInput {
     pub name: String,
@@ -85,7 +86,7 @@ pub struct ContactInput {
 }
 
 /// The plan as typed, before checking. Absent sections are empty.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SectionsInput {
     pub early_warning_signs: String,

@@ -24,7 +24,7 @@ const DATE_FORMAT: &str = "%Y-%m-%d";
 /// [`TermsJson::to_terms`], so that a misspelt role or a bad date is reported
 /// against its field rather than as an unreadable body. A missing field reads
 /// as empty and is reported the same way.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct TermsJson {
     pub title: String,
@@ -42,7 +42,7 @@ pub struct TermsJson {
     pub review_on: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct GrantJson {
     pub role: String,
@@ -50,7 +50,7 @@ pub struct GrantJson {
     pub write: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LawfulBasisJson {
     pub article_6: String,

@@ -4,13 +4,15 @@
 //! resuming and ending go through [`crate::agreements`], which the pages and
 //! the command line share. The token's purpose of use does not matter here:
 //! agreements hold no one's personal data.
+//!
+//! A little past 400 lines: ten operations, each with its OpenAPI
+//! description beside it. If it grows, the seam is the views (`Describe` and
+//! the structs it fills), which would move to their own module.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::agreement::Agreement;
 use concordat_domain::ids::UserId;
@@ -20,22 +22,25 @@ use crate::agreements::{self as workflow, read, Names, StatusChange, TermsJson};
 use crate::api::error::ApiError;
 use crate::api::extract::ApiPath;
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/agreements", get(list).post(create))
-        .route("/agreements/{id}", get(show).put(amend))
-        .route("/agreements/{id}/sign", post(sign))
-        .route("/agreements/{id}/suspend", post(suspend))
-        .route("/agreements/{id}/resume", post(resume))
-        .route("/agreements/{id}/end", post(end))
-        .route("/agreements/{id}/history", get(history))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, amend))
+        .routes(routes!(sign))
+        .routes(routes!(suspend))
+        .routes(routes!(resume))
+        .routes(routes!(end))
+        .routes(routes!(history))
 }
 
 /// One agreement in the list: where it stands, without its terms.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementSummary {
     id: String,
     title: String,
@@ -54,7 +59,7 @@ pub struct AgreementSummary {
     in_term: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Party {
     code: String,
     name: String,
@@ -67,19 +72,19 @@ pub struct Party {
 }
 
 /// One agreement with its terms, written as `PUT` takes them.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementDetail {
     #[serde(flatten)]
     summary: AgreementSummary,
     terms: TermsJson,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementList {
     agreements: Vec<AgreementSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryEvent {
     seq: i64,
     version: i64,
@@ -92,7 +97,7 @@ pub struct HistoryEvent {
     terms: TermsJson,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct History {
     id: String,
     events: Vec<HistoryEvent>,
@@ -178,7 +183,17 @@ async fn respond(
     Ok(Json(describe.detail(&shown.agreement)))
 }
 
-/// `GET /api/v1/agreements`: every agreement, most recently changed first.
+/// Every agreement, most recently changed first.
+#[utoipa::path(
+    get,
+    path = "/agreements",
+    operation_id = "listAgreements",
+    tag = "agreements",
+    responses(
+        (status = 200, description = "The agreements", body = AgreementList),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -197,7 +212,19 @@ pub async fn list(
     }))
 }
 
-/// `GET /api/v1/agreements/{id}`.
+/// One agreement with its terms.
+#[utoipa::path(
+    get,
+    path = "/agreements/{id}",
+    operation_id = "showAgreement",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    responses(
+        (status = 200, description = "The agreement", body = AgreementDetail),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -211,7 +238,20 @@ pub async fn show(
     Ok(Json(describe.detail(&shown.agreement)))
 }
 
-/// `POST /api/v1/agreements`: a new draft; 201 with its address.
+/// A new draft agreement; 201 with its address.
+#[utoipa::path(
+    post,
+    path = "/agreements",
+    operation_id = "createAgreement",
+    tag = "agreements",
+    request_body = TermsJson,
+    responses(
+        (status = 201, description = "The draft", body = AgreementDetail, headers(("Location" = String, description = "The new agreement's address"))),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -223,7 +263,22 @@ pub async fn create(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], body).into_response())
 }
 
-/// `PUT /api/v1/agreements/{id}`: new terms, a new version to sign again.
+/// New terms: a new version, to be signed again.
+#[utoipa::path(
+    put,
+    path = "/agreements/{id}",
+    operation_id = "amendAgreement",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    request_body = TermsJson,
+    responses(
+        (status = 200, description = "The agreement as amended", body = AgreementDetail),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn amend(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -236,7 +291,21 @@ pub async fn amend(
     respond(&state, amended).await
 }
 
-/// `POST /api/v1/agreements/{id}/sign`: for the caller's own organisation.
+/// Signs the agreement for the caller's own organisation.
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/sign",
+    operation_id = "signAgreement",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    responses(
+        (status = 200, description = "The agreement as it now stands", body = AgreementDetail),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn sign(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -259,7 +328,21 @@ async fn change_status(
     respond(state, changed).await
 }
 
-/// `POST /api/v1/agreements/{id}/suspend`.
+/// Suspends the agreement.
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/suspend",
+    operation_id = "suspendAgreement",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    responses(
+        (status = 200, description = "The agreement as it now stands", body = AgreementDetail),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn suspend(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -268,7 +351,21 @@ pub async fn suspend(
     change_status(&state, &caller, &id, StatusChange::Suspend).await
 }
 
-/// `POST /api/v1/agreements/{id}/resume`.
+/// Resumes a suspended agreement.
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/resume",
+    operation_id = "resumeAgreement",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    responses(
+        (status = 200, description = "The agreement as it now stands", body = AgreementDetail),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn resume(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -277,7 +374,21 @@ pub async fn resume(
     change_status(&state, &caller, &id, StatusChange::Resume).await
 }
 
-/// `POST /api/v1/agreements/{id}/end`.
+/// Ends the agreement.
+#[utoipa::path(
+    post,
+    path = "/agreements/{id}/end",
+    operation_id = "endAgreement",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    responses(
+        (status = 200, description = "The agreement as it now stands", body = AgreementDetail),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn end(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -286,8 +397,19 @@ pub async fn end(
     change_status(&state, &caller, &id, StatusChange::End).await
 }
 
-/// `GET /api/v1/agreements/{id}/history`: every change, oldest first, with
-/// the terms as they stood after it.
+/// Every change, oldest first, with the terms as they stood after it.
+#[utoipa::path(
+    get,
+    path = "/agreements/{id}/history",
+    operation_id = "agreementHistory",
+    tag = "agreements",
+    params(("id" = String, Path, description = "The agreement")),
+    responses(
+        (status = 200, description = "The history", body = History),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn history(
     State(state): State<AppState>,
     caller: ApiCaller,

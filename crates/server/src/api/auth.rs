@@ -5,29 +5,33 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use axum::routing::post;
 use axum::Json;
-use axum::Router;
 use concordat_domain::purpose::Purpose;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::error::ApiError;
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Invalid, TooManyRequests, Unauthenticated};
 use crate::auth::bearer::{self, ApiCaller};
 use crate::auth::sign_in::{authenticate, SignInTo};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/token", post(issue_token))
-        .route("/auth/revoke", post(revoke_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(issue_token))
+        .routes(routes!(revoke_token))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     username: String,
+    #[schema(format = Password)]
     password: String,
+    #[schema(schema_with = crate::api::openapi::purpose_codes)]
     purpose: String,
 }
 
@@ -41,14 +45,34 @@ impl std::fmt::Debug for TokenRequest {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     access_token: String,
+    #[schema(example = "Bearer")]
     token_type: &'static str,
+    /// Seconds until the token expires.
     expires_in: i64,
+    #[schema(schema_with = crate::api::openapi::purpose_codes)]
     purpose: &'static str,
 }
 
+/// A bearer token for the JSON API and FHIR, bound to a purpose of use, in
+/// exchange for a username and password. Failed attempts count towards the
+/// account's lock-out.
+#[utoipa::path(
+    post,
+    path = "/auth/token",
+    operation_id = "issueToken",
+    tag = "auth",
+    security(()),
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "The token", body = TokenResponse),
+        (status = 400, response = Invalid),
+        (status = 401, response = Unauthenticated),
+        (status = 429, response = TooManyRequests),
+    )
+)]
 pub async fn issue_token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -74,6 +98,14 @@ pub async fn issue_token(
     }))
 }
 
+/// Ends the caller's token now.
+#[utoipa::path(
+    post,
+    path = "/auth/revoke",
+    operation_id = "revokeToken",
+    tag = "auth",
+    responses((status = 204, description = "The token no longer works")),
+)]
 pub async fn revoke_token(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -4,9 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::break_glass::Review;
 use serde::{Deserialize, Serialize};
@@ -14,28 +12,32 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::ApiError;
 use crate::api::extract::{ApiPath, ApiQuery};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::governance::{self, ClaimRequest, PersonRef};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/break-glass", post(claim))
-        .route("/break-glass/reviews", get(reviews))
-        .route("/break-glass/{id}/review", post(review))
-        .route("/break-glass/{id}/defer", post(defer))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(claim))
+        .routes(routes!(reviews))
+        .routes(routes!(review))
+        .routes(routes!(defer))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimBody {
     nhs_number: Option<String>,
     person_id: Option<String>,
+    #[schema(value_type = concordat_domain::break_glass::OverrideBasis)]
     lawful_basis: String,
     justification: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Claimed {
     id: String,
     person_id: String,
@@ -45,6 +47,21 @@ pub struct Claimed {
     review: &'static str,
 }
 
+/// Claims an emergency override of the access decision for one person, with
+/// a lawful basis and a justification; every use is reviewed.
+#[utoipa::path(
+    post,
+    path = "/break-glass",
+    operation_id = "claimBreakGlass",
+    tag = "break-glass",
+    request_body = ClaimBody,
+    responses(
+        (status = 201, description = "The override", body = Claimed),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn claim(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -70,12 +87,27 @@ pub async fn claim(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReviewsQuery {
     /// `pending` (the default) or `all`.
+    #[param(schema_with = crate::api::openapi::review_filters)]
     status: Option<String>,
 }
 
+/// The uses the reviewer's organisation answers for, newest first.
+#[utoipa::path(
+    get,
+    path = "/break-glass/reviews",
+    operation_id = "breakGlassReviews",
+    tag = "break-glass",
+    params(ReviewsQuery),
+    responses(
+        (status = 200, description = "The uses", body = Vec<governance::ReviewItem>),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn reviews(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -96,13 +128,29 @@ pub async fn reviews(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     appropriate: bool,
     note: String,
 }
 
+/// Records the governance review of a use.
+#[utoipa::path(
+    post,
+    path = "/break-glass/{id}/review",
+    operation_id = "reviewBreakGlass",
+    tag = "break-glass",
+    params(("id" = String, Path, description = "The break-glass use")),
+    request_body = ReviewBody,
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn review(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -122,13 +170,29 @@ pub async fn review(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeferBody {
     reason: String,
     until: String,
 }
 
+/// Defers the review of a use, with a reason, until a date.
+#[utoipa::path(
+    post,
+    path = "/break-glass/{id}/defer",
+    operation_id = "deferBreakGlassReview",
+    tag = "break-glass",
+    params(("id" = String, Path, description = "The break-glass use")),
+    request_body = DeferBody,
+    responses(
+        (status = 204, description = "Deferred"),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn defer(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -8,33 +8,40 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use serde::Deserialize;
 
 use crate::api::error::ApiError;
 use crate::api::extract::{person_path, ApiPath};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::consent::{self, carers, DirectiveView, NewDirective};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/persons/{id}/consent", get(list).post(record))
-        .route(
-            "/persons/{id}/consent/{consent_id}/withdraw",
-            post(withdraw),
-        )
-        .route(
-            "/persons/{id}/carers/{related_person_id}/sharing",
-            get(sharing).put(set_sharing),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, record))
+        .routes(routes!(withdraw))
+        .routes(routes!(sharing, set_sharing))
 }
 
-/// `GET /api/v1/persons/{id}/consent`: every directive, newest first,
-/// withdrawn and expired ones included and marked.
+/// Every consent directive, newest first, withdrawn and expired ones included
+/// and marked.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/consent",
+    operation_id = "listConsent",
+    tag = "consent",
+    params(("id" = String, Path, description = "The person's id")),
+    responses(
+        (status = 200, description = "The directives", body = Vec<DirectiveView>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -44,7 +51,21 @@ pub async fn list(
     Ok(Json(overview.directives))
 }
 
-/// `POST /api/v1/persons/{id}/consent`: applies from the very next request.
+/// A new consent directive; it applies from the very next request.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/consent",
+    operation_id = "recordConsent",
+    tag = "consent",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = NewDirective,
+    responses(
+        (status = 201, description = "The directive as recorded", body = DirectiveView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn record(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -55,7 +76,20 @@ pub async fn record(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-/// `POST /api/v1/persons/{id}/consent/{consent_id}/withdraw`.
+/// Withdraws a consent directive.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/consent/{consent_id}/withdraw",
+    operation_id = "withdrawConsent",
+    tag = "consent",
+    params(("id" = String, Path, description = "The person's id"), ("consent_id" = String, Path, description = "The directive")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -65,7 +99,19 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v1/persons/{id}/carers/{related_person_id}/sharing`.
+/// What a nominated carer may be told.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/carers/{related_person_id}/sharing",
+    operation_id = "carerSharing",
+    tag = "consent",
+    params(("id" = String, Path, description = "The person's id"), ("related_person_id" = String, Path, description = "The carer, as a related person of the person")),
+    responses(
+        (status = 200, description = "The carer's topics", body = carers::CarerView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn sharing(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -76,14 +122,28 @@ pub async fn sharing(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SharingBody {
     /// The topics the carer may be told; every other topic is a no.
     may_tell: Vec<String>,
 }
 
-/// `PUT /api/v1/persons/{id}/carers/{related_person_id}/sharing`.
+/// Sets what a nominated carer may be told.
+#[utoipa::path(
+    put,
+    path = "/persons/{id}/carers/{related_person_id}/sharing",
+    operation_id = "setCarerSharing",
+    tag = "consent",
+    params(("id" = String, Path, description = "The person's id"), ("related_person_id" = String, Path, description = "The carer, as a related person of the person")),
+    request_body = SharingBody,
+    responses(
+        (status = 200, description = "The carer's topics as now set", body = carers::CarerView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn set_sharing(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -6,32 +6,47 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use axum::Json;
-use axum::Router;
 use serde::Serialize;
 
 use crate::api::error::ApiError;
 use crate::api::extract::ApiBytes;
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::contact_events::{self, EventInput, LineError, LineReport, LineStatus, Totals};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events", post(record))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(record)).merge(
         // A literal colon: axum 0.8 names parameters `{name}` only.
-        .route(
-            "/events:batch",
-            post(batch).layer(axum::extract::DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
-        )
+        OpenApiRouter::new()
+            .routes(routes!(batch))
+            .layer(axum::extract::DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+    )
 }
 
 /// The largest NDJSON batch accepted, in bytes.
 pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-/// `POST /api/v1/events`: 201 when recorded, 200 when already recorded.
+/// One contact event from a registered source system: 201 when recorded,
+/// 200 when it was already.
+#[utoipa::path(
+    post,
+    path = "/events",
+    operation_id = "recordEvent",
+    tag = "contact-events",
+    request_body = EventInput,
+    responses(
+        (status = 201, description = "Recorded", body = LineReport),
+        (status = 200, description = "Already recorded", body = LineReport),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn record(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -50,14 +65,28 @@ pub async fn record(
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchReport {
     pub totals: Totals,
     pub lines: Vec<LineReport>,
 }
 
-/// `POST /api/v1/events:batch`: NDJSON in, a report of every line out.
-/// Blank lines are skipped; line numbers count them, as an editor would.
+/// Contact events as NDJSON, one event a line (up to 64 MB); each line
+/// stands alone, and the answer reports every line. Blank lines are
+/// skipped; line numbers count them, as an editor would.
+#[utoipa::path(
+    post,
+    path = "/events:batch",
+    operation_id = "recordEventBatch",
+    tag = "contact-events",
+    request_body(content = String, content_type = "application/x-ndjson",
+        description = "One JSON event (as `POST /events` takes) a line"),
+    responses(
+        (status = 200, description = "A report of every line", body = BatchReport),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn batch(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -3,9 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use serde::Deserialize;
@@ -13,14 +11,30 @@ use serde::Deserialize;
 use crate::api::error::ApiError;
 use crate::api::extract::{person_path, ApiPath};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::contacts::{self, NewContact};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/persons/{id}/contacts", get(list).post(record))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, record))
 }
 
+/// Contacts with services on a person's record.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/contacts",
+    operation_id = "listContacts",
+    tag = "contacts",
+    params(("id" = String, Path, description = "The person's id")),
+    responses(
+        (status = 200, description = "The contacts", body = Vec<ContactEvent>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -31,8 +45,9 @@ pub async fn list(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ContactInput {
+    #[schema(value_type = ContactKind)]
     kind: String,
     occurred_at: Option<DateTime<Utc>>,
     /// Why the caller was involved; required.
@@ -43,6 +58,22 @@ pub struct ContactInput {
     note: String,
 }
 
+/// Records a contact with the person; the caller needs a relationship with
+/// them already, and gives a reason.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/contacts",
+    operation_id = "recordContact",
+    tag = "contacts",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = ContactInput,
+    responses(
+        (status = 201, description = "The contact as recorded", body = ContactEvent),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn record(
     State(state): State<AppState>,
     caller: ApiCaller,

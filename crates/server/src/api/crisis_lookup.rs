@@ -9,24 +9,26 @@
 //! translates.
 
 use axum::extract::State;
-use axum::routing::get;
 use axum::Json;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::ApiError;
 use crate::api::extract::ApiQuery;
+use crate::api::openapi::{Forbidden, Invalid};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::lookup::{
     self, refusal_sentence, Candidate, CrisisSummary, LookUpInput, LookUpOutcome,
 };
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/crisis-lookup", get(look_up))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(look_up))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LookUpQuery {
     nhs_number: Option<String>,
     surname: Option<String>,
@@ -49,7 +51,7 @@ impl LookUpQuery {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum LookUpView {
     Summary(Box<CrisisSummary>),
@@ -57,6 +59,23 @@ pub enum LookUpView {
     NoMatch,
 }
 
+/// The crisis look-up, for crisis roles: by `nhs_number`, by `surname` and
+/// `birth_date` (with an optional `postcode`), or by a candidate's `person_id`,
+/// always with a `reason`. A person who refused sharing with the caller's
+/// organisation gives a 403 saying whether a plan exists and pointing to
+/// break-glass.
+#[utoipa::path(
+    get,
+    path = "/crisis-lookup",
+    operation_id = "crisisLookUp",
+    tag = "crisis-lookup",
+    params(LookUpQuery),
+    responses(
+        (status = 200, description = "A summary, candidates or no match", body = LookUpView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn look_up(
     State(state): State<AppState>,
     caller: ApiCaller,

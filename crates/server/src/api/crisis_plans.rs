@@ -2,50 +2,41 @@
 //! `GET /api/v1/persons/{id}/crisis-plan` (the plan as the caller may see
 //! it), `GET …/crisis-plan/versions/{n}`, `GET …/crisis-plan/diff?from=&to=`,
 //! `POST …/crisis-plan/versions` (a new draft, or the person's proposal) and
-//! `POST …/crisis-plan/versions/{n}/agreement`; and, across the caseload,
-//! `GET /api/v1/crisis-plans/overdue` and `GET /api/v1/crisis-plans/coverage`
-//! (JSON, or CSV at `coverage.csv`).
+//! `POST …/crisis-plan/versions/{n}/agreement`. Across a caseload:
+//! `caseload.rs`.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::http::StatusCode;
 use axum::Json;
-use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::consent::RecordedVia;
 use concordat_domain::crisis_plan::{
     PlanSections, PlanVersion, ReviewStatus, SectionDiff, SectionsInput,
 };
-use concordat_domain::ids::TeamId;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::{ApiError, FieldError};
 use crate::api::extract::{person_path, ApiPath, ApiQuery};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::authorisation::Viewer;
-use crate::crisis::coverage::{self, CoverageReport, Scope};
 use crate::crisis::plans::{self, Party, PlanHistory};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/persons/{id}/crisis-plan", get(show))
-        .route("/persons/{id}/crisis-plan/versions", post(save))
-        .route("/persons/{id}/crisis-plan/versions/{number}", get(version))
-        .route(
-            "/persons/{id}/crisis-plan/versions/{number}/agreement",
-            post(agree),
-        )
-        .route("/persons/{id}/crisis-plan/diff", get(diff))
-        .route("/crisis-plans/overdue", get(overdue))
-        .route("/crisis-plans/coverage", get(coverage_json))
-        .route("/crisis-plans/coverage.csv", get(coverage_csv))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(show))
+        .routes(routes!(save))
+        .routes(routes!(version))
+        .routes(routes!(agree))
+        .routes(routes!(diff))
 }
 
 /// A version with where it stands today.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionView {
     #[serde(flatten)]
     pub version: PlanVersion,
@@ -67,7 +58,7 @@ impl VersionView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionSummary {
     pub number: u32,
     pub status: &'static str,
@@ -76,7 +67,7 @@ pub struct VersionSummary {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PlanView {
     pub plan_id: String,
     pub person_id: String,
@@ -95,7 +86,20 @@ async fn history(state: &AppState, viewer: &Viewer, id: &str) -> Result<PlanHist
         .ok_or(ApiError::NotFound)
 }
 
-/// `GET /api/v1/persons/{id}/crisis-plan`.
+/// The person's crisis plan as the caller may see it: the agreed version,
+/// the draft and the list of versions.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/crisis-plan",
+    operation_id = "showCrisisPlan",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id")),
+    responses(
+        (status = 200, description = "The plan", body = PlanView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -125,7 +129,20 @@ pub async fn show(
     }))
 }
 
-/// `GET /api/v1/persons/{id}/crisis-plan/versions/{n}`.
+/// One version of the crisis plan.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/crisis-plan/versions/{number}",
+    operation_id = "crisisPlanVersion",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id"), ("number" = u64, Path, maximum = 4_294_967_295.0, description = "The version number")),
+    responses(
+        (status = 200, description = "The version", body = VersionView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn version(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -140,14 +157,31 @@ pub async fn version(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffQuery {
+    /// The version compared with; by default the one `to` was based on.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     from: Option<u32>,
+    /// By default the latest version.
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     to: Option<u32>,
 }
 
-/// `GET /api/v1/persons/{id}/crisis-plan/diff?from=&to=`: `to` defaults to
-/// the latest version, `from` to the one it was based on.
+/// What changed between two versions, section by section.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/crisis-plan/diff",
+    operation_id = "crisisPlanDiff",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id"), DiffQuery),
+    responses(
+        (status = 200, description = "The sections' differences", body = Vec<SectionDiff>),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn diff(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -167,14 +201,30 @@ pub async fn diff(
     Ok(Json(plan.diff(from, to)?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewVersion {
     /// The version the writer started from; absent for a new plan.
+    #[schema(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     based_on: Option<u32>,
     sections: SectionsInput,
 }
 
-/// `POST /api/v1/persons/{id}/crisis-plan/versions`.
+/// A new draft of the crisis plan, or the person's proposal.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/crisis-plan/versions",
+    operation_id = "saveCrisisPlanVersion",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = NewVersion,
+    responses(
+        (status = 201, description = "The version as saved", body = VersionView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn save(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -198,17 +248,33 @@ pub async fn save(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewAgreement {
-    /// `person` or `professional`.
+    #[schema(schema_with = crate::api::openapi::agreeing_parties)]
     party: String,
     /// How it was given: in-person, phone, letter (own-account for the
     /// person's own account, which is assumed there).
+    #[schema(value_type = Option<RecordedVia>)]
     via: Option<String>,
     review_due: Option<NaiveDate>,
 }
 
-/// `POST /api/v1/persons/{id}/crisis-plan/versions/{n}/agreement`.
+/// Records one party's agreement to a version.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/crisis-plan/versions/{number}/agreement",
+    operation_id = "agreeCrisisPlanVersion",
+    tag = "crisis-plans",
+    params(("id" = String, Path, description = "The person's id"), ("number" = u64, Path, maximum = 4_294_967_295.0, description = "The version number")),
+    request_body = NewAgreement,
+    responses(
+        (status = 200, description = "The version as it now stands", body = VersionView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn agree(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -245,99 +311,4 @@ pub async fn agree(
         &version,
         state.clock.now().date_naive(),
     )))
-}
-
-/// `GET /api/v1/crisis-plans/overdue`: agreed plans past review for the
-/// people whose care team the caller is on.
-pub async fn overdue(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-) -> Result<Json<Vec<OverdueView>>, ApiError> {
-    let viewer = caller.viewer();
-    let list = coverage::overdue(&state, &viewer).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|p| OverdueView {
-                person_id: p.person.to_string(),
-                name: format!("{} {}", p.given_name, p.family_name),
-                agreed_version: p.agreed_version,
-                agreed_on: p.agreed_on,
-                review_due: p.review_due,
-            })
-            .collect(),
-    ))
-}
-
-#[derive(Debug, Serialize)]
-pub struct OverdueView {
-    pub person_id: String,
-    pub name: String,
-    pub agreed_version: u32,
-    pub agreed_on: NaiveDate,
-    pub review_due: NaiveDate,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CoverageQuery {
-    /// `team` (the caller's own, or `team_id`) or `partnership`.
-    scope: Option<String>,
-    team_id: Option<String>,
-}
-
-fn scope(caller: &ApiCaller, query: &CoverageQuery) -> Result<Scope, ApiError> {
-    match query.scope.as_deref().unwrap_or("team") {
-        "partnership" => Ok(Scope::Partnership),
-        "team" => {
-            let team = match &query.team_id {
-                Some(raw) => TeamId::parse(raw).map_err(|e| ApiError::invalid("team_id", e))?,
-                None => caller.user.team_id().ok_or_else(|| {
-                    ApiError::invalid("team_id", "you belong to no team; name one")
-                })?,
-            };
-            Ok(Scope::Team(team))
-        }
-        _ => Err(ApiError::invalid(
-            "scope",
-            "expected `team` or `partnership`",
-        )),
-    }
-}
-
-async fn report(
-    state: &AppState,
-    caller: ApiCaller,
-    query: &CoverageQuery,
-) -> Result<CoverageReport, ApiError> {
-    let scope = scope(&caller, query)?;
-    Ok(coverage::report(state, &caller.viewer(), scope).await?)
-}
-
-/// `GET /api/v1/crisis-plans/coverage?scope=team|partnership`.
-pub async fn coverage_json(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    ApiQuery(query): ApiQuery<CoverageQuery>,
-) -> Result<Json<CoverageReport>, ApiError> {
-    Ok(Json(report(&state, caller, &query).await?))
-}
-
-/// `GET /api/v1/crisis-plans/coverage.csv?scope=team|partnership`.
-pub async fn coverage_csv(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    ApiQuery(query): ApiQuery<CoverageQuery>,
-) -> Result<Response, ApiError> {
-    let report = report(&state, caller, &query).await?;
-    let body = coverage::to_csv(&report)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"crisis-plan-coverage.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
 }

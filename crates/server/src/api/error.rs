@@ -52,19 +52,30 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// RFC 9457 problem details, as every error of the JSON API is answered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct Problem<'a> {
+    /// Stable for each kind of problem: a client matches on it.
     #[serde(rename = "type")]
+    #[schema(example = "/problems/invalid-input")]
     kind: &'static str,
     title: &'static str,
+    /// The HTTP status code, repeated.
     status: u16,
     detail: String,
+    /// Each field at fault and why, for `/problems/invalid-input`.
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    #[schema(value_type = Vec<FieldError>, required = false)]
     errors: &'a [FieldError],
+    /// The policy that decided, for `/problems/access-denied`.
     #[serde(skip_serializing_if = "Option::is_none")]
     rule: Option<&'a str>,
+    /// For a crisis look-up refused by the person's choice: who was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     person_id: Option<&'a str>,
+    /// For a crisis look-up refused by the person's choice: whether they
+    /// have an agreed crisis plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     plan_exists: Option<bool>,
     /// Where to claim an emergency override, when that is the way forward.

@@ -3,9 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use chrono::NaiveDate;
 use concordat_domain::flag::{FlagCategory, FlagTerms, SafetyFlag, Severity};
 use concordat_domain::ids::FlagId;
@@ -14,18 +12,21 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::ApiError;
 use crate::api::extract::{person_path, ApiPath};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::crisis::flags;
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/persons/{id}/flags", get(list).post(raise))
-        .route("/persons/{id}/flags/{flag_id}/review", post(review))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, raise))
+        .routes(routes!(review))
 }
 
 /// A flag with its status for today: an expired flag says so.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FlagView {
     #[serde(flatten)]
     pub flag: SafetyFlag,
@@ -43,6 +44,19 @@ impl FlagView {
     }
 }
 
+/// The person's safety flags, each with its status today.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}/flags",
+    operation_id = "listFlags",
+    tag = "flags",
+    params(("id" = String, Path, description = "The person's id")),
+    responses(
+        (status = 200, description = "The flags", body = Vec<FlagView>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -55,9 +69,11 @@ pub async fn list(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewFlag {
+    #[schema(value_type = FlagCategory)]
     category: String,
+    #[schema(value_type = Severity)]
     severity: String,
     summary: String,
     basis: String,
@@ -65,6 +81,21 @@ pub struct NewFlag {
     ends_on: Option<NaiveDate>,
 }
 
+/// Raises a safety flag.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/flags",
+    operation_id = "raiseFlag",
+    tag = "flags",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = NewFlag,
+    responses(
+        (status = 201, description = "The flag as raised", body = FlagView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn raise(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -90,7 +121,7 @@ pub async fn raise(
     Ok((StatusCode::CREATED, Json(FlagView::of(flag, today))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewReview {
     /// Keep the flag (true) or make it inactive (false).
     keep: bool,
@@ -98,6 +129,22 @@ pub struct NewReview {
     next_review_on: Option<NaiveDate>,
 }
 
+/// Reviews a safety flag: keeps it, or makes it inactive.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/flags/{flag_id}/review",
+    operation_id = "reviewFlag",
+    tag = "flags",
+    params(("id" = String, Path, description = "The person's id"), ("flag_id" = String, Path, description = "The flag")),
+    request_body = NewReview,
+    responses(
+        (status = 200, description = "The flag as it now stands", body = FlagView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn review(
     State(state): State<AppState>,
     caller: ApiCaller,

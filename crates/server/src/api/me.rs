@@ -1,39 +1,49 @@
 //! `GET /api/v1/me`: who the token belongs to and what it was issued for.
 
 use axum::extract::State;
-use axum::routing::get;
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::error::ApiError;
 use crate::auth::bearer::ApiCaller;
 use crate::directory;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/me", get(who_am_i))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(who_am_i))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     username: String,
     display_name: String,
     role: &'static str,
     organisation: OrganisationSummary,
     team: Option<String>,
+    #[schema(schema_with = crate::api::openapi::purpose_codes)]
     purpose: &'static str,
     token_expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationSummary {
     code: String,
     name: String,
     kind: &'static str,
 }
 
+/// Who the token belongs to and what it was issued for.
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "me",
+    tag = "auth",
+    responses((status = 200, description = "The token's holder", body = Me)),
+)]
 pub async fn who_am_i(
     State(state): State<AppState>,
     caller: ApiCaller,

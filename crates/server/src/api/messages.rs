@@ -6,9 +6,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{MessageId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
@@ -16,23 +14,23 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::ApiError;
 use crate::api::extract::{person_path, ApiPath};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::messages::{self as service, Message, NewMessage, NewThread, Thread};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/persons/{id}/threads", post(start))
-        .route("/threads", get(mine))
-        .route("/threads/{id}", get(read))
-        .route("/threads/{id}/messages", post(reply))
-        .route(
-            "/threads/{id}/messages/{message_id}/acknowledge",
-            post(acknowledge),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(mine))
+        .routes(routes!(read))
+        .routes(routes!(reply))
+        .routes(routes!(acknowledge))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThreadSummary {
     pub id: String,
     pub person_id: String,
@@ -51,7 +49,7 @@ impl From<&Thread> for ThreadSummary {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     pub id: String,
     pub author: String,
@@ -66,13 +64,13 @@ pub struct MessageView {
     pub read_by: Vec<ReadReceipt>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReadReceipt {
     pub user_id: String,
     pub read_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThreadView {
     #[serde(flatten)]
     pub summary: ThreadSummary,
@@ -99,7 +97,7 @@ fn message_view(m: &Message, receipts: &[(MessageId, UserId, DateTime<Utc>)]) ->
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct StartInput {
     subject: String,
     #[serde(default)]
@@ -107,9 +105,25 @@ pub struct StartInput {
     #[serde(default)]
     to_team_ids: Vec<String>,
     body: String,
+    #[schema(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     acknowledge_within_hours: Option<u32>,
 }
 
+/// Starts a thread about a person, to named users and teams.
+#[utoipa::path(
+    post,
+    path = "/persons/{id}/threads",
+    operation_id = "startThread",
+    tag = "messages",
+    params(("id" = String, Path, description = "The person's id")),
+    request_body = StartInput,
+    responses(
+        (status = 201, description = "The thread", body = ThreadSummary),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -139,6 +153,17 @@ pub async fn start(
     Ok((StatusCode::CREATED, Json(ThreadSummary::from(&thread))))
 }
 
+/// The threads the caller takes part in.
+#[utoipa::path(
+    get,
+    path = "/threads",
+    operation_id = "listThreads",
+    tag = "messages",
+    responses(
+        (status = 200, description = "The threads", body = Vec<ThreadSummary>),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn mine(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -151,6 +176,19 @@ fn thread_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
 }
 
+/// A thread with its messages; reading leaves read receipts.
+#[utoipa::path(
+    get,
+    path = "/threads/{id}",
+    operation_id = "readThread",
+    tag = "messages",
+    params(("id" = String, Path, description = "The thread")),
+    responses(
+        (status = 200, description = "The thread", body = ThreadView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn read(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -167,12 +205,28 @@ pub async fn read(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ReplyInput {
     body: String,
+    #[schema(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     acknowledge_within_hours: Option<u32>,
 }
 
+/// Replies in a thread.
+#[utoipa::path(
+    post,
+    path = "/threads/{id}/messages",
+    operation_id = "replyToThread",
+    tag = "messages",
+    params(("id" = String, Path, description = "The thread")),
+    request_body = ReplyInput,
+    responses(
+        (status = 201, description = "The message", body = MessageView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn reply(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -192,6 +246,20 @@ pub async fn reply(
     Ok((StatusCode::CREATED, Json(message_view(&message, &[]))))
 }
 
+/// Acknowledges a message that asked for it.
+#[utoipa::path(
+    post,
+    path = "/threads/{id}/messages/{message_id}/acknowledge",
+    operation_id = "acknowledgeMessage",
+    tag = "messages",
+    params(("id" = String, Path, description = "The thread"), ("message_id" = String, Path, description = "The message")),
+    responses(
+        (status = 200, description = "The message", body = MessageView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: ApiCaller,

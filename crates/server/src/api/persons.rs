@@ -4,36 +4,59 @@
 //! relationship to the person gets the same 404 as for no one at all.
 
 use axum::extract::State;
-use axum::routing::get;
 use axum::Json;
-use axum::Router;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use serde::Deserialize;
 
 use crate::api::error::ApiError;
 use crate::api::extract::{person_path, ApiPath, ApiQuery};
+use crate::api::openapi::{Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::record::{self, ReadOutcome, RecordView};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/persons", get(find))
-        .route("/persons/{id}", get(by_id))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(find))
+        .routes(routes!(by_id))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordQuery {
+    /// Comma-separated data categories (`demographics,care-team`); all
+    /// that are served if not given.
     categories: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FindQuery {
+    /// Required.
     nhs_number: Option<String>,
+    /// Comma-separated data categories (`demographics,care-team`); all
+    /// that are served if not given.
     categories: Option<String>,
 }
 
+/// A person's record, as far as the access decision allows for the
+/// token's purpose.
+#[utoipa::path(
+    get,
+    path = "/persons/{id}",
+    operation_id = "readPerson",
+    tag = "persons",
+    params(("id" = String, Path, description = "The person's id"), RecordQuery),
+    responses(
+        (status = 200, description = "The record as the caller may see it", body = RecordView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn by_id(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -47,6 +70,21 @@ pub async fn by_id(
     respond(&state, caller, person, &categories).await
 }
 
+/// A person's record found by NHS number, as far as the access decision
+/// allows for the token's purpose.
+#[utoipa::path(
+    get,
+    path = "/persons",
+    operation_id = "findPerson",
+    tag = "persons",
+    params(FindQuery),
+    responses(
+        (status = 200, description = "The record as the caller may see it", body = RecordView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn find(
     State(state): State<AppState>,
     caller: ApiCaller,

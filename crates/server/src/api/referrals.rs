@@ -8,9 +8,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{AgreementId, ReferralId, TeamId};
 use concordat_domain::referral::{ReferralAction, ReferralSection, ServiceLevels, Urgency};
@@ -19,23 +17,26 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::ApiError;
 use crate::api::extract::{ApiBytes, ApiPath, ApiQuery};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::record::PersonRef;
 use crate::referrals::{
     self as service, ActionInput, Listing, NewReferral, Referral, ReferralEvent,
 };
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/referrals", get(list).post(send))
-        .route("/referrals/{id}", get(show))
-        .route("/referrals/{id}/{action}", post(act))
-        .route("/me/referrals", get(mine))
-        .route("/agreements/{id}/service-levels", put(set_service_levels))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, send))
+        .routes(routes!(show))
+        .routes(routes!(act))
+        .routes(routes!(mine))
+        .routes(routes!(set_service_levels))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReferralView {
     pub id: String,
     pub person_id: String,
@@ -65,7 +66,7 @@ pub struct ReferralView {
     pub timeline: Vec<EventView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub at: DateTime<Utc>,
     pub kind: String,
@@ -115,17 +116,33 @@ async fn view(
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SendInput {
     nhs_number: Option<String>,
     person_id: Option<String>,
     to_team_id: String,
+    #[schema(value_type = Urgency)]
     urgency: String,
     reason: String,
     #[serde(default)]
     sections: Vec<ReferralSection>,
 }
 
+/// Sends a referral to a team.
+#[utoipa::path(
+    post,
+    path = "/referrals",
+    operation_id = "sendReferral",
+    tag = "referrals",
+    request_body = SendInput,
+    responses(
+        (status = 201, description = "The referral as sent", body = ReferralView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn send(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -155,12 +172,29 @@ pub async fn send(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `inbox` (the default: the caller's team's) or `outbox` (what the
+    /// caller sent).
     #[serde(rename = "box")]
+    #[param(schema_with = crate::api::openapi::referral_boxes)]
     which: Option<String>,
 }
 
+/// The caller's team's inbox, or what the caller sent.
+#[utoipa::path(
+    get,
+    path = "/referrals",
+    operation_id = "listReferrals",
+    tag = "referrals",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The referrals", body = Vec<ReferralView>),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -181,8 +215,17 @@ pub async fn list(
     Ok(Json(out))
 }
 
-/// `GET /api/v1/me/referrals`: the person's own referrals and where they
-/// stand.
+/// A person's own account: where their referrals stand.
+#[utoipa::path(
+    get,
+    path = "/me/referrals",
+    operation_id = "myReferrals",
+    tag = "referrals",
+    responses(
+        (status = 200, description = "The person's referrals", body = Vec<ReferralView>),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn mine(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -203,6 +246,19 @@ fn referral_id(raw: &str) -> ReferralId {
     ReferralId::named(raw)
 }
 
+/// One referral with its timeline.
+#[utoipa::path(
+    get,
+    path = "/referrals/{id}",
+    operation_id = "showReferral",
+    tag = "referrals",
+    params(("id" = String, Path, description = "The referral")),
+    responses(
+        (status = 200, description = "The referral", body = ReferralView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -214,13 +270,30 @@ pub async fn show(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActInput {
     #[serde(default)]
     note: String,
     to_team_id: Option<String>,
 }
 
+/// Acts on a referral. The body is optional: acknowledging needs nothing
+/// more; redirecting names `to_team_id`.
+#[utoipa::path(
+    post,
+    path = "/referrals/{id}/{action}",
+    operation_id = "actOnReferral",
+    tag = "referrals",
+    params(("id" = String, Path, description = "The referral"), ("action" = inline(ReferralAction), Path, description = "What to do")),
+    request_body(content = Option<ActInput>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The referral as it now stands", body = ReferralView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn act(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -229,10 +302,13 @@ pub async fn act(
 ) -> Result<Json<ReferralView>, ApiError> {
     let action = ReferralAction::parse(&action).map_err(|_| ApiError::NotFound)?;
     // The body is optional: acknowledging needs nothing more.
+    // So is a JSON `null`, which says the same.
     let input: ActInput = if body.iter().all(u8::is_ascii_whitespace) {
         ActInput::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?
+        serde_json::from_slice::<Option<ActInput>>(&body)
+            .map_err(|e| ApiError::MalformedBody(e.to_string()))?
+            .unwrap_or_default()
     };
     let to_team = input
         .to_team_id
@@ -254,20 +330,35 @@ pub async fn act(
     Ok(Json(view(&state, referral, None, Vec::new()).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ServiceLevelsInput {
     levels: ServiceLevels,
     escalation_username: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ServiceLevelsView {
     levels: ServiceLevels,
     escalation_user_id: Option<String>,
 }
 
-/// `PUT /api/v1/agreements/{id}/service-levels`: an information governance
-/// lead of a party sets the deadlines and the escalation contact.
+/// An agreement's deadlines and escalation contact, set by an information
+/// governance lead of a party.
+#[utoipa::path(
+    put,
+    path = "/agreements/{id}/service-levels",
+    operation_id = "setServiceLevels",
+    tag = "referrals",
+    params(("id" = String, Path, description = "The agreement")),
+    request_body = ServiceLevelsInput,
+    responses(
+        (status = 200, description = "The service levels as set", body = ServiceLevelsView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn set_service_levels(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -7,28 +7,29 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::ApiError;
 use crate::api::extract::{ApiPath, ApiQuery};
 use crate::api::json::ApiJson;
+use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
 use crate::webhooks;
 use crate::webhooks::endpoints::{self, Attempt, DeliveryRecord, Webhook};
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks", get(list).post(register))
-        .route("/webhooks/deliveries", get(deliveries))
-        .route("/webhooks/deliveries/{id}/retry", post(retry))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, register))
+        .routes(routes!(deliveries))
+        .routes(routes!(retry))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WebhookView {
     pub id: uuid::Uuid,
     pub organisation_id: String,
@@ -50,13 +51,28 @@ impl From<&Webhook> for WebhookView {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhook {
     url: String,
     secret: String,
 }
 
+/// Registers a webhook endpoint for the caller's organisation. The secret is
+/// accepted once and never shown.
+#[utoipa::path(
+    post,
+    path = "/webhooks",
+    operation_id = "registerWebhook",
+    tag = "webhooks",
+    request_body = NewWebhook,
+    responses(
+        (status = 201, description = "The endpoint", body = WebhookView),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn register(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -66,6 +82,17 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(WebhookView::from(&hook))))
 }
 
+/// The organisation's webhook endpoints.
+#[utoipa::path(
+    get,
+    path = "/webhooks",
+    operation_id = "listWebhooks",
+    tag = "webhooks",
+    responses(
+        (status = 200, description = "The endpoints", body = Vec<WebhookView>),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -74,12 +101,13 @@ pub async fn list(
     Ok(Json(hooks.iter().map(WebhookView::from).collect()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
     status: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AttemptView {
     pub attempt: i64,
     pub at: DateTime<Utc>,
@@ -103,7 +131,7 @@ impl From<&Attempt> for AttemptView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryView {
     /// Also the `Idempotency-Key` the receiver sees.
     pub id: uuid::Uuid,
@@ -120,6 +148,19 @@ pub struct DeliveryView {
     pub attempts: Vec<AttemptView>,
 }
 
+/// The delivery log, each delivery with its attempts.
+#[utoipa::path(
+    get,
+    path = "/webhooks/deliveries",
+    operation_id = "webhookDeliveries",
+    tag = "webhooks",
+    params(DeliveryQuery),
+    responses(
+        (status = 200, description = "The deliveries", body = Vec<DeliveryView>),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn deliveries(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -156,14 +197,39 @@ pub fn view(record: &DeliveryRecord, attempts: &[Attempt]) -> DeliveryView {
     }
 }
 
+/// A delivery queued again.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RetryQueued {
+    pub id: uuid::Uuid,
+    /// Always `pending`.
+    pub status: &'static str,
+}
+
+/// Tries a dead delivery again now.
+#[utoipa::path(
+    post,
+    path = "/webhooks/deliveries/{id}/retry",
+    operation_id = "retryWebhookDelivery",
+    tag = "webhooks",
+    params(("id" = String, Path, description = "The delivery")),
+    responses(
+        (status = 202, description = "Queued again", body = RetryQueued),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn retry(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<RetryQueued>), ApiError> {
     let id = endpoints::retry(&state, &caller.user, &id).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(serde_json::json!({"id": id, "status": "pending"})),
+        Json(RetryQueued {
+            id,
+            status: "pending",
+        }),
     ))
 }

@@ -25,7 +25,13 @@ pub struct AttemptKeys {
 impl AttemptKeys {
     pub fn new(username_as_typed: &str, address: &str) -> Self {
         Self {
-            account: username_as_typed.trim().to_lowercase(),
+            // PostgreSQL's text cannot hold NUL: a name typed with one is
+            // counted under a stand-in rather than failing the sign-in with
+            // a server error (no username has one).
+            account: username_as_typed
+                .trim()
+                .to_lowercase()
+                .replace('\0', "\u{FFFD}"),
             address: address.to_owned(),
         }
     }

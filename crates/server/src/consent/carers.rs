@@ -19,7 +19,7 @@ use crate::error::ServiceError;
 use crate::AppState;
 
 /// One nominated carer and what they may be told.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CarerView {
     pub related_person_id: String,
     pub name: String,
@@ -30,7 +30,7 @@ pub struct CarerView {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TopicView {
     pub topic: &'static str,
     pub label: &'static str,

@@ -35,9 +35,10 @@ pub const STAFF_VIA: [RecordedVia; 3] = [
 /// A new choice as sent in a JSON body or a form, before it is checked.
 /// Blank strings count as absent; a missing effect is named as the field at
 /// fault, like any other mistake.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDirective {
+    /// `permit` or `deny`.
     #[serde(default)]
     pub effect: String,
     pub organisation: Option<String>,

@@ -13,7 +13,7 @@ use super::names::UserNames;
 
 /// One directive as it is shown: who recorded it, when, how, and what it
 /// means in plain words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DirectiveView {
     pub id: String,
     pub effect: &'static str,
@@ -34,7 +34,7 @@ pub struct DirectiveView {
     pub in_force: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrganisationRef {
     pub code: String,
     pub name: String,

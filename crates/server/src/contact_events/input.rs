@@ -10,11 +10,12 @@ use concordat_store::contact_events::Transition;
 use serde::Deserialize;
 
 /// One event as a source system sends it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     pub source_system: String,
     pub event_id: String,
+    #[schema(value_type = concordat_domain::contact_event::ContactKind)]
     pub kind: String,
     pub nhs_number: String,
     /// RFC 3339.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::input::LineError;
 
 /// What became of one line.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct LineReport {
     pub line: usize,
     pub status: LineStatus,
@@ -20,7 +20,7 @@ pub struct LineReport {
     pub error: Option<LineError>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LineStatus {
     Recorded,
@@ -41,7 +41,7 @@ impl LineReport {
 }
 
 /// Counts of a batch's outcomes, for its report.
-#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Totals {
     pub lines: usize,
     pub recorded: usize,

@@ -22,7 +22,7 @@ pub enum Scope {
     Partnership,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageReport {
     /// "Community Mental Health Team (Northshire NHS Foundation Trust)" or
     /// "the partnership".

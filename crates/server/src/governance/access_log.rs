@@ -15,7 +15,7 @@ use crate::error::ServiceError;
 use crate::AppState;
 
 /// One line of a person's access log, in words they can read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccessLogItem {
     /// The entry's place in the log.
     pub seq: u64,
@@ -133,7 +133,8 @@ pub async fn access_log(
 }
 
 /// What governance searches by, as strings from a form or a query string.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub person: Option<String>,
     pub user: Option<String>,
@@ -141,11 +142,12 @@ pub struct AuditQuery {
     pub outcome: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
 }
 
 /// One audit entry, as governance sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditItem {
     pub seq: u64,
     pub at: DateTime<Utc>,

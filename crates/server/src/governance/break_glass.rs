@@ -192,7 +192,7 @@ async fn refused(
 }
 
 /// One use, as the review queue shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewItem {
     pub id: String,
     pub username: String,
@@ -209,14 +209,14 @@ pub struct ReviewItem {
     pub deferral: Option<DeferralView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewView {
     pub appropriate: bool,
     pub note: String,
     pub reviewed_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DeferralView {
     pub reason: String,
     pub until: chrono::NaiveDate,

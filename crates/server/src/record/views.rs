@@ -11,7 +11,7 @@ use concordat_domain::user::User;
 use serde::Serialize;
 
 /// A value, or the fact that it is withheld from this reader and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Masked<T> {
     Shown(T),
@@ -27,20 +27,20 @@ impl<T> Masked<T> {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AddressView {
     pub lines: Vec<String>,
     pub town: String,
     pub postcode: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IdentifierView {
     pub system: String,
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DemographicsView {
     pub given_name: String,
     pub family_name: String,
@@ -83,7 +83,7 @@ pub fn demographics(person: &Person, mask: impl Fn(&str) -> Option<String>) -> D
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CareTeamMemberView {
     pub user_id: String,
     pub name: String,
@@ -94,7 +94,7 @@ pub struct CareTeamMemberView {
     pub lead: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CareTeamView {
     pub id: String,
     pub name: String,

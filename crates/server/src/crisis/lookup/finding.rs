@@ -207,7 +207,7 @@ pub(super) async fn find(state: &AppState, finding: &Finding) -> Result<Vec<Pers
 
 /// One of several people a look-up matched, in as little detail as lets
 /// the user tell them apart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
     pub person_id: String,
     pub given_name: String,

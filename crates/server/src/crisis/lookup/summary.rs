@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::authorisation::Authorisation;
 use crate::AppState;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeadProfessional {
     pub name: String,
     pub organisation: String,
@@ -25,7 +25,7 @@ pub struct LeadProfessional {
     pub duty_phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanSummary {
     pub version: u32,
     pub agreed_on: NaiveDate,
@@ -40,7 +40,7 @@ pub struct PlanSummary {
     pub out_of_hours: Option<ProfessionalContact>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FlagSummary {
     pub category: &'static str,
     pub category_label: &'static str,
@@ -53,7 +53,7 @@ pub struct FlagSummary {
 
 /// What a crisis role sees of a person: the plan's essentials, active
 /// flags, whom to call — within what the agreement grants.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CrisisSummary {
     pub person_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
