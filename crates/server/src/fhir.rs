@@ -27,6 +27,7 @@ pub mod organization;
 pub mod outcome;
 pub mod parts;
 pub mod patient;
+pub mod post_search;
 pub mod practitioner;
 pub mod referral;
 pub mod related_person;
@@ -83,6 +84,19 @@ pub fn router() -> Router<AppState> {
         }
         for (path, methods) in at {
             router = router.route(&path, methods);
+        }
+        if let Some(search) = resource
+            .served
+            .iter()
+            .find(|s| s.interaction == table::Interaction::SearchType)
+        {
+            let route = search.route;
+            router = router.route(
+                &format!("/{}/_search", resource.name),
+                axum::routing::post(move |state, request| {
+                    post_search::post_search(state, request, route)
+                }),
+            );
         }
         for operation in resource.operations {
             router = router.route(&operation.path(resource.name), (operation.route)());

@@ -12,7 +12,8 @@
 //! (`audit_event`), the information sharing agreements (`contract`),
 //! the care team with the staff it names (`care_team`) and the carers
 //! (`related_person`); `$everything` (`everything`); contacts reported by source systems
-//! (`reported`); `_include` and `_revinclude` (`include`); and every search paged (`paging`).
+//! (`reported`); `_include` and `_revinclude` (`include`); searches posted as forms
+//! (`post_search`); and every search paged (`paging`).
 
 mod access;
 mod audit_event;
@@ -27,6 +28,7 @@ mod everything;
 mod include;
 mod organization;
 mod paging;
+mod post_search;
 mod referral;
 mod related_person;
 mod reported;

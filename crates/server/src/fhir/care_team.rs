@@ -4,21 +4,21 @@
 //! by their Practitioner, on behalf of their organisation, with their
 //! responsibility as their role; the lead professional is marked so.
 
+pub mod render;
+
 use axum::extract::State;
 use axum::routing::get;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::{CareTeamId, PersonId};
-use serde_json::{json, Value};
 
 use super::include;
 use super::outcome::FhirError;
 use super::search::{self, Found, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
-use super::terms::code_system;
 use super::wire::{FhirBody, FhirPath, FhirRequest};
-use crate::record::views::CareTeamView;
-use crate::record::{self, ReadOutcome};
+use crate::record::{self};
 use crate::AppState;
+use render::{care_team, teams};
 
 /// How this type's searches read their parameters.
 const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
@@ -75,66 +75,4 @@ async fn search(
         None => Vec::new(),
     };
     include::respond(&state, &request, SEARCHED, person, found).await
-}
-
-/// The person's id and care teams a read showed; `None` for no one.
-pub(super) fn teams(
-    outcome: ReadOutcome,
-) -> Result<Option<(String, Vec<CareTeamView>)>, FhirError> {
-    match outcome {
-        ReadOutcome::Shown(view) => {
-            let teams = view.care_team.clone().ok_or_else(|| {
-                FhirError::Internal("a care team read allowed without the care team".into())
-            })?;
-            Ok(Some((view.person_id.clone(), teams)))
-        }
-        ReadOutcome::Denied { reason, rule, .. } => Err(FhirError::Denied {
-            detail: reason,
-            rule,
-        }),
-        ReadOutcome::NotFound => Ok(None),
-    }
-}
-
-/// The CareTeam for one of `person`'s care teams.
-pub fn care_team(person: &str, team: &CareTeamView) -> Value {
-    let participants: Vec<Value> = team
-        .members
-        .iter()
-        .map(|m| {
-            let mut roles = vec![json!({ "text": m.responsibility })];
-            if m.lead {
-                roles.insert(
-                    0,
-                    json!({ "coding": [{
-                        "system": code_system("care-team-role"),
-                        "code": "lead-professional",
-                        "display": "Lead professional",
-                    }] }),
-                );
-            }
-            json!({
-                "role": roles,
-                "member": {
-                    "reference": format!("Practitioner/{}", m.user_id),
-                    "display": m.name,
-                },
-                "onBehalfOf": {
-                    "reference": format!("Organization/{}", m.organisation_id),
-                    "display": m.organisation,
-                },
-            })
-        })
-        .collect();
-    let mut resource = json!({
-        "resourceType": "CareTeam",
-        "id": team.id,
-        "status": "active",
-        "name": team.name,
-        "subject": { "reference": format!("Patient/{person}") },
-    });
-    if !participants.is_empty() {
-        resource["participant"] = Value::Array(participants);
-    }
-    resource
 }

@@ -8,19 +8,20 @@
 //! read it. Reading here leaves no read receipt: a partner's system
 //! fetching a message is not its user reading it.
 
+pub mod render;
+
 use axum::extract::State;
 use axum::routing::get;
 use concordat_domain::ids::{MessageId, PersonId};
-use serde_json::{json, Value};
 
 use super::include;
 use super::outcome::FhirError;
 use super::search::{self, found_or_none, Found, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
-use super::terms::{extension, identifier_system};
-use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
-use crate::messages::{self, Conversation, Message};
+use super::wire::{FhirBody, FhirPath, FhirRequest};
+use crate::messages::{self};
 use crate::AppState;
+use render::communication;
 
 /// How this type's searches read their parameters.
 const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
@@ -74,52 +75,4 @@ async fn search(
         })
         .collect();
     include::respond(&state, &request, SEARCHED, person, found).await
-}
-
-/// The Communication for message `m` of `conversation`.
-pub fn communication(m: &Message, conversation: &Conversation) -> Value {
-    let thread = &conversation.thread;
-    let mut extensions = vec![json!({
-        "url": extension("message-thread"),
-        "valueIdentifier": {
-            "system": identifier_system("message-thread"),
-            "value": thread.id.to_string(),
-        },
-    })];
-    if let Some(due) = m.acknowledge_due {
-        extensions
-            .push(json!({ "url": extension("acknowledge-due"), "valueDateTime": instant(due) }));
-    }
-    if let Some(at) = m.acknowledged_at {
-        extensions.push(json!({ "url": extension("acknowledged"), "valueDateTime": instant(at) }));
-    }
-    let mut resource = json!({
-        "resourceType": "Communication",
-        "id": m.id.to_string(),
-        "extension": extensions,
-        "status": "completed",
-        "subject": { "reference": format!("Patient/{}", thread.person) },
-        "topic": { "text": thread.subject },
-        "sent": instant(m.sent_at),
-        "sender": { "display": m.author_name },
-        "payload": [{ "contentString": m.body }],
-    });
-    let before = conversation
-        .messages
-        .iter()
-        .take_while(|other| other.id != m.id)
-        .last();
-    if let Some(before) = before {
-        resource["inResponseTo"] = json!([{ "reference": format!("Communication/{}", before.id) }]);
-    }
-    let received = conversation
-        .receipts
-        .iter()
-        .filter(|(message, reader, _)| *message == m.id && *reader != m.author)
-        .map(|(_, _, at)| *at)
-        .min();
-    if let Some(at) = received {
-        resource["received"] = Value::String(instant(at));
-    }
-    resource
 }

@@ -3,21 +3,21 @@
 //! `inactive`, never `active`). Severity and review date ride in
 //! extensions.
 
+pub mod render;
+
 use axum::extract::State;
 use axum::routing::get;
-use concordat_domain::flag::{FlagStatus, SafetyFlag};
 use concordat_domain::ids::{FlagId, PersonId};
-use serde_json::{json, Value};
 
 use super::include;
 use super::outcome::FhirError;
 use super::search::PATIENT_PARAMS;
 use super::search::{self, found_or_none, Found};
 use super::table::{Interaction, ResourceDef, Served};
-use super::terms::{code_system, extension};
-use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
+use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::crisis::flags;
 use crate::AppState;
+use render::flag;
 
 /// How this type's searches read their parameters.
 const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
@@ -69,43 +69,4 @@ async fn search(
         })
         .collect();
     include::respond(&state, &request, SEARCHED, person, found).await
-}
-
-/// The Flag for a safety flag, with its status on `today`.
-pub fn flag(f: &SafetyFlag, today: chrono::NaiveDate) -> Value {
-    let status = match f.status(today) {
-        FlagStatus::Active => "active",
-        FlagStatus::Inactive | FlagStatus::Expired => "inactive",
-    };
-    let mut period = json!({ "start": instant(f.raised_at) });
-    if let Some(end) = f.ends_on {
-        period["end"] = Value::String(end.to_string());
-    }
-    json!({
-        "resourceType": "Flag",
-        "id": f.id.to_string(),
-        "extension": [
-            { "url": extension("flag-severity"), "valueCode": f.severity.as_str() },
-            { "url": extension("flag-review-on"), "valueDate": f.review_on.to_string() },
-        ],
-        "status": status,
-        "category": [{
-            "coding": [{
-                "system": "http://terminology.hl7.org/CodeSystem/flag-category",
-                "code": "safety",
-                "display": "Safety",
-            }],
-        }],
-        "code": {
-            "coding": [{
-                "system": code_system("flag-category"),
-                "code": f.category.as_str(),
-                "display": f.category.label(),
-            }],
-            "text": f.summary,
-        },
-        "subject": { "reference": format!("Patient/{}", f.person) },
-        "period": period,
-        "author": { "display": f.raised_by_name },
-    })
 }

@@ -6,29 +6,22 @@
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 
+use super::care_plan::render as care_plan;
+use super::care_team::render as care_team;
+use super::communication::render as communication;
+use super::consent::render as consent;
+use super::encounter::render as encounter;
+use super::flag::render as flag;
 use super::outcome::FhirError;
+use super::patient::render as patient;
+use super::referral::render as referral;
+use super::related_person::render as related_person;
 use super::search::Found;
-use super::{
-    care_plan, care_team, communication, consent, encounter, flag, patient, referral,
-    related_person,
-};
+pub use super::search::ABOUT_A_PERSON;
 use crate::authorisation::Viewer;
 use crate::crisis::{contacts, flags, plans};
 use crate::error::ServiceError;
 use crate::{messages, record, referrals, AppState};
-
-/// The types about a person, in the order `$everything` lists them.
-pub const ABOUT_A_PERSON: [&str; 9] = [
-    "CarePlan",
-    "Flag",
-    "Consent",
-    "RelatedPerson",
-    "CareTeam",
-    "Encounter",
-    "ServiceRequest",
-    "Task",
-    "Communication",
-];
 
 /// The Patient, as a read of it shows it; `None` for no one.
 pub async fn patient(

@@ -3,25 +3,22 @@
 //! masked field is sent with a `data-absent-reason` of `masked`, never
 //! silently left out.
 
+pub mod render;
+
 use axum::extract::State;
 use axum::routing::get;
-use concordat_domain::category::DataCategory;
 use concordat_domain::identifier::NHS_NUMBER_SYSTEM;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
-use serde_json::{json, Value};
 
 use super::include;
 use super::outcome::FhirError;
 use super::search::{self, Found};
 use super::table::{Interaction, Operation, OperationLevel, ResourceDef, SearchParam, Served};
-use super::terms::DATA_ABSENT_REASON;
 use super::wire::{FhirBody, FhirPath, FhirRequest};
-use crate::record::views::{DemographicsView, Masked};
-use crate::record::{self, ReadOutcome};
+use crate::record::{self};
 use crate::AppState;
-
-pub const UK_CORE_PATIENT: &str = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient";
+use render::{shown, CATEGORIES, UK_CORE_PATIENT};
 
 /// How this type's searches read their parameters.
 const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
@@ -59,10 +56,6 @@ pub const RESOURCE: ResourceDef = ResourceDef {
         },
     ],
 };
-
-/// A Patient read shows demographics only: the care team and the rest of
-/// the record are other resources' business.
-pub(super) const CATEGORIES: [DataCategory; 1] = [DataCategory::Demographics];
 
 /// `GET /fhir/Patient/{id}`.
 async fn read(
@@ -117,70 +110,4 @@ fn nhs_number_token(token: &str) -> Result<NhsNumber, FhirError> {
              `identifier={NHS_NUMBER_SYSTEM}|{{number}}`"
         ))),
     }
-}
-
-/// The Patient a read shows, with its id; `None` for no one.
-pub(super) fn shown(outcome: ReadOutcome) -> Result<Option<(String, Value)>, FhirError> {
-    match outcome {
-        ReadOutcome::Shown(view) => {
-            let demographics = view.demographics.as_ref().ok_or_else(|| {
-                FhirError::Internal("a Patient read allowed without demographics".into())
-            })?;
-            Ok(Some((
-                view.person_id.clone(),
-                patient(&view.person_id, demographics),
-            )))
-        }
-        ReadOutcome::Denied { reason, rule, .. } => Err(FhirError::Denied {
-            detail: reason,
-            rule,
-        }),
-        ReadOutcome::NotFound => Ok(None),
-    }
-}
-
-fn masked() -> Value {
-    json!([{ "url": DATA_ABSENT_REASON, "valueCode": "masked" }])
-}
-
-/// The Patient resource for what the reader may see of a person.
-pub fn patient(id: &str, d: &DemographicsView) -> Value {
-    let mut patient = json!({
-        "resourceType": "Patient",
-        "id": id,
-        "meta": { "profile": [UK_CORE_PATIENT] },
-        "identifier": d.identifiers.iter().map(|i| json!({
-            "system": i.system,
-            "value": i.value,
-        })).collect::<Vec<_>>(),
-        "name": [{ "use": "official", "family": d.family_name, "given": [d.given_name] }],
-        "birthDate": d.birth_date.to_string(),
-    });
-    if d.identifiers.is_empty() {
-        // FHIR forbids empty arrays.
-        patient.as_object_mut().map(|o| o.remove("identifier"));
-    }
-    match &d.phone {
-        None => {}
-        Some(Masked::Shown(phone)) => {
-            patient["telecom"] = json!([{ "system": "phone", "value": phone }]);
-        }
-        Some(Masked::Withheld { .. }) => {
-            patient["telecom"] = json!([{ "extension": masked(), "system": "phone" }]);
-        }
-    }
-    match &d.address {
-        None => {}
-        Some(Masked::Shown(address)) => {
-            patient["address"] = json!([{
-                "line": address.lines,
-                "city": address.town,
-                "postalCode": address.postcode,
-            }]);
-        }
-        Some(Masked::Withheld { .. }) => {
-            patient["address"] = json!([{ "extension": masked() }]);
-        }
-    }
-    patient
 }

@@ -5,20 +5,20 @@
 //! and to no one else. Each topic the carer may be told is an extension;
 //! a topic not listed is one they may not be told.
 
+pub mod render;
+
 use axum::extract::State;
 use axum::routing::get;
 use concordat_domain::ids::PersonId;
-use serde_json::{json, Value};
 
 use super::include;
 use super::outcome::FhirError;
 use super::search::{self, found_or_none, Found, PATIENT_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
-use super::terms::{code_system, extension};
-use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
+use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::consent;
-use crate::consent::carers::CarerView;
 use crate::AppState;
+use render::related_person;
 
 /// How this type's searches read their parameters.
 const SEARCHED: search::Searched = search::Searched::of(RESOURCE.name, RESOURCE.search);
@@ -72,41 +72,4 @@ async fn search(
         })
         .collect();
     include::respond(&state, &request, SEARCHED, person, found).await
-}
-
-/// The RelatedPerson for a nominated carer of `person`.
-pub fn related_person(person: PersonId, carer: &CarerView) -> Value {
-    let mut extensions: Vec<Value> = carer
-        .topics
-        .iter()
-        .filter(|t| t.may_tell)
-        .map(|t| {
-            json!({
-                "url": extension("carer-may-be-told"),
-                "valueCoding": {
-                    "system": code_system("carer-topic"),
-                    "code": t.topic,
-                    "display": t.label,
-                },
-            })
-        })
-        .collect();
-    if let Some(at) = carer.updated_at {
-        extensions.push(json!({
-            "url": extension("carer-sharing-updated"),
-            "valueDateTime": instant(at),
-        }));
-    }
-    let mut resource = json!({
-        "resourceType": "RelatedPerson",
-        "id": carer.related_person_id,
-        "active": true,
-        "patient": { "reference": format!("Patient/{person}") },
-        "relationship": [{ "text": carer.relationship }],
-        "name": [{ "text": carer.name }],
-    });
-    if !extensions.is_empty() {
-        resource["extension"] = Value::Array(extensions);
-    }
-    resource
 }

@@ -6,7 +6,6 @@
 use serde_json::{json, Value};
 
 use super::outcome::FhirError;
-use super::parts::ABOUT_A_PERSON;
 use super::table::SearchParam;
 use super::wire::FhirRequest;
 use crate::error::ServiceError;
@@ -134,6 +133,19 @@ impl Searched {
         Self { name, search }
     }
 }
+
+/// The types about a person, in the order `$everything` lists them.
+pub const ABOUT_A_PERSON: [&str; 9] = [
+    "CarePlan",
+    "Flag",
+    "Consent",
+    "RelatedPerson",
+    "CareTeam",
+    "Encounter",
+    "ServiceRequest",
+    "Task",
+    "Communication",
+];
 
 /// The parameters that ask for more than the matches, each repeatable.
 const INCLUDE: &str = "_include";
