@@ -83,6 +83,10 @@ async fn messages_are_communications_for_the_threads_participants(app: TestApp) 
         "urn:concordat:fhir:extension:acknowledge-due"
     );
     assert!(first["received"].is_string(), "the nurse read it: {first}");
+    assert_eq!(
+        first["meta"]["lastUpdated"], first["received"],
+        "last changed when read"
+    );
     assert!(first.get("inResponseTo").is_none());
     assert_eq!(
         reply["inResponseTo"][0]["reference"],

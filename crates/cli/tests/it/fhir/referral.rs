@@ -87,6 +87,7 @@ async fn a_referral_is_a_service_request_and_a_task_for_its_parties(app: TestApp
     assert_eq!(task.status, 200, "{}", task.text);
     let task = task.json();
     assert_eq!(task["status"], "accepted");
+    assert_eq!(task["meta"]["lastUpdated"], task["lastModified"]);
     let steps: Vec<&str> = task["note"]
         .as_array()
         .unwrap()

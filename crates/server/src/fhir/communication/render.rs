@@ -24,9 +24,22 @@ pub fn communication(m: &Message, conversation: &Conversation) -> Value {
     if let Some(at) = m.acknowledged_at {
         extensions.push(json!({ "url": extension("acknowledged"), "valueDateTime": instant(at) }));
     }
+    let received = conversation
+        .receipts
+        .iter()
+        .filter(|(message, reader, _)| *message == m.id && *reader != m.author)
+        .map(|(_, _, at)| *at)
+        .min();
+    // It changes when first read by someone else, and when acknowledged.
+    let last_updated = [Some(m.sent_at), received, m.acknowledged_at]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(m.sent_at);
     let mut resource = json!({
         "resourceType": "Communication",
         "id": m.id.to_string(),
+        "meta": { "lastUpdated": instant(last_updated) },
         "extension": extensions,
         "status": "completed",
         "subject": { "reference": format!("Patient/{}", thread.person) },
@@ -43,12 +56,6 @@ pub fn communication(m: &Message, conversation: &Conversation) -> Value {
     if let Some(before) = before {
         resource["inResponseTo"] = json!([{ "reference": format!("Communication/{}", before.id) }]);
     }
-    let received = conversation
-        .receipts
-        .iter()
-        .filter(|(message, reader, _)| *message == m.id && *reader != m.author)
-        .map(|(_, _, at)| *at)
-        .min();
     if let Some(at) = received {
         resource["received"] = Value::String(instant(at));
     }

@@ -81,6 +81,8 @@ pub fn resource(person: PersonId, d: &DirectiveView, orgs: &[Organisation]) -> V
     json!({
         "resourceType": "Consent",
         "id": d.id,
+        // A directive changes once at most: when withdrawn.
+        "meta": { "lastUpdated": instant(d.withdrawn_at.unwrap_or(d.recorded_at)) },
         "status": if d.in_force { "active" } else { "inactive" },
         "scope": { "coding": [{
             "system": "http://terminology.hl7.org/CodeSystem/consentscope",

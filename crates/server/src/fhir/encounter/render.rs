@@ -57,6 +57,8 @@ pub fn encounter(e: &ContactEvent, all: &[ContactEvent], now: DateTime<Utc>) -> 
     let mut encounter = json!({
         "resourceType": "Encounter",
         "id": e.id.to_string(),
+        // What was reported does not change once recorded.
+        "meta": { "lastUpdated": instant(e.recorded_at) },
         "status": if end.is_some() { "finished" } else { "in-progress" },
         "class": {
             "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",

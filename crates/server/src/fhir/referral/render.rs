@@ -31,6 +31,7 @@ pub fn service_request(d: &Detail, team: &str) -> Value {
     let mut resource = json!({
         "resourceType": "ServiceRequest",
         "id": r.id.to_string(),
+        "meta": { "lastUpdated": instant(last_change(d)) },
         "status": status,
         "intent": "order",
         "category": [{ "coding": [{
@@ -73,10 +74,11 @@ pub fn task(d: &Detail, team: &str) -> Value {
         ReferralStatus::Completed => "completed",
         ReferralStatus::Redirected | ReferralStatus::Cancelled => "cancelled",
     };
-    let last_modified = d.events.iter().map(|e| e.at).max().unwrap_or(r.created_at);
+    let last_modified = last_change(d);
     let mut resource = json!({
         "resourceType": "Task",
         "id": r.id.to_string(),
+        "meta": { "lastUpdated": instant(last_modified) },
         "extension": [
             { "url": extension("acknowledge-due"), "valueDateTime": instant(r.acknowledge_due) },
             { "url": extension("escalation-step"), "valueInteger": r.escalation_step },
@@ -124,4 +126,13 @@ pub fn task(d: &Detail, team: &str) -> Value {
 
 fn subject(d: &Detail) -> Value {
     json!({ "reference": format!("Patient/{}", d.referral.person) })
+}
+
+/// When the referral last changed: its latest step, or its sending.
+fn last_change(d: &Detail) -> chrono::DateTime<chrono::Utc> {
+    d.events
+        .iter()
+        .map(|e| e.at)
+        .max()
+        .unwrap_or(d.referral.created_at)
 }
