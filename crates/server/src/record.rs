@@ -154,10 +154,15 @@ pub async fn find(
 ) -> Result<ReadOutcome, ServiceError> {
     let found = {
         let mut conn = state.store.read().await?;
-        persons::person_by_nhs_number(&mut conn, nhs_number).await?
+        persons::person_id_by_nhs_number(&mut conn, nhs_number).await?
     };
-    let person = found.map_or_else(PersonId::nobody, |p| p.id());
-    read(state, viewer, person, categories).await
+    read(
+        state,
+        viewer,
+        found.unwrap_or_else(PersonId::nobody),
+        categories,
+    )
+    .await
 }
 
 /// The care team `team`, read as part of its person's record (the

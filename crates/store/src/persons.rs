@@ -174,6 +174,22 @@ pub async fn person_by_nhs_number(
     person_by_identifier(conn, &IdentifierSystem::nhs_number(), nhs_number.as_str()).await
 }
 
+/// The id of the person with NHS number `nhs_number`, read from the
+/// identifiers' key alone: for a caller that reads the person itself
+/// afterwards (through the kept reads), so the row is not read twice.
+pub async fn person_id_by_nhs_number(
+    conn: &mut Conn,
+    nhs_number: &NhsNumber,
+) -> Result<Option<PersonId>, StoreError> {
+    let row =
+        sqlx::query("SELECT person_id FROM person_identifiers WHERE system = $1 AND value = $2")
+            .bind(IdentifierSystem::nhs_number().as_str().to_owned())
+            .bind(nhs_number.as_str().to_owned())
+            .fetch_optional(conn)
+            .await?;
+    row.as_ref().map(|r| rows::id(r, "person_id")).transpose()
+}
+
 pub async fn count_persons(conn: &mut Conn) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM persons")
         .fetch_one(conn)
