@@ -177,9 +177,29 @@ fn response_entry(base: &str, report: &LineReport) -> Value {
 fn line_error(error: LineError) -> FhirError {
     match error {
         LineError::Malformed(why) => FhirError::invalid("body", why),
-        LineError::Invalid { field, message } => FhirError::invalid(&field, message),
+        LineError::Invalid { field, message } => FhirError::invalid(fhir_field(&field), message),
         LineError::NotFound(_) => FhirError::NotFound,
         LineError::NotStored => FhirError::Internal("contact event not stored".into()),
+    }
+}
+
+/// Where in an Encounter the event's field `field` is sent, so a refusal
+/// names what the sender wrote.
+fn fhir_field(field: &str) -> &str {
+    match field {
+        "source_system" => "meta.source",
+        "event_id" => "identifier",
+        "kind" => "type",
+        "nhs_number" => "subject",
+        "occurred_at" => "period.start",
+        "note" => "reasonCode",
+        "ward" => "location",
+        "attended_by" => "participant",
+        "outcome" => "extension:contact-outcome",
+        "planned_discharge_date" => "extension:planned-discharge-date",
+        "ward_phone" => "extension:ward-phone",
+        "team" => "extension:attending-team",
+        other => other,
     }
 }
 

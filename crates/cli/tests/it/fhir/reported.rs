@@ -99,13 +99,16 @@ async fn a_report_is_refused_as_the_json_api_refuses_it(app: TestApp) {
     kindless["type"] = json!([{ "text": "a call" }]);
     let mut by_id = call("CL-3", GARY);
     by_id["subject"] = json!({ "reference": "Patient/123" });
+    let mut not_a_kind = call("CL-9", GARY);
+    not_a_kind["type"][0]["coding"][0]["code"] = json!("999-call");
     let mut someone_elses = call("CL-4", GARY);
     someone_elses["meta"]["source"] = json!("northshire-ed");
     for (body, field) in [
         (&nameless, "meta.source"),
         (&kindless, "type"),
         (&by_id, "subject"),
-        (&someone_elses, "source_system"),
+        (&someone_elses, "meta.source"),
+        (&not_a_kind, "type"),
     ] {
         let refused = post_fhir(&app, &pas, "/fhir/Encounter", body).await;
         assert_eq!(refused.status(), 400, "{field}");
