@@ -1,9 +1,9 @@
 //! `GET /fhir/Patient/{id}/$everything`: the person and everything about
 //! them the caller may see, as one paged `searchset` Bundle — the Patient,
-//! then each type of `parts::ABOUT_A_PERSON`, each read through the
-//! service that owns it and so decided and audited as its own read would
-//! be; a part the caller may not see is left out. The parts are asked
-//! together, so their audit entries share the audit writer's commits. A
+//! then each type of `parts::ABOUT_A_PERSON`, read through the services
+//! that own them and so decided and audited as their own reads would be;
+//! a part the caller may not see is left out. Each service is asked once,
+//! all of them together (see `parts::about`). A
 //! person the caller may not know of is the 404 for no one; a refusal of
 //! the Patient itself is the 403 a read of it gives.
 
@@ -30,14 +30,7 @@ pub async fn everything(
     let patient = parts::patient(&state, viewer, base, person)
         .await?
         .ok_or(FhirError::NotFound)?;
-    let about = futures::future::try_join_all(
-        ABOUT_A_PERSON
-            .iter()
-            .map(|kind| parts::about(&state, viewer, base, kind, person)),
-    )
-    .await?;
-    let found = std::iter::once(patient)
-        .chain(about.into_iter().flatten())
-        .collect();
+    let about = parts::about(&state, viewer, base, &ABOUT_A_PERSON, person).await?;
+    let found = std::iter::once(patient).chain(about).collect();
     Ok(FhirBody::of(search::searchset(&request, found)?))
 }

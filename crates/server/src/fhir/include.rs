@@ -30,8 +30,8 @@ pub async fn respond(
         if asked.patient {
             included.extend(parts::patient(state, viewer, base, person).await?);
         }
-        for kind in asked.about {
-            included.extend(parts::about(state, viewer, base, kind, person).await?);
+        if !asked.about.is_empty() {
+            included.extend(parts::about(state, viewer, base, &asked.about, person).await?);
         }
     }
     Ok(FhirBody::of(search::searchset_including(
