@@ -13,7 +13,7 @@ use concordat_domain::ids::{CareTeamId, PersonId};
 
 use super::include;
 use super::outcome::FhirError;
-use super::search::{self, Found, PATIENT_PARAMS};
+use super::search::{self, Found, PATIENT_AND_STATUS_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
 use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::record::{self};
@@ -36,7 +36,7 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || get(search),
         },
     ],
-    search: PATIENT_PARAMS,
+    search: PATIENT_AND_STATUS_PARAMS,
     operations: &[],
 };
 

@@ -207,11 +207,9 @@ impl Inclusions {
 /// searched by patient.
 pub fn includes(def: Searched) -> Vec<String> {
     // Compared by name: a constant's slices need not share one address.
-    let by_patient = def
-        .search
+    let by_patient = PATIENT_PARAMS
         .iter()
-        .map(|p| p.name)
-        .eq(PATIENT_PARAMS.iter().map(|p| p.name));
+        .all(|p| def.search.iter().any(|d| d.name == p.name));
     if by_patient {
         vec![
             format!("{}:patient", def.name),
@@ -302,12 +300,43 @@ pub const PATIENT_PARAMS: &[SearchParam] = &[
     },
 ];
 
+/// The parameters of a search by the person a resource is about that also
+/// narrows by the resource's `status`.
+pub const PATIENT_AND_STATUS_PARAMS: &[SearchParam] = &[
+    PATIENT_PARAMS[0],
+    PATIENT_PARAMS[1],
+    SearchParam {
+        name: "status",
+        kind: "token",
+        documentation: "The resource's `status`, or several separated by commas (any of them)",
+    },
+];
+
+/// `found` narrowed to the statuses a `status` parameter names, if given
+/// (`active`, or `active,inactive` for either). Only what the caller may
+/// see was found, so narrowing it tells nothing more.
+pub fn with_status(request: &FhirRequest, found: Vec<Found>) -> Vec<Found> {
+    let Some((_, wanted)) = request.params.iter().find(|(name, _)| name == "status") else {
+        return found;
+    };
+    let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
+    found
+        .into_iter()
+        .filter(|f| {
+            f.resource["status"]
+                .as_str()
+                .is_some_and(|status| wanted.contains(&status))
+        })
+        .collect()
+}
+
 /// The id of the patient a search by [`PATIENT_PARAMS`] names: one of
-/// `patient` and `subject`, or both naming the same person.
+/// `patient` and `subject`, or both naming the same person; any other
+/// parameter it reads (`status`) is for the caller to apply.
 pub fn searched_patient(request: &FhirRequest, def: Searched) -> Result<String, FhirError> {
     let read = search_parameters(&request.params, def)?;
     let mut ids = Vec::new();
-    for (name, value) in &read {
+    for (name, value) in read.iter().filter(|(name, _)| *name != "status") {
         ids.push(patient_reference(name, value, &request.base)?);
     }
     ids.dedup();

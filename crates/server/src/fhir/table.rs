@@ -57,7 +57,7 @@ pub struct Served {
 }
 
 /// A search parameter a type's search reads.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct SearchParam {
     pub name: &'static str,
     /// `token`, `reference`, …

@@ -1,6 +1,7 @@
 //! Searches are paged (`_count`, `_offset`, `next` and `previous` links)
 //! over only what the caller may see: the pages together are the whole
-//! search, and a stranger's pages are the pages for no one.
+//! search, and a stranger's pages are the pages for no one. A search by
+//! patient narrows by `status`.
 
 use serde_json::Value;
 
@@ -109,4 +110,49 @@ async fn a_search_pages_through_what_the_caller_may_see(app: TestApp) {
     }
 }
 
-crate::on_both_stores!(a_search_pages_through_what_the_caller_may_see);
+async fn a_search_narrows_by_status(app: TestApp) {
+    for kind in ["admission", "crisis-line-call"] {
+        garys_contact(&app, kind).await;
+    }
+    let gary = person_id(&app, GARY).await;
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let search = format!("/fhir/Encounter?patient=Patient/{gary}");
+    for (status, found) in [
+        ("in-progress", 1),
+        ("finished", 1),
+        ("finished,in-progress", 2),
+        ("cancelled", 0),
+    ] {
+        let answer = get(&app, &nurse, &format!("{search}&status={status}")).await;
+        assert_eq!(answer.status, 200, "{status}: {}", answer.text);
+        let answer = answer.json();
+        assert_eq!(answer["total"], found, "{status}");
+        for id in ids(&answer) {
+            let read = get(&app, &nurse, &format!("/fhir/Encounter/{id}"))
+                .await
+                .json();
+            assert!(status.split(',').any(|s| read["status"] == s), "{status}");
+        }
+    }
+    let flags = get(
+        &app,
+        &nurse,
+        &format!("/fhir/Flag?patient=Patient/{gary}&status=active"),
+    )
+    .await
+    .json();
+    assert_eq!(flags["total"], 2);
+    // A type without a status is not narrowed by one.
+    let refused = get(
+        &app,
+        &nurse,
+        &format!("/fhir/RelatedPerson?patient=Patient/{gary}&status=active"),
+    )
+    .await;
+    assert_eq!(refused.status, 400);
+}
+
+crate::on_both_stores!(
+    a_search_pages_through_what_the_caller_may_see,
+    a_search_narrows_by_status,
+);
