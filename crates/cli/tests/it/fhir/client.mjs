@@ -2,8 +2,10 @@
 // (the npm package fhir-kit-client): the CapabilityStatement, a Patient
 // found by NHS number and read by id, the crisis plan (CarePlan) and its
 // first version, the safety flags (Flag), the consent directives
-// (Consent), the contacts (Encounter), again a page at a time, and the
-// organisations (Organization), one of them read by id. Arguments: the FHIR base, a
+// (Consent), the contacts (Encounter), again a page at a time, referrals
+// (ServiceRequest, Task), messages (Communication), the care team
+// (CareTeam) with a member (Practitioner), and the organisations
+// (Organization), one of them read by id. Arguments: the FHIR base, a
 // bearer token, an NHS number. Prints what it read as one JSON object.
 // The package is found in $CONCORDAT_TEST_FHIR_TOOLS/node_modules.
 import path from 'node:path';
@@ -46,6 +48,17 @@ const firstPage = await client.search({
   searchParams: { patient: `Patient/${patient.id}`, _count: 1 },
 });
 const secondPage = await client.nextPage({ bundle: firstPage });
+// What else is about the person: referrals as requests and tasks, messages,
+// and the care team with one of its members resolved.
+const about = {};
+for (const resourceType of ['ServiceRequest', 'Task', 'Communication', 'CareTeam']) {
+  about[resourceType] = await client.search({
+    resourceType,
+    searchParams: { patient: `Patient/${patient.id}` },
+  });
+}
+const member = about.CareTeam.entry[0].resource.participant[0].member.reference.split('/')[1];
+const practitioner = await client.read({ resourceType: 'Practitioner', id: member });
 const organizations = await client.search({ resourceType: 'Organization' });
 const organization = await client.read({
   resourceType: 'Organization',
@@ -53,5 +66,5 @@ const organization = await client.read({
 });
 console.log(JSON.stringify({
   capability, found, patient, plans, first, flags, consents, encounters, firstPage, secondPage,
-  organizations, organization,
+  about, practitioner, organizations, organization,
 }));

@@ -297,6 +297,8 @@ async fn the_records_other_resources_and_its_audit_are_valid_fhir_r4(app: TestAp
 async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) {
     let Some(tools) = tools() else { return };
     consents_and_contacts_for_gary(&app).await;
+    let referral = garys_referral(&app).await;
+    garys_thread(&app).await;
     let (gary, plan) = plan_of(&app, GARY).await;
     let token = app.token_for("crisis.nurse", "TREAT").await;
     let base = app.url("/fhir");
@@ -329,6 +331,25 @@ async fn a_third_party_client_reads_a_person_their_plan_and_flags(app: TestApp) 
         read["organization"],
         read["organizations"]["entry"][0]["resource"]
     );
+    // The crisis nurse is party to the GP's referral (the receiving trust)
+    // and to the thread the GP wrote to her.
+    for (kind, total) in [
+        ("ServiceRequest", 1),
+        ("Task", 1),
+        ("Communication", 2),
+        ("CareTeam", 1),
+    ] {
+        assert_eq!(
+            read["about"][kind]["total"], total,
+            "{kind}: {}",
+            read["about"][kind]
+        );
+    }
+    assert_eq!(
+        read["about"]["Task"]["entry"][0]["resource"]["id"],
+        referral
+    );
+    assert_eq!(read["practitioner"]["resourceType"], "Practitioner");
 }
 
 crate::on_both_stores!(
