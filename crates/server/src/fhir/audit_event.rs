@@ -13,7 +13,7 @@
 
 use axum::extract::State;
 use axum::routing::get;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use concordat_domain::ids::PersonId;
 use concordat_domain::role::Role;
 use serde_json::{json, Value};
@@ -146,7 +146,7 @@ async fn governance_search(
                 );
             }
             _ => {
-                let (from, to) = days(value).ok_or_else(|| {
+                let (from, to) = search::days(value).ok_or_else(|| {
                     FhirError::invalid(
                         name,
                         format!("`{value}` is not a day, or a day after `ge` or `le`"),
@@ -159,24 +159,6 @@ async fn governance_search(
     }
     let items = governance::search_audit(state, &request.viewer, &query).await?;
     Ok(items.into_iter().map(Event::governed).collect())
-}
-
-/// The first and last day a `date` value asks for: `2026-03-01` that day,
-/// `ge`/`gt` from it (or the day after), `le`/`lt` up to it (or the day
-/// before). Only whole days.
-fn days(value: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let (prefix, day) = match value.get(..2) {
-        Some(p @ ("eq" | "ge" | "gt" | "le" | "lt")) => (p, &value[2..]),
-        _ => ("eq", value),
-    };
-    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
-    Some(match prefix {
-        "ge" => (Some(day), None),
-        "gt" => (Some(day + Duration::days(1)), None),
-        "le" => (None, Some(day)),
-        "lt" => (None, Some(day - Duration::days(1))),
-        _ => (Some(day), Some(day)),
-    })
 }
 
 /// What an AuditEvent says, from either audience's view of an entry.
@@ -363,31 +345,4 @@ fn audit_event(e: &Event) -> Value {
         event["entity"] = json!([entity]);
     }
     event
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_date_is_a_day_or_a_bound() {
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-        assert_eq!(
-            days("2026-03-01"),
-            Some((day("2026-03-01"), day("2026-03-01")))
-        );
-        assert_eq!(days("ge2026-03-01"), Some((day("2026-03-01"), None)));
-        assert_eq!(days("gt2026-03-01"), Some((day("2026-03-02"), None)));
-        assert_eq!(days("le2026-03-31"), Some((None, day("2026-03-31"))));
-        assert_eq!(days("lt2026-03-31"), Some((None, day("2026-03-30"))));
-        for bad in [
-            "2026-03",
-            "sa2026-03-01",
-            "ge",
-            "yesterday",
-            "2026-03-01T10:00",
-        ] {
-            assert_eq!(days(bad), None, "{bad}");
-        }
-    }
 }

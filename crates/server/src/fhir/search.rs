@@ -3,6 +3,7 @@
 //! does not name, a modifier, a chain or `_has` is refused (400), never
 //! ignored: ignoring it would answer a wider question than was asked.
 
+use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 
 use super::outcome::FhirError;
@@ -300,6 +301,24 @@ pub const PATIENT_PARAMS: &[SearchParam] = &[
     },
 ];
 
+/// The first and last day a `date` value asks for: `2026-03-01` that day,
+/// `ge`/`gt` from it (or the day after), `le`/`lt` up to it (or the day
+/// before). Only whole days.
+pub fn days(value: &str) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let (prefix, day) = match value.get(..2) {
+        Some(p @ ("eq" | "ge" | "gt" | "le" | "lt")) => (p, &value[2..]),
+        _ => ("eq", value),
+    };
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    Some(match prefix {
+        "ge" => (Some(day), None),
+        "gt" => (Some(day + Duration::days(1)), None),
+        "le" => (None, Some(day)),
+        "lt" => (None, Some(day - Duration::days(1))),
+        _ => (Some(day), Some(day)),
+    })
+}
+
 /// The parameters of a search by the person a resource is about that also
 /// narrows by the resource's `status`.
 pub const PATIENT_AND_STATUS_PARAMS: &[SearchParam] = &[
@@ -311,6 +330,48 @@ pub const PATIENT_AND_STATUS_PARAMS: &[SearchParam] = &[
         documentation: "The resource's `status`, or several separated by commas (any of them)",
     },
 ];
+
+/// [`PATIENT_AND_STATUS_PARAMS`], and `date`: when the resource happened
+/// (a contact's start, a message's sending, a referral's, a flag's raising,
+/// a consent's recording).
+pub const PATIENT_STATUS_AND_DATE_PARAMS: &[SearchParam] = &[
+    PATIENT_PARAMS[0],
+    PATIENT_PARAMS[1],
+    PATIENT_AND_STATUS_PARAMS[2],
+    SearchParam {
+        name: "date",
+        kind: "date",
+        documentation: "A day (`2026-03-01`), or from one (`ge2026-03-01`, `gt…`) or up to one \
+                        (`le2026-03-31`, `lt…`)",
+    },
+];
+
+/// Where a resource says when it happened, in the types searched by date.
+const DATES: [&str; 4] = ["/period/start", "/sent", "/authoredOn", "/dateTime"];
+
+/// `found` narrowed to the days a `date` parameter names, if given (its
+/// form checked when the search's parameters were read).
+pub fn with_date(request: &FhirRequest, found: Vec<Found>) -> Vec<Found> {
+    let Some((from, to)) = request
+        .params
+        .iter()
+        .find(|(name, _)| name == "date")
+        .and_then(|(_, value)| days(value.trim()))
+    else {
+        return found;
+    };
+    found
+        .into_iter()
+        .filter(|f| {
+            let day = DATES
+                .iter()
+                .find_map(|path| f.resource.pointer(path).and_then(Value::as_str))
+                .and_then(|at| at.get(..10))
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            day.is_some_and(|day| from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t))
+        })
+        .collect()
+}
 
 /// `found` narrowed to the statuses a `status` parameter names, if given
 /// (`active`, or `active,inactive` for either). Only what the caller may
@@ -336,7 +397,20 @@ pub fn with_status(request: &FhirRequest, found: Vec<Found>) -> Vec<Found> {
 pub fn searched_patient(request: &FhirRequest, def: Searched) -> Result<String, FhirError> {
     let read = search_parameters(&request.params, def)?;
     let mut ids = Vec::new();
-    for (name, value) in read.iter().filter(|(name, _)| *name != "status") {
+    for (name, value) in &read {
+        match *name {
+            "status" => continue,
+            "date" => {
+                days(value).ok_or_else(|| {
+                    FhirError::invalid(
+                        name,
+                        format!("`{value}` is not a day, or a day after `ge`, `gt`, `le` or `lt`"),
+                    )
+                })?;
+                continue;
+            }
+            _ => {}
+        }
         ids.push(patient_reference(name, value, &request.base)?);
     }
     ids.dedup();
@@ -534,6 +608,28 @@ mod tests {
         }
         assert!(parameters(&pairs(&[("patient", "a"), ("patient", "b")]), DECLARED).is_err());
         assert!(no_parameters(&pairs(&[("anything", "x")])).is_err());
+    }
+
+    #[test]
+    fn a_date_is_a_day_or_a_bound() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert_eq!(
+            days("2026-03-01"),
+            Some((day("2026-03-01"), day("2026-03-01")))
+        );
+        assert_eq!(days("ge2026-03-01"), Some((day("2026-03-01"), None)));
+        assert_eq!(days("gt2026-03-01"), Some((day("2026-03-02"), None)));
+        assert_eq!(days("le2026-03-31"), Some((None, day("2026-03-31"))));
+        assert_eq!(days("lt2026-03-31"), Some((None, day("2026-03-30"))));
+        for bad in [
+            "2026-03",
+            "sa2026-03-01",
+            "ge",
+            "yesterday",
+            "2026-03-01T10:00",
+        ] {
+            assert_eq!(days(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Searches are paged (`_count`, `_offset`, `next` and `previous` links)
 //! over only what the caller may see: the pages together are the whole
 //! search, and a stranger's pages are the pages for no one. A search by
-//! patient narrows by `status`.
+//! patient narrows by `status` and by `date`.
 
 use serde_json::Value;
 
@@ -110,7 +110,7 @@ async fn a_search_pages_through_what_the_caller_may_see(app: TestApp) {
     }
 }
 
-async fn a_search_narrows_by_status(app: TestApp) {
+async fn a_search_narrows_by_status_and_date(app: TestApp) {
     for kind in ["admission", "crisis-line-call"] {
         garys_contact(&app, kind).await;
     }
@@ -142,6 +142,23 @@ async fn a_search_narrows_by_status(app: TestApp) {
     .await
     .json();
     assert_eq!(flags["total"], 2);
+    // And by the day it happened.
+    let today = concordat_server::Clock::now(&app.clock).date_naive();
+    let tomorrow = today.succ_opt().unwrap();
+    for (date, found) in [
+        (today.to_string(), 2),
+        (format!("ge{today}"), 2),
+        (format!("le{today}"), 2),
+        (format!("gt{today}"), 0),
+        (format!("ge{tomorrow}"), 0),
+    ] {
+        let answer = get(&app, &nurse, &format!("{search}&date={date}")).await;
+        assert_eq!(answer.status, 200, "{date}: {}", answer.text);
+        assert_eq!(answer.json()["total"], found, "{date}");
+    }
+    let wrong = get(&app, &nurse, &format!("{search}&date=yesterday")).await;
+    assert_eq!(wrong.status, 400);
+    assert_eq!(wrong.issue(), "invalid");
     // A type without a status is not narrowed by one.
     let refused = get(
         &app,
@@ -154,5 +171,5 @@ async fn a_search_narrows_by_status(app: TestApp) {
 
 crate::on_both_stores!(
     a_search_pages_through_what_the_caller_may_see,
-    a_search_narrows_by_status,
+    a_search_narrows_by_status_and_date,
 );
