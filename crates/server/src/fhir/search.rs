@@ -392,7 +392,8 @@ pub fn with_status(request: &FhirRequest, found: Vec<Found>) -> Vec<Found> {
 }
 
 /// The id of the patient a search by [`PATIENT_PARAMS`] names: one of
-/// `patient` and `subject`, or both naming the same person; any other
+/// `patient` and `subject`, or both naming the same person, or for a
+/// person's own account naming neither, that person; any other
 /// parameter it reads (`status`) is for the caller to apply.
 pub fn searched_patient(request: &FhirRequest, def: Searched) -> Result<String, FhirError> {
     let read = search_parameters(&request.params, def)?;
@@ -416,10 +417,15 @@ pub fn searched_patient(request: &FhirRequest, def: Searched) -> Result<String, 
     ids.dedup();
     match ids.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(FhirError::invalid(
-            "patient",
-            "give the person: `patient=Patient/{id}`",
-        )),
+        // A person's own account searches their own record unless it
+        // names one: the record it may see.
+        [] => match request.viewer.user.person_id() {
+            Some(own) => Ok(own.to_string()),
+            None => Err(FhirError::invalid(
+                "patient",
+                "give the person: `patient=Patient/{id}`",
+            )),
+        },
         _ => Err(FhirError::invalid(
             "subject",
             "`patient` and `subject` name different people",

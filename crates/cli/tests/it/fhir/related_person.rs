@@ -51,6 +51,16 @@ async fn the_person_sees_their_carer_and_what_she_may_be_told(app: TestApp) {
         .map(|e| e["valueCoding"]["code"].as_str().unwrap())
         .collect();
     assert_eq!(told, vec!["discharge"]);
+
+    // Naming no one, his own account searches his own record; a clinician
+    // must name the person.
+    let own_search = get(&app, &own, "/fhir/RelatedPerson").await;
+    assert_eq!(own_search.status, 200, "{}", own_search.text);
+    assert_eq!(own_search.json()["entry"][0]["resource"], carer);
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let unnamed = get(&app, &nurse, "/fhir/RelatedPerson").await;
+    assert_eq!(unnamed.status, 400);
+    assert_eq!(unnamed.issue(), "invalid");
 }
 
 async fn a_carer_is_no_one_to_whoever_may_not_see_the_choices(app: TestApp) {
