@@ -33,6 +33,34 @@ pub struct ServerConfig {
     pub bank_holidays: std::collections::BTreeSet<chrono::NaiveDate>,
     /// How email and text messages leave this deployment.
     pub delivery: crate::delivery::settings::DeliveryConfig,
+    /// How a Bulk Data export runs and how long its files are kept.
+    pub export: ExportSettings,
+}
+
+/// How a Bulk Data export works through its people, and how long its
+/// files are kept once it ends.
+#[derive(Debug, Clone)]
+pub struct ExportSettings {
+    /// People decided and written per batch (one transaction each).
+    pub batch: usize,
+    /// People decided at once within a batch.
+    pub concurrency: usize,
+    /// How long one scheduler job works before handing on to the next
+    /// step (well inside the job's lease).
+    pub step: std::time::Duration,
+    /// How long the files of an ended export are kept.
+    pub kept_for: Duration,
+}
+
+impl Default for ExportSettings {
+    fn default() -> Self {
+        Self {
+            batch: 500,
+            concurrency: 32,
+            step: std::time::Duration::from_secs(60),
+            kept_for: Duration::hours(24),
+        }
+    }
 }
 
 /// How repeated failed sign-ins are slowed and then locked out.
@@ -85,6 +113,7 @@ impl ServerConfig {
                 .copied()
                 .collect(),
             delivery: crate::delivery::settings::DeliveryConfig::default(),
+            export: ExportSettings::default(),
         }
     }
 }

@@ -21,7 +21,9 @@ pub mod contract;
 pub mod crisis_summary;
 pub mod encounter;
 pub mod everything;
+pub mod export;
 pub mod flag;
+pub mod group;
 pub mod include;
 pub mod organization;
 pub mod outcome;
@@ -65,12 +67,25 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &practitioner::PRACTITIONER,
     &practitioner::PRACTITIONER_ROLE,
     &related_person::RESOURCE,
+    &group::RESOURCE,
 ];
+
+/// The operations of the whole server, named by no type.
+pub const SYSTEM_OPERATIONS: &[table::Operation] = &[table::Operation {
+    name: "export",
+    definition: export::EXPORT,
+    level: table::OperationLevel::System,
+    route: || get(export::system),
+}];
 
 pub fn router() -> Router<AppState> {
     let mut router = Router::new()
         .route("/metadata", get(metadata))
-        .route("/", axum::routing::post(reported::batch));
+        .route("/", axum::routing::post(reported::batch))
+        .merge(export::router());
+    for operation in SYSTEM_OPERATIONS {
+        router = router.route(&operation.path(""), (operation.route)());
+    }
     for resource in RESOURCES {
         // The interactions at one address (search and create) share one
         // route, their methods merged.
@@ -114,6 +129,7 @@ async fn metadata(State(state): State<AppState>, request: FhirAsk) -> Result<Fhi
     let date = state.clock.now().to_rfc3339_opts(SecondsFormat::Secs, true);
     Ok(FhirBody::of(capability::statement(
         RESOURCES,
+        SYSTEM_OPERATIONS,
         &request.base,
         &date,
     )))

@@ -66,6 +66,10 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
         crate::delivery::EMAIL_KIND | crate::delivery::SMS_KIND => {
             crate::delivery::run(state, node, job).await
         }
+        crate::fhir::export::job::KIND => crate::fhir::export::job::run(state, node, job).await,
+        crate::fhir::export::job::EXPIRY_KIND => {
+            crate::fhir::export::job::expire(state, node, job).await
+        }
         other => Err(JobError::Unusable(format!(
             "no handler for jobs of kind `{other}`"
         ))),

@@ -20,6 +20,7 @@ pub mod contact_events;
 pub mod crisis_plans;
 pub mod delivery;
 pub mod error;
+pub mod exports;
 pub mod flags;
 pub mod jobs;
 mod kept;

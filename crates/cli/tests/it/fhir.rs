@@ -12,7 +12,8 @@
 //! (`audit_event`), the information sharing agreements (`contract`),
 //! the care team with the staff it names (`care_team`) and the carers
 //! (`related_person`); `$everything` (`everything`); contacts reported by source systems
-//! (`reported`); `_include` and `_revinclude` (`include`); searches posted as forms
+//! (`reported`); Bulk Data `$export` and the caseloads it exports as
+//! groups (`export`); `_include` and `_revinclude` (`include`); searches posted as forms
 //! (`post_search`); and every search paged (`paging`).
 
 mod access;
@@ -25,6 +26,7 @@ mod contract;
 mod crisis_summary;
 mod encounter;
 mod everything;
+mod export;
 mod include;
 mod organization;
 mod paging;

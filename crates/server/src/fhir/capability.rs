@@ -6,13 +6,19 @@
 use serde_json::{json, Value};
 
 use super::search::{includes, revincludes, Searched, PAGE_CONTROLS};
-use super::table::{Interaction, ResourceDef};
+use super::table::{Interaction, Operation, ResourceDef};
 
 /// The FHIR version every resource here is written to.
 pub const FHIR_VERSION: &str = "4.0.1";
 
-/// The statement for a server serving `resources` at `base`, as of `date`.
-pub fn statement(resources: &[&ResourceDef], base: &str, date: &str) -> Value {
+/// The statement for a server serving `resources` and the system-level
+/// `operations` at `base`, as of `date`.
+pub fn statement(
+    resources: &[&ResourceDef],
+    operations: &[Operation],
+    base: &str,
+    date: &str,
+) -> Value {
     json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -36,6 +42,9 @@ pub fn statement(resources: &[&ResourceDef], base: &str, date: &str) -> Value {
             "resource": resources.iter().map(|r| resource(r)).collect::<Vec<_>>(),
             // `POST /fhir`: a batch of Encounters from a source system.
             "interaction": [{ "code": "batch" }],
+            "operation": operations.iter()
+                .map(|o| json!({ "name": o.name, "definition": o.definition }))
+                .collect::<Vec<_>>(),
         }],
     })
 }

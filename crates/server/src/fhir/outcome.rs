@@ -168,6 +168,13 @@ impl From<ServiceError> for FhirError {
     }
 }
 
+/// The store failed: a fault of ours, as a service would say.
+impl From<concordat_store::StoreError> for FhirError {
+    fn from(err: concordat_store::StoreError) -> Self {
+        ServiceError::from(err).into()
+    }
+}
+
 /// Who is asking, not established.
 impl From<AuthError> for FhirError {
     fn from(err: AuthError) -> Self {

@@ -49,6 +49,12 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || get(super::crisis_summary::crisis_summary),
         },
         Operation {
+            name: "export",
+            definition: super::export::PATIENT_EXPORT,
+            level: OperationLevel::Type,
+            route: || get(super::export::patient),
+        },
+        Operation {
             name: "everything",
             definition: super::everything::DEFINITION,
             level: OperationLevel::Instance,

@@ -68,6 +68,8 @@ pub struct SearchParam {
 /// Whether an operation is asked of the type or of one instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperationLevel {
+    /// `/$export`: of the whole server, named by no type.
+    System,
     /// `/Patient/$crisis-summary`
     Type,
     /// `/Patient/{id}/$everything`
@@ -85,10 +87,12 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The route below the FHIR base. A static segment outranks `{id}` in
+    /// The route below the FHIR base (`resource` is unread for a
+    /// system-level one). A static segment outranks `{id}` in
     /// axum's router, so `/Patient/$name` is never read as a Patient id.
     pub fn path(&self, resource: &str) -> String {
         match self.level {
+            OperationLevel::System => format!("/${}", self.name),
             OperationLevel::Type => format!("/{resource}/${}", self.name),
             OperationLevel::Instance => format!("/{resource}/{{id}}/${}", self.name),
         }

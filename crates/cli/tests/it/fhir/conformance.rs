@@ -119,15 +119,30 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
             "Practitioner",
             "PractitionerRole",
             "RelatedPerson",
+            "Group",
         ]
     );
     assert_eq!(names, RESOURCES.iter().map(|r| r.name).collect::<Vec<_>>());
 
     let token = app.token_for("crisis.nurse", "TREAT").await;
+    // The operations of the whole server: each listed reaches its handler,
+    // and one not listed meets the fallback.
+    let system: Vec<&str> = statement["rest"][0]["operation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(system, vec!["export"]);
+    for (name, listed) in [("export", true), ("purge", false)] {
+        let answered = get(&app, &token, &format!("/fhir/${name}")).await;
+        let unserved = answered.status == 404 && answered.issue() == "not-supported";
+        assert_eq!(listed, !unserved, "${name}: {}", answered.text);
+    }
     for resource in RESOURCES
         .iter()
         .map(|r| r.name)
-        .chain(["Observation", "Condition", "Group"])
+        .chain(["Observation", "Condition", "Location"])
     {
         let entry = listed.iter().find(|r| r["type"] == resource);
         for interaction in Interaction::ALL {
@@ -153,6 +168,23 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
             );
         }
         let Some(entry) = entry else { continue };
+        // Each operation listed reaches its handler.
+        for operation in entry["operation"].as_array().into_iter().flatten() {
+            let name = operation["name"].as_str().unwrap();
+            let id = uuid::Uuid::new_v4();
+            let answered = match name {
+                "everything" => get(&app, &token, &format!("/fhir/{resource}/{id}/${name}")).await,
+                "export" if resource == "Group" => {
+                    get(&app, &token, &format!("/fhir/{resource}/{id}/${name}")).await
+                }
+                _ => get(&app, &token, &format!("/fhir/{resource}/${name}")).await,
+            };
+            assert!(
+                !(matches!(answered.status, 404 | 405) && answered.issue() == "not-supported"),
+                "{resource} ${name}: {}",
+                answered.text
+            );
+        }
         // Each search parameter listed is read (the answer may still be
         // that its value is wrong, but never that it is unknown).
         for param in entry["searchParam"].as_array().into_iter().flatten() {
