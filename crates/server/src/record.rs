@@ -3,6 +3,7 @@
 //! masks. The JSON API and the pages both read records through here.
 
 pub mod parts;
+pub mod people;
 mod person_ref;
 pub mod views;
 

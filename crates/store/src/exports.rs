@@ -6,7 +6,7 @@
 //! done again from where the last one ended, and never twice.
 
 use chrono::{DateTime, Utc};
-use concordat_domain::ids::{OrganisationId, PersonId, TeamId, UserId};
+use concordat_domain::ids::{TeamId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::{rows, time, Conn, StoreError};
@@ -66,101 +66,6 @@ pub struct Export {
     pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     pub expires_at: DateTime<Utc>,
-}
-
-/// Whom an export may cover: the people the asker has a standing
-/// relationship with, or one team's caseload. The access decision judges
-/// each of them; this only keeps the work near the people it could allow.
-#[derive(Debug, Clone, Copy)]
-pub enum Covers {
-    /// A person's own account: themselves.
-    Own(PersonId),
-    /// A professional: the care teams they are in, and their
-    /// organisation's live relationships that are for them, their team or
-    /// (a referral's) the whole organisation.
-    Staff {
-        user: UserId,
-        organisation: OrganisationId,
-        team: Option<TeamId>,
-    },
-    /// The people whose care team includes a member of `team`.
-    Caseload(TeamId),
-}
-
-/// The people `covers` names after `after` in id order, at most `limit`.
-pub async fn people(
-    conn: &mut Conn,
-    covers: Covers,
-    after: &str,
-    now: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<PersonId>, StoreError> {
-    let (covered, binds) = covered(covers, now);
-    let n = binds.len();
-    let sql = format!(
-        "SELECT person_id FROM ({covered}) covered WHERE person_id > ${} \
-         ORDER BY person_id LIMIT ${}",
-        n + 1,
-        n + 2
-    );
-    let mut query = sqlx::query(&sql);
-    for bind in binds {
-        query = query.bind(bind);
-    }
-    let rows = query
-        .bind(after.to_owned())
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(|r| rows::id(r, "person_id")).collect()
-}
-
-/// How many people `covers` names.
-pub async fn count_people(
-    conn: &mut Conn,
-    covers: Covers,
-    now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
-    let (covered, binds) = covered(covers, now);
-    let sql = format!("SELECT COUNT(*) AS n FROM ({covered}) covered");
-    let mut query = sqlx::query(&sql);
-    for bind in binds {
-        query = query.bind(bind);
-    }
-    rows::int(&query.fetch_one(conn).await?, "n")
-}
-
-/// The query naming the people covered, and its parameters.
-fn covered(covers: Covers, now: DateTime<Utc>) -> (&'static str, Vec<String>) {
-    match covers {
-        Covers::Own(person) => (
-            "SELECT id AS person_id FROM persons WHERE id = $1",
-            vec![person.to_string()],
-        ),
-        Covers::Staff {
-            user,
-            organisation,
-            team,
-        } => (
-            "SELECT ct.person_id FROM care_team_members m \
-             JOIN care_teams ct ON ct.id = m.care_team_id WHERE m.user_id = $1 \
-             UNION SELECT person_id FROM care_relationships \
-             WHERE organisation_id = $2 AND ends_at > $3 \
-             AND (user_id = $1 OR team_id = $4 OR kind = 'referral')",
-            vec![
-                user.to_string(),
-                organisation.to_string(),
-                time::encode(now),
-                team.map(|t| t.to_string()).unwrap_or_default(),
-            ],
-        ),
-        Covers::Caseload(team) => (
-            "SELECT DISTINCT ct.person_id FROM care_team_members m \
-             JOIN users u ON u.id = m.user_id \
-             JOIN care_teams ct ON ct.id = m.care_team_id WHERE u.team_id = $1",
-            vec![team.to_string()],
-        ),
-    }
 }
 
 /// Keeps a new export, running, with nothing written yet.

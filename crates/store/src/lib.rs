@@ -17,6 +17,7 @@ pub mod carers;
 pub mod coalesce;
 pub mod consent;
 pub mod contact_events;
+pub mod covered;
 pub mod crisis_plans;
 pub mod delivery;
 pub mod error;

@@ -13,7 +13,8 @@
 //! the care team with the staff it names (`care_team`) and the carers
 //! (`related_person`); `$everything` (`everything`); contacts reported by source systems
 //! (`reported`); Bulk Data `$export` and the caseloads it exports as
-//! groups (`export`); `_include` and `_revinclude` (`include`); searches posted as forms
+//! groups (`export`); Patients searched by name, date of birth and postcode
+//! (`patient_search`); `_include` and `_revinclude` (`include`); searches posted as forms
 //! (`post_search`); and every search paged (`paging`).
 
 mod access;
@@ -30,6 +31,7 @@ mod export;
 mod include;
 mod organization;
 mod paging;
+mod patient_search;
 mod post_search;
 mod referral;
 mod related_person;

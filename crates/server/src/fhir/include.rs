@@ -39,3 +39,30 @@ pub async fn respond(
         request, found, included,
     )?))
 }
+
+/// [`respond`], for a search whose matches are about several people
+/// (Patients found by name): what is included is about the people of the
+/// page asked for, each part decided and audited as its own search would be.
+pub async fn respond_people(
+    state: &AppState,
+    request: &FhirRequest,
+    def: Searched,
+    found: Vec<(PersonId, Found)>,
+) -> Result<FhirBody, FhirError> {
+    let asked = Inclusions::asked(&request.params, def)?;
+    let page = search::Page::asked(&request.params)?;
+    let mut included = Vec::new();
+    let (viewer, base) = (&request.viewer, &request.base);
+    for (person, _) in found.iter().skip(page.offset).take(page.count) {
+        if asked.patient {
+            included.extend(parts::patient(state, viewer, base, *person).await?);
+        }
+        if !asked.about.is_empty() {
+            included.extend(parts::about(state, viewer, base, &asked.about, *person).await?);
+        }
+    }
+    let found = found.into_iter().map(|(_, f)| f).collect();
+    Ok(FhirBody::of(search::searchset_including(
+        request, found, included,
+    )?))
+}

@@ -3,6 +3,7 @@
 //! masked field is sent with a `data-absent-reason` of `masked`, never
 //! silently left out.
 
+pub mod demographics;
 pub mod render;
 
 use axum::extract::State;
@@ -36,11 +37,40 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || get(search),
         },
     ],
-    search: &[SearchParam {
-        name: "identifier",
-        kind: "token",
-        documentation: "The NHS number, as `https://fhir.nhs.uk/Id/nhs-number|{number}`",
-    }],
+    search: &[
+        SearchParam {
+            name: "identifier",
+            kind: "token",
+            documentation: "The NHS number, as `https://fhir.nhs.uk/Id/nhs-number|{number}`; \
+                            searched alone",
+        },
+        SearchParam {
+            name: "family",
+            kind: "string",
+            documentation: "The start of the family name, any case",
+        },
+        SearchParam {
+            name: "given",
+            kind: "string",
+            documentation: "The start of the given name, any case",
+        },
+        SearchParam {
+            name: "name",
+            kind: "string",
+            documentation: "The start of the given or the family name, any case",
+        },
+        SearchParam {
+            name: "birthdate",
+            kind: "date",
+            documentation: "The date of birth: a day, or `ge`/`gt`/`le`/`lt` one",
+        },
+        SearchParam {
+            name: "address-postalcode",
+            kind: "string",
+            documentation: "The start of the postcode, as the caller may see the address \
+                            (a withheld address matches nothing); with a name or date of birth",
+        },
+    ],
     operations: &[
         Operation {
             name: "crisis-summary",
@@ -77,31 +107,67 @@ async fn read(
     }
 }
 
-/// `GET /fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|{nhs}`.
-/// No one with that number, and someone the caller may not know of, give
-/// the same empty Bundle.
+/// `GET /fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|{nhs}`,
+/// or by name, date of birth and postcode. No one with that number, and
+/// someone the caller may not know of, give the same empty Bundle; a
+/// search by name finds only people the caller has a standing
+/// relationship with (see `record::people`).
 async fn search(
     State(state): State<AppState>,
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
     let params = search::search_parameters(&request.params, SEARCHED)?;
-    let Some((_, token)) = params.first() else {
-        return Err(FhirError::invalid(
-            "identifier",
-            "give the NHS number: `identifier=https://fhir.nhs.uk/Id/nhs-number|{number}`",
-        ));
-    };
+    match params.iter().find(|(name, _)| *name == "identifier") {
+        Some((_, token)) if params.len() == 1 => by_nhs_number(&state, &request, token).await,
+        Some(_) => Err(FhirError::Unsupported(
+            "`identifier` is searched alone: the NHS number names one person".into(),
+        )),
+        None => by_demographics(&state, &request, &params).await,
+    }
+}
+
+async fn by_nhs_number(
+    state: &AppState,
+    request: &FhirRequest,
+    token: &str,
+) -> Result<FhirBody, FhirError> {
     let nhs_number = nhs_number_token(token)?;
-    let outcome = record::find(&state, &request.viewer, &nhs_number, &CATEGORIES).await?;
+    let outcome = record::find(state, &request.viewer, &nhs_number, &CATEGORIES).await?;
     let Some((id, resource)) = shown(outcome)? else {
-        return Ok(FhirBody::of(search::searchset(&request, Vec::new())?));
+        return Ok(FhirBody::of(search::searchset(request, Vec::new())?));
     };
     let person = PersonId::named(&id);
     let found = vec![Found {
         full_url: format!("{}/Patient/{id}", request.base),
         resource,
     }];
-    include::respond(&state, &request, SEARCHED, person, found).await
+    include::respond(state, request, SEARCHED, person, found).await
+}
+
+async fn by_demographics(
+    state: &AppState,
+    request: &FhirRequest,
+    params: &[(&'static str, String)],
+) -> Result<FhirBody, FhirError> {
+    let Some(asked) = demographics::Asked::read(params)? else {
+        return Err(FhirError::invalid(
+            "identifier",
+            "give the NHS number (`identifier=https://fhir.nhs.uk/Id/nhs-number|{number}`), \
+             or a name or date of birth",
+        ));
+    };
+    let views = record::people::search(state, &request.viewer, &asked.filter, &CATEGORIES).await?;
+    let mut found = Vec::new();
+    for view in views {
+        let Some((id, resource)) = shown(record::ReadOutcome::Shown(Box::new(view)))? else {
+            continue;
+        };
+        if asked.postcode_matches(&resource) {
+            let full_url = format!("{}/Patient/{id}", request.base);
+            found.push((PersonId::named(&id), Found { full_url, resource }));
+        }
+    }
+    include::respond_people(state, request, SEARCHED, found).await
 }
 
 /// The NHS number an `identifier` token names; other systems are not

@@ -3,13 +3,15 @@
 //! that was answered `202` is always worked on, by whichever node is up.
 
 use concordat_domain::ids::TeamId;
+use concordat_store::covered;
 use concordat_store::exports::{self, Export, ExportStatus};
 use concordat_store::jobs;
 
 use super::super::outcome::FhirError;
 use super::ask::{Ask, Level};
-use super::job::{covers, KIND};
+use super::job::KIND;
 use crate::authorisation::Viewer;
+use crate::record::people::covers;
 use crate::AppState;
 
 /// Keeps a new export of `ask` at `level` (of `group`'s caseload, for a
@@ -26,7 +28,7 @@ pub async fn begin(
     let now = state.clock.now();
     let covers = covers(&viewer.user, group);
     let mut tx = state.store.write().await?;
-    let people_total = exports::count_people(&mut tx, covers, now).await?;
+    let people_total = covered::count_people(&mut tx, covers, now).await?;
     let export = Export {
         id: uuid::Uuid::new_v4(),
         user: viewer.user.id(),

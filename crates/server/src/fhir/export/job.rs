@@ -12,10 +12,9 @@
 use std::time::Instant;
 
 use concordat_domain::ids::PersonId;
-use concordat_domain::ids::TeamId;
 use concordat_domain::purpose::Purpose;
-use concordat_domain::user::User;
-use concordat_store::exports::{self, Covers, Export, ExportFile, ExportStatus};
+use concordat_store::covered;
+use concordat_store::exports::{self, Export, ExportFile, ExportStatus};
 use concordat_store::jobs::{self, Job};
 use concordat_store::users;
 use futures::{StreamExt, TryStreamExt};
@@ -25,6 +24,7 @@ use super::super::organization::organization;
 use super::super::outcome::FhirError;
 use super::super::parts::{self, ABOUT_A_PERSON};
 use crate::authorisation::Viewer;
+use crate::record::people::covers;
 use crate::scheduler::job::{self, JobError, MAX_ATTEMPTS};
 use crate::{directory, AppState};
 
@@ -32,22 +32,6 @@ use crate::{directory, AppState};
 pub const KIND: &str = "bulk-export";
 /// The job that deletes an ended export's files when their time is up.
 pub const EXPIRY_KIND: &str = "bulk-export-expiry";
-
-/// Whom an export asked by `user` covers: one team's caseload for a
-/// group-level export, else the people the user has a standing
-/// relationship with (themselves, for a person's own account). The
-/// access decision still judges each of them.
-pub fn covers(user: &User, group: Option<TeamId>) -> Covers {
-    match (group, user.person_id()) {
-        (Some(team), _) => Covers::Caseload(team),
-        (None, Some(person)) => Covers::Own(person),
-        (None, None) => Covers::Staff {
-            user: user.id(),
-            organisation: user.organisation_id(),
-            team: user.team_id(),
-        },
-    }
-}
 
 /// Runs one step of the export `job` names.
 pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError> {
@@ -127,7 +111,7 @@ async fn work(state: &AppState, node: &str, job: &Job, id: uuid::Uuid) -> Result
         let now = state.clock.now();
         let people = {
             let mut conn = state.store.read().await?;
-            exports::people(&mut conn, covers, &export.cursor, now, batch).await?
+            covered::people(&mut conn, covers, &export.cursor, now, batch).await?
         };
         let Some(last) = people.last().map(ToString::to_string) else {
             return complete(state, node, job, &export).await;

@@ -1,0 +1,248 @@
+//! Bulk Data `$export` over real HTTP: a community practitioner exports
+//! their team's caseload (`GET /fhir/Group/{team}/$export`), every person
+//! of it decided and audited, while the scheduler works through it; the
+//! bench polls the status as a client would (with a progress line), then
+//! reads every file. Prints people decided per second and resources
+//! written per second, beside the same server's `/health/live` measured in
+//! the same run. Asserts nothing. Run through `scripts/bench`.
+//!
+//! Settings (environment): `BENCH_PEOPLE` (default 100000),
+//! `BENCH_DATA` (folder kept between runs, default target/bench-data),
+//! `BENCH_DATABASE_URL` (a PostgreSQL database instead of SQLite, seeded
+//! the first time), `BENCH_EXPORT_BATCH` and `BENCH_EXPORT_CONCURRENCY`
+//! (people per batch and decided at once; the server's defaults if unset).
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use concordat::demo::seed::{seed_partnership, SeedOptions};
+use concordat_server::auth::password::PasswordHasher;
+use concordat_server::{Application, ServerConfig, SystemClock};
+use concordat_store::backend::PoolSize;
+use concordat_store::{DatabaseUrl, Store};
+use sqlx::Row;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let people: u32 = env_or("BENCH_PEOPLE", 100_000);
+    let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
+    });
+    let url = match std::env::var("BENCH_DATABASE_URL") {
+        Ok(raw) => DatabaseUrl::parse(&raw)?,
+        Err(_) => {
+            let folder = std::path::Path::new(&root).join(format!("people-{people}"));
+            std::fs::create_dir_all(&folder)?;
+            DatabaseUrl::sqlite_file(&folder.join("concordat.db"))
+        }
+    };
+    let store = Store::open(&url, PoolSize(env_or("BENCH_POOL", 16))).await?;
+    let seeding = Instant::now();
+    let hash = PasswordHasher::new()?.hash("demo").await?;
+    let summary = seed_partnership(
+        &store,
+        &SeedOptions {
+            people,
+            password_hash: hash,
+            now: chrono::Utc::now(),
+        },
+        |_| {},
+    )
+    .await?;
+    println!(
+        "data: {} people on {} ({})",
+        summary.people,
+        store.backend().name(),
+        if summary.created {
+            format!("created in {:.1} s", seeding.elapsed().as_secs_f64())
+        } else {
+            "reused".into()
+        }
+    );
+    // Exports of earlier runs are not this run's work.
+    {
+        let mut tx = store.write().await?;
+        sqlx::query("DELETE FROM bulk_export_files")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM bulk_exports")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM jobs WHERE kind LIKE 'bulk-export%'")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    let team: String = {
+        let mut conn = store.read().await?;
+        sqlx::query("SELECT team_id FROM users WHERE username = 'mh.practitioner'")
+            .fetch_one(&mut *conn)
+            .await?
+            .get("team_id")
+    };
+
+    let key_dir = tempfile::tempdir()?;
+    let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
+    config.audit_key = key_dir.path().join("audit.key");
+    config.scheduler_poll = Some(Duration::from_millis(50));
+    config.export.batch = env_or("BENCH_EXPORT_BATCH", config.export.batch);
+    config.export.concurrency = env_or("BENCH_EXPORT_CONCURRENCY", config.export.concurrency);
+    let (batch, concurrency) = (config.export.batch, config.export.concurrency);
+    let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
+    let base = format!("http://{}", app.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+
+    let health = health_per_second(&client, &base, 64, Duration::from_secs(3)).await?;
+    println!("GET /health/live: {health:.0}/s at 64 connections (the ceiling)");
+
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({
+            "username": "mh.practitioner", "password": "demo", "purpose": "TREAT"
+        }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = token["access_token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no token"))?
+        .to_owned();
+
+    let started = Instant::now();
+    let kicked = client
+        .get(std::env::var("BENCH_EXPORT_PATH").map_or_else(
+            |_| format!("{base}/fhir/Group/{team}/$export"),
+            |p| format!("{base}{p}"),
+        ))
+        .bearer_auth(&token)
+        .header("prefer", "respond-async")
+        .send()
+        .await?;
+    anyhow::ensure!(kicked.status() == 202, "kick-off: {}", kicked.status());
+    let status = kicked
+        .headers()
+        .get("content-location")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| anyhow::anyhow!("no status address"))?
+        .to_owned();
+    let manifest: serde_json::Value = loop {
+        let polled = client.get(&status).bearer_auth(&token).send().await?;
+        match polled.status().as_u16() {
+            200 => break polled.json().await?,
+            202 => {
+                let progress = polled
+                    .headers()
+                    .get("x-progress")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                print!(
+                    "\rexporting: {progress} ({:.0} s)   ",
+                    started.elapsed().as_secs_f64()
+                );
+                std::io::stdout().flush()?;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            other => anyhow::bail!("status {other}: {}", polled.text().await?),
+        }
+    };
+    let written = started.elapsed();
+    println!();
+
+    let mut resources = 0u64;
+    let mut bytes = 0u64;
+    let files = manifest["output"].as_array().cloned().unwrap_or_default();
+    let reading = Instant::now();
+    for file in &files {
+        let url = file["url"].as_str().unwrap_or_default();
+        let body = client
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        resources += body.lines().count() as u64;
+        bytes += body.len() as u64;
+    }
+    let read = reading.elapsed();
+    let covered: i64 = {
+        let mut conn = store.read().await?;
+        sqlx::query("SELECT people_total FROM bulk_exports")
+            .fetch_one(&mut *conn)
+            .await?
+            .get("people_total")
+    };
+    let secs = written.as_secs_f64();
+    println!(
+        "GET /fhir/Group/{{team}}/$export, {} (batch {batch}, {concurrency} at once): \
+         {covered} people decided in {secs:.1} s = {:.0} people/s; \
+         {resources} resources in {} files ({:.1} MB) = {:.0} resources/s written; \
+         files read back in {:.1} s",
+        store.backend().name(),
+        covered as f64 / secs,
+        files.len(),
+        bytes as f64 / 1e6,
+        resources as f64 / secs,
+        read.as_secs_f64(),
+    );
+    println!(
+        "ratio: {:.2} people decided per /health/live answer",
+        covered as f64 / secs / health
+    );
+    let _ = stop.send(());
+    server.await??;
+    Ok(())
+}
+
+/// `/health/live` answers per second at `connections`, for `lasting`.
+async fn health_per_second(
+    client: &reqwest::Client,
+    base: &str,
+    connections: usize,
+    lasting: Duration,
+) -> anyhow::Result<f64> {
+    let until = Instant::now() + lasting;
+    let url = format!("{base}/health/live");
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let (client, url) = (client.clone(), url.clone());
+        workers.push(tokio::spawn(async move {
+            let mut answered = 0u64;
+            while Instant::now() < until {
+                if client.get(&url).send().await.is_ok() {
+                    answered += 1;
+                }
+            }
+            answered
+        }));
+    }
+    let mut total = 0u64;
+    for worker in workers {
+        total += worker.await?;
+    }
+    Ok(total as f64 / lasting.as_secs_f64())
+}
