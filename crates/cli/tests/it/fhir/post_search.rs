@@ -66,7 +66,13 @@ async fn a_search_posted_as_a_form_is_the_search_it_stands_for(app: TestApp) {
     assert_eq!(found.status, 200, "{}", found.text);
     assert_eq!(found.json()["entry"][0]["resource"]["id"], gary.to_string());
 
-    for (form, media) in [("name=Gary", FORM), ("patient=x", "application/json")] {
+    // A search by name, posted, finds him as the same search asked by GET.
+    let by_name = post(&app, &nurse, "/fhir/Patient/_search", "name=Gary", FORM).await;
+    assert_eq!(by_name.status, 200, "{}", by_name.text);
+    let asked = get(&app, &nurse, "/fhir/Patient?name=Gary").await;
+    assert_eq!(by_name.json()["entry"], asked.json()["entry"]);
+
+    for (form, media) in [("phone=0163", FORM), ("patient=x", "application/json")] {
         let refused = post(&app, &nurse, "/fhir/Patient/_search", form, media).await;
         assert_eq!(refused.status, 400, "{form}: {}", refused.text);
         assert_eq!(refused.issue(), "not-supported");
