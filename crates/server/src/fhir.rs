@@ -37,6 +37,7 @@ pub mod reported;
 pub mod search;
 pub mod table;
 pub mod terms;
+pub mod updated;
 pub mod wire;
 
 use axum::extract::State;

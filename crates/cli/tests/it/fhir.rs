@@ -14,7 +14,8 @@
 //! (`related_person`); `$everything` (`everything`); contacts reported by source systems
 //! (`reported`); Bulk Data `$export` and the caseloads it exports as
 //! groups (`export`); Patients searched by name, date of birth and postcode
-//! (`patient_search`); `_include` and `_revinclude` (`include`); searches posted as forms
+//! (`patient_search`); searches narrowed by `_lastUpdated` (`last_updated`);
+//! `_include` and `_revinclude` (`include`); searches posted as forms
 //! (`post_search`); and every search paged (`paging`).
 
 mod access;
@@ -29,6 +30,7 @@ mod encounter;
 mod everything;
 mod export;
 mod include;
+mod last_updated;
 mod organization;
 mod paging;
 mod patient_search;

@@ -14,7 +14,7 @@ use concordat_domain::ids::{CrisisPlanId, PersonId};
 
 use super::include;
 use super::outcome::FhirError;
-use super::search::PATIENT_AND_STATUS_PARAMS;
+use super::search::PATIENT_STATUS_AND_UPDATED_PARAMS;
 use super::search::{self, Found, Version};
 use super::table::{Interaction, ResourceDef, Served};
 use super::wire::{instant, FhirBody, FhirPath, FhirRequest};
@@ -47,7 +47,7 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || get(search),
         },
     ],
-    search: PATIENT_AND_STATUS_PARAMS,
+    search: PATIENT_STATUS_AND_UPDATED_PARAMS,
     operations: &[],
 };
 

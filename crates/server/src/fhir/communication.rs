@@ -16,7 +16,7 @@ use concordat_domain::ids::{MessageId, PersonId};
 
 use super::include;
 use super::outcome::FhirError;
-use super::search::{self, found_or_none, Found, PATIENT_STATUS_AND_DATE_PARAMS};
+use super::search::{self, found_or_none, Found, PATIENT_STATUS_DATE_AND_UPDATED_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
 use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::messages::{self};
@@ -39,7 +39,7 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || get(search),
         },
     ],
-    search: PATIENT_STATUS_AND_DATE_PARAMS,
+    search: PATIENT_STATUS_DATE_AND_UPDATED_PARAMS,
     operations: &[],
 };
 

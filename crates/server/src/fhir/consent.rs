@@ -14,7 +14,7 @@ use concordat_domain::ids::PersonId;
 
 use super::include;
 use super::outcome::FhirError;
-use super::search::PATIENT_STATUS_AND_DATE_PARAMS;
+use super::search::PATIENT_STATUS_DATE_AND_UPDATED_PARAMS;
 use super::search::{self, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::wire::{FhirBody, FhirPath, FhirRequest};
@@ -39,7 +39,7 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || get(search),
         },
     ],
-    search: PATIENT_STATUS_AND_DATE_PARAMS,
+    search: PATIENT_STATUS_DATE_AND_UPDATED_PARAMS,
     operations: &[],
 };
 

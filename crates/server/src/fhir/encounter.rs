@@ -15,7 +15,7 @@ use concordat_domain::ids::{ContactEventId, PersonId};
 
 use super::include;
 use super::outcome::FhirError;
-use super::search::PATIENT_STATUS_AND_DATE_PARAMS;
+use super::search::PATIENT_STATUS_DATE_AND_UPDATED_PARAMS;
 use super::search::{self, found_or_none, Found};
 use super::table::{Interaction, ResourceDef, Served};
 use super::wire::{FhirBody, FhirPath, FhirRequest};
@@ -43,7 +43,7 @@ pub const RESOURCE: ResourceDef = ResourceDef {
             route: || post(super::reported::create),
         },
     ],
-    search: PATIENT_STATUS_AND_DATE_PARAMS,
+    search: PATIENT_STATUS_DATE_AND_UPDATED_PARAMS,
     operations: &[],
 };
 

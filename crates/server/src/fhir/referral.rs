@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::include;
 use super::outcome::FhirError;
-use super::search::{self, found_or_none, Found, Searched, PATIENT_STATUS_AND_DATE_PARAMS};
+use super::search::{self, found_or_none, Found, Searched, PATIENT_STATUS_DATE_AND_UPDATED_PARAMS};
 use super::table::{Interaction, ResourceDef, Served};
 use super::wire::{FhirBody, FhirPath, FhirRequest};
 use crate::referrals::{self, Detail};
@@ -36,7 +36,7 @@ pub const SERVICE_REQUEST: ResourceDef = ResourceDef {
             route: || get(search_requests),
         },
     ],
-    search: PATIENT_STATUS_AND_DATE_PARAMS,
+    search: PATIENT_STATUS_DATE_AND_UPDATED_PARAMS,
     operations: &[],
 };
 
@@ -53,7 +53,7 @@ pub const TASK: ResourceDef = ResourceDef {
             route: || get(search_tasks),
         },
     ],
-    search: PATIENT_STATUS_AND_DATE_PARAMS,
+    search: PATIENT_STATUS_DATE_AND_UPDATED_PARAMS,
     operations: &[],
 };
 
@@ -86,7 +86,7 @@ async fn search_requests(
     search(
         state,
         request,
-        Searched::of("ServiceRequest", PATIENT_STATUS_AND_DATE_PARAMS),
+        Searched::of("ServiceRequest", PATIENT_STATUS_DATE_AND_UPDATED_PARAMS),
         service_request,
     )
     .await
@@ -97,7 +97,7 @@ async fn search_tasks(state: State<AppState>, request: FhirRequest) -> Result<Fh
     search(
         state,
         request,
-        Searched::of("Task", PATIENT_STATUS_AND_DATE_PARAMS),
+        Searched::of("Task", PATIENT_STATUS_DATE_AND_UPDATED_PARAMS),
         task,
     )
     .await

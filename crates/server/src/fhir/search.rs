@@ -45,7 +45,9 @@ pub fn parameters(
                 )
             }));
         };
-        if read.iter().any(|(n, _)| *n == param.name) {
+        // `_lastUpdated` may be given twice, for a window with both ends;
+        // every other parameter once.
+        if read.iter().any(|(n, _)| *n == param.name) && param.name != "_lastUpdated" {
             return Err(FhirError::Unsupported(format!(
                 "`{name}` given more than once; give it once"
             )));
@@ -346,6 +348,25 @@ pub const PATIENT_STATUS_AND_DATE_PARAMS: &[SearchParam] = &[
     },
 ];
 
+/// [`PATIENT_AND_STATUS_PARAMS`], and `_lastUpdated`: for the types that
+/// say when they last changed (the crisis plan).
+pub const PATIENT_STATUS_AND_UPDATED_PARAMS: &[SearchParam] = &[
+    PATIENT_PARAMS[0],
+    PATIENT_PARAMS[1],
+    PATIENT_AND_STATUS_PARAMS[2],
+    super::updated::LAST_UPDATED,
+];
+
+/// [`PATIENT_STATUS_AND_DATE_PARAMS`], and `_lastUpdated` (contacts,
+/// consents, referrals, messages).
+pub const PATIENT_STATUS_DATE_AND_UPDATED_PARAMS: &[SearchParam] = &[
+    PATIENT_PARAMS[0],
+    PATIENT_PARAMS[1],
+    PATIENT_AND_STATUS_PARAMS[2],
+    PATIENT_STATUS_AND_DATE_PARAMS[3],
+    super::updated::LAST_UPDATED,
+];
+
 /// Where a resource says when it happened, in the types searched by date.
 const DATES: [&str; 4] = ["/period/start", "/sent", "/authoredOn", "/dateTime"];
 
@@ -401,6 +422,18 @@ pub fn searched_patient(request: &FhirRequest, def: Searched) -> Result<String, 
     for (name, value) in &read {
         match *name {
             "status" => continue,
+            "_lastUpdated" => {
+                super::updated::Window::read(value).ok_or_else(|| {
+                    FhirError::invalid(
+                        name,
+                        format!(
+                            "`{value}` is not a day or an instant (2026-03-01, \
+                             2026-03-01T09:00:00Z), alone or after `ge`, `gt`, `le` or `lt`"
+                        ),
+                    )
+                })?;
+                continue;
+            }
             "date" => {
                 days(value).ok_or_else(|| {
                     FhirError::invalid(
