@@ -130,12 +130,13 @@ async fn run() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("no token"))?
         .to_owned();
 
+    // A team's caseload by default; `BENCH_EXPORT_PATH=/fhir/Patient/$export`
+    // for the practitioner's own people.
+    let path = std::env::var("BENCH_EXPORT_PATH")
+        .unwrap_or_else(|_| format!("/fhir/Group/{team}/$export"));
     let started = Instant::now();
     let kicked = client
-        .get(std::env::var("BENCH_EXPORT_PATH").map_or_else(
-            |_| format!("{base}/fhir/Group/{team}/$export"),
-            |p| format!("{base}{p}"),
-        ))
+        .get(format!("{base}{path}"))
         .bearer_auth(&token)
         .header("prefer", "respond-async")
         .send()
@@ -198,7 +199,7 @@ async fn run() -> anyhow::Result<()> {
     };
     let secs = written.as_secs_f64();
     println!(
-        "GET /fhir/Group/{{team}}/$export, {} (batch {batch}, {concurrency} at once): \
+        "GET {path}, {} (batch {batch}, {concurrency} at once): \
          {covered} people decided in {secs:.1} s = {:.0} people/s; \
          {resources} resources in {} files ({:.1} MB) = {:.0} resources/s written; \
          files read back in {:.1} s",

@@ -25,7 +25,7 @@ pub async fn respond(
 ) -> Result<FhirBody, FhirError> {
     let asked = Inclusions::asked(&request.params, def)?;
     let found = search::with_date(request, search::with_status(request, found));
-    let found = super::updated::with_last_updated(&request.params, found);
+    let found = search::with_last_updated(&request.params, found);
     let mut included = Vec::new();
     if search::page_has_matches(request, found.len())? {
         let (viewer, base) = (&request.viewer, &request.base);

@@ -394,6 +394,27 @@ pub fn with_date(request: &FhirRequest, found: Vec<Found>) -> Vec<Found> {
         .collect()
 }
 
+/// `found` narrowed to what changed within each `_lastUpdated` given
+/// (their form checked when the search's parameters were read).
+pub fn with_last_updated(params: &[(String, String)], found: Vec<Found>) -> Vec<Found> {
+    let windows: Vec<super::updated::Window> = params
+        .iter()
+        .filter(|(name, _)| name == super::updated::LAST_UPDATED.name)
+        .filter_map(|(_, value)| super::updated::Window::read(value))
+        .collect();
+    if windows.is_empty() {
+        return found;
+    }
+    found
+        .into_iter()
+        .filter(|f| {
+            windows
+                .iter()
+                .all(|w| super::updated::changed_within(&f.resource, *w))
+        })
+        .collect()
+}
+
 /// `found` narrowed to the statuses a `status` parameter names, if given
 /// (`active`, or `active,inactive` for either). Only what the caller may
 /// see was found, so narrowing it tells nothing more.

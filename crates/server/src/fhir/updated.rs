@@ -7,7 +7,6 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::Value;
 
-use super::search::Found;
 use super::table::SearchParam;
 
 pub const LAST_UPDATED: SearchParam = SearchParam {
@@ -77,23 +76,6 @@ pub fn changed_within(resource: &Value, window: Window) -> bool {
         .as_str()
         .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
         .is_some_and(|at| window.holds(at.with_timezone(&Utc)))
-}
-
-/// `found` narrowed to what changed within each `_lastUpdated` given
-/// (their form checked when the search's parameters were read).
-pub fn with_last_updated(params: &[(String, String)], found: Vec<Found>) -> Vec<Found> {
-    let windows: Vec<Window> = params
-        .iter()
-        .filter(|(name, _)| name == LAST_UPDATED.name)
-        .filter_map(|(_, value)| Window::read(value))
-        .collect();
-    if windows.is_empty() {
-        return found;
-    }
-    found
-        .into_iter()
-        .filter(|f| windows.iter().all(|w| changed_within(&f.resource, *w)))
-        .collect()
 }
 
 #[cfg(test)]
