@@ -14,6 +14,14 @@ pub fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %B %Y, %H:%M UTC").to_string()
 }
 
+/// "03:42": the time of day in the UK (Europe/London: GMT in winter,
+/// BST in summer), as people there read a clock.
+pub fn uk_clock(at: DateTime<Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::London)
+        .format("%H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -25,5 +33,18 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 3, 3, 9, 5, 0).unwrap();
         assert_eq!(long_date(at.date_naive()), "3 March 2026");
         assert_eq!(when(at), "3 March 2026, 09:05 UTC");
+    }
+
+    #[test]
+    fn the_uk_clock_is_gmt_in_winter_and_bst_in_summer() {
+        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 3, 42, 0).unwrap();
+        assert_eq!(uk_clock(winter), "03:42");
+        let summer = Utc.with_ymd_and_hms(2026, 7, 15, 2, 42, 0).unwrap();
+        assert_eq!(uk_clock(summer), "03:42");
+        // The clocks go forward at 01:00 UTC on the last Sunday of March.
+        let before = Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+        assert_eq!(uk_clock(before), "00:59");
+        assert_eq!(uk_clock(after), "02:00");
     }
 }

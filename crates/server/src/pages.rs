@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod crisis_lookup;
 pub mod crisis_plan;
 pub mod directory;
+mod emergency_access;
 pub mod error;
 pub mod extract;
 pub mod flags;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::browser::{Browser, Screen};
 use crate::crisis_pages::{agree_a_plan_through_the_pages, LOOKUP_PAGE_BUDGET};
-use crate::fixtures::{person_id, signed_in, GARY};
+use crate::fixtures::{person_id, signed_in, GARY, LEAH};
 use crate::harness::{TestApp, DEMO_PASSWORD};
 
 async fn a_crisis_nurse_drafts_a_plan_and_records_both_agreements(app: TestApp) {
@@ -173,7 +173,59 @@ async fn a_police_officer_looks_up_a_plan_on_a_phone_and_records_street_triage(a
     .await;
 }
 
+async fn a_police_officer_meets_a_refusal_and_breaks_glass_on_a_phone(app: TestApp) {
+    Browser::run_in(
+        &app,
+        "crisis-lookup",
+        "police-break-glass",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("police", DEMO_PASSWORD).await;
+            browser.open("/crisis-lookup").await;
+            browser.type_into("#nhs_number", LEAH).await;
+            browser
+                .type_into("#reason", "Threatening to jump from the bridge")
+                .await;
+            browser.click_button("Look up").await;
+            let matched = browser.text_of("#matched").await;
+            assert!(
+                matched.contains("999 000 0042 matched one person"),
+                "{matched}"
+            );
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("refused").await;
+
+            // The offer is open, the reason already in the justification.
+            let written = browser
+                .client
+                .execute(
+                    "return document.querySelector('#justification').value;",
+                    vec![],
+                )
+                .await
+                .expect("read the justification");
+            assert_eq!(written, json!("Threatening to jump from the bridge"));
+            browser
+                .find(r#"input[name="lawful_basis"][value="vital-interests"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose the lawful basis");
+            browser.screenshot("break-glass").await;
+            browser.click_button("Use emergency access").await;
+            browser.find("#summary").await;
+            let notice = browser.text_of("#emergency-access").await;
+            assert!(notice.starts_with("Emergency access until "), "{notice}");
+            browser.find("#what-helps").await;
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("summary").await;
+        },
+    )
+    .await;
+}
+
 crate::on_both_stores!(
     a_crisis_nurse_drafts_a_plan_and_records_both_agreements,
     a_police_officer_looks_up_a_plan_on_a_phone_and_records_street_triage,
+    a_police_officer_meets_a_refusal_and_breaks_glass_on_a_phone,
 );

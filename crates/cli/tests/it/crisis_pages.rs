@@ -97,6 +97,7 @@ fn form_value(html: &str, name: &str) -> String {
     html[start..end].to_owned()
 }
 
+mod break_glass;
 mod flags;
 mod lookup_and_coverage;
 mod plans;

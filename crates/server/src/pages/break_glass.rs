@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use concordat_domain::break_glass::{Justification, OverrideBasis};
+use concordat_domain::break_glass::Justification;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
@@ -20,6 +20,8 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
 use crate::governance::{self, ClaimRequest, PersonRef};
+use crate::pages::crisis_lookup;
+use crate::pages::emergency_access::{bases, Basis, THEN_CRISIS_SUMMARY};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
 use crate::pages::layout::{render, Chrome};
@@ -29,12 +31,6 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/persons/{id}/break-glass", get(form).post(claim))
-}
-
-struct Basis {
-    value: &'static str,
-    label: String,
-    chosen: bool,
 }
 
 #[derive(Template)]
@@ -50,6 +46,10 @@ struct BreakGlassPage {
     minutes: i64,
     basis_error: Option<String>,
     justification_error: Option<String>,
+    /// Where a claim made from a look-up goes once granted, and the
+    /// look-up's reason, carried through a failed attempt.
+    then: String,
+    lookup_reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +69,11 @@ pub struct ClaimForm {
     #[serde(default)]
     justification: String,
     purpose: Option<String>,
+    /// `crisis-summary` for a claim made from a look-up.
+    #[serde(default)]
+    then: String,
+    #[serde(default)]
+    lookup_reason: String,
 }
 
 fn refused(refusal: permissions::Refusal) -> PageError {
@@ -82,38 +87,45 @@ fn purpose_of(session: &SignedIn, raw: Option<&str>) -> Result<Purpose, PageErro
     reading_purpose(&session.user, raw).map_err(|m| PageError::Forbidden(sentence(&m)))
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument per part of the form"
-)]
+/// What a failed claim brings back to the form.
+#[derive(Default)]
+struct Filled<'a> {
+    chosen: Option<&'a str>,
+    justification: &'a str,
+    basis_error: Option<String>,
+    justification_error: Option<String>,
+    then: &'a str,
+    lookup_reason: &'a str,
+}
+
 async fn page(
     state: &AppState,
     session: &SignedIn,
     person_id: &str,
     purpose: Purpose,
-    chosen: Option<&str>,
-    justification: &str,
-    basis_error: Option<String>,
-    justification_error: Option<String>,
+    filled: Filled<'_>,
 ) -> Result<BreakGlassPage, PageError> {
+    let Filled {
+        chosen,
+        justification,
+        basis_error,
+        justification_error,
+        then,
+        lookup_reason,
+    } = filled;
     Ok(BreakGlassPage {
         chrome: Chrome::load(state, session).await?,
         person_id: person_id.to_owned(),
         purpose_code: purpose.code(),
         purpose_label: purpose.label(),
-        bases: OverrideBasis::ALL
-            .iter()
-            .map(|b| Basis {
-                value: b.as_str(),
-                label: sentence(b.label()).trim_end_matches('.').to_owned(),
-                chosen: Some(b.as_str()) == chosen,
-            })
-            .collect(),
+        bases: bases(chosen),
         justification: justification.to_owned(),
         min_chars: Justification::MIN_CHARS,
         minutes: state.config.break_glass_for.num_minutes(),
         basis_error,
         justification_error,
+        then: then.to_owned(),
+        lookup_reason: lookup_reason.to_owned(),
     })
 }
 
@@ -133,10 +145,7 @@ pub async fn form(
         &session,
         &person.to_string(),
         purpose,
-        None,
-        "",
-        None,
-        None,
+        Filled::default(),
     )
     .await?;
     Ok(render(&page)?.into_response())
@@ -164,6 +173,20 @@ pub async fn claim(
         justification: form.justification.clone(),
     };
     match governance::claim_break_glass(&state, &session.viewer(purpose), request).await {
+        // Claimed from a look-up: back to the person's crisis summary.
+        Ok(granted)
+            if form.then == THEN_CRISIS_SUMMARY && !form.lookup_reason.trim().is_empty() =>
+        {
+            let reason = form.lookup_reason.trim().to_owned();
+            crisis_lookup::after_break_glass(
+                &state,
+                &session,
+                person.to_string(),
+                reason,
+                granted.expires_at,
+            )
+            .await
+        }
         Ok(_) => Ok(
             Redirect::to(&format!("/persons/{person}?purpose={}", purpose.code())).into_response(),
         ),
@@ -181,17 +204,15 @@ pub async fn claim(
                     m
                 }
             });
-            let page = page(
-                &state,
-                &session,
-                &person.to_string(),
-                purpose,
-                Some(&basis),
-                &form.justification,
+            let filled = Filled {
+                chosen: Some(&basis),
+                justification: &form.justification,
                 basis_error,
-                message("justification"),
-            )
-            .await?;
+                justification_error: message("justification"),
+                then: &form.then,
+                lookup_reason: &form.lookup_reason,
+            };
+            let page = page(&state, &session, &person.to_string(), purpose, filled).await?;
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }
         Err(ServiceError::Denied { reason, .. }) => Err(PageError::Forbidden(sentence(&reason))),

@@ -28,10 +28,11 @@ use crate::authorisation::Viewer;
 use crate::crisis::lookup::{self, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::error::{FieldError, ServiceError};
 use crate::pages::contact_kinds::{kinds, KindOpt};
+use crate::pages::emergency_access::Offer;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PageQuery};
 use crate::pages::layout::{render, Chrome, Phone};
-use crate::pages::words::{long_date, sentence};
+use crate::pages::words::{long_date, nhs_spaced, sentence, uk_clock};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -157,7 +158,11 @@ struct SummaryView {
     flags: Option<Vec<FlagView>>,
     lead: Option<LeadView>,
     break_glass: bool,
+    /// Until when emergency access lasts, just granted (UK time).
+    until: Option<String>,
     withheld: Vec<(&'static str, String)>,
+    /// The lawful way past what was withheld, for a role that may take it.
+    offer: Option<Offer>,
     audit_entry: u64,
 }
 
@@ -169,9 +174,11 @@ struct CandidateView {
 }
 
 struct RefusedView {
-    person_id: String,
     plan_exists: bool,
     reason: String,
+    /// The NHS number typed, spaced as it is read, to check against.
+    nhs_typed: Option<String>,
+    offer: Option<Offer>,
 }
 
 #[derive(Template)]
@@ -261,18 +268,52 @@ pub async fn look_up(
     PageForm(form): PageForm<LookUpForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
-    let viewer = crisis_viewer(&session);
-    let outcome = match lookup::look_up(&state, &viewer, &form.input()).await {
+    answer(&state, &session, form, None).await
+}
+
+/// The crisis summary of `person`, looked up again for `reason` once
+/// emergency access was granted from a look-up, with until when it lasts:
+/// the officer is back where they were, not at the start.
+pub async fn after_break_glass(
+    state: &AppState,
+    session: &SignedIn,
+    person: String,
+    reason: String,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<Response, PageError> {
+    let form = LookUpForm {
+        person_id: person,
+        reason,
+        ..LookUpForm::default()
+    };
+    answer(state, session, form, Some(uk_clock(until))).await
+}
+
+/// Looks up what `form` asks and answers with the page for the outcome.
+async fn answer(
+    state: &AppState,
+    session: &SignedIn,
+    form: LookUpForm,
+    until: Option<String>,
+) -> Result<Response, PageError> {
+    let viewer = crisis_viewer(session);
+    let outcome = match lookup::look_up(state, &viewer, &form.input()).await {
         Ok(outcome) => outcome,
         // What was typed is kept, with each field's fault beside it.
         Err(ServiceError::Invalid(fields)) => {
-            let page = page(&state, &session, form, FieldErrors::of(&fields)).await?;
+            let page = page(state, session, form, FieldErrors::of(&fields)).await?;
             return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
         }
         Err(other) => return Err(other.into()),
     };
+    let role = session.user.role();
+    let minutes = state.config.break_glass_for.num_minutes();
+    let reason = form.reason.trim().to_owned();
+    let nhs_typed = Some(form.nhs_number.trim())
+        .filter(|n| !n.is_empty())
+        .map(|n| nhs_spaced(&n.replace(' ', "")));
     let errors = FieldErrors::default();
-    let mut page = page(&state, &session, form, errors).await?;
+    let mut page = page(state, session, form, errors).await?;
     let status = match outcome {
         LookUpOutcome::NoMatch => {
             page.no_match = true;
@@ -294,17 +335,27 @@ pub async fn look_up(
         LookUpOutcome::Refused {
             person_id,
             plan_exists,
-            reason,
+            reason: refusal,
         } => {
+            let person = person_id.to_string();
             page.refused = Some(RefusedView {
-                person_id: person_id.to_string(),
                 plan_exists,
-                reason: sentence(&reason),
+                reason: sentence(&refusal),
+                nhs_typed,
+                offer: Offer::to(role, &person, &reason, minutes, true),
             });
             StatusCode::FORBIDDEN
         }
         LookUpOutcome::Summary(summary) => {
-            page.summary = Some(summary_view(*summary));
+            let mut view = summary_view(*summary);
+            // Something withheld, not already under emergency access: the
+            // lawful way past it is offered, closed.
+            let withheld = !view.withheld.is_empty() || (view.plan_exists && view.plan.is_none());
+            if withheld && !view.break_glass {
+                view.offer = Offer::to(role, &view.person_id, &reason, minutes, false);
+            }
+            view.until = until;
+            page.summary = Some(view);
             StatusCode::OK
         }
     };
@@ -370,6 +421,8 @@ fn summary_view(s: CrisisSummary) -> SummaryView {
             }
         }),
         break_glass: s.break_glass,
+        until: None,
+        offer: None,
         withheld: s
             .withheld
             .into_iter()

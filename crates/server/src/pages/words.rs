@@ -25,7 +25,7 @@ pub fn sentence(text: &str) -> String {
     }
 }
 
-pub use concordat_domain::dates::{long_date, when};
+pub use concordat_domain::dates::{long_date, uk_clock, when};
 
 /// "999 000 0018": how an NHS number is written and read aloud.
 pub fn nhs_spaced(digits: &str) -> String {
