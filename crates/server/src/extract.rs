@@ -116,6 +116,14 @@ where
     T: DeserializeOwned,
     S: Send + Sync,
 {
+    urlencoded(&form_body(request, state).await?, "form")
+}
+
+/// A form's body, checked to be one, unread.
+pub async fn form_body<S>(request: Request, state: &S) -> Result<Bytes, BadInput>
+where
+    S: Send + Sync,
+{
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -130,7 +138,7 @@ where
             "the body must be a form, sent as `application/x-www-form-urlencoded`".into(),
         ));
     }
-    urlencoded(&bytes(request, state).await?, "form")
+    bytes(request, state).await
 }
 
 /// The whole body, within the route's size limit.
@@ -148,7 +156,7 @@ pub async fn bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
 
 /// `raw` (`a=1&b=2`) as `T`; an error names the field at fault, or `whole`
 /// when the fault is the input as a whole (a field missing).
-fn urlencoded<T: DeserializeOwned>(raw: &[u8], whole: &str) -> Result<T, BadInput> {
+pub fn urlencoded<T: DeserializeOwned>(raw: &[u8], whole: &str) -> Result<T, BadInput> {
     let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw));
     serde_path_to_error::deserialize(pairs).map_err(|error| {
         let field = error.path().to_string();

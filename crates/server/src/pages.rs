@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod coverage;
 pub mod crisis_lookup;
 pub mod crisis_plan;
+mod date_input;
 pub mod directory;
 mod emergency_access;
 pub mod error;

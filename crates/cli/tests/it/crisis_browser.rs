@@ -219,6 +219,23 @@ async fn a_police_officer_meets_a_refusal_and_breaks_glass_on_a_phone(app: TestA
             browser.find("#what-helps").await;
             browser.assert_fits_the_phone().await;
             browser.screenshot("summary").await;
+
+            // Another look-up, by surname and a date of birth typed as
+            // people in the UK write it: 23 1 1979.
+            browser.open("/crisis-lookup").await;
+            browser.type_into("#surname", "Holt").await;
+            browser.type_into("#birth_date-day", "23").await;
+            browser.type_into("#birth_date-month", "1").await;
+            browser.type_into("#birth_date-year", "1979").await;
+            browser
+                .type_into("#reason", "Distressed at the station")
+                .await;
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("by-date-of-birth").await;
+            browser.click_button("Look up").await;
+            browser.find("#summary").await;
+            let who = browser.text_of(".who-found").await;
+            assert!(who.starts_with("Gary Holt"), "{who}");
         },
     )
     .await;

@@ -98,6 +98,7 @@ fn form_value(html: &str, name: &str) -> String {
 }
 
 mod break_glass;
+mod dates;
 mod flags;
 mod lookup_and_coverage;
 mod plans;

@@ -28,6 +28,7 @@ use crate::authorisation::Viewer;
 use crate::crisis::lookup::{self, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::error::{FieldError, ServiceError};
 use crate::pages::contact_kinds::{kinds, KindOpt};
+use crate::pages::date_input::DateInput;
 use crate::pages::emergency_access::Offer;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PageQuery};
@@ -101,7 +102,13 @@ impl FieldErrors {
                 "reason" => &mut errors.reason,
                 _ => &mut errors.person_id,
             };
-            let said = sentence(message);
+            // The service speaks to API clients (`YYYY-MM-DD`); the page
+            // asks for the date in three boxes.
+            let said = if field == "birth_date" && message.starts_with('`') {
+                "Enter a real date of birth, for example 14 5 1991.".to_owned()
+            } else {
+                sentence(message)
+            };
             *slot = Some(match slot.take() {
                 Some(before) => format!("{before} {said}"),
                 None => said,
@@ -193,6 +200,8 @@ struct LookUpPage {
     no_match: bool,
     refused: Option<RefusedView>,
     kinds: Vec<KindOpt>,
+    /// The date of birth, as day, month and year.
+    birth_date: DateInput,
 }
 
 impl LookUpPage {
@@ -220,9 +229,17 @@ async fn page(
     form: LookUpForm,
     errors: FieldErrors,
 ) -> Result<LookUpPage, PageError> {
+    let birth_date = DateInput::of(
+        "birth_date",
+        "Date of birth",
+        "For example, 14 5 1991",
+        &form.birth_date,
+        errors.birth_date.clone(),
+    );
     Ok(LookUpPage {
         chrome: Chrome::load(state, session).await?,
         notice: None,
+        birth_date,
         form,
         errors,
         summary: None,

@@ -44,8 +44,9 @@ where
     }
 }
 
-/// A form sent by POST. (Forms carrying a CSRF token or a password are
-/// not `Debug`, so neither is this around them.)
+/// A form sent by POST, each date's day, month and year joined into one
+/// (see `date_input`). (Forms carrying a CSRF token or a password are not
+/// `Debug`, so neither is this around them.)
 #[derive(Debug)]
 pub struct PageForm<T>(pub T);
 
@@ -57,6 +58,8 @@ where
     type Rejection = PageError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, PageError> {
-        Ok(Self(extract::form(request, state).await?))
+        let body = extract::form_body(request, state).await?;
+        let joined = crate::pages::date_input::joined(&body);
+        Ok(Self(extract::urlencoded(&joined, "form")?))
     }
 }

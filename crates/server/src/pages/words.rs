@@ -8,8 +8,11 @@ use concordat_domain::user::User;
 
 use crate::consent::PROFESSIONAL_PURPOSES;
 
-/// A lowercase message ("the person has refused …") as a sentence.
+/// A lowercase message ("the person has refused …") as a sentence, for
+/// people rather than programs: without the backticks a service quotes
+/// values in ("`999 000 0019` is not …").
 pub fn sentence(text: &str) -> String {
+    let text = text.replace('`', "");
     let mut chars = text.trim().chars();
     match chars.next() {
         Some(first) => {
@@ -89,6 +92,10 @@ mod tests {
         );
         assert_eq!(sentence("Already a sentence."), "Already a sentence.");
         assert_eq!(sentence(""), "");
+        assert_eq!(
+            sentence("`999 000 0019` is not a valid NHS number"),
+            "999 000 0019 is not a valid NHS number."
+        );
     }
 
     #[test]

@@ -1,0 +1,64 @@
+//! A date of birth typed as people in the UK write it — day, month, year
+//! in three boxes — finds the person; a date that is not one is said in
+//! words beside its boxes, what was typed kept.
+
+use crate::fixtures::*;
+use crate::harness::TestApp;
+
+async fn a_date_of_birth_typed_day_month_year_finds_the_person(app: TestApp) {
+    let police = signed_in(&app, "police").await;
+    let (_, form) = page(&app, &police, "/crisis-lookup").await;
+    // Three boxes, not the browser's own date control.
+    assert!(!form.contains(r#"type="date""#), "{form}");
+    for part in ["birth_date-day", "birth_date-month", "birth_date-year"] {
+        assert!(form.contains(&format!(r#"name="{part}""#)), "{part}");
+    }
+    let csrf = csrf_token(&form);
+    let found = post_form(
+        &app,
+        &police,
+        "/crisis-lookup",
+        &[
+            ("csrf_token", &csrf),
+            ("surname", "Holt"),
+            ("birth_date-day", "23"),
+            ("birth_date-month", "1"),
+            ("birth_date-year", "1979"),
+            ("reason", "Distressed on the bridge"),
+        ],
+    )
+    .await;
+    assert_eq!(found.status(), 200);
+    let html = found.text().await.unwrap();
+    assert!(html.contains("Gary Holt"), "{html}");
+
+    let wrong = post_form(
+        &app,
+        &police,
+        "/crisis-lookup",
+        &[
+            ("csrf_token", &csrf),
+            ("surname", "Holt"),
+            ("birth_date-day", "23"),
+            ("birth_date-month", "13"),
+            ("birth_date-year", "1979"),
+            ("reason", "Distressed on the bridge"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), 400);
+    let html = wrong.text().await.unwrap();
+    assert!(
+        html.contains("Enter a real date of birth, for example 14 5 1991."),
+        "{html}"
+    );
+    assert!(!html.contains('`'), "{html}");
+    // What was typed is kept, and the boxes are marked as at fault.
+    assert!(html.contains(r#"name="birth_date-month" class="w2" inputmode="numeric" maxlength="2" autocomplete="off" value="13" aria-invalid="true""#), "{html}");
+    assert!(
+        html.contains(r#"aria-describedby="birth_date-hint birth_date-error""#),
+        "{html}"
+    );
+}
+
+crate::on_both_stores!(a_date_of_birth_typed_day_month_year_finds_the_person);
