@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct DateInput {
     pub name: &'static str,
+    /// What the field's elements' ids start with: its name, or the name
+    /// and the item's id where a page repeats the field.
+    pub id: String,
     pub label: &'static str,
     pub hint: &'static str,
     pub day: String,
@@ -37,6 +40,7 @@ impl DateInput {
         };
         Self {
             name,
+            id: name.to_owned(),
             label,
             hint,
             day: day.trim_start_matches('0').to_owned(),
@@ -44,6 +48,25 @@ impl DateInput {
             year,
             error,
         }
+    }
+}
+
+impl DateInput {
+    /// The field as a template makes it: `value` shown, no error yet.
+    pub fn field(name: &'static str, label: &'static str, hint: &'static str, value: &str) -> Self {
+        Self::of(name, label, hint, value, None)
+    }
+
+    /// The same field, its elements' ids made unique by `item`.
+    pub fn for_item(mut self, item: &str) -> Self {
+        self.id = format!("{}-{item}", self.name);
+        self
+    }
+
+    /// The same field with `error` beside it, if there is one.
+    pub fn with_error<S: AsRef<str>>(mut self, error: Option<S>) -> Self {
+        self.error = error.map(|e| e.as_ref().to_owned());
+        self
     }
 }
 

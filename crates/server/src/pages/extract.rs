@@ -28,7 +28,7 @@ where
     }
 }
 
-/// The query string's parameters.
+/// The query string's parameters, each date's parts joined as a form's are.
 #[derive(Debug)]
 pub struct PageQuery<T>(pub T);
 
@@ -40,7 +40,9 @@ where
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, PageError> {
-        Ok(Self(extract::query(parts)?))
+        let query = parts.uri.query().unwrap_or_default();
+        let joined = crate::pages::date_input::joined(query.as_bytes());
+        Ok(Self(extract::urlencoded(&joined, "query")?))
     }
 }
 

@@ -145,7 +145,8 @@ async fn a_form_that_breaks_a_rule_comes_back_with_the_rule_and_what_was_typed(a
         "ticks are kept"
     );
     assert!(html.contains(r#"name="tier" value="exchange" checked"#));
-    assert!(html.contains(r#"value="2025-01-01""#));
+    // The date typed is kept, in its three boxes.
+    assert!(html.contains(r#"name="review_on-year" class="w4" inputmode="numeric" maxlength="4" autocomplete="off" value="2025""#), "{html}");
 
     let (_, list) = page(&app, &lead, "/agreements").await;
     assert!(!list.contains("Street triage by form"), "nothing was saved");
@@ -163,7 +164,8 @@ async fn an_ig_lead_amends_an_agreement_through_the_form(app: TestApp) {
     assert!(edit.contains(r#"value="Street triage information sharing""#));
     assert!(edit.contains(r#"name="party" value="NSPOL" checked"#));
     assert!(edit.contains(r#"name="write:crisis-clinician" value="crisis-plan" checked"#));
-    assert!(edit.contains(r#"value="2028-01-01""#));
+    assert!(edit.contains(r#"name="ends_on-year" class="w4" inputmode="numeric" maxlength="4" autocomplete="off" value="2028""#), "{edit}");
+    assert!(edit.contains(r#"name="ends_on-month" class="w2" inputmode="numeric" maxlength="2" autocomplete="off" value="1""#), "{edit}");
 
     let mut form = street_triage_form(&csrf_token(&edit));
     form.push(("party", "NSASC".to_owned()));

@@ -61,4 +61,33 @@ async fn a_date_of_birth_typed_day_month_year_finds_the_person(app: TestApp) {
     );
 }
 
-crate::on_both_stores!(a_date_of_birth_typed_day_month_year_finds_the_person);
+/// A search sent by GET takes its dates in three boxes too: the audit
+/// search's `from` and `to`.
+async fn a_searchs_dates_typed_in_boxes_narrow_it(app: TestApp) {
+    let ig = signed_in(&app, "ig.lead").await;
+    let (status, html) = page(
+        &app,
+        &ig,
+        "/governance/audit?from-day=3&from-month=3&from-year=2026&to-day=3&to-month=3&to-year=2026",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(!html.contains(r#"type="date""#), "{html}");
+    assert!(html.contains(r#"name="from-year" class="w4" inputmode="numeric" maxlength="4" autocomplete="off" value="2026""#), "{html}");
+    assert!(html.contains(r#"name="to-day" class="w2" inputmode="numeric" maxlength="2" autocomplete="off" value="3""#), "{html}");
+    // Today's entries are found (the search itself is one).
+    assert!(!html.contains("No entries match."), "{html}");
+    // A day before the test's clock: nothing.
+    let (_, before) = page(
+        &app,
+        &ig,
+        "/governance/audit?to-day=1&to-month=1&to-year=2020",
+    )
+    .await;
+    assert!(before.contains("No entries match."), "{before}");
+}
+
+crate::on_both_stores!(
+    a_date_of_birth_typed_day_month_year_finds_the_person,
+    a_searchs_dates_typed_in_boxes_narrow_it,
+);

@@ -57,7 +57,6 @@ struct QueuePage {
     notice: Option<&'static str>,
     pending: Vec<Item>,
     reviewed: Vec<Item>,
-    min_date: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,13 +157,6 @@ async fn queue_page(
         notice,
         pending,
         reviewed,
-        min_date: state
-            .clock
-            .now()
-            .date_naive()
-            .succ_opt()
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
     })
 }
 
