@@ -434,6 +434,20 @@ async fn a_police_officer_signs_in_on_a_phone_sized_screen(app: TestApp) {
         browser.wait_for_path("/").await;
         assert_eq!(browser.text_of("main h1").await, "Police");
 
+        // The look-up is the first thing on the screen, above the fold.
+        let main = browser
+            .client
+            .execute(
+                "const a = document.querySelector('#main-task'); \
+                 return [a.getAttribute('href'), a.getBoundingClientRect().bottom, window.innerHeight];",
+                vec![],
+            )
+            .await
+            .expect("measure the main task");
+        assert_eq!(main[0], serde_json::json!("/crisis-lookup"));
+        let (bottom, height) = (main[1].as_f64().unwrap(), main[2].as_f64().unwrap());
+        assert!(bottom <= height, "the look-up ends at {bottom}px of {height}px");
+
         browser.assert_fits_the_phone().await;
         browser.screenshot("home").await;
     })

@@ -87,7 +87,30 @@ fn keeps_a_caseload(role: Role) -> bool {
         )
 }
 
+/// The address of what a role comes to do most, first on its home page:
+/// at the roadside, the look-up; for a person, their own plan.
+fn main_task(role: Role) -> &'static str {
+    match role {
+        _ if role.is_crisis_role() => "/crisis-lookup",
+        Role::IgLead => "/governance/break-glass",
+        Role::Commissioner => "/crisis-plans/coverage",
+        Role::Admin => "/users",
+        Role::Person => "/my/crisis-plan",
+        _ => "/referrals",
+    }
+}
+
+/// What the role can do, its main task first.
 fn actions_for(role: Role) -> Vec<Action> {
+    let mut actions = every_action_for(role);
+    if let Some(at) = actions.iter().position(|a| a.href == main_task(role)) {
+        let main = actions.remove(at);
+        actions.insert(0, main);
+    }
+    actions
+}
+
+fn every_action_for(role: Role) -> Vec<Action> {
     let mut actions = vec![Action {
         title: "Partnership directory",
         href: "/directory",
@@ -254,6 +277,17 @@ mod tests {
         assert!(has(Role::Commissioner, "/crisis-plans/coverage"));
         assert!(has(Role::Person, "/my/crisis-plan"));
         assert!(has(Role::Person, "/my/referrals"));
+    }
+
+    #[test]
+    fn each_roles_main_task_comes_first() {
+        // A partner's system signs in to the API only: it has no home page.
+        for role in Role::ALL.into_iter().filter(|r| !r.is_system()) {
+            let first = actions_for(role)[0].href;
+            assert_eq!(first, main_task(role), "{role:?}");
+        }
+        assert_eq!(actions_for(Role::PoliceOfficer)[0].href, "/crisis-lookup");
+        assert_eq!(actions_for(Role::Gp)[0].href, "/referrals");
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn find_page(
     let page = render(&FindPage {
         chrome,
         nhs_number: nhs_number.to_owned(),
-        purposes: purpose_choices(purpose.or(Some(Purpose::DirectCare))),
+        purposes: purpose_choices(session.user.role(), purpose),
         own_account: session.user.role() == Role::Person,
         error: error.map(|(field, message)| (field, sentence(&message))),
         not_found,
@@ -221,7 +221,7 @@ fn show(
 ) -> Result<Option<Response>, PageError> {
     let practitioner = session.user.role().is_practitioner();
     let purposes = if practitioner {
-        purpose_choices(Some(purpose))
+        purpose_choices(session.user.role(), Some(purpose))
     } else {
         Vec::new()
     };

@@ -47,8 +47,26 @@ pub struct PurposeChoice {
     pub chosen: bool,
 }
 
-pub fn purpose_choices(chosen: Option<Purpose>) -> Vec<PurposeChoice> {
-    PROFESSIONAL_PURPOSES
+/// The purpose a role reads records for most: emergency treatment for
+/// those who meet people only in an emergency (police, ambulance, the
+/// emergency department, NHS 111), direct care for everyone else.
+pub fn usual_purpose(role: Role) -> Purpose {
+    match role {
+        Role::PoliceOfficer | Role::Paramedic | Role::EdClinician | Role::Nhs111Advisor => {
+            Purpose::Emergency
+        }
+        _ => Purpose::DirectCare,
+    }
+}
+
+/// The purposes a reader of `role` may choose, their usual one first,
+/// `chosen` (else the usual one) marked.
+pub fn purpose_choices(role: Role, chosen: Option<Purpose>) -> Vec<PurposeChoice> {
+    let usual = usual_purpose(role);
+    let chosen = chosen.or(Some(usual));
+    let mut purposes = PROFESSIONAL_PURPOSES.to_vec();
+    purposes.sort_by_key(|p| *p != usual);
+    purposes
         .iter()
         .map(|p| PurposeChoice {
             code: p.code(),
@@ -59,15 +77,15 @@ pub fn purpose_choices(chosen: Option<Purpose>) -> Vec<PurposeChoice> {
 }
 
 /// The purpose a page reads a record for. Pages carry no purpose-bound
-/// token, so the reader chooses it (`?purpose=TREAT|ETREAT|PATSFTY`, direct
-/// care when none is given); a person reading their own record always reads
+/// token, so the reader chooses it (`?purpose=TREAT|ETREAT|PATSFTY`, their
+/// role's usual purpose when none is given); a person reading their own record always reads
 /// it for their own access.
 pub fn reading_purpose(user: &User, raw: Option<&str>) -> Result<Purpose, String> {
     if user.role() == Role::Person {
         return Ok(Purpose::OwnAccess);
     }
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(Purpose::DirectCare),
+        None => Ok(usual_purpose(user.role())),
         Some(raw) => Purpose::parse_code(raw)
             .ok()
             .filter(|p| PROFESSIONAL_PURPOSES.contains(p))
