@@ -103,6 +103,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_role_is_offered_its_usual_purpose_first() {
+        let police = purpose_choices(Role::PoliceOfficer, None);
+        assert_eq!(police[0].code, "ETREAT");
+        assert!(police[0].chosen);
+        assert!(!police.iter().skip(1).any(|p| p.chosen));
+        let gp = purpose_choices(Role::Gp, None);
+        assert_eq!(gp[0].code, "TREAT");
+        // A purpose asked for is the one marked, wherever it stands.
+        let chosen = purpose_choices(Role::PoliceOfficer, Some(Purpose::Safeguarding));
+        assert!(chosen.iter().any(|p| p.code == "PATSFTY" && p.chosen));
+        assert_eq!(chosen.len(), PROFESSIONAL_PURPOSES.len());
+    }
+
+    #[test]
     fn messages_become_sentences_once() {
         assert_eq!(
             sentence("the person has refused"),
