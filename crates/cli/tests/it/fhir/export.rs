@@ -355,7 +355,42 @@ async fn a_team_caseload_is_a_group_its_organisation_may_export(app: TestApp) {
     assert_eq!(listed["total"], 0);
 }
 
+async fn an_export_stops_when_its_askers_account_is_disabled(app: TestApp) {
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    kick_off(&app, &nurse, "/fhir/Patient/$export").await;
+    {
+        let mut tx = app.store.write().await.unwrap();
+        let name = concordat_domain::user::Username::parse("crisis.nurse").unwrap();
+        concordat_store::users::set_disabled(&mut tx, &name, true)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    app.run_jobs().await;
+    // Nothing was read for an account that can no longer read: no file,
+    // and the export says it failed (kept until its files would expire).
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM bulk_export_files").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM bulk_exports WHERE status = 'failed'"
+        )
+        .await,
+        1
+    );
+    app.clock.advance(chrono::Duration::hours(25));
+    app.run_jobs().await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM bulk_exports").await,
+        0
+    );
+}
+
 crate::on_both_stores!(
+    an_export_stops_when_its_askers_account_is_disabled,
     an_export_holds_exactly_what_the_asker_may_read,
     a_person_exports_their_own_record_and_no_one_else,
     the_system_export_adds_the_organisations,

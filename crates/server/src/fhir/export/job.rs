@@ -75,32 +75,10 @@ async fn work(state: &AppState, node: &str, job: &Job, id: uuid::Uuid) -> Result
         return Ok(());
     }
     let Some(viewer) = viewer_of(state, &export).await? else {
-        let now = state.clock.now();
         let mut tx = state.store.write().await?;
         let why = "the account that asked for this export can no longer read records";
-        let kept_until = now + state.config.export.kept_for;
-        if exports::finish(
-            &mut tx,
-            &export,
-            ExportStatus::Failed,
-            Some(why),
-            now,
-            kept_until,
-        )
-        .await?
-        {
-            jobs::schedule(
-                &mut tx,
-                EXPIRY_KIND,
-                &job.subject_id,
-                0,
-                kept_until,
-                "",
-                now,
-            )
-            .await?;
-        }
-        job::complete(tx, job, node, now).await?;
+        end(state, &mut tx, &export, ExportStatus::Failed, Some(why)).await?;
+        job::complete(tx, job, node, state.clock.now()).await?;
         return Ok(());
     };
     let covers = covers(&viewer.user, export.group);
@@ -171,29 +149,12 @@ async fn complete(
         let resources: Vec<Value> = all.iter().map(organization).collect();
         files.extend(file_of("Organization", resources.iter(), None));
     }
-    let kept_until = now + state.config.export.kept_for;
     let mut tx = state.store.write().await?;
+    // The organisations and the end in one transaction, or neither (the
+    // export was cancelled, or another node ended it).
     let finished = exports::write_batch(&mut tx, export, &export.cursor, 0, &files).await?
-        && exports::finish(
-            &mut tx,
-            export,
-            ExportStatus::Complete,
-            None,
-            now,
-            kept_until,
-        )
-        .await?;
+        && end(state, &mut tx, export, ExportStatus::Complete, None).await?;
     if finished {
-        jobs::schedule(
-            &mut tx,
-            EXPIRY_KIND,
-            &job.subject_id,
-            0,
-            kept_until,
-            "",
-            now,
-        )
-        .await?;
         job::complete(tx, job, node, now).await?;
     } else {
         drop(tx);
@@ -202,37 +163,35 @@ async fn complete(
     Ok(())
 }
 
+/// Ends `export` as `status` (with `why`, if it failed) in `tx`, and
+/// schedules its files' deletion for when their time is up. False, doing
+/// nothing, if it is no longer running from the cursor it holds.
+async fn end(
+    state: &AppState,
+    tx: &mut concordat_store::WriteTx<'_>,
+    export: &Export,
+    status: ExportStatus,
+    why: Option<&str>,
+) -> Result<bool, JobError> {
+    let now = state.clock.now();
+    let kept_until = now + state.config.export.kept_for;
+    if !exports::finish(tx, export, status, why, now, kept_until).await? {
+        return Ok(false);
+    }
+    let id = export.id.to_string();
+    jobs::schedule(tx, EXPIRY_KIND, &id, 0, kept_until, "", now).await?;
+    Ok(true)
+}
+
 /// Marks the export failed after its job's last attempt.
 async fn give_up(state: &AppState, id: uuid::Uuid, error: &str) -> Result<(), JobError> {
     tracing::error!(export = %id, %error, "bulk export failed");
-    let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let Some(export) = exports::export_by_id(&mut tx, id).await? else {
         return Ok(());
     };
-    let kept_until = now + state.config.export.kept_for;
     let why = "the export could not be completed; ask for it again";
-    if exports::finish(
-        &mut tx,
-        &export,
-        ExportStatus::Failed,
-        Some(why),
-        now,
-        kept_until,
-    )
-    .await?
-    {
-        jobs::schedule(
-            &mut tx,
-            EXPIRY_KIND,
-            &id.to_string(),
-            0,
-            kept_until,
-            "",
-            now,
-        )
-        .await?;
-    }
+    end(state, &mut tx, &export, ExportStatus::Failed, Some(why)).await?;
     tx.commit().await?;
     Ok(())
 }
