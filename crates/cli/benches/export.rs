@@ -12,67 +12,24 @@
 //! the first time), `BENCH_EXPORT_BATCH` and `BENCH_EXPORT_CONCURRENCY`
 //! (people per batch and decided at once; the server's defaults if unset).
 
+#[path = "support/setup.rs"]
+mod setup;
+
+use setup::{env_or, run_on_runtime, seeded_store};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use concordat::demo::seed::{seed_partnership, SeedOptions};
-use concordat_server::auth::password::PasswordHasher;
 use concordat_server::{Application, ServerConfig, SystemClock};
-use concordat_store::backend::PoolSize;
-use concordat_store::{DatabaseUrl, Store};
 use sqlx::Row;
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run())
+    run_on_runtime(run())
 }
 
 async fn run() -> anyhow::Result<()> {
     let people: u32 = env_or("BENCH_PEOPLE", 100_000);
-    let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
-    });
-    let url = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(raw) => DatabaseUrl::parse(&raw)?,
-        Err(_) => {
-            let folder = std::path::Path::new(&root).join(format!("people-{people}"));
-            std::fs::create_dir_all(&folder)?;
-            DatabaseUrl::sqlite_file(&folder.join("concordat.db"))
-        }
-    };
-    let store = Store::open(&url, PoolSize(env_or("BENCH_POOL", 16))).await?;
-    let seeding = Instant::now();
-    let hash = PasswordHasher::new()?.hash("demo").await?;
-    let summary = seed_partnership(
-        &store,
-        &SeedOptions {
-            people,
-            password_hash: hash,
-            now: chrono::Utc::now(),
-        },
-        |_| {},
-    )
-    .await?;
-    println!(
-        "data: {} people on {} ({})",
-        summary.people,
-        store.backend().name(),
-        if summary.created {
-            format!("created in {:.1} s", seeding.elapsed().as_secs_f64())
-        } else {
-            "reused".into()
-        }
-    );
+    let store = seeded_store(people).await?;
     // Exports of earlier runs are not this run's work.
     {
         let mut tx = store.write().await?;

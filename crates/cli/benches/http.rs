@@ -32,29 +32,23 @@
 //! Longer than a module should be because the load generator, the three kinds
 //! of request and their set-up are one measurement, read top to bottom.
 
+#[path = "support/setup.rs"]
+mod setup;
+
+use setup::{env_or, run_on_runtime, seeded_store};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use concordat::demo::seed::{seed_partnership, SeedOptions};
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
 use concordat_domain::identifier::IdentifierSystem;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::Username;
-use concordat_server::auth::password::PasswordHasher;
 use concordat_server::authorisation::{decide, gather, Viewer};
 use concordat_server::{Application, ServerConfig, SystemClock};
-use concordat_store::backend::PoolSize;
-use concordat_store::{users, DatabaseUrl, Store};
+use concordat_store::{users, Store};
 use sqlx::Row;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 struct Figures {
     requests: usize,
@@ -184,10 +178,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run())
+    run_on_runtime(run())
 }
 
 async fn run() -> anyhow::Result<()> {
@@ -195,41 +186,8 @@ async fn run() -> anyhow::Result<()> {
     let seconds: u64 = env_or("BENCH_SECONDS", 10);
     let concurrency: usize = env_or("BENCH_CONCURRENCY", 64);
     let rounds: u32 = env_or("BENCH_ROUNDS", 5u32).max(1);
-    let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
-    });
     let requests = Requests::from_env()?;
-    let url = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(raw) => DatabaseUrl::parse(&raw)?,
-        Err(_) => {
-            let folder = std::path::Path::new(&root).join(format!("people-{people}"));
-            std::fs::create_dir_all(&folder)?;
-            DatabaseUrl::sqlite_file(&folder.join("concordat.db"))
-        }
-    };
-    let store = Store::open(&url, PoolSize(env_or("BENCH_POOL", 16))).await?;
-    let seeding = Instant::now();
-    let hash = PasswordHasher::new()?.hash("demo").await?;
-    let summary = seed_partnership(
-        &store,
-        &SeedOptions {
-            people,
-            password_hash: hash,
-            now: chrono::Utc::now(),
-        },
-        |_| {},
-    )
-    .await?;
-    println!(
-        "data: {} people on {} ({})",
-        summary.people,
-        store.backend().name(),
-        if summary.created {
-            format!("created in {:.1} s", seeding.elapsed().as_secs_f64())
-        } else {
-            "reused".into()
-        }
-    );
+    let store = seeded_store(people).await?;
 
     // The reader: a community mental health practitioner, reading people on
     // the caseloads they are on.

@@ -9,6 +9,14 @@
 //! `BENCH_INGEST_PEOPLE` (people seeded, default 2000),
 //! `BENCH_INGEST_BATCH` (lines per request, default 100000: one file).
 
+#[path = "support/setup.rs"]
+#[expect(
+    dead_code,
+    reason = "ingest seeds a throwaway partnership of its own size"
+)]
+mod setup;
+
+use setup::{env_or, run_on_runtime};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,18 +30,8 @@ use sqlx::Row;
 /// The target the issue sets, in events per second.
 const TARGET: f64 = 20_000.0;
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run())
+    run_on_runtime(run())
 }
 
 async fn run() -> anyhow::Result<()> {

@@ -1,0 +1,71 @@
+//! What the benches share: their settings from the environment, a runtime
+//! to run on, and the seeded partnership kept between runs (SQLite in
+//! `BENCH_DATA`, or the PostgreSQL database `BENCH_DATABASE_URL` names).
+
+use std::time::Instant;
+
+use concordat::demo::seed::{seed_partnership, SeedOptions};
+use concordat_server::auth::password::PasswordHasher;
+use concordat_store::backend::PoolSize;
+use concordat_store::{DatabaseUrl, Store};
+
+/// The setting `name`, or `default` when unset or unreadable.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Runs `bench` on a multi-threaded runtime.
+pub fn run_on_runtime<F>(bench: F) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(bench)
+}
+
+/// The partnership with `people` people, seeded the first time and kept:
+/// `BENCH_DATA/people-{people}/concordat.db` (default `target/bench-data`),
+/// or `BENCH_DATABASE_URL`; `BENCH_POOL` connections (default 16, as for
+/// `concordat serve`). Prints what it found or made.
+pub async fn seeded_store(people: u32) -> anyhow::Result<Store> {
+    let root = std::env::var("BENCH_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-data").to_owned()
+    });
+    let url = match std::env::var("BENCH_DATABASE_URL") {
+        Ok(raw) => DatabaseUrl::parse(&raw)?,
+        Err(_) => {
+            let folder = std::path::Path::new(&root).join(format!("people-{people}"));
+            std::fs::create_dir_all(&folder)?;
+            DatabaseUrl::sqlite_file(&folder.join("concordat.db"))
+        }
+    };
+    let store = Store::open(&url, PoolSize(env_or("BENCH_POOL", 16))).await?;
+    let seeding = Instant::now();
+    let hash = PasswordHasher::new()?.hash("demo").await?;
+    let summary = seed_partnership(
+        &store,
+        &SeedOptions {
+            people,
+            password_hash: hash,
+            now: chrono::Utc::now(),
+        },
+        |_| {},
+    )
+    .await?;
+    println!(
+        "data: {} people on {} ({})",
+        summary.people,
+        store.backend().name(),
+        if summary.created {
+            format!("created in {:.1} s", seeding.elapsed().as_secs_f64())
+        } else {
+            "reused".into()
+        }
+    );
+    Ok(store)
+}
