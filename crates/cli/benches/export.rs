@@ -15,7 +15,7 @@
 #[path = "support/setup.rs"]
 mod setup;
 
-use setup::{env_or, run_on_runtime, seeded_store};
+use setup::{env_or, run_on_runtime, seeded_store, token};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,20 +72,7 @@ async fn run() -> anyhow::Result<()> {
     let health = health_per_second(&client, &base, 64, Duration::from_secs(3)).await?;
     println!("GET /health/live: {health:.0}/s at 64 connections (the ceiling)");
 
-    let token: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({
-            "username": "mh.practitioner", "password": "demo", "purpose": "TREAT"
-        }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = token["access_token"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("no token"))?
-        .to_owned();
+    let token = token(&client, &base, "mh.practitioner", "TREAT").await?;
 
     // A team's caseload by default; `BENCH_EXPORT_PATH=/fhir/Patient/$export`
     // for the practitioner's own people.

@@ -35,7 +35,7 @@
 #[path = "support/setup.rs"]
 mod setup;
 
-use setup::{env_or, run_on_runtime, seeded_store};
+use setup::{env_or, run_on_runtime, seeded_store, token};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -547,25 +547,6 @@ impl Kind {
         )
         .await
     }
-}
-
-async fn token(
-    client: &reqwest::Client,
-    base: &str,
-    username: &str,
-    purpose: &str,
-) -> anyhow::Result<String> {
-    let answer: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"username": username, "password": "demo", "purpose": purpose}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    answer["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow::anyhow!("no token for {username}: {answer}"))
 }
 
 /// Someone a crisis role may look up.

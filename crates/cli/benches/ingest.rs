@@ -16,7 +16,7 @@
 )]
 mod setup;
 
-use setup::{env_or, run_on_runtime};
+use setup::{env_or, run_on_runtime, token};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -88,18 +88,7 @@ async fn run() -> anyhow::Result<()> {
     }));
 
     let client = reqwest::Client::new();
-    let token: serde_json::Value = client
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"username": "northshire-ed", "password": "demo", "purpose": "TREAT"}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = token["access_token"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("no token"))?
-        .to_owned();
+    let token = token(&client, &base, "northshire-ed", "TREAT").await?;
 
     // Mostly attendances; one in twenty an admission, which tells whole
     // care teams and carers. (An emergency department's system reports

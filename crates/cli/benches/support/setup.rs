@@ -69,3 +69,23 @@ pub async fn seeded_store(people: u32) -> anyhow::Result<Store> {
     );
     Ok(store)
 }
+
+/// A token for the demo user `username` (password `demo`) for `purpose`.
+pub async fn token(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    purpose: &str,
+) -> anyhow::Result<String> {
+    let answer: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": username, "password": "demo", "purpose": purpose}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    answer["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no token for {username}: {answer}"))
+}

@@ -142,6 +142,29 @@ pub async fn audited(app: &TestApp, person: PersonId) -> i64 {
     .await
 }
 
+/// Gary's address withheld from all but GPs, recorded by his GP.
+pub async fn mask_garys_address_but_for_gps(app: &TestApp) {
+    let gary = person_id(app, GARY).await;
+    let gp = user(app, "gp").await;
+    let mut tx = app.store.write().await.unwrap();
+    let mask = concordat_store::masks::FieldMaskRecord {
+        id: uuid::Uuid::new_v4(),
+        person: gary,
+        field: "address".into(),
+        visible_to: vec![concordat_domain::role::Role::Gp],
+        reason: "known to his GP only".into(),
+    };
+    concordat_store::masks::insert_mask(
+        &mut tx,
+        &mask,
+        gp.id(),
+        concordat_server::Clock::now(&app.clock),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// Gary's refusal, recorded by his crisis nurse, of sharing his crisis
 /// plan with the police for emergency treatment: its id.
 pub async fn garys_refusal(app: &TestApp) -> String {

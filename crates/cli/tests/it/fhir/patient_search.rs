@@ -3,12 +3,10 @@
 //! and audited as a read; to anyone else the answer for a name no one has;
 //! a postcode matched only as the caller may see the address.
 
-use concordat_domain::role::Role;
-use concordat_store::masks::{self, FieldMaskRecord};
 use concordat_store::persons;
 
-use super::{as_if, audited, get, STRANGERS};
-use crate::fixtures::{person_id, user, GARY};
+use super::{as_if, audited, get, mask_garys_address_but_for_gps, STRANGERS};
+use crate::fixtures::{person_id, GARY};
 use crate::harness::TestApp;
 
 /// Gary's family name, date of birth and postcode, as stored.
@@ -117,24 +115,7 @@ async fn a_stranger_finds_no_one_by_name(app: TestApp) {
 async fn a_withheld_address_matches_no_postcode(app: TestApp) {
     let gary = person_id(&app, GARY).await;
     let (family, _, postcode) = garys_details(&app).await;
-    let gp = user(&app, "gp").await;
-    let mut tx = app.store.write().await.unwrap();
-    let mask = FieldMaskRecord {
-        id: uuid::Uuid::new_v4(),
-        person: gary,
-        field: "address".into(),
-        visible_to: vec![Role::Gp],
-        reason: "known to his GP only".into(),
-    };
-    masks::insert_mask(
-        &mut tx,
-        &mask,
-        gp.id(),
-        concordat_server::Clock::now(&app.clock),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    mask_garys_address_but_for_gps(&app).await;
     let search = format!(
         "/fhir/Patient?family={family}&address-postalcode={}",
         postcode.replace(' ', "%20")

@@ -15,11 +15,9 @@ use serde_json::Value;
 
 use super::communication::garys_thread;
 use super::referral::garys_referral;
-use super::{by_nhs, consents_and_contacts_for_gary, get, plan_of};
-use concordat_domain::role::Role;
-use concordat_store::masks::{self, FieldMaskRecord};
+use super::{by_nhs, consents_and_contacts_for_gary, get, mask_garys_address_but_for_gps, plan_of};
 
-use crate::fixtures::{person_id, user, DANIEL, GARY, LEAH};
+use crate::fixtures::{person_id, DANIEL, GARY, LEAH};
 use crate::harness::TestApp;
 
 fn script(name: &str) -> PathBuf {
@@ -92,24 +90,7 @@ async fn every_kind_of_answer_is_valid_fhir_r4(app: TestApp) {
     let (gary, plan) = plan_of(&app, GARY).await;
     // Gary's address withheld from all but GPs: the nurse's read shows it
     // absent for a reason.
-    let gp = user(&app, "gp").await;
-    let mut tx = app.store.write().await.unwrap();
-    let mask = FieldMaskRecord {
-        id: uuid::Uuid::new_v4(),
-        person: gary,
-        field: "address".into(),
-        visible_to: vec![Role::Gp],
-        reason: "known to his GP only".into(),
-    };
-    masks::insert_mask(
-        &mut tx,
-        &mask,
-        gp.id(),
-        concordat_server::Clock::now(&app.clock),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    mask_garys_address_but_for_gps(&app).await;
     let nurse = app.token_for("crisis.nurse", "TREAT").await;
     let claimed = app.token_for("crisis.nurse", "PATRQT").await;
     let flags = get(&app, &nurse, &format!("/fhir/Flag?patient=Patient/{gary}"))
