@@ -241,7 +241,82 @@ async fn a_police_officer_meets_a_refusal_and_breaks_glass_on_a_phone(app: TestA
     .await;
 }
 
+/// The contrast ratio of an `rgb(r, g, b)` colour against white (WCAG).
+fn contrast_on_white(rgb: &str) -> f64 {
+    let channels: Vec<f64> = rgb
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .map(|c| c.trim().parse::<f64>().expect("a colour channel") / 255.0)
+        .map(|c| {
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        })
+        .collect();
+    let luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+    1.05 / (luminance + 0.05)
+}
+
+async fn a_mistyped_look_up_says_what_is_wrong_first_and_focuses_it(app: TestApp) {
+    Browser::run_in(&app, "crisis-lookup", "police-error", Screen::Phone, |browser| async move {
+        browser.sign_in("police", DEMO_PASSWORD).await;
+        browser.open("/crisis-lookup").await;
+        browser.type_into("#nhs_number", "999 000 0019").await;
+        browser.type_into("#reason", "Distressed on the bridge").await;
+        browser.click_button("Look up").await;
+        browser.find("#error-summary").await;
+        let state = browser
+            .client
+            .execute(
+                r#"const field = document.querySelector('#nhs_number');
+                   const link = document.querySelector('#error-summary a');
+                   return [document.title, document.activeElement.id,
+                           link.getAttribute('href'), link.textContent,
+                           field.getAttribute('aria-invalid'), field.getAttribute('aria-describedby'),
+                           document.querySelector('#nhs_number-error').textContent];"#,
+                vec![],
+            )
+            .await
+            .expect("read the error state");
+        assert!(state[0].as_str().unwrap().starts_with("Error: "), "{state:?}");
+        assert_eq!(state[1], json!("error-summary"), "the summary has the focus");
+        assert_eq!(state[2], json!("#nhs_number"));
+        assert!(!state[3].as_str().unwrap().contains('`'), "{state:?}");
+        assert_eq!(state[4], json!("true"));
+        assert_eq!(state[5], json!("nhs_number-error"));
+        assert_eq!(state[3], state[6], "the summary says what the field says");
+        browser.assert_fits_the_phone().await;
+        browser.screenshot("error").await;
+
+        // Following the link puts the reader on the field; its focus ring
+        // stands out from the white page by at least 3 : 1.
+        browser.find("#error-summary a").await.click().await.expect("follow the link");
+        browser.find("#nhs_number").await.click().await.expect("focus the field");
+        let ring = browser
+            .client
+            .execute(
+                "const s = getComputedStyle(document.activeElement); \
+                 return [document.activeElement.id, s.outlineColor, s.outlineStyle, s.outlineWidth];",
+                vec![],
+            )
+            .await
+            .expect("read the focus ring");
+        assert_eq!(ring[0], json!("nhs_number"));
+        assert_ne!(ring[2], json!("none"));
+        let ratio = contrast_on_white(ring[1].as_str().unwrap());
+        assert!(ratio >= 3.0, "the focus ring is {ratio:.1} : 1 on white ({ring:?})");
+        browser.screenshot("focused").await;
+    })
+    .await;
+}
+
 crate::on_both_stores!(
+    a_mistyped_look_up_says_what_is_wrong_first_and_focuses_it,
     a_crisis_nurse_drafts_a_plan_and_records_both_agreements,
     a_police_officer_looks_up_a_plan_on_a_phone_and_records_street_triage,
     a_police_officer_meets_a_refusal_and_breaks_glass_on_a_phone,

@@ -52,6 +52,19 @@ struct BreakGlassPage {
     lookup_reason: String,
 }
 
+impl BreakGlassPage {
+    /// The faults above the form, each linking to its field.
+    fn error_summary(&self) -> Vec<(&'static str, String)> {
+        [
+            ("lawful_basis", &self.basis_error),
+            ("justification", &self.justification_error),
+        ]
+        .into_iter()
+        .filter_map(|(anchor, message)| message.clone().map(|m| (anchor, m)))
+        .collect()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct FormQuery {
     purpose: Option<String>,

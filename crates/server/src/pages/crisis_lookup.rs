@@ -205,6 +205,24 @@ struct LookUpPage {
 }
 
 impl LookUpPage {
+    /// The faults above the form, each linking to its field (GOV.UK's
+    /// error summary): the first thing read and focused after a failed
+    /// look-up.
+    fn error_summary(&self) -> Vec<(&'static str, String)> {
+        let e = &self.errors;
+        [
+            ("person_id", "look-up", &e.person_id),
+            ("nhs_number", "nhs_number", &e.nhs_number),
+            ("surname", "surname", &e.surname),
+            ("birth_date", "birth_date-day", &e.birth_date),
+            ("postcode", "postcode", &e.postcode),
+            ("reason", "reason", &e.reason),
+        ]
+        .into_iter()
+        .filter_map(|(_, anchor, message)| message.clone().map(|m| (anchor, m)))
+        .collect()
+    }
+
     fn has_result(&self) -> bool {
         self.summary.is_some() || self.candidates.is_some() || self.refused.is_some()
     }
