@@ -194,7 +194,7 @@ impl Sources {
                     match LookUpReason::parse(&r.reason) {
                         Ok(reason) => (
                             Relationship::crisis_look_up(reason),
-                            format!("crisis look-up: {}", r.reason),
+                            format!("{}{}", super::entry::LOOK_UP_PREFIX, r.reason),
                         ),
                         Err(_) => continue,
                     }

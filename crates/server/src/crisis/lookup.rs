@@ -28,7 +28,7 @@ use concordat_store::relationships::{CareRelationship, RelationshipKind};
 pub use finding::{Candidate, Finding, LookUpInput, MAX_CANDIDATES, REASON_MAX_CHARS};
 pub use summary::{CrisisSummary, FlagSummary, LeadProfessional, PlanSummary};
 
-use crate::authorisation::{actor, authorise_opening, Viewer};
+use crate::authorisation::{actor, authorise_opening, Viewer, LOOK_UP_PREFIX};
 use crate::error::ServiceError;
 use crate::AppState;
 use summary::Shown;
@@ -157,7 +157,7 @@ pub async fn look_up(
         relationship,
         &SUMMARY,
         AuditAction::CrisisLookup,
-        format!("crisis look-up: {}", reason.as_str()),
+        format!("{LOOK_UP_PREFIX}{}", reason.as_str()),
     )
     .await?;
     // The person refused sharing outright: only that a plan exists is
@@ -238,7 +238,7 @@ async fn audit_unmatched(
             action: AuditAction::CrisisLookup,
             categories,
             outcome,
-            reasons: vec![format!("crisis look-up: {}", reason.as_str()), what],
+            reasons: vec![format!("{LOOK_UP_PREFIX}{}", reason.as_str()), what],
             policy_ids: Vec::new(),
             break_glass: false,
         })

@@ -118,9 +118,18 @@ pub async fn access_log(
             purpose_code: entry.purpose.map(|p| p.code()),
             categories: entry.categories.iter().map(|c| c.as_str()).collect(),
             break_glass: entry.break_glass,
+            // Emergency access says its basis and justification; a crisis
+            // look-up the reason its user gave.
             why: covering_use
                 .filter(|_| entry.break_glass)
-                .map(|u| format!("{}: “{}”", u.basis.label(), u.justification.as_str())),
+                .map(|u| format!("{}: “{}”", u.basis.label(), u.justification.as_str()))
+                .or_else(|| {
+                    entry
+                        .reasons
+                        .iter()
+                        .find_map(|r| r.strip_prefix(crate::authorisation::LOOK_UP_PREFIX))
+                        .map(|reason| format!("“{reason}”"))
+                }),
             because: entry
                 .reasons
                 .iter()

@@ -148,7 +148,20 @@ async fn a_part_refused_offers_break_glass_beside_what_is_shown(app: TestApp) {
     assert!(after.contains(r#"id="what-helps""#), "{after}");
 }
 
+async fn the_person_reads_the_reason_an_officer_gave(app: TestApp) {
+    let police = signed_in(&app, "police").await;
+    let reason = "Found on the railway bridge, asking for his mother";
+    let (status, summary) = look_up(&app, &police, DANIEL, reason).await;
+    assert_eq!(status, 200, "{summary}");
+    let daniel = signed_in(&app, "person").await;
+    let (status, log) = page(&app, &daniel, "/my/access-log").await;
+    assert_eq!(status, 200, "{log}");
+    assert!(log.contains("Looked up in a crisis"), "{log}");
+    assert!(log.contains(&format!("Their reason: “{reason}”")), "{log}");
+}
+
 crate::on_both_stores!(
     a_refusal_offers_break_glass_and_it_returns_to_the_crisis_summary,
     a_part_refused_offers_break_glass_beside_what_is_shown,
+    the_person_reads_the_reason_an_officer_gave,
 );
