@@ -106,11 +106,6 @@ pub(crate) fn grounds(facts: &Facts) -> impl Iterator<Item = String> + '_ {
 /// How an audit reason naming a relationship begins.
 pub const GROUND_PREFIX: &str = "relationship: ";
 
-/// How the reason a crisis look-up was made with begins, in its audit
-/// entry and as the relationship it opened: the person's access log shows
-/// it as the looker's own reason.
-pub const LOOK_UP_PREFIX: &str = "crisis look-up: ";
-
 pub fn actor(user: &User) -> Actor {
     Actor {
         user_id: user.id(),

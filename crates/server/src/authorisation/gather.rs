@@ -23,6 +23,11 @@ use concordat_store::{
     agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
 };
 
+/// How the reason a crisis look-up was made with begins, in its audit
+/// entry and as the relationship it opened: the person's access log shows
+/// it as the looker's own reason.
+pub const LOOK_UP_PREFIX: &str = "crisis look-up: ";
+
 /// Whose [`Sources`] a cache entry holds: the user, as the token or session
 /// found them this request, and the person.
 pub type SourcesKey = (UserId, OrganisationId, Role, PersonId);
@@ -194,7 +199,7 @@ impl Sources {
                     match LookUpReason::parse(&r.reason) {
                         Ok(reason) => (
                             Relationship::crisis_look_up(reason),
-                            format!("{}{}", super::entry::LOOK_UP_PREFIX, r.reason),
+                            format!("{LOOK_UP_PREFIX}{}", r.reason),
                         ),
                         Err(_) => continue,
                     }
