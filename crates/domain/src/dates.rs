@@ -9,9 +9,12 @@ pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
-/// "3 March 2026, 09:00 UTC".
+/// "3 March 2026, 09:00 GMT": a moment as people in the UK read it, in
+/// Europe/London's time (GMT in winter, BST in summer), named so.
 pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
+    at.with_timezone(&chrono_tz::Europe::London)
+        .format("%-d %B %Y, %H:%M %Z")
+        .to_string()
 }
 
 /// "03:42": the time of day in the UK (Europe/London: GMT in winter,
@@ -32,7 +35,16 @@ mod tests {
     fn dates_and_times_read_as_words() {
         let at = Utc.with_ymd_and_hms(2026, 3, 3, 9, 5, 0).unwrap();
         assert_eq!(long_date(at.date_naive()), "3 March 2026");
-        assert_eq!(when(at), "3 March 2026, 09:05 UTC");
+        assert_eq!(when(at), "3 March 2026, 09:05 GMT");
+        let summer = Utc.with_ymd_and_hms(2026, 7, 14, 2, 42, 0).unwrap();
+        assert_eq!(when(summer), "14 July 2026, 03:42 BST");
+        // The clocks go back at 01:00 UTC on the last Sunday of October.
+        let back = Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap();
+        assert_eq!(when(back), "25 October 2026, 01:00 GMT");
+        assert_eq!(
+            when(back - chrono::Duration::minutes(1)),
+            "25 October 2026, 01:59 BST"
+        );
     }
 
     #[test]

@@ -215,7 +215,7 @@ pub async fn withdraw(
     if let Some(at) = directive.withdrawn_at() {
         return Err(ServiceError::Conflict(format!(
             "this choice was already withdrawn on {}",
-            at.format("%-d %B %Y at %H:%M UTC")
+            concordat_domain::dates::when(at)
         )));
     }
     let mut tx = state.store.write().await?;

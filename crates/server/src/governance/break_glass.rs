@@ -153,7 +153,7 @@ pub async fn claim_break_glass(
                 body: format!(
                     "{} used break-glass on {} on the basis of {}. Their justification: “{}”",
                     user.display_name().as_str(),
-                    now.format("%e %B %Y at %H:%M UTC"),
+                    concordat_domain::dates::when(now),
                     grant.basis.label(),
                     grant.justification.as_str()
                 ),

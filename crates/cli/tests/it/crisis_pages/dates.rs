@@ -87,7 +87,42 @@ async fn a_searchs_dates_typed_in_boxes_narrow_it(app: TestApp) {
     assert!(before.contains("No entries match."), "{before}");
 }
 
+/// Times read as the UK's clocks do: GMT in winter, BST in summer.
+async fn times_show_in_gmt_in_winter_and_bst_in_summer(app: TestApp) {
+    let look_up = |reason: &'static str| {
+        let app = &app;
+        async move {
+            let police = signed_in(app, "police").await;
+            let (_, form) = page(app, &police, "/crisis-lookup").await;
+            let csrf = csrf_token(&form);
+            let found = post_form(
+                app,
+                &police,
+                "/crisis-lookup",
+                &[
+                    ("csrf_token", &csrf),
+                    ("nhs_number", DANIEL),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+            assert_eq!(found.status(), 200);
+        }
+    };
+    // The test clock starts at 09:00 UTC on 3 March 2026: GMT.
+    look_up("Distressed at the station in March").await;
+    // 140 days on, 09:00 UTC on 21 July 2026: 10:00 BST.
+    app.clock.advance(chrono::Duration::days(140));
+    look_up("Distressed at the station in July").await;
+    let daniel = signed_in(&app, "person").await;
+    let (_, log) = page(&app, &daniel, "/my/access-log").await;
+    assert!(log.contains("3 March 2026, 09:00 GMT"), "{log}");
+    assert!(log.contains("21 July 2026, 10:00 BST"), "{log}");
+    assert!(!log.contains("UTC"), "{log}");
+}
+
 crate::on_both_stores!(
     a_date_of_birth_typed_day_month_year_finds_the_person,
     a_searchs_dates_typed_in_boxes_narrow_it,
+    times_show_in_gmt_in_winter_and_bst_in_summer,
 );
