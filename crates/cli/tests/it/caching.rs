@@ -94,6 +94,13 @@ async fn records_pages_and_errors_are_never_cached(app: TestApp) {
     // The stylesheet holds nothing personal and stays cacheable.
     let css = app.get("/static/app.css").await;
     assert_eq!(cache_control(&css), "public, max-age=3600");
+    // So does the icon every page names.
+    let sign_in = app.get("/sign-in").await.text().await.unwrap();
+    assert!(sign_in.contains(r#"<link rel="icon" href="/static/favicon.svg""#));
+    let icon = app.get("/static/favicon.svg").await;
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert_eq!(cache_control(&icon), "public, max-age=86400");
+    assert!(icon.text().await.unwrap().starts_with("<svg"));
 }
 
 fn secure(config: &mut ServerConfig) {

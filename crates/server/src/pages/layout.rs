@@ -1,6 +1,6 @@
 //! What every signed-in page shares: the header naming who is signed in,
-//! their unread notifications and the sign-out form, the stylesheet, and
-//! rendering.
+//! their unread notifications and the sign-out form, the stylesheet and
+//! the icon, and rendering.
 
 use askama::Template;
 use axum::http::header;
@@ -13,7 +13,9 @@ use crate::pages::error::PageError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/app.css", get(stylesheet))
+    Router::new()
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
 }
 
 /// The page header for a signed-in user.
@@ -86,5 +88,18 @@ pub async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+}
+
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+/// The tab's icon: Concordat's own, nothing personal, cacheable.
+pub async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
     )
 }

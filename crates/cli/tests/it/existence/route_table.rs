@@ -182,6 +182,7 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         "the caller's own notifications",
     ),
     (Surface::Page, "GET /static/app.css", "the stylesheet"),
+    (Surface::Page, "GET /static/favicon.svg", "the icon"),
 ];
 
 /// The server crate's source directory.
