@@ -160,7 +160,79 @@ async fn the_person_sees_where_their_referrals_stand(app: TestApp) {
     assert_eq!(status, 403);
 }
 
+/// The `<button>` that submits the action form `value` on `html`.
+fn button_of(html: &str, value: &str) -> String {
+    let form = html
+        .find(&format!(r#"id="act-{value}""#))
+        .unwrap_or_else(|| panic!("no {value} form: {html}"));
+    let button = form + html[form..].find("<button").expect("a button");
+    let end = button + html[button..].find('>').expect("the tag ends");
+    html[button..=end].to_owned()
+}
+
+async fn a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green(app: TestApp) {
+    let gp = app.token_for("gp", "TREAT").await;
+    let crisis = team(&app, "Crisis Resolution and Home Treatment Team").await;
+    let sent = crate::fixtures::post_json(
+        &app,
+        &gp,
+        "/api/v1/referrals",
+        serde_json::json!({
+            "nhs_number": DANIEL, "to_team_id": crisis.to_string(), "urgency": "urgent",
+            "reason": "Not sleeping since discharge"
+        }),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    let id = sent.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/referrals/{id}");
+
+    // The sender may only cancel: a secondary button, its note asked for
+    // in words.
+    let gp_page = signed_in(&app, "gp").await;
+    let (status, sender) = page(&app, &gp_page, &path).await;
+    assert_eq!(status, 200, "{sender}");
+    assert!(
+        button_of(&sender, "cancel").contains(r#"class="secondary""#),
+        "{sender}"
+    );
+    assert!(!sender.contains(r#"class="primary""#), "{sender}");
+    assert!(sender.contains("Why you are cancelling it"), "{sender}");
+    assert!(sender.contains("Withdraw the referral"), "{sender}");
+
+    // The receiving team: acknowledging is the green step, declining and
+    // redirecting are not, and each says what it means.
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let (_, receiver) = page(&app, &nurse, &path).await;
+    assert!(
+        button_of(&receiver, "acknowledge").contains(r#"class="primary""#),
+        "{receiver}"
+    );
+    for step in ["accept", "decline", "redirect"] {
+        assert!(
+            button_of(&receiver, step).contains(r#"class="secondary""#),
+            "{step}"
+        );
+    }
+    assert_eq!(
+        receiver.matches(r#"class="primary""#).count(),
+        1,
+        "{receiver}"
+    );
+    assert!(receiver.contains("you decide later"), "{receiver}");
+    assert!(receiver.contains("Why you are declining it"), "{receiver}");
+    assert!(
+        receiver.contains("Why it should go to that team"),
+        "{receiver}"
+    );
+    assert!(!receiver.contains(">Why</label>"), "{receiver}");
+}
+
 crate::on_both_stores!(
+    a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green,
     a_message_thread_is_started_read_and_acknowledged_from_the_pages,
     the_referral_form_keeps_what_was_typed_and_explains_refusals,
     the_person_sees_where_their_referrals_stand,

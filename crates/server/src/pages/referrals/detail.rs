@@ -42,6 +42,36 @@ struct ActionChoice {
     value: &'static str,
     label: &'static str,
     needs_note: bool,
+    /// What the step means, for someone who has not done it before.
+    hint: &'static str,
+    /// What the note asks for, where one is needed.
+    note_label: &'static str,
+    /// The step that moves the referral on: the one green button.
+    primary: bool,
+}
+
+/// What each step means and what its note asks, in words.
+fn explained(action: ReferralAction) -> (&'static str, &'static str) {
+    match action {
+        ReferralAction::Acknowledge => (
+            "Tell the sender you have it and are looking at it; you decide later.",
+            "",
+        ),
+        ReferralAction::Accept => ("Your team takes the person on.", ""),
+        ReferralAction::Decline => (
+            "Your team will not take the person on; the sender is told why.",
+            "Why you are declining it",
+        ),
+        ReferralAction::Redirect => (
+            "Another team should take it; it is sent on to them and the sender is told.",
+            "Why it should go to that team",
+        ),
+        ReferralAction::Complete => ("The work the referral asked for is done.", ""),
+        ReferralAction::Cancel => (
+            "Withdraw the referral: nobody needs to act on it any more.",
+            "Why you are cancelling it",
+        ),
+    }
 }
 
 #[derive(Template)]
@@ -90,7 +120,7 @@ async fn detail_page(
     let person = person_name.unwrap_or_default();
     let receiving = session.user.team_id() == Some(r.to_team);
     let sending = session.user.organisation_id() == r.from_organisation;
-    let actions: Vec<ActionChoice> = ReferralAction::ALL
+    let mut actions: Vec<ActionChoice> = ReferralAction::ALL
         .iter()
         .filter(|a| r.status.after(**a).is_some())
         .filter(|a| {
@@ -100,15 +130,26 @@ async fn detail_page(
                 receiving
             }
         })
-        .map(|a| ActionChoice {
-            value: a.as_str(),
-            label: a.label(),
-            needs_note: matches!(
-                a,
-                ReferralAction::Decline | ReferralAction::Redirect | ReferralAction::Cancel
-            ),
+        .map(|a| {
+            let (hint, note_label) = explained(*a);
+            ActionChoice {
+                value: a.as_str(),
+                label: a.label(),
+                needs_note: !note_label.is_empty(),
+                hint,
+                note_label,
+                primary: false,
+            }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // The first step that moves it on is the green one; declining,
+    // redirecting and cancelling never are.
+    if let Some(first) = actions
+        .iter_mut()
+        .find(|a| matches!(a.value, "acknowledge" | "accept" | "complete"))
+    {
+        first.primary = true;
+    }
     let can_redirect = actions.iter().any(|a| a.value == "redirect");
     Ok(DetailPage {
         chrome: Chrome::load(state, session).await?,
