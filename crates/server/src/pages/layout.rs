@@ -8,6 +8,8 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
 
+use concordat_domain::role::Role;
+
 use crate::auth::session::SignedIn;
 use crate::pages::error::PageError;
 use crate::AppState;
@@ -35,7 +37,12 @@ impl Chrome {
     pub fn new(session: &SignedIn, organisation: &str) -> Self {
         Self {
             display_name: session.user.display_name().as_str().to_owned(),
-            role_label: session.user.role().label(),
+            // A person signed in to their own record is not told their
+            // "role": only staff are.
+            role_label: match session.user.role() {
+                Role::Person => "",
+                role => role.label(),
+            },
             organisation: organisation.to_owned(),
             csrf_token: session.csrf_token.clone(),
             unread: 0,

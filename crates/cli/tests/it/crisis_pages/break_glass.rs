@@ -158,6 +158,19 @@ async fn the_person_reads_the_reason_an_officer_gave(app: TestApp) {
     assert_eq!(status, 200, "{log}");
     assert!(log.contains("Looked up in a crisis"), "{log}");
     assert!(log.contains(&format!("Their reason: “{reason}”")), "{log}");
+    // The person's own pages speak to them, not in the system's words.
+    let own = person_id(&app, DANIEL).await;
+    for path in [
+        "/my/access-log".to_owned(),
+        format!("/persons/{own}"),
+        "/".to_owned(),
+    ] {
+        let (status, html) = page(&app, &daniel, &path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+        for internal in ["PATRQT", "Audit entry", "Person (own record)"] {
+            assert!(!html.contains(internal), "{path} says {internal}: {html}");
+        }
+    }
 }
 
 crate::on_both_stores!(
