@@ -186,9 +186,12 @@ pub async fn claim(
         justification: form.justification.clone(),
     };
     match governance::claim_break_glass(&state, &session.viewer(purpose), request).await {
-        // Claimed from a look-up: back to the person's crisis summary.
+        // Claimed from a look-up: back to the person's crisis summary (for
+        // a role that may look up; anyone else goes to the record).
         Ok(granted)
-            if form.then == THEN_CRISIS_SUMMARY && !form.lookup_reason.trim().is_empty() =>
+            if form.then == THEN_CRISIS_SUMMARY
+                && !form.lookup_reason.trim().is_empty()
+                && crisis_lookup::may_look_up(&session) =>
         {
             let reason = form.lookup_reason.trim().to_owned();
             crisis_lookup::after_break_glass(

@@ -306,6 +306,12 @@ pub async fn look_up(
     answer(&state, &session, form, None).await
 }
 
+/// Whether the signed-in user may be brought back to a crisis summary:
+/// only a crisis role may look up.
+pub fn may_look_up(session: &SignedIn) -> bool {
+    lookup::may_look_up(&crisis_viewer(session)).is_ok()
+}
+
 /// The crisis summary of `person`, looked up again for `reason` once
 /// emergency access was granted from a look-up, with until when it lasts:
 /// the officer is back where they were, not at the start.

@@ -173,8 +173,29 @@ async fn the_person_reads_the_reason_an_officer_gave(app: TestApp) {
     }
 }
 
+/// A role that may not look up, sending the look-up's return on its own
+/// claim, is taken to the record as any claim is, not refused after the
+/// override was granted.
+async fn a_claim_by_a_role_that_may_not_look_up_goes_to_the_record(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await.to_string();
+    let gp = signed_in(&app, "gp").await;
+    let (_, form) = page(&app, &gp, &format!("/persons/{daniel}/break-glass")).await;
+    let reason = "Asked to check his plan urgently";
+    let (status, body) = claim(
+        &app,
+        &gp,
+        &form,
+        &daniel,
+        reason,
+        "Collapsed in the surgery waiting room",
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+}
+
 crate::on_both_stores!(
     a_refusal_offers_break_glass_and_it_returns_to_the_crisis_summary,
     a_part_refused_offers_break_glass_beside_what_is_shown,
     the_person_reads_the_reason_an_officer_gave,
+    a_claim_by_a_role_that_may_not_look_up_goes_to_the_record,
 );
