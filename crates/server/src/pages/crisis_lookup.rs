@@ -247,13 +247,13 @@ async fn page(
     form: LookUpForm,
     errors: FieldErrors,
 ) -> Result<LookUpPage, PageError> {
-    let birth_date = DateInput::of(
+    let birth_date = DateInput::field(
         "birth_date",
         "Date of birth",
         "For example, 14 5 1991",
         &form.birth_date,
-        errors.birth_date.clone(),
-    );
+    )
+    .with_error(errors.birth_date.as_ref());
     Ok(LookUpPage {
         chrome: Chrome::load(state, session).await?,
         notice: None,

@@ -25,14 +25,8 @@ pub struct DateInput {
 
 impl DateInput {
     /// The field `name`, showing `value` (`YYYY-MM-DD`, or the parts as
-    /// typed and joined) split back into its parts.
-    pub fn of(
-        name: &'static str,
-        label: &'static str,
-        hint: &'static str,
-        value: &str,
-        error: Option<String>,
-    ) -> Self {
+    /// typed and joined) split back into its parts; no error yet.
+    pub fn field(name: &'static str, label: &'static str, hint: &'static str, value: &str) -> Self {
         let parts: Vec<&str> = value.trim().splitn(3, '-').collect();
         let (year, month, day) = match parts.as_slice() {
             [y, m, d] => ((*y).to_owned(), (*m).to_owned(), (*d).to_owned()),
@@ -46,15 +40,8 @@ impl DateInput {
             day: day.trim_start_matches('0').to_owned(),
             month: month.trim_start_matches('0').to_owned(),
             year,
-            error,
+            error: None,
         }
-    }
-}
-
-impl DateInput {
-    /// The field as a template makes it: `value` shown, no error yet.
-    pub fn field(name: &'static str, label: &'static str, hint: &'static str, value: &str) -> Self {
-        Self::of(name, label, hint, value, None)
     }
 
     /// The same field, its elements' ids made unique by `item`.
@@ -142,7 +129,7 @@ mod tests {
             vec![("birth_date".to_owned(), "91-13-31".to_owned())]
         );
         // Shown back as typed.
-        let shown = DateInput::of("birth_date", "", "", "91-13-31", None);
+        let shown = DateInput::field("birth_date", "", "", "91-13-31");
         assert_eq!(
             (
                 shown.day.as_str(),
@@ -167,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_stored_date_shows_as_its_parts() {
-        let shown = DateInput::of("review_on", "", "", "2026-03-05", None);
+        let shown = DateInput::field("review_on", "", "", "2026-03-05");
         assert_eq!(
             (
                 shown.day.as_str(),
