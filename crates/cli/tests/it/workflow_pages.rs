@@ -131,11 +131,13 @@ async fn the_referral_form_keeps_what_was_typed_and_explains_refusals(app: TestA
     );
 }
 
-async fn the_person_sees_where_their_referrals_stand(app: TestApp) {
+/// The GP's urgent referral of Daniel to the crisis team, sent through the
+/// API: its id.
+async fn daniels_referral(app: &TestApp) -> String {
     let gp = app.token_for("gp", "TREAT").await;
-    let crisis = team(&app, "Crisis Resolution and Home Treatment Team").await;
+    let crisis = team(app, "Crisis Resolution and Home Treatment Team").await;
     let sent = crate::fixtures::post_json(
-        &app,
+        app,
         &gp,
         "/api/v1/referrals",
         serde_json::json!({
@@ -145,6 +147,14 @@ async fn the_person_sees_where_their_referrals_stand(app: TestApp) {
     )
     .await;
     assert_eq!(sent.status(), 201);
+    sent.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn the_person_sees_where_their_referrals_stand(app: TestApp) {
+    daniels_referral(&app).await;
     let own = signed_in(&app, "person").await;
     let (status, html) = page(&app, &own, "/my/referrals").await;
     assert_eq!(status, 200);
@@ -171,23 +181,7 @@ fn button_of(html: &str, value: &str) -> String {
 }
 
 async fn a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green(app: TestApp) {
-    let gp = app.token_for("gp", "TREAT").await;
-    let crisis = team(&app, "Crisis Resolution and Home Treatment Team").await;
-    let sent = crate::fixtures::post_json(
-        &app,
-        &gp,
-        "/api/v1/referrals",
-        serde_json::json!({
-            "nhs_number": DANIEL, "to_team_id": crisis.to_string(), "urgency": "urgent",
-            "reason": "Not sleeping since discharge"
-        }),
-    )
-    .await;
-    assert_eq!(sent.status(), 201);
-    let id = sent.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = daniels_referral(&app).await;
     let path = format!("/referrals/{id}");
 
     // The sender may only cancel: a secondary button, its note asked for
