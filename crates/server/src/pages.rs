@@ -14,6 +14,7 @@ pub mod directory;
 mod emergency_access;
 pub mod error;
 pub mod extract;
+pub mod faults;
 pub mod flags;
 pub mod governance;
 pub mod home;

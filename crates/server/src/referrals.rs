@@ -23,6 +23,7 @@ use crate::error::ServiceError;
 use crate::AppState;
 
 pub use acting::{act, ActionInput};
+pub use route::receiving_teams;
 pub use sending::{send, NewReferral, SECTIONS_MAX};
 
 /// A referral with its timeline, for someone on either side (or the

@@ -10,12 +10,14 @@ use crate::{rows, Conn, StoreError};
 
 pub async fn insert_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO teams (id, organisation_id, name, duty_phone) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO teams (id, organisation_id, name, duty_phone, takes_referrals) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(team.id().to_string())
     .bind(team.organisation_id().to_string())
     .bind(team.name().to_owned())
     .bind(team.duty_phone().map(|p| p.as_str().to_owned()))
+    .bind(i64::from(team.takes_referrals()))
     .execute(conn)
     .await
     .map_err(|e| StoreError::unique_or(e, "team", team.name().to_owned()))?;
@@ -25,7 +27,7 @@ pub async fn insert_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError>
 /// Every team in the partnership, by organisation then name.
 pub async fn list_teams(conn: &mut Conn) -> Result<Vec<Team>, StoreError> {
     let rows = sqlx::query(
-        "SELECT t.id, t.organisation_id, t.name, t.duty_phone FROM teams t \
+        "SELECT t.id, t.organisation_id, t.name, t.duty_phone, t.takes_referrals FROM teams t \
          JOIN organisations o ON o.id = t.organisation_id ORDER BY o.name, t.name",
     )
     .fetch_all(conn)
@@ -39,7 +41,7 @@ pub async fn team_by_name(
     name: &str,
 ) -> Result<Option<Team>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, organisation_id, name, duty_phone FROM teams \
+        "SELECT id, organisation_id, name, duty_phone, takes_referrals FROM teams \
          WHERE organisation_id = $1 AND lower(name) = lower($2)",
     )
     .bind(organisation.to_string())
@@ -50,10 +52,12 @@ pub async fn team_by_name(
 }
 
 pub async fn team_by_id(conn: &mut Conn, id: TeamId) -> Result<Option<Team>, StoreError> {
-    let row = sqlx::query("SELECT id, organisation_id, name, duty_phone FROM teams WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, organisation_id, name, duty_phone, takes_referrals FROM teams WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -68,5 +72,6 @@ fn from_row(row: &AnyRow) -> Result<Team, StoreError> {
         &rows::text(row, "name")?,
         phone,
     )
+    .map(|team| team.taking_referrals(rows::flag(row, "takes_referrals").unwrap_or(true)))
     .map_err(|e| StoreError::corrupt("team", e))
 }

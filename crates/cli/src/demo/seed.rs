@@ -282,6 +282,14 @@ fn describe(s: &ScenarioPerson) -> (String, String, String) {
     (nhs, person.name().full(), s.story.to_owned())
 }
 
+/// The demo teams that take no referrals: they receive none and work with
+/// no one directly.
+const NOT_TAKING_REFERRALS: &[&str] = &[
+    "Information Governance",
+    "Control Room",
+    "Joint Commissioning",
+];
+
 /// Organisation code → (organisation id, its teams by name).
 type OrgIndex = Vec<(&'static str, OrganisationId, Vec<(&'static str, TeamId)>)>;
 
@@ -302,7 +310,8 @@ async fn insert_organisations(conn: &mut Conn, now: DateTime<Utc>) -> anyhow::Re
                 org.id(),
                 name,
                 Some(PhoneNumber::parse(phone)?),
-            )?;
+            )?
+            .taking_referrals(!NOT_TAKING_REFERRALS.contains(name));
             teams::insert_team(conn, &team).await?;
             team_ids.push((*name, team.id()));
         }

@@ -19,12 +19,7 @@ async fn police_break_glass_through_the_pages_is_marked_and_reviewed(app: TestAp
     let police = signed_in(&app, "police").await;
 
     // Refused, with the rule in words and the way to break-glass.
-    let (status, html) = page(
-        &app,
-        &police,
-        &format!("/persons?nhs_number={LEAH}&purpose=ETREAT"),
-    )
-    .await;
+    let (status, html) = find_by_nhs(&app, &police, LEAH, Some("ETREAT")).await;
     assert_eq!(status, 403, "{html}");
     assert!(
         html.contains("The person has refused sharing with Northshire Police."),
@@ -181,7 +176,7 @@ async fn police_break_glass_through_the_pages_is_marked_and_reviewed(app: TestAp
 async fn the_persons_own_access_log_page_lists_a_gps_read(app: TestApp) {
     let daniel = person_id(&app, DANIEL).await;
     let gp = signed_in(&app, "gp").await;
-    let (status, html) = page(&app, &gp, &format!("/persons?nhs_number={DANIEL}")).await;
+    let (status, html) = find_by_nhs(&app, &gp, DANIEL, None).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Daniel Reid"), "{html}");
     assert!(html.contains("Direct care</strong> (TREAT)"), "{html}");
@@ -232,9 +227,9 @@ async fn a_stranger_sees_the_same_not_found_page_as_for_no_one(app: TestApp) {
     assert_eq!(theirs, malformed);
 
     // By NHS number: the same page whether or not anyone has the number.
-    let (status, found) = page(&app, &stranger, &format!("/persons?nhs_number={DANIEL}")).await;
+    let (status, found) = find_by_nhs(&app, &stranger, DANIEL, None).await;
     assert_eq!(status, 404);
-    let (status, absent) = page(&app, &stranger, "/persons?nhs_number=9990001111").await;
+    let (status, absent) = find_by_nhs(&app, &stranger, "9990001111", None).await;
     assert_eq!(status, 404);
     assert_eq!(
         found.replace(DANIEL, "N"),
@@ -242,15 +237,17 @@ async fn a_stranger_sees_the_same_not_found_page_as_for_no_one(app: TestApp) {
     );
 
     // A mistyped number is the reader's mistake, and says so.
-    let (status, html) = page(&app, &stranger, "/persons?nhs_number=1234567890").await;
+    let (status, html) = find_by_nhs(&app, &stranger, "1234567890", None).await;
     assert_eq!(status, 400);
     assert!(html.contains(r#"id="nhs_number-error""#), "{html}");
-    let (status, html) = page(
-        &app,
-        &stranger,
-        "/persons?nhs_number=9990000018&purpose=HOPERAT",
-    )
-    .await;
+    assert!(html.contains(r##"<a href="#nhs_number">"##), "{html}");
+    assert!(html.contains("<title>Error: "), "{html}");
+    assert!(html.contains(r#"aria-invalid="true""#), "{html}");
+    // Nor is a number ever read from the address.
+    let (status, html) = page(&app, &stranger, &format!("/persons?nhs_number={DANIEL}")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(DANIEL), "{html}");
+    let (status, html) = find_by_nhs(&app, &stranger, "9990000018", Some("HOPERAT")).await;
     assert_eq!(status, 400);
     assert!(
         html.contains("is not a purpose you can read a record for"),
@@ -279,7 +276,7 @@ async fn a_stranger_sees_the_same_not_found_page_as_for_no_one(app: TestApp) {
 
 async fn governance_searches_the_audit_in_the_pages_and_others_cannot(app: TestApp) {
     let gp = signed_in(&app, "gp").await;
-    page(&app, &gp, &format!("/persons?nhs_number={DANIEL}")).await;
+    find_by_nhs(&app, &gp, DANIEL, None).await;
     let ig = signed_in(&app, "ig.lead").await;
     let (status, html) = page(&app, &ig, "/governance/audit?user=gp&outcome=allowed").await;
     assert_eq!(status, 200, "{html}");

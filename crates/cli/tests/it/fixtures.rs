@@ -70,6 +70,23 @@ pub async fn post_form(
     client.post(app.url(path)).form(form).send().await.unwrap()
 }
 
+/// The record page found by NHS number through the find form (a POST, so
+/// that the number never reaches an address), read for `purpose` if given.
+pub async fn find_by_nhs(
+    app: &TestApp,
+    client: &reqwest::Client,
+    nhs: &str,
+    purpose: Option<&str>,
+) -> (u16, String) {
+    let (_, form) = page(app, client, "/persons").await;
+    let csrf = csrf_token(&form);
+    let mut fields = vec![("csrf_token", csrf.as_str()), ("nhs_number", nhs)];
+    fields.extend(purpose.map(|p| ("purpose", p)));
+    let response = post_form(app, client, "/persons", &fields).await;
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
 pub fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }

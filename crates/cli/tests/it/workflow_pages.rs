@@ -88,6 +88,17 @@ async fn the_referral_form_keeps_what_was_typed_and_explains_refusals(app: TestA
     let crisis = team(&app, "Crisis Resolution and Home Treatment Team")
         .await
         .to_string();
+    // Only teams that take referrals are offered: someone there works with
+    // people, and an agreement covers the GP's organisation and theirs.
+    assert!(form.contains(&format!(r#"value="{crisis}""#)), "{form}");
+    for not_offered in [
+        "Information Governance",
+        "Control Room",
+        "Riverside Surgery Clinicians",
+    ] {
+        let id = team(&app, not_offered).await.to_string();
+        assert!(!form.contains(&id), "{not_offered} is offered: {form}");
+    }
     let bad = post_form(
         &app,
         &gp,
@@ -105,6 +116,14 @@ async fn the_referral_form_keeps_what_was_typed_and_explains_refusals(app: TestA
     let html = bad.text().await.unwrap();
     assert!(html.contains("Not sleeping for a week"));
     assert!(html.contains("NHS number"));
+    // The error summary leads to the field, which says what is wrong.
+    assert!(html.contains("<title>Error: Make a referral"), "{html}");
+    assert!(html.contains(r##"<li><a href="#nhs_number">"##), "{html}");
+    assert!(html.contains(r#"id="nhs_number-error""#), "{html}");
+    assert!(
+        html.contains(r#"aria-invalid="true" aria-describedby="nhs_number-hint nhs_number-error""#),
+        "{html}"
+    );
 
     // The police have no agreement covering referrals to the charity.
     let police = signed_in(&app, "police").await;

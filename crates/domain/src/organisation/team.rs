@@ -17,6 +17,13 @@ pub struct Team {
     /// Optional because not every team runs a duty line; escalations then go
     /// to the organisation instead.
     duty_phone: Option<PhoneNumber>,
+    /// A control room, a governance or a commissioning team takes none.
+    #[serde(default = "yes")]
+    takes_referrals: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Team {
@@ -34,7 +41,19 @@ impl Team {
             organisation_id,
             name,
             duty_phone,
+            takes_referrals: true,
         })
+    }
+
+    /// The same team, taking referrals or not.
+    #[must_use]
+    pub fn taking_referrals(mut self, takes: bool) -> Self {
+        self.takes_referrals = takes;
+        self
+    }
+
+    pub fn takes_referrals(&self) -> bool {
+        self.takes_referrals
     }
 
     pub fn id(&self) -> TeamId {
@@ -66,12 +85,15 @@ struct TeamRecord {
     organisation_id: OrganisationId,
     name: String,
     duty_phone: Option<PhoneNumber>,
+    #[serde(default = "yes")]
+    takes_referrals: bool,
 }
 
 impl TryFrom<TeamRecord> for Team {
     type Error = TextError;
     fn try_from(r: TeamRecord) -> Result<Self, Self::Error> {
         Self::new(r.id, r.organisation_id, &r.name, r.duty_phone)
+            .map(|t| t.taking_referrals(r.takes_referrals))
     }
 }
 

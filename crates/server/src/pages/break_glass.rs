@@ -24,6 +24,7 @@ use crate::pages::crisis_lookup;
 use crate::pages::emergency_access::{bases, Basis, THEN_CRISIS_SUMMARY};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::{reading_purpose, sentence};
 use crate::permissions;
@@ -54,14 +55,17 @@ struct BreakGlassPage {
 
 impl BreakGlassPage {
     /// The faults above the form, each linking to its field.
-    fn error_summary(&self) -> Vec<(&'static str, String)> {
-        [
+    fn error_summary(&self) -> Faults {
+        let mut faults = Faults::new();
+        for (field, message) in [
             ("lawful_basis", &self.basis_error),
             ("justification", &self.justification_error),
-        ]
-        .into_iter()
-        .filter_map(|(anchor, message)| message.clone().map(|m| (anchor, m)))
-        .collect()
+        ] {
+            if let Some(message) = message {
+                faults.add(field, message);
+            }
+        }
+        faults
     }
 }
 

@@ -32,6 +32,7 @@ use crate::pages::date_input::DateInput;
 use crate::pages::emergency_access::Offer;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome, Phone};
 use crate::pages::words::{long_date, nhs_spaced, sentence, uk_clock};
 use crate::AppState;
@@ -208,19 +209,24 @@ impl LookUpPage {
     /// The faults above the form, each linking to its field (GOV.UK's
     /// error summary): the first thing read and focused after a failed
     /// look-up.
-    fn error_summary(&self) -> Vec<(&'static str, String)> {
+    fn error_summary(&self) -> Faults {
         let e = &self.errors;
-        [
-            ("person_id", "look-up", &e.person_id),
-            ("nhs_number", "nhs_number", &e.nhs_number),
-            ("surname", "surname", &e.surname),
-            ("birth_date", "birth_date-day", &e.birth_date),
-            ("postcode", "postcode", &e.postcode),
-            ("reason", "reason", &e.reason),
-        ]
-        .into_iter()
-        .filter_map(|(_, anchor, message)| message.clone().map(|m| (anchor, m)))
-        .collect()
+        let mut faults = Faults::new();
+        for (field, message) in [
+            ("look-up", &e.person_id),
+            ("nhs_number", &e.nhs_number),
+            ("surname", &e.surname),
+            ("birth_date", &e.birth_date),
+            ("postcode", &e.postcode),
+            ("reason", &e.reason),
+        ] {
+            match message {
+                Some(m) if field == "birth_date" => faults.add_date(field, m),
+                Some(m) => faults.add(field, m),
+                None => {}
+            }
+        }
+        faults
     }
 
     fn has_result(&self) -> bool {

@@ -1,5 +1,6 @@
-//! A person's record as a page: the find form (`/persons?nhs_number=…`) and
-//! the record (`/persons/{id}`), read through [`crate::record::read`] like
+//! A person's record as a page: the find form (`/persons`, sent by POST so
+//! that the NHS number stays out of addresses, browser history and proxy
+//! logs) and the record (`/persons/{id}`), read through [`crate::record::read`] like
 //! the JSON API, for the purpose the reader chose. The page names each
 //! category withheld and why, marks masked fields as withheld, and marks an
 //! emergency override prominently. A reader with no relationship to the
@@ -20,9 +21,11 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use serde::Deserialize;
 
+use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::pages::error::PageError;
-use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::{
     long_date, nhs_spaced, purpose_choices, reading_purpose, sentence, PurposeChoice,
@@ -34,7 +37,7 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/persons", get(find))
+        .route("/persons", get(find_form).post(find))
         .route("/persons/{id}", get(view))
 }
 
@@ -45,7 +48,7 @@ struct FindPage {
     nhs_number: String,
     purposes: Vec<PurposeChoice>,
     own_account: bool,
-    error: Option<(&'static str, String)>,
+    faults: Faults,
     not_found: bool,
 }
 
@@ -103,9 +106,17 @@ struct DeniedPage {
     practitioner: bool,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct FindQuery {
-    nhs_number: Option<String>,
+/// The find form as sent.
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct FindForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    nhs_number: String,
     purpose: Option<String>,
 }
 
@@ -122,33 +133,49 @@ fn find_page(
     error: Option<(&'static str, String)>,
     not_found: bool,
 ) -> Result<Response, PageError> {
-    let status = match (&error, not_found) {
-        (Some(_), _) => StatusCode::BAD_REQUEST,
-        (None, true) => StatusCode::NOT_FOUND,
-        (None, false) => StatusCode::OK,
+    let mut faults = Faults::new();
+    if let Some((field, message)) = error {
+        faults.add(field, message);
+    }
+    let status = match (faults.is_empty(), not_found) {
+        (false, _) => StatusCode::BAD_REQUEST,
+        (true, true) => StatusCode::NOT_FOUND,
+        (true, false) => StatusCode::OK,
     };
     let page = render(&FindPage {
         chrome,
         nhs_number: nhs_number.to_owned(),
         purposes: purpose_choices(session.user.role(), purpose),
         own_account: session.user.role() == Role::Person,
-        error: error.map(|(field, message)| (field, sentence(&message))),
+        faults,
         not_found,
     })?;
     Ok((status, page).into_response())
 }
 
-/// `GET /persons`: the find form, and with `nhs_number` the record found.
-/// Whether or not anyone has that number, a reader who may not know gets
-/// the same answer.
+/// `GET /persons`: the find form. A query string is ignored: an NHS number
+/// is never taken from an address.
+pub async fn find_form(
+    State(state): State<AppState>,
+    session: SignedIn,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::load(&state, &session).await?;
+    let purpose = reading_purpose(&session.user, None).ok();
+    find_page(chrome, &session, "", purpose, None, false)
+}
+
+/// `POST /persons`: the record with the NHS number sent, shown in the
+/// answer itself (a redirect would read and audit it twice). Whether or not
+/// anyone has that number, a reader who may not know gets the same answer.
 pub async fn find(
     State(state): State<AppState>,
     session: SignedIn,
-    PageQuery(query): PageQuery<FindQuery>,
+    PageForm(form): PageForm<FindForm>,
 ) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let chrome = Chrome::load(&state, &session).await?;
-    let raw = query.nhs_number.as_deref().map(str::trim).unwrap_or("");
-    let purpose = match reading_purpose(&session.user, query.purpose.as_deref()) {
+    let raw = form.nhs_number.trim();
+    let purpose = match reading_purpose(&session.user, form.purpose.as_deref()) {
         Ok(p) => p,
         Err(message) => {
             return find_page(
@@ -161,9 +188,6 @@ pub async fn find(
             )
         }
     };
-    if raw.is_empty() {
-        return find_page(chrome, &session, raw, Some(purpose), None, false);
-    }
     let nhs_number = match NhsNumber::parse(raw) {
         Ok(n) => n,
         Err(e) => {

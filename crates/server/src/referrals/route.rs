@@ -34,6 +34,31 @@ fn covering_agreement(
     })
 }
 
+/// The teams `sender` may refer to, other than `except`: those that take
+/// referrals, of an organisation an agreement with the sender covers, with
+/// someone enabled who works with people to receive them.
+pub async fn receiving_teams(
+    state: &AppState,
+    sender: concordat_domain::ids::OrganisationId,
+    except: Option<TeamId>,
+) -> Result<Vec<concordat_domain::organisation::Team>, ServiceError> {
+    let now = state.clock.now();
+    let mut conn = state.store.read().await?;
+    let their_agreements = agreements::agreements_of_organisation(&mut conn, sender).await?;
+    let staff = users::list_users(&mut conn, None).await?;
+    let staffed = |team: TeamId| {
+        staff
+            .iter()
+            .any(|u| u.team_id() == Some(team) && !u.disabled() && u.role().is_practitioner())
+    };
+    Ok(teams::list_teams(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|t| t.takes_referrals() && Some(t.id()) != except && staffed(t.id()))
+        .filter(|t| covering_agreement(&their_agreements, t.organisation_id(), now).is_some())
+        .collect())
+}
+
 /// Whether anyone in the receiving team could read the referral, were it
 /// sent: their agreement must grant it and the person must not have refused
 /// sharing with them. Returns the refusal to explain if no one could.
@@ -94,6 +119,15 @@ pub(super) async fn route(
     let team = teams::team_by_id(conn, team)
         .await?
         .ok_or_else(|| ServiceError::invalid("to_team_id", "no such team"))?;
+    if !team.takes_referrals() {
+        return Err(ServiceError::invalid(
+            "to_team_id",
+            format!(
+                "{} does not take referrals; choose another team",
+                team.name()
+            ),
+        ));
+    }
     let their_agreements = agreements::agreements_of_organisation(conn, sender).await?;
     let agreement = covering_agreement(&their_agreements, team.organisation_id(), now)
         .ok_or_else(|| {

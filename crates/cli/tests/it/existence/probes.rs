@@ -173,10 +173,10 @@ fn api_probes() -> Vec<Probe> {
 
 fn page_probes() -> Vec<Probe> {
     vec![
-        page("GET /persons")
+        page("POST /persons")
             .variant("by NHS number")
             .purpose()
-            .query(|t, _| format!("nhs_number={}", t.nhs)),
+            .body(|t, _| form(&[("nhs_number", &t.nhs)])),
         page("GET /persons/{id}").purpose(),
         page("GET /persons/{id}/break-glass").purpose(),
         page("POST /persons/{id}/break-glass")
@@ -247,9 +247,6 @@ fn page_probes() -> Vec<Probe> {
         page("POST /governance/break-glass/{id}/defer")
             .body(|_, c| form(&[("reason", "Probe"), ("until", &later(c))])),
         page("POST /admin/webhooks/deliveries/{id}/retry"),
-        page("GET /referrals/new")
-            .variant("by NHS number")
-            .query(|t, _| format!("nhs_number={}", t.nhs)),
         page("POST /referrals").body(|t, c| {
             form(&[
                 ("nhs_number", &t.nhs),

@@ -106,6 +106,16 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (Surface::Page, "POST /sign-out", "the caller's own session"),
     (Surface::Page, "GET /directory", "the partnership's teams"),
+    (
+        Surface::Page,
+        "GET /persons",
+        "the empty find form: the NHS number is sent by POST",
+    ),
+    (
+        Surface::Page,
+        "GET /referrals/new",
+        "the empty referral form: the NHS number is sent by POST",
+    ),
     (Surface::Page, "GET /users", "the partnership's staff"),
     (
         Surface::Page,

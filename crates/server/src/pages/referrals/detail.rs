@@ -178,7 +178,7 @@ async fn detail_page(
         actions,
         can_redirect,
         teams: if can_redirect {
-            team_choices(state, "", Some(r.to_team)).await?
+            team_choices(state, "", r.from_organisation, Some(r.to_team)).await?
         } else {
             Vec::new()
         },

@@ -2,15 +2,13 @@
 //! take referrals and the urgencies to choose from, and sending it
 //! (`POST /referrals`); a failed send shows the form again as typed.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use concordat_domain::ids::{PersonId, TeamId};
+use concordat_domain::ids::{OrganisationId, PersonId, TeamId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::referral::{ReferralSection, Urgency};
@@ -19,12 +17,14 @@ use serde::Deserialize;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::directory;
-use crate::error::{FieldError, ServiceError};
+use crate::error::ServiceError;
 use crate::pages::error::PageError;
-use crate::pages::extract::{PageForm, PageQuery};
+use crate::pages::extract::PageForm;
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::sentence;
 use crate::record::PersonRef;
+use crate::referrals;
 use crate::referrals::{self as service, NewReferral};
 use crate::AppState;
 
@@ -40,17 +40,18 @@ pub(crate) struct TeamChoice {
     pub(crate) chosen: bool,
 }
 
+/// The teams a referral from `sender` may go to (see
+/// [`referrals::receiving_teams`]), as "Team — Organisation" in order.
 pub(crate) async fn team_choices(
     state: &AppState,
     chosen: &str,
+    sender: OrganisationId,
     except: Option<TeamId>,
 ) -> Result<Vec<TeamChoice>, PageError> {
-    let found = directory::directory(state).await?;
-    let orgs = &found.organisations;
-    let mut out: Vec<TeamChoice> = found
-        .teams
+    let receiving = referrals::receiving_teams(state, sender, except).await?;
+    let orgs = directory::organisations(state).await?;
+    let mut out: Vec<TeamChoice> = receiving
         .iter()
-        .filter(|t| Some(t.id()) != except)
         .map(|t| {
             let org = orgs
                 .iter()
@@ -103,24 +104,24 @@ struct NewPage {
     form: NewForm,
     teams: Vec<TeamChoice>,
     urgencies: Vec<UrgencyChoice>,
-    errors: BTreeMap<String, String>,
+    faults: Faults,
     problem: Option<String>,
-}
-
-impl NewPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
 }
 
 async fn new_page(
     state: &AppState,
     session: &SignedIn,
     form: NewForm,
-    errors: BTreeMap<String, String>,
+    faults: Faults,
     problem: Option<String>,
 ) -> Result<NewPage, PageError> {
-    let teams = team_choices(state, &form.to_team_id, session.user.team_id()).await?;
+    let teams = team_choices(
+        state,
+        &form.to_team_id,
+        session.user.organisation_id(),
+        session.user.team_id(),
+    )
+    .await?;
     let urgencies = Urgency::ALL
         .iter()
         .map(|u| UrgencyChoice {
@@ -134,28 +135,19 @@ async fn new_page(
         form,
         teams,
         urgencies,
-        errors,
+        faults,
         problem,
     })
 }
 
-#[derive(Debug, Deserialize)]
-pub struct NewQuery {
-    nhs_number: Option<String>,
-}
-
-/// `GET /referrals/new`.
-pub async fn new(
-    State(state): State<AppState>,
-    session: SignedIn,
-    PageQuery(query): PageQuery<NewQuery>,
-) -> Result<Response, PageError> {
+/// `GET /referrals/new`: the empty form. (An NHS number is never taken
+/// from an address: it is typed into the form.)
+pub async fn new(State(state): State<AppState>, session: SignedIn) -> Result<Response, PageError> {
     let form = NewForm {
-        nhs_number: query.nhs_number.unwrap_or_default(),
         urgency: Urgency::Routine.as_str().to_owned(),
         ..NewForm::default()
     };
-    let page = new_page(&state, &session, form, BTreeMap::new(), None).await?;
+    let page = new_page(&state, &session, form, Faults::new(), None).await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -166,16 +158,19 @@ pub async fn send(
     PageForm(form): PageForm<NewForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
-    let mut errors = BTreeMap::new();
+    let mut faults = Faults::new();
     let nhs = NhsNumber::parse(form.nhs_number.trim())
-        .map_err(|e| errors.insert("nhs_number".into(), sentence(&e.to_string())))
+        .map_err(|e| faults.add("nhs_number", e.to_string()))
         .ok();
     let team = TeamId::parse(form.to_team_id.trim())
-        .map_err(|_| errors.insert("to_team_id".into(), "Choose the team to refer to.".into()))
+        .map_err(|_| faults.add("to_team_id", "Choose the team to refer to."))
         .ok();
     let urgency = Urgency::parse(form.urgency.trim())
-        .map_err(|_| errors.insert("urgency".into(), "Choose how urgent it is.".into()))
+        .map_err(|_| faults.add("urgency", "Choose how urgent it is."))
         .ok();
+    if form.reason.trim().is_empty() {
+        faults.add("reason", "Say why you are referring them.");
+    }
     let person = match &nhs {
         Some(n) => {
             PersonRef::NhsNumber(n.as_str().to_owned())
@@ -184,7 +179,7 @@ pub async fn send(
         }
         None => PersonId::nobody(),
     };
-    let (status, problem) = match (team, urgency, errors.is_empty()) {
+    let (status, problem) = match (team, urgency, faults.is_empty()) {
         (Some(to_team), Some(urgency), true) => {
             let sections = if form.section_text.trim().is_empty() {
                 Vec::new()
@@ -217,25 +212,18 @@ pub async fn send(
                     )
                 }
                 Err(ServiceError::Invalid(fields)) => {
-                    for FieldError {
-                        field: f,
-                        message: m,
-                    } in fields
-                    {
-                        let field = if f.starts_with("sections") {
-                            "section_text".to_owned()
+                    for f in fields {
+                        let field = if f.field.starts_with("sections") {
+                            "section_text"
                         } else {
-                            f
+                            f.field.as_str()
                         };
-                        errors.insert(field, sentence(&m));
+                        faults.add(field, &f.message);
                     }
                     (StatusCode::BAD_REQUEST, None)
                 }
                 Err(ServiceError::NotFound) => {
-                    errors.insert(
-                        "nhs_number".into(),
-                        "No one you may refer has this NHS number.".into(),
-                    );
+                    faults.add("nhs_number", "No one you may refer has this NHS number.");
                     (StatusCode::NOT_FOUND, None)
                 }
                 Err(ServiceError::Denied { reason, .. } | ServiceError::Forbidden(reason)) => {
@@ -246,6 +234,6 @@ pub async fn send(
         }
         _ => (StatusCode::BAD_REQUEST, None),
     };
-    let page = new_page(&state, &session, form, errors, problem).await?;
+    let page = new_page(&state, &session, form, faults, problem).await?;
     Ok((status, render(&page)?).into_response())
 }
