@@ -28,6 +28,7 @@ mod health;
 mod messages;
 mod multi_node;
 mod openapi;
+mod page_addresses;
 mod pages_sign_in;
 mod policy_matrix;
 mod receivers;
