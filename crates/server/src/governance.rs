@@ -4,6 +4,7 @@
 
 mod access_log;
 mod break_glass;
+pub mod break_glass_notice;
 mod governor;
 
 pub use access_log::{access_log, search_audit, AccessLogItem, AuditItem, AuditQuery};

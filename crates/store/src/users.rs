@@ -177,3 +177,20 @@ pub async fn users_of_team(
         .await?;
     rows.iter().map(user_from_row).collect()
 }
+
+/// The enabled accounts through which `person` signs in to see their own
+/// record: whom to tell of what happens to it.
+pub async fn accounts_of_person(
+    conn: &mut Conn,
+    person: concordat_domain::ids::PersonId,
+) -> Result<Vec<User>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.person_id = $1 AND u.disabled = 0 \
+         ORDER BY u.username"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(person.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(user_from_row).collect()
+}

@@ -30,6 +30,7 @@ mod multi_node;
 mod openapi;
 mod page_addresses;
 mod pages_sign_in;
+mod person_notices;
 mod policy_matrix;
 mod receivers;
 mod referral_browser;

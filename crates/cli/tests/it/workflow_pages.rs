@@ -182,6 +182,15 @@ async fn the_person_sees_where_their_referrals_stand(app: TestApp) {
         "{html}"
     );
     assert!(html.contains("Sent, waiting for acknowledgement"));
+    // They were told in their inbox, with where to follow it.
+    let (_, inbox) = page(&app, &own, "/inbox").await;
+    assert!(
+        inbox.contains(
+            "Riverside Surgery referred you to Crisis Resolution and Home Treatment Team"
+        ),
+        "{inbox}"
+    );
+    assert!(inbox.contains(r#"href="/my/referrals""#), "{inbox}");
     // The reason is the professionals' to share; the person sees where it
     // stands.
     let gp_page = signed_in(&app, "gp").await;

@@ -10,7 +10,7 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::role::Role;
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::notifications::{self, Notification};
-use concordat_store::{break_glass as grants, persons, users};
+use concordat_store::{break_glass as grants, care_teams, persons, users};
 use serde::Serialize;
 
 use super::governor::governs;
@@ -137,9 +137,8 @@ pub async fn claim_break_glass(
 
     let mut tx = state.store.write().await?;
     grants::insert_break_glass(&mut tx, &grant, user.organisation_id()).await?;
-    for lead in
-        notifications::users_with_role(&mut tx, user.organisation_id(), Role::IgLead).await?
-    {
+    super::break_glass_notice::schedule(&mut tx, &grant, now).await?;
+    for lead in governing_leads(&mut tx, user.organisation_id(), person).await? {
         notifications::insert_notification(
             &mut tx,
             &Notification {
@@ -167,6 +166,29 @@ pub async fn claim_break_glass(
     tx.commit().await?;
     tracing::warn!(user = %user.username(), basis = grant.basis.as_str(), "break-glass granted");
     Ok(grant)
+}
+
+/// Whom a use is told to for review: the information governance leads of
+/// the user's own organisation and of every organisation on the person's
+/// care team (whose data the override opened), each once.
+async fn governing_leads(
+    conn: &mut concordat_store::Conn,
+    own: concordat_domain::ids::OrganisationId,
+    person: PersonId,
+) -> Result<Vec<concordat_domain::ids::UserId>, concordat_store::StoreError> {
+    let mut organisations = vec![own];
+    for team in care_teams::care_teams_of_person(conn, person).await? {
+        organisations.extend(team.members().iter().map(|m| m.organisation_id()));
+    }
+    organisations.sort();
+    organisations.dedup();
+    let mut leads = Vec::new();
+    for organisation in organisations {
+        leads.extend(notifications::users_with_role(conn, organisation, Role::IgLead).await?);
+    }
+    leads.sort();
+    leads.dedup();
+    Ok(leads)
 }
 
 /// Audits a claim refused before the decision was asked (the role, the

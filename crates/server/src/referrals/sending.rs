@@ -16,7 +16,7 @@ use concordat_domain::user::User;
 use concordat_store::notifications::{self, Notification};
 use concordat_store::referrals::{self, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
-use concordat_store::{jobs, persons, Conn};
+use concordat_store::{jobs, organisations, persons, teams, users, Conn};
 
 use super::route::{route, Content};
 use crate::authorisation::Viewer;
@@ -85,6 +85,48 @@ pub(super) fn notification(
         created_at: now,
         read_at: None,
     }
+}
+
+/// Tells the person, in their own inbox, that a referral about them went
+/// from the sender's organisation to a team, and where to follow it.
+async fn tell_the_person(
+    tx: &mut Conn,
+    viewer: &Viewer,
+    referral: &Referral,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let accounts = users::accounts_of_person(tx, referral.person).await?;
+    if accounts.is_empty() {
+        return Ok(());
+    }
+    let mut names = Vec::new();
+    for id in [referral.from_organisation, referral.to_organisation] {
+        let found = organisations::organisation_by_id(tx, id).await?;
+        names.push(found.map(|o| o.name().to_owned()).unwrap_or_default());
+    }
+    let (from, to) = (&names[0], &names[1]);
+    let team = teams::team_by_id(tx, referral.to_team)
+        .await?
+        .map(|t| t.name().to_owned())
+        .unwrap_or_default();
+    for account in accounts {
+        let mut told = notification(
+            account.id(),
+            "referral-about-you",
+            format!("{from} referred you to {team}"),
+            format!(
+                "{} at {from} referred you to {team} at {to} on {}. You can follow where it \
+                 stands under My referrals.",
+                viewer.user.display_name().as_str(),
+                when(now)
+            ),
+            referral.id,
+            now,
+        );
+        told.link = Some("/my/referrals".into());
+        notifications::insert_notification(tx, &told).await?;
+    }
+    Ok(())
 }
 
 /// Sends a referral: checked, decided for the sender (writing `referrals`)
@@ -213,6 +255,7 @@ pub(super) async fn write_new(
         now,
     )
     .await?;
+    tell_the_person(tx, viewer, referral, now).await?;
     for member in members {
         notifications::insert_notification(
             tx,
