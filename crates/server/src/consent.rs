@@ -12,6 +12,7 @@
 
 mod admission;
 pub mod carers;
+mod defaults;
 mod input;
 mod names;
 mod views;
@@ -19,7 +20,7 @@ mod views;
 use concordat_access::AccessAction;
 use concordat_domain::ids::{ConsentId, PersonId, RelatedPersonId};
 use concordat_domain::organisation::Organisation;
-use concordat_store::{consent, organisations, persons};
+use concordat_store::{agreements, consent, organisations, persons, users};
 
 use crate::authorisation::Viewer;
 use crate::error::ServiceError;
@@ -27,6 +28,7 @@ use crate::permissions::ConsentSteward;
 use crate::AppState;
 
 use admission::{admit, steward};
+pub use defaults::{default_sharing, DefaultSharing};
 use input::parse;
 pub use input::{NewDirective, PROFESSIONAL_PURPOSES, STAFF_VIA};
 use names::UserNames;
@@ -43,6 +45,8 @@ pub struct Overview {
     pub organisations: Vec<Organisation>,
     pub directives: Vec<DirectiveView>,
     pub carers: Vec<carers::CarerView>,
+    /// What the agreements share before any choice.
+    pub defaults: Vec<DefaultSharing>,
 }
 
 /// The person's directives and carers, audited as one look.
@@ -74,12 +78,16 @@ pub async fn overview(
         .await?
         .map(|p| p.name().to_string())
         .unwrap_or_default();
+    let agreements = agreements::list_agreements(&mut conn).await?;
+    let staff = users::list_users(&mut conn, None).await?;
+    let defaults = default_sharing(&agreements, &orgs, &staff, now.date_naive());
     Ok(Overview {
         steward,
         person_name,
         organisations: orgs,
         directives,
         carers,
+        defaults,
     })
 }
 

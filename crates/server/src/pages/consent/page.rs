@@ -94,6 +94,8 @@ struct ConsentPage {
     expires_at: String,
     errors: ChoiceErrors,
     carers: Vec<CarerRow>,
+    /// What the agreements share before any choice, said first.
+    defaults: Vec<consent::DefaultSharing>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -269,6 +271,7 @@ async fn page(
         capacity_note: value(&form.capacity_note),
         expires_at: value(&form.expires_at),
         errors,
+        defaults: overview.defaults.clone(),
         carers: overview
             .carers
             .into_iter()
