@@ -179,8 +179,10 @@ async fn the_persons_proposal_replaces_nothing_until_a_professional_agrees(app: 
     let (_, found) = get_json(&app, &police, &crisis_look_up_path(DANIEL, "Welfare check")).await;
     assert_eq!(found["plan"]["what_helps"], agreed_text.as_str());
 
-    // The person agrees through their own account; they cannot be the
-    // professional.
+    // Their own proposal is agreed on their side as they make it; they
+    // cannot be the professional, nor agree twice.
+    assert_eq!(proposal["person_agreement"]["via"], "own-account");
+    assert_eq!(proposal["status"], "draft");
     let as_professional = post_json(
         &app,
         &own,
@@ -189,17 +191,14 @@ async fn the_persons_proposal_replaces_nothing_until_a_professional_agrees(app: 
     )
     .await;
     assert_eq!(as_professional.status(), 400);
-    let own_agreement = post_json(
+    let again = post_json(
         &app,
         &own,
         &format!("{}/versions/2/agreement", plan_path(daniel)),
         json!({"party": "person"}),
     )
     .await;
-    assert_eq!(own_agreement.status(), 200);
-    let v: serde_json::Value = own_agreement.json().await.unwrap();
-    assert_eq!(v["person_agreement"]["via"], "own-account");
-    assert_eq!(v["status"], "draft");
+    assert_eq!(again.status(), 409);
 
     // A professional outside the care team cannot agree it for them.
     let stranger = app.token_for("crisis.nurse", "TREAT").await;

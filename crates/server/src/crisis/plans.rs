@@ -162,7 +162,7 @@ pub async fn save_draft(
             None => "there is no plan yet to base this on; start a new one".into(),
         }));
     }
-    let version = PlanVersion {
+    let mut version = PlanVersion {
         plan: header.as_ref().map_or_else(CrisisPlanId::new, |h| h.id),
         person,
         number: latest.map_or(1, |n| n + 1),
@@ -184,6 +184,20 @@ pub async fn save_draft(
         crisis_plans::add_version(&mut tx, &version).await?;
     } else {
         crisis_plans::create_plan(&mut tx, &version).await?;
+    }
+    // The person's own proposal is agreed on their side as they make it:
+    // what is left is the care team's agreement.
+    if version.author.is_the_person && !version.sections.is_empty() {
+        let own = Agreeing::Person(PersonAgreement {
+            at: now,
+            via: RecordedVia::OwnAccount,
+            recorded_by: viewer.user.id(),
+            recorder_name: version.author.name.clone(),
+        });
+        version
+            .agree(own, None)
+            .map_err(|e| ServiceError::Internal(format!("a new proposal's agreement: {e}")))?;
+        crisis_plans::save_agreement(&mut tx, &version).await?;
     }
     tx.commit().await?;
     Ok(version)

@@ -17,7 +17,9 @@ async fn a_person_chooses_who_may_see_their_record_in_the_pages(app: TestApp) {
     assert!(html.contains("Margaret Reid"), "{html}");
     // What is shared by default comes before the choice to change it: each
     // organisation, what its staff's roles are granted, and why.
-    let defaults = html.find("What is shared unless you say no").expect("defaults");
+    let defaults = html
+        .find("What is shared unless you say no")
+        .expect("defaults");
     assert!(defaults < html.find("Make a new choice").unwrap(), "{html}");
     let police = html[defaults..]
         .split("<dt>")
@@ -25,7 +27,10 @@ async fn a_person_chooses_who_may_see_their_record_in_the_pages(app: TestApp) {
         .unwrap_or_else(|| panic!("the police's default: {html}"));
     assert!(police.contains("Crisis plan"), "{police}");
     assert!(police.contains("emergency treatment"), "{police}");
-    assert!(!html[defaults..].contains("<dt>Joint Commissioning"), "{html}");
+    assert!(
+        !html[defaults..].contains("<dt>Joint Commissioning"),
+        "{html}"
+    );
     let csrf = csrf_token(&html);
 
     // A new choice, in the person's words.
