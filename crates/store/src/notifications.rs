@@ -118,3 +118,26 @@ pub async fn insert_notifications(conn: &mut Conn, all: &[Notification]) -> Resu
     }
     Ok(())
 }
+
+/// Settles the notifications of `kind` that link to `link` (a referral the
+/// receiving team has now acted on): each marked read, its text replaced
+/// by what was done, so no inbox still asks for what is finished.
+pub async fn settle(
+    conn: &mut Conn,
+    kind: &str,
+    link: &str,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = COALESCE(read_at, $1), body = $2 \
+         WHERE kind = $3 AND link = $4",
+    )
+    .bind(time::encode(at))
+    .bind(body.to_owned())
+    .bind(kind.to_owned())
+    .bind(link.to_owned())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -253,7 +253,49 @@ async fn a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green(a
     assert!(!receiver.contains(">Why</label>"), "{receiver}");
 }
 
+/// The inbox item of `html` that links to `link`.
+fn inbox_item<'a>(html: &'a str, link: &str) -> &'a str {
+    let at = html
+        .find(&format!(r#"href="{link}""#))
+        .unwrap_or_else(|| panic!("no item for {link}: {html}"));
+    let start = html[..at].rfind("<li>").expect("an item");
+    let end = at + html[at..].find("</li>").expect("its end");
+    &html[start..end]
+}
+
+async fn once_acknowledged_the_receivers_inbox_no_longer_asks_for_it(app: TestApp) {
+    let id = daniels_referral(&app).await;
+    let link = format!("/referrals/{id}");
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let (_, inbox) = page(&app, &nurse, "/inbox").await;
+    let item = inbox_item(&inbox, &link);
+    assert!(item.contains("New"), "{item}");
+    assert!(item.contains("Acknowledge by"), "{item}");
+
+    // A colleague in the team acknowledges it: the nurse's item says so.
+    let (_, detail) = page(&app, &nurse, &link).await;
+    let acknowledged = post_form(
+        &app,
+        &nurse,
+        &format!("{link}/act"),
+        &[
+            ("csrf_token", &csrf_token(&detail)),
+            ("action", "acknowledge"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    assert_eq!(acknowledged.status(), 303);
+    let (_, inbox) = page(&app, &nurse, "/inbox").await;
+    let item = inbox_item(&inbox, &link);
+    assert!(!item.contains("New"), "{item}");
+    assert!(!item.contains("Acknowledge by"), "{item}");
+    assert!(item.contains("Acknowledged by"), "{item}");
+    assert!(item.contains("Respond by"), "{item}");
+}
+
 crate::on_both_stores!(
+    once_acknowledged_the_receivers_inbox_no_longer_asks_for_it,
     a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green,
     a_message_thread_is_started_read_and_acknowledged_from_the_pages,
     the_referral_form_keeps_what_was_typed_and_explains_refusals,

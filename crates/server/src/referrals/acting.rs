@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
+use concordat_domain::dates::when;
 use concordat_domain::ids::{ReferralId, TeamId, UserId};
 use concordat_domain::referral::{ReferralAction, ReferralStatus};
 use concordat_domain::user::User;
@@ -118,6 +119,9 @@ pub async fn act(
     referrals::save_progress(&mut tx, &referral).await?;
     // Acknowledged: the escalation chain stops here.
     jobs::cancel(&mut tx, ESCALATION, &id.to_string(), now).await?;
+    if receiving {
+        settle_receivers_inboxes(&mut tx, &referral, action, user, now).await?;
+    }
     let mut event_note = note.clone();
     if action == ReferralAction::Redirect {
         let target = input
@@ -188,6 +192,34 @@ pub async fn act(
     }
     tx.commit().await?;
     Ok(referral)
+}
+
+/// What the receiving team and its duty contacts were asked (acknowledge
+/// by …) is settled once one of them acts: read, and saying what was done,
+/// so no inbox still asks for it.
+async fn settle_receivers_inboxes(
+    tx: &mut Conn,
+    referral: &Referral,
+    action: ReferralAction,
+    user: &User,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let done = past_tense(action);
+    let mut said = format!(
+        "{}{} by {} on {}.",
+        done[..1].to_uppercase(),
+        &done[1..],
+        user.display_name().as_str(),
+        when(now)
+    );
+    if referral.status.is_open() {
+        said.push_str(&format!(" Respond by {}.", when(referral.respond_due)));
+    }
+    let link = format!("/referrals/{}", referral.id);
+    for kind in ["referral-received", "escalated"] {
+        notifications::settle(tx, kind, &link, &said, now).await?;
+    }
+    Ok(())
 }
 
 fn past_tense(action: ReferralAction) -> &'static str {
