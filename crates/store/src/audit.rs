@@ -66,7 +66,7 @@ use concordat_domain::role::Role;
 use concordat_domain::user::Username;
 
 pub use ed25519_dalek::VerifyingKey;
-pub use query::{access_log_for_person, search, AuditFilter};
+pub use query::{access_log_for_person, search, AuditFilter, MAX_LIMIT};
 pub use signer::{CheckpointSigner, KeyError};
 pub use verify::{verify_chain, Break, VerifyReport};
 pub use writer::{AuditError, AuditLog};
@@ -127,6 +127,20 @@ impl AuditAction {
 
     pub fn parse(input: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.as_str() == input)
+    }
+
+    /// In words, for information governance's pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Read => "Read",
+            Self::Write => "Wrote",
+            Self::CrisisLookup => "Crisis look-up",
+            Self::BreakGlass => "Emergency access (break-glass)",
+            Self::BreakGlassReview => "Reviewed emergency access",
+            Self::Export => "Exported",
+            Self::Escalation => "Escalated",
+            Self::AuditSearch => "Searched the audit",
+        }
     }
 }
 

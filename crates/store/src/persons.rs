@@ -310,6 +310,32 @@ fn related_from_row(row: &AnyRow) -> Result<RelatedPerson, StoreError> {
     ))
 }
 
+/// The ids of the people with this family name, and this given name when
+/// one is given (case ignored), at most `limit`: whom a governance search
+/// of the audit by name means.
+pub async fn ids_by_name(
+    conn: &mut Conn,
+    family: &str,
+    given: Option<&str>,
+    limit: u32,
+) -> Result<Vec<PersonId>, StoreError> {
+    let given_condition = if given.is_some() {
+        " AND LOWER(given_name) = $2"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT id FROM persons WHERE family_name_key = $1{given_condition} \
+         ORDER BY id LIMIT {limit}"
+    );
+    let mut query = sqlx::query(&sql).bind(family_name_key(family));
+    if let Some(given) = given {
+        query = query.bind(given.trim().to_lowercase());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| rows::id(r, "id")).collect()
+}
+
 /// The people with this surname (case ignored) and date of birth, and this
 /// postcode when one is given — at most `limit`, for a crisis look-up that
 /// must show every candidate rather than guess.

@@ -298,11 +298,122 @@ async fn governance_searches_the_audit_in_the_pages_and_others_cannot(app: TestA
         assert_eq!(status, 403, "{path}");
         assert!(html.contains("Only information governance leads"), "{html}");
     }
+    // Nor may they search by POST, or download.
+    let (_, home) = page(&app, &gp, "/").await;
+    for extra in [None, Some(("format", "csv"))] {
+        let mut fields = vec![
+            ("csrf_token", csrf_token(&home)),
+            ("person", DANIEL.to_owned()),
+        ];
+        fields.extend(extra.map(|(k, v)| (k, v.to_owned())));
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = post_form(&app, &gp, "/governance/audit", &pairs).await;
+        assert_eq!(refused.status(), 403);
+    }
     let (_, home) = page(&app, &ig, "/").await;
     assert!(home.contains(r#"href="/governance/audit""#), "{home}");
     let (_, home) = page(&app, &gp, "/").await;
     assert!(home.contains(r#"href="/persons""#), "{home}");
     assert!(!home.contains(r#"href="/governance/audit""#), "{home}");
+}
+
+/// The IG lead's search by NHS number, as sent by the form.
+async fn audit_search(
+    app: &TestApp,
+    ig: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let (_, form) = page(app, ig, "/governance/audit").await;
+    let csrf = csrf_token(&form);
+    let mut sent = vec![("csrf_token", csrf.as_str())];
+    sent.extend_from_slice(fields);
+    let response = post_form(app, ig, "/governance/audit", &sent).await;
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, response.text().await.unwrap())
+}
+
+/// The value of the hidden `name` field on the form `id` of `html`.
+fn hidden_in(html: &str, id: &str, name: &str) -> String {
+    let form = &html[html.find(&format!(r#"id="{id}""#)).expect("the form")..];
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = form.find(&marker).expect("the field") + marker.len();
+    form[start..start + form[start..].find('"').unwrap()].to_owned()
+}
+
+async fn governance_finds_a_persons_entries_by_nhs_number_or_name_pages_them_and_downloads_them(
+    app: TestApp,
+) {
+    // Sixty reads of Daniel's record by his GP: more than one page.
+    let token = app.token_for("gp", "TREAT").await;
+    for _ in 0..60 {
+        let read = app
+            .get_with_token(&format!("/api/v1/persons?nhs_number={DANIEL}"), &token)
+            .await;
+        assert_eq!(read.status(), 200);
+    }
+    let ig = signed_in(&app, "ig.lead").await;
+    let spaced = format!("{} {} {}", &DANIEL[..3], &DANIEL[3..6], &DANIEL[6..]);
+    let (status, _, first) = audit_search(&app, &ig, &[("person", &spaced)]).await;
+    assert_eq!(status, 200, "{first}");
+    // In words: the person's name and NHS number, the reader's role and
+    // organisation, what was done and why.
+    assert!(first.contains("Daniel Reid"), "{first}");
+    assert!(first.contains(&format!("NHS {spaced}")), "{first}");
+    assert!(first.contains("GP, Riverside Surgery"), "{first}");
+    assert!(first.contains("for direct care"), "{first}");
+    assert!(first.contains("Entries 1 to 50, newest first."), "{first}");
+    assert_eq!(first.matches("<tr>").count(), 51, "a header and 50 rows");
+
+    // The next page, asked for as the button does.
+    let before = hidden_in(&first, "older", "before");
+    let (status, _, second) = audit_search(
+        &app,
+        &ig,
+        &[("person", &spaced), ("before", &before), ("shown", "50")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(second.contains("Entries 51 to"), "{second}");
+    assert!(second.contains("Daniel Reid"), "{second}");
+    assert!(second.contains("Back to the newest"), "{second}");
+    let newest: u64 = before.parse().unwrap();
+    for seq in second.match_indices("Entry ").filter_map(|(at, _)| {
+        second[at + 6..]
+            .split('<')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+    }) {
+        assert!(seq < newest, "page two repeats entry {seq}");
+    }
+
+    // By name, the same entries; by a mistyped NHS number, a fault.
+    let (_, _, by_name) = audit_search(&app, &ig, &[("person", "daniel reid")]).await;
+    assert!(by_name.contains("Entries 1 to 50"), "{by_name}");
+    let (status, _, wrong) = audit_search(&app, &ig, &[("person", "999 000 001")]).await;
+    assert_eq!(status, 400);
+    assert!(wrong.contains(r##"<a href="#person">"##), "{wrong}");
+    assert!(wrong.contains("<title>Error: Search the audit"), "{wrong}");
+    // An NHS number no one has finds nothing, as for someone not covered.
+    let (status, _, nobody) = audit_search(&app, &ig, &[("person", "9990001111")]).await;
+    assert_eq!(status, 200);
+    assert!(nobody.contains("No entries match."), "{nobody}");
+
+    // Everything found, as CSV.
+    let (status, kind, csv) =
+        audit_search(&app, &ig, &[("person", &spaced), ("format", "csv")]).await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    assert!(csv.starts_with("entry,when,who,username,role"), "{csv}");
+    let gp_reads = csv
+        .lines()
+        .filter(|l| l.contains("Dr Helen Carter") && l.contains("Daniel Reid"))
+        .count();
+    assert!(gp_reads >= 60, "{gp_reads} rows: {csv}");
 }
 
 /// A form's fields, as sent.
@@ -421,6 +532,7 @@ async fn access_pages_stay_light(app: TestApp) {
 }
 
 crate::on_both_stores!(
+    governance_finds_a_persons_entries_by_nhs_number_or_name_pages_them_and_downloads_them,
     police_break_glass_through_the_pages_is_marked_and_reviewed,
     the_persons_own_access_log_page_lists_a_gps_read,
     a_stranger_sees_the_same_not_found_page_as_for_no_one,

@@ -2,11 +2,14 @@
 //! record, from which organisation, when, what and why — and information
 //! governance's search of the whole log.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::user::User;
 use concordat_store::audit::{self, AuditAction, AuditFilter, AuditRecord, Outcome};
-use concordat_store::{break_glass, organisations, users, Conn, StoreError};
+use concordat_store::{break_glass, organisations, persons, users, Conn, StoreError};
 use serde::Serialize;
 
 use super::governor::governs;
@@ -145,6 +148,7 @@ pub async fn access_log(
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// A person id, an NHS number, or a name ("Reid", "Daniel Reid").
     pub person: Option<String>,
     pub user: Option<String>,
     pub organisation: Option<String>,
@@ -153,6 +157,9 @@ pub struct AuditQuery {
     pub to: Option<String>,
     #[param(value_type = Option<u64>, maximum = 4_294_967_295.0)]
     pub limit: Option<u32>,
+    /// Entries older than this one (the `seq` of the last entry of the
+    /// page before): the next page.
+    pub before: Option<u64>,
 }
 
 /// One audit entry, as governance sees it.
@@ -166,6 +173,10 @@ pub struct AuditItem {
     pub role: Option<&'static str>,
     pub purpose: Option<&'static str>,
     pub person_id: Option<String>,
+    /// The person's name and NHS number, as governance needs to recognise
+    /// them.
+    pub person_name: Option<String>,
+    pub nhs_number: Option<String>,
     pub action: &'static str,
     pub categories: Vec<&'static str>,
     pub outcome: &'static str,
@@ -186,9 +197,6 @@ fn filter(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
-    let person = blank(&query.person)
-        .map(|p| PersonId::parse(&p).map_err(|_| ("person", format!("`{p}` is not a person id"))))
-        .transpose()?;
     let user = blank(&query.user)
         .map(|name| {
             conn_users
@@ -234,16 +242,62 @@ fn filter(
     };
     Ok(AuditFilter {
         scope: None,
-        person,
+        person: None,
+        people: None,
         user,
         organisation,
         action: None,
         outcome,
         from: date("from", blank(&query.from), false)?,
         to: date("to", blank(&query.to), true)?,
-        before_seq: None,
+        before_seq: query.before,
         limit: query.limit.unwrap_or(100).clamp(1, 500),
     })
+}
+
+/// Whom the search's person box means: a person id; an NHS number (its
+/// person, or no one); or a name, family alone or given then family (every
+/// person so named, at most 100). The search is narrowed to them either
+/// way, so what it finds never says whether someone exists beyond the
+/// entries the searcher may see. `Err` for something that is none of these.
+async fn people_meant(
+    conn: &mut Conn,
+    raw: Option<&str>,
+) -> Result<Result<Option<Vec<PersonId>>, String>, ServiceError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(Ok(None));
+    };
+    if let Ok(id) = PersonId::parse(raw) {
+        return Ok(Ok(Some(vec![id])));
+    }
+    if raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    {
+        return Ok(match NhsNumber::parse(raw) {
+            Ok(nhs) => Ok(Some(
+                persons::person_id_by_nhs_number(conn, &nhs)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )),
+            Err(e) => Err(e.to_string()),
+        });
+    }
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    let (given, family) = match words.as_slice() {
+        [family] => (None, *family),
+        [given, .., family] => (Some(*given), *family),
+        [] => return Ok(Ok(None)),
+    };
+    if family.chars().any(|c| c.is_ascii_digit()) {
+        return Ok(Err(format!(
+            "`{raw}` is not an NHS number, a name or a person id"
+        )));
+    }
+    Ok(Ok(Some(
+        persons::ids_by_name(conn, family, given, 100).await?,
+    )))
 }
 
 /// The filters of a search, for its audit entry: "person=…, from=2026-03-01".
@@ -282,6 +336,51 @@ pub async fn search_audit(
     viewer: &Viewer,
     query: &AuditQuery,
 ) -> Result<Vec<AuditItem>, ServiceError> {
+    let (filter, names) = prepared(state, viewer, query).await?;
+    audit_the_search(state, viewer, &filter, "searched the audit", query).await?;
+    let mut conn = state.store.read().await?;
+    items(&mut conn, &names, &filter).await
+}
+
+/// The most entries one export holds; an export that reaches it says so.
+pub const EXPORT_MOST: usize = 10_000;
+
+/// Everything a search finds, newest first, up to [`EXPORT_MOST`] entries
+/// (for a CSV download), audited once as an export of the audit; and
+/// whether there was more than that.
+pub async fn export_audit(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &AuditQuery,
+) -> Result<(Vec<AuditItem>, bool), ServiceError> {
+    let (mut filter, names) = prepared(state, viewer, query).await?;
+    audit_the_search(state, viewer, &filter, "exported the audit as CSV", query).await?;
+    filter.limit = audit::MAX_LIMIT;
+    let mut conn = state.store.read().await?;
+    let mut all = Vec::new();
+    loop {
+        let page = items(&mut conn, &names, &filter).await?;
+        let full = page.len() == filter.limit as usize;
+        filter.before_seq = page.last().map(|i| i.seq);
+        all.extend(page);
+        if all.len() >= EXPORT_MOST {
+            let more = all.len() > EXPORT_MOST || full;
+            all.truncate(EXPORT_MOST);
+            return Ok((all, more));
+        }
+        if !full {
+            return Ok((all, false));
+        }
+    }
+}
+
+/// The store's filter for `query`, scoped to what the searcher's
+/// organisation answers for, with the names to show the entries in.
+async fn prepared(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &AuditQuery,
+) -> Result<(AuditFilter, Names), ServiceError> {
     governs(viewer)?;
     let mut conn = state.store.read().await?;
     let names = Names::load(&mut conn).await?;
@@ -292,8 +391,25 @@ pub async fn search_audit(
         .collect();
     let mut filter =
         filter(&names.users, &orgs, query).map_err(|(f, m)| ServiceError::invalid(f, m))?;
+    filter.people = people_meant(&mut conn, query.person.as_deref())
+        .await?
+        .map_err(|m| ServiceError::invalid("person", m))?;
+    filter.person = filter
+        .people
+        .as_ref()
+        .filter(|p| p.len() == 1)
+        .map(|p| p[0]);
     filter.scope = Some(viewer.user.organisation_id());
-    drop(conn);
+    Ok((filter, names))
+}
+
+async fn audit_the_search(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: &AuditFilter,
+    what: &str,
+    query: &AuditQuery,
+) -> Result<(), ServiceError> {
     state
         .audit
         .record(act_entry(
@@ -302,14 +418,34 @@ pub async fn search_audit(
             filter.person,
             AuditAction::AuditSearch,
             Outcome::Allowed,
-            vec![format!("searched the audit: {}", describe_query(query))],
+            vec![format!("{what}: {}", describe_query(query))],
         ))
         .await?;
-    let mut conn = state.store.read().await?;
-    let records = audit::search(&mut conn, &filter).await?;
+    Ok(())
+}
+
+/// One page of entries as governance reads them: names, not ids.
+async fn items(
+    conn: &mut Conn,
+    names: &Names,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditItem>, ServiceError> {
+    let records = audit::search(conn, filter).await?;
+    let mut people: HashMap<PersonId, (String, Option<String>)> = HashMap::new();
+    for person in records.iter().filter_map(|r| r.entry.person) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(person) {
+            if let Some(found) = persons::person_by_id(conn, person).await? {
+                let nhs = found.nhs_number().map(|n| n.as_str().to_owned());
+                slot.insert((found.name().full(), nhs));
+            }
+        }
+    }
+    let person_of = |p: Option<PersonId>| p.and_then(|p| people.get(&p));
     Ok(records
         .into_iter()
         .map(|AuditRecord { seq, entry }| AuditItem {
+            person_name: person_of(entry.person).map(|(n, _)| n.clone()),
+            nhs_number: person_of(entry.person).and_then(|(_, n)| n.clone()),
             seq,
             at: entry.occurred_at,
             username: entry.actor.as_ref().map(|a| a.username.as_str().to_owned()),

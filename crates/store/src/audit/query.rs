@@ -53,6 +53,8 @@ pub async fn access_log_for_person(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub person: Option<PersonId>,
+    /// Any of these people (none: no entries), as a search by name means.
+    pub people: Option<Vec<PersonId>>,
     pub user: Option<UserId>,
     pub organisation: Option<OrganisationId>,
     pub action: Option<AuditAction>,
@@ -113,6 +115,18 @@ pub async fn search(conn: &mut Conn, filter: &AuditFilter) -> Result<Vec<AuditRe
         sql.push_str(&format!(" AND {condition} ${}", n + 1));
     }
     let mut values: Vec<String> = conditions.into_iter().map(|(_, v)| v).collect();
+    if let Some(people) = &filter.people {
+        if people.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            let first = values.len() + 1;
+            let marks: Vec<String> = (0..people.len())
+                .map(|i| format!("${}", first + i))
+                .collect();
+            sql.push_str(&format!(" AND person_id IN ({})", marks.join(", ")));
+            values.extend(people.iter().map(ToString::to_string));
+        }
+    }
     if let Some(organisation) = filter.scope {
         sql.push_str(&format!(" AND {}", scope_condition(values.len() + 1)));
         values.push(organisation.to_string());
