@@ -8,6 +8,7 @@ mod access;
 mod access_holes;
 mod access_pages;
 mod access_versions;
+mod accessibility;
 mod agreements;
 mod api_auth;
 mod audit_cli;
