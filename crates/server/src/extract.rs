@@ -178,6 +178,23 @@ pub fn urlencoded<T: DeserializeOwned>(raw: &[u8], whole: &str) -> Result<T, Bad
     })
 }
 
+/// `scheme://host` as the client reached this server. The server is
+/// behind HTTPS exactly when it sets secure cookies (the setting that also
+/// turns on HSTS).
+pub fn origin(state: &crate::AppState, headers: &axum::http::HeaderMap) -> String {
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
+        .map_or_else(|| state.config.addr.to_string(), str::to_owned);
+    format!("{scheme}://{host}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,7 @@
 //! `scripts/module-cycles` checks that no module here imports one that
 //! imports it back.
 
+pub mod accounts;
 pub mod agreements;
 pub mod api;
 pub mod app;

@@ -1,6 +1,7 @@
 //! The HTML pages. Server-rendered, usable without JavaScript, built for a
 //! phone as much as a desk: every page works at 320 px wide.
 
+pub mod accounts;
 pub mod agreements;
 pub mod break_glass;
 pub mod consent;
@@ -25,6 +26,7 @@ pub mod persons;
 mod reader;
 pub mod referrals;
 mod session;
+pub mod set_password;
 pub mod sign_in;
 pub mod threads;
 pub mod users;
@@ -42,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(directory::router())
         .merge(users::router())
+        .merge(accounts::router())
+        .merge(set_password::router())
         .merge(webhooks::router())
         .merge(agreements::router())
         .merge(persons::router())

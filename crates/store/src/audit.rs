@@ -88,10 +88,14 @@ pub enum AuditAction {
     Escalation,
     /// Information governance searching the audit itself.
     AuditSearch,
+    /// An administrator changing an account (added, role or team changed,
+    /// disabled, enabled, a set-password link made), or its owner setting
+    /// its password.
+    Administration,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Read,
         Self::Write,
         Self::CrisisLookup,
@@ -100,6 +104,7 @@ impl AuditAction {
         Self::Export,
         Self::Escalation,
         Self::AuditSearch,
+        Self::Administration,
     ];
 
     /// The actions that touch a person's record, and so appear in that
@@ -122,6 +127,7 @@ impl AuditAction {
             Self::Export => "export",
             Self::Escalation => "escalation",
             Self::AuditSearch => "audit-search",
+            Self::Administration => "administration",
         }
     }
 
@@ -140,6 +146,7 @@ impl AuditAction {
             Self::Export => "Exported",
             Self::Escalation => "Escalated",
             Self::AuditSearch => "Searched the audit",
+            Self::Administration => "Administered an account",
         }
     }
 }

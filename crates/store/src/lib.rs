@@ -29,6 +29,7 @@ pub mod masks;
 pub mod messages;
 pub mod notifications;
 pub mod organisations;
+pub mod password_links;
 pub mod persons;
 pub mod referrals;
 pub mod relationships;

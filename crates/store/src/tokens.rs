@@ -110,3 +110,21 @@ pub async fn revoke_token(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Revokes every live token of `user` (their role or team changed: what
+/// they may do is decided afresh when they ask for a new one).
+pub async fn revoke_tokens_of_user(
+    conn: &mut Conn,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(time::encode(now))
+    .bind(user.to_string())
+    .execute(&mut *conn)
+    .await?;
+    crate::access_versions::partnership_changed(conn).await?;
+    Ok(done.rows_affected())
+}

@@ -140,6 +140,41 @@ pub async fn set_disabled(
     Ok(())
 }
 
+/// Saves an account's display name, team and role (its id, username and
+/// organisation stay).
+pub async fn update_account(conn: &mut Conn, user: &User) -> Result<(), StoreError> {
+    let done =
+        sqlx::query("UPDATE users SET display_name = $1, team_id = $2, role = $3 WHERE id = $4")
+            .bind(user.display_name().as_str().to_owned())
+            .bind(user.team_id().map(|t| t.to_string()))
+            .bind(user.role().as_str())
+            .bind(user.id().to_string())
+            .execute(&mut *conn)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "user",
+            key: user.username().as_str().to_owned(),
+        });
+    }
+    access_versions::partnership_changed(conn).await?;
+    Ok(())
+}
+
+/// Replaces an account's password hash.
+pub async fn set_password_hash(
+    conn: &mut Conn,
+    user: UserId,
+    password_hash: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash.to_owned())
+        .bind(user.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Builds a user from a row selected with [`USER_COLUMNS`].
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let what = "user";

@@ -9,6 +9,7 @@ mod access_holes;
 mod access_pages;
 mod access_versions;
 mod accessibility;
+mod accounts_pages;
 mod agreements;
 mod api_auth;
 mod audit_cli;

@@ -106,7 +106,7 @@ impl FromRequestParts<AppState> for FhirAsk {
             .into_owned()
             .collect();
         negotiate(&parts.headers, &all)?;
-        let origin = origin(state, &parts.headers);
+        let origin = crate::extract::origin(state, &parts.headers);
         let full = parts
             .extensions
             .get::<OriginalUri>()
@@ -146,23 +146,6 @@ impl FromRequestParts<AppState> for FhirRequest {
             asked: ask.asked,
         })
     }
-}
-
-/// `scheme://host` as the client reached this server. The server is
-/// behind HTTPS exactly when it sets secure cookies (the setting that also
-/// turns on HSTS).
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
-        .map_or_else(|| state.config.addr.to_string(), str::to_owned);
-    format!("{scheme}://{host}")
 }
 
 /// The path's parameters. Ids are read as text and looked up as given,

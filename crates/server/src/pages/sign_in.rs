@@ -38,13 +38,18 @@ struct SignInPage<'a> {
 #[derive(Debug, Deserialize)]
 pub struct SignInQuery {
     signed_out: Option<String>,
+    password_set: Option<String>,
 }
 
 pub async fn form(
     State(state): State<AppState>,
     PageQuery(query): PageQuery<SignInQuery>,
 ) -> Result<Response, PageError> {
-    let notice = query.signed_out.is_some().then_some("You have signed out.");
+    let notice = if query.password_set.is_some() {
+        Some("Your password is set. Sign in with it now.")
+    } else {
+        query.signed_out.is_some().then_some("You have signed out.")
+    };
     sign_in_page(&state, StatusCode::OK, "", None, notice)
 }
 

@@ -14,11 +14,13 @@ use crate::pages::layout::{render, Chrome};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/users", get(list))
+    Router::new().route("/users", get(list).post(crate::pages::accounts::add))
 }
 
 struct UserRow {
     username: String,
+    /// Whether an administrator changes it here (a staff account).
+    editable: bool,
     display_name: String,
     role: &'static str,
     organisation: String,
@@ -29,6 +31,7 @@ struct UserRow {
 #[template(path = "users.html")]
 struct UsersPage {
     chrome: Chrome,
+    may_administer: bool,
     scope: String,
     users: Vec<UserRow>,
 }
@@ -47,8 +50,10 @@ pub async fn list(
             .map(|o| o.name().to_owned())
             .unwrap_or_default()
     };
+    let may_administer = crate::accounts::administers(&session.user).is_ok();
     render(&UsersPage {
         chrome,
+        may_administer,
         scope: match &accounts.only {
             Some(org) => org.name().to_owned(),
             None => "the whole partnership".into(),
@@ -57,6 +62,7 @@ pub async fn list(
             .users
             .iter()
             .map(|u| UserRow {
+                editable: may_administer && crate::pages::accounts::administered_here(u.role()),
                 username: u.username().as_str().to_owned(),
                 display_name: u.display_name().as_str().to_owned(),
                 role: u.role().label(),

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use super::probes::probes;
 use super::routes::Surface;
 
+const STAFF_ACCOUNT: &str = "a member of staff's account (administrators only): a person's own \
+                             account is never administered here, and answers as no account";
 const AGREEMENT: &str = "an information sharing agreement: it holds no one's personal data";
 const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG leads only): \
                             it filters the log by a person id, NHS number or name (a number or \
@@ -119,6 +121,30 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         "the empty referral form: the NHS number is sent by POST",
     ),
     (Surface::Page, "GET /users", "the partnership's staff"),
+    (Surface::Page, "POST /users", STAFF_ACCOUNT),
+    (Surface::Page, "GET /users/new", STAFF_ACCOUNT),
+    (Surface::Page, "GET /users/{username}", STAFF_ACCOUNT),
+    (Surface::Page, "POST /users/{username}", STAFF_ACCOUNT),
+    (
+        Surface::Page,
+        "POST /users/{username}/enabled",
+        STAFF_ACCOUNT,
+    ),
+    (
+        Surface::Page,
+        "POST /users/{username}/password-link",
+        STAFF_ACCOUNT,
+    ),
+    (
+        Surface::Page,
+        "GET /set-password/{secret}",
+        "a one-time link's secret: names no person",
+    ),
+    (
+        Surface::Page,
+        "POST /set-password/{secret}",
+        "a one-time link's secret: names no person",
+    ),
     (
         Surface::Page,
         "GET /admin/webhooks",
