@@ -245,7 +245,7 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
 
 /// WCAG's contrast ratio of two sRGB colours, each `rgb(r, g, b)` or
 /// `rgba(…)` as a browser computes it.
-fn contrast(a: &str, b: &str) -> f64 {
+pub(crate) fn contrast(a: &str, b: &str) -> f64 {
     fn luminance(css: &str) -> f64 {
         let parts: Vec<f64> = css
             .trim_start_matches("rgba(")

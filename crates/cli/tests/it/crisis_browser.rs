@@ -243,23 +243,7 @@ async fn a_police_officer_meets_a_refusal_and_breaks_glass_on_a_phone(app: TestA
 
 /// The contrast ratio of an `rgb(r, g, b)` colour against white (WCAG).
 fn contrast_on_white(rgb: &str) -> f64 {
-    let channels: Vec<f64> = rgb
-        .trim_start_matches("rgba(")
-        .trim_start_matches("rgb(")
-        .trim_end_matches(')')
-        .split(',')
-        .take(3)
-        .map(|c| c.trim().parse::<f64>().expect("a colour channel") / 255.0)
-        .map(|c| {
-            if c <= 0.03928 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        })
-        .collect();
-    let luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
-    1.05 / (luminance + 0.05)
+    crate::accessibility::contrast(rgb, "rgb(255, 255, 255)")
 }
 
 async fn a_mistyped_look_up_says_what_is_wrong_first_and_focuses_it(app: TestApp) {

@@ -27,6 +27,7 @@ mod crisis_plans;
 mod existence;
 mod fhir;
 mod health;
+mod journeys_browser;
 mod messages;
 mod multi_node;
 mod openapi;

@@ -22,7 +22,7 @@ use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
 use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
-use crate::pages::words::uk_clock;
+use crate::pages::words::when;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -220,7 +220,7 @@ fn link_page(
         username: made.user.username().as_str().to_owned(),
         display_name: made.user.display_name().as_str().to_owned(),
         link: format!("{}/set-password/{}", origin(state, headers), made.secret),
-        until: uk_clock(made.expires_at),
+        until: when(made.expires_at),
         is_new,
     }
 }

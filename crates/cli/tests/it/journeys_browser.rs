@@ -1,0 +1,181 @@
+//! Journeys in a real browser (headless Chromium), with screenshots kept:
+//! information governance searching the audit by NHS number across two
+//! pages; an administrator adding a user who signs in with the one-time
+//! link; and Daniel, on his phone, seeing an officer's reason for looking
+//! and the notice of a break-glass on his record.
+
+use chrono::Duration;
+use serde_json::json;
+
+use crate::browser::{Browser, Screen};
+use crate::fixtures::*;
+use crate::harness::{TestApp, DEMO_PASSWORD};
+
+/// No NHS number in the browser's address.
+async fn address_is_clean(browser: &Browser) {
+    let here = browser.client.current_url().await.expect("the address");
+    assert!(!here.as_str().contains(DANIEL), "{here}");
+    assert!(!here.as_str().contains("999%20000"), "{here}");
+}
+
+async fn information_governance_pages_through_a_persons_audit_by_nhs_number(app: TestApp) {
+    let token = app.token_for("gp", "TREAT").await;
+    for _ in 0..60 {
+        let read = app
+            .get_with_token(&format!("/api/v1/persons?nhs_number={DANIEL}"), &token)
+            .await;
+        assert_eq!(read.status(), 200);
+    }
+    Browser::run_in(
+        &app,
+        "journeys",
+        "ig-audit",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("ig.lead", DEMO_PASSWORD).await;
+            browser.open("/governance/audit").await;
+            browser.type_into("#person", "999 000 0018").await;
+            browser.click_button("Search").await;
+            let first = browser
+                .wait_for_text("#entries + p", "Entries 1 to 50")
+                .await;
+            assert!(first.contains("newest first"), "{first}");
+            let table = browser.text_of("#audit-results").await;
+            assert!(table.contains("Daniel Reid"), "{table}");
+            assert!(table.contains("GP, Riverside Surgery"), "{table}");
+            address_is_clean(&browser).await;
+            browser.screenshot("page-1").await;
+
+            browser.click_button("Older entries").await;
+            browser.wait_for_text("#entries + p", "Entries 51 to").await;
+            address_is_clean(&browser).await;
+            browser.screenshot("page-2").await;
+            browser.click_button("Back to the newest").await;
+            browser
+                .wait_for_text("#entries + p", "Entries 1 to 50")
+                .await;
+        },
+    )
+    .await;
+}
+
+async fn an_admin_adds_a_user_who_signs_in_with_the_link(app: TestApp) {
+    Browser::run_in(
+        &app,
+        "journeys",
+        "admin-adds-user",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("admin", DEMO_PASSWORD).await;
+            browser.open("/users").await;
+            browser
+                .find(r#"a[href="/users/new"]"#)
+                .await
+                .click()
+                .await
+                .expect("add a user");
+            browser.type_into("#username", "jo.bloggs").await;
+            browser.type_into("#display_name", "Jo Bloggs").await;
+            browser
+                .find(r#"#organisation option[value="NMHT"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose the trust");
+            browser
+                .find(r#"input[name="role"][value="crisis-clinician"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose the role");
+            browser.screenshot("form").await;
+            browser.click_button("Add the user").await;
+            let made = browser.wait_for_text("#made", "Jo Bloggs is added").await;
+            assert!(made.contains("It works once"), "{made}");
+            let link = browser
+                .client
+                .execute("return document.querySelector('#link').value;", vec![])
+                .await
+                .expect("read the link");
+            let link = link.as_str().expect("a link").to_owned();
+            let path = &link[link.find("/set-password/").expect("the link's path")..];
+            browser.screenshot("link").await;
+            browser.click_button("Sign out").await;
+            browser.wait_for_path("/sign-in?signed_out=1").await;
+
+            // Jo, with the link.
+            browser.open(path).await;
+            browser
+                .type_into("#password", "correct horse battery staple")
+                .await;
+            browser
+                .type_into("#again", "correct horse battery staple")
+                .await;
+            browser.screenshot("set-password").await;
+            browser.click_button("Set my password").await;
+            browser.wait_for_path("/sign-in?password_set=1").await;
+            let told = browser.text_of("[role=status]").await;
+            assert!(told.contains("Your password is set"), "{told}");
+            browser
+                .sign_in("jo.bloggs", "correct horse battery staple")
+                .await;
+            let header = browser.text_of("header").await;
+            assert!(header.contains("Jo Bloggs"), "{header}");
+            browser.screenshot("signed-in").await;
+        },
+    )
+    .await;
+}
+
+async fn daniel_sees_an_officers_reason_and_a_break_glass_notice_on_his_phone(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let reason = "Found on the bridge, distressed, asked for his plan";
+    let police = app.token_for("police", "ETREAT").await;
+    let (status, _) = get_json(&app, &police, &crisis_look_up_path(DANIEL, reason)).await;
+    assert_eq!(status, 200);
+    open_street_triage(&app, daniel, &user(&app, "police").await).await;
+    let justification = "Standing on the parapet, will not give his name";
+    let claimed = post_json(
+        &app,
+        &police,
+        "/api/v1/break-glass",
+        json!({"nhs_number": DANIEL, "lawful_basis": "vital-interests", "justification": justification}),
+    )
+    .await;
+    assert_eq!(claimed.status(), 201);
+    app.clock.advance(Duration::minutes(31));
+    app.run_jobs().await;
+
+    Browser::run_in(
+        &app,
+        "journeys",
+        "person-notices",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("person", DEMO_PASSWORD).await;
+            browser.open("/inbox").await;
+            let inbox = browser.text_of("#notifications").await;
+            assert!(
+                inbox.contains("Someone used emergency access to your record"),
+                "{inbox}"
+            );
+            assert!(inbox.contains(justification), "{inbox}");
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("inbox").await;
+
+            browser.open("/my/access-log").await;
+            let log = browser.text_of("main").await;
+            assert!(log.contains(reason), "the officer's reason: {log}");
+            assert!(!log.contains("PATRQT"), "{log}");
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("access-log").await;
+        },
+    )
+    .await;
+}
+
+crate::on_both_stores!(
+    information_governance_pages_through_a_persons_audit_by_nhs_number,
+    an_admin_adds_a_user_who_signs_in_with_the_link,
+    daniel_sees_an_officers_reason_and_a_break_glass_notice_on_his_phone,
+);
