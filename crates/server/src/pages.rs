@@ -22,6 +22,7 @@ pub mod home;
 pub mod inbox;
 pub mod layout;
 pub mod mine;
+pub mod paging;
 pub mod persons;
 mod reader;
 pub mod referrals;

@@ -173,7 +173,9 @@ pub async fn matching(
 
 /// A `LIKE` pattern for what starts with `prefix`, any case, its own `%`,
 /// `_` and `\` matched as themselves.
-fn starts(prefix: &str) -> String {
+/// A `LIKE` pattern for what starts with `prefix`, case ignored, its
+/// wildcards escaped (with `ESCAPE '\\'`).
+pub(crate) fn starts(prefix: &str) -> String {
     let mut pattern = String::new();
     for c in prefix.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

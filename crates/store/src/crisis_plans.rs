@@ -291,21 +291,37 @@ pub async fn overdue_plans(
     conn: &mut Conn,
     caseload: Caseload,
     today: NaiveDate,
+    name: Option<&str>,
+    offset: u32,
     limit: u32,
 ) -> Result<Vec<OverduePlan>, StoreError> {
     let (condition, value) = caseload.condition("p.person_id");
     let next = if value.is_some() { 2 } else { 1 };
+    // A name narrows the list to those whose given or family name starts
+    // with it.
+    let named = if name.is_some() {
+        format!(
+            " AND (pe.family_name_key LIKE ${n} ESCAPE '\\' OR LOWER(pe.given_name) LIKE ${n} ESCAPE '\\')",
+            n = next + 1
+        )
+    } else {
+        String::new()
+    };
     let sql = format!(
         "SELECT p.person_id, pe.given_name, pe.family_name, p.agreed_version, p.agreed_at, \
          p.review_due FROM crisis_plans p JOIN persons pe ON pe.id = p.person_id \
-         WHERE p.agreed_version IS NOT NULL AND p.review_due < ${next}{condition} \
-         ORDER BY p.review_due, pe.family_name LIMIT {limit}"
+         WHERE p.agreed_version IS NOT NULL AND p.review_due < ${next}{condition}{named} \
+         ORDER BY p.review_due, pe.family_name, p.person_id LIMIT {limit} OFFSET {offset}"
     );
     let mut query = sqlx::query(&sql);
     if let Some(v) = value {
         query = query.bind(v);
     }
-    let rows = query.bind(time::encode_date(today)).fetch_all(conn).await?;
+    query = query.bind(time::encode_date(today));
+    if let Some(name) = name {
+        query = query.bind(crate::covered::starts(name.trim()));
+    }
+    let rows = query.fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
             Ok(OverduePlan {

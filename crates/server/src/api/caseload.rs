@@ -44,9 +44,14 @@ pub async fn overdue(
     caller: ApiCaller,
 ) -> Result<Json<Vec<OverdueView>>, ApiError> {
     let viewer = caller.viewer();
-    let list = coverage::overdue(&state, &viewer).await?;
+    let query = coverage::OverdueQuery {
+        limit: coverage::OVERDUE_LIMIT,
+        ..coverage::OverdueQuery::default()
+    };
+    let list = coverage::overdue(&state, &viewer, &query).await?;
     Ok(Json(
-        list.into_iter()
+        list.plans
+            .into_iter()
             .map(|p| OverdueView {
                 person_id: p.person.to_string(),
                 name: format!("{} {}", p.given_name, p.family_name),

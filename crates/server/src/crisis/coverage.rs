@@ -135,27 +135,59 @@ pub fn to_csv(report: &CoverageReport) -> Result<String, ServiceError> {
 /// The most people the overdue list names at once.
 pub const OVERDUE_LIMIT: u32 = 100;
 
+/// Which overdue plans to list: those of people whose name starts with
+/// `name` (given or family), if given, `limit` from `offset` on.
+#[derive(Debug, Clone, Default)]
+pub struct OverdueQuery {
+    pub name: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// One page of overdue plans, and whether there are more after it.
+#[derive(Debug, Clone)]
+pub struct OverdueList {
+    pub plans: Vec<OverduePlan>,
+    pub more: bool,
+}
+
 /// Agreed plans past their review date for people whose care team the
 /// viewer is on, longest overdue first. Each person named is a read of
 /// their plan, decided and audited; anyone the decision refuses is left out.
-pub async fn overdue(state: &AppState, viewer: &Viewer) -> Result<Vec<OverduePlan>, ServiceError> {
+/// Only the page asked for is read.
+pub async fn overdue(
+    state: &AppState,
+    viewer: &Viewer,
+    query: &OverdueQuery,
+) -> Result<OverdueList, ServiceError> {
     let today = state.clock.now().date_naive();
-    let listed = {
+    let limit = query.limit.clamp(1, OVERDUE_LIMIT);
+    let name = query
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let mut listed = {
         let mut conn = state.store.read().await?;
         crisis_plans::overdue_plans(
             &mut conn,
             Caseload::User(viewer.user.id()),
             today,
-            OVERDUE_LIMIT,
+            name,
+            query.offset,
+            limit + 1,
         )
         .await?
     };
-    Ok(readable(
+    let more = listed.len() > limit as usize;
+    listed.truncate(limit as usize);
+    let plans = readable(
         state,
         viewer,
         listed,
         |p| p.person,
         DataCategory::CrisisPlan,
     )
-    .await?)
+    .await?;
+    Ok(OverdueList { plans, more })
 }

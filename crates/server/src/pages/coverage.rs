@@ -14,17 +14,19 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use serde::Deserialize;
 
+use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::coverage::{self, CoverageReport, Scope};
 use crate::pages::error::PageError;
-use crate::pages::extract::PageQuery;
+use crate::pages::extract::{PageForm, PageQuery};
 use crate::pages::layout::{render, Chrome};
+use crate::pages::paging::{Pager, Paging};
 use crate::pages::words::long_date;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/crisis-plans/overdue", get(overdue))
+        .route("/crisis-plans/overdue", get(overdue).post(overdue_search))
         .route("/crisis-plans/coverage", get(report))
         .route("/crisis-plans/coverage.csv", get(csv))
 }
@@ -42,7 +44,28 @@ struct OverdueRow {
 struct OverduePage {
     chrome: Chrome,
     rows: Vec<OverdueRow>,
-    limit: u32,
+    /// The name the list is narrowed to, if any.
+    name: String,
+    pager: Pager,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageOnly {
+    page: Option<String>,
+}
+
+/// The overdue list's search and page, as sent.
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct OverdueForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    page: Option<String>,
 }
 
 #[derive(Template)]
@@ -60,15 +83,51 @@ pub struct ScopeQuery {
     scope: Option<String>,
 }
 
-/// `GET /crisis-plans/overdue`.
+/// `GET /crisis-plans/overdue`, a page at a time (`?page=`).
 pub async fn overdue(
     State(state): State<AppState>,
     session: SignedIn,
+    PageQuery(query): PageQuery<PageOnly>,
 ) -> Result<Response, PageError> {
-    let plans = coverage::overdue(&state, &session.viewer(Purpose::DirectCare)).await?;
+    let paging = Paging::parse(query.page.as_deref());
+    overdue_page(&state, &session, String::new(), paging).await
+}
+
+/// `POST /crisis-plans/overdue`: narrowed to a name, or another page of it
+/// (a name is sent in the form, never in the address).
+pub async fn overdue_search(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageForm(form): PageForm<OverdueForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let paging = Paging::parse(form.page.as_deref());
+    overdue_page(&state, &session, form.name.trim().to_owned(), paging).await
+}
+
+async fn overdue_page(
+    state: &AppState,
+    session: &SignedIn,
+    name: String,
+    paging: Paging,
+) -> Result<Response, PageError> {
+    let query = coverage::OverdueQuery {
+        name: Some(name.clone()).filter(|n| !n.is_empty()),
+        offset: paging.offset(),
+        limit: paging.limit(),
+    };
+    let list = coverage::overdue(state, &session.viewer(Purpose::DirectCare), &query).await?;
+    let pager = Pager::new(
+        "/crisis-plans/overdue",
+        vec![("name", name.clone())],
+        paging,
+        list.plans.len(),
+        list.more,
+    );
     let page = OverduePage {
-        chrome: Chrome::load(&state, &session).await?,
-        rows: plans
+        chrome: Chrome::load(state, session).await?,
+        rows: list
+            .plans
             .into_iter()
             .map(|p| OverdueRow {
                 person_id: p.person.to_string(),
@@ -78,7 +137,8 @@ pub async fn overdue(
                 overdue_since: long_date(p.review_due),
             })
             .collect(),
-        limit: coverage::OVERDUE_LIMIT,
+        name,
+        pager,
     };
     Ok(render(&page)?.into_response())
 }

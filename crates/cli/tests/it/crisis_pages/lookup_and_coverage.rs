@@ -181,6 +181,118 @@ async fn the_overdue_page_lists_a_plan_once_its_review_date_has_passed(app: Test
     );
 }
 
+/// The names in the overdue table of `html`, in order.
+fn overdue_names(html: &str) -> Vec<String> {
+    let Some(table) = html.find(r#"id="overdue""#) else {
+        return Vec::new();
+    };
+    html[table..]
+        .split("/crisis-plan\">")
+        .skip(1)
+        .map(|rest| rest[..rest.find('<').unwrap()].to_owned())
+        .collect()
+}
+
+async fn a_long_overdue_list_pages_and_is_searched_by_name_in_a_form(app: TestApp) {
+    // The practitioner joins every care team with an agreed plan (as the
+    // service's duty worker), and every plan's review date passes.
+    {
+        let practitioner = user(&app, "mh.practitioner").await;
+        let mut tx = app.store.write().await.unwrap();
+        let teams: Vec<String> = sqlx::query(
+            "SELECT ct.id FROM care_teams ct JOIN crisis_plans p ON p.person_id = ct.person_id \
+             WHERE p.agreed_version IS NOT NULL AND ct.id NOT IN \
+             (SELECT care_team_id FROM care_team_members WHERE user_id = $1)",
+        )
+        .bind(practitioner.id().to_string())
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| sqlx::Row::get::<String, _>(r, "id"))
+        .collect();
+        for team in teams {
+            sqlx::query(
+                "INSERT INTO care_team_members (care_team_id, user_id, organisation_id, \
+                 responsibility) VALUES ($1, $2, $3, 'Duty worker')",
+            )
+            .bind(team)
+            .bind(practitioner.id().to_string())
+            .bind(practitioner.organisation_id().to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        for change in [
+            "UPDATE persons SET access_version = access_version + 1",
+            "UPDATE access_version SET version = version + 1 WHERE id = 1",
+        ] {
+            sqlx::query(change).execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    app.clock.advance(Duration::days(500));
+    let practitioner = signed_in(&app, "mh.practitioner").await;
+    let (status, first) = page(&app, &practitioner, "/crisis-plans/overdue").await;
+    assert_eq!(status, 200, "{first}");
+    let names = overdue_names(&first);
+    assert_eq!(names.len(), 25, "{first}");
+    assert!(first.contains("1 to 25."), "{first}");
+    assert!(first.contains(r#"name="page" value="2""#), "{first}");
+    assert!(!first.contains("Previous page"), "{first}");
+
+    let csrf = csrf_token(&first);
+    let second = post_form(
+        &app,
+        &practitioner,
+        "/crisis-plans/overdue",
+        &[("csrf_token", &csrf), ("name", ""), ("page", "2")],
+    )
+    .await;
+    assert_eq!(second.status(), 200);
+    let second = second.text().await.unwrap();
+    assert!(second.contains("26 to "), "{second}");
+    assert!(second.contains("Previous page"), "{second}");
+    let more = overdue_names(&second);
+    assert!(!more.is_empty());
+    assert!(
+        more.iter().all(|n| !names.contains(n)),
+        "page two repeats page one"
+    );
+
+    // By name: only those whose name starts so, and the name stays out of
+    // the address (the form is a POST).
+    let family = names[0].rsplit(' ').next().unwrap().to_owned();
+    assert!(first.contains(r#"<form method="post" action="/crisis-plans/overdue""#));
+    let found = post_form(
+        &app,
+        &practitioner,
+        "/crisis-plans/overdue",
+        &[("csrf_token", &csrf), ("name", &family.to_lowercase())],
+    )
+    .await;
+    let found = found.text().await.unwrap();
+    let matched = overdue_names(&found);
+    assert!(!matched.is_empty(), "{found}");
+    assert!(
+        matched.iter().all(|n| n
+            .split(' ')
+            .any(|part| part.to_lowercase().starts_with(&family.to_lowercase()))),
+        "{matched:?}"
+    );
+    let nobody = post_form(
+        &app,
+        &practitioner,
+        "/crisis-plans/overdue",
+        &[("csrf_token", &csrf), ("name", "Zzyzx")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(nobody.contains("whose name starts “Zzyzx”"), "{nobody}");
+}
+
 async fn coverage_is_a_page_and_a_csv_download(app: TestApp) {
     let ig = signed_in(&app, "ig.lead").await;
     let (status, html) = page(&app, &ig, "/crisis-plans/coverage").await;
@@ -237,4 +349,5 @@ crate::on_both_stores!(
     the_look_up_page_refuses_a_role_that_is_not_a_crisis_role,
     the_overdue_page_lists_a_plan_once_its_review_date_has_passed,
     coverage_is_a_page_and_a_csv_download,
+    a_long_overdue_list_pages_and_is_searched_by_name_in_a_form,
 );

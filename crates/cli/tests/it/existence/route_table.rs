@@ -172,6 +172,11 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (
         Surface::Page,
+        "POST /crisis-plans/overdue",
+        "the caller's caseload, narrowed by a name: only people on it are listed",
+    ),
+    (
+        Surface::Page,
         "GET /crisis-plans/coverage",
         "figures by team",
     ),
