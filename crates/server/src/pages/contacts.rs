@@ -21,9 +21,9 @@ use crate::error::{FieldError, ServiceError};
 use crate::pages::contact_kinds::{kinds, KindOpt};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::{person_of, viewer};
-use crate::pages::words::sentence;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -60,10 +60,7 @@ struct ContactPage {
     reason: String,
     outcome: String,
     note: String,
-    kind_error: Option<String>,
-    reason_error: Option<String>,
-    outcome_error: Option<String>,
-    note_error: Option<String>,
+    faults: Faults,
 }
 
 /// `POST /persons/{id}/contacts`.
@@ -84,16 +81,13 @@ pub async fn record(
         reason: form.reason.clone(),
         outcome: form.outcome.clone(),
         note: form.note.clone(),
-        kind_error: None,
-        reason_error: None,
-        outcome_error: None,
-        note_error: None,
+        faults: Faults::new(),
     };
     let kind = ContactKind::parse(form.kind.trim())
         .ok()
         .filter(|k| ContactKind::AT_THE_SCENE.contains(k));
     let Some(kind) = kind else {
-        page.kind_error = Some("Choose what happened.".into());
+        page.faults.add("kind", "Choose what happened.");
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     };
     let contact = NewContact {
@@ -109,13 +103,13 @@ pub async fn record(
                 .into_response(),
         ),
         Err(ServiceError::Invalid(fields)) => {
+            // Anything not of the note or the reason is about the outcome.
             for FieldError { field, message } in fields {
-                let message = Some(sentence(&message));
-                match field.as_str() {
-                    "note" => page.note_error = message,
-                    "reason" => page.reason_error = message,
-                    _ => page.outcome_error = message,
-                }
+                let field = match field.as_str() {
+                    "note" | "reason" => field.as_str(),
+                    _ => "outcome",
+                };
+                page.faults.add(field, &message);
             }
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }

@@ -15,10 +15,11 @@ use crate::consent::{self, carers};
 use crate::error::FieldError;
 use crate::error::ServiceError;
 use crate::pages::consent::page::{
-    again, choices_viewer, failure, person_id, ChoiceErrors, ChoiceForm, Feedback,
+    again, choices_viewer, failure, person_id, ChoiceForm, Feedback,
 };
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::faults::Faults;
 use crate::pages::words::sentence;
 use crate::AppState;
 
@@ -45,27 +46,22 @@ pub struct ButtonForm {
     csrf_token: String,
 }
 
-fn choice_errors(errors: Vec<FieldError>, form: &ChoiceForm) -> ChoiceErrors {
-    let mut out = ChoiceErrors::default();
+/// The service's faults with a choice, each beside its field; "choose
+/// whether" when nothing was chosen rather than the service's word for it.
+fn choice_faults(errors: Vec<FieldError>, form: &ChoiceForm) -> Faults {
+    let mut faults = Faults::new();
     for e in errors {
-        let message = Some(sentence(&e.message));
         match e.field.as_str() {
-            "effect" => {
-                out.effect = if form.choice.effect.trim().is_empty() {
-                    Some("Choose whether to share or not.".to_owned())
-                } else {
-                    message
-                }
+            "effect" if form.choice.effect.trim().is_empty() => {
+                faults.add("effect", "Choose whether to share or not.");
             }
-            "organisation" => out.organisation = message,
-            "category" => out.category = message,
-            "purpose" => out.purpose = message,
-            "via" => out.via = message,
-            "capacity_note" => out.capacity_note = message,
-            _ => out.expires_at = message,
+            "effect" | "organisation" | "category" | "purpose" | "via" | "capacity_note" => {
+                faults.add(&e.field, &e.message);
+            }
+            _ => faults.add_date("expires_at", &e.message),
         }
     }
-    out
+    faults
 }
 
 /// `POST /persons/{id}/consent`: a new choice.
@@ -83,7 +79,7 @@ pub async fn record(
         }
         Err(ServiceError::Invalid(errors)) => {
             let feedback = Feedback {
-                errors: choice_errors(errors, &form),
+                faults: choice_faults(errors, &form),
                 form,
                 ..Feedback::default()
             };

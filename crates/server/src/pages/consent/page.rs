@@ -21,6 +21,7 @@ use crate::consent::{self, NewDirective, Overview, PROFESSIONAL_PURPOSES, STAFF_
 use crate::error::ServiceError;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::{long_date, sentence, when};
 use crate::permissions::ConsentSteward;
@@ -63,18 +64,6 @@ struct CarerRow {
     error: Option<String>,
 }
 
-/// What the new-choice form holds: what was typed, and what was wrong.
-#[derive(Default)]
-pub(crate) struct ChoiceErrors {
-    pub(crate) effect: Option<String>,
-    pub(crate) organisation: Option<String>,
-    pub(crate) category: Option<String>,
-    pub(crate) purpose: Option<String>,
-    pub(crate) via: Option<String>,
-    pub(crate) capacity_note: Option<String>,
-    pub(crate) expires_at: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "consent.html")]
 struct ConsentPage {
@@ -92,7 +81,7 @@ struct ConsentPage {
     vias: Vec<Opt>,
     capacity_note: String,
     expires_at: String,
-    errors: ChoiceErrors,
+    faults: Faults,
     carers: Vec<CarerRow>,
     /// What the agreements share before any choice, said first.
     defaults: Vec<consent::DefaultSharing>,
@@ -193,7 +182,7 @@ fn choice_row(d: consent::DirectiveView, own: bool) -> ChoiceRow {
 #[derive(Default)]
 pub(crate) struct Feedback {
     pub(crate) form: ChoiceForm,
-    pub(crate) errors: ChoiceErrors,
+    pub(crate) faults: Faults,
     pub(crate) notice: Option<&'static str>,
     pub(crate) failed: Option<(Option<String>, String)>,
 }
@@ -208,7 +197,7 @@ async fn page(
 ) -> Result<ConsentPage, PageError> {
     let Feedback {
         form,
-        errors,
+        faults,
         notice,
         failed,
     } = feedback;
@@ -270,7 +259,7 @@ async fn page(
             .collect(),
         capacity_note: value(&form.capacity_note),
         expires_at: value(&form.expires_at),
-        errors,
+        faults,
         defaults: overview.defaults.clone(),
         carers: overview
             .carers

@@ -27,6 +27,7 @@ use crate::error::ServiceError;
 use crate::pages::crisis_plan::plan_fields::{field_name, input_of, sent, text_of};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::{own, person_of, viewer};
 use crate::pages::words::sentence;
@@ -80,6 +81,40 @@ struct EditPage {
     people: Vec<ContactRow>,
     professionals: Vec<ContactRow>,
     list_errors: Vec<String>,
+    /// Every fault above the form, each linking to its field.
+    faults: Faults,
+}
+
+/// The element a service's field fault is shown against: a section's box,
+/// a contact row's input (`p0-name`, `s1-hours`), or a list's fieldset.
+fn anchor(field: &str) -> String {
+    for (list, letter) in [("people_to_contact", 'p'), ("professional_contacts", 's')] {
+        if let Some(rest) = field.strip_prefix(list).and_then(|r| r.strip_prefix('[')) {
+            if let Some((index, part)) = rest.split_once("].") {
+                let part = if part == "when_to_call" { "when" } else { part };
+                return format!("{letter}{index}-{part}");
+            }
+        }
+    }
+    field.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_fault_links_to_the_box_it_is_about() {
+        assert_eq!(super::anchor("what_helps"), "what_helps");
+        assert_eq!(super::anchor("people_to_contact[0].phone"), "p0-phone");
+        assert_eq!(
+            super::anchor("people_to_contact[2].when_to_call"),
+            "p2-when"
+        );
+        assert_eq!(super::anchor("professional_contacts[1].hours"), "s1-hours");
+        assert_eq!(
+            super::anchor("professional_contacts"),
+            "professional_contacts"
+        );
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,6 +221,13 @@ async fn page(
             .iter()
             .filter_map(|l| errors.get(*l).cloned())
             .collect(),
+        faults: {
+            let mut faults = Faults::new();
+            for (field, message) in &errors {
+                faults.add(&anchor(field), message);
+            }
+            faults
+        },
     })
 }
 

@@ -20,6 +20,7 @@ use crate::crisis::flags;
 use crate::directory;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::{person_of, viewer};
 use crate::pages::words::{long_date, when};
@@ -124,6 +125,28 @@ pub(crate) struct FlagsPage {
 impl FlagsPage {
     fn raise_error(&self, field: &str) -> Option<&String> {
         self.raise_errors.get(field)
+    }
+
+    /// Every fault above the page, each linking to its field: a failed
+    /// review's (on its flag) or the new flag's.
+    fn error_summary(&self) -> Faults {
+        let mut faults = Faults::new();
+        for f in &self.flags {
+            for (field, message) in &f.review.errors {
+                match field.as_str() {
+                    "keep" => faults.add(&format!("keep-{}", f.id), message),
+                    "note" => faults.add(&format!("note-{}", f.id), message),
+                    _ => faults.add_date(&format!("next_review_on-{}", f.id), message),
+                }
+            }
+        }
+        for (field, message) in &self.raise_errors {
+            match field.as_str() {
+                "review_on" | "ends_on" => faults.add_date(field, message),
+                _ => faults.add(field, message),
+            }
+        }
+        faults
     }
 }
 

@@ -17,11 +17,12 @@ use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::referrals::lists::waiting_past_deadline;
 use crate::pages::referrals::sending::team_choices;
 use crate::pages::referrals::sending::TeamChoice;
-use crate::pages::words::{sentence, when};
+use crate::pages::words::when;
 use crate::referrals::{self as service, ActionInput};
 use crate::AppState;
 
@@ -96,7 +97,20 @@ struct DetailPage {
     can_redirect: bool,
     teams: Vec<TeamChoice>,
     notice: Option<&'static str>,
-    problem: Option<String>,
+    /// What went wrong with the step last tried, beside its form.
+    faults: Faults,
+    /// That step, and the note typed for it (kept for another try).
+    tried: Option<(String, String)>,
+}
+
+impl DetailPage {
+    /// The note typed for `action` when it last failed.
+    fn typed_note(&self, action: &str) -> &str {
+        match &self.tried {
+            Some((tried, note)) if tried == action => note,
+            _ => "",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,7 +123,7 @@ async fn detail_page(
     session: &SignedIn,
     id: ReferralId,
     notice: Option<&'static str>,
-    problem: Option<String>,
+    failed: Option<(Faults, String, String)>,
 ) -> Result<DetailPage, PageError> {
     let viewer = session.viewer(Purpose::DirectCare);
     let service::Detail {
@@ -183,7 +197,11 @@ async fn detail_page(
             Vec::new()
         },
         notice,
-        problem,
+        faults: failed
+            .as_ref()
+            .map(|(f, _, _)| f.clone())
+            .unwrap_or_default(),
+        tried: failed.map(|(_, action, note)| (action, note)),
     })
 }
 
@@ -258,22 +276,35 @@ pub async fn act(
         },
     )
     .await;
-    let (status, problem) = match done {
+    // Each fault beside its field on the step's own form: its note, the
+    // team to redirect to, or the form as a whole.
+    let action_name = action.as_str();
+    let mut faults = Faults::new();
+    let whole = format!("act-{action_name}");
+    let status = match done {
         Ok(_) => return Ok(Redirect::to(&format!("/referrals/{id}?done=updated")).into_response()),
-        Err(ServiceError::Invalid(fields)) => (
-            StatusCode::BAD_REQUEST,
-            fields
-                .into_iter()
-                .map(|e| sentence(&e.message))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        Err(ServiceError::Conflict(m)) => (StatusCode::CONFLICT, sentence(&m)),
+        Err(ServiceError::Invalid(fields)) => {
+            for f in fields {
+                let anchor = match f.field.as_str() {
+                    "note" => format!("note-{action_name}"),
+                    "to_team_id" => format!("to-team-{action_name}"),
+                    _ => whole.clone(),
+                };
+                faults.add(&anchor, &f.message);
+            }
+            StatusCode::BAD_REQUEST
+        }
+        Err(ServiceError::Conflict(m)) => {
+            faults.add(&whole, m);
+            StatusCode::CONFLICT
+        }
         Err(ServiceError::Forbidden(m) | ServiceError::Denied { reason: m, .. }) => {
-            (StatusCode::FORBIDDEN, sentence(&m))
+            faults.add(&whole, m);
+            StatusCode::FORBIDDEN
         }
         Err(other) => return Err(other.into()),
     };
-    let page = detail_page(&state, &session, id, None, Some(problem)).await?;
+    let failed = Some((faults, action_name.to_owned(), form.note));
+    let page = detail_page(&state, &session, id, None, failed).await?;
     Ok((status, render(&page)?).into_response())
 }

@@ -18,6 +18,7 @@ use crate::directory;
 use crate::messages::{self as service, NewMessage, NewThread};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::person_of;
 use crate::pages::threads::thread::{hours, problem_of};
@@ -42,7 +43,7 @@ struct NewPage {
     person_id: String,
     teams: Vec<TeamChoice>,
     form: NewForm,
-    problem: Option<String>,
+    faults: Faults,
 }
 
 #[derive(Deserialize, Default)]
@@ -70,7 +71,7 @@ async fn new_page(
     session: &SignedIn,
     person: String,
     form: NewForm,
-    problem: Option<String>,
+    faults: Faults,
 ) -> Result<NewPage, PageError> {
     let teams = directory::directory(state)
         .await?
@@ -87,7 +88,7 @@ async fn new_page(
         person_id: person,
         teams,
         form,
-        problem,
+        faults,
     })
 }
 
@@ -107,7 +108,14 @@ pub async fn new(
         to_team_id: query.to_team_id.unwrap_or_default(),
         ..NewForm::default()
     };
-    let page = new_page(&state, &session, person_of(&id).to_string(), form, None).await?;
+    let page = new_page(
+        &state,
+        &session,
+        person_of(&id).to_string(),
+        form,
+        Faults::new(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -120,13 +128,13 @@ pub async fn start(
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let person = person_of(&id);
-    let mut problem = None;
+    let mut faults = Faults::new();
     let teams: Vec<TeamId> = match form.to_team_id.trim() {
         "" => Vec::new(),
         raw => match TeamId::parse(raw) {
             Ok(t) => vec![t],
             Err(_) => {
-                problem = Some("Choose a team from the list.".to_owned());
+                faults.add("to_team_id", "Choose a team from the list.");
                 Vec::new()
             }
         },
@@ -137,10 +145,10 @@ pub async fn start(
         .into_iter()
         .collect();
     let within = hours(&form.acknowledge_within_hours)
-        .map_err(|m| problem = Some(m))
+        .map_err(|m| faults.add("acknowledge_within_hours", m))
         .ok()
         .flatten();
-    let status = if problem.is_none() {
+    let status = if faults.is_empty() {
         let started = service::start(
             &state,
             &session.viewer(Purpose::DirectCare),
@@ -161,14 +169,14 @@ pub async fn start(
                 return Ok(Redirect::to(&format!("/threads/{}", thread.id)).into_response())
             }
             Err(e) => {
-                let (status, why) = problem_of(e)?;
-                problem = Some(why);
+                let (status, found) = problem_of(e, "new-thread")?;
+                faults = found;
                 status
             }
         }
     } else {
         StatusCode::BAD_REQUEST
     };
-    let page = new_page(&state, &session, person.to_string(), form, problem).await?;
+    let page = new_page(&state, &session, person.to_string(), form, faults).await?;
     Ok((status, render(&page)?).into_response())
 }

@@ -18,8 +18,9 @@ use crate::error::ServiceError;
 use crate::messages::{self as service, NewMessage};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
-use crate::pages::words::{sentence, when};
+use crate::pages::words::when;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -52,7 +53,7 @@ struct ThreadPage {
     person_id: String,
     messages: Vec<MessageRow>,
     reply: String,
-    problem: Option<String>,
+    faults: Faults,
 }
 
 async fn thread_page(
@@ -60,7 +61,7 @@ async fn thread_page(
     session: &SignedIn,
     id: uuid::Uuid,
     reply: String,
-    problem: Option<String>,
+    faults: Faults,
 ) -> Result<ThreadPage, PageError> {
     let view = service::read(state, &session.viewer(Purpose::DirectCare), id).await?;
     let named = &view.reader_names;
@@ -109,7 +110,7 @@ async fn thread_page(
         person_id: view.thread.person.to_string(),
         messages,
         reply,
-        problem,
+        faults,
     })
 }
 
@@ -123,7 +124,14 @@ pub async fn show(
     session: SignedIn,
     PagePath(id): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let page = thread_page(&state, &session, thread_of(&id)?, String::new(), None).await?;
+    let page = thread_page(
+        &state,
+        &session,
+        thread_of(&id)?,
+        String::new(),
+        Faults::new(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -151,23 +159,39 @@ pub(crate) fn hours(raw: &str) -> Result<Option<u32>, String> {
     }
 }
 
-/// Where a failed form leaves the user: the page again, their text kept.
-pub(crate) fn problem_of(error: ServiceError) -> Result<(StatusCode, String), PageError> {
-    match error {
-        ServiceError::Invalid(fields) => Ok((
-            StatusCode::BAD_REQUEST,
-            fields
-                .into_iter()
-                .map(|e| sentence(&e.message))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )),
-        ServiceError::Conflict(m) => Ok((StatusCode::CONFLICT, sentence(&m))),
-        ServiceError::Forbidden(m) | ServiceError::Denied { reason: m, .. } => {
-            Ok((StatusCode::FORBIDDEN, sentence(&m)))
+/// Where a failed form leaves the user: the page again, their text kept,
+/// each fault beside its field (the service's `to_usernames` is the named
+/// colleague's box) or, if about the whole message, against `form` (the
+/// form's id).
+pub(crate) fn problem_of(
+    error: ServiceError,
+    form: &str,
+) -> Result<(StatusCode, Faults), PageError> {
+    let mut faults = Faults::new();
+    let status = match error {
+        ServiceError::Invalid(fields) => {
+            for f in fields {
+                let field = match f.field.as_str() {
+                    "to_usernames" => "to_username",
+                    "teams" => "to_team_id",
+                    "subject" | "body" | "acknowledge_within_hours" => f.field.as_str(),
+                    _ => form,
+                };
+                faults.add(field, &f.message);
+            }
+            StatusCode::BAD_REQUEST
         }
-        other => Err(other.into()),
-    }
+        ServiceError::Conflict(m) => {
+            faults.add(form, m);
+            StatusCode::CONFLICT
+        }
+        ServiceError::Forbidden(m) | ServiceError::Denied { reason: m, .. } => {
+            faults.add(form, m);
+            StatusCode::FORBIDDEN
+        }
+        other => return Err(other.into()),
+    };
+    Ok((status, faults))
 }
 
 /// `POST /threads/{id}`: a reply.
@@ -191,14 +215,18 @@ pub async fn reply(
         )
         .await
         .map(|_| ())
-        .map_err(problem_of),
-        Err(m) => Err(Ok((StatusCode::BAD_REQUEST, m))),
+        .map_err(|e| problem_of(e, "reply")),
+        Err(m) => {
+            let mut faults = Faults::new();
+            faults.add("acknowledge_within_hours", m);
+            Err(Ok((StatusCode::BAD_REQUEST, faults)))
+        }
     };
-    let (status, problem) = match outcome {
+    let (status, faults) = match outcome {
         Ok(()) => return Ok(Redirect::to(&format!("/threads/{id}")).into_response()),
         Err(result) => result?,
     };
-    let page = thread_page(&state, &session, id, form.body, Some(problem)).await?;
+    let page = thread_page(&state, &session, id, form.body, faults).await?;
     Ok((status, render(&page)?).into_response())
 }
 
@@ -225,8 +253,8 @@ pub async fn acknowledge(
     match service::acknowledge(&state, &session.viewer(Purpose::DirectCare), id, message).await {
         Ok(_) => Ok(Redirect::to(&format!("/threads/{id}")).into_response()),
         Err(e) => {
-            let (status, problem) = problem_of(e)?;
-            let page = thread_page(&state, &session, id, String::new(), Some(problem)).await?;
+            let (status, faults) = problem_of(e, "messages")?;
+            let page = thread_page(&state, &session, id, String::new(), faults).await?;
             Ok((status, render(&page)?).into_response())
         }
     }
