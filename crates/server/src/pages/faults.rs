@@ -37,6 +37,16 @@ impl Faults {
         self.push(field, format!("{field}-day"), message.as_ref());
     }
 
+    /// One fault, if there is one, of a form with no fields of its own (a
+    /// button that signs, agrees or reviews): the summary links to `anchor`.
+    pub fn single(anchor: &str, message: Option<&str>) -> Self {
+        let mut faults = Self::new();
+        if let Some(m) = message {
+            faults.add(anchor, m);
+        }
+        faults
+    }
+
     /// A service's field errors: each of `on_form` beside its field (a
     /// `*_date` one as a date's), any other against `whole`, the form's id.
     pub fn from_service(fields: &[FieldError], on_form: &[&str], whole: &str) -> Self {

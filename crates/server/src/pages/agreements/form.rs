@@ -15,6 +15,7 @@ use concordat_domain::role::Role;
 use crate::agreements::terms::{GrantJson, LawfulBasisJson};
 use crate::agreements::TermsJson;
 use crate::error::FieldError;
+use crate::pages::faults::Faults;
 
 /// The purposes an agreement can be for. Commissioning sees aggregates only
 /// and own access needs no agreement, so neither is offered.
@@ -240,6 +241,45 @@ impl AgreementForm {
     }
 }
 
+impl FormFields {
+    /// Each field's fault above the form, linking to it (a date's day).
+    pub fn error_summary(&self) -> Faults {
+        let mut faults = Faults::new();
+        let boxes = [
+            ("title", &self.title_error),
+            ("tier", &self.tier_error),
+            ("parties", &self.parties_error),
+            ("purposes", &self.purposes_error),
+            ("grants", &self.grants_error),
+            ("article_6", &self.article_6_error),
+            ("article_9", &self.article_9_error),
+            ("dpa_schedule_1", &self.dpa_schedule_1_error),
+        ];
+        for (field, message) in boxes {
+            if let Some(m) = message {
+                faults.add(field, m);
+            }
+        }
+        let dates = [
+            ("starts_on", &self.starts_on_error),
+            ("ends_on", &self.ends_on_error),
+            ("review_on", &self.review_on_error),
+        ];
+        for (field, message) in dates {
+            if let Some(m) = message {
+                faults.add_date(field, m);
+            }
+        }
+        // Anything about no one field is said against the form.
+        if faults.is_empty() {
+            for message in &self.summary {
+                faults.add("agreement", message);
+            }
+        }
+        faults
+    }
+}
+
 fn grant_summary(read: usize, write: usize) -> String {
     match (read, write) {
         (0, 0) => "no access".into(),
@@ -262,7 +302,7 @@ fn field_error(errors: &[FieldError], prefix: &str) -> Option<String> {
         })
         .map(|e| e.message.as_str())
         .collect();
-    (!messages.is_empty()).then(|| messages.join("; "))
+    (!messages.is_empty()).then(|| crate::pages::words::sentence(&messages.join("; ")))
 }
 
 /// One tickable option.
@@ -369,9 +409,12 @@ mod tests {
             FieldError::new("parties", "too few"),
         ];
         let fields = AgreementForm::default().layout(&[], &errors);
-        assert_eq!(fields.grants_error.as_deref(), Some("bad category"));
-        assert_eq!(fields.article_9_error.as_deref(), Some("must not be empty"));
-        assert_eq!(fields.parties_error.as_deref(), Some("too few"));
+        assert_eq!(fields.grants_error.as_deref(), Some("Bad category."));
+        assert_eq!(
+            fields.article_9_error.as_deref(),
+            Some("Must not be empty.")
+        );
+        assert_eq!(fields.parties_error.as_deref(), Some("Too few."));
         assert_eq!(fields.purposes_error, None);
         assert_eq!(fields.summary.len(), 3);
     }

@@ -21,6 +21,7 @@ use crate::pages::crisis_plan::version_view::{
 };
 use crate::pages::error::PageError;
 use crate::pages::extract::{PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::{own, person_of, viewer};
 use crate::pages::words::sentence;
@@ -62,6 +63,16 @@ struct PlanPage {
     history: Vec<HistoryRow>,
     may_write: bool,
     agreement: Option<AgreementForms>,
+}
+
+impl PlanPage {
+    /// A failed agreement, above the page, linking to what it says.
+    fn error_summary(&self) -> Faults {
+        Faults::single(
+            "agree-error",
+            self.agreement.as_ref().and_then(|a| a.error.as_deref()),
+        )
+    }
 }
 
 #[derive(Debug, Deserialize)]

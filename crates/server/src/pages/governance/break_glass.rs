@@ -18,6 +18,7 @@ use crate::error::ServiceError;
 use crate::governance::{self, ReviewItem};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
 use crate::pages::governance::governor::{governor, governs};
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::{long_date, nhs_spaced, sentence, when};
@@ -57,6 +58,19 @@ struct QueuePage {
     notice: Option<&'static str>,
     pending: Vec<Item>,
     reviewed: Vec<Item>,
+}
+
+impl QueuePage {
+    /// A failed review or deferral, above the page, linking to its use.
+    fn error_summary(&self) -> Faults {
+        let mut faults = Faults::new();
+        for i in self.pending.iter().chain(&self.reviewed) {
+            if let Some(e) = &i.error {
+                faults.add(&format!("error-{}", i.id), e);
+            }
+        }
+        faults
+    }
 }
 
 #[derive(Debug, Deserialize)]

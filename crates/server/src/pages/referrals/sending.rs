@@ -108,6 +108,18 @@ struct NewPage {
     problem: Option<String>,
 }
 
+impl NewPage {
+    /// The fields' faults and, after them, why the referral could not go
+    /// (a refusal is about the whole form).
+    fn all_faults(&self) -> Faults {
+        let mut all = self.faults.clone();
+        if let Some(p) = &self.problem {
+            all.add("problem", p);
+        }
+        all
+    }
+}
+
 async fn new_page(
     state: &AppState,
     session: &SignedIn,
