@@ -26,6 +26,7 @@ mod crisis_pages;
 mod crisis_plans;
 mod existence;
 mod fhir;
+mod forms_browser;
 mod health;
 mod journeys_browser;
 mod messages;

@@ -1,0 +1,208 @@
+//! Every form's error path in Chromium, as GOV.UK's error summary and
+//! error message patterns ask: sent with a mistake, the page comes back
+//! with its title starting "Error:", the summary at the top focused, its
+//! first link leading to the field at fault, and that field marked invalid
+//! and described by its message. Screenshots of each are kept.
+
+use serde_json::{json, Value};
+
+use crate::browser::{Browser, Screen};
+use crate::fixtures::*;
+use crate::harness::{TestApp, DEMO_PASSWORD};
+
+/// What the page shows after a failed submission, read in the browser.
+const READ_FAULTS: &str = r"
+    const summary = document.getElementById('error-summary');
+    if (!summary) { return null; }
+    const link = summary.querySelector('a');
+    const target = link && document.getElementById(link.getAttribute('href').slice(1));
+    const ids = el => (el && el.getAttribute('aria-describedby') || '').split(' ');
+    const messages = el => ids(el)
+        .map(id => document.getElementById(id))
+        .filter(m => m && m.classList.contains('field-error'))
+        .map(m => m.textContent.trim());
+    let message = [];
+    let invalid = false;
+    if (target) {
+        if (target.classList.contains('field-error')) {
+            // A fault of the whole form is its own message.
+            message = [target.textContent.trim()];
+            invalid = true;
+        } else {
+            const group = target.closest('fieldset');
+            message = messages(target).concat(messages(group));
+            invalid = target.getAttribute('aria-invalid') === 'true'
+                || (target.tagName === 'FIELDSET' && message.length > 0)
+                || (group !== null && target.getAttribute('aria-invalid') === 'true');
+        }
+    }
+    return {
+        focused: document.activeElement ? document.activeElement.id : '',
+        title: document.title,
+        link: link ? link.textContent.trim() : '',
+        target: !!target,
+        invalid: invalid,
+        message: message.join(' '),
+    };
+";
+
+/// Checks the page the browser is on after a failed submission of `what`.
+async fn shows_its_faults(browser: &Browser, what: &str) {
+    browser.find("#error-summary").await;
+    let seen: Value = browser
+        .client
+        .execute(READ_FAULTS, vec![])
+        .await
+        .expect("read the faults");
+    assert!(!seen.is_null(), "{what}: no error summary");
+    assert_eq!(seen["focused"], json!("error-summary"), "{what}: {seen}");
+    let title = seen["title"].as_str().unwrap_or_default();
+    assert!(title.starts_with("Error: "), "{what}: {seen}");
+    assert!(
+        seen["target"].as_bool().unwrap_or(false),
+        "{what}: the link leads nowhere: {seen}"
+    );
+    assert!(
+        seen["invalid"].as_bool().unwrap_or(false),
+        "{what}: not marked invalid: {seen}"
+    );
+    let message = seen["message"].as_str().unwrap_or_default();
+    assert!(
+        !message.is_empty(),
+        "{what}: the field has no message: {seen}"
+    );
+    assert!(!message.contains('`'), "{what}: {message}");
+    let step: String = what
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    browser.screenshot(&step).await;
+}
+
+async fn a_practitioners_forms_say_what_is_wrong(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    Browser::run_in(&app, "forms", "gp", Screen::Desktop, |browser| async move {
+        browser.sign_in("gp", DEMO_PASSWORD).await;
+
+        browser
+            .open(&format!("/persons/{daniel}/threads/new"))
+            .await;
+        browser.click_button("Send").await;
+        shows_its_faults(&browser, "new message").await;
+
+        browser
+            .open(&format!("/persons/{daniel}/flags?purpose=TREAT"))
+            .await;
+        browser.click_button("Raise the flag").await;
+        shows_its_faults(&browser, "raise a flag").await;
+
+        browser
+            .open(&format!("/persons/{daniel}/crisis-plan/edit?purpose=TREAT"))
+            .await;
+        browser.type_into("#p0-name", "Margaret Reid").await;
+        browser.type_into("#p0-relationship", "Mother").await;
+        browser.type_into("#p0-phone", "not a phone number").await;
+        browser.click_button("Save the draft").await;
+        shows_its_faults(&browser, "crisis plan").await;
+
+        browser.open(&format!("/persons/{daniel}/consent")).await;
+        browser.click_button("Save this choice").await;
+        shows_its_faults(&browser, "sharing choice").await;
+
+        browser.open("/referrals/new").await;
+        browser.click_button("Send the referral").await;
+        shows_its_faults(&browser, "referral").await;
+
+        browser.open("/persons").await;
+        browser.type_into("#nhs_number", "999 000 001").await;
+        browser.click_button("Find").await;
+        shows_its_faults(&browser, "find a record").await;
+    })
+    .await;
+}
+
+async fn crisis_and_receiving_forms_say_what_is_wrong(app: TestApp) {
+    let gp = app.token_for("gp", "TREAT").await;
+    let crisis = crate::referrals::team(&app, "Crisis Resolution and Home Treatment Team").await;
+    let sent = post_json(
+        &app,
+        &gp,
+        "/api/v1/referrals",
+        json!({
+            "nhs_number": DANIEL, "to_team_id": crisis.to_string(), "urgency": "urgent",
+            "reason": "Not sleeping since discharge"
+        }),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    let referral = sent.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let leah = person_id(&app, LEAH).await;
+    Browser::run_in(
+        &app,
+        "forms",
+        "crisis",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("crisis.nurse", DEMO_PASSWORD).await;
+            browser.open(&format!("/referrals/{referral}")).await;
+            browser.click_button("Decline").await;
+            shows_its_faults(&browser, "decline a referral").await;
+
+            browser.open("/crisis-lookup").await;
+            browser.type_into("#nhs_number", DANIEL).await;
+            browser.click_button("Look up").await;
+            shows_its_faults(&browser, "look-up without a reason").await;
+            browser.assert_fits_the_phone().await;
+
+            browser
+                .open(&format!("/persons/{leah}/break-glass?purpose=ETREAT"))
+                .await;
+            browser.click_button("Use emergency access").await;
+            shows_its_faults(&browser, "break-glass").await;
+        },
+    )
+    .await;
+}
+
+async fn governance_and_administration_forms_say_what_is_wrong(app: TestApp) {
+    Browser::run_in(
+        &app,
+        "forms",
+        "governance",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("ig.lead", DEMO_PASSWORD).await;
+            browser.open("/agreements/new").await;
+            browser.click_button("Save draft").await;
+            shows_its_faults(&browser, "new agreement").await;
+
+            browser.open("/governance/audit").await;
+            browser.type_into("#person", "999 000 001").await;
+            browser.click_button("Search").await;
+            shows_its_faults(&browser, "audit search").await;
+            browser.click_button("Sign out").await;
+
+            browser.sign_in("admin", DEMO_PASSWORD).await;
+            browser.open("/users/new").await;
+            browser.click_button("Add the user").await;
+            shows_its_faults(&browser, "add a user").await;
+            browser.click_button("Sign out").await;
+
+            browser.open("/sign-in").await;
+            browser.type_into("#username", "gp").await;
+            browser.type_into("#password", "not the password").await;
+            browser.click_button("Sign in").await;
+            shows_its_faults(&browser, "sign in").await;
+        },
+    )
+    .await;
+}
+
+crate::on_both_stores!(
+    a_practitioners_forms_say_what_is_wrong,
+    crisis_and_receiving_forms_say_what_is_wrong,
+    governance_and_administration_forms_say_what_is_wrong,
+);
