@@ -10,12 +10,12 @@ use concordat_domain::ids::{TeamId, UserId};
 use concordat_domain::organisation::OrganisationCode;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, NewPassword, User, Username};
-use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
+use concordat_store::audit::AuditEntry;
 use concordat_store::password_links::{self, PasswordLink};
 use concordat_store::{organisations, sessions, teams, tokens, users, Conn};
 
 use crate::auth::secret;
-use crate::authorisation::actor;
+use crate::authorisation::administration_entry;
 use crate::error::{FieldError, ServiceError};
 use crate::AppState;
 
@@ -68,22 +68,6 @@ pub fn administers(user: &User) -> Result<(), ServiceError> {
         Err(ServiceError::Forbidden(
             "only administrators manage accounts".into(),
         ))
-    }
-}
-
-/// The entry an administrative change leaves in the audit.
-fn administered(admin: &User, what: String, now: DateTime<Utc>) -> AuditEntry {
-    AuditEntry {
-        occurred_at: now,
-        actor: Some(actor(admin)),
-        purpose: None,
-        person: None,
-        action: AuditAction::Administration,
-        categories: Vec::new(),
-        outcome: Outcome::Allowed,
-        reasons: vec![what],
-        policy_ids: Vec::new(),
-        break_glass: false,
     }
 }
 
@@ -204,7 +188,7 @@ pub async fn create(
     tx.commit().await?;
     state
         .audit
-        .record(administered(
+        .record(administration_entry(
             admin,
             format!(
                 "added the account {} ({}, {}) and made its set-password link",
@@ -295,7 +279,7 @@ pub async fn update(
     if !said.is_empty() {
         state
             .audit
-            .record(administered(
+            .record(administration_entry(
                 admin,
                 format!(
                     "changed the account {}: {}",
@@ -334,7 +318,7 @@ pub async fn set_enabled(
     let done = if enabled { "enabled" } else { "disabled" };
     state
         .audit
-        .record(administered(
+        .record(administration_entry(
             admin,
             format!("{done} the account {}", user.username().as_str()),
             now,
@@ -358,7 +342,7 @@ pub async fn new_link(
     tx.commit().await?;
     state
         .audit
-        .record(administered(
+        .record(administration_entry(
             admin,
             format!(
                 "made a set-password link for the account {}",
@@ -417,7 +401,7 @@ pub async fn redeem(
                 "set the password of the account {} with a one-time link",
                 user.username().as_str()
             )],
-            ..administered(&user, String::new(), now)
+            ..administration_entry(&user, String::new(), now)
         })
         .await?;
     Ok(user)

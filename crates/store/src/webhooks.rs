@@ -116,6 +116,59 @@ pub struct Delivery {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
+/// One live endpoint of `organisation`, by id.
+pub async fn webhook_of(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    organisation: OrganisationId,
+) -> Result<Option<Webhook>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {WEBHOOK_COLUMNS} FROM webhooks \
+         WHERE id = $1 AND organisation_id = $2 AND disabled = 0"
+    ))
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(webhook_from_row).transpose()
+}
+
+/// Replaces a live endpoint's secret: deliveries from now on are signed
+/// with the new one. False if `organisation` has no such live endpoint.
+pub async fn set_webhook_secret(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    organisation: OrganisationId,
+    secret: &WebhookSecret,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE webhooks SET secret = $1 WHERE id = $2 AND organisation_id = $3 AND disabled = 0",
+    )
+    .bind(secret.expose().to_owned())
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stops a live endpoint: nothing more is queued for it, and its
+/// deliveries stay in the log. False if there was no such live endpoint.
+pub async fn disable_webhook(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    organisation: OrganisationId,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE webhooks SET disabled = 1 WHERE id = $1 AND organisation_id = $2 AND disabled = 0",
+    )
+    .bind(id.to_string())
+    .bind(organisation.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn insert_delivery(conn: &mut Conn, d: &Delivery) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO webhook_deliveries (id, webhook_id, organisation_id, event_type, body, created_at) \

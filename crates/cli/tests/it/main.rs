@@ -41,5 +41,6 @@ mod referral_browser;
 mod referrals;
 mod store_people;
 mod webhook_destinations;
+mod webhook_pages;
 mod webhooks;
 mod workflow_pages;

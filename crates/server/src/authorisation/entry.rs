@@ -2,6 +2,7 @@
 //! that is not a decided read or write, and the words they share (who
 //! acted, on what grounds).
 
+use chrono::{DateTime, Utc};
 use concordat_access::Decision;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
@@ -92,6 +93,23 @@ pub fn act_entry(
         categories: Vec::new(),
         outcome,
         reasons,
+        policy_ids: Vec::new(),
+        break_glass: false,
+    }
+}
+
+/// The entry an administrative change leaves in the audit (an account, a
+/// webhook): who did it and what, about no one's record.
+pub fn administration_entry(user: &User, what: String, now: DateTime<Utc>) -> AuditEntry {
+    AuditEntry {
+        occurred_at: now,
+        actor: Some(actor(user)),
+        purpose: None,
+        person: None,
+        action: AuditAction::Administration,
+        categories: Vec::new(),
+        outcome: Outcome::Allowed,
+        reasons: vec![what],
         policy_ids: Vec::new(),
         break_glass: false,
     }

@@ -9,6 +9,8 @@ use concordat_store::{delivery, webhooks as store};
 pub use concordat_store::delivery::Attempt;
 pub use concordat_store::webhooks::{DeliveryRecord, Webhook};
 
+use crate::auth::secret;
+use crate::authorisation::administration_entry;
 use crate::error::ServiceError;
 use crate::permissions;
 use crate::AppState;
@@ -98,4 +100,125 @@ pub async fn retry(
     let id = uuid::Uuid::parse_str(raw_id).map_err(|_| ServiceError::NotFound)?;
     super::retry(state, user.organisation_id(), id).await?;
     Ok(id)
+}
+
+/// An endpoint and the secret it signs with, shown this once.
+#[derive(Debug, Clone)]
+pub struct WithSecret {
+    pub hook: Webhook,
+    pub secret: String,
+}
+
+/// Registers `url` for the user's organisation with a secret made here (256
+/// random bits: nobody has to invent one), to be shown once.
+pub async fn register_with_new_secret(
+    state: &AppState,
+    user: &User,
+    url: &str,
+) -> Result<WithSecret, ServiceError> {
+    allowed(user)?;
+    let secret = secret::new_secret();
+    let hook = super::register(
+        state,
+        user.organisation_id(),
+        user.id(),
+        url,
+        secret.clone(),
+    )
+    .await?;
+    record(state, user, format!("registered the webhook {}", hook.url)).await?;
+    Ok(WithSecret { hook, secret })
+}
+
+async fn record(state: &AppState, user: &User, what: String) -> Result<(), ServiceError> {
+    state
+        .audit
+        .record(administration_entry(user, what, state.clock.now()))
+        .await?;
+    Ok(())
+}
+
+/// The user's organisation's live endpoint `raw_id`; any other (another
+/// organisation's, a removed one, an id that does not read) is no endpoint.
+async fn own_endpoint(
+    state: &AppState,
+    user: &User,
+    raw_id: &str,
+) -> Result<Webhook, ServiceError> {
+    allowed(user)?;
+    let id = uuid::Uuid::parse_str(raw_id).map_err(|_| ServiceError::NotFound)?;
+    let mut conn = state.store.read().await?;
+    store::webhook_of(&mut conn, id, user.organisation_id())
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// A new secret for an endpoint, shown once; the old one stops signing at
+/// once, so the receiving system must be given the new one.
+pub async fn rotate_secret(
+    state: &AppState,
+    user: &User,
+    raw_id: &str,
+) -> Result<WithSecret, ServiceError> {
+    let hook = own_endpoint(state, user, raw_id).await?;
+    let secret = secret::new_secret();
+    let mut tx = state.store.write().await?;
+    let secret_kept = store::WebhookSecret::new(secret.clone());
+    if !store::set_webhook_secret(&mut tx, hook.id, user.organisation_id(), &secret_kept).await? {
+        return Err(ServiceError::NotFound);
+    }
+    tx.commit().await?;
+    record(
+        state,
+        user,
+        format!("made a new secret for the webhook {}", hook.url),
+    )
+    .await?;
+    Ok(WithSecret {
+        hook: Webhook {
+            secret: secret_kept,
+            ..hook
+        },
+        secret,
+    })
+}
+
+/// Removes an endpoint: nothing more is sent to it; its log stays.
+pub async fn remove(state: &AppState, user: &User, raw_id: &str) -> Result<Webhook, ServiceError> {
+    let hook = own_endpoint(state, user, raw_id).await?;
+    let mut tx = state.store.write().await?;
+    if !store::disable_webhook(&mut tx, hook.id, user.organisation_id()).await? {
+        return Err(ServiceError::NotFound);
+    }
+    tx.commit().await?;
+    record(state, user, format!("removed the webhook {}", hook.url)).await?;
+    Ok(hook)
+}
+
+/// The event a test sends: it names no one.
+pub const TEST_EVENT: &str = "test";
+
+/// Queues a test event to one endpoint, delivered (and logged) as any
+/// other, so an integration team can see their receiver work end to end.
+pub async fn send_test(
+    state: &AppState,
+    user: &User,
+    raw_id: &str,
+) -> Result<Webhook, ServiceError> {
+    let hook = own_endpoint(state, user, raw_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.store.write().await?;
+    let data = serde_json::json!({
+        "message": "A test event from Concordat: no one's record is in it.",
+        "sent_by": user.username().as_str(),
+    });
+    super::enqueue(&mut tx, &[&hook], TEST_EVENT, &data, now).await?;
+    tx.commit().await?;
+    record(
+        state,
+        user,
+        format!("sent a test event to the webhook {}", hook.url),
+    )
+    .await?;
+    Ok(hook)
 }

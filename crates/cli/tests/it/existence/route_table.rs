@@ -14,6 +14,8 @@ use super::routes::Surface;
 
 const STAFF_ACCOUNT: &str = "a member of staff's account (administrators only): a person's own \
                              account is never administered here, and answers as no account";
+const WEBHOOK: &str = "an endpoint of the caller's organisation: names no person, and another \
+                       organisation's is no endpoint (404)";
 const AGREEMENT: &str = "an information sharing agreement: it holds no one's personal data";
 const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG leads only): \
                             it filters the log by a person id, NHS number or name (a number or \
@@ -150,6 +152,14 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         "GET /admin/webhooks",
         "the caller's organisation's",
     ),
+    (
+        Surface::Page,
+        "POST /admin/webhooks",
+        "the caller's organisation's",
+    ),
+    (Surface::Page, "POST /admin/webhooks/{id}/test", WEBHOOK),
+    (Surface::Page, "POST /admin/webhooks/{id}/secret", WEBHOOK),
+    (Surface::Page, "POST /admin/webhooks/{id}/remove", WEBHOOK),
     (Surface::Page, "GET /agreements", AGREEMENT),
     (Surface::Page, "POST /agreements", AGREEMENT),
     (Surface::Page, "GET /agreements/new", AGREEMENT),
