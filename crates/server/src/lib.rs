@@ -70,6 +70,7 @@ pub mod health;
 pub mod inbox;
 pub mod messages;
 pub mod pages;
+pub mod partnership;
 pub mod permissions;
 pub mod record;
 pub mod referrals;

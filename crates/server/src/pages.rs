@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod layout;
 pub mod mine;
 pub mod paging;
+pub mod partnership;
 pub mod persons;
 mod reader;
 pub mod referrals;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(users::router())
         .merge(accounts::router())
+        .merge(partnership::router())
         .merge(set_password::router())
         .merge(webhooks::router())
         .merge(agreements::router())

@@ -75,3 +75,25 @@ fn from_row(row: &AnyRow) -> Result<Team, StoreError> {
     .map(|team| team.taking_referrals(rows::flag(row, "takes_referrals").unwrap_or(true)))
     .map_err(|e| StoreError::corrupt("team", e))
 }
+
+/// Saves a team's name, duty number and whether it takes referrals.
+pub async fn update_team(conn: &mut Conn, team: &Team) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE teams SET name = $1, duty_phone = $2, takes_referrals = $3 WHERE id = $4",
+    )
+    .bind(team.name().to_owned())
+    .bind(team.duty_phone().map(|p| p.as_str().to_owned()))
+    .bind(i64::from(team.takes_referrals()))
+    .bind(team.id().to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::unique_or(e, "team", team.name().to_owned()))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "team",
+            key: team.id().to_string(),
+        });
+    }
+    crate::access_versions::partnership_changed(conn).await?;
+    Ok(())
+}

@@ -34,6 +34,7 @@ mod multi_node;
 mod openapi;
 mod page_addresses;
 mod pages_sign_in;
+mod partnership_pages;
 mod person_notices;
 mod policy_matrix;
 mod receivers;

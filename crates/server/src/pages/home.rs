@@ -123,6 +123,20 @@ fn every_action_for(role: Role) -> Vec<Action> {
             text: "Who can sign in, their roles and whether their accounts are active.",
         });
     }
+    if role == Role::Admin {
+        actions.push(Action {
+            title: "Organisations and teams",
+            href: "/admin/organisations",
+            text: "Add an organisation or a team; change a team's duty number or whether it takes referrals.",
+        });
+    }
+    if permissions::manage_webhooks(role).is_ok() {
+        actions.push(Action {
+            title: "Webhooks",
+            href: "/admin/webhooks",
+            text: "Your organisation's endpoints: register, test, change the secret, remove.",
+        });
+    }
     if permissions::may_view_agreements(role) {
         actions.push(Action {
             title: "Information sharing agreements",

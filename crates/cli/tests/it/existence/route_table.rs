@@ -16,6 +16,8 @@ const STAFF_ACCOUNT: &str = "a member of staff's account (administrators only): 
                              account is never administered here, and answers as no account";
 const WEBHOOK: &str = "an endpoint of the caller's organisation: names no person, and another \
                        organisation's is no endpoint (404)";
+const PARTNERSHIP: &str = "the partnership's organisations and teams (administrators only): \
+                           names no person";
 const AGREEMENT: &str = "an information sharing agreement: it holds no one's personal data";
 const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG leads only): \
                             it filters the log by a person id, NHS number or name (a number or \
@@ -112,6 +114,21 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (Surface::Page, "POST /sign-out", "the caller's own session"),
     (Surface::Page, "GET /directory", "the partnership's teams"),
+    (Surface::Page, "GET /admin/organisations", PARTNERSHIP),
+    (Surface::Page, "POST /admin/organisations", PARTNERSHIP),
+    (Surface::Page, "GET /admin/organisations/new", PARTNERSHIP),
+    (
+        Surface::Page,
+        "GET /admin/organisations/{code}/teams",
+        PARTNERSHIP,
+    ),
+    (
+        Surface::Page,
+        "POST /admin/organisations/{code}/teams",
+        PARTNERSHIP,
+    ),
+    (Surface::Page, "GET /admin/teams/{id}", PARTNERSHIP),
+    (Surface::Page, "POST /admin/teams/{id}", PARTNERSHIP),
     (
         Surface::Page,
         "GET /persons",
