@@ -5,6 +5,9 @@
 //! and the notice of a break-glass on his record.
 
 use chrono::Duration;
+use concordat_domain::category::DataCategory;
+use concordat_domain::consent::ConsentScope;
+use concordat_domain::purpose::Purpose;
 use serde_json::json;
 
 use crate::browser::{Browser, Screen};
@@ -174,7 +177,64 @@ async fn daniel_sees_an_officers_reason_and_a_break_glass_notice_on_his_phone(ap
     .await;
 }
 
+async fn a_crisis_clinician_meets_a_part_refused_plan_and_breaks_glass(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let nurse = user(&app, "crisis.nurse").await;
+    // Gary said his crisis plan is not to go to the trust's crisis line in
+    // an emergency: the rest of what a look-up shows still is.
+    let scope = ConsentScope {
+        organisation: Some(nurse.organisation_id()),
+        category: Some(DataCategory::CrisisPlan),
+        purpose: Some(Purpose::Emergency),
+    };
+    record_refusal(&app, gary, scope, &nurse).await;
+    Browser::run_in(
+        &app,
+        "journeys",
+        "clinician-part-refused",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("crisis.nurse", DEMO_PASSWORD).await;
+            browser.open("/crisis-lookup").await;
+            browser.type_into("#nhs_number", GARY).await;
+            browser
+                .type_into(
+                    "#reason",
+                    "Called the crisis line, says he has taken tablets",
+                )
+                .await;
+            browser.click_button("Look up").await;
+            let summary = browser.text_of("#summary").await;
+            assert!(
+                summary.contains("A crisis plan exists but is not shared with you"),
+                "{summary}"
+            );
+            browser.screenshot("part-refused").await;
+            browser
+                .find("#break-glass summary")
+                .await
+                .click()
+                .await
+                .expect("open the offer");
+            browser
+                .find(r#"input[name="lawful_basis"][value="vital-interests"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose the lawful basis");
+            browser.screenshot("break-glass").await;
+            browser.click_button("Use emergency access").await;
+            let notice = browser.text_of("#emergency-access").await;
+            assert!(notice.starts_with("Emergency access until "), "{notice}");
+            browser.find("#what-helps").await;
+            browser.screenshot("plan-shown").await;
+        },
+    )
+    .await;
+}
+
 crate::on_both_stores!(
+    a_crisis_clinician_meets_a_part_refused_plan_and_breaks_glass,
     information_governance_pages_through_a_persons_audit_by_nhs_number,
     an_admin_adds_a_user_who_signs_in_with_the_link,
     daniel_sees_an_officers_reason_and_a_break_glass_notice_on_his_phone,

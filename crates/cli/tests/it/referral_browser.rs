@@ -109,4 +109,79 @@ async fn a_gp_refers_to_the_crisis_team_and_sees_it_acknowledged_then_escalated(
     .await;
 }
 
-crate::on_both_stores!(a_gp_refers_to_the_crisis_team_and_sees_it_acknowledged_then_escalated);
+/// The GP sends a referral; the crisis nurse, in her own browser on her
+/// phone, finds it in her inbox, acknowledges it and accepts it; each side
+/// sees where it stands.
+async fn a_referral_is_acknowledged_and_accepted_as_both_sides_see_it(app: TestApp) {
+    let crisis = team(&app, "Crisis Resolution and Home Treatment Team")
+        .await
+        .to_string();
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let out = sent.clone();
+    Browser::run_in(
+        &app,
+        "referral",
+        "sender",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("gp", DEMO_PASSWORD).await;
+            let id = send_through_the_form(&browser, &crisis, "Low mood since discharge").await;
+            *out.lock().unwrap() = id;
+        },
+    )
+    .await;
+    let id = sent.lock().unwrap().clone();
+    Browser::run_in(
+        &app,
+        "referral",
+        "receiver",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("crisis.nurse", DEMO_PASSWORD).await;
+            browser.open("/inbox").await;
+            browser
+                .find(&format!(r#"#notifications a[href="/referrals/{id}"]"#))
+                .await
+                .click()
+                .await
+                .expect("open the referral from the inbox");
+            browser.click_button("Acknowledge").await;
+            browser.wait_for_text("#status", "Acknowledged").await;
+            browser.screenshot("acknowledged").await;
+            browser.click_button("Accept").await;
+            browser.wait_for_text("#status", "Accepted").await;
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("accepted").await;
+            // The inbox no longer asks her to acknowledge it.
+            browser.open("/inbox").await;
+            let inbox = browser.text_of("#notifications").await;
+            assert!(!inbox.contains("Acknowledge by"), "{inbox}");
+        },
+    )
+    .await;
+    let id = sent.lock().unwrap().clone();
+    Browser::run_in(
+        &app,
+        "referral",
+        "sender-sees",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("gp", DEMO_PASSWORD).await;
+            browser.open("/inbox").await;
+            let inbox = browser.text_of("#notifications").await;
+            assert!(inbox.contains("accepted"), "{inbox}");
+            browser.open(&format!("/referrals/{id}")).await;
+            assert_eq!(browser.text_of("#status").await, "Accepted");
+            let timeline = browser.text_of("#timeline").await;
+            assert!(timeline.contains("Acknowledged — "), "{timeline}");
+            assert!(timeline.contains("Accepted — "), "{timeline}");
+            browser.screenshot("accepted").await;
+        },
+    )
+    .await;
+}
+
+crate::on_both_stores!(
+    a_gp_refers_to_the_crisis_team_and_sees_it_acknowledged_then_escalated,
+    a_referral_is_acknowledged_and_accepted_as_both_sides_see_it,
+);
