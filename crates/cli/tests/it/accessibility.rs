@@ -27,7 +27,7 @@ const TAGS: [&str; 6] = [
 ];
 
 /// Kinds of page one sign-in may reach; more is a runaway walk.
-const MOST_KINDS: usize = 40;
+const MOST_KINDS: usize = 100;
 
 /// axe-core's script, or `None` (after a note) to skip.
 fn axe_source() -> Option<String> {

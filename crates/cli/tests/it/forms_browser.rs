@@ -117,6 +117,20 @@ async fn a_practitioners_forms_say_what_is_wrong(app: TestApp) {
         browser.type_into("#nhs_number", "999 000 001").await;
         browser.click_button("Find").await;
         shows_its_faults(&browser, "find a record").await;
+
+        // A thread, then an empty reply to it.
+        browser
+            .open(&format!("/persons/{daniel}/threads/new"))
+            .await;
+        browser.type_into("#subject", "Discharge plan").await;
+        browser.type_into("#to_username", "dr.singh").await;
+        browser
+            .type_into("#body", "Can we talk about his discharge?")
+            .await;
+        browser.click_button("Send").await;
+        browser.find("#reply").await;
+        browser.click_button("Send").await;
+        shows_its_faults(&browser, "empty reply").await;
     })
     .await;
 }
@@ -201,7 +215,46 @@ async fn governance_and_administration_forms_say_what_is_wrong(app: TestApp) {
     .await;
 }
 
+async fn break_glass_review_forms_say_what_is_wrong(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    open_street_triage(&app, daniel, &user(&app, "police").await).await;
+    let police = app.token_for("police", "ETREAT").await;
+    let claimed = post_json(
+        &app,
+        &police,
+        "/api/v1/break-glass",
+        json!({
+            "nhs_number": DANIEL, "lawful_basis": "vital-interests",
+            "justification": "Standing on the parapet, will not give his name"
+        }),
+    )
+    .await;
+    assert_eq!(claimed.status(), 201);
+    Browser::run_in(
+        &app,
+        "forms",
+        "reviews",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("police.ig", DEMO_PASSWORD).await;
+            browser.open("/governance/break-glass").await;
+            browser.click_button("Record the review").await;
+            shows_its_faults(&browser, "break-glass review").await;
+            browser
+                .find("details summary")
+                .await
+                .click()
+                .await
+                .expect("open the deferral");
+            browser.click_button("Defer").await;
+            shows_its_faults(&browser, "defer disclosure").await;
+        },
+    )
+    .await;
+}
+
 crate::on_both_stores!(
+    break_glass_review_forms_say_what_is_wrong,
     a_practitioners_forms_say_what_is_wrong,
     crisis_and_receiving_forms_say_what_is_wrong,
     governance_and_administration_forms_say_what_is_wrong,
