@@ -76,6 +76,7 @@ pub mod record;
 pub mod referrals;
 pub mod scheduler;
 pub mod state;
+pub mod told;
 pub mod webhooks;
 
 pub use app::Application;

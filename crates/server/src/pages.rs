@@ -31,6 +31,7 @@ mod session;
 pub mod set_password;
 pub mod sign_in;
 pub mod threads;
+pub mod told;
 pub mod users;
 pub mod webhooks;
 pub mod words;
@@ -64,5 +65,6 @@ pub fn router() -> Router<AppState> {
         .merge(governance::router())
         .merge(threads::router())
         .merge(inbox::router())
+        .merge(told::router())
         .merge(layout::router())
 }

@@ -229,3 +229,30 @@ pub async fn accounts_of_person(
         .await?;
     rows.iter().map(user_from_row).collect()
 }
+
+/// Where `user` chose to be told by email that there is something new to
+/// see (a person's own account), if anywhere.
+pub async fn notice_email(conn: &mut Conn, user: UserId) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT notice_email FROM users WHERE id = $1")
+        .bind(user.to_string())
+        .fetch_optional(conn)
+        .await?;
+    Ok(row
+        .map(|r| rows::opt_text(&r, "notice_email"))
+        .transpose()?
+        .flatten())
+}
+
+/// Sets, or with `None` clears, where `user` is told by email.
+pub async fn set_notice_email(
+    conn: &mut Conn,
+    user: UserId,
+    email: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET notice_email = $1 WHERE id = $2")
+        .bind(email.map(str::to_owned))
+        .bind(user.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}

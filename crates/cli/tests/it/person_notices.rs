@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::fixtures::*;
 use crate::harness::TestApp;
+use crate::receivers::SmtpReceiver;
 
 const WHY: &str = "Standing on the bridge parapet, will not give a name";
 
@@ -105,4 +106,63 @@ async fn the_person_is_told_of_a_break_glass_once_it_ends_unless_deferred(app: T
     assert_eq!(inbox.matches(NOTICE).count(), 2, "{inbox}");
 }
 
+async fn a_person_who_chose_email_gets_one_that_names_nothing(app: TestApp) {
+    let smtp = SmtpReceiver::started();
+    let person = signed_in(&app, "person").await;
+    let (status, form) = page(&app, &person, "/my/notices").await;
+    assert_eq!(status, 200, "{form}");
+    let csrf = csrf_token(&form);
+    let wrong = post_form(
+        &app,
+        &person,
+        "/my/notices",
+        &[("csrf_token", &csrf), ("email", "not an address")],
+    )
+    .await;
+    assert_eq!(wrong.status(), 400);
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains(r##"<a href="#email">"##));
+    let saved = post_form(
+        &app,
+        &person,
+        "/my/notices",
+        &[("csrf_token", &csrf), ("email", "daniel@example.org")],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+
+    let daniel = person_id(&app, DANIEL).await;
+    open_street_triage(&app, daniel, &user(&app, "police").await).await;
+    police_break_glass(&app, WHY).await;
+    app.clock.advance(Duration::minutes(31));
+    app.run_jobs().await;
+    app.run_jobs().await;
+    let mail = smtp.mail();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert_eq!(mail[0].to, ["daniel@example.org"]);
+    assert!(mail[0].data.contains("something new"), "{}", mail[0].data);
+    for secret in [WHY, "emergency", "police", "Police"] {
+        assert!(!mail[0].data.contains(secret), "the email says {secret}");
+    }
+    // The inbox has the whole notice.
+    assert!(notices(&app, "person").await.contains(WHY));
+
+    // Only a person's own account has the choice.
+    let gp = signed_in(&app, "gp").await;
+    let (status, _) = page(&app, &gp, "/my/notices").await;
+    assert_eq!(status, 403);
+}
+
 crate::on_both_stores!(the_person_is_told_of_a_break_glass_once_it_ends_unless_deferred);
+
+/// Points the server's SMTP setting at a receiver the test starts.
+fn smtp(config: &mut concordat_server::ServerConfig) {
+    SmtpReceiver::adjust(config);
+}
+
+crate::on_both_stores!(email with smtp:
+    a_person_who_chose_email_gets_one_that_names_nothing,
+);

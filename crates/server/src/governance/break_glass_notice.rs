@@ -10,7 +10,7 @@ use concordat_domain::dates::{uk_clock, when};
 use concordat_store::jobs::{self, Job};
 use concordat_store::{break_glass as grants, organisations, users, Conn, StoreError};
 
-use crate::delivery::{Message, Outbox, Recipient};
+use crate::delivery::{tell_the_person, Message, Outbox};
 use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
@@ -50,9 +50,7 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     }
     let told = notice(&mut tx, &use_).await?;
     let mut outbox = Outbox::default();
-    for account in users::accounts_of_person(&mut tx, use_.person).await? {
-        outbox.push(Recipient::User(account.id()), told.clone(), now);
-    }
+    tell_the_person(&mut tx, &mut outbox, use_.person, &told, now).await?;
     outbox.flush(&mut tx, now).await?;
     complete(tx, job, node, now).await?;
     Ok(())

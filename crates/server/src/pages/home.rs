@@ -214,6 +214,11 @@ fn every_action_for(role: Role) -> Vec<Action> {
                 text: "Where each referral about you stands, and by when it must be answered.",
             },
             Action {
+                title: "How we tell you",
+                href: "/my/notices",
+                text: "In your inbox, and by email too if you want.",
+            },
+            Action {
                 title: "Who may see my record",
                 href: "/my/consent",
                 text: "Say no to sharing, or yes, and what your carers may be told.",

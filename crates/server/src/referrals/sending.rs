@@ -16,11 +16,12 @@ use concordat_domain::user::User;
 use concordat_store::notifications::{self, Notification};
 use concordat_store::referrals::{self, Referral, ReferralEvent};
 use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
-use concordat_store::{jobs, organisations, persons, teams, users, Conn};
+use concordat_store::{jobs, organisations, persons, teams, Conn};
 
 use super::route::{route, Content};
 use crate::authorisation::Viewer;
 use crate::crisis::require;
+use crate::delivery::{tell_the_person, Message, Outbox};
 use crate::error::ServiceError;
 use crate::escalation::referral::KIND as ESCALATION;
 use crate::AppState;
@@ -89,16 +90,12 @@ pub(super) fn notification(
 
 /// Tells the person, in their own inbox, that a referral about them went
 /// from the sender's organisation to a team, and where to follow it.
-async fn tell_the_person(
+async fn tell_them_of(
     tx: &mut Conn,
     viewer: &Viewer,
     referral: &Referral,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let accounts = users::accounts_of_person(tx, referral.person).await?;
-    if accounts.is_empty() {
-        return Ok(());
-    }
     let mut names = Vec::new();
     for id in [referral.from_organisation, referral.to_organisation] {
         let found = organisations::organisation_by_id(tx, id).await?;
@@ -109,23 +106,21 @@ async fn tell_the_person(
         .await?
         .map(|t| t.name().to_owned())
         .unwrap_or_default();
-    for account in accounts {
-        let mut told = notification(
-            account.id(),
-            "referral-about-you",
-            format!("{from} referred you to {team}"),
-            format!(
-                "{} at {from} referred you to {team} at {to} on {}. You can follow where it \
-                 stands under My referrals.",
-                viewer.user.display_name().as_str(),
-                when(now)
-            ),
-            referral.id,
-            now,
-        );
-        told.link = Some("/my/referrals".into());
-        notifications::insert_notification(tx, &told).await?;
-    }
+    let told = Message {
+        kind: "referral-about-you".into(),
+        subject: format!("{from} referred you to {team}"),
+        body: format!(
+            "{} at {from} referred you to {team} at {to} on {}. You can follow where it \
+             stands under My referrals.",
+            viewer.user.display_name().as_str(),
+            when(now)
+        ),
+        link: Some("/my/referrals".into()),
+        person: Some(referral.person),
+    };
+    let mut outbox = Outbox::default();
+    tell_the_person(tx, &mut outbox, referral.person, &told, now).await?;
+    outbox.flush(tx, now).await?;
     Ok(())
 }
 
@@ -255,7 +250,7 @@ pub(super) async fn write_new(
         now,
     )
     .await?;
-    tell_the_person(tx, viewer, referral, now).await?;
+    tell_them_of(tx, viewer, referral, now).await?;
     for member in members {
         notifications::insert_notification(
             tx,

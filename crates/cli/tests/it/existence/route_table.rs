@@ -229,6 +229,16 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (Surface::Page, "GET /my/record", "the person's own record"),
     (Surface::Page, "GET /my/consent", "the person's own choices"),
+    (
+        Surface::Page,
+        "GET /my/notices",
+        "how the person's own account is told",
+    ),
+    (
+        Surface::Page,
+        "POST /my/notices",
+        "how the person's own account is told",
+    ),
     (Surface::Page, "GET /governance/audit", AUDIT_SEARCH),
     (Surface::Page, "POST /governance/audit", AUDIT_SEARCH),
     (
