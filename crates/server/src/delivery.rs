@@ -16,7 +16,6 @@
 pub mod email;
 pub mod settings;
 pub mod sms;
-mod to_person;
 pub mod undelivered;
 
 use chrono::{DateTime, Utc};
@@ -30,7 +29,6 @@ use concordat_store::{Conn, StoreError};
 pub use email::SmtpUrl;
 pub use settings::DeliveryConfig;
 pub use sms::SmsProvider;
-pub use to_person::tell_the_person;
 pub use undelivered::Undelivered;
 
 use crate::scheduler::job::{complete, JobError};

@@ -10,8 +10,9 @@ use concordat_domain::dates::{uk_clock, when};
 use concordat_store::jobs::{self, Job};
 use concordat_store::{break_glass as grants, organisations, users, Conn, StoreError};
 
-use crate::delivery::{tell_the_person, Message, Outbox};
+use crate::delivery::{Message, Outbox};
 use crate::scheduler::job::{complete, JobError};
+use crate::told::tell_the_person;
 use crate::AppState;
 
 pub const KIND: &str = "break-glass-notice";

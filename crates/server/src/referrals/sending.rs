@@ -21,9 +21,10 @@ use concordat_store::{jobs, organisations, persons, teams, Conn};
 use super::route::{route, Content};
 use crate::authorisation::Viewer;
 use crate::crisis::require;
-use crate::delivery::{tell_the_person, Message, Outbox};
+use crate::delivery::{Message, Outbox};
 use crate::error::ServiceError;
 use crate::escalation::referral::KIND as ESCALATION;
+use crate::told::tell_the_person;
 use crate::AppState;
 
 /// The most sections a referral carries.
