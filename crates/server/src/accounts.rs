@@ -10,12 +10,11 @@ use concordat_domain::ids::{TeamId, UserId};
 use concordat_domain::organisation::OrganisationCode;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, NewPassword, User, Username};
-use concordat_store::audit::AuditEntry;
 use concordat_store::password_links::{self, PasswordLink};
 use concordat_store::{organisations, sessions, teams, tokens, users, Conn};
 
 use crate::auth::secret;
-use crate::authorisation::administration_entry;
+use crate::authorisation::record_administration;
 use crate::error::{FieldError, ServiceError};
 use crate::AppState;
 
@@ -186,19 +185,17 @@ pub async fn create(
     users::insert_user(&mut tx, &user, &unknown, now).await?;
     let link = make_link(&mut tx, admin, &user, now).await?;
     tx.commit().await?;
-    state
-        .audit
-        .record(administration_entry(
-            admin,
-            format!(
-                "added the account {} ({}, {}) and made its set-password link",
-                user.username().as_str(),
-                user.display_name().as_str(),
-                user.role().label()
-            ),
-            now,
-        ))
-        .await?;
+    record_administration(
+        state,
+        admin,
+        format!(
+            "added the account {} ({}, {}) and made its set-password link",
+            user.username().as_str(),
+            user.display_name().as_str(),
+            user.role().label()
+        ),
+    )
+    .await?;
     Ok(link)
 }
 
@@ -277,18 +274,16 @@ pub async fn update(
         said.push("team".to_owned());
     }
     if !said.is_empty() {
-        state
-            .audit
-            .record(administration_entry(
-                admin,
-                format!(
-                    "changed the account {}: {}",
-                    after.username().as_str(),
-                    said.join(", ")
-                ),
-                now,
-            ))
-            .await?;
+        record_administration(
+            state,
+            admin,
+            format!(
+                "changed the account {}: {}",
+                after.username().as_str(),
+                said.join(", ")
+            ),
+        )
+        .await?;
     }
     Ok(after)
 }
@@ -302,7 +297,6 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> Result<User, ServiceError> {
     administers(admin)?;
-    let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let user = account(&mut tx, username).await?;
     if user.id() == admin.id() && !enabled {
@@ -316,14 +310,12 @@ pub async fn set_enabled(
     }
     tx.commit().await?;
     let done = if enabled { "enabled" } else { "disabled" };
-    state
-        .audit
-        .record(administration_entry(
-            admin,
-            format!("{done} the account {}", user.username().as_str()),
-            now,
-        ))
-        .await?;
+    record_administration(
+        state,
+        admin,
+        format!("{done} the account {}", user.username().as_str()),
+    )
+    .await?;
     Ok(user.with_disabled(!enabled))
 }
 
@@ -340,17 +332,15 @@ pub async fn new_link(
     let user = account(&mut tx, username).await?;
     let link = make_link(&mut tx, admin, &user, now).await?;
     tx.commit().await?;
-    state
-        .audit
-        .record(administration_entry(
-            admin,
-            format!(
-                "made a set-password link for the account {}",
-                user.username().as_str()
-            ),
-            now,
-        ))
-        .await?;
+    record_administration(
+        state,
+        admin,
+        format!(
+            "made a set-password link for the account {}",
+            user.username().as_str()
+        ),
+    )
+    .await?;
     Ok(link)
 }
 
@@ -394,15 +384,14 @@ pub async fn redeem(
     users::set_password_hash(&mut tx, user.id(), &hash).await?;
     sessions::delete_sessions_of_user(&mut tx, user.id()).await?;
     tx.commit().await?;
-    state
-        .audit
-        .record(AuditEntry {
-            reasons: vec![format!(
-                "set the password of the account {} with a one-time link",
-                user.username().as_str()
-            )],
-            ..administration_entry(&user, String::new(), now)
-        })
-        .await?;
+    record_administration(
+        state,
+        &user,
+        format!(
+            "set the password of the account {} with a one-time link",
+            user.username().as_str()
+        ),
+    )
+    .await?;
     Ok(user)
 }

@@ -26,7 +26,7 @@ use concordat_store::{AccessVersions, StoreError};
 
 pub use cache::VersionedCache;
 pub use decision::{decide, Authorisation};
-pub use entry::{act_entry, actor, administration_entry, GROUND_PREFIX};
+pub use entry::{act_entry, actor, administration_entry, record_administration, GROUND_PREFIX};
 pub(crate) use entry::{audit_entry, grounds};
 pub use gather::{gather, Facts, Sources, SourcesKey, LOOK_UP_PREFIX};
 pub use refusal::{no_relationship, AccessError, Refused};

@@ -10,7 +10,7 @@ use concordat_domain::user::User;
 use concordat_store::{organisations, teams};
 
 use crate::accounts::administers;
-use crate::authorisation::administration_entry;
+use crate::authorisation::record_administration as record;
 use crate::error::{FieldError, ServiceError};
 use crate::AppState;
 
@@ -29,14 +29,6 @@ pub struct TeamInput {
     /// Empty for none.
     pub duty_phone: String,
     pub takes_referrals: bool,
-}
-
-async fn record(state: &AppState, admin: &User, what: String) -> Result<(), ServiceError> {
-    state
-        .audit
-        .record(administration_entry(admin, what, state.clock.now()))
-        .await?;
-    Ok(())
 }
 
 pub async fn create_organisation(

@@ -349,13 +349,7 @@ async fn governance_finds_a_persons_entries_by_nhs_number_or_name_pages_them_and
     app: TestApp,
 ) {
     // Sixty reads of Daniel's record by his GP: more than one page.
-    let token = app.token_for("gp", "TREAT").await;
-    for _ in 0..60 {
-        let read = app
-            .get_with_token(&format!("/api/v1/persons?nhs_number={DANIEL}"), &token)
-            .await;
-        assert_eq!(read.status(), 200);
-    }
+    gp_reads_daniel(&app, 60).await;
     let ig = signed_in(&app, "ig.lead").await;
     let spaced = format!("{} {} {}", &DANIEL[..3], &DANIEL[3..6], &DANIEL[6..]);
     let (status, _, first) = audit_search(&app, &ig, &[("person", &spaced)]).await;

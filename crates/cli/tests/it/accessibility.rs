@@ -16,9 +16,9 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use crate::browser::{Browser, Screen};
+use crate::fixtures::texts;
 use crate::harness::{TestApp, DEMO_PASSWORD};
 
 /// The rules run: WCAG 2.0, 2.1 and 2.2, levels A and AA.
@@ -192,21 +192,15 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
     let Some(axe) = axe_source() else {
         return;
     };
-    let usernames: Vec<String> = {
-        let mut conn = app.store.read().await.unwrap();
-        // One sign-in of each role: the pages a role reaches are the same
-        // whoever holds it.
-        sqlx::query(
-            "SELECT MIN(username) AS username FROM users WHERE role <> 'source-system' \
-             GROUP BY role ORDER BY 1",
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>("username"))
-        .collect()
-    };
+    // One sign-in of each role: the pages a role reaches are the same
+    // whoever holds it.
+    let usernames = texts(
+        &app,
+        "SELECT MIN(username) AS username FROM users WHERE role <> 'source-system' \
+         GROUP BY role ORDER BY 1",
+        "username",
+    )
+    .await;
     let mut all_faults = Vec::new();
     let mut pages = 0;
     for username in &usernames {

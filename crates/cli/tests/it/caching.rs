@@ -122,7 +122,58 @@ async fn with_secure_cookies_browsers_are_told_to_use_https_only(app: TestApp) {
     }
 }
 
-crate::on_both_stores!(records_pages_and_errors_are_never_cached);
+/// The stylesheet and icon go compressed to a client that accepts it; a
+/// page never does, since it carries the CSRF token and personal data
+/// beside what the client sent (BREACH).
+async fn static_files_are_compressed_and_pages_are_not(app: TestApp) {
+    let asked = |path: &'static str, client: reqwest::Client| {
+        let url = app.url(path);
+        async move {
+            let response = client
+                .get(url)
+                .header("accept-encoding", "br, gzip")
+                .send()
+                .await
+                .unwrap();
+            let encoding = response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (
+                response.status().as_u16(),
+                encoding,
+                response.bytes().await.unwrap().len(),
+            )
+        }
+    };
+    let (status, encoding, size) = asked("/static/app.css", app.new_client()).await;
+    assert_eq!(status, 200);
+    assert_eq!(encoding.as_deref(), Some("br"));
+    let plain = app
+        .get("/static/app.css")
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+    assert!(size * 3 < plain, "compressed {size} bytes of {plain}");
+    let gp = signed_in(&app, "gp").await;
+    for path in ["/sign-in", "/", "/persons"] {
+        let client = if path == "/sign-in" {
+            app.new_client()
+        } else {
+            gp.clone()
+        };
+        let (status, encoding, _) = asked(path, client).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(encoding, None, "{path} is compressed");
+    }
+}
+
+crate::on_both_stores!(
+    records_pages_and_errors_are_never_cached,
+    static_files_are_compressed_and_pages_are_not,
+);
 
 crate::on_both_stores!(over_https with secure:
     with_secure_cookies_browsers_are_told_to_use_https_only,

@@ -166,6 +166,30 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
         .get::<i64, _>("n")
 }
 
+/// The text column `column` of every row `sql` selects, in its order.
+pub async fn texts(app: &TestApp, sql: &str, column: &str) -> Vec<String> {
+    let mut conn = app.store.read().await.unwrap();
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(column))
+        .collect()
+}
+
+/// Daniel's record read `times` times by his GP through the API: audit
+/// entries enough to fill pages.
+pub async fn gp_reads_daniel(app: &TestApp, times: usize) {
+    let token = app.token_for("gp", "TREAT").await;
+    for _ in 0..times {
+        let read = app
+            .get_with_token(&format!("/api/v1/persons?nhs_number={DANIEL}"), &token)
+            .await;
+        assert_eq!(read.status(), 200);
+    }
+}
+
 /// `POST`s `body` as JSON with `token`.
 pub async fn post_json(
     app: &TestApp,

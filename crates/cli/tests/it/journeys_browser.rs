@@ -22,13 +22,7 @@ async fn address_is_clean(browser: &Browser) {
 }
 
 async fn information_governance_pages_through_a_persons_audit_by_nhs_number(app: TestApp) {
-    let token = app.token_for("gp", "TREAT").await;
-    for _ in 0..60 {
-        let read = app
-            .get_with_token(&format!("/api/v1/persons?nhs_number={DANIEL}"), &token)
-            .await;
-        assert_eq!(read.status(), 200);
-    }
+    gp_reads_daniel(&app, 60).await;
     Browser::run_in(
         &app,
         "journeys",

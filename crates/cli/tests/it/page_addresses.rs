@@ -7,8 +7,6 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use sqlx::Row;
-
 use crate::fixtures::*;
 use crate::harness::TestApp;
 
@@ -19,22 +17,16 @@ const MOST_PAGES: usize = 400;
 /// What no address may carry: each demo person's NHS number (as digits)
 /// and family name.
 async fn secrets(app: &TestApp) -> (Vec<String>, Vec<String>) {
-    let mut conn = app.store.read().await.unwrap();
-    let numbers = sqlx::query(
+    let numbers = texts(
+        app,
         "SELECT value FROM person_identifiers WHERE system = 'https://fhir.nhs.uk/Id/nhs-number'",
+        "value",
     )
-    .fetch_all(&mut *conn)
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| r.get::<String, _>("value"))
-    .collect();
-    let names = sqlx::query("SELECT family_name FROM persons")
-        .fetch_all(&mut *conn)
+    .await;
+    let names = texts(app, "SELECT family_name FROM persons", "family_name")
         .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>("family_name").to_lowercase())
+        .into_iter()
+        .map(|n| n.to_lowercase())
         .collect();
     (numbers, names)
 }
@@ -161,16 +153,12 @@ impl Walk<'_> {
 async fn no_page_puts_an_nhs_number_or_a_name_in_an_address(app: TestApp) {
     let (numbers, names) = secrets(&app).await;
     assert!(numbers.contains(&DANIEL.to_owned()));
-    let usernames: Vec<String> = {
-        let mut conn = app.store.read().await.unwrap();
-        sqlx::query("SELECT username FROM users WHERE role <> 'source-system' ORDER BY username")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>("username"))
-            .collect()
-    };
+    let usernames = texts(
+        &app,
+        "SELECT username FROM users WHERE role <> 'source-system' ORDER BY username",
+        "username",
+    )
+    .await;
     assert!(usernames.len() > 10, "{usernames:?}");
     let mut walked = 0;
     for username in &usernames {

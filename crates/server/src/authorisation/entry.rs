@@ -115,6 +115,20 @@ pub fn administration_entry(user: &User, what: String, now: DateTime<Utc>) -> Au
     }
 }
 
+/// Records an administrative change by `user` (see
+/// [`administration_entry`]) now.
+pub async fn record_administration(
+    state: &AppState,
+    user: &User,
+    what: String,
+) -> Result<(), crate::error::ServiceError> {
+    state
+        .audit
+        .record(administration_entry(user, what, state.clock.now()))
+        .await?;
+    Ok(())
+}
+
 /// The relationships that made an allowed access legitimate, as audit
 /// reasons: the person's access log shows them as the reason for access.
 pub(crate) fn grounds(facts: &Facts) -> impl Iterator<Item = String> + '_ {

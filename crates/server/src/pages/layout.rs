@@ -14,10 +14,15 @@ use crate::auth::session::SignedIn;
 use crate::pages::error::PageError;
 use crate::AppState;
 
+/// The static files, compressed for a client that accepts it. Pages are
+/// not: a compressed page that carries both a secret (the CSRF token, a
+/// record) and what the client sent would let an observer of its size
+/// guess the secret a byte at a time (BREACH).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(stylesheet))
         .route("/static/favicon.svg", get(favicon))
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// The page header for a signed-in user.

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use concordat_domain::organisation::OrganisationKind;
+use concordat_domain::organisation::{Organisation, OrganisationKind, Team};
 use serde::Deserialize;
 
 use crate::accounts::administers;
@@ -238,6 +238,48 @@ pub async fn add_organisation(
     }
 }
 
+/// The team form: for a new team of `organisation` (`team` is `None`) or
+/// for changing `team`.
+async fn team_page(
+    state: &AppState,
+    session: &SignedIn,
+    organisation: &Organisation,
+    team: Option<&Team>,
+    form: TeamForm,
+    faults: Faults,
+) -> Result<Response, PageError> {
+    let action = match team {
+        Some(t) => format!("/admin/teams/{}", t.id()),
+        None => format!(
+            "/admin/organisations/{}/teams",
+            organisation.code().as_str()
+        ),
+    };
+    let status = if faults.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = TeamPage {
+        chrome: Chrome::load(state, session).await?,
+        organisation: organisation.name().to_owned(),
+        action,
+        is_new: team.is_none(),
+        form,
+        faults,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// The organisation a team belongs to.
+async fn organisation_of(state: &AppState, team: &Team) -> Result<Organisation, PageError> {
+    directory::organisations(state)
+        .await?
+        .into_iter()
+        .find(|o| o.id() == team.organisation_id())
+        .ok_or(PageError::NotFound)
+}
+
 /// `GET /admin/organisations/{code}/teams`: the form for a new team.
 pub async fn new_team(
     State(state): State<AppState>,
@@ -245,21 +287,11 @@ pub async fn new_team(
     PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
     let organisation = partnership::organisation(&state, &session.user, &code).await?;
-    let page = TeamPage {
-        chrome: Chrome::load(&state, &session).await?,
-        organisation: organisation.name().to_owned(),
-        action: format!(
-            "/admin/organisations/{}/teams",
-            organisation.code().as_str()
-        ),
-        is_new: true,
-        form: TeamForm {
-            takes_referrals: "yes".into(),
-            ..TeamForm::default()
-        },
-        faults: Faults::new(),
+    let form = TeamForm {
+        takes_referrals: "yes".into(),
+        ..TeamForm::default()
     };
-    Ok(render(&page)?.into_response())
+    team_page(&state, &session, &organisation, None, form, Faults::new()).await
 }
 
 /// `POST /admin/organisations/{code}/teams`.
@@ -275,32 +307,9 @@ pub async fn add_team(
         Ok(_) => Ok(Redirect::to("/admin/organisations?done=team").into_response()),
         Err(e) => {
             let faults = faults_of(e, &["name", "duty_phone"], "team")?;
-            let page = TeamPage {
-                chrome: Chrome::load(&state, &session).await?,
-                organisation: organisation.name().to_owned(),
-                action: format!(
-                    "/admin/organisations/{}/teams",
-                    organisation.code().as_str()
-                ),
-                is_new: true,
-                form,
-                faults,
-            };
-            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+            team_page(&state, &session, &organisation, None, form, faults).await
         }
     }
-}
-
-async fn organisation_name(
-    state: &AppState,
-    team: &concordat_domain::organisation::Team,
-) -> Result<String, PageError> {
-    Ok(directory::organisations(state)
-        .await?
-        .iter()
-        .find(|o| o.id() == team.organisation_id())
-        .map(|o| o.name().to_owned())
-        .unwrap_or_default())
 }
 
 /// `GET /admin/teams/{id}`.
@@ -310,23 +319,25 @@ pub async fn edit_team(
     PagePath(id): PagePath<String>,
 ) -> Result<Response, PageError> {
     let team = partnership::team(&state, &session.user, &id).await?;
-    let page = TeamPage {
-        chrome: Chrome::load(&state, &session).await?,
-        organisation: organisation_name(&state, &team).await?,
-        action: format!("/admin/teams/{}", team.id()),
-        is_new: false,
-        form: TeamForm {
-            name: team.name().to_owned(),
-            duty_phone: team
-                .duty_phone()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_default(),
-            takes_referrals: if team.takes_referrals() { "yes" } else { "" }.into(),
-            ..TeamForm::default()
-        },
-        faults: Faults::new(),
+    let organisation = organisation_of(&state, &team).await?;
+    let form = TeamForm {
+        name: team.name().to_owned(),
+        duty_phone: team
+            .duty_phone()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        takes_referrals: if team.takes_referrals() { "yes" } else { "" }.into(),
+        ..TeamForm::default()
     };
-    Ok(render(&page)?.into_response())
+    team_page(
+        &state,
+        &session,
+        &organisation,
+        Some(&team),
+        form,
+        Faults::new(),
+    )
+    .await
 }
 
 /// `POST /admin/teams/{id}`.
@@ -342,15 +353,8 @@ pub async fn change_team(
         Err(e) => {
             let faults = faults_of(e, &["name", "duty_phone"], "team")?;
             let team = partnership::team(&state, &session.user, &id).await?;
-            let page = TeamPage {
-                chrome: Chrome::load(&state, &session).await?,
-                organisation: organisation_name(&state, &team).await?,
-                action: format!("/admin/teams/{}", team.id()),
-                is_new: false,
-                form,
-                faults,
-            };
-            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+            let organisation = organisation_of(&state, &team).await?;
+            team_page(&state, &session, &organisation, Some(&team), form, faults).await
         }
     }
 }

@@ -10,7 +10,7 @@ pub use concordat_store::delivery::Attempt;
 pub use concordat_store::webhooks::{DeliveryRecord, Webhook};
 
 use crate::auth::secret;
-use crate::authorisation::administration_entry;
+use crate::authorisation::record_administration as record;
 use crate::error::ServiceError;
 use crate::permissions;
 use crate::AppState;
@@ -128,14 +128,6 @@ pub async fn register_with_new_secret(
     .await?;
     record(state, user, format!("registered the webhook {}", hook.url)).await?;
     Ok(WithSecret { hook, secret })
-}
-
-async fn record(state: &AppState, user: &User, what: String) -> Result<(), ServiceError> {
-    state
-        .audit
-        .record(administration_entry(user, what, state.clock.now()))
-        .await?;
-    Ok(())
 }
 
 /// The user's organisation's live endpoint `raw_id`; any other (another
