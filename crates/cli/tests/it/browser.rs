@@ -39,12 +39,15 @@ pub(crate) enum Screen {
     Desktop,
     /// An everyday phone held upright: a 390×844 CSS-pixel viewport.
     Phone,
+    /// The laptop's window at 200 % zoom (WCAG's reflow case): every CSS
+    /// pixel drawn twice, so the page has 640×450 to lay itself out in.
+    DesktopZoomed,
 }
 
 impl Screen {
     pub(crate) fn size(self) -> (u32, u32) {
         match self {
-            Screen::Desktop => (1280, 900),
+            Screen::Desktop | Screen::DesktopZoomed => (1280, 900),
             Screen::Phone => (390, 844),
         }
     }
@@ -102,6 +105,16 @@ fn capabilities(screen: Screen) -> Capabilities {
         if !binary.trim().is_empty() {
             chrome_options["binary"] = json!(binary);
         }
+    }
+    if let Screen::DesktopZoomed = screen {
+        // Zoom doubles each CSS pixel: what the layout sees is a desktop
+        // (no touch, no phone viewport rules) half as wide and high.
+        chrome_options["mobileEmulation"] = json!({
+            "deviceMetrics": {
+                "width": width / 2, "height": height / 2, "pixelRatio": 2.0,
+                "mobile": false, "touch": false,
+            },
+        });
     }
     if let Screen::Phone = screen {
         // Chromium will not make a window narrower than 500px, even headless,
@@ -323,6 +336,17 @@ impl Browser {
     /// Checks the viewport is phone-sized and the page needs no sideways
     /// scrolling in it.
     pub(crate) async fn assert_fits_the_phone(&self) {
+        let (_, inner_width) = self.widths().await;
+        let (phone_width, _) = Screen::Phone.size();
+        assert!(
+            inner_width <= f64::from(phone_width),
+            "the viewport is phone-sized: {inner_width}px wide"
+        );
+        self.assert_no_sideways_scrolling().await;
+    }
+
+    /// The page's width and the viewport's, in CSS pixels.
+    async fn widths(&self) -> (f64, f64) {
         let sizes = self
             .client
             .execute(
@@ -331,13 +355,15 @@ impl Browser {
             )
             .await
             .expect("measure the page");
-        let scroll_width = sizes[0].as_f64().expect("scrollWidth");
-        let inner_width = sizes[1].as_f64().expect("innerWidth");
-        let (phone_width, _) = Screen::Phone.size();
-        assert!(
-            inner_width <= f64::from(phone_width),
-            "the viewport is phone-sized: {inner_width}px wide"
-        );
+        (
+            sizes[0].as_f64().expect("scrollWidth"),
+            sizes[1].as_f64().expect("innerWidth"),
+        )
+    }
+
+    /// Checks the page fits its viewport's width: nothing to scroll sideways.
+    pub(crate) async fn assert_no_sideways_scrolling(&self) {
+        let (scroll_width, inner_width) = self.widths().await;
         assert!(
             scroll_width <= inner_width,
             "no sideways scrolling on {}: the page is {scroll_width}px wide in a {inner_width}px viewport",

@@ -227,7 +227,45 @@ async fn a_crisis_clinician_meets_a_part_refused_plan_and_breaks_glass(app: Test
     .await;
 }
 
+/// The audit search at 200 % zoom on a laptop: its results and the users
+/// list stack rather than run off the side.
+async fn the_audit_and_the_lists_reflow_at_twice_the_size(app: TestApp) {
+    gp_reads_daniel(&app, 3).await;
+    Browser::run_in(
+        &app,
+        "journeys",
+        "zoomed",
+        Screen::DesktopZoomed,
+        |browser| async move {
+            let width = browser
+                .client
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .expect("the viewport");
+            assert_eq!(width, json!(640), "200 % of a 1280px window");
+            browser.sign_in("ig.lead", DEMO_PASSWORD).await;
+            browser.open("/governance/audit").await;
+            browser.type_into("#person", "Daniel Reid").await;
+            browser.click_button("Search").await;
+            browser.find("#audit-results").await;
+            browser.assert_no_sideways_scrolling().await;
+            browser.screenshot("audit").await;
+            for path in [
+                "/users",
+                "/governance/break-glass",
+                "/agreements",
+                "/crisis-plans/coverage",
+            ] {
+                browser.open(path).await;
+                browser.assert_no_sideways_scrolling().await;
+            }
+        },
+    )
+    .await;
+}
+
 crate::on_both_stores!(
+    the_audit_and_the_lists_reflow_at_twice_the_size,
     a_crisis_clinician_meets_a_part_refused_plan_and_breaks_glass,
     information_governance_pages_through_a_persons_audit_by_nhs_number,
     an_admin_adds_a_user_who_signs_in_with_the_link,
