@@ -101,7 +101,7 @@ pub async fn of_person(
         .await?
         .map(|p| p.name().full());
     let mut found = Vec::new();
-    for referral in referrals::referrals(&mut conn, Listing::Person(person), 200).await? {
+    for referral in referrals::referrals(&mut conn, Listing::Person(person), 0, LIST_MOST).await? {
         if involves(&viewer.user, &referral) {
             let events = referrals::events_of(&mut conn, referral.id).await?;
             found.push(Detail {
@@ -114,6 +114,9 @@ pub async fn of_person(
     Ok(found)
 }
 
+/// The most referrals one list holds (the API's whole list).
+pub const LIST_MOST: u32 = 200;
+
 /// A list of referrals with the person each is about, keeping only those
 /// the access decision lets the viewer see (each one decided and audited).
 pub async fn list(
@@ -121,19 +124,34 @@ pub async fn list(
     viewer: &Viewer,
     listing: Listing,
 ) -> Result<Vec<(Referral, String)>, ServiceError> {
-    let found = {
+    Ok(page(state, viewer, listing, 0, LIST_MOST).await?.0)
+}
+
+/// `limit` of a list from `offset` on, newest first, and whether there
+/// are more after them. Only the referrals shown are read and audited.
+pub async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    listing: Listing,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<(Referral, String)>, bool), ServiceError> {
+    let mut found = {
         let mut conn = state.store.read().await?;
-        referrals::referrals(&mut conn, listing, 200).await?
+        referrals::referrals(&mut conn, listing, offset, limit + 1).await?
     };
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
     let shown =
         readable_with_people(state, viewer, found, |r| r.person, DataCategory::Referrals).await?;
-    Ok(shown
+    let named = shown
         .into_iter()
         .map(|(referral, person)| {
             let name = person.map(|p| p.name().full()).unwrap_or_default();
             (referral, name)
         })
-        .collect())
+        .collect();
+    Ok((named, more))
 }
 
 /// The team's name and organisation, for showing where a referral went.

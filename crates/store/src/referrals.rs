@@ -124,6 +124,7 @@ pub enum Listing {
 pub async fn referrals(
     conn: &mut Conn,
     listing: Listing,
+    offset: u32,
     limit: u32,
 ) -> Result<Vec<Referral>, StoreError> {
     let (column, value) = match listing {
@@ -132,7 +133,7 @@ pub async fn referrals(
         Listing::Person(p) => ("person_id", p.to_string()),
     };
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM referrals WHERE {column} = $1 ORDER BY created_at DESC, id LIMIT {limit}"
+        "SELECT {COLUMNS} FROM referrals WHERE {column} = $1 ORDER BY created_at DESC, id LIMIT {limit} OFFSET {offset}"
     ))
     .bind(value)
     .fetch_all(conn)

@@ -294,7 +294,37 @@ async fn once_acknowledged_the_receivers_inbox_no_longer_asks_for_it(app: TestAp
     assert!(item.contains("Respond by"), "{item}");
 }
 
+/// The rows of the referral table `id` on `html`.
+fn table_rows(html: &str, id: &str) -> usize {
+    let Some(start) = html.find(&format!(r#"<table id="{id}""#)) else {
+        return 0;
+    };
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    table.matches("<tr id=\"referral-").count()
+}
+
+async fn referral_lists_page_twenty_five_at_a_time(app: TestApp) {
+    for _ in 0..30 {
+        daniels_referral(&app).await;
+    }
+    let gp = signed_in(&app, "gp").await;
+    let (status, first) = page(&app, &gp, "/referrals").await;
+    assert_eq!(status, 200);
+    assert_eq!(table_rows(&first, "outbox"), 25, "{first}");
+    assert!(first.contains(r#"href="/referrals?outbox=2""#), "{first}");
+    let (_, second) = page(&app, &gp, "/referrals?outbox=2").await;
+    assert_eq!(table_rows(&second, "outbox"), 5, "{second}");
+    assert!(second.contains(r#"href="/referrals?outbox=1""#), "{second}");
+
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let (_, inbox) = page(&app, &nurse, "/referrals").await;
+    assert_eq!(table_rows(&inbox, "inbox"), 25, "{inbox}");
+    let (_, next) = page(&app, &nurse, "/referrals?inbox=2").await;
+    assert_eq!(table_rows(&next, "inbox"), 5, "{next}");
+}
+
 crate::on_both_stores!(
+    referral_lists_page_twenty_five_at_a_time,
     once_acknowledged_the_receivers_inbox_no_longer_asks_for_it,
     a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green,
     a_message_thread_is_started_read_and_acknowledged_from_the_pages,

@@ -1,7 +1,7 @@
 //! Long lists a page at a time: which page was asked for, and the controls
-//! to move between pages. The controls are buttons of a form sent by POST,
-//! so that a search a list is narrowed by (a name) goes along with them and
-//! never into an address.
+//! to move between pages. A list narrowed by a search (a name) pages with
+//! buttons of a form sent by POST, so that the search goes along and never
+//! into an address; a list with nothing to carry pages with plain links.
 
 /// Rows on one page of a list.
 pub const ROWS: u32 = 25;
@@ -35,9 +35,11 @@ impl Paging {
 /// The controls under a page of a list.
 #[derive(Debug, Clone)]
 pub struct Pager {
-    /// Where the controls send the form.
+    /// Where the controls send the form, or link to.
     pub action: &'static str,
-    /// Fields sent along with the page asked for (a search).
+    /// The page's parameter (`page`, or a list's own on a page of two).
+    pub param: &'static str,
+    /// Fields sent along with the page asked for (a search); none for links.
     pub kept: Vec<(&'static str, String)>,
     /// The rows shown, counted from 1 over the whole list.
     pub first: usize,
@@ -57,12 +59,21 @@ impl Pager {
         let first = paging.offset() as usize + 1;
         Self {
             action,
+            param: "page",
             kept,
             first,
             last: first + shown.saturating_sub(1),
             previous: (paging.page > 1).then(|| paging.page - 1),
             next: more.then_some(paging.page + 1),
         }
+    }
+
+    /// The same controls naming the page by `param` (for one of two lists
+    /// on a page).
+    #[must_use]
+    pub fn named(mut self, param: &'static str) -> Self {
+        self.param = param;
+        self
     }
 
     /// Whether there is more than one page (else no controls are shown).

@@ -8,11 +8,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use concordat_domain::purpose::Purpose;
+use serde::Deserialize;
 
 use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::pages::error::PageError;
+use crate::pages::extract::PageQuery;
 use crate::pages::layout::{render, Chrome};
+use crate::pages::paging::{Pager, Paging};
 use crate::pages::words::when;
 use crate::referrals::{self as service};
 use crate::referrals::{Listing, Referral};
@@ -59,6 +62,15 @@ struct ListPage {
     has_team: bool,
     inbox: Vec<Row>,
     outbox: Vec<Row>,
+    inbox_pager: Pager,
+    outbox_pager: Pager,
+}
+
+/// Which page of each list (`?inbox=2`, `?outbox=3`).
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    inbox: Option<String>,
+    outbox: Option<String>,
 }
 
 async fn rows(state: &AppState, viewer: &Viewer, listing: Listing) -> Result<Vec<Row>, PageError> {
@@ -70,19 +82,51 @@ async fn rows(state: &AppState, viewer: &Viewer, listing: Listing) -> Result<Vec
     Ok(out)
 }
 
-/// `GET /referrals`.
-pub async fn list(State(state): State<AppState>, session: SignedIn) -> Result<Response, PageError> {
+/// One page of a list, and the controls to its others (named `param`).
+async fn paged(
+    state: &AppState,
+    viewer: &Viewer,
+    listing: Listing,
+    paging: Paging,
+    param: &'static str,
+) -> Result<(Vec<Row>, Pager), PageError> {
+    let (found, more) =
+        service::page(state, viewer, listing, paging.offset(), paging.limit()).await?;
+    let mut out = Vec::new();
+    for (r, name) in found {
+        let team = service::team_label(state, r.to_team).await?;
+        out.push(row(state, &r, name, team));
+    }
+    let pager = Pager::new("/referrals", Vec::new(), paging, out.len(), more).named(param);
+    Ok((out, pager))
+}
+
+/// `GET /referrals`: the team's inbox and the user's outbox, each a page at
+/// a time; only the referrals shown are read and audited.
+pub async fn list(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> Result<Response, PageError> {
     let viewer = session.viewer(Purpose::DirectCare);
-    let inbox = match session.user.team_id() {
-        Some(team) => rows(&state, &viewer, Listing::ToTeam(team)).await?,
-        None => Vec::new(),
+    let inbox_page = Paging::parse(query.inbox.as_deref());
+    let (inbox, inbox_pager) = match session.user.team_id() {
+        Some(team) => paged(&state, &viewer, Listing::ToTeam(team), inbox_page, "inbox").await?,
+        None => (
+            Vec::new(),
+            Pager::new("/referrals", Vec::new(), inbox_page, 0, false),
+        ),
     };
-    let outbox = rows(&state, &viewer, Listing::FromUser(session.user.id())).await?;
+    let outbox_page = Paging::parse(query.outbox.as_deref());
+    let listing = Listing::FromUser(session.user.id());
+    let (outbox, outbox_pager) = paged(&state, &viewer, listing, outbox_page, "outbox").await?;
     let page = ListPage {
         chrome: Chrome::load(&state, &session).await?,
         has_team: session.user.team_id().is_some(),
         inbox,
         outbox,
+        inbox_pager,
+        outbox_pager,
     };
     Ok(render(&page)?.into_response())
 }
