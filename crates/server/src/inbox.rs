@@ -11,14 +11,25 @@ pub use concordat_store::notifications::Notification;
 use crate::error::ServiceError;
 use crate::AppState;
 
-/// The newest `limit` notifications of `user`.
+/// `limit` of `user`'s notifications from `offset` on, newest first, and
+/// whether there are more after them.
 pub async fn notifications(
     state: &AppState,
     user: &User,
-    limit: i64,
-) -> Result<Vec<Notification>, ServiceError> {
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<Notification>, bool), ServiceError> {
     let mut conn = state.store.read().await?;
-    Ok(notifications::notifications_of(&mut conn, user.id(), limit).await?)
+    let mut found = notifications::notifications_of(
+        &mut conn,
+        user.id(),
+        i64::from(offset),
+        i64::from(limit) + 1,
+    )
+    .await?;
+    let more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+    Ok((found, more))
 }
 
 /// What a page header shows of a user: their organisation's name and how

@@ -42,14 +42,16 @@ pub async fn users_with_role(
 pub async fn notifications_of(
     conn: &mut Conn,
     user: UserId,
+    offset: i64,
     limit: i64,
 ) -> Result<Vec<Notification>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, kind, subject, body, link, created_at, read_at FROM notifications \
-         WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
+         WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
     )
     .bind(user.to_string())
     .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
     .await?;
     rows.iter()

@@ -388,7 +388,7 @@ async fn a_reported_contact_tells_the_lead_professional_as_one_recorded_by_hand_
     // Gary's lead professional is told of each, in the same form.
     let lead = user(&app, "crisis.nurse").await;
     let mut conn = app.store.read().await.unwrap();
-    let mut told: Vec<_> = notifications::notifications_of(&mut conn, lead.id(), 50)
+    let mut told: Vec<_> = notifications::notifications_of(&mut conn, lead.id(), 0, 50)
         .await
         .unwrap()
         .into_iter()

@@ -303,7 +303,7 @@ fn table_rows(html: &str, id: &str) -> usize {
     table.matches("<tr id=\"referral-").count()
 }
 
-async fn referral_lists_page_twenty_five_at_a_time(app: TestApp) {
+async fn referral_lists_and_the_inbox_page_twenty_five_at_a_time(app: TestApp) {
     for _ in 0..30 {
         daniels_referral(&app).await;
     }
@@ -321,10 +321,18 @@ async fn referral_lists_page_twenty_five_at_a_time(app: TestApp) {
     assert_eq!(table_rows(&inbox, "inbox"), 25, "{inbox}");
     let (_, next) = page(&app, &nurse, "/referrals?inbox=2").await;
     assert_eq!(table_rows(&next, "inbox"), 5, "{next}");
+
+    // Her inbox of notifications pages too: thirty told, twenty-five shown.
+    let (_, told) = page(&app, &nurse, "/inbox").await;
+    assert_eq!(told.matches("<li>").count(), 25, "{told}");
+    assert!(told.contains(r#"href="/inbox?page=2""#), "{told}");
+    let (_, rest) = page(&app, &nurse, "/inbox?page=2").await;
+    assert!(rest.matches("<li>").count() >= 5, "{rest}");
+    assert!(rest.contains(r#"href="/inbox?page=1""#), "{rest}");
 }
 
 crate::on_both_stores!(
-    referral_lists_page_twenty_five_at_a_time,
+    referral_lists_and_the_inbox_page_twenty_five_at_a_time,
     once_acknowledged_the_receivers_inbox_no_longer_asks_for_it,
     a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green,
     a_message_thread_is_started_read_and_acknowledged_from_the_pages,

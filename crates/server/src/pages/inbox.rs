@@ -13,8 +13,9 @@ use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::inbox;
 use crate::pages::error::PageError;
-use crate::pages::extract::PageForm;
+use crate::pages::extract::{PageForm, PageQuery};
 use crate::pages::layout::{render, Chrome};
+use crate::pages::paging::{Pager, Paging};
 use crate::pages::words::when;
 use crate::AppState;
 
@@ -23,9 +24,6 @@ pub fn router() -> Router<AppState> {
         .route("/inbox", get(inbox))
         .route("/inbox/read", post(mark_read))
 }
-
-/// The most notifications the page lists.
-const LIMIT: i64 = 50;
 
 struct Row {
     subject: String,
@@ -40,6 +38,12 @@ struct Row {
 struct InboxPage {
     chrome: Chrome,
     rows: Vec<Row>,
+    pager: Pager,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InboxQuery {
+    page: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -57,14 +61,18 @@ fn local(link: Option<String>) -> Option<String> {
     link.filter(|l| l.starts_with('/') && !l.starts_with("//"))
 }
 
-/// `GET /inbox`.
+/// `GET /inbox`, a page at a time (`?page=`).
 pub async fn inbox(
     State(state): State<AppState>,
     session: SignedIn,
+    PageQuery(query): PageQuery<InboxQuery>,
 ) -> Result<Html<String>, PageError> {
     let chrome = Chrome::load(&state, &session).await?;
-    let rows = inbox::notifications(&state, &session.user, LIMIT)
-        .await?
+    let paging = Paging::parse(query.page.as_deref());
+    let (found, more) =
+        inbox::notifications(&state, &session.user, paging.offset(), paging.limit()).await?;
+    let pager = Pager::new("/inbox", Vec::new(), paging, found.len(), more);
+    let rows = found
         .into_iter()
         .map(|n| Row {
             subject: n.subject,
@@ -74,7 +82,11 @@ pub async fn inbox(
             unread: n.read_at.is_none(),
         })
         .collect();
-    render(&InboxPage { chrome, rows })
+    render(&InboxPage {
+        chrome,
+        rows,
+        pager,
+    })
 }
 
 /// `POST /inbox/read`: marks every notification read.
