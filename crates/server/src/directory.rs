@@ -86,6 +86,24 @@ pub struct Accounts {
     pub only: Option<Organisation>,
 }
 
+/// [`accounts`] whose username or name contains `wanted` (case ignored),
+/// or all of them for an empty search.
+pub async fn accounts_matching(
+    state: &AppState,
+    user: &User,
+    wanted: &str,
+) -> Result<Accounts, ServiceError> {
+    let mut found = accounts(state, user).await?;
+    let wanted = wanted.trim().to_lowercase();
+    if !wanted.is_empty() {
+        found.users.retain(|u| {
+            u.username().as_str().contains(&wanted)
+                || u.display_name().as_str().to_lowercase().contains(&wanted)
+        });
+    }
+    Ok(found)
+}
+
 pub async fn accounts(state: &AppState, user: &User) -> Result<Accounts, ServiceError> {
     if !permissions::may_see_users(user.role()) {
         return Err(ServiceError::Forbidden(

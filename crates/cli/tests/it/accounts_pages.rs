@@ -273,7 +273,60 @@ async fn no_one_but_an_administrator_may_touch_an_account(app: TestApp) {
     assert_eq!(status, 404);
 }
 
+/// The accounts listed on `html`.
+fn listed(html: &str) -> usize {
+    html.matches(r#"<span class="cell-label">Username: </span>"#)
+        .count()
+}
+
+async fn the_accounts_list_pages_and_is_searched_in_a_form(app: TestApp) {
+    let all = count(&app, "SELECT COUNT(*) AS n FROM users").await as usize;
+    assert!(all > 25, "{all} accounts");
+    let admin = signed_in(&app, "admin").await;
+    let (_, first) = page(&app, &admin, "/users").await;
+    assert_eq!(listed(&first), 25, "{first}");
+    assert!(first.contains(r#"href="/users?page=2""#), "{first}");
+    let (_, second) = page(&app, &admin, "/users?page=2").await;
+    assert_eq!(listed(&second), all - 25, "{second}");
+
+    let csrf = csrf_token(&first);
+    let found = post_form(
+        &app,
+        &admin,
+        "/users/search",
+        &[("csrf_token", &csrf), ("wanted", "POLICE")],
+    )
+    .await;
+    assert_eq!(found.status(), 200);
+    let found = found.text().await.unwrap();
+    let police = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM users WHERE LOWER(username) LIKE '%police%' \
+         OR LOWER(display_name) LIKE '%police%'",
+    )
+    .await as usize;
+    assert_eq!(listed(&found), police, "{found}");
+    assert!(found.contains(r#"href="/users/police""#), "{found}");
+    assert!(!found.contains(r#"href="/users/gp""#), "{found}");
+
+    // An IG lead's search stays in their own organisation.
+    let ig = signed_in(&app, "ig.lead").await;
+    let (_, theirs) = page(&app, &ig, "/users").await;
+    let mine = post_form(
+        &app,
+        &ig,
+        "/users/search",
+        &[("csrf_token", &csrf_token(&theirs)), ("wanted", "police")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert_eq!(listed(&mine), 0, "{mine}");
+}
+
 crate::on_both_stores!(
+    the_accounts_list_pages_and_is_searched_in_a_form,
     an_admin_adds_a_user_who_sets_their_own_password_and_signs_in,
     a_change_of_role_signs_them_out_and_disabling_shuts_them_out,
     no_one_but_an_administrator_may_touch_an_account,

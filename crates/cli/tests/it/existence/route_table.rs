@@ -141,6 +141,11 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (Surface::Page, "GET /users", "the partnership's staff"),
     (Surface::Page, "POST /users", STAFF_ACCOUNT),
+    (
+        Surface::Page,
+        "POST /users/search",
+        "the partnership's staff",
+    ),
     (Surface::Page, "GET /users/new", STAFF_ACCOUNT),
     (Surface::Page, "GET /users/{username}", STAFF_ACCOUNT),
     (Surface::Page, "POST /users/{username}", STAFF_ACCOUNT),
