@@ -394,7 +394,7 @@ pub async fn of_person(
     let threads = {
         let mut conn = state.store.read().await?;
         let ids =
-            messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 100)
+            messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 0, 100)
                 .await?;
         let mut threads = Vec::new();
         for id in ids {
@@ -422,20 +422,37 @@ async fn conversation(state: &AppState, thread: Thread) -> Result<Conversation, 
     })
 }
 
-/// The threads the viewer takes part in, newest first.
-pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, ServiceError> {
-    let threads = {
+/// `limit` of the viewer's threads from `offset` on, newest first, and
+/// whether there are more; only those shown are decided and audited.
+pub async fn mine_page(
+    state: &AppState,
+    viewer: &Viewer,
+    offset: u32,
+    limit: u32,
+) -> Result<(Vec<Thread>, bool), ServiceError> {
+    let (threads, more) = {
         let mut conn = state.store.read().await?;
-        let ids =
-            messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 100)
-                .await?;
+        let mut ids = messages::threads_of_user(
+            &mut conn,
+            viewer.user.id(),
+            viewer.user.team_id(),
+            offset,
+            limit + 1,
+        )
+        .await?;
+        let more = ids.len() > limit as usize;
+        ids.truncate(limit as usize);
         let mut threads = Vec::with_capacity(ids.len());
         for id in ids {
             threads.extend(messages::thread_by_id(&mut conn, id).await?);
         }
-        threads
+        (threads, more)
     };
-    // A thread names its person and its subject: each is shown only if the
-    // decision still lets the viewer read the person's messages.
-    Ok(readable(state, viewer, threads, |t| t.person, DataCategory::Messages).await?)
+    let shown = readable(state, viewer, threads, |t| t.person, DataCategory::Messages).await?;
+    Ok((shown, more))
+}
+
+/// The threads the viewer takes part in, newest first (at most 100).
+pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, ServiceError> {
+    Ok(mine_page(state, viewer, 0, 100).await?.0)
 }

@@ -97,12 +97,13 @@ pub async fn threads_of_user(
     conn: &mut Conn,
     user: UserId,
     team: Option<TeamId>,
+    offset: u32,
     limit: u32,
 ) -> Result<Vec<ThreadId>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT t.id FROM message_threads t WHERE t.started_by = $1 OR t.id IN \
          (SELECT thread_id FROM message_participants WHERE user_id = $1 OR team_id = $2) \
-         ORDER BY t.started_at DESC LIMIT {limit}"
+         ORDER BY t.started_at DESC, t.id LIMIT {limit} OFFSET {offset}"
     ))
     .bind(user.to_string())
     .bind(team.map_or_else(String::new, |t| t.to_string()))

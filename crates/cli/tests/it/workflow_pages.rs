@@ -331,7 +331,33 @@ async fn referral_lists_and_the_inbox_page_twenty_five_at_a_time(app: TestApp) {
     assert!(rest.contains(r#"href="/inbox?page=1""#), "{rest}");
 }
 
+async fn the_message_threads_page_twenty_five_at_a_time(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let gp = app.token_for("gp", "TREAT").await;
+    for n in 0..30 {
+        let started = crate::fixtures::post_json(
+            &app,
+            &gp,
+            &format!("/api/v1/persons/{daniel}/threads"),
+            serde_json::json!({
+                "subject": format!("Discharge question {n}"),
+                "to_usernames": ["dr.singh"],
+                "body": "Can we talk about his discharge?"
+            }),
+        )
+        .await;
+        assert_eq!(started.status(), 201);
+    }
+    let pages = signed_in(&app, "gp").await;
+    let (_, first) = page(&app, &pages, "/threads").await;
+    assert_eq!(first.matches("Discharge question").count(), 25, "{first}");
+    assert!(first.contains(r#"href="/threads?page=2""#), "{first}");
+    let (_, second) = page(&app, &pages, "/threads?page=2").await;
+    assert_eq!(second.matches("Discharge question").count(), 5, "{second}");
+}
+
 crate::on_both_stores!(
+    the_message_threads_page_twenty_five_at_a_time,
     referral_lists_and_the_inbox_page_twenty_five_at_a_time,
     once_acknowledged_the_receivers_inbox_no_longer_asks_for_it,
     a_referrals_next_steps_say_what_they_mean_and_only_moving_on_is_green,

@@ -6,11 +6,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use concordat_domain::purpose::Purpose;
+use serde::Deserialize;
 
 use crate::auth::session::SignedIn;
 use crate::messages::{self as service};
 use crate::pages::error::PageError;
+use crate::pages::extract::PageQuery;
 use crate::pages::layout::{render, Chrome};
+use crate::pages::paging::{Pager, Paging};
 use crate::pages::words::when;
 use crate::AppState;
 
@@ -29,13 +32,28 @@ struct ThreadRow {
 struct ListPage {
     chrome: Chrome,
     threads: Vec<ThreadRow>,
+    pager: Pager,
 }
 
-/// `GET /threads`.
-pub async fn list(State(state): State<AppState>, session: SignedIn) -> Result<Response, PageError> {
-    let threads = service::mine(&state, &session.viewer(Purpose::DirectCare)).await?;
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    page: Option<String>,
+}
+
+/// `GET /threads`, a page at a time (`?page=`).
+pub async fn list(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> Result<Response, PageError> {
+    let paging = Paging::parse(query.page.as_deref());
+    let viewer = session.viewer(Purpose::DirectCare);
+    let (threads, more) =
+        service::mine_page(&state, &viewer, paging.offset(), paging.limit()).await?;
+    let pager = Pager::new("/threads", Vec::new(), paging, threads.len(), more);
     let page = ListPage {
         chrome: Chrome::load(&state, &session).await?,
+        pager,
         threads: threads
             .iter()
             .map(|t| ThreadRow {
