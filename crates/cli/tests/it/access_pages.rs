@@ -397,6 +397,19 @@ async fn governance_finds_a_persons_entries_by_nhs_number_or_name_pages_them_and
     assert_eq!(status, 200);
     assert!(nobody.contains("No entries match."), "{nobody}");
 
+    // Another organisation's lead, whose staff never read Daniel's record
+    // and which holds no part of it, finds what they would for no one:
+    // nothing, by number, by name, or as CSV.
+    let other = signed_in(&app, "police.ig").await;
+    for person in [spaced.as_str(), "Daniel Reid"] {
+        let (status, _, theirs) = audit_search(&app, &other, &[("person", person)]).await;
+        assert_eq!(status, 200);
+        assert!(theirs.contains("No entries match."), "{person}: {theirs}");
+    }
+    let (_, _, their_csv) =
+        audit_search(&app, &other, &[("person", &spaced), ("format", "csv")]).await;
+    assert_eq!(their_csv.lines().count(), 1, "the header only: {their_csv}");
+
     // Everything found, as CSV.
     let (status, kind, csv) =
         audit_search(&app, &ig, &[("person", &spaced), ("format", "csv")]).await;

@@ -178,6 +178,8 @@ pub struct AuditItem {
     pub person_name: Option<String>,
     pub nhs_number: Option<String>,
     pub action: &'static str,
+    /// The action in words ("Crisis look-up").
+    pub action_label: &'static str,
     pub categories: Vec<&'static str>,
     pub outcome: &'static str,
     pub break_glass: bool,
@@ -337,7 +339,7 @@ pub async fn search_audit(
     query: &AuditQuery,
 ) -> Result<Vec<AuditItem>, ServiceError> {
     let (filter, names) = prepared(state, viewer, query).await?;
-    audit_the_search(state, viewer, &filter, "searched the audit", query).await?;
+    audit_the_search(state, viewer, "searched the audit", query).await?;
     let mut conn = state.store.read().await?;
     items(&mut conn, &names, &filter).await
 }
@@ -354,7 +356,7 @@ pub async fn export_audit(
     query: &AuditQuery,
 ) -> Result<(Vec<AuditItem>, bool), ServiceError> {
     let (mut filter, names) = prepared(state, viewer, query).await?;
-    audit_the_search(state, viewer, &filter, "exported the audit as CSV", query).await?;
+    audit_the_search(state, viewer, "exported the audit as CSV", query).await?;
     filter.limit = audit::MAX_LIMIT;
     let mut conn = state.store.read().await?;
     let mut all = Vec::new();
@@ -394,19 +396,17 @@ async fn prepared(
     filter.people = people_meant(&mut conn, query.person.as_deref())
         .await?
         .map_err(|m| ServiceError::invalid("person", m))?;
-    filter.person = filter
-        .people
-        .as_ref()
-        .filter(|p| p.len() == 1)
-        .map(|p| p[0]);
     filter.scope = Some(viewer.user.organisation_id());
     Ok((filter, names))
 }
 
+/// The search's own entry names no person, only what was asked: were it
+/// filed under the person searched for, the searcher's next search would
+/// find it (their own organisation's act) and so tell an NHS number or an
+/// id that names someone from one that names no one.
 async fn audit_the_search(
     state: &AppState,
     viewer: &Viewer,
-    filter: &AuditFilter,
     what: &str,
     query: &AuditQuery,
 ) -> Result<(), ServiceError> {
@@ -415,7 +415,7 @@ async fn audit_the_search(
         .record(act_entry(
             state,
             viewer,
-            filter.person,
+            None,
             AuditAction::AuditSearch,
             Outcome::Allowed,
             vec![format!("{what}: {}", describe_query(query))],
@@ -458,6 +458,7 @@ async fn items(
             purpose: entry.purpose.map(|p| p.code()),
             person_id: entry.person.map(|p| p.to_string()),
             action: entry.action.as_str(),
+            action_label: entry.action.label(),
             categories: entry.categories.iter().map(|c| c.as_str()).collect(),
             outcome: entry.outcome.as_str(),
             break_glass: entry.break_glass,

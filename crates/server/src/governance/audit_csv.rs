@@ -8,7 +8,6 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::dates::when;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
-use concordat_store::audit::AuditAction;
 
 use super::AuditItem;
 use crate::error::ServiceError;
@@ -47,7 +46,6 @@ pub fn audit_csv(items: &[AuditItem], more: bool) -> Result<String, ServiceError
     out.write_record(HEADER).map_err(failed)?;
     for i in items {
         let role = i.role.and_then(|r| Role::parse(r).ok()).map(Role::label);
-        let action = AuditAction::parse(i.action).map_or(i.action, AuditAction::label);
         let purpose = i
             .purpose
             .and_then(|p| Purpose::parse_code(p).ok())
@@ -67,7 +65,7 @@ pub fn audit_csv(items: &[AuditItem], more: bool) -> Result<String, ServiceError
             i.person_name.clone().unwrap_or_default(),
             i.nhs_number.clone().unwrap_or_default(),
             i.person_id.clone().unwrap_or_default(),
-            action.to_owned(),
+            i.action_label.to_owned(),
             categories.join("; "),
             purpose.unwrap_or_default(),
             i.outcome.to_owned(),
@@ -120,6 +118,7 @@ mod tests {
             person_name: Some("Daniel Reid".into()),
             nhs_number: Some("9990000018".into()),
             action: "read",
+            action_label: "Read",
             categories: vec!["crisis-plan"],
             outcome: "allowed",
             break_glass: true,

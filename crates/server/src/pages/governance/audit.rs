@@ -14,7 +14,6 @@ use axum::Router;
 use concordat_domain::category::DataCategory;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
-use concordat_store::audit::AuditAction;
 use serde::Deserialize;
 
 use crate::auth::csrf;
@@ -175,7 +174,7 @@ pub async fn search(
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     if form.format == "csv" {
-        return download(&state, &session, &form).await;
+        return download(&state, &session, form).await;
     }
     answer(&state, &session, form).await
 }
@@ -183,7 +182,7 @@ pub async fn search(
 async fn download(
     state: &AppState,
     session: &SignedIn,
-    form: &AuditForm,
+    form: AuditForm,
 ) -> Result<Response, PageError> {
     governs(session)?;
     let Ok(mut query) = form.query(PAGE_ROWS) else {
@@ -195,7 +194,7 @@ async fn download(
         Err(ServiceError::Invalid(_)) => {
             let again = AuditForm {
                 format: String::new(),
-                ..copy(form)
+                ..form
             };
             return answer(state, session, again).await;
         }
@@ -217,21 +216,6 @@ async fn download(
         .into_response())
 }
 
-fn copy(form: &AuditForm) -> AuditForm {
-    AuditForm {
-        csrf_token: String::new(),
-        person: form.person.clone(),
-        user: form.user.clone(),
-        organisation: form.organisation.clone(),
-        outcome: form.outcome.clone(),
-        from: form.from.clone(),
-        to: form.to.clone(),
-        before: form.before.clone(),
-        shown: form.shown.clone(),
-        format: form.format.clone(),
-    }
-}
-
 fn row(i: AuditItem) -> Row {
     let purpose = i
         .purpose
@@ -251,7 +235,7 @@ fn row(i: AuditItem) -> Row {
         person_id: i.person_id.unwrap_or_default(),
         person: i.person_name.unwrap_or_default(),
         nhs_number: i.nhs_number.as_deref().map(nhs_spaced).unwrap_or_default(),
-        action: AuditAction::parse(i.action).map_or(i.action, AuditAction::label),
+        action: i.action_label,
         categories: i
             .categories
             .iter()
