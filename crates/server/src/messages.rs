@@ -19,7 +19,7 @@ pub use concordat_store::messages::{Message, Thread};
 use concordat_store::notifications::{self, Notification};
 use concordat_store::{jobs, users, Conn};
 
-use crate::authorisation::{readable, Viewer};
+use crate::authorisation::{readable_with_people, Viewer};
 use crate::crisis::require;
 use crate::error::ServiceError;
 use crate::escalation::message::KIND as ESCALATION;
@@ -393,16 +393,22 @@ pub async fn of_person(
     .await?;
     let threads = {
         let mut conn = state.store.read().await?;
-        let ids =
-            messages::threads_of_user(&mut conn, viewer.user.id(), viewer.user.team_id(), 0, 100)
-                .await?;
+        let about = messages::ThreadNarrowing {
+            person: Some(person),
+            words: None,
+        };
+        let ids = messages::threads_of_user(
+            &mut conn,
+            viewer.user.id(),
+            viewer.user.team_id(),
+            &about,
+            0,
+            100,
+        )
+        .await?;
         let mut threads = Vec::new();
         for id in ids {
-            threads.extend(
-                messages::thread_by_id(&mut conn, id)
-                    .await?
-                    .filter(|t| t.person == person),
-            );
+            threads.extend(messages::thread_by_id(&mut conn, id).await?);
         }
         threads
     };
@@ -422,20 +428,28 @@ async fn conversation(state: &AppState, thread: Thread) -> Result<Conversation, 
     })
 }
 
-/// `limit` of the viewer's threads from `offset` on, newest first, and
-/// whether there are more; only those shown are decided and audited.
+/// `limit` of the viewer's threads from `offset` on, newest first, each
+/// with its person's name, and whether there are more; those about a
+/// person whose name starts with `words`, or whose subject contains them,
+/// if given. Only those shown are decided and audited.
 pub async fn mine_page(
     state: &AppState,
     viewer: &Viewer,
+    words: Option<&str>,
     offset: u32,
     limit: u32,
-) -> Result<(Vec<Thread>, bool), ServiceError> {
+) -> Result<(Vec<(Thread, String)>, bool), ServiceError> {
+    let narrowing = messages::ThreadNarrowing {
+        person: None,
+        words: words.map(str::to_owned),
+    };
     let (threads, more) = {
         let mut conn = state.store.read().await?;
         let mut ids = messages::threads_of_user(
             &mut conn,
             viewer.user.id(),
             viewer.user.team_id(),
+            &narrowing,
             offset,
             limit + 1,
         )
@@ -448,11 +462,20 @@ pub async fn mine_page(
         }
         (threads, more)
     };
-    let shown = readable(state, viewer, threads, |t| t.person, DataCategory::Messages).await?;
-    Ok((shown, more))
+    let shown =
+        readable_with_people(state, viewer, threads, |t| t.person, DataCategory::Messages).await?;
+    let named = shown
+        .into_iter()
+        .map(|(thread, person)| {
+            let name = person.map(|p| p.name().full()).unwrap_or_default();
+            (thread, name)
+        })
+        .collect();
+    Ok((named, more))
 }
 
 /// The threads the viewer takes part in, newest first (at most 100).
 pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<Vec<Thread>, ServiceError> {
-    Ok(mine_page(state, viewer, 0, 100).await?.0)
+    let (threads, _) = mine_page(state, viewer, None, 0, 100).await?;
+    Ok(threads.into_iter().map(|(thread, _)| thread).collect())
 }

@@ -14,7 +14,7 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::ids::{PersonId, ReferralId, TeamId};
 use concordat_domain::user::User;
 use concordat_store::referrals;
-pub use concordat_store::referrals::{Listing, Referral, ReferralEvent};
+pub use concordat_store::referrals::{Listing, Narrowing, Referral, ReferralEvent};
 use concordat_store::{organisations, persons, teams};
 
 use crate::authorisation::{readable_with_people, Viewer};
@@ -124,21 +124,27 @@ pub async fn list(
     viewer: &Viewer,
     listing: Listing,
 ) -> Result<Vec<(Referral, String)>, ServiceError> {
-    Ok(page(state, viewer, listing, 0, LIST_MOST).await?.0)
+    Ok(
+        page(state, viewer, listing, &Narrowing::default(), 0, LIST_MOST)
+            .await?
+            .0,
+    )
 }
 
-/// `limit` of a list from `offset` on, newest first, and whether there
-/// are more after them. Only the referrals shown are read and audited.
+/// `limit` of a list from `offset` on, narrowed as `narrowing` says,
+/// newest first, and whether there are more after them. Only the referrals
+/// shown are read and audited.
 pub async fn page(
     state: &AppState,
     viewer: &Viewer,
     listing: Listing,
+    narrowing: &Narrowing,
     offset: u32,
     limit: u32,
 ) -> Result<(Vec<(Referral, String)>, bool), ServiceError> {
     let mut found = {
         let mut conn = state.store.read().await?;
-        referrals::referrals(&mut conn, listing, offset, limit + 1).await?
+        referrals::narrowed(&mut conn, listing, narrowing, offset, limit + 1).await?
     };
     let more = found.len() > limit as usize;
     found.truncate(limit as usize);

@@ -92,23 +92,61 @@ pub async fn thread_by_id(conn: &mut Conn, id: ThreadId) -> Result<Option<Thread
     Ok(Some(thread))
 }
 
-/// The threads `user` (or their team) is part of, newest first.
+/// What a list of threads is narrowed to: those about one person, and
+/// those whose person's given or family name starts with `words` or whose
+/// subject contains them.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadNarrowing {
+    pub person: Option<PersonId>,
+    pub words: Option<String>,
+}
+
+/// The threads `user` (or their team) is part of, narrowed as
+/// `narrowing` says, newest first.
 pub async fn threads_of_user(
     conn: &mut Conn,
     user: UserId,
     team: Option<TeamId>,
+    narrowing: &ThreadNarrowing,
     offset: u32,
     limit: u32,
 ) -> Result<Vec<ThreadId>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT t.id FROM message_threads t WHERE t.started_by = $1 OR t.id IN \
-         (SELECT thread_id FROM message_participants WHERE user_id = $1 OR team_id = $2) \
+    let words = narrowing
+        .words
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty());
+    let mut next = 3;
+    let mut conditions = String::new();
+    if narrowing.person.is_some() {
+        conditions.push_str(&format!(" AND t.person_id = ${next}"));
+        next += 1;
+    }
+    if words.is_some() {
+        conditions.push_str(&format!(
+            " AND (LOWER(t.subject) LIKE ${c} ESCAPE '\\' OR t.person_id IN \
+             (SELECT id FROM persons WHERE family_name_key LIKE ${s} ESCAPE '\\' \
+             OR LOWER(given_name) LIKE ${s} ESCAPE '\\'))",
+            c = next,
+            s = next + 1
+        ));
+    }
+    let sql = format!(
+        "SELECT t.id FROM message_threads t WHERE (t.started_by = $1 OR t.id IN \
+         (SELECT thread_id FROM message_participants WHERE user_id = $1 OR team_id = $2)){conditions} \
          ORDER BY t.started_at DESC, t.id LIMIT {limit} OFFSET {offset}"
-    ))
-    .bind(user.to_string())
-    .bind(team.map_or_else(String::new, |t| t.to_string()))
-    .fetch_all(conn)
-    .await?;
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(user.to_string())
+        .bind(team.map_or_else(String::new, |t| t.to_string()));
+    if let Some(person) = narrowing.person {
+        query = query.bind(person.to_string());
+    }
+    if let Some(words) = words {
+        let starts = crate::covered::starts(words);
+        query = query.bind(format!("%{starts}")).bind(starts);
+    }
+    let rows = query.fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
             uuid::Uuid::parse_str(&rows::text(r, "id")?)

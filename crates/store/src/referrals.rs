@@ -120,10 +120,29 @@ pub enum Listing {
     Person(PersonId),
 }
 
+/// What a list is narrowed to: referrals about people whose given or
+/// family name starts with `name`, and only those still open.
+#[derive(Debug, Clone, Default)]
+pub struct Narrowing {
+    pub name: Option<String>,
+    pub open_only: bool,
+}
+
 /// Newest first, at most `limit`.
 pub async fn referrals(
     conn: &mut Conn,
     listing: Listing,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<Referral>, StoreError> {
+    narrowed(conn, listing, &Narrowing::default(), offset, limit).await
+}
+
+/// A list narrowed as `narrowing` says, newest first, at most `limit`.
+pub async fn narrowed(
+    conn: &mut Conn,
+    listing: Listing,
+    narrowing: &Narrowing,
     offset: u32,
     limit: u32,
 ) -> Result<Vec<Referral>, StoreError> {
@@ -132,12 +151,36 @@ pub async fn referrals(
         Listing::FromUser(u) => ("from_user_id", u.to_string()),
         Listing::Person(p) => ("person_id", p.to_string()),
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM referrals WHERE {column} = $1 ORDER BY created_at DESC, id LIMIT {limit} OFFSET {offset}"
-    ))
-    .bind(value)
-    .fetch_all(conn)
-    .await?;
+    let name = narrowing
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let named = if name.is_some() {
+        " AND person_id IN (SELECT id FROM persons WHERE family_name_key LIKE $2 ESCAPE '\\' \
+         OR LOWER(given_name) LIKE $2 ESCAPE '\\')"
+    } else {
+        ""
+    };
+    let open = if narrowing.open_only {
+        let codes: Vec<String> = ReferralStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        format!(" AND status IN ({})", codes.join(", "))
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM referrals WHERE {column} = $1{named}{open} \
+         ORDER BY created_at DESC, id LIMIT {limit} OFFSET {offset}"
+    );
+    let mut query = sqlx::query(&sql).bind(value);
+    if let Some(name) = name {
+        query = query.bind(crate::covered::starts(name));
+    }
+    let rows = query.fetch_all(conn).await?;
     rows.iter().map(from_row).collect()
 }
 

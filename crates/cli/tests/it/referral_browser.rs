@@ -156,6 +156,25 @@ async fn a_referral_is_acknowledged_and_accepted_as_both_sides_see_it(app: TestA
             browser.open("/inbox").await;
             let inbox = browser.text_of("#notifications").await;
             assert!(!inbox.contains("Acknowledge by"), "{inbox}");
+            // She finds it again in her team's list by his name, among
+            // those still open.
+            browser.open("/referrals").await;
+            browser.type_into("#name", "Reid").await;
+            browser
+                .find(r#"input[name="open"]"#)
+                .await
+                .click()
+                .await
+                .expect("tick only those still open");
+            browser.click_button("Find").await;
+            let narrowed = browser.text_of("#narrowed").await;
+            assert!(narrowed.contains("open referrals"), "{narrowed}");
+            let row = browser.text_of(&format!("#inbox #referral-{id}")).await;
+            assert!(row.contains("Daniel Reid"), "{row}");
+            let here = browser.client.current_url().await.expect("current URL");
+            assert_eq!(here.query(), None, "{here}");
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("found-by-name").await;
         },
     )
     .await;

@@ -2,7 +2,7 @@
 //! keep what was typed on a mistake, who sees what, read receipts and
 //! acknowledgement from the page.
 
-use crate::fixtures::{csrf_token, location, page, person_id, post_form, signed_in, DANIEL};
+use crate::fixtures::{csrf_token, location, page, person_id, post_form, signed_in, DANIEL, GARY};
 use crate::harness::TestApp;
 use crate::referrals::team;
 
@@ -153,6 +153,12 @@ async fn the_referral_form_keeps_what_was_typed_and_explains_refusals(app: TestA
 /// The GP's urgent referral of Daniel to the crisis team, sent through the
 /// API: its id.
 async fn daniels_referral(app: &TestApp) -> String {
+    referral_of(app, DANIEL).await
+}
+
+/// The GP's urgent referral of the person with `nhs_number` to the crisis
+/// team, sent through the API: its id.
+async fn referral_of(app: &TestApp, nhs_number: &str) -> String {
     let gp = app.token_for("gp", "TREAT").await;
     let crisis = team(app, "Crisis Resolution and Home Treatment Team").await;
     let sent = crate::fixtures::post_json(
@@ -160,7 +166,7 @@ async fn daniels_referral(app: &TestApp) -> String {
         &gp,
         "/api/v1/referrals",
         serde_json::json!({
-            "nhs_number": DANIEL, "to_team_id": crisis.to_string(), "urgency": "urgent",
+            "nhs_number": nhs_number, "to_team_id": crisis.to_string(), "urgency": "urgent",
             "reason": "Not sleeping since discharge"
         }),
     )
@@ -356,7 +362,213 @@ async fn the_message_threads_page_twenty_five_at_a_time(app: TestApp) {
     assert_eq!(second.matches("Discharge question").count(), 5, "{second}");
 }
 
+/// A search form's fields sent as a POST.
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(String, String)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The referral search form's fields on `html`, with `fields` added.
+fn search_form(html: &str, fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut form = vec![("csrf_token".to_owned(), csrf_token(html))];
+    form.extend(
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    form
+}
+
+async fn the_referral_lists_are_searched_by_name_and_by_whether_still_open(app: TestApp) {
+    for _ in 0..27 {
+        daniels_referral(&app).await;
+    }
+    let garys = referral_of(&app, GARY).await;
+    let declined = daniels_referral(&app).await;
+    let nurse_api = app.token_for("crisis.nurse", "TREAT").await;
+    let acted = crate::fixtures::post_json(
+        &app,
+        &nurse_api,
+        &format!("/api/v1/referrals/{declined}/decline"),
+        serde_json::json!({"note": "Seen by the home treatment team already"}),
+    )
+    .await;
+    assert_eq!(acted.status(), 200);
+
+    let gp = signed_in(&app, "gp").await;
+    let (_, all) = page(&app, &gp, "/referrals").await;
+    assert!(all.contains(r#"id="referral-search""#), "{all}");
+    // By name: Gary's one referral, sent in the form and not in the address.
+    let fields = search_form(&all, &[("name", "holt")]);
+    let found = send(&app, &gp, "/referrals/search", &fields).await;
+    assert_eq!(found.status(), 200);
+    assert!(found.url().query().is_none(), "{}", found.url());
+    let html = found.text().await.unwrap();
+    assert_eq!(table_rows(&html, "outbox"), 1, "{html}");
+    assert!(html.contains(&format!("referral-{garys}")), "{html}");
+    assert!(html.contains("whose name starts “holt”"), "{html}");
+    // Daniel's 28 page by buttons that carry the name along.
+    let fields = search_form(&all, &[("name", "Reid")]);
+    let html = send(&app, &gp, "/referrals/search", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(table_rows(&html, "outbox"), 25, "{html}");
+    assert!(!html.contains(&format!("referral-{garys}")), "{html}");
+    assert!(
+        html.contains(r#"<button type="submit" name="outbox" value="2""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="name" value="Reid""#), "{html}");
+    let fields = search_form(&html, &[("name", "Reid"), ("outbox", "2")]);
+    let second = send(&app, &gp, "/referrals/search", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(table_rows(&second, "outbox"), 3, "{second}");
+    // Only those still open: the declined one drops out.
+    let fields = search_form(&all, &[("name", "Reid"), ("open", "yes"), ("outbox", "2")]);
+    let open = send(&app, &gp, "/referrals/search", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(table_rows(&open, "outbox"), 2, "{open}");
+    assert!(!open.contains(&format!("referral-{declined}")), "{open}");
+    assert!(open.contains("Showing open referrals"), "{open}");
+    // A name nobody referred has the words for nothing found.
+    let fields = search_form(&all, &[("name", "Okonkwo")]);
+    let none = send(&app, &gp, "/referrals/search", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("No referral you sent matches."), "{none}");
+    // The receiving team's inbox narrows the same way.
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let (_, inbox) = page(&app, &nurse, "/referrals").await;
+    let fields = search_form(&inbox, &[("name", "Gary")]);
+    let html = send(&app, &nurse, "/referrals/search", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(table_rows(&html, "inbox"), 1, "{html}");
+    // Without the session's token the search is refused.
+    let forged = send(
+        &app,
+        &nurse,
+        "/referrals/search",
+        &[
+            ("csrf_token".to_owned(), "x".to_owned()),
+            ("name".to_owned(), "Gary".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+}
+
+async fn the_message_threads_are_found_by_name_or_subject(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let gary = person_id(&app, GARY).await;
+    let gp = app.token_for("gp", "TREAT").await;
+    for (person, n) in (0..28).map(|n| (&daniel, n)).chain([(&gary, 99)]) {
+        let started = crate::fixtures::post_json(
+            &app,
+            &gp,
+            &format!("/api/v1/persons/{person}/threads"),
+            serde_json::json!({
+                "subject": format!("Discharge question {n}"),
+                "to_usernames": ["dr.singh"],
+                "body": "Can we talk about the discharge?"
+            }),
+        )
+        .await;
+        assert_eq!(started.status(), 201);
+    }
+    let pages = signed_in(&app, "gp").await;
+    let (_, all) = page(&app, &pages, "/threads").await;
+    // Each thread says whom it is about.
+    assert!(all.contains("about Daniel Reid"), "{all}");
+    let by = |words: &str, page: Option<&str>| {
+        let mut fields = search_form(&all, &[("words", words)]);
+        if let Some(p) = page {
+            fields.push(("page".to_owned(), p.to_owned()));
+        }
+        fields
+    };
+    let html = send(&app, &pages, "/threads", &by("holt", None))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html.matches("Discharge question").count(), 1, "{html}");
+    assert!(html.contains("Discharge question 99"), "{html}");
+    assert!(html.contains("about Gary Holt"), "{html}");
+    // A subject's words, anywhere in it.
+    let html = send(&app, &pages, "/threads", &by("question 1", None))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // 1 and 10 to 19.
+    assert_eq!(html.matches("Discharge question").count(), 11, "{html}");
+    // Daniel's 28 page with the words kept in the form.
+    let first = send(&app, &pages, "/threads", &by("daniel", None))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(first.matches("Discharge question").count(), 25, "{first}");
+    assert!(first.contains(r#"name="words" value="daniel""#), "{first}");
+    let rest = send(&app, &pages, "/threads", &by("daniel", Some("2")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(rest.matches("Discharge question").count(), 3, "{rest}");
+    let none = send(&app, &pages, "/threads", &by("Okonkwo", None))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(none.contains("No thread you are part of matches"), "{none}");
+    // A wildcard typed is matched as itself, not as anything.
+    let wild = send(&app, &pages, "/threads", &by("%", None))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(wild.matches("Discharge question").count(), 0, "{wild}");
+    // Someone not part of any thread finds none of them, whatever the words.
+    let other = signed_in(&app, "police").await;
+    let (_, theirs) = page(&app, &other, "/threads").await;
+    let fields = vec![
+        ("csrf_token".to_owned(), csrf_token(&theirs)),
+        ("words".to_owned(), "Discharge".to_owned()),
+    ];
+    let html = send(&app, &other, "/threads", &fields)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html.matches("Discharge question").count(), 0, "{html}");
+}
+
 crate::on_both_stores!(
+    the_referral_lists_are_searched_by_name_and_by_whether_still_open,
+    the_message_threads_are_found_by_name_or_subject,
     the_message_threads_page_twenty_five_at_a_time,
     referral_lists_and_the_inbox_page_twenty_five_at_a_time,
     once_acknowledged_the_receivers_inbox_no_longer_asks_for_it,

@@ -259,6 +259,16 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     (Surface::Page, "GET /threads", "the caller's own threads"),
     (
         Surface::Page,
+        "POST /threads",
+        "the caller's own threads, narrowed by a name or words: only threads they are part of",
+    ),
+    (
+        Surface::Page,
+        "POST /referrals/search",
+        "the caller's team's inbox and own outbox, narrowed by a name: only referrals on them",
+    ),
+    (
+        Surface::Page,
         "GET /inbox",
         "the caller's own notifications",
     ),

@@ -5,26 +5,28 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
 
+use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::pages::error::PageError;
-use crate::pages::extract::PageQuery;
+use crate::pages::extract::{PageForm, PageQuery};
 use crate::pages::layout::{render, Chrome};
 use crate::pages::paging::{Pager, Paging};
 use crate::pages::words::when;
 use crate::referrals::{self as service};
-use crate::referrals::{Listing, Referral};
+use crate::referrals::{Listing, Narrowing, Referral};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/my/referrals", get(mine))
         .route("/referrals", get(list))
+        .route("/referrals/search", post(search))
 }
 
 struct Row {
@@ -64,6 +66,10 @@ struct ListPage {
     outbox: Vec<Row>,
     inbox_pager: Pager,
     outbox_pager: Pager,
+    /// The name both lists are narrowed to, if any.
+    name: String,
+    /// Whether only referrals still open are shown.
+    open_only: bool,
 }
 
 /// Which page of each list (`?inbox=2`, `?outbox=3`).
@@ -82,22 +88,84 @@ async fn rows(state: &AppState, viewer: &Viewer, listing: Listing) -> Result<Vec
     Ok(out)
 }
 
+/// The lists' search and pages, as sent.
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct SearchForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    /// A ticked box sends anything; an unticked one sends nothing.
+    open: Option<String>,
+    inbox: Option<String>,
+    outbox: Option<String>,
+}
+
+/// What a search narrows both lists to, and the fields the page controls
+/// send along (none when nothing is narrowed, so they are plain links).
+struct Search {
+    narrowing: Narrowing,
+    kept: Vec<(&'static str, String)>,
+}
+
+impl Search {
+    fn none() -> Self {
+        Self {
+            narrowing: Narrowing::default(),
+            kept: Vec::new(),
+        }
+    }
+
+    fn of(form: &SearchForm) -> Self {
+        let name = form.name.trim().to_owned();
+        let open_only = form.open.is_some();
+        let mut kept = vec![("name", name.clone())];
+        if open_only {
+            kept.push(("open", "yes".to_owned()));
+        }
+        Self {
+            narrowing: Narrowing {
+                name: Some(name).filter(|n| !n.is_empty()),
+                open_only,
+            },
+            kept,
+        }
+    }
+}
+
 /// One page of a list, and the controls to its others (named `param`).
 async fn paged(
     state: &AppState,
     viewer: &Viewer,
     listing: Listing,
+    search: &Search,
     paging: Paging,
     param: &'static str,
 ) -> Result<(Vec<Row>, Pager), PageError> {
-    let (found, more) =
-        service::page(state, viewer, listing, paging.offset(), paging.limit()).await?;
+    let (found, more) = service::page(
+        state,
+        viewer,
+        listing,
+        &search.narrowing,
+        paging.offset(),
+        paging.limit(),
+    )
+    .await?;
     let mut out = Vec::new();
     for (r, name) in found {
         let team = service::team_label(state, r.to_team).await?;
         out.push(row(state, &r, name, team));
     }
-    let pager = Pager::new("/referrals", Vec::new(), paging, out.len(), more).named(param);
+    let action = if search.kept.is_empty() {
+        "/referrals"
+    } else {
+        "/referrals/search"
+    };
+    let pager = Pager::new(action, search.kept.clone(), paging, out.len(), more).named(param);
     Ok((out, pager))
 }
 
@@ -108,25 +176,55 @@ pub async fn list(
     session: SignedIn,
     PageQuery(query): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
+    let inbox = Paging::parse(query.inbox.as_deref());
+    let outbox = Paging::parse(query.outbox.as_deref());
+    lists(&state, &session, Search::none(), inbox, outbox).await
+}
+
+/// `POST /referrals/search`: both lists narrowed to a name or to those still
+/// open, or another page of one of them (a name is sent in the form, never
+/// in the address).
+pub async fn search(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageForm(form): PageForm<SearchForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let inbox = Paging::parse(form.inbox.as_deref());
+    let outbox = Paging::parse(form.outbox.as_deref());
+    lists(&state, &session, Search::of(&form), inbox, outbox).await
+}
+
+async fn lists(
+    state: &AppState,
+    session: &SignedIn,
+    search: Search,
+    inbox_page: Paging,
+    outbox_page: Paging,
+) -> Result<Response, PageError> {
     let viewer = session.viewer(Purpose::DirectCare);
-    let inbox_page = Paging::parse(query.inbox.as_deref());
     let (inbox, inbox_pager) = match session.user.team_id() {
-        Some(team) => paged(&state, &viewer, Listing::ToTeam(team), inbox_page, "inbox").await?,
+        Some(team) => {
+            let listing = Listing::ToTeam(team);
+            paged(state, &viewer, listing, &search, inbox_page, "inbox").await?
+        }
         None => (
             Vec::new(),
             Pager::new("/referrals", Vec::new(), inbox_page, 0, false),
         ),
     };
-    let outbox_page = Paging::parse(query.outbox.as_deref());
     let listing = Listing::FromUser(session.user.id());
-    let (outbox, outbox_pager) = paged(&state, &viewer, listing, outbox_page, "outbox").await?;
+    let (outbox, outbox_pager) =
+        paged(state, &viewer, listing, &search, outbox_page, "outbox").await?;
     let page = ListPage {
-        chrome: Chrome::load(&state, &session).await?,
+        chrome: Chrome::load(state, session).await?,
         has_team: session.user.team_id().is_some(),
         inbox,
         outbox,
         inbox_pager,
         outbox_pager,
+        name: search.narrowing.name.unwrap_or_default(),
+        open_only: search.narrowing.open_only,
     };
     Ok(render(&page)?.into_response())
 }
