@@ -122,10 +122,11 @@ async fn with_secure_cookies_browsers_are_told_to_use_https_only(app: TestApp) {
     }
 }
 
-/// The stylesheet and icon go compressed to a client that accepts it; a
-/// page never does, since it carries the CSRF token and personal data
+/// The stylesheet and icon go compressed to a client that accepts it, and
+/// so do the JSON API's and FHIR's answers (sent only with a bearer token);
+/// a page never does, since it carries the CSRF token and personal data
 /// beside what the client sent (BREACH).
-async fn static_files_are_compressed_and_pages_are_not(app: TestApp) {
+async fn static_files_and_api_answers_are_compressed_and_pages_are_not(app: TestApp) {
     let asked = |path: &'static str, client: reqwest::Client| {
         let url = app.url(path);
         async move {
@@ -168,11 +169,39 @@ async fn static_files_are_compressed_and_pages_are_not(app: TestApp) {
         assert_eq!(status, 200, "{path}");
         assert_eq!(encoding, None, "{path} is compressed");
     }
+    let token = app.token_for("gp", "TREAT").await;
+    for path in [
+        "/api/v1/openapi.json",
+        "/fhir/metadata",
+        "/fhir/Patient?family=Reid",
+    ] {
+        let response = app
+            .new_client()
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap()),
+            Some("gzip"),
+            "{path}"
+        );
+    }
+    // Without asking, the answer is plain.
+    let plain = app.get_with_token("/fhir/metadata", &token).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.json::<serde_json::Value>().await.is_ok());
 }
 
 crate::on_both_stores!(
     records_pages_and_errors_are_never_cached,
-    static_files_are_compressed_and_pages_are_not,
+    static_files_and_api_answers_are_compressed_and_pages_are_not,
 );
 
 crate::on_both_stores!(over_https with secure:
