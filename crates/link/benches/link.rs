@@ -240,6 +240,20 @@ fn describe(
             .collect();
         println!("    {}: {}", field.label(), levels.join("; "));
     }
+    // The commonest patterns among the mistakes.
+    let mut mistakes: HashMap<(bool, [u8; Field::COUNT]), usize> = HashMap::new();
+    for p in linkage.pairs() {
+        let predicted = p.probability() >= MATCH_PROBABILITY;
+        if predicted != same(p.left, p.right) {
+            *mistakes.entry((predicted, p.pattern.levels())).or_default() += 1;
+        }
+    }
+    let mut mistakes: Vec<_> = mistakes.into_iter().collect();
+    mistakes.sort_by_key(|m| std::cmp::Reverse(m.1));
+    for ((predicted, levels), n) in mistakes.iter().take(16) {
+        let kind = if *predicted { "false match" } else { "missed" };
+        println!("    {n:>6} {kind} {levels:?}");
+    }
     let mut shown = (0, 0);
     for p in linkage.pairs() {
         let predicted = p.probability() >= MATCH_PROBABILITY;

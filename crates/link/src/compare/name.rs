@@ -84,12 +84,29 @@ pub fn family(a: &Record, b: &Record) -> u8 {
 }
 
 /// Whether one record has the other's given name as its family name and
-/// the other way round.
+/// the other way round. Crosswise near-misses count (Jaro–Winkler at
+/// least 0.92): a form filled in the wrong way round is no less likely to
+/// have a typing slip too, or a short form of the given name. Names that
+/// already agree the straight way are
+/// not swapped.
 fn swapped(a: &Record, b: &Record) -> bool {
-    a.given_name().is_some()
-        && a.family_name().is_some()
-        && a.given_name() == b.family_name()
-        && a.family_name() == b.given_name()
+    let (Some(ag), Some(af), Some(bg), Some(bf)) = (
+        a.given_name(),
+        a.family_name(),
+        b.given_name(),
+        b.family_name(),
+    ) else {
+        return false;
+    };
+    let close = |x: &str, y: &str| {
+        // The first letter is rarely mistyped; checking it first saves
+        // two Jaro–Winkler calls for almost every pair.
+        x.as_bytes()[0] == y.as_bytes()[0] && (x == y || jaro_winkler(x, y) >= 0.92)
+    };
+    // A given name may also have been swapped in its short form.
+    let given_close =
+        || close(ag, bf) || nickname::share_group(a.given_groups(), nickname::groups(bf));
+    close(af, bg) && given_close() && !(close(ag, bg) && close(af, bf))
 }
 
 fn band(x: &str, y: &str, [jw92, jw88, jw70, different]: [u8; 4]) -> u8 {
@@ -134,6 +151,19 @@ mod tests {
         assert_eq!(
             levels(("Holt", "Gary"), ("Gary", "Holt")),
             (SWAPPED, SWAPPED)
+        );
+    }
+
+    #[test]
+    fn swapped_names_with_a_typing_slip_are_still_swapped() {
+        assert_eq!(
+            levels(("Rodby", "Kevin"), ("Kevin", "Rodbby")),
+            (SWAPPED, SWAPPED)
+        );
+        // The same name in both fields is not a swap.
+        assert_eq!(
+            levels(("James", "James"), ("James", "James")),
+            (EXACT, EXACT)
         );
     }
 

@@ -1,6 +1,10 @@
 //! Names for synthetic people: short lists the project wrote, drawn with
 //! falling frequencies so a few names are common and most are rare, plus
 //! family names made from English place-name syllables for a long tail.
+//! About a fifth of people get a family name from the common list, roughly
+//! the share the hundred commonest surnames have in England; the rest
+//! spread over some twelve thousand made-up ones, so that two strangers
+//! rarely share a full name unless it is a common one.
 
 use rand::Rng;
 
@@ -272,12 +276,17 @@ const PLACE_START: &[&str] = &[
     "Ash", "Brad", "Brom", "Cal", "Chad", "Crom", "Dun", "Ed", "Fair", "Fen", "Glad", "Hack",
     "Hart", "Hol", "Ken", "Lang", "Lin", "Mar", "Mid", "Nor", "Oak", "Pem", "Rad", "Ring", "Rod",
     "Shel", "Stan", "Stock", "Sut", "Thorn", "Wal", "Wes", "Whit", "Wins", "Worth", "Yar", "Ald",
-    "Bar", "Cres", "Dart",
+    "Bar", "Cres", "Dart", "Ab", "Bel", "Birk", "Cold", "Cotes", "Dal", "Dray", "Elm", "Ever",
+    "Farn", "Gar", "Gos", "Hal", "Hen", "Hurst", "Ing", "Kel", "Kirk", "Lea", "Lox", "Mel", "Mor",
+    "Ned", "Ox", "Pad",
 ];
+
+const PLACE_MIDDLE: &[&str] = &["", "", "", "", "", "er", "ing", "en", "el", "ble", "den"];
 
 const PLACE_END: &[&str] = &[
     "ford", "ley", "ton", "wood", "field", "by", "well", "worth", "ham", "more", "combe", "bury",
-    "den", "stone", "wick", "thorpe",
+    "den", "stone", "wick", "thorpe", "dale", "croft", "hurst", "leigh", "ridge", "shaw", "stead",
+    "stow", "wade", "cote", "low", "brook", "hope",
 ];
 
 /// A draw from `list` where the item at rank r is picked in proportion to
@@ -295,14 +304,15 @@ pub fn zipf<'a, R: Rng>(rng: &mut R, list: &[&'a str]) -> &'a str {
     list[list.len() - 1]
 }
 
-/// A family name: from the list half the time, otherwise made from two
-/// place-name syllables ("Bradworth", "Thornley").
+/// A family name: from the common list one time in five, otherwise made
+/// from place-name syllables ("Bradworth", "Thorningley").
 pub fn family<R: Rng>(rng: &mut R) -> String {
-    if rng.gen_bool(0.5) {
+    if rng.gen_bool(0.2) {
         zipf(rng, FAMILY).to_owned()
     } else {
         let start = PLACE_START[rng.gen_range(0..PLACE_START.len())];
+        let middle = PLACE_MIDDLE[rng.gen_range(0..PLACE_MIDDLE.len())];
         let end = PLACE_END[rng.gen_range(0..PLACE_END.len())];
-        format!("{start}{end}")
+        format!("{start}{middle}{end}")
     }
 }
