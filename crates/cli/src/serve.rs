@@ -49,6 +49,14 @@ pub struct ServeArgs {
     /// record contacts for the person found.
     #[arg(long, env = "CONCORDAT_CRISIS_LOOKUP_MINUTES", default_value_t = 240)]
     pub crisis_lookup_minutes: i64,
+    /// More emergency contacts than this in a rolling month is frequent
+    /// contact (NHS England's high-intensity-use definition: 5).
+    #[arg(long, env = "CONCORDAT_FREQUENT_CONTACT_MONTH", default_value_t = 5)]
+    pub frequent_contact_month: u32,
+    /// More emergency contacts than this in a rolling year is frequent
+    /// contact (NHS England's definition: 20); at least the monthly one.
+    #[arg(long, env = "CONCORDAT_FREQUENT_CONTACT_YEAR", default_value_t = 20)]
+    pub frequent_contact_year: u32,
     /// Milliseconds between this node's looks for due jobs (deadlines,
     /// escalations, deliveries); 0 runs no scheduler on this node.
     #[arg(long, env = "CONCORDAT_SCHEDULER_POLL_MS", default_value_t = 1000)]
@@ -119,6 +127,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.audit_key = args.audit_key;
     config.break_glass_for = Duration::minutes(args.break_glass_minutes);
     config.crisis_lookup_for = Duration::minutes(args.crisis_lookup_minutes);
+    config.frequent_contact = concordat_domain::frequent_contact::Threshold::new(
+        args.frequent_contact_month,
+        args.frequent_contact_year,
+    )
+    .map_err(|e| {
+        anyhow::anyhow!("`--frequent-contact-month` and `--frequent-contact-year`: {e}")
+    })?;
     config.scheduler_poll = (args.scheduler_poll_ms > 0)
         .then(|| std::time::Duration::from_millis(args.scheduler_poll_ms));
     if let Some(days) = args.bank_holidays {

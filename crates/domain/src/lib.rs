@@ -14,6 +14,7 @@ pub mod contact_event;
 pub mod crisis_plan;
 pub mod dates;
 pub mod flag;
+pub mod frequent_contact;
 pub mod identifier;
 pub mod ids;
 pub mod nhs_number;
@@ -24,6 +25,7 @@ pub mod referral;
 pub mod related_person;
 pub mod role;
 pub mod source_system;
+pub mod suppression;
 pub mod text;
 pub mod user;
 

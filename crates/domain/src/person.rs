@@ -13,6 +13,7 @@ use crate::text::PhoneNumber;
 
 mod address;
 mod birth_date;
+pub mod demography;
 mod name;
 mod postcode;
 

@@ -16,6 +16,7 @@ pub mod crisis_plans;
 pub mod error;
 pub mod extract;
 pub mod flags;
+pub mod frequent_contact;
 pub mod json;
 pub mod me;
 pub mod messages;
@@ -69,4 +70,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(messages::router())
         .merge(break_glass::router())
         .merge(agreements::router())
+        .merge(frequent_contact::router())
 }

@@ -35,6 +35,9 @@ pub struct ServerConfig {
     pub delivery: crate::delivery::settings::DeliveryConfig,
     /// How a Bulk Data export runs and how long its files are kept.
     pub export: ExportSettings,
+    /// How many emergency contacts in a month, or a year, are frequent
+    /// contact.
+    pub frequent_contact: concordat_domain::frequent_contact::Threshold,
 }
 
 /// How a Bulk Data export works through its people, and how long its
@@ -114,6 +117,7 @@ impl ServerConfig {
                 .collect(),
             delivery: crate::delivery::settings::DeliveryConfig::default(),
             export: ExportSettings::default(),
+            frequent_contact: concordat_domain::frequent_contact::Threshold::default(),
         }
     }
 }

@@ -65,6 +65,7 @@ pub mod error;
 pub mod escalation;
 pub mod extract;
 pub mod fhir;
+pub mod frequent_contact;
 pub mod governance;
 pub mod health;
 pub mod inbox;

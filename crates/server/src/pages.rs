@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod faults;
 pub mod flags;
+pub mod frequent_contact;
 pub mod governance;
 pub mod home;
 pub mod inbox;
@@ -66,5 +67,6 @@ pub fn router() -> Router<AppState> {
         .merge(threads::router())
         .merge(inbox::router())
         .merge(told::router())
+        .merge(frequent_contact::router())
         .merge(layout::router())
 }

@@ -67,6 +67,9 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
             crate::delivery::run(state, node, job).await
         }
         crate::fhir::export::job::KIND => crate::fhir::export::job::run(state, node, job).await,
+        crate::frequent_contact::ENDING_KIND => {
+            crate::frequent_contact::run_ending(state, node, job).await
+        }
         crate::governance::break_glass_notice::KIND => {
             crate::governance::break_glass_notice::run(state, node, job).await
         }

@@ -23,6 +23,7 @@ pub mod delivery;
 pub mod error;
 pub mod exports;
 pub mod flags;
+pub mod frequent_contact;
 pub mod jobs;
 mod kept;
 pub mod masks;

@@ -133,7 +133,29 @@ async fn write_chunk(
             error: None,
         });
     }
+    let mut people: Vec<_> = chunk
+        .iter()
+        .zip(&events)
+        .zip(&reports)
+        .filter(|((_, event), report)| {
+            report.status == LineStatus::Recorded && event.kind.counts_as_emergency_contact()
+        })
+        .map(|((_, event), _)| event.person)
+        .collect();
+    people.sort();
+    people.dedup();
+    let identified = crate::frequent_contact::identify(
+        &mut tx,
+        &mut outbox,
+        &people,
+        state.config.frequent_contact,
+        now,
+    )
+    .await?;
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
+    if let Err(error) = crate::frequent_contact::audit_identified(state, &identified).await {
+        tracing::error!(%error, "identification in frequent contact not audited");
+    }
     Ok(reports)
 }

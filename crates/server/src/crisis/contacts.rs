@@ -147,8 +147,24 @@ pub async fn record(
         &body,
         now,
     );
+    let counted: &[PersonId] = if event.kind.counts_as_emergency_contact() {
+        &[person]
+    } else {
+        &[]
+    };
+    let identified = crate::frequent_contact::identify(
+        &mut tx,
+        &mut outbox,
+        counted,
+        state.config.frequent_contact,
+        now,
+    )
+    .await?;
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
+    crate::frequent_contact::audit_identified(state, &identified)
+        .await
+        .map_err(ServiceError::from)?;
     Ok(event)
 }
 

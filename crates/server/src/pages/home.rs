@@ -46,13 +46,36 @@ pub async fn home(
     let chrome = Chrome::load(&state, &session).await?;
     let team = directory::placement(&state, user).await?.team;
     let (role_heading, role_text) = role_welcome(user.role());
+    let mut actions = actions_for(user.role());
+    // Before the inbox, which stays last.
+    let at = actions.len().saturating_sub(1);
+    if crate::frequent_contact::offers_support(&state, user).await? {
+        actions.insert(
+            at,
+            Action {
+                title: "People in frequent contact",
+                href: "/frequent-contact",
+                text: "People your team can offer support to; reviews due first.",
+            },
+        );
+    }
+    if crate::frequent_contact::has_entries(&state, user).await? {
+        actions.insert(
+            at,
+            Action {
+                title: "Frequent contact",
+                href: "/my/frequent-contact",
+                text: "Why a support team would like to offer you help, and asking them to look again.",
+            },
+        );
+    }
     render(&HomePage {
         chrome,
         role_heading,
         role_text,
         team: team.as_ref().map(|t| t.name().to_owned()),
         duty_phone: team.as_ref().and_then(|t| t.duty_phone()).map(Phone::from),
-        actions: actions_for(user.role()),
+        actions,
     })
 }
 
@@ -182,6 +205,13 @@ fn every_action_for(role: Role) -> Vec<Action> {
             title: "Crisis plan coverage",
             href: "/crisis-plans/coverage",
             text: "How many people have an agreed, in-date plan; as a page or CSV.",
+        });
+    }
+    if matches!(role, Role::IgLead | Role::Commissioner) {
+        actions.push(Action {
+            title: "Who is on the frequent contact list",
+            href: "/frequent-contact/make-up",
+            text: "By age, sex and ethnic group, small numbers hidden; nobody named.",
         });
     }
     if permissions::may_govern(role) {
