@@ -27,6 +27,7 @@ mod crisis_plans;
 mod existence;
 mod fhir;
 mod forms_browser;
+mod frequent_contact;
 mod health;
 mod journeys_browser;
 mod messages;

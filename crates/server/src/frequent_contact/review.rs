@@ -102,8 +102,8 @@ pub async fn review(
             let step_number = steps_taken(&found);
             super::ending::schedule(&mut tx, &found, step_number, now).await?;
             format!(
-                "The support team looked at how things are going and would like to offer you \
-                 {}. They will look again by {}. The help you get when you call stays the same.",
+                "The support team looked at how things are going. What happens next: {}. They \
+                 will look again by {}. The help you get when you call stays the same.",
                 step.label().to_lowercase(),
                 long_date(found.review_by.date_naive())
             )
