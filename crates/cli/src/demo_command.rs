@@ -62,6 +62,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let summary = seed_partnership(&store, &options, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     if summary.created {
+        concordat::demo::contacts::seed_frequent_contact(&store, args.people, options.now).await?;
         println!(
             "Created the demo partnership in {}: {} organisations, {} users, {} people.",
             args.data.display(),

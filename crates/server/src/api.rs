@@ -40,6 +40,11 @@ pub fn router() -> Router<AppState> {
         .layer(Extension(openapi::Document::new(described)))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // The API answers only to a bearer token, which no browser sends by
+        // itself, so no third party can have a victim's browser repeat a
+        // request while it watches the answers' sizes (BREACH): its answers
+        // may be compressed. Pages, sent with a cookie, are not.
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// The JSON API's OpenAPI document, as `GET /api/v1/openapi.json` serves

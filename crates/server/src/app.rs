@@ -13,7 +13,6 @@ use axum::Router;
 use concordat_store::audit::{AuditLog, CheckpointSigner};
 use concordat_store::Store;
 use tokio::net::TcpListener;
-use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -137,16 +136,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
-        // The JSON API and FHIR answer only to a bearer token, which no
-        // browser sends by itself, so no third party can have a victim's
-        // browser repeat a request while it watches the answers' sizes
-        // (BREACH): they may be compressed. Pages, sent with a cookie, are
-        // not (see `pages::layout`).
-        .nest("/api/v1", api::router().layer(CompressionLayer::new()))
-        .nest(
-            "/fhir",
-            crate::fhir::router().layer(CompressionLayer::new()),
-        )
+        .nest("/api/v1", api::router())
+        .nest("/fhir", crate::fhir::router())
         .merge(pages::router())
         .fallback(|| async { pages::error::PageError::NotFound })
         .with_state(state)

@@ -121,6 +121,9 @@ pub fn router() -> Router<AppState> {
     router
         .fallback(|| async { FhirError::NoSuchInteraction })
         .method_not_allowed_fallback(|| async { FhirError::MethodNotAllowed })
+        // Bearer tokens only, as the JSON API: compressed answers cannot
+        // be used against a victim's browser (BREACH).
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// `GET /fhir/metadata`: open to anyone, as a client reads it before it

@@ -20,6 +20,7 @@ mod list;
 pub mod make_up;
 mod own;
 mod review;
+mod terms;
 
 pub use concordat_store::frequent_contact::{Entry, EntryId};
 pub use ending::{run as run_ending, KIND as ENDING_KIND};
@@ -29,14 +30,4 @@ pub use make_up::{make_up, MakeUp};
 pub use own::{ask_for_review, has_entries, mine};
 pub use review::{review, Outcome, Review};
 
-use concordat_domain::category::DataCategory;
-
-/// The reason the support team's relationship with a person on the list
-/// is recorded under (and ended by).
-pub const SUPPORT_REASON: &str = "offering support after frequent contact";
-
-/// What an entry is made of, and so the category it is read under.
-pub const CATEGORY: DataCategory = DataCategory::Contacts;
-
-/// The words every surface uses for the list.
-pub const LIST_NAME: &str = "People in frequent contact";
+pub use terms::{CATEGORY, SUPPORT_REASON};

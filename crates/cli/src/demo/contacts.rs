@@ -9,10 +9,27 @@ use chrono::{DateTime, Duration, Utc};
 use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use concordat_domain::frequent_contact::Threshold;
 use concordat_domain::ids::{ContactEventId, OrganisationId, PersonId};
+use concordat_domain::nhs_number::NhsNumber;
 use concordat_server::delivery::Outbox;
-use concordat_store::{contact_events, frequent_contact, Conn};
-use rand::Rng;
+use concordat_store::{
+    contact_events, frequent_contact, organisations, persons, teams, Conn, Store,
+};
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use super::names::GIVEN_FEMALE;
+use super::partnership::COMMUNITY_TEAM;
+use super::people::NhsNumbers;
+
+/// The contacts' own random stream, apart from the partnership's.
+const CONTACTS_SEED: u64 = 0x0000_C04C_0DA9;
+
+/// Synthetic people in frequent contact besides Gary Holt.
+pub const FREQUENT_SYNTHETIC: usize = 24;
+
+/// NHS ethnic category codes given to the synthetic people in frequent
+/// contact (Z: not stated).
+const ETHNIC_CATEGORIES: [&str; 12] = ["A", "A", "A", "B", "C", "D", "H", "J", "M", "N", "S", "Z"];
 
 /// Who reports each kind of contact in the demo (organisation code).
 const REPORTERS: [(ContactKind, &str, &str); 6] = [
@@ -50,7 +67,7 @@ const REPORTERS: [(ContactKind, &str, &str); 6] = [
 
 /// `in_month` contacts in the last 30 days and `earlier` in the 11
 /// months before, each of a kind and reporter picked in turn.
-pub async fn insert_contacts(
+async fn insert_contacts(
     conn: &mut Conn,
     rng: &mut ChaCha8Rng,
     person: PersonId,
@@ -90,32 +107,74 @@ pub async fn insert_contacts(
     Ok(())
 }
 
-/// Identifies, among `people`, those now in frequent contact, as recording
-/// their contacts would: entries, the support team's relationships and the
-/// people's notices.
-pub async fn identify(
-    conn: &mut Conn,
-    people: &[PersonId],
+/// The community team offers support to the people in frequent contact:
+/// Gary Holt (999 000 0034) and up to [`FREQUENT_SYNTHETIC`] of the first
+/// `people` synthetic people, each given emergency contacts across five
+/// services and identified as recording them would. Returns how many are on
+/// the list. Run once, right after the partnership is created.
+pub async fn seed_frequent_contact(
+    store: &Store,
+    people: u32,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(CONTACTS_SEED);
+    let mut tx = store.write().await?;
+    let orgs = organisations::list_organisations(&mut tx).await?;
+    let organisation = |code: &str| -> anyhow::Result<(OrganisationId, String)> {
+        orgs.iter()
+            .find(|o| o.code().as_str() == code)
+            .map(|o| (o.id(), o.name().to_owned()))
+            .ok_or_else(|| anyhow::anyhow!("no demo organisation `{code}`"))
+    };
+    let (trust, _) = organisation("NMHT")?;
+    let team = teams::team_by_name(&mut tx, trust, COMMUNITY_TEAM)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no demo team `{COMMUNITY_TEAM}`"))?;
+    frequent_contact::set_support_team(&mut tx, team.id(), true).await?;
+
+    let mut chosen = Vec::new();
+    let gary = NhsNumber::parse("9990000034")?;
+    if let Some(person) = persons::person_by_nhs_number(&mut tx, &gary).await? {
+        frequent_contact::set_demography(&mut tx, person.id(), Some("male"), Some("A")).await?;
+        insert_contacts(&mut tx, &mut rng, person.id(), organisation, 7, 12, now).await?;
+        chosen.push(person.id());
+    }
+    let synthetic = NhsNumbers::default().take(FREQUENT_SYNTHETIC.min(people as usize));
+    for nhs in synthetic {
+        let Some(person) = persons::person_by_nhs_number(&mut tx, &nhs).await? else {
+            continue;
+        };
+        let sex = if GIVEN_FEMALE.contains(&person.name().given()) {
+            "female"
+        } else {
+            "male"
+        };
+        let category = ETHNIC_CATEGORIES[rng.gen_range(0..ETHNIC_CATEGORIES.len())];
+        frequent_contact::set_demography(&mut tx, person.id(), Some(sex), Some(category)).await?;
+        let in_month = rng.gen_range(6..10);
+        let earlier = rng.gen_range(4..16);
+        insert_contacts(
+            &mut tx,
+            &mut rng,
+            person.id(),
+            organisation,
+            in_month,
+            earlier,
+            now,
+        )
+        .await?;
+        chosen.push(person.id());
+    }
     let mut outbox = Outbox::default();
     let identified = concordat_server::frequent_contact::identify(
-        conn,
+        &mut tx,
         &mut outbox,
-        people,
+        &chosen,
         Threshold::default(),
         now,
     )
     .await?;
-    outbox.flush(conn, now).await?;
+    outbox.flush(&mut tx, now).await?;
+    tx.commit().await?;
     Ok(identified.len())
-}
-
-/// Makes `team` the one that offers support to the people on the list.
-pub async fn offer_support(
-    conn: &mut Conn,
-    team: concordat_domain::ids::TeamId,
-) -> anyhow::Result<()> {
-    frequent_contact::set_support_team(conn, team, true).await?;
-    Ok(())
 }

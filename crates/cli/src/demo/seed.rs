@@ -16,15 +16,13 @@ use concordat_domain::source_system::SourceSystem;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
-    agreements, care_teams, consent, crisis_plans, flags, frequent_contact, masks, organisations,
-    persons, referrals, source_systems, teams, users, Conn, Store,
+    agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, referrals,
+    source_systems, teams, users, Conn, Store,
 };
-use rand::{Rng as _, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::agreements::{charity_agreement, main_agreement, CHARITY_PARTIES, MAIN_PARTIES};
-use super::contacts;
-use super::names::GIVEN_FEMALE;
 use super::partnership::{
     DemoSourceSystem, DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS,
     SOURCE_SYSTEMS, STAFF, WARD,
@@ -44,17 +42,6 @@ const PLAN_SEED: u64 = SEED + 1;
 /// People written per transaction: large enough to be quick, small enough
 /// that progress moves.
 const BATCH: u32 = 2_000;
-
-/// The emergency contacts' own stream, so that adding them leaves every
-/// other generated value as it was.
-const CONTACTS_SEED: u64 = SEED + 2;
-
-/// Synthetic people in frequent contact besides Gary Holt.
-const FREQUENT_SYNTHETIC: usize = 24;
-
-/// NHS ethnic category codes the synthetic people in frequent contact are
-/// given (Z: not stated).
-const ETHNIC_CATEGORIES: [&str; 12] = ["A", "A", "A", "B", "C", "D", "H", "J", "M", "N", "S", "Z"];
 
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
@@ -217,32 +204,10 @@ pub async fn seed_partnership(
         insert_source_system(&mut tx, &orgs, system, options).await?;
         user_count += 1;
     }
-    // The community team offers support to the people in frequent contact;
-    // Gary Holt is one of them.
-    let mut contacts_rng = ChaCha8Rng::seed_from_u64(CONTACTS_SEED);
-    let community = team_id(&orgs, "NMHT", COMMUNITY_TEAM)?;
-    contacts::offer_support(&mut tx, community).await?;
-    if let Some(gary) = scenarios.iter().find(|s| s.nhs_number == "9990000034") {
-        let gary = gary.generated.person.id();
-        frequent_contact::set_demography(&mut tx, gary, Some("male"), Some("A")).await?;
-        contacts::insert_contacts(
-            &mut tx,
-            &mut contacts_rng,
-            gary,
-            |code| organisation_named(&orgs, code),
-            7,
-            12,
-            options.now,
-        )
-        .await?;
-        contacts::identify(&mut tx, &[gary], options.now).await?;
-    }
     tx.commit().await?;
 
     let mut numbers = NhsNumbers::default();
     let mut written = 0u32;
-    // The first few synthetic people are in frequent contact too.
-    let mut frequent: Vec<(PersonId, bool)> = Vec::new();
     while written < options.people {
         let batch = BATCH.min(options.people - written);
         let mut tx = store.write().await?;
@@ -252,10 +217,6 @@ pub async fn seed_partnership(
                 .ok_or_else(|| anyhow::anyhow!("ran out of test-range NHS numbers"))?;
             let generated = synthetic_person(&mut rng, nhs, &staff, today)?;
             insert_generated(&mut tx, &generated, options.now).await?;
-            if frequent.len() < FREQUENT_SYNTHETIC {
-                let female = GIVEN_FEMALE.contains(&generated.person.name().given());
-                frequent.push((generated.person.id(), female));
-            }
             let by = clinician(&generated, &names)?;
             if let Some(plan) =
                 synthetic_plan(&mut plan_rng, generated.person.id(), by, options.now)?
@@ -266,31 +227,6 @@ pub async fn seed_partnership(
         tx.commit().await?;
         written += batch;
         progress(u64::from(written));
-    }
-
-    if !frequent.is_empty() {
-        let mut tx = store.write().await?;
-        let mut people = Vec::new();
-        for (person, female) in &frequent {
-            let sex = if *female { "female" } else { "male" };
-            let category = ETHNIC_CATEGORIES[contacts_rng.gen_range(0..ETHNIC_CATEGORIES.len())];
-            frequent_contact::set_demography(&mut tx, *person, Some(sex), Some(category)).await?;
-            let in_month = contacts_rng.gen_range(6..10);
-            let earlier = contacts_rng.gen_range(4..16);
-            contacts::insert_contacts(
-                &mut tx,
-                &mut contacts_rng,
-                *person,
-                |code| organisation_named(&orgs, code),
-                in_month,
-                earlier,
-                options.now,
-            )
-            .await?;
-            people.push(*person);
-        }
-        contacts::identify(&mut tx, &people, options.now).await?;
-        tx.commit().await?;
     }
 
     Ok(SeedSummary {
@@ -353,28 +289,6 @@ const NOT_TAKING_REFERRALS: &[&str] = &[
     "Control Room",
     "Joint Commissioning",
 ];
-
-/// The id of the team `name` of the organisation `code`.
-fn team_id(orgs: &OrgIndex, code: &str, name: &str) -> anyhow::Result<TeamId> {
-    orgs.iter()
-        .find(|(c, _, _)| *c == code)
-        .and_then(|(_, _, teams)| teams.iter().find(|(n, _)| *n == name))
-        .map(|(_, id)| *id)
-        .ok_or_else(|| anyhow::anyhow!("no demo team `{name}` of `{code}`"))
-}
-
-/// The id and name of the organisation `code`.
-fn organisation_named(orgs: &OrgIndex, code: &str) -> anyhow::Result<(OrganisationId, String)> {
-    let (_, id, _) = orgs
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .ok_or_else(|| anyhow::anyhow!("no demo organisation `{code}`"))?;
-    let name = ORGANISATIONS
-        .iter()
-        .find(|o| o.code == code)
-        .map_or_else(String::new, |o| o.name.to_owned());
-    Ok((*id, name))
-}
 
 /// Organisation code → (organisation id, its teams by name).
 type OrgIndex = Vec<(&'static str, OrganisationId, Vec<(&'static str, TeamId)>)>;

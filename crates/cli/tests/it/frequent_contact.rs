@@ -15,6 +15,16 @@ use serde_json::json;
 use crate::fixtures::{count, csrf_token, get_json, page, person_id, post_json, signed_in, DANIEL};
 use crate::harness::TestApp;
 
+/// The demo's people in frequent contact (Gary Holt and 24 others), and
+/// the community team offering them support, as `concordat demo` makes
+/// them.
+async fn seeded(app: &TestApp) {
+    let on_list = concordat::demo::contacts::seed_frequent_contact(&app.store, 40, app.clock.now())
+        .await
+        .expect("seed the people in frequent contact");
+    assert_eq!(on_list, 25);
+}
+
 /// An emergency contact reported by a source system, `hours_ago`.
 async fn reported(app: &TestApp, system: &str, kind: &str, id: &str, hours_ago: i64) {
     let token = app.token_for(system, "TREAT").await;
@@ -67,6 +77,7 @@ async fn five_contacts_then_a_sixth(app: &TestApp) {
 }
 
 async fn six_contacts_in_a_month_put_daniel_on_the_list_for_support_and_nothing_else(app: TestApp) {
+    seeded(&app).await;
     let daniel = person_id(&app, DANIEL).await.to_string();
     five_contacts_then_a_sixth(&app).await;
     assert_eq!(
@@ -255,6 +266,7 @@ async fn six_contacts_in_a_month_put_daniel_on_the_list_for_support_and_nothing_
 }
 
 async fn the_list_answers_strangers_alike_and_its_ids_name_no_one(app: TestApp) {
+    seeded(&app).await;
     let team = app.token_for("mh.practitioner", "TREAT").await;
     // A random id and a malformed one: the same 404 as an entry of no one.
     for id in [uuid::Uuid::new_v4().to_string(), "not-an-id".to_owned()] {
@@ -301,6 +313,7 @@ async fn the_list_answers_strangers_alike_and_its_ids_name_no_one(app: TestApp) 
 }
 
 async fn governance_sees_the_make_up_with_small_numbers_hidden(app: TestApp) {
+    seeded(&app).await;
     for user in ["ig.lead", "commissioner"] {
         let token = app.token_for(user, "TREAT").await;
         let (status, make_up) = get_json(&app, &token, "/api/v1/frequent-contact/make-up").await;

@@ -10,7 +10,7 @@ use concordat_store::jobs::{self, Job};
 use concordat_store::relationships::{self, RelationshipKind};
 use concordat_store::{teams, Conn, StoreError};
 
-use super::SUPPORT_REASON;
+use super::terms::SUPPORT_REASON;
 use crate::delivery::{Message, Outbox};
 use crate::scheduler::job::{complete, JobError};
 use crate::told::tell_the_person;

@@ -13,7 +13,7 @@ use concordat_store::frequent_contact::{self as store, Entry};
 use concordat_store::relationships::{CareRelationship, RelationshipKind};
 use concordat_store::{relationships, teams, users, Conn, StoreError};
 
-use super::{CATEGORY, SUPPORT_REASON};
+use super::terms::{CATEGORY, SUPPORT_REASON};
 use crate::delivery::{Message, Outbox, Recipient};
 use crate::told::tell_the_person;
 use crate::AppState;

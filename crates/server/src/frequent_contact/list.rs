@@ -6,7 +6,7 @@ use concordat_domain::ids::TeamId;
 use concordat_domain::person::Person;
 use concordat_store::frequent_contact::{self as store, Entry};
 
-use super::CATEGORY;
+use super::terms::CATEGORY;
 use crate::authorisation::{readable_with_people, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;

@@ -7,7 +7,7 @@ use concordat_domain::text::paragraphs;
 use concordat_store::frequent_contact::{self as store, Entry};
 use concordat_store::users;
 
-use super::CATEGORY;
+use super::terms::CATEGORY;
 use crate::authorisation::Viewer;
 use crate::crisis::require;
 use crate::delivery::{Message, Outbox, Recipient};

@@ -12,7 +12,7 @@ use concordat_store::relationships::{self, RelationshipKind};
 use concordat_store::teams;
 
 use super::list::support_team_of;
-use super::{CATEGORY, SUPPORT_REASON};
+use super::terms::{CATEGORY, SUPPORT_REASON};
 use crate::authorisation::Viewer;
 use crate::crisis::require;
 use crate::delivery::{Message, Outbox};

@@ -18,6 +18,10 @@ const WEBHOOK: &str = "an endpoint of the caller's organisation: names no person
                        organisation's is no endpoint (404)";
 const PARTNERSHIP: &str = "the partnership's organisations and teams (administrators only): \
                            names no person";
+const FREQUENT: &str = "an entry on the frequent contact list (the support team only): anyone \
+                        else is refused before the id is read (a real entry and a random id \
+                        answer alike), and for the team a random id and a malformed one are \
+                        the same 404 (tested in frequent_contact.rs)";
 const AGREEMENT: &str = "an information sharing agreement: it holds no one's personal data";
 const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG leads only): \
                             it filters the log by a person id, NHS number or name (a number or \
@@ -36,6 +40,49 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (Surface::Api, "POST /auth/revoke", "the caller's own token"),
     (Surface::Api, "GET /me", "the caller's own account"),
+    (
+        Surface::Api,
+        "GET /frequent-contact",
+        "the support team's list: takes no id",
+    ),
+    (
+        Surface::Api,
+        "GET /frequent-contact/make-up",
+        "counts with small numbers hidden: names no one",
+    ),
+    (Surface::Api, "POST /frequent-contact/{id}/review", FREQUENT),
+    (
+        Surface::Api,
+        "GET /me/frequent-contact",
+        "the person's own entries",
+    ),
+    (
+        Surface::Api,
+        "POST /me/frequent-contact/review-request",
+        "the person's own entry",
+    ),
+    (
+        Surface::Page,
+        "GET /frequent-contact",
+        "the support team's list: takes no id",
+    ),
+    (
+        Surface::Page,
+        "GET /frequent-contact/make-up",
+        "counts with small numbers hidden: names no one",
+    ),
+    (Surface::Page, "GET /frequent-contact/{id}", FREQUENT),
+    (Surface::Page, "POST /frequent-contact/{id}", FREQUENT),
+    (
+        Surface::Page,
+        "GET /my/frequent-contact",
+        "the person's own entries",
+    ),
+    (
+        Surface::Page,
+        "POST /my/frequent-contact",
+        "the person's own entry",
+    ),
     (
         Surface::Api,
         "GET /openapi.json",
