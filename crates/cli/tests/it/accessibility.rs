@@ -192,6 +192,11 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
     let Some(axe) = axe_source() else {
         return;
     };
+    // People in frequent contact, Daniel (the person's own account) among
+    // them, so that the support team's, the person's and governance's
+    // pages about them are reached too.
+    crate::frequent_contact::seeded(&app).await;
+    crate::frequent_contact::daniel_on_the_list(&app).await;
     // One sign-in of each role: the pages a role reaches are the same
     // whoever holds it.
     let usernames = texts(
@@ -201,6 +206,12 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
         "username",
     )
     .await;
+    // And a member of the team that offers support to people in frequent
+    // contact, whose pages only that team reaches.
+    let mut usernames = usernames;
+    if !usernames.iter().any(|u| u == "mh.practitioner") {
+        usernames.push("mh.practitioner".to_owned());
+    }
     let mut all_faults = Vec::new();
     let mut pages = 0;
     for username in &usernames {

@@ -440,3 +440,26 @@ fn a_webhook_network_written_wrongly_is_named_and_nothing_serves() {
     assert!(message.contains("--webhook-allow-networks"), "{message}");
     assert!(message.contains("`10.30.0.0/16`"), "{message}");
 }
+
+#[test]
+fn frequent_contact_thresholds_out_of_order_refuse_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("unserved.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["serve", "--database", &url, "--addr", "127.0.0.1:0"])
+        .args([
+            "--frequent-contact-month",
+            "6",
+            "--frequent-contact-year",
+            "5",
+        ])
+        .output()
+        .expect("run concordat serve");
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("--frequent-contact-year"), "{message}");
+    assert!(
+        message.contains("must be at least the monthly one"),
+        "{message}"
+    );
+}

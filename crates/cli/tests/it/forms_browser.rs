@@ -255,7 +255,106 @@ async fn break_glass_review_forms_say_what_is_wrong(app: TestApp) {
     .await;
 }
 
+/// The support team's review of someone in frequent contact, on a phone:
+/// no next step chosen, then words proposing a lesser response, each
+/// refused with its fault; then a review that offers support. And the
+/// person's request for a review, sent empty.
+async fn frequent_contact_forms_say_what_is_wrong(app: TestApp) {
+    crate::frequent_contact::seeded(&app).await;
+    crate::frequent_contact::daniel_on_the_list(&app).await;
+    Browser::run_in(
+        &app,
+        "forms",
+        "frequent-contact",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("mh.practitioner", DEMO_PASSWORD).await;
+            browser.open("/").await;
+            browser
+                .find(r#"a[href="/frequent-contact"]"#)
+                .await
+                .click()
+                .await
+                .expect("open the list from home");
+            browser.screenshot("frequent-contact-list").await;
+            browser.assert_fits_the_phone().await;
+            browser
+                .find("#frequent-contact tbody a")
+                .await
+                .click()
+                .await
+                .expect("open the first entry");
+            let entry = browser
+                .client
+                .current_url()
+                .await
+                .expect("the entry's address");
+            let entry = entry.path().to_owned();
+            browser.click_button("Save the review").await;
+            shows_its_faults(&browser, "frequent contact review without a next step").await;
+            // Each error path from a fresh page, so that the summary found is
+            // the new one.
+            browser.open(&entry).await;
+            browser
+                .find(r#"input[name="outcome"][value="offer-support"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose an offer of support");
+            browser
+                .type_into("#note", "Ambulance should not attend after midnight")
+                .await;
+            browser.click_button("Save the review").await;
+            shows_its_faults(&browser, "frequent contact review proposing less").await;
+            let note = browser.text_of("#note-error").await;
+            assert!(note.contains("never to withholding"), "{note}");
+            browser.open(&entry).await;
+            browser
+                .find(r#"input[name="outcome"][value="offer-support"]"#)
+                .await
+                .click()
+                .await
+                .expect("choose an offer of support");
+            browser
+                .type_into("#note", "Offered a meeting with the community team")
+                .await;
+            browser.click_button("Save the review").await;
+            let done = browser.text_of("#done").await;
+            assert!(done.contains("the person is told"), "{done}");
+            let status = browser.text_of("#status").await;
+            assert!(
+                status.contains("An offer of support") || status.contains("an offer of support"),
+                "{status}"
+            );
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("frequent-contact-reviewed").await;
+        },
+    )
+    .await;
+    Browser::run_in(
+        &app,
+        "forms",
+        "frequent-contact-own",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("person", DEMO_PASSWORD).await;
+            browser.open("/my/frequent-contact").await;
+            let words = browser.text_of("main").await;
+            assert!(
+                words.contains("you will always get the same response"),
+                "{words}"
+            );
+            browser.assert_fits_the_phone().await;
+            browser.screenshot("frequent-contact-own").await;
+            browser.click_button("Ask for a review").await;
+            shows_its_faults(&browser, "frequent contact review request").await;
+        },
+    )
+    .await;
+}
+
 crate::on_both_stores!(
+    frequent_contact_forms_say_what_is_wrong,
     break_glass_review_forms_say_what_is_wrong,
     a_practitioners_forms_say_what_is_wrong,
     crisis_and_receiving_forms_say_what_is_wrong,

@@ -38,6 +38,12 @@ pub async fn ask_for_review(
     words: &str,
 ) -> Result<Entry, ServiceError> {
     let person = own_person(viewer)?;
+    if words.trim().is_empty() {
+        return Err(ServiceError::invalid(
+            "words",
+            "Tell the support team why you would like it looked at again",
+        ));
+    }
     let words = paragraphs("words", words, WORDS_MAX_CHARS)
         .map_err(|e| ServiceError::invalid("words", e))?;
     require(state, viewer, person, AccessAction::Read, CATEGORY).await?;

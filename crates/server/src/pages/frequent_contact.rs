@@ -44,6 +44,8 @@ struct Row {
     nhs_number: String,
     counted: String,
     status: &'static str,
+    /// The status in the person's own words.
+    own_status: &'static str,
     waiting: bool,
     current: bool,
     identified: String,
@@ -63,6 +65,7 @@ fn row(entry: &Entry) -> Row {
         nhs_number: String::new(),
         counted: entry.count.describe(),
         status: entry.status.label(),
+        own_status: own_words(entry.status),
         waiting: entry.status == concordat_domain::frequent_contact::EntryStatus::Identified,
         current: entry.status.is_current(),
         identified: long_date(entry.identified_at.date_naive()),
@@ -74,6 +77,17 @@ fn row(entry: &Entry) -> Row {
             .map(|at| format!("{} by {}", when(at), entry.reviewer_name)),
         asked: entry.asked_review_at.map(when),
         asked_words: entry.asked_words.clone(),
+    }
+}
+
+/// Where an entry stands, as the person is told it.
+fn own_words(status: concordat_domain::frequent_contact::EntryStatus) -> &'static str {
+    use concordat_domain::frequent_contact::EntryStatus as S;
+    match status {
+        S::Identified => "You are on the list. The support team will look at it soon",
+        S::Reviewed => "You are on the list, and the support team has looked at it",
+        S::Ended => "The support team took you off the list",
+        S::Expired => "This has ended: nobody looked at it in time",
     }
 }
 
