@@ -7,7 +7,7 @@ use concordat_domain::ids::{OrganisationId, TeamId};
 use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind, Team};
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::User;
-use concordat_store::{organisations, teams};
+use concordat_store::{frequent_contact, organisations, teams};
 
 use crate::accounts::administers;
 use crate::authorisation::record_administration as record;
@@ -29,6 +29,8 @@ pub struct TeamInput {
     /// Empty for none.
     pub duty_phone: String,
     pub takes_referrals: bool,
+    /// Offers support to the people on the frequent contact list.
+    pub offers_support: bool,
 }
 
 pub async fn create_organisation(
@@ -144,6 +146,9 @@ pub async fn create_team(
     teams::insert_team(&mut tx, &team)
         .await
         .map_err(|e| same_name(e, organisation.name()))?;
+    if input.offers_support {
+        frequent_contact::set_support_team(&mut tx, team.id(), true).await?;
+    }
     tx.commit().await?;
     record(
         state,
@@ -173,25 +178,48 @@ pub async fn update_team(
     let before = team(state, admin, raw_id).await?;
     let after = team_of(before.id(), before.organisation_id(), input)?;
     let mut tx = state.store.write().await?;
+    let supported_before = frequent_contact::support_teams(&mut tx)
+        .await?
+        .contains(&before.id());
     teams::update_team(&mut tx, &after)
         .await
         .map_err(|e| same_name(e, "its organisation"))?;
+    frequent_contact::set_support_team(&mut tx, after.id(), input.offers_support).await?;
     tx.commit().await?;
+    let mut changes = Vec::new();
+    if before.takes_referrals() != after.takes_referrals() {
+        changes.push(if after.takes_referrals() {
+            "now takes referrals"
+        } else {
+            "no longer takes referrals"
+        });
+    }
+    if supported_before != input.offers_support {
+        changes.push(if input.offers_support {
+            "now offers support to people in frequent contact"
+        } else {
+            "no longer offers support to people in frequent contact"
+        });
+    }
+    let changed = if changes.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", changes.join("; "))
+    };
     record(
         state,
         admin,
-        format!(
-            "changed the team {}{}",
-            before.name(),
-            if before.takes_referrals() == after.takes_referrals() {
-                String::new()
-            } else if after.takes_referrals() {
-                ": now takes referrals".to_owned()
-            } else {
-                ": no longer takes referrals".to_owned()
-            }
-        ),
+        format!("changed the team {}{changed}", before.name()),
     )
     .await?;
     Ok(after)
+}
+
+/// Whether the team offers support to the people on the frequent contact
+/// list.
+pub async fn offers_support(state: &AppState, team: TeamId) -> Result<bool, ServiceError> {
+    let mut conn = state.store.read().await?;
+    Ok(frequent_contact::support_teams(&mut conn)
+        .await?
+        .contains(&team))
 }

@@ -137,6 +137,51 @@ async fn an_admin_adds_an_organisation_and_a_team_and_stops_one_taking_referrals
     )
     .await;
     assert_eq!(audited, 3, "an organisation, a team, a change");
+
+    // The community team is made the one that offers support to people in
+    // frequent contact: its members' home pages offer the list, and the
+    // change is audited in words.
+    let community = crate::referrals::team(&app, "North Community Mental Health Team")
+        .await
+        .to_string();
+    let member = signed_in(&app, "mh.practitioner").await;
+    let (_, home) = page(&app, &member, "/").await;
+    assert!(!home.contains(r#"href="/frequent-contact""#), "{home}");
+    let (_, edit) = page(&app, &admin, &format!("/admin/teams/{community}")).await;
+    assert!(
+        edit.contains(r#"name="offers_support" value="yes">"#),
+        "not ticked yet: {edit}"
+    );
+    let supported = post_form(
+        &app,
+        &admin,
+        &format!("/admin/teams/{community}"),
+        &[
+            ("csrf_token", &csrf),
+            ("name", "North Community Mental Health Team"),
+            ("duty_phone", "01632 960110"),
+            ("takes_referrals", "yes"),
+            ("offers_support", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(supported.status(), 303);
+    let (_, edit) = page(&app, &admin, &format!("/admin/teams/{community}")).await;
+    assert!(
+        edit.contains(r#"name="offers_support" value="yes" checked"#),
+        "{edit}"
+    );
+    let (_, home) = page(&app, &member, "/").await;
+    assert!(home.contains(r#"href="/frequent-contact""#), "{home}");
+    let (status, _) = page(&app, &member, "/frequent-contact").await;
+    assert_eq!(status, 200);
+    let said = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'administration' \
+         AND reasons LIKE '%now offers support to people in frequent contact%'",
+    )
+    .await;
+    assert_eq!(said, 1);
 }
 
 async fn no_one_else_may_change_the_partnership(app: TestApp) {

@@ -120,6 +120,9 @@ pub struct TeamForm {
     /// `yes` when ticked.
     #[serde(default)]
     takes_referrals: String,
+    /// `yes` when ticked.
+    #[serde(default)]
+    offers_support: String,
 }
 
 impl TeamForm {
@@ -128,6 +131,7 @@ impl TeamForm {
             name: self.name.clone(),
             duty_phone: self.duty_phone.clone(),
             takes_referrals: self.takes_referrals == "yes",
+            offers_support: self.offers_support == "yes",
         }
     }
 }
@@ -327,6 +331,12 @@ pub async fn edit_team(
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
         takes_referrals: if team.takes_referrals() { "yes" } else { "" }.into(),
+        offers_support: if partnership::offers_support(&state, team.id()).await? {
+            "yes"
+        } else {
+            ""
+        }
+        .into(),
         ..TeamForm::default()
     };
     team_page(
