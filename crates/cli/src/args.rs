@@ -11,6 +11,7 @@ use crate::agreement_command::AgreementCommand;
 use crate::audit_command::AuditCommand;
 use crate::database::DatabaseArgs;
 use crate::demo_command::DemoArgs;
+use crate::link_command::LinkCommand;
 use crate::logging::LogFormat;
 use crate::serve::ServeArgs;
 
@@ -54,6 +55,10 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Record linkage: an agency's register against the people Concordat
+    /// knows, or people recorded twice.
+    #[command(subcommand)]
+    Link(LinkCommand),
 }
 
 impl Command {

@@ -7,6 +7,7 @@ mod args;
 mod audit_command;
 mod database;
 mod demo_command;
+mod link_command;
 mod logging;
 mod serve;
 
@@ -47,6 +48,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         Command::Source(cmd) => admin::source(cmd).await?,
         Command::Agreement(cmd) => agreement_command::run(cmd).await?,
         Command::Audit(cmd) => return audit_command::run(cmd).await,
+        Command::Link(cmd) => link_command::run(cmd).await?,
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -25,6 +25,7 @@ pub mod exports;
 pub mod flags;
 pub mod frequent_contact;
 pub mod jobs;
+pub mod linkage;
 mod kept;
 pub mod masks;
 pub mod messages;

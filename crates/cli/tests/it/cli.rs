@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use crate::harness::{TestApp, DEMO_PASSWORD};
 
 /// Runs `concordat ARGS --database URL` with `stdin` as standard input.
-fn concordat(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+pub(crate) fn concordat(app: &TestApp, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_concordat"))
         .args(args)
         .arg("--database")
@@ -29,11 +29,11 @@ fn concordat(app: &TestApp, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("concordat finished")
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 

@@ -30,6 +30,7 @@ mod forms_browser;
 mod frequent_contact;
 mod health;
 mod journeys_browser;
+mod link_cli;
 mod messages;
 mod multi_node;
 mod openapi;
