@@ -264,7 +264,40 @@ async fn the_audit_and_the_lists_reflow_at_twice_the_size(app: TestApp) {
     .await;
 }
 
+/// The commissioner finds, from home, who is on the frequent contact list:
+/// figures by age, sex and ethnic group, small ones hidden, nobody named.
+async fn a_commissioner_sees_who_is_on_the_frequent_contact_list(app: TestApp) {
+    crate::frequent_contact::seeded(&app).await;
+    Browser::run_in(
+        &app,
+        "journeys",
+        "make-up",
+        Screen::Desktop,
+        |browser| async move {
+            browser.sign_in("commissioner", DEMO_PASSWORD).await;
+            browser
+                .find(r#"a[href="/frequent-contact/make-up"]"#)
+                .await
+                .click()
+                .await
+                .expect("open the make-up from home");
+            let tables = browser.text_of("main").await;
+            assert!(tables.contains("Ethnic group"), "{tables}");
+            assert!(tables.contains("*"), "{tables}");
+            assert!(
+                tables.contains("All\t25") || tables.contains("All 25"),
+                "{tables}"
+            );
+            assert!(!tables.contains("Gary"), "{tables}");
+            assert!(!tables.contains("Holt"), "{tables}");
+            browser.screenshot("make-up").await;
+        },
+    )
+    .await;
+}
+
 crate::on_both_stores!(
+    a_commissioner_sees_who_is_on_the_frequent_contact_list,
     the_audit_and_the_lists_reflow_at_twice_the_size,
     a_crisis_clinician_meets_a_part_refused_plan_and_breaks_glass,
     information_governance_pages_through_a_persons_audit_by_nhs_number,
