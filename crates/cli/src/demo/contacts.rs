@@ -12,7 +12,7 @@ use concordat_domain::ids::{ContactEventId, OrganisationId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_server::delivery::Outbox;
 use concordat_store::{
-    contact_events, frequent_contact, organisations, persons, teams, Conn, Store,
+    contact_events, frequent_contact, organisations, persons, relationships, teams, Conn, Store,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -174,6 +174,11 @@ pub async fn seed_frequent_contact(
         now,
     )
     .await?;
+    // Seeding writes no audit: the support team's relationships go in
+    // directly, as the partnership's other seeded relationships do.
+    for one in &identified {
+        relationships::insert_relationship(&mut tx, &one.relationship).await?;
+    }
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
     Ok(identified.len())

@@ -94,6 +94,26 @@ async fn six_contacts_in_a_month_put_daniel_on_the_list_for_support_and_nothing_
     );
     reported(&app, "ambulance-cad", "call-999", "CAD-9", 2).await;
     assert_eq!(entries_about(&app, &daniel, "identified").await, 1);
+    // The support team's access was written with the audit entry that says
+    // why and until when.
+    let said = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' \
+             AND action = 'write' AND reasons LIKE '%identified as in frequent contact%'"
+        ),
+    )
+    .await;
+    assert_eq!(said, 1);
+    let opened = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM care_relationships WHERE person_id = '{daniel}' \
+             AND reason = 'offering support after frequent contact'"
+        ),
+    )
+    .await;
+    assert_eq!(opened, 1);
 
     // The community team offers support: it sees him, with his contacts
     // counted across the two services.

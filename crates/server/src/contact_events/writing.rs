@@ -154,8 +154,8 @@ async fn write_chunk(
     .await?;
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
-    if let Err(error) = crate::frequent_contact::audit_identified(state, &identified).await {
-        tracing::error!(%error, "identification in frequent contact not audited");
+    if let Err(error) = crate::frequent_contact::audit_identified(state, identified).await {
+        tracing::error!(%error, "identification in frequent contact not audited; no access opened");
     }
     Ok(reports)
 }

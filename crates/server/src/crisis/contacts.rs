@@ -162,9 +162,12 @@ pub async fn record(
     .await?;
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
-    crate::frequent_contact::audit_identified(state, &identified)
-        .await
-        .map_err(ServiceError::from)?;
+    // The contact is recorded whatever becomes of this: a failure leaves
+    // the support team without access to the person, never with access
+    // the audit does not show.
+    if let Err(error) = crate::frequent_contact::audit_identified(state, identified).await {
+        tracing::error!(%error, "identification in frequent contact not audited; no access opened");
+    }
     Ok(event)
 }
 

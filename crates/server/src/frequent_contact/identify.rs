@@ -1,8 +1,11 @@
 //! Identifying people in frequent contact as their contacts are recorded:
 //! in the transaction that writes the contacts, each person whose
-//! emergency contacts now pass the threshold gets an entry, the support
-//! team a relationship with them until the entry must be reviewed, and the
-//! person a notice. The act is audited once the transaction commits.
+//! emergency contacts now pass the threshold gets an entry and a notice.
+//! The support team's relationship with them (until the entry must be
+//! reviewed) is written by the audit writer in the same transaction as the
+//! audit entry that says so ([`audit_identified`]): the team never has
+//! access that the audit does not show. Should that write fail, the entry
+//! stands and its person is simply not readable by the team.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::dates::long_date;
@@ -10,8 +13,8 @@ use concordat_domain::frequent_contact::{review_by, Count, EntryStatus, Threshol
 use concordat_domain::ids::{PersonId, TeamId};
 use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::frequent_contact::{self as store, Entry};
-use concordat_store::relationships::{CareRelationship, RelationshipKind};
-use concordat_store::{relationships, teams, users, Conn, StoreError};
+use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind};
+use concordat_store::{teams, users, Conn, StoreError};
 
 use super::terms::{CATEGORY, SUPPORT_REASON};
 use crate::delivery::{Message, Outbox, Recipient};
@@ -25,6 +28,9 @@ pub struct Identified {
     pub team: TeamId,
     pub count: Count,
     pub review_by: DateTime<Utc>,
+    /// The support team's relationship with the person, to be written with
+    /// the audit entry.
+    pub relationship: CareRelationship,
 }
 
 /// Identifies, among `people` (those with a contact just written), each
@@ -75,22 +81,18 @@ pub async fn identify(
             asked_words: String::new(),
         };
         store::insert_entry(conn, &entry).await?;
-        relationships::insert_relationship(
-            conn,
-            &CareRelationship {
-                id: uuid::Uuid::new_v4(),
-                person: *person,
-                organisation: team_record.organisation_id(),
-                user: None,
-                team: Some(team),
-                contact_kind: None,
-                kind: RelationshipKind::ActiveContact,
-                reason: SUPPORT_REASON.to_owned(),
-                started_at: now,
-                ends_at: entry.review_by,
-            },
-        )
-        .await?;
+        let relationship = CareRelationship {
+            id: uuid::Uuid::new_v4(),
+            person: *person,
+            organisation: team_record.organisation_id(),
+            user: None,
+            team: Some(team),
+            contact_kind: None,
+            kind: RelationshipKind::ActiveContact,
+            reason: SUPPORT_REASON.to_owned(),
+            started_at: now,
+            ends_at: entry.review_by,
+        };
         super::ending::schedule(conn, &entry, 1, now).await?;
         tell_the_person(
             conn,
@@ -124,6 +126,7 @@ pub async fn identify(
             team,
             count,
             review_by: entry.review_by,
+            relationship,
         });
     }
     Ok(identified)
@@ -148,36 +151,40 @@ fn told(entry: &Entry, team: &str) -> Message {
     }
 }
 
-/// Audits each identification: the person's access log says who may now
-/// read their record, why, and until when.
+/// Audits each identification — why, and until when the support team may
+/// read the record — and writes the team's relationship in the audit
+/// entry's own transaction.
 pub async fn audit_identified(
     state: &AppState,
-    identified: &[Identified],
+    identified: Vec<Identified>,
 ) -> Result<(), crate::authorisation::AccessError> {
     for one in identified {
         state
             .audit
-            .record(AuditEntry {
-                occurred_at: state.clock.now(),
-                actor: None,
-                purpose: None,
-                person: Some(one.person),
-                action: AuditAction::Write,
-                categories: vec![CATEGORY],
-                outcome: Outcome::Allowed,
-                reasons: vec![
-                    format!(
-                        "identified as in frequent contact: {}",
-                        one.count.describe()
-                    ),
-                    format!(
-                        "the support team may read the record to offer support until {}",
-                        long_date(one.review_by.date_naive())
-                    ),
-                ],
-                policy_ids: Vec::new(),
-                break_glass: false,
-            })
+            .record_opening(
+                AuditEntry {
+                    occurred_at: state.clock.now(),
+                    actor: None,
+                    purpose: None,
+                    person: Some(one.person),
+                    action: AuditAction::Write,
+                    categories: vec![CATEGORY],
+                    outcome: Outcome::Allowed,
+                    reasons: vec![
+                        format!(
+                            "identified as in frequent contact: {}",
+                            one.count.describe()
+                        ),
+                        format!(
+                            "the support team may read the record to offer support until {}",
+                            long_date(one.review_by.date_naive())
+                        ),
+                    ],
+                    policy_ids: Vec::new(),
+                    break_glass: false,
+                },
+                Opening::New(one.relationship),
+            )
             .await?;
     }
     Ok(())
