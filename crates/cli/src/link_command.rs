@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
+use chrono::Datelike as _;
 use clap::{Args, Subcommand};
 use concordat_domain::identifier::NHS_NUMBER_SYSTEM;
 use concordat_link::{link, Decision, Linkage, Record, Settings, Task, Thresholds};
@@ -155,7 +156,8 @@ fn record_of(row: &LinkageRow) -> Record {
     let mut builder = Record::builder()
         .given_name(&row.given_name)
         .family_name(&row.family_name);
-    if let Ok(date) = concordat_link::BirthDate::parse(&row.birth_date.to_string()) {
+    let born = row.birth_date;
+    if let Ok(date) = concordat_link::BirthDate::new(born.year(), born.month(), born.day()) {
         builder = builder.birth_date(date);
     }
     if let Some(postcode) = &row.postcode {

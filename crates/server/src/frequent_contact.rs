@@ -14,6 +14,7 @@
 //! for a review; an entry nobody reviews ends by itself. Governance sees
 //! only the list's make-up, with small numbers suppressed.
 
+mod access;
 mod ending;
 pub mod identify;
 mod list;

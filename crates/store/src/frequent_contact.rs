@@ -185,27 +185,41 @@ pub async fn due_to_end(
         .collect()
 }
 
-/// People with more than `more_than` emergency contacts in the year to
-/// `now` and no current entry: the only people who can pass either
+/// Those of `people` with more than `more_than` emergency contacts in the
+/// year to `now` and no current entry: the only ones who can pass either
 /// threshold (a year holds the month, and the yearly threshold is at least
-/// the monthly one). Whether they do is the domain's to say.
+/// the monthly one). Whether they do is the domain's to say. Only the
+/// people named are counted, through the index on each person's contacts,
+/// so recording a contact never scans everyone's.
 pub async fn candidates(
     conn: &mut Conn,
+    people: &[PersonId],
     now: DateTime<Utc>,
     more_than: u32,
 ) -> Result<Vec<PersonId>, StoreError> {
-    let kinds = emergency_kinds();
-    let rows = sqlx::query(&format!(
-        "SELECT person_id FROM contact_events WHERE kind IN ({kinds}) \
-         AND occurred_at > $1 AND occurred_at <= $2 \
-         AND person_id NOT IN (SELECT person_id FROM frequent_contact_entries WHERE status IN ({})) \
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT person_id FROM contact_events WHERE person_id IN ({ids}) \
+         AND kind IN ({kinds}) AND occurred_at > {from} AND occurred_at <= {to} \
+         AND person_id NOT IN (SELECT person_id FROM frequent_contact_entries WHERE status IN ({current})) \
          GROUP BY person_id HAVING COUNT(*) > {more_than} ORDER BY person_id",
-        current_statuses()
-    ))
-    .bind(time::encode(now - concordat_domain::frequent_contact::YEAR))
-    .bind(time::encode(now))
-    .fetch_all(conn)
-    .await?;
+        ids = rows::parameters(conn, 1, people.len()),
+        kinds = emergency_kinds(),
+        from = rows::parameters(conn, people.len() + 1, 1),
+        to = rows::parameters(conn, people.len() + 2, 1),
+        current = current_statuses(),
+    );
+    let mut query = sqlx::query(&sql);
+    for person in people {
+        query = query.bind(person.to_string());
+    }
+    let rows = query
+        .bind(time::encode(now - concordat_domain::frequent_contact::YEAR))
+        .bind(time::encode(now))
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(|r| rows::id(r, "person_id")).collect()
 }
 

@@ -247,6 +247,17 @@ async fn six_contacts_in_a_month_put_daniel_on_the_list_for_support_and_nothing_
     let reviewed: serde_json::Value = reviewed.json().await.unwrap();
     assert_eq!(reviewed["status"], "reviewed");
     assert_eq!(reviewed["next_step"], "offer-support");
+    // The team's access was kept for the next review by an audit entry of
+    // the reviewer's that says so.
+    let extended = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' \
+             AND action = 'write' AND reasons LIKE '%reviewed frequent contact: an offer of support%'"
+        ),
+    )
+    .await;
+    assert_eq!(extended, 1);
     let (_, inbox) = page(&app, &own, "/inbox").await;
     assert!(
         inbox.contains("What happens next: an offer of support"),
@@ -337,6 +348,26 @@ async fn the_list_answers_strangers_alike_and_its_ids_name_no_one(app: TestApp) 
     let (status, own) = get_json(&app, &person, "/api/v1/me/frequent-contact").await;
     assert_eq!(status, 200);
     assert_eq!(own, json!([]), "Daniel is not on the list in the demo");
+    // A member of staff has no own entries to ask for.
+    let (status, _) = get_json(&app, &team, "/api/v1/me/frequent-contact").await;
+    assert_eq!(status, 403);
+    // The support team under another purpose than care sees no one: each
+    // person on the list is decided for that purpose, refused and audited.
+    let denied_before = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM audit_log WHERE outcome = 'denied'",
+    )
+    .await;
+    let other = app.token_for("mh.practitioner", "HOPERAT").await;
+    let (status, list) = get_json(&app, &other, "/api/v1/frequent-contact?limit=100").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["entries"], json!([]), "{list}");
+    let denied_after = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM audit_log WHERE outcome = 'denied'",
+    )
+    .await;
+    assert_eq!(denied_after, denied_before + 25, "each refusal audited");
     // Bad paging is a clear error.
     let (status, problem) = get_json(&app, &team, "/api/v1/frequent-contact?limit=0").await;
     assert_eq!(status, 400, "{problem}");

@@ -11,12 +11,10 @@ use chrono::{DateTime, Utc};
 use concordat_domain::dates::long_date;
 use concordat_domain::frequent_contact::{review_by, Count, EntryStatus, Threshold};
 use concordat_domain::ids::{PersonId, TeamId};
-use concordat_store::audit::{AuditAction, AuditEntry, Outcome};
 use concordat_store::frequent_contact::{self as store, Entry};
-use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind};
+use concordat_store::relationships::{CareRelationship, Opening};
 use concordat_store::{teams, users, Conn, StoreError};
 
-use super::terms::{CATEGORY, SUPPORT_REASON};
 use crate::delivery::{Message, Outbox, Recipient};
 use crate::told::tell_the_person;
 use crate::AppState;
@@ -53,12 +51,9 @@ pub async fn identify(
     let Some(team_record) = teams::team_by_id(conn, team).await? else {
         return Ok(Vec::new());
     };
-    let candidates = store::candidates(conn, now, threshold.in_a_month()).await?;
+    let candidates = store::candidates(conn, people, now, threshold.in_a_month()).await?;
     let mut identified = Vec::new();
-    for person in people {
-        if !candidates.contains(person) {
-            continue;
-        }
+    for person in &candidates {
         let count = Count::of(store::contacts_of(conn, *person, now).await?, now);
         if !threshold.is_passed_by(&count) {
             continue;
@@ -81,18 +76,13 @@ pub async fn identify(
             asked_words: String::new(),
         };
         store::insert_entry(conn, &entry).await?;
-        let relationship = CareRelationship {
-            id: uuid::Uuid::new_v4(),
-            person: *person,
-            organisation: team_record.organisation_id(),
-            user: None,
-            team: Some(team),
-            contact_kind: None,
-            kind: RelationshipKind::ActiveContact,
-            reason: SUPPORT_REASON.to_owned(),
-            started_at: now,
-            ends_at: entry.review_by,
-        };
+        let relationship = super::access::relationship(
+            *person,
+            team,
+            team_record.organisation_id(),
+            now,
+            entry.review_by,
+        );
         super::ending::schedule(conn, &entry, 1, now).await?;
         tell_the_person(
             conn,
@@ -159,33 +149,20 @@ pub async fn audit_identified(
     identified: Vec<Identified>,
 ) -> Result<(), crate::authorisation::AccessError> {
     for one in identified {
-        state
-            .audit
-            .record_opening(
-                AuditEntry {
-                    occurred_at: state.clock.now(),
-                    actor: None,
-                    purpose: None,
-                    person: Some(one.person),
-                    action: AuditAction::Write,
-                    categories: vec![CATEGORY],
-                    outcome: Outcome::Allowed,
-                    reasons: vec![
-                        format!(
-                            "identified as in frequent contact: {}",
-                            one.count.describe()
-                        ),
-                        format!(
-                            "the support team may read the record to offer support until {}",
-                            long_date(one.review_by.date_naive())
-                        ),
-                    ],
-                    policy_ids: Vec::new(),
-                    break_glass: false,
-                },
-                Opening::New(one.relationship),
-            )
-            .await?;
+        super::access::open(
+            state,
+            super::access::Grant {
+                actor: None,
+                purpose: None,
+                what: format!(
+                    "identified as in frequent contact: {}",
+                    one.count.describe()
+                ),
+                until: one.review_by,
+                opening: Opening::New(one.relationship),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 //! ([`concordat_domain::suppression`]), so that disproportionality shows
 //! and nobody on it can be picked out. Nothing here names anyone.
 
-use chrono::{Datelike, NaiveDate};
 use concordat_domain::person::demography::{age_band, EthnicGroup, Sex, AGE_BANDS};
+use concordat_domain::person::BirthDate;
 use concordat_domain::role::Role;
 use concordat_domain::suppression::{breakdown, Figure};
 use concordat_store::frequent_contact as store;
@@ -45,14 +45,6 @@ fn may_see(viewer: &Viewer) -> Result<(), ServiceError> {
     }
 }
 
-fn years_between(born: NaiveDate, today: NaiveDate) -> u32 {
-    let mut years = today.year() - born.year();
-    if (today.month(), today.day()) < (born.month(), born.day()) {
-        years -= 1;
-    }
-    u32::try_from(years.max(0)).unwrap_or(0)
-}
-
 fn table(title: &'static str, labels: &[&str], counts: &[u64]) -> Breakdown {
     let (figures, total) = breakdown(counts);
     Breakdown {
@@ -78,7 +70,8 @@ pub async fn make_up(state: &AppState, viewer: &Viewer) -> Result<MakeUp, Servic
     let mut sexes = vec![0u64; Sex::ALL.len()];
     let mut groups = vec![0u64; EthnicGroup::ALL.len()];
     for p in &people {
-        let band = age_band(years_between(p.birth_date, today));
+        let age = BirthDate::new(p.birth_date, today).map_or(0, |born| born.age_on(today));
+        let band = age_band(age);
         if let Some(i) = AGE_BANDS.iter().position(|(_, _, l)| *l == band) {
             ages[i] += 1;
         }

@@ -8,12 +8,12 @@ use concordat_access::AccessAction;
 use concordat_domain::dates::long_date;
 use concordat_domain::frequent_contact::{check_words, review_by, EntryStatus, NextStep};
 use concordat_store::frequent_contact::{self as store, Entry, EntryId};
-use concordat_store::relationships::{self, RelationshipKind};
+use concordat_store::relationships::{self, Opening, RelationshipKind};
 use concordat_store::teams;
 
 use super::list::support_team_of;
 use super::terms::{CATEGORY, SUPPORT_REASON};
-use crate::authorisation::Viewer;
+use crate::authorisation::{actor, Viewer};
 use crate::crisis::require;
 use crate::delivery::{Message, Outbox};
 use crate::error::ServiceError;
@@ -66,39 +66,14 @@ pub async fn review(
     found.reviewed_by = Some(viewer.user.id());
     found.reviewer_name = viewer.user.display_name().as_str().to_owned();
     found.reviewed_at = Some(now);
+    let mut grant = None;
     let told = match input.outcome {
         Outcome::Continue(step) => {
             found.status = EntryStatus::Reviewed;
             found.next_step = Some(step);
             found.review_by = review_by(now);
             store::save(&mut tx, &found).await?;
-            if let Some(team) = teams::team_by_id(&mut tx, found.team).await? {
-                relationships::end_relationships(
-                    &mut tx,
-                    found.person,
-                    team.organisation_id(),
-                    RelationshipKind::ActiveContact,
-                    SUPPORT_REASON,
-                    now,
-                )
-                .await?;
-                relationships::insert_relationship(
-                    &mut tx,
-                    &relationships::CareRelationship {
-                        id: uuid::Uuid::new_v4(),
-                        person: found.person,
-                        organisation: team.organisation_id(),
-                        user: None,
-                        team: Some(found.team),
-                        contact_kind: None,
-                        kind: RelationshipKind::ActiveContact,
-                        reason: SUPPORT_REASON.to_owned(),
-                        started_at: now,
-                        ends_at: found.review_by,
-                    },
-                )
-                .await?;
-            }
+            grant = Some(extended_access(&mut tx, viewer, &found, step, now).await?);
             let step_number = steps_taken(&found);
             super::ending::schedule(&mut tx, &found, step_number, now).await?;
             format!(
@@ -126,7 +101,56 @@ pub async fn review(
     tell_the_person(&mut tx, &mut outbox, found.person, &message, now).await?;
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
+    // The extended access is written with the audit entry that says so.
+    if let Some(grant) = grant {
+        super::access::open(state, grant).await?;
+    }
     Ok(found)
+}
+
+/// The support team's access kept until the next review: its live
+/// relationship extended, or a new one if it has none (its identification's
+/// audit failed, say).
+async fn extended_access(
+    conn: &mut concordat_store::Conn,
+    viewer: &Viewer,
+    entry: &Entry,
+    step: NextStep,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::access::Grant, ServiceError> {
+    let team = teams::team_by_id(conn, entry.team)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let live = relationships::relationships_of(conn, entry.person, team.organisation_id())
+        .await?
+        .into_iter()
+        .find(|r| {
+            r.kind == RelationshipKind::ActiveContact
+                && r.team == Some(entry.team)
+                && r.reason == SUPPORT_REASON
+                && r.ends_at > now
+        });
+    let opening = match live {
+        Some(r) => Opening::Renewed {
+            id: r.id,
+            person: entry.person,
+            ends_at: entry.review_by,
+        },
+        None => Opening::New(super::access::relationship(
+            entry.person,
+            entry.team,
+            team.organisation_id(),
+            now,
+            entry.review_by,
+        )),
+    };
+    Ok(super::access::Grant {
+        actor: Some(actor(&viewer.user)),
+        purpose: Some(viewer.purpose),
+        what: format!("reviewed frequent contact: {}", step.label().to_lowercase()),
+        until: entry.review_by,
+        opening,
+    })
 }
 
 /// A fresh step number for the ending job after each review: the review
