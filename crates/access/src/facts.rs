@@ -94,6 +94,12 @@ pub enum RelationshipKind {
     Referral,
     /// An active contact, such as street triage in progress.
     Contact,
+    /// Membership of a multi-agency case about the person.
+    CaseMember,
+    /// Reviewing whether a contact that arrived without an NHS number is
+    /// this person's: the policies let it show demographics and nothing
+    /// else.
+    MatchReview,
     /// A crisis look-up. Only crisis roles may rely on one (the policies
     /// check the role); the reason is part of the fact, so a look-up without
     /// one cannot be described.
@@ -111,6 +117,8 @@ impl RelationshipKind {
             Self::CareTeam => "care-team",
             Self::Referral => "referral",
             Self::Contact => "contact",
+            Self::CaseMember => "case-member",
+            Self::MatchReview => "match-review",
             Self::CrisisLookUp { .. } => "crisis-look-up",
             Self::SourceReport => "source-report",
         }
@@ -135,6 +143,12 @@ impl Relationship {
     }
     pub fn contact() -> Self {
         Self::current(RelationshipKind::Contact)
+    }
+    pub fn case_member() -> Self {
+        Self::current(RelationshipKind::CaseMember)
+    }
+    pub fn match_review() -> Self {
+        Self::current(RelationshipKind::MatchReview)
     }
     pub fn crisis_look_up(reason: LookUpReason) -> Self {
         Self::current(RelationshipKind::CrisisLookUp { reason })

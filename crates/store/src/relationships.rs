@@ -14,6 +14,13 @@ pub enum RelationshipKind {
     ActiveContact,
     Referral,
     CrisisLookup,
+    /// Membership of a multi-agency case about the person, for the user or
+    /// team it names while the case is open.
+    CaseMember,
+    /// A reviewer comparing a contact that arrived without an NHS number
+    /// with this person, a possible match: the reviewer's alone, for the
+    /// person's demographics, while the review is open.
+    MatchReview,
 }
 
 impl RelationshipKind {
@@ -22,6 +29,8 @@ impl RelationshipKind {
             Self::ActiveContact => "active-contact",
             Self::Referral => "referral",
             Self::CrisisLookup => "crisis-lookup",
+            Self::CaseMember => "case-member",
+            Self::MatchReview => "match-review",
         }
     }
 
@@ -30,6 +39,8 @@ impl RelationshipKind {
             "active-contact" => Ok(Self::ActiveContact),
             "referral" => Ok(Self::Referral),
             "crisis-lookup" => Ok(Self::CrisisLookup),
+            "case-member" => Ok(Self::CaseMember),
+            "match-review" => Ok(Self::MatchReview),
             other => Err(StoreError::corrupt(
                 "relationship",
                 format!("kind `{other}`"),

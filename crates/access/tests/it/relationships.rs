@@ -27,6 +27,7 @@ fn each_kind_of_current_relationship_is_enough() {
         Relationship::care_team(),
         Relationship::referral(),
         Relationship::contact(),
+        Relationship::case_member(),
         crisis_look_up(),
     ] {
         let decision = clinician_reading_clinical(vec![relationship.clone()]);
@@ -99,4 +100,43 @@ fn a_crisis_look_up_cannot_be_described_without_its_reason() {
             .as_str(),
         "ambulance call: chest pain, history of overdose"
     );
+}
+
+#[test]
+fn a_match_review_shows_demographics_and_nothing_else() {
+    let reviewer = |category| {
+        let mut request = request(
+            actor(Role::CrisisClinician, trust()),
+            AccessAction::Read,
+            category,
+            Purpose::DirectCare,
+        );
+        request.agreements.push(crisis_agreement());
+        request.relationships = vec![Relationship::match_review()];
+        engine().decide(&request)
+    };
+
+    let demographics = reviewer(DataCategory::Demographics);
+    assert!(demographics.is_allowed(), "{}", demographics.explanation());
+    for category in [
+        DataCategory::Clinical,
+        DataCategory::CrisisPlan,
+        DataCategory::Risk,
+        DataCategory::Contacts,
+    ] {
+        let decision = reviewer(category);
+        assert!(!decision.is_allowed(), "{category:?}");
+        assert_eq!(
+            decision.denied_by().unwrap().policy,
+            policy_ids::RELATIONSHIP_REQUIRED
+        );
+    }
+}
+
+#[test]
+fn an_ended_case_membership_or_match_review_grants_nothing() {
+    for relationship in [Relationship::case_member(), Relationship::match_review()] {
+        let decision = clinician_reading_clinical(vec![relationship.ended()]);
+        assert!(!decision.is_allowed());
+    }
 }

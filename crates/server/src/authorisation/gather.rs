@@ -190,6 +190,27 @@ impl Sources {
                 RelationshipKind::Referral => {
                     (Relationship::referral(), format!("referral: {}", r.reason))
                 }
+                RelationshipKind::CaseMember => {
+                    let named = r.user == Some(user.id())
+                        || r.team.is_some_and(|team| user.team_id() == Some(team));
+                    if !named {
+                        continue;
+                    }
+                    (
+                        Relationship::case_member(),
+                        format!("multi-agency case: {}", r.reason),
+                    )
+                }
+                RelationshipKind::MatchReview => {
+                    // The reviewer's own, as a look-up is.
+                    if r.user != Some(user.id()) {
+                        continue;
+                    }
+                    (
+                        Relationship::match_review(),
+                        format!("reviewing a possible match: {}", r.reason),
+                    )
+                }
                 RelationshipKind::CrisisLookup => {
                     // A look-up is the user's own, with its reason; a
                     // colleague's look-up gives this user nothing.

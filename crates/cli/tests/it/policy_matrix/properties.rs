@@ -45,7 +45,9 @@ fn allowed_by_the_rules(w: &RandomWorld) -> bool {
             && match r.kind {
                 RelationshipKind::CareTeam
                 | RelationshipKind::Referral
-                | RelationshipKind::Contact => true,
+                | RelationshipKind::Contact
+                | RelationshipKind::CaseMember => true,
+                RelationshipKind::MatchReview => w.category == DataCategory::Demographics,
                 RelationshipKind::CrisisLookUp { .. } => answers_crises(w.role),
                 RelationshipKind::SourceReport => w.role == Role::SourceSystem,
             }
@@ -193,7 +195,7 @@ proptest! {
     #[test]
     fn no_relationship_never_yields_access_but_the_persons_own(
         world in any_world(any_role()),
-        ended in prop::collection::vec(0usize..5, 0..4),
+        ended in prop::collection::vec(0usize..7, 0..4),
         look_up in prop::bool::ANY,
         report in prop::bool::ANY,
     ) {

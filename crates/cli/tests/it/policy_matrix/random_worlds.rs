@@ -305,13 +305,15 @@ pub(super) fn any_consent() -> impl Strategy<Value = ConsentFacts> {
 }
 
 /// 0 care team, 1 referral, 2 contact, 3 a source system's report,
-/// 4 crisis look-up.
+/// 4 crisis look-up, 5 multi-agency case membership, 6 a match review.
 pub(super) fn relationship_of_kind(kind: usize, ended: bool) -> Relationship {
     let r = match kind {
         0 => Relationship::care_team(),
         1 => Relationship::referral(),
         2 => Relationship::contact(),
         3 => Relationship::source_report(),
+        5 => Relationship::case_member(),
+        6 => Relationship::match_review(),
         _ => Relationship::crisis_look_up(
             LookUpReason::parse("found on the bridge; asked for the crisis plan").unwrap(),
         ),
@@ -324,7 +326,7 @@ pub(super) fn relationship_of_kind(kind: usize, ended: bool) -> Relationship {
 }
 
 pub(super) fn any_relationship() -> impl Strategy<Value = Relationship> {
-    (0usize..5, prop::bool::weighted(0.3)).prop_map(|(k, e)| relationship_of_kind(k, e))
+    (0usize..7, prop::bool::weighted(0.3)).prop_map(|(k, e)| relationship_of_kind(k, e))
 }
 
 pub(super) fn any_break_glass() -> impl Strategy<Value = Option<BreakGlassFacts>> {
