@@ -14,6 +14,9 @@
 //! default); `BENCH_LINK_VERBOSE=1` prints the model and some misclassified
 //! pairs.
 
+#[path = "link/information.rs"]
+mod information;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -55,6 +58,7 @@ fn main() {
             verbose,
             &records,
             &records,
+            Some(&entities),
         );
     }
     if let (Ok(a), Ok(b)) = (std::env::var("FEBRL4A"), std::env::var("FEBRL4B")) {
@@ -80,6 +84,7 @@ fn main() {
             verbose,
             &left,
             &right,
+            None,
         );
     }
     let target: usize = std::env::var("BENCH_LINK_RECORDS")
@@ -96,7 +101,11 @@ fn main() {
         .iter()
         .map(|r| r.record.clone())
         .collect();
-    let persons: Vec<usize> = population.records().iter().map(|r| r.person).collect();
+    let persons: Vec<u64> = population
+        .records()
+        .iter()
+        .map(|r| r.person as u64)
+        .collect();
     println!(
         "(synthetic: {people} people, {} records generated in {:.2} s, not counted below)",
         records.len(),
@@ -111,6 +120,7 @@ fn main() {
         verbose,
         &records,
         &records,
+        Some(&persons),
     );
 }
 
@@ -127,6 +137,7 @@ fn run(
     verbose: bool,
     left: &[Record],
     right: &[Record],
+    person: Option<&[u64]>,
 ) {
     let settings = Settings::default();
     let records = match task {
@@ -170,6 +181,9 @@ fn run(
         counts.f1()
     );
     decisions(&linkage, &same);
+    if let Some(person) = person {
+        information::report(&linkage, person, left, MATCH_PROBABILITY, verbose);
+    }
     if verbose {
         describe(&linkage, &same, left, right);
     }

@@ -28,8 +28,12 @@ pub enum BlockingRule {
     BirthDate,
     /// Family names that sound alike (Soundex) and the same year of birth.
     FamilySoundexAndBirthYear,
-    /// Given names and family names that sound alike (Soundex).
+    /// Given names and family names that sound alike (Soundex), either
+    /// way round: a form filled in with the names swapped still meets.
     GivenAndFamilySoundex,
+    /// Family names that sound alike and given names in one group of
+    /// short forms (Bill and William), which Soundex keeps apart.
+    FamilySoundexAndShortForm,
     /// The same identifier in the same system; a record with several
     /// identifiers is in several blocks.
     Identifier,
@@ -38,13 +42,14 @@ pub enum BlockingRule {
 }
 
 impl BlockingRule {
-    pub const ALL: [BlockingRule; 6] = [
+    pub const ALL: [BlockingRule; 7] = [
         BlockingRule::Identifier,
         BlockingRule::BirthDate,
         BlockingRule::Postcode,
         BlockingRule::FamilySoundexAndBirthYear,
         BlockingRule::GivenAndFamilySoundex,
         BlockingRule::Phone,
+        BlockingRule::FamilySoundexAndShortForm,
     ];
 
     pub fn label(self) -> &'static str {
@@ -55,6 +60,9 @@ impl BlockingRule {
                 "family name sounds alike, same year of birth"
             }
             BlockingRule::GivenAndFamilySoundex => "given and family names sound alike",
+            BlockingRule::FamilySoundexAndShortForm => {
+                "family name sounds alike, given names short forms of one name"
+            }
             BlockingRule::Identifier => "same identifier",
             BlockingRule::Phone => "same phone",
         }
@@ -76,8 +84,14 @@ impl BlockingRule {
             BlockingRule::GivenAndFamilySoundex => r
                 .given_soundex()
                 .zip(r.family_soundex())
-                .map(|k| key(tag, k))
+                .map(|(g, f)| key(tag, (g.min(f), g.max(f))))
                 .into_iter()
+                .collect(),
+            BlockingRule::FamilySoundexAndShortForm => r
+                .family_soundex()
+                .map(|f| r.given_groups().iter().map(move |g| key(tag, (f, *g))))
+                .into_iter()
+                .flatten()
                 .collect(),
             BlockingRule::Identifier => r
                 .identifiers()

@@ -112,6 +112,20 @@ impl Pattern {
         self.0
     }
 
+    /// The level `field` counts as when weighing the pair: its level,
+    /// except that names swapped between the fields are one mistake, not
+    /// two, and count once, in the given name (the family name's level
+    /// counts as missing).
+    pub fn counted(&self, field: Field) -> u8 {
+        let both_swapped = self.level(Field::GivenName) == name::SWAPPED
+            && self.level(Field::FamilyName) == name::SWAPPED;
+        if field == Field::FamilyName && both_swapped {
+            MISSING
+        } else {
+            self.level(field)
+        }
+    }
+
     /// Whether some issuing system gives the two records different
     /// identifiers — even if only by one keystroke. Such a pair is never
     /// linked without a person looking at it.
@@ -173,6 +187,22 @@ mod tests {
     fn pattern_refuses_levels_beyond_the_field() {
         let result = std::panic::catch_unwind(|| Pattern::new([0, 0, 0, 0, 0, 3, 0]));
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn swapped_names_count_once_in_the_given_name() {
+        let a = Record::builder()
+            .given_name("Gary")
+            .family_name("Holt")
+            .build();
+        let b = Record::builder()
+            .given_name("Holt")
+            .family_name("Gary")
+            .build();
+        let pattern = compare(&a, &b);
+        assert_eq!(pattern.level(Field::FamilyName), name::SWAPPED);
+        assert_eq!(pattern.counted(Field::GivenName), name::SWAPPED);
+        assert_eq!(pattern.counted(Field::FamilyName), MISSING);
     }
 
     #[test]

@@ -7,14 +7,13 @@
 //!   λ (the share of candidate pairs that are one person) by
 //!   expectation–maximisation over the candidate pairs' patterns.
 //!
-//! EM fits two classes to the candidate pairs — one person, and two people
-//! who were blocked together — and the second class has its own level
-//! probabilities. It cannot borrow u from random pairs: two people blocked
-//! together agree on the blocking field (a postcode, a date of birth) far
-//! more often than random pairs do, and with u held fixed EM would explain
-//! that agreement by calling them one person. The random-pair u is what
-//! the model weighs pairs with; the blocked-together class is only a means
-//! to a sound m and λ.
+//! [`estimate_m`] fits both classes to all the candidate pairs at once —
+//! one person, and two people who were blocked together, with level
+//! probabilities of their own, since two people blocked together agree on
+//! the blocking field far more often than random pairs do. Among many
+//! records that second class splits and EM can settle on "same name" as
+//! one person, so a linkage trains by subset instead, holding
+//! one class where it is known ([`crate::training`]).
 
 use std::collections::HashMap;
 
@@ -57,7 +56,7 @@ impl LevelProbabilities {
         self.by_field[field.index()][usize::from(level)]
     }
 
-    fn from_counts(counts: &[Vec<f64>; Field::COUNT], pseudo_count: f64) -> Self {
+    pub(crate) fn from_counts(counts: &[Vec<f64>; Field::COUNT], pseudo_count: f64) -> Self {
         let by_field = std::array::from_fn(|f| {
             let levels = counts[f].len() - 1;
             let total: f64 = counts[f].iter().skip(1).sum::<f64>() + pseudo_count * levels as f64;
@@ -81,7 +80,7 @@ pub enum EstimateError {
     NoCandidatePairs,
 }
 
-fn zero_counts() -> [Vec<f64>; Field::COUNT] {
+pub(crate) fn zero_counts() -> [Vec<f64>; Field::COUNT] {
     std::array::from_fn(|f| vec![0.0; Field::ALL[f].levels().len()])
 }
 
@@ -134,7 +133,7 @@ pub fn estimate_u(
 
 fn add(counts: &mut [Vec<f64>; Field::COUNT], pattern: Pattern, weight: f64) {
     for field in Field::ALL {
-        let level = pattern.level(field);
+        let level = pattern.counted(field);
         if level != MISSING {
             counts[field.index()][usize::from(level)] += weight;
         }
@@ -205,24 +204,78 @@ pub struct EmEstimate {
     pub lambda: f64,
     pub iterations: usize,
     pub converged: bool,
+    /// The expected number of one-person pairs at each level, which is
+    /// what m was estimated from: how much evidence stands behind it.
+    pub match_counts: [Vec<f64>; Field::COUNT],
 }
 
 /// Estimates m and λ from candidate pairs' `patterns` (distinct patterns
 /// with counts, see [`tally`]), starting the two-people class from `u`.
+/// Both classes are learnt: the blocked-together class as well as the
+/// one-person class.
 pub fn estimate_m(
     patterns: &[(Pattern, u64)],
     u: &LevelProbabilities,
+    settings: EmSettings,
+) -> Result<EmEstimate, EstimateError> {
+    fit(
+        patterns,
+        Start {
+            m: initial_m(),
+            u: u.clone(),
+            lambda: settings.initial_lambda,
+        },
+        Learn::Both,
+        &[],
+        settings,
+    )
+}
+
+/// Where expectation–maximisation starts.
+pub(crate) struct Start {
+    pub m: LevelProbabilities,
+    pub u: LevelProbabilities,
+    pub lambda: f64,
+}
+
+/// Which class's level probabilities EM learns; the other's are held as
+/// they started. λ is always learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Learn {
+    Both,
+    /// m only, u held: training where the two-people class is known from
+    /// random pairs.
+    M,
+    /// u only, m held: the two-people class among pairs already known to
+    /// agree on something.
+    U,
+}
+
+/// Expectation–maximisation over `patterns`, with the fields in `left_out`
+/// treated as missing (their tables stay as they started).
+pub(crate) fn fit(
+    patterns: &[(Pattern, u64)],
+    start: Start,
+    learn: Learn,
+    left_out: &[Field],
     settings: EmSettings,
 ) -> Result<EmEstimate, EstimateError> {
     let total: f64 = patterns.iter().map(|(_, n)| *n as f64).sum();
     if total == 0.0 {
         return Err(EstimateError::NoCandidatePairs);
     }
-    let mut m = initial_m();
-    let mut u = u.clone();
-    let mut lambda = settings.initial_lambda;
+    let Start {
+        mut m,
+        mut u,
+        mut lambda,
+    } = start;
+    let used: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| !left_out.contains(f))
+        .collect();
     let mut iterations = 0;
     let mut converged = false;
+    let mut match_counts = zero_counts();
     while iterations < settings.max_iterations {
         iterations += 1;
         // E step: the probability each pattern is one person.
@@ -231,8 +284,8 @@ pub fn estimate_m(
         let mut matches = 0.0;
         for (pattern, n) in patterns {
             let (mut pm, mut pu) = (lambda, 1.0 - lambda);
-            for field in Field::ALL {
-                let level = pattern.level(field);
+            for &field in &used {
+                let level = pattern.counted(field);
                 if level != MISSING {
                     pm *= m.get(field, level);
                     pu *= u.get(field, level);
@@ -246,18 +299,25 @@ pub fn estimate_m(
         }
         // M step. A tiny pseudo-count keeps a level no match shows from
         // becoming impossible (an infinitely negative weight).
-        let next = LevelProbabilities::from_counts(&counts, 1e-3);
-        u = LevelProbabilities::from_counts(&non_counts, 1e-3);
-        let next_lambda = matches / total;
-        let change = Field::ALL
-            .iter()
-            .flat_map(|f| {
-                let (a, b) = (&m.by_field[f.index()], &next.by_field[f.index()]);
-                a.iter().zip(b).map(|(x, y)| (x - y).abs())
-            })
-            .fold((lambda - next_lambda).abs(), f64::max);
-        m = next;
-        lambda = next_lambda;
+        let mut change = (lambda - matches / total).abs();
+        lambda = matches / total;
+        for (learnt, table, counts) in [
+            (learn != Learn::U, &mut m, &counts),
+            (learn != Learn::M, &mut u, &non_counts),
+        ] {
+            if !learnt {
+                continue;
+            }
+            let next = LevelProbabilities::from_counts(counts, 1e-3);
+            for &field in &used {
+                let f = field.index();
+                for (x, y) in table.by_field[f].iter_mut().zip(&next.by_field[f]) {
+                    change = change.max((*x - y).abs());
+                    *x = *y;
+                }
+            }
+        }
+        match_counts = counts;
         if change < settings.tolerance {
             converged = true;
             break;
@@ -269,13 +329,14 @@ pub fn estimate_m(
         lambda,
         iterations,
         converged,
+        match_counts,
     })
 }
 
 /// A starting m that favours the stronger levels: level 1 (the closest
 /// agreement) takes most of the mass, then each weaker level half the one
 /// before.
-fn initial_m() -> LevelProbabilities {
+pub(crate) fn initial_m() -> LevelProbabilities {
     let counts = std::array::from_fn(|f| {
         let levels = Field::ALL[f].levels().len();
         let mut table = vec![0.0; levels];

@@ -8,7 +8,8 @@
 //! - [`record`] and [`normalise`]: what is compared, in normal form;
 //! - [`blocking`]: which pairs are compared at all;
 //! - [`compare`]: each field's comparison levels;
-//! - [`estimate`] and [`frequency`]: the model's parameters, from the data;
+//! - [`estimate`], [`training`] and [`frequency`]: the model's parameters,
+//!   from the data;
 //! - [`model`]: a pair's match weight and its explanation;
 //! - [`decision`]: link, review or leave, with the identifier safeguard;
 //! - [`linkage`]: a whole run, and one incoming record's candidates;
@@ -27,6 +28,7 @@ pub mod model;
 pub mod normalise;
 pub mod record;
 pub mod synthetic;
+pub mod training;
 
 mod nickname;
 mod soundex;

@@ -1,6 +1,6 @@
 //! A whole linkage run from records in memory: block, compare, estimate
-//! u by sampling and m and λ by expectation–maximisation, then weigh every
-//! candidate pair. Also the one-record path the product uses when a contact
+//! u by sampling and m, λ and a household's u by expectation–maximisation
+//! ([`crate::training`]), then weigh every candidate pair. Also the one-record path the product uses when a contact
 //! event arrives: its candidates among known people, best first, each with
 //! its explanation.
 
@@ -8,10 +8,11 @@ use rayon::prelude::*;
 
 use crate::blocking::{BlockIndex, Blocking, RuleStats};
 use crate::compare::{compare, Pattern};
-use crate::estimate::{estimate_m, estimate_u, tally, EmSettings, EstimateError};
+use crate::estimate::{estimate_u, tally, EmSettings, EstimateError};
 use crate::frequency::TermFrequencies;
 use crate::model::{probability, Explanation, Model, ModelError};
 use crate::record::Record;
+use crate::training::train;
 
 /// What to link.
 #[derive(Debug, Clone, Copy)]
@@ -136,20 +137,20 @@ pub fn link(task: Task<'_>, settings: &Settings) -> Result<Linkage, LinkError> {
         settings.u_samples,
         settings.seed,
     )?;
-    let em = estimate_m(&tally(&patterns), &u, settings.em)?;
     let frequencies = TermFrequencies::count(all.iter().copied());
-    // EM's λ is the share of candidate pairs that are one person; the
-    // model's is the chance that any two records are, because the model
-    // weighs a pair on its own, however it was found (a blocked pair here,
-    // an incoming event's candidate later). Pairs blocking never produced
-    // count as two people.
-    let expected_matches = em.lambda * candidates.pairs.len() as f64;
+    // The model's λ is the chance that any two records are one person, not
+    // the share of candidate pairs, because the model weighs a pair on its
+    // own, however it was found (a blocked pair here, an incoming event's
+    // candidate later). Pairs blocking never produced count as two people.
     let all_pairs = match right {
         None => left.len() as f64 * (left.len() as f64 - 1.0) / 2.0,
         Some(right) => left.len() as f64 * right.len() as f64,
     };
-    let lambda = (expected_matches / all_pairs).clamp(f64::MIN_POSITIVE, 0.5);
-    let model = Model::new(em.m, u, lambda, frequencies)?;
+    let training = train(&tally(&patterns), &u, all_pairs, settings.em)?;
+    let mut model = Model::new(training.m, u, training.lambda, frequencies)?;
+    if let Some(household_u) = training.household_u {
+        model = model.with_household_u(household_u)?;
+    }
 
     let offset = split.unwrap_or(0);
     let pairs = candidates
@@ -167,9 +168,9 @@ pub fn link(task: Task<'_>, settings: &Settings) -> Result<Linkage, LinkError> {
         model,
         pairs,
         blocking: candidates.stats,
-        em_iterations: em.iterations,
-        em_converged: em.converged,
-        expected_matches,
+        em_iterations: training.iterations,
+        em_converged: training.converged,
+        expected_matches: training.expected_matches,
     })
 }
 

@@ -4,8 +4,14 @@
 //! Each field's level adds log2(m/u) bits: positive when the level is more
 //! typical of one person than of two, negative otherwise. A missing value
 //! adds nothing. The prior, log2(λ/(1−λ)), says how likely two records
-//! taken at random are to be one person, before looking at them. The total is the match
-//! weight; the match probability is 2^w / (1 + 2^w).
+//! taken at random are to be one person, before looking at them. The
+//! total is the match weight; the match probability is 2^w / (1 + 2^w).
+//!
+//! Two records at one full postcode are weighed against two people at one
+//! address (a household) in the fields a household shares: it shares a
+//! family name, so agreeing on it there says little and how rare the name
+//! is says nothing, and twins share a date of birth (see
+//! [`Model::with_household_u`]).
 
 use crate::compare::{compare, Field, Pattern, MISSING};
 use crate::estimate::LevelProbabilities;
@@ -24,6 +30,8 @@ pub struct Model {
     frequencies: TermFrequencies,
     // log2(m/u) per field and level, worked out once.
     weights: [Vec<f64>; Field::COUNT],
+    // u and its weights for two people at one full postcode.
+    household: Option<(LevelProbabilities, [Vec<f64>; Field::COUNT])>,
 }
 
 /// Why a model cannot be built from the given parameters.
@@ -50,29 +58,43 @@ impl Model {
         if !(lambda > 0.0 && lambda < 1.0) {
             return Err(ModelError::Lambda { lambda });
         }
-        let mut weights: [Vec<f64>; Field::COUNT] = Default::default();
-        for field in Field::ALL {
-            let labels = field.levels();
-            let table = &mut weights[field.index()];
-            table.push(0.0);
-            for (level, label) in (1u8..).zip(&labels[1..]) {
-                let (pm, pu) = (m.get(field, level), u.get(field, level));
-                if !(pm > 0.0 && pu > 0.0) {
-                    return Err(ModelError::ZeroProbability {
-                        field: field.label(),
-                        level: label,
-                    });
-                }
-                table.push((pm / pu).log2());
-            }
-        }
+        let weights = weights(&m, &u)?;
         Ok(Self {
             m,
             u,
             lambda,
             frequencies,
             weights,
+            household: None,
         })
+    }
+
+    /// The model with `u` for two different people at one full postcode:
+    /// a pair whose postcodes agree in full is weighed with it in the
+    /// fields a household shares (family name and date of birth), and its
+    /// family name without a term-frequency adjustment.
+    pub fn with_household_u(mut self, u: LevelProbabilities) -> Result<Self, ModelError> {
+        let weights = weights(&self.m, &u)?;
+        self.household = Some((u, weights));
+        Ok(self)
+    }
+
+    /// u for two people at one address, when the model has one.
+    pub fn household_u(&self) -> Option<&LevelProbabilities> {
+        self.household.as_ref().map(|(u, _)| u)
+    }
+
+    /// The tables a pair whose comparison gave `pattern` is weighed with.
+    fn regime(&self, pattern: &Pattern) -> Regime<'_> {
+        let household = self
+            .household
+            .as_ref()
+            .filter(|_| pattern.level(Field::Postcode) == EXACT)
+            .map(|(u, weights)| (u, weights));
+        Regime {
+            random: (&self.u, &self.weights),
+            household,
+        }
     }
 
     pub fn m(&self) -> &LevelProbabilities {
@@ -99,11 +121,12 @@ impl Model {
     /// The quick path for scoring many pairs; [`Model::explain`] gives the
     /// same number with its parts.
     pub fn match_weight(&self, a: &Record, pattern: Pattern) -> f64 {
+        let regime = self.regime(&pattern);
         let mut weight = self.prior_weight();
         for field in Field::ALL {
-            let level = pattern.level(field);
-            weight += self.weights[field.index()][usize::from(level)];
-            if level == EXACT {
+            let level = pattern.counted(field);
+            weight += regime.weight(field, level);
+            if level == EXACT && regime.adjusts(field) {
                 weight += self.term_frequency_adjustment(field, a);
             }
         }
@@ -113,23 +136,22 @@ impl Model {
     /// Compares `a` and `b` and explains the result field by field.
     pub fn explain(&self, a: &Record, b: &Record) -> Explanation {
         let pattern = compare(a, b);
+        let regime = self.regime(&pattern);
         let fields = Field::ALL.map(|field| {
             let level = pattern.level(field);
-            let (m, u) = if level == MISSING {
+            let counted = pattern.counted(field);
+            let (m, u) = if counted == MISSING {
                 (None, None)
             } else {
-                (
-                    Some(self.m.get(field, level)),
-                    Some(self.u.get(field, level)),
-                )
+                (Some(self.m.get(field, level)), Some(regime.u(field, level)))
             };
             FieldEvidence {
                 field,
                 level,
                 m,
                 u,
-                weight: self.weights[field.index()][usize::from(level)],
-                term_frequency_adjustment: if level == EXACT {
+                weight: regime.weight(field, counted),
+                term_frequency_adjustment: if counted == EXACT && regime.adjusts(field) {
                     self.term_frequency_adjustment(field, a)
                 } else {
                     0.0
@@ -164,6 +186,68 @@ impl Model {
             .and_then(|v| self.frequencies.frequency(field, v))
             .map_or(0.0, |tf| (self.u.get(field, EXACT) / tf).log2())
     }
+}
+
+/// The fields a household shares more often than two people taken at
+/// random: a family name, and a twin's date of birth. Its members' other
+/// fields (given names, phones, identifiers) are their own.
+const HOUSEHOLD_FIELDS: [Field; 2] = [Field::FamilyName, Field::BirthDate];
+
+/// u and weights, per field, for one pair: those of two people taken at
+/// random, or in a household's fields those of two people at one address.
+struct Regime<'a> {
+    random: Tables<'a>,
+    household: Option<Tables<'a>>,
+}
+
+type Tables<'a> = (&'a LevelProbabilities, &'a [Vec<f64>; Field::COUNT]);
+
+impl<'a> Regime<'a> {
+    fn tables(&self, field: Field) -> Tables<'a> {
+        match self.household {
+            Some(h) if HOUSEHOLD_FIELDS.contains(&field) => h,
+            _ => self.random,
+        }
+    }
+
+    fn weight(&self, field: Field, level: u8) -> f64 {
+        self.tables(field).1[field.index()][usize::from(level)]
+    }
+
+    fn u(&self, field: Field, level: u8) -> f64 {
+        self.tables(field).0.get(field, level)
+    }
+
+    /// Whether an exact agreement in `field` is adjusted for how common
+    /// the value is: not a family name within a household, which its
+    /// members share however rare it is.
+    fn adjusts(&self, field: Field) -> bool {
+        !(self.household.is_some() && field == Field::FamilyName)
+    }
+}
+
+/// log2(m/u) per field and level.
+fn weights(
+    m: &LevelProbabilities,
+    u: &LevelProbabilities,
+) -> Result<[Vec<f64>; Field::COUNT], ModelError> {
+    let mut weights: [Vec<f64>; Field::COUNT] = Default::default();
+    for field in Field::ALL {
+        let labels = field.levels();
+        let table = &mut weights[field.index()];
+        table.push(0.0);
+        for (level, label) in (1u8..).zip(&labels[1..]) {
+            let (pm, pu) = (m.get(field, level), u.get(field, level));
+            if !(pm > 0.0 && pu > 0.0) {
+                return Err(ModelError::ZeroProbability {
+                    field: field.label(),
+                    level: label,
+                });
+            }
+            table.push((pm / pu).log2());
+        }
+    }
+    Ok(weights)
 }
 
 /// The probability that a pair with match weight `weight` is one person.
