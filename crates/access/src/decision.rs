@@ -20,6 +20,8 @@ pub mod policy_ids {
     pub const OWN_RECORD_ONLY: &str = "own-record-only";
     pub const OWN_PLAN: &str = "own-plan";
     pub const OWN_CHOICES: &str = "own-choices";
+    /// The person saying how they describe themselves (sex, ethnic category).
+    pub const OWN_DESCRIPTION: &str = "own-description";
     /// A source system reads nothing and writes only the contacts it reports.
     pub const SOURCE_SYSTEMS_ONLY_REPORT: &str = "source-systems-only-report";
     /// The person's sharing choices, seen and changed by their care team only.

@@ -220,6 +220,7 @@ mod tests {
                 "own-record",
                 "own-plan",
                 "own-choices",
+                "own-description",
                 "own-record-only",
                 "own-access-is-the-persons",
                 "commissioning-sees-no-records",

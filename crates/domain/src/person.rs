@@ -19,6 +19,7 @@ mod postcode;
 
 pub use address::{Address, AddressError};
 pub use birth_date::{BirthDate, BirthDateError};
+pub use demography::{EthnicCategory, Sex};
 pub use name::PersonName;
 pub use postcode::{Postcode, PostcodeError};
 
@@ -40,6 +41,12 @@ pub struct Person {
     // record would mean two people merged by mistake; record linkage must see
     // that as a conflict, not pick one.
     identifiers: Vec<Identifier>,
+    /// Recorded only to see whether services treat groups differently;
+    /// never part of a decision about the person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sex: Option<Sex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ethnic_category: Option<EthnicCategory>,
 }
 
 impl Person {
@@ -68,7 +75,31 @@ impl Person {
             address,
             phone,
             identifiers,
+            sex: None,
+            ethnic_category: None,
         })
+    }
+
+    /// The same person with their sex and ethnic category as recorded.
+    #[must_use]
+    pub fn with_demography(
+        self,
+        sex: Option<Sex>,
+        ethnic_category: Option<EthnicCategory>,
+    ) -> Self {
+        Self {
+            sex,
+            ethnic_category,
+            ..self
+        }
+    }
+
+    pub fn sex(&self) -> Option<Sex> {
+        self.sex
+    }
+
+    pub fn ethnic_category(&self) -> Option<EthnicCategory> {
+        self.ethnic_category
     }
 
     pub fn id(&self) -> PersonId {
@@ -111,14 +142,15 @@ impl Person {
     pub fn with_identifier(&self, identifier: Identifier) -> Result<Self, PersonError> {
         let mut identifiers = self.identifiers.clone();
         identifiers.push(identifier);
-        Self::new(
+        Ok(Self::new(
             self.id,
             self.name.clone(),
             self.birth_date,
             self.address.clone(),
             self.phone.clone(),
             identifiers,
-        )
+        )?
+        .with_demography(self.sex, self.ethnic_category))
     }
 }
 
@@ -137,6 +169,10 @@ struct PersonRecord {
     phone: Option<PhoneNumber>,
     #[serde(default)]
     identifiers: Vec<Identifier>,
+    #[serde(default)]
+    sex: Option<Sex>,
+    #[serde(default)]
+    ethnic_category: Option<EthnicCategory>,
 }
 
 impl TryFrom<PersonRecord> for Person {
@@ -150,6 +186,7 @@ impl TryFrom<PersonRecord> for Person {
             r.phone,
             r.identifiers,
         )
+        .map(|person| person.with_demography(r.sex, r.ethnic_category))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod crisis_lookup;
 pub mod crisis_plan;
 mod date_input;
+pub mod description;
 pub mod directory;
 mod emergency_access;
 pub mod error;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(threads::router())
         .merge(inbox::router())
         .merge(told::router())
+        .merge(description::router())
         .merge(frequent_contact::router())
         .merge(layout::router())
 }

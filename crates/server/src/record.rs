@@ -2,6 +2,7 @@
 //! this surface can show, loading what was allowed, and applying field
 //! masks. The JSON API and the pages both read records through here.
 
+pub mod description;
 pub mod parts;
 pub mod people;
 mod person_ref;

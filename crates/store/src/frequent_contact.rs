@@ -284,22 +284,6 @@ pub async fn set_support_team(
     Ok(())
 }
 
-/// Records the person's sex and NHS ethnic category code.
-pub async fn set_demography(
-    conn: &mut Conn,
-    person: PersonId,
-    sex: Option<&str>,
-    ethnic_category: Option<&str>,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE persons SET sex = $1, ethnic_category = $2 WHERE id = $3")
-        .bind(sex.map(str::to_owned))
-        .bind(ethnic_category.map(str::to_owned))
-        .bind(person.to_string())
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Who is on the list, as governance may see it: for each current entry,
 /// the person's date of birth, sex and ethnic category code — nothing that
 /// names them.

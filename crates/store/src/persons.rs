@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use concordat_domain::identifier::{Identifier, IdentifierSystem};
 use concordat_domain::ids::{markers, PersonId, RelatedPersonId};
 use concordat_domain::nhs_number::NhsNumber;
-use concordat_domain::person::{Address, BirthDate, Person, PersonName, Postcode};
+use concordat_domain::person::{
+    Address, BirthDate, EthnicCategory, Person, PersonName, Postcode, Sex,
+};
 use concordat_domain::related_person::{RelatedPerson, Relationship};
 use concordat_domain::text::{EmailAddress, PhoneNumber};
 use sqlx::any::AnyRow;
@@ -17,7 +19,8 @@ use crate::coalesce::{padded, BatchRead};
 use crate::{rows, time, Conn, StoreError};
 
 const PERSON_COLUMNS: &str =
-    "p.id, p.given_name, p.family_name, p.birth_date, p.address_lines, p.town, p.postcode, p.phone";
+    "p.id, p.given_name, p.family_name, p.birth_date, p.address_lines, p.town, p.postcode, p.phone, \
+     p.sex, p.ethnic_category";
 
 /// Records a person and their identifiers. An identifier another person
 /// already holds (the same NHS number, say) is refused.
@@ -59,6 +62,23 @@ pub async fn insert_person(
         .await
         .map_err(|e| StoreError::unique_or(e, "identifier", identifier.value().to_owned()))?;
     }
+    Ok(())
+}
+
+/// Records the person's sex and NHS ethnic category, as they describe
+/// themselves. Neither is an access fact: nothing to invalidate.
+pub async fn set_demography(
+    conn: &mut Conn,
+    person: PersonId,
+    sex: Option<Sex>,
+    ethnic_category: Option<EthnicCategory>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE persons SET sex = $1, ethnic_category = $2 WHERE id = $3")
+        .bind(sex.map(|s| s.as_str().to_owned()))
+        .bind(ethnic_category.map(|c| c.as_str().to_owned()))
+        .bind(person.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -232,7 +252,19 @@ fn person_from_parts(row: &AnyRow, identifiers: Vec<Identifier>) -> Result<Perso
         .map(|p| PhoneNumber::parse(&p))
         .transpose()
         .map_err(|e| bad(&e))?;
-    Person::new(id, name, birth_date, address, phone, identifiers).map_err(|e| bad(&e))
+    let sex = rows::opt_text(row, "sex")?
+        .map(|s| Sex::parse(&s))
+        .transpose()
+        .map_err(|e| bad(&e))?;
+    let ethnic_category = rows::opt_text(row, "ethnic_category")?
+        .map(|c| EthnicCategory::parse(&c))
+        .transpose()
+        .map_err(|e| bad(&e))?;
+    Ok(
+        Person::new(id, name, birth_date, address, phone, identifiers)
+            .map_err(|e| bad(&e))?
+            .with_demography(sex, ethnic_category),
+    )
 }
 
 pub async fn insert_related_person(

@@ -123,8 +123,8 @@ pub struct Expected {
 
 pub fn expected(cell: &Cell) -> Expected {
     // The person reads their own record (the matrix's person user is always
-    // linked to the person asked about) and writes their own crisis plan and
-    // sharing choices, for own access, and nothing else.
+    // linked to the person asked about) and writes their own crisis plan,
+    // sharing choices and description, for own access, and nothing else.
     // Commissioning never opens a record, the person's own included.
     if cell.role == Role::Person {
         let own = cell.purpose == Purpose::OwnAccess;
@@ -132,12 +132,15 @@ pub fn expected(cell: &Cell) -> Expected {
         let own_read = !writes && own;
         let own_plan = writes && cell.category == DataCategory::CrisisPlan && own;
         let own_choices = writes && cell.category == DataCategory::Consent && own;
+        let own_description = writes && cell.category == DataCategory::Demographics && own;
         let mut policies = vec![if own_read {
             "own-record"
         } else if own_plan {
             "own-plan"
         } else if own_choices {
             "own-choices"
+        } else if own_description {
+            "own-description"
         } else {
             "own-record-only"
         }];
@@ -145,7 +148,7 @@ pub fn expected(cell: &Cell) -> Expected {
             policies.push("commissioning-sees-no-records");
         }
         return Expected {
-            allowed: own_read || own_plan || own_choices,
+            allowed: own_read || own_plan || own_choices || own_description,
             policies,
             via_break_glass: false,
         };

@@ -49,7 +49,7 @@ fn a_person_cannot_read_someone_elses_record() {
     assert_eq!(policies(&decision), [policy_ids::OWN_RECORD_ONLY]);
     assert_eq!(
         decision.explanation(),
-        "a person may read only their own record, and change only their own crisis plan and sharing choices, for their own access"
+        "a person may read only their own record, and change only their own crisis plan, sharing choices and how they describe themselves, for their own access"
     );
 }
 
@@ -74,6 +74,21 @@ fn a_person_reads_only_for_own_access_and_writes_only_their_crisis_plan() {
         policies(&engine().decide(&clinical)),
         [policy_ids::OWN_RECORD_ONLY]
     );
+
+    request.person = someone_else();
+    assert_eq!(
+        policies(&engine().decide(&request)),
+        [policy_ids::OWN_RECORD_ONLY]
+    );
+}
+
+#[test]
+fn a_person_describes_themselves_and_nobody_else() {
+    let mut request = own_read(DataCategory::Demographics);
+    request.action = AccessAction::Write;
+    let decision = engine().decide(&request);
+    assert!(decision.is_allowed(), "{}", decision.explanation());
+    assert_eq!(policies(&decision), [policy_ids::OWN_DESCRIPTION]);
 
     request.person = someone_else();
     assert_eq!(

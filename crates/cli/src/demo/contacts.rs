@@ -10,6 +10,7 @@ use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use concordat_domain::frequent_contact::Threshold;
 use concordat_domain::ids::{ContactEventId, OrganisationId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
+use concordat_domain::person::{EthnicCategory, Sex};
 use concordat_server::delivery::Outbox;
 use concordat_store::{
     contact_events, frequent_contact, organisations, persons, relationships, teams, Conn, Store,
@@ -29,7 +30,23 @@ pub const FREQUENT_SYNTHETIC: usize = 24;
 
 /// NHS ethnic category codes given to the synthetic people in frequent
 /// contact (Z: not stated).
-const ETHNIC_CATEGORIES: [&str; 12] = ["A", "A", "A", "B", "C", "D", "H", "J", "M", "N", "S", "Z"];
+const ETHNIC_CATEGORIES: [EthnicCategory; 12] = {
+    use EthnicCategory as E;
+    [
+        E::WhiteBritish,
+        E::WhiteBritish,
+        E::WhiteBritish,
+        E::WhiteIrish,
+        E::WhiteOther,
+        E::MixedWhiteBlackCaribbean,
+        E::Indian,
+        E::Pakistani,
+        E::Caribbean,
+        E::African,
+        E::AnyOther,
+        E::NotStated,
+    ]
+};
 
 /// Who reports each kind of contact in the demo (organisation code).
 const REPORTERS: [(ContactKind, &str, &str); 6] = [
@@ -135,7 +152,13 @@ pub async fn seed_frequent_contact(
     let mut chosen = Vec::new();
     let gary = NhsNumber::parse("9990000034")?;
     if let Some(person) = persons::person_by_nhs_number(&mut tx, &gary).await? {
-        frequent_contact::set_demography(&mut tx, person.id(), Some("male"), Some("A")).await?;
+        persons::set_demography(
+            &mut tx,
+            person.id(),
+            Some(Sex::Male),
+            Some(EthnicCategory::WhiteBritish),
+        )
+        .await?;
         insert_contacts(&mut tx, &mut rng, person.id(), organisation, 7, 12, now).await?;
         chosen.push(person.id());
     }
@@ -145,12 +168,12 @@ pub async fn seed_frequent_contact(
             continue;
         };
         let sex = if GIVEN_FEMALE.contains(&person.name().given()) {
-            "female"
+            Sex::Female
         } else {
-            "male"
+            Sex::Male
         };
         let category = ETHNIC_CATEGORIES[rng.gen_range(0..ETHNIC_CATEGORIES.len())];
-        frequent_contact::set_demography(&mut tx, person.id(), Some(sex), Some(category)).await?;
+        persons::set_demography(&mut tx, person.id(), Some(sex), Some(category)).await?;
         let in_month = rng.gen_range(6..10);
         let earlier = rng.gen_range(4..16);
         insert_contacts(

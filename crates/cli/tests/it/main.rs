@@ -34,6 +34,7 @@ mod link_cli;
 mod messages;
 mod multi_node;
 mod openapi;
+mod own_description;
 mod page_addresses;
 mod pages_sign_in;
 mod partnership_pages;

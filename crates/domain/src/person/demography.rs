@@ -27,6 +27,38 @@ closed_vocabulary! {
     }
 }
 
+closed_vocabulary! {
+    /// The NHS ethnic category (NHS Data Dictionary, 2001 census
+    /// categories), as the person describes themselves. `Z` is the person's
+    /// choice not to say.
+    pub enum EthnicCategory, error EthnicCategoryError = "an NHS ethnic category code" {
+        WhiteBritish = "A", "White: British";
+        WhiteIrish = "B", "White: Irish";
+        WhiteOther = "C", "White: any other White background";
+        MixedWhiteBlackCaribbean = "D", "Mixed: White and Black Caribbean";
+        MixedWhiteBlackAfrican = "E", "Mixed: White and Black African";
+        MixedWhiteAsian = "F", "Mixed: White and Asian";
+        MixedOther = "G", "Mixed: any other mixed background";
+        Indian = "H", "Asian or Asian British: Indian";
+        Pakistani = "J", "Asian or Asian British: Pakistani";
+        Bangladeshi = "K", "Asian or Asian British: Bangladeshi";
+        AsianOther = "L", "Asian or Asian British: any other Asian background";
+        Caribbean = "M", "Black or Black British: Caribbean";
+        African = "N", "Black or Black British: African";
+        BlackOther = "P", "Black or Black British: any other Black background";
+        Chinese = "R", "Other ethnic groups: Chinese";
+        AnyOther = "S", "Other ethnic groups: any other ethnic group";
+        NotStated = "Z", "Not stated";
+    }
+}
+
+impl EthnicCategory {
+    /// The group the category falls into.
+    pub fn group(self) -> EthnicGroup {
+        EthnicGroup::of_category(Some(self.as_str()))
+    }
+}
+
 impl EthnicGroup {
     /// The group of an NHS ethnic category code (`A`–`S`, `Z`), case
     /// ignored. A missing or unknown code is "not stated".
@@ -102,6 +134,20 @@ mod tests {
     }
 
     #[test]
+    fn every_category_is_a_code_and_falls_in_the_group_its_code_does() {
+        for category in EthnicCategory::ALL {
+            assert!(EthnicGroup::is_category(category.as_str()), "{category:?}");
+            assert_eq!(
+                category.group(),
+                EthnicGroup::of_category(Some(category.as_str()))
+            );
+        }
+        assert_eq!(EthnicCategory::Caribbean.group(), EthnicGroup::Black);
+        assert_eq!(EthnicCategory::NotStated.group(), EthnicGroup::NotStated);
+        assert!(EthnicCategory::parse("I").is_err());
+    }
+
+    #[test]
     fn ages_fall_in_one_band_each() {
         assert_eq!(age_band(0), "Under 18");
         assert_eq!(age_band(17), "Under 18");
@@ -119,6 +165,12 @@ mod tests {
             Sex::as_str,
             Sex::parse,
             Sex::label,
+        );
+        crate::vocabulary::testing::assert_well_formed(
+            &EthnicCategory::ALL,
+            EthnicCategory::as_str,
+            EthnicCategory::parse,
+            EthnicCategory::label,
         );
         crate::vocabulary::testing::assert_well_formed(
             &EthnicGroup::ALL,

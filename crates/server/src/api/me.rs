@@ -1,20 +1,27 @@
-//! `GET /api/v1/me`: who the token belongs to and what it was issued for.
+//! `GET /api/v1/me`: who the token belongs to and what it was issued for;
+//! `/api/v1/me/description`: how a person describes themselves.
 
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::error::ApiError;
+use crate::api::json::ApiJson;
+use crate::api::openapi::{Forbidden, Invalid};
 use crate::auth::bearer::ApiCaller;
 use crate::directory;
+use crate::record::description::{self, Description};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(who_am_i))
+    OpenApiRouter::new()
+        .routes(routes!(who_am_i))
+        .routes(routes!(own_description, describe))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,4 +72,73 @@ pub async fn who_am_i(
         purpose: caller.purpose.code(),
         token_expires_at: caller.expires_at,
     }))
+}
+
+/// How a person describes themselves, for the partnership to see whether
+/// its services treat groups of people differently; nothing is decided
+/// about the person by it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DescriptionBody {
+    /// `female`, `male`, `other` or `unknown`; absent or null for nothing said.
+    #[serde(default)]
+    #[schema(nullable, value_type = Option<concordat_domain::person::Sex>)]
+    sex: Option<String>,
+    /// An NHS ethnic category code, `A` to `S`, or `Z` for "not stated";
+    /// absent or null for nothing said.
+    #[serde(default)]
+    #[schema(nullable)]
+    ethnic_category: Option<String>,
+}
+
+impl From<Description> for DescriptionBody {
+    fn from(d: Description) -> Self {
+        Self {
+            sex: d.sex.map(|s| s.as_str().to_owned()),
+            ethnic_category: d.ethnic_category.map(|c| c.as_str().to_owned()),
+        }
+    }
+}
+
+/// What the person has said of themselves (a person's own account).
+#[utoipa::path(
+    get,
+    path = "/me/description",
+    operation_id = "own_description",
+    tag = "auth",
+    responses(
+        (status = 200, description = "What the person has said of themselves", body = DescriptionBody),
+        (status = 403, response = Forbidden),
+    ),
+)]
+pub async fn own_description(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<DescriptionBody>, ApiError> {
+    Ok(Json(
+        description::own(&state, &caller.viewer()).await?.into(),
+    ))
+}
+
+/// The person says how they describe themselves, replacing what they said
+/// before (a person's own account, for their own access).
+#[utoipa::path(
+    put,
+    path = "/me/description",
+    operation_id = "describe_self",
+    tag = "auth",
+    request_body = DescriptionBody,
+    responses(
+        (status = 200, description = "Recorded", body = DescriptionBody),
+        (status = 400, response = Invalid),
+        (status = 403, response = Forbidden),
+    ),
+)]
+pub async fn describe(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<DescriptionBody>,
+) -> Result<Json<DescriptionBody>, ApiError> {
+    let description = Description::parse(body.sex.as_deref(), body.ethnic_category.as_deref())?;
+    description::describe(&state, &caller.viewer(), description).await?;
+    Ok(Json(description.into()))
 }

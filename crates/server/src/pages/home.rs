@@ -254,6 +254,11 @@ fn every_action_for(role: Role) -> Vec<Action> {
                 text: "Say no to sharing, or yes, and what your carers may be told.",
             },
             Action {
+                title: "How I describe myself",
+                href: "/my/description",
+                text: "Your sex and ethnic group, if you want to say: it helps check services treat everyone fairly.",
+            },
+            Action {
                 title: "Who has looked at my record",
                 href: "/my/access-log",
                 text: "Who, from where, when, what they saw and why.",

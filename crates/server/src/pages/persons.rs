@@ -66,6 +66,8 @@ struct Demographics {
     identifiers: Vec<(String, String)>,
     address: Option<MaskedText>,
     phone: Option<MaskedText>,
+    sex: Option<&'static str>,
+    ethnic_category: Option<&'static str>,
 }
 
 struct Withheld {
@@ -304,7 +306,13 @@ fn masked<T>(
 
 fn demographics(d: DemographicsView) -> Demographics {
     let nhs = d.nhs_number.clone();
+    let sex = d
+        .sex
+        .and_then(|s| concordat_domain::person::Sex::parse(s).ok())
+        .map(concordat_domain::person::Sex::label);
     Demographics {
+        sex,
+        ethnic_category: d.ethnic_category.as_ref().map(|c| c.label),
         name: format!("{} {}", d.given_name, d.family_name),
         birth_date: long_date(d.birth_date),
         nhs_number: d.nhs_number.as_deref().map(nhs_spaced),

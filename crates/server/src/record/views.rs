@@ -49,6 +49,19 @@ pub struct DemographicsView {
     pub identifiers: Vec<IdentifierView>,
     pub address: Option<Masked<AddressView>>,
     pub phone: Option<Masked<String>>,
+    /// As the person describes themselves: `female`, `male`, `other` or
+    /// `unknown`; absent when not recorded.
+    pub sex: Option<&'static str>,
+    /// The NHS ethnic category the person gave; absent when not recorded.
+    pub ethnic_category: Option<EthnicCategoryView>,
+}
+
+/// An NHS ethnic category: its code (`A`–`S`, or `Z` for not stated) and
+/// its words.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EthnicCategoryView {
+    pub code: &'static str,
+    pub label: &'static str,
 }
 
 /// `mask(field)` says why a field is withheld from this reader, if it is.
@@ -80,6 +93,11 @@ pub fn demographics(person: &Person, mask: impl Fn(&str) -> Option<String>) -> D
             .collect(),
         address,
         phone,
+        sex: person.sex().map(|s| s.as_str()),
+        ethnic_category: person.ethnic_category().map(|c| EthnicCategoryView {
+            code: c.as_str(),
+            label: c.label(),
+        }),
     }
 }
 

@@ -54,7 +54,7 @@ pub(super) struct Cell {
 pub(super) fn expected(cell: &Cell) -> Expected {
     let (role, side) = match cell.who {
         // The person's own access: they read their own record and write
-        // their own crisis plan and sharing choices, for their own access,
+        // their own crisis plan, sharing choices and description, for their own access,
         // and nothing more. Commissioning never opens a record, whoever
         // asks.
         Who::ThePerson | Who::AStranger => {
@@ -66,6 +66,9 @@ pub(super) fn expected(cell: &Cell) -> Expected {
                 }
                 AccessAction::Write if cell.category == DataCategory::Consent => {
                     Some("own-choices")
+                }
+                AccessAction::Write if cell.category == DataCategory::Demographics => {
+                    Some("own-description")
                 }
                 _ => None,
             };
@@ -213,7 +216,7 @@ impl Expected {
     pub(super) fn kind(&self) -> usize {
         if self.allowed {
             return match (self.rules.first(), self.via_break_glass) {
-                (Some(&"own-record" | &"own-plan" | &"own-choices"), _) => 0,
+                (Some(&"own-record" | &"own-plan" | &"own-choices" | &"own-description"), _) => 0,
                 (_, false) => 1,
                 (_, true) => 2,
             };

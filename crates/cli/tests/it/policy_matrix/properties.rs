@@ -20,14 +20,17 @@ use super::random_worlds::{
 };
 use super::world::now;
 
-/// A person reads their own record, and writes their own crisis plan
-/// and sharing choices, for their own access; nothing else.
+/// A person reads their own record, and writes their own crisis plan,
+/// sharing choices and description, for their own access; nothing else.
 fn persons_own(w: &RandomWorld) -> bool {
     w.own_record
         && w.purpose == Purpose::OwnAccess
         && (w.action == AccessAction::Read
             || (w.action == AccessAction::Write
-                && matches!(w.category, DataCategory::CrisisPlan | DataCategory::Consent)))
+                && matches!(
+                    w.category,
+                    DataCategory::CrisisPlan | DataCategory::Consent | DataCategory::Demographics
+                )))
 }
 
 /// The rules, stated over facts as plainly as over the matrix's world.

@@ -35,6 +35,13 @@ pub fn shown(outcome: ReadOutcome) -> Result<Option<(String, Value)>, FhirError>
     }
 }
 
+/// UK Core's extension for the NHS ethnic category, and the code system
+/// of its codes.
+const UK_CORE_ETHNIC_CATEGORY: &str =
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory";
+const ETHNIC_CATEGORY_ENGLAND: &str =
+    "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland";
+
 fn masked() -> Value {
     json!([{ "url": DATA_ABSENT_REASON, "valueCode": "masked" }])
 }
@@ -52,6 +59,20 @@ pub fn patient(id: &str, d: &DemographicsView) -> Value {
         "name": [{ "use": "official", "family": d.family_name, "given": [d.given_name] }],
         "birthDate": d.birth_date.to_string(),
     });
+    if let Some(sex) = d.sex {
+        // FHIR's administrative gender has the same four codes.
+        patient["gender"] = json!(sex);
+    }
+    if let Some(category) = &d.ethnic_category {
+        patient["extension"] = json!([{
+            "url": UK_CORE_ETHNIC_CATEGORY,
+            "valueCodeableConcept": { "coding": [{
+                "system": ETHNIC_CATEGORY_ENGLAND,
+                "code": category.code,
+                "display": category.label,
+            }] },
+        }]);
+    }
     if d.identifiers.is_empty() {
         // FHIR forbids empty arrays.
         patient.as_object_mut().map(|o| o.remove("identifier"));
