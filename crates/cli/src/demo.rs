@@ -4,6 +4,7 @@
 //! always give the same data.
 
 pub mod agreements;
+pub mod cases;
 pub mod contacts;
 pub mod names;
 pub mod partnership;

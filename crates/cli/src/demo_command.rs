@@ -63,6 +63,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     if summary.created {
         concordat::demo::contacts::seed_frequent_contact(&store, args.people, options.now).await?;
+        concordat::demo::cases::seed_case(&store, options.now).await?;
         println!(
             "Created the demo partnership in {}: {} organisations, {} users, {} people.",
             args.data.display(),

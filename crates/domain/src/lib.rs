@@ -8,6 +8,7 @@ pub mod agreement;
 pub mod break_glass;
 pub mod calendar;
 pub mod care_team;
+pub mod case;
 pub mod category;
 pub mod consent;
 pub mod contact_event;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod break_glass;
 mod caller;
 pub mod caseload;
+pub mod cases;
 pub mod consent;
 pub mod contact_events;
 pub mod contacts;
@@ -76,4 +77,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(break_glass::router())
         .merge(agreements::router())
         .merge(frequent_contact::router())
+        .merge(cases::router())
 }

@@ -27,7 +27,7 @@
 //!    surface imports another, and none names `concordat_store`.
 //! 2. **Services** — the partnership's acts, speaking no HTTP:
 //!    [`crisis`] (plans, flags, contacts, the crisis look-up), [`record`],
-//!    [`consent`], [`referrals`], [`messages`], [`contact_events`],
+//!    [`consent`], [`referrals`], [`cases`], [`messages`], [`contact_events`],
 //!    [`governance`] (break-glass, access log, audit search), [`agreements`],
 //!    [`directory`], [`inbox`], [`webhooks`], [`delivery`], [`escalation`],
 //!    and [`scheduler`], which runs their jobs. They fail with
@@ -53,6 +53,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod authorisation;
+pub mod cases;
 pub mod challenge;
 pub mod clock;
 pub mod config;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod break_glass;
+pub mod cases;
 pub mod consent;
 mod contact_kinds;
 pub mod contacts;
@@ -70,5 +71,6 @@ pub fn router() -> Router<AppState> {
         .merge(told::router())
         .merge(description::router())
         .merge(frequent_contact::router())
+        .merge(cases::router())
         .merge(layout::router())
 }

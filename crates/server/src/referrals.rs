@@ -23,6 +23,7 @@ use crate::error::ServiceError;
 use crate::AppState;
 
 pub use acting::{act, ActionInput};
+pub(crate) use route::covering_agreement;
 pub use route::receiving_teams;
 pub use sending::{send, NewReferral, SECTIONS_MAX};
 

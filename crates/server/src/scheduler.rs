@@ -62,6 +62,9 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
             crate::escalation::referral::run(state, node, job).await
         }
         crate::escalation::message::KIND => crate::escalation::message::run(state, node, job).await,
+        crate::escalation::case_action::KIND => {
+            crate::escalation::case_action::run(state, node, job).await
+        }
         crate::webhooks::KIND => crate::webhooks::run(state, node, job).await,
         crate::delivery::EMAIL_KIND | crate::delivery::SMS_KIND => {
             crate::delivery::run(state, node, job).await

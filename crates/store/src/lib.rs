@@ -14,6 +14,7 @@ pub mod backend;
 pub mod break_glass;
 pub mod care_teams;
 pub mod carers;
+pub mod cases;
 pub mod coalesce;
 pub mod consent;
 pub mod contact_events;

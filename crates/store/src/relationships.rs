@@ -265,3 +265,26 @@ pub async fn end_contact_relationships(
     }
     Ok(done.rows_affected())
 }
+
+/// Ends, at `at`, the relationship `id` with `person` if it is still live
+/// (one case membership, when the member leaves or the case closes).
+pub async fn end_relationship(
+    conn: &mut Conn,
+    id: uuid::Uuid,
+    person: PersonId,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE care_relationships SET ends_at = $1 WHERE id = $2 AND person_id = $3 \
+         AND ends_at > $1",
+    )
+    .bind(time::encode(at))
+    .bind(id.to_string())
+    .bind(person.to_string())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() > 0 {
+        access_versions::person_changed(conn, person).await?;
+    }
+    Ok(done.rows_affected() > 0)
+}

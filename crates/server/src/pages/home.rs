@@ -69,6 +69,16 @@ pub async fn home(
             },
         );
     }
+    if crate::cases::has_cases(&state, user).await? {
+        actions.insert(
+            at,
+            Action {
+                title: "My multi-agency case",
+                href: "/my/case",
+                text: "Who is working together with you, who leads, and what each will do.",
+            },
+        );
+    }
     render(&HomePage {
         chrome,
         role_heading,

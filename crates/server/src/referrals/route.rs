@@ -20,7 +20,7 @@ use crate::AppState;
 
 /// The active, in-date agreement both organisations are party to that
 /// covers direct care: it sets the referral's deadlines.
-fn covering_agreement(
+pub(crate) fn covering_agreement(
     agreements: &[Agreement],
     receiver: concordat_domain::ids::OrganisationId,
     now: DateTime<Utc>,

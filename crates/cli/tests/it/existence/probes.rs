@@ -1,10 +1,11 @@
 //! The table of probes: every route of the JSON API and of the pages that
 //! takes a person id, an NHS number, a referral, thread, message, flag,
-//! consent directive, carer, crisis-plan version, break-glass use or
-//! webhook delivery, in the routers' order. Each is called with a request
-//! that is well formed for its caller (a person's own account sends what a
-//! person would), so that the only difference between two calls is whether
-//! the target exists. `routes.rs` checks the table against the routers.
+//! consent directive, carer, crisis-plan version, break-glass use, webhook
+//! delivery or multi-agency case (and its action), in the routers' order. Each
+//! is called with a request that is well formed for its caller (a person's own
+//! account sends what a person would), so that the only difference between two
+//! calls is whether the target exists. `routes.rs` checks the table against
+//! the routers.
 
 use chrono::Duration;
 use serde_json::{json, Value};
@@ -168,6 +169,20 @@ fn api_probes() -> Vec<Probe> {
         api("POST /break-glass/{id}/defer")
             .body(|_, c| json(json!({"reason": "Probe", "until": later(c)}))),
         api("POST /webhooks/deliveries/{id}/retry"),
+        api("POST /cases").body(|t, _| json(json!({"person_id": t.person, "reason": "Probe"}))),
+        api("GET /cases/{id}"),
+        api("POST /cases/{id}/members").body(|_, c| json(json!({"user_id": c.singh_id}))),
+        api("POST /cases/{id}/members/remove").body(|_, c| json(json!({"user_id": c.singh_id}))),
+        api("POST /cases/{id}/lead").body(|_, c| json(json!({"user_id": c.singh_id}))),
+        api("POST /cases/{id}/actions").body(|_, c| {
+            json(json!({"what": "Probe", "owner_user_id": c.singh_id, "due_date": later(c)}))
+        }),
+        api("POST /cases/{id}/actions/{action}/done").body(|_, _| json(json!({"note": "Probe"}))),
+        api("POST /cases/{id}/meetings").body(|_, c| {
+            json(json!({"held_date": c.today, "attendee_user_ids": [c.singh_id], "notes": "Probe"}))
+        }),
+        api("POST /cases/{id}/close")
+            .body(|_, _| json(json!({"outcome": "goals-met", "note": "Probe"}))),
     ]
 }
 
@@ -265,6 +280,29 @@ fn page_probes() -> Vec<Probe> {
         page("GET /threads/{id}"),
         page("POST /threads/{id}").body(|_, _| form(&[("body", "Probe")])),
         page("POST /threads/{id}/messages/{message_id}/acknowledge"),
+        page("GET /persons/{id}/cases"),
+        page("POST /persons/{id}/cases").body(|_, _| form(&[("reason", "Probe")])),
+        page("GET /cases/{id}"),
+        page("POST /cases/{id}/members").body(|_, c| form(&[("user_id", &c.singh_id)])),
+        page("POST /cases/{id}/members/remove").body(|_, c| form(&[("user_id", &c.singh_id)])),
+        page("POST /cases/{id}/lead").body(|_, c| form(&[("user_id", &c.singh_id)])),
+        page("POST /cases/{id}/actions").body(|_, c| {
+            form(&[
+                ("what", "Probe"),
+                ("owner_user_id", &c.singh_id),
+                ("due_date", &later(c)),
+            ])
+        }),
+        page("POST /cases/{id}/actions/{action}/done").body(|_, _| form(&[("note", "Probe")])),
+        page("POST /cases/{id}/meetings").body(|_, c| {
+            form(&[
+                ("held_date", &c.today.to_string()),
+                ("attendees", &c.singh_id),
+                ("notes", "Probe"),
+            ])
+        }),
+        page("POST /cases/{id}/close")
+            .body(|_, _| form(&[("outcome", "goals-met"), ("note", "Probe")])),
         page("GET /persons/{id}/threads/new"),
         page("POST /persons/{id}/threads").body(|_, _| {
             form(&[

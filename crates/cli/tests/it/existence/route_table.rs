@@ -33,6 +33,28 @@ const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG
 /// Every other routed method and pattern — none takes an identifier under
 /// test — and why it is left out.
 pub const SKIPPED: &[(Surface, &str, &str)] = &[
+    (Surface::Api, "GET /me/cases", "the person's own cases"),
+    (Surface::Page, "GET /my/case", "the person's own cases"),
+    (
+        Surface::Api,
+        "GET /me/description",
+        "how the person describes themselves: their own",
+    ),
+    (
+        Surface::Api,
+        "PUT /me/description",
+        "how the person describes themselves: their own",
+    ),
+    (
+        Surface::Page,
+        "GET /my/description",
+        "how the person describes themselves: their own",
+    ),
+    (
+        Surface::Page,
+        "POST /my/description",
+        "how the person describes themselves: their own",
+    ),
     (
         Surface::Api,
         "POST /auth/token",

@@ -30,6 +30,8 @@ pub struct Ctx {
     pub event_kind: &'static str,
     pub neds_team: String,
     pub gpmkt_team: String,
+    /// A user of another organisation: whom a probe adds to a case.
+    pub singh_id: String,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
 }
@@ -204,6 +206,8 @@ impl Probe {
                 ("{id}", "threads") => target.thread.clone(),
                 ("{id}", "break-glass") => target.break_glass.clone(),
                 ("{id}", "deliveries") => target.delivery.clone(),
+                ("{id}", "cases") => target.case.clone(),
+                ("{action}", "actions") => target.case_action.clone(),
                 ("{consent_id}", _) => target.consent.clone(),
                 ("{related_person_id}", _) => target.carer.clone(),
                 ("{flag_id}", _) => target.flag.clone(),

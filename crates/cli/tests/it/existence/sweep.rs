@@ -251,6 +251,7 @@ impl Sweep<'_> {
             event_kind: caller.reports.unwrap_or("call-999"),
             neds_team: self.outsiders.neds_team.to_string(),
             gpmkt_team: self.outsiders.gpmkt_team.to_string(),
+            singh_id: self.outsiders.singh_id.clone(),
             today: now.date_naive(),
             now,
         };

@@ -60,6 +60,10 @@ pub struct Target {
     pub message: String,
     pub break_glass: String,
     pub delivery: String,
+    /// A multi-agency case about the person, led by Dr Patel, and one
+    /// action of its plan.
+    pub case: String,
+    pub case_action: String,
     /// Fresh for every probe: a contact event's id at its source system,
     /// which must not repeat.
     pub nonce: String,
@@ -84,6 +88,8 @@ impl Target {
             message: random(),
             break_glass: random(),
             delivery: random(),
+            case: random(),
+            case_action: random(),
             nonce: random(),
         }
     }
@@ -123,6 +129,8 @@ impl Target {
             (self.message.clone(), "{message}"),
             (self.break_glass.clone(), "{break-glass}"),
             (self.delivery.clone(), "{delivery}"),
+            (self.case.clone(), "{case}"),
+            (self.case_action.clone(), "{case-action}"),
             (self.nonce.clone(), "{nonce}"),
         ];
         all.into_iter().filter(|(id, _)| !id.is_empty()).collect()
@@ -163,11 +171,14 @@ pub async fn unused_nhs_number(app: &TestApp) -> String {
 #[derive(Debug)]
 pub struct Outsiders {
     patel: String,
+    patel_id: String,
     singh: String,
     /// The eating-disorder team (NEDS): the referral goes there.
     pub neds_team: TeamId,
     /// Dr Singh's team (GPMKT): where a redirect would send the referral.
     pub gpmkt_team: TeamId,
+    /// Dr Singh's user id: whom a probe proposes to add to a case.
+    pub singh_id: String,
 }
 
 impl Outsiders {
@@ -190,6 +201,8 @@ impl Outsiders {
             singh: app.token_for("dr.singh", "TREAT").await,
             neds_team: patel.team_id().expect("Dr Patel's team"),
             gpmkt_team: singh.team_id().expect("Dr Singh's team"),
+            patel_id: patel.id().to_string(),
+            singh_id: singh.id().to_string(),
         }
     }
 
@@ -295,6 +308,24 @@ impl Outsiders {
                        "urgency": "routine", "reason": "Probe referral"}),
             )
             .await;
+        let case = self
+            .made(
+                app,
+                &self.patel,
+                "/api/v1/cases",
+                json!({"person_id": id.to_string(), "reason": "Probe case"}),
+            )
+            .await;
+        let case = text(&case["id"]);
+        let case_action = self
+            .made(
+                app,
+                &self.patel,
+                &format!("/api/v1/cases/{case}/actions"),
+                json!({"what": "Probe action", "owner_user_id": self.patel_id,
+                       "due_date": now.date_naive()}),
+            )
+            .await;
         if kind == Kind::Refused {
             self.made(
                 app,
@@ -331,6 +362,8 @@ impl Outsiders {
             message,
             break_glass: text(&break_glass["id"]),
             delivery,
+            case,
+            case_action: text(&case_action["id"]),
             nonce: random(),
         }
     }
