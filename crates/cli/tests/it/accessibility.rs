@@ -197,6 +197,11 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
     // pages about them are reached too.
     crate::frequent_contact::seeded(&app).await;
     crate::frequent_contact::daniel_on_the_list(&app).await;
+    // Gary Holt's multi-agency case, led by the crisis nurse, so that the
+    // case pages are reached too.
+    concordat::demo::cases::seed_case(&app.store, concordat_server::Clock::now(&app.clock))
+        .await
+        .expect("the demo case");
     // One sign-in of each role: the pages a role reaches are the same
     // whoever holds it.
     let usernames = texts(
@@ -209,8 +214,12 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
     // And a member of the team that offers support to people in frequent
     // contact, whose pages only that team reaches.
     let mut usernames = usernames;
-    if !usernames.iter().any(|u| u == "mh.practitioner") {
-        usernames.push("mh.practitioner".to_owned());
+    // And the lead professional of the case, whose case page only members
+    // reach.
+    for needed in ["mh.practitioner", "crisis.nurse"] {
+        if !usernames.iter().any(|u| u == needed) {
+            usernames.push(needed.to_owned());
+        }
     }
     let mut all_faults = Vec::new();
     let mut pages = 0;

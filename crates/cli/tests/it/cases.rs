@@ -551,13 +551,42 @@ async fn the_demo_case_has_gary_s_team_and_its_actions_escalate(app: TestApp) {
     assert_eq!(seen["members"].as_array().unwrap().len(), 4, "{seen}");
     assert_eq!(seen["actions"].as_array().unwrap().len(), 3, "{seen}");
     assert_eq!(seen["meetings"].as_array().unwrap().len(), 1, "{seen}");
-    // Someone not on it meets the answer for no case.
+    // Someone not on it meets the answer for no case, and has none listed.
     let gp = app.token_for("gp", "TREAT").await;
     assert_eq!(
         get_json(&app, &gp, &format!("/api/v1/cases/{case}"))
             .await
             .0,
         404
+    );
+    assert_eq!(get_json(&app, &gp, "/api/v1/cases").await, (200, json!([])));
+    // Each member finds it among their own cases, from their home page.
+    let (status, listed) = get_json(&app, &paramedic, "/api/v1/cases").await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["id"], case.as_str());
+    let nurse = signed_in(&app, "crisis.nurse").await;
+    let (_, home) = page(&app, &nurse, "/").await;
+    assert!(home.contains(r#"href="/cases""#), "{home}");
+    let (status, mine) = page(&app, &nurse, "/cases").await;
+    assert_eq!(status, 200);
+    assert!(mine.contains("Gary Holt"), "{mine}");
+    assert!(mine.contains("You lead this case."), "{mine}");
+    assert!(
+        mine.contains("Yours next: Ring Gary each Friday evening"),
+        "{mine}"
+    );
+    let gp_browser = signed_in(&app, "gp").await;
+    let (_, home) = page(&app, &gp_browser, "/").await;
+    assert!(
+        !home.contains(r#"href="/cases""#),
+        "not on a case: not offered"
+    );
+    let (status, none) = page(&app, &gp_browser, "/cases").await;
+    assert_eq!(status, 200);
+    assert!(
+        none.contains("You are not on an open multi-agency case"),
+        "{none}"
     );
     // The ambulance hub's action, due in two days, tells its owner once missed.
     app.run_jobs().await;

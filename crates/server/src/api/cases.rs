@@ -25,7 +25,7 @@ use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(open))
+        .routes(routes!(open, member_of))
         .routes(routes!(read))
         .routes(routes!(add_member))
         .routes(routes!(remove_member))
@@ -549,5 +549,25 @@ pub async fn mine(
     caller: ApiCaller,
 ) -> Result<Json<Vec<CaseDetail>>, ApiError> {
     let views = service::mine(&state, &caller.viewer()).await?;
+    Ok(Json(views.iter().map(CaseDetail::of).collect()))
+}
+
+/// The open cases the caller is on (a professional): each with its lead,
+/// members and actions; a case whose person the caller may no longer read
+/// is left out, the refusal audited.
+#[utoipa::path(
+    get,
+    path = "/cases",
+    operation_id = "listMyCases",
+    tag = "cases",
+    responses(
+        (status = 200, description = "The open cases the caller is on", body = Vec<CaseDetail>),
+    )
+)]
+pub async fn member_of(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<CaseDetail>>, ApiError> {
+    let views = service::member_of(&state, &caller.viewer()).await?;
     Ok(Json(views.iter().map(CaseDetail::of).collect()))
 }

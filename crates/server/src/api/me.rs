@@ -103,7 +103,7 @@ impl From<Description> for DescriptionBody {
 #[utoipa::path(
     get,
     path = "/me/description",
-    operation_id = "own_description",
+    operation_id = "readOwnDescription",
     tag = "auth",
     responses(
         (status = 200, description = "What the person has said of themselves", body = DescriptionBody),
@@ -124,7 +124,7 @@ pub async fn own_description(
 #[utoipa::path(
     put,
     path = "/me/description",
-    operation_id = "describe_self",
+    operation_id = "describeSelf",
     tag = "auth",
     request_body = DescriptionBody,
     responses(

@@ -1,11 +1,13 @@
 //! Multi-agency cases as pages: a person's cases and opening one
 //! (`/persons/{id}/cases`, linked from their record), the case page with
 //! its members, lead, actions, meetings and closure (`/cases/{id}`, one
-//! form per act, each posting to its own address), and the person's own
-//! page (`/my/case`). Everything goes through [`crate::cases`].
+//! form per act, each posting to its own address), the professional's own
+//! open cases (`/cases`), and the person's own page (`/my/case`).
+//! Everything goes through [`crate::cases`].
 
 mod case_page;
 mod forms;
+mod list;
 mod mine;
 mod person;
 
@@ -17,6 +19,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/persons/{id}/cases", get(person::list).post(person::open))
+        .route("/cases", get(list::show))
         .route("/cases/{id}", get(case_page::show))
         .route("/cases/{id}/members", post(forms::add_member))
         .route("/cases/{id}/members/remove", post(forms::remove_member))

@@ -69,6 +69,16 @@ pub async fn home(
             },
         );
     }
+    if crate::cases::is_on_a_case(&state, user).await? {
+        actions.insert(
+            at,
+            Action {
+                title: "My multi-agency cases",
+                href: "/cases",
+                text: "The cases you are on: whom each is about, who leads, and what is yours to do next.",
+            },
+        );
+    }
     if crate::cases::has_cases(&state, user).await? {
         actions.insert(
             at,
