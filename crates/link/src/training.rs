@@ -33,6 +33,13 @@ use crate::estimate::{
 /// household's u is learnt from.
 const MIN_HOUSEHOLD_PAIRS: f64 = 100.0;
 
+/// Pseudo-pairs of the starting m added to each field's pooled one-person
+/// counts. Among thousands of one-person pairs they are noise; among the
+/// handful a small agency's register gives, they keep a level that no pair
+/// happened to show (a name one letter off) from weighing as though one
+/// person could never be recorded so.
+const PRIOR_PAIRS: f64 = 10.0;
+
 /// The level that exact agreement has in every field.
 const EXACT: u8 = 1;
 
@@ -103,6 +110,12 @@ pub fn train(
         record(&found);
         for f in unseen {
             pooled[f.index()].clone_from(&found.match_counts[f.index()]);
+        }
+    }
+    let prior = initial_m();
+    for field in Field::ALL {
+        for (level, count) in pooled[field.index()].iter_mut().enumerate().skip(1) {
+            *count += PRIOR_PAIRS * prior.get(field, level as u8);
         }
     }
     let m = LevelProbabilities::from_counts(&pooled, 1e-3);

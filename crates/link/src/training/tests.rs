@@ -174,3 +174,26 @@ fn people_at_one_address_are_seen_to_share_a_family_name() {
         random_u().get(Field::Postcode, 1)
     );
 }
+
+/// A small agency's register gives a handful of candidate pairs: the one
+/// that agrees exactly on everything must not teach the model that one
+/// person is never recorded with a name one letter off or a date of birth
+/// one digit off.
+#[test]
+fn a_handful_of_pairs_leaves_each_level_possible_for_one_person() {
+    let patterns = vec![(pattern(1, 1, 1, 1, 1), 1), (pattern(2, 2, 2, 1, 1), 1)];
+    let trained = train(&patterns, &random_u(), 132.0, EmSettings::default()).unwrap();
+    for (field, level) in [
+        (Field::GivenName, 2),
+        (Field::FamilyName, 2),
+        (Field::BirthDate, 2),
+        (Field::BirthDate, 3),
+    ] {
+        let m = trained.m.get(field, level);
+        assert!(
+            m > 0.01,
+            "{} level {level}: m = {m}, as though one person were never recorded so",
+            field.label()
+        );
+    }
+}
