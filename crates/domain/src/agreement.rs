@@ -252,6 +252,12 @@ impl Agreement {
         today >= self.terms.starts_on && self.terms.ends_on.is_none_or(|end| today < end)
     }
 
+    /// Whether the agreement is in force on `today`: active, signed by
+    /// every party, and within its term.
+    pub fn in_force(&self, today: NaiveDate) -> bool {
+        self.status == AgreementStatus::Active && self.is_fully_signed() && self.in_term(today)
+    }
+
     pub fn review_overdue(&self, today: NaiveDate) -> bool {
         self.status == AgreementStatus::Active && today > self.terms.review_on
     }

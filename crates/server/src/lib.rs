@@ -79,6 +79,7 @@ pub mod referrals;
 pub mod scheduler;
 pub mod state;
 pub mod told;
+pub mod transparency;
 pub mod webhooks;
 
 pub use app::Application;

@@ -35,6 +35,7 @@ pub mod set_password;
 pub mod sign_in;
 pub mod threads;
 pub mod told;
+pub mod transparency;
 pub mod users;
 pub mod webhooks;
 pub mod words;
@@ -72,5 +73,6 @@ pub fn router() -> Router<AppState> {
         .merge(description::router())
         .merge(frequent_contact::router())
         .merge(cases::router())
+        .merge(transparency::router())
         .merge(layout::router())
 }

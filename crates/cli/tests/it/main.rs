@@ -46,6 +46,7 @@ mod receivers;
 mod referral_browser;
 mod referrals;
 mod store_people;
+mod transparency;
 mod webhook_destinations;
 mod webhook_pages;
 mod webhooks;

@@ -250,3 +250,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_agreement_is_in_force_only_when_active_signed_and_in_its_term() {
+    let (a, b) = (OrganisationId::new(), OrganisationId::new());
+    let draft = Agreement::draft(AgreementId::new(), terms(vec![a, b])).unwrap();
+    let today = date(2026, 6, 1);
+    assert!(!draft.in_force(today), "a draft");
+    let half = draft.sign(signature(a)).unwrap();
+    assert!(!half.in_force(today), "awaiting a signature");
+    let active = half.sign(signature(b)).unwrap();
+    assert!(active.in_force(today));
+    assert!(!active.in_force(date(2025, 12, 31)), "before its term");
+    assert!(!active.in_force(date(2028, 1, 1)), "after its term");
+    assert!(!active.suspend().unwrap().in_force(today), "suspended");
+    assert!(!active.end().unwrap().in_force(today), "ended");
+}

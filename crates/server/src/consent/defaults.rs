@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use concordat_domain::agreement::{Agreement, AgreementStatus};
+use concordat_domain::agreement::Agreement;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::organisation::Organisation;
@@ -19,6 +19,8 @@ pub struct DefaultSharing {
     pub organisation: String,
     pub categories: Vec<&'static str>,
     pub purposes: Vec<&'static str>,
+    /// The parts of a record no agreement in force lets its staff see.
+    pub never: Vec<&'static str>,
 }
 
 /// Each organisation that an agreement in force on `today` lets see part of
@@ -34,9 +36,7 @@ pub fn default_sharing(
 ) -> Vec<DefaultSharing> {
     let mut by_organisation: BTreeMap<OrganisationId, (BTreeSet<DataCategory>, BTreeSet<Purpose>)> =
         BTreeMap::new();
-    let in_force = agreements.iter().filter(|a| {
-        a.status() == AgreementStatus::Active && a.is_fully_signed() && a.in_term(today)
-    });
+    let in_force = agreements.iter().filter(|a| a.in_force(today));
     for agreement in in_force {
         let terms = agreement.terms();
         let purposes: BTreeSet<Purpose> = terms
@@ -73,6 +73,11 @@ pub fn default_sharing(
             let organisation = organisations.iter().find(|o| o.id() == id)?;
             Some(DefaultSharing {
                 organisation: organisation.name().to_owned(),
+                never: DataCategory::ALL
+                    .into_iter()
+                    .filter(|c| !categories.contains(c))
+                    .map(DataCategory::label)
+                    .collect(),
                 categories: categories.into_iter().map(DataCategory::label).collect(),
                 purposes: purposes.into_iter().map(Purpose::label).collect(),
             })

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::{AccessAction, AccessRequest, Relationship};
-use concordat_domain::agreement::{Agreement, AgreementStatus};
+use concordat_domain::agreement::Agreement;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::{PersonId, ReferralId, TeamId, UserId};
 use concordat_domain::purpose::Purpose;
@@ -26,9 +26,7 @@ pub(crate) fn covering_agreement(
     now: DateTime<Utc>,
 ) -> Option<&Agreement> {
     agreements.iter().find(|a| {
-        a.status() == AgreementStatus::Active
-            && a.is_fully_signed()
-            && a.in_term(now.date_naive())
+        a.in_force(now.date_naive())
             && a.terms().parties.contains(&receiver)
             && a.terms().purposes.contains(&Purpose::DirectCare)
     })

@@ -35,6 +35,11 @@ const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG
 pub const SKIPPED: &[(Surface, &str, &str)] = &[
     (Surface::Api, "GET /me/cases", "the person's own cases"),
     (
+        Surface::Page,
+        "GET /sharing",
+        "the public account of the agreements in force: names no one",
+    ),
+    (
         Surface::Api,
         "GET /cases",
         "the caller's own memberships: takes no id",
