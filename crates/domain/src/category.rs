@@ -95,16 +95,16 @@ impl DataCategory {
     /// choices understands.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Demographics => "Name, date of birth, address and identifiers",
+            Self::Demographics => "Name, date of birth, address and ID numbers",
             Self::CrisisPlan => "Crisis plan",
             Self::Risk => "Risk and safety flags",
-            Self::Contacts => "Contacts with services (999 calls, A&E visits, detentions)",
+            Self::Contacts => "999 calls, A&E visits and detentions",
             Self::CareTeam => "Care team",
             Self::Referrals => "Referrals",
-            Self::Messages => "Messages between professionals",
+            Self::Messages => "Messages between staff",
             Self::Clinical => "Clinical notes",
             Self::SocialCare => "Social care records",
-            Self::Consent => "Sharing choices (who may see what)",
+            Self::Consent => "Sharing choices",
         }
     }
 }

@@ -90,6 +90,18 @@ impl Purpose {
             })
     }
 
+    /// What the purpose is for, as a person reads it about their own
+    /// record: "for care, emergencies and crises".
+    pub fn plain(self) -> &'static str {
+        match self {
+            Self::DirectCare => "care",
+            Self::Emergency => "emergencies and crises",
+            Self::Safeguarding => "keeping people safe from harm",
+            Self::Commissioning => "planning services",
+            Self::OwnAccess => "the person's own use",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::DirectCare => "Direct care",

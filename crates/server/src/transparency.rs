@@ -80,7 +80,7 @@ pub fn statement(
             InForce {
                 title: terms.title.clone(),
                 organisations: parties,
-                purposes: terms.purposes.iter().map(|p| p.label()).collect(),
+                purposes: terms.purposes.iter().map(|p| p.plain()).collect(),
                 grants: terms
                     .grants
                     .iter()

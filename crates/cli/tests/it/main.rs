@@ -41,6 +41,7 @@ mod page_addresses;
 mod pages_sign_in;
 mod partnership_pages;
 mod person_notices;
+mod plain_words;
 mod policy_matrix;
 mod receivers;
 mod referral_browser;

@@ -79,7 +79,7 @@ pub fn default_sharing(
                     .map(DataCategory::label)
                     .collect(),
                 categories: categories.into_iter().map(DataCategory::label).collect(),
-                purposes: purposes.into_iter().map(Purpose::label).collect(),
+                purposes: purposes.into_iter().map(Purpose::plain).collect(),
             })
         })
         .collect();

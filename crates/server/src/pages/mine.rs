@@ -57,7 +57,7 @@ fn own_person(session: &SignedIn) -> Result<PersonId, PageError> {
 fn action_words(action: &str) -> &'static str {
     match action {
         "read" => "Looked at",
-        "write" => "Recorded or changed",
+        "write" => "Added to or changed",
         "crisis-lookup" => "Looked up in a crisis",
         "break-glass" => "Used emergency access",
         "export" => "Sent out a copy of",

@@ -114,7 +114,7 @@ fn the_statement_says_what_each_organisation_sees_and_never_sees_and_on_what_bas
         shown.organisations,
         ["Northshire Mental Health Trust", "Northshire Police"]
     );
-    assert_eq!(shown.purposes, [Purpose::Emergency.label()]);
+    assert_eq!(shown.purposes, [Purpose::Emergency.plain()]);
     assert_eq!(shown.lawful_basis[0], "Article 6(1)(e) public task");
     assert_eq!(shown.ends_on, Some(date(2028, 1, 1)));
     let officers = shown

@@ -26,7 +26,7 @@ async fn a_person_chooses_who_may_see_their_record_in_the_pages(app: TestApp) {
         .find(|d| d.starts_with("Northshire Police</dt>"))
         .unwrap_or_else(|| panic!("the police's default: {html}"));
     assert!(police.contains("Crisis plan"), "{police}");
-    assert!(police.contains("emergency treatment"), "{police}");
+    assert!(police.contains("emergencies and crises"), "{police}");
     assert!(
         !html[defaults..].contains("<dt>Joint Commissioning"),
         "{html}"

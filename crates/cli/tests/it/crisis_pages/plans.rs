@@ -28,7 +28,7 @@ async fn a_plan_drafted_and_agreed_through_the_pages_shows_its_review_date(app: 
     assert!(agreed.contains("Let me ring my sister"), "{plan}");
     assert!(
         plan.contains(
-            "Agreed by the person in person, 3 March 2026, 09:00 GMT; recorded by Priya Shah."
+            "Agreed by the person in person, 3 March 2026, 09:00 GMT. Recorded by Priya Shah."
         ),
         "{plan}"
     );

@@ -61,7 +61,7 @@ pub(crate) fn version_view(v: &PlanVersion, today: chrono::NaiveDate) -> Version
                 if a.via.as_str() == "own-account" {
                     String::new()
                 } else {
-                    format!("; recorded by {}", a.recorder_name)
+                    format!(". Recorded by {}", a.recorder_name)
                 }
             )
         }),

@@ -1,0 +1,132 @@
+//! The words a person reads about themselves are plain English: every page
+//! their own account reaches, and the public page of how their
+//! information is shared, scores at least 70 on the Flesch reading ease
+//! scale ("fairly easy" or easier), measured by the `textstat` crate over
+//! the page's main text as Chromium lays it out — each line a reader
+//! meets (a heading, a paragraph, a list item, a table cell, a label)
+//! read as a sentence of its own. The choices a list offers are left out
+//! (a list of options is not prose), and so is what stays folded until the
+//! reader opens it: the public page's agreements in full, whose citations
+//! of the law cannot be plain English; and what a crisis plan's sections
+//! say, which is the person's own words. Markup does not depend on the
+//! store, so this runs on SQLite.
+
+use crate::browser::{Browser, Screen};
+use crate::harness::{TestApp, DEMO_PASSWORD};
+
+/// "Fairly easy": about what an 11-year-old reads without help.
+const EASE_AT_LEAST: f64 = 70.0;
+
+/// The pages a person's own account reaches from its home page, and the
+/// public one.
+const OWN_PAGES: [&str; 12] = [
+    "/",
+    "/my/record",
+    "/my/crisis-plan",
+    "/my/referrals",
+    "/my/notices",
+    "/my/consent",
+    "/my/description",
+    "/my/access-log",
+    "/my/frequent-contact",
+    "/my/case",
+    "/inbox",
+    "/sharing",
+];
+
+/// The main text's lines as sentences: each line ends with a full stop
+/// unless it already ends a sentence or introduces what follows.
+fn sentences(lines: &str) -> String {
+    lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            if l.ends_with(['.', '!', '?', ':']) {
+                format!("{l} ")
+            } else {
+                format!("{l}. ")
+            }
+        })
+        .collect()
+}
+
+/// The page's main text as laid out, the options of its lists hidden, and
+/// what a crisis plan's sections say: those are the person's own words
+/// (or their care team's with them), not the software's.
+async fn main_text(browser: &Browser) -> String {
+    let text = browser
+        .client
+        .execute(
+            "document.querySelectorAll('main select, main .plan-section > :not(h3)') \
+                 .forEach(s => s.style.display = 'none'); \
+             return document.querySelector('main').innerText;",
+            vec![],
+        )
+        .await
+        .expect("read the page's text");
+    text.as_str().unwrap_or_default().to_owned()
+}
+
+async fn the_pages_a_person_reads_are_fairly_easy_or_easier(app: TestApp) {
+    // Daniel in frequent contact, and on a multi-agency case, so that
+    // those pages say what they say to someone they concern.
+    crate::frequent_contact::seeded(&app).await;
+    crate::frequent_contact::daniel_on_the_list(&app).await;
+    let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let out = found.clone();
+    Browser::run_in(
+        &app,
+        "plain-words",
+        "person",
+        Screen::Phone,
+        |browser| async move {
+            browser.sign_in("person", DEMO_PASSWORD).await;
+            for path in OWN_PAGES {
+                browser.open(path).await;
+                browser.find("main h1").await;
+                let words = sentences(&main_text(&browser).await);
+                let ease = textstat::flesch_reading_ease(&words);
+                out.lock().unwrap().push((path, ease, words));
+            }
+        },
+    )
+    .await;
+    let scores = std::mem::take(&mut *found.lock().unwrap());
+    if scores.is_empty() {
+        return; // no browser here; the harness said why
+    }
+    let report: Vec<String> = scores
+        .iter()
+        .map(|(path, ease, _)| format!("{path}: {ease:.1}"))
+        .collect();
+    eprintln!("Flesch reading ease: {}", report.join(", "));
+    let hard: Vec<String> = scores
+        .iter()
+        .filter(|(_, ease, _)| *ease < EASE_AT_LEAST)
+        .map(|(path, ease, words)| format!("{path} scores {ease:.1}:\n{words}"))
+        .collect();
+    assert!(
+        hard.is_empty(),
+        "below {EASE_AT_LEAST}:\n{}",
+        hard.join("\n\n")
+    );
+}
+
+#[test]
+fn each_line_is_a_sentence() {
+    assert_eq!(
+        sentences("My record\n\nWhat we hold about you.\nWho may see it:\n  One  \n"),
+        "My record. What we hold about you. Who may see it: One. "
+    );
+    assert!(textstat::flesch_reading_ease("The cat sat on the mat. The dog ran.") > 90.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_a_person_reads_are_fairly_easy_or_easier_on_sqlite() {
+    crate::harness::run(
+        crate::harness::StoreKind::Sqlite,
+        the_pages_a_person_reads_are_fairly_easy_or_easier,
+    )
+    .await;
+}
