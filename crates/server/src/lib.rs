@@ -71,6 +71,7 @@ pub mod governance;
 pub mod health;
 pub mod inbox;
 pub mod messages;
+pub mod own_copy;
 pub mod pages;
 pub mod partnership;
 pub mod permissions;

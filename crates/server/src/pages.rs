@@ -25,6 +25,7 @@ pub mod home;
 pub mod inbox;
 pub mod layout;
 pub mod mine;
+pub mod own_copy;
 pub mod paging;
 pub mod partnership;
 pub mod persons;
@@ -74,5 +75,6 @@ pub fn router() -> Router<AppState> {
         .merge(frequent_contact::router())
         .merge(cases::router())
         .merge(transparency::router())
+        .merge(own_copy::router())
         .merge(layout::router())
 }

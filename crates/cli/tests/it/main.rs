@@ -36,6 +36,7 @@ mod link_cli;
 mod messages;
 mod multi_node;
 mod openapi;
+mod own_copy;
 mod own_description;
 mod page_addresses;
 mod pages_sign_in;

@@ -19,7 +19,7 @@ const EASE_AT_LEAST: f64 = 70.0;
 
 /// The pages a person's own account reaches from its home page, and the
 /// public one.
-const OWN_PAGES: [&str; 12] = [
+const OWN_PAGES: [&str; 13] = [
     "/",
     "/my/record",
     "/my/crisis-plan",
@@ -28,6 +28,7 @@ const OWN_PAGES: [&str; 12] = [
     "/my/consent",
     "/my/description",
     "/my/access-log",
+    "/my/copy",
     "/my/frequent-contact",
     "/my/case",
     "/inbox",

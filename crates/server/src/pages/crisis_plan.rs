@@ -8,7 +8,7 @@ pub mod agree;
 pub mod edit;
 pub mod plan;
 mod plan_fields;
-mod version_view;
+pub(crate) mod version_view;
 pub mod versions;
 
 use axum::Router;

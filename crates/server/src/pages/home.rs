@@ -279,6 +279,11 @@ fn every_action_for(role: Role) -> Vec<Action> {
                 text: "Your sex and ethnic group, if you want to say: it helps check services treat everyone fairly.",
             },
             Action {
+                title: "A copy of my record",
+                href: "/my/copy",
+                text: "All we hold about you that you may see, to print or keep as a file.",
+            },
+            Action {
                 title: "Who has looked at my record",
                 href: "/my/access-log",
                 text: "Who, from where, when, what they saw and why.",

@@ -53,21 +53,22 @@ struct FindPage {
 }
 
 /// A field that is shown, or withheld from this reader and why.
-struct MaskedText {
-    value: Option<String>,
-    withheld: Option<String>,
-    dial: Option<String>,
+pub(crate) struct MaskedText {
+    pub(crate) value: Option<String>,
+    pub(crate) withheld: Option<String>,
+    pub(crate) dial: Option<String>,
 }
 
-struct Demographics {
-    name: String,
-    birth_date: String,
-    nhs_number: Option<String>,
-    identifiers: Vec<(String, String)>,
-    address: Option<MaskedText>,
-    phone: Option<MaskedText>,
-    sex: Option<&'static str>,
-    ethnic_category: Option<&'static str>,
+/// A person's details as `record_details.html` shows them.
+pub(crate) struct Demographics {
+    pub(crate) name: String,
+    pub(crate) birth_date: String,
+    pub(crate) nhs_number: Option<String>,
+    pub(crate) identifiers: Vec<(String, String)>,
+    pub(crate) address: Option<MaskedText>,
+    pub(crate) phone: Option<MaskedText>,
+    pub(crate) sex: Option<&'static str>,
+    pub(crate) ethnic_category: Option<&'static str>,
 }
 
 struct Withheld {
@@ -304,7 +305,7 @@ fn masked<T>(
     })
 }
 
-fn demographics(d: DemographicsView) -> Demographics {
+pub(crate) fn demographics(d: DemographicsView) -> Demographics {
     let nhs = d.nhs_number.clone();
     let sex = d
         .sex

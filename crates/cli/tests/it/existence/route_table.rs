@@ -36,6 +36,16 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     (Surface::Api, "GET /me/cases", "the person's own cases"),
     (
         Surface::Page,
+        "GET /my/copy",
+        "the person's own copy of their record",
+    ),
+    (
+        Surface::Page,
+        "GET /my/copy.json",
+        "the person's own copy of their record",
+    ),
+    (
+        Surface::Page,
         "GET /sharing",
         "the public account of the agreements in force: names no one",
     ),
