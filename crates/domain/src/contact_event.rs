@@ -14,11 +14,11 @@ closed_vocabulary! {
     pub enum ContactKind, error ContactKindError = "a kind of contact" {
         StreetTriage = "street-triage", "Street triage";
         Section136 = "section-136", "Section 136 detention";
-        ConveyanceToEd = "conveyance-to-ed", "Conveyed to the emergency department";
+        ConveyanceToEd = "conveyance-to-ed", "Taken to A&E";
         AdviceGiven = "advice-given", "Advice given";
         Call999 = "call-999", "999 call";
         Call111 = "call-111", "NHS 111 call";
-        EdAttendance = "ed-attendance", "Emergency department attendance";
+        EdAttendance = "ed-attendance", "A&E visit";
         CrisisLineCall = "crisis-line-call", "Crisis line call";
         Admission = "admission", "Admission";
         Discharge = "discharge", "Discharge";

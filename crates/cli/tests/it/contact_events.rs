@@ -275,8 +275,8 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
             &format!(
                 "SELECT COUNT(*) AS n FROM care_relationships WHERE person_id = '{daniel}' AND \
                  kind = 'active-contact' AND team_id IS NOT NULL AND user_id IS NULL AND \
-                 contact_kind = 'ed-attendance' AND reason = 'emergency department attendance \
-                 reported by Northshire General ED system'"
+                 contact_kind = 'ed-attendance' AND reason = 'A&E visit reported by \
+                 Northshire General ED system'"
             )
         )
         .await,

@@ -1,7 +1,8 @@
 //! The person's own copy of their record: a page to print and a file to
 //! keep, holding the same things — details, care team, every version of
-//! the crisis plan, who has looked and why — each part read through the
-//! access decision for their own access and audited; nobody else has one.
+//! the crisis plan, safety flags, contacts with services, who has looked
+//! and why — each part read through the access decision for their own
+//! access and audited; nobody else has one.
 
 use crate::fixtures::{count, gp_reads_daniel, page, person_id, signed_in, DANIEL};
 use crate::harness::TestApp;
@@ -36,15 +37,17 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     assert!(html.contains("999 000 0018"), "{html}");
     assert!(html.contains("What helps"), "the plan: {html}");
     assert!(html.contains("Who has looked at my record"), "{html}");
+    assert!(html.contains("<h2>Safety flags</h2>"), "{html}");
+    assert!(html.contains("<h2>Contacts with services</h2>"), "{html}");
     assert!(
-        html.contains("<strong>Dr Helen Carter</strong>, GP, Riverside Surgery"),
+        html.contains("<strong>Dr Helen Carter</strong><br>GP, Riverside Surgery"),
         "{html}"
     );
     assert!(html.contains(r#"href="/my/copy.json""#), "{html}");
     let after_page = own_reads(&app).await;
     assert!(
-        after_page >= before + 2,
-        "the record and the plan are read, audited"
+        after_page >= before + 4,
+        "the record, plan, flags and contacts are each read and audited"
     );
 
     let file = person.get(app.url("/my/copy.json")).send().await.unwrap();
@@ -67,6 +70,8 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     let plan = copy["crisis_plan"].as_array().expect("the plan's versions");
     assert!(!plan.is_empty(), "{copy}");
     assert!(plan[0]["sections"].is_object(), "{copy}");
+    assert!(copy["safety_flags"].is_array(), "{copy}");
+    assert!(copy["contacts"].is_array(), "{copy}");
     let log = copy["access_log"].as_array().expect("the access log");
     assert!(
         log.iter().any(|l| l["who"] == "Dr Helen Carter"),
@@ -74,7 +79,7 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     );
     assert!(copy["about"].as_str().unwrap().contains("crisis plan"));
     assert!(
-        own_reads(&app).await >= after_page + 2,
+        own_reads(&app).await >= after_page + 4,
         "the file's reads audited too"
     );
 }

@@ -97,7 +97,7 @@ async fn write_chunk(
         }
         let reason = format!(
             "{} reported by {}",
-            event.kind.label().to_lowercase(),
+            mid_sentence(event.kind.label()),
             recorder_name
         );
         let opened = opened_relationships(
@@ -158,4 +158,31 @@ async fn write_chunk(
         tracing::error!(%error, "identification in frequent contact not audited; no access opened");
     }
     Ok(reports)
+}
+
+/// A label as it reads inside a sentence: its first letter lower case,
+/// unless the first word is an abbreviation ("A&E visit", "NHS 111 call").
+fn mid_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    let abbreviation = label
+        .chars()
+        .nth(1)
+        .is_some_and(|second| !second.is_lowercase() && second != ' ');
+    match chars.next() {
+        Some(first) if !abbreviation => first.to_lowercase().chain(chars).collect(),
+        _ => label.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mid_sentence;
+
+    #[test]
+    fn a_label_reads_inside_a_sentence_keeping_abbreviations() {
+        assert_eq!(mid_sentence("Street triage"), "street triage");
+        assert_eq!(mid_sentence("A&E visit"), "A&E visit");
+        assert_eq!(mid_sentence("NHS 111 call"), "NHS 111 call");
+        assert_eq!(mid_sentence("999 call"), "999 call");
+    }
 }

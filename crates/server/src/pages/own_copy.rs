@@ -17,14 +17,44 @@ use crate::pages::crisis_plan::version_view::{version_view, VersionView};
 use crate::pages::error::PageError;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::persons::{demographics, Demographics};
-use crate::pages::words::when;
+use crate::pages::words::{long_date, sentence, when};
 use crate::record::views::CareTeamView;
+use crate::record::views::Masked;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/my/copy", get(show))
         .route("/my/copy.json", get(download))
+}
+
+/// One safety flag, as the copy prints it.
+struct FlagLine {
+    summary: String,
+    category: &'static str,
+    status: &'static str,
+    raised: String,
+}
+
+/// One contact with a service, as the copy prints it.
+struct ContactLine {
+    kind: &'static str,
+    when: String,
+    by: String,
+    outcome: String,
+}
+
+/// A part shown, or why it is withheld.
+enum Part<T> {
+    Shown(Vec<T>),
+    Withheld(String),
+}
+
+fn part<T, U>(masked: Masked<Vec<T>>, line: impl Fn(T) -> U) -> Part<U> {
+    match masked {
+        Masked::Shown(all) => Part::Shown(all.into_iter().map(line).collect()),
+        Masked::Withheld { reason, .. } => Part::Withheld(sentence(&reason)),
+    }
 }
 
 /// One line of the access log, as the copy prints it.
@@ -44,7 +74,9 @@ struct CopyPage {
     demographics: Option<Demographics>,
     care_teams: Option<Vec<CareTeamView>>,
     /// Newest first.
-    versions: Vec<VersionView>,
+    versions: Part<VersionView>,
+    flags: Part<FlagLine>,
+    contacts: Part<ContactLine>,
     log: Vec<LogLine>,
 }
 
@@ -57,12 +89,23 @@ pub async fn show(State(state): State<AppState>, session: SignedIn) -> Result<Re
         made: when(copy.made_at),
         demographics: copy.record.demographics.map(demographics),
         care_teams: copy.record.care_team,
-        versions: copy
-            .crisis_plan
-            .iter()
-            .rev()
-            .map(|v| version_view(v, today))
-            .collect(),
+        versions: part(copy.crisis_plan, |v| version_view(&v, today)),
+        flags: part(copy.safety_flags, |f| FlagLine {
+            status: f.status(today).label(),
+            summary: f.summary,
+            category: f.category.label(),
+            raised: format!(
+                "{}, {}",
+                f.raised_by_name,
+                long_date(f.raised_at.date_naive())
+            ),
+        }),
+        contacts: part(copy.contacts, |c| ContactLine {
+            kind: c.kind.label(),
+            when: when(c.occurred_at),
+            by: c.recorder_name,
+            outcome: c.outcome,
+        }),
         log: copy
             .access_log
             .into_iter()

@@ -98,7 +98,7 @@ async fn a_source_systems_report_opens_the_record_to_the_team_it_names_while_it_
             &format!(
                 "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{person}' AND outcome = \
                  'allowed' AND action = 'read' AND reasons LIKE '%relationship: contact: \
-                 emergency department attendance reported by Northshire General ED system%'"
+                 A&E visit reported by Northshire General ED system%'"
             )
         )
         .await,
