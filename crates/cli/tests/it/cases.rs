@@ -534,6 +534,7 @@ crate::on_both_stores!(
     the_person_sees_their_own_case_and_nobody_else_s,
     the_case_pages_open_a_case_and_take_its_acts_with_faults_beside_the_fields,
     the_demo_case_has_gary_s_team_and_its_actions_escalate,
+    a_member_under_another_purpose_is_refused_and_it_is_audited,
 );
 
 async fn the_demo_case_has_gary_s_team_and_its_actions_escalate(app: TestApp) {
@@ -599,4 +600,57 @@ async fn the_demo_case_has_gary_s_team_and_its_actions_escalate(app: TestApp) {
         0,
         "hers is not due yet"
     );
+}
+
+/// Membership is for care: the same member with a commissioning token
+/// reads nothing of the case, the refusal audited; a non-member with that
+/// token meets the answer for no case.
+async fn a_member_under_another_purpose_is_refused_and_it_is_audited(app: TestApp) {
+    let gary = person_id(&app, GARY).await.to_string();
+    let case = opened(
+        &app,
+        "crisis.nurse",
+        &gary,
+        "Working together on Gary's support",
+    )
+    .await;
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    assert_eq!(
+        get_json(&app, &nurse, &format!("/api/v1/cases/{case}"))
+            .await
+            .0,
+        200
+    );
+    let denied = || {
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE outcome = 'denied' AND purpose = 'HOPERAT'",
+        )
+    };
+    let before = denied().await;
+    let planning = app.token_for("crisis.nurse", "HOPERAT").await;
+    let (status, body) = get_json(&app, &planning, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.get("members").is_none(), "nothing of the case: {body}");
+    let listed = get_json(&app, &planning, "/api/v1/cases").await;
+    assert_eq!(listed, (200, json!([])), "not listed for another purpose");
+    assert!(denied().await >= before + 2, "each refusal is audited");
+    // Adding a member under that purpose changes nothing.
+    let added = add(&app, &planning, &case, "dr.evans").await;
+    assert_eq!(added.status(), 403);
+    let (_, seen) = get_json(&app, &nurse, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(seen["members"].as_array().unwrap().len(), 1, "{seen}");
+    // Someone not on the case, under any purpose, meets the answer for none.
+    for purpose in ["TREAT", "HOPERAT", "ETREAT"] {
+        let other = app.token_for("mh.practitioner", purpose).await;
+        let real = get_json(&app, &other, &format!("/api/v1/cases/{case}")).await;
+        let none = get_json(
+            &app,
+            &other,
+            &format!("/api/v1/cases/{}", uuid::Uuid::new_v4()),
+        )
+        .await;
+        assert_eq!(real, none, "{purpose}");
+        assert_eq!(real.0, 404, "{purpose}");
+    }
 }

@@ -10,7 +10,7 @@ use concordat_store::cases::{self as store, Action, ActionId, CaseId};
 use concordat_store::jobs;
 
 use super::terms::{invalid, link, NOTICE_KIND};
-use super::view::{current, member_case};
+use super::view::{current, member_case, open_for_change};
 use crate::authorisation::Viewer;
 use crate::delivery::{Message, Outbox, Recipient};
 use crate::error::ServiceError;
@@ -36,10 +36,7 @@ pub async fn add_action(
     member_case(state, viewer, id).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    let case = open_for_change(&mut tx, id).await?;
     let members = current(&store::members_of(&mut tx, id).await?);
     let parsed = NewAction::parse(
         &input.what,
@@ -110,10 +107,7 @@ pub async fn mark_done(
     member_case(state, viewer, id).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    open_for_change(&mut tx, id).await?;
     let mut found = store::action_by_id(&mut tx, action, true)
         .await?
         .filter(|a| a.case == id)

@@ -8,7 +8,7 @@ use concordat_store::cases::{self as store, Case, CaseId};
 use concordat_store::{jobs, relationships};
 
 use super::terms::{invalid, NOTICE_KIND};
-use super::view::member_case;
+use super::view::{member_case, open_for_change};
 use crate::authorisation::Viewer;
 use crate::delivery::{Message, Outbox};
 use crate::error::ServiceError;
@@ -33,10 +33,7 @@ pub async fn close(
     }
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let mut case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    let mut case = open_for_change(&mut tx, id).await?;
     case.status = CaseStatus::Closed;
     case.outcome = Some(outcome);
     case.closing_note = note;

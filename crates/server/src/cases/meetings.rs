@@ -7,7 +7,7 @@ use concordat_domain::ids::UserId;
 use concordat_store::cases::{self as store, CaseId, Meeting};
 
 use super::terms::invalid;
-use super::view::{current, member_case};
+use super::view::{current, member_case, open_for_change};
 use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::AppState;
@@ -30,10 +30,7 @@ pub async fn record_meeting(
     member_case(state, viewer, id).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    open_for_change(&mut tx, id).await?;
     let members = current(&store::members_of(&mut tx, id).await?);
     let parsed = NewMeeting::parse(
         input.held_on,

@@ -10,7 +10,7 @@ use concordat_store::cases::{self as store, Case, CaseId, Member};
 use concordat_store::{agreements, relationships, users};
 
 use super::terms::{invalid, link, NOTICE_KIND};
-use super::view::{current, member_case};
+use super::view::{current, member_case, open_for_change};
 use crate::authorisation::Viewer;
 use crate::delivery::{Message, Outbox, Recipient};
 use crate::error::ServiceError;
@@ -81,10 +81,7 @@ pub async fn add_member(
     joinable(state, &viewer.user, &joining).await?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    let case = open_for_change(&mut tx, id).await?;
     let members = current(&store::members_of(&mut tx, id).await?);
     if members.contains(&user) {
         return Err(ServiceError::Conflict(
@@ -140,10 +137,7 @@ pub async fn remove_member(
     }
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    let case = open_for_change(&mut tx, id).await?;
     check_leaving(user, case.lead).map_err(invalid)?;
     let leaving = store::members_of(&mut tx, id)
         .await?
@@ -173,10 +167,7 @@ pub async fn set_lead(
     lead_only(&case, viewer, "hands the lead to another member")?;
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
-    let mut case = store::case_by_id(&mut tx, id, true)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    case.status.check_open().map_err(invalid)?;
+    let mut case = open_for_change(&mut tx, id).await?;
     check_lead(user, &current(&store::members_of(&mut tx, id).await?)).map_err(invalid)?;
     case.lead = user;
     store::save_case(&mut tx, &case).await?;

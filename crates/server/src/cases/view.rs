@@ -108,6 +108,18 @@ pub(super) async fn member_case(
     Ok((case, members))
 }
 
+/// Case `id` locked for a change in `tx`: it must still be open.
+pub(super) async fn open_for_change(
+    tx: &mut concordat_store::Conn,
+    id: CaseId,
+) -> Result<Case, ServiceError> {
+    let case = store::case_by_id(tx, id, true)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    case.status.check_open().map_err(super::terms::invalid)?;
+    Ok(case)
+}
+
 /// The case `id`, for one of its current members.
 pub async fn case(state: &AppState, viewer: &Viewer, id: CaseId) -> Result<CaseView, ServiceError> {
     let (case, members) = member_case(state, viewer, id).await?;

@@ -100,6 +100,66 @@ async fn refused(
     Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
 }
 
+/// What a form naming one member does.
+#[derive(Clone, Copy)]
+enum MemberAct {
+    Add,
+    Remove,
+    Lead,
+}
+
+/// The three forms that name one member by `user_id`: adding them (a
+/// field of its own), removing them and handing them the lead (buttons
+/// beside the member list).
+async fn member_form(
+    state: AppState,
+    session: SignedIn,
+    id: String,
+    pairs: Vec<(String, String)>,
+    act: MemberAct,
+) -> Result<Response, PageError> {
+    let form = Fields(pairs).checked(&session)?;
+    let id = case_id(&id)?;
+    let viewer = session.viewer(Purpose::DirectCare);
+    let (field, missing, done, form_of): (&str, &str, &str, (&[&str], &str)) = match act {
+        MemberAct::Add => (
+            "user_id",
+            "Choose who to add",
+            "member-added",
+            (&["user_id"], "add-member"),
+        ),
+        MemberAct::Remove => (
+            "members",
+            "Choose who leaves",
+            "member-removed",
+            (&[], "members"),
+        ),
+        MemberAct::Lead => ("members", "Choose the new lead", "lead", (&[], "members")),
+    };
+    let result = match user(field, &form.one("user_id"), missing) {
+        Ok(member) => match act {
+            MemberAct::Add => service::add_member(&state, &viewer, id, member)
+                .await
+                .map(|_| ()),
+            MemberAct::Remove => service::remove_member(&state, &viewer, id, member).await,
+            MemberAct::Lead => service::set_lead(&state, &viewer, id, member)
+                .await
+                .map(|_| ()),
+        },
+        Err(e) => Err(e),
+    };
+    answer(
+        &state,
+        &session,
+        id,
+        result,
+        done,
+        form_of,
+        Draft::default(),
+    )
+    .await
+}
+
 /// `POST /cases/{id}/members`.
 pub async fn add_member(
     State(state): State<AppState>,
@@ -107,26 +167,7 @@ pub async fn add_member(
     PagePath(id): PagePath<String>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = Fields(pairs).checked(&session)?;
-    let id = case_id(&id)?;
-    let viewer = session.viewer(Purpose::DirectCare);
-    let result = match user("user_id", &form.one("user_id"), "Choose who to add") {
-        Ok(member) => service::add_member(&state, &viewer, id, member)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    let form_of = (&["user_id"][..], "add-member");
-    answer(
-        &state,
-        &session,
-        id,
-        result,
-        "member-added",
-        form_of,
-        Draft::default(),
-    )
-    .await
+    member_form(state, session, id, pairs, MemberAct::Add).await
 }
 
 /// `POST /cases/{id}/members/remove`.
@@ -136,24 +177,7 @@ pub async fn remove_member(
     PagePath(id): PagePath<String>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = Fields(pairs).checked(&session)?;
-    let id = case_id(&id)?;
-    let viewer = session.viewer(Purpose::DirectCare);
-    let result = match user("members", &form.one("user_id"), "Choose who leaves") {
-        Ok(member) => service::remove_member(&state, &viewer, id, member).await,
-        Err(e) => Err(e),
-    };
-    let form_of = (&[][..], "members");
-    answer(
-        &state,
-        &session,
-        id,
-        result,
-        "member-removed",
-        form_of,
-        Draft::default(),
-    )
-    .await
+    member_form(state, session, id, pairs, MemberAct::Remove).await
 }
 
 /// `POST /cases/{id}/lead`.
@@ -163,26 +187,7 @@ pub async fn set_lead(
     PagePath(id): PagePath<String>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = Fields(pairs).checked(&session)?;
-    let id = case_id(&id)?;
-    let viewer = session.viewer(Purpose::DirectCare);
-    let result = match user("members", &form.one("user_id"), "Choose the new lead") {
-        Ok(lead) => service::set_lead(&state, &viewer, id, lead)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    let form_of = (&[][..], "members");
-    answer(
-        &state,
-        &session,
-        id,
-        result,
-        "lead",
-        form_of,
-        Draft::default(),
-    )
-    .await
+    member_form(state, session, id, pairs, MemberAct::Lead).await
 }
 
 /// `POST /cases/{id}/actions`.
