@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
-use chrono::Datelike as _;
 use clap::{Args, Subcommand};
 use concordat_domain::identifier::NHS_NUMBER_SYSTEM;
 use concordat_link::{link, Decision, Linkage, Record, Settings, Task, Thresholds};
+use concordat_server::matching::{record_of, sex_of};
 use concordat_store::linkage::{rows_of_everyone, LinkageRow};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -149,39 +149,6 @@ fn spinner(what: &'static str) -> ProgressBar {
     bar.set_message(what);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
-}
-
-/// A known person as linkage compares them.
-fn record_of(row: &LinkageRow) -> Record {
-    let mut builder = Record::builder()
-        .given_name(&row.given_name)
-        .family_name(&row.family_name);
-    let born = row.birth_date;
-    if let Ok(date) = concordat_link::BirthDate::new(born.year(), born.month(), born.day()) {
-        builder = builder.birth_date(date);
-    }
-    if let Some(postcode) = &row.postcode {
-        builder = builder.postcode(postcode);
-    }
-    if let Some(phone) = &row.phone {
-        builder = builder.phone(phone);
-    }
-    if let Some(sex) = row.sex.as_deref().and_then(sex_of) {
-        builder = builder.sex(sex);
-    }
-    for (system, value) in &row.identifiers {
-        builder = builder.identifier(system, value);
-    }
-    builder.build()
-}
-
-fn sex_of(raw: &str) -> Option<concordat_link::Sex> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "female" | "f" => Some(concordat_link::Sex::Female),
-        "male" | "m" => Some(concordat_link::Sex::Male),
-        "other" => Some(concordat_link::Sex::Other),
-        _ => None,
-    }
 }
 
 /// An agency's register, read and checked.

@@ -57,6 +57,14 @@ pub struct ServeArgs {
     /// contact (NHS England's definition: 20); at least the monthly one.
     #[arg(long, env = "CONCORDAT_FREQUENT_CONTACT_YEAR", default_value_t = 20)]
     pub frequent_contact_year: u32,
+    /// A contact event sent without an NHS number that is at least this
+    /// likely to be someone waits for a reviewer (see the README).
+    #[arg(long, env = "CONCORDAT_LINK_REVIEW", default_value_t = 0.5)]
+    pub link_review_threshold: f64,
+    /// One that is at least this likely to be one person (and no one else)
+    /// is recorded for them without review.
+    #[arg(long, env = "CONCORDAT_LINK_AUTOMATIC", default_value_t = 0.999)]
+    pub link_threshold: f64,
     /// Milliseconds between this node's looks for due jobs (deadlines,
     /// escalations, deliveries); 0 runs no scheduler on this node.
     #[arg(long, env = "CONCORDAT_SCHEDULER_POLL_MS", default_value_t = 1000)]
@@ -134,6 +142,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .map_err(|e| {
         anyhow::anyhow!("`--frequent-contact-month` and `--frequent-contact-year`: {e}")
     })?;
+    config.link = concordat_link::Thresholds::new(args.link_review_threshold, args.link_threshold)
+        .map_err(|e| anyhow::anyhow!("`--link-review-threshold` and `--link-threshold`: {e}"))?;
     config.scheduler_poll = (args.scheduler_poll_ms > 0)
         .then(|| std::time::Duration::from_millis(args.scheduler_poll_ms));
     if let Some(days) = args.bank_holidays {

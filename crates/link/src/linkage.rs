@@ -131,12 +131,15 @@ pub fn link(task: Task<'_>, settings: &Settings) -> Result<Linkage, LinkError> {
         .map(|&(i, j)| compare(all[i as usize], all[j as usize]))
         .collect();
 
-    let u = estimate_u(
-        &left_refs,
-        right_refs.as_deref(),
-        settings.u_samples,
-        settings.seed,
-    )?;
+    // A link task of a single incoming record (one contact event) has no
+    // random pairs to speak of: two different known records taken at
+    // random are what u describes, so the known side's own pairs give it.
+    let u = match right_refs.as_deref() {
+        Some(right) if left_refs.len() < 2 => {
+            estimate_u(right, None, settings.u_samples, settings.seed)?
+        }
+        right => estimate_u(&left_refs, right, settings.u_samples, settings.seed)?,
+    };
     let frequencies = TermFrequencies::count(all.iter().copied());
     // The model's λ is the chance that any two records are one person, not
     // the share of candidate pairs, because the model weighs a pair on its

@@ -38,6 +38,9 @@ pub struct ServerConfig {
     /// How many emergency contacts in a month, or a year, are frequent
     /// contact.
     pub frequent_contact: concordat_domain::frequent_contact::Threshold,
+    /// When a contact event sent without an NHS number is linked to a
+    /// person without review, and when a reviewer is asked.
+    pub link: concordat_link::Thresholds,
 }
 
 /// How a Bulk Data export works through its people, and how long its
@@ -118,6 +121,7 @@ impl ServerConfig {
             delivery: crate::delivery::settings::DeliveryConfig::default(),
             export: ExportSettings::default(),
             frequent_contact: concordat_domain::frequent_contact::Threshold::default(),
+            link: concordat_link::Thresholds::default(),
         }
     }
 }

@@ -49,6 +49,7 @@
 //! duplicate is skipped within it (not an error that would end it), and a
 //! transaction that fails reports each of its lines as not recorded.
 
+mod described;
 mod input;
 mod lines;
 mod names;
@@ -58,7 +59,8 @@ mod report;
 pub mod tell;
 mod writing;
 
-pub use input::{parse_line, EventInput, Incoming, LineError};
+pub use described::{DescribedPerson, SenderIdentifier};
+pub use input::{parse_line, EventInput, Incoming, LineError, Whom};
 
 use std::collections::BTreeMap;
 
@@ -114,6 +116,7 @@ pub async fn ingest(
     let user = &viewer.user;
     let mut reports = Vec::with_capacity(lines.len());
     let mut by_person: BTreeMap<NhsNumber, Vec<Line>> = BTreeMap::new();
+    let mut described: Vec<(usize, Incoming)> = Vec::new();
     {
         let mut conn = state.store.read().await?;
         let source = registration(&mut conn, user).await?;
@@ -134,13 +137,18 @@ pub async fn ingest(
                 Err(error) => Err(error),
             };
             match checked {
-                Ok(line) => by_person
-                    .entry(line.incoming.nhs_number)
-                    .or_default()
-                    .push(line),
+                Ok(line) => match &line.incoming.whom {
+                    Whom::Numbered(nhs) => by_person.entry(*nhs).or_default().push(line),
+                    Whom::Described { .. } => described.push((line.number, line.incoming)),
+                },
                 Err(error) => reports.push(LineReport::error(number, error)),
             }
         }
+    }
+    // Events naming no NHS number are held whatever they describe: none is
+    // matched here, so the answer is the same whether anyone fits.
+    if !described.is_empty() {
+        reports.extend(crate::matching::hold(state, viewer, described, now).await?);
     }
 
     // Decide once per person, on facts read now.

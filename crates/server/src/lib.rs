@@ -70,6 +70,7 @@ pub mod frequent_contact;
 pub mod governance;
 pub mod health;
 pub mod inbox;
+pub mod matching;
 pub mod messages;
 pub mod own_copy;
 pub mod pages;

@@ -203,6 +203,45 @@ async fn record_parts(
     Ok(read)
 }
 
+/// `person`'s demographics as `viewer` may read them (the decision has
+/// allowed it): each field masked from them withheld, with why.
+pub async fn demographics(
+    state: &AppState,
+    viewer: &Viewer,
+    person: &Person,
+    versions: AccessVersions,
+) -> Result<views::DemographicsView, StoreError> {
+    let parts = record_parts(state, person.id(), versions).await?;
+    Ok(masked_demographics(state, viewer, person, &parts))
+}
+
+fn masked_demographics(
+    state: &AppState,
+    viewer: &Viewer,
+    person: &Person,
+    parts: &RecordParts,
+) -> views::DemographicsView {
+    let request = AccessRequest {
+        user: Principal::from_user(&viewer.user),
+        person: person.id(),
+        action: AccessAction::Read,
+        category: DataCategory::Demographics,
+        purpose: viewer.purpose,
+        now: state.clock.now(),
+        agreements: Vec::new(),
+        consents: Vec::new(),
+        relationships: Vec::new(),
+        break_glass: None,
+    };
+    let masked = state.engine.masks_for(&request, &parts.masks);
+    views::demographics(person, |field| {
+        masked
+            .iter()
+            .find(|m| m.field == field)
+            .map(|m| m.reason.clone())
+    })
+}
+
 async fn view(
     state: &AppState,
     viewer: &Viewer,
@@ -211,29 +250,9 @@ async fn view(
     authorisation: &Authorisation,
 ) -> Result<RecordView, StoreError> {
     let parts = record_parts(state, person.id(), versions).await?;
-    let demographics = if authorisation.allows(DataCategory::Demographics) {
-        let request = AccessRequest {
-            user: Principal::from_user(&viewer.user),
-            person: person.id(),
-            action: AccessAction::Read,
-            category: DataCategory::Demographics,
-            purpose: viewer.purpose,
-            now: state.clock.now(),
-            agreements: Vec::new(),
-            consents: Vec::new(),
-            relationships: Vec::new(),
-            break_glass: None,
-        };
-        let masked = state.engine.masks_for(&request, &parts.masks);
-        Some(views::demographics(person, |field| {
-            masked
-                .iter()
-                .find(|m| m.field == field)
-                .map(|m| m.reason.clone())
-        }))
-    } else {
-        None
-    };
+    let demographics = authorisation
+        .allows(DataCategory::Demographics)
+        .then(|| masked_demographics(state, viewer, person, &parts));
     let care_team = authorisation.allows(DataCategory::CareTeam).then(|| {
         parts
             .care_teams

@@ -25,6 +25,7 @@ pub mod error;
 pub mod exports;
 pub mod flags;
 pub mod frequent_contact;
+pub mod held_events;
 pub mod jobs;
 mod kept;
 pub mod linkage;

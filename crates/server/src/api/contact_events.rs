@@ -32,7 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// One contact event from a registered source system: 201 when recorded,
-/// 200 when it was already.
+/// 200 when it was already, 202 when it was sent without an NHS number and
+/// is held until it is matched to a person (whoever it describes: the
+/// answer never says whether such a person is known).
 #[utoipa::path(
     post,
     path = "/events",
@@ -41,7 +43,8 @@ pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
     request_body = EventInput,
     responses(
         (status = 201, description = "Recorded", body = LineReport),
-        (status = 200, description = "Already recorded", body = LineReport),
+        (status = 200, description = "Already recorded (or already held)", body = LineReport),
+        (status = 202, description = "Held until it is matched to a person", body = LineReport),
         (status = 400, response = Invalid),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -61,6 +64,7 @@ pub async fn record(
     match report.status {
         LineStatus::Recorded => Ok((StatusCode::CREATED, Json(report))),
         LineStatus::Duplicate => Ok((StatusCode::OK, Json(report))),
+        LineStatus::Held => Ok((StatusCode::ACCEPTED, Json(report))),
         LineStatus::Error => Err(report.error.unwrap_or(LineError::NotStored).into()),
     }
 }

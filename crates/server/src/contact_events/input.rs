@@ -7,17 +7,26 @@ use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::text::{bounded, paragraphs, PhoneNumber};
 use concordat_domain::user::Username;
 use concordat_store::contact_events::Transition;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use super::described::DescribedPerson;
 
 /// One event as a source system sends it.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     pub source_system: String,
     pub event_id: String,
     #[schema(value_type = concordat_domain::contact_event::ContactKind)]
     pub kind: String,
-    pub nhs_number: String,
+    /// The person's NHS number. Without it, describe the person
+    /// (`person`): the event is held until it is matched to someone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number: Option<String>,
+    /// The person as the sender knows them, when there is no NHS number
+    /// (an NHS number, when given, decides whom the event is about).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<DescribedPerson>,
     /// RFC 3339.
     pub occurred_at: String,
     #[serde(default)]
@@ -42,12 +51,24 @@ pub struct EventInput {
     pub attended_by: Option<Vec<String>>,
 }
 
+/// Whom an event is about, as it names them.
+#[derive(Debug, Clone)]
+pub enum Whom {
+    /// By NHS number: recorded at once for that person, if they may be.
+    Numbered(NhsNumber),
+    /// By the person's details: held for matching, with the event as sent.
+    Described {
+        details: concordat_store::held_events::HeldDetails,
+        payload: String,
+    },
+}
+
 /// An event checked and ready to record.
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub source: EventSource,
     pub kind: ContactKind,
-    pub nhs_number: NhsNumber,
+    pub whom: Whom,
     pub occurred_at: DateTime<Utc>,
     pub outcome: String,
     pub note: String,
@@ -92,8 +113,23 @@ impl EventInput {
         let event_id =
             bounded("event_id", &self.event_id, 200).map_err(|e| invalid("event_id", e))?;
         let kind = ContactKind::parse(&self.kind).map_err(|e| invalid("kind", e))?;
-        let nhs_number =
-            NhsNumber::parse(&self.nhs_number).map_err(|e| invalid("nhs_number", e))?;
+        let whom = match (self.nhs_number.as_deref().map(str::trim), &self.person) {
+            (Some(raw), _) if !raw.is_empty() => {
+                Whom::Numbered(NhsNumber::parse(raw).map_err(|e| invalid("nhs_number", e))?)
+            }
+            (_, Some(person)) => Whom::Described {
+                details: person.check(now)?,
+                payload: serde_json::to_string(&self)
+                    .map_err(|e| LineError::Malformed(e.to_string()))?,
+            },
+            (_, None) => {
+                return Err(invalid(
+                    "nhs_number",
+                    "give the person's NHS number, or describe them in `person` when you \
+                     have none",
+                ))
+            }
+        };
         let occurred_at = DateTime::parse_from_rfc3339(self.occurred_at.trim())
             .map_err(|e| {
                 invalid(
@@ -189,7 +225,7 @@ impl EventInput {
         Ok(Incoming {
             source: EventSource { system, event_id },
             kind,
-            nhs_number,
+            whom,
             occurred_at,
             outcome,
             note,

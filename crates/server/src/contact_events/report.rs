@@ -16,6 +16,10 @@ pub struct LineReport {
     /// The recorded event's id in Concordat.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<ContactEventId>,
+    /// An event without an NHS number is held for matching under this id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub held: Option<uuid::Uuid>,
     #[serde(skip)]
     pub error: Option<LineError>,
 }
@@ -25,6 +29,8 @@ pub struct LineReport {
 pub enum LineStatus {
     Recorded,
     Duplicate,
+    /// Sent without an NHS number: held until it is matched to a person.
+    Held,
     Error,
 }
 
@@ -35,7 +41,31 @@ impl LineReport {
             status: LineStatus::Error,
             reason: Some(error.to_string()),
             id: None,
+            held: None,
             error: Some(error),
+        }
+    }
+
+    /// A line held for matching under `held`; `again` when its sender
+    /// had already sent it.
+    pub(crate) fn held(line: usize, held: uuid::Uuid, again: bool) -> Self {
+        Self {
+            line,
+            status: if again {
+                LineStatus::Duplicate
+            } else {
+                LineStatus::Held
+            },
+            reason: Some(if again {
+                "already received without an NHS number; it is held until it is matched to a \
+                 person"
+                    .into()
+            } else {
+                "held until it is matched to a person: it was sent without an NHS number".into()
+            }),
+            id: None,
+            held: Some(held),
+            error: None,
         }
     }
 }
@@ -46,6 +76,7 @@ pub struct Totals {
     pub lines: usize,
     pub recorded: usize,
     pub duplicates: usize,
+    pub held: usize,
     pub errors: usize,
 }
 
@@ -59,6 +90,7 @@ impl Totals {
             match r.status {
                 LineStatus::Recorded => totals.recorded += 1,
                 LineStatus::Duplicate => totals.duplicates += 1,
+                LineStatus::Held => totals.held += 1,
                 LineStatus::Error => totals.errors += 1,
             }
         }

@@ -91,6 +91,7 @@ async fn write_chunk(
                     incoming.source.system, incoming.source.event_id
                 )),
                 id: None,
+                held: None,
                 error: None,
             });
             continue;
@@ -130,6 +131,7 @@ async fn write_chunk(
             status: LineStatus::Recorded,
             reason: None,
             id: Some(event.id),
+            held: None,
             error: None,
         });
     }
