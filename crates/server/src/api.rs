@@ -19,6 +19,7 @@ pub mod extract;
 pub mod flags;
 pub mod frequent_contact;
 pub mod json;
+pub mod matching;
 pub mod me;
 pub mod messages;
 pub mod openapi;
@@ -78,4 +79,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(agreements::router())
         .merge(frequent_contact::router())
         .merge(cases::router())
+        .merge(matching::router())
 }

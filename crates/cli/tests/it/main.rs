@@ -33,6 +33,7 @@ mod frequent_contact;
 mod health;
 mod journeys_browser;
 mod link_cli;
+mod matching;
 mod messages;
 mod multi_node;
 mod openapi;
