@@ -36,4 +36,4 @@ mod scoring;
 pub use details::{record_of, sex_of};
 pub use evidence::{Evidence, FieldWeight};
 pub use hold::hold;
-pub use review::{decide, item, queue, Choice, Item, QueueEntry, ReviewedCandidate};
+pub use review::{decide, item, queue, waiting_for, Choice, Item, QueueEntry, ReviewedCandidate};

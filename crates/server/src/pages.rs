@@ -24,6 +24,7 @@ pub mod governance;
 pub mod home;
 pub mod inbox;
 pub mod layout;
+pub mod matching;
 pub mod mine;
 pub mod own_copy;
 pub mod paging;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(told::router())
         .merge(description::router())
         .merge(frequent_contact::router())
+        .merge(matching::router())
         .merge(cases::router())
         .merge(transparency::router())
         .merge(own_copy::router())

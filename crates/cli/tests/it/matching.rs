@@ -13,7 +13,10 @@ use concordat_domain::ids::PersonId;
 use concordat_store::persons;
 use serde_json::{json, Value};
 
-use crate::fixtures::{count, get_json, person_id, post_json, DANIEL, GARY};
+use crate::fixtures::{
+    count, csrf_token, get_json, location, page, person_id, post_form, post_json, signed_in,
+    DANIEL, GARY,
+};
 use crate::harness::TestApp;
 
 /// What a dispatcher knows of the person with `nhs`: everything the
@@ -354,7 +357,87 @@ crate::on_both_stores!(
     an_event_that_fits_one_person_is_recorded_for_them_and_one_like_no_one_is_left,
 );
 
+async fn a_reviewer_matches_an_event_on_the_pages(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let cad = app.token_for("ambulance-cad", "TREAT").await;
+    let held = post_json(
+        &app,
+        &cad,
+        "/api/v1/events",
+        call_999("P-1", described(&app, GARY).await),
+    )
+    .await;
+    let id = held.json::<Value>().await.unwrap()["held"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.run_jobs().await;
+
+    let paramedic = signed_in(&app, "paramedic").await;
+    let (status, home) = page(&app, &paramedic, "/").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("href=\"/matching\""),
+        "the home page offers the queue"
+    );
+    let (status, queue) = page(&app, &paramedic, "/matching").await;
+    assert_eq!(status, 200);
+    assert!(queue.contains(&format!("/matching/{id}")), "{queue}");
+    assert!(
+        queue.contains("999 call") || queue.contains("call"),
+        "{queue}"
+    );
+    let (status, item) = page(&app, &paramedic, &format!("/matching/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        item.contains("Holt"),
+        "the candidate's details side by side"
+    );
+    assert!(item.contains("Their record says"));
+    let token = csrf_token(&item);
+
+    // Nothing chosen: the form says so, and nothing is decided.
+    let path = format!("/matching/{id}");
+    let empty = post_form(
+        &app,
+        &paramedic,
+        &path,
+        &[("csrf_token", &token), ("decision", "")],
+    )
+    .await;
+    assert_eq!(empty.status(), 400);
+    assert!(empty
+        .text()
+        .await
+        .unwrap()
+        .contains("Choose the person it is about"));
+    assert_eq!(held_status(&app, "P-1").await, "review");
+
+    let gary_id = gary.to_string();
+    let done = post_form(
+        &app,
+        &paramedic,
+        &path,
+        &[
+            ("csrf_token", &token),
+            ("decision", &gary_id),
+            ("note", "same date of birth and address"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(location(&done), format!("/matching/{id}?done=linked"));
+    assert_eq!(contacts_of(&app, gary, "P-1").await, 1);
+    let (_, after) = page(&app, &paramedic, &format!("/matching/{id}?done=linked")).await;
+    assert!(after.contains("Matched: the contact is now on their record."));
+    assert!(!after.contains("id=\"decide\""), "no form once decided");
+    // Another organisation's staff meet the page for no such event.
+    let police = signed_in(&app, "police").await;
+    assert_eq!(page(&app, &police, &path).await.0, 404);
+}
+
 crate::on_both_stores!(reviewed with review_everything:
+    a_reviewer_matches_an_event_on_the_pages,
     a_reviewer_reads_each_candidate_under_the_decision_and_links_the_event,
     unsure_leaves_it_for_another_reviewer_and_none_of_them_takes_it_off_the_queue,
     a_staff_account_cannot_reach_past_its_organisation_its_purpose_or_the_candidates,

@@ -120,6 +120,26 @@ fn entry_of(held: &HeldEvent, candidates: usize) -> QueueEntry {
     }
 }
 
+/// How many of `user`'s organisation's held events wait for a reviewer,
+/// for their home page: none for anyone who may not review them.
+pub async fn waiting_for(
+    state: &AppState,
+    user: &concordat_domain::user::User,
+) -> Result<usize, ServiceError> {
+    if !user.role().is_practitioner() {
+        return Ok(0);
+    }
+    let mut conn = state.store.read().await?;
+    Ok(held_events::undecided_of_organisation(
+        &mut conn,
+        user.organisation_id(),
+        &[HeldStatus::Review, HeldStatus::Unmatched],
+        QUEUE_LIMIT,
+    )
+    .await?
+    .len())
+}
+
 /// The viewer's organisation's held events that wait for a reviewer,
 /// oldest first. The listing is audited.
 pub async fn queue(state: &AppState, viewer: &Viewer) -> Result<Vec<QueueEntry>, ServiceError> {
@@ -170,6 +190,8 @@ pub struct ReviewedCandidate {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Item {
     pub event: QueueEntry,
+    /// Whether it waits for a reviewer's decision.
+    pub open: bool,
     /// Only while the event waits for a decision.
     pub candidates: Vec<ReviewedCandidate>,
     /// The contact recorded for the person, once linked.
@@ -196,6 +218,7 @@ pub async fn item(state: &AppState, viewer: &Viewer, raw_id: &str) -> Result<Ite
     }
     Ok(Item {
         event: entry_of(&held, stored.len()),
+        open,
         candidates,
         contact_event: held.contact_event,
     })
@@ -374,6 +397,7 @@ pub async fn decide(
     };
     Ok(Item {
         event: entry_of(&held, count),
+        open: undecided(&held),
         candidates: Vec::new(),
         contact_event: held.contact_event,
     })

@@ -69,6 +69,16 @@ pub async fn home(
             },
         );
     }
+    if crate::matching::waiting_for(&state, user).await? > 0 {
+        actions.insert(
+            at,
+            Action {
+                title: "Contacts to match",
+                href: "/matching",
+                text: "Contacts your service sent without an NHS number: say whom each is about.",
+            },
+        );
+    }
     if crate::cases::is_on_a_case(&state, user).await? {
         actions.insert(
             at,

@@ -1,0 +1,342 @@
+//! Matching as pages: the reviewer's queue of contact events sent without
+//! an NHS number (`/matching`) and one event beside the people it may be,
+//! with the decision (`/matching/{id}`). Everything goes through
+//! [`crate::matching`].
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use concordat_domain::ids::PersonId;
+use concordat_domain::purpose::Purpose;
+use serde::Deserialize;
+
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
+use crate::error::ServiceError;
+use crate::matching::{self as service, Choice, Item, QueueEntry, ReviewedCandidate};
+use crate::pages::error::PageError;
+use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::faults::Faults;
+use crate::pages::layout::{render, Chrome};
+use crate::pages::words::{long_date, nhs_spaced, when};
+use crate::record::views::Masked;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/matching", get(queue))
+        .route("/matching/{id}", get(item).post(decide))
+}
+
+/// A held event as the pages show it.
+struct Row {
+    id: String,
+    event_id: String,
+    kind: String,
+    occurred: String,
+    received: String,
+    status: &'static str,
+    unsure: bool,
+    described: String,
+    candidates: usize,
+    note: String,
+}
+
+fn row(e: &QueueEntry) -> Row {
+    let d = &e.described;
+    let mut described: Vec<String> = Vec::new();
+    let name = [d.given_name.as_deref(), d.family_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !name.is_empty() {
+        described.push(name);
+    }
+    if let Some(born) = d.birth_date {
+        described.push(format!("born {}", long_date(born)));
+    }
+    if let Some(postcode) = &d.postcode {
+        described.push(postcode.clone());
+    }
+    if let Some(identifier) = &d.identifier {
+        described.push(format!("their number {identifier}"));
+    }
+    Row {
+        id: e.id.to_string(),
+        event_id: e.event_id.clone(),
+        kind: concordat_domain::contact_event::ContactKind::parse(&e.kind)
+            .map(|k| k.label().to_owned())
+            .unwrap_or_else(|_| e.kind.clone()),
+        occurred: when(e.occurred_at),
+        received: when(e.received_at),
+        status: match e.status {
+            "review" => "May be someone we know",
+            "unmatched" => "Like no one we know",
+            "linked" => "Matched and recorded",
+            "not-recorded" => "Matched, but could not be recorded for them",
+            _ => "Waiting to be compared",
+        },
+        unsure: e.unsure,
+        described: described.join(", "),
+        candidates: e.candidates,
+        note: e.note.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "matching.html")]
+struct QueuePage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+}
+
+/// `GET /matching`.
+pub async fn queue(
+    State(state): State<AppState>,
+    session: SignedIn,
+) -> Result<Response, PageError> {
+    let viewer = session.viewer(Purpose::DirectCare);
+    let entries = service::queue(&state, &viewer).await?;
+    let page = QueuePage {
+        chrome: Chrome::load(&state, &session).await?,
+        rows: entries.iter().map(row).collect(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// One line of the side-by-side comparison.
+struct Compared {
+    field: &'static str,
+    sent: String,
+    recorded: String,
+    level: String,
+    weight: String,
+}
+
+/// A candidate as the page shows it.
+struct Card {
+    person_id: String,
+    name: String,
+    chance: String,
+    lines: Vec<Compared>,
+    withheld: Option<String>,
+    checked: bool,
+}
+
+fn shown<T: ToString>(value: Option<&Masked<T>>) -> String {
+    match value {
+        Some(Masked::Shown(v)) => v.to_string(),
+        Some(Masked::Withheld { reason, .. }) => format!("withheld: {reason}"),
+        None => "—".to_owned(),
+    }
+}
+
+fn card(item: &Item, c: &ReviewedCandidate, chosen: &str) -> Card {
+    let d = &item.event.described;
+    let field = |label: &str| {
+        c.evidence
+            .fields
+            .iter()
+            .find(|f| f.field == label)
+            .map(|f| (f.level.clone(), format!("{:+.1}", f.weight)))
+            .unwrap_or_default()
+    };
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    let mut lines = Vec::new();
+    let mut name = "Withheld".to_owned();
+    if let Some(p) = &c.demographics {
+        name = format!("{} {}", p.given_name, p.family_name);
+        let postcode = match &p.address {
+            Some(Masked::Shown(a)) => a.postcode.clone(),
+            Some(Masked::Withheld { reason, .. }) => format!("withheld: {reason}"),
+            None => "—".to_owned(),
+        };
+        let rows: [(&'static str, &str, Option<String>, String); 6] = [
+            (
+                "Given name",
+                "given name",
+                d.given_name.clone(),
+                p.given_name.clone(),
+            ),
+            (
+                "Family name",
+                "family name",
+                d.family_name.clone(),
+                p.family_name.clone(),
+            ),
+            (
+                "Date of birth",
+                "date of birth",
+                d.birth_date.map(long_date),
+                long_date(p.birth_date),
+            ),
+            ("Postcode", "postcode", d.postcode.clone(), postcode),
+            ("Phone", "phone", d.phone.clone(), shown(p.phone.as_ref())),
+            (
+                "Sex",
+                "sex",
+                d.sex.clone(),
+                or_dash(p.sex.map(str::to_owned)),
+            ),
+        ];
+        for (label, key, sent, recorded) in rows {
+            let (level, weight) = field(key);
+            lines.push(Compared {
+                field: label,
+                sent: or_dash(sent),
+                recorded,
+                level,
+                weight,
+            });
+        }
+        let (level, weight) = field("identifiers");
+        lines.push(Compared {
+            field: "Numbers",
+            sent: or_dash(d.identifier.clone()),
+            recorded: p
+                .nhs_number
+                .as_deref()
+                .map(|n| format!("NHS {}", nhs_spaced(n)))
+                .unwrap_or_else(|| "—".to_owned()),
+            level,
+            weight,
+        });
+    }
+    Card {
+        person_id: c.person_id.to_string(),
+        name,
+        chance: format!("{:.1} %", c.evidence.probability * 100.0),
+        lines,
+        withheld: c.withheld.clone(),
+        checked: chosen == c.person_id.to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "matching_item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    row: Row,
+    open: bool,
+    cards: Vec<Card>,
+    chosen: String,
+    note: String,
+    notice: Option<&'static str>,
+    faults: Faults,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+fn item_page(chrome: Chrome, item: &Item, chosen: &str, note: String, faults: Faults) -> ItemPage {
+    ItemPage {
+        chrome,
+        row: row(&item.event),
+        open: item.open,
+        cards: item
+            .candidates
+            .iter()
+            .map(|c| card(item, c, chosen))
+            .collect(),
+        chosen: chosen.to_owned(),
+        note,
+        notice: None,
+        faults,
+    }
+}
+
+/// `GET /matching/{id}`.
+pub async fn item(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PagePath(id): PagePath<String>,
+    PageQuery(query): PageQuery<DoneQuery>,
+) -> Result<Response, PageError> {
+    let viewer = session.viewer(Purpose::DirectCare);
+    let item = service::item(&state, &viewer, &id).await?;
+    let mut page = item_page(
+        Chrome::load(&state, &session).await?,
+        &item,
+        "",
+        String::new(),
+        Faults::new(),
+    );
+    page.notice = match query.done.as_deref() {
+        Some("linked") => Some("Matched: the contact is now on their record."),
+        Some("not-linked") => Some("Saved: it is none of these people."),
+        Some("unsure") => Some("Saved: it waits for another reviewer."),
+        _ => None,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /matching/{id}`: the decision. `decision` is a listed person's
+/// id, `none` or `unsure`.
+pub async fn decide(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<DecisionForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let viewer = session.viewer(Purpose::DirectCare);
+    let choice = match form.decision.as_str() {
+        "none" => Ok(Choice::NotLinked),
+        "unsure" => Ok(Choice::Unsure),
+        "" => Err(ServiceError::invalid(
+            "decision",
+            "Choose the person it is about, none of them, or that you cannot tell",
+        )),
+        raw => PersonId::parse(raw)
+            .map(Choice::Link)
+            .map_err(|_| ServiceError::invalid("decision", "Choose one of the people listed")),
+    };
+    let result = match choice {
+        Ok(choice) => service::decide(&state, &viewer, &id, choice, &form.note)
+            .await
+            .map(|_| choice),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(choice) => {
+            let done = match choice {
+                Choice::Link(_) => "linked",
+                Choice::NotLinked => "not-linked",
+                Choice::Unsure => "unsure",
+            };
+            Ok(Redirect::to(&format!("/matching/{id}?done={done}")).into_response())
+        }
+        Err(ServiceError::Invalid(fields)) => {
+            let item = service::item(&state, &viewer, &id).await?;
+            let page = item_page(
+                Chrome::load(&state, &session).await?,
+                &item,
+                &form.decision,
+                form.note,
+                Faults::from_service(&fields, &["decision", "note", "person"], "decision"),
+            );
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
