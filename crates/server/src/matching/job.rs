@@ -21,7 +21,7 @@ pub const KIND: &str = "match-held-events";
 const PER_JOB: i64 = 5_000;
 
 /// Schedules a matching job now.
-pub(super) async fn schedule(conn: &mut Conn, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn schedule(conn: &mut Conn, now: DateTime<Utc>) -> Result<(), StoreError> {
     jobs::schedule(
         conn,
         KIND,
