@@ -50,6 +50,7 @@
 //! transaction that fails reports each of its lines as not recorded.
 
 mod described;
+mod holding;
 mod input;
 mod lines;
 mod names;
@@ -148,7 +149,7 @@ pub async fn ingest(
     // Events naming no NHS number are held whatever they describe: none is
     // matched here, so the answer is the same whether anyone fits.
     if !described.is_empty() {
-        reports.extend(crate::matching::hold(state, viewer, described, now).await?);
+        reports.extend(holding::hold(state, viewer, described, now).await?);
     }
 
     // Decide once per person, on facts read now.

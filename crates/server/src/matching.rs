@@ -3,7 +3,7 @@
 //! (`concordat_link`).
 //!
 //! An event naming its person only by details (names, date of birth,
-//! postcode, the sender's own identifier) is held ([`hold`]): the sender is
+//! postcode, the sender's own identifier) is held (`crate::contact_events`): the sender is
 //! told it is held, whoever it describes, so the answer never says whether
 //! such a person is known. A scheduler job ([`job`]) compares the held
 //! events with everyone, estimating the model from the data as `concordat
@@ -27,13 +27,12 @@
 
 mod details;
 mod evidence;
-mod hold;
 pub mod job;
 mod recording;
 pub mod review;
+pub mod schedule;
 mod scoring;
 
 pub use details::{record_of, sex_of};
 pub use evidence::{Evidence, FieldWeight};
-pub use hold::hold;
 pub use review::{decide, item, queue, waiting_for, Choice, Item, QueueEntry, ReviewedCandidate};

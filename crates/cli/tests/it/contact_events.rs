@@ -200,7 +200,7 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
     let report = post_batch(&app, &ed, file.clone()).await;
     assert_eq!(
         report["totals"],
-        json!({"lines": 8, "recorded": 3, "duplicates": 0, "errors": 5})
+        json!({"lines": 8, "recorded": 3, "duplicates": 0, "held": 0, "errors": 5})
     );
     let lines = report["lines"].as_array().unwrap();
     let status = |n: u64| {
@@ -243,7 +243,7 @@ async fn a_batch_imports_its_good_lines_names_each_bad_one_and_changes_nothing_w
     let again = post_batch(&app, &ed, file).await;
     assert_eq!(
         again["totals"],
-        json!({"lines": 8, "recorded": 0, "duplicates": 3, "errors": 5})
+        json!({"lines": 8, "recorded": 0, "duplicates": 3, "held": 0, "errors": 5})
     );
     assert_eq!(
         count(&app, "SELECT COUNT(*) AS n FROM contact_events").await,

@@ -157,6 +157,44 @@ async fn an_event_that_fits_one_person_is_recorded_for_them_and_one_like_no_one_
     assert_eq!(queue[0]["candidates"], 0);
 }
 
+async fn a_batch_holds_its_lines_without_an_nhs_number_beside_those_it_records(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let gary = person_id(&app, GARY).await;
+    let cad = app.token_for("ambulance-cad", "TREAT").await;
+    let mut numbered = call_999("B-1", Value::Null);
+    numbered.as_object_mut().unwrap().remove("person");
+    numbered["nhs_number"] = json!(DANIEL);
+    let described = call_999("B-2", described(&app, GARY).await);
+    let bad = call_999(
+        "B-3",
+        json!({"family_name": "Holt", "birth_date": "31/01/1979"}),
+    );
+    let body = format!("{numbered}\n{described}\n{bad}\n");
+    let response = app
+        .client
+        .post(app.url("/api/v1/events:batch"))
+        .bearer_auth(&cad)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(
+        report["totals"],
+        json!({"lines": 3, "recorded": 1, "duplicates": 0, "held": 1, "errors": 1})
+    );
+    assert_eq!(report["lines"][1]["status"], "held");
+    assert!(report["lines"][2]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("person.birth_date"));
+    assert_eq!(contacts_of(&app, daniel, "B-1").await, 1);
+    app.run_jobs().await;
+    assert_eq!(contacts_of(&app, gary, "B-2").await, 1);
+}
+
 /// Never links without review: every match waits for a reviewer.
 fn review_everything(config: &mut concordat_server::ServerConfig) {
     config.link = concordat_link::Thresholds::new(0.5, 1.0).unwrap();
@@ -355,6 +393,7 @@ async fn a_staff_account_cannot_reach_past_its_organisation_its_purpose_or_the_c
 
 crate::on_both_stores!(
     an_event_that_fits_one_person_is_recorded_for_them_and_one_like_no_one_is_left,
+    a_batch_holds_its_lines_without_an_nhs_number_beside_those_it_records,
 );
 
 async fn a_reviewer_matches_an_event_on_the_pages(app: TestApp) {

@@ -9,7 +9,12 @@ use concordat_domain::text::{bounded, PhoneNumber};
 use concordat_store::held_events::HeldDetails;
 use serde::{Deserialize, Serialize};
 
-use super::input::LineError;
+/// A detail at fault, named as the sender wrote it (`person.birth_date`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailError {
+    pub field: String,
+    pub message: String,
+}
 
 /// The person as the sender knows them. Give at least the family name and
 /// date of birth, or the sender's own identifier for the person.
@@ -44,8 +49,8 @@ pub struct SenderIdentifier {
     pub value: String,
 }
 
-fn invalid(field: &str, message: impl ToString) -> LineError {
-    LineError::Invalid {
+fn invalid(field: &str, message: impl ToString) -> DetailError {
+    DetailError {
         field: format!("person.{field}"),
         message: message.to_string(),
     }
@@ -57,7 +62,7 @@ fn given(raw: &Option<String>) -> Option<&str> {
 
 impl DescribedPerson {
     /// Checks every detail; `now` bounds the date of birth.
-    pub fn check(&self, now: DateTime<Utc>) -> Result<HeldDetails, LineError> {
+    pub fn check(&self, now: DateTime<Utc>) -> Result<HeldDetails, DetailError> {
         let name = |field: &'static str, raw: &Option<String>| {
             given(raw)
                 .map(|n| bounded(field, n, 100).map_err(|e| invalid(field, e)))
@@ -108,12 +113,12 @@ impl DescribedPerson {
                     bounded("system", &i.system, 200).map_err(|e| invalid("identifier", e))?;
                 let value =
                     bounded("value", &i.value, 100).map_err(|e| invalid("identifier", e))?;
-                Ok::<_, LineError>((system, value))
+                Ok::<_, DetailError>((system, value))
             })
             .transpose()?;
         let named = family_name.is_some() && birth_date.is_some();
         if !named && identifier.is_none() {
-            return Err(LineError::Invalid {
+            return Err(DetailError {
                 field: "person".into(),
                 message: "give at least the family name and date of birth, or your own \
                           identifier for the person"

@@ -118,7 +118,10 @@ impl EventInput {
                 Whom::Numbered(NhsNumber::parse(raw).map_err(|e| invalid("nhs_number", e))?)
             }
             (_, Some(person)) => Whom::Described {
-                details: person.check(now)?,
+                details: person.check(now).map_err(|e| LineError::Invalid {
+                    field: e.field,
+                    message: e.message,
+                })?,
                 payload: serde_json::to_string(&self)
                     .map_err(|e| LineError::Malformed(e.to_string()))?,
             },

@@ -4,36 +4,20 @@
 //! per batch that held anything; a job that finds nothing waiting (an
 //! earlier one took its events) only finishes.
 
-use chrono::{DateTime, Utc};
 use concordat_store::held_events::{self, HeldCandidate, HeldEvent, HeldStatus};
-use concordat_store::jobs::{self, Job};
+use concordat_store::jobs::Job;
 use concordat_store::linkage::rows_of_everyone;
-use concordat_store::{persons, Conn, StoreError};
+use concordat_store::persons;
 
 use super::recording::record_for;
 use super::scoring::{score, Outcome, Scored};
 use crate::scheduler::job::{complete, JobError};
 use crate::AppState;
 
-pub const KIND: &str = "match-held-events";
+pub use super::schedule::{schedule, KIND};
 
 /// Held events matched by one job; more wait for the next.
 const PER_JOB: i64 = 5_000;
-
-/// Schedules a matching job now.
-pub async fn schedule(conn: &mut Conn, now: DateTime<Utc>) -> Result<(), StoreError> {
-    jobs::schedule(
-        conn,
-        KIND,
-        &uuid::Uuid::new_v4().to_string(),
-        0,
-        now,
-        "{}",
-        now,
-    )
-    .await?;
-    Ok(())
-}
 
 pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError> {
     let (waiting, people) = {

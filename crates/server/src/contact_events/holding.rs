@@ -1,4 +1,5 @@
-//! Holding the events of a batch that name their person only by details:
+//! Holding the events of a batch that name their person only by details
+//! for matching (`crate::matching`):
 //! each kept as sent, one audit entry for the lot, and the job that
 //! matches them scheduled — in that order, so nothing is held unaudited.
 
@@ -7,10 +8,10 @@ use concordat_domain::category::DataCategory;
 use concordat_store::audit::{AuditAction, Outcome};
 use concordat_store::held_events::{self, HeldEvent, HeldStatus};
 
-use super::job;
+use super::{Incoming, LineReport, Whom};
 use crate::authorisation::{act_entry, Viewer};
-use crate::contact_events::{Incoming, LineReport, Whom};
 use crate::error::ServiceError;
+use crate::matching::schedule;
 use crate::AppState;
 
 /// Holds `lines` (numbered as sent, each naming its person by details)
@@ -89,7 +90,7 @@ pub async fn hold(
         };
         reports.push(LineReport::held(*number, id, !new));
     }
-    job::schedule(&mut tx, now).await?;
+    schedule::schedule(&mut tx, now).await?;
     tx.commit().await?;
     Ok(reports)
 }
