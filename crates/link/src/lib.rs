@@ -36,6 +36,8 @@ mod soundex;
 pub use blocking::{BlockIndex, Blocking, BlockingRule};
 pub use compare::{compare, Field, Pattern};
 pub use decision::{Decision, ReviewReason, ThresholdError, Thresholds};
-pub use linkage::{candidates_for, link, Candidate, Linkage, ScoredPair, Settings, Task};
+pub use linkage::{
+    candidates_for, link, Candidate, Linkage, Population, ScoredPair, Settings, Task,
+};
 pub use model::{Explanation, FieldEvidence, Model};
 pub use record::{BirthDate, Identifier, Record, Sex};

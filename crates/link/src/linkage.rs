@@ -35,6 +35,22 @@ pub struct Settings {
     /// Seed for the random pairs: the same seed gives the same model.
     pub seed: u64,
     pub em: EmSettings,
+    /// Whose values u and the term frequencies describe.
+    pub population: Population,
+}
+
+/// In a link task, the records whose values stand for everyone: how often
+/// two different people agree (u), and how common a name or postcode is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Population {
+    /// Both sets: two registers of one population (FEBRL 4).
+    #[default]
+    BothSides,
+    /// The right-hand set alone: the people already known, against whom a
+    /// few incoming records (contact events) are matched. Six events about
+    /// one man must not make his name look common, nor his date of birth
+    /// the one random pairs share.
+    Known,
 }
 
 impl Default for Settings {
@@ -44,6 +60,7 @@ impl Default for Settings {
             u_samples: 400_000,
             seed: 0x5EED,
             em: EmSettings::default(),
+            population: Population::default(),
         }
     }
 }
@@ -134,13 +151,17 @@ pub fn link(task: Task<'_>, settings: &Settings) -> Result<Linkage, LinkError> {
     // A link task of a single incoming record (one contact event) has no
     // random pairs to speak of: two different known records taken at
     // random are what u describes, so the known side's own pairs give it.
+    let known_only = settings.population == Population::Known || left_refs.len() < 2;
     let u = match right_refs.as_deref() {
-        Some(right) if left_refs.len() < 2 => {
-            estimate_u(right, None, settings.u_samples, settings.seed)?
-        }
+        Some(right) if known_only => estimate_u(right, None, settings.u_samples, settings.seed)?,
         right => estimate_u(&left_refs, right, settings.u_samples, settings.seed)?,
     };
-    let frequencies = TermFrequencies::count(all.iter().copied());
+    let frequencies = match right_refs.as_deref() {
+        Some(right) if settings.population == Population::Known => {
+            TermFrequencies::count(right.iter().copied())
+        }
+        _ => TermFrequencies::count(all.iter().copied()),
+    };
     // The model's λ is the chance that any two records are one person, not
     // the share of candidate pairs, because the model weighs a pair on its
     // own, however it was found (a blocked pair here, an incoming event's

@@ -195,6 +195,82 @@ async fn a_batch_holds_its_lines_without_an_nhs_number_beside_those_it_records(a
     assert_eq!(contacts_of(&app, gary, "B-2").await, 1);
 }
 
+/// Gary's emergency contacts in one month from the ambulance service, the
+/// police and the emergency department, none with his NHS number and two
+/// with his name as a dispatcher heard it: matched to him, they put him on
+/// the frequent-contact list, as six contacts with his number would.
+async fn contacts_without_his_nhs_number_put_gary_on_the_frequent_contact_list(app: TestApp) {
+    use concordat_server::Clock as _;
+    let gary = person_id(&app, GARY).await;
+    // The community team offers support to people on the list.
+    let team = crate::fixtures::user(&app, "mh.practitioner")
+        .await
+        .team_id()
+        .expect("the practitioner's team");
+    {
+        let mut tx = app.store.write().await.unwrap();
+        concordat_store::frequent_contact::set_support_team(&mut tx, team, true)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let him = described(&app, GARY).await;
+    let mut heard = him.clone();
+    heard["given_name"] = json!("Gaz");
+    let senders = [
+        ("ambulance-cad", "call-999", &him),
+        ("police-control", "street-triage", &him),
+        ("northshire-ed", "ed-attendance", &heard),
+        ("ambulance-cad", "call-999", &heard),
+        ("police-control", "street-triage", &him),
+        ("northshire-ed", "ed-attendance", &him),
+    ];
+    for (i, (system, kind, person)) in senders.iter().enumerate() {
+        let token = app.token_for(system, "TREAT").await;
+        let at = app.clock.now() - chrono::Duration::days(20 - i as i64 * 3);
+        let event = json!({
+            "source_system": system, "event_id": format!("G-{i}"), "kind": kind,
+            "person": person, "occurred_at": at.to_rfc3339(), "outcome": "Seen and advised"
+        });
+        let sent = post_json(&app, &token, "/api/v1/events", event).await;
+        assert_eq!(sent.status(), 202, "{}", sent.text().await.unwrap());
+    }
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM frequent_contact_entries WHERE person_id = '{gary}'"
+            )
+        )
+        .await,
+        0
+    );
+    app.run_jobs().await;
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM contact_events WHERE person_id = '{gary}' \
+                 AND source_event_id LIKE 'G-%'"
+            )
+        )
+        .await,
+        6
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM frequent_contact_entries WHERE person_id = '{gary}' \
+                 AND status = 'identified'"
+            )
+        )
+        .await,
+        1,
+        "on the list after the sixth"
+    );
+}
+
 /// Never links without review: every match waits for a reviewer.
 fn review_everything(config: &mut concordat_server::ServerConfig) {
     config.link = concordat_link::Thresholds::new(0.5, 1.0).unwrap();
@@ -394,6 +470,7 @@ async fn a_staff_account_cannot_reach_past_its_organisation_its_purpose_or_the_c
 crate::on_both_stores!(
     an_event_that_fits_one_person_is_recorded_for_them_and_one_like_no_one_is_left,
     a_batch_holds_its_lines_without_an_nhs_number_beside_those_it_records,
+    contacts_without_his_nhs_number_put_gary_on_the_frequent_contact_list,
 );
 
 async fn a_reviewer_matches_an_event_on_the_pages(app: TestApp) {

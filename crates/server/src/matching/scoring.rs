@@ -6,7 +6,8 @@ use concordat_domain::ids::PersonId;
 use concordat_link::estimate::EstimateError;
 use concordat_link::linkage::LinkError;
 use concordat_link::{
-    candidates_for, link, BlockIndex, Candidate, Decision, Record, Settings, Task, Thresholds,
+    candidates_for, link, BlockIndex, Candidate, Decision, Population, Record, Settings, Task,
+    Thresholds,
 };
 use concordat_store::held_events::HeldDetails;
 use concordat_store::linkage::LinkageRow;
@@ -34,10 +35,11 @@ pub(super) struct Scored {
 
 /// Scores each of `held` against `people` and decides each by
 /// `thresholds`. The model is estimated as `concordat link run --csv`
-/// estimates it for an agency's register: u from random pairs, m by
-/// expectation–maximisation over the blocked pairs of the events and the
-/// people, λ from how many of those are one person — so the prior is that
-/// an event is about one of the people, not that two people are one.
+/// estimates it for an agency's register — m by expectation–maximisation
+/// over the blocked pairs of the events and the people, λ from how many of
+/// those are one person, so the prior is that an event is about one of
+/// the people, not that two people are one — but u and the term
+/// frequencies from the known people alone ([`Population::Known`]).
 pub(super) fn score(
     held: &[HeldDetails],
     people: &[LinkageRow],
@@ -48,7 +50,10 @@ pub(super) fn score(
         return Ok(held.iter().map(|_| unmatched()).collect());
     }
     let incoming: Vec<Record> = held.iter().map(held_record).collect();
-    let settings = Settings::default();
+    let settings = Settings {
+        population: Population::Known,
+        ..Settings::default()
+    };
     let linkage = match link(
         Task::Link {
             left: &incoming,
