@@ -202,6 +202,12 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
     concordat::demo::cases::seed_case(&app.store, concordat_server::Clock::now(&app.clock))
         .await
         .expect("the demo case");
+    // Contacts sent without an NHS number, matched, so that the queue of
+    // contacts to match and one beside its candidates are reached too.
+    concordat::demo::held::seed_held_events(&app.store, concordat_server::Clock::now(&app.clock))
+        .await
+        .expect("the demo's held contacts");
+    app.run_jobs().await;
     // One sign-in of each role: the pages a role reaches are the same
     // whoever holds it.
     let usernames = texts(
