@@ -21,7 +21,7 @@ use crate::harness::TestApp;
 
 /// What a dispatcher knows of the person with `nhs`: everything the
 /// record has but the NHS number.
-async fn described(app: &TestApp, nhs: &str) -> Value {
+pub(crate) async fn described(app: &TestApp, nhs: &str) -> Value {
     let mut conn = app.store.read().await.unwrap();
     let nhs = concordat_domain::nhs_number::NhsNumber::parse(nhs).unwrap();
     let person = persons::person_by_nhs_number(&mut conn, &nhs)

@@ -9,7 +9,11 @@
 //! An Encounter sent says: its source system in `meta.source`, the
 //! source's own id for the event as its one `identifier`, the kind of
 //! contact as a `type` coding in `urn:concordat:fhir:code-system:contact-kind`,
-//! the person by NHS number as `subject.identifier`, when as
+//! the person by NHS number as `subject.identifier` — or, without one,
+//! described by a contained Patient that `subject.reference` names
+//! (`"#p"`: names, birth date, gender, postal code, phone, the sender's
+//! own identifier), held for matching and answered 202 whoever it
+//! describes — when as
 //! `period.start`; optionally the reason as `reasonCode[0].text` (the
 //! note), the outcome, planned discharge date, ward phone and attending
 //! team in Concordat's extensions, the ward as `location[0].location.display`,
@@ -29,7 +33,9 @@ use super::outcome::FhirError;
 use super::search;
 use super::terms::{code_system, extension, identifier_system, FHIR_JSON};
 use super::wire::{FhirJson, FhirRequest};
-use crate::contact_events::{self, EventInput, LineError, LineReport, LineStatus};
+use crate::contact_events::{
+    self, DescribedPerson, EventInput, LineError, LineReport, LineStatus, SenderIdentifier,
+};
 use crate::AppState;
 
 /// The most entries one batch takes.
@@ -51,6 +57,9 @@ pub async fn create(
     let report = reports
         .pop()
         .ok_or_else(|| FhirError::Internal("an event went unreported".into()))?;
+    if report.status == LineStatus::Held || report.held.is_some() {
+        return Ok(held_answer(report.status == LineStatus::Held));
+    }
     let (status, id) = match (report.status, report.id) {
         (LineStatus::Recorded, Some(id)) => (StatusCode::CREATED, Some(id)),
         // Sent before: the sender is pointed at what it sent then.
@@ -85,6 +94,31 @@ pub async fn create(
     }
     Ok(response)
 }
+
+/// What a sender is told of an Encounter held for matching: the same
+/// whoever it describes. `new` is false when it was held before.
+fn held_answer(new: bool) -> Response {
+    let outcome = json!({
+        "resourceType": "OperationOutcome",
+        "issue": [{
+            "severity": "information",
+            "code": "informational",
+            "diagnostics": HELD_WORDS,
+        }],
+    });
+    let status = if new {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = (status, outcome.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
+}
+
+const HELD_WORDS: &str = "held until it is matched to a person: it was sent without an NHS number";
 
 /// `POST /fhir` with a `batch` Bundle of `POST Encounter` entries: a
 /// `batch-response` Bundle, one entry per entry sent, in order.
@@ -155,6 +189,7 @@ fn response_entry(base: &str, report: &LineReport) -> Value {
     // costs no more than its first sending.
     let (status, location) = match (report.status, report.id) {
         (LineStatus::Recorded, Some(id)) => ("201 Created", Some(id)),
+        (LineStatus::Held, _) => ("202 Accepted", None),
         (LineStatus::Duplicate, _) => ("200 OK", None),
         _ => {
             let error = line_error(report.error.clone().unwrap_or(LineError::NotStored));
@@ -232,6 +267,72 @@ fn own_extension(resource: &Value, name: &str) -> Option<String> {
         })
 }
 
+/// Whom an Encounter is about: by NHS number (`subject.identifier`), or
+/// described by a contained Patient the subject references (`"#p"`) when
+/// the sender has no NHS number — such an event is held for matching.
+fn subject(resource: &Value) -> Result<(Option<String>, Option<DescribedPerson>), LineError> {
+    let subject = &resource["subject"];
+    if subject["identifier"]["system"] == NHS_NUMBER_SYSTEM {
+        if let Some(nhs) = text(&subject["identifier"], "/value") {
+            return Ok((Some(nhs), None));
+        }
+    }
+    let contained = subject["reference"]
+        .as_str()
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|id| {
+            resource["contained"]
+                .as_array()?
+                .iter()
+                .find(|c| c["resourceType"] == "Patient" && c["id"] == id)
+        });
+    let Some(patient) = contained else {
+        return Err(invalid(
+            "subject",
+            format!(
+                "name the person by NHS number (`subject.identifier` with system \
+                 `{NHS_NUMBER_SYSTEM}`), or describe them in a contained Patient that \
+                 `subject.reference` names (`#id`)"
+            ),
+        ));
+    };
+    let identifiers = patient["identifier"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if let Some(nhs) = identifiers
+        .iter()
+        .find(|i| i["system"] == NHS_NUMBER_SYSTEM)
+        .and_then(|i| text(i, "/value"))
+    {
+        return Ok((Some(nhs), None));
+    }
+    let identifier = identifiers.iter().find_map(|i| {
+        Some(SenderIdentifier {
+            system: text(i, "/system")?,
+            value: text(i, "/value")?,
+        })
+    });
+    let phone = patient["telecom"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["system"] == "phone")
+        .and_then(|t| text(t, "/value"));
+    Ok((
+        None,
+        Some(DescribedPerson {
+            given_name: text(patient, "/name/0/given/0"),
+            family_name: text(patient, "/name/0/family"),
+            birth_date: text(patient, "/birthDate"),
+            postcode: text(patient, "/address/0/postalCode"),
+            phone,
+            sex: text(patient, "/gender"),
+            identifier,
+        }),
+    ))
+}
+
 /// The contact event an Encounter reports, or the field at fault.
 fn event_input(resource: &Value) -> Result<EventInput, LineError> {
     if resource["resourceType"] != "Encounter" {
@@ -263,16 +364,7 @@ fn event_input(resource: &Value) -> Result<EventInput, LineError> {
                 format!("give the kind of contact as a `{kinds}` coding"),
             )
         })?;
-    let subject = &resource["subject"]["identifier"];
-    let nhs_number = (subject["system"] == NHS_NUMBER_SYSTEM)
-        .then(|| text(subject, "/value"))
-        .flatten()
-        .ok_or_else(|| {
-            invalid(
-                "subject",
-                format!("name the person by NHS number: `subject.identifier` with system `{NHS_NUMBER_SYSTEM}`"),
-            )
-        })?;
+    let (nhs_number, person) = subject(resource)?;
     let occurred_at = text(resource, "/period/start")
         .ok_or_else(|| invalid("period.start", "give when the contact happened"))?;
     let usernames = identifier_system("username");
@@ -287,8 +379,8 @@ fn event_input(resource: &Value) -> Result<EventInput, LineError> {
         source_system,
         event_id,
         kind,
-        nhs_number: Some(nhs_number),
-        person: None,
+        nhs_number,
+        person,
         occurred_at,
         outcome: own_extension(resource, "contact-outcome"),
         note: text(resource, "/reasonCode/0/text"),

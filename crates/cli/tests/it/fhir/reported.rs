@@ -203,7 +203,78 @@ async fn a_batch_records_each_entry_on_its_own(app: TestApp) {
     tools::validate(&[answer, outcome]);
 }
 
+/// `call`, about a person the trust's system knows only by `details` (the
+/// JSON API's `person`), described in a contained Patient.
+fn described_call(event_id: &str, details: &Value) -> Value {
+    let mut encounter = call(event_id, GARY);
+    let mut patient = json!({
+        "resourceType": "Patient",
+        "id": "p",
+        "name": [{ "family": details["family_name"], "given": [details["given_name"]] }],
+        "birthDate": details["birth_date"],
+    });
+    if let Some(postcode) = details["postcode"].as_str() {
+        patient["address"] = json!([{ "postalCode": postcode }]);
+    }
+    if let Some(sex) = details["sex"].as_str() {
+        patient["gender"] = json!(sex);
+    }
+    encounter["contained"] = json!([patient]);
+    encounter["subject"] = json!({ "reference": "#p" });
+    encounter
+}
+
+async fn an_encounter_without_an_nhs_number_describes_its_person_and_is_held(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let pas = app.token_for("nmht-pas", "TREAT").await;
+    let him = described_call("CL-H1", &crate::matching::described(&app, GARY).await);
+    let nobody = described_call(
+        "CL-H2",
+        &json!({"given_name": "Zebedee", "family_name": "Quaxworthy", "birth_date": "1931-02-02"}),
+    );
+    if let Some(report) = tools::validate(&[him.clone(), nobody.clone()]) {
+        eprintln!("{report}");
+    }
+    // Alike whoever it describes.
+    let held = post_fhir(&app, &pas, "/fhir/Encounter", &him).await;
+    let unknown = post_fhir(&app, &pas, "/fhir/Encounter", &nobody).await;
+    assert_eq!(held.status(), 202);
+    assert_eq!(unknown.status(), 202);
+    assert!(held.headers().get("location").is_none());
+    let held: Value = held.json().await.unwrap();
+    let unknown: Value = unknown.json().await.unwrap();
+    assert_eq!(held, unknown);
+    assert_eq!(held["resourceType"], "OperationOutcome");
+    // Sent again: already held.
+    assert_eq!(
+        post_fhir(&app, &pas, "/fhir/Encounter", &him)
+            .await
+            .status(),
+        200
+    );
+    // A subject that references nothing contained is refused by name.
+    let mut dangling = him.clone();
+    dangling["subject"] = json!({ "reference": "#someone" });
+    let refused = post_fhir(&app, &pas, "/fhir/Encounter", &dangling).await;
+    assert_eq!(refused.status(), 400);
+
+    app.run_jobs().await;
+    assert_eq!(
+        crate::fixtures::count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) AS n FROM contact_events WHERE person_id = '{gary}' \
+                 AND source_event_id = 'CL-H1'"
+            )
+        )
+        .await,
+        1,
+        "matched to Gary and recorded"
+    );
+}
+
 crate::on_both_stores!(
+    an_encounter_without_an_nhs_number_describes_its_person_and_is_held,
     a_source_system_reports_a_contact_as_an_encounter_once,
     a_report_is_refused_as_the_json_api_refuses_it,
     a_batch_records_each_entry_on_its_own,
