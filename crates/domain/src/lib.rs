@@ -12,6 +12,7 @@ pub mod case;
 pub mod category;
 pub mod consent;
 pub mod contact_event;
+pub mod correction;
 pub mod crisis_plan;
 pub mod dates;
 pub mod flag;

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod consent;
 pub mod contact_events;
 pub mod contacts;
+pub mod corrections;
 pub mod crisis_lookup;
 pub mod crisis_plans;
 pub mod error;
@@ -80,4 +81,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(frequent_contact::router())
         .merge(cases::router())
         .merge(matching::router())
+        .merge(corrections::router())
 }

@@ -59,6 +59,7 @@ pub mod clock;
 pub mod config;
 pub mod consent;
 pub mod contact_events;
+pub mod corrections;
 pub mod crisis;
 pub mod delivery;
 pub mod directory;

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod consent;
 mod contact_kinds;
 pub mod contacts;
+pub mod corrections;
 pub mod coverage;
 pub mod crisis_lookup;
 pub mod crisis_plan;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(description::router())
         .merge(frequent_contact::router())
         .merge(matching::router())
+        .merge(corrections::router())
         .merge(cases::router())
         .merge(transparency::router())
         .merge(own_copy::router())

@@ -76,6 +76,9 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
         crate::governance::break_glass_notice::KIND => {
             crate::governance::break_glass_notice::run(state, node, job).await
         }
+        crate::corrections::overdue::KIND => {
+            crate::corrections::overdue::run(state, node, job).await
+        }
         crate::matching::job::KIND => crate::matching::job::run(state, node, job).await,
         crate::fhir::export::job::EXPIRY_KIND => {
             crate::fhir::export::job::expire(state, node, job).await

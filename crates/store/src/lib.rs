@@ -18,6 +18,7 @@ pub mod cases;
 pub mod coalesce;
 pub mod consent;
 pub mod contact_events;
+pub mod corrections;
 pub mod covered;
 pub mod crisis_plans;
 pub mod delivery;

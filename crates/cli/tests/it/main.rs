@@ -21,6 +21,7 @@ mod cases;
 mod cli;
 mod consent;
 mod contact_events;
+mod corrections;
 mod crisis_browser;
 mod crisis_lookup;
 mod crisis_lookup_service;

@@ -19,7 +19,7 @@ const EASE_AT_LEAST: f64 = 70.0;
 
 /// The pages a person's own account reaches from its home page, and the
 /// public one.
-const OWN_PAGES: [&str; 13] = [
+const OWN_PAGES: [&str; 14] = [
     "/",
     "/my/record",
     "/my/crisis-plan",
@@ -31,6 +31,7 @@ const OWN_PAGES: [&str; 13] = [
     "/my/copy",
     "/my/frequent-contact",
     "/my/case",
+    "/my/corrections",
     "/inbox",
     "/sharing",
 ];

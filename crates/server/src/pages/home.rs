@@ -69,6 +69,16 @@ pub async fn home(
             },
         );
     }
+    if crate::corrections::open_for(&state, user).await? > 0 {
+        actions.insert(
+            at,
+            Action {
+                title: "Correction requests",
+                href: "/corrections",
+                text: "People who ask for something in their record to be corrected: answer within a month.",
+            },
+        );
+    }
     if crate::matching::waiting_for(&state, user).await? > 0 {
         actions.insert(
             at,
@@ -287,6 +297,11 @@ fn every_action_for(role: Role) -> Vec<Action> {
                 title: "How I describe myself",
                 href: "/my/description",
                 text: "Your sex and ethnic group, if you want to say: it helps check services treat everyone fairly.",
+            },
+            Action {
+                title: "Fix something wrong in my record",
+                href: "/my/corrections",
+                text: "Tell us what is wrong; the person who leads your care must answer within a month.",
             },
             Action {
                 title: "A copy of my record",

@@ -37,6 +37,10 @@ const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG
 /// any other (known or not) refused alike (tests/it/matching.rs).
 const HELD: &str = "a held event of the caller's organisation; persons only from its candidates";
 
+/// A correction request is its owner's alone: anyone else, and any id
+/// that names none, meets the same not found (tests/it/corrections.rs).
+const CORRECTION: &str = "a request the caller owns; no person id reaches it";
+
 pub const SKIPPED: &[(Surface, &str, &str)] = &[
     (
         Surface::Api,
@@ -51,6 +55,40 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         "the reviewer's own organisation's held events: takes no id",
     ),
     (Surface::Page, "GET /matching/{id}", HELD),
+    (
+        Surface::Api,
+        "GET /me/corrections",
+        "the person's own requests",
+    ),
+    (
+        Surface::Api,
+        "POST /me/corrections",
+        "the person's own request",
+    ),
+    (
+        Surface::Api,
+        "GET /corrections",
+        "the caller's own requests to answer: takes no id",
+    ),
+    (Surface::Api, "GET /corrections/{id}", CORRECTION),
+    (Surface::Api, "POST /corrections/{id}/answer", CORRECTION),
+    (
+        Surface::Page,
+        "GET /my/corrections",
+        "the person's own requests",
+    ),
+    (
+        Surface::Page,
+        "POST /my/corrections",
+        "the person's own request",
+    ),
+    (
+        Surface::Page,
+        "GET /corrections",
+        "the caller's own requests to answer: takes no id",
+    ),
+    (Surface::Page, "GET /corrections/{id}", CORRECTION),
+    (Surface::Page, "POST /corrections/{id}", CORRECTION),
     (Surface::Page, "POST /matching/{id}", HELD),
     (Surface::Api, "GET /me/cases", "the person's own cases"),
     (
