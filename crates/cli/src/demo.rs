@@ -6,6 +6,7 @@
 pub mod agreements;
 pub mod cases;
 pub mod contacts;
+pub mod corrections;
 pub mod held;
 pub mod names;
 pub mod partnership;

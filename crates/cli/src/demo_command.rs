@@ -65,6 +65,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         concordat::demo::contacts::seed_frequent_contact(&store, args.people, options.now).await?;
         concordat::demo::cases::seed_case(&store, options.now).await?;
         concordat::demo::held::seed_held_events(&store, options.now).await?;
+        concordat::demo::corrections::seed_correction(&store, options.now).await?;
         println!(
             "Created the demo partnership in {}: {} organisations, {} users, {} people.",
             args.data.display(),

@@ -208,6 +208,14 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
         .await
         .expect("the demo's held contacts");
     app.run_jobs().await;
+    // Daniel's request to correct his crisis plan, so that his care
+    // coordinator's requests and one request's answer form are reached.
+    concordat::demo::corrections::seed_correction(
+        &app.store,
+        concordat_server::Clock::now(&app.clock),
+    )
+    .await
+    .expect("the demo's correction request");
     // One sign-in of each role: the pages a role reaches are the same
     // whoever holds it.
     let usernames = texts(
