@@ -14,6 +14,7 @@ use concordat_domain::flag::SafetyFlag;
 use serde::Serialize;
 
 use crate::authorisation::Viewer;
+use crate::consent::DirectiveView;
 use crate::error::ServiceError;
 use crate::governance::{self, AccessLogItem};
 use crate::permissions;
@@ -41,12 +42,63 @@ pub struct OwnCopy {
     pub contacts: Masked<Vec<ContactEvent>>,
     /// Who has looked at the record or changed it, and why, newest first.
     pub access_log: Vec<AccessLogItem>,
+    /// The person's choices about sharing, newest first.
+    pub sharing_choices: Masked<Vec<DirectiveView>>,
+    /// Referrals about the person, newest first.
+    pub referrals: Masked<Vec<ReferralLine>>,
+    /// Multi-agency cases about the person, with their actions.
+    pub cases: Vec<CaseLine>,
+    /// The person's requests to correct their record, and the answers.
+    pub corrections: Vec<CorrectionLine>,
+}
+
+/// A referral about the person, as their copy holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralLine {
+    pub sent_at: DateTime<Utc>,
+    /// The team it was sent to, and its organisation.
+    pub to: String,
+    pub urgency: &'static str,
+    pub reason: String,
+    pub status: &'static str,
+    /// What was decided, when it was.
+    pub decision_note: Option<String>,
+}
+
+/// A multi-agency case about the person.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseLine {
+    pub opened_at: DateTime<Utc>,
+    pub reason: String,
+    pub lead: String,
+    pub status: &'static str,
+    pub actions: Vec<CaseActionLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseActionLine {
+    pub what: String,
+    pub owner: String,
+    pub due_on: chrono::NaiveDate,
+    pub done: bool,
+}
+
+/// A request to correct the record, and its answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionLine {
+    pub asked_at: DateTime<Utc>,
+    pub part: &'static str,
+    pub what_is_wrong: String,
+    pub should_say: String,
+    pub status: &'static str,
+    pub answer: String,
 }
 
 const ABOUT: &str = "A copy of your record as the crisis care partnership holds it: your \
                      details, your care team, every version of your crisis plan, your safety \
-                     flags, your contacts with services, and who has looked at your record and \
-                     why.";
+                     flags, your contacts with services, your choices about sharing, referrals \
+                     about you, your multi-agency cases, what you asked us to correct, and who \
+                     has looked at your record and why.";
 
 /// A part as read, or the decision's reason for withholding it.
 fn part<T>(read: Result<T, ServiceError>) -> Result<Masked<T>, ServiceError> {
@@ -76,6 +128,44 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
     let safety_flags = part(crate::crisis::flags::list(state, viewer, person).await)?;
     let contacts = part(crate::crisis::contacts::list(state, viewer, person).await)?;
     let access_log = governance::access_log(state, person, ACCESS_LOG_AT_MOST).await?;
+    let sharing_choices = part(
+        crate::consent::overview(state, viewer, person)
+            .await
+            .map(|o| o.directives),
+    )?;
+    let referrals = part(referral_lines(state, viewer, person).await)?;
+    let cases = crate::cases::mine(state, viewer)
+        .await?
+        .iter()
+        .map(|view| CaseLine {
+            opened_at: view.case.opened_at,
+            reason: view.case.reason.clone(),
+            lead: view.lead().map(|l| l.name.clone()).unwrap_or_default(),
+            status: view.case.status.label(),
+            actions: view
+                .actions
+                .iter()
+                .map(|a| CaseActionLine {
+                    what: a.what.clone(),
+                    owner: view.name_of(a.owner).to_owned(),
+                    due_on: a.due_on,
+                    done: a.done_at.is_some(),
+                })
+                .collect(),
+        })
+        .collect();
+    let corrections = crate::corrections::mine(state, viewer)
+        .await?
+        .iter()
+        .map(|c| CorrectionLine {
+            asked_at: c.asked_at,
+            part: c.part.label(),
+            what_is_wrong: c.what_is_wrong.clone(),
+            should_say: c.should_say.clone(),
+            status: c.status.label(),
+            answer: c.answer.clone(),
+        })
+        .collect();
     Ok(OwnCopy {
         about: ABOUT,
         made_at: state.clock.now(),
@@ -84,5 +174,34 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
         safety_flags,
         contacts,
         access_log,
+        sharing_choices,
+        referrals,
+        cases,
+        corrections,
     })
+}
+
+async fn referral_lines(
+    state: &AppState,
+    viewer: &Viewer,
+    person: concordat_domain::ids::PersonId,
+) -> Result<Vec<ReferralLine>, ServiceError> {
+    let mut lines = Vec::new();
+    for (referral, _) in crate::referrals::list(
+        state,
+        viewer,
+        concordat_store::referrals::Listing::Person(person),
+    )
+    .await?
+    {
+        lines.push(ReferralLine {
+            sent_at: referral.created_at,
+            to: crate::referrals::team_label(state, referral.to_team).await?,
+            urgency: referral.urgency.label(),
+            reason: referral.reason.clone(),
+            status: referral.status.label(),
+            decision_note: referral.decision_note.clone(),
+        });
+    }
+    Ok(lines)
 }

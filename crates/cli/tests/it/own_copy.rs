@@ -25,8 +25,15 @@ async fn own_reads(app: &TestApp) -> i64 {
 }
 
 async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
-    // His GP has looked, so the access log has something to say.
+    // His GP has looked, so the access log has something to say; he has
+    // asked for his sister's number to be put right.
     gp_reads_daniel(&app, 1).await;
+    concordat::demo::corrections::seed_correction(
+        &app.store,
+        concordat_server::Clock::now(&app.clock),
+    )
+    .await
+    .unwrap();
     let person = signed_in(&app, "person").await;
     let (_, home) = page(&app, &person, "/").await;
     assert!(home.contains(r#"href="/my/copy""#), "offered at home");
@@ -39,6 +46,12 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     assert!(html.contains("Who has looked at my record"), "{html}");
     assert!(html.contains("<h2>Safety flags</h2>"), "{html}");
     assert!(html.contains("<h2>Contacts with services</h2>"), "{html}");
+    assert!(html.contains("<h2>My choices about sharing</h2>"), "{html}");
+    assert!(html.contains("<h2>Referrals about me</h2>"), "{html}");
+    assert!(
+        html.contains("My sister&#39;s phone number in my plan is an old one."),
+        "what he asked to be fixed: {html}"
+    );
     assert!(
         html.contains("<strong>Dr Helen Carter</strong><br>GP, Riverside Surgery"),
         "{html}"
@@ -72,6 +85,14 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     assert!(plan[0]["sections"].is_object(), "{copy}");
     assert!(copy["safety_flags"].is_array(), "{copy}");
     assert!(copy["contacts"].is_array(), "{copy}");
+    assert!(copy["sharing_choices"].is_array(), "{copy}");
+    assert!(copy["referrals"].is_array(), "{copy}");
+    assert!(copy["cases"].is_array(), "{copy}");
+    assert_eq!(
+        copy["corrections"][0]["what_is_wrong"],
+        "My sister's phone number in my plan is an old one.",
+        "{copy}"
+    );
     let log = copy["access_log"].as_array().expect("the access log");
     assert!(
         log.iter().any(|l| l["who"] == "Dr Helen Carter"),

@@ -66,6 +66,44 @@ struct LogLine {
     why: String,
 }
 
+/// A sharing choice, as the copy prints it.
+struct ChoiceLine {
+    summary: String,
+    when: String,
+    in_force: bool,
+}
+
+struct ReferralLine {
+    to: String,
+    when: String,
+    urgency: &'static str,
+    reason: String,
+    status: &'static str,
+    note: Option<String>,
+}
+
+struct ActionLine {
+    what: String,
+    owner: String,
+    due: String,
+    done: bool,
+}
+
+struct CaseLine {
+    reason: String,
+    lead: String,
+    status: &'static str,
+    actions: Vec<ActionLine>,
+}
+
+struct CorrectionLine {
+    part: &'static str,
+    when: String,
+    what_is_wrong: String,
+    status: &'static str,
+    answer: String,
+}
+
 #[derive(Template)]
 #[template(path = "my_copy.html")]
 struct CopyPage {
@@ -77,6 +115,10 @@ struct CopyPage {
     versions: Part<VersionView>,
     flags: Part<FlagLine>,
     contacts: Part<ContactLine>,
+    choices: Part<ChoiceLine>,
+    referrals: Part<ReferralLine>,
+    cases: Vec<CaseLine>,
+    corrections: Vec<CorrectionLine>,
     log: Vec<LogLine>,
 }
 
@@ -106,6 +148,49 @@ pub async fn show(State(state): State<AppState>, session: SignedIn) -> Result<Re
             by: c.recorder_name,
             outcome: c.outcome,
         }),
+        choices: part(copy.sharing_choices, |d| ChoiceLine {
+            summary: d.summary,
+            when: long_date(d.recorded_at.date_naive()),
+            in_force: d.in_force,
+        }),
+        referrals: part(copy.referrals, |r| ReferralLine {
+            to: r.to,
+            when: long_date(r.sent_at.date_naive()),
+            urgency: r.urgency,
+            reason: r.reason,
+            status: r.status,
+            note: r.decision_note,
+        }),
+        cases: copy
+            .cases
+            .into_iter()
+            .map(|c| CaseLine {
+                reason: c.reason,
+                lead: c.lead,
+                status: c.status,
+                actions: c
+                    .actions
+                    .into_iter()
+                    .map(|a| ActionLine {
+                        what: a.what,
+                        owner: a.owner,
+                        due: long_date(a.due_on),
+                        done: a.done,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        corrections: copy
+            .corrections
+            .into_iter()
+            .map(|c| CorrectionLine {
+                part: c.part,
+                when: long_date(c.asked_at.date_naive()),
+                what_is_wrong: c.what_is_wrong,
+                status: c.status,
+                answer: c.answer,
+            })
+            .collect(),
         log: copy
             .access_log
             .into_iter()
