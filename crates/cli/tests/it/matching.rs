@@ -437,8 +437,18 @@ async fn a_staff_account_cannot_reach_past_its_organisation_its_purpose_or_the_c
         404
     );
 
-    // The sender's own reviewer may choose only a person matching listed.
+    // The sender's own reviewer links only someone they have compared:
+    // without opening the event, Gary is as no one to them.
     let paramedic = app.token_for("paramedic", "TREAT").await;
+    let unseen = json!({"decision": "link", "person_id": person_id(&app, GARY).await.to_string()});
+    assert_eq!(
+        post_json(&app, &paramedic, &decision, unseen)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(held_status(&app, "A-1").await, "review");
+    // And only a person matching listed.
     let elsewhere = json!({"decision": "link", "person_id": daniel.to_string()});
     let refused = post_json(&app, &paramedic, &decision, elsewhere).await;
     assert_eq!(refused.status(), 400);

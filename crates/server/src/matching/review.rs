@@ -346,6 +346,17 @@ pub async fn decide(
                     "choose one of the people listed for this event",
                 ));
             }
+            // Only someone the reviewer may compare (opening the event
+            // opened that for an hour, through the decision): a link is
+            // never made to a person whose details they could not see.
+            crate::crisis::require(
+                state,
+                viewer,
+                person_id,
+                concordat_access::AccessAction::Read,
+                DataCategory::Demographics,
+            )
+            .await?;
             let (person, _) = state.reads.persons.read(person_id).await?;
             let person = person.ok_or(ServiceError::NotFound)?;
             audit_decision(
