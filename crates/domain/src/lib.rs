@@ -7,6 +7,7 @@
 pub mod agreement;
 pub mod break_glass;
 pub mod calendar;
+pub mod capacity;
 pub mod care_team;
 pub mod case;
 pub mod category;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod break_glass;
 mod caller;
+pub mod capacity;
 pub mod caseload;
 pub mod cases;
 pub mod consent;
@@ -82,4 +83,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(cases::router())
         .merge(matching::router())
         .merge(corrections::router())
+        .merge(capacity::router())
 }

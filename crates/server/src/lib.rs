@@ -53,6 +53,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod authorisation;
+pub mod capacity;
 pub mod cases;
 pub mod challenge;
 pub mod clock;

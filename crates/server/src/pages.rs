@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod break_glass;
+pub mod capacity;
 pub mod cases;
 pub mod consent;
 mod contact_kinds;
@@ -77,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .merge(frequent_contact::router())
         .merge(matching::router())
         .merge(corrections::router())
+        .merge(capacity::router())
         .merge(cases::router())
         .merge(transparency::router())
         .merge(own_copy::router())

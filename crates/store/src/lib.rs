@@ -12,6 +12,7 @@ pub mod agreements;
 pub mod audit;
 pub mod backend;
 pub mod break_glass;
+pub mod capacity;
 pub mod care_teams;
 pub mod carers;
 pub mod cases;

@@ -16,7 +16,7 @@ use crate::fixtures::{
 use crate::harness::TestApp;
 
 /// The username of the lead professional of Daniel's care team.
-async fn daniels_lead(app: &TestApp) -> String {
+pub(crate) async fn daniels_lead(app: &TestApp) -> String {
     let daniel = person_id(app, DANIEL).await;
     texts(
         app,

@@ -16,6 +16,7 @@ mod audit_cli;
 mod bad_input;
 mod browser;
 mod caching;
+mod capacity;
 mod case_browser;
 mod cases;
 mod cli;

@@ -19,7 +19,7 @@ const EASE_AT_LEAST: f64 = 70.0;
 
 /// The pages a person's own account reaches from its home page, and the
 /// public one.
-const OWN_PAGES: [&str; 14] = [
+const OWN_PAGES: [&str; 15] = [
     "/",
     "/my/record",
     "/my/crisis-plan",
@@ -32,6 +32,7 @@ const OWN_PAGES: [&str; 14] = [
     "/my/frequent-contact",
     "/my/case",
     "/my/corrections",
+    "/my/capacity",
     "/inbox",
     "/sharing",
 ];

@@ -99,6 +99,18 @@ pub async fn home(
             },
         );
     }
+    if let Some(person) = user.person_id() {
+        if crate::capacity::told_any(&state, person).await? {
+            actions.insert(
+                at,
+                Action {
+                    title: "Decisions made for me",
+                    href: "/my/capacity",
+                    text: "When you could not decide something yourself: what staff found, and what they shared.",
+                },
+            );
+        }
+    }
     if crate::cases::has_cases(&state, user).await? {
         actions.insert(
             at,
@@ -238,6 +250,13 @@ fn every_action_for(role: Role) -> Vec<Action> {
             title: "Crisis plans overdue for review",
             href: "/crisis-plans/overdue",
             text: "Agreed plans past their review date, for people on your caseload.",
+        });
+    }
+    if role == Role::IgLead {
+        actions.push(Action {
+            title: "Capacity and best interests",
+            href: "/governance/capacity",
+            text: "Every capacity assessment and best-interests decision to share.",
         });
     }
     if matches!(role, Role::IgLead | Role::Commissioner | Role::Admin) {

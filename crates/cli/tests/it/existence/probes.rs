@@ -110,6 +110,15 @@ fn api_probes() -> Vec<Probe> {
         }),
         api("POST /persons/{id}/flags/{flag_id}/review")
             .body(|_, _| json(json!({"keep": true, "note": "Probe review"}))),
+        api("GET /persons/{id}/capacity"),
+        api("POST /persons/{id}/capacity/assessments").body(|_, _| {
+            json(json!({"decision": "Probe", "outcome": "has-capacity", "reasons": "Probe"}))
+        }),
+        api("POST /persons/{id}/capacity/best-interests").body(|_, _| {
+            json(json!({"assessment_id": "Probe", "consulted": "Probe",
+                        "known_wishes": "Probe", "shared_what": "Probe",
+                        "shared_with": "Probe", "why": "Probe"}))
+        }),
         api("GET /persons/{id}/contacts"),
         api("POST /persons/{id}/contacts").body(|_, _| {
             json(
@@ -242,6 +251,15 @@ fn page_probes() -> Vec<Probe> {
         page("POST /persons/{id}/flags/{flag_id}/review")
             .purpose()
             .body(|_, _| form(&[("keep", "keep"), ("note", "Probe review")])),
+        page("GET /persons/{id}/capacity").purpose(),
+        page("POST /persons/{id}/capacity").purpose().body(|_, _| {
+            form(&[
+                ("form", "assessment"),
+                ("decision", "Probe"),
+                ("outcome", "has-capacity"),
+                ("reasons", "Probe"),
+            ])
+        }),
         page("POST /persons/{id}/contacts").purpose().body(|_, _| {
             form(&[
                 ("kind", "street-triage"),

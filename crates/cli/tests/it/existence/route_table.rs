@@ -42,6 +42,22 @@ const HELD: &str = "a held event of the caller's organisation; persons only from
 const CORRECTION: &str = "a request the caller owns; no person id reaches it";
 
 pub const SKIPPED: &[(Surface, &str, &str)] = &[
+    (Surface::Api, "GET /me/capacity", "the person's own records"),
+    (
+        Surface::Page,
+        "GET /my/capacity",
+        "the person's own records",
+    ),
+    (
+        Surface::Api,
+        "GET /governance/capacity",
+        "information governance's view of all: takes no id",
+    ),
+    (
+        Surface::Page,
+        "GET /governance/capacity",
+        "information governance's view of all: takes no id",
+    ),
     (
         Surface::Api,
         "GET /matching",
