@@ -33,7 +33,7 @@ async fn carer(app: &TestApp, person: PersonId) -> RelatedPersonId {
 
 /// Records what `person` agreed `carer` may be told, as their care
 /// coordinator does.
-async fn share_with_carer(app: &TestApp, person: PersonId, topics: &[&str]) {
+pub(crate) async fn share_with_carer(app: &TestApp, person: PersonId, topics: &[&str]) {
     let token = app.token_for("mh.practitioner", "TREAT").await;
     let related = carer(app, person).await;
     let response = app
@@ -49,7 +49,7 @@ async fn share_with_carer(app: &TestApp, person: PersonId, topics: &[&str]) {
     assert_eq!(response.status(), 200, "sharing choices recorded");
 }
 
-fn discharge(event_id: &str, nhs: &str) -> serde_json::Value {
+pub(crate) fn discharge(event_id: &str, nhs: &str) -> serde_json::Value {
     json!({
         "source_system": "nmht-pas", "event_id": event_id, "kind": "discharge",
         "nhs_number": nhs, "occurred_at": "2026-03-03T08:30:00Z",

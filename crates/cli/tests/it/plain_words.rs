@@ -13,6 +13,7 @@
 
 use crate::browser::{Browser, Screen};
 use crate::harness::{TestApp, DEMO_PASSWORD};
+use crate::receivers::SmtpReceiver;
 
 /// "Fairly easy": about what an 11-year-old reads without help.
 const EASE_AT_LEAST: f64 = 70.0;
@@ -113,6 +114,114 @@ async fn the_pages_a_person_reads_are_fairly_easy_or_easier(app: TestApp) {
         hard.is_empty(),
         "below {EASE_AT_LEAST}:\n{}",
         hard.join("\n\n")
+    );
+}
+
+/// An email's body as its reader sees it: after the headers, with
+/// quoted-printable soft line breaks joined and escapes decoded.
+fn body_of(data: &str) -> String {
+    let body = data
+        .split_once("\r\n\r\n")
+        .or_else(|| data.split_once("\n\n"))
+        .map_or(data, |(_, body)| body);
+    let joined = body.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'=' && i + 2 < bytes.len())
+            .then(|| u8::from_str_radix(&joined[i + 1..i + 3], 16).ok())
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What a person and their carer are sent by email: the carer's news of a
+/// discharge the person agreed they may be told of, and the person's own
+/// notice that something is new (here, the answer to their request for a
+/// correction) — each fairly easy or easier to read.
+async fn the_emails_a_person_and_their_carer_get_are_fairly_easy_or_easier(app: TestApp) {
+    use concordat_server::Clock as _;
+    let smtp = SmtpReceiver::started();
+    let daniel = crate::fixtures::person_id(&app, crate::fixtures::DANIEL).await;
+    crate::contact_events::share_with_carer(&app, daniel, &["discharge"]).await;
+    {
+        let person = crate::fixtures::user(&app, "person").await;
+        let mut tx = app.store.write().await.unwrap();
+        concordat_store::users::set_notice_email(&mut tx, person.id(), Some("daniel@example.org"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let ward = app.token_for("nmht-pas", "TREAT").await;
+    let sent = crate::fixtures::post_json(
+        &app,
+        &ward,
+        "/api/v1/events",
+        crate::contact_events::discharge("PW-1", crate::fixtures::DANIEL),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    concordat::demo::corrections::seed_correction(&app.store, app.clock.now())
+        .await
+        .unwrap();
+    let lead = crate::corrections::daniels_lead(&app).await;
+    let owner = app.token_for(&lead, "TREAT").await;
+    let (_, asked) = crate::fixtures::get_json(&app, &owner, "/api/v1/corrections").await;
+    let id = asked[0]["id"].as_str().unwrap().to_owned();
+    let answered = crate::fixtures::post_json(
+        &app,
+        &owner,
+        &format!("/api/v1/corrections/{id}/answer"),
+        serde_json::json!({"outcome": "corrected", "answer": "Claire's new number is on your plan now."}),
+    )
+    .await;
+    assert_eq!(answered.status(), 200);
+    app.run_jobs().await;
+
+    let mail = smtp.mail();
+    let to = |address: &str| mail.iter().find(|m| m.to.iter().any(|t| t == address));
+    let carer = to("margaret.reid@example.org").expect("the carer's email");
+    let person = to("daniel@example.org").expect("the person's email");
+    let mut hard = Vec::new();
+    for (whose, m) in [("carer", carer), ("person", person)] {
+        let words = sentences(&body_of(&m.data));
+        let ease = textstat::flesch_reading_ease(&words);
+        eprintln!("{whose}'s email: Flesch reading ease {ease:.1}");
+        if ease < EASE_AT_LEAST {
+            hard.push(format!("the {whose}'s email scores {ease:.1}:\n{words}"));
+        }
+    }
+    assert!(
+        hard.is_empty(),
+        "below {EASE_AT_LEAST}:\n{}",
+        hard.join("\n\n")
+    );
+}
+
+fn smtp(config: &mut concordat_server::ServerConfig) {
+    SmtpReceiver::adjust(config);
+}
+
+crate::on_both_stores!(emails with smtp:
+    the_emails_a_person_and_their_carer_get_are_fairly_easy_or_easier,
+);
+
+#[test]
+fn an_email_body_is_read_as_its_reader_sees_it() {
+    assert_eq!(
+        body_of("Subject: x\r\n\r\nDaniel is expected =\r\nhome =E2=80=94 soon."),
+        "Daniel is expected home — soon."
     );
 }
 
