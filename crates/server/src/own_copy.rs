@@ -50,6 +50,37 @@ pub struct OwnCopy {
     pub cases: Vec<CaseLine>,
     /// The person's requests to correct their record, and the answers.
     pub corrections: Vec<CorrectionLine>,
+    /// Decisions they could not make themselves, and what was shared in
+    /// their best interests, from the day they were told.
+    pub capacity: Masked<CapacityLines>,
+}
+
+/// Capacity assessments and best-interests decisions, as the copy holds
+/// them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CapacityLines {
+    pub assessments: Vec<AssessmentLine>,
+    pub best_interests: Vec<BestInterestsLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentLine {
+    pub decision: String,
+    pub finding: &'static str,
+    pub reasons: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BestInterestsLine {
+    pub shared_what: String,
+    pub shared_with: String,
+    pub why: String,
+    pub consulted: String,
+    pub known_wishes: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 /// A referral about the person, as their copy holds it.
@@ -97,8 +128,9 @@ pub struct CorrectionLine {
 const ABOUT: &str = "A copy of your record as the crisis care partnership holds it: your \
                      details, your care team, every version of your crisis plan, your safety \
                      flags, your contacts with services, your choices about sharing, referrals \
-                     about you, your multi-agency cases, what you asked us to correct, and who \
-                     has looked at your record and why.";
+                     about you, your multi-agency cases, what you asked us to correct, decisions \
+                     made for you when you could not make them, and who has looked at your \
+                     record and why.";
 
 /// A part as read, or the decision's reason for withholding it.
 fn part<T>(read: Result<T, ServiceError>) -> Result<Masked<T>, ServiceError> {
@@ -166,6 +198,36 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
             answer: c.answer.clone(),
         })
         .collect();
+    let capacity = part(
+        crate::capacity::of_person(state, viewer, person)
+            .await
+            .map(|r| CapacityLines {
+                assessments: r
+                    .assessments
+                    .iter()
+                    .map(|a| AssessmentLine {
+                        decision: a.decision.clone(),
+                        finding: a.outcome.label(),
+                        reasons: a.reasons.clone(),
+                        by: a.assessed_by_name.clone(),
+                        at: a.assessed_at,
+                    })
+                    .collect(),
+                best_interests: r
+                    .best_interests
+                    .iter()
+                    .map(|d| BestInterestsLine {
+                        shared_what: d.shared_what.clone(),
+                        shared_with: d.shared_with.clone(),
+                        why: d.why.clone(),
+                        consulted: d.consulted.clone(),
+                        known_wishes: d.known_wishes.clone(),
+                        by: d.decided_by_name.clone(),
+                        at: d.decided_at,
+                    })
+                    .collect(),
+            }),
+    )?;
     Ok(OwnCopy {
         about: ABOUT,
         made_at: state.clock.now(),
@@ -178,6 +240,7 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
         referrals,
         cases,
         corrections,
+        capacity,
     })
 }
 

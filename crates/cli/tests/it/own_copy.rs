@@ -34,6 +34,19 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     )
     .await
     .unwrap();
+    // And his care coordinator recorded that he could decide one thing.
+    let lead = crate::corrections::daniels_lead(&app).await;
+    let staff = app.token_for(&lead, "TREAT").await;
+    let daniel = crate::fixtures::person_id(&app, DANIEL).await;
+    let assessed = crate::fixtures::post_json(
+        &app,
+        &staff,
+        &format!("/api/v1/persons/{daniel}/capacity/assessments"),
+        serde_json::json!({"decision": "Whether to go home today", "outcome": "has-capacity",
+                           "reasons": "He weighed it and told us."}),
+    )
+    .await;
+    assert_eq!(assessed.status(), 201);
     let person = signed_in(&app, "person").await;
     let (_, home) = page(&app, &person, "/").await;
     assert!(home.contains(r#"href="/my/copy""#), "offered at home");
@@ -48,6 +61,8 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     assert!(html.contains("<h2>Contacts with services</h2>"), "{html}");
     assert!(html.contains("<h2>My choices about sharing</h2>"), "{html}");
     assert!(html.contains("<h2>Referrals about me</h2>"), "{html}");
+    assert!(html.contains("<h2>Decisions made for me</h2>"), "{html}");
+    assert!(html.contains("Whether to go home today"), "{html}");
     assert!(
         html.contains("My sister&#39;s phone number in my plan is an old one."),
         "what he asked to be fixed: {html}"
@@ -88,6 +103,10 @@ async fn the_person_prints_and_downloads_their_whole_record(app: TestApp) {
     assert!(copy["sharing_choices"].is_array(), "{copy}");
     assert!(copy["referrals"].is_array(), "{copy}");
     assert!(copy["cases"].is_array(), "{copy}");
+    assert_eq!(
+        copy["capacity"]["assessments"][0]["decision"], "Whether to go home today",
+        "{copy}"
+    );
     assert_eq!(
         copy["corrections"][0]["what_is_wrong"],
         "My sister's phone number in my plan is an old one.",

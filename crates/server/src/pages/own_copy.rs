@@ -119,6 +119,9 @@ struct CopyPage {
     referrals: Part<ReferralLine>,
     cases: Vec<CaseLine>,
     corrections: Vec<CorrectionLine>,
+    /// Decisions made for the person: "what was found" lines and "what
+    /// was shared" lines.
+    capacity: Part<String>,
     log: Vec<LogLine>,
 }
 
@@ -191,6 +194,21 @@ pub async fn show(State(state): State<AppState>, session: SignedIn) -> Result<Re
                 answer: c.answer,
             })
             .collect(),
+        capacity: match copy.capacity {
+            Masked::Shown(c) => Part::Shown(
+                c.assessments
+                    .into_iter()
+                    .map(|a| format!("{}: {}. {}", a.decision, a.finding, a.reasons))
+                    .chain(c.best_interests.into_iter().map(|d| {
+                        format!(
+                            "{} was shared with {}. Why: {}",
+                            d.shared_what, d.shared_with, d.why
+                        )
+                    }))
+                    .collect(),
+            ),
+            Masked::Withheld { reason, .. } => Part::Withheld(sentence(&reason)),
+        },
         log: copy
             .access_log
             .into_iter()
