@@ -16,7 +16,8 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::role::Role;
 use concordat_domain::text::paragraphs;
 use concordat_store::audit::{AuditAction, Outcome};
-use concordat_store::capacity::{self as store, Assessment, BestInterests};
+use concordat_store::capacity as store;
+pub use concordat_store::capacity::{Assessment, AssessmentId, BestInterests};
 
 use crate::authorisation::{act_entry, AccessError, Viewer};
 use crate::crisis::require;

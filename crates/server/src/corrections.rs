@@ -13,6 +13,8 @@
 
 pub mod overdue;
 
+pub use concordat_store::corrections::{Correction, CorrectionId};
+
 use chrono::{Duration, NaiveTime};
 use concordat_access::AccessAction;
 use concordat_domain::correction::{answer_by, CorrectionPart, CorrectionStatus, TEXT_MAX_CHARS};
@@ -20,7 +22,7 @@ use concordat_domain::person::Person;
 use concordat_domain::text::paragraphs;
 use concordat_store::audit::{AuditAction, Outcome};
 use concordat_store::care_teams;
-use concordat_store::corrections::{self as store, Correction};
+use concordat_store::corrections as store;
 use concordat_store::jobs;
 use concordat_store::notifications::{self, Notification};
 

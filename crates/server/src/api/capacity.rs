@@ -18,9 +18,10 @@ use crate::api::extract::{person_path, ApiPath};
 use crate::api::json::ApiJson;
 use crate::api::openapi::{Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
-use crate::capacity::{self as service, AssessmentInput, BestInterestsInput, Records};
+use crate::capacity::{
+    self as service, Assessment, AssessmentInput, BestInterests, BestInterestsInput, Records,
+};
 use crate::AppState;
-use concordat_store::capacity::{Assessment, BestInterests};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -17,9 +17,8 @@ use crate::api::extract::ApiPath;
 use crate::api::json::ApiJson;
 use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
-use crate::corrections::{self as service, Asking, Owned};
+use crate::corrections::{self as service, Asking, Correction, Owned};
 use crate::AppState;
-use concordat_store::corrections::Correction;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

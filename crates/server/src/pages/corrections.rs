@@ -11,12 +11,11 @@ use axum::routing::get;
 use axum::Router;
 use concordat_domain::correction::{CorrectionPart, CorrectionStatus};
 use concordat_domain::purpose::Purpose;
-use concordat_store::corrections::Correction;
 use serde::Deserialize;
 
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
-use crate::corrections::{self as service, Asking, Owned};
+use crate::corrections::{self as service, Asking, Correction, Owned};
 use crate::error::ServiceError;
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
