@@ -22,6 +22,7 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::person::Person;
 use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
+use concordat_store::relationships::Opening;
 use concordat_store::{AccessVersions, StoreError};
 
 pub use cache::VersionedCache;
@@ -119,7 +120,9 @@ pub async fn authorise_opening(
 ) -> Result<Authorisation, AccessError> {
     let person = relationship.person;
     let now = state.clock.now();
-    let read = sources(state, &viewer.user, person, versions).await?;
+    // A look-up's own earlier look-ups need not be read again: the
+    // decision is made with this one in place.
+    let (read, _) = kept_or_read(state, &viewer.user, person, versions).await?;
     let (opened, opening) = read.opened(relationship, now);
     let facts = opened.at(&viewer.user, now);
     let decisions = decide(
@@ -136,14 +139,18 @@ pub async fn authorise_opening(
     if decisions.iter().any(|(_, d)| d.is_allowed()) {
         entry.reasons.extend(grounds(&facts));
     }
+    let moves_version = !matches!(opening, Opening::LookUp(_));
     let audit_seq = state.audit.record_opening(entry, opening).await?;
-    // The write moved the person's version by one. If that is the only
-    // change since `versions` (the version now stands one above), what is
-    // in force is exactly `opened`: kept under it, the user's next request
-    // here reads nothing again. Any other change moved the version further,
-    // so this is never found under the versions in force.
+    // A look-up moves no version: what is in force is `opened` under the
+    // same versions. Any other opening moved the person's version by one:
+    // if that is the only change since `versions` (the version now stands
+    // one above), what is in force is exactly `opened`, and kept under it
+    // the user's next request here reads nothing again. Any other change
+    // moved the version further, so this is never found under the
+    // versions in force.
     // INVARIANT: `versions` were read before `read` was (or `read` was
-    // kept under them), and every change to these facts moves a version.
+    // kept under them), and every change to these facts but a look-up
+    // moves a version.
     if let Some(version) = versions.person {
         let key = (
             viewer.user.id(),
@@ -153,7 +160,7 @@ pub async fn authorise_opening(
         );
         let after = AccessVersions {
             partnership: versions.partnership,
-            person: Some(version + 1),
+            person: Some(if moves_version { version + 1 } else { version }),
         };
         state.sources.keep(key, after, std::sync::Arc::new(opened));
     }
@@ -213,23 +220,42 @@ async fn decide_and_audit(
 }
 
 /// What the store says about `user` and `person`: kept from an earlier
-/// request if the versions still match, else read now.
+/// request if the versions still match, else read now. The user's own
+/// crisis look-ups move no version, so where they count they are read now
+/// whatever was kept.
 async fn sources(
     state: &AppState,
     user: &User,
     person: PersonId,
     versions: AccessVersions,
 ) -> Result<std::sync::Arc<Sources>, StoreError> {
+    let (read, now) = kept_or_read(state, user, person, versions).await?;
+    if now || !Sources::reads_look_ups(user) {
+        return Ok(read);
+    }
+    let mut conn = state.store.read().await?;
+    let look_ups = Sources::look_ups_of(&mut conn, user, person).await?;
+    Ok(std::sync::Arc::new(read.with_look_ups(look_ups)))
+}
+
+/// The sources kept under `versions`, or read now (and kept); and whether
+/// they were read now.
+async fn kept_or_read(
+    state: &AppState,
+    user: &User,
+    person: PersonId,
+    versions: AccessVersions,
+) -> Result<(std::sync::Arc<Sources>, bool), StoreError> {
     let key = (user.id(), user.organisation_id(), user.role(), person);
     if let Some(kept) = state.sources.get(&key, versions) {
-        return Ok(kept);
+        return Ok((kept, false));
     }
     let mut conn = state.store.read().await?;
     let read = std::sync::Arc::new(Sources::load(&mut conn, user, person).await?);
     state
         .sources
         .keep(key, versions, std::sync::Arc::clone(&read));
-    Ok(read)
+    Ok((read, true))
 }
 
 /// The items of a list that name a person (a thread, an overdue plan) the

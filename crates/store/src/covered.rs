@@ -87,7 +87,9 @@ fn covered(covers: Covers, now: DateTime<Utc>) -> (&'static str, Vec<String>) {
              JOIN care_teams ct ON ct.id = m.care_team_id WHERE m.user_id = $1 \
              UNION SELECT person_id FROM care_relationships \
              WHERE organisation_id = $2 AND ends_at > $3 \
-             AND (user_id = $1 OR team_id = $4 OR kind = 'referral')",
+             AND (user_id = $1 OR team_id = $4 OR kind = 'referral') \
+             UNION SELECT person_id FROM look_ups \
+             WHERE user_id = $1 AND organisation_id = $2 AND ends_at > $3",
             vec![
                 user.to_string(),
                 organisation.to_string(),

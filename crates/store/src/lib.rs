@@ -31,6 +31,7 @@ pub mod held_events;
 pub mod jobs;
 mod kept;
 pub mod linkage;
+pub mod look_ups;
 pub mod masks;
 pub mod messages;
 pub mod notifications;

@@ -1,12 +1,14 @@
 //! Relationships that make a practitioner's interest in a person legitimate,
 //! besides care-team membership: an active contact, an open referral, a
-//! crisis look-up with its recorded reason. Each carries its end, and a
+//! crisis look-up with its recorded reason (kept beside the audit log: see
+//! `look_ups`). Each carries its end, and a
 //! contact's names the team or the user it is for.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::ContactKind;
 use concordat_domain::ids::{OrganisationId, PersonId, TeamId, UserId};
 
+use crate::look_ups::{self, LookUp};
 use crate::{access_versions, rows, time, Conn, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +69,12 @@ pub struct CareRelationship {
     pub ends_at: DateTime<Utc>,
 }
 
+/// Records `r`: a crisis look-up beside the audit log (`look_ups`), every
+/// other kind here, moving the person's access version.
 pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Result<(), StoreError> {
+    if let Some(look_up) = LookUp::from_relationship(r) {
+        return look_ups::record(conn, &look_up).await;
+    }
     let sql = insert_sql(conn);
     bind_relationship(sqlx::query(&sql), r)
         .execute(&mut *conn)
@@ -76,24 +83,25 @@ pub async fn insert_relationship(conn: &mut Conn, r: &CareRelationship) -> Resul
     Ok(())
 }
 
-/// What an audited act that is itself a relationship (a crisis look-up)
-/// writes: a relationship the user did not hold, or the one they hold for
-/// the same reason, lasting longer. The audit writer writes it in the same
+/// What an audited act that is itself a relationship writes, in the same
 /// transaction as the act's audit entry (`AuditLog::record_opening`), so
-/// the two commit together or not at all, and moves the person's access
-/// version after it.
+/// the two commit together or not at all.
 #[derive(Debug, Clone)]
 pub enum Opening {
-    /// A relationship not held before.
+    /// A relationship not held before; the person's access version moves.
     New(CareRelationship),
     /// The live relationship `id` with `person`, now lasting until
-    /// `ends_at`. Never shortened: if it already lasts longer (a later
-    /// look-up on a node whose clock runs ahead), it is left alone.
+    /// `ends_at`; the person's access version moves. Never shortened: if it
+    /// already lasts longer (a later act on a node whose clock runs ahead),
+    /// it is left alone.
     Renewed {
         id: uuid::Uuid,
         person: PersonId,
         ends_at: DateTime<Utc>,
     },
+    /// A crisis look-up: the looker's own, recorded or renewed beside the
+    /// audit log, moving no access version (see `look_ups`).
+    LookUp(LookUp),
 }
 
 impl Opening {
@@ -102,48 +110,66 @@ impl Opening {
         match self {
             Self::New(r) => r.person,
             Self::Renewed { person, .. } => *person,
+            Self::LookUp(l) => l.person,
         }
     }
 }
 
-/// Writes `opening` and moves the person's access version, on the caller's
-/// connection (in the caller's transaction).
+/// Writes `opening` (and moves the person's access version if it should),
+/// on the caller's connection (in the caller's transaction).
 pub(crate) async fn write_opening(conn: &mut Conn, opening: &Opening) -> Result<(), StoreError> {
-    let [write, version] = opening_sql(conn, opening);
-    bind_opening(sqlx::query(&write), opening)
+    if let Opening::LookUp(look_up) = opening {
+        return look_ups::record(conn, look_up).await;
+    }
+    let write = changed_sql(conn, opening);
+    bind_change(sqlx::query(&write), opening)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(&version)
-        .bind(opening.person().to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    access_versions::person_changed(conn, opening.person()).await
 }
 
-/// The two statements [`write_opening`] runs: the write, then the version
-/// (bound by [`bind_opening`] and then the person's id). Their parameters
-/// are anonymous on SQLite, so they can go in a statement list.
-pub(crate) fn opening_sql(conn: &Conn, opening: &Opening) -> [String; 2] {
-    let write = match opening {
-        Opening::New(_) => insert_sql(conn),
+/// The statements [`write_opening`] runs, bound in order by
+/// [`bind_opening`]. Their parameters are anonymous on SQLite, so they can
+/// go in a statement list.
+pub(crate) fn opening_sql(conn: &Conn, opening: &Opening) -> Vec<String> {
+    match opening {
+        Opening::LookUp(_) => vec![look_ups::record_sql(conn)],
+        _ => vec![
+            changed_sql(conn, opening),
+            access_versions::person_changed_sql(conn),
+        ],
+    }
+}
+
+/// Binds the parameters of every statement of [`opening_sql`], in order.
+pub(crate) fn bind_opening<'q>(query: AnyQuery<'q>, opening: &Opening) -> AnyQuery<'q> {
+    match opening {
+        Opening::LookUp(look_up) => look_ups::bind(query, look_up),
+        _ => bind_change(query, opening).bind(opening.person().to_string()),
+    }
+}
+
+/// The write of a new or renewed relationship.
+fn changed_sql(conn: &Conn, opening: &Opening) -> String {
+    match opening {
         Opening::Renewed { .. } => format!(
             "UPDATE care_relationships SET ends_at = {} WHERE id = {} AND ends_at < {}",
             rows::parameters(conn, 1, 1),
             rows::parameters(conn, 2, 1),
             rows::parameters(conn, 3, 1),
         ),
-    };
-    [write, access_versions::person_changed_sql(conn)]
+        _ => insert_sql(conn),
+    }
 }
 
-/// Binds the parameters of the first statement of [`opening_sql`].
-pub(crate) fn bind_opening<'q>(query: AnyQuery<'q>, opening: &Opening) -> AnyQuery<'q> {
+fn bind_change<'q>(query: AnyQuery<'q>, opening: &Opening) -> AnyQuery<'q> {
     match opening {
         Opening::New(r) => bind_relationship(query, r),
         Opening::Renewed { id, ends_at, .. } => query
             .bind(time::encode(*ends_at))
             .bind(id.to_string())
             .bind(time::encode(*ends_at)),
+        Opening::LookUp(look_up) => look_ups::bind(query, look_up),
     }
 }
 

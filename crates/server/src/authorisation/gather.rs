@@ -18,6 +18,7 @@ use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
+use concordat_store::look_ups::{self, LookUp};
 use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind};
 use concordat_store::{
     agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
@@ -80,6 +81,10 @@ pub struct Sources {
     consents: Vec<ConsentFacts>,
     care_team: bool,
     relationships: Vec<CareRelationship>,
+    /// The user's own crisis look-ups of the person (a crisis role's only).
+    /// They move no access version, so a kept copy of these is never
+    /// trusted: see [`Sources::with_look_ups`].
+    look_ups: Vec<CareRelationship>,
     break_glass: Vec<BreakGlass>,
 }
 
@@ -123,8 +128,36 @@ impl Sources {
             care_team: care_teams::is_care_team_member(conn, person, user.id()).await?,
             relationships: relationships::relationships_of(conn, person, user.organisation_id())
                 .await?,
+            look_ups: Self::look_ups_of(conn, user, person).await?,
             break_glass: break_glass::grants_for(conn, user.id(), person).await?,
         })
+    }
+
+    /// Whether `user`'s own look-ups count for anything: only a crisis role
+    /// may make one, and the policies grant nothing by anyone else's.
+    pub fn reads_look_ups(user: &User) -> bool {
+        user.role().is_crisis_role()
+    }
+
+    /// `user`'s own look-ups of `person` as they stand in the store.
+    pub async fn look_ups_of(
+        conn: &mut Conn,
+        user: &User,
+        person: PersonId,
+    ) -> Result<Vec<CareRelationship>, StoreError> {
+        if !Self::reads_look_ups(user) {
+            return Ok(Vec::new());
+        }
+        look_ups::look_ups_of(conn, user.id(), user.organisation_id(), person).await
+    }
+
+    /// These sources with the user's look-ups as they stand now, for kept
+    /// sources (whose look-ups may be older than the latest).
+    pub fn with_look_ups(&self, look_ups: Vec<CareRelationship>) -> Self {
+        Self {
+            look_ups,
+            ..self.clone()
+        }
     }
 
     /// These sources with `relationship` in place, as an act that is itself
@@ -137,6 +170,17 @@ impl Sources {
     /// once the write has committed, if nothing else changed meanwhile.
     pub fn opened(&self, relationship: CareRelationship, now: DateTime<Utc>) -> (Self, Opening) {
         let mut opened = self.clone();
+        if let Some(look_up) = LookUp::from_relationship(&relationship) {
+            // Recorded beside the audit log, renewed there by its reason.
+            match opened.look_ups.iter_mut().find(|r| r.reason == relationship.reason) {
+                Some(kept) if kept.ends_at > now => {
+                    kept.ends_at = kept.ends_at.max(relationship.ends_at);
+                }
+                Some(kept) => *kept = relationship,
+                None => opened.look_ups.push(relationship),
+            }
+            return (opened, Opening::LookUp(look_up));
+        }
         let same = opened.relationships.iter_mut().find(|r| {
             r.kind == relationship.kind
                 && r.user == relationship.user
@@ -177,7 +221,7 @@ impl Sources {
             relationships.push(Relationship::care_team());
             grounds.push("member of the person's care team".to_owned());
         }
-        for r in &self.relationships {
+        for r in self.relationships.iter().chain(&self.look_ups) {
             let (relationship, ground) = match r.kind {
                 RelationshipKind::ActiveContact => {
                     let named = r.user == Some(user.id())

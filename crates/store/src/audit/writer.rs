@@ -324,7 +324,7 @@ async fn write_listed(
     sql.push_str("; COMMIT");
     let mut query = sqlx::query(&sql);
     for opening in openings {
-        query = relationships::bind_opening(query, opening).bind(opening.person().to_string());
+        query = relationships::bind_opening(query, opening);
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         query = bind_entries(query, chunk);

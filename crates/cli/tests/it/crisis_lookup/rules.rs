@@ -173,7 +173,7 @@ async fn who_may_look_up_and_what_they_must_give(app: TestApp) {
     assert_eq!(
         count(
             &app,
-            "SELECT COUNT(*) AS n FROM care_relationships WHERE kind = 'crisis-lookup'"
+            "SELECT COUNT(*) AS n FROM look_ups"
         )
         .await,
         0

@@ -13,7 +13,7 @@ pub async fn state(app: &TestApp, target: &Target) -> Vec<(&'static str, i64)> {
     let p = &target.person;
     let plans = format!("SELECT id FROM crisis_plans WHERE person_id = '{p}'");
     let threads = format!("SELECT id FROM message_threads WHERE person_id = '{p}'");
-    let counted: [(&'static str, String); 20] = [
+    let counted: [(&'static str, String); 21] = [
         (
             "contact events",
             format!("contact_events WHERE person_id = '{p}'"),
@@ -22,6 +22,7 @@ pub async fn state(app: &TestApp, target: &Target) -> Vec<(&'static str, i64)> {
             "relationships",
             format!("care_relationships WHERE person_id = '{p}'"),
         ),
+        ("look-ups", format!("look_ups WHERE person_id = '{p}'")),
         ("flags", format!("safety_flags WHERE person_id = '{p}'")),
         (
             "inactive flags",
