@@ -66,11 +66,13 @@ impl AccessEngine {
         })
     }
 
-    /// The same engine without remembered answers: every request is
-    /// evaluated. For measuring Cedar itself.
+    /// The same engine without remembered answers or kept entities: every
+    /// request is translated and evaluated in full. For measuring Cedar
+    /// itself.
     pub fn without_memo(self) -> Self {
         Self {
             memo: Memo::off(),
+            translator: Translator::keeping_nothing(),
             ..self
         }
     }
@@ -289,13 +291,17 @@ fn no_rule_permits() -> Found {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
+    use std::collections::BTreeSet;
+
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use concordat_domain::agreement::{AgreementStatus, RoleGrant};
     use concordat_domain::category::DataCategory;
-    use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+    use concordat_domain::ids::{AgreementId, OrganisationId, PersonId, UserId};
     use concordat_domain::purpose::Purpose;
     use concordat_domain::role::Role;
 
     use super::*;
+    use crate::facts::AgreementFacts;
     use crate::request::{AccessAction, Principal};
     use crate::Relationship;
 
@@ -345,6 +351,53 @@ mod tests {
             decision.error().unwrap().contains("overflows"),
             "{:?}",
             decision.error()
+        );
+    }
+
+    /// An agreement between the request's organisation and another,
+    /// granting a crisis clinician every category for direct care.
+    fn agreement(organisation: OrganisationId, status: AgreementStatus) -> AgreementFacts {
+        AgreementFacts {
+            id: AgreementId::new(),
+            title: "Northshire crisis care".into(),
+            status,
+            signed_by_every_party: true,
+            parties: vec![organisation, OrganisationId::new()],
+            starts_on: NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+            ends_on: None,
+            purposes: BTreeSet::from([Purpose::DirectCare]),
+            grants: vec![RoleGrant {
+                role: Role::CrisisClinician,
+                read: DataCategory::ALL.into_iter().collect(),
+                write: BTreeSet::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn an_agreement_kept_as_built_is_not_used_once_its_facts_change() {
+        // No remembered decisions, so each request is translated and
+        // evaluated: only the kept agreement entities could carry an
+        // answer from one request to the next.
+        let engine = AccessEngine {
+            memo: Memo::off(),
+            ..AccessEngine::new().unwrap()
+        };
+        let mut r = request();
+        r.agreements = vec![agreement(r.user.organisation, AgreementStatus::Active)];
+        assert!(engine.decide(&r).is_allowed());
+
+        // The same agreement, suspended; then its grant narrowed.
+        r.agreements[0].status = AgreementStatus::Suspended;
+        assert!(!engine.decide(&r).is_allowed());
+        r.agreements[0].status = AgreementStatus::Active;
+        assert!(engine.decide(&r).is_allowed());
+        r.agreements[0].grants[0].read = BTreeSet::from([DataCategory::Demographics]);
+        let narrowed = engine.decide(&r);
+        assert!(!narrowed.is_allowed());
+        assert_eq!(
+            narrowed.denied_by().unwrap().policy,
+            policy_ids::AGREEMENT_REQUIRED
         );
     }
 

@@ -5,14 +5,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use cedar_policy::{
     Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, Request, RestrictedExpression,
     Schema,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use concordat_bounded::BoundedMap;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::ConsentEffect;
+use concordat_domain::ids::AgreementId;
 
 use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts, Relationship};
 use crate::mask::FieldMask;
@@ -20,7 +23,16 @@ use crate::request::{AccessAction, AccessRequest, Principal};
 
 type Attrs = HashMap<String, RestrictedExpression>;
 
-/// The entity type names and action ids, made once.
+/// Agreements whose entities are kept: a partnership has a handful, and
+/// nearly every request carries the same few.
+const KEPT_AGREEMENTS: usize = 256;
+
+/// The entity type names and action ids, made once; and agreement entities
+/// as built, by position and id, each with the facts it was built from.
+/// Building an agreement (its grants as tags, each a record of sets) is
+/// most of the work of building a request's entities, and the same few
+/// agreements are in nearly every request; a kept one is used only for
+/// facts equal to those it was built from.
 #[derive(Debug)]
 pub(crate) struct Translator {
     user: EntityTypeName,
@@ -33,10 +45,21 @@ pub(crate) struct Translator {
     read: EntityUid,
     write: EntityUid,
     reveal: EntityUid,
+    agreements: Mutex<BoundedMap<(usize, AgreementId), (AgreementFacts, Entity)>>,
 }
 
 impl Translator {
     pub fn new() -> Self {
+        Self::keeping(KEPT_AGREEMENTS)
+    }
+
+    /// A translator that builds every entity afresh, for measuring the
+    /// decision's whole work.
+    pub fn keeping_nothing() -> Self {
+        Self::keeping(0)
+    }
+
+    fn keeping(agreements: usize) -> Self {
         // Constant names the schema declares, so parsing them cannot fail.
         let name = |n: &str| EntityTypeName::from_str(n).expect("a valid entity type name");
         let action = |a: &str| EntityUid::from_type_name_and_id(name("Action"), EntityId::new(a));
@@ -51,6 +74,7 @@ impl Translator {
             read: action(AccessAction::Read.as_str()),
             write: action(AccessAction::Write.as_str()),
             reveal: action("reveal"),
+            agreements: Mutex::new(BoundedMap::new(agreements)),
         }
     }
 
@@ -128,11 +152,7 @@ impl Translator {
         let mut entities = self.people(request)?;
         entities.push(Self::entity(self.record_uid(request), record)?);
         for (position, agreement) in request.agreements.iter().enumerate() {
-            let (attrs, grants) = self.agreement(agreement);
-            entities.push(
-                Entity::new_with_tags(self.agreement_uid(position, agreement), attrs, [], grants)
-                    .map_err(|e| e.to_string())?,
-            );
+            entities.push(self.agreement_entity(position, agreement)?);
         }
         for (position, consent) in request.consents.iter().enumerate() {
             entities.push(Self::entity(
@@ -145,6 +165,33 @@ impl Translator {
             None.filter(|_: &&Schema| schema.request_envs().next().is_none()),
         )
         .map_err(|e| e.to_string())
+    }
+
+    /// The entity of `agreement` at `position`: kept if built from equal
+    /// facts, else built now (and kept).
+    fn agreement_entity(
+        &self,
+        position: usize,
+        agreement: &AgreementFacts,
+    ) -> Result<Entity, String> {
+        let key = (position, agreement.id);
+        let kept = |map: &mut BoundedMap<_, (AgreementFacts, Entity)>| {
+            map.get_mut(&key)
+                .filter(|(facts, _)| facts == agreement)
+                .map(|(_, entity)| entity.clone())
+        };
+        if let Some(entity) = kept(&mut self.agreements.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(entity);
+        }
+        let (attrs, grants) = self.agreement(agreement);
+        let entity =
+            Entity::new_with_tags(self.agreement_uid(position, agreement), attrs, [], grants)
+                .map_err(|e| e.to_string())?;
+        self.agreements
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, (agreement.clone(), entity.clone()));
+        Ok(entity)
     }
 
     pub fn field_entities(

@@ -107,33 +107,13 @@ pub async fn persons_with_versions(
     ids: &[PersonId],
 ) -> Result<Vec<(Option<Person>, AccessVersions)>, StoreError> {
     let keys = padded(ids);
-    // At least one row: the version row always exists; the people and their
-    // identifiers are outer-joined, one row per identifier.
-    let sql = format!(
-        "SELECT v.version AS partnership_version, p.access_version AS person_version, \
-         {PERSON_COLUMNS}, i.system, i.value \
-         FROM access_version v \
-         LEFT JOIN persons p ON p.id IN ({}) \
-         LEFT JOIN person_identifiers i ON i.person_id = p.id \
-         WHERE v.id = 1 ORDER BY p.id, i.system",
-        rows::parameters(conn, 1, keys.len().max(1))
-    );
-    let mut query = sqlx::query(&sql);
-    if keys.is_empty() {
-        query = query.bind(Option::<String>::None);
-    }
-    for id in &keys {
-        query = query.bind(id.to_string());
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let first = rows
-        .first()
-        .ok_or_else(|| StoreError::corrupt("access version", "the row is missing"))?;
-    let partnership = versions_from_row(first)?.partnership;
-    let mut people: HashMap<PersonId, (Person, i64)> = HashMap::new();
-    for (person, row) in people_from_joined(&rows)? {
-        people.insert(person.id(), (person, rows::int(row, "person_version")?));
-    }
+    let on = format!("p.id IN ({})", rows::parameters(conn, 1, keys.len().max(1)));
+    let binds = if keys.is_empty() {
+        vec![None]
+    } else {
+        keys.iter().map(|id| Some(id.to_string())).collect()
+    };
+    let (partnership, people) = with_versions(conn, &on, binds).await?;
     Ok(ids
         .iter()
         .map(|id| match people.get(id) {
@@ -153,6 +133,75 @@ pub async fn persons_with_versions(
             ),
         })
         .collect())
+}
+
+/// The person with NHS number `nhs_number` (if there is one) with the
+/// access versions that apply to them, in ONE statement: a crisis look-up
+/// finds and decides under them without reading the person again.
+pub async fn person_with_versions_by_nhs_number(
+    conn: &mut Conn,
+    nhs_number: &NhsNumber,
+) -> Result<(Option<Person>, AccessVersions), StoreError> {
+    let on = format!(
+        "p.id = (SELECT person_id FROM person_identifiers WHERE system = {} AND value = {})",
+        rows::parameters(conn, 1, 1),
+        rows::parameters(conn, 2, 1),
+    );
+    let binds = vec![
+        Some(IdentifierSystem::nhs_number().as_str().to_owned()),
+        Some(nhs_number.as_str().to_owned()),
+    ];
+    let (partnership, people) = with_versions(conn, &on, binds).await?;
+    Ok(match people.into_values().next() {
+        Some((person, version)) => (
+            Some(person),
+            AccessVersions {
+                partnership,
+                person: Some(version),
+            },
+        ),
+        None => (
+            None,
+            AccessVersions {
+                partnership,
+                person: None,
+            },
+        ),
+    })
+}
+
+/// The partnership's access version, and the people `on` names (a join
+/// condition on `persons p`, with `binds` for its parameters) each with
+/// their own, read in one statement.
+async fn with_versions(
+    conn: &mut Conn,
+    on: &str,
+    binds: Vec<Option<String>>,
+) -> Result<(i64, HashMap<PersonId, (Person, i64)>), StoreError> {
+    // At least one row: the version row always exists; the people and their
+    // identifiers are outer-joined, one row per identifier.
+    let sql = format!(
+        "SELECT v.version AS partnership_version, p.access_version AS person_version, \
+         {PERSON_COLUMNS}, i.system, i.value \
+         FROM access_version v \
+         LEFT JOIN persons p ON {on} \
+         LEFT JOIN person_identifiers i ON i.person_id = p.id \
+         WHERE v.id = 1 ORDER BY p.id, i.system"
+    );
+    let mut query = sqlx::query(&sql);
+    for bind in binds {
+        query = query.bind(bind);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let first = rows
+        .first()
+        .ok_or_else(|| StoreError::corrupt("access version", "the row is missing"))?;
+    let partnership = versions_from_row(first)?.partnership;
+    let mut people: HashMap<PersonId, (Person, i64)> = HashMap::new();
+    for (person, row) in people_from_joined(&rows)? {
+        people.insert(person.id(), (person, rows::int(row, "person_version")?));
+    }
+    Ok((partnership, people))
 }
 
 /// [`persons_with_versions`], shared by the requests that ask at once.

@@ -28,9 +28,7 @@ async fn versions(app: &TestApp, person: PersonId) -> AccessVersions {
 async fn look_ups(app: &TestApp, person: PersonId) -> i64 {
     count(
         app,
-        &format!(
-            "SELECT COUNT(*) AS n FROM look_ups WHERE person_id = '{person}'"
-        ),
+        &format!("SELECT COUNT(*) AS n FROM look_ups WHERE person_id = '{person}'"),
     )
     .await
 }

@@ -172,7 +172,11 @@ impl Sources {
         let mut opened = self.clone();
         if let Some(look_up) = LookUp::from_relationship(&relationship) {
             // Recorded beside the audit log, renewed there by its reason.
-            match opened.look_ups.iter_mut().find(|r| r.reason == relationship.reason) {
+            match opened
+                .look_ups
+                .iter_mut()
+                .find(|r| r.reason == relationship.reason)
+            {
                 Some(kept) if kept.ends_at > now => {
                     kept.ends_at = kept.ends_at.max(relationship.ends_at);
                 }

@@ -102,7 +102,7 @@ pub async fn look_up(
     may_look_up(viewer)?;
     let (finding, reason) = input.parse()?;
     let found = finding::find(state, &finding).await?;
-    let person = match found.as_slice() {
+    let person = match found.people.as_slice() {
         [] => {
             audit_unmatched(state, viewer, &finding, &reason, Unmatched::NoOne).await?;
             return Ok(LookUpOutcome::NoMatch);
@@ -134,9 +134,12 @@ pub async fn look_up(
             return Ok(LookUpOutcome::Candidates(candidates));
         }
     };
-    // The access versions in force, read after the person was found: the
-    // decision's facts are read (or found kept) under them.
-    let (_, versions) = state.reads.persons.read(person.id()).await?;
+    // The access versions in force, read with the person or after they
+    // were found: the decision's facts are read (or found kept) under them.
+    let versions = match found.versions {
+        Some(versions) => versions,
+        None => state.reads.persons.read(person.id()).await?.1,
+    };
     let now = state.clock.now();
     let relationship = CareRelationship {
         id: uuid::Uuid::new_v4(),

@@ -170,14 +170,7 @@ async fn who_may_look_up_and_what_they_must_give(app: TestApp) {
         }
     }
     // Refused requests opened nothing and granted nothing.
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) AS n FROM look_ups"
-        )
-        .await,
-        0
-    );
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM look_ups").await, 0);
 }
 
 async fn a_contact_recorded_from_a_look_up_tells_the_lead_professional(app: TestApp) {

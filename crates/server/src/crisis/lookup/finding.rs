@@ -8,7 +8,7 @@ use concordat_access::LookUpReason;
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::{Person, Postcode};
-use concordat_store::{masks, persons};
+use concordat_store::{masks, persons, AccessVersions};
 use serde::Serialize;
 
 use crate::error::{FieldError, ServiceError};
@@ -176,33 +176,53 @@ impl Finding {
 
 /// The people `finding` names: at most one for an NHS number or a
 /// candidate; for surname and date of birth at most one more than
-/// [`MAX_CANDIDATES`], so that too many can be told from enough.
-pub(super) async fn find(state: &AppState, finding: &Finding) -> Result<Vec<Person>, ServiceError> {
-    let mut conn = state.store.read().await?;
+/// [`MAX_CANDIDATES`], so that too many can be told from enough. For one
+/// person named by id or NHS number, the access versions in force come
+/// with them, read in the same statement.
+pub(super) async fn find(state: &AppState, finding: &Finding) -> Result<Found, ServiceError> {
     Ok(match finding {
-        Finding::NhsNumber(n) => persons::person_by_nhs_number(&mut conn, n)
-            .await?
-            .into_iter()
-            .collect(),
+        Finding::NhsNumber(n) => {
+            let mut conn = state.store.read().await?;
+            let (person, versions) =
+                persons::person_with_versions_by_nhs_number(&mut conn, n).await?;
+            Found {
+                people: person.into_iter().collect(),
+                versions: Some(versions),
+            }
+        }
         Finding::Details {
             surname,
             birth_date,
             postcode,
         } => {
-            persons::persons_by_surname_and_birth_date(
-                &mut conn,
-                surname,
-                *birth_date,
-                postcode.as_ref(),
-                MAX_CANDIDATES + 1,
-            )
-            .await?
+            let mut conn = state.store.read().await?;
+            Found {
+                people: persons::persons_by_surname_and_birth_date(
+                    &mut conn,
+                    surname,
+                    *birth_date,
+                    postcode.as_ref(),
+                    MAX_CANDIDATES + 1,
+                )
+                .await?,
+                versions: None,
+            }
         }
-        Finding::Candidate(id) => persons::person_by_id(&mut conn, *id)
-            .await?
-            .into_iter()
-            .collect(),
+        Finding::Candidate(id) => {
+            let (person, versions) = state.reads.persons.read(*id).await?;
+            Found {
+                people: person.into_iter().collect(),
+                versions: Some(versions),
+            }
+        }
     })
+}
+
+/// Whom a look-up found, and for one person found by id or NHS number the
+/// access versions read with them.
+pub(super) struct Found {
+    pub people: Vec<Person>,
+    pub versions: Option<AccessVersions>,
 }
 
 /// One of several people a look-up matched, in as little detail as lets
