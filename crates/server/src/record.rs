@@ -113,7 +113,19 @@ pub async fn read(
     person_id: PersonId,
     categories: &[DataCategory],
 ) -> Result<ReadOutcome, ServiceError> {
-    let (person, versions) = state.reads.persons.read(person_id).await?;
+    let found = state.reads.persons.read(person_id).await?;
+    read_found(state, viewer, person_id, found, categories).await
+}
+
+/// [`read`], of the person `person_id` names as read with the access
+/// versions in force (`None` for no one).
+async fn read_found(
+    state: &AppState,
+    viewer: &Viewer,
+    person_id: PersonId,
+    (person, versions): (Option<Person>, AccessVersions),
+    categories: &[DataCategory],
+) -> Result<ReadOutcome, ServiceError> {
     let authorisation = authorise_under(
         state,
         viewer,
@@ -154,17 +166,17 @@ pub async fn find(
     nhs_number: &NhsNumber,
     categories: &[DataCategory],
 ) -> Result<ReadOutcome, ServiceError> {
+    // The person and the versions in one statement, as a read by id has
+    // them in one.
     let found = {
         let mut conn = state.store.read().await?;
-        persons::person_id_by_nhs_number(&mut conn, nhs_number).await?
+        persons::person_with_versions_by_nhs_number(&mut conn, nhs_number).await?
     };
-    read(
-        state,
-        viewer,
-        found.unwrap_or_else(PersonId::nobody),
-        categories,
-    )
-    .await
+    let id = found
+        .0
+        .as_ref()
+        .map_or_else(PersonId::nobody, |person| person.id());
+    read_found(state, viewer, id, found, categories).await
 }
 
 /// The care team `team`, read as part of its person's record (the
