@@ -26,7 +26,7 @@ use crate::{api, health, pages, AppState, Clock, ServerConfig};
 const BODY_LIMIT: usize = 1024 * 1024;
 
 /// (user, person) pairs whose access facts are kept, and people whose
-/// record parts are; a few kilobytes each.
+/// record parts (and crisis parts) are; a few kilobytes each.
 const CACHED_SOURCES: usize = 16_384;
 const CACHED_RECORDS: usize = 16_384;
 
@@ -73,6 +73,7 @@ impl Application {
             audit,
             sources: Arc::new(VersionedCache::new(CACHED_SOURCES)),
             record_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
+            crisis_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
             webhook_http,
         };
         Ok(Self {

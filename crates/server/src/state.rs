@@ -15,6 +15,7 @@ use crate::authorisation::cache::VersionedCache;
 use crate::authorisation::gather::{Sources, SourcesKey};
 use crate::clock::Clock;
 use crate::config::ServerConfig;
+use crate::crisis::lookup::parts::CrisisParts;
 use crate::record::parts::RecordParts;
 
 #[derive(Clone)]
@@ -29,9 +30,11 @@ pub struct AppState {
     pub audit: AuditLog,
     /// What the access decision read about a user and a person, and what a
     /// record read shows besides the person row, each kept only while the
-    /// access versions it was read under are current.
+    /// access versions it was read under are current; and what a crisis
+    /// look-up shows besides the person row, likewise.
     pub sources: Arc<VersionedCache<SourcesKey, Sources>>,
     pub record_parts: Arc<VersionedCache<PersonId, RecordParts>>,
+    pub crisis_parts: Arc<VersionedCache<PersonId, CrisisParts>>,
     /// The reads every record read makes, shared by requests made at once.
     pub reads: SharedReads,
     /// The client webhooks are delivered with: it connects only where

@@ -21,7 +21,9 @@ pub struct AccessVersions {
     /// Agreements, organisations and user accounts.
     pub partnership: i64,
     /// The person's consent, care teams, relationships, break-glass
-    /// overrides and masks; `None` when there is no such person. A person
+    /// overrides and masks, and what a crisis look-up shows of them (the
+    /// agreed crisis plan, the safety flags); `None` when there is no such
+    /// person. A person
     /// recorded later starts at `Some(0)`, so nothing kept about an id
     /// before the person existed passes for them.
     pub person: Option<i64>,

@@ -16,7 +16,7 @@ use concordat_domain::ids::{CrisisPlanId, PersonId, TeamId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::backend::lock_rows;
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 /// A person's plan: which version is latest and which (if any) is agreed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,9 +185,10 @@ pub async fn save_agreement(conn: &mut Conn, v: &PlanVersion) -> Result<(), Stor
     .bind(v.review_due.map(time::encode_date))
     .bind(i64::from(v.sections.says_what_does_not_help()))
     .bind(v.plan.to_string())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    // What a crisis look-up shows is kept under the person's version.
+    access_versions::person_changed(conn, v.person).await
 }
 
 /// Every version of a plan, oldest first.

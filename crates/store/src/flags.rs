@@ -5,7 +5,7 @@ use concordat_domain::flag::{FlagCategory, FlagState, SafetyFlag, Severity};
 use concordat_domain::ids::{FlagId, PersonId, UserId};
 use sqlx::any::AnyRow;
 
-use crate::{rows, time, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 const COLUMNS: &str =
     "id, person_id, category, severity, summary, basis, raised_by, raised_by_name, \
@@ -30,9 +30,10 @@ pub async fn insert_flag(conn: &mut Conn, f: &SafetyFlag) -> Result<(), StoreErr
     .bind(f.ends_on.map(time::encode_date))
     .bind(f.state.as_str())
     .bind(f.closed_reason.clone())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    // What a crisis look-up shows is kept under the person's version.
+    access_versions::person_changed(conn, f.person).await
 }
 
 /// Every flag of a person, inactive and expired included, newest first.
@@ -85,7 +86,7 @@ pub async fn record_review(conn: &mut Conn, review: &FlagReview) -> Result<(), S
         sqlx::query("UPDATE safety_flags SET review_on = COALESCE($1, review_on) WHERE id = $2")
             .bind(review.next_review_on.map(time::encode_date))
             .bind(review.flag.to_string())
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
     } else {
         sqlx::query(
@@ -93,9 +94,17 @@ pub async fn record_review(conn: &mut Conn, review: &FlagReview) -> Result<(), S
         )
         .bind(review.note.clone())
         .bind(review.flag.to_string())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     }
+    // What a crisis look-up shows is kept under the person's version.
+    sqlx::query(
+        "UPDATE persons SET access_version = access_version + 1 \
+         WHERE id = (SELECT person_id FROM safety_flags WHERE id = $1)",
+    )
+    .bind(review.flag.to_string())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

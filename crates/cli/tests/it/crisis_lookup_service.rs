@@ -235,6 +235,92 @@ async fn a_refusal_recorded_after_a_look_up_applies_to_the_next_look_up(app: Tes
     assert!(!refused.to_string().contains("what_helps"));
 }
 
+async fn a_look_up_shows_what_changed_since_the_last_on_a_node_whose_caches_are_warm(app: TestApp) {
+    let other = app.another_node().await;
+    let gary = person_id(&app, GARY).await;
+    let police = app.token_for("police", "ETREAT").await;
+    let nurse = app.token_for("crisis.nurse", "TREAT").await;
+    let look_up = || {
+        let police = police.clone();
+        let url = format!("{}{}", other.base, crisis_look_up_path(GARY, "Welfare"));
+        let client = app.client.clone();
+        async move {
+            let answer = client.get(&url).bearer_auth(police).send().await.unwrap();
+            assert_eq!(answer.status(), 200);
+            answer.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    // Twice, so the other node has kept what it showed.
+    for _ in 0..2 {
+        let shown = look_up().await;
+        assert_ne!(shown["plan"]["what_helps"], "Tea and a quiet room");
+        assert!(!shown["flags"]
+            .to_string()
+            .contains("Has threatened a neighbour"));
+    }
+
+    // A new version of the plan agreed through this node.
+    let plan = format!("/api/v1/persons/{gary}/crisis-plan");
+    let (_, current) = get_json(&app, &nurse, &plan).await;
+    let mut sections = current["agreed"]["sections"].clone();
+    sections["what_helps"] = json!("Tea and a quiet room");
+    let latest = current["latest_version"].as_u64().unwrap();
+    let saved = post_json(
+        &app,
+        &nurse,
+        &format!("{plan}/versions"),
+        json!({"based_on": latest, "sections": sections}),
+    )
+    .await;
+    assert_eq!(saved.status(), 201);
+    let number = saved.json::<serde_json::Value>().await.unwrap()["number"].clone();
+    for party in ["professional", "person"] {
+        let agreed = post_json(
+            &app,
+            &nurse,
+            &format!("{plan}/versions/{number}/agreement"),
+            json!({"party": party, "via": "in-person"}),
+        )
+        .await;
+        assert_eq!(agreed.status(), 200);
+    }
+    assert_eq!(
+        look_up().await["plan"]["what_helps"],
+        "Tea and a quiet room"
+    );
+
+    // A flag raised, then made inactive, through this node.
+    let raised = post_json(
+        &app,
+        &nurse,
+        &format!("/api/v1/persons/{gary}/flags"),
+        json!({
+            "category": "risk-to-others", "severity": "moderate",
+            "summary": "Has threatened a neighbour", "basis": "Police report 2 March"
+        }),
+    )
+    .await;
+    assert_eq!(raised.status(), 201);
+    let flag = raised.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(look_up().await["flags"]
+        .to_string()
+        .contains("Has threatened a neighbour"));
+    let closed = post_json(
+        &app,
+        &nurse,
+        &format!("/api/v1/persons/{gary}/flags/{flag}/review"),
+        json!({"keep": false, "note": "Resolved with the neighbour"}),
+    )
+    .await;
+    assert_eq!(closed.status(), 200);
+    assert!(!look_up().await["flags"]
+        .to_string()
+        .contains("Has threatened a neighbour"));
+}
+
 /// The text of the element with `id` in `html`, as the page says it.
 fn element_text(html: &str, id: &str) -> Option<String> {
     let start = html.find(&format!(r#"id="{id}">"#))? + id.len() + 6;
@@ -354,6 +440,7 @@ crate::on_both_stores!(
     a_failing_look_up_fails_only_itself,
     a_look_up_applies_at_once_on_a_node_whose_caches_are_warm,
     a_refusal_recorded_after_a_look_up_applies_to_the_next_look_up,
+    a_look_up_shows_what_changed_since_the_last_on_a_node_whose_caches_are_warm,
     both_surfaces_give_the_same_field_errors_for_the_same_input,
 );
 

@@ -16,6 +16,7 @@
 //! allows read once (`summary`).
 
 mod finding;
+pub mod parts;
 mod summary;
 
 use concordat_access::policy_ids::CONSENT_REFUSED;
@@ -176,7 +177,7 @@ pub async fn look_up(
             return Err(refused.into());
         }
     }
-    let shown = Shown::read(state, &person, &authorisation).await?;
+    let shown = Shown::read(state, &person, versions, &authorisation).await?;
     if let Some(rule) = consent_refused {
         return Ok(LookUpOutcome::Refused {
             person_id: person.id(),

@@ -1,6 +1,7 @@
 //! What a crisis look-up shows of the person it found: the agreed plan's
 //! essentials, active flags and whom to call, each only as far as the
-//! decision allowed — read once, on one connection, after the decision.
+//! decision allowed — from the parts kept under the access versions, or
+//! read once, on one connection, after the decision.
 
 use chrono::NaiveDate;
 use concordat_domain::category::DataCategory;
@@ -9,9 +10,12 @@ use concordat_domain::crisis_plan::{
 };
 use concordat_domain::flag::{FlagStatus, SafetyFlag};
 use concordat_domain::person::Person;
-use concordat_store::{care_teams, crisis_plans, flags, StoreError};
+use concordat_store::{care_teams, AccessVersions, StoreError};
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use super::parts::CrisisParts;
 use crate::authorisation::Authorisation;
 use crate::AppState;
 
@@ -84,27 +88,39 @@ pub(super) struct Shown {
 }
 
 impl Shown {
-    /// Reads what `authorisation` lets be shown of `person`: nothing more.
+    /// What `authorisation` lets be shown of `person`, and nothing more,
+    /// from the parts kept under `versions` (read now if none are).
     pub(super) async fn read(
         state: &AppState,
         person: &Person,
+        versions: AccessVersions,
         authorisation: &Authorisation,
     ) -> Result<Self, StoreError> {
-        let mut conn = state.store.read().await?;
-        let plan = crisis_plans::agreed_version_of_person(&mut conn, person.id()).await?;
-        let flags = if authorisation.allows(DataCategory::Risk) {
-            Some(flags::flags_of(&mut conn, person.id()).await?)
-        } else {
-            None
+        let parts = match state.crisis_parts.get(&person.id(), versions) {
+            Some(kept) => kept,
+            None => {
+                let mut conn = state.store.read().await?;
+                let read = Arc::new(CrisisParts::load(&mut conn, person.id()).await?);
+                state
+                    .crisis_parts
+                    .keep(person.id(), versions, Arc::clone(&read));
+                read
+            }
         };
+        let flags = authorisation
+            .allows(DataCategory::Risk)
+            .then(|| parts.flags.clone());
         // The lead professional is whom the plan says to reach: shown with
         // the plan, under the same grant.
-        let lead = if authorisation.allows(DataCategory::CrisisPlan) {
-            care_teams::lead_professional_of(&mut conn, person.id()).await?
-        } else {
-            None
-        };
-        Ok(Self { plan, flags, lead })
+        let lead = authorisation
+            .allows(DataCategory::CrisisPlan)
+            .then(|| parts.lead.clone())
+            .flatten();
+        Ok(Self {
+            plan: parts.plan.clone(),
+            flags,
+            lead,
+        })
     }
 
     pub(super) fn plan_exists(&self) -> bool {
