@@ -25,8 +25,10 @@ use crate::translate::{date_millis, millis};
 use concordat_bounded::BoundedMap;
 
 /// Distinct requests remembered; a request with a couple of agreements
-/// takes a few kilobytes.
-const DECISIONS: usize = 8_192;
+/// takes a few kilobytes. Half of it (a generation) must hold what is in
+/// use at once for it to stay remembered: crisis look-ups over a couple of
+/// thousand people decide three categories each (see BENCHMARKS.md).
+const DECISIONS: usize = 32_768;
 const MASKS: usize = 4_096;
 
 #[derive(Debug)]
