@@ -22,7 +22,6 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::person::Person;
 use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
-use concordat_store::relationships::Opening;
 use concordat_store::{AccessVersions, StoreError};
 
 pub use cache::VersionedCache;
@@ -139,7 +138,7 @@ pub async fn authorise_opening(
     if decisions.iter().any(|(_, d)| d.is_allowed()) {
         entry.reasons.extend(grounds(&facts));
     }
-    let moves_version = !matches!(opening, Opening::LookUp(_));
+    let moves_version = opening.moves_version();
     let audit_seq = state.audit.record_opening(entry, opening).await?;
     // A look-up moves no version: what is in force is `opened` under the
     // same versions. Any other opening moved the person's version by one:

@@ -113,6 +113,12 @@ impl Opening {
             Self::LookUp(l) => l.person,
         }
     }
+
+    /// Whether writing it moves the person's access version: everything but
+    /// a look-up, which is its user's alone.
+    pub fn moves_version(&self) -> bool {
+        !matches!(self, Self::LookUp(_))
+    }
 }
 
 /// Writes `opening` (and moves the person's access version if it should),
