@@ -22,6 +22,7 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::person::Person;
 use concordat_domain::user::User;
 use concordat_store::audit::AuditAction;
+use concordat_store::relationships::Opening;
 use concordat_store::{AccessVersions, StoreError};
 
 pub use cache::VersionedCache;
@@ -138,8 +139,11 @@ pub async fn authorise_opening(
     if decisions.iter().any(|(_, d)| d.is_allowed()) {
         entry.reasons.extend(grounds(&facts));
     }
-    let moves_version = opening.moves_version();
-    let audit_seq = state.audit.record_opening(entry, opening).await?;
+    let moves_version = opening.as_ref().is_some_and(Opening::moves_version);
+    let audit_seq = match opening {
+        Some(opening) => state.audit.record_opening(entry, opening).await?,
+        None => state.audit.record(entry).await?,
+    };
     // A look-up moves no version: what is in force is `opened` under the
     // same versions. Any other opening moved the person's version by one:
     // if that is the only change since `versions` (the version now stands

@@ -178,6 +178,36 @@ async fn a_look_up_for_the_same_reason_renews_the_relationship(app: TestApp) {
     assert_eq!(look_ups(&app, gary).await, 2);
 }
 
+/// An officer refreshing the same look-up: each is audited, but the
+/// relationship is written again only once it would move by a minute.
+async fn a_look_up_repeated_within_the_minute_is_audited_and_writes_no_relationship(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let police = app.token_for("police", "ETREAT").await;
+    let audited = format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{gary}' \
+         AND action = 'crisis-lookup'"
+    );
+    let (status, _) = get_json(&app, &police, &crisis_look_up_path(GARY, "Welfare")).await;
+    assert_eq!(status, 200);
+    let first = look_up_ends(&app, gary).await;
+    assert_eq!(first.len(), 1);
+
+    app.clock.advance(Duration::seconds(40));
+    let (status, _) = get_json(&app, &police, &crisis_look_up_path(GARY, "Welfare")).await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&app, &audited).await, 2);
+    assert_eq!(look_up_ends(&app, gary).await, first);
+
+    // 80 seconds after the first: the end moves to four hours from now.
+    app.clock.advance(Duration::seconds(40));
+    let (status, _) = get_json(&app, &police, &crisis_look_up_path(GARY, "Welfare")).await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&app, &audited).await, 3);
+    let renewed = look_up_ends(&app, gary).await;
+    assert_eq!(renewed.len(), 1);
+    assert!(renewed[0] > first[0], "{renewed:?} after {first:?}");
+}
+
 async fn a_look_up_applies_at_once_on_a_node_whose_caches_are_warm(app: TestApp) {
     let other = app.another_node().await;
     let gary = person_id(&app, GARY).await;
@@ -442,6 +472,7 @@ crate::on_both_stores!(
     a_refusal_recorded_after_a_look_up_applies_to_the_next_look_up,
     a_look_up_shows_what_changed_since_the_last_on_a_node_whose_caches_are_warm,
     both_surfaces_give_the_same_field_errors_for_the_same_input,
+    a_look_up_repeated_within_the_minute_is_audited_and_writes_no_relationship,
 );
 
 crate::on_both_stores!(with_a_short_look_up with short_look_up: a_look_up_for_the_same_reason_renews_the_relationship);

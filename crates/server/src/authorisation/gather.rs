@@ -29,6 +29,12 @@ use concordat_store::{
 /// it as the looker's own reason.
 pub const LOOK_UP_PREFIX: &str = "crisis look-up: ";
 
+/// The least a repeated crisis look-up must move its relationship's end by
+/// to be written: an officer refreshing the same page writes its audit
+/// entry each time, and the relationship once a minute at most (so it may
+/// end up to a minute sooner than four hours after the latest look-up).
+const RENEWED_BY_AT_LEAST: chrono::Duration = chrono::Duration::minutes(1);
+
 /// Whose [`Sources`] a cache entry holds: the user, as the token or session
 /// found them this request, and the person.
 pub type SourcesKey = (UserId, OrganisationId, Role, PersonId);
@@ -168,7 +174,11 @@ impl Sources {
     ///
     /// INVARIANT: the sources returned are what [`Sources::load`] reads
     /// once the write has committed, if nothing else changed meanwhile.
-    pub fn opened(&self, relationship: CareRelationship, now: DateTime<Utc>) -> (Self, Opening) {
+    pub fn opened(
+        &self,
+        relationship: CareRelationship,
+        now: DateTime<Utc>,
+    ) -> (Self, Option<Opening>) {
         let mut opened = self.clone();
         if let Some(look_up) = LookUp::from_relationship(&relationship) {
             // Recorded beside the audit log, renewed there by its reason.
@@ -177,13 +187,22 @@ impl Sources {
                 .iter_mut()
                 .find(|r| r.reason == relationship.reason)
             {
+                // Looked up again within the minute (a page refreshed): the
+                // act is audited, but its relationship would end no more
+                // than a minute later, so nothing is written.
+                Some(kept)
+                    if kept.ends_at > now
+                        && kept.ends_at + RENEWED_BY_AT_LEAST > relationship.ends_at =>
+                {
+                    return (opened, None);
+                }
                 Some(kept) if kept.ends_at > now => {
                     kept.ends_at = kept.ends_at.max(relationship.ends_at);
                 }
                 Some(kept) => *kept = relationship,
                 None => opened.look_ups.push(relationship),
             }
-            return (opened, Opening::LookUp(look_up));
+            return (opened, Some(Opening::LookUp(look_up)));
         }
         let same = opened.relationships.iter_mut().find(|r| {
             r.kind == relationship.kind
@@ -193,7 +212,7 @@ impl Sources {
                 && r.reason == relationship.reason
                 && r.ends_at > now
         });
-        let opening = match same {
+        let opening = Some(match same {
             Some(live) => {
                 // The write never shortens a relationship; nor does this.
                 live.ends_at = live.ends_at.max(relationship.ends_at);
@@ -207,7 +226,7 @@ impl Sources {
                 opened.relationships.push(relationship.clone());
                 Opening::New(relationship)
             }
-        };
+        });
         (opened, opening)
     }
 
