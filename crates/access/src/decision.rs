@@ -28,6 +28,9 @@ pub mod policy_ids {
     pub const SHARING_CHOICES: &str = "sharing-choices-are-the-care-teams";
     /// The permit of a professional's access under an agreement.
     pub const SHARED_UNDER_AGREEMENT: &str = "shared-under-agreement";
+    /// A standing refusal lifted, while a crisis is in progress, by the
+    /// person's own advance choice.
+    pub const ADVANCE_CHOICE: &str = "advance-choice-lifts-refusal";
     /// Marks an access made under a live break-glass override.
     pub const BREAK_GLASS: &str = "break-glass";
     pub const FIELD_WITHHELD: &str = "field-withheld";

@@ -6,7 +6,10 @@
 
 use cedar_policy::{Authorizer, Effect, Entities, Request, Response};
 
+use concordat_domain::consent::ConsentEffect;
+
 use crate::decision::{policy_ids, Decision, Reason, RuleEffect};
+use crate::facts::AdvanceChoiceFacts;
 use crate::mask::{FieldMask, MaskedField};
 use crate::memo::Memo;
 use crate::policies::{Policies, PolicyError, PolicyFile, FILES, SCHEMA};
@@ -110,17 +113,37 @@ impl AccessEngine {
             let mut forbids = Vec::new();
             let mut allowed = true;
             for consent in &consents {
-                let cedar = self
-                    .translator
-                    .record_request(request, &shared, agreement, *consent, schema)?;
-                let response = self.evaluate(&cedar, &entities)?;
-                allowed &= response.decision() == cedar_policy::Decision::Allow;
-                let subject = Subject {
+                let mut subject = Subject {
                     request,
                     agreement: agreement.map(|(_, a)| a),
                     consent: consent.map(|(_, c)| c),
+                    advance_choice: None,
                     field: None,
                 };
+                let ask = |choice: Option<&AdvanceChoiceFacts>| {
+                    self.translator
+                        .record_request(request, &shared, agreement, *consent, choice, schema)
+                        .and_then(|cedar| self.evaluate(&cedar, &entities))
+                };
+                let mut response = ask(None)?;
+                // A refusal that forbids is asked about again with each of
+                // the person's advance choices: lifted if one allows.
+                if response.decision() != cedar_policy::Decision::Allow
+                    && consent.is_some_and(|(_, c)| c.effect == ConsentEffect::Deny)
+                {
+                    for choice in &request.advance_choices {
+                        let lifted = Subject {
+                            advance_choice: Some(choice),
+                            ..subject
+                        };
+                        let answer = ask(Some(choice))?;
+                        if answer.decision() == cedar_policy::Decision::Allow {
+                            (response, subject) = (answer, lifted);
+                            break;
+                        }
+                    }
+                }
+                allowed &= response.decision() == cedar_policy::Decision::Allow;
                 for found in self.found(&response, &subject) {
                     let list = match found.reason.effect {
                         RuleEffect::Permit => &mut permits,
@@ -200,6 +223,7 @@ impl AccessEngine {
                 request,
                 agreement: None,
                 consent: None,
+                advance_choice: None,
                 field: Some(mask),
             };
             let reason = in_reading_order(self.found(&response, &subject))
@@ -322,6 +346,8 @@ mod tests {
             consents: Vec::new(),
             relationships: vec![Relationship::care_team()],
             break_glass: None,
+            advance_choices: Vec::new(),
+            crises: Vec::new(),
         }
     }
 

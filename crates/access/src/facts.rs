@@ -7,10 +7,13 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{Agreement, AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::{BreakGlass, OverrideBasis};
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope};
-use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, UserId};
+use concordat_domain::ids::{
+    AdvanceChoicesId, AgreementId, ConsentId, OrganisationId, PersonId, UserId,
+};
 use concordat_domain::purpose::Purpose;
 
 /// An information sharing agreement as it stands.
@@ -63,6 +66,10 @@ pub struct ConsentFacts {
     /// The display name of `scope.organisation`, for the words of a refusal
     /// ("the person has refused sharing with Northshire Police").
     pub organisation_name: Option<String>,
+    /// A refusal made in the person's advance choices to hold even in a
+    /// crisis: no advance choice to let lifts it. A standing refusal (a
+    /// consent directive) is `false`.
+    pub holds_in_crisis: bool,
 }
 
 impl ConsentFacts {
@@ -81,8 +88,34 @@ impl ConsentFacts {
             scope: *directive.scope(),
             expires_at,
             organisation_name,
+            holds_in_crisis: false,
         }
     }
+}
+
+/// A choice in the person's advance choices to let something be seen
+/// during a crisis, despite their standing refusals. Only the current
+/// version of the document is passed: an earlier version is history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvanceChoiceFacts {
+    /// The document version, and the choice's place in it.
+    pub document: AdvanceChoicesId,
+    pub position: usize,
+    pub during: CrisisKind,
+    /// What it lets be seen; an empty field covers everything.
+    pub scope: ConsentScope,
+    /// The person's words and when they were witnessed, for the reasons
+    /// ("their advance choice witnessed on 3 March 2026").
+    pub witnessed_on: NaiveDate,
+}
+
+/// A crisis the person is or was in, from a contact recorded by any
+/// organisation: what the advance choices wait for. Its end is judged
+/// by the caller, as a relationship's is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Crisis {
+    pub kind: CrisisKind,
+    pub ended: bool,
 }
 
 /// Why the user is involved with the person.

@@ -67,6 +67,13 @@
 //! denies the request — Cedar skips a rule that errs, which for a forbid
 //! rule would fail open.
 //!
+//! A refusal that forbids is asked about once more with each of the
+//! person's advance choices (`context.advance_choice`, with the crises they
+//! are in as `context.crises`): it is lifted if one of them allows, so
+//!
+//! > allowed ⇔ under some agreement, every directive's evaluation allows,
+//! > alone or with one advance choice.
+//!
 //! Masks ([`AccessEngine::masks_for`]) are Cedar too (`70-masks.cedar`,
 //! action `reveal`, one evaluation per masked field), so information
 //! governance reviews every rule in one place.
@@ -93,8 +100,8 @@ mod translate;
 pub use decision::{policy_ids, Decision, Outcome, Reason, RuleEffect};
 pub use engine::AccessEngine;
 pub use facts::{
-    AgreementFacts, BreakGlassFacts, ConsentFacts, LookUpReason, LookUpReasonError, Relationship,
-    RelationshipKind,
+    AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts, ConsentFacts, Crisis, LookUpReason,
+    LookUpReasonError, Relationship, RelationshipKind,
 };
 pub use mask::{FieldMask, MaskedField};
 pub use policies::PolicyError;

@@ -146,6 +146,8 @@ fn same_facts(a: &AccessRequest, b: &AccessRequest) -> bool {
         consents,
         relationships,
         break_glass,
+        advance_choices,
+        crises,
     } = a;
     *user == b.user
         && *person == b.person
@@ -156,6 +158,8 @@ fn same_facts(a: &AccessRequest, b: &AccessRequest) -> bool {
         && *consents == b.consents
         && *relationships == b.relationships
         && *break_glass == b.break_glass
+        && *advance_choices == b.advance_choices
+        && *crises == b.crises
 }
 
 /// Whether two requests ask about the same person for the same user: all a
@@ -179,6 +183,8 @@ fn request_hash(request: &AccessRequest) -> u64 {
         c.id.hash(&mut h);
     }
     request.relationships.len().hash(&mut h);
+    request.advance_choices.len().hash(&mut h);
+    request.crises.hash(&mut h);
     request
         .break_glass
         .as_ref()
@@ -277,6 +283,8 @@ mod tests {
                 granted_at: now - Duration::minutes(5),
                 expires_at: now + Duration::minutes(25),
             }),
+            advance_choices: Vec::new(),
+            crises: Vec::new(),
         }
     }
 

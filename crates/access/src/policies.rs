@@ -24,7 +24,7 @@ pub(crate) const SCHEMA: &str = include_str!("../policies/concordat.cedarschema"
 /// when several forbid rules apply, the first one read is the one named to
 /// the user. The numbers in the file names keep a listing of the folder in
 /// the same order.
-pub(crate) const FILES: [PolicyFile<'static>; 8] = [
+pub(crate) const FILES: [PolicyFile<'static>; 9] = [
     file(
         "10-people.cedar",
         include_str!("../policies/10-people.cedar"),
@@ -48,6 +48,10 @@ pub(crate) const FILES: [PolicyFile<'static>; 8] = [
     file(
         "50-consent.cedar",
         include_str!("../policies/50-consent.cedar"),
+    ),
+    file(
+        "55-advance-choices.cedar",
+        include_str!("../policies/55-advance-choices.cedar"),
     ),
     file(
         "60-break-glass.cedar",
@@ -231,6 +235,7 @@ mod tests {
                 "sharing-choices-with-the-care-team",
                 "sharing-choices-are-the-care-teams",
                 "consent-refused",
+                "advance-choice-lifts-refusal",
                 "break-glass",
                 "field-shown",
                 "field-withheld",

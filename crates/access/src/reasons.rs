@@ -9,12 +9,14 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 
-use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts};
+use concordat_domain::advance_choice::CrisisKind;
+
+use crate::facts::{AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts, ConsentFacts};
 use crate::mask::FieldMask;
 use crate::request::{AccessAction, AccessRequest};
 
 /// The placeholders a `@reason` may use.
-const PLACEHOLDERS: [&str; 9] = [
+const PLACEHOLDERS: [&str; 11] = [
     "who",
     "doing",
     "category",
@@ -24,6 +26,8 @@ const PLACEHOLDERS: [&str; 9] = [
     "basis",
     "field",
     "visible_to",
+    "advance_choice",
+    "crisis",
 ];
 
 /// What the words of one evaluation can draw on.
@@ -32,6 +36,7 @@ pub(crate) struct Subject<'a> {
     pub request: &'a AccessRequest,
     pub agreement: Option<&'a AgreementFacts>,
     pub consent: Option<&'a ConsentFacts>,
+    pub advance_choice: Option<&'a AdvanceChoiceFacts>,
     pub field: Option<&'a FieldMask>,
 }
 
@@ -84,6 +89,14 @@ fn words(placeholder: &str, subject: &Subject<'_>) -> String {
             .break_glass
             .as_ref()
             .map(|BreakGlassFacts { basis, .. }| basis.label().to_owned())
+            .unwrap_or_default(),
+        "advance_choice" => subject
+            .advance_choice
+            .map(|c| concordat_domain::dates::long_date(c.witnessed_on))
+            .unwrap_or_default(),
+        "crisis" => subject
+            .advance_choice
+            .map(|c| crisis_words(c.during).to_owned())
             .unwrap_or_default(),
         "field" => subject.field.map(|f| f.field.clone()).unwrap_or_default(),
         "visible_to" => subject
@@ -144,6 +157,16 @@ fn refusal_words(consent: &ConsentFacts) -> String {
         parts.push("their record".into());
     }
     parts.join(" ")
+}
+
+/// "while they are detained under section 136": the crisis an advance
+/// choice waits for, as professionals read it.
+fn crisis_words(crisis: CrisisKind) -> &'static str {
+    match crisis {
+        CrisisKind::Section136 => "while they are detained under section 136",
+        CrisisKind::Admission => "while they are in hospital",
+        CrisisKind::AnyCrisis => "while they are in a crisis",
+    }
 }
 
 /// "GPs and crisis clinicians", "no one" for an empty list.

@@ -11,7 +11,9 @@ use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
 
-use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts, Relationship};
+use crate::facts::{
+    AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts, ConsentFacts, Crisis, Relationship,
+};
 
 /// Reading or writing a category of a person's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,4 +79,9 @@ pub struct AccessRequest {
     pub relationships: Vec<Relationship>,
     /// The user's break-glass override for this person, if any, live or not.
     pub break_glass: Option<BreakGlassFacts>,
+    /// The person's choices, made in advance, to let things be seen during
+    /// a crisis (the current version of their document).
+    pub advance_choices: Vec<AdvanceChoiceFacts>,
+    /// The crises the person is in, or was in, by kind.
+    pub crises: Vec<Crisis>,
 }

@@ -17,7 +17,9 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::consent::ConsentEffect;
 use concordat_domain::ids::AgreementId;
 
-use crate::facts::{AgreementFacts, BreakGlassFacts, ConsentFacts, Relationship};
+use crate::facts::{
+    AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts, ConsentFacts, Crisis, Relationship,
+};
 use crate::mask::FieldMask;
 use crate::request::{AccessAction, AccessRequest, Principal};
 
@@ -42,6 +44,7 @@ pub(crate) struct Translator {
     field: EntityTypeName,
     agreement: EntityTypeName,
     consent: EntityTypeName,
+    advance_choice: EntityTypeName,
     read: EntityUid,
     write: EntityUid,
     reveal: EntityUid,
@@ -71,6 +74,7 @@ impl Translator {
             field: name("Field"),
             agreement: name("Agreement"),
             consent: name("Consent"),
+            advance_choice: name("AdvanceChoice"),
             read: action(AccessAction::Read.as_str()),
             write: action(AccessAction::Write.as_str()),
             reveal: action("reveal"),
@@ -101,6 +105,13 @@ impl Translator {
 
     fn consent_uid(&self, position: usize, consent: &ConsentFacts) -> EntityUid {
         Self::uid(&self.consent, format!("{position}/{}", consent.id))
+    }
+
+    fn advance_choice_uid(&self, choice: &AdvanceChoiceFacts) -> EntityUid {
+        Self::uid(
+            &self.advance_choice,
+            format!("{}/{}", choice.document, choice.position),
+        )
     }
 
     fn field_uid(&self, request: &AccessRequest, mask: &FieldMask) -> EntityUid {
@@ -158,6 +169,12 @@ impl Translator {
             entities.push(Self::entity(
                 self.consent_uid(position, consent),
                 self.consent(consent),
+            )?);
+        }
+        for choice in &request.advance_choices {
+            entities.push(Self::entity(
+                self.advance_choice_uid(choice),
+                self.advance_choice(choice),
             )?);
         }
         Entities::from_entities(
@@ -233,6 +250,10 @@ impl Translator {
                 "relationships".into(),
                 RestrictedExpression::new_set(request.relationships.iter().map(relationship)),
             ),
+            (
+                "crises".into(),
+                RestrictedExpression::new_set(request.crises.iter().map(crisis)),
+            ),
         ];
         if let Some(grant) = &request.break_glass {
             pairs.push(("break_glass".into(), self.break_glass(grant)));
@@ -248,6 +269,7 @@ impl Translator {
         shared: &[(String, RestrictedExpression)],
         agreement: Option<(usize, &AgreementFacts)>,
         consent: Option<(usize, &ConsentFacts)>,
+        advance_choice: Option<&AdvanceChoiceFacts>,
         schema: &Schema,
     ) -> Result<Request, String> {
         let mut pairs = shared.to_vec();
@@ -261,6 +283,12 @@ impl Translator {
             pairs.push((
                 "consent".into(),
                 entity_ref(self.consent_uid(position, consent)),
+            ));
+        }
+        if let Some(choice) = advance_choice {
+            pairs.push((
+                "advance_choice".into(),
+                entity_ref(self.advance_choice_uid(choice)),
             ));
         }
         let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
@@ -361,6 +389,28 @@ impl Translator {
         if let Some(expires) = consent.expires_at {
             fields.push(("expires", time(expires)));
         }
+        fields.push((
+            "holds_in_crisis",
+            RestrictedExpression::new_bool(consent.holds_in_crisis),
+        ));
+        attrs(fields)
+    }
+
+    fn advance_choice(&self, choice: &AdvanceChoiceFacts) -> Attrs {
+        let scope = &choice.scope;
+        let mut fields = vec![("during", string(choice.during.as_str()))];
+        if let Some(organisation) = scope.organisation {
+            fields.push((
+                "organisation",
+                entity_ref(Self::uid(&self.organisation, organisation)),
+            ));
+        }
+        if let Some(category) = scope.category {
+            fields.push(("category", string(category.as_str())));
+        }
+        if let Some(purpose) = scope.purpose {
+            fields.push(("purpose", string(purpose.as_str())));
+        }
         attrs(fields)
     }
 
@@ -373,6 +423,13 @@ impl Translator {
             ("expires", time(grant.expires_at)),
         ])
     }
+}
+
+fn crisis(crisis: &Crisis) -> RestrictedExpression {
+    record([
+        ("kind", string(crisis.kind.as_str())),
+        ("ended", RestrictedExpression::new_bool(crisis.ended)),
+    ])
 }
 
 fn relationship(relationship: &Relationship) -> RestrictedExpression {

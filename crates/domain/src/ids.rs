@@ -42,6 +42,8 @@ pub mod markers {
     pub enum Message {}
     #[derive(Debug)]
     pub enum ContactEvent {}
+    #[derive(Debug)]
+    pub enum AdvanceChoices {}
 }
 
 pub type OrganisationId = Id<markers::Organisation>;
@@ -58,6 +60,8 @@ pub type FlagId = Id<markers::Flag>;
 pub type ReferralId = Id<markers::Referral>;
 pub type MessageId = Id<markers::Message>;
 pub type ContactEventId = Id<markers::ContactEvent>;
+/// One version of a person's advance choice document.
+pub type AdvanceChoicesId = Id<markers::AdvanceChoices>;
 
 /// The identity of one `T`. `PhantomData<fn() -> T>` rather than
 /// `PhantomData<T>` so the id is `Send`, `Sync` and covariant whatever `T` is,

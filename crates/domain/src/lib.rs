@@ -4,6 +4,7 @@
 //! Rules that depend on the date take `today` as an argument; the one
 //! exception is `BirthDate::parse`, which reads the system clock (see there).
 
+pub mod advance_choice;
 pub mod agreement;
 pub mod break_glass;
 pub mod calendar;

@@ -92,6 +92,7 @@ fn directive() -> impl Strategy<Value = ConsentFacts> {
             scope,
             expires_at,
             organisation_name: None,
+            holds_in_crisis: false,
         })
 }
 
@@ -168,6 +169,7 @@ fn covering_refusal(r: &AccessRequest, fields: [bool; 3], expires_in: Option<i64
         },
         expires_at: expires_in.map(|m| r.now + Duration::minutes(m)),
         organisation_name: None,
+        holds_in_crisis: false,
     }
 }
 

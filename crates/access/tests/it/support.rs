@@ -86,6 +86,8 @@ pub fn request(
         consents: Vec::new(),
         relationships: Vec::new(),
         break_glass: None,
+        advance_choices: Vec::new(),
+        crises: Vec::new(),
     }
 }
 
@@ -162,6 +164,7 @@ pub fn consent(effect: ConsentEffect, scope: ConsentScope) -> ConsentFacts {
                 "Northshire NHS Trust".into()
             }
         }),
+        holds_in_crisis: false,
     }
 }
 
