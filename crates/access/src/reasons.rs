@@ -156,6 +156,9 @@ fn refusal_words(consent: &ConsentFacts) -> String {
     if parts.is_empty() {
         parts.push("their record".into());
     }
+    if consent.holds_in_crisis {
+        parts.push("even in a crisis, in their advance choices".into());
+    }
     parts.join(" ")
 }
 

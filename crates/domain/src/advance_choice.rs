@@ -125,7 +125,9 @@ pub fn check(
     }
     for (i, choice) in choices.iter().enumerate() {
         match (choice.effect, choice.during) {
-            (ChoiceEffect::LetDuringCrisis, None) => return Err(AdvanceChoiceError::NoCrisis(i + 1)),
+            (ChoiceEffect::LetDuringCrisis, None) => {
+                return Err(AdvanceChoiceError::NoCrisis(i + 1))
+            }
             (ChoiceEffect::RefuseEvenInCrisis, Some(_)) => {
                 return Err(AdvanceChoiceError::RefusalWithCrisis(i + 1))
             }
@@ -161,9 +163,18 @@ mod tests {
     #[test]
     fn a_document_needs_words_choices_a_crisis_for_each_let_and_a_review_ahead() {
         let good = [let_during(Some(CrisisKind::Section136))];
-        assert_eq!(check("I want the police to see my plan", &good, day(5), day(4)), Ok(()));
-        assert_eq!(check("  ", &good, day(5), day(4)), Err(AdvanceChoiceError::NoStatement));
-        assert_eq!(check("x", &[], day(5), day(4)), Err(AdvanceChoiceError::NoChoices));
+        assert_eq!(
+            check("I want the police to see my plan", &good, day(5), day(4)),
+            Ok(())
+        );
+        assert_eq!(
+            check("  ", &good, day(5), day(4)),
+            Err(AdvanceChoiceError::NoStatement)
+        );
+        assert_eq!(
+            check("x", &[], day(5), day(4)),
+            Err(AdvanceChoiceError::NoChoices)
+        );
         assert_eq!(
             check("x", &[let_during(None)], day(5), day(4)),
             Err(AdvanceChoiceError::NoCrisis(1))
@@ -177,7 +188,10 @@ mod tests {
             check("x", &[good[0], refusal], day(5), day(4)),
             Err(AdvanceChoiceError::RefusalWithCrisis(2))
         );
-        assert_eq!(check("x", &good, day(4), day(4)), Err(AdvanceChoiceError::ReviewNotAhead));
+        assert_eq!(
+            check("x", &good, day(4), day(4)),
+            Err(AdvanceChoiceError::ReviewNotAhead)
+        );
         assert_eq!(
             check("x", &[good[0]; MAX_CHOICES + 1], day(5), day(4)),
             Err(AdvanceChoiceError::TooManyChoices)

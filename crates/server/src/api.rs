@@ -2,6 +2,7 @@
 //! operations are described by an OpenAPI document (`openapi.rs`) made from
 //! the same handler list as the router.
 
+pub mod advance_choices;
 pub mod agreements;
 pub mod audit;
 pub mod auth;
@@ -84,4 +85,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(matching::router())
         .merge(corrections::router())
         .merge(capacity::router())
+        .merge(advance_choices::router())
 }

@@ -27,7 +27,8 @@
 //!    surface imports another, and none names `concordat_store`.
 //! 2. **Services** — the partnership's acts, speaking no HTTP:
 //!    [`crisis`] (plans, flags, contacts, the crisis look-up), [`record`],
-//!    [`consent`], [`referrals`], [`cases`], [`messages`], [`contact_events`],
+//!    [`consent`] and [`advance_choices`], [`referrals`], [`cases`], [`messages`],
+//!    [`contact_events`],
 //!    [`governance`] (break-glass, access log, audit search), [`agreements`],
 //!    [`directory`], [`inbox`], [`webhooks`], [`delivery`], [`escalation`],
 //!    and [`scheduler`], which runs their jobs. They fail with
@@ -48,6 +49,7 @@
 //! imports it back.
 
 pub mod accounts;
+pub mod advance_choices;
 pub mod agreements;
 pub mod api;
 pub mod app;

@@ -244,6 +244,8 @@ fn masked_demographics(
         consents: Vec::new(),
         relationships: Vec::new(),
         break_glass: None,
+        advance_choices: Vec::new(),
+        crises: Vec::new(),
     };
     let masked = state.engine.masks_for(&request, &parts.masks);
     views::demographics(person, |field| {

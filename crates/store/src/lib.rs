@@ -8,6 +8,7 @@
 //! between the stores lives in [`backend`] and nowhere else.
 
 pub mod access_versions;
+pub mod advance_choices;
 pub mod agreements;
 pub mod audit;
 pub mod backend;

@@ -5,6 +5,7 @@ mod fixtures;
 mod harness;
 
 mod access;
+mod advance_choices;
 mod access_holes;
 mod access_pages;
 mod access_versions;

@@ -8,16 +8,19 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::{
-    AccessAction, AccessRequest, AgreementFacts, BreakGlassFacts, ConsentFacts, LookUpReason,
-    Principal, Relationship,
+    AccessAction, AccessRequest, AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts, ConsentFacts,
+    Crisis, LookUpReason, Principal, Relationship,
 };
+use concordat_domain::advance_choice::{ChoiceEffect, CrisisKind};
 use concordat_domain::break_glass::BreakGlass;
 use concordat_domain::category::DataCategory;
+use concordat_domain::consent::ConsentEffect;
 use concordat_domain::contact_event::{ContactKind, ContactLasts};
-use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+use concordat_domain::ids::{ConsentId, OrganisationId, PersonId, UserId};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
+use concordat_store::advance_choices::{self, AdvanceChoices};
 use concordat_store::look_ups::{self, LookUp};
 use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind};
 use concordat_store::{
@@ -46,6 +49,8 @@ pub struct Facts {
     pub consents: Vec<ConsentFacts>,
     pub relationships: Vec<Relationship>,
     pub break_glass: Option<BreakGlassFacts>,
+    pub advance_choices: Vec<AdvanceChoiceFacts>,
+    pub crises: Vec<Crisis>,
     /// The current relationships in words ("contact: street triage recorded
     /// by PC Ian Shaw, until 03:42"), for the audit entry of an access they
     /// made legitimate, and so for the person's access log.
@@ -73,6 +78,8 @@ impl Facts {
             consents: self.consents.clone(),
             relationships: self.relationships.clone(),
             break_glass: self.break_glass.clone(),
+            advance_choices: self.advance_choices.clone(),
+            crises: self.crises.clone(),
         }
     }
 }
@@ -92,6 +99,11 @@ pub struct Sources {
     /// trusted: see [`Sources::with_look_ups`].
     look_ups: Vec<CareRelationship>,
     break_glass: Vec<BreakGlass>,
+    /// The person's advance choice document in force, if any.
+    advance_choices: Option<AdvanceChoices>,
+    /// The crises the person has been in, by kind of contact, and when the
+    /// latest of each ends: read only when an advance choice waits for one.
+    crises: Vec<(ContactKind, DateTime<Utc>)>,
 }
 
 /// The facts about `user` and `person` at `now`, read from the store.
@@ -127,6 +139,20 @@ impl Sources {
             };
             consents.push(ConsentFacts::from_directive(&directive, organisation_name));
         }
+        let advance_choices = advance_choices::in_force(conn, person).await?;
+        let waits_for_a_crisis = advance_choices.as_ref().is_some_and(|d| {
+            d.choices
+                .iter()
+                .any(|c| c.effect == ChoiceEffect::LetDuringCrisis)
+        });
+        let crises = if waits_for_a_crisis {
+            advance_choices::crises_of(conn, person).await?
+        } else {
+            Vec::new()
+        };
+        if let Some(document) = &advance_choices {
+            consents.extend(Self::refusals_in(conn, document).await?);
+        }
 
         Ok(Self {
             agreements,
@@ -136,7 +162,42 @@ impl Sources {
                 .await?,
             look_ups: Self::look_ups_of(conn, user, person).await?,
             break_glass: break_glass::grants_for(conn, user.id(), person).await?,
+            advance_choices,
+            crises,
         })
+    }
+
+    /// The refusals in the person's advance choices, as consent facts that
+    /// hold even in a crisis. Each is named by its document and place, so
+    /// the same document gives the same facts.
+    async fn refusals_in(
+        conn: &mut Conn,
+        document: &AdvanceChoices,
+    ) -> Result<Vec<ConsentFacts>, StoreError> {
+        let mut refusals = Vec::new();
+        for (position, choice) in document.choices.iter().enumerate() {
+            if choice.effect != ChoiceEffect::RefuseEvenInCrisis {
+                continue;
+            }
+            let organisation_name = match choice.scope.organisation {
+                Some(id) => organisations::organisation_by_id(conn, id)
+                    .await?
+                    .map(|o| o.name().to_owned()),
+                None => None,
+            };
+            let place = u128::try_from(position).unwrap_or_default() + 1;
+            refusals.push(ConsentFacts {
+                id: ConsentId::from_uuid(uuid::Uuid::from_u128(
+                    document.id.as_uuid().as_u128() ^ place,
+                )),
+                effect: ConsentEffect::Deny,
+                scope: choice.scope,
+                expires_at: None,
+                organisation_name,
+                holds_in_crisis: true,
+            });
+        }
+        Ok(refusals)
     }
 
     /// Whether `user`'s own look-ups count for anything: only a crisis role
@@ -317,7 +378,52 @@ impl Sources {
             consents: self.consents.clone(),
             relationships,
             break_glass: chosen.map(BreakGlassFacts::from),
+            advance_choices: self.advance_choice_facts(),
+            crises: self.crises_at(now),
             grounds,
         }
+    }
+}
+
+impl Sources {
+    /// The choices to let in the document in force.
+    fn advance_choice_facts(&self) -> Vec<AdvanceChoiceFacts> {
+        let Some(document) = &self.advance_choices else {
+            return Vec::new();
+        };
+        document
+            .choices
+            .iter()
+            .enumerate()
+            .filter_map(|(position, choice)| {
+                Some(AdvanceChoiceFacts {
+                    document: document.id,
+                    position,
+                    during: choice.during?,
+                    scope: choice.scope,
+                    witnessed_on: document.witnessed_at.date_naive(),
+                })
+            })
+            .collect()
+    }
+
+    /// Each crisis the person's contacts put them in, open or ended at
+    /// `now` (open if any contact of a kind that is that crisis is open).
+    fn crises_at(&self, now: DateTime<Utc>) -> Vec<Crisis> {
+        let mut crises: Vec<Crisis> = Vec::new();
+        for (kind, ends_at) in &self.crises {
+            for &crisis in CrisisKind::of_contact(*kind) {
+                let ended = *ends_at <= now;
+                match crises.iter_mut().find(|c| c.kind == crisis) {
+                    Some(known) => known.ended &= ended,
+                    None => crises.push(Crisis {
+                        kind: crisis,
+                        ended,
+                    }),
+                }
+            }
+        }
+        crises.sort();
+        crises
     }
 }

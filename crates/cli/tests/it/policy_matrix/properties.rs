@@ -156,6 +156,7 @@ proptest! {
             },
             expires_at: expires_in.map(|m| now() + Duration::minutes(m)),
             organisation_name: by_organisation.then(|| "the user's organisation".into()),
+            holds_in_crisis: false,
         };
         let at = position.min(w.facts.consents.len());
         w.facts.consents.insert(at, refusal);

@@ -301,6 +301,7 @@ pub(super) fn any_consent() -> impl Strategy<Value = ConsentFacts> {
             },
             expires_at: expires.map(|m| now() + Duration::minutes(m)),
             organisation_name: org.map(|i| format!("Organisation {i}")),
+            holds_in_crisis: false,
         })
 }
 
@@ -391,6 +392,8 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
                     consents,
                     relationships,
                     break_glass,
+                    advance_choices: Vec::new(),
+                    crises: Vec::new(),
                     grounds: Vec::new(),
                 },
             },

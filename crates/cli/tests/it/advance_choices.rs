@@ -1,0 +1,303 @@
+//! Advance choices for a crisis, through the JSON API on both stores:
+//! Leah refused sharing with the police; her advance choice lets them see
+//! her crisis plan while she is detained under section 136, and nothing
+//! during a street triage or after the detention ends. Recording them
+//! needs a witness on her care team, and an attacker learns nothing.
+
+use chrono::Duration;
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::PersonId;
+use concordat_domain::user::User;
+use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
+use serde_json::{json, Value};
+
+use crate::fixtures::{
+    count, crisis_look_up_path, get_json, person_id, post_json, user, DANIEL, LEAH,
+};
+use crate::harness::{problem, TestApp};
+
+/// A contact of `kind` recorded by `officer`'s organisation, open for
+/// `hours`: what the police's own record of a detention leaves.
+async fn open_contact(
+    app: &TestApp,
+    person: PersonId,
+    officer: &User,
+    kind: ContactKind,
+    hours: i64,
+) {
+    let now = concordat_server::Clock::now(&app.clock);
+    let mut tx = app.store.write().await.unwrap();
+    relationships::insert_relationship(
+        &mut tx,
+        &CareRelationship {
+            id: uuid::Uuid::new_v4(),
+            person,
+            organisation: officer.organisation_id(),
+            user: Some(officer.id()),
+            team: None,
+            contact_kind: Some(kind),
+            kind: RelationshipKind::ActiveContact,
+            reason: kind.label().to_owned(),
+            started_at: now,
+            ends_at: now + Duration::hours(hours),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn review_by(app: &TestApp, days: i64) -> String {
+    (concordat_server::Clock::now(&app.clock) + Duration::days(days))
+        .date_naive()
+        .to_string()
+}
+
+/// Leah's document: the police may see her plan and who she is while she
+/// is detained under section 136; her risk information never.
+fn leahs_choices(app: &TestApp, police: &User, witness: &str) -> Value {
+    let police = police.organisation_id().to_string();
+    json!({
+        "statement": "If I am detained under section 136, the police may see my crisis plan. \
+                      They must never see my risk history.",
+        "choices": [
+            {"effect": "let-during-crisis", "during": "section-136",
+             "organisation_id": police, "category": "crisis-plan"},
+            {"effect": "let-during-crisis", "during": "section-136",
+             "organisation_id": police, "category": "demographics"},
+            {"effect": "refuse-even-in-crisis", "organisation_id": police, "category": "risk"}
+        ],
+        "witnessed_by": witness,
+        "review_by": review_by(app, 180),
+    })
+}
+
+async fn look_up_leah(app: &TestApp) -> (u16, Value) {
+    let police = app.token_for("police", "ETREAT").await;
+    get_json(
+        app,
+        &police,
+        &crisis_look_up_path(LEAH, "Concern for welfare"),
+    )
+    .await
+}
+
+async fn leahs_advance_choice_lifts_her_refusal_during_a_section_136_only(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police = user(&app, "police").await;
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let path = format!("/api/v1/persons/{leah}/advance-choices");
+
+    let recorded = post_json(
+        &app,
+        &practitioner,
+        &path,
+        leahs_choices(&app, &police, "mh.practitioner"),
+    )
+    .await;
+    assert_eq!(recorded.status(), 201);
+    let recorded: Value = recorded.json().await.unwrap();
+    assert_eq!(recorded["version"], 1);
+    assert_eq!(recorded["in_force"], true);
+    assert_eq!(recorded["choices"][0]["organisation"], "Northshire Police");
+
+    // Street triage is a crisis, but not the one her choice names.
+    open_contact(&app, leah, &police, ContactKind::StreetTriage, 4).await;
+    let (status, body) = look_up_leah(&app).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["rule"], "consent-refused");
+
+    // Detained under section 136: her plan and who she is are shown; her
+    // risk information is not, as she chose.
+    open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
+    let (status, body) = look_up_leah(&app).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "Leah Morgan", "{body}");
+    assert_eq!(
+        body["plan"]["what_helps"],
+        "A female clinician where possible\nTime to settle before questions"
+    );
+    assert_eq!(body["withheld"][0]["category"], "risk", "{body}");
+    assert!(
+        body.get("flags")
+            .is_none_or(|f| f.as_array().is_some_and(Vec::is_empty)),
+        "{body}"
+    );
+    let reasons = crate::fixtures::texts(
+        &app,
+        &format!(
+            "SELECT reasons FROM audit_log WHERE person_id = '{leah}' AND action = \
+             'crisis-lookup' AND outcome = 'allowed' ORDER BY seq"
+        ),
+        "reasons",
+    )
+    .await;
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].contains("advance choice, witnessed on")
+            && reasons[0].contains("while they are detained under section 136"),
+        "the reason names the advance choice: {}",
+        reasons[0]
+    );
+    assert!(
+        reasons[0].contains("with Northshire Police even in a crisis, in their advance choices"),
+        "{}",
+        reasons[0]
+    );
+
+    // When the detention ends, her refusal holds again.
+    app.clock.advance(Duration::hours(37));
+    let (status, body) = look_up_leah(&app).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["rule"], "consent-refused");
+}
+
+async fn a_new_version_replaces_the_one_in_force_and_the_decision_follows_it(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police = user(&app, "police").await;
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let path = format!("/api/v1/persons/{leah}/advance-choices");
+    let first = post_json(
+        &app,
+        &practitioner,
+        &path,
+        leahs_choices(&app, &police, "mh.practitioner"),
+    )
+    .await;
+    assert_eq!(first.status(), 201);
+    open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
+    assert_eq!(look_up_leah(&app).await.0, 200);
+
+    // She changes her mind: the police see nothing, even then.
+    let second = json!({
+        "statement": "I no longer want the police to see anything.",
+        "choices": [{"effect": "refuse-even-in-crisis",
+                     "organisation_id": police.organisation_id().to_string()}],
+        "witnessed_by": "mh.practitioner",
+        "review_by": review_by(&app, 90),
+    });
+    let second = post_json(&app, &practitioner, &path, second).await;
+    assert_eq!(second.status(), 201);
+    let (status, _) = look_up_leah(&app).await;
+    assert_eq!(status, 403);
+
+    let (status, versions) = get_json(&app, &practitioner, &path).await;
+    assert_eq!(status, 200);
+    let versions = versions.as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["version"], 2);
+    assert_eq!(versions[0]["in_force"], true);
+    assert_eq!(versions[1]["version"], 1);
+    assert_eq!(versions[1]["in_force"], false);
+    assert!(versions[1]["superseded_at"].is_string());
+}
+
+async fn bad_choices_are_refused_naming_the_field_and_nothing_is_recorded(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police = user(&app, "police").await;
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let path = format!("/api/v1/persons/{leah}/advance-choices");
+    let field_of = |body: &Value| body["errors"][0]["field"].as_str().unwrap_or("").to_owned();
+
+    for (witness, why) in [
+        ("", "no witness"),
+        ("police", "a witness who is not on her care team"),
+        ("no.such.user", "a witness who does not exist"),
+    ] {
+        let answer = post_json(
+            &app,
+            &practitioner,
+            &path,
+            leahs_choices(&app, &police, witness),
+        )
+        .await;
+        assert_eq!(answer.status(), 400, "{why}");
+        assert_eq!(field_of(&problem(answer).await), "witnessed_by", "{why}");
+    }
+    let mut no_crisis = leahs_choices(&app, &police, "mh.practitioner");
+    no_crisis["choices"][0]["during"] = json!("");
+    let answer = post_json(&app, &practitioner, &path, no_crisis).await;
+    assert_eq!(answer.status(), 400);
+    let body = problem(answer).await;
+    assert_eq!(field_of(&body), "choices");
+    assert!(body.to_string().contains("choice 1"), "{body}");
+    let mut past = leahs_choices(&app, &police, "mh.practitioner");
+    past["review_by"] = json!(review_by(&app, -1));
+    let answer = post_json(&app, &practitioner, &path, past).await;
+    assert_eq!(answer.status(), 400);
+    assert_eq!(field_of(&problem(answer).await), "review_by");
+
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM advance_choice_documents").await,
+        0
+    );
+}
+
+async fn strangers_learn_nothing_and_the_person_sees_their_own(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police_user = user(&app, "police").await;
+    let police = app.token_for("police", "ETREAT").await;
+    let body = leahs_choices(&app, &police_user, "police");
+
+    // The police have no relationship with Leah: the same answer as for no
+    // one, and for an id that is not one, reading or writing.
+    let mut answers = Vec::new();
+    for id in [
+        leah.to_string(),
+        PersonId::new().to_string(),
+        "not-an-id".into(),
+    ] {
+        let path = format!("/api/v1/persons/{id}/advance-choices");
+        let read = app.get_with_token(&path, &police).await;
+        let written = post_json(&app, &police, &path, body.clone()).await;
+        answers.push((
+            read.status(),
+            problem(read).await,
+            written.status(),
+            problem(written).await,
+        ));
+    }
+    assert_eq!(answers[0].0, 404);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+
+    // Daniel reads his own, and cannot record them himself.
+    let daniel = person_id(&app, DANIEL).await;
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let mine = app.token_for("person", "PATRQT").await;
+    let (status, none) = get_json(&app, &mine, "/api/v1/me/advance-choices").await;
+    assert_eq!(status, 200);
+    assert_eq!(none, json!([]));
+    let daniels = json!({
+        "statement": "When I am in hospital, tell my mother.",
+        "choices": [{"effect": "let-during-crisis", "during": "admission", "category": "contacts"}],
+        "witnessed_by": "mh.practitioner",
+        "review_by": review_by(&app, 365),
+    });
+    let path = format!("/api/v1/persons/{daniel}/advance-choices");
+    let himself = post_json(&app, &mine, &path, daniels.clone()).await;
+    assert_eq!(himself.status(), 403);
+    let recorded = post_json(&app, &practitioner, &path, daniels).await;
+    assert_eq!(recorded.status(), 201);
+    let (status, own) = get_json(&app, &mine, "/api/v1/me/advance-choices").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        own[0]["statement"],
+        "When I am in hospital, tell my mother."
+    );
+    assert_eq!(own[0]["witnessed_by"], recorded_witness(&app).await);
+}
+
+async fn recorded_witness(app: &TestApp) -> String {
+    user(app, "mh.practitioner")
+        .await
+        .display_name()
+        .as_str()
+        .to_owned()
+}
+
+crate::on_both_stores!(
+    leahs_advance_choice_lifts_her_refusal_during_a_section_136_only,
+    a_new_version_replaces_the_one_in_force_and_the_decision_follows_it,
+    bad_choices_are_refused_naming_the_field_and_nothing_is_recorded,
+    strangers_learn_nothing_and_the_person_sees_their_own,
+);
