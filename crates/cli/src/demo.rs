@@ -3,6 +3,7 @@
 //! people with valid test-range NHS numbers. Deterministic: the same options
 //! always give the same data.
 
+pub mod advance_choices;
 pub mod agreements;
 pub mod cases;
 pub mod contacts;

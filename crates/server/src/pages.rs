@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod break_glass;
+pub mod advance_choices;
 pub mod capacity;
 pub mod cases;
 pub mod consent;
@@ -79,6 +80,7 @@ pub fn router() -> Router<AppState> {
         .merge(matching::router())
         .merge(corrections::router())
         .merge(capacity::router())
+        .merge(advance_choices::router())
         .merge(cases::router())
         .merge(transparency::router())
         .merge(own_copy::router())

@@ -16,6 +16,7 @@ use concordat_domain::source_system::SourceSystem;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
+    advance_choices,
     agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, referrals,
     source_systems, teams, users, Conn, Store,
 };
@@ -186,6 +187,18 @@ pub async fn seed_partnership(
             reason: "at risk from a former partner; address known to her clinicians only".into(),
         };
         masks::insert_mask(&mut tx, &mask, recorder.user, options.now).await?;
+        let name = names
+            .get(&recorder.user)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("the demo practitioner has no name"))?;
+        let mut choices = super::advance_choices::leahs(
+            refuser.generated.person.id(),
+            recorder.user,
+            name,
+            police,
+            options.now,
+        );
+        advance_choices::record(&mut tx, &mut choices).await?;
     }
     let discharged = scenarios
         .iter()

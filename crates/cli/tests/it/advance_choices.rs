@@ -82,24 +82,23 @@ async fn look_up_leah(app: &TestApp) -> (u16, Value) {
     .await
 }
 
+async fn allowed_look_up_reasons(app: &TestApp, leah: PersonId) -> Vec<String> {
+    crate::fixtures::texts(
+        app,
+        &format!(
+            "SELECT reasons FROM audit_log WHERE person_id = '{leah}' AND action = \
+             'crisis-lookup' AND outcome = 'allowed' ORDER BY seq"
+        ),
+        "reasons",
+    )
+    .await
+}
+
+/// The demo's Leah: her advance choice, witnessed by her care
+/// coordinator, lets the police see her plan during a section 136 only.
 async fn leahs_advance_choice_lifts_her_refusal_during_a_section_136_only(app: TestApp) {
     let leah = person_id(&app, LEAH).await;
     let police = user(&app, "police").await;
-    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
-    let path = format!("/api/v1/persons/{leah}/advance-choices");
-
-    let recorded = post_json(
-        &app,
-        &practitioner,
-        &path,
-        leahs_choices(&app, &police, "mh.practitioner"),
-    )
-    .await;
-    assert_eq!(recorded.status(), 201);
-    let recorded: Value = recorded.json().await.unwrap();
-    assert_eq!(recorded["version"], 1);
-    assert_eq!(recorded["in_force"], true);
-    assert_eq!(recorded["choices"][0]["organisation"], "Northshire Police");
 
     // Street triage is a crisis, but not the one her choice names.
     open_contact(&app, leah, &police, ContactKind::StreetTriage, 4).await;
@@ -107,8 +106,7 @@ async fn leahs_advance_choice_lifts_her_refusal_during_a_section_136_only(app: T
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["rule"], "consent-refused");
 
-    // Detained under section 136: her plan and who she is are shown; her
-    // risk information is not, as she chose.
+    // Detained under section 136: her plan is shown.
     open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
     let (status, body) = look_up_leah(&app).await;
     assert_eq!(status, 200, "{body}");
@@ -117,31 +115,13 @@ async fn leahs_advance_choice_lifts_her_refusal_during_a_section_136_only(app: T
         body["plan"]["what_helps"],
         "A female clinician where possible\nTime to settle before questions"
     );
-    assert_eq!(body["withheld"][0]["category"], "risk", "{body}");
-    assert!(
-        body.get("flags")
-            .is_none_or(|f| f.as_array().is_some_and(Vec::is_empty)),
-        "{body}"
-    );
-    let reasons = crate::fixtures::texts(
-        &app,
-        &format!(
-            "SELECT reasons FROM audit_log WHERE person_id = '{leah}' AND action = \
-             'crisis-lookup' AND outcome = 'allowed' ORDER BY seq"
-        ),
-        "reasons",
-    )
-    .await;
+    assert_eq!(body["withheld"], json!([]), "{body}");
+    let reasons = allowed_look_up_reasons(&app, leah).await;
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     assert!(
-        reasons[0].contains("advance choice, witnessed on")
-            && reasons[0].contains("while they are detained under section 136"),
+        reasons[0].contains("the person's advance choice, witnessed on")
+            && reasons[0].contains("lets this be seen while they are detained under section 136"),
         "the reason names the advance choice: {}",
-        reasons[0]
-    );
-    assert!(
-        reasons[0].contains("with Northshire Police even in a crisis, in their advance choices"),
-        "{}",
         reasons[0]
     );
 
@@ -157,38 +137,57 @@ async fn a_new_version_replaces_the_one_in_force_and_the_decision_follows_it(app
     let police = user(&app, "police").await;
     let practitioner = app.token_for("mh.practitioner", "TREAT").await;
     let path = format!("/api/v1/persons/{leah}/advance-choices");
-    let first = post_json(
+    open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
+
+    // Her risk information, never: the rest of her summary is shown.
+    let second = post_json(
         &app,
         &practitioner,
         &path,
         leahs_choices(&app, &police, "mh.practitioner"),
     )
     .await;
-    assert_eq!(first.status(), 201);
-    open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
-    assert_eq!(look_up_leah(&app).await.0, 200);
+    assert_eq!(second.status(), 201);
+    let second: Value = second.json().await.unwrap();
+    assert_eq!(second["version"], 2);
+    assert_eq!(second["in_force"], true);
+    assert_eq!(second["choices"][0]["organisation"], "Northshire Police");
+    let (status, body) = look_up_leah(&app).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["withheld"][0]["category"], "risk", "{body}");
+    let reasons = allowed_look_up_reasons(&app, leah).await;
+    assert!(
+        reasons[0].contains("with Northshire Police even in a crisis, in their advance choices"),
+        "{}",
+        reasons[0]
+    );
 
     // She changes her mind: the police see nothing, even then.
-    let second = json!({
+    let third = json!({
         "statement": "I no longer want the police to see anything.",
         "choices": [{"effect": "refuse-even-in-crisis",
                      "organisation_id": police.organisation_id().to_string()}],
         "witnessed_by": "mh.practitioner",
         "review_by": review_by(&app, 90),
     });
-    let second = post_json(&app, &practitioner, &path, second).await;
-    assert_eq!(second.status(), 201);
+    let third = post_json(&app, &practitioner, &path, third).await;
+    assert_eq!(third.status(), 201);
     let (status, _) = look_up_leah(&app).await;
     assert_eq!(status, 403);
 
     let (status, versions) = get_json(&app, &practitioner, &path).await;
     assert_eq!(status, 200);
     let versions = versions.as_array().unwrap();
-    assert_eq!(versions.len(), 2);
-    assert_eq!(versions[0]["version"], 2);
-    assert_eq!(versions[0]["in_force"], true);
-    assert_eq!(versions[1]["version"], 1);
-    assert_eq!(versions[1]["in_force"], false);
+    let numbers: Vec<(i64, bool)> = versions
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_i64().unwrap(),
+                v["in_force"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(numbers, [(3, true), (2, false), (1, false)]);
     assert!(versions[1]["superseded_at"].is_string());
 }
 
@@ -198,6 +197,8 @@ async fn bad_choices_are_refused_naming_the_field_and_nothing_is_recorded(app: T
     let practitioner = app.token_for("mh.practitioner", "TREAT").await;
     let path = format!("/api/v1/persons/{leah}/advance-choices");
     let field_of = |body: &Value| body["errors"][0]["field"].as_str().unwrap_or("").to_owned();
+    let documents = "SELECT COUNT(*) AS n FROM advance_choice_documents";
+    let before = count(&app, documents).await;
 
     for (witness, why) in [
         ("", "no witness"),
@@ -227,10 +228,7 @@ async fn bad_choices_are_refused_naming_the_field_and_nothing_is_recorded(app: T
     assert_eq!(answer.status(), 400);
     assert_eq!(field_of(&problem(answer).await), "review_by");
 
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) AS n FROM advance_choice_documents").await,
-        0
-    );
+    assert_eq!(count(&app, documents).await, before);
 }
 
 async fn strangers_learn_nothing_and_the_person_sees_their_own(app: TestApp) {

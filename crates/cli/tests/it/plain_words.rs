@@ -20,7 +20,7 @@ const EASE_AT_LEAST: f64 = 70.0;
 
 /// The pages a person's own account reaches from its home page, and the
 /// public one.
-const OWN_PAGES: [&str; 15] = [
+const OWN_PAGES: [&str; 16] = [
     "/",
     "/my/record",
     "/my/crisis-plan",
@@ -34,6 +34,7 @@ const OWN_PAGES: [&str; 15] = [
     "/my/case",
     "/my/corrections",
     "/my/capacity",
+    "/my/advance-choices",
     "/inbox",
     "/sharing",
 ];

@@ -313,6 +313,11 @@ fn every_action_for(role: Role) -> Vec<Action> {
                 text: "Say no to sharing, or yes, and what your carers may be told.",
             },
             Action {
+                title: "My choices for a crisis",
+                href: "/my/advance-choices",
+                text: "What you said, when well, should happen to your records in a crisis.",
+            },
+            Action {
                 title: "How I describe myself",
                 href: "/my/description",
                 text: "Your sex and ethnic group, if you want to say: it helps check services treat everyone fairly.",

@@ -110,6 +110,11 @@ fn api_probes() -> Vec<Probe> {
         }),
         api("POST /persons/{id}/flags/{flag_id}/review")
             .body(|_, _| json(json!({"keep": true, "note": "Probe review"}))),
+        api("GET /persons/{id}/advance-choices"),
+        api("POST /persons/{id}/advance-choices").body(|_, _| {
+            json(json!({"statement": "Probe", "choices": [{"effect": "refuse-even-in-crisis"}],
+                        "witnessed_by": "mh.practitioner", "review_by": "2099-01-01"}))
+        }),
         api("GET /persons/{id}/capacity"),
         api("POST /persons/{id}/capacity/assessments").body(|_, _| {
             json(json!({"decision": "Probe", "outcome": "has-capacity", "reasons": "Probe"}))

@@ -44,6 +44,11 @@ const CORRECTION: &str = "a request the caller owns; no person id reaches it";
 pub const SKIPPED: &[(Surface, &str, &str)] = &[
     (Surface::Api, "GET /me/capacity", "the person's own records"),
     (
+        Surface::Api,
+        "GET /me/advance-choices",
+        "the person's own advance choices",
+    ),
+    (
         Surface::Page,
         "GET /my/capacity",
         "the person's own records",
