@@ -256,6 +256,15 @@ fn page_probes() -> Vec<Probe> {
         page("POST /persons/{id}/flags/{flag_id}/review")
             .purpose()
             .body(|_, _| form(&[("keep", "keep"), ("note", "Probe review")])),
+        page("GET /persons/{id}/advance-choices").purpose(),
+        page("POST /persons/{id}/advance-choices").purpose().body(|_, _| {
+            form(&[
+                ("statement", "Probe"),
+                ("effect_1", "refuse-even-in-crisis"),
+                ("witnessed_by", "mh.practitioner"),
+                ("review_by", "2099-01-01"),
+            ])
+        }),
         page("GET /persons/{id}/capacity").purpose(),
         page("POST /persons/{id}/capacity").purpose().body(|_, _| {
             form(&[

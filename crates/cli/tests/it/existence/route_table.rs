@@ -50,6 +50,11 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
     ),
     (
         Surface::Page,
+        "GET /my/advance-choices",
+        "the person's own advance choices",
+    ),
+    (
+        Surface::Page,
         "GET /my/capacity",
         "the person's own records",
     ),
