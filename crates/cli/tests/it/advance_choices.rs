@@ -12,7 +12,8 @@ use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use serde_json::{json, Value};
 
 use crate::fixtures::{
-    count, crisis_look_up_path, get_json, person_id, post_json, user, DANIEL, LEAH,
+    count, crisis_look_up_path, csrf_token, get_json, location, page, person_id, post_form,
+    post_json, signed_in, user, DANIEL, LEAH,
 };
 use crate::harness::{problem, TestApp};
 
@@ -293,7 +294,67 @@ async fn recorded_witness(app: &TestApp) -> String {
         .to_owned()
 }
 
+/// The care team's page shows the choices in force as sentences, keeps
+/// what was typed when the witness is missing, and records a new version.
+async fn the_care_teams_page_shows_and_records_choices(app: TestApp) {
+    let leah = person_id(&app, LEAH).await;
+    let police = user(&app, "police").await.organisation_id().to_string();
+    let practitioner = signed_in(&app, "mh.practitioner").await;
+    let path = format!("/persons/{leah}/advance-choices");
+    let (status, html) = page(&app, &practitioner, &format!("{path}?purpose=TREAT")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(
+            "While I am detained under section 136, Northshire Police may see my crisis plan."
+        ),
+        "{html}"
+    );
+    assert!(html.contains("Even in a crisis, Northshire Police may not see my clinical notes."));
+
+    let csrf = csrf_token(&html);
+    let review = review_by(&app, 200);
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("purpose", "TREAT"),
+        (
+            "statement",
+            "While I am in hospital, the police may see my plan.",
+        ),
+        ("effect_1", "let-during-crisis"),
+        ("during_1", "admission"),
+        ("organisation_1", police.as_str()),
+        ("category_1", "crisis-plan"),
+        ("witnessed_by", ""),
+        ("review_by", review.as_str()),
+    ];
+    let refused = post_form(&app, &practitioner, &path, &fields).await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"error-summary\""), "{html}");
+    assert!(html.contains("who witnessed these choices"), "{html}");
+    assert!(
+        html.contains("While I am in hospital, the police may see my plan."),
+        "kept: {html}"
+    );
+
+    fields.retain(|(name, _)| *name != "witnessed_by");
+    fields.push(("witnessed_by", "mh.practitioner"));
+    let recorded = post_form(&app, &practitioner, &path, &fields).await;
+    assert_eq!(recorded.status(), 303);
+    let (_, html) = page(&app, &practitioner, &location(&recorded)).await;
+    assert!(
+        html.contains("Recorded. This version is now in force."),
+        "{html}"
+    );
+    assert!(
+        html.contains("While I am in hospital, Northshire Police may see my crisis plan."),
+        "{html}"
+    );
+    assert!(html.contains("Earlier versions"), "{html}");
+}
+
 crate::on_both_stores!(
+    the_care_teams_page_shows_and_records_choices,
     leahs_advance_choice_lifts_her_refusal_during_a_section_136_only,
     a_new_version_replaces_the_one_in_force_and_the_decision_follows_it,
     bad_choices_are_refused_naming_the_field_and_nothing_is_recorded,
