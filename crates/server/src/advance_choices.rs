@@ -155,6 +155,50 @@ pub async fn organisation_names(
     Ok(names)
 }
 
+/// One choice as a sentence in the person's voice: "While I am detained
+/// under section 136, Northshire Police may see my crisis plan."
+pub fn sentence(choice: &AdvanceChoice, names: &[(OrganisationId, String)]) -> String {
+    let who = choice
+        .scope
+        .organisation
+        .and_then(|o| names.iter().find(|(id, _)| *id == o))
+        .map_or_else(|| "anyone caring for me".to_owned(), |(_, n)| n.clone());
+    let what = choice.scope.category.map_or_else(
+        || "my record".to_owned(),
+        |c| format!("my {}", lowercase_first(c.label())),
+    );
+    let why = choice
+        .scope
+        .purpose
+        .map(|p| format!(" for {}", lowercase_first(p.label())))
+        .unwrap_or_default();
+    match (choice.effect, choice.during) {
+        (ChoiceEffect::LetDuringCrisis, Some(during)) => {
+            let mut when = during.label().to_owned();
+            if let Some(first) = when.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{when}, {who} may see {what}{why}.")
+        }
+        _ => {
+            let who = if choice.scope.organisation.is_none() {
+                "no one".to_owned()
+            } else {
+                who
+            };
+            format!("Even in a crisis, {who} may not see {what}{why}.")
+        }
+    }
+}
+
+pub fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 async fn parse_choices(
     conn: &mut Conn,
     inputs: &[ChoiceInput],

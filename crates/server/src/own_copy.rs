@@ -53,6 +53,23 @@ pub struct OwnCopy {
     /// Decisions they could not make themselves, and what was shared in
     /// their best interests, from the day they were told.
     pub capacity: Masked<CapacityLines>,
+    /// What the person chose in advance for a crisis: every version, the
+    /// one in force first.
+    pub advance_choices: Masked<Vec<AdvanceChoicesLine>>,
+}
+
+/// One version of the person's advance choices.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdvanceChoicesLine {
+    pub version: i64,
+    pub in_force: bool,
+    /// In the person's own words.
+    pub statement: String,
+    /// Each choice as a sentence.
+    pub choices: Vec<String>,
+    pub witnessed_by: String,
+    pub witnessed_at: DateTime<Utc>,
+    pub review_by: chrono::NaiveDate,
 }
 
 /// Capacity assessments and best-interests decisions, as the copy holds
@@ -129,8 +146,8 @@ const ABOUT: &str = "A copy of your record as the crisis care partnership holds 
                      details, your care team, every version of your crisis plan, your safety \
                      flags, your contacts with services, your choices about sharing, referrals \
                      about you, your multi-agency cases, what you asked us to correct, decisions \
-                     made for you when you could not make them, and who has looked at your \
-                     record and why.";
+                     made for you when you could not make them, your choices for a crisis, and \
+                     who has looked at your record and why.";
 
 /// A part as read, or the decision's reason for withholding it.
 fn part<T>(read: Result<T, ServiceError>) -> Result<Masked<T>, ServiceError> {
@@ -228,6 +245,7 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
                     .collect(),
             }),
     )?;
+    let advance_choices = part(advance_choice_lines(state, viewer, person).await)?;
     Ok(OwnCopy {
         about: ABOUT,
         made_at: state.clock.now(),
@@ -241,7 +259,33 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
         cases,
         corrections,
         capacity,
+        advance_choices,
     })
+}
+
+async fn advance_choice_lines(
+    state: &AppState,
+    viewer: &Viewer,
+    person: concordat_domain::ids::PersonId,
+) -> Result<Vec<AdvanceChoicesLine>, ServiceError> {
+    let documents = crate::advance_choices::of_person(state, viewer, person).await?;
+    let names = crate::advance_choices::organisation_names(state, &documents).await?;
+    Ok(documents
+        .iter()
+        .map(|d| AdvanceChoicesLine {
+            version: d.version,
+            in_force: d.superseded_at.is_none(),
+            statement: d.statement.clone(),
+            choices: d
+                .choices
+                .iter()
+                .map(|c| crate::advance_choices::sentence(c, &names))
+                .collect(),
+            witnessed_by: d.witnessed_by_name.clone(),
+            witnessed_at: d.witnessed_at,
+            review_by: d.review_by,
+        })
+        .collect())
 }
 
 async fn referral_lines(

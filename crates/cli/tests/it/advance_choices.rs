@@ -284,6 +284,21 @@ async fn strangers_learn_nothing_and_the_person_sees_their_own(app: TestApp) {
         "When I am in hospital, tell my mother."
     );
     assert_eq!(own[0]["witnessed_by"], recorded_witness(&app).await);
+
+    // And his own copy holds them, as sentences.
+    let browser = signed_in(&app, "person").await;
+    let (status, copy) = page(&app, &browser, "/my/copy.json").await;
+    assert_eq!(status, 200);
+    let copy: Value = serde_json::from_str(&copy).unwrap();
+    let shown = &copy["advance_choices"];
+    assert_eq!(
+        shown[0]["statement"], "When I am in hospital, tell my mother.",
+        "{copy}"
+    );
+    assert_eq!(
+        shown[0]["choices"][0],
+        "While I am in hospital, anyone caring for me may see my 999 calls, A&E visits and detentions."
+    );
 }
 
 async fn recorded_witness(app: &TestApp) -> String {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use concordat_domain::advance_choice::{AdvanceChoice, ChoiceEffect, CrisisKind, MAX_CHOICES};
+use concordat_domain::advance_choice::{ChoiceEffect, CrisisKind, MAX_CHOICES};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::purpose::Purpose;
@@ -50,50 +50,6 @@ struct Version {
     replaced: String,
 }
 
-/// One choice as a sentence in the person's voice: "While I am detained
-/// under section 136, Northshire Police may see my crisis plan."
-fn sentence(choice: &AdvanceChoice, names: &[(OrganisationId, String)]) -> String {
-    let who = choice
-        .scope
-        .organisation
-        .and_then(|o| names.iter().find(|(id, _)| *id == o))
-        .map_or_else(|| "anyone caring for me".to_owned(), |(_, n)| n.clone());
-    let what = choice.scope.category.map_or_else(
-        || "my record".to_owned(),
-        |c| format!("my {}", lowercase_first(c.label())),
-    );
-    let why = choice
-        .scope
-        .purpose
-        .map(|p| format!(" for {}", lowercase_first(p.label())))
-        .unwrap_or_default();
-    match (choice.effect, choice.during) {
-        (ChoiceEffect::LetDuringCrisis, Some(during)) => {
-            let mut when = during.label().to_owned();
-            if let Some(first) = when.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            format!("{when}, {who} may see {what}{why}.")
-        }
-        _ => {
-            let who = if choice.scope.organisation.is_none() {
-                "no one".to_owned()
-            } else {
-                who
-            };
-            format!("Even in a crisis, {who} may not see {what}{why}.")
-        }
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn versions(documents: &[AdvanceChoices], names: &[(OrganisationId, String)]) -> Vec<Version> {
     documents
         .iter()
@@ -101,7 +57,7 @@ fn versions(documents: &[AdvanceChoices], names: &[(OrganisationId, String)]) ->
             number: d.version,
             in_force: d.superseded_at.is_none(),
             statement: d.statement.clone(),
-            choices: d.choices.iter().map(|c| sentence(c, names)).collect(),
+            choices: d.choices.iter().map(|c| service::sentence(c, names)).collect(),
             witnessed: format!("{}, {}", d.witnessed_by_name, when(d.witnessed_at)),
             review_by: long_date(d.review_by),
             replaced: d.superseded_at.map(when).unwrap_or_default(),
@@ -263,7 +219,7 @@ async fn page(
         crises: std::iter::once(any("No crisis (a refusal)"))
             .chain(CrisisKind::ALL.iter().map(|k| Pick {
                 value: k.as_str().to_owned(),
-                label: lowercase_first(k.label()),
+                label: service::lowercase_first(k.label()),
             }))
             .collect(),
         organisations: std::iter::once(any("Any organisation"))

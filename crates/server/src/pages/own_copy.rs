@@ -122,6 +122,8 @@ struct CopyPage {
     /// Decisions made for the person: "what was found" lines and "what
     /// was shared" lines.
     capacity: Part<String>,
+    /// Each version of the person's choices for a crisis, as lines.
+    advance_choices: Part<String>,
     log: Vec<LogLine>,
 }
 
@@ -205,6 +207,28 @@ pub async fn show(State(state): State<AppState>, session: SignedIn) -> Result<Re
                             d.shared_what, d.shared_with, d.why
                         )
                     }))
+                    .collect(),
+            ),
+            Masked::Withheld { reason, .. } => Part::Withheld(sentence(&reason)),
+        },
+        advance_choices: match copy.advance_choices {
+            Masked::Shown(versions) => Part::Shown(
+                versions
+                    .into_iter()
+                    .map(|v| {
+                        let standing = if v.in_force {
+                            "These count now".to_owned()
+                        } else {
+                            format!("Version {}, changed since", v.version)
+                        };
+                        format!(
+                            "{standing}: “{}” {} Seen by {}, {}.",
+                            v.statement,
+                            v.choices.join(" "),
+                            v.witnessed_by,
+                            long_date(v.witnessed_at.date_naive())
+                        )
+                    })
                     .collect(),
             ),
             Masked::Withheld { reason, .. } => Part::Withheld(sentence(&reason)),
