@@ -366,6 +366,13 @@ async fn the_care_teams_page_shows_and_records_choices(app: TestApp) {
         "{html}"
     );
     assert!(html.contains("Earlier versions"), "{html}");
+    assert!(!html.contains("(overdue)"), "{html}");
+
+    // Reviewed as plans are: once its date passes, the page says so.
+    app.clock.advance(Duration::days(201));
+    let practitioner = signed_in(&app, "mh.practitioner").await;
+    let (_, html) = page(&app, &practitioner, &format!("{path}?purpose=TREAT")).await;
+    assert!(html.contains("(overdue)"), "{html}");
 }
 
 crate::on_both_stores!(

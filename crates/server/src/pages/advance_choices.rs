@@ -50,7 +50,11 @@ struct Version {
     replaced: String,
 }
 
-fn versions(documents: &[AdvanceChoices], names: &[(OrganisationId, String)]) -> Vec<Version> {
+fn versions(
+    documents: &[AdvanceChoices],
+    names: &[(OrganisationId, String)],
+    today: chrono::NaiveDate,
+) -> Vec<Version> {
     documents
         .iter()
         .map(|d| Version {
@@ -59,7 +63,11 @@ fn versions(documents: &[AdvanceChoices], names: &[(OrganisationId, String)]) ->
             statement: d.statement.clone(),
             choices: d.choices.iter().map(|c| service::sentence(c, names)).collect(),
             witnessed: format!("{}, {}", d.witnessed_by_name, when(d.witnessed_at)),
-            review_by: long_date(d.review_by),
+            review_by: if d.review_by < today {
+                format!("{} (overdue)", long_date(d.review_by))
+            } else {
+                long_date(d.review_by)
+            },
             replaced: d.superseded_at.map(when).unwrap_or_default(),
         })
         .collect()
@@ -195,7 +203,7 @@ async fn page(
         chrome: Chrome::load(state, session).await?,
         person_id: person.to_string(),
         purpose_code: viewer.purpose.code(),
-        versions: versions(&documents, &names),
+        versions: versions(&documents, &names, state.clock.now().date_naive()),
         statement: sent.map_or_else(
             || in_force.map(|d| d.statement.clone()).unwrap_or_default(),
             |f| f.statement.clone(),
@@ -331,7 +339,7 @@ pub async fn mine(State(state): State<AppState>, session: SignedIn) -> Result<Re
     let names = service::organisation_names(&state, &documents).await?;
     let page = MinePage {
         chrome: Chrome::load(&state, &session).await?,
-        versions: versions(&documents, &names),
+        versions: versions(&documents, &names, state.clock.now().date_naive()),
     };
     Ok(render(&page)?.into_response())
 }
