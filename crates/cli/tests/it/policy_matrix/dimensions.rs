@@ -1,5 +1,6 @@
-//! The matrix's store-state dimensions (agreement, consent, relationship,
-//! break-glass), the organisations and who asks, and the sampled axes.
+//! The matrix's store-state dimensions (agreement, consent and advance
+//! choices, relationship, break-glass), the organisations and who asks, and
+//! the sampled axes.
 
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
@@ -31,7 +32,9 @@ pub(super) const AGREEMENT_STATES: [AgreementState; 6] = [
     AgreementState::Ended,
 ];
 
-/// The person's consent directives.
+/// The person's consent directives — and, in the last five states, their
+/// advance choices for a crisis with the contact that puts them in one (or
+/// did), recorded by a police officer who is never asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ConsentState {
     None,
@@ -49,9 +52,26 @@ pub(super) enum ConsentState {
     Permit,
     /// Refuses the police, then later permits the police: the refusal wins.
     DenyPoliceThenPermitPolice,
+    /// Refuses the police; the advance choices in force let the police see
+    /// everything during a section 136 (the version before refused them
+    /// even in a crisis); a section 136 is open.
+    LetPoliceInSection136,
+    /// The same, but the section 136 has ended.
+    LetPoliceInSection136Ended,
+    /// The same, but only a street triage is open: a crisis, but not the
+    /// one the choice waits for.
+    LetPoliceInSection136DuringStreetTriage,
+    /// Refuses the police; the advance choices let the police see
+    /// everything during a section 136 and refuse the police even in a
+    /// crisis; a section 136 is open.
+    RefusePoliceEvenInCrisis,
+    /// Refuses everything; the advance choice lets the police see the
+    /// crisis plan in an emergency during any crisis; a street triage is
+    /// open.
+    LetPoliceThePlanInAnyCrisis,
 }
 
-pub(super) const CONSENT_STATES: [ConsentState; 8] = [
+pub(super) const CONSENT_STATES: [ConsentState; 13] = [
     ConsentState::None,
     ConsentState::DenyPolice,
     ConsentState::DenyClinical,
@@ -60,7 +80,49 @@ pub(super) const CONSENT_STATES: [ConsentState; 8] = [
     ConsentState::WithdrawnDeny,
     ConsentState::Permit,
     ConsentState::DenyPoliceThenPermitPolice,
+    ConsentState::LetPoliceInSection136,
+    ConsentState::LetPoliceInSection136Ended,
+    ConsentState::LetPoliceInSection136DuringStreetTriage,
+    ConsentState::RefusePoliceEvenInCrisis,
+    ConsentState::LetPoliceThePlanInAnyCrisis,
 ];
+
+impl ConsentState {
+    /// Whether the person has advance choices for a crisis in this state.
+    pub(super) fn has_advance_choices(self) -> bool {
+        matches!(
+            self,
+            Self::LetPoliceInSection136
+                | Self::LetPoliceInSection136Ended
+                | Self::LetPoliceInSection136DuringStreetTriage
+                | Self::RefusePoliceEvenInCrisis
+                | Self::LetPoliceThePlanInAnyCrisis
+        )
+    }
+
+    /// The break-glass states this consent state is written with. The
+    /// advance choices are written with no override and a live one only:
+    /// an expired override and a colleague's are no override, as the other
+    /// consent states already show under every other dimension, and leaving
+    /// them out keeps the matrix's growth to a third.
+    pub(super) fn break_glass_states(self) -> &'static [BreakGlassState] {
+        if self.has_advance_choices() {
+            &[BreakGlassState::None, BreakGlassState::Live]
+        } else {
+            &BREAK_GLASS_STATES
+        }
+    }
+}
+
+/// How many (consent, break-glass) pairs are written per relationship
+/// state: 8 × 4 + 5 × 2 = 42, so 6 × 42 × 12 = 3,024 store states (2,304
+/// before the advance choices, a third more).
+pub(super) fn consent_and_break_glass_pairs() -> usize {
+    CONSENT_STATES
+        .iter()
+        .map(|c| c.break_glass_states().len())
+        .sum()
+}
 
 /// How every professional user stands to the person, and where that came
 /// from.

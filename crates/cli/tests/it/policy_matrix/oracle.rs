@@ -4,6 +4,7 @@
 
 use concordat_access::{AccessAction, Decision};
 use concordat_domain::category::DataCategory;
+use concordat_domain::contact_event::ContactKind;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 
@@ -153,20 +154,35 @@ pub(super) fn expected(cell: &Cell) -> Expected {
 
     // 3. No refusal covers the request (a refusal covers it when its
     // organisation, category and purpose are open or match, and it has not
-    // expired or been withdrawn; a deny wins over a permit), unless 4. the
-    // user holds a live break-glass override for this person.
-    let refused = match cell.consent {
-        ConsentState::DenyPolice | ConsentState::DenyPoliceThenPermitPolice => side == Side::Police,
-        ConsentState::DenyClinical => cell.category == DataCategory::Clinical,
-        ConsentState::DenyEmergency => cell.purpose == Purpose::Emergency,
-        ConsentState::None
-        | ConsentState::ExpiredDeny
-        | ConsentState::WithdrawnDeny
-        | ConsentState::Permit => false,
+    // expired or been withdrawn; a deny wins over a permit) — unless 4. the
+    // user holds a live break-glass override for this person, which lifts
+    // every refusal; or 5. the refusal is a standing one (a consent
+    // directive) and the person's advance choices in force let what the
+    // request asks be seen during a crisis now in progress. A refusal made
+    // in the advance choices, to hold even in a crisis, is never lifted so.
+    let covering: Vec<Refusal> = refusals(cell.consent)
+        .into_iter()
+        .filter(|r| r.scope.covers(side, cell.category, cell.purpose))
+        .collect();
+    let lifted = |r: &Refusal| {
+        !r.even_in_crisis
+            && lets(cell.consent).iter().any(|(crisis, scope)| {
+                in_progress(cell, *crisis) && scope.covers(side, cell.category, cell.purpose)
+            })
     };
     let glass = cell.break_glass == BreakGlassState::Live;
-    if refused && !glass && !choices {
-        forbids.push("consent-refused");
+    // Each refusal that stands is a reason of its own; none counts under a
+    // live override, nor against the care team keeping the sharing choices.
+    let refusals_count = !glass && !choices;
+    let denied_otherwise = !forbids.is_empty();
+    if refusals_count {
+        for refusal in &covering {
+            if !lifted(refusal)
+                || (A_LIFTED_REFUSAL_IS_NAMED_WHEN_DENIED_OTHERWISE && denied_otherwise)
+            {
+                forbids.push("consent-refused");
+            }
+        }
     }
 
     if forbids.is_empty() {
@@ -175,6 +191,14 @@ pub(super) fn expected(cell: &Cell) -> Expected {
         } else {
             "shared-under-agreement"
         }];
+        // Allowed with a refusal covering it and no override: the advance
+        // choice lifted it. A live override lifts it first, so the advance
+        // choice is not needed, nor named (55-advance-choices.cedar: the
+        // choices are weighed against a refusal that forbids).
+        let by_advance_choice = refusals_count && !covering.is_empty();
+        if by_advance_choice {
+            permits.push("advance-choice-lifts-refusal");
+        }
         if glass {
             permits.push("break-glass");
         }
@@ -192,6 +216,183 @@ pub(super) fn expected(cell: &Cell) -> Expected {
     }
 }
 
+/// Whether a denial made for another reason (no relationship, no
+/// agreement, ...) also names a standing refusal that the person's advance
+/// choice lifts. The semantics say the refusal is lifted, so it is no
+/// reason (as a refusal a live override lifts is none); the engine asks
+/// about the advance choices only to see whether one lets the request
+/// through, and when none does (something else forbids it) it names the
+/// refusal as it stands without them — "the person has refused sharing
+/// with Northshire Police" to an officer without a relationship while the
+/// person's section 136 choice lifts that refusal. Only the rules named
+/// differ, never the outcome, and never the decisive rule (the consent rule
+/// is read last). `false` states the semantics (and the matrix then finds
+/// these cells misnamed); `true` states what the engine does, until it
+/// names only what stands in the way.
+pub(super) const A_LIFTED_REFUSAL_IS_NAMED_WHEN_DENIED_OTHERWISE: bool = true;
+
+/// What a refusal or an advance choice covers, in this world's terms: the
+/// organisation (by side), the category and the purpose, each left open
+/// (`None`) or named.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Scope {
+    pub(super) side: Option<Side>,
+    pub(super) category: Option<DataCategory>,
+    pub(super) purpose: Option<Purpose>,
+}
+
+impl Scope {
+    fn covers(&self, side: Side, category: DataCategory, purpose: Purpose) -> bool {
+        self.side.is_none_or(|s| s == side)
+            && self.category.is_none_or(|c| c == category)
+            && self.purpose.is_none_or(|p| p == purpose)
+    }
+}
+
+/// A refusal in force: a consent directive not expired or withdrawn (a
+/// standing refusal), or one the person made in their advance choices to
+/// hold even in a crisis.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Refusal {
+    pub(super) scope: Scope,
+    pub(super) even_in_crisis: bool,
+}
+
+/// The crises an advance choice in this world waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Crisis {
+    Section136,
+    Any,
+}
+
+/// The refusals in force in each consent state. A later permit does not
+/// undo a refusal; an expired or withdrawn refusal is none, and so is one
+/// in a version of the advance choices a later one superseded.
+fn refusals(consent: ConsentState) -> Vec<Refusal> {
+    let standing = |scope| Refusal {
+        scope,
+        even_in_crisis: false,
+    };
+    let police = Scope {
+        side: Some(Side::Police),
+        ..Scope::default()
+    };
+    match consent {
+        ConsentState::DenyPolice
+        | ConsentState::DenyPoliceThenPermitPolice
+        | ConsentState::LetPoliceInSection136
+        | ConsentState::LetPoliceInSection136Ended
+        | ConsentState::LetPoliceInSection136DuringStreetTriage => vec![standing(police)],
+        ConsentState::RefusePoliceEvenInCrisis => vec![
+            standing(police),
+            Refusal {
+                scope: police,
+                even_in_crisis: true,
+            },
+        ],
+        ConsentState::LetPoliceThePlanInAnyCrisis => vec![standing(Scope::default())],
+        ConsentState::DenyClinical => vec![standing(Scope {
+            category: Some(DataCategory::Clinical),
+            ..Scope::default()
+        })],
+        ConsentState::DenyEmergency => vec![standing(Scope {
+            purpose: Some(Purpose::Emergency),
+            ..Scope::default()
+        })],
+        ConsentState::None
+        | ConsentState::ExpiredDeny
+        | ConsentState::WithdrawnDeny
+        | ConsentState::Permit => vec![],
+    }
+}
+
+/// The choices to let something be seen during a crisis in the person's
+/// advance choices in force (an earlier version, superseded, counts for
+/// nothing): the crisis each waits for, and what it lets be seen.
+fn lets(consent: ConsentState) -> Vec<(Crisis, Scope)> {
+    let police = Scope {
+        side: Some(Side::Police),
+        ..Scope::default()
+    };
+    match consent {
+        ConsentState::LetPoliceInSection136
+        | ConsentState::LetPoliceInSection136Ended
+        | ConsentState::LetPoliceInSection136DuringStreetTriage
+        | ConsentState::RefusePoliceEvenInCrisis => vec![(Crisis::Section136, police)],
+        ConsentState::LetPoliceThePlanInAnyCrisis => vec![(
+            Crisis::Any,
+            Scope {
+                category: Some(DataCategory::CrisisPlan),
+                purpose: Some(Purpose::Emergency),
+                ..police
+            },
+        )],
+        ConsentState::None
+        | ConsentState::DenyPolice
+        | ConsentState::DenyClinical
+        | ConsentState::DenyEmergency
+        | ConsentState::ExpiredDeny
+        | ConsentState::WithdrawnDeny
+        | ConsentState::Permit
+        | ConsentState::DenyPoliceThenPermitPolice => vec![],
+    }
+}
+
+/// Whether a crisis of this kind is in progress for the person: a contact
+/// of a kind that is that crisis is still open, whoever recorded it and
+/// whomever it names. A section 136 detention is a section 136 and a
+/// crisis; an emergency department attendance, a street triage and a 999
+/// call are crises.
+fn in_progress(cell: &Cell, crisis: Crisis) -> bool {
+    // The open contacts the relationship's rows leave (an ended contact
+    // leaves none) …
+    let from_relationship = match cell.relationship {
+        RelationshipState::RecordedByThem => Some(ContactKind::Section136),
+        RelationshipState::ReportedNamingTheirTeam
+        | RelationshipState::ReportedNamingAnotherTeam => Some(ContactKind::EdAttendance),
+        RelationshipState::RecordedByAColleague => Some(ContactKind::StreetTriage),
+        RelationshipState::NamingNoOne => Some(ContactKind::Call999),
+        RelationshipState::None
+        | RelationshipState::CareTeam
+        | RelationshipState::EndedContact
+        | RelationshipState::OpenReferral
+        | RelationshipState::OwnCrisisLookUp
+        | RelationshipState::ColleaguesCrisisLookUp
+        | RelationshipState::SourceReport => None,
+    };
+    // … and the one a police officer recorded with the advance choices.
+    let with_the_choices = match cell.consent {
+        ConsentState::LetPoliceInSection136 | ConsentState::RefusePoliceEvenInCrisis => {
+            Some(ContactKind::Section136)
+        }
+        ConsentState::LetPoliceInSection136DuringStreetTriage
+        | ConsentState::LetPoliceThePlanInAnyCrisis => Some(ContactKind::StreetTriage),
+        // Ended: none open.
+        ConsentState::LetPoliceInSection136Ended
+        | ConsentState::None
+        | ConsentState::DenyPolice
+        | ConsentState::DenyClinical
+        | ConsentState::DenyEmergency
+        | ConsentState::ExpiredDeny
+        | ConsentState::WithdrawnDeny
+        | ConsentState::Permit
+        | ConsentState::DenyPoliceThenPermitPolice => None,
+    };
+    [from_relationship, with_the_choices]
+        .into_iter()
+        .flatten()
+        .any(|contact| match crisis {
+            Crisis::Section136 => contact == ContactKind::Section136,
+            Crisis::Any => matches!(
+                contact,
+                ContactKind::Section136
+                    | ContactKind::EdAttendance
+                    | ContactKind::StreetTriage
+                    | ContactKind::Call999
+            ),
+        })
+}
+
 /// The rules a denial can name, in reading order.
 pub(super) const FORBIDDING: [&str; 8] = [
     "own-record-only",
@@ -205,27 +406,30 @@ pub(super) const FORBIDDING: [&str; 8] = [
 ];
 
 /// How many kinds of outcome [`Expected::kind`] tells apart.
-pub(super) const KINDS: usize = 3 + 2 * FORBIDDING.len();
+pub(super) const KINDS: usize = 4 + 2 * FORBIDDING.len();
 
 impl Expected {
     /// The kind of outcome: allowed (the person's own, under the agreement,
-    /// under the agreement with break-glass), or denied by one rule alone or
-    /// by several with this one decisive. The sample balances the kinds, so
+    /// under the agreement with break-glass, under the agreement with an
+    /// advance choice lifting a refusal), or denied by one rule alone or by
+    /// several with this one decisive. The sample balances the kinds, so
     /// the rare ones — allowed, or denied by a refusal alone — are checked
     /// as often as each store state offers them.
     pub(super) fn kind(&self) -> usize {
         if self.allowed {
-            return match (self.rules.first(), self.via_break_glass) {
-                (Some(&"own-record" | &"own-plan" | &"own-choices" | &"own-description"), _) => 0,
-                (_, false) => 1,
-                (_, true) => 2,
+            let lifted = self.rules.contains(&"advance-choice-lifts-refusal");
+            return match (self.rules.first(), self.via_break_glass, lifted) {
+                (Some(&"own-record" | &"own-plan" | &"own-choices" | &"own-description"), ..) => 0,
+                (_, true, _) => 2,
+                (_, false, true) => 3,
+                (_, false, false) => 1,
             };
         }
         let decisive = FORBIDDING
             .iter()
             .position(|r| self.rules.first() == Some(r))
             .unwrap_or(0);
-        3 + decisive
+        4 + decisive
             + if self.rules.len() == 1 {
                 0
             } else {

@@ -3,20 +3,23 @@
 
 use chrono::Duration;
 use concordat_access::{
-    policy_ids, AccessAction, BreakGlassFacts, ConsentFacts, Relationship, RelationshipKind,
+    policy_ids, AccessAction, AdvanceChoiceFacts, BreakGlassFacts, ConsentFacts, Crisis,
+    Relationship, RelationshipKind,
 };
+use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::AgreementStatus;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
-use concordat_domain::ids::ConsentId;
+use concordat_domain::ids::{AdvanceChoicesId, ConsentId};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use proptest::prelude::*;
 
 use super::oracle::answers_crises;
 use super::random_worlds::{
-    a_professional_role, an_agreement_that_does_not_count, another_person, any_role, any_world,
-    organisation, relationship_of_kind, someone_else, today, RandomWorld,
+    a_professional_role, an_agreement_that_does_not_count, another_person, any_crisis_kind,
+    any_role, any_world, in_progress, organisation, relationship_of_kind, someone_else, today,
+    RandomWorld,
 };
 use super::world::now;
 
@@ -35,7 +38,6 @@ fn persons_own(w: &RandomWorld) -> bool {
 
 /// The rules, stated over facts as plainly as over the matrix's world.
 fn allowed_by_the_rules(w: &RandomWorld) -> bool {
-    let now = now();
     if w.role == Role::Person {
         return persons_own(w);
     }
@@ -84,14 +86,98 @@ fn allowed_by_the_rules(w: &RandomWorld) -> bool {
                     }
             })
     });
-    let refused = w.facts.consents.iter().any(|c| {
-        c.effect == ConsentEffect::Deny
-            && c.scope.organisation.is_none_or(|o| o == org)
-            && c.scope.category.is_none_or(|x| x == w.category)
-            && c.scope.purpose.is_none_or(|p| p == w.purpose)
-            && c.expires_at.is_none_or(|e| now < e)
-    });
+    // A refusal stands unless the person's advance choices lift it: a
+    // refusal made to hold even in a crisis never is.
+    let refused = w
+        .facts
+        .consents
+        .iter()
+        .any(|c| refuses(w, c) && !lifted(w, c));
     related && covered && (!refused || w.break_glass_live())
+}
+
+/// Whether a scope (a refusal's or an advance choice's) covers the request:
+/// each of its organisation, category and purpose left open or matching.
+fn scope_covers(w: &RandomWorld, scope: &ConsentScope) -> bool {
+    scope
+        .organisation
+        .is_none_or(|o| o == organisation(w.organisation))
+        && scope.category.is_none_or(|x| x == w.category)
+        && scope.purpose.is_none_or(|p| p == w.purpose)
+}
+
+/// Whether `c` is a refusal, not expired, that covers the request.
+fn refuses(w: &RandomWorld, c: &ConsentFacts) -> bool {
+    c.effect == ConsentEffect::Deny
+        && scope_covers(w, &c.scope)
+        && c.expires_at.is_none_or(|e| now() < e)
+}
+
+/// Whether an advance choice lets the request be seen now: it covers the
+/// request, and the crisis it waits for is in progress.
+fn lets(w: &RandomWorld, choice: &AdvanceChoiceFacts) -> bool {
+    scope_covers(w, &choice.scope) && in_progress(&w.facts.crises, choice.during)
+}
+
+/// Whether the refusal `c` is lifted by the person's advance choices: it is
+/// a standing one (not made to hold even in a crisis), and a choice lets
+/// the request be seen now.
+fn lifted(w: &RandomWorld, c: &ConsentFacts) -> bool {
+    !c.holds_in_crisis && w.facts.advance_choices.iter().any(|a| lets(w, a))
+}
+
+/// The engine allows exactly what the rules allow; marks an access as
+/// break-glass exactly when a live override was in play; and names an
+/// advance choice exactly when one lifted a refusal covering the request —
+/// allowed with such a refusal and no live override (a live override lifts
+/// it first, so no advance choice is needed).
+fn agrees_with_the_rules(w: &RandomWorld) -> Result<(), TestCaseError> {
+    let decision = w.decide();
+    let allowed = allowed_by_the_rules(w);
+    prop_assert_eq!(decision.is_allowed(), allowed, "{:?}\n{:?}", w, decision);
+    let professional = w.role != Role::Person;
+    prop_assert_eq!(
+        decision.via_break_glass(),
+        allowed && professional && w.break_glass_live(),
+        "{:?}\n{:?}",
+        w,
+        decision
+    );
+    let refused_without_the_choices =
+        w.category != DataCategory::Consent && w.facts.consents.iter().any(|c| refuses(w, c));
+    prop_assert_eq!(
+        decision.determined_by(policy_ids::ADVANCE_CHOICE),
+        allowed && professional && !w.break_glass_live() && refused_without_the_choices,
+        "{:?}\n{:?}",
+        w,
+        decision
+    );
+    Ok(())
+}
+
+/// `w` with a covering agreement and a care-team relationship, and the
+/// consents and advance choices `aim` picks (the first four, the next
+/// four) aimed at the request: each field they name becomes the request's.
+fn where_refusals_decide(mut w: RandomWorld, aim: &[bool]) -> RandomWorld {
+    w.facts.agreements.push(w.covering_agreement());
+    w.facts.relationships.push(Relationship::care_team());
+    let (org, category, purpose) = (organisation(w.organisation), w.category, w.purpose);
+    let aimed = |scope: &mut ConsentScope| {
+        scope.organisation = scope.organisation.map(|_| org);
+        scope.category = scope.category.map(|_| category);
+        scope.purpose = scope.purpose.map(|_| purpose);
+    };
+    for (c, aim) in w.facts.consents.iter_mut().zip(&aim[..4]) {
+        if *aim {
+            aimed(&mut c.scope);
+        }
+    }
+    for (a, aim) in w.facts.advance_choices.iter_mut().zip(&aim[4..]) {
+        if *aim {
+            aimed(&mut a.scope);
+        }
+    }
+    w
 }
 
 /// Ways for there to be no live override for this user and person.
@@ -129,10 +215,13 @@ fn no_live_override(w: &RandomWorld, how: usize) -> Option<BreakGlassFacts> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
-    /// Without a live break-glass, a refusal that covers the request and
-    /// has not expired always denies — even when everything else would
-    /// allow it (a covering agreement, a care-team relationship, a
-    /// permit) — and the refusal is among the rules named.
+    /// Without a live break-glass, a refusal that covers the request, has
+    /// not expired and is not lifted by an advance choice (it was made to
+    /// hold even in a crisis, or no choice lets the request be seen now)
+    /// always denies — even when everything else would allow it (a
+    /// covering agreement, a care-team relationship, a permit, advance
+    /// choices that do not cover the request or wait for a crisis not in
+    /// progress) — and the refusal is among the rules named.
     #[test]
     fn a_matching_unexpired_refusal_without_live_break_glass_never_yields_access(
         world in any_world(a_professional_role()),
@@ -140,6 +229,7 @@ proptest! {
         expires_in in prop::option::of(1i64..100_000),
         position in 0usize..5,
         override_kind in 0usize..6,
+        holds_in_crisis in prop::bool::ANY,
     ) {
         // A refusal never hides the sharing choices from the care team.
         prop_assume!(world.category.is_shared());
@@ -156,8 +246,14 @@ proptest! {
             },
             expires_at: expires_in.map(|m| now() + Duration::minutes(m)),
             organisation_name: by_organisation.then(|| "the user's organisation".into()),
-            holds_in_crisis: false,
+            holds_in_crisis,
         };
+        // Not lifted: made to hold even in a crisis, or no advance choice
+        // lets the request be seen now (those that would are taken away).
+        if !holds_in_crisis {
+            let world = w.clone();
+            w.facts.advance_choices.retain(|a| !lets(&world, a));
+        }
         let at = position.min(w.facts.consents.len());
         w.facts.consents.insert(at, refusal);
         w.facts.break_glass = no_live_override(&w, override_kind);
@@ -225,17 +321,103 @@ proptest! {
     }
 
     /// On any random world, the engine allows exactly what the rules
-    /// allow, and marks an access as break-glass exactly when a live
-    /// override was in play.
+    /// allow, marks an access as break-glass exactly when a live override
+    /// was in play, and names an advance choice exactly when one lifted a
+    /// refusal (see [`agrees_with_the_rules`]).
     #[test]
     fn the_engine_agrees_with_the_rules_on_random_worlds(world in any_world(any_role())) {
-        let decision = world.decide();
-        let allowed = allowed_by_the_rules(&world);
-        prop_assert_eq!(decision.is_allowed(), allowed, "{:?}\n{:?}", world, decision);
-        prop_assert_eq!(
-            decision.via_break_glass(),
-            allowed && world.role != Role::Person && world.break_glass_live(),
-            "{:?}\n{:?}", world, decision
-        );
+        agrees_with_the_rules(&world)?;
+    }
+
+    /// A standing refusal that covers the request is lifted exactly while
+    /// the crisis an advance choice covering the request waits for is in
+    /// progress — by that choice, named — and a refusal made to hold even
+    /// in a crisis never is, when everything else would allow the request.
+    #[test]
+    fn an_advance_choice_lifts_a_standing_refusal_only_while_its_crisis_is_in_progress(
+        world in any_world(a_professional_role()),
+        holds_in_crisis in prop::bool::ANY,
+        during in any_crisis_kind(),
+        crisis in prop::option::of(prop::bool::ANY),
+        (by_organisation, by_category, by_purpose) in (prop::bool::ANY, prop::bool::ANY, prop::bool::ANY),
+    ) {
+        prop_assume!(world.category.is_shared());
+        let mut w = world;
+        w.facts.agreements = vec![w.covering_agreement()];
+        w.facts.relationships = vec![Relationship::care_team()];
+        w.facts.break_glass = None;
+        w.facts.consents = vec![ConsentFacts {
+            id: ConsentId::from_uuid(uuid::Uuid::from_u128(0xde_0002)),
+            effect: ConsentEffect::Deny,
+            scope: ConsentScope::default(),
+            expires_at: None,
+            organisation_name: None,
+            holds_in_crisis,
+        }];
+        // Everything else allows the request.
+        let mut unrefused = w.clone();
+        unrefused.facts.consents.clear();
+        prop_assume!(unrefused.decide().is_allowed());
+        w.facts.advance_choices = vec![AdvanceChoiceFacts {
+            document: AdvanceChoicesId::from_uuid(uuid::Uuid::from_u128(0xad_0001)),
+            position: 0,
+            during,
+            scope: ConsentScope {
+                organisation: by_organisation.then(|| organisation(w.organisation)),
+                category: by_category.then_some(w.category),
+                purpose: by_purpose.then_some(w.purpose),
+            },
+            witnessed_on: today(),
+        }];
+        // The crisis it waits for: none, ended, or in progress; the others
+        // in progress, which do not count for it.
+        w.facts.crises = CrisisKind::ALL
+            .into_iter()
+            .filter(|k| *k != during)
+            .map(|kind| Crisis { kind, ended: false })
+            .chain(crisis.map(|ended| Crisis { kind: during, ended }))
+            .collect();
+        w.facts.crises.sort();
+
+        let decision = w.decide();
+        let lifts = !holds_in_crisis && crisis == Some(false);
+        prop_assert_eq!(decision.is_allowed(), lifts, "{:?}\n{:?}", w, decision);
+        prop_assert_eq!(decision.determined_by(policy_ids::ADVANCE_CHOICE), lifts, "{:?}\n{:?}", w, decision);
+        prop_assert_eq!(decision.determined_by(policy_ids::CONSENT_REFUSED), !lifts, "{:?}\n{:?}", w, decision);
+    }
+
+    /// Advance choices grant nothing by themselves: with no refusal among
+    /// the consents, any advance choices and crises leave the decision as
+    /// it is without them.
+    #[test]
+    fn advance_choices_grant_nothing_by_themselves(world in any_world(any_role())) {
+        let mut w = world;
+        w.facts.consents.retain(|c| c.effect != ConsentEffect::Deny);
+        let with = w.decide();
+        let mut without = w.clone();
+        without.facts.advance_choices.clear();
+        without.facts.crises.clear();
+        let without = without.decide();
+        prop_assert_eq!(with.is_allowed(), without.is_allowed(), "{:?}\n{:?}\n{:?}", w, with, without);
+        prop_assert_eq!(with.reasons(), without.reasons(), "{:?}", w);
+    }
+}
+
+proptest! {
+    // More cases: the worlds where an advance choice lifts a refusal are
+    // a few in a hundred even here.
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The same on random worlds where the refusals and the advance
+    /// choices decide: a covering agreement and a care-team relationship,
+    /// and most consents and advance choices aimed at the request (each
+    /// field they name is the request's), so refusals cover it and advance
+    /// choices lift them often.
+    #[test]
+    fn the_engine_agrees_with_the_rules_where_refusals_and_advance_choices_decide(
+        world in any_world(a_professional_role()),
+        aim in prop::collection::vec(prop::bool::weighted(0.75), 8),
+    ) {
+        agrees_with_the_rules(&where_refusals_decide(world, &aim))?;
     }
 }

@@ -1,18 +1,24 @@
 //! Random worlds at the fact level, for the property tests: one request,
-//! and any agreements, consents, relationships and break-glass around it.
+//! and any agreements, consents (standing refusals, and refusals made in
+//! advance choices to hold even in a crisis), advance choices to let
+//! something be seen during a crisis, crises, relationships and break-glass
+//! around it.
 
 use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDate};
 use concordat_access::{
-    AccessAction, AgreementFacts, BreakGlassFacts, ConsentFacts, Decision, LookUpReason,
-    Relationship,
+    AccessAction, AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts, ConsentFacts, Crisis,
+    Decision, LookUpReason, Relationship,
 };
+use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
-use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, UserId};
+use concordat_domain::ids::{
+    AdvanceChoicesId, AgreementId, ConsentId, OrganisationId, PersonId, UserId,
+};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
@@ -278,6 +284,8 @@ pub(super) fn an_agreement_that_does_not_count(
         })
 }
 
+/// A consent directive, or a refusal made in the advance choices to hold
+/// even in a crisis (only a refusal holds so).
 pub(super) fn any_consent() -> impl Strategy<Value = ConsentFacts> {
     (
         prop::bool::weighted(0.7),
@@ -286,23 +294,74 @@ pub(super) fn any_consent() -> impl Strategy<Value = ConsentFacts> {
         prop::option::of(any_purpose()),
         prop::option::of(-120i64..120),
         any::<u64>(),
+        prop::bool::weighted(0.25),
     )
-        .prop_map(|(deny, org, category, purpose, expires, id)| ConsentFacts {
-            id: ConsentId::from_uuid(uuid::Uuid::from_u128(u128::from(id))),
-            effect: if deny {
-                ConsentEffect::Deny
-            } else {
-                ConsentEffect::Permit
+        .prop_map(
+            |(deny, org, category, purpose, expires, id, holds)| ConsentFacts {
+                id: ConsentId::from_uuid(uuid::Uuid::from_u128(u128::from(id))),
+                effect: if deny {
+                    ConsentEffect::Deny
+                } else {
+                    ConsentEffect::Permit
+                },
+                scope: ConsentScope {
+                    organisation: org.map(organisation),
+                    category,
+                    purpose,
+                },
+                expires_at: expires.map(|m| now() + Duration::minutes(m)),
+                organisation_name: org.map(|i| format!("Organisation {i}")),
+                holds_in_crisis: deny && holds,
             },
-            scope: ConsentScope {
-                organisation: org.map(organisation),
-                category,
-                purpose,
+        )
+}
+
+pub(super) fn any_crisis_kind() -> impl Strategy<Value = CrisisKind> {
+    prop::sample::select(CrisisKind::ALL.to_vec())
+}
+
+/// A choice to let something be seen during a crisis, leaning towards
+/// narrow ones as people make them.
+pub(super) fn any_advance_choice() -> impl Strategy<Value = AdvanceChoiceFacts> {
+    (
+        any::<u64>(),
+        0usize..20,
+        any_crisis_kind(),
+        prop::option::weighted(0.7, 0usize..3),
+        prop::option::weighted(0.5, any_category()),
+        prop::option::weighted(0.3, any_purpose()),
+    )
+        .prop_map(
+            |(id, position, during, org, category, purpose)| AdvanceChoiceFacts {
+                document: AdvanceChoicesId::from_uuid(uuid::Uuid::from_u128(u128::from(id))),
+                position,
+                during,
+                scope: ConsentScope {
+                    organisation: org.map(organisation),
+                    category,
+                    purpose,
+                },
+                witnessed_on: today() - Duration::days(30),
             },
-            expires_at: expires.map(|m| now() + Duration::minutes(m)),
-            organisation_name: org.map(|i| format!("Organisation {i}")),
-            holds_in_crisis: false,
-        })
+        )
+}
+
+/// The crises the person's contacts put them in: at most one of each
+/// kind, in progress or ended, as the facts are gathered.
+pub(super) fn any_crises() -> impl Strategy<Value = Vec<Crisis>> {
+    let state = prop::option::weighted(0.6, prop::bool::weighted(0.35));
+    prop::collection::vec(state, 3).prop_map(|states| {
+        CrisisKind::ALL
+            .into_iter()
+            .zip(states)
+            .filter_map(|(kind, ended)| ended.map(|ended| Crisis { kind, ended }))
+            .collect()
+    })
+}
+
+/// Whether a crisis of this kind is in progress among `crises`.
+pub(super) fn in_progress(crises: &[Crisis], kind: CrisisKind) -> bool {
+    crises.iter().any(|c| c.kind == kind && !c.ended)
 }
 
 /// 0 care team, 1 referral, 2 contact, 3 a source system's report,
@@ -367,6 +426,8 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
         prop::collection::vec(any_consent(), 0..4),
         prop::collection::vec(any_relationship(), 0..4),
         any_break_glass(),
+        prop::collection::vec(any_advance_choice(), 0..4),
+        any_crises(),
     )
         .prop_map(
             |(
@@ -380,6 +441,8 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
                 consents,
                 relationships,
                 break_glass,
+                advance_choices,
+                crises,
             )| RandomWorld {
                 role,
                 organisation,
@@ -392,8 +455,8 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
                     consents,
                     relationships,
                     break_glass,
-                    advance_choices: Vec::new(),
-                    crises: Vec::new(),
+                    advance_choices,
+                    crises,
                     grounds: Vec::new(),
                 },
             },

@@ -13,8 +13,8 @@ use concordat_store::Store;
 
 use super::agreement::move_agreement;
 use super::dimensions::{
-    everyone, triples, RelationshipState, Who, AGREEMENT_STATES, BREAK_GLASS_STATES,
-    CONSENT_STATES, RELATIONSHIP_STATES,
+    consent_and_break_glass_pairs, everyone, triples, RelationshipState, Side, Who,
+    AGREEMENT_STATES, BREAK_GLASS_STATES, CONSENT_STATES, RELATIONSHIP_STATES,
 };
 use super::oracle::{expected, Cell, Observed};
 use super::sampler::{Sampler, TRIPLES_PER_USER, USERS_FOR_BALANCE, USERS_FOR_COVERAGE};
@@ -67,7 +67,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
     let mut subjects = Vec::new();
     for consent_state in CONSENT_STATES {
         for relationship_state in RELATIONSHIP_STATES {
-            for break_glass_state in BREAK_GLASS_STATES {
+            for &break_glass_state in consent_state.break_glass_states() {
                 let n = subjects.len();
                 subjects.push(
                     write_subject(
@@ -109,6 +109,9 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
     let mut wrong: (usize, Vec<String>) = (0, Vec::new());
     let mut misnamed: (usize, Vec<String>) = (0, Vec::new());
     let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    // The same, for each consent state with advance choices, asked by the
+    // police (whom every one of them is about).
+    let mut advance_outcomes: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut current = None;
     for agreement_state in AGREEMENT_STATES {
         current = Some(move_agreement(&store, &world, current, agreement_state).await);
@@ -182,6 +185,13 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                             got.rules.first().map_or("(no rule)", String::as_str)
                         )
                     };
+                    if subject.consent.has_advance_choices()
+                        && matches!(who, Who::Professional(_, Side::Police))
+                    {
+                        *advance_outcomes
+                            .entry((format!("{:?}", subject.consent), key.clone()))
+                            .or_default() += 1;
+                    }
                     *outcomes.entry(key).or_default() += 1;
                     // An allowed professional access names the agreement,
                     // except the care team's keeping of the sharing
@@ -251,13 +261,14 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
     for (outcome, n) in &outcomes {
         println!("  {outcome}: {}", thousands(*n));
     }
+    println!("  of which, with advance choices, asked by the police:");
+    for ((consent, outcome), n) in &advance_outcomes {
+        println!("    {consent}, {outcome}: {}", thousands(*n));
+    }
 
     assert_eq!(
         store_states,
-        AGREEMENT_STATES.len()
-            * CONSENT_STATES.len()
-            * RELATIONSHIP_STATES.len()
-            * BREAK_GLASS_STATES.len()
+        AGREEMENT_STATES.len() * RELATIONSHIP_STATES.len() * consent_and_break_glass_pairs()
     );
     assert_eq!(
         missing, 0,
@@ -270,6 +281,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
         "allowed: own-record",
         "allowed: shared-under-agreement",
         "allowed: shared-under-agreement + break-glass",
+        "allowed: shared-under-agreement + advance-choice-lifts-refusal",
         "denied by own-record-only",
         "denied by own-access-is-the-persons",
         "denied by commissioning-sees-no-records",
@@ -280,6 +292,37 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
         assert!(
             outcomes.contains_key(decisive),
             "no cell was {decisive}: {outcomes:?}"
+        );
+    }
+    // Each advance-choice state has been decisive for the police as it
+    // should: a refusal lifted during the crisis its choice waits for (and
+    // an override lifting it first), and holding when the crisis has
+    // ended, when another crisis is in progress, when the choice does not
+    // cover the request, and when made to hold even in a crisis.
+    for (consent, decisive) in [
+        (
+            "LetPoliceInSection136",
+            "allowed: shared-under-agreement + advance-choice-lifts-refusal",
+        ),
+        (
+            "LetPoliceInSection136",
+            "allowed: shared-under-agreement + break-glass",
+        ),
+        ("LetPoliceInSection136Ended", "denied by consent-refused"),
+        (
+            "LetPoliceInSection136DuringStreetTriage",
+            "denied by consent-refused",
+        ),
+        ("RefusePoliceEvenInCrisis", "denied by consent-refused"),
+        (
+            "LetPoliceThePlanInAnyCrisis",
+            "allowed: shared-under-agreement + advance-choice-lifts-refusal",
+        ),
+        ("LetPoliceThePlanInAnyCrisis", "denied by consent-refused"),
+    ] {
+        assert!(
+            advance_outcomes.contains_key(&(consent.to_owned(), decisive.to_owned())),
+            "no cell under {consent} was {decisive}: {advance_outcomes:?}"
         );
     }
     assert!(

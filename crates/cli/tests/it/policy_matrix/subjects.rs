@@ -1,16 +1,20 @@
 //! One fresh person per (consent, relationship, break-glass) combination,
-//! written to the store with exactly that state.
+//! written to the store with exactly that state: consent directives,
+//! advance choices and the crisis contacts they wait for, care team,
+//! relationships and overrides.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
+use concordat_domain::advance_choice::{AdvanceChoice, ChoiceEffect, CrisisKind};
 use concordat_domain::break_glass::{BreakGlass, Justification, OverrideBasis};
 use concordat_domain::care_team::{CareTeam, CareTeamMember};
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
 use concordat_domain::contact_event::ContactKind;
-use concordat_domain::ids::{CareTeamId, ConsentId, PersonId, TeamId, UserId};
+use concordat_domain::ids::{AdvanceChoicesId, CareTeamId, ConsentId, PersonId, TeamId, UserId};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
+use concordat_store::advance_choices::{self, AdvanceChoices};
 use concordat_store::relationships::{CareRelationship, RelationshipKind};
 use concordat_store::{break_glass, care_teams, consent, persons, relationships, users, Store};
 
@@ -18,6 +22,32 @@ use super::dimensions::{
     professional_roles, BreakGlassState, ConsentState, RelationshipState, Side, SIDES,
 };
 use super::world::{now, person, user, World};
+
+/// A version of the person's advance choice document, witnessed by their
+/// care coordinator (the trust's colleague, who leads their care team).
+fn advance_choice_document(
+    world: &World,
+    person: PersonId,
+    statement: &str,
+    choices: Vec<AdvanceChoice>,
+    recorded_at: DateTime<Utc>,
+) -> AdvanceChoices {
+    let witness = world.colleague(Side::Trust);
+    AdvanceChoices {
+        id: AdvanceChoicesId::new(),
+        person,
+        version: 0,
+        statement: statement.into(),
+        choices,
+        witnessed_by: witness.id(),
+        witnessed_by_name: witness.display_name().to_string(),
+        witnessed_at: recorded_at,
+        review_by: (now() + Duration::days(180)).date_naive(),
+        recorded_by: witness.id(),
+        recorded_at,
+        superseded_at: None,
+    }
+}
 
 /// One person, carrying one combination of consent, relationship and
 /// break-glass state.
@@ -143,6 +173,15 @@ pub(super) async fn write_subject(
             directive(deny, police, month_ago, None),
             directive(permit, police, now - Duration::days(2), None),
         ],
+        ConsentState::LetPoliceInSection136
+        | ConsentState::LetPoliceInSection136Ended
+        | ConsentState::LetPoliceInSection136DuringStreetTriage
+        | ConsentState::RefusePoliceEvenInCrisis => {
+            vec![directive(deny, police, month_ago, None)]
+        }
+        ConsentState::LetPoliceThePlanInAnyCrisis => {
+            vec![directive(deny, everything, month_ago, None)]
+        }
     };
     for d in &directives {
         consent::insert_directive(&mut tx, d).await.unwrap();
@@ -160,8 +199,97 @@ pub(super) async fn write_subject(
         assert!(withdrawn);
     }
 
-    // Relationships, for each organisation.
+    // Advance choices for a crisis: each version recorded in turn, the last
+    // in force; and the contact, recorded by a police officer who is never
+    // asked (it names no user asked, so it is no one's relationship), that
+    // puts the person in a crisis or did.
+    let let_police = |during, scope: ConsentScope| AdvanceChoice {
+        effect: ChoiceEffect::LetDuringCrisis,
+        during: Some(during),
+        scope: ConsentScope {
+            organisation: Some(world.organisation(Side::Police)),
+            ..scope
+        },
+    };
+    let refuse_police = AdvanceChoice {
+        effect: ChoiceEffect::RefuseEvenInCrisis,
+        during: None,
+        scope: police,
+    };
+    let in_section_136 = let_police(CrisisKind::Section136, ConsentScope::default());
+    let plan_in_an_emergency = ConsentScope {
+        category: Some(DataCategory::CrisisPlan),
+        purpose: Some(Purpose::Emergency),
+        ..ConsentScope::default()
+    };
+    // Each version's choices; the contact's kind, and when it started and
+    // ends in hours from now.
+    let (documents, crisis) = match consent_state {
+        ConsentState::LetPoliceInSection136 => (
+            vec![vec![refuse_police], vec![in_section_136]],
+            Some((ContactKind::Section136, (-2, 34))),
+        ),
+        ConsentState::LetPoliceInSection136Ended => (
+            vec![vec![refuse_police], vec![in_section_136]],
+            Some((ContactKind::Section136, (-40, -4))),
+        ),
+        ConsentState::LetPoliceInSection136DuringStreetTriage => (
+            vec![vec![refuse_police], vec![in_section_136]],
+            Some((ContactKind::StreetTriage, (-1, 3))),
+        ),
+        ConsentState::RefusePoliceEvenInCrisis => (
+            vec![vec![in_section_136, refuse_police]],
+            Some((ContactKind::Section136, (-2, 34))),
+        ),
+        ConsentState::LetPoliceThePlanInAnyCrisis => (
+            vec![vec![let_police(
+                CrisisKind::AnyCrisis,
+                plan_in_an_emergency,
+            )]],
+            Some((ContactKind::StreetTriage, (-1, 3))),
+        ),
+        ConsentState::None
+        | ConsentState::DenyPolice
+        | ConsentState::DenyClinical
+        | ConsentState::DenyEmergency
+        | ConsentState::ExpiredDeny
+        | ConsentState::WithdrawnDeny
+        | ConsentState::Permit
+        | ConsentState::DenyPoliceThenPermitPolice => (vec![], None),
+    };
+    let versions = documents.len();
+    for (i, choices) in documents.into_iter().enumerate() {
+        let recorded_at = now - Duration::days(20 * (versions - i) as i64);
+        let mut document = advance_choice_document(
+            world,
+            id,
+            "If I am detained, I want the police to know what helps me.",
+            choices,
+            recorded_at,
+        );
+        advance_choices::record(&mut tx, &mut document)
+            .await
+            .unwrap();
+        assert_eq!(document.version, i as i64 + 1);
+    }
     let mut rows = Vec::new();
+    if let Some((kind, hours)) = crisis {
+        let officer = world.colleague(Side::Police);
+        rows.push(CareRelationship {
+            id: uuid::Uuid::new_v4(),
+            person: id,
+            organisation: officer.organisation_id(),
+            user: Some(officer.id()),
+            team: None,
+            contact_kind: Some(kind),
+            kind: RelationshipKind::ActiveContact,
+            reason: format!("{} (the crisis in the matrix)", ContactKind::label(kind)),
+            started_at: now + Duration::hours(hours.0),
+            ends_at: now + Duration::hours(hours.1),
+        });
+    }
+
+    // Relationships, for each organisation.
     for side in SIDES {
         let row = |user: Option<UserId>, kind, reason: &str, hours: (i64, i64)| CareRelationship {
             id: uuid::Uuid::new_v4(),
