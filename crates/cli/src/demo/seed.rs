@@ -16,9 +16,8 @@ use concordat_domain::source_system::SourceSystem;
 use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
-    advance_choices,
-    agreements, care_teams, consent, crisis_plans, flags, masks, organisations, persons, referrals,
-    source_systems, teams, users, Conn, Store,
+    advance_choices, agreements, care_teams, consent, crisis_plans, flags, masks, organisations,
+    persons, referrals, source_systems, teams, users, Conn, Store,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

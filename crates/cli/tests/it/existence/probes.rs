@@ -112,8 +112,10 @@ fn api_probes() -> Vec<Probe> {
             .body(|_, _| json(json!({"keep": true, "note": "Probe review"}))),
         api("GET /persons/{id}/advance-choices"),
         api("POST /persons/{id}/advance-choices").body(|_, _| {
-            json(json!({"statement": "Probe", "choices": [{"effect": "refuse-even-in-crisis"}],
-                        "witnessed_by": "mh.practitioner", "review_by": "2099-01-01"}))
+            json(
+                json!({"statement": "Probe", "choices": [{"effect": "refuse-even-in-crisis"}],
+                        "witnessed_by": "mh.practitioner", "review_by": "2099-01-01"}),
+            )
         }),
         api("GET /persons/{id}/capacity"),
         api("POST /persons/{id}/capacity/assessments").body(|_, _| {
@@ -257,14 +259,16 @@ fn page_probes() -> Vec<Probe> {
             .purpose()
             .body(|_, _| form(&[("keep", "keep"), ("note", "Probe review")])),
         page("GET /persons/{id}/advance-choices").purpose(),
-        page("POST /persons/{id}/advance-choices").purpose().body(|_, _| {
-            form(&[
-                ("statement", "Probe"),
-                ("effect_1", "refuse-even-in-crisis"),
-                ("witnessed_by", "mh.practitioner"),
-                ("review_by", "2099-01-01"),
-            ])
-        }),
+        page("POST /persons/{id}/advance-choices")
+            .purpose()
+            .body(|_, _| {
+                form(&[
+                    ("statement", "Probe"),
+                    ("effect_1", "refuse-even-in-crisis"),
+                    ("witnessed_by", "mh.practitioner"),
+                    ("review_by", "2099-01-01"),
+                ])
+            }),
         page("GET /persons/{id}/capacity").purpose(),
         page("POST /persons/{id}/capacity").purpose().body(|_, _| {
             form(&[
