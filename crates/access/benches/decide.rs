@@ -40,6 +40,7 @@ fn main() {
         },
         expires_at: None,
         organisation_name: Some("Northshire Police".into()),
+        holds_in_crisis: false,
     });
     let masks = [
         FieldMask::new("address", &[Role::CrisisClinician]),
@@ -97,6 +98,8 @@ fn crisis_look_up(police: OrganisationId) -> AccessRequest {
             LookUpReason::parse("street triage: found on the bridge").unwrap(),
         )],
         break_glass: None,
+        advance_choices: Vec::new(),
+        crises: Vec::new(),
     }
 }
 
@@ -118,6 +121,7 @@ fn busy_record(police: OrganisationId) -> AccessRequest {
             },
             expires_at: None,
             organisation_name: None,
+            holds_in_crisis: false,
         })
         .chain(
             [ConsentEffect::Permit, ConsentEffect::Deny].map(|effect| ConsentFacts {
@@ -129,6 +133,7 @@ fn busy_record(police: OrganisationId) -> AccessRequest {
                 },
                 expires_at: None,
                 organisation_name: Some("Northshire Housing".into()),
+                holds_in_crisis: false,
             }),
         )
         .collect();

@@ -2,9 +2,9 @@
 //! phone as much as a desk: every page works at 320 px wide.
 
 pub mod accounts;
+pub mod advance_choices;
 pub mod agreements;
 pub mod break_glass;
-pub mod advance_choices;
 pub mod capacity;
 pub mod cases;
 pub mod consent;

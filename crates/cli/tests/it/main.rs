@@ -5,12 +5,12 @@ mod fixtures;
 mod harness;
 
 mod access;
-mod advance_choices;
 mod access_holes;
 mod access_pages;
 mod access_versions;
 mod accessibility;
 mod accounts_pages;
+mod advance_choices;
 mod agreements;
 mod api_auth;
 mod audit_cli;

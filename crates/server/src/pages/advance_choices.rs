@@ -61,7 +61,11 @@ fn versions(
             number: d.version,
             in_force: d.superseded_at.is_none(),
             statement: d.statement.clone(),
-            choices: d.choices.iter().map(|c| service::sentence(c, names)).collect(),
+            choices: d
+                .choices
+                .iter()
+                .map(|c| service::sentence(c, names))
+                .collect(),
             witnessed: format!("{}, {}", d.witnessed_by_name, when(d.witnessed_at)),
             review_by: if d.review_by < today {
                 format!("{} (overdue)", long_date(d.review_by))
