@@ -14,7 +14,7 @@ use cedar_policy::{
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use concordat_bounded::BoundedMap;
 use concordat_domain::category::DataCategory;
-use concordat_domain::consent::ConsentEffect;
+use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::AgreementId;
 
 use crate::facts::{
@@ -372,20 +372,8 @@ impl Translator {
             ConsentEffect::Permit => "permit",
             ConsentEffect::Deny => "deny",
         };
-        let scope = &consent.scope;
         let mut fields = vec![("effect", string(effect))];
-        if let Some(organisation) = scope.organisation {
-            fields.push((
-                "organisation",
-                entity_ref(Self::uid(&self.organisation, organisation)),
-            ));
-        }
-        if let Some(category) = scope.category {
-            fields.push(("category", string(category.as_str())));
-        }
-        if let Some(purpose) = scope.purpose {
-            fields.push(("purpose", string(purpose.as_str())));
-        }
+        self.push_scope(&mut fields, &consent.scope);
         if let Some(expires) = consent.expires_at {
             fields.push(("expires", time(expires)));
         }
@@ -397,8 +385,18 @@ impl Translator {
     }
 
     fn advance_choice(&self, choice: &AdvanceChoiceFacts) -> Attrs {
-        let scope = &choice.scope;
         let mut fields = vec![("during", string(choice.during.as_str()))];
+        self.push_scope(&mut fields, &choice.scope);
+        attrs(fields)
+    }
+
+    /// What a directive or an advance choice covers: each field left out
+    /// covers everything.
+    fn push_scope(
+        &self,
+        fields: &mut Vec<(&'static str, RestrictedExpression)>,
+        scope: &ConsentScope,
+    ) {
         if let Some(organisation) = scope.organisation {
             fields.push((
                 "organisation",
@@ -411,7 +409,6 @@ impl Translator {
         if let Some(purpose) = scope.purpose {
             fields.push(("purpose", string(purpose.as_str())));
         }
-        attrs(fields)
     }
 
     fn break_glass(&self, grant: &BreakGlassFacts) -> RestrictedExpression {

@@ -8,44 +8,16 @@ use chrono::Duration;
 use concordat_domain::contact_event::ContactKind;
 use concordat_domain::ids::PersonId;
 use concordat_domain::user::User;
-use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use serde_json::{json, Value};
 
 use crate::fixtures::{
-    count, crisis_look_up_path, csrf_token, get_json, location, page, person_id, post_form,
-    post_json, signed_in, user, DANIEL, LEAH,
+    count, crisis_look_up_path, csrf_token, get_json, location, open_contact, page, person_id,
+    post_form, post_json, signed_in, user, DANIEL, LEAH,
 };
 use crate::harness::{problem, TestApp};
 
-/// A contact of `kind` recorded by `officer`'s organisation, open for
-/// `hours`: what the police's own record of a detention leaves.
-async fn open_contact(
-    app: &TestApp,
-    person: PersonId,
-    officer: &User,
-    kind: ContactKind,
-    hours: i64,
-) {
-    let now = concordat_server::Clock::now(&app.clock);
-    let mut tx = app.store.write().await.unwrap();
-    relationships::insert_relationship(
-        &mut tx,
-        &CareRelationship {
-            id: uuid::Uuid::new_v4(),
-            person,
-            organisation: officer.organisation_id(),
-            user: Some(officer.id()),
-            team: None,
-            contact_kind: Some(kind),
-            kind: RelationshipKind::ActiveContact,
-            reason: kind.label().to_owned(),
-            started_at: now,
-            ends_at: now + Duration::hours(hours),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+async fn open(app: &TestApp, person: PersonId, officer: &User, kind: ContactKind, hours: i64) {
+    open_contact(app, person, officer, Some(kind), Duration::hours(hours)).await;
 }
 
 fn review_by(app: &TestApp, days: i64) -> String {
@@ -102,13 +74,13 @@ async fn leahs_advance_choice_lifts_her_refusal_during_a_section_136_only(app: T
     let police = user(&app, "police").await;
 
     // Street triage is a crisis, but not the one her choice names.
-    open_contact(&app, leah, &police, ContactKind::StreetTriage, 4).await;
+    open(&app, leah, &police, ContactKind::StreetTriage, 4).await;
     let (status, body) = look_up_leah(&app).await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(body["rule"], "consent-refused");
 
     // Detained under section 136: her plan is shown.
-    open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
+    open(&app, leah, &police, ContactKind::Section136, 36).await;
     let (status, body) = look_up_leah(&app).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["name"], "Leah Morgan", "{body}");
@@ -138,7 +110,7 @@ async fn a_new_version_replaces_the_one_in_force_and_the_decision_follows_it(app
     let police = user(&app, "police").await;
     let practitioner = app.token_for("mh.practitioner", "TREAT").await;
     let path = format!("/api/v1/persons/{leah}/advance-choices");
-    open_contact(&app, leah, &police, ContactKind::Section136, 36).await;
+    open(&app, leah, &police, ContactKind::Section136, 36).await;
 
     // Her risk information, never: the rest of her summary is shown.
     let second = post_json(

@@ -4,6 +4,7 @@
 
 use chrono::Duration;
 use concordat_domain::consent::{ConsentDirective, ConsentEffect, ConsentScope, RecordedVia};
+use concordat_domain::contact_event::ContactKind;
 use concordat_domain::ids::{ConsentId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::user::{User, Username};
@@ -135,6 +136,18 @@ pub async fn record_refusal(
 
 /// Street triage in progress: the police have a live contact with the person.
 pub async fn open_street_triage(app: &TestApp, person: PersonId, officer: &User) {
+    open_contact(app, person, officer, None, Duration::hours(4)).await;
+}
+
+/// A contact `officer` attended, of `kind` if given, open for `lasts`:
+/// what their organisation's record of it leaves.
+pub async fn open_contact(
+    app: &TestApp,
+    person: PersonId,
+    officer: &User,
+    kind: Option<ContactKind>,
+    lasts: Duration,
+) {
     let now = concordat_server::Clock::now(&app.clock);
     let mut tx = app.store.write().await.unwrap();
     relationships::insert_relationship(
@@ -145,11 +158,13 @@ pub async fn open_street_triage(app: &TestApp, person: PersonId, officer: &User)
             organisation: officer.organisation_id(),
             user: Some(officer.id()),
             team: None,
-            contact_kind: None,
+            contact_kind: kind,
             kind: RelationshipKind::ActiveContact,
-            reason: "street triage in progress".into(),
+            reason: kind
+                .map_or("street triage in progress", ContactKind::label)
+                .into(),
             started_at: now,
-            ends_at: now + Duration::hours(4),
+            ends_at: now + lasts,
         },
     )
     .await
