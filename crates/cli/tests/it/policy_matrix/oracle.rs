@@ -160,10 +160,11 @@ pub(super) fn expected(cell: &Cell) -> Expected {
     // directive) and the person's advance choices in force let what the
     // request asks be seen during a crisis now in progress. A refusal made
     // in the advance choices, to hold even in a crisis, is never lifted so.
-    let covering: Vec<Refusal> = refusals(cell.consent)
-        .into_iter()
-        .filter(|r| r.scope.covers(side, cell.category, cell.purpose))
-        .collect();
+    let covering = || {
+        refusals(cell.consent)
+            .iter()
+            .filter(|r| r.scope.covers(side, cell.category, cell.purpose))
+    };
     let lifted = |r: &Refusal| {
         !r.even_in_crisis
             && lets(cell.consent).iter().any(|(crisis, scope)| {
@@ -176,7 +177,7 @@ pub(super) fn expected(cell: &Cell) -> Expected {
     let refusals_count = !glass && !choices;
     let denied_otherwise = !forbids.is_empty();
     if refusals_count {
-        for refusal in &covering {
+        for refusal in covering() {
             if !lifted(refusal)
                 || (A_LIFTED_REFUSAL_IS_NAMED_WHEN_DENIED_OTHERWISE && denied_otherwise)
             {
@@ -195,7 +196,7 @@ pub(super) fn expected(cell: &Cell) -> Expected {
         // choice lifted it. A live override lifts it first, so the advance
         // choice is not needed, nor named (55-advance-choices.cedar: the
         // choices are weighed against a refusal that forbids).
-        let by_advance_choice = refusals_count && !covering.is_empty();
+        let by_advance_choice = refusals_count && covering().next().is_some();
         if by_advance_choice {
             permits.push("advance-choice-lifts-refusal");
         }
@@ -234,7 +235,7 @@ pub(super) const A_LIFTED_REFUSAL_IS_NAMED_WHEN_DENIED_OTHERWISE: bool = true;
 /// What a refusal or an advance choice covers, in this world's terms: the
 /// organisation (by side), the category and the purpose, each left open
 /// (`None`) or named.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Scope {
     pub(super) side: Option<Side>,
     pub(super) category: Option<DataCategory>,
@@ -265,66 +266,87 @@ pub(super) enum Crisis {
     Any,
 }
 
+/// Everything: no organisation, category or purpose named.
+const EVERYTHING: Scope = Scope {
+    side: None,
+    category: None,
+    purpose: None,
+};
+/// Sharing with the police.
+const THE_POLICE: Scope = Scope {
+    side: Some(Side::Police),
+    ..EVERYTHING
+};
+
+/// A standing refusal (a consent directive's) of sharing with the police,
+/// of everything, of the clinical category, of the emergency purpose; and
+/// a refusal of the police made in the advance choices to hold even in a
+/// crisis.
+const REFUSES_THE_POLICE: Refusal = Refusal {
+    scope: THE_POLICE,
+    even_in_crisis: false,
+};
+const REFUSES_EVERYTHING: Refusal = Refusal {
+    scope: EVERYTHING,
+    even_in_crisis: false,
+};
+const REFUSES_CLINICAL: Refusal = Refusal {
+    scope: Scope {
+        category: Some(DataCategory::Clinical),
+        ..EVERYTHING
+    },
+    even_in_crisis: false,
+};
+const REFUSES_EMERGENCY: Refusal = Refusal {
+    scope: Scope {
+        purpose: Some(Purpose::Emergency),
+        ..EVERYTHING
+    },
+    even_in_crisis: false,
+};
+const REFUSES_THE_POLICE_EVEN_IN_CRISIS: Refusal = Refusal {
+    scope: THE_POLICE,
+    even_in_crisis: true,
+};
+
 /// The refusals in force in each consent state. A later permit does not
 /// undo a refusal; an expired or withdrawn refusal is none, and so is one
 /// in a version of the advance choices a later one superseded.
-fn refusals(consent: ConsentState) -> Vec<Refusal> {
-    let standing = |scope| Refusal {
-        scope,
-        even_in_crisis: false,
-    };
-    let police = Scope {
-        side: Some(Side::Police),
-        ..Scope::default()
-    };
+fn refusals(consent: ConsentState) -> &'static [Refusal] {
     match consent {
         ConsentState::DenyPolice
         | ConsentState::DenyPoliceThenPermitPolice
         | ConsentState::LetPoliceInSection136
         | ConsentState::LetPoliceInSection136Ended
-        | ConsentState::LetPoliceInSection136DuringStreetTriage => vec![standing(police)],
-        ConsentState::RefusePoliceEvenInCrisis => vec![
-            standing(police),
-            Refusal {
-                scope: police,
-                even_in_crisis: true,
-            },
-        ],
-        ConsentState::LetPoliceThePlanInAnyCrisis => vec![standing(Scope::default())],
-        ConsentState::DenyClinical => vec![standing(Scope {
-            category: Some(DataCategory::Clinical),
-            ..Scope::default()
-        })],
-        ConsentState::DenyEmergency => vec![standing(Scope {
-            purpose: Some(Purpose::Emergency),
-            ..Scope::default()
-        })],
+        | ConsentState::LetPoliceInSection136DuringStreetTriage => &[REFUSES_THE_POLICE],
+        ConsentState::RefusePoliceEvenInCrisis => {
+            &[REFUSES_THE_POLICE, REFUSES_THE_POLICE_EVEN_IN_CRISIS]
+        }
+        ConsentState::LetPoliceThePlanInAnyCrisis => &[REFUSES_EVERYTHING],
+        ConsentState::DenyClinical => &[REFUSES_CLINICAL],
+        ConsentState::DenyEmergency => &[REFUSES_EMERGENCY],
         ConsentState::None
         | ConsentState::ExpiredDeny
         | ConsentState::WithdrawnDeny
-        | ConsentState::Permit => vec![],
+        | ConsentState::Permit => &[],
     }
 }
 
 /// The choices to let something be seen during a crisis in the person's
 /// advance choices in force (an earlier version, superseded, counts for
 /// nothing): the crisis each waits for, and what it lets be seen.
-fn lets(consent: ConsentState) -> Vec<(Crisis, Scope)> {
-    let police = Scope {
-        side: Some(Side::Police),
-        ..Scope::default()
-    };
+fn lets(consent: ConsentState) -> &'static [(Crisis, Scope)] {
     match consent {
         ConsentState::LetPoliceInSection136
         | ConsentState::LetPoliceInSection136Ended
         | ConsentState::LetPoliceInSection136DuringStreetTriage
-        | ConsentState::RefusePoliceEvenInCrisis => vec![(Crisis::Section136, police)],
-        ConsentState::LetPoliceThePlanInAnyCrisis => vec![(
+        | ConsentState::RefusePoliceEvenInCrisis => &[(Crisis::Section136, THE_POLICE)],
+        ConsentState::LetPoliceThePlanInAnyCrisis => &[(
             Crisis::Any,
             Scope {
                 category: Some(DataCategory::CrisisPlan),
                 purpose: Some(Purpose::Emergency),
-                ..police
+                ..THE_POLICE
             },
         )],
         ConsentState::None
@@ -334,7 +356,7 @@ fn lets(consent: ConsentState) -> Vec<(Crisis, Scope)> {
         | ConsentState::ExpiredDeny
         | ConsentState::WithdrawnDeny
         | ConsentState::Permit
-        | ConsentState::DenyPoliceThenPermitPolice => vec![],
+        | ConsentState::DenyPoliceThenPermitPolice => &[],
     }
 }
 
