@@ -2,6 +2,7 @@
 //! field masks, the policy matrix against an independent oracle, and
 //! properties that must hold for any facts.
 
+mod advance_choices;
 mod agreements;
 mod break_glass;
 mod combination;

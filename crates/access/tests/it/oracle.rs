@@ -2,8 +2,13 @@
 //! from DESIGN.md ("The access decision") and issue 3, for the policy
 //! matrix to check the Cedar policies against. It shares nothing with the
 //! engine but the vocabulary: if the two disagree, one of them is wrong.
+//! The person's advance choices for a crisis are stated here as the rules
+//! put them: a choice lifts a standing refusal only when it covers the
+//! request, the crisis it names is in progress and nothing else stands in
+//! the way.
 
 use concordat_access::AccessAction;
+use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::category::DataCategory;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
@@ -56,6 +61,75 @@ pub enum BreakGlass {
     Expired,
 }
 
+/// The person's one advance choice in a cell: to let something be seen
+/// during a crisis, despite their refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    None,
+    /// Lets the user's organisation see anything during a section 136.
+    OrganisationDuringSection136,
+    /// Lets anyone see anything during any crisis.
+    AnythingDuringAnyCrisis,
+    /// Lets anyone see anything while the person is in hospital.
+    AnythingDuringAdmission,
+    /// Lets an organisation other than the user's see anything during a
+    /// section 136.
+    AnotherOrganisationDuringSection136,
+    /// Lets anyone see the crisis plan, and only that, during any crisis.
+    CrisisPlanDuringAnyCrisis,
+    /// Lets anyone see anything for direct care, and only for that, during
+    /// any crisis.
+    DirectCareDuringAnyCrisis,
+}
+
+impl Advance {
+    /// The crisis the choice waits for, and whether it covers `cell`'s
+    /// request; `None` for no choice.
+    fn waits_for(self, cell: &Cell) -> Option<(CrisisKind, bool)> {
+        match self {
+            Self::None => None,
+            Self::OrganisationDuringSection136 => Some((CrisisKind::Section136, true)),
+            Self::AnythingDuringAnyCrisis => Some((CrisisKind::AnyCrisis, true)),
+            Self::AnythingDuringAdmission => Some((CrisisKind::Admission, true)),
+            Self::AnotherOrganisationDuringSection136 => Some((CrisisKind::Section136, false)),
+            Self::CrisisPlanDuringAnyCrisis => Some((
+                CrisisKind::AnyCrisis,
+                cell.category == DataCategory::CrisisPlan,
+            )),
+            Self::DirectCareDuringAnyCrisis => {
+                Some((CrisisKind::AnyCrisis, cell.purpose == Purpose::DirectCare))
+            }
+        }
+    }
+}
+
+/// The crisis the person is in, or was in, in a cell: what an open or a
+/// closed contact of that kind means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrisisState {
+    None,
+    /// Detained under section 136 now: a section 136, and a crisis.
+    Section136,
+    /// A section 136 that has ended.
+    Section136Ended,
+    /// In hospital now: an admission, and a crisis.
+    Admission,
+    /// Street triage in progress: a crisis, of no more particular kind.
+    StreetTriage,
+}
+
+impl CrisisState {
+    /// The kinds of crisis in progress.
+    pub fn in_progress(self) -> &'static [CrisisKind] {
+        match self {
+            Self::None | Self::Section136Ended => &[],
+            Self::Section136 => &[CrisisKind::Section136, CrisisKind::AnyCrisis],
+            Self::Admission => &[CrisisKind::Admission, CrisisKind::AnyCrisis],
+            Self::StreetTriage => &[CrisisKind::AnyCrisis],
+        }
+    }
+}
+
 /// One combination of facts.
 #[derive(Debug, Clone, Copy)]
 pub struct Cell {
@@ -69,6 +143,11 @@ pub struct Cell {
     pub purpose: Purpose,
     pub break_glass: BreakGlass,
     pub action: AccessAction,
+    pub advance: Advance,
+    pub crisis: CrisisState,
+    /// Whether the cell's refusal, if it has one, is one the person made in
+    /// advance to hold even in a crisis.
+    pub holds_in_crisis: bool,
 }
 
 /// The purposes the matrix's agreement names. Commissioning and own access
@@ -197,8 +276,25 @@ pub fn expected(cell: &Cell) -> Expected {
         Consent::DenyEmergency => cell.purpose == Purpose::Emergency,
         Consent::None | Consent::ExpiredDeny | Consent::Permit => false,
     };
+    // An advance choice lifts a standing refusal that covers the request
+    // when the choice covers it too and the crisis it waits for is in
+    // progress; it grants nothing, so nothing else may forbid. Lifted only
+    // then: the engine counts a refusal as lifted when the request is
+    // allowed with the choice, so a denial for another reason still names
+    // the refusal (the ignored rule test
+    // `a_refusal_a_choice_lifts_is_not_named_when_something_else_denies`
+    // states the rules' reading).
+    let chosen = cell
+        .advance
+        .waits_for(cell)
+        .is_some_and(|(during, covers)| covers && cell.crisis.in_progress().contains(&during));
+    let mut lifted = false;
     if refused && !break_glass_live && !choices {
-        forbids.push("consent-refused");
+        if chosen && !cell.holds_in_crisis && forbids.is_empty() {
+            lifted = true;
+        } else {
+            forbids.push("consent-refused");
+        }
     }
 
     if forbids.is_empty() {
@@ -207,6 +303,9 @@ pub fn expected(cell: &Cell) -> Expected {
         } else {
             "shared-under-agreement"
         }];
+        if lifted {
+            permits.push("advance-choice-lifts-refusal");
+        }
         if break_glass_live {
             permits.push("break-glass");
         }

@@ -1,20 +1,25 @@
 //! A small partnership to test against: Northshire Police, Northshire NHS
 //! Trust and a GP practice; one person; a fixed "now" (3 a.m. on a Tuesday);
-//! and builders for the facts of a request.
+//! and builders for the facts of a request, the person's advance choices
+//! and the crises they are in among them.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use concordat_access::{
-    AccessAction, AccessEngine, AccessRequest, AgreementFacts, BreakGlassFacts, ConsentFacts,
-    LookUpReason, Principal, Relationship,
+    AccessAction, AccessEngine, AccessRequest, AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts,
+    ConsentFacts, Crisis, LookUpReason, Principal, Relationship,
 };
+use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
-use concordat_domain::ids::{AgreementId, ConsentId, OrganisationId, PersonId, UserId};
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::{
+    AdvanceChoicesId, AgreementId, ConsentId, OrganisationId, PersonId, UserId,
+};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use uuid::Uuid;
@@ -177,6 +182,60 @@ pub fn refuses_police() -> ConsentFacts {
             ..Default::default()
         },
     )
+}
+
+/// A refusal made in the person's advance choices to hold even in a crisis.
+pub fn holding_in_crisis(refusal: ConsentFacts) -> ConsentFacts {
+    ConsentFacts {
+        holds_in_crisis: true,
+        ..refusal
+    }
+}
+
+/// The day the person's advance choices were witnessed, and as the reasons
+/// read it.
+pub fn witnessed_on() -> NaiveDate {
+    day(2025, 11, 14)
+}
+pub const WITNESSED_ON: &str = "14 November 2025";
+
+/// The first choice of the person's advance choices: to let what `scope`
+/// covers be seen during a crisis of kind `during`. A second choice in one
+/// request needs its own `position`, as in a real document.
+pub fn advance_choice(during: CrisisKind, scope: ConsentScope) -> AdvanceChoiceFacts {
+    AdvanceChoiceFacts {
+        document: AdvanceChoicesId::from_uuid(Uuid::from_u128(3000)),
+        position: 0,
+        during,
+        scope,
+        witnessed_on: witnessed_on(),
+    }
+}
+
+/// "If I am detained under section 136, the police may see my crisis
+/// plan" — the choice that `refuses_police` waits for.
+pub fn police_may_see_during_section_136() -> AdvanceChoiceFacts {
+    advance_choice(
+        CrisisKind::Section136,
+        ConsentScope {
+            organisation: Some(police()),
+            ..Default::default()
+        },
+    )
+}
+
+pub fn crisis(kind: CrisisKind, ended: bool) -> Crisis {
+    Crisis { kind, ended }
+}
+
+/// The crises an open (or, `ended`, closed) contact of `kind` puts the
+/// person in, as the caller derives them: a section 136 is a section 136
+/// and a crisis; street triage is a crisis only.
+pub fn crises_of(kind: ContactKind, ended: bool) -> Vec<Crisis> {
+    CrisisKind::of_contact(kind)
+        .iter()
+        .map(|&k| crisis(k, ended))
+        .collect()
 }
 
 /// A 30-minute break-glass override made ten minutes ago by `role`'s user.
