@@ -35,7 +35,12 @@
 //!   (clinical, with an expiry still to come); deny a purpose (emergency);
 //!   a refusal of everything that has expired; one that was withdrawn; a
 //!   permit; and a refusal of the police with a later permit for the police
-//!   (deny wins);
+//!   (deny wins); and five with advance choices and the contacts they wait
+//!   for — the police let in during a section 136 that is open, that has
+//!   ended, or with only a street triage open; a refusal of the police made
+//!   to hold even in a crisis beside such a choice; the plan let in to the
+//!   police for emergencies in any crisis (each written with break-glass
+//!   none and live only);
 //! - relationship, by its source: none; care-team member; a contact a
 //!   source system reported naming the user's team; one naming another
 //!   team; a contact the user recorded; one a colleague recorded; a contact
@@ -46,7 +51,7 @@
 //!   every user here to show it is nobody else's);
 //! - break-glass: none; live; expired; a colleague's live override.
 //!
-//! That is 6 × 8 × 12 × 4 = 2,304 store states. The person's state (consent,
+//! That is 6 × (8 × 4 + 5 × 2) × 12 = 3,024 store states. The person's state (consent,
 //! relationship, break-glass) lives on a fresh person per combination, so
 //! nothing carries over; the agreement is moved to its next state between
 //! blocks.
