@@ -326,7 +326,10 @@ fn a_denial_for_another_reason_is_named_by_that_reason_first() {
     request.relationships.clear();
     assert_eq!(
         policies(&engine().decide(&request)),
-        [policy_ids::RELATIONSHIP_REQUIRED, policy_ids::CONSENT_REFUSED]
+        [
+            policy_ids::RELATIONSHIP_REQUIRED,
+            policy_ids::CONSENT_REFUSED
+        ]
     );
 
     let mut request = refused_police_read(ContactKind::Section136, false);
