@@ -8,6 +8,7 @@
 use concordat_domain::category::DataCategory;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
+use concordat_domain::text::lowercase_first;
 
 use concordat_domain::advance_choice::CrisisKind;
 
@@ -179,14 +180,6 @@ fn roles_words(roles: &[Role]) -> String {
         [] => "the person themselves".into(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -263,5 +263,16 @@ impl From<EmailAddress> for String {
     }
 }
 
+/// `text` with its first character in lower case, to follow other words
+/// ("Crisis plan" → "my crisis plan"); the rest, abbreviations included,
+/// as it is.
+pub fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::consent::ConsentScope;
 use concordat_domain::ids::{AdvanceChoicesId, OrganisationId, PersonId};
 use concordat_domain::purpose::Purpose;
+use concordat_domain::text::lowercase_first;
 use concordat_domain::user::Username;
 use concordat_store::advance_choices as store;
 pub use concordat_store::advance_choices::AdvanceChoices;
@@ -188,14 +189,6 @@ pub fn sentence(choice: &AdvanceChoice, names: &[(OrganisationId, String)]) -> S
             };
             format!("Even in a crisis, {who} may not see {what}{why}.")
         }
-    }
-}
-
-pub fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -230,6 +230,26 @@ async fn strangers_learn_nothing_and_the_person_sees_their_own(app: TestApp) {
     }
     assert_eq!(answers[0].0, 404);
     assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    // Leah's two were decided and audited as denials all the same.
+    let police_denied = format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{leah}' \
+         AND actor_username = 'police' AND outcome = 'denied' AND categories = 'consent'"
+    );
+    assert_eq!(count(&app, &police_denied).await, 2);
+
+    // Detaining her gives the police a relationship, not her sharing
+    // choices: those are her care team's, and nothing is written.
+    open(&app, leah, &police_user, ContactKind::Section136, 36).await;
+    let path = format!("/api/v1/persons/{leah}/advance-choices");
+    let documents = "SELECT COUNT(*) AS n FROM advance_choice_documents";
+    let before = count(&app, documents).await;
+    let (status, refused) = get_json(&app, &police, &path).await;
+    assert_eq!(status, 403, "{refused}");
+    assert_eq!(refused["rule"], "sharing-choices-are-the-care-teams");
+    let written = post_json(&app, &police, &path, body.clone()).await;
+    assert_eq!(written.status(), 403);
+    assert_eq!(count(&app, documents).await, before);
+    assert_eq!(count(&app, &police_denied).await, 4);
 
     // Daniel reads his own, and cannot record them himself.
     let daniel = person_id(&app, DANIEL).await;

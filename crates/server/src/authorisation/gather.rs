@@ -14,7 +14,7 @@ use concordat_access::{
 use concordat_domain::advance_choice::{ChoiceEffect, CrisisKind};
 use concordat_domain::break_glass::BreakGlass;
 use concordat_domain::category::DataCategory;
-use concordat_domain::consent::ConsentEffect;
+use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::contact_event::{ContactKind, ContactLasts};
 use concordat_domain::ids::{ConsentId, OrganisationId, PersonId, UserId};
 use concordat_domain::purpose::Purpose;
@@ -131,12 +131,7 @@ impl Sources {
 
         let mut consents = Vec::new();
         for directive in consent::directives_of(conn, person).await? {
-            let organisation_name = match directive.scope().organisation {
-                Some(id) => organisations::organisation_by_id(conn, id)
-                    .await?
-                    .map(|o| o.name().to_owned()),
-                None => None,
-            };
+            let organisation_name = Self::named(conn, directive.scope()).await?;
             consents.push(ConsentFacts::from_directive(&directive, organisation_name));
         }
         let advance_choices = advance_choices::in_force(conn, person).await?;
@@ -167,6 +162,16 @@ impl Sources {
         })
     }
 
+    /// The name of the organisation a refusal covers, for its words.
+    async fn named(conn: &mut Conn, scope: &ConsentScope) -> Result<Option<String>, StoreError> {
+        Ok(match scope.organisation {
+            Some(id) => organisations::organisation_by_id(conn, id)
+                .await?
+                .map(|o| o.name().to_owned()),
+            None => None,
+        })
+    }
+
     /// The refusals in the person's advance choices, as consent facts that
     /// hold even in a crisis. Each is named by its document and place, so
     /// the same document gives the same facts.
@@ -179,12 +184,7 @@ impl Sources {
             if choice.effect != ChoiceEffect::RefuseEvenInCrisis {
                 continue;
             }
-            let organisation_name = match choice.scope.organisation {
-                Some(id) => organisations::organisation_by_id(conn, id)
-                    .await?
-                    .map(|o| o.name().to_owned()),
-                None => None,
-            };
+            let organisation_name = Self::named(conn, &choice.scope).await?;
             let place = u128::try_from(position).unwrap_or_default() + 1;
             refusals.push(ConsentFacts {
                 id: ConsentId::from_uuid(uuid::Uuid::from_u128(

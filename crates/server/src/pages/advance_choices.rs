@@ -15,6 +15,7 @@ use concordat_domain::advance_choice::{ChoiceEffect, CrisisKind, MAX_CHOICES};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::purpose::Purpose;
+use concordat_domain::text::lowercase_first;
 use serde::Deserialize;
 
 use crate::advance_choices::{self as service, AdvanceChoices, ChoiceInput, DocumentInput};
@@ -231,7 +232,7 @@ async fn page(
         crises: std::iter::once(any("No crisis (a refusal)"))
             .chain(CrisisKind::ALL.iter().map(|k| Pick {
                 value: k.as_str().to_owned(),
-                label: service::lowercase_first(k.label()),
+                label: lowercase_first(k.label()),
             }))
             .collect(),
         organisations: std::iter::once(any("Any organisation"))
