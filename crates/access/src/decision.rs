@@ -22,6 +22,10 @@ pub mod policy_ids {
     pub const OWN_CHOICES: &str = "own-choices";
     /// The person saying how they describe themselves (sex, ethnic category).
     pub const OWN_DESCRIPTION: &str = "own-description";
+    /// A carer's access to what the person has chosen to let them see.
+    pub const CARER_TOLD: &str = "carer-told";
+    /// A carer asking for anything else.
+    pub const CARERS_SEE_ONLY_WHAT_THEY_ARE_TOLD: &str = "carers-see-only-what-they-are-told";
     /// A source system reads nothing and writes only the contacts it reports.
     pub const SOURCE_SYSTEMS_ONLY_REPORT: &str = "source-systems-only-report";
     /// The person's sharing choices, seen and changed by their care team only.

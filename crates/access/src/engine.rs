@@ -18,7 +18,9 @@ use crate::request::AccessRequest;
 use crate::translate::Translator;
 
 /// The rules the engine itself refers to; it will not start without them.
-const RELIED_ON: [&str; 10] = [
+const RELIED_ON: [&str; 12] = [
+    policy_ids::CARER_TOLD,
+    policy_ids::CARERS_SEE_ONLY_WHAT_THEY_ARE_TOLD,
     policy_ids::SHARED_UNDER_AGREEMENT,
     policy_ids::RELATIONSHIP_REQUIRED,
     policy_ids::AGREEMENT_REQUIRED,

@@ -148,6 +148,8 @@ fn same_facts(a: &AccessRequest, b: &AccessRequest) -> bool {
         break_glass,
         advance_choices,
         crises,
+        carer_item,
+        carer_items,
     } = a;
     *user == b.user
         && *person == b.person
@@ -160,6 +162,8 @@ fn same_facts(a: &AccessRequest, b: &AccessRequest) -> bool {
         && *break_glass == b.break_glass
         && *advance_choices == b.advance_choices
         && *crises == b.crises
+        && *carer_item == b.carer_item
+        && *carer_items == b.carer_items
 }
 
 /// Whether two requests ask about the same person for the same user: all a
@@ -185,6 +189,8 @@ fn request_hash(request: &AccessRequest) -> u64 {
     request.relationships.len().hash(&mut h);
     request.advance_choices.len().hash(&mut h);
     request.crises.hash(&mut h);
+    request.carer_item.hash(&mut h);
+    request.carer_items.hash(&mut h);
     request
         .break_glass
         .as_ref()

@@ -24,10 +24,14 @@ pub(crate) const SCHEMA: &str = include_str!("../policies/concordat.cedarschema"
 /// when several forbid rules apply, the first one read is the one named to
 /// the user. The numbers in the file names keep a listing of the folder in
 /// the same order.
-pub(crate) const FILES: [PolicyFile<'static>; 9] = [
+pub(crate) const FILES: [PolicyFile<'static>; 10] = [
     file(
         "10-people.cedar",
         include_str!("../policies/10-people.cedar"),
+    ),
+    file(
+        "15-carers.cedar",
+        include_str!("../policies/15-carers.cedar"),
     ),
     file(
         "20-commissioning.cedar",

@@ -5,6 +5,7 @@
 //! Cedar entities and context without judging them.
 
 use chrono::{DateTime, Utc};
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::{OrganisationId, PersonId, UserId};
 use concordat_domain::purpose::Purpose;
@@ -45,6 +46,8 @@ pub struct Principal {
     /// For a user with the `person` role, the record that is their own;
     /// `None` for every professional.
     pub person: Option<PersonId>,
+    /// For a user with the `carer` role, the person they care for.
+    pub carer_of: Option<PersonId>,
 }
 
 impl Principal {
@@ -54,6 +57,7 @@ impl Principal {
             role: user.role(),
             organisation: user.organisation_id(),
             person: user.person_id(),
+            carer_of: user.carer_of().map(|c| c.person),
         }
     }
 }
@@ -84,4 +88,11 @@ pub struct AccessRequest {
     pub advance_choices: Vec<AdvanceChoiceFacts>,
     /// The crises the person is in, or was in, by kind.
     pub crises: Vec<Crisis>,
+    /// For a carer, the item of the record they ask to see (or, for the
+    /// thread, to write); `None` for everyone else.
+    pub carer_item: Option<CarerItem>,
+    /// For a carer, what the person lets them see now: the items they chose,
+    /// and the thread while the carer may sign in at all. Empty once the
+    /// person has withdrawn the carer's access.
+    pub carer_items: Vec<CarerItem>,
 }

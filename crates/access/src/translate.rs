@@ -13,6 +13,7 @@ use cedar_policy::{
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use concordat_bounded::BoundedMap;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::AgreementId;
@@ -132,12 +133,22 @@ impl Translator {
                 RestrictedExpression::new_bool(actor.role.is_crisis_role()),
             ),
             (
+                "professional".into(),
+                RestrictedExpression::new_bool(actor.role.is_professional()),
+            ),
+            (
                 "organisation".into(),
                 entity_ref(Self::uid(&self.organisation, actor.organisation)),
             ),
         ]);
         if let Some(own) = actor.person {
             user.insert("person".into(), entity_ref(Self::uid(&self.person, own)));
+        }
+        if let Some(cared_for) = actor.carer_of {
+            user.insert(
+                "carer_of".into(),
+                entity_ref(Self::uid(&self.person, cared_for)),
+            );
         }
         // Organisations and people are only ever compared, never looked
         // into, so they need no entities of their own: Cedar compares
@@ -254,7 +265,14 @@ impl Translator {
                 "crises".into(),
                 RestrictedExpression::new_set(request.crises.iter().map(crisis)),
             ),
+            (
+                "carer_items".into(),
+                RestrictedExpression::new_set(request.carer_items.iter().map(|i| carer_item(*i))),
+            ),
         ];
+        if let Some(item) = request.carer_item {
+            pairs.push(("carer_item".into(), string(item.as_str())));
+        }
         if let Some(grant) = &request.break_glass {
             pairs.push(("break_glass".into(), self.break_glass(grant)));
         }
@@ -426,6 +444,14 @@ fn crisis(crisis: &Crisis) -> RestrictedExpression {
     record([
         ("kind", string(crisis.kind.as_str())),
         ("ended", RestrictedExpression::new_bool(crisis.ended)),
+    ])
+}
+
+/// An item a carer may see, with the category of the record it is part of.
+fn carer_item(item: CarerItem) -> RestrictedExpression {
+    record([
+        ("item", string(item.as_str())),
+        ("category", string(item.category().as_str())),
     ])
 }
 

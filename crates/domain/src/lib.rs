@@ -10,6 +10,7 @@ pub mod break_glass;
 pub mod calendar;
 pub mod capacity;
 pub mod care_team;
+pub mod carer;
 pub mod case;
 pub mod category;
 pub mod consent;

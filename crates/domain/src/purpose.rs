@@ -24,6 +24,8 @@ pub enum Purpose {
     Commissioning,
     /// The person reading their own record.
     OwnAccess,
+    /// A carer the person invited, seeing what the person lets them.
+    CarerAccess,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,12 +41,13 @@ pub struct PurposeCodeError {
 }
 
 impl Purpose {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::DirectCare,
         Self::Emergency,
         Self::Safeguarding,
         Self::Commissioning,
         Self::OwnAccess,
+        Self::CarerAccess,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Purpose {
             Self::Safeguarding => "safeguarding",
             Self::Commissioning => "commissioning",
             Self::OwnAccess => "own-access",
+            Self::CarerAccess => "carer-access",
         }
     }
 
@@ -76,6 +80,9 @@ impl Purpose {
             // commissioning plans services; it is not public-health reporting.
             Self::Commissioning => "HOPERAT",
             Self::OwnAccess => "PATRQT",
+            // "Family requested": a family member or carer the person
+            // authorised, asking for what the person lets them see.
+            Self::CarerAccess => "FAMRQT",
         }
     }
 
@@ -99,6 +106,7 @@ impl Purpose {
             Self::Safeguarding => "keeping people safe from harm",
             Self::Commissioning => "planning services",
             Self::OwnAccess => "the person's own use",
+            Self::CarerAccess => "a carer they chose",
         }
     }
 
@@ -109,6 +117,7 @@ impl Purpose {
             Self::Safeguarding => "Safeguarding and protection from harm",
             Self::Commissioning => "Service planning and commissioning",
             Self::OwnAccess => "The person's own access",
+            Self::CarerAccess => "A carer's access, as the person chose",
         }
     }
 }
@@ -159,7 +168,10 @@ mod tests {
     #[test]
     fn codes_are_the_hl7_act_reasons() {
         let codes: Vec<&str> = Purpose::ALL.iter().map(|p| p.code()).collect();
-        assert_eq!(codes, ["TREAT", "ETREAT", "PATSFTY", "HOPERAT", "PATRQT"]);
+        assert_eq!(
+            codes,
+            ["TREAT", "ETREAT", "PATSFTY", "HOPERAT", "PATRQT", "FAMRQT"]
+        );
         assert_eq!(Purpose::parse_code("etreat"), Ok(Purpose::Emergency));
         assert_eq!(Purpose::parse_code("PatSfty"), Ok(Purpose::Safeguarding));
     }
@@ -169,7 +181,7 @@ mod tests {
         let err = Purpose::parse_code("PUBHLTH").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "`PUBHLTH` is not a purpose of use code; expected one of: TREAT, ETREAT, PATSFTY, HOPERAT, PATRQT"
+            "`PUBHLTH` is not a purpose of use code; expected one of: TREAT, ETREAT, PATSFTY, HOPERAT, PATRQT, FAMRQT"
         );
         assert!(Purpose::parse_code("direct-care").is_err());
         assert!(Purpose::parse("TREAT").is_err());

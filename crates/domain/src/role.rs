@@ -25,6 +25,9 @@ pub enum Role {
     Admin,
     /// The person themselves, signed in to see their own record.
     Person,
+    /// A carer or family member the person invited to sign in: they see
+    /// only what the person lets them, item by item.
+    Carer,
     /// A partner's registered system (a hospital's patient administration
     /// system, an ambulance service's dispatch) that reports contacts. It
     /// signs in only to the API, reports the kinds of contact its
@@ -39,7 +42,7 @@ pub struct RoleError {
 }
 
 impl Role {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::CrisisClinician,
         Self::MentalHealthPractitioner,
         Self::Gp,
@@ -53,6 +56,7 @@ impl Role {
         Self::Commissioner,
         Self::Admin,
         Self::Person,
+        Self::Carer,
         Self::SourceSystem,
     ];
 
@@ -71,6 +75,7 @@ impl Role {
             Self::Commissioner => "commissioner",
             Self::Admin => "admin",
             Self::Person => "person",
+            Self::Carer => "carer",
             Self::SourceSystem => "source-system",
         }
     }
@@ -96,6 +101,7 @@ impl Role {
             Self::Commissioner => "Commissioner",
             Self::Admin => "Administrator",
             Self::Person => "Person (own record)",
+            Self::Carer => "Carer or family member",
             Self::SourceSystem => "Source system",
         }
     }
@@ -115,13 +121,26 @@ impl Role {
     }
 
     /// Roles that work with people directly. Governance, commissioning and
-    /// administration roles do not, and neither does the person themselves
-    /// or a partner's system.
+    /// administration roles do not, and neither does the person themselves,
+    /// their carer or a partner's system.
     pub fn is_practitioner(self) -> bool {
         !matches!(
             self,
-            Self::IgLead | Self::Commissioner | Self::Admin | Self::Person | Self::SourceSystem
+            Self::IgLead
+                | Self::Commissioner
+                | Self::Admin
+                | Self::Person
+                | Self::Carer
+                | Self::SourceSystem
         )
+    }
+
+    /// Whether the role acts for an organisation of the partnership, so that
+    /// agreements, relationships and the person's refusals govern what it
+    /// sees. The person and the carers they invite are not: what they see is
+    /// the person's own choice.
+    pub fn is_professional(self) -> bool {
+        !matches!(self, Self::Person | Self::Carer)
     }
 
     /// Roles an information sharing agreement can name in a grant:
@@ -197,7 +216,7 @@ mod tests {
     }
 
     #[test]
-    fn non_practitioners_are_governance_commissioning_admin_the_person_and_systems() {
+    fn non_practitioners_are_governance_commissioning_admin_the_person_carers_and_systems() {
         let others: Vec<&str> = Role::ALL
             .iter()
             .filter(|r| !r.is_practitioner())
@@ -210,6 +229,7 @@ mod tests {
                 "commissioner",
                 "admin",
                 "person",
+                "carer",
                 "source-system"
             ]
         );
@@ -221,7 +241,9 @@ mod tests {
         assert!(err
             .to_string()
             .starts_with("`doctor` is not a role; expected one of: crisis-clinician, "));
-        assert!(err.to_string().ends_with(", admin, person, source-system"));
+        assert!(err
+            .to_string()
+            .ends_with(", admin, person, carer, source-system"));
     }
 
     proptest! {

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::carer::CarerOf;
 use crate::ids::{OrganisationId, PersonId, TeamId, UserId};
 use crate::role::Role;
 use crate::text::{bounded, TextError};
@@ -130,6 +131,10 @@ pub enum UserError {
     PersonRoleWithoutPerson,
     #[error("a user with the `{role}` role must not be linked to a person record: only the `person` role is")]
     OtherRoleLinkedToPerson { role: Role },
+    #[error("a user with the `carer` role must be linked to the person they care for")]
+    CarerRoleWithoutPerson,
+    #[error("a user with the `{role}` role must not be linked as someone's carer: only the `carer` role is")]
+    OtherRoleLinkedAsCarer { role: Role },
 }
 
 /// Someone who signs in.
@@ -147,6 +152,9 @@ pub struct User {
     // practitioner's must not, or "own access" could open someone's record
     // to staff without any agreement.
     person_id: Option<PersonId>,
+    // INVARIANT: `Some` exactly when `role` is `Role::Carer`, for the same
+    // reason: a carer sees only what the person they care for lets them.
+    carer_of: Option<CarerOf>,
     disabled: bool,
 }
 
@@ -170,6 +178,9 @@ impl User {
             (false, true) => return Err(UserError::OtherRoleLinkedToPerson { role }),
             _ => {}
         }
+        if role == Role::Carer {
+            return Err(UserError::CarerRoleWithoutPerson);
+        }
         Ok(Self {
             id,
             username,
@@ -178,8 +189,32 @@ impl User {
             team_id,
             role,
             person_id,
+            carer_of: None,
             disabled,
         })
+    }
+
+    /// A carer's account, linked to the person they care for. Its
+    /// organisation is the one that invited them (the person's care team's).
+    pub fn carer(
+        id: UserId,
+        username: Username,
+        display_name: DisplayName,
+        organisation_id: OrganisationId,
+        carer_of: CarerOf,
+        disabled: bool,
+    ) -> Self {
+        Self {
+            id,
+            username,
+            display_name,
+            organisation_id,
+            team_id: None,
+            role: Role::Carer,
+            person_id: None,
+            carer_of: Some(carer_of),
+            disabled,
+        }
     }
 
     pub fn id(&self) -> UserId {
@@ -211,6 +246,11 @@ impl User {
         self.person_id
     }
 
+    /// Whose carer the user is, for a user with the `carer` role.
+    pub fn carer_of(&self) -> Option<CarerOf> {
+        self.carer_of
+    }
+
     pub fn disabled(&self) -> bool {
         self.disabled
     }
@@ -237,12 +277,32 @@ struct UserRecord {
     team_id: Option<TeamId>,
     role: Role,
     person_id: Option<PersonId>,
+    #[serde(default)]
+    carer_of: Option<CarerOf>,
     disabled: bool,
 }
 
 impl TryFrom<UserRecord> for User {
     type Error = UserError;
     fn try_from(r: UserRecord) -> Result<Self, Self::Error> {
+        match (r.role == Role::Carer, r.carer_of) {
+            (true, Some(carer_of)) => {
+                if r.person_id.is_some() {
+                    return Err(UserError::OtherRoleLinkedToPerson { role: r.role });
+                }
+                return Ok(Self::carer(
+                    r.id,
+                    r.username,
+                    r.display_name,
+                    r.organisation_id,
+                    carer_of,
+                    r.disabled,
+                ));
+            }
+            (true, None) => return Err(UserError::CarerRoleWithoutPerson),
+            (false, Some(_)) => return Err(UserError::OtherRoleLinkedAsCarer { role: r.role }),
+            (false, None) => {}
+        }
         Self::new(
             r.id,
             r.username,

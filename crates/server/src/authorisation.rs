@@ -17,6 +17,7 @@ pub mod refusal;
 pub mod viewer;
 
 use concordat_access::AccessAction;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::person::Person;
@@ -80,6 +81,52 @@ pub async fn authorise_noted(
     decide_and_audit(state, viewer, versions, asked).await
 }
 
+/// [`authorise`], for a carer asking for items the person may let them
+/// see (or, for the thread, write): each decided as that item of its
+/// category, all audited as one entry that begins with `note` (what the
+/// carer was shown or did). Returns whether each item was allowed.
+pub async fn authorise_items(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    action: AccessAction,
+    items: &[CarerItem],
+    note: String,
+) -> Result<Vec<(CarerItem, bool)>, AccessError> {
+    let (_, versions) = state.reads.persons.read(person).await?;
+    let now = state.clock.now();
+    let facts = sources(state, &viewer.user, person, versions)
+        .await?
+        .at(&viewer.user, now);
+    let decisions: Vec<(DataCategory, concordat_access::Decision)> = items
+        .iter()
+        .flat_map(|item| {
+            decide(
+                &state.engine,
+                viewer,
+                person,
+                action,
+                &[item.category()],
+                Some(*item),
+                &facts,
+                now,
+            )
+        })
+        .collect();
+    let audit_action = match action {
+        AccessAction::Read => AuditAction::Read,
+        AccessAction::Write => AuditAction::Write,
+    };
+    let mut entry = audit_entry(viewer, person, audit_action, &decisions, now);
+    entry.reasons.insert(0, note);
+    state.audit.record(entry).await?;
+    Ok(items
+        .iter()
+        .zip(decisions)
+        .map(|(item, (_, decision))| (*item, decision.is_allowed()))
+        .collect())
+}
+
 /// [`authorise`], for a caller that has read the access versions in force
 /// (with the person) since its request began: a record read.
 pub async fn authorise_under(
@@ -131,6 +178,7 @@ pub async fn authorise_opening(
         person,
         AccessAction::Read,
         categories,
+        None,
         &facts,
         now,
     );
@@ -205,6 +253,7 @@ async fn decide_and_audit(
         person,
         action,
         categories,
+        None,
         &facts,
         now,
     );

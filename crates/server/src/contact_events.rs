@@ -176,6 +176,7 @@ pub async fn ingest(
                 person_id,
                 AccessAction::Write,
                 &[DataCategory::Contacts],
+                None,
                 &facts,
                 now,
             );

@@ -246,6 +246,8 @@ fn masked_demographics(
         break_glass: None,
         advance_choices: Vec::new(),
         crises: Vec::new(),
+        carer_item: None,
+        carer_items: Vec::new(),
     };
     let masked = state.engine.masks_for(&request, &parts.masks);
     views::demographics(person, |field| {

@@ -5,70 +5,19 @@
 //! [`may_tell`] at the moment they would tell, so a change of mind counts
 //! at once.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
+pub use concordat_domain::carer::CarerItem;
+use concordat_domain::carer::CarerOf;
 use concordat_domain::ids::{PersonId, RelatedPersonId, UserId};
+use concordat_domain::user::User;
 
-use crate::{rows, time, Conn, StoreError};
-
-/// Something a carer may or may not be told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CarerTopic {
-    Admission,
-    Discharge,
-    CrisisContact,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{input}` is not something a carer can be told; expected one of: admission, discharge, \
-     crisis-contact"
-)]
-pub struct CarerTopicError {
-    input: String,
-}
-
-impl CarerTopic {
-    pub const ALL: [Self; 3] = [Self::Admission, Self::Discharge, Self::CrisisContact];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admission => "admission",
-            Self::Discharge => "discharge",
-            Self::CrisisContact => "crisis-contact",
-        }
-    }
-
-    pub fn parse(input: &str) -> Result<Self, CarerTopicError> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == input.trim())
-            .ok_or_else(|| CarerTopicError {
-                input: input.to_owned(),
-            })
-    }
-
-    /// What the carer would be told, as the person reads it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Admission => "that I have been admitted to hospital",
-            Self::Discharge => "that I am being discharged from hospital, and when",
-            Self::CrisisContact => "that I have been in contact with crisis services",
-        }
-    }
-}
-
-impl fmt::Display for CarerTopic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::users::{user_from_row, USER_COLUMNS};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
 /// The current choice for one topic, and who recorded it when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharingChoice {
-    pub topic: CarerTopic,
+    pub topic: CarerItem,
     pub may_tell: bool,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
@@ -99,7 +48,7 @@ pub async fn set_sharing(
     conn: &mut Conn,
     person: PersonId,
     related: RelatedPersonId,
-    choices: &[(CarerTopic, bool)],
+    choices: &[(CarerItem, bool)],
     by: UserId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -128,6 +77,8 @@ pub async fn set_sharing(
         .execute(&mut *conn)
         .await?;
     }
+    // What a carer's account may see is decided on these choices.
+    access_versions::person_changed(conn, person).await?;
     Ok(())
 }
 
@@ -150,7 +101,7 @@ pub async fn sharing_of(
         .iter()
         .map(|row| {
             Ok(SharingChoice {
-                topic: CarerTopic::parse(&rows::text(row, "topic")?)
+                topic: CarerItem::parse_chosen(&rows::text(row, "topic")?)
                     .map_err(|e| StoreError::corrupt("carer sharing", e))?,
                 may_tell: rows::flag(row, "may_tell")?,
                 recorded_by: rows::id(row, "recorded_by")?,
@@ -168,7 +119,7 @@ pub async fn may_tell(
     conn: &mut Conn,
     person: PersonId,
     related: RelatedPersonId,
-    topic: CarerTopic,
+    topic: CarerItem,
 ) -> Result<bool, StoreError> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n FROM carer_sharing s \
@@ -184,21 +135,131 @@ pub async fn may_tell(
     Ok(rows::int(&row, "n")? > 0)
 }
 
+/// A carer's account, as the person and their care team see it.
+#[derive(Debug, Clone)]
+pub struct CarerAccount {
+    pub user: User,
+    /// When the person (or their care team) withdrew the account's access;
+    /// `None` while it stands.
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+fn account_from_row(row: &sqlx::any::AnyRow) -> Result<CarerAccount, StoreError> {
+    Ok(CarerAccount {
+        user: user_from_row(row)?,
+        withdrawn_at: rows::opt_instant(row, "carer_withdrawn_at")?,
+    })
+}
+
+/// The accounts of `person`'s carers, whatever their state.
+pub async fn accounts_of(
+    conn: &mut Conn,
+    person: PersonId,
+) -> Result<Vec<CarerAccount>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.carer_withdrawn_at FROM users u \
+         WHERE u.carer_person_id = $1 AND u.role = 'carer' ORDER BY u.display_name"
+    );
+    let found = sqlx::query(&sql)
+        .bind(person.to_string())
+        .fetch_all(conn)
+        .await?;
+    found.iter().map(account_from_row).collect()
+}
+
+/// The account of the carer `carer_of` names, if they have one.
+pub async fn account_of(
+    conn: &mut Conn,
+    carer_of: CarerOf,
+) -> Result<Option<CarerAccount>, StoreError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS}, u.carer_withdrawn_at FROM users u \
+         WHERE u.carer_person_id = $1 AND u.carer_related_person_id = $2 AND u.role = 'carer'"
+    );
+    let found = sqlx::query(&sql)
+        .bind(carer_of.person.to_string())
+        .bind(carer_of.related_person.to_string())
+        .fetch_optional(conn)
+        .await?;
+    found.as_ref().map(account_from_row).transpose()
+}
+
+/// Withdraws (`at` given) or gives back (`None`) a carer account's access.
+/// The person's access version moves, so the carer's next request is
+/// decided on it.
+pub async fn set_withdrawn(
+    conn: &mut Conn,
+    carer_of: CarerOf,
+    at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE users SET carer_withdrawn_at = $1 \
+         WHERE carer_person_id = $2 AND carer_related_person_id = $3 AND role = 'carer'",
+    )
+    .bind(at.map(time::encode))
+    .bind(carer_of.person.to_string())
+    .bind(carer_of.related_person.to_string())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "carer account",
+            key: carer_of.related_person.to_string(),
+        });
+    }
+    access_versions::person_changed(conn, carer_of.person).await?;
+    Ok(())
+}
+
+/// What the carer account `user` may see of the person it cares for now:
+/// the items the person chose, and the thread with the care team; nothing
+/// once its access is withdrawn or the person no longer names them as
+/// their carer.
+pub async fn items_for(
+    conn: &mut Conn,
+    user: UserId,
+    carer_of: CarerOf,
+) -> Result<Vec<CarerItem>, StoreError> {
+    let standing = sqlx::query(
+        "SELECT COUNT(*) AS n FROM users u \
+         JOIN related_persons r ON r.id = u.carer_related_person_id \
+         WHERE u.id = $1 AND u.carer_person_id = $2 AND u.carer_related_person_id = $3 \
+         AND u.carer_withdrawn_at IS NULL AND r.person_id = u.carer_person_id \
+         AND r.nominated_carer = 1",
+    )
+    .bind(user.to_string())
+    .bind(carer_of.person.to_string())
+    .bind(carer_of.related_person.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    if rows::int(&standing, "n")? == 0 {
+        return Ok(Vec::new());
+    }
+    let mut items: Vec<CarerItem> = sharing_of(conn, carer_of.person, carer_of.related_person)
+        .await?
+        .into_iter()
+        .filter(|c| c.may_tell)
+        .map(|c| c.topic)
+        .collect();
+    items.push(CarerItem::Messages);
+    Ok(items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn topics_parse_by_their_names_only() {
-        for topic in CarerTopic::ALL {
-            assert_eq!(CarerTopic::parse(topic.as_str()), Ok(topic));
+    fn items_are_chosen_by_their_names_only() {
+        for item in CarerItem::CHOSEN {
+            assert_eq!(CarerItem::parse_chosen(item.as_str()), Ok(item));
         }
-        let err = CarerTopic::parse("diagnosis").unwrap_err();
+        let err = CarerItem::parse_chosen("diagnosis").unwrap_err();
         assert_eq!(
             err.to_string(),
             "`diagnosis` is not something a carer can be told; expected one of: admission, \
-             discharge, crisis-contact"
+             discharge, crisis-contact, who-to-call, what-helps"
         );
-        assert!(CarerTopic::parse("Admission").is_err());
+        assert!(CarerItem::parse_chosen("Admission").is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! their password hashes.
 
 use chrono::{DateTime, Utc};
+use concordat_domain::carer::CarerOf;
 use concordat_domain::ids::{OrganisationId, UserId};
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
@@ -11,7 +12,8 @@ use crate::{access_versions, rows, time, Conn, StoreError};
 
 /// The columns that make a [`User`], for queries that join users to other rows.
 pub(crate) const USER_COLUMNS: &str = "u.id AS user_id, u.username, u.display_name, \
-    u.organisation_id, u.team_id, u.role, u.person_id, u.disabled";
+    u.organisation_id, u.team_id, u.role, u.person_id, u.disabled, u.carer_person_id, \
+    u.carer_related_person_id";
 
 /// A user together with the hash their password is checked against.
 #[derive(Debug, Clone)]
@@ -28,8 +30,9 @@ pub async fn insert_user(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, username, display_name, organisation_id, team_id, role, \
-         person_id, password_hash, disabled, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         person_id, password_hash, disabled, created_at, carer_person_id, \
+         carer_related_person_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(user.id().to_string())
     .bind(user.username().as_str().to_owned())
@@ -41,6 +44,8 @@ pub async fn insert_user(
     .bind(password_hash.to_owned())
     .bind(i64::from(user.disabled()))
     .bind(time::encode(now))
+    .bind(user.carer_of().map(|c| c.person.to_string()))
+    .bind(user.carer_of().map(|c| c.related_person.to_string()))
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::unique_or(e, "username", user.username().as_str().to_owned()))?;
@@ -183,6 +188,20 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let display_name = DisplayName::parse(&rows::text(row, "display_name")?)
         .map_err(|e| StoreError::corrupt(what, e))?;
     let role = Role::parse(&rows::text(row, "role")?).map_err(|e| StoreError::corrupt(what, e))?;
+    if role == Role::Carer {
+        let carer_of = CarerOf {
+            person: rows::id(row, "carer_person_id")?,
+            related_person: rows::id(row, "carer_related_person_id")?,
+        };
+        return Ok(User::carer(
+            rows::id(row, "user_id")?,
+            username,
+            display_name,
+            rows::id(row, "organisation_id")?,
+            carer_of,
+            rows::flag(row, "disabled")?,
+        ));
+    }
     User::new(
         rows::id(row, "user_id")?,
         username,

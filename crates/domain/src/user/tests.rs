@@ -144,9 +144,45 @@ proptest! {
     ) {
         let person_id = linked.then(PersonId::new);
         let result = user(role, person_id);
-        prop_assert_eq!(result.is_ok(), (role == Role::Person) == linked);
+        prop_assert_eq!(
+            result.is_ok(),
+            (role == Role::Person) == linked && role != Role::Carer
+        );
         if let Ok(u) = result {
             prop_assert_eq!(u.person_id(), person_id);
         }
     }
+}
+
+#[test]
+fn only_a_carer_is_linked_as_a_carer_and_a_carer_always_is() {
+    assert_eq!(
+        user(Role::Carer, None),
+        Err(UserError::CarerRoleWithoutPerson)
+    );
+    let link = CarerOf {
+        person: PersonId::new(),
+        related_person: crate::ids::RelatedPersonId::new(),
+    };
+    let carer = User::carer(
+        UserId::new(),
+        username("jean.reid"),
+        DisplayName::parse("Jean Reid").unwrap(),
+        OrganisationId::new(),
+        link,
+        false,
+    );
+    assert_eq!(carer.role(), Role::Carer);
+    assert_eq!(carer.carer_of(), Some(link));
+    assert_eq!(carer.person_id(), None);
+
+    // Through its serialised form, as a session or token stores it.
+    let json = serde_json::to_value(&carer).unwrap();
+    assert_eq!(serde_json::from_value::<User>(json.clone()).unwrap(), carer);
+    let mut as_police = json.clone();
+    as_police["role"] = "police-officer".into();
+    assert!(serde_json::from_value::<User>(as_police).is_err());
+    let mut unlinked = json;
+    unlinked["carer_of"] = serde_json::Value::Null;
+    assert!(serde_json::from_value::<User>(unlinked).is_err());
 }

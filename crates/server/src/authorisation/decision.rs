@@ -2,6 +2,7 @@
 //! it is asked: one request per category, from facts already gathered.
 
 use concordat_access::{AccessAction, AccessEngine, Decision};
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 
@@ -62,12 +63,18 @@ impl Authorisation {
 }
 
 /// The decision for each category, from facts already gathered.
+/// `item` is what a carer asks to see (`None` for everyone else).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per part of the question; each is a distinct type"
+)]
 pub fn decide(
     engine: &AccessEngine,
     viewer: &Viewer,
     person: PersonId,
     action: AccessAction,
     categories: &[DataCategory],
+    item: Option<CarerItem>,
     facts: &Facts,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<(DataCategory, Decision)> {
@@ -77,6 +84,7 @@ pub fn decide(
     // One request, asked about each category in turn: the facts are the
     // same for all of them.
     let mut request = facts.request(&viewer.user, person, action, *first, viewer.purpose, now);
+    request.carer_item = item;
     categories
         .iter()
         .map(|category| {

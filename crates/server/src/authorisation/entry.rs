@@ -32,11 +32,18 @@ pub(crate) fn audit_entry(
     } else {
         Outcome::Allowed
     };
-    let categories = if allowed.is_empty() {
+    let mut categories: Vec<DataCategory> = if allowed.is_empty() {
         decisions.iter().map(|(c, _)| *c).collect()
     } else {
         allowed
     };
+    // A carer's items may share a category; the entry names each once.
+    let mut seen = Vec::with_capacity(categories.len());
+    categories.retain(|c| {
+        let first = !seen.contains(c);
+        seen.push(*c);
+        first
+    });
     let mut reasons = Vec::new();
     let mut policy_ids = Vec::new();
     for (category, decision) in decisions {

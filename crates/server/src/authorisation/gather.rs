@@ -13,6 +13,7 @@ use concordat_access::{
 };
 use concordat_domain::advance_choice::{ChoiceEffect, CrisisKind};
 use concordat_domain::break_glass::BreakGlass;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::contact_event::{ContactKind, ContactLasts};
@@ -24,7 +25,8 @@ use concordat_store::advance_choices::{self, AdvanceChoices};
 use concordat_store::look_ups::{self, LookUp};
 use concordat_store::relationships::{CareRelationship, Opening, RelationshipKind};
 use concordat_store::{
-    agreements, break_glass, care_teams, consent, organisations, relationships, Conn, StoreError,
+    agreements, break_glass, care_teams, carers, consent, organisations, relationships, Conn,
+    StoreError,
 };
 
 /// How the reason a crisis look-up was made with begins, in its audit
@@ -51,6 +53,8 @@ pub struct Facts {
     pub break_glass: Option<BreakGlassFacts>,
     pub advance_choices: Vec<AdvanceChoiceFacts>,
     pub crises: Vec<Crisis>,
+    /// For a carer, what the person lets them see now.
+    pub carer_items: Vec<CarerItem>,
     /// The current relationships in words ("contact: street triage recorded
     /// by PC Ian Shaw, until 03:42"), for the audit entry of an access they
     /// made legitimate, and so for the person's access log.
@@ -80,6 +84,8 @@ impl Facts {
             break_glass: self.break_glass.clone(),
             advance_choices: self.advance_choices.clone(),
             crises: self.crises.clone(),
+            carer_item: None,
+            carer_items: self.carer_items.clone(),
         }
     }
 }
@@ -104,6 +110,8 @@ pub struct Sources {
     /// The crises the person has been in, by kind of contact, and when the
     /// latest of each ends: read only when an advance choice waits for one.
     crises: Vec<(ContactKind, DateTime<Utc>)>,
+    /// For a carer's account, what the person lets it see.
+    carer_items: Vec<CarerItem>,
 }
 
 /// The facts about `user` and `person` at `now`, read from the store.
@@ -122,6 +130,18 @@ impl Sources {
         // facts; the policies check that the record is theirs.
         if user.role() == Role::Person {
             return Ok(Self::default());
+        }
+        // Nor does a carer: the person's choices for them are all there is.
+        if let Some(carer_of) = user.carer_of() {
+            let carer_items = if carer_of.person == person {
+                carers::items_for(conn, user.id(), carer_of).await?
+            } else {
+                Vec::new()
+            };
+            return Ok(Self {
+                carer_items,
+                ..Self::default()
+            });
         }
         let agreements = agreements::agreements_of_organisation(conn, user.organisation_id())
             .await?
@@ -159,6 +179,7 @@ impl Sources {
             break_glass: break_glass::grants_for(conn, user.id(), person).await?,
             advance_choices,
             crises,
+            carer_items: Vec::new(),
         })
     }
 
@@ -380,6 +401,7 @@ impl Sources {
             break_glass: chosen.map(BreakGlassFacts::from),
             advance_choices: self.advance_choice_facts(),
             crises: self.crises_at(now),
+            carer_items: self.carer_items.clone(),
             grounds,
         }
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_domain::related_person::RelatedPerson;
-use concordat_store::carers::{self as store, CarerTopic};
+use concordat_store::carers::{self as store, CarerItem};
 use concordat_store::{persons, Conn, StoreError};
 use serde::Serialize;
 
@@ -52,7 +52,7 @@ async fn carer_view(
         related_person_id: carer.id().to_string(),
         name: carer.name().to_string(),
         relationship: carer.relationship().label(),
-        topics: CarerTopic::ALL
+        topics: CarerItem::CHOSEN
             .into_iter()
             .map(|topic| TopicView {
                 topic: topic.as_str(),
@@ -145,7 +145,7 @@ pub async fn set_sharing(
     let mut chosen = Vec::new();
     let mut errors = Vec::new();
     for raw in may_tell {
-        match CarerTopic::parse(raw) {
+        match CarerItem::parse_chosen(raw) {
             Ok(topic) if !chosen.contains(&topic) => chosen.push(topic),
             Ok(_) => {}
             Err(e) => errors.push(FieldError::new("may_tell", e)),
@@ -177,7 +177,7 @@ pub async fn set_sharing(
     )
     .await?;
     let carer = carer.ok_or(ServiceError::NotFound)?;
-    let choices: Vec<(CarerTopic, bool)> = CarerTopic::ALL
+    let choices: Vec<(CarerItem, bool)> = CarerItem::CHOSEN
         .into_iter()
         .map(|t| (t, chosen.contains(&t)))
         .collect();

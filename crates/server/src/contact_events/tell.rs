@@ -20,7 +20,7 @@ use concordat_domain::person::Person;
 use concordat_domain::related_person::RelatedPerson;
 use concordat_domain::role::Role;
 use concordat_domain::user::User;
-use concordat_store::carers::{self, CarerTopic};
+use concordat_store::carers::{self, CarerItem};
 use concordat_store::webhooks::Webhook;
 use concordat_store::{care_teams, persons, users, Conn, StoreError};
 
@@ -35,17 +35,17 @@ pub struct Recipients {
     gps: usize,
     /// Nominated carers with a way to reach them, and the topics the
     /// person agreed they may be told of.
-    carers: Vec<(RelatedPerson, Recipient, BTreeSet<CarerTopic>)>,
+    carers: Vec<(RelatedPerson, Recipient, BTreeSet<CarerItem>)>,
     /// Nominated carers not told of a topic this batch raises.
-    not_told: Vec<(String, CarerTopic)>,
+    not_told: Vec<(String, CarerItem)>,
     hooks: Vec<Webhook>,
 }
 
 /// The carer topic an event is news of, if any.
-fn topic(kind: ContactKind) -> Option<CarerTopic> {
+fn topic(kind: ContactKind) -> Option<CarerItem> {
     match kind {
-        ContactKind::Admission => Some(CarerTopic::Admission),
-        ContactKind::Discharge | ContactKind::PlannedDischargeDate => Some(CarerTopic::Discharge),
+        ContactKind::Admission => Some(CarerItem::Admission),
+        ContactKind::Discharge | ContactKind::PlannedDischargeDate => Some(CarerItem::Discharge),
         _ => None,
     }
 }
@@ -123,7 +123,7 @@ pub async fn recipients(
         .filter(|h| organisations.contains(&h.organisation))
         .cloned()
         .collect();
-    let topics: BTreeSet<CarerTopic> = kinds.into_iter().filter_map(topic).collect();
+    let topics: BTreeSet<CarerItem> = kinds.into_iter().filter_map(topic).collect();
     if topics.is_empty() {
         return Ok(told);
     }
@@ -184,7 +184,8 @@ impl Recipients {
         }
         for (name, topic) in &self.not_told {
             said.push(format!(
-                "does not tell nominated carer {name} of {topic}: the person has not agreed"
+                "does not tell nominated carer {name} of {}: the person has not agreed",
+                topic.as_str()
             ));
         }
         if !self.hooks.is_empty() {

@@ -97,6 +97,7 @@ pub async fn claim_break_glass(
         person,
         AccessAction::Read,
         &DataCategory::ALL,
+        None,
         &facts,
         now,
     );

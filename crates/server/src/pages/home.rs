@@ -147,6 +147,7 @@ fn role_welcome(role: Role) -> (&'static str, &'static str) {
         Role::Commissioner => ("Commissioning", "You see the partnership's outcomes in aggregate, with no one identifiable."),
         Role::Admin => ("Administration", "You manage the partnership's organisations, teams and user accounts."),
         Role::Person => ("Your record", "This is your own account. You will see who has looked at your record and why, and have a say in who sees what."),
+        Role::Carer => ("Someone you care for", "The person you care for has invited you. You will see what they choose to share with you, and can write to their care team."),
         Role::SourceSystem => ("Source system", "This account reports contacts from a partner's own system through the API; it has no pages."),
     }
 }
@@ -171,6 +172,7 @@ fn main_task(role: Role) -> &'static str {
         Role::Commissioner => "/crisis-plans/coverage",
         Role::Admin => "/users",
         Role::Person => "/my/crisis-plan",
+        Role::Carer => "/carer",
         _ => "/referrals",
     }
 }
@@ -283,6 +285,13 @@ fn every_action_for(role: Role) -> Vec<Action> {
             title: "Search the audit",
             href: "/governance/audit",
             text: "Every decision about a person's record, allowed or denied.",
+        });
+    }
+    if role == Role::Carer {
+        actions.push(Action {
+            title: "What they share with you",
+            href: "/carer",
+            text: "What the person you care for lets you see, and your messages with their care team.",
         });
     }
     if role == Role::Person {
