@@ -24,7 +24,10 @@ pub mod policy_ids {
     pub const OWN_DESCRIPTION: &str = "own-description";
     /// A carer's access to what the person has chosen to let them see.
     pub const CARER_TOLD: &str = "carer-told";
-    /// A carer asking for anything else.
+    /// A carer asking about anyone but the person they care for: answered
+    /// as if there were no one.
+    pub const CARER_OF_THIS_PERSON_ONLY: &str = "carer-of-this-person-only";
+    /// A carer asking for anything else of the person they care for.
     pub const CARERS_SEE_ONLY_WHAT_THEY_ARE_TOLD: &str = "carers-see-only-what-they-are-told";
     /// A source system reads nothing and writes only the contacts it reports.
     pub const SOURCE_SYSTEMS_ONLY_REPORT: &str = "source-systems-only-report";

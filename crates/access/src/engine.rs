@@ -18,8 +18,9 @@ use crate::request::AccessRequest;
 use crate::translate::Translator;
 
 /// The rules the engine itself refers to; it will not start without them.
-const RELIED_ON: [&str; 12] = [
+const RELIED_ON: [&str; 13] = [
     policy_ids::CARER_TOLD,
+    policy_ids::CARER_OF_THIS_PERSON_ONLY,
     policy_ids::CARERS_SEE_ONLY_WHAT_THEY_ARE_TOLD,
     policy_ids::SHARED_UNDER_AGREEMENT,
     policy_ids::RELATIONSHIP_REQUIRED,
@@ -338,6 +339,7 @@ mod tests {
                 role: Role::CrisisClinician,
                 organisation: OrganisationId::new(),
                 person: None,
+                carer_of: None,
             },
             person: PersonId::new(),
             action: AccessAction::Read,
@@ -350,6 +352,8 @@ mod tests {
             break_glass: None,
             advance_choices: Vec::new(),
             crises: Vec::new(),
+            carer_item: None,
+            carer_items: Vec::new(),
         }
     }
 

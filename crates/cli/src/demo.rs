@@ -5,6 +5,7 @@
 
 pub mod advance_choices;
 pub mod agreements;
+pub mod carers;
 pub mod cases;
 pub mod contacts;
 pub mod corrections;

@@ -118,6 +118,11 @@ fn print_sign_ins(addr: std::net::SocketAddr) {
         "  {:<16} {:<31} Daniel Reid, NHS number 999 000 0018",
         "person", "Person (own record)"
     );
+    println!(
+        "  {:<16} {:<31} Margaret Reid, Daniel's mother and nominated carer",
+        concordat::demo::carers::USERNAME,
+        "Carer or family member"
+    );
     let systems: Vec<&str> = SOURCE_SYSTEMS.iter().map(|s| s.username).collect();
     println!(
         "\nSource systems, which report contacts through the API only (POST /api/v1/events):\n  {}",

@@ -110,7 +110,7 @@ async fn checked(
 }
 
 /// A link for `user`, kept hashed; the secret is returned to show once.
-async fn make_link(
+pub(crate) async fn make_link(
     conn: &mut Conn,
     admin: &User,
     user: &User,

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod break_glass;
 mod caller;
 pub mod capacity;
+pub mod carer;
 pub mod caseload;
 pub mod cases;
 pub mod consent;
@@ -86,4 +87,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(corrections::router())
         .merge(capacity::router())
         .merge(advance_choices::router())
+        .merge(carer::router())
 }

@@ -118,6 +118,13 @@ pub async fn authorise_items(
         AccessAction::Write => AuditAction::Write,
     };
     let mut entry = audit_entry(viewer, person, audit_action, &decisions, now);
+    // One reason per decision, in order: named by the item, not its
+    // category, which items share.
+    for (reason, item) in entry.reasons.iter_mut().zip(items) {
+        if let Some((_, verdict)) = reason.split_once(": ") {
+            *reason = format!("{}: {verdict}", item.as_str());
+        }
+    }
     entry.reasons.insert(0, note);
     state.audit.record(entry).await?;
     Ok(items

@@ -11,6 +11,7 @@
 //! come through here, so both say and do the same.
 
 mod admission;
+pub mod carer_accounts;
 pub mod carers;
 mod defaults;
 mod input;

@@ -27,7 +27,8 @@
 //!    surface imports another, and none names `concordat_store`.
 //! 2. **Services** — the partnership's acts, speaking no HTTP:
 //!    [`crisis`] (plans, flags, contacts, the crisis look-up), [`record`],
-//!    [`consent`] and [`advance_choices`], [`referrals`], [`cases`], [`messages`],
+//!    [`consent`] and [`advance_choices`], [`carer`] (a carer's own page and
+//!    thread), [`referrals`], [`cases`], [`messages`],
 //!    [`contact_events`],
 //!    [`governance`] (break-glass, access log, audit search), [`agreements`],
 //!    [`directory`], [`inbox`], [`webhooks`], [`delivery`], [`escalation`],
@@ -56,6 +57,7 @@ pub mod app;
 pub mod auth;
 pub mod authorisation;
 pub mod capacity;
+pub mod carer;
 pub mod cases;
 pub mod challenge;
 pub mod clock;

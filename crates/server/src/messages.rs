@@ -62,7 +62,7 @@ fn is_participant(thread: &Thread, viewer: &Viewer) -> bool {
         || user.team_id().is_some_and(|t| thread.teams.contains(&t))
 }
 
-fn check_message(message: &NewMessage) -> Result<String, ServiceError> {
+pub(crate) fn check_message(message: &NewMessage) -> Result<String, ServiceError> {
     let body = required_paragraphs("body", &message.body, 8_000)
         .map_err(|e| ServiceError::invalid("body", e.kind()))?;
     if let Some(h) = message.acknowledge_within_hours {
@@ -98,7 +98,7 @@ async fn recipients(
     Ok(out)
 }
 
-async fn post(
+pub(crate) async fn post(
     tx: &mut Conn,
     viewer: &Viewer,
     thread: &Thread,

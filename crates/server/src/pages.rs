@@ -6,6 +6,7 @@ pub mod advance_choices;
 pub mod agreements;
 pub mod break_glass;
 pub mod capacity;
+pub mod carer;
 pub mod cases;
 pub mod consent;
 mod contact_kinds;
@@ -81,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .merge(corrections::router())
         .merge(capacity::router())
         .merge(advance_choices::router())
+        .merge(carer::router())
         .merge(cases::router())
         .merge(transparency::router())
         .merge(own_copy::router())

@@ -182,3 +182,43 @@ pub async fn insert_transition(
     .await?;
     Ok(())
 }
+
+/// A person's admissions, discharges and planned discharge dates, each with
+/// what it said about the stay (ward, planned date), most recent first:
+/// what a carer is told of a stay in hospital.
+pub async fn stays_of(
+    conn: &mut Conn,
+    person: PersonId,
+    limit: u32,
+) -> Result<Vec<(ContactEvent, Transition)>, StoreError> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("e.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let found = sqlx::query(&format!(
+        "SELECT {columns}, t.planned_discharge_date, t.ward, t.ward_phone \
+         FROM contact_events e LEFT JOIN contact_event_transitions t ON t.event_id = e.id \
+         WHERE e.person_id = $1 AND e.kind IN ('admission', 'discharge', 'planned-discharge-date') \
+         ORDER BY e.occurred_at DESC, e.id LIMIT {limit}"
+    ))
+    .bind(person.to_string())
+    .fetch_all(conn)
+    .await?;
+    found
+        .iter()
+        .map(|row| {
+            let planned = rows::opt_text(row, "planned_discharge_date")?
+                .map(|d| time::decode_date(&d))
+                .transpose()?;
+            Ok((
+                from_row(row)?,
+                Transition {
+                    planned_discharge_date: planned,
+                    ward: rows::opt_text(row, "ward")?,
+                    ward_phone: rows::opt_text(row, "ward_phone")?,
+                },
+            ))
+        })
+        .collect()
+}

@@ -210,8 +210,25 @@ pub async fn seed_partnership(
         team: None,
         role: Role::Person,
     };
-    insert_demo_user(&mut tx, &orgs, &person_account, discharged, options).await?;
+    let daniel = insert_demo_user(&mut tx, &orgs, &person_account, discharged, options).await?;
     user_count += 1;
+    if let Some(mother) = scenarios
+        .iter()
+        .find(|s| s.nhs_number == "9990000018")
+        .and_then(|s| s.generated.related.first())
+    {
+        let trust = org_ids(&["NMHT"])?[0];
+        super::carers::seed(
+            &mut tx,
+            mother,
+            daniel.id(),
+            trust,
+            &options.password_hash,
+            options.now,
+        )
+        .await?;
+        user_count += 1;
+    }
     for system in SOURCE_SYSTEMS {
         insert_source_system(&mut tx, &orgs, system, options).await?;
         user_count += 1;

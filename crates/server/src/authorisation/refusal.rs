@@ -37,7 +37,8 @@ impl Refused {
 
 /// Whether every category was denied to a user who has no business with
 /// this person at all: no current relationship, or (for a person's own
-/// account) a record that is not theirs — whatever other rule also denied
+/// account) a record that is not theirs, or (for a carer's) a person
+/// they do not care for — whatever other rule also denied
 /// it (a wrong purpose, no agreement, a refusal). Such a user must not
 /// learn that the person exists, so the caller answers exactly as if there
 /// were no one.
@@ -47,11 +48,15 @@ impl Refused {
 /// read before "relationship required", and a stranger with a
 /// commissioning token must still meet the answer for no one.
 pub fn no_relationship(decisions: &[(DataCategory, Decision)]) -> bool {
-    use concordat_access::policy_ids::{OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED};
+    use concordat_access::policy_ids::{
+        CARER_OF_THIS_PERSON_ONLY, OWN_RECORD_ONLY, RELATIONSHIP_REQUIRED,
+    };
     !decisions.is_empty()
         && decisions.iter().all(|(_, d)| {
             !d.is_allowed()
-                && (d.determined_by(RELATIONSHIP_REQUIRED) || d.determined_by(OWN_RECORD_ONLY))
+                && (d.determined_by(RELATIONSHIP_REQUIRED)
+                    || d.determined_by(OWN_RECORD_ONLY)
+                    || d.determined_by(CARER_OF_THIS_PERSON_ONLY))
         })
 }
 

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
+use concordat_domain::carer::CarerOf;
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_domain::related_person::RelatedPerson;
 use concordat_store::carers::{self as store, CarerItem};
@@ -28,6 +29,16 @@ pub struct CarerView {
     /// Who last changed these choices, and when; none if never set.
     pub updated_by: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Their own account, if they have been invited to sign in.
+    pub account: Option<AccountView>,
+}
+
+/// A carer's own account, as the person and their care team see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AccountView {
+    pub username: String,
+    /// When their access was withdrawn; none while they may sign in.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -48,6 +59,18 @@ async fn carer_view(
         Some(c) => Some(names.get(conn, c.recorded_by).await?.0),
         None => None,
     };
+    let account = store::account_of(
+        conn,
+        CarerOf {
+            person: carer.person_id(),
+            related_person: carer.id(),
+        },
+    )
+    .await?
+    .map(|a| AccountView {
+        username: a.user.username().as_str().to_owned(),
+        withdrawn_at: a.withdrawn_at,
+    });
     Ok(CarerView {
         related_person_id: carer.id().to_string(),
         name: carer.name().to_string(),
@@ -62,6 +85,7 @@ async fn carer_view(
             .collect(),
         updated_by,
         updated_at: latest.map(|c| c.recorded_at),
+        account,
     })
 }
 
@@ -85,7 +109,7 @@ pub(super) async fn carers_of(
 /// A nominated carer of `person`, if there is one with that id. Read (not
 /// shown) before the decision so its audit entry can name the carer; a
 /// malformed id names no one.
-async fn nominated_carer(
+pub(super) async fn nominated_carer(
     state: &AppState,
     person: PersonId,
     raw: &str,
@@ -102,7 +126,7 @@ async fn nominated_carer(
 
 /// "what Jean Reid may be told", or the id asked about when there is no
 /// such carer.
-fn whom(carer: Option<&RelatedPerson>, raw: &str) -> String {
+pub(super) fn whom(carer: Option<&RelatedPerson>, raw: &str) -> String {
     match carer {
         Some(carer) => carer.to_string(),
         None => format!("a nominated carer not on record (`{raw}`)"),

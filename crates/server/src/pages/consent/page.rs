@@ -62,6 +62,14 @@ struct CarerRow {
     topics: Vec<TopicBox>,
     updated: Option<String>,
     error: Option<String>,
+    /// Their own sign-in: none until invited.
+    account: Option<CarerAccountRow>,
+}
+
+struct CarerAccountRow {
+    username: String,
+    /// "since 6 December 2026" once their access is withdrawn.
+    withdrawn: Option<String>,
 }
 
 #[derive(Template)]
@@ -275,6 +283,10 @@ async fn page(
                         when(at)
                     )
                 }),
+                account: c.account.map(|a| CarerAccountRow {
+                    username: a.username,
+                    withdrawn: a.withdrawn_at.map(|at| long_date(at.date_naive())),
+                }),
                 id: c.related_person_id,
                 name: c.name,
                 relationship: c.relationship,
@@ -297,6 +309,10 @@ fn notice_for(done: Option<&str>) -> Option<&'static str> {
         "recorded" => Some("Your choice is saved. It applies from now on."),
         "withdrawn" => Some("The choice is withdrawn. It no longer applies."),
         "carers" => Some("What your carer may be told is saved."),
+        "carer-withdrawn" => {
+            Some("Your carer can no longer see anything here. This applies from now on.")
+        }
+        "carer-restored" => Some("Your carer can again see what is ticked for them."),
         _ => None,
     }
 }

@@ -1,0 +1,500 @@
+//! Carers' own accounts, on both stores: the demo's Margaret Reid signs in
+//! as `carer` and sees what Daniel lets her (that he is on Willow Ward and
+//! when he will leave, what helps him) and nothing else; writes to his
+//! care team, who are asked to answer within two days and escalate if they
+//! do not; loses an item on her next request once Daniel withdraws it, and
+//! everything once he withdraws her access; her reads are in his access
+//! log. An attacker with a carer's account learns nothing of anyone else.
+
+use chrono::Duration;
+use concordat_domain::ids::{PersonId, RelatedPersonId};
+use concordat_store::persons;
+use serde_json::{json, Value};
+
+use crate::fixtures::{
+    count, csrf_token, get_json, page, person_id, post_form, post_json, signed_in, texts, DANIEL,
+    LEAH,
+};
+use crate::harness::TestApp;
+
+async fn margaret(app: &TestApp, daniel: PersonId) -> RelatedPersonId {
+    let mut conn = app.store.read().await.unwrap();
+    persons::related_persons_of(&mut conn, daniel)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.nominated_carer())
+        .expect("Daniel's mother")
+        .id()
+}
+
+fn item<'a>(home: &'a Value, name: &str) -> &'a Value {
+    home["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == name)
+        .unwrap_or_else(|| panic!("no item {name} in {home}"))
+}
+
+fn shared(home: &Value) -> Vec<String> {
+    home["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["shared"] == true)
+        .map(|i| i["item"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .put(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Daniel's mother signs in, sees the expected discharge date and nothing
+/// he did not allow, writes to the ward and gets an answer.
+async fn daniels_mother_sees_what_he_allows_and_the_care_team_answers(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let (status, home) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert_eq!(status, 200, "{home}");
+    assert_eq!(home["given_name"], "Daniel");
+    assert_eq!(shared(&home), ["admission", "discharge", "what-helps"]);
+    let leaves = (concordat_server::Clock::now(&app.clock) + Duration::days(2))
+        .date_naive()
+        .format("%A %-d %B %Y")
+        .to_string();
+    assert_eq!(
+        item(&home, "discharge")["lines"][0],
+        format!("Daniel is expected to leave hospital on {leaves}.")
+    );
+    assert!(item(&home, "admission")["lines"][0]
+        .as_str()
+        .unwrap()
+        .contains("on Willow Ward"));
+    // What he did not allow is not there, not even in part.
+    for withheld in ["crisis-contact", "who-to-call"] {
+        assert_eq!(item(&home, withheld)["shared"], false);
+        assert_eq!(item(&home, withheld)["lines"], json!([]));
+    }
+    let text = home.to_string();
+    for never in ["Crisis line", "01632 960 000", "clinical"] {
+        assert!(!text.contains(never), "{never} in {text}");
+    }
+
+    // She writes to the care team; they are asked to answer within 2 days.
+    let sent = post_json(
+        &app,
+        &carer,
+        "/api/v1/carer/messages",
+        json!({"body": "Is Daniel still coming home on Tuesday? I can collect him."}),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    let sent: Value = sent.json().await.unwrap();
+    let due = concordat_server::Clock::now(&app.clock) + Duration::hours(48);
+    assert_eq!(
+        sent["answer_due"].as_str().unwrap(),
+        due.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    );
+
+    // His GP, on his care team, finds it, acknowledges and answers.
+    let gp = app.token_for("gp", "TREAT").await;
+    let (_, threads) = get_json(&app, &gp, "/api/v1/threads").await;
+    let thread = threads
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["person_id"] == daniel.to_string())
+        .unwrap_or_else(|| panic!("no thread in {threads}"))
+        .clone();
+    assert_eq!(thread["subject"], "From Margaret Reid, a carer");
+    let id = thread["id"].as_str().unwrap();
+    let acknowledged = post_json(
+        &app,
+        &gp,
+        &format!(
+            "/api/v1/threads/{id}/messages/{}/acknowledge",
+            sent["id"].as_str().unwrap()
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(acknowledged.status(), 200);
+    let answered = post_json(
+        &app,
+        &gp,
+        &format!("/api/v1/threads/{id}/messages"),
+        json!({"body": "Yes, Tuesday after lunch. The ward will ring you."}),
+    )
+    .await;
+    assert_eq!(answered.status(), 201);
+
+    let (_, home) = get_json(&app, &carer, "/api/v1/carer").await;
+    let messages = home["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{home}");
+    assert!(messages[0]["acknowledged_at"].is_string());
+    assert_eq!(messages[1]["from"], "Dr Helen Carter");
+    assert_eq!(
+        messages[1]["body"],
+        "Yes, Tuesday after lunch. The ward will ring you."
+    );
+
+    // Her reads are in his access log, as a carer's, with what she saw.
+    let own = app.token_for("person", "PATRQT").await;
+    let (status, log) = get_json(&app, &own, "/api/v1/me/access-log").await;
+    assert_eq!(status, 200);
+    let hers: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["who"] == "Margaret Reid")
+        .collect();
+    assert!(hers.len() >= 3, "{log}");
+    assert!(hers.iter().all(|e| e["purpose_code"] == "FAMRQT"), "{log}");
+    assert!(hers.iter().any(|e| e["action"] == "write"), "{log}");
+}
+
+/// A message the care team leaves unanswered escalates as any does.
+async fn an_unanswered_carer_message_escalates(app: TestApp) {
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let sent = post_json(
+        &app,
+        &carer,
+        "/api/v1/carer/messages",
+        json!({"body": "Nobody has called me back."}),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    let id = sent.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let step = format!("SELECT escalation_step AS n FROM messages WHERE id = '{id}'");
+    app.clock.advance(Duration::hours(47));
+    app.run_jobs().await;
+    assert_eq!(count(&app, &step).await, 0);
+    app.clock.advance(Duration::hours(2));
+    app.run_jobs().await;
+    assert_eq!(count(&app, &step).await, 1);
+}
+
+/// Daniel withdraws one item: his mother loses it on her next request.
+/// He withdraws her access: she sees nothing and cannot write, and both
+/// refusals are audited. He gives it back: she sees again what he chose.
+async fn withdrawing_counts_from_her_next_request(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let mother = margaret(&app, daniel).await;
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let own = app.token_for("person", "PATRQT").await;
+    let (_, before) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert!(shared(&before).contains(&"what-helps".to_owned()));
+
+    let sharing = format!("/api/v1/persons/{daniel}/carers/{mother}/sharing");
+    let changed = put(
+        &app,
+        &own,
+        &sharing,
+        json!({"may_tell": ["admission", "discharge"]}),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let (_, after) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert_eq!(shared(&after), ["admission", "discharge"]);
+    assert_eq!(item(&after, "what-helps")["lines"], json!([]));
+
+    let access = format!("/api/v1/persons/{daniel}/carers/{mother}/access");
+    let withdrawn = put(&app, &own, &access, json!({"withdrawn": true})).await;
+    assert_eq!(withdrawn.status(), 200);
+    let view: Value = withdrawn.json().await.unwrap();
+    assert!(view["account"]["withdrawn_at"].is_string(), "{view}");
+    let denied_before = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' \
+             AND purpose = 'FAMRQT' AND outcome = 'denied'"
+        ),
+    )
+    .await;
+    let (status, nothing) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert_eq!(status, 200);
+    assert!(nothing["withdrawn_at"].is_string());
+    assert!(shared(&nothing).is_empty(), "{nothing}");
+    assert_eq!(nothing["messages"], json!([]));
+    let write = post_json(
+        &app,
+        &carer,
+        "/api/v1/carer/messages",
+        json!({"body": "Hello?"}),
+    )
+    .await;
+    assert_eq!(write.status(), 403);
+    let denied_after = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' \
+             AND purpose = 'FAMRQT' AND outcome = 'denied'"
+        ),
+    )
+    .await;
+    assert_eq!(denied_after, denied_before + 2);
+    let threads = format!(
+        "SELECT COUNT(*) AS n FROM message_threads WHERE person_id = '{daniel}' \
+         AND subject LIKE 'From Margaret%'"
+    );
+    assert_eq!(count(&app, &threads).await, 0);
+
+    let restored = put(&app, &own, &access, json!({"withdrawn": false})).await;
+    assert_eq!(restored.status(), 200);
+    let (_, again) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert_eq!(shared(&again), ["admission", "discharge"]);
+}
+
+/// The care team invites a nominated carer: an account with the `carer`
+/// role and a one-time link; she sets her password with it and signs in.
+/// A carer invite for someone who is not the inviter's is refused and
+/// makes nothing.
+async fn the_care_team_invites_a_carer_who_sets_a_password_and_signs_in(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let mother = margaret(&app, daniel).await;
+    // The demo's account is hers already: the care team makes a new link.
+    let practitioner = app.token_for("mh.practitioner", "TREAT").await;
+    let invited = post_json(
+        &app,
+        &practitioner,
+        &format!("/api/v1/persons/{daniel}/carers/{mother}/invitation"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(invited.status(), 201);
+    let invitation: Value = invited.json().await.unwrap();
+    assert_eq!(invitation["username"], "carer");
+    let link = invitation["set_password_path"].as_str().unwrap().to_owned();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    let set = client
+        .post(app.url(&link))
+        .form(&[
+            ("password", "a long new carer password"),
+            ("again", "a long new carer password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 303);
+    let signed = app
+        .request_token("carer", "a long new carer password", "FAMRQT")
+        .await;
+    assert_eq!(signed.status(), 200);
+
+    // Someone else's carer, and a carer of someone the inviter does not
+    // care for: the same answer as for no one, and nothing made.
+    let leah = person_id(&app, LEAH).await;
+    let users_before = count(&app, "SELECT COUNT(*) AS n FROM users").await;
+    let gp = app.token_for("gp", "TREAT").await;
+    let stranger = post_json(
+        &app,
+        &gp,
+        &format!("/api/v1/persons/{leah}/carers/{mother}/invitation"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(stranger.status(), 404);
+    let police = app.token_for("police", "ETREAT").await;
+    let outsider = post_json(
+        &app,
+        &police,
+        &format!("/api/v1/persons/{daniel}/carers/{mother}/invitation"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(outsider.status(), 404);
+    let nobody = post_json(
+        &app,
+        &police,
+        &format!(
+            "/api/v1/persons/{}/carers/{mother}/invitation",
+            uuid::Uuid::new_v4()
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(nobody.status(), 404);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM users").await,
+        users_before
+    );
+}
+
+/// An attacker holding a carer's account: anyone but Daniel answers as no
+/// one does; Daniel's record beyond what he chose is refused and audited;
+/// no other purpose opens anything; and no one else may claim the carer's
+/// purpose.
+async fn a_carer_sees_nothing_beyond_the_items_and_no_one_else(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let leah = person_id(&app, LEAH).await;
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let nobody = uuid::Uuid::new_v4();
+
+    let leahs = app
+        .get_with_token(&format!("/api/v1/persons/{leah}"), &carer)
+        .await;
+    let leahs = (leahs.status().as_u16(), leahs.text().await.unwrap());
+    let none = app
+        .get_with_token(&format!("/api/v1/persons/{nobody}"), &carer)
+        .await;
+    let none = (none.status().as_u16(), none.text().await.unwrap());
+    assert_eq!(leahs.0, 404);
+    assert_eq!(leahs, none);
+
+    // Daniel's record itself, his plan, his consent: refused by name.
+    for path in [
+        format!("/api/v1/persons/{daniel}"),
+        format!("/api/v1/persons/{daniel}/crisis-plan"),
+        format!("/api/v1/persons/{daniel}/consent"),
+        format!("/api/v1/persons/{daniel}/advance-choices"),
+    ] {
+        let (status, body) = get_json(&app, &carer, &path).await;
+        assert!(status == 403 || status == 404, "{path}: {status} {body}");
+        assert!(!body.to_string().contains("Orchard Way"), "{path}: {body}");
+    }
+    // Another purpose opens nothing more.
+    for purpose in ["TREAT", "PATRQT", "ETREAT"] {
+        let other = app.token_for("carer", purpose).await;
+        let (status, body) = get_json(&app, &other, "/api/v1/carer").await;
+        assert_eq!(status, 200, "{body}");
+        assert!(shared(&body).is_empty(), "{purpose}: {body}");
+    }
+    // No one else may act as a carer.
+    let police = app.token_for("police", "FAMRQT").await;
+    let (status, _) = get_json(&app, &police, "/api/v1/carer").await;
+    assert_eq!(status, 403);
+    let gp = app.token_for("gp", "FAMRQT").await;
+    let (status, _) = get_json(&app, &gp, &format!("/api/v1/persons/{daniel}")).await;
+    assert!(status == 403 || status == 404);
+    let refused = texts(
+        &app,
+        &format!(
+            "SELECT policy_ids FROM audit_log WHERE person_id = '{daniel}' \
+             AND purpose = 'FAMRQT' AND outcome = 'denied'"
+        ),
+        "policy_ids",
+    )
+    .await;
+    assert!(
+        refused
+            .iter()
+            .any(|p| p.contains("carer-access-is-the-carers")),
+        "{refused:?}"
+    );
+}
+
+/// The pages: she reads them on a phone; Daniel invites, withdraws and
+/// gives back from his own sharing page.
+async fn the_pages_show_her_what_he_chose_and_let_him_stop_it(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let mother = margaret(&app, daniel).await;
+    let carer = signed_in(&app, "carer").await;
+    let (status, html) = page(&app, &carer, "/carer").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("What Daniel shares with you"), "{html}");
+    assert!(
+        html.contains("Daniel is expected to leave hospital on"),
+        "{html}"
+    );
+    assert!(html.contains("Not shared with you"), "{html}");
+    assert!(html.contains("Who to call in a crisis"), "{html}");
+
+    let token = csrf_token(&html);
+    let empty = post_form(
+        &app,
+        &carer,
+        "/carer/messages",
+        &[("csrf_token", &token), ("body", " ")],
+    )
+    .await;
+    assert_eq!(empty.status(), 400);
+    let body = empty.text().await.unwrap();
+    assert!(body.contains("Write your message first."), "{body}");
+    let sent = post_form(
+        &app,
+        &carer,
+        "/carer/messages",
+        &[("csrf_token", &token), ("body", "Can I visit on Sunday?")],
+    )
+    .await;
+    assert_eq!(sent.status(), 303);
+    let (_, html) = page(&app, &carer, "/carer?done=sent").await;
+    assert!(html.contains("Can I visit on Sunday?"), "{html}");
+    assert!(html.contains("asked to answer by"), "{html}");
+
+    let person = signed_in(&app, "person").await;
+    let (_, choices) = page(&app, &person, &format!("/persons/{daniel}/consent")).await;
+    assert!(
+        choices.contains("signs in as <strong>carer</strong>"),
+        "{choices}"
+    );
+    let token = csrf_token(&choices);
+    let stopped = post_form(
+        &app,
+        &person,
+        &format!("/persons/{daniel}/carers/{mother}/access"),
+        &[("csrf_token", &token), ("change", "withdraw")],
+    )
+    .await;
+    assert_eq!(stopped.status(), 303);
+    let (_, html) = page(&app, &carer, "/carer").await;
+    assert!(html.contains("stopped sharing with you"), "{html}");
+    assert!(!html.contains("expected to leave hospital"), "{html}");
+    assert!(!html.contains("name=\"body\""), "{html}");
+
+    let (_, choices) = page(&app, &person, &format!("/persons/{daniel}/consent")).await;
+    assert!(
+        choices.contains("cannot see anything here since"),
+        "{choices}"
+    );
+    let restored = post_form(
+        &app,
+        &person,
+        &format!("/persons/{daniel}/carers/{mother}/access"),
+        &[("csrf_token", &csrf_token(&choices)), ("change", "restore")],
+    )
+    .await;
+    assert_eq!(restored.status(), 303);
+    let (_, html) = page(&app, &carer, "/carer").await;
+    assert!(html.contains("expected to leave hospital"), "{html}");
+
+    // A new link, shown once, from the person's own page.
+    let (_, choices) = page(&app, &person, &format!("/persons/{daniel}/consent")).await;
+    let invited = post_form(
+        &app,
+        &person,
+        &format!("/persons/{daniel}/carers/{mother}/invitation"),
+        &[("csrf_token", &csrf_token(&choices))],
+    )
+    .await;
+    assert_eq!(invited.status(), 200);
+    let html = invited.text().await.unwrap();
+    assert!(html.contains("/set-password/"), "{html}");
+    assert!(html.contains("sign in as <strong>carer</strong>"), "{html}");
+}
+
+crate::on_both_stores!(
+    daniels_mother_sees_what_he_allows_and_the_care_team_answers,
+    an_unanswered_carer_message_escalates,
+    withdrawing_counts_from_her_next_request,
+    the_care_team_invites_a_carer_who_sets_a_password_and_signs_in,
+    a_carer_sees_nothing_beyond_the_items_and_no_one_else,
+    the_pages_show_her_what_he_chose_and_let_him_stop_it,
+);
