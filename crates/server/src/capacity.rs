@@ -11,13 +11,14 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use concordat_access::AccessAction;
 use concordat_domain::capacity::{CapacityOutcome, TELL_LATER_AT_MOST_DAYS, TEXT_MAX_CHARS};
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::role::Role;
 use concordat_domain::text::paragraphs;
 use concordat_store::audit::{AuditAction, Outcome};
 use concordat_store::capacity as store;
-pub use concordat_store::capacity::{Assessment, AssessmentId, BestInterests};
+pub use concordat_store::capacity::{Assessment, AssessmentId, BestInterests, CarerShare};
 
 use crate::authorisation::{act_entry, AccessError, Viewer};
 use crate::crisis::require;
@@ -54,6 +55,10 @@ pub struct BestInterestsInput {
     pub shared_with: String,
     pub why: String,
     pub tell_person_on: String,
+    /// A nominated carer to let see items of the record, or empty.
+    pub carer: String,
+    /// The items (`discharge`, `what-helps`, …) the carer may see.
+    pub carer_items: Vec<String>,
 }
 
 fn text(field: &str, raw: &str, required: &str, faults: &mut Vec<FieldError>) -> String {
@@ -224,6 +229,14 @@ pub async fn decide_best_interests(
     let (true, Some(assessment)) = (faults.is_empty(), assessment) else {
         return Err(ServiceError::Invalid(faults));
     };
+    let carer_share = crate::consent::carers::best_interests_share(
+        state,
+        viewer,
+        person,
+        &input.carer,
+        &input.carer_items,
+    )
+    .await?;
     let decision = BestInterests {
         id: uuid::Uuid::new_v4(),
         person,
@@ -238,9 +251,22 @@ pub async fn decide_best_interests(
         organisation: viewer.user.organisation_id(),
         decided_at: now,
         told_from,
+        carer_share,
     };
     let mut tx = state.store.write().await?;
     store::insert_best_interests(&mut tx, &decision).await?;
+    if let Some(share) = &decision.carer_share {
+        let shared: Vec<(CarerItem, bool)> = share.items.iter().map(|i| (*i, true)).collect();
+        concordat_store::carers::set_sharing(
+            &mut tx,
+            person,
+            share.carer,
+            &shared,
+            viewer.user.id(),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(decision)
 }

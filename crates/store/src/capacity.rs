@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use concordat_domain::capacity::CapacityOutcome;
-use concordat_domain::ids::{OrganisationId, PersonId, UserId};
+use concordat_domain::carer::CarerItem;
+use concordat_domain::ids::{OrganisationId, PersonId, RelatedPersonId, UserId};
 use sqlx::any::AnyRow;
 
 use crate::{rows, time, Conn, StoreError};
@@ -43,6 +44,17 @@ pub struct BestInterests {
     pub organisation: OrganisationId,
     pub decided_at: DateTime<Utc>,
     pub told_from: DateTime<Utc>,
+    /// A nominated carer the decision lets see items of the record, as the
+    /// person would choose them: recorded with the person's choices for
+    /// that carer, and shown to the person afterwards.
+    pub carer_share: Option<CarerShare>,
+}
+
+/// What a best-interests decision shared with one nominated carer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarerShare {
+    pub carer: RelatedPersonId,
+    pub items: Vec<CarerItem>,
 }
 
 const ASSESSMENT_COLUMNS: &str = "id, person_id, decision, outcome, reasons, assessed_by, \
@@ -50,7 +62,7 @@ const ASSESSMENT_COLUMNS: &str = "id, person_id, decision, outcome, reasons, ass
 
 const DECISION_COLUMNS: &str = "id, person_id, assessment_id, consulted, known_wishes, \
      shared_what, shared_with, why, decided_by, decided_by_name, organisation_id, decided_at, \
-     told_from";
+     told_from, carer_related_person_id, carer_items";
 
 pub async fn insert_assessment(conn: &mut Conn, a: &Assessment) -> Result<(), StoreError> {
     sqlx::query(&format!(
@@ -75,7 +87,7 @@ pub async fn insert_assessment(conn: &mut Conn, a: &Assessment) -> Result<(), St
 pub async fn insert_best_interests(conn: &mut Conn, d: &BestInterests) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO best_interests_decisions ({DECISION_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     ))
     .bind(d.id.to_string())
     .bind(d.person.to_string())
@@ -90,6 +102,14 @@ pub async fn insert_best_interests(conn: &mut Conn, d: &BestInterests) -> Result
     .bind(d.organisation.to_string())
     .bind(time::encode(d.decided_at))
     .bind(time::encode(d.told_from))
+    .bind(d.carer_share.as_ref().map(|c| c.carer.to_string()))
+    .bind(d.carer_share.as_ref().map(|c| {
+        c.items
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }))
     .execute(conn)
     .await?;
     Ok(())
@@ -168,5 +188,18 @@ fn decision_from_row(row: &AnyRow) -> Result<BestInterests, StoreError> {
         organisation: rows::id(row, "organisation_id")?,
         decided_at: rows::instant(row, "decided_at")?,
         told_from: rows::instant(row, "told_from")?,
+        carer_share: match rows::opt_id(row, "carer_related_person_id")? {
+            None => None,
+            Some(carer) => Some(CarerShare {
+                carer,
+                items: rows::text(row, "carer_items")?
+                    .split_whitespace()
+                    .map(|i| {
+                        CarerItem::parse_chosen(i)
+                            .map_err(|e| StoreError::corrupt("best-interests decision", e))
+                    })
+                    .collect::<Result<_, _>>()?,
+            }),
+        },
     })
 }

@@ -474,7 +474,22 @@ async fn every_access_form_without_its_csrf_token_is_refused(app: TestApp) {
             format!("/persons/{daniel}/carers/{margaret}/sharing"),
             vec![("may_tell", "discharge")],
         ),
+        (
+            "person",
+            format!("/persons/{daniel}/carers/{margaret}/invitation"),
+            vec![],
+        ),
+        (
+            "person",
+            format!("/persons/{daniel}/carers/{margaret}/access"),
+            vec![("change", "withdraw")],
+        ),
+        ("carer", "/carer/messages".into(), vec![("body", "Hello")]),
     ];
+    let sharing = "SELECT COUNT(*) AS n FROM carer_sharing WHERE may_tell = 1";
+    let shared_before = count(&app, sharing).await;
+    let links = "SELECT COUNT(*) AS n FROM password_links";
+    let links_before = count(&app, links).await;
     for (username, path, fields) in cases {
         let client = signed_in(&app, username).await;
         // A page first, so the session has a token that is simply not sent.
@@ -501,8 +516,18 @@ async fn every_access_form_without_its_csrf_token_is_refused(app: TestApp) {
         count(&app, "SELECT COUNT(*) AS n FROM break_glass").await,
         0
     );
+    assert_eq!(count(&app, sharing).await, shared_before);
+    assert_eq!(count(&app, links).await, links_before);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) AS n FROM carer_sharing").await,
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM users WHERE carer_withdrawn_at IS NOT NULL"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM message_threads").await,
         0
     );
     let directives =

@@ -5,7 +5,7 @@
 //! one; what a nominated carer may be told persists and is validated.
 
 use concordat_domain::ids::{PersonId, RelatedPersonId};
-use concordat_store::carers::{self, CarerTopic};
+use concordat_store::carers::{self, CarerItem};
 use concordat_store::persons;
 use serde_json::{json, Value};
 

@@ -18,6 +18,7 @@ mod bad_input;
 mod browser;
 mod caching;
 mod capacity;
+mod carer_browser;
 mod carers;
 mod case_browser;
 mod cases;

@@ -1,5 +1,6 @@
 //! The words a person reads about themselves are plain English: every page
-//! their own account reaches, and the public page of how their
+//! their own account reaches, every page their carer's account reaches, and
+//! the public page of how their
 //! information is shared, scores at least 70 on the Flesch reading ease
 //! scale ("fairly easy" or easier), measured by the `textstat` crate over
 //! the page's main text as Chromium lays it out — each line a reader
@@ -73,21 +74,48 @@ async fn main_text(browser: &Browser) -> String {
     text.as_str().unwrap_or_default().to_owned()
 }
 
+/// The pages a carer's account reaches from its home page, and the
+/// public one.
+const CARER_PAGES: [&str; 4] = ["/", "/carer", "/inbox", "/sharing"];
+
 async fn the_pages_a_person_reads_are_fairly_easy_or_easier(app: TestApp) {
     // Daniel in frequent contact, and on a multi-agency case, so that
     // those pages say what they say to someone they concern.
     crate::frequent_contact::seeded(&app).await;
     crate::frequent_contact::daniel_on_the_list(&app).await;
+    pages_read_fairly_easily(&app, "person", &OWN_PAGES).await;
+}
+
+/// Daniel's mother, with a message to his care team answered, reads her
+/// pages as easily.
+async fn the_pages_a_carer_reads_are_fairly_easy_or_easier(app: TestApp) {
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let sent = crate::fixtures::post_json(
+        &app,
+        &carer,
+        "/api/v1/carer/messages",
+        serde_json::json!({"body": "Is Daniel still coming home on Tuesday?"}),
+    )
+    .await;
+    assert_eq!(sent.status(), 201);
+    pages_read_fairly_easily(&app, "carer", &CARER_PAGES).await;
+}
+
+async fn pages_read_fairly_easily(
+    app: &TestApp,
+    username: &'static str,
+    pages: &'static [&'static str],
+) {
     let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let out = found.clone();
     Browser::run_in(
-        &app,
+        app,
         "plain-words",
-        "person",
+        username,
         Screen::Phone,
         |browser| async move {
-            browser.sign_in("person", DEMO_PASSWORD).await;
-            for path in OWN_PAGES {
+            browser.sign_in(username, DEMO_PASSWORD).await;
+            for path in pages {
                 browser.open(path).await;
                 browser.find("main h1").await;
                 let words = sentences(&main_text(&browser).await);
@@ -240,6 +268,15 @@ async fn the_pages_a_person_reads_are_fairly_easy_or_easier_on_sqlite() {
     crate::harness::run(
         crate::harness::StoreKind::Sqlite,
         the_pages_a_person_reads_are_fairly_easy_or_easier,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_a_carer_reads_are_fairly_easy_or_easier_on_sqlite() {
+    crate::harness::run(
+        crate::harness::StoreKind::Sqlite,
+        the_pages_a_carer_reads_are_fairly_easy_or_easier,
     )
     .await;
 }

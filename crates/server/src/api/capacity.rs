@@ -77,6 +77,11 @@ pub struct BestInterestsView {
     pub decided_by: String,
     pub decided_at: DateTime<Utc>,
     pub told_from: DateTime<Utc>,
+    /// The nominated carer the decision let see items of the record.
+    pub carer_related_person_id: Option<String>,
+    /// What that carer may see (admission, discharge, crisis-contact,
+    /// who-to-call, what-helps).
+    pub carer_items: Vec<&'static str>,
 }
 
 impl BestInterestsView {
@@ -93,6 +98,12 @@ impl BestInterestsView {
             decided_by: d.decided_by_name.clone(),
             decided_at: d.decided_at,
             told_from: d.told_from,
+            carer_related_person_id: d.carer_share.as_ref().map(|c| c.carer.to_string()),
+            carer_items: d
+                .carer_share
+                .as_ref()
+                .map(|c| c.items.iter().map(|i| i.as_str()).collect())
+                .unwrap_or_default(),
         }
     }
 }
@@ -192,6 +203,15 @@ pub struct NewBestInterests {
     pub why: String,
     #[serde(default)]
     pub tell_person_on: String,
+    /// A nominated carer (a related person of this person) to let see
+    /// items of the record in the person's best interests; kept with the
+    /// person's own choices for that carer, which they may change later.
+    #[serde(default)]
+    pub carer_related_person_id: String,
+    /// What the carer may see: admission, discharge, crisis-contact,
+    /// who-to-call, what-helps.
+    #[serde(default)]
+    pub carer_items: Vec<String>,
 }
 
 /// Records a best-interests decision to share the person's information.
@@ -223,6 +243,8 @@ pub async fn best_interests(
         shared_with: input.shared_with,
         why: input.why,
         tell_person_on: input.tell_person_on,
+        carer: input.carer_related_person_id,
+        carer_items: input.carer_items,
     };
     let made =
         service::decide_best_interests(&state, &caller.viewer(), person_path(&id), &input).await?;

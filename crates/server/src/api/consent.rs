@@ -227,6 +227,7 @@ pub struct AccessBody {
     request_body = AccessBody,
     responses(
         (status = 200, description = "The carer as now set", body = carers::CarerView),
+        (status = 400, response = Invalid),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),

@@ -8,6 +8,7 @@ use concordat_access::AccessAction;
 use concordat_domain::carer::CarerOf;
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_domain::related_person::RelatedPerson;
+use concordat_store::capacity::CarerShare;
 use concordat_store::carers::{self as store, CarerItem};
 use concordat_store::{persons, Conn, StoreError};
 use serde::Serialize;
@@ -218,4 +219,66 @@ pub async fn set_sharing(
     tx.commit().await?;
     let mut conn = state.store.read().await?;
     Ok(carer_view(&mut conn, &carer, &mut UserNames::default()).await?)
+}
+
+/// What a best-interests decision shares with a nominated carer, checked
+/// and admitted as a change to the person's sharing choices (their care
+/// team's to make), audited with what is shared. `Ok(None)` when no carer
+/// was named.
+pub async fn best_interests_share(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    related: &str,
+    items: &[String],
+) -> Result<Option<CarerShare>, ServiceError> {
+    if related.trim().is_empty() && items.is_empty() {
+        return Ok(None);
+    }
+    let mut faults = Vec::new();
+    let carer = nominated_carer(state, person, related.trim()).await?;
+    if carer.is_none() {
+        faults.push(FieldError::new(
+            "carer",
+            "choose one of the person's nominated carers, or none",
+        ));
+    }
+    let mut chosen = Vec::new();
+    for raw in items {
+        match CarerItem::parse_chosen(raw) {
+            Ok(item) if !chosen.contains(&item) => chosen.push(item),
+            Ok(_) => {}
+            Err(e) => faults.push(FieldError::new("carer_items", e)),
+        }
+    }
+    if chosen.is_empty() && faults.is_empty() {
+        faults.push(FieldError::new(
+            "carer_items",
+            "tick what the carer may see, or name no carer",
+        ));
+    }
+    let Some(carer) = carer.filter(|_| faults.is_empty()) else {
+        return Err(ServiceError::Invalid(faults));
+    };
+    chosen.sort();
+    admit(
+        state,
+        viewer,
+        person,
+        AccessAction::Write,
+        format!(
+            "in the person's best interests, let {} see: {}",
+            carer,
+            chosen
+                .iter()
+                .map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .await?;
+    Ok(Some(CarerShare {
+        carer: carer.id(),
+        items: chosen,
+    }))
 }

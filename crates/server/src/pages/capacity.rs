@@ -202,6 +202,10 @@ pub async fn record(
             shared_with: form.shared_with.clone(),
             why: form.why.clone(),
             tell_person_on: form.tell_person_on.clone(),
+            // Sharing with a nominated carer is offered on the sharing
+            // page and through the API; this form records the decision.
+            carer: String::new(),
+            carer_items: Vec::new(),
         };
         service::decide_best_interests(&state, &viewer, person, &input)
             .await

@@ -4,7 +4,10 @@
 -- the account's access (carer_withdrawn_at) and may give it back. What
 -- the carer sees is chosen item by item in carer_sharing, which gains the
 -- two items read from the crisis plan. An invitation is the account with
--- a one-time set-password link (password_links), as for staff.
+-- a one-time set-password link (password_links), as for staff. A
+-- best-interests decision, made when the person cannot choose, may share
+-- items with a nominated carer: it keeps whom and what, and the items are
+-- recorded with the person's choices for that carer.
 ALTER TABLE users ADD COLUMN carer_person_id TEXT REFERENCES persons (id);
 ALTER TABLE users ADD COLUMN carer_related_person_id TEXT REFERENCES related_persons (id)
     CHECK ((role = 'carer') = (carer_related_person_id IS NOT NULL));
@@ -28,3 +31,7 @@ FROM carer_sharing;
 DROP TABLE carer_sharing;
 ALTER TABLE carer_sharing_items RENAME TO carer_sharing;
 CREATE INDEX carer_sharing_person_idx ON carer_sharing (person_id);
+
+ALTER TABLE best_interests_decisions ADD COLUMN carer_related_person_id TEXT
+    REFERENCES related_persons (id);
+ALTER TABLE best_interests_decisions ADD COLUMN carer_items TEXT;

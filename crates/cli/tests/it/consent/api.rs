@@ -129,9 +129,14 @@ async fn anyone_outside_the_care_team_gets_the_same_404_as_for_no_one(app: TestA
     let directives =
         format!("SELECT COUNT(*) AS n FROM consent_directives WHERE person_id = '{daniel}'");
     assert_eq!(count(&app, &directives).await, 0);
+    // Only the demo's own choices for Daniel's mother.
     assert_eq!(
-        count(&app, "SELECT COUNT(*) AS n FROM carer_sharing").await,
-        0
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM carer_sharing WHERE may_tell = 1"
+        )
+        .await,
+        concordat::demo::carers::DANIELS_CHOICES.len() as i64
     );
     // Each refusal was audited, as a denial.
     let denied = format!(
@@ -230,7 +235,7 @@ async fn what_a_carer_may_be_told_persists_and_topics_are_checked(app: TestApp) 
     let margaret = nominated_carer(&app, daniel).await;
     let own = app.token_for("person", "PATRQT").await;
     let path = format!("/api/v1/persons/{daniel}/carers/{margaret}/sharing");
-    let may_tell = |topic: CarerTopic| {
+    let may_tell = |topic: CarerItem| {
         let app = &app;
         async move {
             let mut conn = app.store.read().await.unwrap();
@@ -249,11 +254,11 @@ async fn what_a_carer_may_be_told_persists_and_topics_are_checked(app: TestApp) 
             .collect()
     };
 
-    // Nothing agreed yet: nothing may be told.
+    // The demo's: that he is in hospital, when he leaves, what helps.
     let first: Value = app.get_with_token(&path, &own).await.json().await.unwrap();
     assert_eq!(first["name"], "Margaret Reid");
-    assert!(told(&first).is_empty());
-    assert!(!may_tell(CarerTopic::Discharge).await);
+    assert_eq!(told(&first), ["admission", "discharge", "what-helps"]);
+    assert!(!may_tell(CarerItem::CrisisContact).await);
 
     let put = send(
         &app,
@@ -267,9 +272,9 @@ async fn what_a_carer_may_be_told_persists_and_topics_are_checked(app: TestApp) 
     let saved: Value = app.get_with_token(&path, &own).await.json().await.unwrap();
     assert_eq!(told(&saved), ["discharge", "crisis-contact"]);
     assert_eq!(saved["updated_by"], "Daniel Reid");
-    assert!(may_tell(CarerTopic::Discharge).await);
-    assert!(may_tell(CarerTopic::CrisisContact).await);
-    assert!(!may_tell(CarerTopic::Admission).await);
+    assert!(may_tell(CarerItem::Discharge).await);
+    assert!(may_tell(CarerItem::CrisisContact).await);
+    assert!(!may_tell(CarerItem::Admission).await);
 
     // An unknown topic is refused and changes nothing.
     let bad = send(
@@ -301,7 +306,7 @@ async fn what_a_carer_may_be_told_persists_and_topics_are_checked(app: TestApp) 
     )
     .await;
     assert_eq!(cleared.status(), 200);
-    assert!(!may_tell(CarerTopic::Discharge).await);
+    assert!(!may_tell(CarerItem::Discharge).await);
 
     // Someone else's carer, or no one, is not found.
     let leah = person_id(&app, LEAH).await;
@@ -315,7 +320,7 @@ async fn what_a_carer_may_be_told_persists_and_topics_are_checked(app: TestApp) 
     assert_eq!(theirs.status(), 404);
     let mut conn = app.store.read().await.unwrap();
     assert!(
-        !carers::may_tell(&mut conn, daniel, jordan, CarerTopic::Discharge)
+        !carers::may_tell(&mut conn, daniel, jordan, CarerItem::Discharge)
             .await
             .unwrap()
     );

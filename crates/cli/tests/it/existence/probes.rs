@@ -95,6 +95,9 @@ fn api_probes() -> Vec<Probe> {
         api("GET /persons/{id}/carers/{related_person_id}/sharing"),
         api("PUT /persons/{id}/carers/{related_person_id}/sharing")
             .body(|_, _| json(json!({"may_tell": ["admission"]}))),
+        api("POST /persons/{id}/carers/{related_person_id}/invitation"),
+        api("PUT /persons/{id}/carers/{related_person_id}/access")
+            .body(|_, _| json(json!({"withdrawn": true}))),
         api("GET /persons/{id}/crisis-plan"),
         api("POST /persons/{id}/crisis-plan/versions")
             .body(|t, _| json(json!({"based_on": t.version, "sections": {"what_helps": "Tea"}}))),
@@ -226,6 +229,9 @@ fn page_probes() -> Vec<Probe> {
         page("POST /persons/{id}/consent/{consent_id}/withdraw"),
         page("POST /persons/{id}/carers/{related_person_id}/sharing")
             .body(|_, _| form(&[("may_tell", "admission")])),
+        page("POST /persons/{id}/carers/{related_person_id}/invitation"),
+        page("POST /persons/{id}/carers/{related_person_id}/access")
+            .body(|_, _| form(&[("change", "withdraw")])),
         page("GET /persons/{id}/crisis-plan").purpose(),
         page("GET /persons/{id}/crisis-plan/edit").purpose(),
         page("POST /persons/{id}/crisis-plan/edit")

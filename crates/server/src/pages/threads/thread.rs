@@ -118,12 +118,16 @@ fn thread_of(raw: &str) -> Result<uuid::Uuid, PageError> {
     uuid::Uuid::parse_str(raw).map_err(|_| PageError::NotFound)
 }
 
-/// `GET /threads/{id}`.
+/// `GET /threads/{id}`. A carer's only thread is on their own page, where
+/// the news of an answer sends them.
 pub async fn show(
     State(state): State<AppState>,
     session: SignedIn,
     PagePath(id): PagePath<String>,
 ) -> Result<Response, PageError> {
+    if session.user.role() == concordat_domain::role::Role::Carer {
+        return Ok(axum::response::Redirect::to("/carer#messages").into_response());
+    }
     let page = thread_page(
         &state,
         &session,
