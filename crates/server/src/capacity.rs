@@ -33,6 +33,8 @@ pub const GOVERNANCE_AT_MOST: i64 = 500;
 pub struct Records {
     pub assessments: Vec<Assessment>,
     pub best_interests: Vec<BestInterests>,
+    /// The names of the carers the decisions shared with.
+    pub carer_names: std::collections::BTreeMap<concordat_domain::ids::RelatedPersonId, String>,
 }
 
 /// An assessment as recorded.
@@ -290,7 +292,19 @@ pub async fn of_person(
     let mut records = Records {
         assessments: store::assessments(&mut conn, Some(person), i64::MAX).await?,
         best_interests: store::best_interests(&mut conn, Some(person), i64::MAX).await?,
+        carer_names: Default::default(),
     };
+    if records
+        .best_interests
+        .iter()
+        .any(|d| d.carer_share.is_some())
+    {
+        records.carer_names = concordat_store::persons::related_persons_of(&mut conn, person)
+            .await?
+            .into_iter()
+            .map(|r| (r.id(), r.name().to_string()))
+            .collect();
+    }
     if viewer.user.person_id() == Some(person) {
         let now = state.clock.now();
         records.assessments.retain(|a| a.told_from <= now);
@@ -325,6 +339,7 @@ pub async fn for_governance(state: &AppState, viewer: &Viewer) -> Result<Records
         Records {
             assessments: store::assessments(&mut conn, None, GOVERNANCE_AT_MOST).await?,
             best_interests: store::best_interests(&mut conn, None, GOVERNANCE_AT_MOST).await?,
+            carer_names: Default::default(),
         }
     };
     let mut people: Vec<PersonId> = records

@@ -17,7 +17,7 @@ use crate::fixtures::{
 };
 use crate::harness::TestApp;
 
-async fn margaret(app: &TestApp, daniel: PersonId) -> RelatedPersonId {
+async fn nominated_carer_of(app: &TestApp, daniel: PersonId) -> RelatedPersonId {
     let mut conn = app.store.read().await.unwrap();
     persons::related_persons_of(&mut conn, daniel)
         .await
@@ -190,7 +190,7 @@ async fn an_unanswered_carer_message_escalates(app: TestApp) {
 /// refusals are audited. He gives it back: she sees again what he chose.
 async fn withdrawing_counts_from_her_next_request(app: TestApp) {
     let daniel = person_id(&app, DANIEL).await;
-    let mother = margaret(&app, daniel).await;
+    let mother = nominated_carer_of(&app, daniel).await;
     let carer = app.token_for("carer", "FAMRQT").await;
     let own = app.token_for("person", "PATRQT").await;
     let (_, before) = get_json(&app, &carer, "/api/v1/carer").await;
@@ -262,7 +262,7 @@ async fn withdrawing_counts_from_her_next_request(app: TestApp) {
 /// makes nothing.
 async fn the_care_team_invites_a_carer_who_sets_a_password_and_signs_in(app: TestApp) {
     let daniel = person_id(&app, DANIEL).await;
-    let mother = margaret(&app, daniel).await;
+    let mother = nominated_carer_of(&app, daniel).await;
     // The demo's account is hers already: the care team makes a new link.
     let practitioner = app.token_for("mh.practitioner", "TREAT").await;
     let invited = post_json(
@@ -404,7 +404,7 @@ async fn a_carer_sees_nothing_beyond_the_items_and_no_one_else(app: TestApp) {
 /// gives back from his own sharing page.
 async fn the_pages_show_her_what_he_chose_and_let_him_stop_it(app: TestApp) {
     let daniel = person_id(&app, DANIEL).await;
-    let mother = margaret(&app, daniel).await;
+    let mother = nominated_carer_of(&app, daniel).await;
     let carer = signed_in(&app, "carer").await;
     let (status, html) = page(&app, &carer, "/carer").await;
     assert_eq!(status, 200);
@@ -490,7 +490,118 @@ async fn the_pages_show_her_what_he_chose_and_let_him_stop_it(app: TestApp) {
     assert!(html.contains("sign in as <strong>carer</strong>"), "{html}");
 }
 
+/// While Daniel cannot decide, a best-interests decision lets his mother
+/// see whom to call: recorded with his choices for her, shown to him
+/// afterwards, and decided for her as any item is. A carer who is not his
+/// nominated carer, or no item, is refused naming the field, and nothing
+/// is recorded.
+async fn a_best_interests_decision_lets_a_carer_see_and_the_person_sees_it_after(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let mother = nominated_carer_of(&app, daniel).await;
+    let lead = crate::corrections::daniels_lead(&app).await;
+    let staff = app.token_for(&lead, "TREAT").await;
+    let base = format!("/api/v1/persons/{daniel}/capacity");
+    let lacked = post_json(
+        &app,
+        &staff,
+        &format!("{base}/assessments"),
+        json!({
+            "decision": "Whether his mother may know whom to call in a crisis",
+            "outcome": "lacks-capacity",
+            "reasons": "Too unwell today to weigh it up",
+        }),
+    )
+    .await;
+    assert_eq!(lacked.status(), 201);
+    let lacked: Value = lacked.json().await.unwrap();
+    let decision = |carer: String, items: Value| {
+        json!({
+            "assessment_id": lacked["id"], "consulted": "His mother, his GP",
+            "known_wishes": "He has said before he wants his mother involved",
+            "shared_what": "Whom to call in a crisis", "shared_with": "His mother",
+            "why": "She is with him most evenings",
+            "carer_related_person_id": carer, "carer_items": items,
+        })
+    };
+    let decisions =
+        format!("SELECT COUNT(*) AS n FROM best_interests_decisions WHERE person_id = '{daniel}'");
+    let leah = person_id(&app, LEAH).await;
+    let leahs_carer = nominated_carer_of(&app, leah).await;
+    for (carer, items, field) in [
+        (leahs_carer.to_string(), json!(["who-to-call"]), "carer"),
+        ("not-an-id".to_owned(), json!(["who-to-call"]), "carer"),
+        (mother.to_string(), json!([]), "carer_items"),
+        (mother.to_string(), json!(["diagnosis"]), "carer_items"),
+        (mother.to_string(), json!(["messages"]), "carer_items"),
+    ] {
+        let refused = post_json(
+            &app,
+            &staff,
+            &format!("{base}/best-interests"),
+            decision(carer.clone(), items.clone()),
+        )
+        .await;
+        assert_eq!(refused.status(), 400, "{carer} {items}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+    }
+    assert_eq!(count(&app, &decisions).await, 0);
+
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let (_, before) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert!(!shared(&before).contains(&"who-to-call".to_owned()));
+    let made = post_json(
+        &app,
+        &staff,
+        &format!("{base}/best-interests"),
+        decision(mother.to_string(), json!(["who-to-call"])),
+    )
+    .await;
+    assert_eq!(made.status(), 201);
+    let made: Value = made.json().await.unwrap();
+    assert_eq!(made["carer_items"], json!(["who-to-call"]));
+    let (_, after) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert!(
+        shared(&after).contains(&"who-to-call".to_owned()),
+        "{after}"
+    );
+    assert!(!item(&after, "who-to-call")["lines"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Daniel sees it in his own account afterwards, and may change it.
+    let own = app.token_for("person", "PATRQT").await;
+    let (_, mine) = get_json(&app, &own, "/api/v1/me/capacity").await;
+    let shared_by_decision = mine["best_interests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["carer_related_person_id"] == mother.to_string())
+        .unwrap_or_else(|| panic!("{mine}"))
+        .clone();
+    assert_eq!(shared_by_decision["carer_items"], json!(["who-to-call"]));
+    let person = signed_in(&app, "person").await;
+    let (_, html) = page(&app, &person, "/my/capacity").await;
+    assert!(
+        html.contains("Margaret Reid can see who to call if I am in crisis"),
+        "{html}"
+    );
+
+    // Someone off his care team cannot share in his best interests.
+    let police = app.token_for("police", "ETREAT").await;
+    let stranger = post_json(
+        &app,
+        &police,
+        &format!("{base}/best-interests"),
+        decision(mother.to_string(), json!(["what-helps"])),
+    )
+    .await;
+    assert_eq!(stranger.status(), 404);
+}
+
 crate::on_both_stores!(
+    a_best_interests_decision_lets_a_carer_see_and_the_person_sees_it_after,
     daniels_mother_sees_what_he_allows_and_the_care_team_answers,
     an_unanswered_carer_message_escalates,
     withdrawing_counts_from_her_next_request,

@@ -55,6 +55,8 @@ struct DecisionRow {
     by: String,
     at: String,
     told: String,
+    /// "Margaret Reid can see: …", when the decision let a carer see items.
+    carer: Option<String>,
 }
 
 struct Rows {
@@ -92,8 +94,26 @@ fn rows(records: &Records) -> Rows {
                 by: d.decided_by_name.clone(),
                 at: when(d.decided_at),
                 told: long_date(d.told_from.date_naive()),
+                carer: d.carer_share.as_ref().map(|share| {
+                    let name = records
+                        .carer_names
+                        .get(&share.carer)
+                        .cloned()
+                        .unwrap_or_else(|| "A carer".to_owned());
+                    let items: Vec<&str> = share.items.iter().map(|i| i.label()).collect();
+                    format!("{name} can see {}.", words_list(&items))
+                }),
             })
             .collect(),
+    }
+}
+
+/// "a, b and c".
+fn words_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
