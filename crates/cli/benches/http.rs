@@ -233,6 +233,7 @@ async fn run() -> anyhow::Result<()> {
             people_read[0],
             AccessAction::Read,
             &[DataCategory::Demographics],
+            None,
             &facts,
             now,
         );

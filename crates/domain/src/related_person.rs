@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::carer::CarerOf;
 use crate::ids::{PersonId, RelatedPersonId};
 use crate::person::PersonName;
 use crate::text::{EmailAddress, PhoneNumber};
@@ -130,6 +131,14 @@ pub struct RelatedPerson {
 }
 
 impl RelatedPerson {
+    /// The link a carer's account of this related person carries.
+    pub fn carer_of(&self) -> CarerOf {
+        CarerOf {
+            person: self.person_id,
+            related_person: self.id,
+        }
+    }
+
     pub fn new(
         id: RelatedPersonId,
         person_id: PersonId,

@@ -5,7 +5,7 @@
 //! signs in as `carer`.
 
 use chrono::{DateTime, Duration, Utc};
-use concordat_domain::carer::{CarerItem, CarerOf};
+use concordat_domain::carer::CarerItem;
 use concordat_domain::contact_event::{ContactEvent, ContactKind};
 use concordat_domain::ids::{ContactEventId, OrganisationId, UserId};
 use concordat_domain::related_person::RelatedPerson;
@@ -98,10 +98,7 @@ pub async fn seed(
         Username::parse(USERNAME)?,
         DisplayName::parse(&mother.name().to_string())?,
         trust,
-        CarerOf {
-            person,
-            related_person: mother.id(),
-        },
+        mother.carer_of(),
         false,
     );
     users::insert_user(conn, &account, password_hash, now).await?;

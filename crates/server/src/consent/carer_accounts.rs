@@ -8,14 +8,12 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
-use concordat_domain::carer::CarerOf;
 use concordat_domain::ids::{PersonId, UserId};
 use concordat_domain::related_person::RelatedPerson;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{carers as store, users};
 
-use super::admission::admit;
-use super::carers::{nominated_carer, whom};
+use super::carers::admitted_carer;
 use crate::accounts::make_link;
 use crate::auth::secret;
 use crate::authorisation::Viewer;
@@ -40,23 +38,16 @@ pub async fn invite(
     person: PersonId,
     related: &str,
 ) -> Result<Invitation, ServiceError> {
-    let carer = nominated_carer(state, person, related).await?;
-    admit(
+    let carer = admitted_carer(
         state,
         viewer,
         person,
+        related,
         AccessAction::Write,
-        format!(
-            "invited {} to sign in as a carer",
-            whom(carer.as_ref(), related)
-        ),
+        |whom| format!("invited {whom} to sign in as a carer"),
     )
     .await?;
-    let carer = carer.ok_or(ServiceError::NotFound)?;
-    let link = CarerOf {
-        person,
-        related_person: carer.id(),
-    };
+    let link = carer.carer_of();
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let user = match store::account_of(&mut tx, link).await? {
@@ -133,25 +124,21 @@ pub async fn set_access(
     related: &str,
     withdrawn: bool,
 ) -> Result<(), ServiceError> {
-    let carer = nominated_carer(state, person, related).await?;
     let done = if withdrawn {
         "withdrew the access of"
     } else {
         "gave back the access of"
     };
-    admit(
+    let carer = admitted_carer(
         state,
         viewer,
         person,
+        related,
         AccessAction::Write,
-        format!("{done} {}", whom(carer.as_ref(), related)),
+        |whom| format!("{done} {whom}"),
     )
     .await?;
-    let carer = carer.ok_or(ServiceError::NotFound)?;
-    let link = CarerOf {
-        person,
-        related_person: carer.id(),
-    };
+    let link = carer.carer_of();
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     match store::set_withdrawn(&mut tx, link, withdrawn.then_some(now)).await {

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
-use concordat_domain::carer::CarerOf;
 use concordat_domain::ids::{PersonId, RelatedPersonId};
 use concordat_domain::related_person::RelatedPerson;
 use concordat_store::capacity::CarerShare;
@@ -60,18 +59,12 @@ async fn carer_view(
         Some(c) => Some(names.get(conn, c.recorded_by).await?.0),
         None => None,
     };
-    let account = store::account_of(
-        conn,
-        CarerOf {
-            person: carer.person_id(),
-            related_person: carer.id(),
-        },
-    )
-    .await?
-    .map(|a| AccountView {
-        username: a.user.username().as_str().to_owned(),
-        withdrawn_at: a.withdrawn_at,
-    });
+    let account = store::account_of(conn, carer.carer_of())
+        .await?
+        .map(|a| AccountView {
+            username: a.user.username().as_str().to_owned(),
+            withdrawn_at: a.withdrawn_at,
+        });
     Ok(CarerView {
         related_person_id: carer.id().to_string(),
         name: carer.name().to_string(),
@@ -134,6 +127,58 @@ pub(super) fn whom(carer: Option<&RelatedPerson>, raw: &str) -> String {
     }
 }
 
+/// The nominated carer `related` of `person`, once `action` on the
+/// person's sharing choices is decided and audited with `note` (given the
+/// carer's name, or the id asked about); a carer not on record, after
+/// that, is not found.
+pub(super) async fn admitted_carer(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    related: &str,
+    action: AccessAction,
+    note: impl FnOnce(&str) -> String,
+) -> Result<RelatedPerson, ServiceError> {
+    let carer = nominated_carer(state, person, related).await?;
+    admit(
+        state,
+        viewer,
+        person,
+        action,
+        note(&whom(carer.as_ref(), related)),
+    )
+    .await?;
+    carer.ok_or(ServiceError::NotFound)
+}
+
+/// The items named, each once and in order; a name that is no item is a
+/// fault of `field`.
+pub(super) fn parse_items(field: &str, raw: &[String]) -> Result<Vec<CarerItem>, Vec<FieldError>> {
+    let mut chosen = Vec::new();
+    let mut errors = Vec::new();
+    for name in raw {
+        match CarerItem::parse_chosen(name) {
+            Ok(item) if !chosen.contains(&item) => chosen.push(item),
+            Ok(_) => {}
+            Err(e) => errors.push(FieldError::new(field, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    chosen.sort();
+    Ok(chosen)
+}
+
+/// "admission, discharge", for the audit.
+fn item_names(items: &[CarerItem]) -> String {
+    items
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What one carer may be told, audited as a look at the person's choices.
 pub async fn sharing(
     state: &AppState,
@@ -141,19 +186,10 @@ pub async fn sharing(
     person: PersonId,
     related: &str,
 ) -> Result<CarerView, ServiceError> {
-    let carer = nominated_carer(state, person, related).await?;
-    admit(
-        state,
-        viewer,
-        person,
-        AccessAction::Read,
-        format!(
-            "looked at what {} may be told",
-            whom(carer.as_ref(), related)
-        ),
-    )
+    let carer = admitted_carer(state, viewer, person, related, AccessAction::Read, |whom| {
+        format!("looked at what {whom} may be told")
+    })
     .await?;
-    let carer = carer.ok_or(ServiceError::NotFound)?;
     let mut conn = state.store.read().await?;
     Ok(carer_view(&mut conn, &carer, &mut UserNames::default()).await?)
 }
@@ -167,41 +203,21 @@ pub async fn set_sharing(
     may_tell: &[String],
 ) -> Result<CarerView, ServiceError> {
     let user = &viewer.user;
-    let mut chosen = Vec::new();
-    let mut errors = Vec::new();
-    for raw in may_tell {
-        match CarerItem::parse_chosen(raw) {
-            Ok(topic) if !chosen.contains(&topic) => chosen.push(topic),
-            Ok(_) => {}
-            Err(e) => errors.push(FieldError::new("may_tell", e)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors));
-    }
-    chosen.sort();
+    let chosen = parse_items("may_tell", may_tell).map_err(ServiceError::Invalid)?;
     let told = if chosen.is_empty() {
         "nothing".to_owned()
     } else {
-        chosen
-            .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        item_names(&chosen)
     };
-    let carer = nominated_carer(state, person, related).await?;
-    admit(
+    let carer = admitted_carer(
         state,
         viewer,
         person,
+        related,
         AccessAction::Write,
-        format!(
-            "chose what {} may be told: {told}",
-            whom(carer.as_ref(), related)
-        ),
+        |whom| format!("chose what {whom} may be told: {told}"),
     )
     .await?;
-    let carer = carer.ok_or(ServiceError::NotFound)?;
     let choices: Vec<(CarerItem, bool)> = CarerItem::CHOSEN
         .into_iter()
         .map(|t| (t, chosen.contains(&t)))
@@ -243,14 +259,13 @@ pub async fn best_interests_share(
             "choose one of the person's nominated carers, or none",
         ));
     }
-    let mut chosen = Vec::new();
-    for raw in items {
-        match CarerItem::parse_chosen(raw) {
-            Ok(item) if !chosen.contains(&item) => chosen.push(item),
-            Ok(_) => {}
-            Err(e) => faults.push(FieldError::new("carer_items", e)),
+    let chosen = match parse_items("carer_items", items) {
+        Ok(chosen) => chosen,
+        Err(errors) => {
+            faults.extend(errors);
+            Vec::new()
         }
-    }
+    };
     if chosen.is_empty() && faults.is_empty() {
         faults.push(FieldError::new(
             "carer_items",
@@ -260,20 +275,14 @@ pub async fn best_interests_share(
     let Some(carer) = carer.filter(|_| faults.is_empty()) else {
         return Err(ServiceError::Invalid(faults));
     };
-    chosen.sort();
     admit(
         state,
         viewer,
         person,
         AccessAction::Write,
         format!(
-            "in the person's best interests, let {} see: {}",
-            carer,
-            chosen
-                .iter()
-                .map(|i| i.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            "in the person's best interests, let {carer} see: {}",
+            item_names(&chosen)
         ),
     )
     .await?;
