@@ -44,6 +44,9 @@ pub struct OwnCopy {
     pub access_log: Vec<AccessLogItem>,
     /// The person's choices about sharing, newest first.
     pub sharing_choices: Masked<Vec<DirectiveView>>,
+    /// Their nominated carers: what each may be told or see, and whether
+    /// they have their own sign-in.
+    pub carers: Masked<Vec<crate::consent::carers::CarerView>>,
     /// Referrals about the person, newest first.
     pub referrals: Masked<Vec<ReferralLine>>,
     /// Multi-agency cases about the person, with their actions.
@@ -177,11 +180,11 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
     let safety_flags = part(crate::crisis::flags::list(state, viewer, person).await)?;
     let contacts = part(crate::crisis::contacts::list(state, viewer, person).await)?;
     let access_log = governance::access_log(state, person, ACCESS_LOG_AT_MOST).await?;
-    let sharing_choices = part(
-        crate::consent::overview(state, viewer, person)
-            .await
-            .map(|o| o.directives),
-    )?;
+    let overview = part(crate::consent::overview(state, viewer, person).await)?;
+    let (sharing_choices, carers) = match overview {
+        Masked::Shown(o) => (Masked::Shown(o.directives), Masked::Shown(o.carers)),
+        Masked::Withheld { reason, .. } => (Masked::withheld(&reason), Masked::withheld(&reason)),
+    };
     let referrals = part(referral_lines(state, viewer, person).await)?;
     let cases = crate::cases::mine(state, viewer)
         .await?
@@ -255,6 +258,7 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
         contacts,
         access_log,
         sharing_choices,
+        carers,
         referrals,
         cases,
         corrections,

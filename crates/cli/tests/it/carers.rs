@@ -475,6 +475,17 @@ async fn the_pages_show_her_what_he_chose_and_let_him_stop_it(app: TestApp) {
     let (_, html) = page(&app, &carer, "/carer").await;
     assert!(html.contains("expected to leave hospital"), "{html}");
 
+    // His own copy says who his carer is, what she may see, and how.
+    let (_, copy) = page(&app, &person, "/my/copy").await;
+    assert!(
+        copy.contains("Margaret Reid (Mother) may be told that I have been admitted to hospital"),
+        "{copy}"
+    );
+    assert!(copy.contains("They sign in as carer to see it."), "{copy}");
+    let (_, json) = page(&app, &person, "/my/copy.json").await;
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["carers"][0]["account"]["username"], "carer", "{json}");
+
     // A new link, shown once, from the person's own page.
     let (_, choices) = page(&app, &person, &format!("/persons/{daniel}/consent")).await;
     let invited = post_form(

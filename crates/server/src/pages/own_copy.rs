@@ -116,6 +116,8 @@ struct CopyPage {
     flags: Part<FlagLine>,
     contacts: Part<ContactLine>,
     choices: Part<ChoiceLine>,
+    /// Each carer: "Margaret Reid (Mother) may be told …; signs in as …".
+    carers: Part<String>,
     referrals: Part<ReferralLine>,
     cases: Vec<CaseLine>,
     corrections: Vec<CorrectionLine>,
@@ -157,6 +159,30 @@ pub async fn show(State(state): State<AppState>, session: SignedIn) -> Result<Re
             summary: d.summary,
             when: long_date(d.recorded_at.date_naive()),
             in_force: d.in_force,
+        }),
+        carers: part(copy.carers, |c| {
+            let told: Vec<&str> = c
+                .topics
+                .iter()
+                .filter(|t| t.may_tell)
+                .map(|t| t.label)
+                .collect();
+            let told = if told.is_empty() {
+                "may be told nothing".to_owned()
+            } else {
+                format!("may be told {}", told.join("; "))
+            };
+            let account = match &c.account {
+                None => String::new(),
+                Some(a) => match a.withdrawn_at {
+                    Some(at) => format!(
+                        " They cannot see anything here since {}.",
+                        long_date(at.date_naive())
+                    ),
+                    None => format!(" They sign in as {} to see it.", a.username),
+                },
+            };
+            format!("{} ({}) {told}.{account}", c.name, c.relationship)
         }),
         referrals: part(copy.referrals, |r| ReferralLine {
             to: r.to,
