@@ -16,7 +16,7 @@ use concordat_domain::role::Role;
 use concordat_store::{carers, persons};
 
 pub use shown::Shown;
-pub use thread::{write, CarerThread, ANSWER_WITHIN_HOURS};
+pub use thread::{CarerThread, ANSWER_WITHIN_HOURS};
 
 use crate::authorisation::{authorise_items, Viewer};
 use crate::error::ServiceError;
@@ -99,4 +99,15 @@ pub async fn home(state: &AppState, viewer: &Viewer) -> Result<CarerHome, Servic
         items,
         thread,
     })
+}
+
+/// Writes to the person's care team: the first message starts the carer's
+/// thread, later ones add to it.
+pub async fn write(
+    state: &AppState,
+    viewer: &Viewer,
+    body: &str,
+) -> Result<concordat_store::messages::Message, ServiceError> {
+    let link = carer_of(viewer)?;
+    thread::write(state, viewer, link, body).await
 }

@@ -11,7 +11,6 @@ use concordat_domain::ids::UserId;
 use concordat_store::care_teams;
 use concordat_store::messages::{self, Message, Thread, ThreadNarrowing};
 
-use super::carer_of;
 use crate::authorisation::{authorise_items, Viewer};
 use crate::error::ServiceError;
 use crate::messages::{check_message, post, NewMessage};
@@ -84,8 +83,12 @@ async fn care_team_users(state: &AppState, link: CarerOf) -> Result<Vec<UserId>,
 
 /// Writes to the care team: the first message starts the thread, later
 /// ones add to it. Decided and audited as the carer writing their thread.
-pub async fn write(state: &AppState, viewer: &Viewer, body: &str) -> Result<Message, ServiceError> {
-    let link = carer_of(viewer)?;
+pub(super) async fn write(
+    state: &AppState,
+    viewer: &Viewer,
+    link: CarerOf,
+    body: &str,
+) -> Result<Message, ServiceError> {
     let body = check_message(&NewMessage {
         body: body.to_owned(),
         acknowledge_within_hours: Some(ANSWER_WITHIN_HOURS),
