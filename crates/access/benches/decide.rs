@@ -86,6 +86,7 @@ fn crisis_look_up(police: OrganisationId) -> AccessRequest {
             role: Role::PoliceOfficer,
             organisation: police,
             person: None,
+            carer_of: None,
         },
         person: PersonId::new(),
         action: AccessAction::Read,
@@ -100,6 +101,8 @@ fn crisis_look_up(police: OrganisationId) -> AccessRequest {
         break_glass: None,
         advance_choices: Vec::new(),
         crises: Vec::new(),
+        carer_item: None,
+        carer_items: Vec::new(),
     }
 }
 

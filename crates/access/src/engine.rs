@@ -72,6 +72,17 @@ impl AccessEngine {
         })
     }
 
+    /// The same engine without remembered answers, its agreement entities
+    /// still kept: for a caller whose requests never repeat (the policy
+    /// matrix decides every combination of facts once), where remembering
+    /// each answer is work that is never used.
+    pub fn without_remembered_decisions(self) -> Self {
+        Self {
+            memo: Memo::off(),
+            ..self
+        }
+    }
+
     /// The same engine without remembered answers or kept entities: every
     /// request is translated and evaluated in full. For measuring Cedar
     /// itself.

@@ -15,24 +15,40 @@
 //! grants nothing.
 //!
 //! Permit rules open a route (a professional acting under an agreement, the
-//! person reading their own record, break-glass); forbid rules state each
-//! requirement (`relationship-required`, `agreement-required`,
-//! `consent-refused`, …), so that a denial is always *named* by the rule
-//! that denied it. A forbid always wins over a permit — Cedar's own
-//! semantics — which is how "deny wins over permit" holds.
+//! person reading their own record, a carer told what the person chose,
+//! break-glass); forbid rules state each requirement
+//! (`relationship-required`, `agreement-required`, `consent-refused`, …),
+//! so that a denial is always *named* by the rule that denied it. A forbid
+//! always wins over a permit — Cedar's own semantics — which is how "deny
+//! wins over permit" holds.
+//!
+//! # Whom the rules are about
+//!
+//! Agreements, relationships, the person's refusals and advance choices,
+//! and break-glass are about professionals: users who act for an
+//! organisation of the partnership (`principal.professional`). The person
+//! reading their own record is decided by `10-people.cedar` alone; a carer
+//! the person invited, by `15-carers.cedar` alone — the items the person
+//! lets them see now (`context.carer_items`), each as part of its own
+//! category, the item they ask for (`context.carer_item`), and that they
+//! care for this person. Nothing a professional's access turns on opens or
+//! closes anything for either; each asks only with a purpose of their own
+//! (own access, carer access), and nobody else may give it.
 //!
 //! # The Cedar modelling, and why one request becomes several evaluations
 //!
-//! Entities: the `User` (role, whether it is a crisis role, organisation,
-//! and for a person their own record), the `Record` asked about (person and
+//! Entities: the `User` (role, whether it is a crisis role, whether it is a
+//! professional, organisation, for a person their own record and for a
+//! carer the person they care for), the `Record` asked about (person and
 //! category), each `Agreement` (status, signatures, parties, dates,
 //! purposes, and its grants as *tags* named by role, so
 //! `agreement.getTag(principal.role).reads.contains(resource.category)`
 //! reads as the rule it is) and each `Consent` directive (effect, the
 //! optional organisation, category and purpose it covers, optional expiry).
 //! Context: the purpose, the time, the relationships (a set of `{kind,
-//! ended}` records), the break-glass override if any, and the one agreement
-//! and one directive under consideration. Times are milliseconds since 1970
+//! ended}` records), the break-glass override if any, for a carer the item
+//! asked about and the items (`{item, category}`) the person lets them see,
+//! and the one agreement and one directive under consideration. Times are milliseconds since 1970
 //! (`Long`): Cedar's `datetime` reads more kindly but parsing it costs about
 //! ten microseconds each time, and a crisis look-up should not wait.
 //!

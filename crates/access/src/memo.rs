@@ -273,6 +273,7 @@ mod tests {
                 role: Role::CrisisClinician,
                 organisation: OrganisationId::new(),
                 person: None,
+                carer_of: None,
             },
             person,
             action: AccessAction::Read,
@@ -291,6 +292,8 @@ mod tests {
             }),
             advance_choices: Vec::new(),
             crises: Vec::new(),
+            carer_item: None,
+            carer_items: Vec::new(),
         }
     }
 

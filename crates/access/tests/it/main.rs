@@ -5,6 +5,7 @@
 mod advance_choices;
 mod agreements;
 mod break_glass;
+mod carers;
 mod combination;
 mod consent;
 mod masks;

@@ -2,7 +2,7 @@
 //! or not) × agreement state × consent × relationship × category × purpose ×
 //! break-glass × read/write, decided by the engine and checked against the
 //! plain-Rust oracle — the outcome, every rule named and its order, and the
-//! break-glass mark.
+//! break-glass mark. Carers are the exception, below.
 //!
 //! Each cell also carries one advance-choice situation: the person's advance
 //! choice, the crisis they are in, and whether their refusal holds even
@@ -13,24 +13,49 @@
 //! combinations meets every situation, and the turn moves on from one
 //! combination to the next so that each agreement, break-glass and action
 //! meets them too.
+//!
+//! Each cell carries one carer situation as well, dealt the same way (at
+//! another pace, so the two kinds of situation meet each other in every
+//! pairing): the item asked for, what the person lets their carer see, and
+//! whether the carer cares for the person asked about (7 × 5 × 2). For
+//! everyone but a carer they must count for nothing.
+//!
+//! For a carer they are the whole of the decision, and the facts a
+//! professional's access turns on must count for nothing. So a carer's
+//! cells are the other way round: every carer situation × category ×
+//! purpose × read/write, with the party, agreement state, consent,
+//! relationship and break-glass (1,080 combinations) and the advance-choice
+//! situations dealt over them in turn. Crossed as the other roles are, a
+//! carer's cells would be 129,600 rather than 8,400, each repeating one of
+//! these decisions under facts it does not look at; the properties
+//! (`for_a_carer_nothing_counts_but_the_persons_choices`) try those facts
+//! on carers at random besides.
+//!
+//! Every distinct agreement and directive has an id of its own, as in the
+//! store: the engine remembers decisions by the ids of their facts, and
+//! one id shared by facts that differ would only make it compare them.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use chrono::Duration;
 use concordat_access::{
-    policy_ids, AccessAction, AccessEngine, AccessRequest, BreakGlassFacts, Relationship,
+    policy_ids, AccessAction, AccessEngine, AccessRequest, AgreementFacts, BreakGlassFacts,
+    Relationship,
 };
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::AgreementStatus;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::OrganisationId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 
 use crate::oracle::{
-    self, Advance, AgreementState, BreakGlass, Cell, Consent, CrisisState, Relation,
+    self, Advance, AgreementState, BreakGlass, Cell, Consent, CrisisState, Relation, Told,
 };
 use crate::support::*;
 
@@ -74,6 +99,13 @@ const CRISES: [CrisisState; 5] = [
     CrisisState::Admission,
     CrisisState::StreetTriage,
 ];
+const TOLD: [Told; 5] = [
+    Told::Withdrawn,
+    Told::ThreadOnly,
+    Told::Everything,
+    Told::AllButTheAsked,
+    Told::OnlyTheAsked,
+];
 /// The cells that share a role, consent, relationship, category and
 /// purpose: party × agreement state × break-glass × action.
 const DEALT_OVER: usize = 2 * AGREEMENT_STATES.len() * BREAK_GLASS.len() * 2;
@@ -92,92 +124,205 @@ fn situations() -> Vec<(Advance, CrisisState, bool)> {
     all
 }
 
-/// Every cell whose user has `role`.
-fn cells(role: Role) -> impl Iterator<Item = Cell> {
-    let situations = situations();
-    assert!(
-        situations.len() <= DEALT_OVER,
-        "some situations never dealt"
-    );
-    let mut cells = Vec::new();
-    // Where the turn starts for each combination; starting `role` apart
-    // keeps the roles from all being dealt alike.
-    let mut turn = role as usize;
-    for consent in CONSENTS {
-        for relation in RELATIONS {
-            for category in DataCategory::ALL {
-                for purpose in Purpose::ALL {
-                    let mut dealt = 0;
-                    for party in [true, false] {
-                        for agreement in AGREEMENT_STATES {
-                            for break_glass in BREAK_GLASS {
-                                for action in AccessAction::ALL {
-                                    let (advance, crisis, holds_in_crisis) =
-                                        situations[(turn + dealt) % situations.len()];
-                                    dealt += 1;
-                                    cells.push(Cell {
-                                        role,
-                                        party,
-                                        agreement,
-                                        consent,
-                                        relation,
-                                        category,
-                                        purpose,
-                                        break_glass,
-                                        action,
-                                        advance,
-                                        crisis,
-                                        holds_in_crisis,
-                                    });
-                                }
-                            }
-                        }
+/// Every carer situation: the item asked for (or none), what the person
+/// lets their carer see, and whether the carer cares for the person asked
+/// about.
+fn carer_situations() -> Vec<(Option<CarerItem>, Told, bool)> {
+    let mut all = Vec::new();
+    for item in std::iter::once(None).chain(CarerItem::ALL.map(Some)) {
+        for told in TOLD {
+            for cares_for_the_person in [true, false] {
+                all.push((item, told, cares_for_the_person));
+            }
+        }
+    }
+    all
+}
+
+/// Every combination of the facts a professional's access turns on: party,
+/// agreement state, consent, relationship and break-glass.
+fn professional_facts() -> Vec<(bool, AgreementState, Consent, Relation, BreakGlass)> {
+    let mut all = Vec::new();
+    for party in [true, false] {
+        for agreement in AGREEMENT_STATES {
+            for consent in CONSENTS {
+                for relation in RELATIONS {
+                    for break_glass in BREAK_GLASS {
+                        all.push((party, agreement, consent, relation, break_glass));
                     }
-                    turn += 1;
                 }
             }
         }
     }
-    cells.into_iter()
+    all
 }
 
-/// The facts of a cell, as a caller would gather them.
-fn facts(cell: &Cell) -> AccessRequest {
-    let organisation = if cell.role.is_crisis_role() {
+/// A carer's cells: every carer situation × category × purpose × action,
+/// with the professional facts dealt over them in order (each met seven or
+/// eight times) and the advance-choice situations in turn, moving on by
+/// one for each (category, purpose, action).
+fn carers_cells() -> Vec<Cell> {
+    let situations = situations();
+    let professional = professional_facts();
+    let mut cells = Vec::new();
+    let mut turn = 0;
+    for category in DataCategory::ALL {
+        for purpose in Purpose::ALL {
+            for action in AccessAction::ALL {
+                for (dealt, (carer_item, told, cares_for_the_person)) in
+                    carer_situations().into_iter().enumerate()
+                {
+                    let (party, agreement, consent, relation, break_glass) =
+                        professional[cells.len() % professional.len()];
+                    let (advance, crisis, holds_in_crisis) =
+                        situations[(turn + dealt) % situations.len()];
+                    cells.push(Cell {
+                        role: Role::Carer,
+                        party,
+                        agreement,
+                        consent,
+                        relation,
+                        category,
+                        purpose,
+                        break_glass,
+                        action,
+                        advance,
+                        crisis,
+                        holds_in_crisis,
+                        carer_item,
+                        told,
+                        cares_for_the_person,
+                    });
+                }
+                turn += 1;
+            }
+        }
+    }
+    cells
+}
+
+/// The matrix in parts for the threads to share: each role's cells with
+/// one consent, and a carer's cells.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Consent(Role, Consent),
+    Carers,
+}
+
+fn parts() -> Vec<Part> {
+    let mut parts = Vec::new();
+    for role in Role::ALL {
+        if role == Role::Carer {
+            parts.push(Part::Carers);
+        } else {
+            parts.extend(CONSENTS.map(|consent| Part::Consent(role, consent)));
+        }
+    }
+    parts
+}
+
+/// Every cell whose user has `role` and whose person has `consent`.
+fn cells(role: Role, consent: Consent) -> Vec<Cell> {
+    let situations = situations();
+    let carer_situations = carer_situations();
+    assert!(
+        situations.len() <= DEALT_OVER && carer_situations.len() <= DEALT_OVER,
+        "some situations never dealt"
+    );
+    let mut cells = Vec::new();
+    // Where the turn starts for each combination; starting `role` apart
+    // keeps the roles from all being dealt alike. The turn moves on once
+    // per combination, across the consents in order.
+    let combinations = RELATIONS.len() * DataCategory::ALL.len() * Purpose::ALL.len();
+    let consent_index = CONSENTS
+        .iter()
+        .position(|c| *c == consent)
+        .expect("a consent of the matrix");
+    let mut turn = role as usize + consent_index * combinations;
+    for relation in RELATIONS {
+        for category in DataCategory::ALL {
+            for purpose in Purpose::ALL {
+                let mut dealt = 0;
+                for party in [true, false] {
+                    for agreement in AGREEMENT_STATES {
+                        for break_glass in BREAK_GLASS {
+                            for action in AccessAction::ALL {
+                                let (advance, crisis, holds_in_crisis) =
+                                    situations[(turn + dealt) % situations.len()];
+                                // Twice the pace between combinations:
+                                // each carer situation meets each
+                                // advance-choice situation somewhere.
+                                let (carer_item, told, cares_for_the_person) =
+                                    carer_situations[(2 * turn + dealt) % carer_situations.len()];
+                                dealt += 1;
+                                cells.push(Cell {
+                                    role,
+                                    party,
+                                    agreement,
+                                    consent,
+                                    relation,
+                                    category,
+                                    purpose,
+                                    break_glass,
+                                    action,
+                                    advance,
+                                    crisis,
+                                    holds_in_crisis,
+                                    carer_item,
+                                    told,
+                                    cares_for_the_person,
+                                });
+                            }
+                        }
+                    }
+                }
+                turn += 1;
+            }
+        }
+    }
+    cells
+}
+
+fn organisation_of(role: Role) -> OrganisationId {
+    if role.is_crisis_role() {
         police()
     } else {
         trust()
-    };
-    let mut r = request(
-        actor(cell.role, organisation),
-        cell.action,
-        cell.category,
-        cell.purpose,
-    );
+    }
+}
 
+/// The matrix's agreement for `role`'s cells, with the user's organisation
+/// a party or not, in `state`: the user's role's grant from the table, and
+/// a decoy — a role granted everything, so a rule that looked at the wrong
+/// grant would show.
+fn agreement(role: Role, party: bool, state: AgreementState) -> AgreementFacts {
+    let organisation = organisation_of(role);
     let mut agreement = crisis_agreement();
-    agreement.parties = if cell.party {
+    let index = AGREEMENT_STATES
+        .iter()
+        .position(|s| *s == state)
+        .expect("a state of the matrix");
+    agreement.id = fact_id(1000 + 10 * usize::from(party) + index);
+    agreement.parties = if party {
         vec![organisation, gp_practice()]
     } else {
         vec![gp_practice(), someone_elses_organisation()]
     };
     agreement.purposes = BTreeSet::from(oracle::AGREED_PURPOSES);
-    // The user's role's grant from the table, and a decoy: a role granted
-    // everything, so a rule that looked at the wrong grant would show.
-    let decoy = if cell.role == Role::CrisisClinician {
+    let decoy = if role == Role::CrisisClinician {
         Role::SocialWorker
     } else {
         Role::CrisisClinician
     };
     agreement.grants = vec![
         grant(
-            cell.role,
-            oracle::granted(cell.role, AccessAction::Read),
-            oracle::granted(cell.role, AccessAction::Write),
+            role,
+            oracle::granted(role, AccessAction::Read),
+            oracle::granted(role, AccessAction::Write),
         ),
         grant(decoy, &DataCategory::ALL, &DataCategory::ALL),
     ];
-    match cell.agreement {
+    match state {
         AgreementState::Active => {}
         AgreementState::Draft => {
             agreement.status = AgreementStatus::Draft;
@@ -188,10 +333,65 @@ fn facts(cell: &Cell) -> AccessRequest {
         AgreementState::Unsigned => agreement.signed_by_every_party = false,
         AgreementState::OutOfDate => {
             agreement.starts_on = day(2024, 4, 1);
-            agreement.ends_on = Some(r.now.date_naive() - Duration::days(10));
+            agreement.ends_on = Some(now().date_naive() - Duration::days(10));
         }
     }
-    r.agreements.push(agreement);
+    agreement
+}
+
+/// The agreements of `role`'s cells, built once and lent to each cell's
+/// request in turn (an agreement's grants are most of the work of building
+/// a cell's facts).
+struct Agreements(Vec<(bool, AgreementState, Vec<AgreementFacts>)>);
+
+impl Agreements {
+    fn of(role: Role) -> Self {
+        let mut all = Vec::new();
+        for party in [true, false] {
+            for state in AGREEMENT_STATES {
+                all.push((party, state, vec![agreement(role, party, state)]));
+            }
+        }
+        Self(all)
+    }
+
+    fn slot(&mut self, cell: &Cell) -> &mut Vec<AgreementFacts> {
+        let (_, _, agreements) = self
+            .0
+            .iter_mut()
+            .find(|(party, state, _)| *party == cell.party && *state == cell.agreement)
+            .expect("an agreement for every cell");
+        agreements
+    }
+
+    /// The cell's agreement, in a request's shape.
+    fn lend(&mut self, cell: &Cell) -> Vec<AgreementFacts> {
+        std::mem::take(self.slot(cell))
+    }
+
+    fn give_back(&mut self, cell: &Cell, agreements: Vec<AgreementFacts>) {
+        *self.slot(cell) = agreements;
+    }
+}
+
+/// A fixed id for each distinct fact of the matrix.
+fn fact_id<T>(n: usize) -> concordat_domain::ids::Id<T> {
+    concordat_domain::ids::Id::from_uuid(uuid::Uuid::from_u128(n as u128))
+}
+
+/// The facts of a cell, as a caller would gather them, with the agreement
+/// lent by `agreements`.
+fn facts(cell: &Cell, agreements: &mut Agreements) -> AccessRequest {
+    let organisation = organisation_of(cell.role);
+    let mut user = actor(cell.role, organisation);
+    if !cell.cares_for_the_person {
+        user.carer_of = user.carer_of.map(|_| someone_else());
+    }
+    let mut r = request(user, cell.action, cell.category, cell.purpose);
+    r.carer_item = cell.carer_item;
+    r.carer_items = cell.told.items(cell.carer_item);
+
+    r.agreements = agreements.lend(cell);
 
     let users_organisation = ConsentScope {
         organisation: Some(organisation),
@@ -293,11 +493,18 @@ fn facts(cell: &Cell) -> AccessRequest {
         CrisisState::Admission => crises_of(ContactKind::Admission, false),
         CrisisState::StreetTriage => crises_of(ContactKind::StreetTriage, false),
     };
+    let kind = CONSENTS
+        .iter()
+        .position(|c| *c == cell.consent)
+        .expect("a consent of the matrix");
+    for directive in &mut r.consents {
+        directive.id = fact_id(2000 + kind);
+    }
     r
 }
 
-fn someone_elses_organisation() -> concordat_domain::ids::OrganisationId {
-    concordat_domain::ids::OrganisationId::from_uuid(uuid::Uuid::from_u128(4))
+fn someone_elses_organisation() -> OrganisationId {
+    OrganisationId::from_uuid(uuid::Uuid::from_u128(4))
 }
 
 /// What checking some cells found.
@@ -306,20 +513,34 @@ struct Checked {
     cells: usize,
     /// Cells allowed because an advance choice lifted the refusal.
     lifted: usize,
+    /// Cells a carer was allowed.
+    told: usize,
     /// The first few disagreements.
     disagreements: Vec<String>,
 }
 
-/// Checks every cell of the roles in `roles`.
-fn check(roles: &[Role]) -> Checked {
-    // An engine of its own for each half: the halves' agreements differ
+/// Checks every cell of each of `parts` taken in turn from `next`, until
+/// none is left: the threads share the work out as they go, so neither
+/// waits for the other at the end.
+fn check(parts: &[Part], next: &AtomicUsize) -> Checked {
+    // An engine of its own for each thread: the threads' agreements differ
     // (each role's grant), and in one engine they would keep replacing
-    // each other's kept entities, and wait on each other's memo.
-    let engine = AccessEngine::new().expect("the built-in policies are valid");
+    // each other's kept entities. No cell's facts are another's, so no
+    // answer would ever be remembered to any use.
+    let engine = AccessEngine::new()
+        .expect("the built-in policies are valid")
+        .without_remembered_decisions();
     let mut checked = Checked::default();
-    for &role in roles {
-        for cell in cells(role) {
-            let decision = engine.decide(&facts(&cell));
+    while let Some(&part) = parts.get(next.fetch_add(1, Ordering::Relaxed)) {
+        let (role, cells) = match part {
+            Part::Consent(role, consent) => (role, cells(role, consent)),
+            Part::Carers => (Role::Carer, carers_cells()),
+        };
+        let mut agreements = Agreements::of(role);
+        for cell in cells {
+            let mut facts = facts(&cell, &mut agreements);
+            let decision = engine.decide(&facts);
+            agreements.give_back(&cell, std::mem::take(&mut facts.agreements));
             let want = oracle::expected(&cell);
             let got = (
                 decision.is_allowed(),
@@ -328,6 +549,7 @@ fn check(roles: &[Role]) -> Checked {
             );
             checked.cells += 1;
             checked.lifted += usize::from(want.policies.contains(&policy_ids::ADVANCE_CHOICE));
+            checked.told += usize::from(want.policies.contains(&policy_ids::CARER_TOLD));
             if got != (want.allowed, want.policies.clone(), want.via_break_glass)
                 && checked.disagreements.len() < 10
             {
@@ -342,27 +564,30 @@ fn check(roles: &[Role]) -> Checked {
 
 #[test]
 fn every_cell_of_the_policy_matrix_agrees_with_the_oracle() {
-    // Two halves on two threads: the machines this runs on have two cores.
-    let (first, second) = Role::ALL.split_at(Role::ALL.len() / 2);
+    // Two threads: the machines this runs on have two cores.
+    let (parts, next) = (parts(), AtomicUsize::new(0));
     let (a, b) = thread::scope(|s| {
-        let a = s.spawn(|| check(first));
-        let b = s.spawn(|| check(second));
+        let a = s.spawn(|| check(&parts, &next));
+        let b = s.spawn(|| check(&parts, &next));
         (a.join().unwrap(), b.join().unwrap())
     });
-    let (checked, lifted) = (a.cells + b.cells, a.lifted + b.lifted);
+    let (checked, lifted, told) = (a.cells + b.cells, a.lifted + b.lifted, a.told + b.told);
     let disagreements: Vec<String> = a.disagreements.into_iter().chain(b.disagreements).collect();
 
     println!(
-        "policy matrix: {checked} cells checked against the oracle, {lifted} of them a refusal lifted by an advance choice"
+        "policy matrix: {checked} cells checked against the oracle, {lifted} of them a refusal lifted by an advance choice, {told} a carer told"
     );
+    let triples = DataCategory::ALL.len() * Purpose::ALL.len() * AccessAction::ALL.len();
     assert_eq!(
         checked,
-        Role::ALL.len() * 2 * 6 * 6 * RELATIONS.len() * DataCategory::ALL.len() * 5 * 3 * 2
+        (Role::ALL.len() - 1) * professional_facts().len() * triples
+            + carer_situations().len() * triples
     );
     assert!(lifted > 0, "no cell has a refusal an advance choice lifts");
+    assert!(told > 0, "no cell has a carer told anything");
     assert!(
         disagreements.is_empty(),
-        "{} (showing up to 10 per half):\n{}",
+        "{} (showing up to 10 per thread):\n{}",
         disagreements.len(),
         disagreements.join("\n")
     );

@@ -5,10 +5,14 @@
 //! The person's advance choices for a crisis are stated here as the rules
 //! put them: a choice lifts a standing refusal only when it covers the
 //! request, the crisis it names is in progress and nothing else stands in
-//! the way.
+//! the way. So are the person's carers: a carer sees exactly the items the
+//! person lets them, each as part of its own category, and writes only to
+//! their thread with the care team; nothing a professional's access turns
+//! on counts for them, and nobody else may ask as a carer.
 
 use concordat_access::AccessAction;
 use concordat_domain::advance_choice::CrisisKind;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
@@ -130,6 +134,40 @@ impl CrisisState {
     }
 }
 
+/// What the person lets their carer see in a cell, relative to the item
+/// asked for where it names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Told {
+    /// Nothing: the person has withdrawn the carer's access.
+    Withdrawn,
+    /// Only the thread with the care team: the carer may sign in, and the
+    /// person has chosen no item.
+    ThreadOnly,
+    /// Every item, and the thread.
+    Everything,
+    /// Every item and the thread but the one asked for.
+    AllButTheAsked,
+    /// Only the item asked for (not the thread, unless that is what is
+    /// asked for).
+    OnlyTheAsked,
+}
+
+impl Told {
+    /// The items the person lets the carer see, when `asked` is asked for.
+    pub fn items(self, asked: Option<CarerItem>) -> Vec<CarerItem> {
+        match self {
+            Self::Withdrawn => Vec::new(),
+            Self::ThreadOnly => vec![CarerItem::Messages],
+            Self::Everything => CarerItem::ALL.to_vec(),
+            Self::AllButTheAsked => CarerItem::ALL
+                .into_iter()
+                .filter(|i| Some(*i) != asked)
+                .collect(),
+            Self::OnlyTheAsked => asked.into_iter().collect(),
+        }
+    }
+}
+
 /// One combination of facts.
 #[derive(Debug, Clone, Copy)]
 pub struct Cell {
@@ -148,16 +186,25 @@ pub struct Cell {
     /// Whether the cell's refusal, if it has one, is one the person made in
     /// advance to hold even in a crisis.
     pub holds_in_crisis: bool,
+    /// The item a carer asks for; for anyone else, the item their request
+    /// carries all the same, which must count for nothing.
+    pub carer_item: Option<CarerItem>,
+    /// What the person lets their carer see.
+    pub told: Told,
+    /// For a carer, whether they care for the person asked about (or for
+    /// someone else).
+    pub cares_for_the_person: bool,
 }
 
-/// The purposes the matrix's agreement names. Commissioning and own access
-/// are there so that the rules against them, not the agreement, must stop
-/// them; safeguarding is not, so the agreement must.
-pub const AGREED_PURPOSES: [Purpose; 4] = [
+/// The purposes the matrix's agreement names. Commissioning, own access and
+/// carer access are there so that the rules against them, not the
+/// agreement, must stop them; safeguarding is not, so the agreement must.
+pub const AGREED_PURPOSES: [Purpose; 5] = [
     Purpose::DirectCare,
     Purpose::Emergency,
     Purpose::Commissioning,
     Purpose::OwnAccess,
+    Purpose::CarerAccess,
 ];
 
 /// What the matrix's agreement grants each role.
@@ -185,9 +232,9 @@ pub fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
         // A source system is granted reporting contacts, and nothing to read.
         (Role::SourceSystem, AccessAction::Read) => &[],
         (Role::SourceSystem, AccessAction::Write) => &[C::Contacts],
-        // Governance, commissioning, administration and the person are
-        // granted nothing by an agreement.
-        (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person, _) => &[],
+        // Governance, commissioning, administration, the person and their
+        // carers are granted nothing by an agreement.
+        (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person | Role::Carer, _) => &[],
     }
 }
 
@@ -201,6 +248,9 @@ pub struct Expected {
 }
 
 pub fn expected(cell: &Cell) -> Expected {
+    if cell.role == Role::Carer {
+        return carers_expected(cell);
+    }
     // The person reads their own record (the matrix's person user is always
     // linked to the person asked about) and writes their own crisis plan,
     // sharing choices and description, for own access, and nothing else.
@@ -223,6 +273,9 @@ pub fn expected(cell: &Cell) -> Expected {
         } else {
             "own-record-only"
         }];
+        if cell.purpose == Purpose::CarerAccess {
+            policies.push("carer-access-is-the-carers");
+        }
         if cell.purpose == Purpose::Commissioning {
             policies.push("commissioning-sees-no-records");
         }
@@ -237,6 +290,9 @@ pub fn expected(cell: &Cell) -> Expected {
     let mut forbids = Vec::new();
     if cell.purpose == Purpose::OwnAccess {
         forbids.push("own-access-is-the-persons");
+    }
+    if cell.purpose == Purpose::CarerAccess {
+        forbids.push("carer-access-is-the-carers");
     }
     if cell.purpose == Purpose::Commissioning {
         forbids.push("commissioning-sees-no-records");
@@ -320,5 +376,43 @@ pub fn expected(cell: &Cell) -> Expected {
             policies: forbids,
             via_break_glass: false,
         }
+    }
+}
+
+/// A carer: the person's choice is the whole of their access. They read an
+/// item the person lets them see, as part of the category it belongs to,
+/// for carer access, and write only to their thread with the care team.
+/// Agreements, relationships, refusals, advance choices and break-glass are
+/// about professionals and count for nothing here; a carer of someone else
+/// is a carer of no one here. Own access is still the person's, and
+/// commissioning still opens no record.
+fn carers_expected(cell: &Cell) -> Expected {
+    let told = cell.cares_for_the_person
+        && cell.purpose == Purpose::CarerAccess
+        && cell.carer_item.is_some_and(|item| {
+            cell.told.items(cell.carer_item).contains(&item)
+                && item.category() == cell.category
+                && (cell.action == AccessAction::Read || item == CarerItem::Messages)
+        });
+    let mut forbids = Vec::new();
+    if cell.purpose == Purpose::OwnAccess {
+        forbids.push("own-access-is-the-persons");
+    }
+    if !cell.cares_for_the_person {
+        forbids.push("carer-of-this-person-only");
+    } else if !told {
+        forbids.push("carers-see-only-what-they-are-told");
+    }
+    if cell.purpose == Purpose::Commissioning {
+        forbids.push("commissioning-sees-no-records");
+    }
+    Expected {
+        allowed: forbids.is_empty(),
+        policies: if forbids.is_empty() {
+            vec!["carer-told"]
+        } else {
+            forbids
+        },
+        via_break_glass: false,
     }
 }

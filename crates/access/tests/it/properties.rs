@@ -5,18 +5,24 @@
 //! the person's own); the sharing choices are seen by the person and their
 //! care team only; a source system never reads and writes nothing but
 //! contacts. And advance choices only ever lift a refusal, never one made
-//! to hold in a crisis, and only while a crisis is in progress.
+//! to hold in a crisis, and only while a crisis is in progress. A carer
+//! sees only an item the person lets them see, as part of its own
+//! category, and writes only to their thread; for a carer nothing counts
+//! but the person's choices, and for anyone else those choices count for
+//! nothing. A remembered decision is never given for other choices.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
 use concordat_access::{
-    policy_ids, AccessAction, AccessRequest, AdvanceChoiceFacts, AgreementFacts, BreakGlassFacts,
-    ConsentFacts, Crisis, Decision, Relationship,
+    policy_ids, AccessAction, AccessEngine, AccessRequest, AdvanceChoiceFacts, AgreementFacts,
+    BreakGlassFacts, ConsentFacts, Crisis, Decision, Relationship,
 };
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::{AdvanceChoicesId, AgreementId, ConsentId, OrganisationId};
@@ -147,7 +153,18 @@ fn relationship() -> impl Strategy<Value = Relationship> {
     })
 }
 
-/// Any request, with any facts.
+/// What a carer asks for, and what the person lets them see: any item or
+/// none, and any of the items.
+fn carer_facts() -> impl Strategy<Value = (Option<CarerItem>, Vec<CarerItem>)> {
+    (
+        prop::option::of(select(CarerItem::ALL.to_vec())),
+        prop::collection::btree_set(select(CarerItem::ALL.to_vec()), 0..4),
+    )
+        .prop_map(|(item, told)| (item, told.into_iter().collect()))
+}
+
+/// Any request, with any facts. Whoever asks, the request may carry a
+/// carer's item and choices: they must count for nothing but a carer's.
 fn any_request() -> impl Strategy<Value = AccessRequest> {
     (
         (
@@ -164,6 +181,7 @@ fn any_request() -> impl Strategy<Value = AccessRequest> {
         prop::option::of((around_now(), 1..120i64, select(OverrideBasis::ALL.to_vec()))),
         advance_choices(),
         crises(),
+        carer_facts(),
     )
         .prop_map(
             |(
@@ -174,6 +192,7 @@ fn any_request() -> impl Strategy<Value = AccessRequest> {
                 glass,
                 advance_choices,
                 crises,
+                (carer_item, carer_items),
             )| {
                 let mut r = request(actor(role, org), action, category, purpose);
                 if !own {
@@ -191,9 +210,67 @@ fn any_request() -> impl Strategy<Value = AccessRequest> {
                 });
                 r.advance_choices = advance_choices;
                 r.crises = crises;
+                r.carer_item = carer_item;
+                r.carer_items = carer_items;
                 r
             },
         )
+}
+
+/// A carer's request, mostly brought within reach of being allowed — for
+/// carer access, about the person they care for, asking for an item of the
+/// category asked for that the person lets them see — each three times in
+/// four, with any professional's facts beside.
+fn carer_in_reach() -> impl Strategy<Value = AccessRequest> {
+    (
+        any_request(),
+        [prop::bool::weighted(0.75); 4],
+        select(CarerItem::ALL.to_vec()),
+    )
+        .prop_map(|(mut r, [purpose, own, told, writes_the_thread], item)| {
+            r.user = actor(Role::Carer, r.user.organisation);
+            if purpose {
+                r.purpose = Purpose::CarerAccess;
+            }
+            if own {
+                r.person = person();
+            }
+            if told {
+                r.carer_item = Some(item);
+                r.category = item.category();
+                if !r.carer_items.contains(&item) {
+                    r.carer_items.push(item);
+                }
+            }
+            if r.action == AccessAction::Write && writes_the_thread {
+                r.carer_item = Some(CarerItem::Messages);
+                r.category = DataCategory::Messages;
+            }
+            r
+        })
+}
+
+/// The engine with no remembered decisions: each request decided afresh.
+fn unremembering() -> &'static AccessEngine {
+    static ENGINE: OnceLock<AccessEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        AccessEngine::new()
+            .expect("the built-in policies are valid")
+            .without_memo()
+    })
+}
+
+/// `r` without any of the facts a professional's access turns on.
+fn without_professional_facts(r: &AccessRequest) -> AccessRequest {
+    AccessRequest {
+        agreements: Vec::new(),
+        consents: Vec::new(),
+        relationships: Vec::new(),
+        break_glass: None,
+        advance_choices: Vec::new(),
+        crises: Vec::new(),
+        ..r.clone()
+    }
 }
 
 /// Whether `choice` covers `r` and the crisis it waits for is in progress:
@@ -317,7 +394,7 @@ proptest! {
         holds_in_crisis in any::<bool>(),
         at in any::<prop::sample::Index>(),
     ) {
-        prop_assume!(r.user.role != Role::Person);
+        prop_assume!(r.user.role.is_professional());
         // A refusal never hides the sharing choices from the care team.
         prop_assume!(r.category.is_shared());
         r.break_glass = None;
@@ -347,7 +424,7 @@ proptest! {
         at in any::<prop::sample::Index>(),
         lifting in (select(CrisisKind::ALL.to_vec()), any::<prop::sample::Index>()),
     ) {
-        prop_assume!(r.user.role != Role::Person);
+        prop_assume!(r.user.role.is_professional());
         prop_assume!(r.category.is_shared());
         r.break_glass = None;
         let refusal = ConsentFacts {
@@ -414,7 +491,7 @@ proptest! {
             prop_assert!(without.determined_by(policy_ids::CONSENT_REFUSED));
             prop_assert!(decision.determined_by(policy_ids::ADVANCE_CHOICE));
             prop_assert!(!decision.via_break_glass());
-            prop_assert!(r.user.role != Role::Person && r.category.is_shared());
+            prop_assert!(r.user.role.is_professional() && r.category.is_shared());
             prop_assert!(r.advance_choices.iter().any(|c| lifts(c, &r)));
         }
     }
@@ -456,23 +533,29 @@ proptest! {
 
         let decision = engine().decide(&r);
 
-        // The person's own access, and the care team's keeping of the
-        // sharing choices, are under no agreement.
-        let unshared = r.user.role == Role::Person || !r.category.is_shared();
+        // The person's own access, their carers', and the care team's
+        // keeping of the sharing choices, are under no agreement.
+        let unshared = !r.user.role.is_professional() || !r.category.is_shared();
         prop_assert!(!decision.is_allowed() || unshared);
         prop_assert_eq!(decision.agreement(), None);
     }
 
     #[test]
-    fn without_a_current_relationship_there_is_no_access_except_ones_own(mut r in any_request()) {
+    fn without_a_current_relationship_only_the_person_and_their_carers_have_access(
+        mut r in any_request(),
+    ) {
         r.relationships = r.relationships.into_iter().map(Relationship::ended).collect();
 
         let decision = engine().decide(&r);
 
         if decision.is_allowed() {
-            prop_assert_eq!(r.user.role, Role::Person);
-            prop_assert_eq!(r.user.person, Some(r.person));
-            prop_assert_eq!(r.purpose, Purpose::OwnAccess);
+            let (own, cares) = match r.user.role {
+                Role::Person => (r.user.person, Purpose::OwnAccess),
+                Role::Carer => (r.user.carer_of, Purpose::CarerAccess),
+                other => return Err(TestCaseError::fail(format!("{other} allowed"))),
+            };
+            prop_assert_eq!(own, Some(r.person));
+            prop_assert_eq!(r.purpose, cares);
         }
     }
 
@@ -480,7 +563,7 @@ proptest! {
     fn access_by_a_professional_is_always_under_an_agreement_in_force(r in any_request()) {
         let decision = engine().decide(&r);
 
-        if decision.is_allowed() && r.user.role != Role::Person && r.category.is_shared() {
+        if decision.is_allowed() && r.user.role.is_professional() && r.category.is_shared() {
             let id = decision.agreement().expect("allowed under an agreement");
             let agreement = r.agreements.iter().find(|a| a.id == id).unwrap();
             let today = r.now.date_naive();
@@ -539,5 +622,67 @@ proptest! {
         if !a.is_allowed() {
             prop_assert_eq!(rules(&a), rules(&b));
         }
+    }
+
+    #[test]
+    fn a_carer_sees_only_an_item_the_person_lets_them_and_writes_only_to_their_thread(
+        r in carer_in_reach(),
+    ) {
+        let decision = engine().decide(&r);
+
+        if decision.is_allowed() {
+            let item = r.carer_item.expect("an item asked for");
+            prop_assert_eq!(r.purpose, Purpose::CarerAccess);
+            prop_assert_eq!(r.user.carer_of, Some(r.person));
+            prop_assert!(r.carer_items.contains(&item));
+            prop_assert_eq!(item.category(), r.category);
+            prop_assert!(r.action == AccessAction::Read || item == CarerItem::Messages);
+            prop_assert_eq!(policies(&decision), [policy_ids::CARER_TOLD]);
+            prop_assert_eq!(decision.agreement(), None);
+            prop_assert!(!decision.via_break_glass());
+        } else if r.user.carer_of == Some(r.person) {
+            prop_assert!(
+                decision.determined_by(policy_ids::CARERS_SEE_ONLY_WHAT_THEY_ARE_TOLD),
+                "{}",
+                decision.explanation()
+            );
+        } else {
+            prop_assert!(decision.determined_by(policy_ids::CARER_OF_THIS_PERSON_ONLY));
+        }
+    }
+
+    #[test]
+    fn for_a_carer_nothing_counts_but_the_persons_choices(r in carer_in_reach()) {
+        prop_assert_eq!(
+            engine().decide(&r),
+            engine().decide(&without_professional_facts(&r))
+        );
+    }
+
+    #[test]
+    fn a_carers_item_and_choices_count_for_nothing_for_anyone_else(r in in_reach()) {
+        prop_assume!(r.user.role != Role::Carer);
+        let without = AccessRequest {
+            carer_item: None,
+            carer_items: Vec::new(),
+            ..r.clone()
+        };
+
+        prop_assert_eq!(engine().decide(&r), engine().decide(&without));
+    }
+
+    #[test]
+    fn a_remembered_decision_is_never_given_for_other_carer_facts(
+        r in carer_in_reach(),
+        (carer_item, carer_items) in carer_facts(),
+    ) {
+        let other = AccessRequest {
+            carer_item,
+            carer_items,
+            ..r.clone()
+        };
+        engine().decide(&r);
+
+        prop_assert_eq!(engine().decide(&other), unremembering().decide(&other));
     }
 }

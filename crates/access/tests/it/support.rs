@@ -1,7 +1,7 @@
 //! A small partnership to test against: Northshire Police, Northshire NHS
 //! Trust and a GP practice; one person; a fixed "now" (3 a.m. on a Tuesday);
-//! and builders for the facts of a request, the person's advance choices
-//! and the crises they are in among them.
+//! and builders for the facts of a request, the person's advance choices,
+//! the crises they are in and what their carer is told among them.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -14,6 +14,7 @@ use concordat_access::{
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::contact_event::ContactKind;
@@ -59,13 +60,14 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// A user of `organisation` in `role`. A `person` user is linked to the
-/// person's own record.
+/// person's own record, and a `carer` user cares for the person.
 pub fn actor(role: Role, organisation: OrganisationId) -> Principal {
     Principal {
         id: id(100 + role as u128),
         role,
         organisation,
         person: (role == Role::Person).then(person),
+        carer_of: (role == Role::Carer).then(person),
     }
 }
 
@@ -93,7 +95,24 @@ pub fn request(
         break_glass: None,
         advance_choices: Vec::new(),
         crises: Vec::new(),
+        carer_item: None,
+        carer_items: Vec::new(),
     }
+}
+
+/// The person's carer reading `item`, with carer access, as part of the
+/// category it belongs to, while the person lets them see `told` (and
+/// their thread with the care team only if `told` has it).
+pub fn carer_reads(item: CarerItem, told: &[CarerItem]) -> AccessRequest {
+    let mut r = request(
+        actor(Role::Carer, trust()),
+        AccessAction::Read,
+        item.category(),
+        Purpose::CarerAccess,
+    );
+    r.carer_item = Some(item);
+    r.carer_items = told.to_vec();
+    r
 }
 
 /// A police officer reading the crisis plan in an emergency, the 3 a.m.

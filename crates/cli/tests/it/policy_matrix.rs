@@ -13,17 +13,22 @@
 //! break-glass; an agreement that is ended, suspended, draft, unsigned, out
 //! of date or not the user's never yields access; no current relationship
 //! never yields access (except the person reading their own record); and on
-//! any random world the engine agrees with a plain statement of the rules.
+//! any random world the engine agrees with a plain statement of the rules;
+//! and a carer sees exactly what the person lets them, whatever else is
+//! true.
 //!
 //! # The world
 //!
 //! Three organisations: a mental health trust and a police force, party to
 //! one information sharing agreement, and an out-of-area emergency
 //! department that is party to none. Each has one user per professional role
-//! (12 roles × 3 = 36) and a colleague (a crisis role) who opens contacts,
-//! makes look-ups and leads care teams. Each person has a care team and an
-//! account of their own (the `person` role); a stranger's account stands for
-//! a person asking about someone else's record.
+//! (13 roles × 3 = 39) and a colleague (a crisis role) who opens contacts,
+//! makes look-ups and leads care teams. Each person has a care team, an
+//! account of their own (the `person` role) and a nominated carer with an
+//! account of theirs (the `carer` role, the trust's, which invited them); a
+//! stranger's account stands for a person asking about someone else's
+//! record, and the stranger's carer, whom the stranger lets see everything,
+//! for a carer asking about someone else's.
 //!
 //! # The store-state dimensions (every combination is written and gathered)
 //!
@@ -56,13 +61,22 @@
 //! nothing carries over; the agreement is moved to its next state between
 //! blocks.
 //!
+//! What the person lets their carer see is a store dimension too, but dealt
+//! over the people in turn rather than crossed, since nothing else in the
+//! store counts for a carer: no item chosen (the thread with the care team
+//! only); some items, the others recorded as a "no"; every item; every item
+//! and then two taken back; every item and then the carer's access
+//! withdrawn. Each is written through the store's own functions and read
+//! back by the gathering.
+//!
 //! # The sampled axes
 //!
-//! Under each store state the cells are user (38: 12 roles × 3
-//! organisations, the person's own account and a stranger's) × category (9)
-//! × purpose (all 5: TREAT, ETREAT, PATSFTY, HOPERAT and PATRQT, the last
-//! for every role, not only the person) × read/write: 3,420 cells, 4.6
-//! million in all. That is too slow for a debug build (a decision costs a
+//! Under each store state the cells are user (49: 13 roles × 3
+//! organisations, the person's own account and a stranger's, the person's
+//! carer asking for each of the six items or for none, and the stranger's
+//! carer) × category (10) × purpose (all 6: TREAT, ETREAT, PATSFTY, HOPERAT,
+//! PATRQT and FAMRQT, the last two for every user, not only the person and
+//! the carer) × read/write: 5,880 cells, 17.8 million in all. That is too slow for a debug build (a decision costs a
 //! few hundred microseconds there), so under each store state the test
 //! gathers for [`sampler::USERS_FOR_COVERAGE`] +
 //! [`sampler::USERS_FOR_BALANCE`] users and checks
@@ -78,7 +92,9 @@
 //! For each cell: allowed or denied; the rules that decided, in order — for
 //! a denial every forbidding rule, the decisive one (named to the user)
 //! first; for an allowed access the permitting rules — whether it is marked
-//! as break-glass, and that a professional's access names the agreement.
+//! as break-glass, and that a professional's access names the agreement. A
+//! carer's request carries the item it asks for, as the server's
+//! `authorise_items` passes it.
 //!
 //! # Where each part is
 //!

@@ -1,8 +1,9 @@
 //! The matrix's store-state dimensions (agreement, consent and advance
-//! choices, relationship, break-glass), the organisations and who asks, and
-//! the sampled axes.
+//! choices, relationship, break-glass, and what the person lets their carer
+//! see), the organisations and who asks, and the sampled axes.
 
 use concordat_access::AccessAction;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
@@ -190,6 +191,75 @@ pub(super) const BREAK_GLASS_STATES: [BreakGlassState; 4] = [
     BreakGlassState::ColleaguesLive,
 ];
 
+/// What the person lets their carer see, as the store has it: dealt over
+/// the people of the matrix (each has a carer), not crossed with the other
+/// dimensions, which count for nothing for a carer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CarerState {
+    /// The carer's account stands and the person has chosen no item: the
+    /// thread with the care team is all.
+    NothingChosen,
+    /// That they are in hospital and what helps them; the other items
+    /// recorded as a "no".
+    SomeChosen,
+    /// Every item.
+    EverythingChosen,
+    /// Every item, and then who to call and what helps taken back.
+    ChangedTheirMind,
+    /// Every item, and then the carer's access withdrawn.
+    Withdrawn,
+}
+
+pub(super) const CARER_STATES: [CarerState; 5] = [
+    CarerState::NothingChosen,
+    CarerState::SomeChosen,
+    CarerState::EverythingChosen,
+    CarerState::ChangedTheirMind,
+    CarerState::Withdrawn,
+];
+
+impl CarerState {
+    /// The person's choices, in the order they were recorded: each a list
+    /// of (item, yes or no).
+    pub(super) fn choices(self) -> Vec<Vec<(CarerItem, bool)>> {
+        let all = |yes: bool| CarerItem::CHOSEN.map(|item| (item, yes)).to_vec();
+        match self {
+            Self::NothingChosen => Vec::new(),
+            Self::SomeChosen => vec![CarerItem::CHOSEN
+                .map(|item| {
+                    let yes = matches!(item, CarerItem::Admission | CarerItem::WhatHelps);
+                    (item, yes)
+                })
+                .to_vec()],
+            Self::EverythingChosen | Self::Withdrawn => vec![all(true)],
+            Self::ChangedTheirMind => vec![
+                all(true),
+                vec![(CarerItem::WhoToCall, false), (CarerItem::WhatHelps, false)],
+            ],
+        }
+    }
+
+    /// What the carer may see in this state: the items the person said yes
+    /// to last, and the thread, while the carer's access stands.
+    pub(super) fn items(self) -> Vec<CarerItem> {
+        if self == Self::Withdrawn {
+            return Vec::new();
+        }
+        let mut items: Vec<CarerItem> = CarerItem::CHOSEN
+            .into_iter()
+            .filter(|item| {
+                self.choices()
+                    .iter()
+                    .rev()
+                    .find_map(|choices| choices.iter().find(|(i, _)| i == item))
+                    .is_some_and(|(_, yes)| *yes)
+            })
+            .collect();
+        items.push(CarerItem::Messages);
+        items
+    }
+}
+
 /// The three organisations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Side {
@@ -214,7 +284,8 @@ impl Side {
     }
 }
 
-/// Who asks: a professional of a role in an organisation, or a person.
+/// Who asks: a professional of a role in an organisation, a person, or a
+/// carer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Who {
     Professional(Role, Side),
@@ -222,17 +293,36 @@ pub(super) enum Who {
     ThePerson,
     /// Another person, through their own account.
     AStranger,
+    /// The person's carer, through their own account, asking for an item
+    /// (or, as a carer's request never should, for none).
+    TheirCarer(Option<CarerItem>),
+    /// The carer of another person, whom that person lets see everything,
+    /// asking for who to call.
+    AnotherPersonsCarer,
 }
 
-/// Every role but the person's.
+impl Who {
+    /// The item a carer asks for; `None` for everyone else.
+    pub(super) fn carer_item(self) -> Option<CarerItem> {
+        match self {
+            Self::TheirCarer(item) => item,
+            Self::AnotherPersonsCarer => Some(CarerItem::WhoToCall),
+            Self::Professional(..) | Self::ThePerson | Self::AStranger => None,
+        }
+    }
+}
+
+/// The roles that act for an organisation: every role but the person's and
+/// their carers'.
 pub(super) fn professional_roles() -> Vec<Role> {
     Role::ALL
         .into_iter()
-        .filter(|r| *r != Role::Person)
+        .filter(|r| r.is_professional())
         .collect()
 }
 
-/// The user axis: 36 professionals, then the person and a stranger.
+/// The user axis: 39 professionals, the person and a stranger, then the
+/// person's carer asking for each item or none, and another person's carer.
 pub(super) fn everyone() -> Vec<Who> {
     let mut all = Vec::new();
     for side in SIDES {
@@ -242,6 +332,11 @@ pub(super) fn everyone() -> Vec<Who> {
     }
     all.push(Who::ThePerson);
     all.push(Who::AStranger);
+    all.push(Who::TheirCarer(None));
+    for item in CarerItem::ALL {
+        all.push(Who::TheirCarer(Some(item)));
+    }
+    all.push(Who::AnotherPersonsCarer);
     all
 }
 

@@ -3,6 +3,7 @@
 //! or reading the policies; and what the engine decided, in its terms.
 
 use concordat_access::{AccessAction, Decision};
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::contact_event::ContactKind;
 use concordat_domain::purpose::Purpose;
@@ -10,7 +11,7 @@ use concordat_domain::role::Role;
 
 use super::agreement::{granted, AGREED_PURPOSES};
 use super::dimensions::{
-    AgreementState, BreakGlassState, ConsentState, RelationshipState, Side, Who,
+    AgreementState, BreakGlassState, CarerState, ConsentState, RelationshipState, Side, Who,
 };
 
 /// What the rules say about one cell: allowed or not, and the rules that
@@ -42,6 +43,7 @@ pub(super) struct Cell {
     pub(super) consent: ConsentState,
     pub(super) relationship: RelationshipState,
     pub(super) break_glass: BreakGlassState,
+    pub(super) carer_state: CarerState,
     pub(super) who: Who,
     pub(super) category: DataCategory,
     pub(super) purpose: Purpose,
@@ -50,10 +52,13 @@ pub(super) struct Cell {
 
 /// The access decision as DESIGN.md and issue 3 state it, for the world
 /// this test builds. Denials name the rules in the order the policies are
-/// read (people, commissioning, relationships, agreements, consent): "when
-/// several forbid rules apply, the first one read is the one named".
+/// read (people, carers, commissioning, relationships, agreements,
+/// consent): "when several forbid rules apply, the first one read is the
+/// one named".
 pub(super) fn expected(cell: &Cell) -> Expected {
     let (role, side) = match cell.who {
+        Who::TheirCarer(item) => return carers_expected(cell, item, true),
+        Who::AnotherPersonsCarer => return carers_expected(cell, cell.who.carer_item(), false),
         // The person's own access: they read their own record and write
         // their own crisis plan, sharing choices and description, for their own access,
         // and nothing more. Commissioning never opens a record, whoever
@@ -81,6 +86,9 @@ pub(super) fn expected(cell: &Cell) -> Expected {
                 };
             }
             let mut rules = vec!["own-record-only"];
+            if cell.purpose == Purpose::CarerAccess {
+                rules.push("carer-access-is-the-carers");
+            }
             if cell.purpose == Purpose::Commissioning {
                 rules.push("commissioning-sees-no-records");
             }
@@ -97,6 +105,10 @@ pub(super) fn expected(cell: &Cell) -> Expected {
     // Own access is the person's purpose; a professional cannot give it.
     if cell.purpose == Purpose::OwnAccess {
         forbids.push("own-access-is-the-persons");
+    }
+    // So is carer access a carer's.
+    if cell.purpose == Purpose::CarerAccess {
+        forbids.push("carer-access-is-the-carers");
     }
     // Commissioning works from de-identified aggregates only.
     if cell.purpose == Purpose::Commissioning {
@@ -214,6 +226,42 @@ pub(super) fn expected(cell: &Cell) -> Expected {
             rules: forbids,
             via_break_glass: false,
         }
+    }
+}
+
+/// A carer: what the person lets them see is the whole of their access.
+/// They read an item the person lets them see, as part of the category it
+/// belongs to, for carer access, and write only to their thread with the
+/// care team; nothing else of the world (agreements, relationships,
+/// refusals, advance choices, break-glass) counts for them. A carer of
+/// another person has no business with this one. Own access is still the
+/// person's, and commissioning still opens no record.
+fn carers_expected(cell: &Cell, item: Option<CarerItem>, theirs: bool) -> Expected {
+    let told = item.is_some_and(|item| {
+        cell.carer_state.items().contains(&item)
+            && item.category() == cell.category
+            && (cell.action == AccessAction::Read || item == CarerItem::Messages)
+    });
+    let mut forbids = Vec::new();
+    if cell.purpose == Purpose::OwnAccess {
+        forbids.push("own-access-is-the-persons");
+    }
+    if !theirs {
+        forbids.push("carer-of-this-person-only");
+    } else if !(told && cell.purpose == Purpose::CarerAccess) {
+        forbids.push("carers-see-only-what-they-are-told");
+    }
+    if cell.purpose == Purpose::Commissioning {
+        forbids.push("commissioning-sees-no-records");
+    }
+    Expected {
+        allowed: forbids.is_empty(),
+        rules: if forbids.is_empty() {
+            vec!["carer-told"]
+        } else {
+            forbids
+        },
+        via_break_glass: false,
     }
 }
 
@@ -416,9 +464,12 @@ fn in_progress(cell: &Cell, crisis: Crisis) -> bool {
 }
 
 /// The rules a denial can name, in reading order.
-pub(super) const FORBIDDING: [&str; 8] = [
+pub(super) const FORBIDDING: [&str; 11] = [
     "own-record-only",
     "own-access-is-the-persons",
+    "carer-of-this-person-only",
+    "carers-see-only-what-they-are-told",
+    "carer-access-is-the-carers",
     "commissioning-sees-no-records",
     "relationship-required",
     "source-systems-only-report",
@@ -428,20 +479,21 @@ pub(super) const FORBIDDING: [&str; 8] = [
 ];
 
 /// How many kinds of outcome [`Expected::kind`] tells apart.
-pub(super) const KINDS: usize = 4 + 2 * FORBIDDING.len();
+pub(super) const KINDS: usize = 5 + 2 * FORBIDDING.len();
 
 impl Expected {
     /// The kind of outcome: allowed (the person's own, under the agreement,
     /// under the agreement with break-glass, under the agreement with an
-    /// advance choice lifting a refusal), or denied by one rule alone or by
-    /// several with this one decisive. The sample balances the kinds, so
-    /// the rare ones — allowed, or denied by a refusal alone — are checked
-    /// as often as each store state offers them.
+    /// advance choice lifting a refusal, a carer told), or denied by one
+    /// rule alone or by several with this one decisive. The sample balances
+    /// the kinds, so the rare ones — allowed, or denied by a refusal alone —
+    /// are checked as often as each store state offers them.
     pub(super) fn kind(&self) -> usize {
         if self.allowed {
             let lifted = self.rules.contains(&"advance-choice-lifts-refusal");
             return match (self.rules.first(), self.via_break_glass, lifted) {
                 (Some(&"own-record" | &"own-plan" | &"own-choices" | &"own-description"), ..) => 0,
+                (Some(&"carer-told"), ..) => 4,
                 (_, true, _) => 2,
                 (_, false, true) => 3,
                 (_, false, false) => 1,
@@ -451,7 +503,7 @@ impl Expected {
             .iter()
             .position(|r| self.rules.first() == Some(r))
             .unwrap_or(0);
-        4 + decisive
+        5 + decisive
             + if self.rules.len() == 1 {
                 0
             } else {

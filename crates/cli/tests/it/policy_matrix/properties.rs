@@ -8,6 +8,7 @@ use concordat_access::{
 };
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::AgreementStatus;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::{AdvanceChoicesId, ConsentId};
@@ -17,9 +18,9 @@ use proptest::prelude::*;
 
 use super::oracle::answers_crises;
 use super::random_worlds::{
-    a_professional_role, an_agreement_that_does_not_count, another_person, any_crisis_kind,
-    any_role, any_world, in_progress, organisation, relationship_of_kind, someone_else, today,
-    RandomWorld,
+    a_professional_role, an_agreement_that_does_not_count, another_person, any_carer_item,
+    any_crisis_kind, any_role, any_world, in_progress, organisation, relationship_of_kind,
+    someone_else, today, RandomWorld,
 };
 use super::world::now;
 
@@ -36,12 +37,31 @@ fn persons_own(w: &RandomWorld) -> bool {
                 )))
 }
 
+/// A carer reads an item the person lets them see, as part of the category
+/// it belongs to, about the person they care for, for carer access; and
+/// writes only to their thread with the care team.
+fn carers_own(w: &RandomWorld) -> bool {
+    w.own_record
+        && w.purpose == Purpose::CarerAccess
+        && w.carer_item.is_some_and(|item| {
+            w.facts.carer_items.contains(&item)
+                && item.category() == w.category
+                && (w.action == AccessAction::Read || item == CarerItem::Messages)
+        })
+}
+
 /// The rules, stated over facts as plainly as over the matrix's world.
 fn allowed_by_the_rules(w: &RandomWorld) -> bool {
     if w.role == Role::Person {
         return persons_own(w);
     }
-    if matches!(w.purpose, Purpose::OwnAccess | Purpose::Commissioning) {
+    if w.role == Role::Carer {
+        return carers_own(w);
+    }
+    if matches!(
+        w.purpose,
+        Purpose::OwnAccess | Purpose::Commissioning | Purpose::CarerAccess
+    ) {
         return false;
     }
     let org = organisation(w.organisation);
@@ -135,7 +155,7 @@ fn agrees_with_the_rules(w: &RandomWorld) -> Result<(), TestCaseError> {
     let decision = w.decide();
     let allowed = allowed_by_the_rules(w);
     prop_assert_eq!(decision.is_allowed(), allowed, "{:?}\n{:?}", w, decision);
-    let professional = w.role != Role::Person;
+    let professional = w.role.is_professional();
     prop_assert_eq!(
         decision.via_break_glass(),
         allowed && professional && w.break_glass_live(),
@@ -291,9 +311,10 @@ proptest! {
     /// system's report held by anyone but a source system — no professional
     /// gets access, even under a covering agreement with a live
     /// break-glass override. The person reading their own record for
-    /// their own access is the one exception, and only for their own.
+    /// their own access, and their carer what the person lets them see, are
+    /// the exceptions, and only for that person.
     #[test]
-    fn no_relationship_never_yields_access_but_the_persons_own(
+    fn no_relationship_never_yields_access_but_the_persons_own_and_their_carers(
         world in any_world(any_role()),
         ended in prop::collection::vec(0usize..7, 0..4),
         look_up in prop::bool::ANY,
@@ -314,6 +335,8 @@ proptest! {
         let decision = w.decide();
         if w.role == Role::Person {
             prop_assert_eq!(decision.is_allowed(), persons_own(&w), "{:?}\n{:?}", w, decision);
+        } else if w.role == Role::Carer {
+            prop_assert_eq!(decision.is_allowed(), carers_own(&w), "{:?}\n{:?}", w, decision);
         } else {
             prop_assert!(!decision.is_allowed(), "{w:?}\n{decision:?}");
             prop_assert!(decision.determined_by(policy_ids::RELATIONSHIP_REQUIRED), "{w:?}\n{decision:?}");
@@ -327,6 +350,44 @@ proptest! {
     #[test]
     fn the_engine_agrees_with_the_rules_on_random_worlds(world in any_world(any_role())) {
         agrees_with_the_rules(&world)?;
+    }
+
+    /// The same on random worlds of a carer where the person's choices
+    /// decide: asking, three times in four, for carer access, about the
+    /// person they care for, for an item of the category asked for that
+    /// the person lets them see — beside any professional's facts, which
+    /// count for nothing for a carer.
+    #[test]
+    fn the_engine_agrees_with_the_rules_where_a_carers_choices_decide(
+        world in any_world(Just(Role::Carer)),
+        aim in prop::collection::vec(prop::bool::weighted(0.75), 3),
+        item in any_carer_item(),
+    ) {
+        let mut w = world;
+        if aim[0] {
+            w.purpose = Purpose::CarerAccess;
+        }
+        w.own_record |= aim[1];
+        if aim[2] {
+            w.carer_item = Some(item);
+            w.category = item.category();
+            if !w.facts.carer_items.contains(&item) {
+                w.facts.carer_items.push(item);
+            }
+        }
+        agrees_with_the_rules(&w)?;
+        let decision = w.decide();
+        let named = decision.reasons().iter().map(|r| r.policy.as_str()).collect::<Vec<_>>();
+        if decision.is_allowed() {
+            prop_assert_eq!(named, [policy_ids::CARER_TOLD]);
+            prop_assert_eq!(decision.agreement(), None);
+        } else {
+            prop_assert!(
+                named.contains(&policy_ids::CARERS_SEE_ONLY_WHAT_THEY_ARE_TOLD)
+                    || named.contains(&policy_ids::CARER_OF_THIS_PERSON_ONLY),
+                "{:?}", named
+            );
+        }
     }
 
     /// A standing refusal that covers the request is lifted exactly while

@@ -2,7 +2,7 @@
 //! and any agreements, consents (standing refusals, and refusals made in
 //! advance choices to hold even in a crisis), advance choices to let
 //! something be seen during a crisis, crises, relationships and break-glass
-//! around it.
+//! around it, and what the person lets their carer see.
 
 use std::collections::BTreeSet;
 
@@ -14,10 +14,11 @@ use concordat_access::{
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;
+use concordat_domain::carer::{CarerItem, CarerOf};
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::{
-    AdvanceChoicesId, AgreementId, ConsentId, OrganisationId, PersonId, UserId,
+    AdvanceChoicesId, AgreementId, ConsentId, OrganisationId, PersonId, RelatedPersonId, UserId,
 };
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
@@ -55,8 +56,12 @@ pub(super) fn today() -> NaiveDate {
 pub(super) struct RandomWorld {
     pub(super) role: Role,
     pub(super) organisation: usize,
-    /// For the person role: whether the record asked about is theirs.
+    /// For the person role: whether the record asked about is theirs; for
+    /// the carer role, whether it is that of the person they care for.
     pub(super) own_record: bool,
+    /// The item a carer asks for. Anyone's request may carry one: it must
+    /// count for nothing but a carer's.
+    pub(super) carer_item: Option<CarerItem>,
     pub(super) category: DataCategory,
     pub(super) purpose: Purpose,
     pub(super) action: AccessAction,
@@ -65,13 +70,25 @@ pub(super) struct RandomWorld {
 
 impl RandomWorld {
     pub(super) fn user(&self) -> User {
-        let person = (self.role == Role::Person).then(|| {
-            if self.own_record {
-                the_person()
-            } else {
-                another_person()
-            }
-        });
+        let theirs = if self.own_record {
+            the_person()
+        } else {
+            another_person()
+        };
+        if self.role == Role::Carer {
+            return User::carer(
+                me(),
+                Username::parse("random-carer").unwrap(),
+                DisplayName::parse("Random Carer").unwrap(),
+                organisation(self.organisation),
+                CarerOf {
+                    person: theirs,
+                    related_person: RelatedPersonId::from_uuid(uuid::Uuid::from_u128(0x7e1a_0001)),
+                },
+                false,
+            );
+        }
+        let person = (self.role == Role::Person).then_some(theirs);
         User::new(
             me(),
             Username::parse("random-user").unwrap(),
@@ -96,6 +113,7 @@ impl RandomWorld {
             the_person(),
             self.action,
             &[self.category],
+            self.carer_item,
             &self.facts,
             now(),
         )
@@ -159,6 +177,16 @@ pub(super) fn any_purpose() -> impl Strategy<Value = Purpose> {
 }
 pub(super) fn any_action() -> impl Strategy<Value = AccessAction> {
     prop::sample::select(AccessAction::ALL.to_vec())
+}
+pub(super) fn any_carer_item() -> impl Strategy<Value = CarerItem> {
+    prop::sample::select(CarerItem::ALL.to_vec())
+}
+
+/// What the person lets their carer see: any of the items, and the thread
+/// with the care team while the carer's access stands.
+pub(super) fn any_carer_items() -> impl Strategy<Value = Vec<CarerItem>> {
+    prop::collection::btree_set(any_carer_item(), 0..4)
+        .prop_map(|items| items.into_iter().collect())
 }
 pub(super) fn categories(mask: u16) -> BTreeSet<DataCategory> {
     DataCategory::ALL
@@ -427,7 +455,11 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
         prop::collection::vec(any_relationship(), 0..4),
         any_break_glass(),
         prop::collection::vec(any_advance_choice(), 0..4),
-        any_crises(),
+        (
+            any_crises(),
+            prop::option::of(any_carer_item()),
+            any_carer_items(),
+        ),
     )
         .prop_map(
             |(
@@ -442,11 +474,12 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
                 relationships,
                 break_glass,
                 advance_choices,
-                crises,
+                (crises, carer_item, carer_items),
             )| RandomWorld {
                 role,
                 organisation,
                 own_record,
+                carer_item,
                 category,
                 purpose,
                 action,
@@ -457,6 +490,7 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
                     break_glass,
                     advance_choices,
                     crises,
+                    carer_items,
                     grounds: Vec::new(),
                 },
             },

@@ -14,7 +14,7 @@ use concordat_store::Store;
 use super::agreement::move_agreement;
 use super::dimensions::{
     consent_and_break_glass_pairs, everyone, triples, RelationshipState, Side, Who,
-    AGREEMENT_STATES, BREAK_GLASS_STATES, CONSENT_STATES, RELATIONSHIP_STATES,
+    AGREEMENT_STATES, BREAK_GLASS_STATES, CARER_STATES, CONSENT_STATES, RELATIONSHIP_STATES,
 };
 use super::oracle::{expected, Cell, Observed};
 use super::sampler::{Sampler, TRIPLES_PER_USER, USERS_FOR_BALANCE, USERS_FOR_COVERAGE};
@@ -63,7 +63,8 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
     let engine = engine();
     let now = now();
 
-    // One fresh person per (consent, relationship, break-glass).
+    // One fresh person per (consent, relationship, break-glass), each with
+    // a carer; what the person lets the carer see is dealt in turn.
     let mut subjects = Vec::new();
     for consent_state in CONSENT_STATES {
         for relationship_state in RELATIONSHIP_STATES {
@@ -77,6 +78,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                         consent_state,
                         relationship_state,
                         break_glass_state,
+                        CARER_STATES[n % CARER_STATES.len()],
                     )
                     .await,
                 );
@@ -94,6 +96,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
             CONSENT_STATES.len(),
             RELATIONSHIP_STATES.len(),
             BREAK_GLASS_STATES.len(),
+            CARER_STATES.len(),
         ],
         everyone.len(),
         triples.len(),
@@ -122,6 +125,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                 position(&CONSENT_STATES, &subject.consent),
                 position(&RELATIONSHIP_STATES, &subject.relationship),
                 position(&BREAK_GLASS_STATES, &subject.break_glass),
+                position(&CARER_STATES, &subject.carer_state),
             ];
             let cell = |u: usize, t: usize| {
                 let (category, purpose, action) = triples[t];
@@ -130,6 +134,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                     consent: subject.consent,
                     relationship: subject.relationship,
                     break_glass: subject.break_glass,
+                    carer_state: subject.carer_state,
                     who: everyone[u],
                     category,
                     purpose,
@@ -143,6 +148,8 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                     Who::Professional(role, side) => world.professional(role, side),
                     Who::ThePerson => &subject.own_account,
                     Who::AStranger => &world.stranger,
+                    Who::TheirCarer(_) => &subject.carer,
+                    Who::AnotherPersonsCarer => &world.strangers_carer,
                 };
                 let clock = Instant::now();
                 let mut facts = gather(&mut conn, user, subject.person, now)
@@ -169,6 +176,7 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
                         subject.person,
                         action,
                         &[category],
+                        who.carer_item(),
                         &facts,
                         now,
                     );
@@ -288,6 +296,10 @@ pub(super) async fn every_cell_agrees_with_the_rules(kind: StoreKind) {
         "denied by relationship-required",
         "denied by agreement-required",
         "denied by consent-refused",
+        "allowed: carer-told",
+        "denied by carer-of-this-person-only",
+        "denied by carers-see-only-what-they-are-told",
+        "denied by carer-access-is-the-carers",
     ] {
         assert!(
             outcomes.contains_key(decisive),

@@ -2,6 +2,11 @@
 
 use super::oracle::KINDS;
 
+/// The store dimensions every (user, category, purpose, action) is checked
+/// under each value of: agreement, consent, relationship, break-glass and
+/// what the person lets their carer see.
+pub(super) const DIMENSIONS: usize = 5;
+
 /// Users checked under each store state, when sampling: chosen for coverage,
 /// and chosen for the rarest outcomes (see [`Sampler`]).
 pub(super) const USERS_FOR_COVERAGE: usize = 4;
@@ -34,7 +39,7 @@ pub(super) struct Sampler {
 
 impl Sampler {
     pub(super) fn new(
-        dimension_sizes: [usize; 4],
+        dimension_sizes: [usize; DIMENSIONS],
         users: usize,
         triples: usize,
         full: bool,
@@ -51,12 +56,20 @@ impl Sampler {
         }
     }
 
-    pub(super) fn score(&self, values: [usize; 4], user: usize, triple: usize) -> usize {
+    pub(super) fn score(&self, values: [usize; DIMENSIONS], user: usize, triple: usize) -> usize {
         let at = user * self.triples + triple;
-        (0..4).filter(|&d| self.uncovered[d][values[d]][at]).count()
+        (0..DIMENSIONS)
+            .filter(|&d| self.uncovered[d][values[d]][at])
+            .count()
     }
 
-    pub(super) fn mark(&mut self, values: [usize; 4], user: usize, triple: usize, kind: usize) {
+    pub(super) fn mark(
+        &mut self,
+        values: [usize; DIMENSIONS],
+        user: usize,
+        triple: usize,
+        kind: usize,
+    ) {
         self.seen[kind] += 1;
         let at = user * self.triples + triple;
         for (d, &v) in values.iter().enumerate() {
@@ -70,7 +83,7 @@ impl Sampler {
     pub(super) fn pick(
         &mut self,
         k: usize,
-        values: [usize; 4],
+        values: [usize; DIMENSIONS],
         kind: impl Fn(usize, usize) -> usize,
     ) -> Vec<(usize, Vec<usize>)> {
         if self.full {

@@ -1,7 +1,8 @@
 //! One fresh person per (consent, relationship, break-glass) combination,
 //! written to the store with exactly that state: consent directives,
 //! advance choices and the crisis contacts they wait for, care team,
-//! relationships and overrides.
+//! relationships and overrides; and their carer, with what the person lets
+//! them see.
 
 use chrono::{DateTime, Duration, Utc};
 use concordat_domain::advance_choice::{AdvanceChoice, ChoiceEffect, CrisisKind};
@@ -16,12 +17,14 @@ use concordat_domain::role::Role;
 use concordat_domain::user::User;
 use concordat_store::advance_choices::{self, AdvanceChoices};
 use concordat_store::relationships::{CareRelationship, RelationshipKind};
-use concordat_store::{break_glass, care_teams, consent, persons, relationships, users, Store};
+use concordat_store::{
+    break_glass, care_teams, carers, consent, persons, relationships, users, Store,
+};
 
 use super::dimensions::{
-    professional_roles, BreakGlassState, ConsentState, RelationshipState, Side, SIDES,
+    professional_roles, BreakGlassState, CarerState, ConsentState, RelationshipState, Side, SIDES,
 };
-use super::world::{now, person, user, World};
+use super::world::{now, person, user, write_carer, World};
 
 /// A version of the person's advance choice document, witnessed by their
 /// care coordinator (the trust's colleague, who leads their care team).
@@ -50,13 +53,16 @@ fn advance_choice_document(
 }
 
 /// One person, carrying one combination of consent, relationship and
-/// break-glass state.
+/// break-glass state, and their carer in one state.
 pub(super) struct Subject {
     pub(super) person: PersonId,
     pub(super) own_account: User,
+    /// The account of the person's carer.
+    pub(super) carer: User,
     pub(super) consent: ConsentState,
     pub(super) relationship: RelationshipState,
     pub(super) break_glass: BreakGlassState,
+    pub(super) carer_state: CarerState,
 }
 
 pub(super) fn override_for(user: &User, person: PersonId, live: bool) -> BreakGlass {
@@ -90,6 +96,7 @@ pub(super) async fn write_subject(
     consent_state: ConsentState,
     relationship_state: RelationshipState,
     break_glass_state: BreakGlassState,
+    carer_state: CarerState,
 ) -> Subject {
     let now = now();
     let subject = person(&format!("Matrix{n}"));
@@ -107,6 +114,24 @@ pub(super) async fn write_subject(
     users::insert_user(&mut tx, &own_account, "not-a-password-hash", now)
         .await
         .unwrap();
+
+    // Their carer, and what the person lets them see, chosen from the
+    // person's own account.
+    let carer = write_carer(
+        &mut tx,
+        &format!("carer-{n}"),
+        id,
+        world.organisation(Side::Trust),
+        &carer_state.choices(),
+        own_account.id(),
+    )
+    .await;
+    if carer_state == CarerState::Withdrawn {
+        let carer_of = carer.carer_of().expect("a carer's account");
+        carers::set_withdrawn(&mut tx, carer_of, Some(now - Duration::hours(1)))
+            .await
+            .unwrap();
+    }
 
     // A care team, led by the trust's colleague; everyone else is on it
     // only when the relationship says so.
@@ -396,8 +421,10 @@ pub(super) async fn write_subject(
     Subject {
         person: id,
         own_account,
+        carer,
         consent: consent_state,
         relationship: relationship_state,
         break_glass: break_glass_state,
+        carer_state,
     }
 }

@@ -1,13 +1,18 @@
 //! The world, in the store: three organisations, their teams, a user per
-//! professional role in each, crisis-role colleagues and a stranger.
+//! professional role in each, crisis-role colleagues, a stranger and the
+//! carer of the stranger.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use concordat_domain::ids::{AgreementId, OrganisationId, PersonId, TeamId, UserId};
+use concordat_domain::carer::CarerItem;
+use concordat_domain::ids::{
+    AgreementId, OrganisationId, PersonId, RelatedPersonId, TeamId, UserId,
+};
 use concordat_domain::organisation::{Organisation, OrganisationCode, OrganisationKind, Team};
 use concordat_domain::person::{BirthDate, Person, PersonName};
+use concordat_domain::related_person::{RelatedPerson, Relationship};
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, User, Username};
-use concordat_store::{organisations, persons, teams, users, Store};
+use concordat_store::{carers, organisations, persons, teams, users, Conn, Store};
 
 use super::dimensions::{professional_roles, Side, SIDES};
 
@@ -31,6 +36,8 @@ pub(super) struct World {
     pub(super) colleagues: [User; 3],
     /// The account of a person other than any asked about.
     pub(super) stranger: User,
+    /// The account of that person's carer, whom they let see everything.
+    pub(super) strangers_carer: User,
     pub(super) agreement: AgreementId,
 }
 
@@ -78,6 +85,50 @@ pub(super) fn member(
         false,
     )
     .unwrap()
+}
+
+/// Writes a nominated carer of `person`, with an account of the trust's
+/// (which invited them), and the person's choices for them, recorded in
+/// turn by `by`: each a list of (item, yes or no).
+pub(super) async fn write_carer(
+    conn: &mut Conn,
+    name: &str,
+    person: PersonId,
+    trust: OrganisationId,
+    choices: &[Vec<(CarerItem, bool)>],
+    by: UserId,
+) -> User {
+    let related = RelatedPerson::new(
+        RelatedPersonId::new(),
+        person,
+        PersonName::new("Sam", name).unwrap(),
+        Relationship::Parent,
+        None,
+        None,
+        true,
+    );
+    persons::insert_related_person(&mut *conn, &related)
+        .await
+        .unwrap();
+    let carer = User::carer(
+        UserId::new(),
+        Username::parse(name).unwrap(),
+        DisplayName::parse(name).unwrap(),
+        trust,
+        related.carer_of(),
+        false,
+    );
+    users::insert_user(&mut *conn, &carer, "not-a-password-hash", now())
+        .await
+        .unwrap();
+    // The earliest choices first, ten days apart; the last ten days ago.
+    for (i, made) in choices.iter().enumerate() {
+        let at = now() - chrono::Duration::days(10 * (choices.len() - i) as i64);
+        carers::set_sharing(&mut *conn, person, related.id(), made, by, at)
+            .await
+            .unwrap();
+    }
+    carer
 }
 
 pub(super) fn person(family: &str) -> Person {
@@ -186,6 +237,16 @@ pub(super) async fn build_world(store: &Store) -> World {
             .await
             .unwrap();
     }
+    let everything = CarerItem::CHOSEN.map(|item| (item, true)).to_vec();
+    let strangers_carer = write_carer(
+        &mut tx,
+        "strangers-carer",
+        someone_else.id(),
+        ids[0],
+        &[everything],
+        stranger.id(),
+    )
+    .await;
     tx.commit().await.unwrap();
 
     World {
@@ -194,6 +255,7 @@ pub(super) async fn build_world(store: &Store) -> World {
         professionals,
         colleagues,
         stranger,
+        strangers_carer,
         agreement: AgreementId::new(),
     }
 }
