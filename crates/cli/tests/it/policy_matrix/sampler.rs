@@ -33,6 +33,9 @@ pub(super) struct Sampler {
     pub(super) full: bool,
     /// uncovered[dimension][value][user * triples + triple]
     pub(super) uncovered: Vec<Vec<Vec<bool>>>,
+    /// unchecked[dimension][value][user]: how many of the user's cells are
+    /// uncovered for that value, kept with `uncovered`.
+    pub(super) unchecked: Vec<Vec<Vec<usize>>>,
     /// How many cells of each kind of outcome have been picked.
     pub(super) seen: [usize; KINDS],
 }
@@ -51,6 +54,10 @@ impl Sampler {
             uncovered: dimension_sizes
                 .iter()
                 .map(|&n| vec![vec![true; users * triples]; n])
+                .collect(),
+            unchecked: dimension_sizes
+                .iter()
+                .map(|&n| vec![vec![triples; users]; n])
                 .collect(),
             seen: [0; KINDS],
         }
@@ -73,7 +80,10 @@ impl Sampler {
         self.seen[kind] += 1;
         let at = user * self.triples + triple;
         for (d, &v) in values.iter().enumerate() {
-            self.uncovered[d][v][at] = false;
+            if self.uncovered[d][v][at] {
+                self.uncovered[d][v][at] = false;
+                self.unchecked[d][v][user] -= 1;
+            }
         }
     }
 
@@ -94,12 +104,23 @@ impl Sampler {
         let kinds: Vec<Vec<usize>> = (0..self.users)
             .map(|u| (0..self.triples).map(|t| kind(u, t)).collect())
             .collect();
-        let rotation = |n: usize, step: usize, offset: usize| -> Vec<usize> {
-            (0..n).map(|i| (k * step + offset + i) % n).collect()
+        // The kinds among each user's cells, a bit each: a user's rarest
+        // kind is the least seen of these.
+        const { assert!(KINDS <= 64) };
+        let present: Vec<u64> = kinds
+            .iter()
+            .map(|of_user| of_user.iter().fold(0, |bits, &c| bits | 1 << c))
+            .collect();
+        let rotation = move |n: usize, step: usize, offset: usize| {
+            (0..n).map(move |i| (k * step + offset + i) % n)
         };
         // Picking one user's cells changes no other user's count.
         let uncovered: Vec<usize> = (0..self.users)
-            .map(|u| (0..self.triples).map(|t| self.score(values, u, t)).sum())
+            .map(|u| {
+                (0..DIMENSIONS)
+                    .map(|d| self.unchecked[d][values[d]][u])
+                    .sum()
+            })
             .collect();
         let mut picked: Vec<(usize, Vec<usize>)> = Vec::new();
         for balance in [false, true] {
@@ -109,10 +130,14 @@ impl Sampler {
                 USERS_FOR_COVERAGE
             };
             for _ in 0..wanted {
-                let rarest =
-                    |s: &Self, u: usize| kinds[u].iter().map(|&c| s.seen[c]).min().unwrap_or(0);
+                let rarest = |s: &Self, u: usize| {
+                    (0..KINDS)
+                        .filter(|&c| present[u] & 1 << c != 0)
+                        .map(|c| s.seen[c])
+                        .min()
+                        .unwrap_or(0)
+                };
                 let Some(user) = rotation(self.users, 7, 0)
-                    .into_iter()
                     .filter(|u| picked.iter().all(|(p, _)| p != u))
                     .min_by_key(|&u| {
                         if balance {
@@ -124,13 +149,17 @@ impl Sampler {
                 else {
                     break;
                 };
+                // The user's cells' scores, once: picking a cell changes
+                // no other cell's.
+                let scores: Vec<usize> = (0..self.triples)
+                    .map(|t| self.score(values, user, t))
+                    .collect();
                 let mut triples = Vec::with_capacity(TRIPLES_PER_USER);
                 for _ in 0..TRIPLES_PER_USER {
                     let Some(triple) = rotation(self.triples, 13, user * 5)
-                        .into_iter()
                         .filter(|t| !triples.contains(t))
                         .min_by_key(|&t| {
-                            let score = usize::MAX - self.score(values, user, t);
+                            let score = usize::MAX - scores[t];
                             let seen = self.seen[kinds[user][t]];
                             if balance {
                                 (seen, score)
