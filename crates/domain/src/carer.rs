@@ -73,6 +73,18 @@ impl CarerItem {
     }
 }
 
+closed_vocabulary! {
+    /// What an item a carer may see stands on. The labels finish "the
+    /// carer may see this because …", as the person's access log says it.
+    pub enum ShareBasis, error ShareBasisError = "a basis for sharing with a carer" {
+        /// The person chose it, or their care team recorded it as they asked.
+        Person = "person", "the person chose to let them";
+        /// A decision made in the person's best interests when they could
+        /// not make it themselves.
+        BestInterests = "best-interests", "a decision made in the person's best interests lets them";
+    }
+}
+
 /// Whose carer an account is: the person, and the carer as the person's
 /// record names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -84,6 +96,14 @@ pub struct CarerOf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_basis_is_named_by_its_wire_word() {
+        for basis in ShareBasis::ALL {
+            assert_eq!(ShareBasis::parse(basis.as_str()), Ok(basis));
+        }
+        assert!(ShareBasis::parse("care-team").is_err());
+    }
 
     #[test]
     fn the_thread_is_not_chosen_item_by_item() {

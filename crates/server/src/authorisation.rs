@@ -126,6 +126,18 @@ pub async fn authorise_items(
         }
     }
     entry.reasons.insert(0, note);
+    let allowed: Vec<CarerItem> = items
+        .iter()
+        .zip(&decisions)
+        .filter(|(_, (_, decision))| decision.is_allowed())
+        .map(|(item, _)| *item)
+        .collect();
+    entry.reasons.extend(
+        facts
+            .carer_grounds(&allowed)
+            .into_iter()
+            .map(|ground| format!("{GROUND_PREFIX}{ground}")),
+    );
     state.audit.record(entry).await?;
     Ok(items
         .iter()

@@ -35,6 +35,9 @@ pub struct Records {
     pub best_interests: Vec<BestInterests>,
     /// The names of the carers the decisions shared with.
     pub carer_names: std::collections::BTreeMap<concordat_domain::ids::RelatedPersonId, String>,
+    /// The person's nominated carers, whom a decision may share with: for
+    /// their care team's form, not the person's own page.
+    pub nominated_carers: Vec<(concordat_domain::ids::RelatedPersonId, String)>,
 }
 
 /// An assessment as recorded.
@@ -264,6 +267,7 @@ pub async fn decide_best_interests(
             person,
             share.carer,
             &shared,
+            concordat_store::carers::ShareBasis::BestInterests,
             viewer.user.id(),
             now,
         )
@@ -293,19 +297,28 @@ pub async fn of_person(
         assessments: store::assessments(&mut conn, Some(person), i64::MAX).await?,
         best_interests: store::best_interests(&mut conn, Some(person), i64::MAX).await?,
         carer_names: Default::default(),
+        nominated_carers: Vec::new(),
     };
-    if records
+    let own = viewer.user.person_id() == Some(person);
+    let shared_with_carers = records
         .best_interests
         .iter()
-        .any(|d| d.carer_share.is_some())
-    {
-        records.carer_names = concordat_store::persons::related_persons_of(&mut conn, person)
-            .await?
+        .any(|d| d.carer_share.is_some());
+    if shared_with_carers || !own {
+        let related = concordat_store::persons::related_persons_of(&mut conn, person).await?;
+        if !own {
+            records.nominated_carers = related
+                .iter()
+                .filter(|r| r.nominated_carer())
+                .map(|r| (r.id(), r.name().to_string()))
+                .collect();
+        }
+        records.carer_names = related
             .into_iter()
             .map(|r| (r.id(), r.name().to_string()))
             .collect();
     }
-    if viewer.user.person_id() == Some(person) {
+    if own {
         let now = state.clock.now();
         records.assessments.retain(|a| a.told_from <= now);
         records.best_interests.retain(|d| d.told_from <= now);
@@ -340,6 +353,7 @@ pub async fn for_governance(state: &AppState, viewer: &Viewer) -> Result<Records
             assessments: store::assessments(&mut conn, None, GOVERNANCE_AT_MOST).await?,
             best_interests: store::best_interests(&mut conn, None, GOVERNANCE_AT_MOST).await?,
             carer_names: Default::default(),
+            nominated_carers: Vec::new(),
         }
     };
     let mut people: Vec<PersonId> = records

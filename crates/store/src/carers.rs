@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 pub use concordat_domain::carer::CarerItem;
 use concordat_domain::carer::CarerOf;
+pub use concordat_domain::carer::ShareBasis;
 use concordat_domain::ids::{PersonId, RelatedPersonId, UserId};
 use concordat_domain::user::User;
 
@@ -19,6 +20,9 @@ use crate::{access_versions, rows, time, Conn, StoreError};
 pub struct SharingChoice {
     pub topic: CarerItem,
     pub may_tell: bool,
+    /// What a yes stands on: the person's choice, or a best-interests
+    /// decision.
+    pub basis: ShareBasis,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
 }
@@ -49,6 +53,7 @@ pub async fn set_sharing(
     person: PersonId,
     related: RelatedPersonId,
     choices: &[(CarerItem, bool)],
+    basis: ShareBasis,
     by: UserId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -60,18 +65,24 @@ pub async fn set_sharing(
     }
     for (topic, may_tell) in choices {
         // One row per carer and topic: the latest choice replaces the last.
+        // A choice saved unchanged keeps what it stood on: a care team
+        // saving the form does not make a best-interests share the
+        // person's own choice.
         sqlx::query(
             "INSERT INTO carer_sharing \
-             (person_id, related_person_id, topic, may_tell, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+             (person_id, related_person_id, topic, may_tell, basis, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (related_person_id, topic) DO UPDATE SET \
-             may_tell = excluded.may_tell, recorded_by = excluded.recorded_by, \
-             recorded_at = excluded.recorded_at",
+             basis = CASE WHEN carer_sharing.may_tell = excluded.may_tell \
+             THEN carer_sharing.basis ELSE excluded.basis END, \
+             may_tell = excluded.may_tell, \
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
         )
         .bind(person.to_string())
         .bind(related.to_string())
         .bind(topic.as_str())
         .bind(i64::from(*may_tell))
+        .bind(basis.as_str())
         .bind(by.to_string())
         .bind(time::encode(at))
         .execute(&mut *conn)
@@ -90,7 +101,7 @@ pub async fn sharing_of(
     related: RelatedPersonId,
 ) -> Result<Vec<SharingChoice>, StoreError> {
     let found = sqlx::query(
-        "SELECT topic, may_tell, recorded_by, recorded_at FROM carer_sharing \
+        "SELECT topic, may_tell, basis, recorded_by, recorded_at FROM carer_sharing \
          WHERE person_id = $1 AND related_person_id = $2",
     )
     .bind(person.to_string())
@@ -104,6 +115,8 @@ pub async fn sharing_of(
                 topic: CarerItem::parse_chosen(&rows::text(row, "topic")?)
                     .map_err(|e| StoreError::corrupt("carer sharing", e))?,
                 may_tell: rows::flag(row, "may_tell")?,
+                basis: ShareBasis::parse(&rows::text(row, "basis")?)
+                    .map_err(|e| StoreError::corrupt("carer sharing", e))?,
                 recorded_by: rows::id(row, "recorded_by")?,
                 recorded_at: rows::instant(row, "recorded_at")?,
             })
@@ -211,15 +224,16 @@ pub async fn set_withdrawn(
     Ok(())
 }
 
-/// What the carer account `user` may see of the person it cares for now:
-/// the items the person chose, and the thread with the care team; nothing
+/// What the carer account `user` may see of the person it cares for now,
+/// each with what it stands on: the items shared with them, and the thread
+/// with the care team (the person's, while they let the carer sign in); nothing
 /// once its access is withdrawn or the person no longer names them as
 /// their carer.
 pub async fn items_for(
     conn: &mut Conn,
     user: UserId,
     carer_of: CarerOf,
-) -> Result<Vec<CarerItem>, StoreError> {
+) -> Result<Vec<(CarerItem, ShareBasis)>, StoreError> {
     let standing = sqlx::query(
         "SELECT COUNT(*) AS n FROM users u \
          JOIN related_persons r ON r.id = u.carer_related_person_id \
@@ -235,13 +249,14 @@ pub async fn items_for(
     if rows::int(&standing, "n")? == 0 {
         return Ok(Vec::new());
     }
-    let mut items: Vec<CarerItem> = sharing_of(conn, carer_of.person, carer_of.related_person)
-        .await?
-        .into_iter()
-        .filter(|c| c.may_tell)
-        .map(|c| c.topic)
-        .collect();
-    items.push(CarerItem::Messages);
+    let mut items: Vec<(CarerItem, ShareBasis)> =
+        sharing_of(conn, carer_of.person, carer_of.related_person)
+            .await?
+            .into_iter()
+            .filter(|c| c.may_tell)
+            .map(|c| (c.topic, c.basis))
+            .collect();
+    items.push((CarerItem::Messages, ShareBasis::Person));
     Ok(items)
 }
 

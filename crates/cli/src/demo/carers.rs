@@ -89,6 +89,7 @@ pub async fn seed(
         person,
         mother.id(),
         &choices,
+        carers::ShareBasis::Person,
         daniel_account,
         now - Duration::days(30),
     )

@@ -230,7 +230,101 @@ async fn an_assessment_is_recorded_on_the_pages_and_the_person_reads_it(app: Tes
     assert!(all.contains("Whether to go home today"));
 }
 
+/// On the page, a best-interests decision lets Daniel's mother see what
+/// helps him: the form offers his nominated carer and the items, says
+/// what is wrong with a carer but nothing ticked (recording nothing), and
+/// the decision made lets her see it on her next request.
+async fn a_best_interests_decision_on_the_page_shares_with_his_carer(app: TestApp) {
+    let daniel = person_id(&app, DANIEL).await;
+    let lead = daniels_lead(&app).await;
+    let token = app.token_for(&lead, "TREAT").await;
+    let base = format!("/api/v1/persons/{daniel}/capacity");
+    let lacked = post_json(
+        &app,
+        &token,
+        &format!("{base}/assessments"),
+        assessment("lacks-capacity", ""),
+    )
+    .await;
+    assert_eq!(lacked.status(), 201);
+    let lacked: Value = lacked.json().await.unwrap();
+    let assessment_id = lacked["id"].as_str().unwrap().to_owned();
+    let carer = app.token_for("carer", "FAMRQT").await;
+    let sees = |home: &Value, item: &str| {
+        home["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["item"] == item && i["shared"] == true)
+    };
+    let (_, before) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert!(!sees(&before, "who-to-call"), "{before}");
+
+    let staff = signed_in(&app, &lead).await;
+    let path = format!("/persons/{daniel}/capacity");
+    let (status, html) = page(&app, &staff, &format!("{path}?purpose=TREAT")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Let a nominated carer see part of the record"),
+        "{html}"
+    );
+    assert!(html.contains("Margaret Reid"), "{html}");
+    let mother = html
+        .split("name=\"carer\" value=\"")
+        .nth(2)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{html}"))
+        .to_owned();
+    let form_token = csrf_token(&html);
+    let decision = |items: &[&'static str]| {
+        let mut fields: Vec<(&str, String)> = vec![
+            ("csrf_token", form_token.clone()),
+            ("purpose", "TREAT".into()),
+            ("form", "best-interests".into()),
+            ("assessment", assessment_id.clone()),
+            ("consulted", "His mother, his GP".into()),
+            ("known_wishes", "He wants his mother involved".into()),
+            ("shared_what", "Whom to call in a crisis".into()),
+            ("shared_with", "His mother".into()),
+            ("why", "She is with him most evenings".into()),
+            ("carer", mother.clone()),
+        ];
+        fields.extend(items.iter().map(|i| ("carer_items", (*i).to_owned())));
+        fields
+    };
+    let decisions =
+        format!("SELECT COUNT(*) AS n FROM best_interests_decisions WHERE person_id = '{daniel}'");
+    let nothing_ticked = decision(&[]);
+    let sent: Vec<(&str, &str)> = nothing_ticked
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let refused = post_form(&app, &staff, &path, &sent).await;
+    assert_eq!(refused.status(), 400);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Tick what the carer may see, or name no carer."),
+        "{text}"
+    );
+    assert!(
+        text.contains("His mother, his GP"),
+        "the form keeps what was sent"
+    );
+    assert_eq!(count(&app, &decisions).await, 0);
+
+    let ticked = decision(&["who-to-call"]);
+    let sent: Vec<(&str, &str)> = ticked.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = post_form(&app, &staff, &path, &sent).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(count(&app, &decisions).await, 1);
+    let (_, after) = get_json(&app, &carer, "/api/v1/carer").await;
+    assert!(sees(&after, "who-to-call"), "{after}");
+    let (_, html) = page(&app, &staff, &format!("{path}?purpose=TREAT")).await;
+    assert!(html.contains("Margaret Reid can see"), "{html}");
+}
+
 crate::on_both_stores!(
+    a_best_interests_decision_on_the_page_shares_with_his_carer,
     records_are_kept_shown_to_the_person_when_told_and_to_governance,
     no_relationship_no_records_and_governance_only_for_governance,
     an_assessment_is_recorded_on_the_pages_and_the_person_reads_it,

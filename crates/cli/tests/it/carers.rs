@@ -159,6 +159,31 @@ async fn daniels_mother_sees_what_he_allows_and_the_care_team_answers(app: TestA
     assert!(hers.len() >= 3, "{log}");
     assert!(hers.iter().all(|e| e["purpose_code"] == "FAMRQT"), "{log}");
     assert!(hers.iter().any(|e| e["action"] == "write"), "{log}");
+    // Each read says what let her see it: his own choice.
+    let because = |e: &Value| -> Vec<String> {
+        e["because"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let read = hers
+        .iter()
+        .find(|e| e["action"] == "read")
+        .unwrap_or_else(|| panic!("{log}"));
+    let grounds = because(read);
+    assert!(
+        grounds.iter().any(
+            |g| g.starts_with("nominated carer: the person chose to let them see ")
+                && g.contains("admission")
+        ),
+        "{read}"
+    );
+    assert!(
+        !grounds.iter().any(|g| g.contains("best interests")),
+        "{read}"
+    );
 }
 
 /// A message the care team leaves unanswered escalates as any does.
@@ -580,6 +605,81 @@ async fn a_best_interests_decision_lets_a_carer_see_and_the_person_sees_it_after
         .as_array()
         .unwrap()
         .is_empty());
+
+    // Her read names the decision, not Daniel, as what let her see it.
+    let own = app.token_for("person", "PATRQT").await;
+    let (_, log) = get_json(&app, &own, "/api/v1/me/access-log").await;
+    let latest = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["who"] == "Margaret Reid" && e["action"] == "read")
+        .unwrap_or_else(|| panic!("{log}"))
+        .clone();
+    assert!(
+        latest["because"].as_array().unwrap().iter().any(|g| g
+            == "nominated carer: a decision made in the person's best interests lets them see \
+                who-to-call"),
+        "{latest}"
+    );
+    // His care team and he see which item the decision shared; saving
+    // the choices unchanged keeps it the decision's, and only his own
+    // change makes it his.
+    let sharing = format!("/api/v1/persons/{daniel}/carers/{mother}/sharing");
+    let shared_by = |view: &Value| -> Vec<(String, Value)> {
+        view["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["may_tell"] == true)
+            .map(|t| {
+                (
+                    t["topic"].as_str().unwrap().to_owned(),
+                    t["shared_by"].clone(),
+                )
+            })
+            .collect()
+    };
+    let (_, view) = get_json(&app, &staff, &sharing).await;
+    let ticked = shared_by(&view);
+    assert!(
+        ticked.contains(&("who-to-call".to_owned(), json!("best-interests"))),
+        "{view}"
+    );
+    assert!(
+        ticked.contains(&("admission".to_owned(), Value::Null)),
+        "{view}"
+    );
+    let person = signed_in(&app, "person").await;
+    let (_, choices) = page(&app, &person, &format!("/persons/{daniel}/consent")).await;
+    assert!(
+        choices.contains(
+            "who to call if I am in crisis, from my crisis plan <span class=\"muted\">(shared in your best interests)</span>"
+        ),
+        "{choices}"
+    );
+    let names: Vec<String> = ticked.iter().map(|(t, _)| t.clone()).collect();
+    let saved = put(&app, &own, &sharing, json!({ "may_tell": names })).await;
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(shared_by(&saved), ticked, "{saved}");
+    let without: Vec<String> = names
+        .iter()
+        .filter(|t| *t != "who-to-call")
+        .cloned()
+        .collect();
+    assert_eq!(
+        put(&app, &own, &sharing, json!({ "may_tell": without }))
+            .await
+            .status(),
+        200
+    );
+    let again = put(&app, &own, &sharing, json!({ "may_tell": names })).await;
+    let again: Value = again.json().await.unwrap();
+    assert!(
+        shared_by(&again).contains(&("who-to-call".to_owned(), Value::Null)),
+        "{again}"
+    );
 
     // Daniel sees it in his own account afterwards, and may change it.
     let own = app.token_for("person", "PATRQT").await;

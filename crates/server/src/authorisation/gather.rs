@@ -13,7 +13,7 @@ use concordat_access::{
 };
 use concordat_domain::advance_choice::{ChoiceEffect, CrisisKind};
 use concordat_domain::break_glass::BreakGlass;
-use concordat_domain::carer::CarerItem;
+use concordat_domain::carer::{CarerItem, ShareBasis};
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::contact_event::{ContactKind, ContactLasts};
@@ -53,8 +53,9 @@ pub struct Facts {
     pub break_glass: Option<BreakGlassFacts>,
     pub advance_choices: Vec<AdvanceChoiceFacts>,
     pub crises: Vec<Crisis>,
-    /// For a carer, what the person lets them see now.
-    pub carer_items: Vec<CarerItem>,
+    /// For a carer, what they may see now and what each stands on (the
+    /// person's choice or a best-interests decision).
+    pub carer_items: Vec<(CarerItem, ShareBasis)>,
     /// The current relationships in words ("contact: street triage recorded
     /// by PC Ian Shaw, until 03:42"), for the audit entry of an access they
     /// made legitimate, and so for the person's access log.
@@ -85,10 +86,31 @@ impl Facts {
             advance_choices: self.advance_choices.clone(),
             crises: self.crises.clone(),
             carer_item: None,
-            carer_items: self.carer_items.clone(),
+            carer_items: self.carer_items.iter().map(|(item, _)| *item).collect(),
         }
     }
+
+    /// What let a carer see `items`, in words for the audit entry of their
+    /// read and so for the person's access log: one line for each basis
+    /// ("the person chose to let them see admission, discharge").
+    pub fn carer_grounds(&self, items: &[CarerItem]) -> Vec<String> {
+        ShareBasis::ALL
+            .into_iter()
+            .filter_map(|basis| {
+                let named: Vec<&str> = items
+                    .iter()
+                    .filter(|item| self.carer_items.contains(&(**item, basis)))
+                    .map(|item| item.as_str())
+                    .collect();
+                (!named.is_empty())
+                    .then(|| format!("{}{} see {}", CARER_GROUND, basis.label(), named.join(", ")))
+            })
+            .collect()
+    }
 }
+
+/// How a carer's ground begins, after the audit's relationship prefix.
+const CARER_GROUND: &str = "nominated carer: ";
 
 /// Everything the store says about one user and one person, before any of
 /// it is judged against a moment: what [`gather`] reads. Kept between
@@ -110,8 +132,8 @@ pub struct Sources {
     /// The crises the person has been in, by kind of contact, and when the
     /// latest of each ends: read only when an advance choice waits for one.
     crises: Vec<(ContactKind, DateTime<Utc>)>,
-    /// For a carer's account, what the person lets it see.
-    carer_items: Vec<CarerItem>,
+    /// For a carer's account, what it may see and on what basis.
+    carer_items: Vec<(CarerItem, ShareBasis)>,
 }
 
 /// The facts about `user` and `person` at `now`, read from the store.

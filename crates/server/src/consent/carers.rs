@@ -46,6 +46,9 @@ pub struct TopicView {
     pub topic: &'static str,
     pub label: &'static str,
     pub may_tell: bool,
+    /// Set when a best-interests decision, not the person, lets the carer
+    /// see it (`best-interests`).
+    pub shared_by: Option<&'static str>,
 }
 
 async fn carer_view(
@@ -75,6 +78,14 @@ async fn carer_view(
                 topic: topic.as_str(),
                 label: topic.label(),
                 may_tell: choices.iter().any(|c| c.topic == topic && c.may_tell),
+                shared_by: choices
+                    .iter()
+                    .find(|c| {
+                        c.topic == topic
+                            && c.may_tell
+                            && c.basis == store::ShareBasis::BestInterests
+                    })
+                    .map(|c| c.basis.as_str()),
             })
             .collect(),
         updated_by,
@@ -228,6 +239,7 @@ pub async fn set_sharing(
         person,
         carer.id(),
         &choices,
+        store::ShareBasis::Person,
         user.id(),
         state.clock.now(),
     )

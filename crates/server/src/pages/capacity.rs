@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use concordat_domain::capacity::CapacityOutcome;
+use concordat_domain::carer::CarerItem;
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
 
@@ -117,6 +118,21 @@ fn words_list(items: &[&str]) -> String {
     }
 }
 
+fn carers(records: &Records) -> Vec<(String, String)> {
+    records
+        .nominated_carers
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect()
+}
+
+fn carer_items() -> Vec<(&'static str, &'static str)> {
+    CarerItem::CHOSEN
+        .into_iter()
+        .map(|item| (item.as_str(), item.label()))
+        .collect()
+}
+
 fn lacking(records: &Records) -> bool {
     records
         .assessments
@@ -124,38 +140,65 @@ fn lacking(records: &Records) -> bool {
         .any(|a| a.outcome == CapacityOutcome::LacksCapacity)
 }
 
-#[derive(Deserialize, Default)]
-#[expect(
-    missing_debug_implementations,
-    reason = "holds the session's CSRF token, which must not reach a log"
-)]
+/// What was sent, to show again beside its faults. Built from the posted
+/// pairs, since the carer's items are ticked boxes of one name.
+#[derive(Debug, Default)]
 pub struct CapacityForm {
-    #[serde(default)]
     csrf_token: String,
     purpose: Option<String>,
     /// `assessment` or `best-interests`: which form was sent.
-    #[serde(default)]
     form: String,
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     reasons: String,
-    #[serde(default)]
     assessment: String,
-    #[serde(default)]
     consulted: String,
-    #[serde(default)]
     known_wishes: String,
-    #[serde(default)]
     shared_what: String,
-    #[serde(default)]
     shared_with: String,
-    #[serde(default)]
     why: String,
-    #[serde(default)]
     tell_person_on: String,
+    /// A nominated carer the decision lets see items, or empty.
+    carer: String,
+    carer_items: Vec<String>,
+}
+
+impl CapacityForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut form = Self::default();
+        for (key, value) in pairs {
+            let field = match key.as_str() {
+                "csrf_token" => &mut form.csrf_token,
+                "purpose" => {
+                    form.purpose = Some(value);
+                    continue;
+                }
+                "carer_items" => {
+                    form.carer_items.push(value);
+                    continue;
+                }
+                "form" => &mut form.form,
+                "decision" => &mut form.decision,
+                "outcome" => &mut form.outcome,
+                "reasons" => &mut form.reasons,
+                "assessment" => &mut form.assessment,
+                "consulted" => &mut form.consulted,
+                "known_wishes" => &mut form.known_wishes,
+                "shared_what" => &mut form.shared_what,
+                "shared_with" => &mut form.shared_with,
+                "why" => &mut form.why,
+                "tell_person_on" => &mut form.tell_person_on,
+                "carer" => &mut form.carer,
+                _ => continue,
+            };
+            *field = value;
+        }
+        form
+    }
+
+    fn ticked(&self, item: &str) -> bool {
+        self.carer_items.iter().any(|i| i == item)
+    }
 }
 
 #[derive(Template)]
@@ -168,6 +211,11 @@ struct CapacityPage {
     /// Whether any assessment found the person lacked capacity, so a
     /// best-interests decision can be recorded on it.
     any_lacking: bool,
+    /// The person's nominated carers, whom the decision may let see items.
+    carers: Vec<(String, String)>,
+    /// Each item a carer may see: its name and, in the person's words,
+    /// what it is.
+    items: Vec<(&'static str, &'static str)>,
     sent: CapacityForm,
     notice: Option<&'static str>,
     faults: Faults,
@@ -194,6 +242,8 @@ pub async fn show(
         person_id: person.to_string(),
         purpose_code: viewer.purpose.code(),
         any_lacking: lacking(&records),
+        carers: carers(&records),
+        items: carer_items(),
         rows: rows(&records),
         sent: CapacityForm::default(),
         notice: (query.done.as_deref() == Some("recorded")).then_some("Recorded."),
@@ -208,8 +258,9 @@ pub async fn record(
     State(state): State<AppState>,
     session: SignedIn,
     PagePath(id): PagePath<String>,
-    PageForm(form): PageForm<CapacityForm>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let form = CapacityForm::from_pairs(pairs);
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
     let viewer = viewer(&session, form.purpose.as_deref())?;
     let person = person_of(&id);
@@ -222,10 +273,8 @@ pub async fn record(
             shared_with: form.shared_with.clone(),
             why: form.why.clone(),
             tell_person_on: form.tell_person_on.clone(),
-            // Sharing with a nominated carer is offered on the sharing
-            // page and through the API; this form records the decision.
-            carer: String::new(),
-            carer_items: Vec::new(),
+            carer: form.carer.clone(),
+            carer_items: form.carer_items.clone(),
         };
         service::decide_best_interests(&state, &viewer, person, &input)
             .await
@@ -257,6 +306,8 @@ pub async fn record(
                     "shared_what",
                     "shared_with",
                     "why",
+                    "carer",
+                    "carer_items",
                     "tell_person_on",
                 ]
             } else {
@@ -267,6 +318,8 @@ pub async fn record(
                 person_id: person.to_string(),
                 purpose_code: viewer.purpose.code(),
                 any_lacking: lacking(&records),
+                carers: carers(&records),
+                items: carer_items(),
                 rows: rows(&records),
                 faults: Faults::from_service(&fields, on_form, "record"),
                 sent: form,

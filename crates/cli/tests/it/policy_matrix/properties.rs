@@ -8,7 +8,7 @@ use concordat_access::{
 };
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::AgreementStatus;
-use concordat_domain::carer::CarerItem;
+use concordat_domain::carer::{CarerItem, ShareBasis};
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::{AdvanceChoicesId, ConsentId};
@@ -44,7 +44,7 @@ fn carers_own(w: &RandomWorld) -> bool {
     w.own_record
         && w.purpose == Purpose::CarerAccess
         && w.carer_item.is_some_and(|item| {
-            w.facts.carer_items.contains(&item)
+            w.facts.carer_items.iter().any(|(i, _)| *i == item)
                 && item.category() == w.category
                 && (w.action == AccessAction::Read || item == CarerItem::Messages)
         })
@@ -371,8 +371,8 @@ proptest! {
         if aim[2] {
             w.carer_item = Some(item);
             w.category = item.category();
-            if !w.facts.carer_items.contains(&item) {
-                w.facts.carer_items.push(item);
+            if !w.facts.carer_items.iter().any(|(i, _)| *i == item) {
+                w.facts.carer_items.push((item, ShareBasis::BestInterests));
             }
         }
         agrees_with_the_rules(&w)?;

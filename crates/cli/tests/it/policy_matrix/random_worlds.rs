@@ -14,7 +14,7 @@ use concordat_access::{
 use concordat_domain::advance_choice::CrisisKind;
 use concordat_domain::agreement::{AgreementStatus, RoleGrant};
 use concordat_domain::break_glass::OverrideBasis;
-use concordat_domain::carer::{CarerItem, CarerOf};
+use concordat_domain::carer::{CarerItem, CarerOf, ShareBasis};
 use concordat_domain::category::DataCategory;
 use concordat_domain::consent::{ConsentEffect, ConsentScope};
 use concordat_domain::ids::{
@@ -490,7 +490,12 @@ pub(super) fn any_world(role: impl Strategy<Value = Role>) -> impl Strategy<Valu
                     break_glass,
                     advance_choices,
                     crises,
-                    carer_items,
+                    // What each item stands on counts for nothing in the
+                    // decision; only the audit's words name it.
+                    carer_items: carer_items
+                        .into_iter()
+                        .map(|item| (item, ShareBasis::Person))
+                        .collect(),
                     grounds: Vec::new(),
                 },
             },

@@ -124,9 +124,17 @@ pub(super) async fn write_carer(
     // The earliest choices first, ten days apart; the last ten days ago.
     for (i, made) in choices.iter().enumerate() {
         let at = now() - chrono::Duration::days(10 * (choices.len() - i) as i64);
-        carers::set_sharing(&mut *conn, person, related.id(), made, by, at)
-            .await
-            .unwrap();
+        carers::set_sharing(
+            &mut *conn,
+            person,
+            related.id(),
+            made,
+            carers::ShareBasis::Person,
+            by,
+            at,
+        )
+        .await
+        .unwrap();
     }
     carer
 }

@@ -53,6 +53,8 @@ struct TopicBox {
     value: &'static str,
     label: &'static str,
     checked: bool,
+    /// Ticked by a best-interests decision rather than by the person.
+    in_best_interests: bool,
 }
 
 struct CarerRow {
@@ -297,6 +299,7 @@ async fn page(
                         value: t.topic,
                         label: t.label,
                         checked: t.may_tell,
+                        in_best_interests: t.shared_by.is_some(),
                     })
                     .collect(),
             })
