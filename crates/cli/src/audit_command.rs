@@ -1,7 +1,8 @@
 //! `concordat audit …`: proving the tamper-evident audit log from the command
 //! line. `verify` walks the whole chain and its signed checkpoints and prints
-//! one line — intact, or the first broken entry and why — exiting 0 or 1, so
-//! it can run from cron or a monitoring check. It only reads the database.
+//! one line — intact, or the first broken entry and why — exiting 0 or 1,
+//! and 2 when it could not check at all, so it can run from cron or a
+//! monitoring check. It only reads the database.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +19,8 @@ use crate::database::DatabaseArgs;
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Check every audit entry and signed checkpoint from the first; exit 1
-    /// at the first broken link.
+    /// at the first broken link, 2 when the check cannot be made (the key
+    /// unreadable, the database unreachable).
     Verify {
         #[command(flatten)]
         database: DatabaseArgs,
@@ -59,9 +61,20 @@ impl KeyArgs {
     }
 }
 
+/// The exit status of a verification that could not be made.
+const COULD_NOT_VERIFY: u8 = 2;
+
 pub async fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
     match command {
-        AuditCommand::Verify { database, key } => verify(&database, &key).await,
+        // Monitoring tells a broken chain (1) from a check that could not
+        // run at all (2: the key unreadable, the database unreachable).
+        AuditCommand::Verify { database, key } => match verify(&database, &key).await {
+            Ok(code) => Ok(code),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                Ok(ExitCode::from(COULD_NOT_VERIFY))
+            }
+        },
         AuditCommand::PublicKey { key } => {
             let signer = CheckpointSigner::load(&key)?;
             println!(

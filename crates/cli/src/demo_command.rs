@@ -16,6 +16,8 @@ use concordat_store::backend::PoolSize;
 use concordat_store::{persons, DatabaseUrl, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::access_settings::AccessSettings;
+
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Address to listen on; only loopback addresses are allowed.
@@ -30,6 +32,8 @@ pub struct DemoArgs {
     /// Create the data and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub access: AccessSettings,
 }
 
 /// The demo's one password, for demo data only.
@@ -42,6 +46,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          127.0.0.1:8080, not `{}`",
         args.addr
     );
+    args.access.check()?;
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("cannot create the data folder `{}`", args.data.display()))?;
     let url = DatabaseUrl::sqlite_file(&args.data.join("concordat.db"));
@@ -88,6 +93,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     }
     let mut config = ServerConfig::new(args.addr);
     config.audit_key = args.data.join("audit-signing.key");
+    args.access.apply(&mut config);
     crate::serve::run(config, store).await
 }
 

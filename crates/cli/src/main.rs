@@ -1,6 +1,7 @@
 //! The `concordat` command: parse the arguments, set up logging, run the
 //! chosen subcommand. Everything it does is built from the library crates.
 
+mod access_settings;
 mod admin;
 mod agreement_command;
 mod args;

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use chrono::Duration;
 use clap::Args;
 use concordat_server::webhooks::Destinations;
 use concordat_server::{Application, ServerConfig, SystemClock};
 use concordat_store::backend::PoolSize;
 use concordat_store::Store;
 
+use crate::access_settings::AccessSettings;
 use crate::database::DatabaseArgs;
 
 #[derive(Debug, Args)]
@@ -25,15 +25,8 @@ pub struct ServeArgs {
     /// (including through a TLS-terminating proxy).
     #[arg(long, env = "CONCORDAT_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Minutes of inactivity after which a browser session ends.
-    #[arg(long, env = "CONCORDAT_SESSION_IDLE_MINUTES", default_value_t = 30)]
-    pub session_idle_minutes: i64,
-    /// Hours after which a browser session ends however active it is.
-    #[arg(long, env = "CONCORDAT_SESSION_MAX_HOURS", default_value_t = 12)]
-    pub session_max_hours: i64,
-    /// Minutes an API token lives.
-    #[arg(long, env = "CONCORDAT_TOKEN_MINUTES", default_value_t = 60)]
-    pub token_minutes: i64,
+    #[command(flatten)]
+    pub access: AccessSettings,
     /// The ed25519 key that signs audit checkpoints (created if absent; keep
     /// it apart from database backups, and give its public half to auditors).
     #[arg(
@@ -42,13 +35,6 @@ pub struct ServeArgs {
         default_value = "concordat-audit.key"
     )]
     pub audit_key: PathBuf,
-    /// Minutes a break-glass override lasts.
-    #[arg(long, env = "CONCORDAT_BREAK_GLASS_MINUTES", default_value_t = 30)]
-    pub break_glass_minutes: i64,
-    /// Minutes a crisis look-up lets its user read the crisis summary and
-    /// record contacts for the person found.
-    #[arg(long, env = "CONCORDAT_CRISIS_LOOKUP_MINUTES", default_value_t = 240)]
-    pub crisis_lookup_minutes: i64,
     /// More emergency contacts than this in a rolling month is frequent
     /// contact (NHS England's high-intensity-use definition: 5).
     #[arg(long, env = "CONCORDAT_FREQUENT_CONTACT_MONTH", default_value_t = 5)]
@@ -114,27 +100,15 @@ fn parse_smtp_url(
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.session_idle_minutes > 0
-            && args.session_max_hours > 0
-            && args.token_minutes > 0
-            && args.break_glass_minutes > 0
-            && args.crisis_lookup_minutes > 0,
-        "`--session-idle-minutes`, `--session-max-hours`, `--token-minutes`, \
-         `--break-glass-minutes` and `--crisis-lookup-minutes` must be positive"
-    );
+    args.access.check()?;
     let url = args.database.url()?;
     let store = Store::open(&url, PoolSize(args.database.pool_size))
         .await
         .with_context(|| format!("cannot open the database at `{url}`"))?;
     let mut config = ServerConfig::new(args.addr);
     config.secure_cookies = args.secure_cookies;
-    config.session_idle = Duration::minutes(args.session_idle_minutes);
-    config.session_absolute = Duration::hours(args.session_max_hours);
-    config.token_ttl = Duration::minutes(args.token_minutes);
     config.audit_key = args.audit_key;
-    config.break_glass_for = Duration::minutes(args.break_glass_minutes);
-    config.crisis_lookup_for = Duration::minutes(args.crisis_lookup_minutes);
+    args.access.apply(&mut config);
     config.frequent_contact = concordat_domain::frequent_contact::Threshold::new(
         args.frequent_contact_month,
         args.frequent_contact_year,

@@ -1,6 +1,6 @@
 //! `concordat audit verify`: one line and exit 0 on an intact log; the
 //! number of the first broken entry and exit 1 once a row has been changed
-//! behind the store's back.
+//! behind the store's back; exit 2, with why, when it cannot check at all.
 
 use std::process::{Command, Output};
 
@@ -87,4 +87,36 @@ async fn audit_verify_passes_an_intact_log_and_names_the_first_altered_entry(app
     );
 }
 
-crate::on_both_stores!(audit_verify_passes_an_intact_log_and_names_the_first_altered_entry);
+/// A check that cannot be made is not a broken chain: an unreadable key
+/// or an unreachable database exits 2 and says which.
+async fn audit_verify_that_cannot_check_exits_2_not_1(app: TestApp) {
+    let missing = app.audit_key.with_file_name("no-such-key");
+    let no_key = verify(&app, &missing);
+    assert_eq!(no_key.status.code(), Some(2), "{no_key:?}");
+    assert!(stdout(&no_key).is_empty(), "{no_key:?}");
+    assert!(
+        String::from_utf8_lossy(&no_key.stderr).starts_with("error: "),
+        "{no_key:?}"
+    );
+
+    let unreachable = match app.kind {
+        StoreKind::Sqlite => "sqlite:///nonexistent-folder/concordat.db?mode=ro".to_owned(),
+        StoreKind::Postgres => "postgres://nobody@127.0.0.1:1/concordat".to_owned(),
+    };
+    let gone = Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["audit", "verify", "--database", &unreachable, "--key"])
+        .arg(&app.audit_key)
+        .env_remove("CONCORDAT_AUDIT_KEY")
+        .output()
+        .expect("run concordat");
+    assert_eq!(gone.status.code(), Some(2), "{gone:?}");
+    assert!(
+        String::from_utf8_lossy(&gone.stderr).contains("cannot open the database"),
+        "{gone:?}"
+    );
+}
+
+crate::on_both_stores!(
+    audit_verify_passes_an_intact_log_and_names_the_first_altered_entry,
+    audit_verify_that_cannot_check_exits_2_not_1,
+);

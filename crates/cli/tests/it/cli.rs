@@ -394,6 +394,40 @@ fn the_demo_refuses_to_serve_beyond_this_machine() {
     assert!(stderr(&out).contains("loopback"), "{}", stderr(&out));
 }
 
+/// The demo takes the access settings `serve` does, and refuses the same
+/// bad ones before it creates anything.
+#[test]
+fn the_demo_takes_the_access_settings_of_serve() {
+    let help = Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["demo", "--help"])
+        .output()
+        .expect("run concordat demo --help");
+    for flag in [
+        "--session-idle-minutes",
+        "--session-max-hours",
+        "--token-minutes",
+        "--break-glass-minutes",
+        "--crisis-lookup-minutes",
+    ] {
+        assert!(stdout(&help).contains(flag), "{flag}: {}", stdout(&help));
+    }
+    let data = tempfile::tempdir().unwrap().path().join("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_concordat"))
+        .args(["demo", "--no-serve", "--break-glass-minutes", "0", "--data"])
+        .arg(&data)
+        .env_remove("CONCORDAT_BREAK_GLASS_MINUTES")
+        .output()
+        .expect("run concordat demo");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out)
+            .contains("`--break-glass-minutes` and `--crisis-lookup-minutes` must be positive"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!data.exists(), "nothing is created");
+}
+
 #[test]
 fn migrate_brings_a_fresh_sqlite_database_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
