@@ -35,6 +35,9 @@ pub struct CarerHome {
     pub items: Vec<(CarerItem, Option<Shown>)>,
     /// The carer's thread with the care team, if they have written.
     pub thread: Option<CarerThread>,
+    /// Whether something shown was shared by a decision made in the
+    /// person's best interests rather than by the person.
+    pub in_best_interests: bool,
 }
 
 /// Whose carer the viewer is; anyone else has no carer's page.
@@ -74,7 +77,7 @@ pub async fn home(state: &AppState, viewer: &Viewer) -> Result<CarerHome, Servic
     .await?;
     let allowed = |item: CarerItem| decided.iter().any(|(i, ok)| *i == item && *ok);
     let mut items = Vec::new();
-    {
+    let in_best_interests = {
         let mut conn = state.store.read().await?;
         for item in CarerItem::CHOSEN {
             let shown = if allowed(item) {
@@ -87,7 +90,11 @@ pub async fn home(state: &AppState, viewer: &Viewer) -> Result<CarerHome, Servic
             };
             items.push((item, shown));
         }
-    }
+        carers::sharing_of(&mut conn, link.person, link.related_person)
+            .await?
+            .iter()
+            .any(|c| allowed(c.topic) && c.may_tell && c.basis == carers::ShareBasis::BestInterests)
+    };
     let thread = if allowed(CarerItem::Messages) {
         thread::of_carer(state, viewer, link).await?
     } else {
@@ -98,6 +105,7 @@ pub async fn home(state: &AppState, viewer: &Viewer) -> Result<CarerHome, Servic
         withdrawn_at,
         items,
         thread,
+        in_best_interests,
     })
 }
 

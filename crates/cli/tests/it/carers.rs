@@ -434,6 +434,7 @@ async fn the_pages_show_her_what_he_chose_and_let_him_stop_it(app: TestApp) {
     let (status, html) = page(&app, &carer, "/carer").await;
     assert_eq!(status, 200);
     assert!(html.contains("What Daniel shares with you"), "{html}");
+    assert!(!html.contains("for Daniel's good"), "{html}");
     assert!(
         html.contains("Daniel is expected to leave hospital on"),
         "{html}"
@@ -606,6 +607,15 @@ async fn a_best_interests_decision_lets_a_carer_see_and_the_person_sees_it_after
         .unwrap()
         .is_empty());
 
+    // Her page says some of it was shared for his good, not by him.
+    let margaret = signed_in(&app, "carer").await;
+    let (_, hers) = page(&app, &margaret, "/carer").await;
+    assert!(
+        hers.contains(
+            "Some of it was shared for Daniel's good, at a time when Daniel could not choose."
+        ),
+        "{hers}"
+    );
     // Her read names the decision, not Daniel, as what let her see it.
     let own = app.token_for("person", "PATRQT").await;
     let (_, log) = get_json(&app, &own, "/api/v1/me/access-log").await;

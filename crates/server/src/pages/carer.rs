@@ -46,6 +46,8 @@ struct Said {
 struct CarerPage {
     chrome: Chrome,
     name: String,
+    /// Something shown was shared in the person's best interests.
+    in_best_interests: bool,
     withdrawn: Option<String>,
     shared: Vec<Item>,
     not_shared: Vec<&'static str>,
@@ -122,6 +124,7 @@ async fn page(
     Ok(CarerPage {
         chrome: Chrome::load(state, session).await?,
         name: home.given_name,
+        in_best_interests: home.in_best_interests,
         may_write: home.withdrawn_at.is_none(),
         withdrawn: home.withdrawn_at.map(|at| long_date(at.date_naive())),
         shared,
