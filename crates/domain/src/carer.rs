@@ -96,13 +96,22 @@ pub struct CarerOf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::testing;
 
     #[test]
-    fn a_basis_is_named_by_its_wire_word() {
-        for basis in ShareBasis::ALL {
-            assert_eq!(ShareBasis::parse(basis.as_str()), Ok(basis));
-        }
-        assert!(ShareBasis::parse("care-team").is_err());
+    fn items_and_bases_are_well_formed_vocabularies() {
+        testing::assert_well_formed(
+            &CarerItem::ALL,
+            CarerItem::as_str,
+            CarerItem::parse,
+            CarerItem::label,
+        );
+        testing::assert_well_formed(
+            &ShareBasis::ALL,
+            ShareBasis::as_str,
+            ShareBasis::parse,
+            ShareBasis::label,
+        );
     }
 
     #[test]

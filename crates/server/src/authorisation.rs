@@ -17,7 +17,7 @@ pub mod refusal;
 pub mod viewer;
 
 use concordat_access::AccessAction;
-use concordat_domain::carer::CarerItem;
+use concordat_domain::carer::{CarerItem, ShareBasis};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::person::Person;
@@ -28,6 +28,7 @@ use concordat_store::{AccessVersions, StoreError};
 
 pub use cache::VersionedCache;
 pub use decision::{decide, Authorisation};
+use entry::carer_grounds;
 pub use entry::{act_entry, actor, administration_entry, record_administration, GROUND_PREFIX};
 pub(crate) use entry::{audit_entry, grounds};
 pub use gather::{gather, Facts, Sources, SourcesKey, LOOK_UP_PREFIX};
@@ -84,7 +85,9 @@ pub async fn authorise_noted(
 /// [`authorise`], for a carer asking for items the person may let them
 /// see (or, for the thread, write): each decided as that item of its
 /// category, all audited as one entry that begins with `note` (what the
-/// carer was shown or did). Returns whether each item was allowed.
+/// carer was shown or did) and names what let the carer see those allowed.
+/// Returns, for each item, what it stands on when it was allowed: the
+/// person's choice or a best-interests decision; `None` when refused.
 pub async fn authorise_items(
     state: &AppState,
     viewer: &Viewer,
@@ -92,7 +95,7 @@ pub async fn authorise_items(
     action: AccessAction,
     items: &[CarerItem],
     note: String,
-) -> Result<Vec<(CarerItem, bool)>, AccessError> {
+) -> Result<Vec<(CarerItem, Option<ShareBasis>)>, AccessError> {
     let (_, versions) = state.reads.persons.read(person).await?;
     let now = state.clock.now();
     let facts = sources(state, &viewer.user, person, versions)
@@ -126,24 +129,19 @@ pub async fn authorise_items(
         }
     }
     entry.reasons.insert(0, note);
-    let allowed: Vec<CarerItem> = items
+    let decided: Vec<(CarerItem, Option<ShareBasis>)> = items
         .iter()
         .zip(&decisions)
-        .filter(|(_, (_, decision))| decision.is_allowed())
-        .map(|(item, _)| *item)
+        .map(|(item, (_, decision))| {
+            // Allowed only as an item the carer may see (`carer-told`), so
+            // an allowed item always has its basis.
+            let basis = decision.is_allowed().then(|| facts.carer_basis(*item));
+            (*item, basis.flatten())
+        })
         .collect();
-    entry.reasons.extend(
-        facts
-            .carer_grounds(&allowed)
-            .into_iter()
-            .map(|ground| format!("{GROUND_PREFIX}{ground}")),
-    );
+    entry.reasons.extend(carer_grounds(&decided));
     state.audit.record(entry).await?;
-    Ok(items
-        .iter()
-        .zip(decisions)
-        .map(|(item, (_, decision))| (*item, decision.is_allowed()))
-        .collect())
+    Ok(decided)
 }
 
 /// [`authorise`], for a caller that has read the access versions in force

@@ -11,7 +11,7 @@ mod thread;
 
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
-use concordat_domain::carer::{CarerItem, CarerOf};
+use concordat_domain::carer::{CarerItem, CarerOf, ShareBasis};
 use concordat_domain::role::Role;
 use concordat_store::{carers, persons};
 
@@ -75,9 +75,12 @@ pub async fn home(state: &AppState, viewer: &Viewer) -> Result<CarerHome, Servic
         "looked at what they may see as a carer".to_owned(),
     )
     .await?;
-    let allowed = |item: CarerItem| decided.iter().any(|(i, ok)| *i == item && *ok);
+    let allowed = |item: CarerItem| decided.iter().any(|(i, on)| *i == item && on.is_some());
+    let in_best_interests = decided
+        .iter()
+        .any(|(_, on)| *on == Some(ShareBasis::BestInterests));
     let mut items = Vec::new();
-    let in_best_interests = {
+    {
         let mut conn = state.store.read().await?;
         for item in CarerItem::CHOSEN {
             let shown = if allowed(item) {
@@ -90,11 +93,7 @@ pub async fn home(state: &AppState, viewer: &Viewer) -> Result<CarerHome, Servic
             };
             items.push((item, shown));
         }
-        carers::sharing_of(&mut conn, link.person, link.related_person)
-            .await?
-            .iter()
-            .any(|c| allowed(c.topic) && c.may_tell && c.basis == carers::ShareBasis::BestInterests)
-    };
+    }
     let thread = if allowed(CarerItem::Messages) {
         thread::of_carer(state, viewer, link).await?
     } else {

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 
 use crate::corrections::daniels_lead;
 use crate::fixtures::{
-    count, csrf_token, get_json, location, page, person_id, post_form, post_json, signed_in, DANIEL,
+    count, csrf_token, get_json, location, page, person_id, post_form, post_json, signed_in,
+    DANIEL, LEAH,
 };
 use crate::harness::TestApp;
 use concordat_server::Clock as _;
@@ -311,6 +312,54 @@ async fn a_best_interests_decision_on_the_page_shares_with_his_carer(app: TestAp
         "the form keeps what was sent"
     );
     assert_eq!(count(&app, &decisions).await, 0);
+
+    // Someone else's carer, named through Daniel's form: refused on the
+    // field, nothing recorded.
+    let leahs_carer = crate::carers::nominated_carer_of(&app, person_id(&app, LEAH).await).await;
+    let mut theirs = decision(&["who-to-call"]);
+    theirs.retain(|(k, _)| *k != "carer");
+    theirs.push(("carer", leahs_carer.to_string()));
+    let sent: Vec<(&str, &str)> = theirs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = post_form(&app, &staff, &path, &sent).await;
+    assert_eq!(refused.status(), 400);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Choose one of the person&#39;s nominated carers, or none."),
+        "{text}"
+    );
+    assert_eq!(count(&app, &decisions).await, 0);
+
+    // An officer with no relationship to Daniel sending the same form is
+    // answered as for a person who does not exist, records nothing, and
+    // the refusal is audited.
+    let police = signed_in(&app, "police").await;
+    let (_, home) = page(&app, &police, "/").await;
+    let police_token = csrf_token(&home);
+    let as_police = |to: String| {
+        let mut fields = decision(&["who-to-call"]);
+        fields.retain(|(k, _)| *k != "csrf_token" && *k != "purpose");
+        fields.push(("csrf_token", police_token.clone()));
+        fields.push(("purpose", "ETREAT".into()));
+        (to, fields)
+    };
+    let denied = format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE person_id = '{daniel}' \
+         AND actor_username = 'police' AND outcome = 'denied'"
+    );
+    let denied_before = count(&app, &denied).await;
+    let mut answers = Vec::new();
+    for (to, fields) in [
+        as_police(path.clone()),
+        as_police(format!("/persons/{}/capacity", uuid::Uuid::new_v4())),
+    ] {
+        let sent: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = post_form(&app, &police, &to, &sent).await;
+        answers.push((answer.status(), answer.text().await.unwrap()));
+    }
+    assert_eq!(answers[0].0, 404);
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(count(&app, &decisions).await, 0);
+    assert!(count(&app, &denied).await > denied_before);
 
     let ticked = decision(&["who-to-call"]);
     let sent: Vec<(&str, &str)> = ticked.iter().map(|(k, v)| (*k, v.as_str())).collect();

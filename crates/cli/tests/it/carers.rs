@@ -17,7 +17,7 @@ use crate::fixtures::{
 };
 use crate::harness::TestApp;
 
-async fn nominated_carer_of(app: &TestApp, daniel: PersonId) -> RelatedPersonId {
+pub(crate) async fn nominated_carer_of(app: &TestApp, daniel: PersonId) -> RelatedPersonId {
     let mut conn = app.store.read().await.unwrap();
     persons::related_persons_of(&mut conn, daniel)
         .await

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use concordat_access::Decision;
+use concordat_domain::carer::{CarerItem, ShareBasis};
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_domain::user::User;
@@ -140,6 +141,28 @@ pub async fn record_administration(
 /// reasons: the person's access log shows them as the reason for access.
 pub(crate) fn grounds(facts: &Facts) -> impl Iterator<Item = String> + '_ {
     facts.grounds.iter().map(|g| format!("{GROUND_PREFIX}{g}"))
+}
+
+/// What let a carer see the items allowed them, as audit reasons the
+/// person's access log shows: one for each basis ("nominated carer: the
+/// person chose to let them see admission, discharge").
+pub(crate) fn carer_grounds(
+    decided: &[(CarerItem, Option<ShareBasis>)],
+) -> impl Iterator<Item = String> + '_ {
+    ShareBasis::ALL.into_iter().filter_map(move |basis| {
+        let named: Vec<&str> = decided
+            .iter()
+            .filter(|(_, on)| *on == Some(basis))
+            .map(|(item, _)| item.as_str())
+            .collect();
+        (!named.is_empty()).then(|| {
+            format!(
+                "{GROUND_PREFIX}nominated carer: {} see {}",
+                basis.label(),
+                named.join(", ")
+            )
+        })
+    })
 }
 
 /// How an audit reason naming a relationship begins.

@@ -90,27 +90,15 @@ impl Facts {
         }
     }
 
-    /// What let a carer see `items`, in words for the audit entry of their
-    /// read and so for the person's access log: one line for each basis
-    /// ("the person chose to let them see admission, discharge").
-    pub fn carer_grounds(&self, items: &[CarerItem]) -> Vec<String> {
-        ShareBasis::ALL
-            .into_iter()
-            .filter_map(|basis| {
-                let named: Vec<&str> = items
-                    .iter()
-                    .filter(|item| self.carer_items.contains(&(**item, basis)))
-                    .map(|item| item.as_str())
-                    .collect();
-                (!named.is_empty())
-                    .then(|| format!("{}{} see {}", CARER_GROUND, basis.label(), named.join(", ")))
-            })
-            .collect()
+    /// What `item` stands on for a carer who may see it: `None` when
+    /// they may not.
+    pub fn carer_basis(&self, item: CarerItem) -> Option<ShareBasis> {
+        self.carer_items
+            .iter()
+            .find(|(shared, _)| *shared == item)
+            .map(|(_, basis)| *basis)
     }
 }
-
-/// How a carer's ground begins, after the audit's relationship prefix.
-const CARER_GROUND: &str = "nominated carer: ";
 
 /// Everything the store says about one user and one person, before any of
 /// it is judged against a moment: what [`gather`] reads. Kept between

@@ -102,7 +102,7 @@ pub(super) async fn write(
         "wrote to the care team as a carer".to_owned(),
     )
     .await?;
-    if !decided.iter().all(|(_, allowed)| *allowed) {
+    if !decided.iter().all(|(_, on)| on.is_some()) {
         return Err(ServiceError::Forbidden(
             "you can no longer write to the care team here: the person has stopped sharing with you"
                 .into(),

@@ -74,18 +74,18 @@ async fn carer_view(
         relationship: carer.relationship().label(),
         topics: CarerItem::CHOSEN
             .into_iter()
-            .map(|topic| TopicView {
-                topic: topic.as_str(),
-                label: topic.label(),
-                may_tell: choices.iter().any(|c| c.topic == topic && c.may_tell),
-                shared_by: choices
-                    .iter()
-                    .find(|c| {
-                        c.topic == topic
-                            && c.may_tell
-                            && c.basis == store::ShareBasis::BestInterests
-                    })
-                    .map(|c| c.basis.as_str()),
+            .map(|topic| {
+                // One row per carer and topic at most.
+                let yes = choices.iter().find(|c| c.topic == topic && c.may_tell);
+                TopicView {
+                    topic: topic.as_str(),
+                    label: topic.label(),
+                    may_tell: yes.is_some(),
+                    shared_by: yes
+                        .map(|c| c.basis)
+                        .filter(|b| *b == store::ShareBasis::BestInterests)
+                        .map(store::ShareBasis::as_str),
+                }
             })
             .collect(),
         updated_by,

@@ -15,12 +15,11 @@ use concordat_domain::carer::CarerItem;
 use concordat_domain::purpose::Purpose;
 use serde::Deserialize;
 
-use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::capacity::{self as service, AssessmentInput, BestInterestsInput, Records};
 use crate::error::ServiceError;
 use crate::pages::error::PageError;
-use crate::pages::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::extract::{Fields, PageForm, PagePath, PageQuery};
 use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::{person_of, viewer};
@@ -144,7 +143,6 @@ fn lacking(records: &Records) -> bool {
 /// pairs, since the carer's items are ticked boxes of one name.
 #[derive(Debug, Default)]
 pub struct CapacityForm {
-    csrf_token: String,
     purpose: Option<String>,
     /// `assessment` or `best-interests`: which form was sent.
     form: String,
@@ -164,36 +162,23 @@ pub struct CapacityForm {
 }
 
 impl CapacityForm {
-    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form = Self::default();
-        for (key, value) in pairs {
-            let field = match key.as_str() {
-                "csrf_token" => &mut form.csrf_token,
-                "purpose" => {
-                    form.purpose = Some(value);
-                    continue;
-                }
-                "carer_items" => {
-                    form.carer_items.push(value);
-                    continue;
-                }
-                "form" => &mut form.form,
-                "decision" => &mut form.decision,
-                "outcome" => &mut form.outcome,
-                "reasons" => &mut form.reasons,
-                "assessment" => &mut form.assessment,
-                "consulted" => &mut form.consulted,
-                "known_wishes" => &mut form.known_wishes,
-                "shared_what" => &mut form.shared_what,
-                "shared_with" => &mut form.shared_with,
-                "why" => &mut form.why,
-                "tell_person_on" => &mut form.tell_person_on,
-                "carer" => &mut form.carer,
-                _ => continue,
-            };
-            *field = value;
+    fn from(fields: Fields) -> Self {
+        Self {
+            purpose: fields.get("purpose"),
+            form: fields.one("form"),
+            decision: fields.one("decision"),
+            outcome: fields.one("outcome"),
+            reasons: fields.one("reasons"),
+            assessment: fields.one("assessment"),
+            consulted: fields.one("consulted"),
+            known_wishes: fields.one("known_wishes"),
+            shared_what: fields.one("shared_what"),
+            shared_with: fields.one("shared_with"),
+            why: fields.one("why"),
+            tell_person_on: fields.one("tell_person_on"),
+            carer: fields.one("carer"),
+            carer_items: fields.all("carer_items"),
         }
-        form
     }
 
     fn ticked(&self, item: &str) -> bool {
@@ -260,8 +245,7 @@ pub async fn record(
     PagePath(id): PagePath<String>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = CapacityForm::from_pairs(pairs);
-    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let form = CapacityForm::from(Fields(pairs).checked(&session)?);
     let viewer = viewer(&session, form.purpose.as_deref())?;
     let person = person_of(&id);
     let result = if form.form == "best-interests" {

@@ -7,6 +7,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use crate::auth::csrf;
+use crate::auth::session::SignedIn;
 use crate::extract;
 use crate::pages::error::PageError;
 
@@ -63,5 +65,44 @@ where
         let body = extract::form_body(request, state).await?;
         let joined = crate::pages::date_input::joined(&body);
         Ok(Self(extract::urlencoded(&joined, "form")?))
+    }
+}
+
+/// A form's fields by name, read from `PageForm<Vec<(String, String)>>`:
+/// for forms whose ticked boxes repeat a name (attendees, a carer's items),
+/// kept in the order sent.
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value sent for `name`, if it was sent.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The first value sent for `name`, or empty.
+    pub fn one(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default()
+    }
+
+    /// Every value sent for `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The fields, once the form's CSRF token is the session's.
+    pub fn checked(self, session: &SignedIn) -> Result<Self, PageError> {
+        csrf::check(Some(&session.csrf_token), &self.one("csrf_token"))?;
+        Ok(self)
     }
 }

@@ -13,41 +13,14 @@ use concordat_domain::ids::UserId;
 use concordat_domain::purpose::Purpose;
 
 use super::case_page::{case_id, case_page, Draft};
-use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::cases::{self as service, CaseId, NewActionInput, NewMeetingInput};
 use crate::error::{FieldError, ServiceError};
 use crate::pages::error::PageError;
-use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::extract::{Fields, PageForm, PagePath};
 use crate::pages::faults::Faults;
 use crate::pages::layout::render;
 use crate::AppState;
-
-/// A form's fields by name; repeated ones (ticked attendees) kept in order.
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn one(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    fn checked(self, session: &SignedIn) -> Result<Self, PageError> {
-        csrf::check(Some(&session.csrf_token), &self.one("csrf_token"))?;
-        Ok(self)
-    }
-}
 
 fn user(field: &str, raw: &str, message: &str) -> Result<UserId, ServiceError> {
     UserId::parse(raw).map_err(|_| ServiceError::invalid(field, message))

@@ -21,7 +21,7 @@ use crate::pages::consent::page::{
     again, choices_viewer, failure, person_id, ChoiceForm, Feedback,
 };
 use crate::pages::error::PageError;
-use crate::pages::extract::{PageForm, PagePath};
+use crate::pages::extract::{Fields, PageForm, PagePath};
 use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::words::sentence;
@@ -133,18 +133,8 @@ pub async fn carer_sharing(
     PagePath((id, related)): PagePath<(String, String)>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let token = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf_token")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default();
-    csrf::check(Some(&session.csrf_token), token)?;
+    let topics = Fields(pairs).checked(&session)?.all("may_tell");
     let person = person_id(&id);
-    let topics: Vec<String> = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "may_tell")
-        .map(|(_, v)| v)
-        .collect();
     match carers::set_sharing(&state, &choices_viewer(&session), person, &related, &topics).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/persons/{person}/consent?done=carers")).into_response())
