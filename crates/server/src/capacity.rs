@@ -300,24 +300,18 @@ pub async fn of_person(
         nominated_carers: Vec::new(),
     };
     let own = viewer.user.person_id() == Some(person);
-    let shared_with_carers = records
-        .best_interests
-        .iter()
-        .any(|d| d.carer_share.is_some());
-    if shared_with_carers || !own {
-        let related = concordat_store::persons::related_persons_of(&mut conn, person).await?;
-        if !own {
-            records.nominated_carers = related
-                .iter()
-                .filter(|r| r.nominated_carer())
-                .map(|r| (r.id(), r.name().to_string()))
-                .collect();
-        }
-        records.carer_names = related
-            .into_iter()
+    let related = concordat_store::persons::related_persons_of(&mut conn, person).await?;
+    if !own {
+        records.nominated_carers = related
+            .iter()
+            .filter(|r| r.nominated_carer())
             .map(|r| (r.id(), r.name().to_string()))
             .collect();
     }
+    records.carer_names = related
+        .into_iter()
+        .map(|r| (r.id(), r.name().to_string()))
+        .collect();
     if own {
         let now = state.clock.now();
         records.assessments.retain(|a| a.told_from <= now);
