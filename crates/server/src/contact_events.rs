@@ -116,7 +116,7 @@ pub async fn ingest(
     let now = state.clock.now();
     let user = &viewer.user;
     let mut reports = Vec::with_capacity(lines.len());
-    let mut by_person: BTreeMap<NhsNumber, Vec<Line>> = BTreeMap::new();
+    let mut by_person: BTreeMap<Subject, Vec<Line>> = BTreeMap::new();
     let mut described: Vec<(usize, Incoming)> = Vec::new();
     {
         let mut conn = state.store.read().await?;
@@ -139,7 +139,14 @@ pub async fn ingest(
             };
             match checked {
                 Ok(line) => match &line.incoming.whom {
-                    Whom::Numbered(nhs) => by_person.entry(*nhs).or_default().push(line),
+                    Whom::Numbered(nhs) => by_person
+                        .entry(Subject::Numbered(*nhs))
+                        .or_default()
+                        .push(line),
+                    Whom::Matched(id) => by_person
+                        .entry(Subject::Matched(*id))
+                        .or_default()
+                        .push(line),
                     Whom::Described { .. } => described.push((line.number, line.incoming)),
                 },
                 Err(error) => reports.push(LineReport::error(number, error)),
@@ -161,11 +168,14 @@ pub async fn ingest(
             hook_store::active_webhooks(&mut conn, None).await?
         };
         let mut conn = state.store.read().await?;
-        for (nhs, person_lines) in by_person {
+        for (subject, person_lines) in by_person {
             // An NHS number no one has takes the same path as a refusal —
             // facts gathered, decided, audited — so neither its answer nor
             // its time tells the sender whether the person exists.
-            let found = persons::person_by_nhs_number(&mut conn, &nhs).await?;
+            let found = match subject {
+                Subject::Numbered(nhs) => persons::person_by_nhs_number(&mut conn, &nhs).await?,
+                Subject::Matched(id) => persons::person_by_id(&mut conn, id).await?,
+            };
             let person_id = found.as_ref().map_or_else(PersonId::nobody, Person::id);
             let mut facts = gather(&mut conn, user, person_id, now).await?;
             // The report is the source system's relationship for itself.
@@ -190,16 +200,13 @@ pub async fn ingest(
                 );
                 entry.outcome = concordat_store::audit::Outcome::Denied;
                 entry.reasons = vec![format!(
-                    "contact events received for NHS number {}, which no one has: {}",
-                    nhs.as_str(),
+                    "contact events received for {}, which no one is: {}",
+                    subject.described(),
                     received(&person_lines)
                 )];
                 entries.push(entry);
                 for line in person_lines {
-                    reports.push(LineReport::error(
-                        line.number,
-                        LineError::NotFound(nhs.to_string()),
-                    ));
+                    reports.push(LineReport::error(line.number, subject.not_found()));
                 }
                 continue;
             };
@@ -229,10 +236,7 @@ pub async fn ingest(
             entries.push(entry);
             if refused {
                 for line in person_lines {
-                    reports.push(LineReport::error(
-                        line.number,
-                        LineError::NotFound(nhs.to_string()),
-                    ));
+                    reports.push(LineReport::error(line.number, subject.not_found()));
                 }
             } else {
                 allowed.push(PersonLines {
@@ -261,4 +265,31 @@ pub async fn ingest(
     reports.extend(write(state, viewer, &allowed, now).await);
     reports.sort_by_key(|r| r.line);
     Ok(reports)
+}
+
+/// Whom a batch's lines are about: the NHS number the sender gave, or the
+/// person a held event was matched to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Subject {
+    Numbered(NhsNumber),
+    Matched(PersonId),
+}
+
+impl Subject {
+    /// For the audit entry of a subject no one is.
+    fn described(self) -> String {
+        match self {
+            Subject::Numbered(nhs) => format!("NHS number {}", nhs.as_str()),
+            Subject::Matched(id) => format!("person {id}, to whom a held event was matched"),
+        }
+    }
+
+    /// The answer for each line when no one is the subject, or the
+    /// decision refused: the same either way.
+    fn not_found(self) -> LineError {
+        match self {
+            Subject::Numbered(nhs) => LineError::NotFound(nhs.to_string()),
+            Subject::Matched(_) => LineError::NotRecordedForMatch,
+        }
+    }
 }

@@ -22,12 +22,16 @@
 //! demographics, each read under a `match-review` relationship (theirs
 //! alone, demographics only, for an hour) through the access decision and
 //! audited, and decides: this person (the event is recorded for them), none
-//! of them, or unsure (it waits for another reviewer). Two person records
-//! are never merged here: linking an event names the person it was about.
+//! of them, someone Concordat does not know yet (a new person record is
+//! started from the event's details and the event recorded for them — the
+//! only way a held event starts a record), or unsure (it waits for another
+//! reviewer). Two person records are never merged here: linking an event
+//! names the person it was about.
 
 mod details;
 mod evidence;
 pub mod job;
+mod new_person;
 mod recording;
 pub mod review;
 pub mod schedule;
@@ -35,4 +39,5 @@ mod scoring;
 
 pub use details::{record_of, sex_of};
 pub use evidence::{Evidence, FieldWeight};
+pub use new_person::NewRecord;
 pub use review::{decide, item, queue, waiting_for, Choice, Item, QueueEntry, ReviewedCandidate};

@@ -269,7 +269,7 @@ impl From<crate::contact_events::LineError> for ApiError {
         match error {
             LineError::Malformed(why) => ApiError::MalformedBody(why),
             LineError::Invalid { field, message } => ApiError::invalid(&field, message),
-            LineError::NotFound(_) => ApiError::NotFound,
+            LineError::NotFound(_) | LineError::NotRecordedForMatch => ApiError::NotFound,
             LineError::NotStored => ApiError::Internal("contact event not stored".into()),
         }
     }

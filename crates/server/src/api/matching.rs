@@ -16,7 +16,7 @@ use crate::api::extract::ApiPath;
 use crate::api::json::ApiJson;
 use crate::api::openapi::{Conflict, Forbidden, Invalid, NotFound};
 use crate::auth::bearer::ApiCaller;
-use crate::matching::{self as service, Choice, Item, QueueEntry};
+use crate::matching::{self as service, Choice, Item, NewRecord, QueueEntry};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -72,12 +72,20 @@ pub async fn item(
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// `link` (it is `person_id`'s: record it for them), `not-linked`
-    /// (none of the people listed) or `unsure` (leave it for another
-    /// reviewer).
+    /// (none of the people listed), `new-person` (someone Concordat does
+    /// not know: start their record from the event's details and record
+    /// the event for them) or `unsure` (leave it for another reviewer).
     pub decision: String,
     /// For `link`: one of the people listed for the event.
     #[serde(default)]
     pub person_id: Option<String>,
+    /// For `new-person`, optional: the first line of their address, from
+    /// your organisation's notes (the event gives only the postcode).
+    #[serde(default)]
+    pub address_line: String,
+    /// For `new-person`, with `address_line`: the town.
+    #[serde(default)]
+    pub town: String,
     #[serde(default)]
     pub note: String,
 }
@@ -116,8 +124,17 @@ pub async fn decide(
             Choice::Link(person)
         }
         "not-linked" => Choice::NotLinked,
+        "new-person" => Choice::NewPerson(NewRecord {
+            address_line: input.address_line,
+            town: input.town,
+        }),
         "unsure" => Choice::Unsure,
-        _ => return Err(ApiError::invalid("decision", "link, not-linked or unsure")),
+        _ => {
+            return Err(ApiError::invalid(
+                "decision",
+                "link, not-linked, new-person or unsure",
+            ))
+        }
     };
     Ok(Json(
         service::decide(&state, &caller.viewer(), &id, choice, &input.note).await?,

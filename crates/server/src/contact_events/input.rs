@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::contact_event::{ContactKind, EventSource};
+use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::text::{bounded, paragraphs, PhoneNumber};
 use concordat_domain::user::Username;
@@ -61,6 +62,11 @@ pub enum Whom {
         details: concordat_store::held_events::HeldDetails,
         payload: String,
     },
+    /// The person a held event was matched to, by the matching job or a
+    /// reviewer (`crate::matching`): recorded for them, NHS number or not.
+    /// Never read from the wire: a sender names its person by NHS number
+    /// or by details.
+    Matched(PersonId),
 }
 
 /// An event checked and ready to record.
@@ -93,6 +99,11 @@ pub enum LineError {
     /// number does, and the audit keeps the reason.
     #[error("no person with NHS number `{0}` that you may record contacts for")]
     NotFound(String),
+    /// A held event's matched person is no longer recorded, or the access
+    /// decision refused the sender recording contacts for them; the audit
+    /// keeps the reason.
+    #[error("the contact may not be recorded for the person it was matched to")]
+    NotRecordedForMatch,
     /// Storage failed; nothing of the line was kept.
     #[error("not recorded: the event could not be stored")]
     NotStored,

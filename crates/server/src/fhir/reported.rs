@@ -213,7 +213,7 @@ fn line_error(error: LineError) -> FhirError {
     match error {
         LineError::Malformed(why) => FhirError::invalid("body", why),
         LineError::Invalid { field, message } => FhirError::invalid(fhir_field(&field), message),
-        LineError::NotFound(_) => FhirError::NotFound,
+        LineError::NotFound(_) | LineError::NotRecordedForMatch => FhirError::NotFound,
         LineError::NotStored => FhirError::Internal("contact event not stored".into()),
     }
 }

@@ -1,5 +1,5 @@
 //! Recording a matched event for its person: the event as its sender sent
-//! it, with the person's NHS number, through the same ingest as any event
+//! it, about the person it was matched to, through the same ingest as any event
 //! — the sender's registration, the access decision for the sender, the
 //! audit, the relationships it opens, whom it tells. The held event then
 //! says what became of it.
@@ -11,7 +11,7 @@ use concordat_store::held_events::{self, HeldEvent, HeldStatus};
 use concordat_store::users;
 
 use crate::authorisation::Viewer;
-use crate::contact_events::{self, EventInput, LineStatus};
+use crate::contact_events::{self, EventInput, LineStatus, Whom};
 use crate::error::ServiceError;
 use crate::AppState;
 
@@ -59,9 +59,6 @@ async fn record(
     held: &HeldEvent,
     person: &Person,
 ) -> Result<Result<Option<concordat_domain::ids::ContactEventId>, String>, ServiceError> {
-    let Some(nhs) = person.nhs_number() else {
-        return Ok(Err("the person has no NHS number recorded".into()));
-    };
     let sender = {
         let mut conn = state.store.read().await?;
         users::user_by_id(&mut conn, held.source_user).await?
@@ -75,11 +72,14 @@ async fn record(
         user: sender,
         purpose,
     };
-    let mut input: EventInput = serde_json::from_str(&held.payload)
+    let input: EventInput = serde_json::from_str(&held.payload)
         .map_err(|e| ServiceError::Internal(format!("a held event's payload: {e}")))?;
-    input.nhs_number = Some(nhs.as_str().to_owned());
-    input.person = None;
-    let parsed = input.check(state.clock.now());
+    // The event as it was checked when it arrived, now about the person it
+    // was matched to, whether or not they have an NHS number.
+    let parsed = input.check(state.clock.now()).map(|mut incoming| {
+        incoming.whom = Whom::Matched(person.id());
+        incoming
+    });
     let reports = match contact_events::ingest(state, &viewer, vec![(1, parsed)]).await {
         Ok(reports) => reports,
         // The sender is no longer registered (its account disabled, its

@@ -22,6 +22,7 @@ use concordat_store::relationships::{CareRelationship, RelationshipKind};
 use serde::Serialize;
 
 use super::evidence::Evidence;
+use super::new_person::{self, NewRecord};
 use super::recording::record_for;
 use crate::authorisation::{act_entry, authorise_opening, AccessError, Refused, Viewer};
 use crate::error::ServiceError;
@@ -304,12 +305,16 @@ async fn compare(
 }
 
 /// What a reviewer decides of a held event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {
     /// It is this person's: record it for them.
     Link(PersonId),
     /// It is none of these people's.
     NotLinked,
+    /// It is no one Concordat knows: start a record for them from what the
+    /// event says, with the address the reviewer adds, and record the
+    /// event for them.
+    NewPerson(NewRecord),
     /// The reviewer cannot say; it waits for another.
     Unsure,
 }
@@ -370,6 +375,23 @@ pub async fn decide(
                 &note,
             )
             .await?;
+            record_for(state, &mut held, &person, Some((&viewer.user, &note))).await?;
+        }
+        Choice::NewPerson(added) => {
+            let person = new_person::person_of(&held, &added, now.date_naive())?;
+            audit_decision(
+                state,
+                viewer,
+                Some(person.id()),
+                format!(
+                    "started this person's record from contact event {} (sent without an NHS \
+                     number), which matched no one known",
+                    held.event_id
+                ),
+                &note,
+            )
+            .await?;
+            new_person::insert(state, &person).await?;
             record_for(state, &mut held, &person, Some((&viewer.user, &note))).await?;
         }
         Choice::NotLinked | Choice::Unsure => {

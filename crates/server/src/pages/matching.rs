@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::error::ServiceError;
-use crate::matching::{self as service, Choice, Item, QueueEntry, ReviewedCandidate};
+use crate::matching::{self as service, Choice, Item, NewRecord, QueueEntry, ReviewedCandidate};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath, PageQuery};
 use crate::pages::faults::Faults;
@@ -225,6 +225,8 @@ struct ItemPage {
     cards: Vec<Card>,
     chosen: String,
     note: String,
+    /// The address given for a new record, kept when the form comes back.
+    added: NewRecord,
     notice: Option<&'static str>,
     faults: Faults,
 }
@@ -234,7 +236,13 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-fn item_page(chrome: Chrome, item: &Item, chosen: &str, note: String, faults: Faults) -> ItemPage {
+fn item_page(
+    chrome: Chrome,
+    item: &Item,
+    chosen: &str,
+    (note, added): (String, NewRecord),
+    faults: Faults,
+) -> ItemPage {
     ItemPage {
         chrome,
         row: row(&item.event),
@@ -246,6 +254,7 @@ fn item_page(chrome: Chrome, item: &Item, chosen: &str, note: String, faults: Fa
             .collect(),
         chosen: chosen.to_owned(),
         note,
+        added,
         notice: None,
         faults,
     }
@@ -264,12 +273,13 @@ pub async fn item(
         Chrome::load(&state, &session).await?,
         &item,
         "",
-        String::new(),
+        (String::new(), NewRecord::default()),
         Faults::new(),
     );
     page.notice = match query.done.as_deref() {
         Some("linked") => Some("Matched: the contact is now on their record."),
         Some("not-linked") => Some("Saved: it is none of these people."),
+        Some("new-person") => Some("Started a new record for them: the contact is on it."),
         Some("unsure") => Some("Saved: it waits for another reviewer."),
         _ => None,
     };
@@ -288,10 +298,15 @@ pub struct DecisionForm {
     decision: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    address_line: String,
+    #[serde(default)]
+    town: String,
 }
 
 /// `POST /matching/{id}`: the decision. `decision` is a listed person's
-/// id, `none` or `unsure`.
+/// id, `none`, `new` (start a record for them, with the address fields) or
+/// `unsure`.
 pub async fn decide(
     State(state): State<AppState>,
     session: SignedIn,
@@ -302,6 +317,10 @@ pub async fn decide(
     let viewer = session.viewer(Purpose::DirectCare);
     let choice = match form.decision.as_str() {
         "none" => Ok(Choice::NotLinked),
+        "new" => Ok(Choice::NewPerson(NewRecord {
+            address_line: form.address_line.clone(),
+            town: form.town.clone(),
+        })),
         "unsure" => Ok(Choice::Unsure),
         "" => Err(ServiceError::invalid(
             "decision",
@@ -312,7 +331,7 @@ pub async fn decide(
             .map_err(|_| ServiceError::invalid("decision", "Choose one of the people listed")),
     };
     let result = match choice {
-        Ok(choice) => service::decide(&state, &viewer, &id, choice, &form.note)
+        Ok(choice) => service::decide(&state, &viewer, &id, choice.clone(), &form.note)
             .await
             .map(|_| choice),
         Err(e) => Err(e),
@@ -322,6 +341,7 @@ pub async fn decide(
             let done = match choice {
                 Choice::Link(_) => "linked",
                 Choice::NotLinked => "not-linked",
+                Choice::NewPerson(_) => "new-person",
                 Choice::Unsure => "unsure",
             };
             Ok(Redirect::to(&format!("/matching/{id}?done={done}")).into_response())
@@ -332,8 +352,18 @@ pub async fn decide(
                 Chrome::load(&state, &session).await?,
                 &item,
                 &form.decision,
-                form.note,
-                Faults::from_service(&fields, &["decision", "note", "person"], "decision"),
+                (
+                    form.note,
+                    NewRecord {
+                        address_line: form.address_line,
+                        town: form.town,
+                    },
+                ),
+                Faults::from_service(
+                    &fields,
+                    &["decision", "note", "person", "address_line", "town"],
+                    "decision",
+                ),
             );
             Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
         }
