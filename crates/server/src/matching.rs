@@ -25,12 +25,14 @@
 //! of them, someone Concordat does not know yet (a new person record is
 //! started from the event's details and the event recorded for them — the
 //! only way a held event starts a record), or unsure (it waits for another
-//! reviewer). Two person records are never merged here: linking an event
-//! names the person it was about.
+//! reviewer). Linking an event names the person it was about; two person
+//! records are merged only by a reviewer's choice ([`merge`]), and can be
+//! unmerged.
 
 mod details;
 mod evidence;
 pub mod job;
+pub mod merge;
 mod new_person;
 mod recording;
 pub mod review;

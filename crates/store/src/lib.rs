@@ -34,6 +34,7 @@ mod kept;
 pub mod linkage;
 pub mod look_ups;
 pub mod masks;
+pub mod merges;
 pub mod messages;
 pub mod notifications;
 pub mod organisations;

@@ -23,11 +23,12 @@ pub struct LinkageRow {
     pub identifiers: Vec<(String, String)>,
 }
 
-/// Every person, in id order.
+/// Every person, in id order; a record merged into another is part of
+/// that one, not someone to match.
 pub async fn rows_of_everyone(conn: &mut Conn) -> Result<Vec<LinkageRow>, StoreError> {
     let people = sqlx::query(
         "SELECT id, given_name, family_name, birth_date, postcode, phone, sex FROM persons \
-         ORDER BY id",
+         WHERE merged_into IS NULL ORDER BY id",
     )
     .fetch_all(&mut *conn)
     .await?;

@@ -419,7 +419,8 @@ pub async fn ids_by_name(
 
 /// The people with this surname (case ignored) and date of birth, and this
 /// postcode when one is given — at most `limit`, for a crisis look-up that
-/// must show every candidate rather than guess.
+/// must show every candidate rather than guess. A record merged into
+/// another is not a candidate: the one it is part of is.
 pub async fn persons_by_surname_and_birth_date(
     conn: &mut Conn,
     surname: &str,
@@ -438,7 +439,8 @@ pub async fn persons_by_surname_and_birth_date(
         "SELECT {PERSON_COLUMNS}, i.system, i.value FROM persons p \
          LEFT JOIN person_identifiers i ON i.person_id = p.id \
          WHERE p.id IN (SELECT id FROM persons WHERE family_name_key = $1 \
-         AND birth_date = $2{postcode_condition} ORDER BY given_name, id LIMIT {limit}) \
+         AND birth_date = $2{postcode_condition} AND merged_into IS NULL \
+         ORDER BY given_name, id LIMIT {limit}) \
          ORDER BY p.given_name, p.id, i.system"
     );
     let mut query = sqlx::query(&sql)

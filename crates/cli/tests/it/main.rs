@@ -39,6 +39,7 @@ mod health;
 mod journeys_browser;
 mod link_cli;
 mod matching;
+mod matching_merge;
 mod matching_new_person;
 mod messages;
 mod multi_node;

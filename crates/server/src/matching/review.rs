@@ -229,7 +229,7 @@ fn undecided(held: &HeldEvent) -> bool {
     matches!(held.status, HeldStatus::Review | HeldStatus::Unmatched) && held.decided_at.is_none()
 }
 
-async fn own_held(
+pub(super) async fn own_held(
     state: &AppState,
     viewer: &Viewer,
     raw_id: &str,
