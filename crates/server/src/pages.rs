@@ -29,6 +29,7 @@ pub mod home;
 pub mod inbox;
 pub mod layout;
 pub mod matching;
+pub mod merges;
 pub mod mine;
 pub mod own_copy;
 pub mod paging;
@@ -79,6 +80,7 @@ pub fn router() -> Router<AppState> {
         .merge(description::router())
         .merge(frequent_contact::router())
         .merge(matching::router())
+        .merge(merges::router())
         .merge(corrections::router())
         .merge(capacity::router())
         .merge(advance_choices::router())

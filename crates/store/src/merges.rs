@@ -146,6 +146,8 @@ pub struct PersonMerge {
     /// The organisation of the reviewer who merged: its reviewers may
     /// undo it.
     pub organisation: OrganisationId,
+    /// The sender's id of the held event that listed both records.
+    pub event_id: String,
     pub merged_by: UserId,
     pub merged_at: DateTime<Utc>,
     pub note: String,
@@ -208,22 +210,35 @@ pub async fn merged_into(
     }
 }
 
+/// A reviewer's merge, as asked.
+#[derive(Debug, Clone, Copy)]
+pub struct MergeAsked<'a> {
+    pub id: MergeId,
+    pub kept: PersonId,
+    pub merged: PersonId,
+    pub organisation: OrganisationId,
+    pub event_id: &'a str,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+    pub note: &'a str,
+}
+
 /// Merges `merged` into `kept` in the caller's transaction: moves what
 /// `merged` holds, marks it merged, records the merge with what moved, and
 /// moves both people's access versions. The caller has checked that
 /// `merged` holds nothing [`held_apart`] and that no identifier system is
 /// on both.
-#[expect(clippy::too_many_arguments, reason = "one merge's facts, each named")]
-pub async fn merge(
-    conn: &mut Conn,
-    id: MergeId,
-    kept: PersonId,
-    merged: PersonId,
-    organisation: OrganisationId,
-    by: UserId,
-    at: DateTime<Utc>,
-    note: &str,
-) -> Result<PersonMerge, StoreError> {
+pub async fn merge(conn: &mut Conn, asked: MergeAsked<'_>) -> Result<PersonMerge, StoreError> {
+    let MergeAsked {
+        id,
+        kept,
+        merged,
+        organisation,
+        event_id,
+        by,
+        at,
+        note,
+    } = asked;
     let identifiers = sqlx::query(
         "SELECT system, value FROM person_identifiers WHERE person_id = $1 ORDER BY system",
     )
@@ -257,6 +272,7 @@ pub async fn merge(
         kept,
         merged,
         organisation,
+        event_id: event_id.to_owned(),
         merged_by: by,
         merged_at: at,
         note: note.to_owned(),
@@ -266,13 +282,14 @@ pub async fn merge(
         undo_note: String::new(),
     };
     sqlx::query(
-        "INSERT INTO person_merges (id, kept_id, merged_id, organisation_id, merged_by, \
-         merged_at, note, moved) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO person_merges (id, kept_id, merged_id, organisation_id, event_id, \
+         merged_by, merged_at, note, moved) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id.to_string())
     .bind(kept.to_string())
     .bind(merged.to_string())
     .bind(organisation.to_string())
+    .bind(event_id.to_owned())
     .bind(by.to_string())
     .bind(time::encode(at))
     .bind(note.to_owned())
@@ -336,8 +353,8 @@ pub async fn undo(
     person_changed(conn, merge.merged).await
 }
 
-const COLUMNS: &str = "id, kept_id, merged_id, organisation_id, merged_by, merged_at, note, \
-                       moved, undone_by, undone_at, undo_note";
+const COLUMNS: &str = "id, kept_id, merged_id, organisation_id, event_id, merged_by, merged_at, \
+                       note, moved, undone_by, undone_at, undo_note";
 
 /// The merge `id`; locked for the caller's transaction when `for_update`.
 pub async fn by_id(
@@ -383,6 +400,7 @@ fn from_row(row: &AnyRow) -> Result<PersonMerge, StoreError> {
         kept: rows::id(row, "kept_id")?,
         merged: rows::id(row, "merged_id")?,
         organisation: rows::id(row, "organisation_id")?,
+        event_id: rows::text(row, "event_id")?,
         merged_by: rows::id(row, "merged_by")?,
         merged_at: rows::instant(row, "merged_at")?,
         note: rows::text(row, "note")?,

@@ -10,7 +10,10 @@
 use concordat_domain::ids::PersonId;
 use serde_json::{json, Value};
 
-use crate::fixtures::{count, get_json, person_id, post_json, texts, GARY};
+use crate::fixtures::{
+    count, csrf_token, get_json, location, page, person_id, post_form, post_json, signed_in, texts,
+    GARY,
+};
 use crate::harness::TestApp;
 use crate::matching::described;
 
@@ -387,6 +390,143 @@ async fn a_staff_account_merges_nothing_it_has_not_compared_or_does_not_own(app:
     assert!(holdings(&app, crews).await.ends_with(&format!("[{gary}]")));
 }
 
+async fn a_reviewer_merges_and_undoes_on_the_pages(app: TestApp) {
+    let gary = person_id(&app, GARY).await;
+    let crews = started_record(&app, "W-1", "AMB-W1").await;
+    let (gary_before, crews_before) = (holdings(&app, gary).await, holdings(&app, crews).await);
+    let event = held(
+        &app,
+        call_999("W-2", gary_by_the_crew(&app, "AMB-W1").await),
+    )
+    .await;
+    let paramedic = signed_in(&app, "paramedic").await;
+    let path = format!("/matching/{event}");
+    let (status, item) = page(&app, &paramedic, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        item.contains("Are two of these records one person?"),
+        "{item}"
+    );
+    assert!(item.contains("Holt, NHS 999 000 0034"), "{item}");
+    assert!(item.contains("Holt, no NHS number"), "{item}");
+    let token = csrf_token(&item);
+    let (gary_id, crews_id) = (gary.to_string(), crews.to_string());
+
+    // The wrong way round: the reason is on the form, which keeps what
+    // was chosen; nothing moves.
+    let wrong = post_form(
+        &app,
+        &paramedic,
+        &format!("{path}/merge"),
+        &[
+            ("csrf_token", &token),
+            ("kept_person_id", &crews_id),
+            ("merged_person_id", &gary_id),
+            ("note", "same man"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), 409);
+    let body = wrong.text().await.unwrap();
+    assert!(body.contains("id=\"merge-error\""), "{body}");
+    assert!(body.contains("a crisis plan"), "{body}");
+    assert!(body.contains(">same man</textarea>"), "{body}");
+    assert_eq!(holdings(&app, gary).await, gary_before);
+    // Nothing chosen: both fields named.
+    let empty = post_form(
+        &app,
+        &paramedic,
+        &format!("{path}/merge"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+    assert_eq!(empty.status(), 400);
+    let body = empty.text().await.unwrap();
+    assert!(body.contains("id=\"kept_person_id-error\""), "{body}");
+    assert!(body.contains("id=\"merged_person_id-error\""), "{body}");
+    // A forged form merges nothing.
+    let forged = post_form(
+        &app,
+        &paramedic,
+        &format!("{path}/merge"),
+        &[
+            ("csrf_token", "forged"),
+            ("kept_person_id", &gary_id),
+            ("merged_person_id", &crews_id),
+        ],
+    )
+    .await;
+    assert_ne!(forged.status(), 303);
+    assert_eq!(holdings(&app, crews).await, crews_before);
+
+    let done = post_form(
+        &app,
+        &paramedic,
+        &format!("{path}/merge"),
+        &[
+            ("csrf_token", &token),
+            ("kept_person_id", &gary_id),
+            ("merged_person_id", &crews_id),
+            ("note", "the crew's number on both calls"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(location(&done), format!("{path}?done=merged"));
+    assert!(holdings(&app, crews).await.ends_with(&format!("[{gary}]")));
+
+    let (status, list) = page(&app, &paramedic, "/matching/merges").await;
+    assert_eq!(status, 200);
+    assert!(list.contains("reviewing W-2"), "{list}");
+    assert!(list.contains("1 identifier, 1 contact"), "{list}");
+    let merge_id = texts(
+        &app,
+        &format!("SELECT id FROM person_merges WHERE merged_id = '{crews}'"),
+        "id",
+    )
+    .await
+    .pop()
+    .unwrap();
+    let undo = format!("/matching/merges/{merge_id}/undo");
+    let undone = post_form(
+        &app,
+        &paramedic,
+        &undo,
+        &[("csrf_token", &csrf_token(&list)), ("note", "two brothers")],
+    )
+    .await;
+    assert_eq!(undone.status(), 303);
+    assert_eq!(location(&undone), "/matching/merges?done=undone");
+    assert_eq!(holdings(&app, gary).await, gary_before);
+    assert_eq!(holdings(&app, crews).await, crews_before);
+    let (_, after) = page(&app, &paramedic, "/matching/merges?done=undone").await;
+    assert!(after.contains("stand apart again"));
+    assert!(
+        !after.contains(&format!("action=\"{undo}\"")),
+        "no undo once undone"
+    );
+    // Undone once; another organisation meets it as no merge at all.
+    let again = post_form(
+        &app,
+        &paramedic,
+        &undo,
+        &[("csrf_token", &csrf_token(&after))],
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+    let police = signed_in(&app, "police").await;
+    let (_, theirs) = page(&app, &police, "/matching/merges").await;
+    assert!(!theirs.contains("reviewing W-2"));
+    let refused = post_form(
+        &app,
+        &police,
+        &undo,
+        &[("csrf_token", &csrf_token(&theirs))],
+    )
+    .await;
+    assert_eq!(refused.status(), 404);
+}
+
 /// Every near match waits for a reviewer: nothing is linked by the job.
 fn review_everything(config: &mut concordat_server::ServerConfig) {
     config.link = concordat_link::Thresholds::new(0.5, 1.0).unwrap();
@@ -396,4 +536,5 @@ crate::on_both_stores!(reviewed with review_everything:
     a_contact_record_is_folded_into_garys_and_the_undo_leaves_both_as_they_were,
     records_whose_numbers_from_one_system_differ_are_two_people,
     a_staff_account_merges_nothing_it_has_not_compared_or_does_not_own,
+    a_reviewer_merges_and_undoes_on_the_pages,
 );

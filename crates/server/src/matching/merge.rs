@@ -24,7 +24,7 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
 use concordat_store::audit::{AuditAction, Outcome};
 use concordat_store::held_events;
-use concordat_store::merges::{self, MergeId, PersonMerge};
+use concordat_store::merges::{self, MergeAsked, MergeId, PersonMerge};
 use serde::Serialize;
 
 use super::review::{may_review, own_held, NOTE_MAX_CHARS};
@@ -44,6 +44,8 @@ pub struct Merge {
     pub kept_person_id: PersonId,
     /// The record folded into it.
     pub merged_person_id: PersonId,
+    /// The sender's id of the held event that listed both.
+    pub event_id: String,
     pub merged_at: DateTime<Utc>,
     pub note: String,
     /// What moved: "1 identifier, 3 contacts, …".
@@ -58,6 +60,7 @@ fn view(m: &PersonMerge) -> Merge {
         id: m.id,
         kept_person_id: m.kept,
         merged_person_id: m.merged,
+        event_id: m.event_id.clone(),
         merged_at: m.merged_at,
         note: m.note.clone(),
         moved: m.moved.describe(),
@@ -180,13 +183,16 @@ pub async fn merge(
     }
     let record = merges::merge(
         &mut tx,
-        id,
-        kept,
-        merged,
-        viewer.user.organisation_id(),
-        viewer.user.id(),
-        state.clock.now(),
-        &note,
+        MergeAsked {
+            id,
+            kept,
+            merged,
+            organisation: viewer.user.organisation_id(),
+            event_id: &held.event_id,
+            by: viewer.user.id(),
+            at: state.clock.now(),
+            note: &note,
+        },
     )
     .await?;
     tx.commit().await?;

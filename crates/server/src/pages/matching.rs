@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/matching", get(queue))
         .route("/matching/{id}", get(item).post(decide))
+        .route("/matching/{id}/merge", post(merge))
 }
 
 /// A held event as the pages show it.
@@ -121,6 +122,9 @@ struct Compared {
 struct Card {
     person_id: String,
     name: String,
+    /// The name with the NHS number or its absence: two records of one
+    /// person share a name, and the merge form must tell them apart.
+    label: String,
     chance: String,
     lines: Vec<Compared>,
     withheld: Option<String>,
@@ -206,9 +210,18 @@ fn card(item: &Item, c: &ReviewedCandidate, chosen: &str) -> Card {
             weight,
         });
     }
+    let label = match c
+        .demographics
+        .as_ref()
+        .and_then(|p| p.nhs_number.as_deref())
+    {
+        Some(nhs) => format!("{name}, NHS {}", nhs_spaced(nhs)),
+        None => format!("{name}, no NHS number"),
+    };
     Card {
         person_id: c.person_id.to_string(),
         name,
+        label,
         chance: format!("{:.1} %", c.evidence.probability * 100.0),
         lines,
         withheld: c.withheld.clone(),
@@ -227,6 +240,8 @@ struct ItemPage {
     note: String,
     /// The address given for a new record, kept when the form comes back.
     added: NewRecord,
+    /// The merge form as sent, kept when it comes back.
+    merging: MergeForm,
     notice: Option<&'static str>,
     faults: Faults,
 }
@@ -255,6 +270,7 @@ fn item_page(
         chosen: chosen.to_owned(),
         note,
         added,
+        merging: MergeForm::default(),
         notice: None,
         faults,
     }
@@ -280,6 +296,9 @@ pub async fn item(
         Some("linked") => Some("Matched: the contact is now on their record."),
         Some("not-linked") => Some("Saved: it is none of these people."),
         Some("new-person") => Some("Started a new record for them: the contact is on it."),
+        Some("merged") => Some(
+            "Merged: the two records are one. Your service's merges list it, with a way to undo it.",
+        ),
         Some("unsure") => Some("Saved: it waits for another reviewer."),
         _ => None,
     };
@@ -369,4 +388,84 @@ pub async fn decide(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Default, Deserialize)]
+#[expect(
+    missing_debug_implementations,
+    reason = "holds the session's CSRF token, which must not reach a log"
+)]
+pub struct MergeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    kept_person_id: String,
+    #[serde(default)]
+    merged_person_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /matching/{id}/merge`: two records the event lists are one
+/// person; the second is folded into the first.
+pub async fn merge(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PagePath(id): PagePath<String>,
+    PageForm(form): PageForm<MergeForm>,
+) -> Result<Response, PageError> {
+    csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
+    let viewer = session.viewer(Purpose::DirectCare);
+    let chosen = |field: &str, raw: &str| {
+        PersonId::parse(raw)
+            .map_err(|_| ServiceError::invalid(field, "Choose one of the records listed above"))
+    };
+    let result = match (
+        chosen("kept_person_id", &form.kept_person_id),
+        chosen("merged_person_id", &form.merged_person_id),
+    ) {
+        (Ok(kept), Ok(merged)) => {
+            crate::matching::merge::merge(&state, &viewer, &id, kept, merged, &form.note).await
+        }
+        (Err(ServiceError::Invalid(mut a)), Err(ServiceError::Invalid(b))) => {
+            a.extend(b);
+            Err(ServiceError::Invalid(a))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    let (status, faults) = match result {
+        Ok(_) => return Ok(Redirect::to(&format!("/matching/{id}?done=merged")).into_response()),
+        Err(ServiceError::Invalid(mut fields)) => (
+            StatusCode::BAD_REQUEST,
+            Faults::from_service(
+                &{
+                    // The form's note is the merge's, beside the decision's.
+                    for f in &mut fields {
+                        if f.field == "note" {
+                            f.field = "merge_note".into();
+                        }
+                    }
+                    fields
+                },
+                &["kept_person_id", "merged_person_id", "merge_note"],
+                "merge",
+            ),
+        ),
+        Err(ServiceError::Conflict(why)) => {
+            let mut faults = Faults::new();
+            faults.add("merge", &why);
+            (StatusCode::CONFLICT, faults)
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let item = service::item(&state, &viewer, &id).await?;
+    let mut page = item_page(
+        Chrome::load(&state, &session).await?,
+        &item,
+        "",
+        (String::new(), NewRecord::default()),
+        faults,
+    );
+    page.merging = form;
+    Ok((status, render(&page)?).into_response())
 }

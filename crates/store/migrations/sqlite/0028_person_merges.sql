@@ -9,6 +9,9 @@ CREATE TABLE person_merges (
     kept_id          TEXT NOT NULL REFERENCES persons (id),
     merged_id        TEXT NOT NULL REFERENCES persons (id),
     organisation_id  TEXT NOT NULL REFERENCES organisations (id),
+    -- The sender's id of the held event the reviewer was deciding, which
+    -- listed both records: how the reviewer knows the merge again.
+    event_id         TEXT NOT NULL,
     merged_by        TEXT NOT NULL REFERENCES users (id),
     merged_at        TEXT NOT NULL,
     note             TEXT NOT NULL DEFAULT '',
