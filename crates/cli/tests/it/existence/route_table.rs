@@ -37,6 +37,14 @@ const AUDIT_SEARCH: &str = "information governance's search of the audit log (IG
 /// any other (known or not) refused alike (tests/it/matching.rs).
 const HELD: &str = "a held event of the caller's organisation; persons only from its candidates";
 
+/// The merges of the caller's organisation's reviewers: takes no id.
+const MERGES: &str = "the reviewer's own organisation's merges: takes no id";
+
+/// A merge is its organisation's: an id from elsewhere, unknown or
+/// malformed is the same not found (tests/it/matching_merge.rs); the
+/// persons it names were chosen from a held event's candidates.
+const MERGE: &str = "a merge of the caller's organisation; no person id reaches it";
+
 /// A correction request is its owner's alone: anyone else, and any id
 /// that names none, meets the same not found (tests/it/corrections.rs).
 const CORRECTION: &str = "a request the caller owns; no person id reaches it";
@@ -90,6 +98,12 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         "the reviewer's own organisation's held events: takes no id",
     ),
     (Surface::Page, "GET /matching/{id}", HELD),
+    (Surface::Api, "POST /matching/{id}/merge", HELD),
+    (Surface::Page, "POST /matching/{id}/merge", HELD),
+    (Surface::Api, "GET /matching/merges", MERGES),
+    (Surface::Page, "GET /matching/merges", MERGES),
+    (Surface::Api, "POST /matching/merges/{id}/undo", MERGE),
+    (Surface::Page, "POST /matching/merges/{id}/undo", MERGE),
     (
         Surface::Api,
         "GET /me/corrections",
