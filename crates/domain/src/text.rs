@@ -276,3 +276,35 @@ pub fn lowercase_first(text: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// "a, b and c": parts as a sentence lists them.
+pub fn listed(parts: &[impl AsRef<str>]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => format!(
+            "{} and {}",
+            rest.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod listed_tests {
+    use super::listed;
+
+    #[test]
+    fn lists_as_a_sentence_does() {
+        assert_eq!(listed::<&str>(&[]), "");
+        assert_eq!(listed(&["a plan"]), "a plan");
+        assert_eq!(listed(&["a plan", "flags"]), "a plan and flags");
+        assert_eq!(
+            listed(&["a plan", "flags", "a case"]),
+            "a plan, flags and a case"
+        );
+    }
+}

@@ -114,11 +114,12 @@ pub struct Moved {
 }
 
 impl Moved {
-    /// "1 identifier, 3 contacts": for the audit and the reviewer.
+    /// "1 identifier and 3 contacts": for the audit and the reviewer.
     pub fn describe(&self) -> String {
-        let counted =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        [
+        let counted = |n: usize, one: &str, many: &str| {
+            (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
+        };
+        let parts: Vec<String> = [
             counted(self.identifiers.len(), "identifier", "identifiers"),
             counted(self.contact_events.len(), "contact", "contacts"),
             counted(
@@ -133,7 +134,14 @@ impl Moved {
                 "frequent-contact entries",
             ),
         ]
-        .join(", ")
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() {
+            "nothing but the record itself".to_owned()
+        } else {
+            concordat_domain::text::listed(&parts)
+        }
     }
 }
 
@@ -148,6 +156,10 @@ pub struct PersonMerge {
     pub organisation: OrganisationId,
     /// The sender's id of the held event that listed both records.
     pub event_id: String,
+    /// Each record as the reviewer saw it ("Gary Holt, NHS 999 000 0034"),
+    /// so the service's merges can be told apart.
+    pub kept_label: String,
+    pub merged_label: String,
     pub merged_by: UserId,
     pub merged_at: DateTime<Utc>,
     pub note: String,
@@ -218,6 +230,8 @@ pub struct MergeAsked<'a> {
     pub merged: PersonId,
     pub organisation: OrganisationId,
     pub event_id: &'a str,
+    pub kept_label: &'a str,
+    pub merged_label: &'a str,
     pub by: UserId,
     pub at: DateTime<Utc>,
     pub note: &'a str,
@@ -235,6 +249,8 @@ pub async fn merge(conn: &mut Conn, asked: MergeAsked<'_>) -> Result<PersonMerge
         merged,
         organisation,
         event_id,
+        kept_label,
+        merged_label,
         by,
         at,
         note,
@@ -273,6 +289,8 @@ pub async fn merge(conn: &mut Conn, asked: MergeAsked<'_>) -> Result<PersonMerge
         merged,
         organisation,
         event_id: event_id.to_owned(),
+        kept_label: kept_label.to_owned(),
+        merged_label: merged_label.to_owned(),
         merged_by: by,
         merged_at: at,
         note: note.to_owned(),
@@ -283,13 +301,16 @@ pub async fn merge(conn: &mut Conn, asked: MergeAsked<'_>) -> Result<PersonMerge
     };
     sqlx::query(
         "INSERT INTO person_merges (id, kept_id, merged_id, organisation_id, event_id, \
-         merged_by, merged_at, note, moved) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         kept_label, merged_label, merged_by, merged_at, note, moved) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id.to_string())
     .bind(kept.to_string())
     .bind(merged.to_string())
     .bind(organisation.to_string())
     .bind(event_id.to_owned())
+    .bind(kept_label.to_owned())
+    .bind(merged_label.to_owned())
     .bind(by.to_string())
     .bind(time::encode(at))
     .bind(note.to_owned())
@@ -353,8 +374,9 @@ pub async fn undo(
     person_changed(conn, merge.merged).await
 }
 
-const COLUMNS: &str = "id, kept_id, merged_id, organisation_id, event_id, merged_by, merged_at, \
-                       note, moved, undone_by, undone_at, undo_note";
+const COLUMNS: &str = "id, kept_id, merged_id, organisation_id, event_id, kept_label, \
+                       merged_label, merged_by, merged_at, note, moved, undone_by, undone_at, \
+                       undo_note";
 
 /// The merge `id`; locked for the caller's transaction when `for_update`.
 pub async fn by_id(
@@ -401,6 +423,8 @@ fn from_row(row: &AnyRow) -> Result<PersonMerge, StoreError> {
         merged: rows::id(row, "merged_id")?,
         organisation: rows::id(row, "organisation_id")?,
         event_id: rows::text(row, "event_id")?,
+        kept_label: rows::text(row, "kept_label")?,
+        merged_label: rows::text(row, "merged_label")?,
         merged_by: rows::id(row, "merged_by")?,
         merged_at: rows::instant(row, "merged_at")?,
         note: rows::text(row, "note")?,

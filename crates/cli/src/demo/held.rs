@@ -6,7 +6,10 @@
 //! They are held as the API holds such events, and the matching job the
 //! server runs when it starts links, queues or leaves each, so that the
 //! review queue has something real in it. Gary Holt (999 000 0034) is
-//! among them: once as his records have him, once as "Gaz".
+//! among them: once as his records have him, once as "Gaz" — and once
+//! more as "Gaz" with the ambulance service's own number, which a reviewer
+//! gave a record of its own from an earlier call, so that the call lists
+//! both of his records for a reviewer to merge.
 
 use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
 use concordat_domain::nhs_number::NhsNumber;
@@ -106,10 +109,36 @@ fn payload(system: &str, event_id: &str, kind: &str, at: DateTime<Utc>, d: &Held
             "birth_date": d.birth_date.map(|b| b.to_string()),
             "postcode": d.postcode,
             "sex": d.sex,
+            "identifier": d.identifier.as_ref().map(|(system, value)| json!({
+                "system": system, "value": value
+            })),
         },
         "occurred_at": at.to_rfc3339(),
     })
     .to_string()
+}
+
+/// The ambulance service's own numbers for the people its crews attend.
+const AMBULANCE_NUMBERS: &str = "https://ambulance.northshire.example/patient";
+
+/// The ambulance service's number for "Gaz Holt".
+const GAZ_NUMBER: &str = "NAS-88213";
+
+/// "Gaz Holt": the record a reviewer started from a 999 call that gave
+/// Gary's nickname, date of birth and the service's own number, and no NHS
+/// number.
+fn started_from_a_call(gary: &LinkageRow) -> anyhow::Result<concordat_domain::person::Person> {
+    use concordat_domain::identifier::Identifier;
+    use concordat_domain::ids::PersonId;
+    use concordat_domain::person::{BirthDate, Person, PersonName};
+    Ok(Person::new(
+        PersonId::new(),
+        PersonName::new("Gaz", &gary.family_name)?,
+        BirthDate::new(gary.birth_date, Utc::now().date_naive())?,
+        None,
+        None,
+        vec![Identifier::new(AMBULANCE_NUMBERS, GAZ_NUMBER)?],
+    )?)
 }
 
 /// Holds the demo's contacts sent without an NHS number and schedules
@@ -134,9 +163,11 @@ pub async fn seed_held_events(store: &Store, now: DateTime<Utc>) -> anyhow::Resu
             .any(|(_, value)| value.as_str() == gary.as_str())
     };
     let mut chosen: Vec<(&LinkageRow, Slip)> = Vec::new();
+    let mut gaz = None;
     if let Some(row) = everyone.iter().find(|r| is_gary(r)) {
         chosen.push((row, Slip::None));
         chosen.push((row, Slip::Nickname));
+        gaz = Some(row);
     }
     let slips = [
         Slip::None,
@@ -188,6 +219,20 @@ pub async fn seed_held_events(store: &Store, now: DateTime<Utc>) -> anyhow::Resu
     let mut i = 0;
     for (row, slip) in chosen {
         let event = hold(described(row, slip), i, &mut rng);
+        held += usize::from(held_events::insert(&mut tx, &event).await?);
+        i += 1;
+    }
+    // A record a reviewer started from an earlier 999 call, which is Gary's
+    // under the name the crew heard; the next call lists both records, for
+    // a reviewer to merge.
+    if let Some(gary_row) = gaz {
+        let record = started_from_a_call(gary_row)?;
+        concordat_store::persons::insert_person(&mut tx, &record, now - Duration::days(40)).await?;
+        let mut details = described(gary_row, Slip::Nickname);
+        details.identifier = Some((AMBULANCE_NUMBERS.into(), GAZ_NUMBER.into()));
+        // Sent by the ambulance service, whose number it is.
+        i = i.next_multiple_of(senders.len());
+        let event = hold(details, i, &mut rng);
         held += usize::from(held_events::insert(&mut tx, &event).await?);
         i += 1;
     }

@@ -190,6 +190,23 @@ async fn a_contact_record_is_folded_into_garys_and_the_undo_leaves_both_as_they_
             1
         );
     }
+    // The event cannot now go on the folded record: it is part of Gary's.
+    let onto_folded = post_json(
+        &app,
+        &paramedic,
+        &format!("/api/v1/matching/{event}/decision"),
+        json!({"decision": "link", "person_id": crews.to_string()}),
+    )
+    .await;
+    assert_eq!(onto_folded.status(), 409);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM contact_events WHERE source_event_id = 'M-2'"
+        )
+        .await,
+        0
+    );
     // Merged once: the same again is a conflict.
     let again = post_json(
         &app,
@@ -479,6 +496,8 @@ async fn a_reviewer_merges_and_undoes_on_the_pages(app: TestApp) {
     assert_eq!(status, 200);
     assert!(list.contains("reviewing W-2"), "{list}");
     assert!(list.contains("1 identifier, 1 contact"), "{list}");
+    assert!(list.contains("Gary Holt, NHS 999 000 0034"), "{list}");
+    assert!(list.contains("Holt, no NHS number"), "{list}");
     let merge_id = texts(
         &app,
         &format!("SELECT id FROM person_merges WHERE merged_id = '{crews}'"),

@@ -46,6 +46,9 @@ pub struct Merge {
     pub merged_person_id: PersonId,
     /// The sender's id of the held event that listed both.
     pub event_id: String,
+    /// Each record as the reviewer saw it when merging.
+    pub kept: String,
+    pub merged: String,
     pub merged_at: DateTime<Utc>,
     pub note: String,
     /// What moved: "1 identifier, 3 contacts, …".
@@ -61,11 +64,31 @@ fn view(m: &PersonMerge) -> Merge {
         kept_person_id: m.kept,
         merged_person_id: m.merged,
         event_id: m.event_id.clone(),
+        kept: m.kept_label.clone(),
+        merged: m.merged_label.clone(),
         merged_at: m.merged_at,
         note: m.note.clone(),
         moved: m.moved.describe(),
         undone_at: m.undone_at,
         undo_note: m.undo_note.clone(),
+    }
+}
+
+/// "Gary Holt, NHS 999 000 0034": a record as a reviewer tells it from
+/// another of the same name.
+fn label(person: &concordat_domain::person::Person) -> String {
+    match person.nhs_number() {
+        Some(nhs) => {
+            let d = nhs.as_str();
+            format!(
+                "{}, NHS {} {} {}",
+                person.name(),
+                &d[..3],
+                &d[3..6],
+                &d[6..]
+            )
+        }
+        None => format!("{}, no NHS number", person.name()),
     }
 }
 
@@ -134,7 +157,7 @@ pub async fn merge(
             return Err(ServiceError::Conflict(format!(
                 "the record to fold in holds {}, which a merge cannot carry into another record; \
                  keep that record instead, or ask the teams that made them",
-                held_apart.join(", ")
+                concordat_domain::text::listed(&held_apart)
             )));
         }
     }
@@ -189,6 +212,8 @@ pub async fn merge(
             merged,
             organisation: viewer.user.organisation_id(),
             event_id: &held.event_id,
+            kept_label: &label(&kept_person),
+            merged_label: &label(&merged_person),
             by: viewer.user.id(),
             at: state.clock.now(),
             note: &note,

@@ -364,6 +364,19 @@ pub async fn decide(
             .await?;
             let (person, _) = state.reads.persons.read(person_id).await?;
             let person = person.ok_or(ServiceError::NotFound)?;
+            // A record a reviewer folded into another is part of that one:
+            // a contact goes on the record it is part of.
+            let merged = {
+                let mut conn = state.store.read().await?;
+                concordat_store::merges::merged_into(&mut conn, person_id, false).await?
+            };
+            if merged.is_some() {
+                return Err(ServiceError::Conflict(
+                    "this record has been merged into another of the people listed: choose that \
+                     one"
+                    .into(),
+                ));
+            }
             audit_decision(
                 state,
                 viewer,

@@ -12,6 +12,9 @@ CREATE TABLE person_merges (
     -- The sender's id of the held event the reviewer was deciding, which
     -- listed both records: how the reviewer knows the merge again.
     event_id         TEXT NOT NULL,
+    -- Each record as the reviewer saw it (name, NHS number or none).
+    kept_label       TEXT NOT NULL,
+    merged_label     TEXT NOT NULL,
     merged_by        TEXT NOT NULL REFERENCES users (id),
     merged_at        TEXT NOT NULL,
     note             TEXT NOT NULL DEFAULT '',
