@@ -299,7 +299,7 @@ mod listed_tests {
 
     #[test]
     fn lists_as_a_sentence_does() {
-        assert_eq!(listed::<&str>(&[]), "");
+        assert_eq!(listed(&[] as &[&str]), "");
         assert_eq!(listed(&["a plan"]), "a plan");
         assert_eq!(listed(&["a plan", "flags"]), "a plan and flags");
         assert_eq!(
