@@ -426,6 +426,11 @@ async fn a_reviewer_merges_and_undoes_on_the_pages(app: TestApp) {
     );
     assert!(item.contains("Holt, NHS 999 000 0034"), "{item}");
     assert!(item.contains("Holt, no NHS number"), "{item}");
+    // Each record's own numbers are beside the contact's.
+    assert!(
+        item.contains(&format!("Record: </span>{AMBULANCE_PATIENT}|AMB-W1")),
+        "{item}"
+    );
     let token = csrf_token(&item);
     let (gary_id, crews_id) = (gary.to_string(), crews.to_string());
 

@@ -139,6 +139,27 @@ fn shown<T: ToString>(value: Option<&Masked<T>>) -> String {
     }
 }
 
+/// A record's numbers as the comparison shows them: the NHS number spaced,
+/// any other as `system|value`, as the event's own is shown.
+fn numbers(p: &crate::record::views::DemographicsView) -> String {
+    let nhs = p.nhs_number.as_deref();
+    let mut shown: Vec<String> = nhs
+        .map(|n| format!("NHS {}", nhs_spaced(n)))
+        .into_iter()
+        .collect();
+    shown.extend(
+        p.identifiers
+            .iter()
+            .filter(|i| Some(i.value.as_str()) != nhs)
+            .map(|i| format!("{}|{}", i.system, i.value)),
+    );
+    if shown.is_empty() {
+        "—".to_owned()
+    } else {
+        shown.join("; ")
+    }
+}
+
 fn card(item: &Item, c: &ReviewedCandidate, chosen: &str) -> Card {
     let d = &item.event.described;
     let field = |label: &str| {
@@ -201,11 +222,7 @@ fn card(item: &Item, c: &ReviewedCandidate, chosen: &str) -> Card {
         lines.push(Compared {
             field: "Numbers",
             sent: or_dash(d.identifier.clone()),
-            recorded: p
-                .nhs_number
-                .as_deref()
-                .map(|n| format!("NHS {}", nhs_spaced(n)))
-                .unwrap_or_else(|| "—".to_owned()),
+            recorded: numbers(p),
             level,
             weight,
         });
