@@ -221,6 +221,24 @@ pub async fn post_json(
         .unwrap()
 }
 
+/// Posts `body` as `token` to `path` and to `unknown` (the same route for
+/// an id that names nothing): both must answer 404 with the same detail,
+/// so the first tells the caller nothing of what `path` names.
+pub async fn posts_alike_as_for_nothing(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    unknown: &str,
+    body: serde_json::Value,
+) {
+    let real = post_json(app, token, path, body.clone()).await;
+    let none = post_json(app, token, unknown, body).await;
+    assert_eq!((real.status().as_u16(), none.status().as_u16()), (404, 404));
+    let (real, none): (serde_json::Value, serde_json::Value) =
+        (real.json().await.unwrap(), none.json().await.unwrap());
+    assert_eq!(real["detail"], none["detail"]);
+}
+
 /// `GET /api/v1/crisis-lookup` for the person with NHS number `nhs`,
 /// giving `reason` (spaces encoded).
 pub fn crisis_look_up_path(nhs: &str, reason: &str) -> String {

@@ -27,7 +27,7 @@ use concordat_store::held_events;
 use concordat_store::merges::{self, MergeAsked, MergeId, PersonMerge};
 use serde::Serialize;
 
-use super::review::{may_review, own_held, NOTE_MAX_CHARS};
+use super::review::{audit_reviewer, may_review, own_held, NOTE_MAX_CHARS};
 use crate::authorisation::{act_entry, AccessError, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
@@ -324,20 +324,15 @@ async fn audit_both(
     note: &str,
 ) -> Result<(), ServiceError> {
     for (person, what) in entries {
-        let mut reasons = vec![what];
-        if !note.is_empty() {
-            reasons.push(format!("reviewer's note: {note}"));
-        }
-        let mut entry = act_entry(
+        audit_reviewer(
             state,
             viewer,
             Some(person),
-            AuditAction::Write,
-            Outcome::Allowed,
-            reasons,
-        );
-        entry.categories = vec![DataCategory::Demographics, DataCategory::Contacts];
-        state.audit.record(entry).await.map_err(AccessError::from)?;
+            what,
+            note,
+            &[DataCategory::Demographics, DataCategory::Contacts],
+        )
+        .await?;
     }
     Ok(())
 }

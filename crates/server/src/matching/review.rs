@@ -456,6 +456,19 @@ async fn audit_decision(
     what: String,
     note: &str,
 ) -> Result<(), ServiceError> {
+    audit_reviewer(state, viewer, person, what, note, &[DataCategory::Contacts]).await
+}
+
+/// A reviewer's act, with their note, audited (on `person`'s record when
+/// it concerns one) before anything changes.
+pub(super) async fn audit_reviewer(
+    state: &AppState,
+    viewer: &Viewer,
+    person: Option<PersonId>,
+    what: String,
+    note: &str,
+    categories: &[DataCategory],
+) -> Result<(), ServiceError> {
     let mut reasons = vec![what];
     if !note.is_empty() {
         reasons.push(format!("reviewer's note: {note}"));
@@ -468,7 +481,7 @@ async fn audit_decision(
         Outcome::Allowed,
         reasons,
     );
-    entry.categories = vec![DataCategory::Contacts];
+    entry.categories = categories.to_vec();
     state.audit.record(entry).await.map_err(AccessError::from)?;
     Ok(())
 }
