@@ -42,7 +42,7 @@ pub(crate) async fn described(app: &TestApp, nhs: &str) -> Value {
     details
 }
 
-fn call_999(event_id: &str, person: Value) -> Value {
+pub(crate) fn call_999(event_id: &str, person: Value) -> Value {
     json!({
         "source_system": "ambulance-cad", "event_id": event_id, "kind": "call-999",
         "person": person, "occurred_at": "2026-03-03T02:10:00Z",
@@ -57,7 +57,7 @@ fn nobody() -> Value {
     })
 }
 
-async fn held_status(app: &TestApp, event_id: &str) -> String {
+pub(crate) async fn held_status(app: &TestApp, event_id: &str) -> String {
     crate::fixtures::texts(
         app,
         &format!("SELECT status FROM held_events WHERE event_id = '{event_id}'"),
@@ -66,6 +66,20 @@ async fn held_status(app: &TestApp, event_id: &str) -> String {
     .await
     .pop()
     .unwrap_or_default()
+}
+
+/// Sends the ambulance service's event, runs the matching job; the held
+/// event's id.
+pub(crate) async fn held(app: &TestApp, event: Value) -> String {
+    let cad = app.token_for("ambulance-cad", "TREAT").await;
+    let sent = post_json(app, &cad, "/api/v1/events", event).await;
+    assert_eq!(sent.status(), 202);
+    let id = sent.json::<Value>().await.unwrap()["held"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.run_jobs().await;
+    id
 }
 
 async fn contacts_of(app: &TestApp, person: PersonId, event_id: &str) -> i64 {
@@ -272,7 +286,8 @@ async fn contacts_without_his_nhs_number_put_gary_on_the_frequent_contact_list(a
 }
 
 /// Never links without review: every match waits for a reviewer.
-fn review_everything(config: &mut concordat_server::ServerConfig) {
+/// Every near match waits for a reviewer: nothing is linked by the job.
+pub(crate) fn review_everything(config: &mut concordat_server::ServerConfig) {
     config.link = concordat_link::Thresholds::new(0.5, 1.0).unwrap();
 }
 

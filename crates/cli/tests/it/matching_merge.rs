@@ -15,7 +15,7 @@ use crate::fixtures::{
     posts_alike_as_for_nothing, signed_in, texts, GARY,
 };
 use crate::harness::TestApp;
-use crate::matching::described;
+use crate::matching::{call_999, described, held, review_everything};
 
 const AMBULANCE_PATIENT: &str = "https://ambulance.example/patient";
 
@@ -24,27 +24,6 @@ async fn gary_by_the_crew(app: &TestApp, number: &str) -> Value {
     let mut details = described(app, GARY).await;
     details["identifier"] = json!({"system": AMBULANCE_PATIENT, "value": number});
     details
-}
-
-fn call_999(event_id: &str, person: Value) -> Value {
-    json!({
-        "source_system": "ambulance-cad", "event_id": event_id, "kind": "call-999",
-        "person": person, "occurred_at": "2026-03-03T02:10:00Z",
-        "outcome": "Crew attended; advice given"
-    })
-}
-
-/// Sends the event, runs the matching job; the held event's id.
-async fn held(app: &TestApp, event: Value) -> String {
-    let cad = app.token_for("ambulance-cad", "TREAT").await;
-    let sent = post_json(app, &cad, "/api/v1/events", event).await;
-    assert_eq!(sent.status(), 202);
-    let id = sent.json::<Value>().await.unwrap()["held"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.run_jobs().await;
-    id
 }
 
 /// A record started by the reviewer from a held event about Gary.
@@ -532,11 +511,6 @@ async fn a_reviewer_merges_and_undoes_on_the_pages(app: TestApp) {
     )
     .await;
     assert_eq!(refused.status(), 404);
-}
-
-/// Every near match waits for a reviewer: nothing is linked by the job.
-fn review_everything(config: &mut concordat_server::ServerConfig) {
-    config.link = concordat_link::Thresholds::new(0.5, 1.0).unwrap();
 }
 
 crate::on_both_stores!(reviewed with review_everything:

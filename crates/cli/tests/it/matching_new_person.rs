@@ -15,6 +15,7 @@ use crate::fixtures::{
     signed_in, texts,
 };
 use crate::harness::TestApp;
+use crate::matching::{call_999, held, held_status, review_everything};
 
 const AMBULANCE_PATIENT: &str = "https://ambulance.example/patient";
 
@@ -24,38 +25,6 @@ fn zebedee(identifier: &str) -> Value {
         "postcode": "NS9 9ZZ", "phone": "07700 900123",
         "identifier": {"system": AMBULANCE_PATIENT, "value": identifier}
     })
-}
-
-fn call_999(event_id: &str, person: Value) -> Value {
-    json!({
-        "source_system": "ambulance-cad", "event_id": event_id, "kind": "call-999",
-        "person": person, "occurred_at": "2026-03-03T02:10:00Z",
-        "outcome": "Crew attended; advice given"
-    })
-}
-
-/// Sends the event and runs the matching job; the held event's id.
-async fn held(app: &TestApp, event: Value) -> String {
-    let cad = app.token_for("ambulance-cad", "TREAT").await;
-    let sent = post_json(app, &cad, "/api/v1/events", event).await;
-    assert_eq!(sent.status(), 202);
-    let id = sent.json::<Value>().await.unwrap()["held"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.run_jobs().await;
-    id
-}
-
-async fn held_status(app: &TestApp, event_id: &str) -> String {
-    texts(
-        app,
-        &format!("SELECT status FROM held_events WHERE event_id = '{event_id}'"),
-        "status",
-    )
-    .await
-    .pop()
-    .unwrap_or_default()
 }
 
 async fn people_called(app: &TestApp, family: &str) -> Vec<PersonId> {
@@ -332,11 +301,6 @@ async fn a_reviewer_starts_a_record_on_the_pages(app: TestApp) {
     )
     .await;
     assert_eq!(status, 200);
-}
-
-/// Every near match waits for a reviewer: nothing is linked by the job.
-fn review_everything(config: &mut concordat_server::ServerConfig) {
-    config.link = concordat_link::Thresholds::new(0.5, 1.0).unwrap();
 }
 
 crate::on_both_stores!(reviewed with review_everything:
