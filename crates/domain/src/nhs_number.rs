@@ -134,6 +134,12 @@ impl NhsNumber {
         std::str::from_utf8(&self.ascii).expect("an NHS number is ASCII digits")
     }
 
+    /// "999 000 0034": spaced 3-3-4 as people read and say it.
+    pub fn spaced(&self) -> String {
+        let d = self.as_str();
+        format!("{} {} {}", &d[..3], &d[3..6], &d[6..])
+    }
+
     /// "999 000 0018": the 3-3-4 form people read aloud and NHS screens show.
     pub fn formatted(&self) -> String {
         let s = self.as_str();

@@ -364,6 +364,22 @@ async fn a_staff_account_merges_nothing_it_has_not_compared_or_does_not_own(app:
         json!({}),
     )
     .await;
+    // Nor for emergency treatment or the sending system: neither lists
+    // nor undoes.
+    for token in [&urgent, &cad] {
+        assert_eq!(
+            get_json(&app, token, "/api/v1/matching/merges").await.0,
+            403
+        );
+        let undo = post_json(
+            &app,
+            token,
+            &format!("/api/v1/matching/merges/{merge_id}/undo"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(undo.status(), 403);
+    }
     let (_, police_list) = get_json(&app, &police, "/api/v1/matching/merges").await;
     assert_eq!(police_list.as_array().unwrap().len(), 0);
     assert!(holdings(&app, crews).await.ends_with(&format!("[{gary}]")));

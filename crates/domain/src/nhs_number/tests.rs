@@ -196,3 +196,9 @@ fn single_digit_errors_and_adjacent_transpositions_are_always_caught_exhaustivel
         }
     }
 }
+
+#[test]
+fn spaced_reads_three_three_four() {
+    let n = NhsNumber::parse("9990000034").unwrap();
+    assert_eq!(n.spaced(), "999 000 0034");
+}

@@ -78,16 +78,7 @@ fn view(m: &PersonMerge) -> Merge {
 /// another of the same name.
 fn label(person: &concordat_domain::person::Person) -> String {
     match person.nhs_number() {
-        Some(nhs) => {
-            let d = nhs.as_str();
-            format!(
-                "{}, NHS {} {} {}",
-                person.name(),
-                &d[..3],
-                &d[3..6],
-                &d[6..]
-            )
-        }
+        Some(nhs) => format!("{}, NHS {}", person.name(), nhs.spaced()),
         None => format!("{}, no NHS number", person.name()),
     }
 }
