@@ -24,6 +24,7 @@ pub mod identifier;
 pub mod ids;
 pub mod nhs_number;
 pub mod organisation;
+pub mod outcomes;
 pub mod person;
 pub mod purpose;
 pub mod referral;

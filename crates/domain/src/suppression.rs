@@ -3,6 +3,9 @@
 //! count rounded to the nearest 5 — and, within a breakdown published
 //! beside its total, a second count is hidden wherever only one is, so the
 //! hidden one cannot be worked out by taking the others from the total.
+//! [`grid`] does the same for a table with totals for its rows, its
+//! columns and the whole; [`rate`] withholds a rate that would give a
+//! hidden count away.
 
 use serde::Serialize;
 
@@ -64,6 +67,146 @@ pub fn breakdown(counts: &[u64]) -> (Vec<Figure>, Figure) {
     (figures, figure(total))
 }
 
+/// A table of counts with the totals published beside it: a total for
+/// each row and column, and one for the whole. Totals are given rather
+/// than summed, as some count people (one person in two rows is one in
+/// the total).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub cells: Vec<Vec<u64>>,
+    pub row_totals: Vec<u64>,
+    pub column_totals: Vec<u64>,
+    pub total: u64,
+}
+
+impl Table {
+    /// A table whose totals are the sums of its cells. Every row has the
+    /// same number of columns as the first.
+    pub fn summed(cells: Vec<Vec<u64>>) -> Self {
+        let width = cells.first().map_or(0, Vec::len);
+        let row_totals = cells.iter().map(|r| r.iter().sum()).collect();
+        let column_totals = (0..width)
+            .map(|j| cells.iter().map(|r| r.get(j).copied().unwrap_or(0)).sum())
+            .collect();
+        let total = cells.iter().flatten().sum();
+        Self {
+            cells,
+            row_totals,
+            column_totals,
+            total,
+        }
+    }
+}
+
+/// A table as published: the same shape, each value a [`Figure`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Published {
+    pub cells: Vec<Vec<Figure>>,
+    pub row_totals: Vec<Figure>,
+    pub column_totals: Vec<Figure>,
+    pub total: Figure,
+}
+
+/// Where a value sits in a [`Table`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum At {
+    Cell(usize, usize),
+    Row(usize),
+    Column(usize),
+    Total,
+}
+
+/// The table published: every count of 1 to 7 hidden, then, wherever a
+/// row, a column, the row totals or the column totals (each against its
+/// total) would hide exactly one value, the smallest other value in that
+/// line hidden too — again, until no line hides exactly one. A line's
+/// values add up to its total, so one hidden value alone could be worked
+/// out from the rest; two or more cannot be told apart.
+pub fn grid(table: &Table) -> Published {
+    let rows = table.cells.len();
+    let columns = table.column_totals.len();
+    let value = |at: At| match at {
+        At::Cell(i, j) => table.cells[i].get(j).copied().unwrap_or(0),
+        At::Row(i) => table.row_totals[i],
+        At::Column(j) => table.column_totals[j],
+        At::Total => table.total,
+    };
+    let mut lines: Vec<Vec<At>> = Vec::new();
+    for i in 0..rows {
+        let mut line: Vec<At> = (0..columns).map(|j| At::Cell(i, j)).collect();
+        line.push(At::Row(i));
+        lines.push(line);
+    }
+    for j in 0..columns {
+        let mut line: Vec<At> = (0..rows).map(|i| At::Cell(i, j)).collect();
+        line.push(At::Column(j));
+        lines.push(line);
+    }
+    let mut totals: Vec<At> = (0..rows).map(At::Row).collect();
+    totals.push(At::Total);
+    lines.push(totals);
+    let mut totals: Vec<At> = (0..columns).map(At::Column).collect();
+    totals.push(At::Total);
+    lines.push(totals);
+
+    let mut hidden: std::collections::BTreeSet<At> = lines
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|at| figure(value(*at)) == Figure::Hidden)
+        .collect();
+    loop {
+        let mut changed = false;
+        for line in &lines {
+            if line.iter().filter(|at| hidden.contains(at)).count() != 1 {
+                continue;
+            }
+            // The smallest other non-zero value, or failing that any
+            // other value (a zero hidden is as good as any).
+            let visible = line.iter().filter(|at| !hidden.contains(at));
+            let next = visible
+                .clone()
+                .filter(|at| value(**at) > 0)
+                .min_by_key(|at| value(**at))
+                .or_else(|| visible.min_by_key(|at| value(**at)));
+            if let Some(at) = next {
+                hidden.insert(*at);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let publish = |at: At| {
+        if hidden.contains(&at) {
+            Figure::Hidden
+        } else {
+            figure(value(at))
+        }
+    };
+    Published {
+        cells: (0..rows)
+            .map(|i| (0..columns).map(|j| publish(At::Cell(i, j))).collect())
+            .collect(),
+        row_totals: (0..rows).map(|i| publish(At::Row(i))).collect(),
+        column_totals: (0..columns).map(|j| publish(At::Column(j))).collect(),
+        total: publish(At::Total),
+    }
+}
+
+/// `count` per `per` of `of` (per cent for 100), to one decimal place,
+/// from the counts before rounding — or nothing where the count or what
+/// is left of `of` besides it is hidden (1 to 7: a rate of 97 % of 40
+/// would give the hidden one away), or `of` is nothing.
+pub fn rate(count: u64, of: u64, per: u32) -> Option<f64> {
+    let rest = of.saturating_sub(count);
+    if of == 0 || figure(count) == Figure::Hidden || figure(rest) == Figure::Hidden {
+        return None;
+    }
+    Some((count as f64 * f64::from(per) * 10.0 / of as f64).round() / 10.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +248,39 @@ mod tests {
         assert_eq!(total, Figure::Hidden);
     }
 
+    #[test]
+    fn a_grid_hides_a_second_value_in_every_line_that_hides_one() {
+        // Rows are months, columns organisations.
+        let table = Table::summed(vec![vec![3, 40, 20], vec![30, 40, 25]]);
+        let published = grid(&table);
+        // Row 0 hides 3, so its smallest other (20) too; column 0 then
+        // hides 3 alone, so 30 with it; row 1 hides 30, then its smallest
+        // other (25) — and column 2 hides 20 and 25: two. Done.
+        assert_eq!(
+            published.cells,
+            [
+                [Figure::Hidden, Figure::Shown(40), Figure::Hidden],
+                [Figure::Hidden, Figure::Shown(40), Figure::Hidden],
+            ]
+        );
+        assert_eq!(published.total, Figure::Shown(160));
+        // A team of one: hidden, and its total with it.
+        let published = grid(&Table::summed(vec![vec![1]]));
+        assert_eq!(published.cells, [[Figure::Hidden]]);
+        assert_eq!(published.total, Figure::Hidden);
+    }
+
+    #[test]
+    fn a_rate_is_withheld_where_it_would_give_a_hidden_count_away() {
+        assert_eq!(rate(30, 40, 100), Some(75.0));
+        assert_eq!(rate(3, 40, 100), None, "numerator hidden");
+        assert_eq!(rate(37, 40, 100), None, "the rest hidden");
+        assert_eq!(rate(0, 40, 100), Some(0.0));
+        assert_eq!(rate(40, 40, 100), Some(100.0));
+        assert_eq!(rate(0, 0, 100), None);
+        assert_eq!(rate(12, 4000, 1000), Some(3.0));
+    }
+
     proptest! {
         /// No count of 1 to 7 is ever shown, and no breakdown hides exactly
         /// one count when another non-zero count could hide beside it.
@@ -121,6 +297,60 @@ mod tests {
             if hidden == 1 && total != Figure::Hidden {
                 // Only when nothing else could be hidden with it.
                 prop_assert_eq!(nonzero, 1);
+            }
+        }
+        /// In a published grid no line — a row, a column, or either set of
+        /// totals against the grand total — hides exactly one value, so no
+        /// hidden value is the difference of published ones; and every
+        /// count of 1 to 7 is hidden.
+        #[test]
+        fn no_hidden_value_in_a_grid_is_a_difference_of_published_ones(
+            cells in (1usize..6, 1usize..6).prop_flat_map(|(rows, columns)| {
+                proptest::collection::vec(
+                    proptest::collection::vec(
+                        prop_oneof![Just(0u64), 1u64..8, 8u64..200],
+                        columns,
+                    ),
+                    rows,
+                )
+            })
+        ) {
+            let table = Table::summed(cells);
+            let published = grid(&table);
+            let rows = table.cells.len();
+            let columns = table.column_totals.len();
+            let mut lines: Vec<Vec<(u64, Figure)>> = Vec::new();
+            for i in 0..rows {
+                let mut line: Vec<_> = (0..columns)
+                    .map(|j| (table.cells[i][j], published.cells[i][j]))
+                    .collect();
+                line.push((table.row_totals[i], published.row_totals[i]));
+                lines.push(line);
+            }
+            for j in 0..columns {
+                let mut line: Vec<_> = (0..rows)
+                    .map(|i| (table.cells[i][j], published.cells[i][j]))
+                    .collect();
+                line.push((table.column_totals[j], published.column_totals[j]));
+                lines.push(line);
+            }
+            let mut line: Vec<_> = table.row_totals.iter().copied().zip(published.row_totals.iter().copied()).collect();
+            line.push((table.total, published.total));
+            lines.push(line);
+            let mut line: Vec<_> = table.column_totals.iter().copied().zip(published.column_totals.iter().copied()).collect();
+            line.push((table.total, published.total));
+            lines.push(line);
+            for line in &lines {
+                let hidden = line.iter().filter(|(_, f)| *f == Figure::Hidden).count();
+                prop_assert_ne!(hidden, 1, "{:?}", line);
+                for (count, shown) in line {
+                    if (1..=HIDDEN_UP_TO).contains(count) {
+                        prop_assert_eq!(*shown, Figure::Hidden);
+                    }
+                    if let Figure::Shown(n) = shown {
+                        prop_assert!(n.abs_diff(*count) <= 2);
+                    }
+                }
             }
         }
     }

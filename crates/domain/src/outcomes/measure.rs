@@ -1,0 +1,218 @@
+//! The partnership's outcome measures: what each counts, written once, so
+//! the page, the downloads and the README say the same thing.
+
+use crate::vocabulary::closed_vocabulary;
+
+closed_vocabulary! {
+    /// One monthly figure the partnership keeps.
+    pub enum Measure, error MeasureError = "an outcome measure" {
+        Section136 = "section-136", "Section 136 detentions";
+        StreetTriage = "street-triage", "Street triage contacts";
+        StreetTriageDiverted = "street-triage-diverted", "Street triage without a detention";
+        CrisisContacts = "crisis-contacts", "Emergency crisis contacts";
+        RepeatContactPeople = "repeat-contact-people", "People with 3 or more crisis contacts in 30 days";
+        LookUps = "look-ups", "Crisis look-ups";
+        LookUpsWithPlan = "look-ups-with-plan", "Look-ups that found an agreed plan";
+        LookUpsOutOfHours = "look-ups-out-of-hours", "Look-ups out of hours";
+        BreakGlass = "break-glass", "Break-glass uses";
+        BreakGlassInappropriate = "break-glass-inappropriate", "Break-glass uses found inappropriate at review";
+        Referrals = "referrals", "Referrals sent";
+        ReferralsAcknowledgedInTime = "referrals-acknowledged-in-time", "Referrals acknowledged in time";
+        ReferralsAnsweredInTime = "referrals-answered-in-time", "Referrals answered in time";
+        ReferralsEscalated = "referrals-escalated", "Referrals escalated";
+        HoursToAcknowledge = "hours-to-acknowledge", "Hours to acknowledge a referral";
+        HoursToAnswer = "hours-to-answer", "Hours to answer a referral";
+    }
+}
+
+/// The groups the dashboard shows the measures in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Detentions,
+    RepeatContact,
+    LookUps,
+    Referrals,
+}
+
+impl Theme {
+    pub const ALL: [Self; 4] = [
+        Self::Detentions,
+        Self::RepeatContact,
+        Self::LookUps,
+        Self::Referrals,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Detentions => "Section 136 and street triage",
+            Self::RepeatContact => "Repeat emergency contact",
+            Self::LookUps => "Crisis look-ups and break-glass",
+            Self::Referrals => "Referrals between partners",
+        }
+    }
+
+    pub fn measures(self) -> Vec<Measure> {
+        Measure::ALL
+            .into_iter()
+            .filter(|m| m.theme() == self)
+            .collect()
+    }
+}
+
+/// How a figure is read against another: "89 % of street triage
+/// contacts", "4.1 per 1,000 look-ups".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub of: Measure,
+    /// 100 for a share in per cent, 1,000 for a rate per thousand.
+    pub per: u32,
+}
+
+impl Measure {
+    pub fn theme(self) -> Theme {
+        use Measure as M;
+        match self {
+            M::Section136 | M::StreetTriage | M::StreetTriageDiverted => Theme::Detentions,
+            M::CrisisContacts | M::RepeatContactPeople => Theme::RepeatContact,
+            M::LookUps
+            | M::LookUpsWithPlan
+            | M::LookUpsOutOfHours
+            | M::BreakGlass
+            | M::BreakGlassInappropriate => Theme::LookUps,
+            M::Referrals
+            | M::ReferralsAcknowledgedInTime
+            | M::ReferralsAnsweredInTime
+            | M::ReferralsEscalated
+            | M::HoursToAcknowledge
+            | M::HoursToAnswer => Theme::Referrals,
+        }
+    }
+
+    /// What is counted, in full: shown beside the figures and in the
+    /// README.
+    pub fn definition(self) -> &'static str {
+        use Measure as M;
+        match self {
+            M::Section136 => {
+                "Section 136 detentions recorded as contact events, by the month they happened \
+                 (UK time) and the organisation that recorded them."
+            }
+            M::StreetTriage => {
+                "Street triage contacts recorded as contact events, by month and recording \
+                 organisation."
+            }
+            M::StreetTriageDiverted => {
+                "Street triage contacts after which no partner recorded a section 136 detention \
+                 of the same person within 24 hours: people diverted from detention."
+            }
+            M::CrisisContacts => {
+                "Emergency contacts of any kind: 999 and NHS 111 calls, A&E visits, crisis line \
+                 calls, street triage, section 136 detentions and conveyances to A&E."
+            }
+            M::RepeatContactPeople => {
+                "People with three or more emergency contacts within 30 days, the third in the \
+                 month; counted once a month. For the partnership, contacts with any partner \
+                 count together; for an organisation, only its own."
+            }
+            M::LookUps => {
+                "Crisis look-ups that showed a person's crisis summary (not those that matched \
+                 no one, too many, or listed several people by name), by the looking-up \
+                 organisation."
+            }
+            M::LookUpsWithPlan => {
+                "Crisis look-ups of a person who had a crisis plan agreed with them at the time."
+            }
+            M::LookUpsOutOfHours => {
+                "Crisis look-ups outside 09:00 to 17:00 on a working day (UK time; weekends and \
+                 bank holidays are out of hours)."
+            }
+            M::BreakGlass => {
+                "Emergency overrides (break-glass) started, by the organisation of the person \
+                 who started them; read per 1,000 crisis look-ups."
+            }
+            M::BreakGlassInappropriate => {
+                "Break-glass uses started in the month that an information governance lead has \
+                 since reviewed and found inappropriate."
+            }
+            M::Referrals => {
+                "Referrals sent, by the month sent, the sending organisation and the \
+                 organisation of the team it was sent to."
+            }
+            M::ReferralsAcknowledgedInTime => {
+                "Referrals sent in the month that were acknowledged by their acknowledgement \
+                 deadline."
+            }
+            M::ReferralsAnsweredInTime => {
+                "Referrals sent in the month that were accepted or declined by their response \
+                 deadline."
+            }
+            M::ReferralsEscalated => {
+                "Referrals sent in the month that were escalated at least once for a missed \
+                 deadline."
+            }
+            M::HoursToAcknowledge => {
+                "For referrals sent in the month and acknowledged, the hours from sending to \
+                 acknowledgement: the median and the 90th percentile."
+            }
+            M::HoursToAnswer => {
+                "For referrals sent in the month and accepted or declined, the hours from \
+                 sending to the answer: the median and the 90th percentile."
+            }
+        }
+    }
+
+    /// What the figure is read against, if anything.
+    pub fn rate(self) -> Option<Rate> {
+        use Measure as M;
+        let share = |of| Some(Rate { of, per: 100 });
+        match self {
+            M::StreetTriageDiverted => share(M::StreetTriage),
+            M::LookUpsWithPlan | M::LookUpsOutOfHours => share(M::LookUps),
+            M::BreakGlass => Some(Rate {
+                of: M::LookUps,
+                per: 1000,
+            }),
+            M::BreakGlassInappropriate => share(M::BreakGlass),
+            M::ReferralsAcknowledgedInTime | M::ReferralsAnsweredInTime | M::ReferralsEscalated => {
+                share(M::Referrals)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the figure is a time (median and 90th percentile in hours
+    /// over `count` referrals) rather than a count.
+    pub fn is_hours(self) -> bool {
+        matches!(self, Self::HoursToAcknowledge | Self::HoursToAnswer)
+    }
+
+    /// Whether the figure is broken down by the organisation at the other
+    /// end as well (referrals: the one sent to).
+    pub fn has_partner(self) -> bool {
+        self.theme() == Theme::Referrals
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_are_well_formed_and_each_is_in_one_theme() {
+        crate::vocabulary::testing::assert_well_formed(
+            &Measure::ALL,
+            Measure::as_str,
+            Measure::parse,
+            Measure::label,
+        );
+        let themed: usize = Theme::ALL.iter().map(|t| t.measures().len()).sum();
+        assert_eq!(themed, Measure::ALL.len());
+        for m in Measure::ALL {
+            assert!(m.definition().len() > 40, "{m:?}");
+            if let Some(rate) = m.rate() {
+                assert_ne!(rate.of, m);
+                assert_eq!(rate.of.theme(), m.theme());
+            }
+        }
+    }
+}

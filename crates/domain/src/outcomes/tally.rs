@@ -1,0 +1,335 @@
+//! A month's figures from what the partnership recorded. Pure: the store
+//! reads the month's history, this counts it, so every definition in
+//! [`super::Measure::definition`] is tested here on small hand-made
+//! histories.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono_tz::Europe::London;
+
+use super::{Measure, Month};
+use crate::calendar::WorkingCalendar;
+use crate::contact_event::ContactKind;
+use crate::ids::{OrganisationId, PersonId};
+
+/// A contact event, as the measures see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub person: PersonId,
+    pub kind: ContactKind,
+    pub organisation: Option<OrganisationId>,
+    pub at: DateTime<Utc>,
+}
+
+/// A crisis look-up that showed someone's summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookUp {
+    pub organisation: OrganisationId,
+    pub person: PersonId,
+    pub at: DateTime<Utc>,
+}
+
+/// An emergency override and, once reviewed, whether it was appropriate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreakGlassUse {
+    pub organisation: OrganisationId,
+    pub at: DateTime<Utc>,
+    pub appropriate: Option<bool>,
+}
+
+/// A referral's deadlines and what became of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub from: OrganisationId,
+    pub to: OrganisationId,
+    pub sent_at: DateTime<Utc>,
+    pub acknowledge_due: DateTime<Utc>,
+    pub respond_due: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub escalated: bool,
+}
+
+/// What a month's figures are counted from. Contacts run from 30 days
+/// before the month (repeat contact looks back that far) to a day after
+/// it (a detention after a street triage contact late on the last day);
+/// the rest are the month's own.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub contacts: Vec<Contact>,
+    pub look_ups: Vec<LookUp>,
+    /// When each person's crisis plan was first agreed with them.
+    pub plans_agreed: HashMap<PersonId, DateTime<Utc>>,
+    pub break_glass: Vec<BreakGlassUse>,
+    pub referrals: Vec<Referral>,
+}
+
+/// One figure: a measure for the whole partnership (`organisation` none)
+/// or one organisation, and for referrals the organisation at the other
+/// end. Times carry how many referrals they are over in `count`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub measure: Measure,
+    pub organisation: Option<OrganisationId>,
+    pub partner: Option<OrganisationId>,
+    pub count: u64,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// How far back a third contact looks for the first.
+pub const REPEAT_WINDOW_DAYS: i64 = 30;
+/// Contacts in the window that make repeat contact.
+pub const REPEAT_CONTACTS: usize = 3;
+/// How long after street triage a detention still counts as its end.
+pub const DIVERSION_HOURS: i64 = 24;
+
+/// The kinds of contact that are emergencies.
+pub fn is_crisis_contact(kind: ContactKind) -> bool {
+    use ContactKind as K;
+    matches!(
+        kind,
+        K::Call999
+            | K::Call111
+            | K::EdAttendance
+            | K::CrisisLineCall
+            | K::StreetTriage
+            | K::Section136
+            | K::ConveyanceToEd
+    )
+}
+
+/// Whether `at` is outside 09:00–17:00 on a working day, UK time.
+pub fn out_of_hours(at: DateTime<Utc>, calendar: &WorkingCalendar) -> bool {
+    let local = at.with_timezone(&London);
+    let day = local.date_naive();
+    !calendar.is_working_day(day) || !(9..17).contains(&local.hour())
+}
+
+/// Counts by organisation, with the partnership's own figure.
+#[derive(Default)]
+struct Counter {
+    by: BTreeMap<(Option<OrganisationId>, Option<OrganisationId>), u64>,
+}
+
+impl Counter {
+    fn add(&mut self, organisation: Option<OrganisationId>, partner: Option<OrganisationId>) {
+        *self.by.entry((organisation, partner)).or_default() += 1;
+        if organisation.is_some() {
+            *self.by.entry((None, None)).or_default() += 1;
+        }
+    }
+
+    fn into_tallies(mut self, measure: Measure, out: &mut Vec<Tally>) {
+        self.by.entry((None, None)).or_default();
+        for ((organisation, partner), count) in self.by {
+            out.push(Tally {
+                measure,
+                organisation,
+                partner,
+                count,
+                median: None,
+                p90: None,
+            });
+        }
+    }
+}
+
+/// The month's figures, every measure's partnership figure among them
+/// (zero where nothing happened).
+pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec<Tally> {
+    let (start, end) = (month.starts_at(), month.ends_at());
+    let within = |at: DateTime<Utc>| at >= start && at < end;
+    let mut out = Vec::new();
+    contacts(history, &within, &mut out);
+    repeat_contact(history, &within, &mut out);
+    look_ups(history, &within, calendar, &mut out);
+    referrals(history, &within, &mut out);
+    out
+}
+
+fn contacts(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
+    let mut detentions_of: HashMap<PersonId, Vec<DateTime<Utc>>> = HashMap::new();
+    for c in &history.contacts {
+        if c.kind == ContactKind::Section136 {
+            detentions_of.entry(c.person).or_default().push(c.at);
+        }
+    }
+    let mut s136 = Counter::default();
+    let mut triage = Counter::default();
+    let mut diverted = Counter::default();
+    let mut crisis = Counter::default();
+    for c in history.contacts.iter().filter(|c| within(c.at)) {
+        if is_crisis_contact(c.kind) {
+            crisis.add(c.organisation, None);
+        }
+        match c.kind {
+            ContactKind::Section136 => s136.add(c.organisation, None),
+            ContactKind::StreetTriage => {
+                triage.add(c.organisation, None);
+                let until = c.at + Duration::hours(DIVERSION_HOURS);
+                let detained = detentions_of
+                    .get(&c.person)
+                    .is_some_and(|ds| ds.iter().any(|d| *d >= c.at && *d <= until));
+                if !detained {
+                    diverted.add(c.organisation, None);
+                }
+            }
+            _ => {}
+        }
+    }
+    let counters: [(Measure, Counter); 4] = [
+        (Measure::Section136, s136),
+        (Measure::StreetTriage, triage),
+        (Measure::StreetTriageDiverted, diverted),
+        (Measure::CrisisContacts, crisis),
+    ];
+    for (measure, counter) in counters {
+        counter.into_tallies(measure, out);
+    }
+}
+
+fn repeat_contact(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
+    let window = Duration::days(REPEAT_WINDOW_DAYS);
+    let repeats = |times: &mut Vec<DateTime<Utc>>| {
+        times.sort();
+        times
+            .windows(REPEAT_CONTACTS)
+            .any(|w| within(w[REPEAT_CONTACTS - 1]) && w[REPEAT_CONTACTS - 1] - w[0] <= window)
+    };
+    let mut anyone: HashMap<PersonId, Vec<DateTime<Utc>>> = HashMap::new();
+    let mut by_organisation: HashMap<(OrganisationId, PersonId), Vec<DateTime<Utc>>> =
+        HashMap::new();
+    for c in history
+        .contacts
+        .iter()
+        .filter(|c| is_crisis_contact(c.kind))
+    {
+        anyone.entry(c.person).or_default().push(c.at);
+        if let Some(o) = c.organisation {
+            by_organisation.entry((o, c.person)).or_default().push(c.at);
+        }
+    }
+    let mut people: BTreeMap<Option<OrganisationId>, BTreeSet<PersonId>> = BTreeMap::new();
+    people.entry(None).or_default();
+    for (person, mut times) in anyone {
+        if repeats(&mut times) {
+            people.entry(None).or_default().insert(person);
+        }
+    }
+    for ((organisation, person), mut times) in by_organisation {
+        if repeats(&mut times) {
+            people.entry(Some(organisation)).or_default().insert(person);
+        }
+    }
+    for (organisation, who) in people {
+        out.push(Tally {
+            measure: Measure::RepeatContactPeople,
+            organisation,
+            partner: None,
+            count: who.len() as u64,
+            median: None,
+            p90: None,
+        });
+    }
+}
+
+fn look_ups(
+    history: &History,
+    within: &dyn Fn(DateTime<Utc>) -> bool,
+    calendar: &WorkingCalendar,
+    out: &mut Vec<Tally>,
+) {
+    let (mut all, mut with_plan, mut late) =
+        (Counter::default(), Counter::default(), Counter::default());
+    for l in history.look_ups.iter().filter(|l| within(l.at)) {
+        let o = Some(l.organisation);
+        all.add(o, None);
+        if history
+            .plans_agreed
+            .get(&l.person)
+            .is_some_and(|agreed| *agreed <= l.at)
+        {
+            with_plan.add(o, None);
+        }
+        if out_of_hours(l.at, calendar) {
+            late.add(o, None);
+        }
+    }
+    let (mut used, mut inappropriate) = (Counter::default(), Counter::default());
+    for b in history.break_glass.iter().filter(|b| within(b.at)) {
+        used.add(Some(b.organisation), None);
+        if b.appropriate == Some(false) {
+            inappropriate.add(Some(b.organisation), None);
+        }
+    }
+    all.into_tallies(Measure::LookUps, out);
+    with_plan.into_tallies(Measure::LookUpsWithPlan, out);
+    late.into_tallies(Measure::LookUpsOutOfHours, out);
+    used.into_tallies(Measure::BreakGlass, out);
+    inappropriate.into_tallies(Measure::BreakGlassInappropriate, out);
+}
+
+fn referrals(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
+    let mut sent = Counter::default();
+    let mut acknowledged = Counter::default();
+    let mut answered = Counter::default();
+    let mut escalated = Counter::default();
+    type Hours = BTreeMap<(Option<OrganisationId>, Option<OrganisationId>), Vec<f64>>;
+    let (mut to_acknowledge, mut to_answer): (Hours, Hours) = Default::default();
+    let hours = |from: DateTime<Utc>, to: DateTime<Utc>| (to - from).num_seconds() as f64 / 3600.0;
+    for r in history.referrals.iter().filter(|r| within(r.sent_at)) {
+        let pair = (Some(r.from), Some(r.to));
+        sent.add(pair.0, pair.1);
+        if r.acknowledged_at.is_some_and(|a| a <= r.acknowledge_due) {
+            acknowledged.add(pair.0, pair.1);
+        }
+        if r.answered_at.is_some_and(|a| a <= r.respond_due) {
+            answered.add(pair.0, pair.1);
+        }
+        if r.escalated {
+            escalated.add(pair.0, pair.1);
+        }
+        if let Some(at) = r.acknowledged_at {
+            let h = hours(r.sent_at, at);
+            to_acknowledge.entry(pair).or_default().push(h);
+            to_acknowledge.entry((None, None)).or_default().push(h);
+        }
+        if let Some(at) = r.answered_at {
+            let h = hours(r.sent_at, at);
+            to_answer.entry(pair).or_default().push(h);
+            to_answer.entry((None, None)).or_default().push(h);
+        }
+    }
+    sent.into_tallies(Measure::Referrals, out);
+    acknowledged.into_tallies(Measure::ReferralsAcknowledgedInTime, out);
+    answered.into_tallies(Measure::ReferralsAnsweredInTime, out);
+    escalated.into_tallies(Measure::ReferralsEscalated, out);
+    for (measure, mut times) in [
+        (Measure::HoursToAcknowledge, to_acknowledge),
+        (Measure::HoursToAnswer, to_answer),
+    ] {
+        times.entry((None, None)).or_default();
+        for ((organisation, partner), mut hours) in times {
+            hours.sort_by(f64::total_cmp);
+            out.push(Tally {
+                measure,
+                organisation,
+                partner,
+                count: hours.len() as u64,
+                median: percentile(&hours, 50),
+                p90: percentile(&hours, 90),
+            });
+        }
+    }
+}
+
+/// The nearest-rank percentile of sorted `values`, to one decimal place.
+pub fn percentile(sorted: &[f64], p: u32) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
+    sorted.get(rank - 1).map(|v| (v * 10.0).round() / 10.0)
+}

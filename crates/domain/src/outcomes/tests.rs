@@ -1,0 +1,328 @@
+//! Each measure's definition on small hand-made histories.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::tally::{out_of_hours, percentile};
+use super::*;
+use crate::calendar::{WorkingCalendar, ENGLAND_AND_WALES};
+use crate::contact_event::ContactKind;
+use crate::ids::{OrganisationId, PersonId};
+
+fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, m, d, h, 0, 0).unwrap()
+}
+
+fn org(n: u128) -> OrganisationId {
+    OrganisationId::from_uuid(Uuid::from_u128(n))
+}
+
+fn person(n: u128) -> PersonId {
+    PersonId::from_uuid(Uuid::from_u128(1000 + n))
+}
+
+fn contact(p: u128, kind: ContactKind, o: u128, when: DateTime<Utc>) -> Contact {
+    Contact {
+        person: person(p),
+        kind,
+        organisation: Some(org(o)),
+        at: when,
+    }
+}
+
+const NOVEMBER: (i32, u32) = (2026, 11);
+
+fn november() -> Month {
+    Month::new(NOVEMBER.0, NOVEMBER.1).unwrap()
+}
+
+fn count(tallies: &[Tally], measure: Measure, organisation: Option<u128>) -> u64 {
+    tallies
+        .iter()
+        .find(|t| {
+            t.measure == measure && t.organisation == organisation.map(org) && t.partner.is_none()
+        })
+        .map_or(0, |t| t.count)
+}
+
+fn calendar() -> WorkingCalendar {
+    WorkingCalendar::new(ENGLAND_AND_WALES)
+}
+
+#[test]
+fn every_measure_has_a_partnership_figure_even_in_an_empty_month() {
+    let tallies = tally(november(), &History::default(), &calendar());
+    for measure in Measure::ALL {
+        let partnership = tallies
+            .iter()
+            .find(|t| t.measure == measure && t.organisation.is_none() && t.partner.is_none())
+            .unwrap_or_else(|| panic!("{measure:?}"));
+        assert_eq!(partnership.count, 0);
+    }
+}
+
+#[test]
+fn detentions_and_contacts_count_by_month_and_organisation() {
+    let police = 1;
+    let ambulance = 2;
+    let history = History {
+        contacts: vec![
+            contact(1, ContactKind::Section136, police, at(11, 3, 12)),
+            contact(2, ContactKind::Section136, police, at(11, 20, 2)),
+            // October: not November's.
+            contact(3, ContactKind::Section136, police, at(10, 20, 2)),
+            contact(4, ContactKind::Call999, ambulance, at(11, 5, 3)),
+            // Advice is not an emergency contact.
+            contact(4, ContactKind::AdviceGiven, ambulance, at(11, 5, 4)),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::Section136, None), 2);
+    assert_eq!(count(&t, Measure::Section136, Some(police)), 2);
+    assert_eq!(count(&t, Measure::Section136, Some(ambulance)), 0);
+    assert_eq!(count(&t, Measure::CrisisContacts, None), 3);
+    assert_eq!(count(&t, Measure::CrisisContacts, Some(ambulance)), 1);
+}
+
+#[test]
+fn a_month_is_counted_in_uk_time() {
+    // 31 October 2026 23:30 UTC is 23:30 GMT (BST ended on 25 October):
+    // October. 31 July 23:30 UTC is 00:30 BST on 1 August.
+    let history = History {
+        contacts: vec![
+            contact(
+                1,
+                ContactKind::Section136,
+                1,
+                Utc.with_ymd_and_hms(2026, 10, 31, 23, 30, 0).unwrap(),
+            ),
+            contact(
+                2,
+                ContactKind::Section136,
+                1,
+                Utc.with_ymd_and_hms(2026, 7, 31, 23, 30, 0).unwrap(),
+            ),
+        ],
+        ..History::default()
+    };
+    let october = tally(Month::new(2026, 10).unwrap(), &history, &calendar());
+    let august = tally(Month::new(2026, 8).unwrap(), &history, &calendar());
+    let july = tally(Month::new(2026, 7).unwrap(), &history, &calendar());
+    assert_eq!(count(&october, Measure::Section136, None), 1);
+    assert_eq!(count(&august, Measure::Section136, None), 1);
+    assert_eq!(count(&july, Measure::Section136, None), 0);
+}
+
+#[test]
+fn street_triage_is_a_diversion_unless_a_detention_follows_within_a_day() {
+    let police = 1;
+    let trust = 3;
+    let history = History {
+        contacts: vec![
+            // Diverted: no detention after.
+            contact(1, ContactKind::StreetTriage, trust, at(11, 2, 20)),
+            // Detained 5 hours later, by the police: not diverted.
+            contact(2, ContactKind::StreetTriage, trust, at(11, 9, 20)),
+            contact(2, ContactKind::Section136, police, at(11, 10, 1)),
+            // Detained 30 hours later: a new episode, so still diverted.
+            contact(3, ContactKind::StreetTriage, police, at(11, 12, 10)),
+            contact(3, ContactKind::Section136, police, at(11, 13, 16)),
+            // Late on the last day, detained in December: not diverted.
+            contact(4, ContactKind::StreetTriage, police, at(11, 30, 22)),
+            contact(4, ContactKind::Section136, police, at(12, 1, 3)),
+            // Someone else's detention does not count.
+            contact(5, ContactKind::StreetTriage, police, at(11, 15, 10)),
+            contact(6, ContactKind::Section136, police, at(11, 15, 11)),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::StreetTriage, None), 5);
+    assert_eq!(count(&t, Measure::StreetTriageDiverted, None), 3);
+    assert_eq!(count(&t, Measure::StreetTriageDiverted, Some(trust)), 1);
+    assert_eq!(count(&t, Measure::StreetTriageDiverted, Some(police)), 2);
+    // December's detention is December's.
+    assert_eq!(count(&t, Measure::Section136, None), 3);
+}
+
+#[test]
+fn repeat_contact_is_three_emergencies_in_30_days_across_partners() {
+    let (ambulance, police, ed) = (2, 1, 4);
+    let history = History {
+        contacts: vec![
+            // Person 1: one contact with each of three partners in a week.
+            // The partnership sees repeat contact; no partner alone does.
+            contact(1, ContactKind::Call999, ambulance, at(11, 1, 3)),
+            contact(1, ContactKind::StreetTriage, police, at(11, 3, 3)),
+            contact(1, ContactKind::EdAttendance, ed, at(11, 6, 3)),
+            // Person 2: three 999 calls to the ambulance service, the
+            // first in October, inside 30 days.
+            contact(2, ContactKind::Call999, ambulance, at(10, 20, 3)),
+            contact(2, ContactKind::Call999, ambulance, at(11, 1, 3)),
+            contact(2, ContactKind::Call999, ambulance, at(11, 15, 3)),
+            // Person 3: three calls spread over 40 days.
+            contact(3, ContactKind::Call999, ambulance, at(10, 10, 3)),
+            contact(3, ContactKind::Call999, ambulance, at(11, 1, 3)),
+            contact(3, ContactKind::Call999, ambulance, at(11, 19, 3)),
+            // Person 4: three in October only: October's, not November's.
+            contact(4, ContactKind::Call999, ambulance, at(10, 1, 3)),
+            contact(4, ContactKind::Call999, ambulance, at(10, 2, 3)),
+            contact(4, ContactKind::Call999, ambulance, at(10, 3, 3)),
+            // Person 5: advice thrice is not an emergency.
+            contact(5, ContactKind::AdviceGiven, ambulance, at(11, 1, 3)),
+            contact(5, ContactKind::AdviceGiven, ambulance, at(11, 2, 3)),
+            contact(5, ContactKind::AdviceGiven, ambulance, at(11, 3, 3)),
+            // Person 6: six contacts in the month, counted once.
+            contact(6, ContactKind::CrisisLineCall, 5, at(11, 1, 3)),
+            contact(6, ContactKind::CrisisLineCall, 5, at(11, 2, 3)),
+            contact(6, ContactKind::CrisisLineCall, 5, at(11, 3, 3)),
+            contact(6, ContactKind::CrisisLineCall, 5, at(11, 4, 3)),
+            contact(6, ContactKind::CrisisLineCall, 5, at(11, 5, 3)),
+            contact(6, ContactKind::CrisisLineCall, 5, at(11, 6, 3)),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::RepeatContactPeople, None), 3);
+    assert_eq!(count(&t, Measure::RepeatContactPeople, Some(ambulance)), 1);
+    assert_eq!(count(&t, Measure::RepeatContactPeople, Some(police)), 0);
+    assert_eq!(count(&t, Measure::RepeatContactPeople, Some(5)), 1);
+    let october = tally(Month::new(2026, 10).unwrap(), &history, &calendar());
+    assert_eq!(count(&october, Measure::RepeatContactPeople, None), 1);
+}
+
+#[test]
+fn look_ups_count_plans_agreed_before_them_and_hours_out_of_hours() {
+    let police = 1;
+    let ambulance = 2;
+    let look_up = |p, o, when| LookUp {
+        organisation: org(o),
+        person: person(p),
+        at: when,
+    };
+    let history = History {
+        look_ups: vec![
+            // Monday 2 November 10:00 GMT: in hours; plan agreed before.
+            look_up(1, police, at(11, 2, 10)),
+            // Monday 02:00: out of hours; plan agreed only after.
+            look_up(2, police, at(11, 2, 2)),
+            // Saturday 7 November at noon: out of hours (a weekend).
+            look_up(3, ambulance, at(11, 7, 12)),
+            // 25 December 2026 is a bank holiday — December's anyway.
+            look_up(1, police, at(12, 25, 12)),
+        ],
+        plans_agreed: [(person(1), at(10, 1, 9)), (person(2), at(11, 20, 9))]
+            .into_iter()
+            .collect(),
+        break_glass: vec![
+            BreakGlassUse {
+                organisation: org(police),
+                at: at(11, 2, 3),
+                appropriate: Some(false),
+            },
+            BreakGlassUse {
+                organisation: org(ambulance),
+                at: at(11, 3, 3),
+                appropriate: None,
+            },
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::LookUps, None), 3);
+    assert_eq!(count(&t, Measure::LookUps, Some(police)), 2);
+    assert_eq!(count(&t, Measure::LookUpsWithPlan, None), 1);
+    assert_eq!(count(&t, Measure::LookUpsOutOfHours, None), 2);
+    assert_eq!(count(&t, Measure::LookUpsOutOfHours, Some(ambulance)), 1);
+    assert_eq!(count(&t, Measure::BreakGlass, None), 2);
+    assert_eq!(count(&t, Measure::BreakGlassInappropriate, None), 1);
+    assert_eq!(count(&t, Measure::BreakGlassInappropriate, Some(police)), 1);
+}
+
+#[test]
+fn out_of_hours_is_outside_nine_to_five_on_working_days_uk_time() {
+    let c = calendar();
+    // Tuesday 14 July 2026, 08:30 UTC = 09:30 BST: in hours.
+    assert!(!out_of_hours(
+        Utc.with_ymd_and_hms(2026, 7, 14, 8, 30, 0).unwrap(),
+        &c
+    ));
+    // 16:30 UTC = 17:30 BST: out of hours.
+    assert!(out_of_hours(
+        Utc.with_ymd_and_hms(2026, 7, 14, 16, 30, 0).unwrap(),
+        &c
+    ));
+    // Good Friday, 3 April 2026, at noon: a bank holiday.
+    assert!(out_of_hours(
+        Utc.with_ymd_and_hms(2026, 4, 3, 11, 0, 0).unwrap(),
+        &c
+    ));
+}
+
+#[test]
+fn referrals_count_deadlines_met_and_times_by_pair() {
+    let (gp, trust, police) = (6, 3, 1);
+    let referral =
+        |from, to, sent: DateTime<Utc>, ack: Option<i64>, answer: Option<i64>, escalated| {
+            Referral {
+                from: org(from),
+                to: org(to),
+                sent_at: sent,
+                acknowledge_due: sent + Duration::hours(24),
+                respond_due: sent + Duration::hours(72),
+                acknowledged_at: ack.map(|h| sent + Duration::hours(h)),
+                answered_at: answer.map(|h| sent + Duration::hours(h)),
+                escalated,
+            }
+        };
+    let history = History {
+        referrals: vec![
+            referral(gp, trust, at(11, 2, 9), Some(2), Some(10), false),
+            referral(gp, trust, at(11, 3, 9), Some(30), Some(80), true),
+            referral(gp, trust, at(11, 4, 9), Some(4), None, false),
+            referral(police, trust, at(11, 5, 9), None, None, true),
+            // Sent in October: October's, though answered in November.
+            referral(gp, trust, at(10, 30, 9), Some(50), Some(60), true),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::Referrals, None), 4);
+    assert_eq!(count(&t, Measure::ReferralsAcknowledgedInTime, None), 2);
+    assert_eq!(count(&t, Measure::ReferralsAnsweredInTime, None), 1);
+    assert_eq!(count(&t, Measure::ReferralsEscalated, None), 2);
+    let pair = |measure| {
+        t.iter()
+            .find(|x| {
+                x.measure == measure
+                    && x.organisation == Some(org(gp))
+                    && x.partner == Some(org(trust))
+            })
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(pair(Measure::Referrals).count, 3);
+    let ack = pair(Measure::HoursToAcknowledge);
+    assert_eq!((ack.count, ack.median, ack.p90), (3, Some(4.0), Some(30.0)));
+    let answer = pair(Measure::HoursToAnswer);
+    assert_eq!(
+        (answer.count, answer.median, answer.p90),
+        (2, Some(10.0), Some(80.0))
+    );
+    let police_pair = t
+        .iter()
+        .find(|x| x.measure == Measure::HoursToAcknowledge && x.organisation == Some(org(police)));
+    assert!(police_pair.is_none(), "no acknowledgement, no time");
+}
+
+#[test]
+fn percentiles_take_the_nearest_rank() {
+    assert_eq!(percentile(&[], 50), None);
+    assert_eq!(percentile(&[3.0], 90), Some(3.0));
+    let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+    assert_eq!(percentile(&ten, 50), Some(5.0));
+    assert_eq!(percentile(&ten, 90), Some(9.0));
+    assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0], 50), Some(2.0));
+    assert_eq!(percentile(&[1.25, 2.0], 50), Some(1.3));
+}
