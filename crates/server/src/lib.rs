@@ -78,6 +78,7 @@ pub mod health;
 pub mod inbox;
 pub mod matching;
 pub mod messages;
+pub mod outcomes;
 pub mod own_copy;
 pub mod pages;
 pub mod partnership;

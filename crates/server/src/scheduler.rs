@@ -80,6 +80,7 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
             crate::corrections::overdue::run(state, node, job).await
         }
         crate::matching::job::KIND => crate::matching::job::run(state, node, job).await,
+        crate::outcomes::job::KIND => crate::outcomes::job::run(state, node, job).await,
         crate::fhir::export::job::EXPIRY_KIND => {
             crate::fhir::export::job::expire(state, node, job).await
         }
@@ -114,6 +115,9 @@ async fn set_aside(
 pub async fn run(state: AppState, poll: StdDuration, mut stop: watch::Receiver<bool>) {
     let node = node_name();
     tracing::info!(%node, "scheduler started");
+    if let Err(error) = crate::outcomes::job::keep_scheduled(&state).await {
+        tracing::error!(%error, "could not schedule the outcome figures' refresh");
+    }
     loop {
         match run_due(&state, &node).await {
             // A full batch: there may be more due now.

@@ -38,6 +38,7 @@ pub mod merges;
 pub mod messages;
 pub mod notifications;
 pub mod organisations;
+pub mod outcomes;
 pub mod password_links;
 pub mod persons;
 pub mod referrals;

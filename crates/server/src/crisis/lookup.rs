@@ -202,6 +202,10 @@ enum Unmatched {
     Listed(PersonId),
 }
 
+/// What the audit says of a look-up that listed several people by name and
+/// showed no one's summary: the outcome figures leave these out.
+pub const LISTED: &str = "listed by name as one of several people";
+
 /// A look-up that showed no record: no one matched, too many did, or the
 /// person was listed by name among several candidates.
 async fn audit_unmatched(
@@ -229,7 +233,7 @@ async fn audit_unmatched(
             Some(person),
             Outcome::Allowed,
             vec![DataCategory::Demographics],
-            format!("listed by name as one of several people matching the {how}"),
+            format!("{LISTED} matching the {how}"),
         ),
     };
     state

@@ -1,0 +1,315 @@
+//! The dashboard's figures: a month against the twelve before it, for the
+//! partnership and each organisation side by side, every count published
+//! through [`concordat_domain::suppression::grid`] — each measure's table
+//! of organisations by month with its totals — and every rate computed
+//! from the counts before rounding but withheld where it would give a
+//! hidden count away. Read from the kept figures only.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use concordat_domain::ids::OrganisationId;
+use concordat_domain::outcomes::{Measure, Month, Theme};
+use concordat_domain::purpose::Purpose;
+use concordat_domain::role::Role;
+use concordat_domain::suppression::{grid, rate, Figure, Table};
+use concordat_store::organisations::list_organisations;
+use concordat_store::outcomes as store;
+use serde::Serialize;
+
+use crate::authorisation::Viewer;
+use crate::error::ServiceError;
+use crate::AppState;
+
+/// Months shown: the chosen one and the twelve before it.
+pub const MONTHS: usize = 13;
+
+/// The purpose the figures are for.
+pub const PURPOSE: Purpose = Purpose::Commissioning;
+
+/// Who may see the figures: commissioners and information governance
+/// leads (the partnership board's), for commissioning only — the purpose
+/// that opens no one's record.
+pub fn may_see(viewer: &Viewer) -> Result<(), ServiceError> {
+    if !matches!(viewer.user.role(), Role::Commissioner | Role::IgLead) {
+        return Err(ServiceError::Forbidden(
+            "the partnership's outcome figures are for commissioners and information \
+             governance leads"
+                .into(),
+        ));
+    }
+    if viewer.purpose != PURPOSE {
+        return Err(ServiceError::Forbidden(format!(
+            "the outcome figures are published for {} ({}) only; ask for a token for that \
+             purpose",
+            PURPOSE.label().to_lowercase(),
+            PURPOSE.code()
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    /// The month chosen, `2026-12`.
+    #[schema(value_type = String)]
+    pub month: Month,
+    /// The months shown, oldest first; every series has one value each.
+    #[schema(value_type = Vec<String>)]
+    pub months: Vec<Month>,
+    /// When the chosen month's figures were last computed.
+    pub computed_at: Option<DateTime<Utc>>,
+    /// Months shown whose figures have never been computed (shown as 0).
+    #[schema(value_type = Vec<String>)]
+    pub not_computed: Vec<Month>,
+    /// Counts of 1 to 7 are `*`; every other count is rounded to the
+    /// nearest 5.
+    pub suppression: &'static str,
+    pub themes: Vec<ThemeFigures>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ThemeFigures {
+    pub title: &'static str,
+    pub measures: Vec<MeasureFigures>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeasureFigures {
+    #[schema(value_type = String)]
+    pub measure: Measure,
+    pub title: &'static str,
+    pub definition: &'static str,
+    /// What a rate is of (`look-ups`) and per how many (100: per cent).
+    #[schema(value_type = Option<String>)]
+    pub rate_of: Option<Measure>,
+    pub rate_per: Option<u32>,
+    /// The partnership's figure each month.
+    pub trend: Vec<Point>,
+    /// Each organisation's (or, for referrals, each pair's) figures, one
+    /// per month, and their total over the months shown.
+    pub rows: Vec<Row>,
+    /// The total of the partnership's figures over the months shown.
+    #[schema(value_type = Object)]
+    pub total: Figure,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Point {
+    #[schema(value_type = String)]
+    pub month: Month,
+    #[schema(value_type = Object)]
+    pub figure: Figure,
+    /// Per cent (or per thousand) of `rate_of`, where it may be shown.
+    pub rate: Option<f64>,
+    /// For a time: the median and 90th percentile, in hours.
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Row {
+    pub organisation: String,
+    /// For referrals, the organisation sent to.
+    pub partner: Option<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub figures: Vec<Figure>,
+    #[schema(value_type = Object)]
+    pub total: Figure,
+    /// For a time, in the chosen month: median and 90th percentile hours.
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+type Key = (Option<OrganisationId>, Option<OrganisationId>);
+
+/// What is kept for one measure: per key, per month, the count and times.
+type Kept = BTreeMap<Key, BTreeMap<Month, store::Figure>>;
+
+/// The dashboard for `month` (this month when none is chosen).
+pub async fn dashboard(
+    state: &AppState,
+    viewer: &Viewer,
+    month: Option<Month>,
+) -> Result<Dashboard, ServiceError> {
+    may_see(viewer)?;
+    let this = Month::of(state.clock.now());
+    let month = month.unwrap_or(this);
+    if month > this {
+        return Err(ServiceError::invalid(
+            "month",
+            format!("{} has not happened yet", month.label()),
+        ));
+    }
+    let months = month.trailing(MONTHS);
+    let (figures, computed, organisations) = {
+        let mut conn = state.store.read().await?;
+        let figures = store::figures(&mut conn, months[0], month).await?;
+        let computed = store::computed(&mut conn, months[0], month).await?;
+        let organisations = list_organisations(&mut conn).await?;
+        (figures, computed, organisations)
+    };
+    let names: HashMap<OrganisationId, String> = organisations
+        .iter()
+        .map(|o| (o.id(), o.name().to_owned()))
+        .collect();
+    let mut kept: HashMap<Measure, Kept> = HashMap::new();
+    for f in figures {
+        kept.entry(f.tally.measure)
+            .or_default()
+            .entry((f.tally.organisation, f.tally.partner))
+            .or_default()
+            .insert(f.month, f);
+    }
+    let computed_at = computed.iter().find(|c| c.month == month).map(|c| c.computed_at);
+    let not_computed = months
+        .iter()
+        .copied()
+        .filter(|m| !computed.iter().any(|c| c.month == *m))
+        .collect();
+    let empty = Kept::new();
+    let published: HashMap<Measure, MeasureFigures> = Measure::ALL
+        .into_iter()
+        .map(|m| (m, publish(m, kept.get(&m).unwrap_or(&empty), &months, &names)))
+        .collect();
+    let mut themes = Vec::new();
+    for theme in Theme::ALL {
+        let mut measures = Vec::new();
+        for m in theme.measures() {
+            let mut figures = published[&m].clone();
+            if let Some(r) = m.rate() {
+                add_rates(&mut figures, &published[&r.of], kept.get(&m), kept.get(&r.of), r.per);
+            }
+            measures.push(figures);
+        }
+        themes.push(ThemeFigures {
+            title: theme.label(),
+            measures,
+        });
+    }
+    Ok(Dashboard {
+        month,
+        months,
+        computed_at,
+        not_computed,
+        suppression: "counts of 1 to 7 are shown as *, and every other count is rounded to the \
+                      nearest 5; where one count in a row or column is hidden, another is \
+                      too, so none can be worked out from the totals",
+        themes,
+    })
+}
+
+fn count(kept: &BTreeMap<Month, store::Figure>, month: Month) -> u64 {
+    kept.get(&month).map_or(0, |f| f.tally.count)
+}
+
+fn name(names: &HashMap<OrganisationId, String>, id: OrganisationId) -> String {
+    names
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| "an organisation no longer listed".to_owned())
+}
+
+/// One measure's table published: organisations (or pairs) by month, the
+/// partnership's figure each month as the column totals.
+fn publish(
+    measure: Measure,
+    kept: &Kept,
+    months: &[Month],
+    names: &HashMap<OrganisationId, String>,
+) -> MeasureFigures {
+    let partnership = kept.get(&(None, None));
+    let keys: Vec<Key> = kept
+        .iter()
+        .filter(|(k, by)| k.0.is_some() && months.iter().any(|m| count(by, *m) > 0))
+        .map(|(k, _)| *k)
+        .collect();
+    let cells: Vec<Vec<u64>> = keys
+        .iter()
+        .map(|k| months.iter().map(|m| count(&kept[k], *m)).collect())
+        .collect();
+    let column_totals: Vec<u64> = months
+        .iter()
+        .map(|m| partnership.map_or(0, |by| count(by, *m)))
+        .collect();
+    let table = Table {
+        row_totals: cells.iter().map(|r| r.iter().sum()).collect(),
+        total: column_totals.iter().sum(),
+        cells,
+        column_totals,
+    };
+    let published = grid(&table);
+    let chosen = *months.last().unwrap_or(&Month::of(Utc::now()));
+    let times = |by: Option<&BTreeMap<Month, store::Figure>>, m: Month, shown: Figure| {
+        if !measure.is_hours() || shown == Figure::Hidden {
+            return (None, None);
+        }
+        by.and_then(|b| b.get(&m))
+            .map_or((None, None), |f| (f.tally.median, f.tally.p90))
+    };
+    let trend = months
+        .iter()
+        .zip(&published.column_totals)
+        .map(|(m, figure)| {
+            let (median, p90) = times(partnership, *m, *figure);
+            Point {
+                month: *m,
+                figure: *figure,
+                rate: None,
+                median,
+                p90,
+            }
+        })
+        .collect();
+    let rows = keys
+        .iter()
+        .zip(published.cells.iter().zip(&published.row_totals))
+        .map(|(k, (figures, total))| {
+            let shown = figures.last().copied().unwrap_or(Figure::Hidden);
+            let (median, p90) = times(kept.get(k), chosen, shown);
+            Row {
+                organisation: k.0.map(|o| name(names, o)).unwrap_or_default(),
+                partner: k.1.map(|o| name(names, o)),
+                figures: figures.clone(),
+                total: *total,
+                median,
+                p90,
+            }
+        })
+        .collect();
+    MeasureFigures {
+        measure,
+        title: measure.label(),
+        definition: measure.definition(),
+        rate_of: measure.rate().map(|r| r.of),
+        rate_per: measure.rate().map(|r| r.per),
+        trend,
+        rows,
+        total: published.total,
+    }
+}
+
+/// The partnership's rate each month, from the counts before rounding,
+/// where both figures are shown and the rate gives nothing away.
+fn add_rates(
+    figures: &mut MeasureFigures,
+    of: &MeasureFigures,
+    kept: Option<&Kept>,
+    kept_of: Option<&Kept>,
+    per: u32,
+) {
+    let partnership = |k: Option<&Kept>, m: Month| {
+        k.and_then(|k| k.get(&(None, None)))
+            .map_or(0, |by| count(by, m))
+    };
+    for (point, of_point) in figures.trend.iter_mut().zip(&of.trend) {
+        if point.figure == Figure::Hidden || of_point.figure == Figure::Hidden {
+            continue;
+        }
+        point.rate = rate(
+            partnership(kept, point.month),
+            partnership(kept_of, point.month),
+            per,
+        );
+    }
+}

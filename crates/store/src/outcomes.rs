@@ -1,0 +1,300 @@
+//! The monthly outcome figures (`outcome_figures`, `outcome_months`) and
+//! the history a month's figures are counted from. Counting is the
+//! domain's (`concordat_domain::outcomes::tally`); here are the reads
+//! that feed it and the replacement of a month's rows.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use concordat_domain::contact_event::ContactKind;
+use concordat_domain::ids::OrganisationId;
+use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
+use concordat_domain::outcomes::{
+    BreakGlassUse, Contact, History, LookUp, Measure, Month, Referral, Tally,
+};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{rows, time, Conn, StoreError};
+
+/// A stored figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub month: Month,
+    pub tally: Tally,
+}
+
+/// When a month was last computed, and from how many records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Computed {
+    pub month: Month,
+    pub computed_at: DateTime<Utc>,
+    pub records: i64,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::corrupt("outcome figure", e)
+}
+
+/// The history `month`'s figures are counted from. Look-ups whose audit
+/// reasons contain `listed_marker` (a look-up that listed several people
+/// by name and showed no one's summary) are left out.
+pub async fn history(
+    conn: &mut Conn,
+    month: Month,
+    listed_marker: &str,
+) -> Result<History, StoreError> {
+    let (start, end) = (month.starts_at(), month.ends_at());
+    let kinds: Vec<ContactKind> = ContactKind::ALL
+        .into_iter()
+        .filter(|k| is_crisis_contact(*k))
+        .collect();
+    let sql = format!(
+        "SELECT person_id, kind, organisation_id, occurred_at FROM contact_events \
+         WHERE occurred_at >= $1 AND occurred_at < $2 AND kind IN ({})",
+        rows::parameters(conn, 3, kinds.len())
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(time::encode(start - Duration::days(REPEAT_WINDOW_DAYS)))
+        .bind(time::encode(end + Duration::hours(DIVERSION_HOURS)));
+    for kind in &kinds {
+        query = query.bind(kind.as_str());
+    }
+    let contacts = query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Contact {
+                person: rows::id(r, "person_id")?,
+                kind: ContactKind::parse(&rows::text(r, "kind")?).map_err(corrupt)?,
+                organisation: rows::opt_id(r, "organisation_id")?,
+                at: rows::instant(r, "occurred_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+
+    let look_ups = sqlx::query(
+        "SELECT actor_organisation_id, person_id, occurred_at FROM audit_log \
+         WHERE occurred_at >= $1 AND occurred_at < $2 AND action = 'crisis-lookup' \
+         AND outcome = 'allowed' AND person_id IS NOT NULL \
+         AND actor_organisation_id IS NOT NULL AND reasons NOT LIKE $3",
+    )
+    .bind(time::encode(start))
+    .bind(time::encode(end))
+    .bind(format!("%{listed_marker}%"))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(LookUp {
+            organisation: rows::id(r, "actor_organisation_id")?,
+            person: rows::id(r, "person_id")?,
+            at: rows::instant(r, "occurred_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
+    // When each looked-up person's plan was first agreed with them.
+    let mut plans_agreed = HashMap::new();
+    if !look_ups.is_empty() {
+        let agreed = sqlx::query(
+            "SELECT p.person_id, MIN(v.agreed_at) AS first_agreed FROM crisis_plans p \
+             JOIN crisis_plan_versions v ON v.plan_id = p.id \
+             WHERE v.agreed_at IS NOT NULL AND v.agreed_at < $1 GROUP BY p.person_id",
+        )
+        .bind(time::encode(end))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &agreed {
+            plans_agreed.insert(rows::id(r, "person_id")?, rows::instant(r, "first_agreed")?);
+        }
+    }
+
+    let break_glass = sqlx::query(
+        "SELECT organisation_id, granted_at, review_appropriate FROM break_glass \
+         WHERE granted_at >= $1 AND granted_at < $2",
+    )
+    .bind(time::encode(start))
+    .bind(time::encode(end))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(BreakGlassUse {
+            organisation: rows::id(r, "organisation_id")?,
+            at: rows::instant(r, "granted_at")?,
+            appropriate: rows::opt_int(r, "review_appropriate")?.map(|v| v != 0),
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
+    let referrals = sqlx::query(
+        "SELECT from_organisation_id, to_organisation_id, created_at, acknowledge_due, \
+         respond_due, acknowledged_at, decided_at, escalation_step FROM referrals \
+         WHERE created_at >= $1 AND created_at < $2",
+    )
+    .bind(time::encode(start))
+    .bind(time::encode(end))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Referral {
+            from: rows::id(r, "from_organisation_id")?,
+            to: rows::id(r, "to_organisation_id")?,
+            sent_at: rows::instant(r, "created_at")?,
+            acknowledge_due: rows::instant(r, "acknowledge_due")?,
+            respond_due: rows::instant(r, "respond_due")?,
+            acknowledged_at: rows::opt_instant(r, "acknowledged_at")?,
+            answered_at: rows::opt_instant(r, "decided_at")?,
+            escalated: rows::int(r, "escalation_step")? > 0,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
+    Ok(History {
+        contacts,
+        look_ups,
+        plans_agreed,
+        break_glass,
+        referrals,
+    })
+}
+
+/// How many records a history holds, for the progress of a rebuild.
+pub fn records(history: &History) -> i64 {
+    (history.contacts.len()
+        + history.look_ups.len()
+        + history.break_glass.len()
+        + history.referrals.len()) as i64
+}
+
+fn key(id: Option<OrganisationId>) -> String {
+    id.map(|i| i.to_string()).unwrap_or_default()
+}
+
+/// Rows inserted per statement.
+const PER_INSERT: usize = 200;
+
+/// Replaces `month`'s figures with `tallies`. Call in a write transaction.
+pub async fn replace_month(
+    conn: &mut Conn,
+    month: Month,
+    tallies: &[Tally],
+    records: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let m = month.to_string();
+    sqlx::query("DELETE FROM outcome_figures WHERE month = $1")
+        .bind(&m)
+        .execute(&mut *conn)
+        .await?;
+    for chunk in tallies.chunks(PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO outcome_figures (month, measure, organisation_id, partner_id, count, \
+             median, p90) VALUES {}",
+            rows::value_rows(conn, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for t in chunk {
+            query = query
+                .bind(m.clone())
+                .bind(t.measure.as_str())
+                .bind(key(t.organisation))
+                .bind(key(t.partner))
+                .bind(i64::try_from(t.count).map_err(corrupt)?)
+                .bind(t.median)
+                .bind(t.p90);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    sqlx::query(
+        "INSERT INTO outcome_months (month, computed_at, records) VALUES ($1, $2, $3) \
+         ON CONFLICT (month) DO UPDATE SET computed_at = excluded.computed_at, \
+         records = excluded.records",
+    )
+    .bind(&m)
+    .bind(time::encode(now))
+    .bind(records)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn organisation(raw: &str) -> Result<Option<OrganisationId>, StoreError> {
+    if raw.is_empty() {
+        Ok(None)
+    } else {
+        OrganisationId::parse(raw).map(Some).map_err(corrupt)
+    }
+}
+
+fn figure_from(r: &AnyRow) -> Result<Figure, StoreError> {
+    Ok(Figure {
+        month: Month::parse(&rows::text(r, "month")?).map_err(corrupt)?,
+        tally: Tally {
+            measure: Measure::parse(&rows::text(r, "measure")?).map_err(corrupt)?,
+            organisation: organisation(&rows::text(r, "organisation_id")?)?,
+            partner: organisation(&rows::text(r, "partner_id")?)?,
+            count: u64::try_from(rows::int(r, "count")?).map_err(corrupt)?,
+            median: r.try_get::<Option<f64>, _>("median")?,
+            p90: r.try_get::<Option<f64>, _>("p90")?,
+        },
+    })
+}
+
+/// Every figure of the months from `first` to `last`, both included.
+pub async fn figures(conn: &mut Conn, first: Month, last: Month) -> Result<Vec<Figure>, StoreError> {
+    sqlx::query(
+        "SELECT month, measure, organisation_id, partner_id, count, median, p90 \
+         FROM outcome_figures WHERE month >= $1 AND month <= $2 \
+         ORDER BY month, measure, organisation_id, partner_id",
+    )
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(figure_from)
+    .collect()
+}
+
+/// When the months from `first` to `last` were last computed.
+pub async fn computed(conn: &mut Conn, first: Month, last: Month) -> Result<Vec<Computed>, StoreError> {
+    sqlx::query(
+        "SELECT month, computed_at, records FROM outcome_months \
+         WHERE month >= $1 AND month <= $2 ORDER BY month",
+    )
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Computed {
+            month: Month::parse(&rows::text(r, "month")?).map_err(corrupt)?,
+            computed_at: rows::instant(r, "computed_at")?,
+            records: rows::int(r, "records")?,
+        })
+    })
+    .collect()
+}
+
+/// When the earliest thing a measure counts happened, if anything has:
+/// where a rebuild starts.
+pub async fn earliest(conn: &mut Conn) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut first: Option<DateTime<Utc>> = None;
+    for sql in [
+        "SELECT MIN(occurred_at) AS at FROM contact_events",
+        "SELECT MIN(created_at) AS at FROM referrals",
+        "SELECT MIN(granted_at) AS at FROM break_glass",
+        "SELECT MIN(occurred_at) AS at FROM audit_log WHERE action = 'crisis-lookup'",
+    ] {
+        let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
+        if let Some(at) = rows::opt_instant(&row, "at")? {
+            first = Some(first.map_or(at, |f| f.min(at)));
+        }
+    }
+    Ok(first)
+}
