@@ -13,6 +13,7 @@ use crate::database::DatabaseArgs;
 use crate::demo_command::DemoArgs;
 use crate::link_command::LinkCommand;
 use crate::logging::LogFormat;
+use crate::outcomes_command::OutcomesCommand;
 use crate::serve::ServeArgs;
 
 #[derive(Debug, Parser)]
@@ -59,6 +60,9 @@ pub enum Command {
     /// knows, or people recorded twice.
     #[command(subcommand)]
     Link(LinkCommand),
+    /// The partnership's monthly outcome figures.
+    #[command(subcommand)]
+    Outcomes(OutcomesCommand),
 }
 
 impl Command {

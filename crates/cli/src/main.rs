@@ -10,6 +10,7 @@ mod database;
 mod demo_command;
 mod link_command;
 mod logging;
+mod outcomes_command;
 mod serve;
 
 use clap::Parser;
@@ -50,6 +51,7 @@ async fn run(command: Command) -> anyhow::Result<std::process::ExitCode> {
         Command::Agreement(cmd) => agreement_command::run(cmd).await?,
         Command::Audit(cmd) => return audit_command::run(cmd).await,
         Command::Link(cmd) => link_command::run(cmd).await?,
+        Command::Outcomes(cmd) => outcomes_command::run(cmd).await?,
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -27,6 +27,7 @@ pub mod matching;
 pub mod me;
 pub mod messages;
 pub mod openapi;
+pub mod outcomes;
 pub mod persons;
 pub mod referrals;
 pub mod webhooks;
@@ -88,4 +89,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(capacity::router())
         .merge(advance_choices::router())
         .merge(carer::router())
+        .merge(outcomes::router())
 }

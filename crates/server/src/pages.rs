@@ -31,6 +31,7 @@ pub mod layout;
 pub mod matching;
 pub mod merges;
 pub mod mine;
+pub mod outcomes;
 pub mod own_copy;
 pub mod paging;
 pub mod partnership;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(contacts::router())
         .merge(crisis_lookup::router())
         .merge(coverage::router())
+        .merge(outcomes::router())
         .merge(referrals::router())
         .merge(mine::router())
         .merge(governance::router())

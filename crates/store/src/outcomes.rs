@@ -245,7 +245,11 @@ fn figure_from(r: &AnyRow) -> Result<Figure, StoreError> {
 }
 
 /// Every figure of the months from `first` to `last`, both included.
-pub async fn figures(conn: &mut Conn, first: Month, last: Month) -> Result<Vec<Figure>, StoreError> {
+pub async fn figures(
+    conn: &mut Conn,
+    first: Month,
+    last: Month,
+) -> Result<Vec<Figure>, StoreError> {
     sqlx::query(
         "SELECT month, measure, organisation_id, partner_id, count, median, p90 \
          FROM outcome_figures WHERE month >= $1 AND month <= $2 \
@@ -261,7 +265,11 @@ pub async fn figures(conn: &mut Conn, first: Month, last: Month) -> Result<Vec<F
 }
 
 /// When the months from `first` to `last` were last computed.
-pub async fn computed(conn: &mut Conn, first: Month, last: Month) -> Result<Vec<Computed>, StoreError> {
+pub async fn computed(
+    conn: &mut Conn,
+    first: Month,
+    last: Month,
+) -> Result<Vec<Computed>, StoreError> {
     sqlx::query(
         "SELECT month, computed_at, records FROM outcome_months \
          WHERE month >= $1 AND month <= $2 ORDER BY month",

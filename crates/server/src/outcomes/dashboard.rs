@@ -161,7 +161,10 @@ pub async fn dashboard(
             .or_default()
             .insert(f.month, f);
     }
-    let computed_at = computed.iter().find(|c| c.month == month).map(|c| c.computed_at);
+    let computed_at = computed
+        .iter()
+        .find(|c| c.month == month)
+        .map(|c| c.computed_at);
     let not_computed = months
         .iter()
         .copied()
@@ -170,7 +173,12 @@ pub async fn dashboard(
     let empty = Kept::new();
     let published: HashMap<Measure, MeasureFigures> = Measure::ALL
         .into_iter()
-        .map(|m| (m, publish(m, kept.get(&m).unwrap_or(&empty), &months, &names)))
+        .map(|m| {
+            (
+                m,
+                publish(m, kept.get(&m).unwrap_or(&empty), &months, &names),
+            )
+        })
         .collect();
     let mut themes = Vec::new();
     for theme in Theme::ALL {
@@ -178,7 +186,13 @@ pub async fn dashboard(
         for m in theme.measures() {
             let mut figures = published[&m].clone();
             if let Some(r) = m.rate() {
-                add_rates(&mut figures, &published[&r.of], kept.get(&m), kept.get(&r.of), r.per);
+                add_rates(
+                    &mut figures,
+                    &published[&r.of],
+                    kept.get(&m),
+                    kept.get(&r.of),
+                    r.per,
+                );
             }
             measures.push(figures);
         }

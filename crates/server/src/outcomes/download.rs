@@ -39,7 +39,11 @@ pub fn to_csv(dashboard: &Dashboard) -> Result<String, ServiceError> {
                     String::new(),
                     point.figure.to_string(),
                     opt(point.rate),
-                    if point.rate.is_some() { per(m.rate_per) } else { String::new() },
+                    if point.rate.is_some() {
+                        per(m.rate_per)
+                    } else {
+                        String::new()
+                    },
                     opt(point.median),
                     opt(point.p90),
                 ])
@@ -48,7 +52,11 @@ pub fn to_csv(dashboard: &Dashboard) -> Result<String, ServiceError> {
             for row in &m.rows {
                 let last = dashboard.months.len().saturating_sub(1);
                 for (i, (month, figure)) in dashboard.months.iter().zip(&row.figures).enumerate() {
-                    let (median, p90) = if i == last { (row.median, row.p90) } else { (None, None) };
+                    let (median, p90) = if i == last {
+                        (row.median, row.p90)
+                    } else {
+                        (None, None)
+                    };
                     out.write_record([
                         m.measure.as_str().to_owned(),
                         m.title.to_owned(),

@@ -31,7 +31,16 @@ fn next_slot(now: DateTime<Utc>) -> DateTime<Utc> {
 /// scheduled (or ran).
 pub async fn schedule_next(conn: &mut Conn, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let at = next_slot(now);
-    jobs::schedule(conn, KIND, &concordat_store::time::encode(at), 0, at, "{}", now).await
+    jobs::schedule(
+        conn,
+        KIND,
+        &concordat_store::time::encode(at),
+        0,
+        at,
+        "{}",
+        now,
+    )
+    .await
 }
 
 /// Makes sure a refresh is coming: called when the scheduler starts.
@@ -43,8 +52,9 @@ pub async fn keep_scheduled(state: &AppState) -> Result<(), StoreError> {
 
 pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError> {
     let now = state.clock.now();
+    let calendar = crate::referrals::calendar::calendar(state);
     for month in Month::of(now).trailing(MONTHS) {
-        refresh_month(state, month)
+        refresh_month(&state.store, &calendar, month, now)
             .await
             .map_err(|e| JobError::Transient(format!("outcomes for {month}: {e}")))?;
     }
@@ -63,8 +73,14 @@ mod tests {
     #[test]
     fn the_next_slot_is_on_the_next_five_minutes() {
         let at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 3, 27).unwrap();
-        assert_eq!(next_slot(at), Utc.with_ymd_and_hms(2026, 12, 7, 9, 5, 0).unwrap());
+        assert_eq!(
+            next_slot(at),
+            Utc.with_ymd_and_hms(2026, 12, 7, 9, 5, 0).unwrap()
+        );
         let on = Utc.with_ymd_and_hms(2026, 12, 7, 9, 5, 0).unwrap();
-        assert_eq!(next_slot(on), Utc.with_ymd_and_hms(2026, 12, 7, 9, 10, 0).unwrap());
+        assert_eq!(
+            next_slot(on),
+            Utc.with_ymd_and_hms(2026, 12, 7, 9, 10, 0).unwrap()
+        );
     }
 }

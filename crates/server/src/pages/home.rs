@@ -169,7 +169,7 @@ fn main_task(role: Role) -> &'static str {
     match role {
         _ if role.is_crisis_role() => "/crisis-lookup",
         Role::IgLead => "/governance/break-glass",
-        Role::Commissioner => "/crisis-plans/coverage",
+        Role::Commissioner => "/outcomes",
         Role::Admin => "/users",
         Role::Person => "/my/crisis-plan",
         Role::Carer => "/carer",
@@ -269,6 +269,11 @@ fn every_action_for(role: Role) -> Vec<Action> {
         });
     }
     if matches!(role, Role::IgLead | Role::Commissioner) {
+        actions.push(Action {
+            title: "Partnership outcomes",
+            href: "/outcomes",
+            text: "Detentions, repeat contact, look-ups and referrals by month and partner; small numbers hidden.",
+        });
         actions.push(Action {
             title: "Who is on the frequent contact list",
             href: "/frequent-contact/make-up",
@@ -412,6 +417,9 @@ mod tests {
         assert!(has(Role::MentalHealthPractitioner, "/crisis-plans/overdue"));
         assert!(!has(Role::PoliceOfficer, "/crisis-plans/overdue"));
         assert!(has(Role::Commissioner, "/crisis-plans/coverage"));
+        assert!(has(Role::Commissioner, "/outcomes"));
+        assert!(has(Role::IgLead, "/outcomes"));
+        assert!(!has(Role::PoliceOfficer, "/outcomes"));
         assert!(has(Role::Person, "/my/crisis-plan"));
         assert!(has(Role::Person, "/my/referrals"));
     }

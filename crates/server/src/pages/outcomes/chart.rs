@@ -1,0 +1,145 @@
+//! A month-by-month bar chart drawn as SVG on the server: it needs no
+//! script, scales with the page, and says in words (its title and
+//! description) what it shows, with the table of its figures beside it.
+//! A hidden figure is drawn as a short dashed bar marked `*`, never as a
+//! number.
+
+/// One bar: a month and its published value, if shown.
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub label: String,
+    /// The value drawn; none where the figure is hidden.
+    pub value: Option<f64>,
+    /// What is written above the bar (`45`, `*`, `12.5`).
+    pub text: String,
+}
+
+/// A bar as drawn, in the chart's own units.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub centre: f64,
+    pub text_y: f64,
+    pub text: String,
+    pub label: String,
+    pub hidden: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub bars: Vec<Bar>,
+    /// The value of the top grid line, written at the axis.
+    pub top: String,
+    pub top_y: f64,
+    pub base_y: f64,
+}
+
+pub const WIDTH: f64 = 640.0;
+pub const HEIGHT: f64 = 220.0;
+const LEFT: f64 = 44.0;
+const TOP: f64 = 24.0;
+const BOTTOM: f64 = 28.0;
+const HIDDEN_HEIGHT: f64 = 6.0;
+
+/// A round number at or above `max`, for the top grid line.
+fn nice(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|step| step * magnitude)
+        .find(|top| *top >= max)
+        .unwrap_or(10.0 * magnitude)
+}
+
+pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
+    let max = values
+        .iter()
+        .filter_map(|v| v.value)
+        .fold(0.0_f64, f64::max);
+    let top = nice(max);
+    let base_y = HEIGHT - BOTTOM;
+    let plot = base_y - TOP;
+    let slot = (WIDTH - LEFT) / values.len().max(1) as f64;
+    let width = slot * 0.7;
+    let bars = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let height = match v.value {
+                Some(value) => (value / top * plot).max(if value > 0.0 { 1.0 } else { 0.0 }),
+                None => HIDDEN_HEIGHT,
+            };
+            let x = LEFT + slot * i as f64 + (slot - width) / 2.0;
+            Bar {
+                x,
+                y: base_y - height,
+                width,
+                height,
+                centre: x + width / 2.0,
+                text_y: base_y - height - 5.0,
+                text: v.text.clone(),
+                label: v.label.clone(),
+                hidden: v.value.is_none(),
+            }
+        })
+        .collect();
+    Chart {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        summary: summary.to_owned(),
+        bars,
+        top: if top.fract() == 0.0 {
+            format!("{top:.0}")
+        } else {
+            format!("{top}")
+        },
+        top_y: TOP,
+        base_y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_a_round_top_and_hidden_ones_stay_short() {
+        let values = [
+            Value {
+                label: "Oct 26".into(),
+                value: Some(40.0),
+                text: "40".into(),
+            },
+            Value {
+                label: "Nov 26".into(),
+                value: None,
+                text: "*".into(),
+            },
+            Value {
+                label: "Dec 26".into(),
+                value: Some(0.0),
+                text: "0".into(),
+            },
+        ];
+        let c = chart("c", "t", "s", &values);
+        assert_eq!(c.top, "50");
+        let plot = HEIGHT - BOTTOM - TOP;
+        assert!((c.bars[0].height - 0.8 * plot).abs() < 1e-9);
+        assert!(c.bars[1].hidden);
+        assert_eq!(c.bars[1].height, HIDDEN_HEIGHT);
+        assert_eq!(c.bars[2].height, 0.0);
+        assert!(c.bars.iter().all(|b| b.x >= LEFT && b.x + b.width <= WIDTH));
+        assert_eq!(nice(7.0), 10.0);
+        assert_eq!(nice(180.0), 200.0);
+        assert_eq!(nice(0.0), 1.0);
+    }
+}
