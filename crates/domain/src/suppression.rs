@@ -68,20 +68,20 @@ pub fn breakdown(counts: &[u64]) -> (Vec<Figure>, Figure) {
 }
 
 /// A table of counts with the totals published beside it: a total for
-/// each row and column, and one for the whole. Totals are given rather
-/// than summed, as some count people (one person in two rows is one in
-/// the total).
+/// each column, and where they are published a total for each row and
+/// one for the whole. Totals are given rather than summed, as some count
+/// people (one person in two rows is one in the total).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub cells: Vec<Vec<u64>>,
-    pub row_totals: Vec<u64>,
     pub column_totals: Vec<u64>,
-    pub total: u64,
+    pub row_totals: Option<Vec<u64>>,
+    pub total: Option<u64>,
 }
 
 impl Table {
-    /// A table whose totals are the sums of its cells. Every row has the
-    /// same number of columns as the first.
+    /// A table with every total published, each the sum of its cells.
+    /// Every row has the same number of columns as the first.
     pub fn summed(cells: Vec<Vec<u64>>) -> Self {
         let width = cells.first().map_or(0, Vec::len);
         let row_totals = cells.iter().map(|r| r.iter().sum()).collect();
@@ -91,9 +91,9 @@ impl Table {
         let total = cells.iter().flatten().sum();
         Self {
             cells,
-            row_totals,
             column_totals,
-            total,
+            row_totals: Some(row_totals),
+            total: Some(total),
         }
     }
 }
@@ -102,9 +102,9 @@ impl Table {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Published {
     pub cells: Vec<Vec<Figure>>,
-    pub row_totals: Vec<Figure>,
     pub column_totals: Vec<Figure>,
-    pub total: Figure,
+    pub row_totals: Option<Vec<Figure>>,
+    pub total: Option<Figure>,
 }
 
 /// Where a value sits in a [`Table`].
@@ -116,39 +116,54 @@ enum At {
     Total,
 }
 
-/// The table published: every count of 1 to 7 hidden, then, wherever a
-/// row, a column, the row totals or the column totals (each against its
-/// total) would hide exactly one value, the smallest other value in that
-/// line hidden too — again, until no line hides exactly one. A line's
-/// values add up to its total, so one hidden value alone could be worked
-/// out from the rest; two or more cannot be told apart.
-pub fn grid(table: &Table) -> Published {
+/// The lines of a table whose values add up: each column with its total;
+/// where row totals are published, each row with its own and the row
+/// totals with the whole; where the whole is, the column totals with it.
+fn lines(table: &Table) -> Vec<Vec<At>> {
     let rows = table.cells.len();
     let columns = table.column_totals.len();
-    let value = |at: At| match at {
-        At::Cell(i, j) => table.cells[i].get(j).copied().unwrap_or(0),
-        At::Row(i) => table.row_totals[i],
-        At::Column(j) => table.column_totals[j],
-        At::Total => table.total,
-    };
     let mut lines: Vec<Vec<At>> = Vec::new();
-    for i in 0..rows {
-        let mut line: Vec<At> = (0..columns).map(|j| At::Cell(i, j)).collect();
-        line.push(At::Row(i));
-        lines.push(line);
-    }
     for j in 0..columns {
         let mut line: Vec<At> = (0..rows).map(|i| At::Cell(i, j)).collect();
         line.push(At::Column(j));
         lines.push(line);
     }
-    let mut totals: Vec<At> = (0..rows).map(At::Row).collect();
-    totals.push(At::Total);
-    lines.push(totals);
-    let mut totals: Vec<At> = (0..columns).map(At::Column).collect();
-    totals.push(At::Total);
-    lines.push(totals);
+    if table.row_totals.is_some() {
+        for i in 0..rows {
+            let mut line: Vec<At> = (0..columns).map(|j| At::Cell(i, j)).collect();
+            line.push(At::Row(i));
+            lines.push(line);
+        }
+        if table.total.is_some() {
+            let mut line: Vec<At> = (0..rows).map(At::Row).collect();
+            line.push(At::Total);
+            lines.push(line);
+        }
+    }
+    if table.total.is_some() {
+        let mut line: Vec<At> = (0..columns).map(At::Column).collect();
+        line.push(At::Total);
+        lines.push(line);
+    }
+    lines
+}
 
+/// The table published: every count of 1 to 7 hidden, then, wherever a
+/// line of values that add up (a column and its total; a row and its
+/// total; the totals and the whole) would hide exactly one value, the
+/// smallest other value in that line hidden too — again, until no line
+/// hides exactly one. One hidden value alone could be worked out from the
+/// rest of its line; two or more cannot be told apart.
+pub fn grid(table: &Table) -> Published {
+    let rows = table.cells.len();
+    let columns = table.column_totals.len();
+    let value = |at: At| match at {
+        At::Cell(i, j) => table.cells[i].get(j).copied().unwrap_or(0),
+        At::Row(i) => table.row_totals.as_ref().map_or(0, |r| r[i]),
+        At::Column(j) => table.column_totals[j],
+        At::Total => table.total.unwrap_or(0),
+    };
+    let lines = lines(table);
     let mut hidden: std::collections::BTreeSet<At> = lines
         .iter()
         .flatten()
@@ -189,9 +204,12 @@ pub fn grid(table: &Table) -> Published {
         cells: (0..rows)
             .map(|i| (0..columns).map(|j| publish(At::Cell(i, j))).collect())
             .collect(),
-        row_totals: (0..rows).map(|i| publish(At::Row(i))).collect(),
         column_totals: (0..columns).map(|j| publish(At::Column(j))).collect(),
-        total: publish(At::Total),
+        row_totals: table
+            .row_totals
+            .as_ref()
+            .map(|_| (0..rows).map(|i| publish(At::Row(i))).collect()),
+        total: table.total.map(|_| publish(At::Total)),
     }
 }
 
@@ -263,11 +281,28 @@ mod tests {
                 [Figure::Hidden, Figure::Shown(40), Figure::Hidden],
             ]
         );
-        assert_eq!(published.total, Figure::Shown(160));
+        assert_eq!(published.total, Some(Figure::Shown(160)));
         // A team of one: hidden, and its total with it.
         let published = grid(&Table::summed(vec![vec![1]]));
         assert_eq!(published.cells, [[Figure::Hidden]]);
-        assert_eq!(published.total, Figure::Hidden);
+        assert_eq!(published.total, Some(Figure::Hidden));
+        // Without row totals, a small month of one row hides nothing in
+        // another month: only each column adds up.
+        let table = Table {
+            cells: vec![vec![1, 12], vec![0, 30]],
+            column_totals: vec![1, 42],
+            row_totals: None,
+            total: None,
+        };
+        let published = grid(&table);
+        assert_eq!(
+            published.cells,
+            [
+                [Figure::Hidden, Figure::Shown(10)],
+                [Figure::Shown(0), Figure::Shown(30)]
+            ]
+        );
+        assert_eq!(published.column_totals, [Figure::Hidden, Figure::Shown(40)]);
     }
 
     #[test]
@@ -299,10 +334,12 @@ mod tests {
                 prop_assert_eq!(nonzero, 1);
             }
         }
-        /// In a published grid no line — a row, a column, or either set of
-        /// totals against the grand total — hides exactly one value, so no
-        /// hidden value is the difference of published ones; and every
-        /// count of 1 to 7 is hidden.
+        /// In a published grid no line of values that add up — a column
+        /// and its total, a row and its total where row totals are
+        /// published, either set of totals and the whole — hides exactly
+        /// one value, so no hidden value is the difference of published
+        /// ones; every count of 1 to 7 is hidden; every shown one is
+        /// within 2 of the count.
         #[test]
         fn no_hidden_value_in_a_grid_is_a_difference_of_published_ones(
             cells in (1usize..6, 1usize..6).prop_flat_map(|(rows, columns)| {
@@ -313,20 +350,21 @@ mod tests {
                     ),
                     rows,
                 )
-            })
+            }),
+            with_row_totals in any::<bool>(),
+            with_total in any::<bool>(),
         ) {
-            let table = Table::summed(cells);
+            let mut table = Table::summed(cells);
+            if !with_row_totals {
+                table.row_totals = None;
+            }
+            if !with_total {
+                table.total = None;
+            }
             let published = grid(&table);
             let rows = table.cells.len();
             let columns = table.column_totals.len();
             let mut lines: Vec<Vec<(u64, Figure)>> = Vec::new();
-            for i in 0..rows {
-                let mut line: Vec<_> = (0..columns)
-                    .map(|j| (table.cells[i][j], published.cells[i][j]))
-                    .collect();
-                line.push((table.row_totals[i], published.row_totals[i]));
-                lines.push(line);
-            }
             for j in 0..columns {
                 let mut line: Vec<_> = (0..rows)
                     .map(|i| (table.cells[i][j], published.cells[i][j]))
@@ -334,12 +372,32 @@ mod tests {
                 line.push((table.column_totals[j], published.column_totals[j]));
                 lines.push(line);
             }
-            let mut line: Vec<_> = table.row_totals.iter().copied().zip(published.row_totals.iter().copied()).collect();
-            line.push((table.total, published.total));
-            lines.push(line);
-            let mut line: Vec<_> = table.column_totals.iter().copied().zip(published.column_totals.iter().copied()).collect();
-            line.push((table.total, published.total));
-            lines.push(line);
+            if let (Some(totals), Some(shown)) = (&table.row_totals, &published.row_totals) {
+                for i in 0..rows {
+                    let mut line: Vec<_> = (0..columns)
+                        .map(|j| (table.cells[i][j], published.cells[i][j]))
+                        .collect();
+                    line.push((totals[i], shown[i]));
+                    lines.push(line);
+                }
+                if let (Some(total), Some(total_shown)) = (table.total, published.total) {
+                    let mut line: Vec<_> = totals.iter().copied().zip(shown.iter().copied()).collect();
+                    line.push((total, total_shown));
+                    lines.push(line);
+                }
+            }
+            if let (Some(total), Some(total_shown)) = (table.total, published.total) {
+                let mut line: Vec<_> = table
+                    .column_totals
+                    .iter()
+                    .copied()
+                    .zip(published.column_totals.iter().copied())
+                    .collect();
+                line.push((total, total_shown));
+                lines.push(line);
+            }
+            prop_assert_eq!(published.row_totals.is_some(), with_row_totals);
+            prop_assert_eq!(published.total.is_some(), with_total);
             for line in &lines {
                 let hidden = line.iter().filter(|(_, f)| *f == Figure::Hidden).count();
                 prop_assert_ne!(hidden, 1, "{:?}", line);

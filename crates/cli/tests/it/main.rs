@@ -44,6 +44,7 @@ mod matching_new_person;
 mod messages;
 mod multi_node;
 mod openapi;
+mod outcomes;
 mod own_copy;
 mod own_description;
 mod page_addresses;

@@ -87,11 +87,8 @@ pub struct MeasureFigures {
     /// The partnership's figure each month.
     pub trend: Vec<Point>,
     /// Each organisation's (or, for referrals, each pair's) figures, one
-    /// per month, and their total over the months shown.
+    /// per month.
     pub rows: Vec<Row>,
-    /// The total of the partnership's figures over the months shown.
-    #[schema(value_type = Object)]
-    pub total: Figure,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -114,8 +111,6 @@ pub struct Row {
     pub partner: Option<String>,
     #[schema(value_type = Vec<Object>)]
     pub figures: Vec<Figure>,
-    #[schema(value_type = Object)]
-    pub total: Figure,
     /// For a time, in the chosen month: median and 90th percentile hours.
     pub median: Option<f64>,
     pub p90: Option<f64>,
@@ -246,11 +241,14 @@ fn publish(
         .iter()
         .map(|m| partnership.map_or(0, |by| count(by, *m)))
         .collect();
+    // Each month's figures add up to the partnership's; nothing is
+    // totalled across months (a person counted in two months is one), so
+    // only the months' columns are lines that add up.
     let table = Table {
-        row_totals: cells.iter().map(|r| r.iter().sum()).collect(),
-        total: column_totals.iter().sum(),
         cells,
         column_totals,
+        row_totals: None,
+        total: None,
     };
     let published = grid(&table);
     let chosen = *months.last().unwrap_or(&Month::of(Utc::now()));
@@ -277,15 +275,14 @@ fn publish(
         .collect();
     let rows = keys
         .iter()
-        .zip(published.cells.iter().zip(&published.row_totals))
-        .map(|(k, (figures, total))| {
+        .zip(&published.cells)
+        .map(|(k, figures)| {
             let shown = figures.last().copied().unwrap_or(Figure::Hidden);
             let (median, p90) = times(kept.get(k), chosen, shown);
             Row {
                 organisation: k.0.map(|o| name(names, o)).unwrap_or_default(),
                 partner: k.1.map(|o| name(names, o)),
                 figures: figures.clone(),
-                total: *total,
                 median,
                 p90,
             }
@@ -299,7 +296,6 @@ fn publish(
         rate_per: measure.rate().map(|r| r.per),
         trend,
         rows,
-        total: published.total,
     }
 }
 

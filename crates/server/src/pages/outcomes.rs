@@ -59,7 +59,6 @@ struct TrendRow {
 struct OrganisationRow {
     name: String,
     figures: Vec<String>,
-    total: String,
     median: String,
     p90: String,
 }
@@ -73,7 +72,6 @@ struct MeasureView {
     is_hours: bool,
     trend: Vec<TrendRow>,
     rows: Vec<OrganisationRow>,
-    total: String,
     has_partner: bool,
 }
 
@@ -254,12 +252,10 @@ fn view(m: &MeasureFigures) -> MeasureView {
                     None => r.organisation.clone(),
                 },
                 figures: r.figures.iter().map(Figure::to_string).collect(),
-                total: r.total.to_string(),
                 median: hours(r.median),
                 p90: hours(r.p90),
             })
             .collect(),
-        total: m.total.to_string(),
         has_partner: m.measure.has_partner(),
     }
 }

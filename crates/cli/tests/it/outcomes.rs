@@ -1,0 +1,371 @@
+//! The partnership's outcome figures on both stores: contacts reported by
+//! partners' systems become a month's figures, kept by the scheduler as
+//! they arrive; a commissioner sees them on the dashboard and downloads
+//! exactly what is shown, small numbers hidden (an organisation with one
+//! contact, a month with one detention); no one else, and no other
+//! purpose, sees them; a commissioner reaches nobody's record; a rebuild
+//! changes nothing.
+
+use chrono::Duration;
+use concordat::demo::people::SCENARIO_STORIES;
+use serde_json::{json, Value};
+
+use crate::cli::{concordat, stderr, stdout};
+use crate::fixtures::{count, get_json, page, post_json, signed_in, texts, DANIEL};
+use crate::harness::{problem, TestApp};
+
+const NHS_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+
+/// The NHS numbers of the first `n` synthetic people, in order: not the
+/// people of the source stories, some of whom refuse the police.
+async fn people(app: &TestApp, n: usize) -> Vec<String> {
+    let all: Vec<String> = texts(
+        app,
+        &format!(
+            "SELECT value FROM person_identifiers WHERE system = '{NHS_SYSTEM}' ORDER BY value"
+        ),
+        "value",
+    )
+    .await
+    .into_iter()
+    .filter(|nhs| !SCENARIO_STORIES.iter().any(|(story, _)| story == nhs))
+    .collect();
+    assert!(all.len() >= n, "the demo has {} numbered people", all.len());
+    all.into_iter().take(n).collect()
+}
+
+fn event(system: &str, id: &str, kind: &str, nhs: &str, at: &str) -> Value {
+    json!({
+        "source_system": system, "event_id": id, "kind": kind, "nhs_number": nhs,
+        "occurred_at": at, "outcome": "Recorded for the outcome figures"
+    })
+}
+
+async fn report(app: &TestApp, token: &str, event: Value) {
+    let response = post_json(app, token, "/api/v1/events", event.clone()).await;
+    assert!(
+        response.status().is_success(),
+        "{event}: {}",
+        response.text().await.unwrap()
+    );
+}
+
+/// February 2026 as the police report it: 24 street triage contacts, 8 of
+/// them followed within hours by a section 136 detention, and 4 other
+/// detentions (12 in all); one 999 call from the ambulance service; and
+/// in January a single detention.
+async fn february(app: &TestApp) {
+    let police = app.token_for("police-control", "TREAT").await;
+    let nhs = people(app, 24).await;
+    for (i, n) in nhs.iter().enumerate() {
+        let day = 1 + i % 27;
+        report(
+            app,
+            &police,
+            event(
+                "police-control",
+                &format!("ST-{i}"),
+                "street-triage",
+                n,
+                &format!("2026-02-{day:02}T20:00:00Z"),
+            ),
+        )
+        .await;
+        if i < 8 {
+            report(
+                app,
+                &police,
+                event(
+                    "police-control",
+                    &format!("S136-{i}"),
+                    "section-136",
+                    n,
+                    &format!("2026-02-{day:02}T23:00:00Z"),
+                ),
+            )
+            .await;
+        }
+    }
+    for (i, n) in nhs.iter().skip(20).enumerate() {
+        report(
+            app,
+            &police,
+            event(
+                "police-control",
+                &format!("S136-LONE-{i}"),
+                "section-136",
+                n,
+                "2026-02-27T10:00:00Z",
+            ),
+        )
+        .await;
+    }
+    report(
+        app,
+        &police,
+        event(
+            "police-control",
+            "S136-JAN",
+            "section-136",
+            &nhs[0],
+            "2026-01-15T10:00:00Z",
+        ),
+    )
+    .await;
+    let ambulance = app.token_for("ambulance-cad", "TREAT").await;
+    report(
+        app,
+        &ambulance,
+        event(
+            "ambulance-cad",
+            "999-FEB",
+            "call-999",
+            &nhs[1],
+            "2026-02-10T03:00:00Z",
+        ),
+    )
+    .await;
+}
+
+/// Lets the scheduler keep the figures: the refresh is scheduled, its
+/// time comes, it runs.
+async fn refresh(app: &TestApp) {
+    concordat_server::outcomes::job::keep_scheduled(&app.state)
+        .await
+        .unwrap();
+    app.clock.advance(Duration::minutes(6));
+    assert!(app.run_jobs().await >= 1);
+}
+
+fn measure<'a>(dashboard: &'a Value, name: &str) -> &'a Value {
+    dashboard["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["measures"].as_array().unwrap())
+        .find(|m| m["measure"] == name)
+        .unwrap_or_else(|| panic!("no measure {name}"))
+}
+
+fn trend<'a>(m: &'a Value, month: &str) -> &'a Value {
+    m["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["month"] == month)
+        .unwrap_or_else(|| panic!("no {month}"))
+}
+
+fn row<'a>(m: &'a Value, organisation: &str) -> Option<&'a Value> {
+    m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["organisation"].as_str().unwrap().contains(organisation))
+}
+
+async fn a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_what_is_shown(
+    app: TestApp,
+) {
+    february(&app).await;
+    refresh(&app).await;
+    let commissioner = app.token_for("commissioner", "HOPERAT").await;
+    let (status, d) = get_json(&app, &commissioner, "/api/v1/outcomes?month=2026-02").await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["month"], "2026-02");
+    assert_eq!(d["months"].as_array().unwrap().len(), 13);
+    assert_eq!(d["months"][0], "2025-02");
+
+    // Twelve detentions, rounded to ten; January's one is hidden.
+    let s136 = measure(&d, "section-136");
+    assert_eq!(trend(s136, "2026-02")["figure"], 10);
+    assert_eq!(trend(s136, "2026-01")["figure"], "*");
+    assert_eq!(trend(s136, "2025-12")["figure"], 0);
+    // Sixteen of 24 street triage contacts ended without a detention:
+    // 66.7 %, from the counts before rounding.
+    let diverted = measure(&d, "street-triage-diverted");
+    assert_eq!(trend(diverted, "2026-02")["figure"], 15);
+    assert_eq!(trend(diverted, "2026-02")["rate"], 66.7);
+    assert_eq!(trend(measure(&d, "street-triage"), "2026-02")["figure"], 25);
+
+    // The ambulance service's one call is hidden, and so is another count
+    // in that month's column, so the total does not give it away.
+    let contacts = measure(&d, "crisis-contacts");
+    let ambulance = row(contacts, "Ambulance").expect("an ambulance row");
+    assert_eq!(ambulance["figures"][12], "*");
+    let february_column: Vec<&Value> = contacts["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["figures"][12])
+        .collect();
+    assert!(
+        february_column.iter().filter(|f| **f == "*").count() >= 2
+            || trend(contacts, "2026-02")["figure"] == "*",
+        "{contacts}"
+    );
+
+    // The download says what the page says, no more: the same figures,
+    // and nothing that names anyone.
+    let csv = app
+        .get_with_token("/api/v1/outcomes.csv?month=2026-02", &commissioner)
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with("measure,title,month,organisation,partner,figure,rate,"));
+    assert!(body.contains("section-136,Section 136 detentions,2026-02,the partnership,,10,"));
+    assert!(body.contains("section-136,Section 136 detentions,2026-01,the partnership,,*,"));
+    assert!(body.contains("street-triage-diverted,Street triage without a detention,2026-02,the partnership,,15,66.7,100,"));
+    for n in people(&app, 24).await {
+        assert!(!body.contains(&n), "an NHS number in the download");
+    }
+    assert!(!body.contains(&crate::fixtures::person_id(&app, DANIEL).await.to_string()));
+
+    // The dashboard: charts drawn as SVG with a title and a description,
+    // and the same CSV from the page.
+    let client = signed_in(&app, "commissioner").await;
+    let (status, html) = page(&app, &client, "/outcomes?month=2026-02").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Section 136 detentions"));
+    assert!(html.contains("<svg viewBox=\"0 0 640 220\" role=\"img\""));
+    assert!(html.contains("<title id=\"chart-section-136-title\">"));
+    assert!(html.contains("In February 2026: about 10."));
+    let from_page = client
+        .get(app.url("/outcomes.csv?month=2026-02"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_page.status(), 200);
+    assert_eq!(from_page.text().await.unwrap(), body);
+
+    // Commissioning opens no one's record.
+    let daniel = crate::fixtures::person_id(&app, DANIEL).await;
+    let (status, _) = get_json(&app, &commissioner, &format!("/api/v1/persons/{daniel}")).await;
+    assert!(status == 403 || status == 404, "a record answered {status}");
+}
+
+async fn the_figures_are_for_commissioning_and_no_one_else(app: TestApp) {
+    // Another purpose, even for a commissioner, is refused, naming the
+    // one that is allowed.
+    let treat = app.token_for("commissioner", "TREAT").await;
+    let refused = app.get_with_token("/api/v1/outcomes", &treat).await;
+    assert_eq!(refused.status(), 403);
+    assert!(problem(refused).await["detail"]
+        .as_str()
+        .unwrap()
+        .contains("HOPERAT"));
+    // A police officer and a GP, for any purpose they may ask for.
+    for user in ["police", "gp", "mh.practitioner", "admin"] {
+        for purpose in ["TREAT", "ETREAT", "HOPERAT"] {
+            let token = app.request_token(user, "demo", purpose).await;
+            if !token.status().is_success() {
+                continue;
+            }
+            let token: Value = token.json().await.unwrap();
+            let token = token["access_token"].as_str().unwrap().to_owned();
+            for path in ["/api/v1/outcomes", "/api/v1/outcomes.csv"] {
+                let answer = app.get_with_token(path, &token).await;
+                assert_eq!(answer.status(), 403, "{user} {purpose} {path}");
+            }
+        }
+    }
+    // No token at all.
+    assert_eq!(app.get("/api/v1/outcomes").await.status(), 401);
+    // An information governance lead, for commissioning, may.
+    let ig = app.token_for("ig.lead", "HOPERAT").await;
+    let (status, _) = get_json(&app, &ig, "/api/v1/outcomes").await;
+    assert_eq!(status, 200);
+    // A month that does not read, or has not come, is named.
+    for (month, field) in [
+        ("2026-13", "month"),
+        ("March", "month"),
+        ("2027-01", "month"),
+    ] {
+        let answer = app
+            .get_with_token(&format!("/api/v1/outcomes?month={month}"), &ig)
+            .await;
+        assert_eq!(answer.status(), 400, "{month}");
+        assert_eq!(problem(answer).await["errors"][0]["field"], field);
+    }
+    // The pages: the police officer is refused the dashboard and its files.
+    let police = signed_in(&app, "police").await;
+    for path in ["/outcomes", "/outcomes.csv", "/outcomes.json"] {
+        let (status, _) = page(&app, &police, path).await;
+        assert_eq!(status, 403, "{path}");
+    }
+}
+
+/// The rows kept, in order, as text.
+async fn kept(app: &TestApp) -> Vec<String> {
+    texts(
+        app,
+        "SELECT month || ' ' || measure || ' ' || organisation_id || ' ' || partner_id || ' ' || \
+         CAST(count AS TEXT) AS line FROM outcome_figures \
+         ORDER BY month, measure, organisation_id, partner_id",
+        "line",
+    )
+    .await
+}
+
+async fn figures_follow_the_contacts_as_they_arrive_and_a_rebuild_changes_nothing(app: TestApp) {
+    refresh(&app).await;
+    let pending =
+        "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'outcomes-refresh' AND status = 'pending'";
+    assert_eq!(
+        count(&app, pending).await,
+        1,
+        "the next refresh is scheduled"
+    );
+    let ig = app.token_for("ig.lead", "HOPERAT").await;
+    let s136_now = |d: &Value| trend(measure(d, "section-136"), "2026-03")["figure"].clone();
+    let (_, d) = get_json(&app, &ig, "/api/v1/outcomes").await;
+    assert_eq!(s136_now(&d), 0);
+
+    // Ten detentions this month: the next refresh counts them.
+    let police = app.token_for("police-control", "TREAT").await;
+    for (i, n) in people(&app, 10).await.iter().enumerate() {
+        report(
+            &app,
+            &police,
+            event(
+                "police-control",
+                &format!("NOW-{i}"),
+                "section-136",
+                n,
+                "2026-03-03T08:00:00Z",
+            ),
+        )
+        .await;
+    }
+    app.clock.advance(Duration::minutes(5));
+    assert_eq!(app.run_jobs().await, 1);
+    assert_eq!(count(&app, pending).await, 1);
+    let (_, d) = get_json(&app, &ig, "/api/v1/outcomes").await;
+    assert_eq!(s136_now(&d), 10);
+
+    // Worked out again from the start, nothing changes.
+    let before = kept(&app).await;
+    let out = concordat(&app, &["outcomes", "rebuild"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("records a second"),
+        "{}",
+        stdout(&out)
+    );
+    let after = kept(&app).await;
+    let march: Vec<&String> = before.iter().filter(|l| l.starts_with("2026-03")).collect();
+    assert!(!march.is_empty());
+    for line in march {
+        assert!(after.contains(line), "{line} changed");
+    }
+}
+
+crate::on_both_stores!(
+    a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_what_is_shown,
+    the_figures_are_for_commissioning_and_no_one_else,
+    figures_follow_the_contacts_as_they_arrive_and_a_rebuild_changes_nothing,
+);
