@@ -215,4 +215,15 @@ mod tests {
             }
         }
     }
+
+    /// The README defines every measure in the same words as the page.
+    #[test]
+    fn the_readme_defines_every_measure_as_the_page_does() {
+        let readme = include_str!("../../../../README.md");
+        let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        for m in Measure::ALL {
+            let line = format!("**{}** (`{}`): {}", m.label(), m.as_str(), m.definition());
+            assert!(flat.contains(&line), "README lacks: {line}");
+        }
+    }
 }

@@ -267,6 +267,16 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         "GET /crisis-plans/coverage.csv",
         "figures by team",
     ),
+    (
+        Surface::Api,
+        "GET /outcomes",
+        "the partnership's monthly figures, small numbers hidden: names no one, takes no id",
+    ),
+    (
+        Surface::Api,
+        "GET /outcomes.csv",
+        "the partnership's monthly figures, small numbers hidden: names no one, takes no id",
+    ),
     (Surface::Api, "GET /webhooks", "the caller's organisation's"),
     (
         Surface::Api,
@@ -416,6 +426,21 @@ pub const SKIPPED: &[(Surface, &str, &str)] = &[
         Surface::Page,
         "GET /crisis-plans/coverage.csv",
         "figures by team",
+    ),
+    (
+        Surface::Page,
+        "GET /outcomes",
+        "the partnership's monthly figures, small numbers hidden: names no one, takes no id",
+    ),
+    (
+        Surface::Page,
+        "GET /outcomes.csv",
+        "the partnership's monthly figures, small numbers hidden: names no one, takes no id",
+    ),
+    (
+        Surface::Page,
+        "GET /outcomes.json",
+        "the partnership's monthly figures, small numbers hidden: names no one, takes no id",
     ),
     (
         Surface::Page,
