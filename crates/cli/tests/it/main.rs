@@ -45,6 +45,7 @@ mod messages;
 mod multi_node;
 mod openapi;
 mod outcomes;
+mod outcomes_browser;
 mod own_copy;
 mod own_description;
 mod page_addresses;

@@ -54,7 +54,7 @@ async fn report(app: &TestApp, token: &str, event: Value) {
 /// them followed within hours by a section 136 detention, and 4 other
 /// detentions (12 in all); one 999 call from the ambulance service; and
 /// in January a single detention.
-async fn february(app: &TestApp) {
+pub(crate) async fn february(app: &TestApp) {
     let police = app.token_for("police-control", "TREAT").await;
     let nhs = people(app, 24).await;
     for (i, n) in nhs.iter().enumerate() {
@@ -129,7 +129,7 @@ async fn february(app: &TestApp) {
 
 /// Lets the scheduler keep the figures: the refresh is scheduled, its
 /// time comes, it runs.
-async fn refresh(app: &TestApp) {
+pub(crate) async fn refresh(app: &TestApp) {
     concordat_server::outcomes::job::keep_scheduled(&app.state)
         .await
         .unwrap();

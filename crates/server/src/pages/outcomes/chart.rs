@@ -26,6 +26,9 @@ pub struct Bar {
     pub text: String,
     pub label: String,
     pub hidden: bool,
+    /// A month whose label a narrow screen leaves out (all but every
+    /// third, counting back from the last), so the rest stay legible.
+    pub minor: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +46,8 @@ pub struct Chart {
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 44.0;
+/// Room after the last bar for its month's label, centred under it.
+const RIGHT: f64 = 28.0;
 const TOP: f64 = 24.0;
 const BOTTOM: f64 = 28.0;
 const HIDDEN_HEIGHT: f64 = 6.0;
@@ -68,8 +73,9 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
     let top = nice(max);
     let base_y = HEIGHT - BOTTOM;
     let plot = base_y - TOP;
-    let slot = (WIDTH - LEFT) / values.len().max(1) as f64;
+    let slot = (WIDTH - LEFT - RIGHT) / values.len().max(1) as f64;
     let width = slot * 0.7;
+    let last = values.len().saturating_sub(1);
     let bars = values
         .iter()
         .enumerate()
@@ -89,6 +95,7 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
                 text: v.text.clone(),
                 label: v.label.clone(),
                 hidden: v.value.is_none(),
+                minor: (last - i) % 3 != 0,
             }
         })
         .collect();
@@ -137,7 +144,10 @@ mod tests {
         assert!(c.bars[1].hidden);
         assert_eq!(c.bars[1].height, HIDDEN_HEIGHT);
         assert_eq!(c.bars[2].height, 0.0);
-        assert!(c.bars.iter().all(|b| b.x >= LEFT && b.x + b.width <= WIDTH));
+        // Every third month from the last keeps its label on a phone.
+        let minor: Vec<bool> = c.bars.iter().map(|b| b.minor).collect();
+        assert_eq!(minor, [true, true, false]);
+        assert!(c.bars.iter().all(|b| b.x >= LEFT && b.x + b.width <= WIDTH - RIGHT));
         assert_eq!(nice(7.0), 10.0);
         assert_eq!(nice(180.0), 200.0);
         assert_eq!(nice(0.0), 1.0);
