@@ -3,8 +3,12 @@
 //! look-up, say) or received from a source system; either way they become
 //! the `contacts` category of the person's record.
 
+mod detention;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+pub use detention::{Conveyance, Detention, DetentionError, PlaceOfSafety};
 
 use crate::ids::{ContactEventId, OrganisationId, PersonId, UserId};
 use crate::organisation::OrganisationKind;

@@ -183,6 +183,24 @@ pub async fn insert_transition(
     Ok(())
 }
 
+/// Where and how a section 136 detention took the person.
+pub async fn insert_detention(
+    conn: &mut Conn,
+    event: concordat_domain::ids::ContactEventId,
+    d: &concordat_domain::contact_event::Detention,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO section_136_details (event_id, place_of_safety, conveyed_by) \
+         VALUES ($1, $2, $3)",
+    )
+    .bind(event.to_string())
+    .bind(d.place_of_safety.as_str())
+    .bind(d.conveyed_by.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A person's admissions, discharges and planned discharge dates, each with
 /// what it said about the stay (ward, planned date), most recent first:
 /// what a carer is told of a stay in hospital.

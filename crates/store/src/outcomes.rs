@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use concordat_domain::contact_event::ContactKind;
+use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
@@ -50,8 +50,10 @@ pub async fn history(
         .filter(|k| is_crisis_contact(*k))
         .collect();
     let sql = format!(
-        "SELECT person_id, kind, organisation_id, occurred_at FROM contact_events \
-         WHERE occurred_at >= $1 AND occurred_at < $2 AND kind IN ({})",
+        "SELECT e.person_id, e.kind, e.organisation_id, e.occurred_at, d.place_of_safety, \
+         d.conveyed_by FROM contact_events e \
+         LEFT JOIN section_136_details d ON d.event_id = e.id \
+         WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND e.kind IN ({})",
         rows::parameters(conn, 3, kinds.len())
     );
     let mut query = sqlx::query(&sql)
@@ -70,6 +72,7 @@ pub async fn history(
                 kind: ContactKind::parse(&rows::text(r, "kind")?).map_err(corrupt)?,
                 organisation: rows::opt_id(r, "organisation_id")?,
                 at: rows::instant(r, "occurred_at")?,
+                detention: detention(r)?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -160,6 +163,19 @@ pub async fn history(
         break_glass,
         referrals,
     })
+}
+
+fn detention(r: &AnyRow) -> Result<Option<Detention>, StoreError> {
+    let (Some(place), Some(conveyed)) = (
+        rows::opt_text(r, "place_of_safety")?,
+        rows::opt_text(r, "conveyed_by")?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Detention {
+        place_of_safety: PlaceOfSafety::parse(&place).map_err(corrupt)?,
+        conveyed_by: Conveyance::parse(&conveyed).map_err(corrupt)?,
+    }))
 }
 
 /// How many records a history holds, for the progress of a rebuild.

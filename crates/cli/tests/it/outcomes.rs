@@ -72,18 +72,18 @@ pub(crate) async fn february(app: &TestApp) {
         )
         .await;
         if i < 8 {
-            report(
-                app,
-                &police,
-                event(
-                    "police-control",
-                    &format!("S136-{i}"),
-                    "section-136",
-                    n,
-                    &format!("2026-02-{day:02}T23:00:00Z"),
-                ),
-            )
-            .await;
+            // Each taken to a health-based place of safety, five of them
+            // by ambulance.
+            let mut detention = event(
+                "police-control",
+                &format!("S136-{i}"),
+                "section-136",
+                n,
+                &format!("2026-02-{day:02}T23:00:00Z"),
+            );
+            detention["place_of_safety"] = json!("health-based");
+            detention["conveyed_by"] = json!(if i < 5 { "ambulance" } else { "police-vehicle" });
+            report(app, &police, detention).await;
         }
     }
     for (i, n) in nhs.iter().skip(20).enumerate() {
@@ -168,6 +168,10 @@ async fn a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_w
     app: TestApp,
 ) {
     february(&app).await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM section_136_details").await,
+        8
+    );
     refresh(&app).await;
     let commissioner = app.token_for("commissioner", "HOPERAT").await;
     let (status, d) = get_json(&app, &commissioner, "/api/v1/outcomes?month=2026-02").await;
@@ -181,6 +185,20 @@ async fn a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_w
     assert_eq!(trend(s136, "2026-02")["figure"], 10);
     assert_eq!(trend(s136, "2026-01")["figure"], "*");
     assert_eq!(trend(s136, "2025-12")["figure"], 0);
+    // Eight of the twelve were taken to a health-based place of safety:
+    // shown, but not as a share, which would give away the four that
+    // were not (the rest is hidden); five went by ambulance: hidden.
+    let health_based = trend(measure(&d, "section-136-health-based"), "2026-02");
+    assert_eq!(health_based["figure"], 10);
+    assert!(health_based["rate"].is_null(), "{health_based}");
+    assert_eq!(
+        trend(measure(&d, "section-136-ambulance"), "2026-02")["figure"],
+        "*"
+    );
+    assert_eq!(
+        trend(measure(&d, "section-136-police-station"), "2026-02")["figure"],
+        0
+    );
     // Sixteen of 24 street triage contacts ended without a detention:
     // 66.7 %, from the counts before rounding.
     let diverted = measure(&d, "street-triage-diverted");
@@ -364,7 +382,149 @@ async fn figures_follow_the_contacts_as_they_arrive_and_a_rebuild_changes_nothin
     }
 }
 
+/// A detention says where the person was taken and how, from a partner's
+/// system, over the API after a look-up, and on the officer's page; one
+/// without the other, or on another kind of contact, is refused, naming
+/// the field, and nothing is kept.
+async fn a_detention_records_the_place_of_safety_and_how_the_person_was_taken(app: TestApp) {
+    let kept = "SELECT COUNT(*) AS n FROM section_136_details";
+    let nhs = people(&app, 3).await;
+    let control = app.token_for("police-control", "TREAT").await;
+    let mut half = event(
+        "police-control",
+        "S136-HALF",
+        "section-136",
+        &nhs[0],
+        "2026-03-03T08:00:00Z",
+    );
+    half["place_of_safety"] = json!("police-station");
+    let refused = post_json(&app, &control, "/api/v1/events", half).await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(problem(refused).await["errors"][0]["field"], "conveyed_by");
+    let mut triage = event(
+        "police-control",
+        "ST-PLACE",
+        "street-triage",
+        &nhs[0],
+        "2026-03-03T08:00:00Z",
+    );
+    triage["conveyed_by"] = json!("ambulance");
+    let refused = post_json(&app, &control, "/api/v1/events", triage).await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(problem(refused).await["errors"][0]["field"], "conveyed_by");
+    let mut unknown = event(
+        "police-control",
+        "S136-CELL",
+        "section-136",
+        &nhs[0],
+        "2026-03-03T08:00:00Z",
+    );
+    unknown["place_of_safety"] = json!("cell");
+    unknown["conveyed_by"] = json!("ambulance");
+    let refused = post_json(&app, &control, "/api/v1/events", unknown).await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        problem(refused).await["errors"][0]["field"],
+        "place_of_safety"
+    );
+    assert_eq!(count(&app, kept).await, 0);
+    let mut whole = event(
+        "police-control",
+        "S136-WHOLE",
+        "section-136",
+        &nhs[0],
+        "2026-03-03T08:00:00Z",
+    );
+    whole["place_of_safety"] = json!("police-station");
+    whole["conveyed_by"] = json!("police-vehicle");
+    report(&app, &control, whole).await;
+    assert_eq!(count(&app, kept).await, 1);
+
+    // The officer at the scene, after a look-up: over the API, then on the
+    // page that records a contact.
+    let officer = app.token_for("police", "ETREAT").await;
+    let (status, _) = get_json(
+        &app,
+        &officer,
+        &crate::fixtures::crisis_look_up_path(&nhs[1], "Welfare"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let person = crate::fixtures::person_id(&app, &nhs[1]).await;
+    let contacts = format!("/api/v1/persons/{person}/contacts");
+    let half = post_json(
+        &app,
+        &officer,
+        &contacts,
+        json!({"kind": "section-136", "reason": "Welfare", "outcome": "Detained", "place_of_safety": "health-based"}),
+    )
+    .await;
+    assert_eq!(half.status(), 400);
+    assert_eq!(problem(half).await["errors"][0]["field"], "conveyed_by");
+    let whole = post_json(
+        &app,
+        &officer,
+        &contacts,
+        json!({"kind": "section-136", "reason": "Welfare", "outcome": "Detained",
+               "place_of_safety": "health-based", "conveyed_by": "ambulance"}),
+    )
+    .await;
+    assert_eq!(whole.status(), 201);
+    assert_eq!(count(&app, kept).await, 2);
+
+    let client = signed_in(&app, "police").await;
+    let (_, html) = page(&app, &client, "/").await;
+    let csrf = crate::fixtures::csrf_token(&html);
+    let form = |place: &'static str, conveyed: &'static str| {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("purpose", "ETREAT".to_owned()),
+            ("kind", "section-136".to_owned()),
+            ("reason", "Welfare".to_owned()),
+            ("outcome", "Detained".to_owned()),
+            ("place_of_safety", place.to_owned()),
+            ("conveyed_by", conveyed.to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = app.url(&contacts.replace("/api/v1", ""));
+        async move { client.post(url).form(&fields).send().await.unwrap() }
+    };
+    let refused = post(form("emergency-department", "")).await;
+    assert_eq!(refused.status(), 400);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("id=\"conveyed_by-error\""), "{html}");
+    assert!(html.contains("Say how the person was taken too."), "{html}");
+    assert!(
+        html.contains("value=\"emergency-department\" selected"),
+        "what was chosen stays chosen"
+    );
+    assert_eq!(count(&app, kept).await, 2);
+    let recorded = post(form("emergency-department", "ambulance")).await;
+    assert!(
+        recorded.status().is_redirection() || recorded.status() == 200,
+        "{}",
+        recorded.status()
+    );
+    assert_eq!(count(&app, kept).await, 3);
+    assert_eq!(
+        texts(
+            &app,
+            "SELECT place_of_safety || ' ' || conveyed_by AS d FROM section_136_details ORDER BY d",
+            "d"
+        )
+        .await,
+        [
+            "emergency-department ambulance",
+            "health-based ambulance",
+            "police-station police-vehicle"
+        ]
+    );
+}
+
 crate::on_both_stores!(
+    a_detention_records_the_place_of_safety_and_how_the_person_was_taken,
     a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_what_is_shown,
     the_figures_are_for_commissioning_and_no_one_else,
     figures_follow_the_contacts_as_they_arrive_and_a_rebuild_changes_nothing,

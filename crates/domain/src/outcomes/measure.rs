@@ -7,6 +7,9 @@ closed_vocabulary! {
     /// One monthly figure the partnership keeps.
     pub enum Measure, error MeasureError = "an outcome measure" {
         Section136 = "section-136", "Section 136 detentions";
+        Section136HealthBased = "section-136-health-based", "Detentions taken to a health-based place of safety";
+        Section136PoliceStation = "section-136-police-station", "Detentions taken to a police station";
+        Section136Ambulance = "section-136-ambulance", "Detentions conveyed by ambulance";
         StreetTriage = "street-triage", "Street triage contacts";
         StreetTriageDiverted = "street-triage-diverted", "Street triage without a detention";
         CrisisContacts = "crisis-contacts", "Emergency crisis contacts";
@@ -72,7 +75,12 @@ impl Measure {
     pub fn theme(self) -> Theme {
         use Measure as M;
         match self {
-            M::Section136 | M::StreetTriage | M::StreetTriageDiverted => Theme::Detentions,
+            M::Section136
+            | M::Section136HealthBased
+            | M::Section136PoliceStation
+            | M::Section136Ambulance
+            | M::StreetTriage
+            | M::StreetTriageDiverted => Theme::Detentions,
             M::CrisisContacts | M::RepeatContactPeople => Theme::RepeatContact,
             M::LookUps
             | M::LookUpsWithPlan
@@ -96,6 +104,19 @@ impl Measure {
             M::Section136 => {
                 "Section 136 detentions recorded as contact events, by the month they happened \
                  (UK time) and the organisation that recorded them."
+            }
+            M::Section136HealthBased => {
+                "Section 136 detentions whose record says the person was taken to a health-based \
+                 place of safety; read against all detentions (those recorded without a place \
+                 count in neither)."
+            }
+            M::Section136PoliceStation => {
+                "Section 136 detentions whose record says the person was taken to a police \
+                 station as the place of safety: the exception the Mental Health Act allows."
+            }
+            M::Section136Ambulance => {
+                "Section 136 detentions whose record says the person was conveyed by ambulance \
+                 rather than in a police vehicle or otherwise."
             }
             M::StreetTriage => {
                 "Street triage contacts recorded as contact events, by month and recording \
@@ -167,6 +188,9 @@ impl Measure {
         let share = |of| Some(Rate { of, per: 100 });
         match self {
             M::StreetTriageDiverted => share(M::StreetTriage),
+            M::Section136HealthBased | M::Section136PoliceStation | M::Section136Ambulance => {
+                share(M::Section136)
+            }
             M::LookUpsWithPlan | M::LookUpsOutOfHours => share(M::LookUps),
             M::BreakGlass => Some(Rate {
                 of: M::LookUps,

@@ -10,7 +10,7 @@ use chrono_tz::Europe::London;
 
 use super::{Measure, Month};
 use crate::calendar::WorkingCalendar;
-use crate::contact_event::ContactKind;
+use crate::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
 use crate::ids::{OrganisationId, PersonId};
 
 /// A contact event, as the measures see it.
@@ -20,6 +20,8 @@ pub struct Contact {
     pub kind: ContactKind,
     pub organisation: Option<OrganisationId>,
     pub at: DateTime<Utc>,
+    /// For a section 136 detention, where and how, if recorded.
+    pub detention: Option<Detention>,
 }
 
 /// A crisis look-up that showed someone's summary.
@@ -157,6 +159,9 @@ fn contacts(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut
         }
     }
     let mut s136 = Counter::default();
+    let mut health_based = Counter::default();
+    let mut police_station = Counter::default();
+    let mut ambulance = Counter::default();
     let mut triage = Counter::default();
     let mut diverted = Counter::default();
     let mut crisis = Counter::default();
@@ -165,7 +170,19 @@ fn contacts(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut
             crisis.add(c.organisation, None);
         }
         match c.kind {
-            ContactKind::Section136 => s136.add(c.organisation, None),
+            ContactKind::Section136 => {
+                s136.add(c.organisation, None);
+                if let Some(d) = c.detention {
+                    match d.place_of_safety {
+                        PlaceOfSafety::HealthBased => health_based.add(c.organisation, None),
+                        PlaceOfSafety::PoliceStation => police_station.add(c.organisation, None),
+                        PlaceOfSafety::EmergencyDepartment | PlaceOfSafety::Other => {}
+                    }
+                    if d.conveyed_by == Conveyance::Ambulance {
+                        ambulance.add(c.organisation, None);
+                    }
+                }
+            }
             ContactKind::StreetTriage => {
                 triage.add(c.organisation, None);
                 let until = c.at + Duration::hours(DIVERSION_HOURS);
@@ -179,8 +196,11 @@ fn contacts(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut
             _ => {}
         }
     }
-    let counters: [(Measure, Counter); 4] = [
+    let counters: [(Measure, Counter); 7] = [
         (Measure::Section136, s136),
+        (Measure::Section136HealthBased, health_based),
+        (Measure::Section136PoliceStation, police_station),
+        (Measure::Section136Ambulance, ambulance),
         (Measure::StreetTriage, triage),
         (Measure::StreetTriageDiverted, diverted),
         (Measure::CrisisContacts, crisis),

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::tally::{out_of_hours, percentile};
 use super::*;
 use crate::calendar::{WorkingCalendar, ENGLAND_AND_WALES};
-use crate::contact_event::ContactKind;
+use crate::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
 use crate::ids::{OrganisationId, PersonId};
 
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -27,6 +27,7 @@ fn contact(p: u128, kind: ContactKind, o: u128, when: DateTime<Utc>) -> Contact 
         kind,
         organisation: Some(org(o)),
         at: when,
+        detention: None,
     }
 }
 
@@ -325,4 +326,32 @@ fn percentiles_take_the_nearest_rank() {
     assert_eq!(percentile(&ten, 90), Some(9.0));
     assert_eq!(percentile(&[1.0, 2.0, 3.0, 4.0], 50), Some(2.0));
     assert_eq!(percentile(&[1.25, 2.0], 50), Some(1.3));
+}
+
+#[test]
+fn detentions_count_where_people_were_taken_and_how() {
+    let police = 1;
+    let detained = |p, place, conveyed| Contact {
+        detention: Some(Detention {
+            place_of_safety: place,
+            conveyed_by: conveyed,
+        }),
+        ..contact(p, ContactKind::Section136, police, at(11, 4, 22))
+    };
+    let history = History {
+        contacts: vec![
+            detained(1, PlaceOfSafety::HealthBased, Conveyance::Ambulance),
+            detained(2, PlaceOfSafety::HealthBased, Conveyance::PoliceVehicle),
+            detained(3, PlaceOfSafety::PoliceStation, Conveyance::PoliceVehicle),
+            detained(4, PlaceOfSafety::EmergencyDepartment, Conveyance::Ambulance),
+            // Recorded without the details: a detention, in neither share.
+            contact(5, ContactKind::Section136, police, at(11, 5, 1)),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::Section136, None), 5);
+    assert_eq!(count(&t, Measure::Section136HealthBased, None), 2);
+    assert_eq!(count(&t, Measure::Section136PoliceStation, Some(police)), 1);
+    assert_eq!(count(&t, Measure::Section136Ambulance, None), 2);
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use concordat_domain::contact_event::{ContactEvent, ContactKind};
+use concordat_domain::contact_event::{ContactEvent, ContactKind, Detention};
 use serde::Deserialize;
 
 use crate::api::error::ApiError;
@@ -56,6 +56,14 @@ pub struct ContactInput {
     outcome: String,
     #[serde(default)]
     note: String,
+    /// For a section 136 detention: where the person was taken
+    /// (`health-based`, `emergency-department`, `police-station`, `other`).
+    #[serde(default)]
+    place_of_safety: Option<String>,
+    /// For a section 136 detention: how (`ambulance`, `police-vehicle`,
+    /// `other`). Given with `place_of_safety` or not at all.
+    #[serde(default)]
+    conveyed_by: Option<String>,
 }
 
 /// Records a contact with the person; the caller needs a relationship with
@@ -81,12 +89,19 @@ pub async fn record(
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<ContactEvent>), ApiError> {
     let kind = ContactKind::parse(&input.kind).map_err(|e| ApiError::invalid("kind", e))?;
+    let detention = Detention::read(
+        kind,
+        input.place_of_safety.as_deref(),
+        input.conveyed_by.as_deref(),
+    )
+    .map_err(|e| ApiError::invalid(e.field, e.message))?;
     let event = contacts::record(
         &state,
         &caller.viewer(),
         person_path(&id),
         NewContact {
             kind,
+            detention,
             occurred_at: input.occurred_at,
             reason: input.reason,
             outcome: input.outcome,

@@ -2,7 +2,7 @@
 //! into what [`super::ingest`] records, and why a line can fail.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use concordat_domain::contact_event::{ContactKind, EventSource};
+use concordat_domain::contact_event::{ContactKind, Detention, EventSource};
 use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::text::{bounded, paragraphs, PhoneNumber};
@@ -42,6 +42,14 @@ pub struct EventInput {
     pub ward: Option<String>,
     #[serde(default)]
     pub ward_phone: Option<String>,
+    /// For a section 136 detention: where the person was taken
+    /// (`health-based`, `emergency-department`, `police-station`, `other`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_safety: Option<String>,
+    /// For a section 136 detention: how (`ambulance`, `police-vehicle`,
+    /// `other`). Given with `place_of_safety` or not at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conveyed_by: Option<String>,
     /// The team of the sender's organisation that attended ("Crisis
     /// Team"): its members may read the record while the contact lasts.
     #[serde(default)]
@@ -79,6 +87,8 @@ pub struct Incoming {
     pub outcome: String,
     pub note: String,
     pub transition: Transition,
+    /// For a section 136 detention, where and how, if sent.
+    pub detention: Option<Detention>,
     /// Whom the contact names, as sent; resolved against the sender's
     /// organisation when the event is recorded.
     pub team: Option<String>,
@@ -217,6 +227,12 @@ impl EventInput {
                 "only admission, discharge and planned-discharge-date events name a ward",
             ));
         }
+        let detention = Detention::read(
+            kind,
+            self.place_of_safety.as_deref(),
+            self.conveyed_by.as_deref(),
+        )
+        .map_err(|e| invalid(e.field, e.message))?;
         let team = self
             .team
             .as_deref()
@@ -248,6 +264,7 @@ impl EventInput {
                 ward,
                 ward_phone,
             },
+            detention,
             team,
             attended_by,
         })

@@ -114,6 +114,9 @@ async fn write_chunk(
         if incoming.transition != Transition::default() {
             contact_events::insert_transition(&mut tx, event.id, &incoming.transition).await?;
         }
+        if let Some(detention) = &incoming.detention {
+            contact_events::insert_detention(&mut tx, event.id, detention).await?;
+        }
         group
             .told
             .tell(

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use concordat_access::AccessAction;
 use concordat_domain::category::DataCategory;
-use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts};
+use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts, Detention};
 use concordat_domain::ids::{ContactEventId, PersonId};
 use concordat_domain::text::{bounded, paragraphs};
 use concordat_store::audit::AuditAction;
@@ -27,6 +27,8 @@ use crate::AppState;
 #[derive(Debug, Clone)]
 pub struct NewContact {
     pub kind: ContactKind,
+    /// For a section 136 detention, where the person was taken and how.
+    pub detention: Option<Detention>,
     /// When it happened; now if not given.
     pub occurred_at: Option<DateTime<Utc>>,
     /// Why the user was involved ("called by control room to the bridge"):
@@ -113,6 +115,9 @@ pub async fn record(
     };
     let mut tx = state.store.write().await?;
     contact_events::insert_event(&mut tx, &event).await?;
+    if let Some(detention) = &contact.detention {
+        contact_events::insert_detention(&mut tx, event.id, detention).await?;
+    }
     crate::contact_events::opening::open_and_close(
         &mut tx,
         &event,

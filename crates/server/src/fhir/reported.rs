@@ -233,6 +233,8 @@ fn fhir_field(field: &str) -> &str {
         "outcome" => "extension:contact-outcome",
         "planned_discharge_date" => "extension:planned-discharge-date",
         "ward_phone" => "extension:ward-phone",
+        "place_of_safety" => "extension:place-of-safety",
+        "conveyed_by" => "extension:conveyed-by",
         "team" => "extension:attending-team",
         other => other,
     }
@@ -387,6 +389,8 @@ fn event_input(resource: &Value) -> Result<EventInput, LineError> {
         planned_discharge_date: own_extension(resource, "planned-discharge-date"),
         ward: text(resource, "/location/0/location/display"),
         ward_phone: own_extension(resource, "ward-phone"),
+        place_of_safety: own_extension(resource, "place-of-safety"),
+        conveyed_by: own_extension(resource, "conveyed-by"),
         team: own_extension(resource, "attending-team"),
         attended_by: (!attended_by.is_empty()).then_some(attended_by),
     })

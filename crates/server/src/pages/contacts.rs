@@ -11,19 +11,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::Router;
-use concordat_domain::contact_event::ContactKind;
+use concordat_domain::contact_event::{ContactKind, Detention};
 use serde::Deserialize;
 
 use crate::auth::csrf;
 use crate::auth::session::SignedIn;
 use crate::crisis::contacts::{self, NewContact};
 use crate::error::{FieldError, ServiceError};
-use crate::pages::contact_kinds::{kinds, KindOpt};
+use crate::pages::contact_kinds::{detention_opts, kinds, DetentionOpts, KindOpt};
 use crate::pages::error::PageError;
 use crate::pages::extract::{PageForm, PagePath};
 use crate::pages::faults::Faults;
 use crate::pages::layout::{render, Chrome};
 use crate::pages::reader::{person_of, viewer};
+use crate::pages::words::sentence;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -48,6 +49,10 @@ pub struct ContactForm {
     outcome: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    place_of_safety: String,
+    #[serde(default)]
+    conveyed_by: String,
 }
 
 #[derive(Template)]
@@ -57,6 +62,7 @@ struct ContactPage {
     person_id: String,
     purpose_code: &'static str,
     kinds: Vec<KindOpt>,
+    detention: DetentionOpts,
     reason: String,
     outcome: String,
     note: String,
@@ -78,6 +84,7 @@ pub async fn record(
         person_id: person.to_string(),
         purpose_code: viewer.purpose.code(),
         kinds: kinds(form.kind.trim()),
+        detention: detention_opts(form.place_of_safety.trim(), form.conveyed_by.trim()),
         reason: form.reason.clone(),
         outcome: form.outcome.clone(),
         note: form.note.clone(),
@@ -90,8 +97,17 @@ pub async fn record(
         page.faults.add("kind", "Choose what happened.");
         return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
     };
+    let detention =
+        match Detention::read(kind, Some(&form.place_of_safety), Some(&form.conveyed_by)) {
+            Ok(detention) => detention,
+            Err(e) => {
+                page.faults.add(e.field, &sentence(&e.message));
+                return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
+            }
+        };
     let contact = NewContact {
         kind,
+        detention,
         occurred_at: None,
         reason: form.reason,
         outcome: form.outcome,

@@ -27,7 +27,7 @@ use crate::auth::session::SignedIn;
 use crate::authorisation::Viewer;
 use crate::crisis::lookup::{self, CrisisSummary, LookUpInput, LookUpOutcome};
 use crate::error::{FieldError, ServiceError};
-use crate::pages::contact_kinds::{kinds, KindOpt};
+use crate::pages::contact_kinds::{detention_opts, kinds, DetentionOpts, KindOpt};
 use crate::pages::date_input::DateInput;
 use crate::pages::emergency_access::Offer;
 use crate::pages::error::PageError;
@@ -201,6 +201,7 @@ struct LookUpPage {
     no_match: bool,
     refused: Option<RefusedView>,
     kinds: Vec<KindOpt>,
+    detention: DetentionOpts,
     /// The date of birth, as day, month and year.
     birth_date: DateInput,
 }
@@ -231,6 +232,11 @@ impl LookUpPage {
 
     fn has_result(&self) -> bool {
         self.summary.is_some() || self.candidates.is_some() || self.refused.is_some()
+    }
+
+    /// The recording form's faults: none, as it has not been sent yet.
+    fn no_faults(&self) -> Faults {
+        Faults::new()
     }
 }
 
@@ -271,6 +277,7 @@ async fn page(
         no_match: false,
         refused: None,
         kinds: kinds(""),
+        detention: detention_opts("", ""),
     })
 }
 

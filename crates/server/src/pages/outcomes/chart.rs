@@ -147,7 +147,10 @@ mod tests {
         // Every third month from the last keeps its label on a phone.
         let minor: Vec<bool> = c.bars.iter().map(|b| b.minor).collect();
         assert_eq!(minor, [true, true, false]);
-        assert!(c.bars.iter().all(|b| b.x >= LEFT && b.x + b.width <= WIDTH - RIGHT));
+        assert!(c
+            .bars
+            .iter()
+            .all(|b| b.x >= LEFT && b.x + b.width <= WIDTH - RIGHT));
         assert_eq!(nice(7.0), 10.0);
         assert_eq!(nice(180.0), 200.0);
         assert_eq!(nice(0.0), 1.0);
