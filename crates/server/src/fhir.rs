@@ -25,6 +25,7 @@ pub mod export;
 pub mod flag;
 pub mod group;
 pub mod include;
+pub mod measure_report;
 pub mod organization;
 pub mod outcome;
 pub mod parts;
@@ -69,6 +70,8 @@ pub const RESOURCES: &[&ResourceDef] = &[
     &practitioner::PRACTITIONER_ROLE,
     &related_person::RESOURCE,
     &group::RESOURCE,
+    &measure_report::MEASURE,
+    &measure_report::MEASURE_REPORT,
 ];
 
 /// The operations of the whole server, named by no type.

@@ -31,6 +31,7 @@ mod everything;
 mod export;
 mod include;
 mod last_updated;
+mod measure_report;
 mod organization;
 mod paging;
 mod patient_search;

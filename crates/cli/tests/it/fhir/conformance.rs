@@ -120,6 +120,8 @@ async fn the_capability_statement_lists_exactly_what_the_router_serves(app: Test
             "PractitionerRole",
             "RelatedPerson",
             "Group",
+            "Measure",
+            "MeasureReport",
         ]
     );
     assert_eq!(names, RESOURCES.iter().map(|r| r.name).collect::<Vec<_>>());
