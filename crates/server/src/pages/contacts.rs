@@ -101,7 +101,7 @@ pub async fn record(
         match Detention::read(kind, Some(&form.place_of_safety), Some(&form.conveyed_by)) {
             Ok(detention) => detention,
             Err(e) => {
-                page.faults.add(e.field, &sentence(&e.message));
+                page.faults.add(e.field, sentence(&e.message));
                 return Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response());
             }
         };

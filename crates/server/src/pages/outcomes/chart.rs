@@ -95,7 +95,7 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
                 text: v.text.clone(),
                 label: v.label.clone(),
                 hidden: v.value.is_none(),
-                minor: (last - i) % 3 != 0,
+                minor: !(last - i).is_multiple_of(3),
             }
         })
         .collect();
