@@ -18,7 +18,9 @@ closed_vocabulary! {
         LookUpsWithPlan = "look-ups-with-plan", "Look-ups that found an agreed plan";
         LookUpsOutOfHours = "look-ups-out-of-hours", "Look-ups out of hours";
         BreakGlass = "break-glass", "Break-glass uses";
+        BreakGlassAppropriate = "break-glass-appropriate", "Break-glass uses found appropriate at review";
         BreakGlassInappropriate = "break-glass-inappropriate", "Break-glass uses found inappropriate at review";
+        BreakGlassUnreviewed = "break-glass-unreviewed", "Break-glass uses not yet reviewed";
         Referrals = "referrals", "Referrals sent";
         ReferralsAcknowledgedInTime = "referrals-acknowledged-in-time", "Referrals acknowledged in time";
         ReferralsAnsweredInTime = "referrals-answered-in-time", "Referrals answered in time";
@@ -86,7 +88,9 @@ impl Measure {
             | M::LookUpsWithPlan
             | M::LookUpsOutOfHours
             | M::BreakGlass
-            | M::BreakGlassInappropriate => Theme::LookUps,
+            | M::BreakGlassAppropriate
+            | M::BreakGlassInappropriate
+            | M::BreakGlassUnreviewed => Theme::LookUps,
             M::Referrals
             | M::ReferralsAcknowledgedInTime
             | M::ReferralsAnsweredInTime
@@ -151,6 +155,14 @@ impl Measure {
                 "Emergency overrides (break-glass) started, by the organisation of the person \
                  who started them; read per 1,000 crisis look-ups."
             }
+            M::BreakGlassAppropriate => {
+                "Break-glass uses started in the month that an information governance lead has \
+                 since reviewed and found appropriate."
+            }
+            M::BreakGlassUnreviewed => {
+                "Break-glass uses started in the month that no information governance lead has \
+                 reviewed yet (a deferred review counts here until it is done)."
+            }
             M::BreakGlassInappropriate => {
                 "Break-glass uses started in the month that an information governance lead has \
                  since reviewed and found inappropriate."
@@ -196,7 +208,9 @@ impl Measure {
                 of: M::LookUps,
                 per: 1000,
             }),
-            M::BreakGlassInappropriate => share(M::BreakGlass),
+            M::BreakGlassAppropriate | M::BreakGlassInappropriate | M::BreakGlassUnreviewed => {
+                share(M::BreakGlass)
+            }
             M::ReferralsAcknowledgedInTime | M::ReferralsAnsweredInTime | M::ReferralsEscalated => {
                 share(M::Referrals)
             }

@@ -277,18 +277,26 @@ fn look_ups(
             late.add(o, None);
         }
     }
-    let (mut used, mut inappropriate) = (Counter::default(), Counter::default());
+    let mut used = Counter::default();
+    let mut appropriate = Counter::default();
+    let mut inappropriate = Counter::default();
+    let mut unreviewed = Counter::default();
     for b in history.break_glass.iter().filter(|b| within(b.at)) {
-        used.add(Some(b.organisation), None);
-        if b.appropriate == Some(false) {
-            inappropriate.add(Some(b.organisation), None);
+        let o = Some(b.organisation);
+        used.add(o, None);
+        match b.appropriate {
+            Some(true) => appropriate.add(o, None),
+            Some(false) => inappropriate.add(o, None),
+            None => unreviewed.add(o, None),
         }
     }
     all.into_tallies(Measure::LookUps, out);
     with_plan.into_tallies(Measure::LookUpsWithPlan, out);
     late.into_tallies(Measure::LookUpsOutOfHours, out);
     used.into_tallies(Measure::BreakGlass, out);
+    appropriate.into_tallies(Measure::BreakGlassAppropriate, out);
     inappropriate.into_tallies(Measure::BreakGlassInappropriate, out);
+    unreviewed.into_tallies(Measure::BreakGlassUnreviewed, out);
 }
 
 fn referrals(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {

@@ -239,6 +239,9 @@ fn look_ups_count_plans_agreed_before_them_and_hours_out_of_hours() {
     assert_eq!(count(&t, Measure::BreakGlass, None), 2);
     assert_eq!(count(&t, Measure::BreakGlassInappropriate, None), 1);
     assert_eq!(count(&t, Measure::BreakGlassInappropriate, Some(police)), 1);
+    assert_eq!(count(&t, Measure::BreakGlassUnreviewed, None), 1);
+    assert_eq!(count(&t, Measure::BreakGlassUnreviewed, Some(ambulance)), 1);
+    assert_eq!(count(&t, Measure::BreakGlassAppropriate, None), 0);
 }
 
 #[test]
