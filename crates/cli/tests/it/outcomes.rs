@@ -380,6 +380,30 @@ async fn figures_follow_the_contacts_as_they_arrive_and_a_rebuild_changes_nothin
     for line in march {
         assert!(after.contains(line), "{line} changed");
     }
+
+    // A refresh that fails is tried again, and the next is already
+    // scheduled: a failure never ends the chain.
+    {
+        let mut conn = app.store.read().await.unwrap();
+        sqlx::query("DROP TABLE outcome_months")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    app.clock.advance(Duration::minutes(5));
+    assert_eq!(app.run_jobs().await, 1);
+    let failed = "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'outcomes-refresh' \
+                  AND status = 'pending' AND last_error IS NOT NULL";
+    assert_eq!(
+        count(&app, failed).await,
+        1,
+        "the failed refresh waits to be tried again"
+    );
+    assert_eq!(
+        count(&app, pending).await,
+        2,
+        "and the next one is scheduled"
+    );
 }
 
 /// A detention says where the person was taken and how, from a partner's

@@ -52,14 +52,20 @@ pub async fn keep_scheduled(state: &AppState) -> Result<(), StoreError> {
 
 pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError> {
     let now = state.clock.now();
+    // The next refresh is scheduled first, so one that fails (and is
+    // retried, or in the end set aside) never ends the chain.
+    {
+        let mut tx = state.store.write().await?;
+        schedule_next(&mut tx, now).await?;
+        tx.commit().await?;
+    }
     let calendar = crate::referrals::calendar::calendar(state);
     for month in Month::of(now).trailing(MONTHS) {
         refresh_month(&state.store, &calendar, month, now)
             .await
             .map_err(|e| JobError::Transient(format!("outcomes for {month}: {e}")))?;
     }
-    let mut tx = state.store.write().await?;
-    schedule_next(&mut tx, now).await?;
+    let tx = state.store.write().await?;
     complete(tx, job, node, now).await?;
     Ok(())
 }
