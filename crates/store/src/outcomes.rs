@@ -114,13 +114,12 @@ pub async fn history(
         }
     }
 
-    let break_glass = sqlx::query(
+    let break_glass = rows_between(
+        conn,
         "SELECT organisation_id, granted_at, review_appropriate FROM break_glass \
          WHERE granted_at >= $1 AND granted_at < $2",
+        (start, end),
     )
-    .bind(time::encode(start))
-    .bind(time::encode(end))
-    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| {
@@ -132,14 +131,13 @@ pub async fn history(
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
 
-    let referrals = sqlx::query(
+    let referrals = rows_between(
+        conn,
         "SELECT from_organisation_id, to_organisation_id, created_at, acknowledge_due, \
          respond_due, acknowledged_at, decided_at, escalation_step FROM referrals \
          WHERE created_at >= $1 AND created_at < $2",
+        (start, end),
     )
-    .bind(time::encode(start))
-    .bind(time::encode(end))
-    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| {
@@ -163,6 +161,19 @@ pub async fn history(
         break_glass,
         referrals,
     })
+}
+
+/// The rows `sql` selects between two instants, bound as `$1` and `$2`.
+async fn rows_between(
+    conn: &mut Conn,
+    sql: &str,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<AnyRow>, StoreError> {
+    Ok(sqlx::query(sql)
+        .bind(time::encode(start))
+        .bind(time::encode(end))
+        .fetch_all(conn)
+        .await?)
 }
 
 fn detention(r: &AnyRow) -> Result<Option<Detention>, StoreError> {
