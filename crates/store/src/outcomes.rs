@@ -10,7 +10,7 @@ use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceO
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
-    BreakGlassUse, Contact, History, LookUp, Measure, Month, Referral, Tally,
+    BreakGlassUse, Contact, History, ListEntry, LookUp, Measure, Month, Referral, Tally,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -154,7 +154,27 @@ pub async fn history(
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
 
+    let listed = rows_between(
+        conn,
+        "SELECT e.person_id, t.organisation_id, e.identified_at, e.ended_at \
+         FROM frequent_contact_entries e JOIN teams t ON t.id = e.team_id \
+         WHERE e.identified_at < $2 AND (e.ended_at IS NULL OR e.ended_at >= $1)",
+        (start, end),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ListEntry {
+            person: rows::id(r, "person_id")?,
+            organisation: rows::id(r, "organisation_id")?,
+            identified_at: rows::instant(r, "identified_at")?,
+            ended_at: rows::opt_instant(r, "ended_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
     Ok(History {
+        listed,
         contacts,
         look_ups,
         plans_agreed,
@@ -194,7 +214,8 @@ pub fn records(history: &History) -> i64 {
     (history.contacts.len()
         + history.look_ups.len()
         + history.break_glass.len()
-        + history.referrals.len()) as i64
+        + history.referrals.len()
+        + history.listed.len()) as i64
 }
 
 fn key(id: Option<OrganisationId>) -> String {
@@ -325,6 +346,7 @@ pub async fn earliest(conn: &mut Conn) -> Result<Option<DateTime<Utc>>, StoreErr
         "SELECT MIN(created_at) AS at FROM referrals",
         "SELECT MIN(granted_at) AS at FROM break_glass",
         "SELECT MIN(occurred_at) AS at FROM audit_log WHERE action = 'crisis-lookup'",
+        "SELECT MIN(identified_at) AS at FROM frequent_contact_entries",
     ] {
         let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
         if let Some(at) = rows::opt_instant(&row, "at")? {

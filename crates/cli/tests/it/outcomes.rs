@@ -547,7 +547,30 @@ async fn a_detention_records_the_place_of_safety_and_how_the_person_was_taken(ap
     );
 }
 
+/// The demo's 25 people in frequent contact, put on the list today, are
+/// this month's newly identified and on the list at its end; last month
+/// had none.
+async fn the_frequent_contact_list_is_counted_by_month(app: TestApp) {
+    crate::frequent_contact::seeded(&app).await;
+    refresh(&app).await;
+    let ig = app.token_for("ig.lead", "HOPERAT").await;
+    let (_, d) = get_json(&app, &ig, "/api/v1/outcomes").await;
+    for listed in ["frequent-contact-identified", "frequent-contact-people"] {
+        assert_eq!(
+            trend(measure(&d, listed), "2026-03")["figure"],
+            25,
+            "{listed}"
+        );
+        assert_eq!(
+            trend(measure(&d, listed), "2026-02")["figure"],
+            0,
+            "{listed}"
+        );
+    }
+}
+
 crate::on_both_stores!(
+    the_frequent_contact_list_is_counted_by_month,
     a_detention_records_the_place_of_safety_and_how_the_person_was_taken,
     a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_what_is_shown,
     the_figures_are_for_commissioning_and_no_one_else,

@@ -14,6 +14,8 @@ closed_vocabulary! {
         StreetTriageDiverted = "street-triage-diverted", "Street triage without a detention";
         CrisisContacts = "crisis-contacts", "Emergency crisis contacts";
         RepeatContactPeople = "repeat-contact-people", "People with 3 or more crisis contacts in 30 days";
+        FrequentContactIdentified = "frequent-contact-identified", "People newly identified as in frequent contact";
+        FrequentContactPeople = "frequent-contact-people", "People on the frequent contact list";
         LookUps = "look-ups", "Crisis look-ups";
         LookUpsWithPlan = "look-ups-with-plan", "Look-ups that found an agreed plan";
         LookUpsOutOfHours = "look-ups-out-of-hours", "Look-ups out of hours";
@@ -83,7 +85,10 @@ impl Measure {
             | M::Section136Ambulance
             | M::StreetTriage
             | M::StreetTriageDiverted => Theme::Detentions,
-            M::CrisisContacts | M::RepeatContactPeople => Theme::RepeatContact,
+            M::CrisisContacts
+            | M::RepeatContactPeople
+            | M::FrequentContactIdentified
+            | M::FrequentContactPeople => Theme::RepeatContact,
             M::LookUps
             | M::LookUpsWithPlan
             | M::LookUpsOutOfHours
@@ -138,6 +143,14 @@ impl Measure {
                 "People with three or more emergency contacts within 30 days, the third in the \
                  month; counted once a month. For the partnership, contacts with any partner \
                  count together; for an organisation, only its own."
+            }
+            M::FrequentContactIdentified => {
+                "People put on the frequent contact list in the month (offered support, never \
+                 refused care), by the organisation of the support team the entry is for."
+            }
+            M::FrequentContactPeople => {
+                "People on the frequent contact list at the end of the month (for this month, \
+                 now), by the organisation of the support team their entry is for."
             }
             M::LookUps => {
                 "Crisis look-ups that showed a person's crisis summary (not those that matched \

@@ -24,6 +24,16 @@ pub struct Contact {
     pub detention: Option<Detention>,
 }
 
+/// An entry on the frequent contact list: whom, for which organisation's
+/// support team, from when until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    pub person: PersonId,
+    pub organisation: OrganisationId,
+    pub identified_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
 /// A crisis look-up that showed someone's summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LookUp {
@@ -65,6 +75,8 @@ pub struct History {
     pub plans_agreed: HashMap<PersonId, DateTime<Utc>>,
     pub break_glass: Vec<BreakGlassUse>,
     pub referrals: Vec<Referral>,
+    /// Entries on the frequent contact list open at some time in the month.
+    pub listed: Vec<ListEntry>,
 }
 
 /// One figure: a measure for the whole partnership (`organisation` none)
@@ -146,6 +158,7 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
     let mut out = Vec::new();
     contacts(history, &within, &mut out);
     repeat_contact(history, &within, &mut out);
+    listed(history, &within, end, &mut out);
     look_ups(history, &within, calendar, &mut out);
     referrals(history, &within, &mut out);
     out
@@ -253,6 +266,50 @@ fn repeat_contact(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out
             p90: None,
         });
     }
+}
+
+/// Distinct people per organisation, and in the partnership.
+fn people(
+    measure: Measure,
+    who: impl Iterator<Item = (OrganisationId, PersonId)>,
+    out: &mut Vec<Tally>,
+) {
+    let mut by: BTreeMap<Option<OrganisationId>, BTreeSet<PersonId>> = BTreeMap::new();
+    by.entry(None).or_default();
+    for (organisation, person) in who {
+        by.entry(Some(organisation)).or_default().insert(person);
+        by.entry(None).or_default().insert(person);
+    }
+    for (organisation, people) in by {
+        out.push(Tally {
+            measure,
+            organisation,
+            partner: None,
+            count: people.len() as u64,
+            median: None,
+            p90: None,
+        });
+    }
+}
+
+fn listed(
+    history: &History,
+    within: &dyn Fn(DateTime<Utc>) -> bool,
+    end: DateTime<Utc>,
+    out: &mut Vec<Tally>,
+) {
+    let new = history
+        .listed
+        .iter()
+        .filter(|e| within(e.identified_at))
+        .map(|e| (e.organisation, e.person));
+    people(Measure::FrequentContactIdentified, new, out);
+    let at_end = history
+        .listed
+        .iter()
+        .filter(|e| e.identified_at < end && e.ended_at.is_none_or(|ended| ended >= end))
+        .map(|e| (e.organisation, e.person));
+    people(Measure::FrequentContactPeople, at_end, out);
 }
 
 fn look_ups(

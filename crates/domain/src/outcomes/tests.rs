@@ -358,3 +358,40 @@ fn detentions_count_where_people_were_taken_and_how() {
     assert_eq!(count(&t, Measure::Section136PoliceStation, Some(police)), 1);
     assert_eq!(count(&t, Measure::Section136Ambulance, None), 2);
 }
+
+#[test]
+fn the_frequent_contact_list_counts_people_put_on_it_and_on_it_at_the_months_end() {
+    let (support, other) = (7, 8);
+    let entry = |p, o, from: DateTime<Utc>, until: Option<DateTime<Utc>>| ListEntry {
+        person: person(p),
+        organisation: org(o),
+        identified_at: from,
+        ended_at: until,
+    };
+    let history = History {
+        listed: vec![
+            // Put on in October, still on: on at November's end, not new.
+            entry(1, support, at(10, 5, 9), None),
+            // Put on in November, ended in November: new, not on at the end.
+            entry(2, support, at(11, 3, 9), Some(at(11, 20, 9))),
+            // Put on in November by two teams: one person, new, on.
+            entry(3, support, at(11, 4, 9), None),
+            entry(3, other, at(11, 6, 9), None),
+            // Ended in October: nothing of November's.
+            entry(4, support, at(9, 1, 9), Some(at(10, 30, 9))),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::FrequentContactIdentified, None), 2);
+    assert_eq!(
+        count(&t, Measure::FrequentContactIdentified, Some(support)),
+        2
+    );
+    assert_eq!(
+        count(&t, Measure::FrequentContactIdentified, Some(other)),
+        1
+    );
+    assert_eq!(count(&t, Measure::FrequentContactPeople, None), 2);
+    assert_eq!(count(&t, Measure::FrequentContactPeople, Some(support)), 2);
+}
