@@ -10,6 +10,7 @@ pub mod cases;
 pub mod contacts;
 pub mod corrections;
 pub mod held;
+pub mod history;
 pub mod names;
 pub mod partnership;
 pub mod people;

@@ -9,6 +9,7 @@ use clap::Args;
 use concordat::demo::partnership::{ORGANISATIONS, SIGN_INS, SOURCE_SYSTEMS};
 use concordat::demo::people::SCENARIO_STORIES;
 use concordat::demo::seed::{seed_partnership, SeedOptions};
+use concordat_domain::calendar::{WorkingCalendar, ENGLAND_AND_WALES};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_server::auth::password::PasswordHasher;
 use concordat_server::ServerConfig;
@@ -71,12 +72,27 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         concordat::demo::cases::seed_case(&store, options.now).await?;
         concordat::demo::held::seed_held_events(&store, options.now).await?;
         concordat::demo::corrections::seed_correction(&store, options.now).await?;
+        let history = concordat::demo::history::seed_history(&store, options.now).await?;
+        let calendar = WorkingCalendar::new(ENGLAND_AND_WALES);
+        concordat_server::outcomes::refresh::rebuild(
+            &store,
+            &calendar,
+            options.now,
+            |_, _, _, _| {},
+        )
+        .await
+        .context("cannot work out the outcome figures of the demo's history")?;
         println!(
             "Created the demo partnership in {}: {} organisations, {} users, {} people.",
             args.data.display(),
             summary.organisations,
             summary.users,
             summary.people
+        );
+        println!(
+            "Added {} months of history for the outcomes dashboard: {} emergency contacts, {} \
+             referrals and {} break-glass uses.",
+            history.months, history.contacts, history.referrals, history.break_glass
         );
     } else {
         println!(
