@@ -49,11 +49,15 @@ pub async fn history(
         .into_iter()
         .filter(|k| is_crisis_contact(*k))
         .collect();
+    // Every parameter numbered one way: SQLite's `?` count from the first
+    // whatever `$n` stand before them.
     let sql = format!(
         "SELECT e.person_id, e.kind, e.organisation_id, e.occurred_at, d.place_of_safety, \
          d.conveyed_by FROM contact_events e \
          LEFT JOIN section_136_details d ON d.event_id = e.id \
-         WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND e.kind IN ({})",
+         WHERE e.occurred_at >= {} AND e.occurred_at < {} AND e.kind IN ({})",
+        rows::parameters(conn, 1, 1),
+        rows::parameters(conn, 2, 1),
         rows::parameters(conn, 3, kinds.len())
     );
     let mut query = sqlx::query(&sql)

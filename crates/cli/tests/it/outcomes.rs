@@ -112,7 +112,14 @@ pub(crate) async fn february(app: &TestApp) {
         ),
     )
     .await;
-    let ambulance = app.token_for("ambulance-cad", "TREAT").await;
+    let ed = app.token_for("northshire-ed", "TREAT").await;
+    report(
+        app,
+        &ed,
+        event("northshire-ed", "ED-FEB", "ed-attendance", &nhs[2], "2026-02-11T03:00:00Z"),
+    )
+    .await;
+        let ambulance = app.token_for("ambulance-cad", "TREAT").await;
     report(
         app,
         &ambulance,
@@ -209,6 +216,8 @@ async fn a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_w
     // The ambulance service's one call is hidden, and so is another count
     // in that month's column, so the total does not give it away.
     let contacts = measure(&d, "crisis-contacts");
+    // 36 from the police, one 999 call, one A&E visit: 38, about 40.
+    assert_eq!(trend(contacts, "2026-02")["figure"], 40);
     let ambulance = row(contacts, "Ambulance").expect("an ambulance row");
     assert_eq!(ambulance["figures"][12], "*");
     let february_column: Vec<&Value> = contacts["rows"]
