@@ -116,10 +116,16 @@ pub(crate) async fn february(app: &TestApp) {
     report(
         app,
         &ed,
-        event("northshire-ed", "ED-FEB", "ed-attendance", &nhs[2], "2026-02-11T03:00:00Z"),
+        event(
+            "northshire-ed",
+            "ED-FEB",
+            "ed-attendance",
+            &nhs[2],
+            "2026-02-11T03:00:00Z",
+        ),
     )
     .await;
-        let ambulance = app.token_for("ambulance-cad", "TREAT").await;
+    let ambulance = app.token_for("ambulance-cad", "TREAT").await;
     report(
         app,
         &ambulance,
