@@ -15,12 +15,10 @@
 #[path = "support/setup.rs"]
 mod setup;
 
-use setup::{env_or, run_on_runtime, seeded_store, token};
+use setup::{env_or, run_on_runtime, seeded_store, token, Server};
 use std::io::Write;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use concordat_server::{Application, ServerConfig, SystemClock};
 use sqlx::Row;
 
 fn main() -> anyhow::Result<()> {
@@ -52,19 +50,16 @@ async fn run() -> anyhow::Result<()> {
             .get("team_id")
     };
 
-    let key_dir = tempfile::tempdir()?;
-    let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
-    config.audit_key = key_dir.path().join("audit.key");
-    config.scheduler_poll = Some(Duration::from_millis(50));
-    config.export.batch = env_or("BENCH_EXPORT_BATCH", config.export.batch);
-    config.export.concurrency = env_or("BENCH_EXPORT_CONCURRENCY", config.export.concurrency);
-    let (batch, concurrency) = (config.export.batch, config.export.concurrency);
-    let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
-    let base = format!("http://{}", app.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let mut settings = (0, 0);
+    let server = Server::start(&store, |config| {
+        config.scheduler_poll = Some(Duration::from_millis(50));
+        config.export.batch = env_or("BENCH_EXPORT_BATCH", config.export.batch);
+        config.export.concurrency = env_or("BENCH_EXPORT_CONCURRENCY", config.export.concurrency);
+        settings = (config.export.batch, config.export.concurrency);
+    })
+    .await?;
+    let (batch, concurrency) = settings;
+    let base = server.base.clone();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
@@ -158,8 +153,7 @@ async fn run() -> anyhow::Result<()> {
         "ratio: {:.2} people decided per /health/live answer",
         covered as f64 / secs / health
     );
-    let _ = stop.send(());
-    server.await??;
+    server.stop().await?;
     Ok(())
 }
 

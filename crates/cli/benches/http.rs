@@ -29,13 +29,17 @@
 //! `BENCH_DATABASE_URL` (a PostgreSQL database to run on instead of SQLite,
 //! seeded the first time).
 //!
-//! Longer than a module should be because the load generator, the three kinds
-//! of request and their set-up are one measurement, read top to bottom.
+//! Longer than a module should be because the kinds of request and their
+//! set-up are one measurement, read top to bottom; the load generator is
+//! `support/load.rs`.
 
+#[path = "support/load.rs"]
+mod load;
 #[path = "support/setup.rs"]
 mod setup;
 
-use setup::{env_or, run_on_runtime, seeded_store, token};
+use load::{load, load_live, percentile, print_ratio, print_table, Figures, Sample};
+use setup::{env_or, run_on_runtime, seeded_store, token, Server};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,136 +50,8 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 use concordat_domain::user::Username;
 use concordat_server::authorisation::{decide, gather, Viewer};
-use concordat_server::{Application, ServerConfig, SystemClock};
 use concordat_store::{users, Store};
 use sqlx::Row;
-
-struct Figures {
-    requests: usize,
-    errors: usize,
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-    /// CPU time of the whole process (server and load generator) per
-    /// request; on a shared machine steadier than the rate.
-    cpu_per_request: Option<Duration>,
-}
-
-/// CPU time this process has used so far (Linux only: `/proc/self/stat`,
-/// user + system, in clock ticks of 10 ms).
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name, which is in parentheses.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-/// What one phase of load measured, before it is summed with the other
-/// phases of the same kind.
-#[derive(Default)]
-struct Sample {
-    latencies: Vec<Duration>,
-    errors: usize,
-    elapsed: Duration,
-    cpu: Option<Duration>,
-}
-
-impl Sample {
-    fn add(&mut self, other: Sample) {
-        self.cpu = if self.elapsed.is_zero() {
-            other.cpu
-        } else {
-            self.cpu.zip(other.cpu).map(|(a, b)| a + b)
-        };
-        self.latencies.extend(other.latencies);
-        self.errors += other.errors;
-        self.elapsed += other.elapsed;
-    }
-
-    fn figures(mut self) -> Figures {
-        self.latencies.sort();
-        let requests = self.latencies.len();
-        Figures {
-            requests,
-            errors: self.errors,
-            per_second: requests as f64 / self.elapsed.as_secs_f64(),
-            p50: percentile(&self.latencies, 0.50),
-            p99: percentile(&self.latencies, 0.99),
-            cpu_per_request: self
-                .cpu
-                .filter(|_| requests > 0)
-                .map(|c| c / requests as u32),
-        }
-    }
-}
-
-/// `concurrency` clients, each with its own keep-alive connection, asking
-/// for `paths` in turn for `duration`.
-async fn load(
-    client: &reqwest::Client,
-    base: &str,
-    paths: Arc<Vec<String>>,
-    token: Option<&str>,
-    concurrency: usize,
-    duration: Duration,
-) -> Sample {
-    let deadline = Instant::now() + duration;
-    let started = Instant::now();
-    let cpu_before = process_cpu();
-    let mut tasks = Vec::new();
-    for worker in 0..concurrency {
-        let client = client.clone();
-        let base = base.to_owned();
-        let paths = Arc::clone(&paths);
-        let token = token.map(str::to_owned);
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            let mut i = worker;
-            while Instant::now() < deadline {
-                let path = &paths[i % paths.len()];
-                i += concurrency;
-                let mut request = client.get(format!("{base}{path}"));
-                if let Some(t) = &token {
-                    request = request.bearer_auth(t);
-                }
-                let sent = Instant::now();
-                match request.send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        latencies.push(sent.elapsed());
-                    }
-                    _ => errors += 1,
-                }
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut sample = Sample::default();
-    for task in tasks {
-        let (l, e) = task.await.expect("load task");
-        sample.latencies.extend(l);
-        sample.errors += e;
-    }
-    sample.elapsed = started.elapsed();
-    sample.cpu = process_cpu()
-        .zip(cpu_before)
-        .map(|(after, before)| after.saturating_sub(before));
-    sample
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
 
 fn main() -> anyhow::Result<()> {
     run_on_runtime(run())
@@ -263,15 +139,8 @@ async fn run() -> anyhow::Result<()> {
         "no one with an agreed plan to look up"
     );
 
-    let key_dir = tempfile::tempdir()?;
-    let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
-    config.audit_key = key_dir.path().join("audit.key");
-    let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
-    let base = format!("http://{}", app.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Server::start(&store, |_| {}).await?;
+    let base = server.base.clone();
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
@@ -279,7 +148,6 @@ async fn run() -> anyhow::Result<()> {
     let reader_token = token(&client, &base, "mh.practitioner", "TREAT").await?;
     let police_token = token(&client, &base, "police", "ETREAT").await?;
 
-    let live_paths = Arc::new(vec!["/health/live".to_owned()]);
     let mut kinds: Vec<Kind> = Vec::new();
     if requests.read {
         kinds.push(Kind {
@@ -386,16 +254,7 @@ async fn run() -> anyhow::Result<()> {
         );
     }
 
-    let live_for = |duration| {
-        load(
-            &client,
-            &base,
-            Arc::clone(&live_paths),
-            None,
-            concurrency,
-            duration,
-        )
-    };
+    let live_for = |duration| load_live(&client, &base, concurrency, duration);
     // Warm every path before measuring.
     live_for(Duration::from_secs(1)).await;
     for kind in &kinds {
@@ -426,33 +285,12 @@ async fn run() -> anyhow::Result<()> {
          same process and machine, {}",
         store.backend().name()
     );
-    println!(
-        "{:<36} {:>10} {:>8} {:>10} {:>10} {:>12}",
-        "", "req/s", "errors", "p50", "p99", "cpu/request"
+    print_table(
+        std::iter::once(("GET /health/live", &live))
+            .chain(measured.iter().map(|(name, _, f)| (*name, f))),
     );
-    for (name, f) in std::iter::once(("GET /health/live", &live))
-        .chain(measured.iter().map(|(name, _, f)| (*name, f)))
-    {
-        println!(
-            "{:<36} {:>10.0} {:>8} {:>10} {:>10} {:>12}   ({} requests)",
-            name,
-            f.per_second,
-            f.errors,
-            ms(f.p50),
-            ms(f.p99),
-            f.cpu_per_request.map_or_else(
-                || "-".to_owned(),
-                |c| format!("{:.0} µs", c.as_secs_f64() * 1e6)
-            ),
-            f.requests
-        );
-    }
     for (name, target, f) in &measured {
-        println!(
-            "ratio: {name} reaches {:.1}% of the /health/live rate, p99 {} ({target})",
-            100.0 * f.per_second / live.per_second,
-            ms(f.p99)
-        );
+        print_ratio(name, target, f, &live);
     }
     // FHIR reads against the JSON API's read of the same people.
     if let Some((_, _, json)) = measured
@@ -467,8 +305,7 @@ async fn run() -> anyhow::Result<()> {
         }
     }
 
-    let _ = stop.send(());
-    let _ = server.await;
+    let _ = server.stop().await;
     store.close().await;
     Ok(())
 }

@@ -16,13 +16,11 @@
 )]
 mod setup;
 
-use setup::{env_or, run_on_runtime, token};
-use std::sync::Arc;
+use setup::{env_or, run_on_runtime, token, Server};
 use std::time::Instant;
 
 use concordat::demo::seed::{seed_partnership, SeedOptions};
 use concordat_server::auth::password::PasswordHasher;
-use concordat_server::{Application, ServerConfig, SystemClock};
 use concordat_store::backend::PoolSize;
 use concordat_store::{DatabaseUrl, Store};
 use sqlx::Row;
@@ -76,16 +74,8 @@ async fn run() -> anyhow::Result<()> {
     };
     anyhow::ensure!(!nhs_numbers.is_empty(), "no NHS numbers seeded");
 
-    let key_dir = tempfile::tempdir()?;
-    let mut config = ServerConfig::new("127.0.0.1:0".parse()?);
-    config.audit_key = key_dir.path().join("audit.key");
-    config.scheduler_poll = None;
-    let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
-    let base = format!("http://{}", app.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Server::start(&store, |config| config.scheduler_poll = None).await?;
+    let base = server.base.clone();
 
     let client = reqwest::Client::new();
     let token = token(&client, &base, "northshire-ed", "TREAT").await?;
@@ -157,8 +147,7 @@ async fn run() -> anyhow::Result<()> {
         events as f64 / took
     );
 
-    let _ = stop.send(());
-    let _ = server.await;
+    let _ = server.stop().await;
     store.close().await;
     Ok(())
 }
