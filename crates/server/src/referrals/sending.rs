@@ -49,6 +49,36 @@ pub(super) fn relationship_reason(id: ReferralId) -> String {
     format!("referral {id}")
 }
 
+/// Both organisations' relationship with the person a referral opens when
+/// it is sent at `sent_at`, lasting until [`RELATIONSHIP_GRACE_DAYS`] after
+/// the response deadline.
+pub async fn open_relationships(
+    tx: &mut Conn,
+    referral: &Referral,
+    sent_at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), concordat_store::StoreError> {
+    let ends = referral.respond_due + chrono::Duration::days(RELATIONSHIP_GRACE_DAYS);
+    for organisation in [referral.from_organisation, referral.to_organisation] {
+        relationships::insert_relationship(
+            tx,
+            &CareRelationship {
+                id: uuid::Uuid::new_v4(),
+                person: referral.person,
+                organisation,
+                user: None,
+                team: None,
+                contact_kind: None,
+                kind: RelationshipKind::Referral,
+                reason: relationship_reason(referral.id),
+                started_at: sent_at,
+                ends_at: ends,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 fn check_content(new: &NewReferral) -> Result<(String, Vec<ReferralSection>), ServiceError> {
     let reason = required_paragraphs("reason", &new.reason, 2_000)
         .map_err(|e| ServiceError::invalid("reason", e.kind()))?;
@@ -214,25 +244,7 @@ pub(super) async fn write_new(
         },
     )
     .await?;
-    let ends = referral.respond_due + chrono::Duration::days(RELATIONSHIP_GRACE_DAYS);
-    for organisation in [referral.from_organisation, referral.to_organisation] {
-        relationships::insert_relationship(
-            tx,
-            &CareRelationship {
-                id: uuid::Uuid::new_v4(),
-                person: referral.person,
-                organisation,
-                user: None,
-                team: None,
-                contact_kind: None,
-                kind: RelationshipKind::Referral,
-                reason: relationship_reason(referral.id),
-                started_at: now,
-                ends_at: ends,
-            },
-        )
-        .await?;
-    }
+    open_relationships(tx, referral, now).await?;
     jobs::schedule(
         tx,
         ESCALATION,

@@ -12,9 +12,9 @@ use concordat_domain::dates::when;
 use concordat_domain::referral::{escalation_due, ReferralStatus};
 use concordat_domain::user::User;
 use concordat_server::escalation::referral::KIND as ESCALATION;
+use concordat_server::referrals::sending::open_relationships;
 use concordat_store::notifications::{self, Notification};
 use concordat_store::referrals::{self, Referral, ReferralEvent};
-use concordat_store::relationships::{self, CareRelationship, RelationshipKind};
 use concordat_store::{jobs, persons, Conn};
 use rand::seq::SliceRandom as _;
 use rand::Rng;
@@ -249,26 +249,7 @@ async fn waiting(
     calendar: &WorkingCalendar,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    // As `concordat_server::referrals::sending` names and ends them.
-    let ends = referral.respond_due + Duration::days(90);
-    for organisation in [referral.from_organisation, referral.to_organisation] {
-        relationships::insert_relationship(
-            tx,
-            &CareRelationship {
-                id: uuid::Uuid::new_v4(),
-                person: referral.person,
-                organisation,
-                user: None,
-                team: None,
-                contact_kind: None,
-                kind: RelationshipKind::Referral,
-                reason: format!("referral {}", referral.id),
-                started_at: referral.created_at,
-                ends_at: ends,
-            },
-        )
-        .await?;
-    }
+    open_relationships(tx, referral, referral.created_at).await?;
     if referral.status != ReferralStatus::Sent {
         return Ok(());
     }
