@@ -248,7 +248,10 @@ pub async fn replace_month(
              median, p90) VALUES {}",
             rows::value_rows(conn, chunk.len(), 7)
         );
-        let mut query = sqlx::query(&sql);
+        // Not kept as a prepared statement: the Any driver binds a missing
+        // median as a different type from a present one, and PostgreSQL
+        // would hold a later chunk to the types of the first.
+        let mut query = sqlx::query(&sql).persistent(false);
         for t in chunk {
             query = query
                 .bind(m.clone())
