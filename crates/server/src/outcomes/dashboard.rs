@@ -251,7 +251,6 @@ fn publish(
         total: None,
     };
     let published = grid(&table);
-    let chosen = *months.last().unwrap_or(&Month::of(Utc::now()));
     let times = |by: Option<&BTreeMap<Month, store::Figure>>, m: Month, shown: Figure| {
         if !measure.is_hours() || shown == Figure::Hidden {
             return (None, None);
@@ -278,7 +277,9 @@ fn publish(
         .zip(&published.cells)
         .map(|(k, figures)| {
             let shown = figures.last().copied().unwrap_or(Figure::Hidden);
-            let (median, p90) = times(kept.get(k), chosen, shown);
+            let (median, p90) = months
+                .last()
+                .map_or((None, None), |chosen| times(kept.get(k), *chosen, shown));
             Row {
                 organisation: k.0.map(|o| name(names, o)).unwrap_or_default(),
                 partner: k.1.map(|o| name(names, o)),
