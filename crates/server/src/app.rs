@@ -74,6 +74,7 @@ impl Application {
             sources: Arc::new(VersionedCache::new(CACHED_SOURCES)),
             record_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
             crisis_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
+            published_outcomes: Arc::new(VersionedCache::new(crate::outcomes::KEPT_MONTHS)),
             webhook_http,
         };
         Ok(Self {

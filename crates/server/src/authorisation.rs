@@ -316,7 +316,7 @@ async fn kept_or_read(
     versions: AccessVersions,
 ) -> Result<(std::sync::Arc<Sources>, bool), StoreError> {
     let key = (user.id(), user.organisation_id(), user.role(), person);
-    if let Some(kept) = state.sources.get(&key, versions) {
+    if let Some(kept) = state.sources.get(&key, &versions) {
         return Ok((kept, false));
     }
     let mut conn = state.store.read().await?;

@@ -11,4 +11,4 @@ pub mod download;
 pub mod job;
 pub mod refresh;
 
-pub use dashboard::{dashboard, may_see, Dashboard};
+pub use dashboard::{dashboard, may_see, Dashboard, Published, KEPT_MONTHS};

@@ -206,7 +206,7 @@ async fn record_parts(
     person: PersonId,
     versions: AccessVersions,
 ) -> Result<Arc<RecordParts>, StoreError> {
-    if let Some(kept) = state.record_parts.get(&person, versions) {
+    if let Some(kept) = state.record_parts.get(&person, &versions) {
         return Ok(kept);
     }
     let mut conn = state.store.read().await?;

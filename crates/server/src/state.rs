@@ -35,6 +35,8 @@ pub struct AppState {
     pub sources: Arc<VersionedCache<SourcesKey, Sources>>,
     pub record_parts: Arc<VersionedCache<PersonId, RecordParts>>,
     pub crisis_parts: Arc<VersionedCache<PersonId, CrisisParts>>,
+    /// Each month's outcome dashboard as last published.
+    pub published_outcomes: Arc<crate::outcomes::Published>,
     /// The reads every record read makes, shared by requests made at once.
     pub reads: SharedReads,
     /// The client webhooks are delivered with: it connects only where

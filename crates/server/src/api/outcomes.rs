@@ -36,7 +36,7 @@ async fn dashboard(
     state: &AppState,
     caller: ApiCaller,
     query: &MonthQuery,
-) -> Result<Dashboard, ApiError> {
+) -> Result<std::sync::Arc<Dashboard>, ApiError> {
     let month = query
         .month
         .as_deref()
@@ -65,7 +65,7 @@ pub async fn figures(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiQuery(query): ApiQuery<MonthQuery>,
-) -> Result<Json<Dashboard>, ApiError> {
+) -> Result<Json<std::sync::Arc<Dashboard>>, ApiError> {
     Ok(Json(dashboard(&state, caller, &query).await?))
 }
 

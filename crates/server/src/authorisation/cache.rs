@@ -14,13 +14,15 @@ use std::sync::{Arc, Mutex};
 use concordat_bounded::BoundedMap;
 use concordat_store::AccessVersions;
 
-/// A bounded map from `K` to a value read under some [`AccessVersions`].
+/// A bounded map from `K` to a value read under some versions `S` — the
+/// [`AccessVersions`] of the access decision, or whatever else says when
+/// what a value was made from last changed.
 #[derive(Debug)]
-pub struct VersionedCache<K, V> {
-    entries: Mutex<BoundedMap<K, (AccessVersions, Arc<V>)>>,
+pub struct VersionedCache<K, V, S = AccessVersions> {
+    entries: Mutex<BoundedMap<K, (S, Arc<V>)>>,
 }
 
-impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
+impl<K: Hash + Eq + Clone, V, S: PartialEq> VersionedCache<K, V, S> {
     pub fn new(capacity: usize) -> Self {
         Self {
             entries: Mutex::new(BoundedMap::new(capacity)),
@@ -28,16 +30,16 @@ impl<K: Hash + Eq + Clone, V> VersionedCache<K, V> {
     }
 
     /// The value kept for `key`, if it was read under exactly `current`.
-    pub fn get(&self, key: &K, current: AccessVersions) -> Option<Arc<V>> {
+    pub fn get(&self, key: &K, current: &S) -> Option<Arc<V>> {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         match entries.get_mut(key) {
-            Some((versions, value)) if *versions == current => Some(Arc::clone(value)),
+            Some((versions, value)) if versions == current => Some(Arc::clone(value)),
             _ => None,
         }
     }
 
     /// Keeps `value`, read after `versions` were.
-    pub fn keep(&self, key: K, versions: AccessVersions, value: Arc<V>) {
+    pub fn keep(&self, key: K, versions: S, value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.insert(key, (versions, value));
     }
@@ -59,9 +61,9 @@ mod tests {
         let cache = VersionedCache::new(16);
         cache.keep("p", versions(3, Some(7)), Arc::new("facts"));
 
-        assert!(cache.get(&"p", versions(3, Some(7))).is_some());
-        assert!(cache.get(&"p", versions(3, Some(8))).is_none());
-        assert!(cache.get(&"p", versions(4, Some(7))).is_none());
-        assert!(cache.get(&"p", versions(3, None)).is_none());
+        assert!(cache.get(&"p", &versions(3, Some(7))).is_some());
+        assert!(cache.get(&"p", &versions(3, Some(8))).is_none());
+        assert!(cache.get(&"p", &versions(4, Some(7))).is_none());
+        assert!(cache.get(&"p", &versions(3, None)).is_none());
     }
 }

@@ -6,6 +6,7 @@
 //! hidden count away. Read from the kept figures only.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use concordat_domain::ids::OrganisationId;
@@ -17,7 +18,7 @@ use concordat_store::organisations::list_organisations;
 use concordat_store::outcomes as store;
 use serde::Serialize;
 
-use crate::authorisation::Viewer;
+use crate::authorisation::{VersionedCache, Viewer};
 use crate::error::ServiceError;
 use crate::AppState;
 
@@ -121,12 +122,27 @@ type Key = (Option<OrganisationId>, Option<OrganisationId>);
 /// What is kept for one measure: per key, per month, the count and times.
 type Kept = BTreeMap<Key, BTreeMap<Month, store::Figure>>;
 
+/// Months whose published dashboards are kept.
+pub const KEPT_MONTHS: usize = 24;
+
+/// What a month's published dashboard was made from: when each month shown
+/// was last computed, and every organisation's name.
+#[derive(Debug, PartialEq)]
+pub struct MadeFrom {
+    computed: Vec<(Month, DateTime<Utc>)>,
+    names: Vec<(OrganisationId, String)>,
+}
+
+/// Each month's dashboard as last published, kept while what it was made
+/// from is unchanged.
+pub type Published = VersionedCache<Month, Dashboard, MadeFrom>;
+
 /// The dashboard for `month` (this month when none is chosen).
 pub async fn dashboard(
     state: &AppState,
     viewer: &Viewer,
     month: Option<Month>,
-) -> Result<Dashboard, ServiceError> {
+) -> Result<Arc<Dashboard>, ServiceError> {
     may_see(viewer)?;
     let this = Month::of(state.clock.now());
     let month = month.unwrap_or(this);
@@ -137,17 +153,25 @@ pub async fn dashboard(
         ));
     }
     let months = month.trailing(MONTHS);
-    let (figures, computed, organisations) = {
-        let mut conn = state.store.read().await?;
-        let figures = store::figures(&mut conn, months[0], month).await?;
-        let computed = store::computed(&mut conn, months[0], month).await?;
-        let organisations = list_organisations(&mut conn).await?;
-        (figures, computed, organisations)
+    let mut conn = state.store.read().await?;
+    // Read before the figures (see `VersionedCache`): what the dashboard
+    // is made from changes only when a month shown is computed again or an
+    // organisation is renamed, so most requests are these two small reads.
+    let computed = store::computed(&mut conn, months[0], month).await?;
+    let organisations = list_organisations(&mut conn).await?;
+    let made_from = MadeFrom {
+        computed: computed.iter().map(|c| (c.month, c.computed_at)).collect(),
+        names: organisations
+            .iter()
+            .map(|o| (o.id(), o.name().to_owned()))
+            .collect(),
     };
-    let names: HashMap<OrganisationId, String> = organisations
-        .iter()
-        .map(|o| (o.id(), o.name().to_owned()))
-        .collect();
+    if let Some(kept) = state.published_outcomes.get(&month, &made_from) {
+        return Ok(kept);
+    }
+    let figures = store::figures(&mut conn, months[0], month).await?;
+    drop(conn);
+    let names: HashMap<OrganisationId, String> = made_from.names.iter().cloned().collect();
     let mut kept: HashMap<Measure, Kept> = HashMap::new();
     for f in figures {
         kept.entry(f.tally.measure)
@@ -196,7 +220,7 @@ pub async fn dashboard(
             measures,
         });
     }
-    Ok(Dashboard {
+    let published = Arc::new(Dashboard {
         month,
         months,
         computed_at,
@@ -205,7 +229,11 @@ pub async fn dashboard(
                       nearest 5; where one count in a row or column is hidden, another is \
                       too, so none can be worked out from the totals",
         themes,
-    })
+    });
+    state
+        .published_outcomes
+        .keep(month, made_from, Arc::clone(&published));
+    Ok(published)
 }
 
 fn count(kept: &BTreeMap<Month, store::Figure>, month: Month) -> u64 {

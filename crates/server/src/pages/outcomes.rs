@@ -107,7 +107,7 @@ async fn load(
     state: &AppState,
     session: &SignedIn,
     query: &MonthQuery,
-) -> Result<Dashboard, PageError> {
+) -> Result<std::sync::Arc<Dashboard>, PageError> {
     let month = month_of(query.month.as_deref())?;
     Ok(outcomes::dashboard(state, &session.viewer(PURPOSE), month).await?)
 }

@@ -96,7 +96,7 @@ impl Shown {
         versions: AccessVersions,
         authorisation: &Authorisation,
     ) -> Result<Self, StoreError> {
-        let parts = match state.crisis_parts.get(&person.id(), versions) {
+        let parts = match state.crisis_parts.get(&person.id(), &versions) {
             Some(kept) => kept,
             None => {
                 let mut conn = state.store.read().await?;
