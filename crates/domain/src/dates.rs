@@ -25,6 +25,24 @@ pub fn uk_clock(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A moment as typed: RFC 3339 (`2026-12-03T02:40:00Z`), or a UK clock
+/// time as a form's date-and-time field sends it (`2026-12-03T02:40`,
+/// Europe/London). In the hour the clocks go back, the first of the two
+/// moments; in the hour they skip, none.
+pub fn parse_moment(input: &str) -> Option<DateTime<Utc>> {
+    let input = input.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(input) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    local
+        .and_local_timezone(chrono_tz::Europe::London)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -45,6 +63,21 @@ mod tests {
             when(back - chrono::Duration::minutes(1)),
             "25 October 2026, 01:59 BST"
         );
+    }
+
+    #[test]
+    fn a_typed_moment_reads_as_uk_time_unless_it_says_otherwise() {
+        let summer = Utc.with_ymd_and_hms(2026, 7, 14, 2, 42, 0).unwrap();
+        assert_eq!(parse_moment("2026-07-14T03:42"), Some(summer));
+        assert_eq!(parse_moment("2026-07-14T02:42:00Z"), Some(summer));
+        let winter = Utc.with_ymd_and_hms(2026, 12, 3, 2, 40, 0).unwrap();
+        assert_eq!(parse_moment(" 2026-12-03T02:40 "), Some(winter));
+        assert_eq!(parse_moment("2026-03-29T01:30"), None, "the skipped hour");
+        assert_eq!(
+            parse_moment("2026-10-25T01:30"),
+            Some(Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap())
+        );
+        assert_eq!(parse_moment("3 December"), None);
     }
 
     #[test]

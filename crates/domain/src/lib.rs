@@ -34,5 +34,6 @@ pub mod source_system;
 pub mod suppression;
 pub mod text;
 pub mod user;
+pub mod wellbeing;
 
 mod vocabulary;

@@ -22,6 +22,9 @@ pub enum Role {
     SupportWorker,
     IgLead,
     Commissioner,
+    /// Looks after the wellbeing of their organisation's staff after
+    /// traumatic incidents (trauma-risk checks); sees no one's record.
+    WellbeingLead,
     Admin,
     /// The person themselves, signed in to see their own record.
     Person,
@@ -42,7 +45,7 @@ pub struct RoleError {
 }
 
 impl Role {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::CrisisClinician,
         Self::MentalHealthPractitioner,
         Self::Gp,
@@ -54,6 +57,7 @@ impl Role {
         Self::SupportWorker,
         Self::IgLead,
         Self::Commissioner,
+        Self::WellbeingLead,
         Self::Admin,
         Self::Person,
         Self::Carer,
@@ -73,6 +77,7 @@ impl Role {
             Self::SupportWorker => "support-worker",
             Self::IgLead => "ig-lead",
             Self::Commissioner => "commissioner",
+            Self::WellbeingLead => "wellbeing-lead",
             Self::Admin => "admin",
             Self::Person => "person",
             Self::Carer => "carer",
@@ -99,6 +104,7 @@ impl Role {
             Self::SupportWorker => "Support worker",
             Self::IgLead => "Information governance lead",
             Self::Commissioner => "Commissioner",
+            Self::WellbeingLead => "Wellbeing lead",
             Self::Admin => "Administrator",
             Self::Person => "Person (own record)",
             Self::Carer => "Carer or family member",
@@ -128,6 +134,7 @@ impl Role {
             self,
             Self::IgLead
                 | Self::Commissioner
+                | Self::WellbeingLead
                 | Self::Admin
                 | Self::Person
                 | Self::Carer

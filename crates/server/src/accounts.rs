@@ -45,7 +45,7 @@ pub struct MadeLink {
 /// The roles an administrator gives from the pages: staff. A person's own
 /// account is made with their NHS number from the command line, and a
 /// partner's system is registered there too.
-pub const STAFF_ROLES: [Role; 12] = [
+pub const STAFF_ROLES: [Role; 13] = [
     Role::CrisisClinician,
     Role::MentalHealthPractitioner,
     Role::Gp,
@@ -57,6 +57,7 @@ pub const STAFF_ROLES: [Role; 12] = [
     Role::SupportWorker,
     Role::IgLead,
     Role::Commissioner,
+    Role::WellbeingLead,
     Role::Admin,
 ];
 

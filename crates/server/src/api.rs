@@ -28,6 +28,7 @@ pub mod me;
 pub mod messages;
 pub mod openapi;
 pub mod outcomes;
+pub mod wellbeing;
 pub mod persons;
 pub mod referrals;
 pub mod webhooks;
@@ -90,4 +91,5 @@ fn described() -> OpenApiRouter<AppState> {
         .merge(advance_choices::router())
         .merge(carer::router())
         .merge(outcomes::router())
+        .merge(wellbeing::router())
 }

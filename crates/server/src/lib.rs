@@ -90,6 +90,7 @@ pub mod state;
 pub mod told;
 pub mod transparency;
 pub mod webhooks;
+pub mod wellbeing;
 
 pub use app::Application;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -56,6 +56,7 @@ pub mod tokens;
 mod unchanged;
 pub mod users;
 pub mod webhooks;
+pub mod wellbeing;
 
 pub use access_versions::AccessVersions;
 pub use backend::{Backend, DatabaseUrl, Store, WriteTx};

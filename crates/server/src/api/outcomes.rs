@@ -3,10 +3,13 @@
 //! and the twelve before it, small numbers suppressed. A token for
 //! commissioning (`HOPERAT`) only: [`crate::outcomes::may_see`].
 
+use std::sync::{Arc, LazyLock, Mutex, Weak};
+
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use concordat_bounded::BoundedMap;
 use concordat_domain::outcomes::Month;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,7 +39,7 @@ async fn dashboard(
     state: &AppState,
     caller: ApiCaller,
     query: &MonthQuery,
-) -> Result<std::sync::Arc<Dashboard>, ApiError> {
+) -> Result<Arc<Dashboard>, ApiError> {
     let month = query
         .month
         .as_deref()
@@ -65,8 +68,34 @@ pub async fn figures(
     State(state): State<AppState>,
     caller: ApiCaller,
     ApiQuery(query): ApiQuery<MonthQuery>,
-) -> Result<Json<std::sync::Arc<Dashboard>>, ApiError> {
-    Ok(Json(dashboard(&state, caller, &query).await?))
+) -> Result<Response, ApiError> {
+    let dashboard = dashboard(&state, caller, &query).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        rendered(&dashboard)?,
+    )
+        .into_response())
+}
+
+/// Each month's figures as JSON, kept while they are the ones published:
+/// the service keeps one dashboard a month and makes a new one when a
+/// month shown is computed again, and then the old one's `Weak` no longer
+/// upgrades. Writing the JSON is most of a request's work.
+static RENDERED: LazyLock<Mutex<BoundedMap<Month, (Weak<Dashboard>, Bytes)>>> =
+    LazyLock::new(|| Mutex::new(BoundedMap::new(outcomes::KEPT_MONTHS)));
+
+fn rendered(dashboard: &Arc<Dashboard>) -> Result<Bytes, ApiError> {
+    let mut kept = RENDERED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((of, json)) = kept.get_mut(&dashboard.month) {
+        if of.upgrade().is_some_and(|d| Arc::ptr_eq(&d, dashboard)) {
+            return Ok(json.clone());
+        }
+    }
+    let json = Bytes::from(
+        serde_json::to_vec(dashboard.as_ref()).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    kept.insert(dashboard.month, (Arc::downgrade(dashboard), json.clone()));
+    Ok(json)
 }
 
 /// The same figures as CSV, one line per figure.
