@@ -13,4 +13,6 @@ mod tests;
 
 pub use measure::{Measure, MeasureError, Rate, Theme};
 pub use month::{Month, MonthError};
-pub use tally::{tally, BreakGlassUse, Contact, History, ListEntry, LookUp, Referral, Tally};
+pub use tally::{
+    tally, BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Referral, Tally,
+};

@@ -234,6 +234,7 @@ mod tests {
             [
                 "ig-lead",
                 "commissioner",
+                "wellbeing-lead",
                 "admin",
                 "person",
                 "carer",

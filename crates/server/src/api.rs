@@ -28,10 +28,10 @@ pub mod me;
 pub mod messages;
 pub mod openapi;
 pub mod outcomes;
-pub mod wellbeing;
 pub mod persons;
 pub mod referrals;
 pub mod webhooks;
+pub mod wellbeing;
 
 use axum::{Extension, Router};
 use utoipa_axum::router::OpenApiRouter;

@@ -81,7 +81,9 @@ async fn dispatch(state: &AppState, node: &str, job: &Job) -> Result<(), JobErro
         }
         crate::matching::job::KIND => crate::matching::job::run(state, node, job).await,
         crate::outcomes::job::KIND => crate::outcomes::job::run(state, node, job).await,
-        crate::wellbeing::reminders::KIND => crate::wellbeing::reminders::run(state, node, job).await,
+        crate::wellbeing::reminders::KIND => {
+            crate::wellbeing::reminders::run(state, node, job).await
+        }
         crate::fhir::export::job::EXPIRY_KIND => {
             crate::fhir::export::job::expire(state, node, job).await
         }

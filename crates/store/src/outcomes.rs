@@ -10,8 +10,9 @@ use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceO
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
-    BreakGlassUse, Contact, History, ListEntry, LookUp, Measure, Month, Referral, Tally,
+    BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Measure, Month, Referral, Tally,
 };
+use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -177,6 +178,32 @@ pub async fn history(
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
 
+    let exposures = rows_between(
+        conn,
+        "SELECT a.incident_id, a.organisation_id, i.occurred_at, a.recorded_at, c.outcome \
+         FROM incident_attendances a JOIN traumatic_incidents i ON i.id = a.incident_id \
+         LEFT JOIN wellbeing_checks c ON c.incident_id = a.incident_id \
+         AND c.user_id = a.user_id AND c.stage = 'one-month' \
+         WHERE i.occurred_at >= $1 AND i.occurred_at < $2",
+        (start, end),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        let at = rows::instant(r, "occurred_at")?;
+        Ok(Exposure {
+            incident: rows::text(r, "incident_id")?
+                .parse()
+                .map_err(|e| StoreError::corrupt("incident id", e))?,
+            organisation: rows::id(r, "organisation_id")?,
+            at,
+            offered_in_time: rows::instant(r, "recorded_at")?
+                <= at + chrono::Duration::hours(OFFER_WITHIN_HOURS),
+            follow_up_done: rows::opt_text(r, "outcome")?.as_deref() == Some("done"),
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
     Ok(History {
         listed,
         contacts,
@@ -184,6 +211,7 @@ pub async fn history(
         plans_agreed,
         break_glass,
         referrals,
+        exposures,
     })
 }
 

@@ -133,8 +133,7 @@ const COLUMNS: &str = "i.id, i.organisation_id AS incident_organisation_id, i.ki
      i.occurred_at, i.recorded_by, i.recorded_at AS incident_recorded_at, a.user_id, \
      a.organisation_id, a.team_id, a.recorded_at, a.opted_out_at";
 
-const FROM: &str =
-    "FROM incident_attendances a JOIN traumatic_incidents i ON i.id = a.incident_id";
+const FROM: &str = "FROM incident_attendances a JOIN traumatic_incidents i ON i.id = a.incident_id";
 
 /// Attendances matching `filter` (over `a` and `i`, with `values` as its
 /// parameters `$1`, `$2`…), newest incident first, with their checks.
@@ -167,7 +166,10 @@ async fn select(
         of_checks = of_checks.bind(v.clone());
     }
     for row in of_checks.fetch_all(&mut *conn).await? {
-        let key = (rows::text(&row, "incident_id")?, rows::text(&row, "user_id")?);
+        let key = (
+            rows::text(&row, "incident_id")?,
+            rows::text(&row, "user_id")?,
+        );
         checks.entry(key).or_default().push(check(&row)?);
     }
     found
@@ -189,10 +191,15 @@ pub async fn attendance(
 ) -> Result<Option<Attended>, StoreError> {
     let lock = if for_update { lock_rows(conn) } else { "" };
     let filter = "a.incident_id = $1 AND a.user_id = $2";
-    Ok(select(conn, filter, &[incident.to_string(), staff.to_string()], lock)
-        .await?
-        .into_iter()
-        .next())
+    Ok(select(
+        conn,
+        filter,
+        &[incident.to_string(), staff.to_string()],
+        lock,
+    )
+    .await?
+    .into_iter()
+    .next())
 }
 
 /// Everyone recorded as attending `incident`.
@@ -213,7 +220,13 @@ pub async fn attendances_in(
     conn: &mut Conn,
     organisation: OrganisationId,
 ) -> Result<Vec<Attended>, StoreError> {
-    select(conn, "a.organisation_id = $1", &[organisation.to_string()], "").await
+    select(
+        conn,
+        "a.organisation_id = $1",
+        &[organisation.to_string()],
+        "",
+    )
+    .await
 }
 
 /// The attendances of the staff `manager` line-manages.

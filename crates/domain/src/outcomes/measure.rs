@@ -29,6 +29,10 @@ closed_vocabulary! {
         ReferralsEscalated = "referrals-escalated", "Referrals escalated";
         HoursToAcknowledge = "hours-to-acknowledge", "Hours to acknowledge a referral";
         HoursToAnswer = "hours-to-answer", "Hours to answer a referral";
+        IncidentsAttended = "incidents-attended", "Traumatic incidents attended by staff";
+        StaffAttendances = "staff-attendances", "Staff attendances at traumatic incidents";
+        ChecksOfferedInTime = "checks-offered-in-time", "Attendances offered a check within 72 hours";
+        FollowUpsDone = "follow-ups-done", "Attendances whose one-month follow-up was done";
     }
 }
 
@@ -39,14 +43,16 @@ pub enum Theme {
     RepeatContact,
     LookUps,
     Referrals,
+    Frontline,
 }
 
 impl Theme {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Detentions,
         Self::RepeatContact,
         Self::LookUps,
         Self::Referrals,
+        Self::Frontline,
     ];
 
     pub fn label(self) -> &'static str {
@@ -55,6 +61,7 @@ impl Theme {
             Self::RepeatContact => "Repeat emergency contact",
             Self::LookUps => "Crisis look-ups and break-glass",
             Self::Referrals => "Referrals between partners",
+            Self::Frontline => "Safeguarding those who safeguard",
         }
     }
 
@@ -102,6 +109,10 @@ impl Measure {
             | M::ReferralsEscalated
             | M::HoursToAcknowledge
             | M::HoursToAnswer => Theme::Referrals,
+            M::IncidentsAttended
+            | M::StaffAttendances
+            | M::ChecksOfferedInTime
+            | M::FollowUpsDone => Theme::Frontline,
         }
     }
 
@@ -204,6 +215,24 @@ impl Measure {
                 "For referrals sent in the month and accepted or declined, the hours from \
                  sending to the answer: the median and the 90th percentile."
             }
+            M::IncidentsAttended => {
+                "Traumatic incidents (a death, serious self-harm, a suicide attempt, a restraint, \
+                 a child at risk) that staff recorded attending, by the month they happened and \
+                 the staff's organisation. Nobody is named, staff or public."
+            }
+            M::StaffAttendances => {
+                "Members of staff recorded as attending a traumatic incident in the month, each \
+                 incident counted once for each of them: how exposed the frontline is."
+            }
+            M::ChecksOfferedInTime => {
+                "Attendances in the month recorded within 72 hours of the incident, and so \
+                 offered a trauma-risk check in time; read against all the month's attendances."
+            }
+            M::FollowUpsDone => {
+                "Attendances in the month whose one-month follow-up check was done (not \
+                 declined, opted out of or still to come); read against all the month's \
+                 attendances."
+            }
         }
     }
 
@@ -227,6 +256,7 @@ impl Measure {
             M::ReferralsAcknowledgedInTime | M::ReferralsAnsweredInTime | M::ReferralsEscalated => {
                 share(M::Referrals)
             }
+            M::ChecksOfferedInTime | M::FollowUpsDone => share(M::StaffAttendances),
             _ => None,
         }
     }

@@ -63,6 +63,18 @@ pub struct Referral {
     pub escalated: bool,
 }
 
+/// A member of staff's attendance at a traumatic incident, as the
+/// measures see it: no one is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    pub incident: uuid::Uuid,
+    /// The staff member's organisation.
+    pub organisation: OrganisationId,
+    pub at: DateTime<Utc>,
+    pub offered_in_time: bool,
+    pub follow_up_done: bool,
+}
+
 /// What a month's figures are counted from. Contacts run from 30 days
 /// before the month (repeat contact looks back that far) to a day after
 /// it (a detention after a street triage contact late on the last day);
@@ -77,6 +89,8 @@ pub struct History {
     pub referrals: Vec<Referral>,
     /// Entries on the frequent contact list open at some time in the month.
     pub listed: Vec<ListEntry>,
+    /// Staff attendances at traumatic incidents in the month.
+    pub exposures: Vec<Exposure>,
 }
 
 /// One figure: a measure for the whole partnership (`organisation` none)
@@ -161,7 +175,37 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
     listed(history, &within, end, &mut out);
     look_ups(history, &within, calendar, &mut out);
     referrals(history, &within, &mut out);
+    exposures(history, &within, &mut out);
     out
+}
+
+fn exposures(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
+    let mut incidents = BTreeSet::new();
+    let (mut incident, mut attended, mut in_time, mut followed) = (
+        Counter::default(),
+        Counter::default(),
+        Counter::default(),
+        Counter::default(),
+    );
+    for e in history.exposures.iter().filter(|e| within(e.at)) {
+        let o = Some(e.organisation);
+        // An incident belongs to the organisation whose staff attended
+        // it, so it is counted once there and once for the partnership.
+        if incidents.insert((e.organisation, e.incident)) {
+            incident.add(o, None);
+        }
+        attended.add(o, None);
+        if e.offered_in_time {
+            in_time.add(o, None);
+        }
+        if e.follow_up_done {
+            followed.add(o, None);
+        }
+    }
+    incident.into_tallies(Measure::IncidentsAttended, out);
+    attended.into_tallies(Measure::StaffAttendances, out);
+    in_time.into_tallies(Measure::ChecksOfferedInTime, out);
+    followed.into_tallies(Measure::FollowUpsDone, out);
 }
 
 fn contacts(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {

@@ -395,3 +395,40 @@ fn the_frequent_contact_list_counts_people_put_on_it_and_on_it_at_the_months_end
     assert_eq!(count(&t, Measure::FrequentContactPeople, None), 2);
     assert_eq!(count(&t, Measure::FrequentContactPeople, Some(support)), 2);
 }
+
+#[test]
+fn frontline_exposure_counts_incidents_once_and_each_attendance() {
+    let (police, ambulance) = (1, 2);
+    let exposure = |incident: u128, o: u128, when, in_time, followed| Exposure {
+        incident: Uuid::from_u128(incident),
+        organisation: org(o),
+        at: when,
+        offered_in_time: in_time,
+        follow_up_done: followed,
+    };
+    let history = History {
+        exposures: vec![
+            // Two officers at one suicide attempt, one recorded late.
+            exposure(1, police, at(11, 3, 2), true, true),
+            exposure(1, police, at(11, 3, 2), false, false),
+            // A paramedic at another incident.
+            exposure(2, ambulance, at(11, 20, 23), true, false),
+            // October's: not November's.
+            exposure(3, police, at(10, 31, 23), true, true),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::IncidentsAttended, None), 2);
+    assert_eq!(count(&t, Measure::IncidentsAttended, Some(police)), 1);
+    assert_eq!(count(&t, Measure::StaffAttendances, None), 3);
+    assert_eq!(count(&t, Measure::StaffAttendances, Some(police)), 2);
+    assert_eq!(count(&t, Measure::ChecksOfferedInTime, None), 2);
+    assert_eq!(count(&t, Measure::ChecksOfferedInTime, Some(police)), 1);
+    assert_eq!(count(&t, Measure::FollowUpsDone, None), 1);
+    assert_eq!(count(&t, Measure::FollowUpsDone, Some(ambulance)), 0);
+    assert_eq!(
+        Measure::FollowUpsDone.rate().map(|r| r.of),
+        Some(Measure::StaffAttendances)
+    );
+}

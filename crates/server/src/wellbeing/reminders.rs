@@ -59,7 +59,10 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
     let now = state.clock.now();
     let mut tx = state.store.write().await?;
     let Some(attended) = store::attendance(&mut tx, incident, staff, false).await? else {
-        return Err(JobError::Unusable(format!("no attendance {}", job.subject_id)));
+        return Err(JobError::Unusable(format!(
+            "no attendance {}",
+            job.subject_id
+        )));
     };
     let member = users::user_by_id(&mut tx, staff).await?;
     let still_staff = member.as_ref().is_some_and(|u| !u.disabled());
@@ -91,13 +94,27 @@ pub async fn run(state: &AppState, node: &str, job: &Job) -> Result<(), JobError
         )
     };
     let mut outbox = Outbox::default();
-    tell(&mut outbox, staff, "A wellbeing check is due", to_staff, incident, now);
+    tell(
+        &mut outbox,
+        staff,
+        "A wellbeing check is due",
+        to_staff,
+        incident,
+        now,
+    );
     for lead in
         notifications::users_with_role(&mut tx, attended.organisation, Role::WellbeingLead).await?
     {
         if lead != staff {
             let body = capitalised(&to_lead);
-            tell(&mut outbox, lead, "A colleague's wellbeing check", body, incident, now);
+            tell(
+                &mut outbox,
+                lead,
+                "A colleague's wellbeing check",
+                body,
+                incident,
+                now,
+            );
         }
     }
     outbox.flush(&mut tx, now).await?;

@@ -79,9 +79,5 @@ pub async fn overview(state: &AppState, user: &User) -> Result<Overview, Service
             offered_on: a.attendance.recorded_at.date_naive(),
         })
         .collect();
-    Ok(Overview {
-        mine,
-        led,
-        offered,
-    })
+    Ok(Overview { mine, led, offered })
 }
