@@ -11,7 +11,7 @@ use concordat_domain::organisation::OrganisationCode;
 use concordat_domain::role::Role;
 use concordat_domain::user::{DisplayName, NewPassword, User, Username};
 use concordat_store::password_links::{self, PasswordLink};
-use concordat_store::{organisations, sessions, teams, tokens, users, Conn};
+use concordat_store::{organisations, sessions, teams, tokens, users, wellbeing, Conn};
 
 use crate::auth::secret;
 use crate::authorisation::record_administration;
@@ -32,6 +32,8 @@ pub struct AccountInput {
     /// The team's id, or empty for none.
     pub team: String,
     pub role: String,
+    /// The line manager's username, or empty for none.
+    pub line_manager: String,
 }
 
 /// A set-password link just made: its secret is shown this once.
@@ -110,6 +112,55 @@ async fn checked(
     Ok((name, role, team))
 }
 
+/// The line manager `input` names: an enabled member of staff of
+/// `organisation` other than the account itself (`own`, when it exists).
+/// `None` for none named; a fault for anyone else.
+async fn line_manager_named(
+    conn: &mut Conn,
+    input: &AccountInput,
+    organisation: concordat_domain::ids::OrganisationId,
+    own: Option<UserId>,
+    faults: &mut Vec<FieldError>,
+) -> Result<Option<UserId>, ServiceError> {
+    let raw = input.line_manager.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let found = match Username::parse(raw) {
+        Ok(name) => users::user_by_username(conn, &name).await?,
+        Err(_) => None,
+    }
+    .filter(|u| {
+        u.organisation_id() == organisation
+            && !u.disabled()
+            && STAFF_ROLES.contains(&u.role())
+            && Some(u.id()) != own
+    });
+    if found.is_none() {
+        faults.push(FieldError::new(
+            "line_manager",
+            format!("no one else in this organisation has the username `{raw}`"),
+        ));
+    }
+    Ok(found.map(|u| u.id()))
+}
+
+/// The username of `user`'s line manager, if one is named.
+pub async fn line_manager(
+    state: &AppState,
+    admin: &User,
+    user: &User,
+) -> Result<Option<String>, ServiceError> {
+    administers(admin)?;
+    let mut conn = state.store.read().await?;
+    let Some(manager) = wellbeing::line_manager(&mut conn, user.id()).await? else {
+        return Ok(None);
+    };
+    Ok(users::user_by_id(&mut conn, manager)
+        .await?
+        .map(|u| u.username().as_str().to_owned()))
+}
+
 /// A link for `user`, kept hashed; the secret is returned to show once.
 pub(crate) async fn make_link(
     conn: &mut Conn,
@@ -163,6 +214,7 @@ pub async fn create(
     // against an organisation that does not exist.
     let checked_against = org_id.unwrap_or_else(concordat_domain::ids::OrganisationId::new);
     let (name, role, team) = checked(&mut tx, input, checked_against, &mut faults).await?;
+    let manager = line_manager_named(&mut tx, input, checked_against, None, &mut faults).await?;
     let (Some(username), Some(name), Some(role), Some(org), true) =
         (username, name, role, org_id, faults.is_empty())
     else {
@@ -184,6 +236,7 @@ pub async fn create(
         .await
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
     users::insert_user(&mut tx, &user, &unknown, now).await?;
+    wellbeing::set_line_manager(&mut tx, user.id(), manager).await?;
     let link = make_link(&mut tx, admin, &user, now).await?;
     tx.commit().await?;
     record_administration(
@@ -233,6 +286,15 @@ pub async fn update(
     let before = account(&mut tx, username).await?;
     let mut faults = Vec::new();
     let (name, role, team) = checked(&mut tx, input, before.organisation_id(), &mut faults).await?;
+    let manager = line_manager_named(
+        &mut tx,
+        input,
+        before.organisation_id(),
+        Some(before.id()),
+        &mut faults,
+    )
+    .await?;
+    let manager_before = wellbeing::line_manager(&mut tx, before.id()).await?;
     let (Some(name), Some(role), true) = (name, role, faults.is_empty()) else {
         return Err(ServiceError::Invalid(faults));
     };
@@ -254,6 +316,7 @@ pub async fn update(
     )
     .map_err(|e| ServiceError::invalid("role", e))?;
     users::update_account(&mut tx, &after).await?;
+    wellbeing::set_line_manager(&mut tx, after.id(), manager).await?;
     let moved = before.role() != after.role() || before.team_id() != after.team_id();
     if moved {
         sessions::delete_sessions_of_user(&mut tx, after.id()).await?;
@@ -273,6 +336,9 @@ pub async fn update(
     }
     if before.team_id() != after.team_id() {
         said.push("team".to_owned());
+    }
+    if manager_before != manager {
+        said.push("line manager".to_owned());
     }
     if !said.is_empty() {
         record_administration(

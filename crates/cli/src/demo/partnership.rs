@@ -202,6 +202,13 @@ pub const SIGN_INS: &[DemoUser] = &[
         Role::Commissioner,
     ),
     user("admin", "Alex Morgan", "NMHT", None, Role::Admin),
+    user(
+        "wellbeing.lead",
+        "Sgt Dev Patel",
+        "NSPOL",
+        None,
+        Role::WellbeingLead,
+    ),
 ];
 
 /// The rest of the partnership's staff, so that teams have colleagues and
@@ -293,6 +300,20 @@ pub const STAFF: &[DemoUser] = &[
     ),
     user("police.ig", "Insp Carol Dale", "NSPOL", None, Role::IgLead),
     user(
+        "sgt.hill",
+        "Sgt Laura Hill",
+        "NSPOL",
+        None,
+        Role::PoliceOfficer,
+    ),
+    user(
+        "amb.wellbeing",
+        "Grace Holloway",
+        "NSAMB",
+        None,
+        Role::WellbeingLead,
+    ),
+    user(
         "m.clarke",
         "Mia Clarke",
         "NSAMB",
@@ -372,6 +393,14 @@ pub const STAFF: &[DemoUser] = &[
         Some("Emergency Department"),
         Role::EdClinician,
     ),
+];
+
+/// Whose line manager is whom (staff, manager): after a traumatic
+/// incident the manager is told only that support was offered.
+pub const LINE_MANAGERS: &[(&str, &str)] = &[
+    ("police", "sgt.hill"),
+    ("pc.jones", "sgt.hill"),
+    ("paramedic", "m.clarke"),
 ];
 
 /// A partner's own system that reports contacts through the API.

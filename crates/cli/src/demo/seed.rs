@@ -17,15 +17,15 @@ use concordat_domain::text::PhoneNumber;
 use concordat_domain::user::{DisplayName, User, Username};
 use concordat_store::{
     advance_choices, agreements, care_teams, consent, crisis_plans, flags, masks, organisations,
-    persons, referrals, source_systems, teams, users, Conn, Store,
+    persons, referrals, source_systems, teams, users, wellbeing, Conn, Store,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::agreements::{charity_agreement, main_agreement, CHARITY_PARTIES, MAIN_PARTIES};
 use super::partnership::{
-    DemoSourceSystem, DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, ORGANISATIONS, SIGN_INS,
-    SOURCE_SYSTEMS, STAFF, WARD,
+    DemoSourceSystem, DemoUser, COMMUNITY_TEAM, CRISIS_TEAM, LINE_MANAGERS, ORGANISATIONS,
+    SIGN_INS, SOURCE_SYSTEMS, STAFF, WARD,
 };
 use super::people::{
     scenario_people, synthetic_person, CareStaff, GeneratedPerson, NhsNumbers, ScenarioPerson,
@@ -90,6 +90,7 @@ pub async fn seed_partnership(
     let orgs = insert_organisations(&mut tx, options.now).await?;
     let mut staff = CareStaff::default();
     let mut names: HashMap<UserId, &'static str> = HashMap::new();
+    let mut usernames: HashMap<&'static str, UserId> = HashMap::new();
     let mut plan_rng = ChaCha8Rng::seed_from_u64(PLAN_SEED);
     let mut user_count = 0;
     let mut signatories: Vec<(OrganisationId, UserId, Role)> = Vec::new();
@@ -97,6 +98,7 @@ pub async fn seed_partnership(
         let user = insert_demo_user(&mut tx, &orgs, demo_user, None, options).await?;
         signatories.push((user.organisation_id(), user.id(), user.role()));
         names.insert(user.id(), demo_user.name);
+        usernames.insert(demo_user.username, user.id());
         file_staff(
             &mut staff,
             demo_user,
@@ -106,6 +108,15 @@ pub async fn seed_partnership(
             },
         );
         user_count += 1;
+    }
+    for (member, manager) in LINE_MANAGERS {
+        let id_of = |username: &str| {
+            usernames
+                .get(username)
+                .copied()
+                .ok_or_else(|| anyhow::anyhow!("no demo user `{username}`"))
+        };
+        wellbeing::set_line_manager(&mut tx, id_of(member)?, Some(id_of(manager)?)).await?;
     }
 
     let org_ids = |codes: &[&str]| -> anyhow::Result<Vec<OrganisationId>> {

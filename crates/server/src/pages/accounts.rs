@@ -58,6 +58,8 @@ pub struct AccountForm {
     team: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    line_manager: String,
 }
 
 impl AccountForm {
@@ -68,6 +70,7 @@ impl AccountForm {
             organisation: self.organisation.clone(),
             team: self.team.clone(),
             role: self.role.clone(),
+            line_manager: self.line_manager.clone(),
         }
     }
 }
@@ -181,7 +184,14 @@ fn faults_of(e: ServiceError) -> Result<Faults, PageError> {
     match e {
         ServiceError::Invalid(fields) => Ok(Faults::from_service(
             &fields,
-            &["username", "display_name", "organisation", "team", "role"],
+            &[
+                "username",
+                "display_name",
+                "organisation",
+                "team",
+                "role",
+                "line_manager",
+            ],
             "account",
         )),
         ServiceError::Conflict(why) => {
@@ -279,12 +289,16 @@ pub async fn view(
         .await
         .map_err(refused)?;
     let org = organisation_code(&state, &user).await?;
+    let line_manager = accounts::line_manager(&state, &session.user, &user)
+        .await
+        .map_err(refused)?;
     let form = AccountForm {
         username: user.username().as_str().to_owned(),
         display_name: user.display_name().as_str().to_owned(),
         organisation: org.clone(),
         team: user.team_id().map(|t| t.to_string()).unwrap_or_default(),
         role: user.role().as_str().to_owned(),
+        line_manager: line_manager.unwrap_or_default(),
         ..AccountForm::default()
     };
     let notice = match query.done.as_deref() {
