@@ -62,4 +62,5 @@ mod transparency;
 mod webhook_destinations;
 mod webhook_pages;
 mod webhooks;
+mod wellbeing;
 mod workflow_pages;

@@ -51,5 +51,5 @@ CREATE TABLE wellbeing_checks (
     CONSTRAINT wellbeing_checks_pkey PRIMARY KEY (incident_id, user_id, stage),
     CONSTRAINT wellbeing_checks_attendance_fkey FOREIGN KEY (incident_id, user_id)
         REFERENCES incident_attendances (incident_id, user_id),
-    CONSTRAINT wellbeing_checks_band_check CHECK ((outcome = 'done') = (band IS NOT NULL))
+    CONSTRAINT wellbeing_checks_done_has_band CHECK ((outcome = 'done') = (band IS NOT NULL))
 );

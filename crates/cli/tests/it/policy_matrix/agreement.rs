@@ -78,7 +78,15 @@ pub(super) fn granted(role: Role, action: AccessAction) -> &'static [DataCategor
         (Role::SourceSystem, Write) => &[C::Contacts],
         // Governance, commissioning and administration are granted nothing;
         // the person's own access is no agreement's business.
-        (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person | Role::Carer, _) => &[],
+        (
+            Role::IgLead
+            | Role::Commissioner
+            | Role::WellbeingLead
+            | Role::Admin
+            | Role::Person
+            | Role::Carer,
+            _,
+        ) => &[],
     }
 }
 
