@@ -14,5 +14,5 @@ mod tests;
 pub use measure::{Measure, MeasureError, Rate, Theme};
 pub use month::{Month, MonthError};
 pub use tally::{
-    tally, BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Referral, Tally,
+    tally, BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Referral, Refusal, Tally,
 };

@@ -10,7 +10,8 @@ use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceO
 use concordat_domain::ids::OrganisationId;
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
-    BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Measure, Month, Referral, Tally,
+    BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Measure, Month, Referral,
+    Refusal, Tally,
 };
 use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
@@ -204,7 +205,34 @@ pub async fn history(
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
 
+    // Refusals in force at some time up to the month's end: the tally
+    // keeps those still in force at it.
+    let refusals = rows_between(
+        conn,
+        "SELECT person_id, organisation_id, recorded_at, withdrawn_at, expires_at \
+         FROM consent_directives WHERE effect = 'deny' AND recorded_at < $2 \
+         AND (withdrawn_at IS NULL OR withdrawn_at >= $1) \
+         AND (expires_at IS NULL OR expires_at >= $1)",
+        (start, end),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        let ends = [
+            rows::opt_instant(r, "withdrawn_at")?,
+            rows::opt_instant(r, "expires_at")?,
+        ];
+        Ok(Refusal {
+            person: rows::id(r, "person_id")?,
+            organisation: rows::opt_id(r, "organisation_id")?,
+            from: rows::instant(r, "recorded_at")?,
+            until: ends.into_iter().flatten().min(),
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
     Ok(History {
+        refusals,
         listed,
         contacts,
         look_ups,
@@ -247,7 +275,9 @@ pub fn records(history: &History) -> i64 {
         + history.look_ups.len()
         + history.break_glass.len()
         + history.referrals.len()
-        + history.listed.len()) as i64
+        + history.listed.len()
+        + history.exposures.len()
+        + history.refusals.len()) as i64
 }
 
 fn key(id: Option<OrganisationId>) -> String {

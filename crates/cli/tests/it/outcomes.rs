@@ -11,7 +11,12 @@ use concordat::demo::people::SCENARIO_STORIES;
 use serde_json::{json, Value};
 
 use crate::cli::{concordat, stderr, stdout};
-use crate::fixtures::{count, get_json, page, post_json, signed_in, texts, DANIEL};
+use concordat_domain::consent::ConsentScope;
+
+use crate::fixtures::{
+    count, get_json, page, person_id, post_json, record_refusal, signed_in, texts, user, DANIEL,
+    GARY,
+};
 use crate::harness::{problem, TestApp};
 
 const NHS_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
@@ -584,7 +589,49 @@ async fn the_frequent_contact_list_is_counted_by_month(app: TestApp) {
     }
 }
 
+/// The partnership's figure of people refusing to share, as kept for the
+/// test clock's month.
+async fn refusing(app: &TestApp) -> i64 {
+    count(
+        app,
+        "SELECT count AS n FROM outcome_figures WHERE measure = 'refusals-in-force' \
+         AND organisation_id = '' AND month = '2026-03'",
+    )
+    .await
+}
+
+async fn refusals_in_force_are_counted_once_a_person_at_the_months_end(app: TestApp) {
+    refresh(&app).await;
+    let before = refusing(&app).await;
+    let expected = count(
+        &app,
+        "SELECT COUNT(DISTINCT person_id) AS n FROM consent_directives WHERE effect = 'deny' \
+         AND withdrawn_at IS NULL AND (expires_at IS NULL OR expires_at >= '2026-04-01')",
+    )
+    .await;
+    assert_eq!(before, expected, "the demo's refusals as they stand");
+    // Two refusals by one person who refused none before: one more.
+    let gary = person_id(&app, GARY).await;
+    let held = count(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM consent_directives WHERE person_id = '{gary}' AND effect = 'deny'"),
+    )
+    .await;
+    assert_eq!(held, 0, "Gary refuses no one yet");
+    let gp = user(&app, "gp").await;
+    for partner in ["police", "paramedic"] {
+        let scope = ConsentScope {
+            organisation: Some(user(&app, partner).await.organisation_id()),
+            ..ConsentScope::default()
+        };
+        record_refusal(&app, gary, scope, &gp).await;
+    }
+    refresh(&app).await;
+    assert_eq!(refusing(&app).await, before + 1);
+}
+
 crate::on_both_stores!(
+    refusals_in_force_are_counted_once_a_person_at_the_months_end,
     the_frequent_contact_list_is_counted_by_month,
     a_detention_records_the_place_of_safety_and_how_the_person_was_taken,
     a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_what_is_shown,

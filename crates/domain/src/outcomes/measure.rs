@@ -29,6 +29,7 @@ closed_vocabulary! {
         ReferralsEscalated = "referrals-escalated", "Referrals escalated";
         HoursToAcknowledge = "hours-to-acknowledge", "Hours to acknowledge a referral";
         HoursToAnswer = "hours-to-answer", "Hours to answer a referral";
+        RefusalsInForce = "refusals-in-force", "People refusing to share with a partner";
         IncidentsAttended = "incidents-attended", "Traumatic incidents attended by staff";
         StaffAttendances = "staff-attendances", "Staff attendances at traumatic incidents";
         ChecksOfferedInTime = "checks-offered-in-time", "Attendances offered a check within 72 hours";
@@ -43,15 +44,17 @@ pub enum Theme {
     RepeatContact,
     LookUps,
     Referrals,
+    Sharing,
     Frontline,
 }
 
 impl Theme {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Detentions,
         Self::RepeatContact,
         Self::LookUps,
         Self::Referrals,
+        Self::Sharing,
         Self::Frontline,
     ];
 
@@ -61,6 +64,7 @@ impl Theme {
             Self::RepeatContact => "Repeat emergency contact",
             Self::LookUps => "Crisis look-ups and break-glass",
             Self::Referrals => "Referrals between partners",
+            Self::Sharing => "What people chose to share",
             Self::Frontline => "Safeguarding those who safeguard",
         }
     }
@@ -109,6 +113,7 @@ impl Measure {
             | M::ReferralsEscalated
             | M::HoursToAcknowledge
             | M::HoursToAnswer => Theme::Referrals,
+            M::RefusalsInForce => Theme::Sharing,
             M::IncidentsAttended
             | M::StaffAttendances
             | M::ChecksOfferedInTime
@@ -214,6 +219,12 @@ impl Measure {
             M::HoursToAnswer => {
                 "For referrals sent in the month and accepted or declined, the hours from \
                  sending to the answer: the median and the 90th percentile."
+            }
+            M::RefusalsInForce => {
+                "People with a refusal to share in force at the month's end (for this month, as \
+                 things stand), by the organisation they refuse; a refusal of every partner \
+                 counts in the partnership's figure only. Each person once, however many \
+                 refusals they hold."
             }
             M::IncidentsAttended => {
                 "Traumatic incidents (a death, serious self-harm, a suicide attempt, a restraint, \

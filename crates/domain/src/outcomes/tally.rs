@@ -63,6 +63,17 @@ pub struct Referral {
     pub escalated: bool,
 }
 
+/// A person's refusal to share with a partner (or, with no organisation,
+/// with every partner), from when it was recorded until it was withdrawn
+/// or ran out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub person: PersonId,
+    pub organisation: Option<OrganisationId>,
+    pub from: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
+}
+
 /// A member of staff's attendance at a traumatic incident, as the
 /// measures see it: no one is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +102,8 @@ pub struct History {
     pub listed: Vec<ListEntry>,
     /// Staff attendances at traumatic incidents in the month.
     pub exposures: Vec<Exposure>,
+    /// Refusals recorded before the month's end.
+    pub refusals: Vec<Refusal>,
 }
 
 /// One figure: a measure for the whole partnership (`organisation` none)
@@ -176,6 +189,7 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
     look_ups(history, &within, calendar, &mut out);
     referrals(history, &within, &mut out);
     exposures(history, &within, &mut out);
+    refusals(history, end, &mut out);
     out
 }
 
@@ -318,10 +332,22 @@ fn people(
     who: impl Iterator<Item = (OrganisationId, PersonId)>,
     out: &mut Vec<Tally>,
 ) {
+    people_of(measure, who.map(|(o, p)| (Some(o), p)), out);
+}
+
+/// People counted once each for the partnership, and for each organisation
+/// they are counted under (none: the partnership's figure only).
+fn people_of(
+    measure: Measure,
+    who: impl Iterator<Item = (Option<OrganisationId>, PersonId)>,
+    out: &mut Vec<Tally>,
+) {
     let mut by: BTreeMap<Option<OrganisationId>, BTreeSet<PersonId>> = BTreeMap::new();
     by.entry(None).or_default();
     for (organisation, person) in who {
-        by.entry(Some(organisation)).or_default().insert(person);
+        if organisation.is_some() {
+            by.entry(organisation).or_default().insert(person);
+        }
         by.entry(None).or_default().insert(person);
     }
     for (organisation, people) in by {
@@ -354,6 +380,15 @@ fn listed(
         .filter(|e| e.identified_at < end && e.ended_at.is_none_or(|ended| ended >= end))
         .map(|e| (e.organisation, e.person));
     people(Measure::FrequentContactPeople, at_end, out);
+}
+
+fn refusals(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
+    let in_force = history
+        .refusals
+        .iter()
+        .filter(|r| r.from < end && r.until.is_none_or(|until| until >= end))
+        .map(|r| (r.organisation, r.person));
+    people_of(Measure::RefusalsInForce, in_force, out);
 }
 
 fn look_ups(

@@ -432,3 +432,35 @@ fn frontline_exposure_counts_incidents_once_and_each_attendance() {
         Some(Measure::StaffAttendances)
     );
 }
+
+#[test]
+fn refusals_count_people_in_force_at_the_months_end() {
+    let refusal = |p: u128, o: Option<u128>, from, until| Refusal {
+        person: person(p),
+        organisation: o.map(org),
+        from,
+        until,
+    };
+    let (police, charity) = (1, 2);
+    let history = History {
+        refusals: vec![
+            // Two refusals of one person: counted once for the partnership.
+            refusal(1, Some(police), at(10, 1, 9), None),
+            refusal(1, Some(charity), at(11, 3, 9), None),
+            // Withdrawn in November: not in force at its end.
+            refusal(2, Some(police), at(10, 1, 9), Some(at(11, 20, 9))),
+            // Runs out the moment December starts: still in force at
+            // November's end.
+            refusal(3, Some(police), at(10, 1, 9), Some(at(12, 1, 0))),
+            // Every partner refused: the partnership's figure only.
+            refusal(4, None, at(11, 29, 9), None),
+            // Recorded in December: not yet.
+            refusal(5, Some(police), at(12, 2, 9), None),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::RefusalsInForce, None), 3);
+    assert_eq!(count(&t, Measure::RefusalsInForce, Some(police)), 2);
+    assert_eq!(count(&t, Measure::RefusalsInForce, Some(charity)), 1);
+}
