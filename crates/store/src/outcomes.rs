@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
-use concordat_domain::ids::OrganisationId;
+use concordat_domain::ids::{OrganisationId, TeamId};
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
-    BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Measure, Month, Referral,
-    Refusal, Tally,
+    Beneath, BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Measure, Month,
+    Referral, Refusal, Tally,
 };
 use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
@@ -181,7 +181,8 @@ pub async fn history(
 
     let exposures = rows_between(
         conn,
-        "SELECT a.incident_id, a.organisation_id, i.occurred_at, a.recorded_at, c.outcome \
+        "SELECT a.incident_id, a.organisation_id, a.team_id, i.occurred_at, a.recorded_at, \
+         c.outcome \
          FROM incident_attendances a JOIN traumatic_incidents i ON i.id = a.incident_id \
          LEFT JOIN wellbeing_checks c ON c.incident_id = a.incident_id \
          AND c.user_id = a.user_id AND c.stage = 'one-month' \
@@ -197,6 +198,7 @@ pub async fn history(
                 .parse()
                 .map_err(|e| StoreError::corrupt("incident id", e))?,
             organisation: rows::id(r, "organisation_id")?,
+            team: rows::opt_id(r, "team_id")?,
             at,
             offered_in_time: rows::instant(r, "recorded_at")?
                 <= at + chrono::Duration::hours(OFFER_WITHIN_HOURS),
@@ -315,7 +317,7 @@ pub async fn replace_month(
                 .bind(m.clone())
                 .bind(t.measure.as_str())
                 .bind(key(t.organisation))
-                .bind(key(t.partner))
+                .bind(beneath_key(t.beneath))
                 .bind(i64::try_from(t.count).map_err(corrupt)?)
                 .bind(t.median)
                 .bind(t.p90);
@@ -343,13 +345,36 @@ fn organisation(raw: &str) -> Result<Option<OrganisationId>, StoreError> {
     }
 }
 
+/// The id of what a figure is broken down by beneath its organisation
+/// (the column `partner_id`, named for the first such breakdown); the
+/// measure says which kind it is.
+fn beneath_key(beneath: Option<Beneath>) -> String {
+    match beneath {
+        None => String::new(),
+        Some(Beneath::Partner(o)) => o.to_string(),
+        Some(Beneath::Team(t)) => t.to_string(),
+    }
+}
+
+fn beneath(measure: Measure, raw: &str) -> Result<Option<Beneath>, StoreError> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(if measure.has_team() {
+        Beneath::Team(TeamId::parse(raw).map_err(corrupt)?)
+    } else {
+        Beneath::Partner(OrganisationId::parse(raw).map_err(corrupt)?)
+    }))
+}
+
 fn figure_from(r: &AnyRow) -> Result<Figure, StoreError> {
+    let measure = Measure::parse(&rows::text(r, "measure")?).map_err(corrupt)?;
     Ok(Figure {
         month: Month::parse(&rows::text(r, "month")?).map_err(corrupt)?,
         tally: Tally {
-            measure: Measure::parse(&rows::text(r, "measure")?).map_err(corrupt)?,
+            measure,
             organisation: organisation(&rows::text(r, "organisation_id")?)?,
-            partner: organisation(&rows::text(r, "partner_id")?)?,
+            beneath: beneath(measure, &rows::text(r, "partner_id")?)?,
             count: u64::try_from(rows::int(r, "count")?).map_err(corrupt)?,
             median: r.try_get::<Option<f64>, _>("median")?,
             p90: r.try_get::<Option<f64>, _>("p90")?,

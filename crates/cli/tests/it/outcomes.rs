@@ -254,10 +254,10 @@ async fn a_commissioner_sees_the_month_with_small_numbers_hidden_and_downloads_w
         .unwrap()
         .starts_with("text/csv"));
     let body = csv.text().await.unwrap();
-    assert!(body.starts_with("measure,title,month,organisation,partner,figure,rate,"));
-    assert!(body.contains("section-136,Section 136 detentions,2026-02,the partnership,,10,"));
-    assert!(body.contains("section-136,Section 136 detentions,2026-01,the partnership,,*,"));
-    assert!(body.contains("street-triage-diverted,Street triage without a detention,2026-02,the partnership,,15,66.7,100,"));
+    assert!(body.starts_with("measure,title,month,organisation,partner,team,figure,rate,"));
+    assert!(body.contains("section-136,Section 136 detentions,2026-02,the partnership,,,10,"));
+    assert!(body.contains("section-136,Section 136 detentions,2026-01,the partnership,,,*,"));
+    assert!(body.contains("street-triage-diverted,Street triage without a detention,2026-02,the partnership,,,15,66.7,100,"));
     for n in people(&app, 24).await {
         assert!(!body.contains(&n), "an NHS number in the download");
     }

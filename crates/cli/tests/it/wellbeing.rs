@@ -395,6 +395,49 @@ async fn the_partnership_sees_the_frontline_exposure_only_in_suppressed_figures(
         json!(3),
         "never an exact small count"
     );
+    // A team of one shows `*`, never its one; the teams are named with
+    // their organisation, and staff of no team are a row of their own.
+    let rows = measure(&d, "staff-attendances")["rows"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let team = |name: &str| {
+        rows.iter()
+            .find(|r| r["team"] == name)
+            .unwrap_or_else(|| panic!("no row for {name}: {rows:?}"))
+    };
+    assert_eq!(
+        team("Control Room")["figures"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        "*"
+    );
+    assert_eq!(
+        team("no team")["figures"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap(),
+        "*"
+    );
+    assert!(team("Control Room")["organisation"]
+        .as_str()
+        .unwrap()
+        .contains("Police"));
+    let csv = app
+        .get_with_token("/api/v1/outcomes.csv", &commissioner)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().next().unwrap().contains(",team,"), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("staff-attendances,") && l.contains(",Control Room,*,")),
+        "the CSV shows what the page shows"
+    );
     let text = d.to_string();
     for name in ["PC Sam Whitaker", "Whitaker", "sgt.hill"] {
         assert!(!text.contains(name), "{name} in the figures");

@@ -229,11 +229,14 @@ impl Measure {
             M::IncidentsAttended => {
                 "Traumatic incidents (a death, serious self-harm, a suicide attempt, a restraint, \
                  a child at risk) that staff recorded attending, by the month they happened and \
-                 the staff's organisation. Nobody is named, staff or public."
+                 the team of the staff who attended (staff of no team together): an incident \
+                 two teams attended counts for each, and once for the partnership. Nobody is \
+                 named, staff or public."
             }
             M::StaffAttendances => {
                 "Members of staff recorded as attending a traumatic incident in the month, each \
-                 incident counted once for each of them: how exposed the frontline is."
+                 incident counted once for each of them, by their team: how exposed the \
+                 frontline is."
             }
             M::ChecksOfferedInTime => {
                 "Attendances in the month recorded within 72 hours of the incident, and so \
@@ -282,6 +285,12 @@ impl Measure {
     /// end as well (referrals: the one sent to).
     pub fn has_partner(self) -> bool {
         self.theme() == Theme::Referrals
+    }
+
+    /// Whether the figure is broken down by the organisation's teams (how
+    /// exposed each frontline team is).
+    pub fn has_team(self) -> bool {
+        self.theme() == Theme::Frontline
     }
 }
 

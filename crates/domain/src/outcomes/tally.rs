@@ -11,7 +11,7 @@ use chrono_tz::Europe::London;
 use super::{Measure, Month};
 use crate::calendar::WorkingCalendar;
 use crate::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
-use crate::ids::{OrganisationId, PersonId};
+use crate::ids::{OrganisationId, PersonId, TeamId};
 
 /// A contact event, as the measures see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +79,9 @@ pub struct Refusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
     pub incident: uuid::Uuid,
-    /// The staff member's organisation.
+    /// The staff member's organisation and team.
     pub organisation: OrganisationId,
+    pub team: Option<TeamId>,
     pub at: DateTime<Utc>,
     pub offered_in_time: bool,
     pub follow_up_done: bool,
@@ -106,14 +107,25 @@ pub struct History {
     pub refusals: Vec<Refusal>,
 }
 
+/// What a figure is broken down by beneath its organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Beneath {
+    /// The organisation at the other end: for referrals, the one sent to.
+    Partner(OrganisationId),
+    /// The organisation's team: for staff attending traumatic incidents.
+    Team(TeamId),
+}
+
 /// One figure: a measure for the whole partnership (`organisation` none)
-/// or one organisation, and for referrals the organisation at the other
-/// end. Times carry how many referrals they are over in `count`.
+/// or one organisation, and beneath it, for some measures, the partner or
+/// the team ([`Measure::beneath`]); for those the organisation's own
+/// figure is not kept, so each month's rows are one breakdown of its
+/// total. Times carry how many referrals they are over in `count`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
     pub measure: Measure,
     pub organisation: Option<OrganisationId>,
-    pub partner: Option<OrganisationId>,
+    pub beneath: Option<Beneath>,
     pub count: u64,
     pub median: Option<f64>,
     pub p90: Option<f64>,
@@ -151,24 +163,34 @@ pub fn out_of_hours(at: DateTime<Utc>, calendar: &WorkingCalendar) -> bool {
 /// Counts by organisation, with the partnership's own figure.
 #[derive(Default)]
 struct Counter {
-    by: BTreeMap<(Option<OrganisationId>, Option<OrganisationId>), u64>,
+    by: BTreeMap<(Option<OrganisationId>, Option<Beneath>), u64>,
 }
 
 impl Counter {
-    fn add(&mut self, organisation: Option<OrganisationId>, partner: Option<OrganisationId>) {
-        *self.by.entry((organisation, partner)).or_default() += 1;
+    fn add(&mut self, organisation: Option<OrganisationId>, beneath: Option<Beneath>) {
+        *self.by.entry((organisation, beneath)).or_default() += 1;
         if organisation.is_some() {
             *self.by.entry((None, None)).or_default() += 1;
         }
     }
 
+    /// Counts one beneath `organisation` but not for the partnership
+    /// (see [`Counter::add_partnership`]).
+    fn add_beneath(&mut self, organisation: OrganisationId, beneath: Option<Beneath>) {
+        *self.by.entry((Some(organisation), beneath)).or_default() += 1;
+    }
+
+    fn add_partnership(&mut self) {
+        *self.by.entry((None, None)).or_default() += 1;
+    }
+
     fn into_tallies(mut self, measure: Measure, out: &mut Vec<Tally>) {
         self.by.entry((None, None)).or_default();
-        for ((organisation, partner), count) in self.by {
+        for ((organisation, beneath), count) in self.by {
             out.push(Tally {
                 measure,
                 organisation,
-                partner,
+                beneath,
                 count,
                 median: None,
                 p90: None,
@@ -194,7 +216,7 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
 }
 
 fn exposures(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
-    let mut incidents = BTreeSet::new();
+    let (mut incidents, mut incidents_anywhere) = (BTreeSet::new(), BTreeSet::new());
     let (mut incident, mut attended, mut in_time, mut followed) = (
         Counter::default(),
         Counter::default(),
@@ -202,18 +224,24 @@ fn exposures(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mu
         Counter::default(),
     );
     for e in history.exposures.iter().filter(|e| within(e.at)) {
-        let o = Some(e.organisation);
+        let (o, team) = (Some(e.organisation), e.team.map(Beneath::Team));
         // An incident belongs to the organisation whose staff attended
-        // it, so it is counted once there and once for the partnership.
-        if incidents.insert((e.organisation, e.incident)) {
-            incident.add(o, None);
+        // it; it is counted once for each team whose staff attended it
+        // (staff of no team together), so the teams' figures can add up
+        // to more than the organisation's incidents — the partnership's
+        // figure is each incident once.
+        if incidents.insert((e.organisation, e.team, e.incident)) {
+            incident.add_beneath(e.organisation, team);
         }
-        attended.add(o, None);
+        if incidents_anywhere.insert(e.incident) {
+            incident.add_partnership();
+        }
+        attended.add(o, team);
         if e.offered_in_time {
-            in_time.add(o, None);
+            in_time.add(o, team);
         }
         if e.follow_up_done {
-            followed.add(o, None);
+            followed.add(o, team);
         }
     }
     incident.into_tallies(Measure::IncidentsAttended, out);
@@ -318,7 +346,7 @@ fn repeat_contact(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out
         out.push(Tally {
             measure: Measure::RepeatContactPeople,
             organisation,
-            partner: None,
+            beneath: None,
             count: who.len() as u64,
             median: None,
             p90: None,
@@ -354,7 +382,7 @@ fn people_of(
         out.push(Tally {
             measure,
             organisation,
-            partner: None,
+            beneath: None,
             count: people.len() as u64,
             median: None,
             p90: None,
@@ -440,11 +468,11 @@ fn referrals(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mu
     let mut acknowledged = Counter::default();
     let mut answered = Counter::default();
     let mut escalated = Counter::default();
-    type Hours = BTreeMap<(Option<OrganisationId>, Option<OrganisationId>), Vec<f64>>;
+    type Hours = BTreeMap<(Option<OrganisationId>, Option<Beneath>), Vec<f64>>;
     let (mut to_acknowledge, mut to_answer): (Hours, Hours) = Default::default();
     let hours = |from: DateTime<Utc>, to: DateTime<Utc>| (to - from).num_seconds() as f64 / 3600.0;
     for r in history.referrals.iter().filter(|r| within(r.sent_at)) {
-        let pair = (Some(r.from), Some(r.to));
+        let pair = (Some(r.from), Some(Beneath::Partner(r.to)));
         sent.add(pair.0, pair.1);
         if r.acknowledged_at.is_some_and(|a| a <= r.acknowledge_due) {
             acknowledged.add(pair.0, pair.1);
@@ -475,12 +503,12 @@ fn referrals(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mu
         (Measure::HoursToAnswer, to_answer),
     ] {
         times.entry((None, None)).or_default();
-        for ((organisation, partner), mut hours) in times {
+        for ((organisation, beneath), mut hours) in times {
             hours.sort_by(f64::total_cmp);
             out.push(Tally {
                 measure,
                 organisation,
-                partner,
+                beneath,
                 count: hours.len() as u64,
                 median: percentile(&hours, 50),
                 p90: percentile(&hours, 90),

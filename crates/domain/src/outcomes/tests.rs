@@ -7,7 +7,7 @@ use super::tally::{out_of_hours, percentile};
 use super::*;
 use crate::calendar::{WorkingCalendar, ENGLAND_AND_WALES};
 use crate::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
-use crate::ids::{OrganisationId, PersonId};
+use crate::ids::{OrganisationId, PersonId, TeamId};
 
 fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, m, d, h, 0, 0).unwrap()
@@ -15,6 +15,10 @@ fn at(m: u32, d: u32, h: u32) -> DateTime<Utc> {
 
 fn org(n: u128) -> OrganisationId {
     OrganisationId::from_uuid(Uuid::from_u128(n))
+}
+
+fn team(n: u128) -> TeamId {
+    TeamId::from_uuid(Uuid::from_u128(500 + n))
 }
 
 fn person(n: u128) -> PersonId {
@@ -41,7 +45,7 @@ fn count(tallies: &[Tally], measure: Measure, organisation: Option<u128>) -> u64
     tallies
         .iter()
         .find(|t| {
-            t.measure == measure && t.organisation == organisation.map(org) && t.partner.is_none()
+            t.measure == measure && t.organisation == organisation.map(org) && t.beneath.is_none()
         })
         .map_or(0, |t| t.count)
 }
@@ -56,7 +60,7 @@ fn every_measure_has_a_partnership_figure_even_in_an_empty_month() {
     for measure in Measure::ALL {
         let partnership = tallies
             .iter()
-            .find(|t| t.measure == measure && t.organisation.is_none() && t.partner.is_none())
+            .find(|t| t.measure == measure && t.organisation.is_none() && t.beneath.is_none())
             .unwrap_or_else(|| panic!("{measure:?}"));
         assert_eq!(partnership.count, 0);
     }
@@ -301,7 +305,7 @@ fn referrals_count_deadlines_met_and_times_by_pair() {
             .find(|x| {
                 x.measure == measure
                     && x.organisation == Some(org(gp))
-                    && x.partner == Some(org(trust))
+                    && x.beneath == Some(Beneath::Partner(org(trust)))
             })
             .cloned()
             .unwrap()
@@ -399,34 +403,58 @@ fn the_frequent_contact_list_counts_people_put_on_it_and_on_it_at_the_months_end
 #[test]
 fn frontline_exposure_counts_incidents_once_and_each_attendance() {
     let (police, ambulance) = (1, 2);
-    let exposure = |incident: u128, o: u128, when, in_time, followed| Exposure {
+    let (triage, control) = (team(1), team(2));
+    let exposure = |incident: u128, o: u128, team, when, in_time, followed| Exposure {
         incident: Uuid::from_u128(incident),
         organisation: org(o),
+        team,
         at: when,
         offered_in_time: in_time,
         follow_up_done: followed,
     };
     let history = History {
         exposures: vec![
-            // Two officers at one suicide attempt, one recorded late.
-            exposure(1, police, at(11, 3, 2), true, true),
-            exposure(1, police, at(11, 3, 2), false, false),
-            // A paramedic at another incident.
-            exposure(2, ambulance, at(11, 20, 23), true, false),
+            // Three officers of two teams at one suicide attempt, one
+            // recorded late.
+            exposure(1, police, Some(triage), at(11, 3, 2), true, true),
+            exposure(1, police, Some(triage), at(11, 3, 2), false, false),
+            exposure(1, police, Some(control), at(11, 3, 2), true, false),
+            // A paramedic of no team at another incident.
+            exposure(2, ambulance, None, at(11, 20, 23), true, false),
             // October's: not November's.
-            exposure(3, police, at(10, 31, 23), true, true),
+            exposure(3, police, Some(triage), at(10, 31, 23), true, true),
         ],
         ..History::default()
     };
     let t = tally(november(), &history, &calendar());
-    assert_eq!(count(&t, Measure::IncidentsAttended, None), 2);
-    assert_eq!(count(&t, Measure::IncidentsAttended, Some(police)), 1);
-    assert_eq!(count(&t, Measure::StaffAttendances, None), 3);
-    assert_eq!(count(&t, Measure::StaffAttendances, Some(police)), 2);
-    assert_eq!(count(&t, Measure::ChecksOfferedInTime, None), 2);
-    assert_eq!(count(&t, Measure::ChecksOfferedInTime, Some(police)), 1);
+    let of = |measure, o: u128, team: Option<TeamId>| {
+        t.iter()
+            .find(|x| {
+                x.measure == measure
+                    && x.organisation == Some(org(o))
+                    && x.beneath == team.map(Beneath::Team)
+            })
+            .map_or(0, |x| x.count)
+    };
+    assert_eq!(
+        count(&t, Measure::IncidentsAttended, None),
+        2,
+        "each incident once"
+    );
+    assert_eq!(of(Measure::IncidentsAttended, police, Some(triage)), 1);
+    assert_eq!(of(Measure::IncidentsAttended, police, Some(control)), 1);
+    assert_eq!(of(Measure::IncidentsAttended, ambulance, None), 1);
+    assert_eq!(
+        count(&t, Measure::IncidentsAttended, Some(police)),
+        0,
+        "by team only: no organisation-wide row beside the teams'"
+    );
+    assert_eq!(count(&t, Measure::StaffAttendances, None), 4);
+    assert_eq!(of(Measure::StaffAttendances, police, Some(triage)), 2);
+    assert_eq!(count(&t, Measure::ChecksOfferedInTime, None), 3);
+    assert_eq!(of(Measure::ChecksOfferedInTime, police, Some(triage)), 1);
     assert_eq!(count(&t, Measure::FollowUpsDone, None), 1);
-    assert_eq!(count(&t, Measure::FollowUpsDone, Some(ambulance)), 0);
+    assert_eq!(of(Measure::FollowUpsDone, ambulance, None), 0);
     assert_eq!(
         Measure::FollowUpsDone.rate().map(|r| r.of),
         Some(Measure::StaffAttendances)

@@ -170,12 +170,15 @@ fn report(dashboard: &Dashboard, m: &MeasureFigures) -> Value {
         "code": { "text": if m.measure.is_hours() { "referrals timed" } else { "count" } },
         "measureScore": score(figure),
         "stratifier": [{
-            "code": [{ "text": if m.measure.has_partner() { "from, to" } else { "organisation" } }],
+            "code": [{ "text": if m.measure.has_partner() {
+                "from, to"
+            } else if m.measure.has_team() {
+                "organisation, team"
+            } else {
+                "organisation"
+            } }],
             "stratum": m.rows.iter().map(|r| json!({
-                "value": { "text": match &r.partner {
-                    Some(to) => format!("{} to {to}", r.organisation),
-                    None => r.organisation.clone(),
-                } },
+                "value": { "text": r.label() },
                 "measureScore": score(*r.figures.last().unwrap_or(&Figure::Hidden)),
             })).collect::<Vec<_>>(),
         }],

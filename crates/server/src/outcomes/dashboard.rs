@@ -9,13 +9,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use concordat_domain::ids::OrganisationId;
-use concordat_domain::outcomes::{Measure, Month, Theme};
+use concordat_domain::ids::{OrganisationId, TeamId};
+use concordat_domain::outcomes::{Beneath, Measure, Month, Theme};
 use concordat_domain::purpose::Purpose;
 use concordat_domain::role::Role;
 use concordat_domain::suppression::{grid, rate, Figure, Table};
 use concordat_store::organisations::list_organisations;
 use concordat_store::outcomes as store;
+use concordat_store::teams::list_teams;
 use serde::Serialize;
 
 use crate::authorisation::{VersionedCache, Viewer};
@@ -110,6 +111,8 @@ pub struct Row {
     pub organisation: String,
     /// For referrals, the organisation sent to.
     pub partner: Option<String>,
+    /// For the frontline's exposure, the team (none: staff of no team).
+    pub team: Option<String>,
     #[schema(value_type = Vec<Object>)]
     pub figures: Vec<Figure>,
     /// For a time, in the chosen month: median and 90th percentile hours.
@@ -117,7 +120,22 @@ pub struct Row {
     pub p90: Option<f64>,
 }
 
-type Key = (Option<OrganisationId>, Option<OrganisationId>);
+impl Row {
+    /// How the row reads on its own: "Northshire Police to Northshire NHS
+    /// Foundation Trust", "Northshire Police, Street Triage".
+    pub fn label(&self) -> String {
+        match (&self.partner, &self.team) {
+            (Some(to), _) => format!("{} to {to}", self.organisation),
+            (None, Some(team)) => format!("{}, {team}", self.organisation),
+            (None, None) => self.organisation.clone(),
+        }
+    }
+}
+
+type Key = (Option<OrganisationId>, Option<Beneath>);
+
+/// The row of staff in no team, for a measure by team.
+pub const NO_TEAM: &str = "no team";
 
 /// What is kept for one measure: per key, per month, the count and times.
 type Kept = BTreeMap<Key, BTreeMap<Month, store::Figure>>;
@@ -131,6 +149,7 @@ pub const KEPT_MONTHS: usize = 24;
 pub struct MadeFrom {
     computed: Vec<(Month, DateTime<Utc>)>,
     names: Vec<(OrganisationId, String)>,
+    teams: Vec<(TeamId, String)>,
 }
 
 /// Each month's dashboard as last published, kept while what it was made
@@ -159,11 +178,16 @@ pub async fn dashboard(
     // organisation is renamed, so most requests are these two small reads.
     let computed = store::computed(&mut conn, months[0], month).await?;
     let organisations = list_organisations(&mut conn).await?;
+    let teams = list_teams(&mut conn).await?;
     let made_from = MadeFrom {
         computed: computed.iter().map(|c| (c.month, c.computed_at)).collect(),
         names: organisations
             .iter()
             .map(|o| (o.id(), o.name().to_owned()))
+            .collect(),
+        teams: teams
+            .iter()
+            .map(|t| (t.id(), t.name().to_owned()))
             .collect(),
     };
     if let Some(kept) = state.published_outcomes.get(&month, &made_from) {
@@ -171,12 +195,15 @@ pub async fn dashboard(
     }
     let figures = store::figures(&mut conn, months[0], month).await?;
     drop(conn);
-    let names: HashMap<OrganisationId, String> = made_from.names.iter().cloned().collect();
+    let names = Names {
+        organisations: made_from.names.iter().cloned().collect(),
+        teams: made_from.teams.iter().cloned().collect(),
+    };
     let mut kept: HashMap<Measure, Kept> = HashMap::new();
     for f in figures {
         kept.entry(f.tally.measure)
             .or_default()
-            .entry((f.tally.organisation, f.tally.partner))
+            .entry((f.tally.organisation, f.tally.beneath))
             .or_default()
             .insert(f.month, f);
     }
@@ -240,21 +267,31 @@ fn count(kept: &BTreeMap<Month, store::Figure>, month: Month) -> u64 {
     kept.get(&month).map_or(0, |f| f.tally.count)
 }
 
-fn name(names: &HashMap<OrganisationId, String>, id: OrganisationId) -> String {
-    names
-        .get(&id)
-        .cloned()
-        .unwrap_or_else(|| "an organisation no longer listed".to_owned())
+/// The names rows are shown by.
+struct Names {
+    organisations: HashMap<OrganisationId, String>,
+    teams: HashMap<TeamId, String>,
+}
+
+impl Names {
+    fn organisation(&self, id: OrganisationId) -> String {
+        self.organisations
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "an organisation no longer listed".to_owned())
+    }
+
+    fn team(&self, id: TeamId) -> String {
+        self.teams
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "a team no longer listed".to_owned())
+    }
 }
 
 /// One measure's table published: organisations (or pairs) by month, the
 /// partnership's figure each month as the column totals.
-fn publish(
-    measure: Measure,
-    kept: &Kept,
-    months: &[Month],
-    names: &HashMap<OrganisationId, String>,
-) -> MeasureFigures {
+fn publish(measure: Measure, kept: &Kept, months: &[Month], names: &Names) -> MeasureFigures {
     let partnership = kept.get(&(None, None));
     let keys: Vec<Key> = kept
         .iter()
@@ -309,8 +346,17 @@ fn publish(
                 .last()
                 .map_or((None, None), |chosen| times(kept.get(k), *chosen, shown));
             Row {
-                organisation: k.0.map(|o| name(names, o)).unwrap_or_default(),
-                partner: k.1.map(|o| name(names, o)),
+                organisation: k.0.map(|o| names.organisation(o)).unwrap_or_default(),
+                partner: match k.1 {
+                    Some(Beneath::Partner(o)) => Some(names.organisation(o)),
+                    _ => None,
+                },
+                team: match k.1 {
+                    Some(Beneath::Team(t)) => Some(names.team(t)),
+                    Some(Beneath::Partner(_)) => None,
+                    None if measure.has_team() => Some(NO_TEAM.to_owned()),
+                    None => None,
+                },
                 figures: figures.clone(),
                 median,
                 p90,

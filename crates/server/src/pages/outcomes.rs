@@ -73,6 +73,7 @@ struct MeasureView {
     trend: Vec<TrendRow>,
     rows: Vec<OrganisationRow>,
     has_partner: bool,
+    has_team: bool,
 }
 
 struct ThemeView {
@@ -247,16 +248,14 @@ fn view(m: &MeasureFigures) -> MeasureView {
             .rows
             .iter()
             .map(|r| OrganisationRow {
-                name: match &r.partner {
-                    Some(to) => format!("{} to {to}", r.organisation),
-                    None => r.organisation.clone(),
-                },
+                name: r.label(),
                 figures: r.figures.iter().map(Figure::to_string).collect(),
                 median: hours(r.median),
                 p90: hours(r.p90),
             })
             .collect(),
         has_partner: m.measure.has_partner(),
+        has_team: m.measure.has_team(),
     }
 }
 
