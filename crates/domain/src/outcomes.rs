@@ -14,6 +14,6 @@ mod tests;
 pub use measure::{Measure, MeasureError, Rate, Theme};
 pub use month::{Month, MonthError};
 pub use tally::{
-    tally, Beneath, BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Referral,
-    Refusal, Tally,
+    tally, Beneath, BreakGlassUse, Contact, Discharge, Exposure, History, ListEntry, LookUp,
+    Referral, Refusal, Tally,
 };

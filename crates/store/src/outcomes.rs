@@ -10,8 +10,8 @@ use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceO
 use concordat_domain::ids::{OrganisationId, TeamId};
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
-    Beneath, BreakGlassUse, Contact, Exposure, History, ListEntry, LookUp, Measure, Month,
-    Referral, Refusal, Tally,
+    Beneath, BreakGlassUse, Contact, Discharge, Exposure, History, ListEntry, LookUp, Measure,
+    Month, Referral, Refusal, Tally,
 };
 use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
@@ -233,7 +233,33 @@ pub async fn history(
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
 
+    let discharges = rows_between(
+        conn,
+        "SELECT e.organisation_id, e.occurred_at, \
+         CASE WHEN EXISTS (SELECT 1 FROM carer_sharing c WHERE c.person_id = e.person_id \
+         AND c.topic = 'discharge' AND c.may_tell = 1 AND c.recorded_at <= e.recorded_at) \
+         THEN 1 ELSE 0 END AS agreed, \
+         CASE WHEN EXISTS (SELECT 1 FROM outbound_messages o WHERE o.person_id = e.person_id \
+         AND o.created_at = e.recorded_at) THEN 1 ELSE 0 END AS told \
+         FROM contact_events e WHERE e.kind = 'discharge' \
+         AND e.occurred_at >= $1 AND e.occurred_at < $2",
+        (start, end),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Discharge {
+            organisation: rows::opt_id(r, "organisation_id")?,
+            at: rows::instant(r, "occurred_at")?,
+            carer_agreed: rows::int(r, "agreed")? == 1,
+            // Told in the transaction that recorded the discharge.
+            carer_told: rows::int(r, "told")? == 1,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
     Ok(History {
+        discharges,
         refusals,
         listed,
         contacts,
@@ -279,7 +305,8 @@ pub fn records(history: &History) -> i64 {
         + history.referrals.len()
         + history.listed.len()
         + history.exposures.len()
-        + history.refusals.len()) as i64
+        + history.refusals.len()
+        + history.discharges.len()) as i64
 }
 
 fn key(id: Option<OrganisationId>) -> String {

@@ -13,9 +13,10 @@ use serde_json::{json, Value};
 use crate::cli::{concordat, stderr, stdout};
 use concordat_domain::consent::ConsentScope;
 
+use crate::contact_events::{discharge, share_with_carer};
 use crate::fixtures::{
     count, get_json, page, person_id, post_json, record_refusal, signed_in, texts, user, DANIEL,
-    GARY,
+    GARY, LEAH,
 };
 use crate::harness::{problem, TestApp};
 
@@ -153,6 +154,13 @@ pub(crate) async fn refresh(app: &TestApp) {
         .unwrap();
     app.clock.advance(Duration::minutes(6));
     assert!(app.run_jobs().await >= 1);
+    let failed = texts(
+        app,
+        "SELECT last_error FROM jobs WHERE kind = 'outcomes-refresh' AND last_error IS NOT NULL",
+        "last_error",
+    )
+    .await;
+    assert!(failed.is_empty(), "the refresh failed: {failed:?}");
 }
 
 fn measure<'a>(dashboard: &'a Value, name: &str) -> &'a Value {
@@ -630,7 +638,48 @@ async fn refusals_in_force_are_counted_once_a_person_at_the_months_end(app: Test
     assert_eq!(refusing(&app).await, before + 1);
 }
 
+/// The partnership's kept figure of `measure` for the test clock's month.
+async fn kept_figure(app: &TestApp, measure: &str) -> i64 {
+    count(
+        app,
+        &format!(
+            "SELECT count AS n FROM outcome_figures WHERE measure = '{measure}' \
+             AND organisation_id = '' AND month = '2026-03'"
+        ),
+    )
+    .await
+}
+
+async fn carers_told_at_discharge_are_counted_against_those_the_person_agreed_to(app: TestApp) {
+    refresh(&app).await;
+    let (agreed, told) = (
+        kept_figure(&app, "discharges-carer-agreed").await,
+        kept_figure(&app, "carers-told-at-discharge").await,
+    );
+    // Daniel agreed his mother may be told of a discharge; Leah agreed her
+    // carer may be told of an admission only.
+    let daniel = person_id(&app, DANIEL).await;
+    let leah = person_id(&app, LEAH).await;
+    share_with_carer(&app, daniel, &["discharge"]).await;
+    share_with_carer(&app, leah, &["admission"]).await;
+    let ward = app.token_for("nmht-pas", "TREAT").await;
+    for (id, nhs) in [("D-1", DANIEL), ("D-2", LEAH)] {
+        let response = post_json(&app, &ward, "/api/v1/events", discharge(id, nhs)).await;
+        assert_eq!(response.status(), 201);
+    }
+    refresh(&app).await;
+    assert_eq!(
+        kept_figure(&app, "discharges-carer-agreed").await,
+        agreed + 1
+    );
+    assert_eq!(
+        kept_figure(&app, "carers-told-at-discharge").await,
+        told + 1
+    );
+}
+
 crate::on_both_stores!(
+    carers_told_at_discharge_are_counted_against_those_the_person_agreed_to,
     refusals_in_force_are_counted_once_a_person_at_the_months_end,
     the_frequent_contact_list_is_counted_by_month,
     a_detention_records_the_place_of_safety_and_how_the_person_was_taken,

@@ -30,6 +30,8 @@ closed_vocabulary! {
         HoursToAcknowledge = "hours-to-acknowledge", "Hours to acknowledge a referral";
         HoursToAnswer = "hours-to-answer", "Hours to answer a referral";
         RefusalsInForce = "refusals-in-force", "People refusing to share with a partner";
+        DischargesCarerAgreed = "discharges-carer-agreed", "Discharges a carer was to be told of";
+        CarersToldAtDischarge = "carers-told-at-discharge", "Discharges a carer was told of";
         IncidentsAttended = "incidents-attended", "Traumatic incidents attended by staff";
         StaffAttendances = "staff-attendances", "Staff attendances at traumatic incidents";
         ChecksOfferedInTime = "checks-offered-in-time", "Attendances offered a check within 72 hours";
@@ -113,7 +115,9 @@ impl Measure {
             | M::ReferralsEscalated
             | M::HoursToAcknowledge
             | M::HoursToAnswer => Theme::Referrals,
-            M::RefusalsInForce => Theme::Sharing,
+            M::RefusalsInForce | M::DischargesCarerAgreed | M::CarersToldAtDischarge => {
+                Theme::Sharing
+            }
             M::IncidentsAttended
             | M::StaffAttendances
             | M::ChecksOfferedInTime
@@ -226,6 +230,15 @@ impl Measure {
                  counts in the partnership's figure only. Each person once, however many \
                  refusals they hold."
             }
+            M::DischargesCarerAgreed => {
+                "Discharges in the month of people who had agreed, before it, that a nominated \
+                 carer may be told of a discharge, by the organisation that reported it."
+            }
+            M::CarersToldAtDischarge => {
+                "Of those discharges, the ones at which Concordat sent a nominated carer the news \
+                 (by email or text message) as the discharge was recorded; a carer with no \
+                 address or number to reach is not told."
+            }
             M::IncidentsAttended => {
                 "Traumatic incidents (a death, serious self-harm, a suicide attempt, a restraint, \
                  a child at risk) that staff recorded attending, by the month they happened and \
@@ -271,6 +284,7 @@ impl Measure {
                 share(M::Referrals)
             }
             M::ChecksOfferedInTime | M::FollowUpsDone => share(M::StaffAttendances),
+            M::CarersToldAtDischarge => share(M::DischargesCarerAgreed),
             _ => None,
         }
     }

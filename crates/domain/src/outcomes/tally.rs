@@ -74,6 +74,16 @@ pub struct Refusal {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// A discharge, and whether the person had agreed a carer may be told of
+/// it and whether one was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discharge {
+    pub organisation: Option<OrganisationId>,
+    pub at: DateTime<Utc>,
+    pub carer_agreed: bool,
+    pub carer_told: bool,
+}
+
 /// A member of staff's attendance at a traumatic incident, as the
 /// measures see it: no one is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +115,8 @@ pub struct History {
     pub exposures: Vec<Exposure>,
     /// Refusals recorded before the month's end.
     pub refusals: Vec<Refusal>,
+    /// The month's discharges.
+    pub discharges: Vec<Discharge>,
 }
 
 /// What a figure is broken down by beneath its organisation.
@@ -212,7 +224,24 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
     referrals(history, &within, &mut out);
     exposures(history, &within, &mut out);
     refusals(history, end, &mut out);
+    discharges(history, &within, &mut out);
     out
+}
+
+fn discharges(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
+    let (mut agreed, mut told) = (Counter::default(), Counter::default());
+    for d in history
+        .discharges
+        .iter()
+        .filter(|d| within(d.at) && d.carer_agreed)
+    {
+        agreed.add(d.organisation, None);
+        if d.carer_told {
+            told.add(d.organisation, None);
+        }
+    }
+    agreed.into_tallies(Measure::DischargesCarerAgreed, out);
+    told.into_tallies(Measure::CarersToldAtDischarge, out);
 }
 
 fn exposures(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {

@@ -492,3 +492,33 @@ fn refusals_count_people_in_force_at_the_months_end() {
     assert_eq!(count(&t, Measure::RefusalsInForce, Some(police)), 2);
     assert_eq!(count(&t, Measure::RefusalsInForce, Some(charity)), 1);
 }
+
+#[test]
+fn carers_told_at_discharge_are_read_against_those_the_person_agreed_to() {
+    let ward = 3;
+    let discharge = |when, agreed, told| Discharge {
+        organisation: Some(org(ward)),
+        at: when,
+        carer_agreed: agreed,
+        carer_told: told,
+    };
+    let history = History {
+        discharges: vec![
+            discharge(at(11, 2, 10), true, true),
+            discharge(at(11, 9, 10), true, false),
+            // No carer agreed: in neither figure.
+            discharge(at(11, 12, 10), false, false),
+            // October's.
+            discharge(at(10, 30, 10), true, true),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::DischargesCarerAgreed, None), 2);
+    assert_eq!(count(&t, Measure::DischargesCarerAgreed, Some(ward)), 2);
+    assert_eq!(count(&t, Measure::CarersToldAtDischarge, None), 1);
+    assert_eq!(
+        Measure::CarersToldAtDischarge.rate().map(|r| r.of),
+        Some(Measure::DischargesCarerAgreed)
+    );
+}
