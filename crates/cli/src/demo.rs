@@ -16,3 +16,4 @@ pub mod partnership;
 pub mod people;
 pub mod plans;
 pub mod seed;
+pub mod wellbeing;

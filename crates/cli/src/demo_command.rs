@@ -72,6 +72,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         concordat::demo::cases::seed_case(&store, options.now).await?;
         concordat::demo::held::seed_held_events(&store, options.now).await?;
         concordat::demo::corrections::seed_correction(&store, options.now).await?;
+        concordat::demo::wellbeing::seed_wellbeing(&store, options.now).await?;
         let history = concordat::demo::history::seed_history(&store, options.now).await?;
         let calendar = WorkingCalendar::new(ENGLAND_AND_WALES);
         concordat_server::outcomes::refresh::rebuild(
