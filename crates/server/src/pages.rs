@@ -46,6 +46,7 @@ pub mod told;
 pub mod transparency;
 pub mod users;
 pub mod webhooks;
+pub mod wellbeing;
 pub mod words;
 
 use axum::Router;
@@ -90,5 +91,6 @@ pub fn router() -> Router<AppState> {
         .merge(cases::router())
         .merge(transparency::router())
         .merge(own_copy::router())
+        .merge(wellbeing::router())
         .merge(layout::router())
 }

@@ -152,6 +152,7 @@ async fn failed_forms(browser: &Browser, axe: &str, username: &str) -> Vec<Strin
         ("/crisis-lookup", "#nhs_number", "Look up"),
         ("/persons", "#nhs_number", "Find"),
         ("/referrals/new", "#nhs_number", "Send the referral"),
+        ("/wellbeing", "#attended", "Record the incident"),
     ];
     for (path, field, button) in forms {
         browser.open(path).await;
@@ -216,6 +217,15 @@ async fn every_page_each_demo_user_reaches_passes_axe(app: TestApp) {
     )
     .await
     .expect("the demo's correction request");
+    // Traumatic incidents the police and ambulance staff attended, so that
+    // the wellbeing page's checks and a wellbeing lead's view of their
+    // staff are reached with something in them.
+    concordat::demo::wellbeing::seed_wellbeing(
+        &app.store,
+        concordat_server::Clock::now(&app.clock),
+    )
+    .await
+    .expect("the demo's traumatic incidents");
     // One sign-in of each role: the pages a role reaches are the same
     // whoever holds it.
     let usernames = texts(

@@ -294,6 +294,13 @@ fn every_action_for(role: Role) -> Vec<Action> {
             text: "Every decision about a person's record, allowed or denied.",
         });
     }
+    if role.is_professional() && !role.is_system() {
+        actions.push(Action {
+            title: "Wellbeing after a traumatic incident",
+            href: "/wellbeing",
+            text: "Record an incident you attended; checks at 72 hours and a month, seen only by you and your wellbeing lead.",
+        });
+    }
     if role == Role::Carer {
         actions.push(Action {
             title: "What they share with you",
@@ -435,6 +442,14 @@ mod tests {
         }
         assert_eq!(actions_for(Role::PoliceOfficer)[0].href, "/crisis-lookup");
         assert_eq!(actions_for(Role::Gp)[0].href, "/referrals");
+    }
+
+    #[test]
+    fn every_member_of_staff_finds_the_wellbeing_checks() {
+        for role in Role::ALL.into_iter().filter(|r| !r.is_system()) {
+            let finds = actions_for(role).iter().any(|a| a.href == "/wellbeing");
+            assert_eq!(finds, role.is_professional(), "{role:?}");
+        }
     }
 
     #[test]
