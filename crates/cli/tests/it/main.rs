@@ -63,4 +63,5 @@ mod webhook_destinations;
 mod webhook_pages;
 mod webhooks;
 mod wellbeing;
+mod wellbeing_browser;
 mod workflow_pages;
