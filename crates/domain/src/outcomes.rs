@@ -15,5 +15,5 @@ pub use measure::{Measure, MeasureError, Rate, Theme};
 pub use month::{Month, MonthError};
 pub use tally::{
     tally, Beneath, BreakGlassUse, Contact, Discharge, Exposure, History, ListEntry, LookUp,
-    Referral, Refusal, Tally,
+    PlanInForce, Referral, Refusal, Tally,
 };

@@ -7,11 +7,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
+use concordat_domain::crisis_plan::PlanSections;
 use concordat_domain::ids::{OrganisationId, TeamId};
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
     Beneath, BreakGlassUse, Contact, Discharge, Exposure, History, ListEntry, LookUp, Measure,
-    Month, Referral, Refusal, Tally,
+    Month, PlanInForce, Referral, Refusal, Tally,
 };
 use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
@@ -258,7 +259,50 @@ pub async fn history(
     })
     .collect::<Result<Vec<_>, StoreError>>()?;
 
+    // Each plan's version last agreed before the month's end. Whether it
+    // says what does not help is kept on the plan for its current agreed
+    // version; an older one's own sections say.
+    let in_force = sqlx::query(
+        "SELECT p.person_id, u.organisation_id, v.plan_id, v.number, v.review_due, \
+         CASE WHEN v.number = p.agreed_version THEN 1 ELSE 0 END AS current, \
+         p.agreed_says_what_does_not_help AS says FROM crisis_plan_versions v \
+         JOIN crisis_plans p ON p.id = v.plan_id \
+         LEFT JOIN users u ON u.id = v.professional_user_id \
+         WHERE v.agreed_at IS NOT NULL AND v.agreed_at < $1 \
+         AND v.agreed_at = (SELECT MAX(w.agreed_at) FROM crisis_plan_versions w \
+         WHERE w.plan_id = v.plan_id AND w.agreed_at IS NOT NULL AND w.agreed_at < $1)",
+    )
+    .bind(time::encode(end))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut plans = Vec::with_capacity(in_force.len());
+    for r in &in_force {
+        let says = if rows::int(r, "current")? == 1 {
+            rows::flag(r, "says")?
+        } else {
+            let sections: String = sqlx::query_scalar(
+                "SELECT sections FROM crisis_plan_versions WHERE plan_id = $1 AND number = $2",
+            )
+            .bind(rows::text(r, "plan_id")?)
+            .bind(rows::int(r, "number")?)
+            .fetch_one(&mut *conn)
+            .await?;
+            serde_json::from_str::<PlanSections>(&sections)
+                .map_err(corrupt)?
+                .says_what_does_not_help()
+        };
+        plans.push(PlanInForce {
+            person: rows::id(r, "person_id")?,
+            organisation: rows::opt_id(r, "organisation_id")?,
+            review_due: rows::opt_text(r, "review_due")?
+                .map(|d| time::decode_date(&d))
+                .transpose()?,
+            says_what_does_not_help: says,
+        });
+    }
+
     Ok(History {
+        plans,
         discharges,
         refusals,
         listed,
@@ -306,7 +350,8 @@ pub fn records(history: &History) -> i64 {
         + history.listed.len()
         + history.exposures.len()
         + history.refusals.len()
-        + history.discharges.len()) as i64
+        + history.discharges.len()
+        + history.plans.len()) as i64
 }
 
 fn key(id: Option<OrganisationId>) -> String {

@@ -678,7 +678,54 @@ async fn carers_told_at_discharge_are_counted_against_those_the_person_agreed_to
     );
 }
 
+async fn agreed_plans_are_counted_as_they_stood_at_the_months_end(app: TestApp) {
+    refresh(&app).await;
+    let agreed = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM crisis_plans WHERE agreed_version IS NOT NULL",
+    )
+    .await;
+    assert!(agreed > 0, "the demo has agreed plans");
+    let in_date = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM crisis_plans WHERE agreed_version IS NOT NULL \
+         AND review_due >= '2026-03-31'",
+    )
+    .await;
+    let says = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM crisis_plans WHERE agreed_version IS NOT NULL \
+         AND agreed_says_what_does_not_help = 1",
+    )
+    .await;
+    assert_eq!(kept_figure(&app, "plans-agreed").await, agreed);
+    assert_eq!(kept_figure(&app, "plans-in-date").await, in_date);
+    assert_eq!(
+        kept_figure(&app, "plans-review-overdue").await,
+        agreed - in_date
+    );
+    assert_eq!(
+        kept_figure(&app, "plans-say-what-does-not-help").await,
+        says
+    );
+    // A month before any plan was agreed counts none.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count AS n FROM outcome_figures WHERE measure = 'plans-agreed' \
+             AND organisation_id = '' AND month = '2026-01'",
+        )
+        .await,
+        count(
+            &app,
+            "SELECT COUNT(*) AS n FROM crisis_plans WHERE agreed_at < '2026-02-01'",
+        )
+        .await
+    );
+}
+
 crate::on_both_stores!(
+    agreed_plans_are_counted_as_they_stood_at_the_months_end,
     carers_told_at_discharge_are_counted_against_those_the_person_agreed_to,
     refusals_in_force_are_counted_once_a_person_at_the_months_end,
     the_frequent_contact_list_is_counted_by_month,

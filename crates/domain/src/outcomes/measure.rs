@@ -29,6 +29,10 @@ closed_vocabulary! {
         ReferralsEscalated = "referrals-escalated", "Referrals escalated";
         HoursToAcknowledge = "hours-to-acknowledge", "Hours to acknowledge a referral";
         HoursToAnswer = "hours-to-answer", "Hours to answer a referral";
+        PlansAgreed = "plans-agreed", "People with an agreed crisis plan";
+        PlansInDate = "plans-in-date", "Agreed plans in date";
+        PlansReviewOverdue = "plans-review-overdue", "Agreed plans overdue for review";
+        PlansSayWhatDoesNotHelp = "plans-say-what-does-not-help", "Agreed plans that say what does not help";
         RefusalsInForce = "refusals-in-force", "People refusing to share with a partner";
         DischargesCarerAgreed = "discharges-carer-agreed", "Discharges a carer was to be told of";
         CarersToldAtDischarge = "carers-told-at-discharge", "Discharges a carer was told of";
@@ -46,16 +50,18 @@ pub enum Theme {
     RepeatContact,
     LookUps,
     Referrals,
+    Plans,
     Sharing,
     Frontline,
 }
 
 impl Theme {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Detentions,
         Self::RepeatContact,
         Self::LookUps,
         Self::Referrals,
+        Self::Plans,
         Self::Sharing,
         Self::Frontline,
     ];
@@ -66,6 +72,7 @@ impl Theme {
             Self::RepeatContact => "Repeat emergency contact",
             Self::LookUps => "Crisis look-ups and break-glass",
             Self::Referrals => "Referrals between partners",
+            Self::Plans => "Crisis plans",
             Self::Sharing => "What people chose to share",
             Self::Frontline => "Safeguarding those who safeguard",
         }
@@ -115,6 +122,10 @@ impl Measure {
             | M::ReferralsEscalated
             | M::HoursToAcknowledge
             | M::HoursToAnswer => Theme::Referrals,
+            M::PlansAgreed
+            | M::PlansInDate
+            | M::PlansReviewOverdue
+            | M::PlansSayWhatDoesNotHelp => Theme::Plans,
             M::RefusalsInForce | M::DischargesCarerAgreed | M::CarersToldAtDischarge => {
                 Theme::Sharing
             }
@@ -224,6 +235,22 @@ impl Measure {
                 "For referrals sent in the month and accepted or declined, the hours from \
                  sending to the answer: the median and the 90th percentile."
             }
+            M::PlansAgreed => {
+                "People whose crisis plan had been agreed with them (by the person and a \
+                 professional) by the month's end, as last agreed before it, by the \
+                 organisation of the professional who agreed it. Its coverage of each team's \
+                 caseload today is on the crisis plan coverage page."
+            }
+            M::PlansInDate => {
+                "Of those plans, the ones whose review date had not passed at the month's end."
+            }
+            M::PlansReviewOverdue => {
+                "Of those plans, the ones past their review date at the month's end (or with \
+                 none)."
+            }
+            M::PlansSayWhatDoesNotHelp => {
+                "Of those plans, the ones that say what does not help the person in a crisis."
+            }
             M::RefusalsInForce => {
                 "People with a refusal to share in force at the month's end (for this month, as \
                  things stand), by the organisation they refuse; a refusal of every partner \
@@ -285,6 +312,9 @@ impl Measure {
             }
             M::ChecksOfferedInTime | M::FollowUpsDone => share(M::StaffAttendances),
             M::CarersToldAtDischarge => share(M::DischargesCarerAgreed),
+            M::PlansInDate | M::PlansReviewOverdue | M::PlansSayWhatDoesNotHelp => {
+                share(M::PlansAgreed)
+            }
             _ => None,
         }
     }

@@ -74,6 +74,17 @@ pub struct Refusal {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// A person's crisis plan as last agreed before a month's end: when its
+/// review fell due, whether it says what does not help, and the
+/// organisation of the professional who agreed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanInForce {
+    pub person: PersonId,
+    pub organisation: Option<OrganisationId>,
+    pub review_due: Option<chrono::NaiveDate>,
+    pub says_what_does_not_help: bool,
+}
+
 /// A discharge, and whether the person had agreed a carer may be told of
 /// it and whether one was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +128,8 @@ pub struct History {
     pub refusals: Vec<Refusal>,
     /// The month's discharges.
     pub discharges: Vec<Discharge>,
+    /// Each agreed crisis plan as it stood at the month's end.
+    pub plans: Vec<PlanInForce>,
 }
 
 /// What a figure is broken down by beneath its organisation.
@@ -225,7 +238,35 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
     exposures(history, &within, &mut out);
     refusals(history, end, &mut out);
     discharges(history, &within, &mut out);
+    plans(history, end, &mut out);
     out
+}
+
+fn plans(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
+    // A review due on the month's last day is in date at its end.
+    let last_day = (end - Duration::seconds(1))
+        .with_timezone(&London)
+        .date_naive();
+    let agreed = history.plans.iter().map(|p| (p.organisation, p.person));
+    people_of(Measure::PlansAgreed, agreed, out);
+    let in_date = history
+        .plans
+        .iter()
+        .filter(|p| p.review_due.is_some_and(|due| due >= last_day))
+        .map(|p| (p.organisation, p.person));
+    people_of(Measure::PlansInDate, in_date, out);
+    let overdue = history
+        .plans
+        .iter()
+        .filter(|p| p.review_due.is_none_or(|due| due < last_day))
+        .map(|p| (p.organisation, p.person));
+    people_of(Measure::PlansReviewOverdue, overdue, out);
+    let says = history
+        .plans
+        .iter()
+        .filter(|p| p.says_what_does_not_help)
+        .map(|p| (p.organisation, p.person));
+    people_of(Measure::PlansSayWhatDoesNotHelp, says, out);
 }
 
 fn discharges(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {

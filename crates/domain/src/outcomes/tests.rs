@@ -522,3 +522,31 @@ fn carers_told_at_discharge_are_read_against_those_the_person_agreed_to() {
         Some(Measure::DischargesCarerAgreed)
     );
 }
+
+#[test]
+fn plans_in_force_at_the_months_end_are_in_date_or_overdue() {
+    let (trust, gp) = (1, 2);
+    let plan = |p: u128, o: u128, due: Option<(u32, u32)>, says| PlanInForce {
+        person: person(p),
+        organisation: Some(org(o)),
+        review_due: due.map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap()),
+        says_what_does_not_help: says,
+    };
+    let history = History {
+        plans: vec![
+            // Due on the month's last day: still in date at its end.
+            plan(1, trust, Some((11, 30)), true),
+            plan(2, trust, Some((11, 29)), false),
+            plan(3, gp, Some((12, 15)), true),
+            plan(4, gp, None, false),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::PlansAgreed, None), 4);
+    assert_eq!(count(&t, Measure::PlansInDate, None), 2);
+    assert_eq!(count(&t, Measure::PlansInDate, Some(trust)), 1);
+    assert_eq!(count(&t, Measure::PlansReviewOverdue, None), 2);
+    assert_eq!(count(&t, Measure::PlansReviewOverdue, Some(gp)), 1);
+    assert_eq!(count(&t, Measure::PlansSayWhatDoesNotHelp, None), 2);
+}
