@@ -232,9 +232,17 @@ pub fn granted(role: Role, action: AccessAction) -> &'static [DataCategory] {
         // A source system is granted reporting contacts, and nothing to read.
         (Role::SourceSystem, AccessAction::Read) => &[],
         (Role::SourceSystem, AccessAction::Write) => &[C::Contacts],
-        // Governance, commissioning, administration, the person and their
-        // carers are granted nothing by an agreement.
-        (Role::IgLead | Role::Commissioner | Role::Admin | Role::Person | Role::Carer, _) => &[],
+        // Governance, commissioning, staff wellbeing, administration, the
+        // person and their carers are granted nothing by an agreement.
+        (
+            Role::IgLead
+            | Role::Commissioner
+            | Role::WellbeingLead
+            | Role::Admin
+            | Role::Person
+            | Role::Carer,
+            _,
+        ) => &[],
     }
 }
 

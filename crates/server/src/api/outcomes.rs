@@ -81,8 +81,11 @@ pub async fn figures(
 /// the service keeps one dashboard a month and makes a new one when a
 /// month shown is computed again, and then the old one's `Weak` no longer
 /// upgrades. Writing the JSON is most of a request's work.
-static RENDERED: LazyLock<Mutex<BoundedMap<Month, (Weak<Dashboard>, Bytes)>>> =
+static RENDERED: LazyLock<Mutex<BoundedMap<Month, Rendered>>> =
     LazyLock::new(|| Mutex::new(BoundedMap::new(outcomes::KEPT_MONTHS)));
+
+/// A month's JSON, and the dashboard it was written from.
+type Rendered = (Weak<Dashboard>, Bytes);
 
 fn rendered(dashboard: &Arc<Dashboard>) -> Result<Bytes, ApiError> {
     let mut kept = RENDERED.lock().unwrap_or_else(|e| e.into_inner());
