@@ -9,6 +9,7 @@
 pub mod dashboard;
 pub mod download;
 pub mod job;
+pub mod published;
 pub mod refresh;
 
 pub use dashboard::{dashboard, may_see, Dashboard, Published, KEPT_MONTHS};

@@ -36,7 +36,7 @@ pub struct AppState {
     pub record_parts: Arc<VersionedCache<PersonId, RecordParts>>,
     pub crisis_parts: Arc<VersionedCache<PersonId, CrisisParts>>,
     /// Each month's outcome dashboard as last published.
-    pub published_outcomes: Arc<crate::outcomes::Published>,
+    pub published_outcomes: Arc<crate::outcomes::published::Published>,
     /// The reads every record read makes, shared by requests made at once.
     pub reads: SharedReads,
     /// The client webhooks are delivered with: it connects only where

@@ -14,29 +14,10 @@
 //! sees only the suppressed monthly figures of `crate::outcomes`.
 
 pub mod checks;
+pub mod notice;
 pub mod record;
 pub mod reminders;
 pub mod views;
-
-use concordat_domain::role::Role;
-use concordat_domain::user::User;
-
-use crate::error::ServiceError;
+pub mod who;
 
 pub use record::{record, IncidentInput};
-
-/// Staff only: the person, a carer and a partner's system have no part.
-pub fn is_staff(user: &User) -> Result<(), ServiceError> {
-    let role = user.role();
-    if !role.is_professional() || role.is_system() {
-        return Err(ServiceError::Forbidden(
-            "wellbeing checks after traumatic incidents are for the partnership's staff".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Whether `user` is a wellbeing lead of the organisation `of`.
-pub fn leads(user: &User, of: concordat_domain::ids::OrganisationId) -> bool {
-    user.role() == Role::WellbeingLead && user.organisation_id() == of && !user.disabled()
-}

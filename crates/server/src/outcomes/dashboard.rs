@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use concordat_domain::ids::{OrganisationId, TeamId};
 use concordat_domain::outcomes::{Beneath, Measure, Month, Theme};
 use concordat_domain::purpose::Purpose;
@@ -17,14 +16,17 @@ use concordat_domain::suppression::{grid, rate, Figure, Table};
 use concordat_store::organisations::list_organisations;
 use concordat_store::outcomes as store;
 use concordat_store::teams::list_teams;
-use serde::Serialize;
 
-use crate::authorisation::{VersionedCache, Viewer};
+use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::AppState;
 
 /// Months shown: the chosen one and the twelve before it.
 pub const MONTHS: usize = 13;
+
+pub use super::published::{
+    Dashboard, MadeFrom, MeasureFigures, Point, Published, Row, ThemeFigures, KEPT_MONTHS,
+};
 
 /// The purpose the figures are for.
 pub const PURPOSE: Purpose = Purpose::Commissioning;
@@ -51,87 +53,6 @@ pub fn may_see(viewer: &Viewer) -> Result<(), ServiceError> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Dashboard {
-    /// The month chosen, `2026-12`.
-    #[schema(value_type = String)]
-    pub month: Month,
-    /// The months shown, oldest first; every series has one value each.
-    #[schema(value_type = Vec<String>)]
-    pub months: Vec<Month>,
-    /// When the chosen month's figures were last computed.
-    pub computed_at: Option<DateTime<Utc>>,
-    /// Months shown whose figures have never been computed (shown as 0).
-    #[schema(value_type = Vec<String>)]
-    pub not_computed: Vec<Month>,
-    /// Counts of 1 to 7 are `*`; every other count is rounded to the
-    /// nearest 5.
-    pub suppression: &'static str,
-    pub themes: Vec<ThemeFigures>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ThemeFigures {
-    pub title: &'static str,
-    pub measures: Vec<MeasureFigures>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct MeasureFigures {
-    #[schema(value_type = String)]
-    pub measure: Measure,
-    pub title: &'static str,
-    pub definition: &'static str,
-    /// What a rate is of (`look-ups`) and per how many (100: per cent).
-    #[schema(value_type = Option<String>)]
-    pub rate_of: Option<Measure>,
-    pub rate_per: Option<u32>,
-    /// The partnership's figure each month.
-    pub trend: Vec<Point>,
-    /// Each organisation's (or, for referrals, each pair's) figures, one
-    /// per month.
-    pub rows: Vec<Row>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Point {
-    #[schema(value_type = String)]
-    pub month: Month,
-    #[schema(value_type = Object)]
-    pub figure: Figure,
-    /// Per cent (or per thousand) of `rate_of`, where it may be shown.
-    pub rate: Option<f64>,
-    /// For a time: the median and 90th percentile, in hours.
-    pub median: Option<f64>,
-    pub p90: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Row {
-    pub organisation: String,
-    /// For referrals, the organisation sent to.
-    pub partner: Option<String>,
-    /// For the frontline's exposure, the team (none: staff of no team).
-    pub team: Option<String>,
-    #[schema(value_type = Vec<Object>)]
-    pub figures: Vec<Figure>,
-    /// For a time, in the chosen month: median and 90th percentile hours.
-    pub median: Option<f64>,
-    pub p90: Option<f64>,
-}
-
-impl Row {
-    /// How the row reads on its own: "Northshire Police to Northshire NHS
-    /// Foundation Trust", "Northshire Police, Street Triage".
-    pub fn label(&self) -> String {
-        match (&self.partner, &self.team) {
-            (Some(to), _) => format!("{} to {to}", self.organisation),
-            (None, Some(team)) => format!("{}, {team}", self.organisation),
-            (None, None) => self.organisation.clone(),
-        }
-    }
-}
-
 type Key = (Option<OrganisationId>, Option<Beneath>);
 
 /// The row of staff in no team, for a measure by team.
@@ -139,22 +60,6 @@ pub const NO_TEAM: &str = "no team";
 
 /// What is kept for one measure: per key, per month, the count and times.
 type Kept = BTreeMap<Key, BTreeMap<Month, store::Figure>>;
-
-/// Months whose published dashboards are kept.
-pub const KEPT_MONTHS: usize = 24;
-
-/// What a month's published dashboard was made from: when each month shown
-/// was last computed, and every organisation's name.
-#[derive(Debug, PartialEq)]
-pub struct MadeFrom {
-    computed: Vec<(Month, DateTime<Utc>)>,
-    names: Vec<(OrganisationId, String)>,
-    teams: Vec<(TeamId, String)>,
-}
-
-/// Each month's dashboard as last published, kept while what it was made
-/// from is unchanged.
-pub type Published = VersionedCache<Month, Dashboard, MadeFrom>;
 
 /// The dashboard for `month` (this month when none is chosen).
 pub async fn dashboard(

@@ -73,7 +73,7 @@ async fn page(
     let (mine, led, offered) = rows(&overview, session, state.clock.now(), sent.check.as_ref());
     Ok(WellbeingPage {
         chrome: Chrome::load(state, session).await?,
-        is_lead: service::leads(&session.user, session.user.organisation_id()),
+        is_lead: crate::wellbeing::who::leads(&session.user, session.user.organisation_id()),
         kinds: kinds(sent.incident.map_or("", |f| f.kind.as_str())),
         occurred_at: sent
             .incident
@@ -155,7 +155,9 @@ pub async fn record(
     let mut attended = usernames(&form.attended);
     // A member of staff names the colleagues who were there *too*; a
     // wellbeing lead names everyone who attended.
-    if !attended.is_empty() && !service::leads(&session.user, session.user.organisation_id()) {
+    if !attended.is_empty()
+        && !crate::wellbeing::who::leads(&session.user, session.user.organisation_id())
+    {
         attended.insert(0, session.user.username().as_str().to_owned());
     }
     let input = IncidentInput {

@@ -10,7 +10,7 @@ use concordat_store::users;
 use concordat_store::wellbeing::{self as store, Attended, IncidentId};
 use concordat_store::Conn;
 
-use super::{is_staff, leads};
+use super::who::{is_staff, leads};
 use crate::error::{FieldError, ServiceError};
 use crate::AppState;
 

@@ -5,7 +5,6 @@
 
 use chrono::Duration;
 use concordat_domain::dates::{long_date, parse_moment};
-use concordat_domain::ids::UserId;
 use concordat_domain::role::Role;
 use concordat_domain::user::{User, Username};
 use concordat_domain::wellbeing::{Attendance, IncidentKind};
@@ -13,8 +12,10 @@ use concordat_store::notifications;
 use concordat_store::users;
 use concordat_store::wellbeing::{self as store, Attended, Incident, IncidentId};
 
-use super::{is_staff, reminders};
-use crate::delivery::{Message, Outbox, Recipient};
+use super::notice::tell;
+use super::reminders;
+use super::who::is_staff;
+use crate::delivery::Outbox;
 use crate::error::{FieldError, ServiceError};
 use crate::AppState;
 
@@ -171,27 +172,4 @@ pub async fn record(
     outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
     Ok(incident.id)
-}
-
-/// An in-app notification about an incident; never an email or a text,
-/// which could be read by someone else.
-pub(super) fn tell(
-    outbox: &mut Outbox,
-    to: UserId,
-    subject: &str,
-    body: String,
-    incident: IncidentId,
-    now: chrono::DateTime<chrono::Utc>,
-) {
-    outbox.push(
-        Recipient::User(to),
-        Message {
-            kind: "wellbeing".into(),
-            subject: subject.into(),
-            body,
-            link: Some(format!("/wellbeing#incident-{incident}")),
-            person: None,
-        },
-        now,
-    );
 }

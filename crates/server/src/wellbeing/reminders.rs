@@ -12,7 +12,7 @@ use concordat_store::jobs::{self, Job};
 use concordat_store::wellbeing::{self as store, Incident, IncidentId};
 use concordat_store::{notifications, users, Conn, StoreError};
 
-use super::record::tell;
+use super::notice::tell;
 use crate::delivery::Outbox;
 use crate::scheduler::job::{complete, JobError};
 use crate::AppState;

@@ -10,7 +10,7 @@ use concordat_domain::user::User;
 use concordat_store::users;
 use concordat_store::wellbeing::{self as store, Attended};
 
-use super::{is_staff, leads};
+use super::who::{is_staff, leads};
 use crate::error::ServiceError;
 use crate::AppState;
 
