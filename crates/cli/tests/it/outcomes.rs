@@ -163,7 +163,7 @@ pub(crate) async fn refresh(app: &TestApp) {
     assert!(failed.is_empty(), "the refresh failed: {failed:?}");
 }
 
-fn measure<'a>(dashboard: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn measure<'a>(dashboard: &'a Value, name: &str) -> &'a Value {
     dashboard["themes"]
         .as_array()
         .unwrap()

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::fixtures::{count, get_json, post_json, user};
 use crate::harness::{problem, TestApp};
-use crate::outcomes::refresh;
+use crate::outcomes::{measure, refresh};
 
 fn ago(app: &TestApp, d: Duration) -> String {
     (app.clock.now() - d).to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -327,16 +327,16 @@ async fn an_incident_is_recorded_whole_or_not_at_all(app: TestApp) {
         attended_before + 2,
         "each colleague once"
     );
-}
-
-fn measure<'a>(dashboard: &'a Value, name: &str) -> &'a Value {
-    dashboard["themes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|t| t["measures"].as_array().unwrap())
-        .find(|m| m["measure"] == name)
-        .unwrap_or_else(|| panic!("no measure {name}"))
+    // An officer naming a colleague records their own attendance with
+    // theirs, however the list is written.
+    record(
+        &app,
+        &police,
+        json!({"kind": "restraint", "occurred_at": ago(&app, Duration::hours(3)),
+               "attended": ["pc.jones", "police"]}),
+    )
+    .await;
+    assert_eq!(count(&app, attendances).await, attended_before + 4);
 }
 
 async fn the_partnership_sees_the_frontline_exposure_only_in_suppressed_figures(app: TestApp) {

@@ -184,8 +184,9 @@ pub struct IncidentBody {
     pub kind: String,
     /// RFC 3339, or a UK clock time such as `2026-12-03T02:40`.
     pub occurred_at: String,
-    /// Usernames of colleagues in the caller's organisation who attended;
-    /// none means the caller alone.
+    /// Usernames of colleagues in the caller's organisation who attended
+    /// too (the caller's own attendance is recorded with them; a wellbeing
+    /// lead names everyone who attended).
     #[serde(default)]
     pub attended: Vec<String>,
 }

@@ -152,18 +152,10 @@ pub async fn record(
     PageForm(form): PageForm<IncidentForm>,
 ) -> Result<Response, PageError> {
     csrf::check(Some(&session.csrf_token), &form.csrf_token)?;
-    let mut attended = usernames(&form.attended);
-    // A member of staff names the colleagues who were there *too*; a
-    // wellbeing lead names everyone who attended.
-    if !attended.is_empty()
-        && !crate::wellbeing::who::leads(&session.user, session.user.organisation_id())
-    {
-        attended.insert(0, session.user.username().as_str().to_owned());
-    }
     let input = IncidentInput {
         kind: form.kind.clone(),
         occurred_at: form.occurred_at.clone(),
-        attended,
+        attended: usernames(&form.attended),
     };
     match service::record(&state, &session.user, &input).await {
         // The notice at the top says what happens next; the form stays

@@ -30,8 +30,10 @@ pub struct IncidentInput {
     pub kind: String,
     /// When it happened: RFC 3339, or a UK clock time (`2026-12-03T02:40`).
     pub occurred_at: String,
-    /// Who attended, by username: colleagues of the recorder's own
-    /// organisation. Empty means the recorder alone.
+    /// Who else attended, by username: colleagues of the recorder's own
+    /// organisation. A member of staff records their own attendance with
+    /// them (empty: theirs alone); a wellbeing lead names everyone who
+    /// attended.
     pub attended: Vec<String>,
 }
 
@@ -80,15 +82,13 @@ pub async fn record(
         .map(|n| n.trim())
         .filter(|n| !n.is_empty())
         .collect();
-    if names.is_empty() {
-        if user.role() == Role::WellbeingLead {
-            faults.push(FieldError::new(
-                "attended",
-                "name the colleagues who attended, by username",
-            ));
-        } else {
-            attended.push(user.clone());
-        }
+    if user.role() != Role::WellbeingLead {
+        attended.push(user.clone());
+    } else if names.is_empty() {
+        faults.push(FieldError::new(
+            "attended",
+            "name the colleagues who attended, by username",
+        ));
     }
     for name in names {
         // Someone of another organisation, disabled, or not staff is
