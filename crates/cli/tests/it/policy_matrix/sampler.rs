@@ -12,7 +12,7 @@ pub(super) const DIMENSIONS: usize = 5;
 pub(super) const USERS_FOR_COVERAGE: usize = 4;
 pub(super) const USERS_FOR_BALANCE: usize = 2;
 /// (category, purpose, action) checked for each of those users.
-pub(super) const TRIPLES_PER_USER: usize = 12;
+pub(super) const TRIPLES_PER_USER: usize = 13;
 
 /// Chooses, for each store state, which users and which (category, purpose,
 /// action) to check. Deterministic, and greedy in two parts:
