@@ -20,4 +20,7 @@ pub mod reminders;
 pub mod views;
 pub mod who;
 
+/// An attendance and its checks, and an incident's id, as the services
+/// answer them.
+pub use concordat_store::wellbeing::{Attended, IncidentId};
 pub use record::{record, IncidentInput};

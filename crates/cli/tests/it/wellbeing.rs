@@ -144,6 +144,16 @@ async fn an_officer_who_attended_a_suicide_attempt_is_offered_checks_and_only_th
         );
     }
 
+    // An id that does not read is the same not found.
+    let malformed = post_json(
+        &app,
+        &colleague,
+        "/api/v1/wellbeing/incidents/not-an-id/checks",
+        json!({"stage": "one-month", "outcome": "declined"}),
+    )
+    .await;
+    assert_eq!(malformed.status(), 404);
+
     // The follow-up falls due at four weeks; the officer declines it, and
     // the second reminder three days on says nothing more.
     app.clock.advance(Duration::days(25));

@@ -5,12 +5,12 @@
 //! (`POST /api/v1/wellbeing/incidents/{id}/opt-out`). See
 //! [`crate::wellbeing`] for who sees what.
 
+use crate::wellbeing::{Attended, IncidentId};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use concordat_domain::wellbeing::Outcome;
-use concordat_store::wellbeing::Attended;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -249,9 +249,9 @@ pub struct CheckBody {
     pub onward_referral: bool,
 }
 
-fn incident_id(id: &str) -> uuid::Uuid {
-    // An id that does not read names no incident: the same 404.
-    uuid::Uuid::parse_str(id).unwrap_or(uuid::Uuid::nil())
+/// An id that does not read names no incident: the same 404.
+fn incident_id(id: &str) -> Result<IncidentId, ApiError> {
+    uuid::Uuid::parse_str(id).map_err(|_| ApiError::NotFound)
 }
 
 /// Records a check's result (a band only) or that it was declined.
@@ -283,7 +283,7 @@ pub async fn check(
         support_taken_up: body.support_taken_up,
         onward_referral: body.onward_referral,
     };
-    let a = checks::record_check(&state, &caller.user, incident_id(&id), &input).await?;
+    let a = checks::record_check(&state, &caller.user, incident_id(&id)?, &input).await?;
     Ok(Json(AttendanceView::of(&a)))
 }
 
@@ -304,6 +304,6 @@ pub async fn opt_out(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AttendanceView>, ApiError> {
-    let a = checks::opt_out(&state, &caller.user, incident_id(&id)).await?;
+    let a = checks::opt_out(&state, &caller.user, incident_id(&id)?).await?;
     Ok(Json(AttendanceView::of(&a)))
 }

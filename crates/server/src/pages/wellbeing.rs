@@ -8,13 +8,13 @@
 
 mod rows;
 
+use crate::wellbeing::IncidentId;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use concordat_store::wellbeing::IncidentId;
 use serde::Deserialize;
 
 use self::rows::{check_anchor, kinds, rows, Choice, Listed, OfferedRow, SentCheck};

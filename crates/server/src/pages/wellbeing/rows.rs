@@ -2,9 +2,9 @@
 //! words — each check's state in a sentence, the forms' anchors, a
 //! wellbeing lead's view grouped by incident, a line manager's sentences.
 
+use crate::wellbeing::Attended;
 use chrono::{DateTime, Utc};
 use concordat_domain::wellbeing::{Band, IncidentKind, Outcome};
-use concordat_store::wellbeing::Attended;
 
 use crate::auth::session::SignedIn;
 use crate::pages::words::{long_date, when};
