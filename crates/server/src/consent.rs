@@ -56,7 +56,7 @@ pub async fn overview(
     viewer: &Viewer,
     person: PersonId,
 ) -> Result<Overview, ServiceError> {
-    let steward = admit(
+    admit(
         state,
         viewer,
         person,
@@ -64,6 +64,17 @@ pub async fn overview(
         "looked at the person's sharing choices".into(),
     )
     .await?;
+    overview_allowed(state, viewer, person).await
+}
+
+/// [`overview`], once a decision has allowed `viewer` the person's
+/// `consent`.
+pub(crate) async fn overview_allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+) -> Result<Overview, ServiceError> {
+    let steward = steward(&viewer.user);
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
     let orgs = organisations::list_organisations(&mut conn).await?;

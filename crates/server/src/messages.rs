@@ -391,6 +391,16 @@ pub async fn of_person(
         DataCategory::Messages,
     )
     .await?;
+    of_person_allowed(state, viewer, person).await
+}
+
+/// [`of_person`], once a decision has allowed `viewer` the person's
+/// `messages`: the conversations it takes part in.
+pub(crate) async fn of_person_allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+) -> Result<Vec<Conversation>, ServiceError> {
     let threads = {
         let mut conn = state.store.read().await?;
         let about = messages::ThreadNarrowing {

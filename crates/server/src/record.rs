@@ -7,6 +7,7 @@ pub mod parts;
 pub mod people;
 mod person_ref;
 pub mod views;
+pub mod whole;
 
 use parts::RecordParts;
 pub use person_ref::PersonRef;

@@ -97,6 +97,16 @@ pub async fn of_person(
         DataCategory::Referrals,
     )
     .await?;
+    of_person_allowed(state, viewer, person).await
+}
+
+/// [`of_person`], once a decision has allowed `viewer` the person's
+/// `referrals`: those it is party to.
+pub(crate) async fn of_person_allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+) -> Result<Vec<Detail>, ServiceError> {
     let mut conn = state.store.read().await?;
     let person_name = persons::person_by_id(&mut conn, person)
         .await?

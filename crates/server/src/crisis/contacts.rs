@@ -190,6 +190,15 @@ pub async fn list(
         DataCategory::Contacts,
     )
     .await?;
+    list_allowed(state, person).await
+}
+
+/// [`list`], once a decision has allowed the reader the person's
+/// `contacts`.
+pub(crate) async fn list_allowed(
+    state: &AppState,
+    person: PersonId,
+) -> Result<Vec<ContactEvent>, ServiceError> {
     let mut conn = state.store.read().await?;
     Ok(contact_events::events_of(&mut conn, person, 200).await?)
 }

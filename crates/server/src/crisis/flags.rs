@@ -28,6 +28,14 @@ pub async fn list(
         DataCategory::Risk,
     )
     .await?;
+    list_allowed(state, person).await
+}
+
+/// [`list`], once a decision has allowed the reader the person's `risk`.
+pub(crate) async fn list_allowed(
+    state: &AppState,
+    person: PersonId,
+) -> Result<Vec<SafetyFlag>, ServiceError> {
     let mut conn = state.store.read().await?;
     Ok(flags::flags_of(&mut conn, person).await?)
 }

@@ -72,6 +72,17 @@ pub async fn history(
         DataCategory::CrisisPlan,
     )
     .await?;
+    history_allowed(state, viewer, person, authorisation.audit_seq).await
+}
+
+/// [`history`], once a decision audited as `audit_entry` has allowed
+/// `viewer` to read the person's `crisis-plan`: what it may see of it.
+pub(crate) async fn history_allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    audit_entry: u64,
+) -> Result<Option<PlanHistory>, ServiceError> {
     let drafts = sees_drafts(state, viewer, person).await?;
     let mut conn = state.store.read().await?;
     let Some(header) = crisis_plans::plan_of_person(&mut conn, person, false).await? else {
@@ -88,7 +99,7 @@ pub async fn history(
         header,
         versions,
         sees_drafts: drafts,
-        audit_entry: authorisation.audit_seq,
+        audit_entry,
     }))
 }
 

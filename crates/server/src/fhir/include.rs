@@ -1,15 +1,16 @@
 //! Answering a search by patient with what it asks to be included: the
 //! Patient its matches are about (`_include`), or on a Patient search the
-//! resources about the Patient found (`_revinclude`). Each included
-//! resource is read through its own service, so it is decided and audited
-//! one by one, and left out if the caller may not see it; nothing is
+//! resources about the Patient found (`_revinclude`). An included Patient
+//! is read as its own read; what is about a Patient found, as one look at
+//! that person's record, decided and audited as one entry; either is left
+//! out if the caller may not see it; nothing is
 //! included beside a page without matches, so an empty search stays the
 //! answer for no one.
 
 use concordat_domain::ids::PersonId;
 
 use super::outcome::FhirError;
-use super::parts;
+use super::parts::{self, WithPatient};
 use super::search::{self, Found, Inclusions, Searched};
 use super::wire::{FhirBody, FhirRequest};
 use crate::AppState;
@@ -33,7 +34,9 @@ pub async fn respond(
             included.extend(parts::patient(state, viewer, base, person).await?);
         }
         if !asked.about.is_empty() {
-            included.extend(parts::about(state, viewer, base, &asked.about, person).await?);
+            included.extend(
+                parts::look(state, viewer, base, WithPatient::No, &asked.about, person).await?,
+            );
         }
     }
     Ok(FhirBody::of(search::searchset_including(
@@ -43,7 +46,7 @@ pub async fn respond(
 
 /// [`respond`], for a search whose matches are about several people
 /// (Patients found by name): what is included is about the people of the
-/// page asked for, each part decided and audited as its own search would be.
+/// page asked for, each person's decided and audited as one look.
 pub async fn respond_people(
     state: &AppState,
     request: &FhirRequest,
@@ -59,7 +62,9 @@ pub async fn respond_people(
             included.extend(parts::patient(state, viewer, base, *person).await?);
         }
         if !asked.about.is_empty() {
-            included.extend(parts::about(state, viewer, base, &asked.about, *person).await?);
+            included.extend(
+                parts::look(state, viewer, base, WithPatient::No, &asked.about, *person).await?,
+            );
         }
     }
     let found = found.into_iter().map(|(_, f)| f).collect();

@@ -1,7 +1,8 @@
-//! The resources about one person, type by type, as `$everything` lists
-//! them and `_revinclude` adds them: each read through the service that
-//! owns it, so each is decided and audited as its own search would be. A
-//! part the caller may not see is left out, never half shown.
+//! The resources about one person, type by type, as `$everything` and an
+//! export list them and `_revinclude` adds them: one look at the person's
+//! record, every category decided together and audited as one entry, each
+//! part read through the service that owns it. A part the caller may not
+//! see is left out, never half shown.
 
 use concordat_domain::category::DataCategory;
 use concordat_domain::ids::PersonId;
@@ -18,10 +19,9 @@ use super::referral::render as referral;
 use super::related_person::render as related_person;
 use super::search::Found;
 pub use super::search::ABOUT_A_PERSON;
-use crate::authorisation::Viewer;
-use crate::crisis::{contacts, flags, plans};
-use crate::error::ServiceError;
-use crate::{messages, record, referrals, AppState};
+use crate::authorisation::{Refused, Viewer};
+use crate::record::whole::{self, WholeOutcome};
+use crate::{record, AppState};
 
 /// The Patient, as a read of it shows it; `None` for no one.
 pub async fn patient(
@@ -37,64 +37,96 @@ pub async fn patient(
     }))
 }
 
+/// Whether a look at a person shows their Patient, and what a refusal of
+/// it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithPatient {
+    /// The look is of the Patient (`$everything`): a refusal of it is the
+    /// 404 or 403 its read gives, and nothing else is shown.
+    Required,
+    /// Shown if the caller may see it, else left out (an export).
+    IfShown,
+    /// Not asked for (`_revinclude`).
+    No,
+}
+
+/// The category a type about a person is read as.
+fn category_of(kind: &str) -> Result<DataCategory, FhirError> {
+    Ok(match kind {
+        "CarePlan" => DataCategory::CrisisPlan,
+        "Flag" => DataCategory::Risk,
+        "Consent" | "RelatedPerson" => DataCategory::Consent,
+        "CareTeam" => DataCategory::CareTeam,
+        "Encounter" => DataCategory::Contacts,
+        "ServiceRequest" | "Task" => DataCategory::Referrals,
+        "Communication" => DataCategory::Messages,
+        other => {
+            return Err(FhirError::Internal(format!(
+                "`{other}` is not a type about a person"
+            )))
+        }
+    })
+}
+
 /// The resources of the types `kinds` (each one of [`ABOUT_A_PERSON`])
-/// about `person` the caller may see, in the order of `kinds`. Each
-/// service is asked once however many types it gives (a consent overview
-/// gives Consents and RelatedPersons, a referral both a ServiceRequest and
-/// a Task), and the services are asked together, so their audit entries
-/// share the audit writer's commits.
-pub async fn about(
+/// about `person` the caller may see, in the order of `kinds`, after the
+/// Patient as `patient` says: one look at the person's record
+/// (`record::whole`), decided and audited as one entry, each part read
+/// through the service that owns it.
+pub async fn look(
     state: &AppState,
     viewer: &Viewer,
     base: &str,
+    patient: WithPatient,
     kinds: &[&str],
     person: PersonId,
 ) -> Result<Vec<Found>, FhirError> {
-    if let Some(other) = kinds.iter().find(|k| !ABOUT_A_PERSON.contains(k)) {
-        return Err(FhirError::Internal(format!(
-            "`{other}` is not a type about a person"
-        )));
+    let mut categories = Vec::new();
+    if patient != WithPatient::No {
+        categories.push(DataCategory::Demographics);
     }
-    let wants = |any: &[&str]| any.iter().any(|k| kinds.contains(k));
-    let (plan, flags, choices, care_teams, contacts, referrals, messages) = futures::join!(
-        asked(wants(&["CarePlan"]), plans::history(state, viewer, person)),
-        asked(wants(&["Flag"]), flags::list(state, viewer, person)),
-        asked(
-            wants(&["Consent", "RelatedPerson"]),
-            crate::consent::overview(state, viewer, person)
-        ),
-        asked(
-            wants(&["CareTeam"]),
-            record::read(state, viewer, person, &[DataCategory::CareTeam])
-        ),
-        asked(wants(&["Encounter"]), contacts::list(state, viewer, person)),
-        asked(
-            wants(&["ServiceRequest", "Task"]),
-            referrals::of_person(state, viewer, person)
-        ),
-        asked(
-            wants(&["Communication"]),
-            messages::of_person(state, viewer, person)
-        ),
-    );
-    let plan = part(plan)?.flatten();
-    let flags = part(flags)?.unwrap_or_default();
-    let choices = part(choices)?;
-    // A record read answers a refusal as an outcome, not an error.
-    let care_teams = match part(care_teams)?.map(care_team::teams) {
-        Some(Err(FhirError::Denied { .. })) | None => None,
-        Some(shown) => shown?,
+    for kind in kinds {
+        let category = category_of(kind)?;
+        if !categories.contains(&category) {
+            categories.push(category);
+        }
+    }
+    if categories.is_empty() {
+        return Ok(Vec::new());
+    }
+    let whole = match whole::read(state, viewer, person, &categories).await? {
+        WholeOutcome::Shown(whole) => whole,
+        WholeOutcome::NotFound if patient == WithPatient::Required => {
+            return Err(FhirError::NotFound)
+        }
+        WholeOutcome::NotFound => return Ok(Vec::new()),
     };
-    let contacts = part(contacts)?.unwrap_or_default();
+    if patient == WithPatient::Required {
+        match whole.refusal_of(DataCategory::Demographics) {
+            Some(Refused::NotFound) => return Err(FhirError::NotFound),
+            Some(Refused::Denied { reason, rule }) => {
+                return Err(FhirError::Denied {
+                    detail: reason,
+                    rule,
+                })
+            }
+            None => {}
+        }
+    }
     let mut referrals_with_teams = Vec::new();
-    for d in part(referrals)?.unwrap_or_default() {
+    for d in whole.referrals.iter().flatten() {
         let team = crate::referrals::team_label(state, d.referral.to_team).await?;
         referrals_with_teams.push((d, team));
     }
-    let messages = part(messages)?.unwrap_or_default();
-
+    let id = person.to_string();
     let now = state.clock.now();
     let mut out = Vec::new();
+    if let Some(demographics) = whole.record.as_ref().and_then(|r| r.demographics.as_ref()) {
+        out.push(Found {
+            full_url: format!("{base}/Patient/{id}"),
+            resource: patient::patient(&id, demographics),
+        });
+    }
     for kind in kinds {
         let mut add = |id: String, resource| {
             out.push(Found {
@@ -104,24 +136,24 @@ pub async fn about(
         };
         match *kind {
             "CarePlan" => {
-                if let Some(latest) = plan.as_ref().and_then(|h| h.latest()) {
+                if let Some(latest) = whole.plan.as_ref().and_then(|h| h.latest()) {
                     add(latest.plan.to_string(), care_plan::care_plan(latest));
                 }
             }
             "Flag" => {
-                for f in &flags {
+                for f in whole.flags.iter().flatten() {
                     add(f.id.to_string(), flag::flag(f, now.date_naive()));
                 }
             }
             "Consent" => {
-                if let Some(o) = &choices {
+                if let Some(o) = &whole.choices {
                     for d in &o.directives {
                         add(d.id.clone(), consent::resource(person, d, &o.organisations));
                     }
                 }
             }
             "RelatedPerson" => {
-                if let Some(o) = &choices {
+                if let Some(o) = &whole.choices {
                     for c in &o.carers {
                         let resource = related_person::related_person(person, c);
                         add(c.related_person_id.clone(), resource);
@@ -129,15 +161,15 @@ pub async fn about(
                 }
             }
             "CareTeam" => {
-                if let Some((id, teams)) = &care_teams {
-                    for t in teams {
-                        add(t.id.clone(), care_team::care_team(id, t));
-                    }
+                let teams = whole.record.as_ref().and_then(|r| r.care_team.as_ref());
+                for t in teams.into_iter().flatten() {
+                    add(t.id.clone(), care_team::care_team(&id, t));
                 }
             }
             "Encounter" => {
-                for e in &contacts {
-                    add(e.id.to_string(), encounter::encounter(e, &contacts, now));
+                let contacts = whole.contacts.as_deref().unwrap_or_default();
+                for e in contacts {
+                    add(e.id.to_string(), encounter::encounter(e, contacts, now));
                 }
             }
             "ServiceRequest" | "Task" => {
@@ -151,7 +183,7 @@ pub async fn about(
                 }
             }
             _ => {
-                for conversation in &messages {
+                for conversation in whole.messages.iter().flatten() {
                     for m in &conversation.messages {
                         let resource = communication::communication(m, conversation);
                         add(m.id.to_string(), resource);
@@ -161,33 +193,4 @@ pub async fn about(
         }
     }
     Ok(out)
-}
-
-/// `answer`, awaited only if the part is `wanted`.
-async fn asked<T>(
-    wanted: bool,
-    answer: impl std::future::Future<Output = Result<T, ServiceError>>,
-) -> Result<Option<T>, ServiceError> {
-    if wanted {
-        answer.await.map(Some)
-    } else {
-        Ok(None)
-    }
-}
-
-/// What a part's service answered if it was asked, as [`granted`] says.
-fn part<T>(answer: Result<Option<T>, ServiceError>) -> Result<Option<T>, FhirError> {
-    granted(answer).map(Option::flatten)
-}
-
-/// What a part's service answered, or `None` when the caller may not see
-/// that part: left out, as a search finds nothing the caller may not see.
-fn granted<T>(answer: Result<T, ServiceError>) -> Result<Option<T>, FhirError> {
-    match answer {
-        Ok(part) => Ok(Some(part)),
-        Err(ServiceError::NotFound | ServiceError::Denied { .. } | ServiceError::Forbidden(_)) => {
-            Ok(None)
-        }
-        Err(other) => Err(other.into()),
-    }
 }

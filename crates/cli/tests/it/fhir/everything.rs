@@ -1,5 +1,5 @@
 //! `Patient/{id}/$everything`: the person and everything about them the
-//! caller may see, each part decided and audited as its own read, nothing
+//! caller may see, decided and audited as one look at the record, nothing
 //! of anyone else; for a stranger, the answer for no one.
 
 use std::collections::BTreeSet;
@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::communication::garys_thread;
 use super::referral::garys_referral;
 use super::{audited, consents_and_contacts_for_gary, get, STRANGERS};
-use crate::fixtures::{crisis_look_up_path, get_json, person_id, GARY};
+use crate::fixtures::{crisis_look_up_path, get_json, person_id, texts, GARY};
 use crate::harness::TestApp;
 
 fn resources(bundle: &Value) -> Vec<Value> {
@@ -52,10 +52,35 @@ async fn everything_is_what_each_search_shows_and_no_one_else(app: TestApp) {
     assert_eq!(all.status, 200, "{}", all.text);
     let all = all.json();
     assert_eq!(all["type"], "searchset");
-    assert!(
-        audited(&app, gary).await > before + 1,
-        "each part is audited"
+    assert_eq!(
+        audited(&app, gary).await,
+        before + 1,
+        "one look, one audit entry"
     );
+    let entry = texts(
+        &app,
+        &format!(
+            "SELECT categories FROM audit_log WHERE person_id = '{gary}' \
+             ORDER BY seq DESC LIMIT 1"
+        ),
+        "categories",
+    )
+    .await;
+    for category in [
+        "demographics",
+        "crisis-plan",
+        "risk",
+        "consent",
+        "care-team",
+        "contacts",
+        "referrals",
+        "messages",
+    ] {
+        assert!(
+            entry[0].split(',').any(|c| c == category),
+            "{category}: {entry:?}"
+        );
+    }
     let found = resources(&all);
     assert_eq!(found[0]["resourceType"], "Patient");
     assert_eq!(found[0]["id"], gary.to_string());

@@ -1,8 +1,8 @@
 //! The work of an export, as scheduler jobs. A step works through the
-//! people the export covers a batch at a time: each person read through
-//! the services that own their record, as `$everything` reads them, so
-//! each part is decided and audited as its own read (the people of a
-//! batch are decided together, so their audit entries share commits);
+//! people the export covers a batch at a time: each person read as
+//! `$everything` reads them, one look decided and audited as one entry
+//! (the people of a batch are decided together, so their audit entries
+//! share commits);
 //! what may be shown is written as NDJSON files, one per type, with the
 //! cursor, in one transaction. A step hands on to the next after a while,
 //! well inside its lease; a node that dies mid-batch leaves the cursor
@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use super::super::organization::organization;
 use super::super::outcome::FhirError;
-use super::super::parts::{self, ABOUT_A_PERSON};
+use super::super::parts::{self, WithPatient, ABOUT_A_PERSON};
 use crate::authorisation::Viewer;
 use crate::record::people::covers;
 use crate::scheduler::job::{self, JobError, MAX_ATTEMPTS};
@@ -237,19 +237,13 @@ async fn shown_of(
     about: &[&str],
     person: PersonId,
 ) -> Result<Vec<Value>, FhirError> {
-    let mut shown = Vec::new();
-    if with_patient {
-        match parts::patient(state, viewer, "", person).await {
-            Ok(Some(found)) => shown.push(found.resource),
-            Ok(None) | Err(FhirError::NotFound | FhirError::Denied { .. }) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    if !about.is_empty() {
-        let parts = parts::about(state, viewer, "", about, person).await?;
-        shown.extend(parts.into_iter().map(|found| found.resource));
-    }
-    Ok(shown)
+    let patient = if with_patient {
+        WithPatient::IfShown
+    } else {
+        WithPatient::No
+    };
+    let found = parts::look(state, viewer, "", patient, about, person).await?;
+    Ok(found.into_iter().map(|found| found.resource).collect())
 }
 
 /// One NDJSON file of `resources` of `kind` changed after `since`, or
