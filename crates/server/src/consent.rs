@@ -36,26 +36,36 @@ use names::UserNames;
 pub use views::{describe, DirectiveView, OrganisationRef};
 use views::{organisation_name, summary_of, view};
 
-/// Everything about a person's choices, for one page.
+/// A person's sharing choices as they stand: their directives and their
+/// nominated carers, with the partnership's organisations a directive can
+/// name.
+#[derive(Debug, Clone)]
+pub struct Choices {
+    pub organisations: Vec<Organisation>,
+    /// Newest first: the choice the person made last is the one they look
+    /// for.
+    pub directives: Vec<DirectiveView>,
+    pub carers: Vec<carers::CarerView>,
+}
+
+/// Everything about a person's choices, for one page: the choices, and
+/// what the agreements share before any of them.
 #[derive(Debug, Clone)]
 pub struct Overview {
     pub steward: ConsentSteward,
     /// The person's name, for the page's heading.
     pub person_name: String,
-    /// The partnership's organisations, which a choice can name.
-    pub organisations: Vec<Organisation>,
-    pub directives: Vec<DirectiveView>,
-    pub carers: Vec<carers::CarerView>,
+    pub choices: Choices,
     /// What the agreements share before any choice.
     pub defaults: Vec<DefaultSharing>,
 }
 
 /// The person's directives and carers, audited as one look.
-pub async fn overview(
+pub async fn choices(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
-) -> Result<Overview, ServiceError> {
+) -> Result<Choices, ServiceError> {
     admit(
         state,
         viewer,
@@ -64,67 +74,84 @@ pub async fn overview(
         "looked at the person's sharing choices".into(),
     )
     .await?;
-    overview_allowed(state, viewer, person).await
+    choices_allowed(state, person).await
 }
 
-/// [`overview`], once a decision has allowed `viewer` the person's
+/// [`choices`], once a decision has allowed the reader the person's
 /// `consent`.
-pub(crate) async fn overview_allowed(
+pub(crate) async fn choices_allowed(
+    state: &AppState,
+    person: PersonId,
+) -> Result<Choices, ServiceError> {
+    let now = state.clock.now();
+    let mut conn = state.store.read().await?;
+    let organisations = organisations::list_organisations(&mut conn).await?;
+    let mut names = UserNames::default();
+    let mut directives = Vec::new();
+    for d in consent::directives_of(&mut conn, person).await? {
+        directives.push(view(&mut conn, &organisations, &mut names, &d, now).await?);
+    }
+    directives.reverse();
+    let carers = carers::carers_of(&mut conn, person, &mut names).await?;
+    Ok(Choices {
+        organisations,
+        directives,
+        carers,
+    })
+}
+
+/// [`choices`], with what a page about them shows besides: the person's
+/// name, and what the agreements share before any choice.
+pub async fn overview(
     state: &AppState,
     viewer: &Viewer,
     person: PersonId,
 ) -> Result<Overview, ServiceError> {
-    let steward = steward(&viewer.user);
+    let choices = choices(state, viewer, person).await?;
     let now = state.clock.now();
     let mut conn = state.store.read().await?;
-    let orgs = organisations::list_organisations(&mut conn).await?;
-    let mut names = UserNames::default();
-    let mut directives = Vec::new();
-    for d in consent::directives_of(&mut conn, person).await? {
-        directives.push(view(&mut conn, &orgs, &mut names, &d, now).await?);
-    }
-    // Newest first: the choice the person made last is the one they look for.
-    directives.reverse();
-    let carers = carers::carers_of(&mut conn, person, &mut names).await?;
     let person_name = persons::person_by_id(&mut conn, person)
         .await?
         .map(|p| p.name().to_string())
         .unwrap_or_default();
     let agreements = agreements::list_agreements(&mut conn).await?;
     let staff = users::list_users(&mut conn, None).await?;
-    let defaults = default_sharing(&agreements, &orgs, &staff, now.date_naive());
+    let defaults = default_sharing(
+        &agreements,
+        &choices.organisations,
+        &staff,
+        now.date_naive(),
+    );
     Ok(Overview {
-        steward,
+        steward: steward(&viewer.user),
         person_name,
-        organisations: orgs,
-        directives,
-        carers,
+        choices,
         defaults,
     })
 }
 
-/// One directive by its id: the person it belongs to, and the overview
-/// of their choices narrowed to it, audited as one look at them. An id
-/// that names no directive is decided as a look at no one, so it answers
-/// as one the caller may not know of.
+/// One directive by its id: the person it belongs to, and their choices
+/// narrowed to it, audited as one look at them. An id that names no
+/// directive is decided as a look at no one, so it answers as one the
+/// caller may not know of.
 pub async fn directive(
     state: &AppState,
     viewer: &Viewer,
     raw_id: &str,
-) -> Result<(PersonId, Overview), ServiceError> {
+) -> Result<(PersonId, Choices), ServiceError> {
     let id = ConsentId::named(raw_id);
     let person = {
         let mut conn = state.store.read().await?;
         consent::person_of_directive(&mut conn, id).await?
     }
     .unwrap_or_else(PersonId::nobody);
-    let mut overview = overview(state, viewer, person).await?;
+    let mut choices = choices(state, viewer, person).await?;
     // Compared as ids, so any spelling of the id that reads names it.
-    overview.directives.retain(|d| d.id == id.to_string());
-    if overview.directives.is_empty() {
+    choices.directives.retain(|d| d.id == id.to_string());
+    if choices.directives.is_empty() {
         return Err(ServiceError::NotFound);
     }
-    Ok((person, overview))
+    Ok((person, choices))
 }
 
 /// The nominated carer `raw_id` names, with what they may be told, read
@@ -142,8 +169,8 @@ pub async fn carer(
         persons::person_of_related_person(&mut conn, id).await?
     }
     .unwrap_or_else(PersonId::nobody);
-    let overview = overview(state, viewer, person).await?;
-    let carer = overview
+    let carer = choices(state, viewer, person)
+        .await?
         .carers
         .into_iter()
         .find(|c| c.related_person_id == id.to_string())

@@ -180,8 +180,8 @@ pub async fn own_copy(state: &AppState, viewer: &Viewer) -> Result<OwnCopy, Serv
     let safety_flags = part(crate::crisis::flags::list(state, viewer, person).await)?;
     let contacts = part(crate::crisis::contacts::list(state, viewer, person).await)?;
     let access_log = governance::access_log(state, person, ACCESS_LOG_AT_MOST).await?;
-    let overview = part(crate::consent::overview(state, viewer, person).await)?;
-    let (sharing_choices, carers) = match overview {
+    let choices = part(crate::consent::choices(state, viewer, person).await)?;
+    let (sharing_choices, carers) = match choices {
         Masked::Shown(o) => (Masked::Shown(o.directives), Masked::Shown(o.carers)),
         Masked::Withheld { reason, .. } => (Masked::withheld(&reason), Masked::withheld(&reason)),
     };

@@ -51,8 +51,8 @@ pub async fn list(
     caller: ApiCaller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<DirectiveView>>, ApiError> {
-    let overview = consent::overview(&state, &caller.viewer(), person_path(&id)).await?;
-    Ok(Json(overview.directives))
+    let choices = consent::choices(&state, &caller.viewer(), person_path(&id)).await?;
+    Ok(Json(choices.directives))
 }
 
 /// A new consent directive; it applies from the very next request.

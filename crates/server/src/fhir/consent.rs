@@ -50,12 +50,12 @@ async fn read(
     FhirPath(id): FhirPath<String>,
 ) -> Result<FhirBody, FhirError> {
     search::no_parameters(&request.params)?;
-    let (person, overview) = consent::directive(&state, &request.viewer, &id).await?;
-    let directive = overview.directives.first().ok_or(FhirError::NotFound)?;
+    let (person, choices) = consent::directive(&state, &request.viewer, &id).await?;
+    let directive = choices.directives.first().ok_or(FhirError::NotFound)?;
     Ok(FhirBody::of(resource(
         person,
         directive,
-        &overview.organisations,
+        &choices.organisations,
     )))
 }
 
@@ -67,13 +67,13 @@ async fn search(
     request: FhirRequest,
 ) -> Result<FhirBody, FhirError> {
     let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
-    let found = match consent::overview(&state, &request.viewer, person).await {
-        Ok(overview) => overview
+    let found = match consent::choices(&state, &request.viewer, person).await {
+        Ok(choices) => choices
             .directives
             .iter()
             .map(|d| Found {
                 full_url: format!("{}/Consent/{}", request.base, d.id),
-                resource: resource(person, d, &overview.organisations),
+                resource: resource(person, d, &choices.organisations),
             })
             .collect(),
         Err(ServiceError::NotFound) => Vec::new(),

@@ -60,9 +60,9 @@ async fn search(
 ) -> Result<FhirBody, FhirError> {
     let person = PersonId::named(&search::searched_patient(&request, SEARCHED)?);
     let carers = found_or_none(
-        consent::overview(&state, &request.viewer, person)
+        consent::choices(&state, &request.viewer, person)
             .await
-            .map(|overview| overview.carers),
+            .map(|choices| choices.carers),
     )?;
     let found = carers
         .iter()

@@ -19,7 +19,7 @@ use concordat_store::audit::AuditAction;
 
 use super::{view, RecordView};
 use crate::authorisation::{authorise_under, Authorisation, Refused, Viewer};
-use crate::consent::{self, Overview};
+use crate::consent::{self, Choices};
 use crate::crisis::{contacts, flags, plans};
 use crate::error::ServiceError;
 use crate::messages::{self, Conversation};
@@ -36,7 +36,7 @@ pub struct Whole {
     pub record: Option<RecordView>,
     pub plan: Option<plans::PlanHistory>,
     pub flags: Option<Vec<SafetyFlag>>,
-    pub choices: Option<Overview>,
+    pub choices: Option<Choices>,
     pub contacts: Option<Vec<ContactEvent>>,
     pub referrals: Option<Vec<Detail>>,
     pub messages: Option<Vec<Conversation>>,
@@ -115,7 +115,7 @@ pub async fn read(
         ),
         when(
             allows(DataCategory::Consent),
-            consent::overview_allowed(state, viewer, person)
+            consent::choices_allowed(state, person)
         ),
         when(
             allows(DataCategory::Contacts),

@@ -216,7 +216,10 @@ async fn page(
         .filter(|(id, _)| id.is_none())
         .map(|(_, m)| m.clone());
     let chrome = Chrome::load(state, session).await?;
-    let (orgs, person_name) = (&overview.organisations, overview.person_name.clone());
+    let (orgs, person_name) = (
+        &overview.choices.organisations,
+        overview.person_name.clone(),
+    );
     let own = overview.steward == ConsentSteward::OwnAccount;
     let form = form.choice;
     let value = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
@@ -255,6 +258,7 @@ async fn page(
         notice,
         error: general,
         choices: overview
+            .choices
             .directives
             .into_iter()
             .map(|d| choice_row(d, own))
@@ -272,6 +276,7 @@ async fn page(
         faults,
         defaults: overview.defaults.clone(),
         carers: overview
+            .choices
             .carers
             .into_iter()
             .map(|c| CarerRow {
