@@ -21,7 +21,7 @@ mod views;
 use concordat_access::AccessAction;
 use concordat_domain::ids::{ConsentId, PersonId, RelatedPersonId};
 use concordat_domain::organisation::Organisation;
-use concordat_store::{agreements, consent, organisations, persons, users};
+use concordat_store::{agreements, consent, organisations, persons, users, Conn};
 
 use crate::authorisation::Viewer;
 use crate::error::ServiceError;
@@ -74,25 +74,25 @@ pub async fn choices(
         "looked at the person's sharing choices".into(),
     )
     .await?;
-    choices_allowed(state, person).await
+    let mut conn = state.store.read().await?;
+    choices_allowed(&mut conn, person, state.clock.now()).await
 }
 
-/// [`choices`], once a decision has allowed the reader the person's
-/// `consent`.
+/// [`choices`] as they stand at `now`, once a decision has allowed the
+/// reader the person's `consent`.
 pub(crate) async fn choices_allowed(
-    state: &AppState,
+    conn: &mut Conn,
     person: PersonId,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Choices, ServiceError> {
-    let now = state.clock.now();
-    let mut conn = state.store.read().await?;
-    let organisations = organisations::list_organisations(&mut conn).await?;
+    let organisations = organisations::list_organisations(conn).await?;
     let mut names = UserNames::default();
     let mut directives = Vec::new();
-    for d in consent::directives_of(&mut conn, person).await? {
-        directives.push(view(&mut conn, &organisations, &mut names, &d, now).await?);
+    for d in consent::directives_of(conn, person).await? {
+        directives.push(view(conn, &organisations, &mut names, &d, now).await?);
     }
     directives.reverse();
-    let carers = carers::carers_of(&mut conn, person, &mut names).await?;
+    let carers = carers::carers_of(conn, person, &mut names).await?;
     Ok(Choices {
         organisations,
         directives,

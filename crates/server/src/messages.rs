@@ -391,24 +391,24 @@ pub async fn of_person(
         DataCategory::Messages,
     )
     .await?;
-    of_person_allowed(state, viewer, person).await
+    let mut conn = state.store.read().await?;
+    of_person_allowed(&mut conn, viewer, person).await
 }
 
 /// [`of_person`], once a decision has allowed `viewer` the person's
 /// `messages`: the conversations it takes part in.
 pub(crate) async fn of_person_allowed(
-    state: &AppState,
+    conn: &mut Conn,
     viewer: &Viewer,
     person: PersonId,
 ) -> Result<Vec<Conversation>, ServiceError> {
     let threads = {
-        let mut conn = state.store.read().await?;
         let about = messages::ThreadNarrowing {
             person: Some(person),
             words: None,
         };
         let ids = messages::threads_of_user(
-            &mut conn,
+            &mut *conn,
             viewer.user.id(),
             viewer.user.team_id(),
             &about,
@@ -418,22 +418,26 @@ pub(crate) async fn of_person_allowed(
         .await?;
         let mut threads = Vec::new();
         for id in ids {
-            threads.extend(messages::thread_by_id(&mut conn, id).await?);
+            threads.extend(messages::thread_by_id(&mut *conn, id).await?);
         }
         threads
     };
     let mut found = Vec::with_capacity(threads.len());
     for thread in threads {
-        found.push(conversation(state, thread).await?);
+        found.push(conversation_on(conn, thread).await?);
     }
     Ok(found)
 }
 
 async fn conversation(state: &AppState, thread: Thread) -> Result<Conversation, ServiceError> {
     let mut conn = state.store.read().await?;
+    conversation_on(&mut conn, thread).await
+}
+
+async fn conversation_on(conn: &mut Conn, thread: Thread) -> Result<Conversation, ServiceError> {
     Ok(Conversation {
-        messages: messages::messages_of(&mut conn, thread.id).await?,
-        receipts: messages::receipts_of(&mut conn, thread.id).await?,
+        messages: messages::messages_of(&mut *conn, thread.id).await?,
+        receipts: messages::receipts_of(conn, thread.id).await?,
         thread,
     })
 }

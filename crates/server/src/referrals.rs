@@ -15,7 +15,7 @@ use concordat_domain::ids::{PersonId, ReferralId, TeamId};
 use concordat_domain::user::User;
 use concordat_store::referrals;
 pub use concordat_store::referrals::{Listing, Narrowing, Referral, ReferralEvent};
-use concordat_store::{organisations, persons, teams};
+use concordat_store::{organisations, persons, teams, Conn};
 
 use crate::authorisation::{readable_with_people, Viewer};
 use crate::crisis::require;
@@ -97,24 +97,24 @@ pub async fn of_person(
         DataCategory::Referrals,
     )
     .await?;
-    of_person_allowed(state, viewer, person).await
+    let mut conn = state.store.read().await?;
+    of_person_allowed(&mut conn, viewer, person).await
 }
 
 /// [`of_person`], once a decision has allowed `viewer` the person's
 /// `referrals`: those it is party to.
 pub(crate) async fn of_person_allowed(
-    state: &AppState,
+    conn: &mut Conn,
     viewer: &Viewer,
     person: PersonId,
 ) -> Result<Vec<Detail>, ServiceError> {
-    let mut conn = state.store.read().await?;
-    let person_name = persons::person_by_id(&mut conn, person)
+    let person_name = persons::person_by_id(&mut *conn, person)
         .await?
         .map(|p| p.name().full());
     let mut found = Vec::new();
-    for referral in referrals::referrals(&mut conn, Listing::Person(person), 0, LIST_MOST).await? {
+    for referral in referrals::referrals(conn, Listing::Person(person), 0, LIST_MOST).await? {
         if involves(&viewer.user, &referral) {
-            let events = referrals::events_of(&mut conn, referral.id).await?;
+            let events = referrals::events_of(conn, referral.id).await?;
             found.push(Detail {
                 referral,
                 events,

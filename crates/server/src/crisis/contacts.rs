@@ -14,7 +14,7 @@ use concordat_domain::contact_event::{ContactEvent, ContactKind, ContactLasts, D
 use concordat_domain::ids::{ContactEventId, PersonId};
 use concordat_domain::text::{bounded, paragraphs};
 use concordat_store::audit::AuditAction;
-use concordat_store::{care_teams, contact_events, organisations, persons};
+use concordat_store::{care_teams, contact_events, organisations, persons, Conn};
 
 use super::require;
 use crate::authorisation::{authorise_noted, Viewer};
@@ -190,17 +190,17 @@ pub async fn list(
         DataCategory::Contacts,
     )
     .await?;
-    list_allowed(state, person).await
+    let mut conn = state.store.read().await?;
+    list_allowed(&mut conn, person).await
 }
 
 /// [`list`], once a decision has allowed the reader the person's
 /// `contacts`.
 pub(crate) async fn list_allowed(
-    state: &AppState,
+    conn: &mut Conn,
     person: PersonId,
 ) -> Result<Vec<ContactEvent>, ServiceError> {
-    let mut conn = state.store.read().await?;
-    Ok(contact_events::events_of(&mut conn, person, 200).await?)
+    Ok(contact_events::events_of(conn, person, 200).await?)
 }
 
 /// The contact `id` names, with every contact of its person (most recent

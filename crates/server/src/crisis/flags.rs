@@ -7,6 +7,7 @@ use concordat_domain::category::DataCategory;
 use concordat_domain::flag::{required_paragraphs, FlagState, FlagTerms, SafetyFlag};
 use concordat_domain::ids::{FlagId, PersonId};
 use concordat_store::flags::{self, FlagReview};
+use concordat_store::Conn;
 
 use super::require;
 use crate::authorisation::Viewer;
@@ -28,16 +29,16 @@ pub async fn list(
         DataCategory::Risk,
     )
     .await?;
-    list_allowed(state, person).await
+    let mut conn = state.store.read().await?;
+    list_allowed(&mut conn, person).await
 }
 
 /// [`list`], once a decision has allowed the reader the person's `risk`.
 pub(crate) async fn list_allowed(
-    state: &AppState,
+    conn: &mut Conn,
     person: PersonId,
 ) -> Result<Vec<SafetyFlag>, ServiceError> {
-    let mut conn = state.store.read().await?;
-    Ok(flags::flags_of(&mut conn, person).await?)
+    Ok(flags::flags_of(conn, person).await?)
 }
 
 /// The flag with id `flag`, for a reader who names the flag rather than

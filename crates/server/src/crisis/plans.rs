@@ -12,8 +12,9 @@ use concordat_domain::crisis_plan::{
 use concordat_domain::ids::{CrisisPlanId, PersonId};
 use concordat_domain::role::Role;
 use concordat_store::crisis_plans::{self, PlanHeader};
+use concordat_store::Conn;
 
-use super::{require, sees_drafts};
+use super::{require, sees_drafts, sees_drafts_on};
 use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::AppState;
@@ -72,23 +73,23 @@ pub async fn history(
         DataCategory::CrisisPlan,
     )
     .await?;
-    history_allowed(state, viewer, person, authorisation.audit_seq).await
+    let mut conn = state.store.read().await?;
+    history_allowed(&mut conn, viewer, person, authorisation.audit_seq).await
 }
 
 /// [`history`], once a decision audited as `audit_entry` has allowed
 /// `viewer` to read the person's `crisis-plan`: what it may see of it.
 pub(crate) async fn history_allowed(
-    state: &AppState,
+    conn: &mut Conn,
     viewer: &Viewer,
     person: PersonId,
     audit_entry: u64,
 ) -> Result<Option<PlanHistory>, ServiceError> {
-    let drafts = sees_drafts(state, viewer, person).await?;
-    let mut conn = state.store.read().await?;
-    let Some(header) = crisis_plans::plan_of_person(&mut conn, person, false).await? else {
+    let drafts = sees_drafts_on(conn, viewer, person).await?;
+    let Some(header) = crisis_plans::plan_of_person(conn, person, false).await? else {
         return Ok(None);
     };
-    let mut versions = crisis_plans::versions(&mut conn, header.id).await?;
+    let mut versions = crisis_plans::versions(conn, header.id).await?;
     if !drafts {
         versions.retain(PlanVersion::is_agreed);
         if versions.is_empty() {

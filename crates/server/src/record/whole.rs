@@ -96,49 +96,55 @@ pub async fn read(
         return Ok(WholeOutcome::NotFound);
     }
     let allows = |category| authorisation.allows(category);
-    let seq = authorisation.audit_seq;
-    let (record, plan, flags, choices, contacts, referrals, messages) = futures::join!(
-        async {
-            if allows(DataCategory::Demographics) || allows(DataCategory::CareTeam) {
-                let shown = view(state, viewer, &found, versions, &authorisation).await?;
-                Ok::<_, ServiceError>(Some(shown))
-            } else {
-                Ok(None)
-            }
-        },
-        when(allows(DataCategory::CrisisPlan), async {
-            plans::history_allowed(state, viewer, person, seq).await
-        }),
-        when(
-            allows(DataCategory::Risk),
-            flags::list_allowed(state, person)
-        ),
-        when(
-            allows(DataCategory::Consent),
-            consent::choices_allowed(state, person)
-        ),
-        when(
-            allows(DataCategory::Contacts),
-            contacts::list_allowed(state, person)
-        ),
-        when(
-            allows(DataCategory::Referrals),
-            referrals::of_person_allowed(state, viewer, person)
-        ),
-        when(
-            allows(DataCategory::Messages),
-            messages::of_person_allowed(state, viewer, person)
-        ),
-    );
+    let record = if allows(DataCategory::Demographics) || allows(DataCategory::CareTeam) {
+        Some(view(state, viewer, &found, versions, &authorisation).await?)
+    } else {
+        None
+    };
+    // The parts one after another on one connection: each connection
+    // taken from the pool costs a round trip to its thread when it is
+    // given back, as much as a read.
+    let mut conn = state.store.read().await?;
+    let conn = &mut *conn;
+    let plan = if allows(DataCategory::CrisisPlan) {
+        plans::history_allowed(conn, viewer, person, authorisation.audit_seq).await?
+    } else {
+        None
+    };
+    let flags = when(
+        allows(DataCategory::Risk),
+        flags::list_allowed(conn, person),
+    )
+    .await?;
+    let choices = when(
+        allows(DataCategory::Consent),
+        consent::choices_allowed(conn, person, state.clock.now()),
+    )
+    .await?;
+    let contacts = when(
+        allows(DataCategory::Contacts),
+        contacts::list_allowed(conn, person),
+    )
+    .await?;
+    let referrals = when(
+        allows(DataCategory::Referrals),
+        referrals::of_person_allowed(conn, viewer, person),
+    )
+    .await?;
+    let messages = when(
+        allows(DataCategory::Messages),
+        messages::of_person_allowed(conn, viewer, person),
+    )
+    .await?;
     Ok(WholeOutcome::Shown(Box::new(Whole {
         person,
-        record: record?,
-        plan: plan?.flatten(),
-        flags: flags?,
-        choices: choices?,
-        contacts: contacts?,
-        referrals: referrals?,
-        messages: messages?,
+        record,
+        plan,
+        flags,
+        choices,
+        contacts,
+        referrals,
+        messages,
         authorisation,
     })))
 }
