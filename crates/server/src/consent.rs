@@ -75,17 +75,18 @@ pub async fn choices(
     )
     .await?;
     let mut conn = state.store.read().await?;
-    choices_allowed(&mut conn, person, state.clock.now()).await
+    let organisations = organisations::list_organisations(&mut conn).await?;
+    choices_allowed(&mut conn, person, organisations, state.clock.now()).await
 }
 
 /// [`choices`] as they stand at `now`, once a decision has allowed the
-/// reader the person's `consent`.
+/// reader the person's `consent`; `organisations` are the partnership's.
 pub(crate) async fn choices_allowed(
     conn: &mut Conn,
     person: PersonId,
+    organisations: Vec<Organisation>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Choices, ServiceError> {
-    let organisations = organisations::list_organisations(conn).await?;
     let mut names = UserNames::default();
     let mut directives = Vec::new();
     for d in consent::directives_of(conn, person).await? {

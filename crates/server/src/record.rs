@@ -267,9 +267,20 @@ async fn view(
     authorisation: &Authorisation,
 ) -> Result<RecordView, StoreError> {
     let parts = record_parts(state, person.id(), versions).await?;
+    Ok(view_of(state, viewer, person, &parts, authorisation))
+}
+
+/// [`view`], of the record's parts as read under the versions in force.
+fn view_of(
+    state: &AppState,
+    viewer: &Viewer,
+    person: &Person,
+    parts: &RecordParts,
+    authorisation: &Authorisation,
+) -> RecordView {
     let demographics = authorisation
         .allows(DataCategory::Demographics)
-        .then(|| masked_demographics(state, viewer, person, &parts));
+        .then(|| masked_demographics(state, viewer, person, parts));
     let care_team = authorisation.allows(DataCategory::CareTeam).then(|| {
         parts
             .care_teams
@@ -277,7 +288,7 @@ async fn view(
             .map(|t| views::care_team(t, &parts.members, &parts.organisations))
             .collect()
     });
-    Ok(RecordView {
+    RecordView {
         person_id: person.id().to_string(),
         purpose: viewer.purpose.code(),
         break_glass: authorisation.via_break_glass(),
@@ -286,9 +297,6 @@ async fn view(
         withheld: withheld(authorisation),
         audit_entry: authorisation.audit_seq,
         keeps_sharing_choices: viewer.user.person_id() == Some(person.id())
-            || parts
-                .care_teams
-                .iter()
-                .any(|t| t.members().iter().any(|m| m.user_id() == viewer.user.id())),
-    })
+            || parts.has_member(viewer.user.id()),
+    }
 }

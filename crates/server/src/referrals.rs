@@ -98,19 +98,21 @@ pub async fn of_person(
     )
     .await?;
     let mut conn = state.store.read().await?;
-    of_person_allowed(&mut conn, viewer, person).await
+    let person_name = persons::person_by_id(&mut conn, person)
+        .await?
+        .map(|p| p.name().full());
+    of_person_allowed(&mut conn, viewer, person, person_name).await
 }
 
 /// [`of_person`], once a decision has allowed `viewer` the person's
-/// `referrals`: those it is party to.
+/// `referrals`: those it is party to, each naming the person as
+/// `person_name`.
 pub(crate) async fn of_person_allowed(
     conn: &mut Conn,
     viewer: &Viewer,
     person: PersonId,
+    person_name: Option<String>,
 ) -> Result<Vec<Detail>, ServiceError> {
-    let person_name = persons::person_by_id(&mut *conn, person)
-        .await?
-        .map(|p| p.name().full());
     let mut found = Vec::new();
     for referral in referrals::referrals(conn, Listing::Person(person), 0, LIST_MOST).await? {
         if involves(&viewer.user, &referral) {

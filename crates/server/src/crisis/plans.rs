@@ -14,7 +14,7 @@ use concordat_domain::role::Role;
 use concordat_store::crisis_plans::{self, PlanHeader};
 use concordat_store::Conn;
 
-use super::{require, sees_drafts, sees_drafts_on};
+use super::{require, sees_drafts};
 use crate::authorisation::Viewer;
 use crate::error::ServiceError;
 use crate::AppState;
@@ -73,19 +73,20 @@ pub async fn history(
         DataCategory::CrisisPlan,
     )
     .await?;
+    let drafts = sees_drafts(state, viewer, person).await?;
     let mut conn = state.store.read().await?;
-    history_allowed(&mut conn, viewer, person, authorisation.audit_seq).await
+    history_allowed(&mut conn, person, drafts, authorisation.audit_seq).await
 }
 
-/// [`history`], once a decision audited as `audit_entry` has allowed
-/// `viewer` to read the person's `crisis-plan`: what it may see of it.
+/// [`history`], once a decision audited as `audit_entry` has allowed the
+/// reader the person's `crisis-plan`: every version if the reader sees
+/// `drafts` ([`super::sees_drafts`]), else only those agreed.
 pub(crate) async fn history_allowed(
     conn: &mut Conn,
-    viewer: &Viewer,
     person: PersonId,
+    drafts: bool,
     audit_entry: u64,
 ) -> Result<Option<PlanHistory>, ServiceError> {
-    let drafts = sees_drafts_on(conn, viewer, person).await?;
     let Some(header) = crisis_plans::plan_of_person(conn, person, false).await? else {
         return Ok(None);
     };

@@ -3,7 +3,7 @@
 
 use concordat_access::FieldMask;
 use concordat_domain::care_team::CareTeam;
-use concordat_domain::ids::PersonId;
+use concordat_domain::ids::{PersonId, UserId};
 use concordat_domain::organisation::Organisation;
 use concordat_domain::user::User;
 use concordat_store::{care_teams, masks, organisations, users, Conn, StoreError};
@@ -20,6 +20,13 @@ pub struct RecordParts {
 }
 
 impl RecordParts {
+    /// Whether `user` is on one of the person's care teams.
+    pub(crate) fn has_member(&self, user: UserId) -> bool {
+        self.care_teams
+            .iter()
+            .any(|t| t.members().iter().any(|m| m.user_id() == user))
+    }
+
     pub(super) async fn load(conn: &mut Conn, person: PersonId) -> Result<Self, StoreError> {
         let masks = masks::masks_of(conn, person)
             .await?

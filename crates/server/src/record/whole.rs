@@ -17,10 +17,10 @@ use concordat_domain::flag::SafetyFlag;
 use concordat_domain::ids::PersonId;
 use concordat_store::audit::AuditAction;
 
-use super::{view, RecordView};
+use super::{record_parts, view_of, RecordView};
 use crate::authorisation::{authorise_under, Authorisation, Refused, Viewer};
 use crate::consent::{self, Choices};
-use crate::crisis::{contacts, flags, plans};
+use crate::crisis::{contacts, flags, plans, sees_drafts_given};
 use crate::error::ServiceError;
 use crate::messages::{self, Conversation};
 use crate::referrals::{self, Detail};
@@ -44,6 +44,21 @@ pub struct Whole {
 }
 
 impl Whole {
+    /// A look at `person` at which every category was refused.
+    fn nothing(person: PersonId, authorisation: Authorisation) -> Self {
+        Self {
+            person,
+            record: None,
+            plan: None,
+            flags: None,
+            choices: None,
+            contacts: None,
+            referrals: None,
+            messages: None,
+            authorisation,
+        }
+    }
+
     /// How a read of `category` alone would have been refused, if the
     /// decision refused it: as if there were no one, or by a named rule.
     pub fn refusal_of(&self, category: DataCategory) -> Option<Refused> {
@@ -95,19 +110,27 @@ pub async fn read(
     if authorisation.refusal() == Some(Refused::NotFound) {
         return Ok(WholeOutcome::NotFound);
     }
+    if !authorisation.any_allowed() {
+        return Ok(WholeOutcome::Shown(Box::new(Whole::nothing(
+            person,
+            authorisation,
+        ))));
+    }
     let allows = |category| authorisation.allows(category);
-    let record = if allows(DataCategory::Demographics) || allows(DataCategory::CareTeam) {
-        Some(view(state, viewer, &found, versions, &authorisation).await?)
-    } else {
-        None
-    };
+    // Kept between looks under the access versions, and what the parts
+    // below would otherwise each read again: the partnership's
+    // organisations, and whether the viewer is on the care team.
+    let parts = record_parts(state, person, versions).await?;
+    let record = (allows(DataCategory::Demographics) || allows(DataCategory::CareTeam))
+        .then(|| view_of(state, viewer, &found, &parts, &authorisation));
     // The parts one after another on one connection: each connection
     // taken from the pool costs a round trip to its thread when it is
     // given back, as much as a read.
     let mut conn = state.store.read().await?;
     let conn = &mut *conn;
     let plan = if allows(DataCategory::CrisisPlan) {
-        plans::history_allowed(conn, viewer, person, authorisation.audit_seq).await?
+        let drafts = sees_drafts_given(viewer, person, parts.has_member(viewer.user.id()));
+        plans::history_allowed(conn, person, drafts, authorisation.audit_seq).await?
     } else {
         None
     };
@@ -118,7 +141,7 @@ pub async fn read(
     .await?;
     let choices = when(
         allows(DataCategory::Consent),
-        consent::choices_allowed(conn, person, state.clock.now()),
+        consent::choices_allowed(conn, person, parts.organisations.clone(), state.clock.now()),
     )
     .await?;
     let contacts = when(
@@ -128,7 +151,7 @@ pub async fn read(
     .await?;
     let referrals = when(
         allows(DataCategory::Referrals),
-        referrals::of_person_allowed(conn, viewer, person),
+        referrals::of_person_allowed(conn, viewer, person, Some(found.name().full())),
     )
     .await?;
     let messages = when(
