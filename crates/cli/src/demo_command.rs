@@ -24,6 +24,10 @@ pub struct DemoArgs {
     /// Address to listen on; only loopback addresses are allowed.
     #[arg(long, env = "CONCORDAT_DEMO_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Serve Prometheus metrics at http://ADDR/metrics (a loopback
+    /// address).
+    #[arg(long, env = "CONCORDAT_DEMO_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Folder holding the demo database (created if absent).
     #[arg(long, env = "CONCORDAT_DEMO_DATA", default_value = "./concordat-data")]
     pub data: PathBuf,
@@ -47,6 +51,13 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
          127.0.0.1:8080, not `{}`",
         args.addr
     );
+    if let Some(metrics) = args.metrics_addr {
+        anyhow::ensure!(
+            metrics.ip().is_loopback(),
+            "the demo serves only this machine: `--metrics-addr` must be a loopback address \
+             such as 127.0.0.1:9464, not `{metrics}`"
+        );
+    }
     args.access.check()?;
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("cannot create the data folder `{}`", args.data.display()))?;
@@ -109,6 +120,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut config = ServerConfig::new(args.addr);
+    config.metrics_addr = args.metrics_addr;
     config.audit_key = args.data.join("audit-signing.key");
     args.access.apply(&mut config);
     crate::serve::run(config, store).await

@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "CONCORDAT_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Serve Prometheus metrics at http://ADDR/metrics, apart from the
+    /// record (no sign-in: keep the address to the monitoring network).
+    #[arg(long, env = "CONCORDAT_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Mark cookies Secure: set when users reach this server over HTTPS
     /// (including through a TLS-terminating proxy).
     #[arg(long, env = "CONCORDAT_SECURE_COOKIES")]
@@ -106,6 +110,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot open the database at `{url}`"))?;
     let mut config = ServerConfig::new(args.addr);
+    config.metrics_addr = args.metrics_addr;
     config.secure_cookies = args.secure_cookies;
     config.audit_key = args.audit_key;
     args.access.apply(&mut config);
@@ -141,6 +146,9 @@ pub async fn run(config: ServerConfig, store: Store) -> anyhow::Result<()> {
     let app = Application::build(config, store.clone(), Arc::new(SystemClock)).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, store = store.backend().name(), "serving");
+    if let Some(metrics) = app.metrics_addr() {
+        tracing::info!(addr = %metrics?, "serving metrics at /metrics");
+    }
     app.run_until(shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");

@@ -13,6 +13,7 @@ use axum::Router;
 use concordat_store::audit::{AuditLog, CheckpointSigner};
 use concordat_store::Store;
 use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -34,6 +35,8 @@ const CACHED_RECORDS: usize = 16_384;
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
+    /// Where `/metrics` is served, if anywhere.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -49,6 +52,14 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on `{}`", config.addr))?;
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen for metrics on `{addr}`"))?,
+            ),
+            None => None,
+        };
         let engine = concordat_access::AccessEngine::new()
             .context("the access policies are not valid; refusing to start")?;
         let signer = CheckpointSigner::load_or_create(&config.audit_key).with_context(|| {
@@ -57,7 +68,9 @@ impl Application {
                 config.audit_key.display()
             )
         })?;
-        let audit = AuditLog::start(store.clone(), signer);
+        let metrics = Arc::new(crate::metrics::Metrics::new());
+        let observer: Arc<dyn concordat_store::audit::BatchObserver> = metrics.clone();
+        let audit = AuditLog::start_observed(store.clone(), signer, observer);
         let webhook_http = config
             .delivery
             .webhooks
@@ -76,9 +89,11 @@ impl Application {
             crisis_parts: Arc::new(VersionedCache::new(CACHED_RECORDS)),
             published_outcomes: Arc::new(VersionedCache::new(crate::outcomes::KEPT_MONTHS)),
             webhook_http,
+            metrics,
         };
         Ok(Self {
             listener,
+            metrics_listener,
             router: router(state.clone()),
             state,
         })
@@ -93,17 +108,35 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// Where `/metrics` is served, if anywhere.
+    pub fn metrics_addr(&self) -> Option<std::io::Result<SocketAddr>> {
+        self.metrics_listener.as_ref().map(TcpListener::local_addr)
+    }
+
     /// Serves until `shutdown` completes, then finishes requests in flight.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let scheduler = self
-            .state
-            .config
-            .scheduler_poll
-            .map(|poll| tokio::spawn(crate::scheduler::run(self.state.clone(), poll, stopped)));
+        let scheduler = self.state.config.scheduler_poll.map(|poll| {
+            tokio::spawn(crate::scheduler::run(
+                self.state.clone(),
+                poll,
+                stopped.clone(),
+            ))
+        });
+        let metrics = self.metrics_listener.map(|listener| {
+            let mut stopped = stopped.clone();
+            let router = health::metrics_router(self.state.clone());
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    })
+                    .await
+            })
+        });
         let served = axum::serve(
             self.listener,
             self.router
@@ -117,16 +150,27 @@ impl Application {
         if let Some(scheduler) = scheduler {
             let _ = scheduler.await;
         }
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         served
     }
 }
 
 pub fn router(state: AppState) -> Router {
     // Log method and path only: query strings can carry identifiers (an NHS
-    // number in a look-up) and must not reach the logs.
+    // number in a look-up) and must not reach the logs. Each request is
+    // named by an id of this server's making, also sent back as
+    // `x-request-id`, so a report of a failure finds its log lines.
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        let id = req
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
     });
+    let metrics = state.metrics.clone();
     // Over HTTPS, browsers are told to use nothing else for a year (issue
     // 11): a sign-in page reached once over plain HTTP could be rewritten.
     let hsts = state.config.secure_cookies.then(|| {
@@ -143,6 +187,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .fallback(|| async { pages::error::PageError::NotFound })
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -164,7 +212,20 @@ pub fn router(state: AppState) -> Router {
         .layer(security_header(header::CACHE_CONTROL, "no-store"))
         .layer(tower::util::option_layer(hsts))
         .layer(trace)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // A caller's own id is not taken: it could carry anything into the
+        // logs.
+        .layer(axum::middleware::map_request(
+            |mut req: Request<axum::body::Body>| async move {
+                req.headers_mut().remove(REQUEST_ID);
+                req
+            },
+        ))
 }
+
+/// The header that carries a request's id.
+const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
 fn security_header(
     name: header::HeaderName,

@@ -116,6 +116,7 @@ pub async fn authorise_items(
             )
         })
         .collect();
+    state.metrics.decided(action, &decisions);
     let audit_action = match action {
         AccessAction::Read => AuditAction::Read,
         AccessAction::Write => AuditAction::Write,
@@ -199,6 +200,7 @@ pub async fn authorise_opening(
         &facts,
         now,
     );
+    state.metrics.decided(AccessAction::Read, &decisions);
     let mut entry = audit_entry(viewer, person, audit_action, &decisions, now);
     entry.reasons.insert(0, note);
     if decisions.iter().any(|(_, d)| d.is_allowed()) {
@@ -274,6 +276,7 @@ async fn decide_and_audit(
         &facts,
         now,
     );
+    state.metrics.decided(action, &decisions);
     let mut authorisation_entry = audit_entry(viewer, person, audit_action, &decisions, now);
     if let Some(note) = note {
         authorisation_entry.reasons.insert(0, note);

@@ -8,6 +8,9 @@ use chrono::Duration;
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, apart from the record; `None` serves it
+    /// nowhere.
+    pub metrics_addr: Option<SocketAddr>,
     /// Mark cookies `Secure`: set when users reach the server over TLS
     /// (directly or through a proxy that terminates it).
     pub secure_cookies: bool,
@@ -105,6 +108,7 @@ impl ServerConfig {
     pub fn new(addr: SocketAddr) -> Self {
         Self {
             addr,
+            metrics_addr: None,
             secure_cookies: false,
             session_idle: Duration::minutes(30),
             session_absolute: Duration::hours(12),

@@ -190,6 +190,7 @@ pub async fn ingest(
                 &facts,
                 now,
             );
+            state.metrics.decided(AccessAction::Write, &decisions);
             let Some(person) = found else {
                 let mut entry = authorisation::audit_entry(
                     viewer,

@@ -16,7 +16,8 @@
 //!    - [`fhir`] — HL7 FHIR R4 at `/fhir`; errors as `OperationOutcome`
 //!      (mapped once, in `fhir/outcome.rs`); its router and its
 //!      CapabilityStatement are made from one table (`fhir::RESOURCES`).
-//!    - [`health`] — `/health/live` and `/health`.
+//!    - [`health`] — `/health/live` and `/health`; and `/metrics` on the
+//!      metrics address of its own.
 //!    - [`app`] — merges the surfaces' routers and adds the layers every
 //!      request passes through.
 //!
@@ -42,7 +43,8 @@
 //!    sessions, tokens and CSRF, with errors of its own.
 //! 4. **Leaves** — [`error`], [`extract`] (reading values at the edge),
 //!    [`challenge`] (the headers of an answer refusing a bearer token),
-//!    [`config`], [`clock`], [`state`] (what every service can reach).
+//!    [`config`], [`clock`], [`metrics`] (what an operator watches; no
+//!    label names anyone), [`state`] (what every service can reach).
 //!
 //! Below the server: `concordat-store` (SQL on SQLite and PostgreSQL),
 //! `concordat-access` (Cedar), `concordat-domain` (types and rules, no I/O).
@@ -78,6 +80,7 @@ pub mod health;
 pub mod inbox;
 pub mod matching;
 pub mod messages;
+pub mod metrics;
 pub mod outcomes;
 pub mod own_copy;
 pub mod pages;

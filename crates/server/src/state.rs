@@ -42,6 +42,8 @@ pub struct AppState {
     /// The client webhooks are delivered with: it connects only where
     /// `config.delivery.webhooks` allows.
     pub webhook_http: reqwest::Client,
+    /// What an operator watches (`/metrics` on its own address).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// See `concordat_store::coalesce`.

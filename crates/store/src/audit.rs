@@ -69,7 +69,7 @@ pub use ed25519_dalek::VerifyingKey;
 pub use query::{access_log_for_person, search, AuditFilter, MAX_LIMIT};
 pub use signer::{CheckpointSigner, KeyError};
 pub use verify::{verify_chain, Break, VerifyReport};
-pub use writer::{AuditError, AuditLog};
+pub use writer::{AuditError, AuditLog, BatchObserver};
 
 /// What was done, or attempted, with a person's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

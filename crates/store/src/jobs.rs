@@ -199,3 +199,36 @@ fn from_row(row: &AnyRow) -> Result<Job, StoreError> {
         attempts: rows::int(row, "attempts")?,
     })
 }
+
+/// The jobs of one kind waiting to run: how many, and since when the
+/// oldest of those already due has been due (`None` when none is due).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub kind: String,
+    pub count: i64,
+    pub oldest_due: Option<DateTime<Utc>>,
+}
+
+/// The queue as it stands at `now`, kind by kind: the jobs not yet
+/// claimed, or whose claim has lapsed (as [`claim_due`] would take them).
+pub async fn waiting(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<Waiting>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*) AS n, \
+           MIN(CASE WHEN run_at <= $1 THEN run_at END) AS oldest_due \
+         FROM jobs \
+         WHERE status = 'pending' OR (status = 'running' AND claimed_until < $1) \
+         GROUP BY kind ORDER BY kind",
+    )
+    .bind(time::encode(now))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Waiting {
+                kind: rows::text(row, "kind")?,
+                count: rows::int(row, "n")?,
+                oldest_due: rows::opt_instant(row, "oldest_due")?,
+            })
+        })
+        .collect()
+}

@@ -124,6 +124,8 @@ pub fn demo_password_hash() -> String {
 
 pub struct TestApp {
     pub base: String,
+    /// `http://ADDR` of `/metrics`, when the settings asked for it.
+    pub metrics_base: Option<String>,
     pub kind: StoreKind,
     pub store: Store,
     pub clock: ManualClock,
@@ -169,9 +171,10 @@ impl TestApp {
         // Tests run the scheduler by hand (`run_jobs`) after moving the clock.
         config.scheduler_poll = None;
         adjust(&mut config);
-        let (base, state, tx) = serve(config, store.clone(), &clock).await;
+        let (base, metrics_base, state, tx) = serve(config, store.clone(), &clock).await;
         Some(Self {
             base,
+            metrics_base,
             kind,
             store,
             clock,
@@ -257,7 +260,7 @@ impl TestApp {
             .expect("open store");
         let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
         config.audit_key = self.audit_key.clone();
-        let (base, _, tx) = serve(config, store, &self.clock).await;
+        let (base, _, _, tx) = serve(config, store, &self.clock).await;
         OtherNode {
             base,
             _shutdown: tx,
@@ -270,17 +273,25 @@ async fn serve(
     config: ServerConfig,
     store: Store,
     clock: &ManualClock,
-) -> (String, concordat_server::AppState, oneshot::Sender<()>) {
+) -> (
+    String,
+    Option<String>,
+    concordat_server::AppState,
+    oneshot::Sender<()>,
+) {
     let app = Application::build(config, store, Arc::new(clock.clone()))
         .await
         .expect("build app");
     let addr = app.local_addr().expect("local addr");
+    let metrics = app
+        .metrics_addr()
+        .map(|a| format!("http://{}", a.expect("metrics addr")));
     let state = app.state();
     let (tx, rx) = oneshot::channel();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
-    (format!("http://{addr}"), state, tx)
+    (format!("http://{addr}"), metrics, state, tx)
 }
 
 impl Drop for TestApp {

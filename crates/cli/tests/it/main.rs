@@ -42,6 +42,7 @@ mod matching;
 mod matching_merge;
 mod matching_new_person;
 mod messages;
+mod metrics;
 mod multi_node;
 mod openapi;
 mod outcomes;

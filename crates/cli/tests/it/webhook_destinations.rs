@@ -20,7 +20,7 @@ const SECRET: &str = "northshire-mh-webhook-secret";
 
 /// Plain HTTP allowed and no network named: what is refused is refused
 /// for its address alone.
-fn plain_http(config: &mut ServerConfig) {
+pub fn plain_http(config: &mut ServerConfig) {
     config.delivery.webhooks = Destinations {
         allow_http: true,
         allowed_networks: Vec::new(),
@@ -109,7 +109,7 @@ async fn plain_http_is_refused_unless_the_deployment_allows_it(app: TestApp) {
 
 /// Writes a webhook of the demo admin's organisation straight into the
 /// store, as if it had been registered while its name pointed elsewhere.
-async fn planted(app: &TestApp, url: &str) {
+pub async fn planted(app: &TestApp, url: &str) {
     let admin = user(app, "admin").await;
     let mut tx = app.store.write().await.unwrap();
     concordat_store::webhooks::insert_webhook(

@@ -101,6 +101,7 @@ pub async fn claim_break_glass(
         &facts,
         now,
     );
+    state.metrics.decided(AccessAction::Read, &decisions);
     let refusal = Refused::of(&decisions);
 
     let mut reasons = vec![format!(

@@ -84,8 +84,22 @@ impl AttemptClass {
 }
 
 /// Sends `delivery` to `hook` once, if its destination is allowed; the
-/// class of what happened and the receiver's status, if it answered.
+/// class of what happened and the receiver's status, if it answered. A
+/// failed attempt is counted in the metrics by its class.
 pub(super) async fn send(
+    state: &AppState,
+    delivery: &Delivery,
+    hook: &Webhook,
+    now: DateTime<Utc>,
+) -> (AttemptClass, Option<i64>) {
+    let (class, status) = attempt(state, delivery, hook, now).await;
+    if class != AttemptClass::Delivered {
+        state.metrics.webhook_failed(class.as_str());
+    }
+    (class, status)
+}
+
+async fn attempt(
     state: &AppState,
     delivery: &Delivery,
     hook: &Webhook,

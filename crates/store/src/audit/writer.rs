@@ -74,11 +74,32 @@ pub struct AuditLog {
     queue: mpsc::Sender<Pending>,
 }
 
+/// Told of each batch the writer commits, or fails to: how many entries
+/// it held and how long its transaction took (for the server's metrics).
+pub trait BatchObserver: Send + Sync + 'static {
+    fn written(&self, entries: usize, took: std::time::Duration, committed: bool);
+}
+
+struct Unobserved;
+
+impl BatchObserver for Unobserved {
+    fn written(&self, _: usize, _: std::time::Duration, _: bool) {}
+}
+
 impl AuditLog {
     /// Starts the writer task on the current Tokio runtime.
     pub fn start(store: Store, signer: CheckpointSigner) -> AuditLog {
+        Self::start_observed(store, signer, Arc::new(Unobserved))
+    }
+
+    /// [`start`](Self::start), telling `observer` of every batch.
+    pub fn start_observed(
+        store: Store,
+        signer: CheckpointSigner,
+        observer: Arc<dyn BatchObserver>,
+    ) -> AuditLog {
         let (queue, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(store, signer, receiver));
+        tokio::spawn(write_batches(store, signer, receiver, observer));
         AuditLog { queue }
     }
 
@@ -121,6 +142,7 @@ async fn write_batches(
     store: Store,
     signer: CheckpointSigner,
     mut receiver: mpsc::Receiver<Pending>,
+    observer: Arc<dyn BatchObserver>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut kept = KeptConnection::new(store.clone());
@@ -128,7 +150,9 @@ async fn write_batches(
     // recv_many waits for at least one entry, then takes whatever else is
     // already queued: the batch grows with the load, with no timer.
     while kept.idle(receiver.recv_many(&mut batch, MAX_BATCH)).await > 0 {
+        let started = std::time::Instant::now();
         let written = write(&store, &mut kept, &signer, &batch, &mut head).await;
+        observer.written(batch.len(), started.elapsed(), written.is_ok());
         match written {
             Ok(first_seq) => {
                 for (seq, pending) in (first_seq..).zip(batch.drain(..)) {
