@@ -14,6 +14,7 @@ use concordat_domain::person::{BirthDate, Person, PersonName};
 use concordat_store::persons;
 use serde_json::json;
 
+use crate::existence::report::PER_REQUEST_HEADERS;
 use crate::fixtures::{
     count, crisis_look_up_path, csrf_token, get_json, person_id, post_json, user, DANIEL, GARY,
     LEAH,

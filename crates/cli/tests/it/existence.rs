@@ -21,7 +21,7 @@
 //! grouped (`report`). Nothing is timed.
 
 mod probes;
-mod report;
+pub mod report;
 mod route_table;
 mod routes;
 mod stored;

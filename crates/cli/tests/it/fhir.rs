@@ -47,6 +47,7 @@ use concordat_domain::consent::ConsentScope;
 use concordat_domain::ids::PersonId;
 use concordat_domain::purpose::Purpose;
 
+use crate::existence::report::PER_REQUEST_HEADERS;
 use crate::fixtures::{person_id, post_json, record_refusal, user, GARY};
 use crate::harness::TestApp;
 
@@ -76,7 +77,7 @@ impl Answer {
         let mut headers: Vec<(String, String)> = self
             .headers
             .iter()
-            .filter(|(k, _)| k.as_str() != "date")
+            .filter(|(k, _)| !PER_REQUEST_HEADERS.contains(&k.as_str()))
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
             .collect();
         headers.sort();

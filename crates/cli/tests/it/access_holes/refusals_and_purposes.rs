@@ -25,7 +25,7 @@ async fn refusals_answer_exactly_as_for_no_one_to_those_without_a_relationship(a
                 let mut h: Vec<(String, String)> = r
                     .headers()
                     .iter()
-                    .filter(|(k, _)| k.as_str() != "date")
+                    .filter(|(k, _)| !PER_REQUEST_HEADERS.contains(&k.as_str()))
                     .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
                     .collect();
                 h.sort();

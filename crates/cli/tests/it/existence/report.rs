@@ -10,9 +10,10 @@ use super::probes::probes;
 use super::routes::Probe;
 use super::world::{Kind, Target};
 
-/// Headers that differ from one request to the next whatever is asked. The
-/// server sets no request id.
-const PER_REQUEST_HEADERS: [&str; 1] = ["date"];
+/// Headers that differ from one request to the next whatever is asked: the
+/// time, and the request's id (random, of the server's making, whoever
+/// and whatever is asked about).
+pub const PER_REQUEST_HEADERS: [&str; 2] = ["date", "x-request-id"];
 
 /// An answer, with each id of the target it was about replaced by a
 /// placeholder (`{person}`, `{nhs}`, …) so that answers about different
