@@ -103,8 +103,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         );
         println!(
             "Added {} months of history for the outcomes dashboard: {} emergency contacts, {} \
-             referrals and {} break-glass uses.",
-            history.months, history.contacts, history.referrals, history.break_glass
+             hospital stays, {} referrals and {} break-glass uses.",
+            history.months, history.contacts, history.stays, history.referrals, history.break_glass
         );
     } else {
         println!(

@@ -26,7 +26,8 @@ impl CrisisKind {
     /// The crises an open contact of `kind` puts the person in: a section
     /// 136 detention is a section 136 and a crisis; an admission is an
     /// admission and a crisis; a 999 call, street triage or a crisis line
-    /// call is a crisis. Advice given, a discharge or a date set is none.
+    /// call is a crisis. Advice given, a discharge, a date set or a
+    /// follow-up after discharge is none.
     pub fn of_contact(kind: ContactKind) -> &'static [CrisisKind] {
         use ContactKind as K;
         match kind {
@@ -38,7 +39,7 @@ impl CrisisKind {
             | K::Call111
             | K::EdAttendance
             | K::CrisisLineCall => &[Self::AnyCrisis],
-            K::AdviceGiven | K::Discharge | K::PlannedDischargeDate => &[],
+            K::AdviceGiven | K::Discharge | K::PlannedDischargeDate | K::FollowUp => &[],
         }
     }
 }

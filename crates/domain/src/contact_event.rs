@@ -27,6 +27,7 @@ closed_vocabulary! {
         Admission = "admission", "Admission";
         Discharge = "discharge", "Discharge";
         PlannedDischargeDate = "planned-discharge-date", "Planned discharge date set";
+        FollowUp = "follow-up", "Follow-up after discharge";
     }
 }
 
@@ -76,6 +77,9 @@ impl ContactKind {
                 kind,
                 O::NhsTrust | O::EmergencyDepartment | O::SpecialistService
             ),
+            // The mental health services that see someone in the days
+            // after they leave hospital.
+            Self::FollowUp => matches!(kind, O::NhsTrust | O::SpecialistService),
         }
     }
 
@@ -93,7 +97,9 @@ impl ContactKind {
                 ContactLasts::For(Duration::hours(24))
             }
             Self::Admission => ContactLasts::UntilDischarge,
-            Self::AdviceGiven | Self::Discharge | Self::PlannedDischargeDate => ContactLasts::Not,
+            Self::AdviceGiven | Self::Discharge | Self::PlannedDischargeDate | Self::FollowUp => {
+                ContactLasts::Not
+            }
         }
     }
 }

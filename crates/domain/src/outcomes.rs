@@ -14,6 +14,6 @@ mod tests;
 pub use measure::{Measure, MeasureError, Rate, Theme};
 pub use month::{Month, MonthError};
 pub use tally::{
-    tally, Beneath, BreakGlassUse, Contact, Discharge, Exposure, History, ListEntry, LookUp,
-    PlanInForce, Referral, Refusal, Tally,
+    tally, Beneath, BreakGlassUse, Contact, Discharge, Exposure, FollowUp, History, ListEntry,
+    LookUp, PlanInForce, Referral, Refusal, Tally, FOLLOW_UP_WITHIN,
 };

@@ -11,8 +11,8 @@ use concordat_domain::crisis_plan::PlanSections;
 use concordat_domain::ids::{OrganisationId, TeamId};
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
-    Beneath, BreakGlassUse, Contact, Discharge, Exposure, History, ListEntry, LookUp, Measure,
-    Month, PlanInForce, Referral, Refusal, Tally,
+    Beneath, BreakGlassUse, Contact, Discharge, Exposure, FollowUp, History, ListEntry, LookUp,
+    Measure, Month, PlanInForce, Referral, Refusal, Tally, FOLLOW_UP_WITHIN,
 };
 use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
@@ -236,7 +236,7 @@ pub async fn history(
 
     let discharges = rows_between(
         conn,
-        "SELECT e.organisation_id, e.occurred_at, \
+        "SELECT e.person_id, e.organisation_id, e.occurred_at, \
          CASE WHEN EXISTS (SELECT 1 FROM carer_sharing c WHERE c.person_id = e.person_id \
          AND c.topic = 'discharge' AND c.may_tell = 1 AND c.recorded_at <= e.recorded_at) \
          THEN 1 ELSE 0 END AS agreed, \
@@ -250,6 +250,7 @@ pub async fn history(
     .iter()
     .map(|r| {
         Ok(Discharge {
+            person: rows::id(r, "person_id")?,
             organisation: rows::opt_id(r, "organisation_id")?,
             at: rows::instant(r, "occurred_at")?,
             carer_agreed: rows::int(r, "agreed")? == 1,
@@ -301,9 +302,27 @@ pub async fn history(
         });
     }
 
+    // Follow-ups of the month's discharges, up to 72 hours after its end.
+    let follow_ups = rows_between(
+        conn,
+        "SELECT person_id, occurred_at FROM contact_events \
+         WHERE kind = 'follow-up' AND occurred_at >= $1 AND occurred_at < $2",
+        (start, end + FOLLOW_UP_WITHIN + chrono::Duration::seconds(1)),
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(FollowUp {
+            person: rows::id(r, "person_id")?,
+            at: rows::instant(r, "occurred_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+
     Ok(History {
         plans,
         discharges,
+        follow_ups,
         refusals,
         listed,
         contacts,
@@ -351,6 +370,7 @@ pub fn records(history: &History) -> i64 {
         + history.exposures.len()
         + history.refusals.len()
         + history.discharges.len()
+        + history.follow_ups.len()
         + history.plans.len()) as i64
 }
 

@@ -5,7 +5,8 @@
 //! month in repeated crisis; referrals between partners acknowledged and
 //! answered at realistic delays, some late and escalated, the newest not
 //! yet answered; a handful of break-glass uses a month, most found
-//! appropriate at review and the newest not yet reviewed.
+//! appropriate at review and the newest not yet reviewed; stays on the
+//! trust's wards, most followed up within 72 hours of discharge.
 //!
 //! It covers the twelve whole months before `now`'s and this month up to
 //! `now`, for the synthetic people beyond those the frequent contact list
@@ -17,6 +18,7 @@
 mod break_glass;
 mod contacts;
 mod referrals;
+mod stays;
 
 use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
 use concordat_domain::calendar::{WorkingCalendar, ENGLAND_AND_WALES};
@@ -48,6 +50,8 @@ pub struct HistorySummary {
     /// Months covered, this one included.
     pub months: usize,
     pub contacts: usize,
+    /// Admissions written (each with its discharge and follow-up, if due).
+    pub stays: usize,
     pub referrals: usize,
     pub break_glass: usize,
 }
@@ -89,9 +93,15 @@ pub async fn seed_history(store: &Store, now: DateTime<Utc>) -> anyhow::Result<H
     let contacts = contacts::write(store, &mut rng, &partnership, &drawn, now).await?;
     let referrals = referrals::seed(store, &mut rng, &window, &partnership, &drawn).await?;
     let break_glass = break_glass::seed(store, &mut rng, &window, &partnership, &drawn).await?;
+    let stays = stays::draw(&mut rng, &window, &partnership.people);
+    contacts::write(store, &mut rng, &partnership, &stays, now).await?;
     Ok(HistorySummary {
         months: months.len(),
         contacts,
+        stays: stays
+            .iter()
+            .filter(|d| d.kind == concordat_domain::contact_event::ContactKind::Admission)
+            .count(),
         referrals,
         break_glass,
     })

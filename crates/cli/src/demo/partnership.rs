@@ -436,6 +436,7 @@ pub const SOURCE_SYSTEMS: &[DemoSourceSystem] = &[
             ContactKind::Admission,
             ContactKind::Discharge,
             ContactKind::PlannedDischargeDate,
+            ContactKind::FollowUp,
             ContactKind::CrisisLineCall,
         ],
     },

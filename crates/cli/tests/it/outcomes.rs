@@ -678,6 +678,48 @@ async fn carers_told_at_discharge_are_counted_against_those_the_person_agreed_to
     );
 }
 
+async fn discharges_are_followed_up_within_72_hours_or_not(app: TestApp) {
+    refresh(&app).await;
+    let (discharged, followed) = (
+        kept_figure(&app, "discharges").await,
+        kept_figure(&app, "discharges-followed-up").await,
+    );
+    // Daniel and Leah leave the ward on 3 March at 08:30.
+    let ward = app.token_for("nmht-pas", "TREAT").await;
+    for (id, nhs) in [("D-1", DANIEL), ("D-2", LEAH)] {
+        let response = post_json(&app, &ward, "/api/v1/events", discharge(id, nhs)).await;
+        assert_eq!(response.status(), 201);
+    }
+    app.clock.advance(Duration::days(5));
+    let ward = app.token_for("nmht-pas", "TREAT").await;
+    // The community team sees Daniel two days later, Leah four.
+    for (id, nhs, at) in [
+        ("F-1", DANIEL, "2026-03-05T10:00:00Z"),
+        ("F-2", LEAH, "2026-03-07T09:00:00Z"),
+    ] {
+        let follow_up = json!({
+            "source_system": "nmht-pas", "event_id": id, "kind": "follow-up",
+            "nhs_number": nhs, "occurred_at": at, "outcome": "seen at home"
+        });
+        let response = post_json(&app, &ward, "/api/v1/events", follow_up).await;
+        assert_eq!(response.status(), 201);
+    }
+    // An emergency department's system does not report follow-ups.
+    let ed = app.token_for("northshire-ed", "TREAT").await;
+    let refused = json!({
+        "source_system": "northshire-ed", "event_id": "F-3", "kind": "follow-up",
+        "nhs_number": LEAH, "occurred_at": "2026-03-04T09:00:00Z", "outcome": "seen"
+    });
+    let response = post_json(&app, &ed, "/api/v1/events", refused).await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    refresh(&app).await;
+    assert_eq!(kept_figure(&app, "discharges").await, discharged + 2);
+    assert_eq!(
+        kept_figure(&app, "discharges-followed-up").await,
+        followed + 1
+    );
+}
+
 async fn agreed_plans_are_counted_as_they_stood_at_the_months_end(app: TestApp) {
     refresh(&app).await;
     let agreed = count(
@@ -727,6 +769,7 @@ async fn agreed_plans_are_counted_as_they_stood_at_the_months_end(app: TestApp) 
 crate::on_both_stores!(
     agreed_plans_are_counted_as_they_stood_at_the_months_end,
     carers_told_at_discharge_are_counted_against_those_the_person_agreed_to,
+    discharges_are_followed_up_within_72_hours_or_not,
     refusals_in_force_are_counted_once_a_person_at_the_months_end,
     the_frequent_contact_list_is_counted_by_month,
     a_detention_records_the_place_of_safety_and_how_the_person_was_taken,

@@ -34,6 +34,8 @@ closed_vocabulary! {
         PlansReviewOverdue = "plans-review-overdue", "Agreed plans overdue for review";
         PlansSayWhatDoesNotHelp = "plans-say-what-does-not-help", "Agreed plans that say what does not help";
         RefusalsInForce = "refusals-in-force", "People refusing to share with a partner";
+        Discharges = "discharges", "Discharges from hospital";
+        DischargesFollowedUp = "discharges-followed-up", "Discharges followed up within 72 hours";
         DischargesCarerAgreed = "discharges-carer-agreed", "Discharges a carer was to be told of";
         CarersToldAtDischarge = "carers-told-at-discharge", "Discharges a carer was told of";
         IncidentsAttended = "incidents-attended", "Traumatic incidents attended by staff";
@@ -51,17 +53,19 @@ pub enum Theme {
     LookUps,
     Referrals,
     Plans,
+    Discharges,
     Sharing,
     Frontline,
 }
 
 impl Theme {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Detentions,
         Self::RepeatContact,
         Self::LookUps,
         Self::Referrals,
         Self::Plans,
+        Self::Discharges,
         Self::Sharing,
         Self::Frontline,
     ];
@@ -73,6 +77,7 @@ impl Theme {
             Self::LookUps => "Crisis look-ups and break-glass",
             Self::Referrals => "Referrals between partners",
             Self::Plans => "Crisis plans",
+            Self::Discharges => "Leaving hospital",
             Self::Sharing => "What people chose to share",
             Self::Frontline => "Safeguarding those who safeguard",
         }
@@ -126,9 +131,11 @@ impl Measure {
             | M::PlansInDate
             | M::PlansReviewOverdue
             | M::PlansSayWhatDoesNotHelp => Theme::Plans,
-            M::RefusalsInForce | M::DischargesCarerAgreed | M::CarersToldAtDischarge => {
-                Theme::Sharing
-            }
+            M::Discharges
+            | M::DischargesFollowedUp
+            | M::DischargesCarerAgreed
+            | M::CarersToldAtDischarge => Theme::Discharges,
+            M::RefusalsInForce => Theme::Sharing,
             M::IncidentsAttended
             | M::StaffAttendances
             | M::ChecksOfferedInTime
@@ -257,6 +264,16 @@ impl Measure {
                  counts in the partnership's figure only. Each person once, however many \
                  refusals they hold."
             }
+            M::Discharges => {
+                "Discharges from a hospital stay reported as contact events, by the month they \
+                 happened and the organisation that reported them."
+            }
+            M::DischargesFollowedUp => {
+                "Of those discharges, the ones after which a mental health service (a trust or \
+                 specialist service, or the person's care team) recorded a follow-up contact \
+                 with the person within 72 hours; a discharge late in a month counts once its \
+                 72 hours have passed."
+            }
             M::DischargesCarerAgreed => {
                 "Discharges in the month of people who had agreed, before it, that a nominated \
                  carer may be told of a discharge, by the organisation that reported it."
@@ -312,6 +329,7 @@ impl Measure {
             }
             M::ChecksOfferedInTime | M::FollowUpsDone => share(M::StaffAttendances),
             M::CarersToldAtDischarge => share(M::DischargesCarerAgreed),
+            M::DischargesFollowedUp => share(M::Discharges),
             M::PlansInDate | M::PlansReviewOverdue | M::PlansSayWhatDoesNotHelp => {
                 share(M::PlansAgreed)
             }

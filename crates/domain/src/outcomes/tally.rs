@@ -89,11 +89,22 @@ pub struct PlanInForce {
 /// it and whether one was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discharge {
+    pub person: PersonId,
     pub organisation: Option<OrganisationId>,
     pub at: DateTime<Utc>,
     pub carer_agreed: bool,
     pub carer_told: bool,
 }
+
+/// A follow-up contact after a discharge: whom, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub person: PersonId,
+    pub at: DateTime<Utc>,
+}
+
+/// How soon after a discharge a follow-up counts.
+pub const FOLLOW_UP_WITHIN: chrono::Duration = chrono::Duration::hours(72);
 
 /// A member of staff's attendance at a traumatic incident, as the
 /// measures see it: no one is named.
@@ -128,6 +139,9 @@ pub struct History {
     pub refusals: Vec<Refusal>,
     /// The month's discharges.
     pub discharges: Vec<Discharge>,
+    /// Follow-up contacts from the month's start to 72 hours after its
+    /// end.
+    pub follow_ups: Vec<FollowUp>,
     /// Each agreed crisis plan as it stood at the month's end.
     pub plans: Vec<PlanInForce>,
 }
@@ -270,19 +284,34 @@ fn plans(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
 }
 
 fn discharges(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {
+    let (mut all, mut followed) = (Counter::default(), Counter::default());
     let (mut agreed, mut told) = (Counter::default(), Counter::default());
-    for d in history
-        .discharges
-        .iter()
-        .filter(|d| within(d.at) && d.carer_agreed)
-    {
-        agreed.add(d.organisation, None);
-        if d.carer_told {
-            told.add(d.organisation, None);
+    for d in history.discharges.iter().filter(|d| within(d.at)) {
+        all.add(d.organisation, None);
+        if followed_up(d, &history.follow_ups) {
+            followed.add(d.organisation, None);
+        }
+        if d.carer_agreed {
+            agreed.add(d.organisation, None);
+            if d.carer_told {
+                told.add(d.organisation, None);
+            }
         }
     }
+    all.into_tallies(Measure::Discharges, out);
+    followed.into_tallies(Measure::DischargesFollowedUp, out);
     agreed.into_tallies(Measure::DischargesCarerAgreed, out);
     told.into_tallies(Measure::CarersToldAtDischarge, out);
+}
+
+/// Whether the person had a follow-up contact from the discharge to 72
+/// hours after it.
+fn followed_up(discharge: &Discharge, follow_ups: &[FollowUp]) -> bool {
+    follow_ups.iter().any(|f| {
+        f.person == discharge.person
+            && f.at >= discharge.at
+            && f.at <= discharge.at + FOLLOW_UP_WITHIN
+    })
 }
 
 fn exposures(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {

@@ -497,6 +497,7 @@ fn refusals_count_people_in_force_at_the_months_end() {
 fn carers_told_at_discharge_are_read_against_those_the_person_agreed_to() {
     let ward = 3;
     let discharge = |when, agreed, told| Discharge {
+        person: person(1),
         organisation: Some(org(ward)),
         at: when,
         carer_agreed: agreed,
@@ -520,6 +521,61 @@ fn carers_told_at_discharge_are_read_against_those_the_person_agreed_to() {
     assert_eq!(
         Measure::CarersToldAtDischarge.rate().map(|r| r.of),
         Some(Measure::DischargesCarerAgreed)
+    );
+}
+
+#[test]
+fn a_discharge_is_followed_up_by_a_contact_with_the_person_within_72_hours() {
+    let (trust, ed) = (1, 2);
+    let discharge = |p, o, when| Discharge {
+        person: person(p),
+        organisation: Some(org(o)),
+        at: when,
+        carer_agreed: false,
+        carer_told: false,
+    };
+    let follow_up = |p, when| FollowUp {
+        person: person(p),
+        at: when,
+    };
+    let history = History {
+        discharges: vec![
+            // Seen two days later.
+            discharge(1, trust, at(11, 2, 10)),
+            // Seen 72 hours later to the hour: in time.
+            discharge(2, trust, at(11, 9, 10)),
+            // Seen 73 hours later: too late.
+            discharge(3, ed, at(11, 12, 10)),
+            // Someone else was seen, not this person.
+            discharge(4, ed, at(11, 14, 10)),
+            // Seen before the discharge only.
+            discharge(5, trust, at(11, 20, 10)),
+            // Late on the last day, seen on 2 December.
+            discharge(6, trust, at(11, 30, 22)),
+            // October's, seen in November: not November's.
+            discharge(7, trust, at(10, 31, 10)),
+        ],
+        follow_ups: vec![
+            follow_up(1, at(11, 4, 10)),
+            follow_up(2, at(11, 12, 10)),
+            follow_up(3, at(11, 15, 11)),
+            follow_up(9, at(11, 15, 10)),
+            follow_up(5, at(11, 19, 10)),
+            follow_up(6, at(12, 2, 9)),
+            follow_up(7, at(11, 1, 9)),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    assert_eq!(count(&t, Measure::Discharges, None), 6);
+    assert_eq!(count(&t, Measure::Discharges, Some(trust)), 4);
+    assert_eq!(count(&t, Measure::Discharges, Some(ed)), 2);
+    assert_eq!(count(&t, Measure::DischargesFollowedUp, None), 3);
+    assert_eq!(count(&t, Measure::DischargesFollowedUp, Some(trust)), 3);
+    assert_eq!(count(&t, Measure::DischargesFollowedUp, Some(ed)), 0);
+    assert_eq!(
+        Measure::DischargesFollowedUp.rate().map(|r| r.of),
+        Some(Measure::Discharges)
     );
 }
 

@@ -17,7 +17,7 @@ fn class(kind: ContactKind) -> (&'static str, &'static str) {
         }
         K::StreetTriage => ("FLD", "field"),
         K::Call111 => ("VR", "virtual"),
-        K::AdviceGiven => ("AMB", "ambulatory"),
+        K::AdviceGiven | K::FollowUp => ("AMB", "ambulatory"),
         K::Admission | K::Discharge | K::PlannedDischargeDate => ("IMP", "inpatient encounter"),
     }
 }
