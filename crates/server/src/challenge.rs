@@ -12,6 +12,12 @@ pub fn bearer(headers: &mut HeaderMap) {
     headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
 }
 
+/// `Retry-After` for an answer that a fault of the moment refused (the
+/// audit log cannot be written): a minute.
+pub fn retry_soon(headers: &mut HeaderMap) {
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(60));
+}
+
 /// `Retry-After` in whole seconds until `until` (at least one), for an
 /// answer to a locked account.
 pub fn retry_after(headers: &mut HeaderMap, until: DateTime<Utc>) {

@@ -14,7 +14,8 @@
 //! | [`Forbidden`](ServiceError::Forbidden) | not allowed for a reason other than the access decision (a role, a purpose) | 403 | 403 |
 //! | [`Conflict`](ServiceError::Conflict) | clashes with what is stored now (someone acted first) | 409 | 409 |
 //! | [`Invalid`](ServiceError::Invalid) | input that breaks a rule, by field; nothing was changed | 400, with `errors` | the form again |
-//! | [`Internal`](ServiceError::Internal) | a fault of ours: the store, the audit | 500 | 500 |
+//! | [`Unavailable`](ServiceError::Unavailable) | the audit log cannot be written, so no personal data may be shown or changed; clears by itself | 503, `Retry-After` | 503 |
+//! | [`Internal`](ServiceError::Internal) | a fault of ours: the store | 500 | 500 |
 //!
 //! What is shown: the words of every kind but `Internal`, which are written
 //! for the person refused ("the person has refused sharing with Northshire
@@ -22,7 +23,8 @@
 //! it, and never shown. What is never said: whether a person exists to a
 //! caller with no relationship to them — services answer `NotFound` for
 //! them, whatever the reason, and audit the reason instead. An audit entry
-//! that cannot be written is `Internal`: no audit, no access.
+//! that cannot be written is `Unavailable`: no audit, no access, and the
+//! caller is told to try again (the cause is logged, never shown).
 
 use concordat_store::StoreError;
 use serde::Serialize;
@@ -44,10 +46,16 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{}", describe(.0))]
     Invalid(Vec<FieldError>),
+    /// The audit log cannot be written; the cause, for the log only.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// The cause, for the log only.
     #[error("internal error: {0}")]
     Internal(String),
 }
+
+/// What a caller is told when the audit log cannot be written.
+pub const UNAVAILABLE: &str = "the audit log cannot be written just now, so nothing of anyone's record is shown or changed; try again in a minute";
 
 /// One field at fault and why, in words for the person who typed it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -97,7 +105,7 @@ impl From<AccessError> for ServiceError {
             // No audit, no access: the request fails rather than answer
             // unaudited.
             AccessError::Audit(e) => {
-                Self::Internal(format!("audit entry could not be written: {e}"))
+                Self::Unavailable(format!("audit entry could not be written: {e}"))
             }
         }
     }

@@ -74,7 +74,7 @@ async fn a_look_up_whose_audit_entry_fails_writes_no_relationship(app: TestApp) 
         .get_with_token(&crisis_look_up_path(GARY, "Welfare"), &police)
         .await;
 
-    assert_eq!(failed.status(), 500);
+    assert_eq!(failed.status(), 503);
     let body = failed.text().await.unwrap();
     assert!(!body.contains("Gary"), "nothing shown: {body}");
     assert_eq!(look_ups(&app, gary).await, 0);
@@ -102,7 +102,7 @@ async fn a_renewal_whose_audit_entry_fails_leaves_the_relationship_as_it_was(app
 
     let (status, _) = get_json(&app, &police, &crisis_look_up_path(GARY, "Welfare")).await;
 
-    assert_eq!(status, 500);
+    assert_eq!(status, 503);
     assert_eq!(look_up_ends(&app, gary).await, ends);
     assert_eq!(versions(&app, gary).await, before);
 }
@@ -129,7 +129,7 @@ async fn a_failing_look_up_fails_only_itself(app: TestApp) {
     .await;
 
     for (i, answer) in answers.iter().enumerate() {
-        let expected = if i % 2 == 0 { 500 } else { 200 };
+        let expected = if i % 2 == 0 { 503 } else { 200 };
         assert_eq!(answer.status(), expected, "request {i}");
     }
     assert_eq!(look_ups(&app, gary).await, 0);

@@ -14,6 +14,7 @@ mod advance_choices;
 mod agreements;
 mod api_auth;
 mod audit_cli;
+mod audit_faults;
 mod bad_input;
 mod browser;
 mod caching;

@@ -48,6 +48,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -132,6 +134,11 @@ impl ApiError {
                 "/problems/conflict",
                 "Conflicts with existing data",
             ),
+            ApiError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "/problems/unavailable",
+                "Not available just now",
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "/problems/internal",
@@ -154,6 +161,7 @@ impl ApiError {
             ApiError::NotFound => "there is nothing at this address".into(),
             ApiError::BodyTooLarge => "the body is larger than this address accepts".into(),
             ApiError::MethodNotAllowed => "this address does not accept that method".into(),
+            ApiError::Unavailable(_) => crate::error::UNAVAILABLE.into(),
             ApiError::Internal(_) => {
                 "an unexpected error occurred; it has been logged for the operators".into()
             }
@@ -170,7 +178,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(cause) = &self {
+        if let ApiError::Internal(cause) | ApiError::Unavailable(cause) = &self {
             tracing::error!(%cause, "request failed");
         }
         let (status, kind, title) = self.parts();
@@ -214,6 +222,7 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Unauthenticated(_) => crate::challenge::bearer(headers),
             ApiError::Locked { until } => crate::challenge::retry_after(headers, *until),
+            ApiError::Unavailable(_) => crate::challenge::retry_soon(headers),
             _ => {}
         }
         response
@@ -288,6 +297,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden(why) => ApiError::Forbidden(why),
             ServiceError::Conflict(why) => ApiError::Conflict(why),
             ServiceError::Invalid(fields) => ApiError::Invalid(fields),
+            ServiceError::Unavailable(cause) => ApiError::Unavailable(cause),
             ServiceError::Internal(cause) => ApiError::Internal(cause),
         }
     }

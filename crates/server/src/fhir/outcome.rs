@@ -48,6 +48,8 @@ pub enum FhirError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -107,6 +109,11 @@ impl FhirError {
                 "this address does not accept that method; see /fhir/metadata".into(),
             ),
             Self::Conflict(why) => (StatusCode::CONFLICT, "conflict", why.clone()),
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "transient",
+                crate::error::UNAVAILABLE.into(),
+            ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "exception",
@@ -132,7 +139,7 @@ impl FhirError {
 
 impl IntoResponse for FhirError {
     fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
+        if let Self::Internal(cause) | Self::Unavailable(cause) = &self {
             tracing::error!(%cause, "FHIR request failed");
         }
         let (status, _, _) = self.parts();
@@ -143,6 +150,7 @@ impl IntoResponse for FhirError {
         match &self {
             Self::Unauthenticated(_) => crate::challenge::bearer(headers),
             Self::Locked { until } => crate::challenge::retry_after(headers, *until),
+            Self::Unavailable(_) => crate::challenge::retry_soon(headers),
             _ => {}
         }
         response
@@ -163,6 +171,7 @@ impl From<ServiceError> for FhirError {
             ServiceError::Forbidden(why) => Self::Forbidden(why),
             ServiceError::Conflict(why) => Self::Conflict(why),
             ServiceError::Invalid(fields) => Self::Invalid(fields),
+            ServiceError::Unavailable(cause) => Self::Unavailable(cause),
             ServiceError::Internal(cause) => Self::Internal(cause),
         }
     }
@@ -228,6 +237,7 @@ mod tests {
             (ServiceError::Forbidden("no".into()), "forbidden", 403),
             (ServiceError::Conflict("later".into()), "conflict", 409),
             (ServiceError::invalid("patient", "bad"), "invalid", 400),
+            (ServiceError::Unavailable("x".into()), "transient", 503),
             (ServiceError::Internal("x".into()), "exception", 500),
         ];
         for (service, code, status) in cases {

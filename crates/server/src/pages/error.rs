@@ -27,6 +27,8 @@ pub enum PageError {
     /// Input a form could not put beside a field of its own.
     #[error("{0}")]
     Invalid(String),
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -59,6 +61,17 @@ impl IntoResponse for PageError {
                 "Check what you entered",
                 why.clone(),
             ),
+            PageError::Unavailable(cause) => {
+                tracing::error!(%cause, "page failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Not available just now",
+                    "Records cannot be shown just now: the audit log that records every look \
+                     cannot be written. Nothing was shown or changed. Please try again in a \
+                     minute."
+                        .to_owned(),
+                )
+            }
             PageError::Internal(cause) => {
                 tracing::error!(%cause, "page failed");
                 (
@@ -99,6 +112,7 @@ impl From<ServiceError> for PageError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
+            ServiceError::Unavailable(cause) => PageError::Unavailable(cause),
             ServiceError::Internal(cause) => PageError::Internal(cause),
         }
     }
