@@ -62,6 +62,20 @@ async fn no_audit_no_record_on_any_surface_until_the_fault_clears(app: TestApp) 
     assert_eq!(status, 503);
     assert!(html.contains("try again"), "{html}");
 
+    // A stranger learns nothing either: Gary and no one answer alike.
+    let police = app.token_for("police", "ETREAT").await;
+    let on_gary = app.get_with_token(&json_path, &police).await;
+    let nobody = format!("/api/v1/persons/{}", uuid::Uuid::new_v4());
+    let on_nobody = app.get_with_token(&nobody, &police).await;
+    assert_eq!(
+        (on_gary.status().as_u16(), on_nobody.status().as_u16()),
+        (503, 503)
+    );
+    assert_eq!(
+        on_gary.text().await.unwrap(),
+        on_nobody.text().await.unwrap()
+    );
+
     // Nothing of Gary anywhere, and not the cause either.
     for body in [problem.to_string(), outcome.to_string(), html] {
         assert!(!body.contains("Gary"), "{body}");
