@@ -79,7 +79,7 @@ impl ContactKind {
             ),
             // The mental health services that see someone in the days
             // after they leave hospital.
-            Self::FollowUp => matches!(kind, O::NhsTrust | O::SpecialistService),
+            Self::FollowUp => kind.provides_mental_health_care(),
         }
     }
 

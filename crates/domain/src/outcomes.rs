@@ -15,5 +15,5 @@ pub use measure::{Measure, MeasureError, Rate, Theme};
 pub use month::{Month, MonthError};
 pub use tally::{
     tally, Beneath, BreakGlassUse, Contact, Discharge, Exposure, FollowUp, History, ListEntry,
-    LookUp, PlanInForce, Referral, Refusal, Tally, FOLLOW_UP_WITHIN,
+    LookUp, OnCaseload, PlanInForce, Referral, Refusal, Tally, FOLLOW_UP_WITHIN,
 };

@@ -1,19 +1,28 @@
 //! Care teams: who, across the partnership, is looking after a person, and
 //! which of them leads.
 
+use chrono::{DateTime, Utc};
 use concordat_domain::care_team::{CareTeam, CareTeamMember};
 use concordat_domain::ids::{CareTeamId, PersonId, UserId};
 
-use crate::{access_versions, rows, Conn, StoreError};
+use crate::{access_versions, rows, time, Conn, StoreError};
 
-pub async fn insert_care_team(conn: &mut Conn, team: &CareTeam) -> Result<(), StoreError> {
+/// Records `team`, formed at `formed_at` (the month's caseload figures
+/// count it from then).
+pub async fn insert_care_team(
+    conn: &mut Conn,
+    team: &CareTeam,
+    formed_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO care_teams (id, person_id, name, lead_user_id) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO care_teams (id, person_id, name, lead_user_id, formed_at) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(team.id().to_string())
     .bind(team.person_id().to_string())
     .bind(team.name().to_owned())
     .bind(team.lead().to_string())
+    .bind(time::encode(formed_at))
     .execute(&mut *conn)
     .await?;
     for member in team.members() {

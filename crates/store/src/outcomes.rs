@@ -9,10 +9,11 @@ use chrono::{DateTime, Duration, Utc};
 use concordat_domain::contact_event::{ContactKind, Conveyance, Detention, PlaceOfSafety};
 use concordat_domain::crisis_plan::PlanSections;
 use concordat_domain::ids::{OrganisationId, TeamId};
+use concordat_domain::organisation::OrganisationKind;
 use concordat_domain::outcomes::tally::{is_crisis_contact, DIVERSION_HOURS, REPEAT_WINDOW_DAYS};
 use concordat_domain::outcomes::{
     Beneath, BreakGlassUse, Contact, Discharge, Exposure, FollowUp, History, ListEntry, LookUp,
-    Measure, Month, PlanInForce, Referral, Refusal, Tally, FOLLOW_UP_WITHIN,
+    Measure, Month, OnCaseload, PlanInForce, Referral, Refusal, Tally, FOLLOW_UP_WITHIN,
 };
 use concordat_domain::wellbeing::OFFER_WITHIN_HOURS;
 use sqlx::any::AnyRow;
@@ -302,6 +303,9 @@ pub async fn history(
         });
     }
 
+    // Mental health teams' caseloads as they stood at the month's end.
+    let caseloads = caseloads_at(conn, end).await?;
+
     // Follow-ups of the month's discharges, up to 72 hours after its end.
     let follow_ups = rows_between(
         conn,
@@ -321,6 +325,7 @@ pub async fn history(
 
     Ok(History {
         plans,
+        caseloads,
         discharges,
         follow_ups,
         refusals,
@@ -332,6 +337,37 @@ pub async fn history(
         referrals,
         exposures,
     })
+}
+
+/// Each person and mental health team (or organisation, for staff of no
+/// team) whose member was on the person's care team formed before `end`.
+async fn caseloads_at(conn: &mut Conn, end: DateTime<Utc>) -> Result<Vec<OnCaseload>, StoreError> {
+    let kinds: Vec<String> = OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| k.provides_mental_health_care())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    let sql = format!(
+        "SELECT DISTINCT ct.person_id, m.organisation_id, u.team_id FROM care_teams ct \
+         JOIN care_team_members m ON m.care_team_id = ct.id \
+         JOIN users u ON u.id = m.user_id \
+         JOIN organisations o ON o.id = m.organisation_id \
+         WHERE o.kind IN ({}) AND ct.formed_at < $1",
+        kinds.join(", ")
+    );
+    sqlx::query(&sql)
+        .bind(time::encode(end))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(OnCaseload {
+                person: rows::id(r, "person_id")?,
+                organisation: rows::id(r, "organisation_id")?,
+                team: rows::opt_id(r, "team_id")?,
+            })
+        })
+        .collect()
 }
 
 /// The rows `sql` selects between two instants, bound as `$1` and `$2`.
@@ -371,7 +407,8 @@ pub fn records(history: &History) -> i64 {
         + history.refusals.len()
         + history.discharges.len()
         + history.follow_ups.len()
-        + history.plans.len()) as i64
+        + history.plans.len()
+        + history.caseloads.len()) as i64
 }
 
 fn key(id: Option<OrganisationId>) -> String {

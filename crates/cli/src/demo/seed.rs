@@ -149,7 +149,8 @@ pub async fn seed_partnership(
 
     let scenarios = scenario_people(&mut rng, &staff, today)?;
     for scenario in &scenarios {
-        insert_generated(&mut tx, &scenario.generated, options.now).await?;
+        // The people of the stories have been known for years.
+        insert_generated(&mut tx, &scenario.generated, options.now, 730).await?;
         let person = scenario.generated.person.id();
         let by = clinician(&scenario.generated, &names)?;
         let (plan, raised) =
@@ -256,7 +257,8 @@ pub async fn seed_partnership(
                 .next()
                 .ok_or_else(|| anyhow::anyhow!("ran out of test-range NHS numbers"))?;
             let generated = synthetic_person(&mut rng, nhs, &staff, today)?;
-            insert_generated(&mut tx, &generated, options.now).await?;
+            let formed = formed_days_ago(generated.person.id());
+            insert_generated(&mut tx, &generated, options.now, formed).await?;
             let by = clinician(&generated, &names)?;
             if let Some(plan) =
                 synthetic_plan(&mut plan_rng, generated.person.id(), by, options.now)?
@@ -481,11 +483,21 @@ async fn insert_generated(
     conn: &mut Conn,
     generated: &GeneratedPerson,
     now: DateTime<Utc>,
+    formed_days_ago: i64,
 ) -> anyhow::Result<()> {
     persons::insert_person(conn, &generated.person, now).await?;
     for related in &generated.related {
         persons::insert_related_person(conn, related).await?;
     }
-    care_teams::insert_care_team(conn, &generated.care_team).await?;
+    let formed_at = now - chrono::Duration::days(formed_days_ago);
+    care_teams::insert_care_team(conn, &generated.care_team, formed_at).await?;
     Ok(())
+}
+
+/// How long ago a synthetic person's care team was formed: between two
+/// months and two years, taken from the person's id so that the rest of
+/// the generated data is as before, and the caseloads of the demo's year
+/// grow as teams take people on.
+fn formed_days_ago(person: PersonId) -> i64 {
+    60 + i64::try_from(person.as_uuid().as_u128() % 670).unwrap_or(0)
 }

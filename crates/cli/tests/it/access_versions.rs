@@ -156,7 +156,9 @@ async fn every_write_of_an_access_fact_moves_an_access_version(app: TestApp) {
     )
     .unwrap();
     let mut tx = app.store.write().await.unwrap();
-    care_teams::insert_care_team(&mut tx, &team).await.unwrap();
+    care_teams::insert_care_team(&mut tx, &team, chrono::Utc::now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     seen = moved(&app, daniel, seen, false, "a care team").await;
 

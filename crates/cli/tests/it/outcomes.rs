@@ -766,7 +766,136 @@ async fn agreed_plans_are_counted_as_they_stood_at_the_months_end(app: TestApp) 
     );
 }
 
+/// The people on mental health teams' caseloads formed before `end`
+/// (with an agreed plan meeting `plan`, a condition on `p`, when given),
+/// counted straight from the tables: for one team, or the partnership.
+async fn on_caseloads(app: &TestApp, team: Option<&str>, end: &str, plan: Option<&str>) -> i64 {
+    let team = team.map_or(String::new(), |t| format!(" AND u.team_id = '{t}'"));
+    let plan = match plan {
+        None => String::new(),
+        Some(plan) => format!(
+            " AND EXISTS (SELECT 1 FROM crisis_plans p WHERE p.person_id = ct.person_id \
+             AND p.agreed_version IS NOT NULL{plan})"
+        ),
+    };
+    count(
+        app,
+        &format!(
+            "SELECT COUNT(DISTINCT ct.person_id) AS n FROM care_teams ct \
+             JOIN care_team_members m ON m.care_team_id = ct.id \
+             JOIN users u ON u.id = m.user_id \
+             JOIN organisations o ON o.id = m.organisation_id \
+             WHERE o.kind IN ('nhs-trust', 'specialist-service') \
+             AND ct.formed_at < '{end}'{team}{plan}"
+        ),
+    )
+    .await
+}
+
+/// `measure`'s kept figure for `month`, for the team `team` (or the
+/// partnership).
+async fn kept_for(app: &TestApp, measure: &str, month: &str, team: Option<&str>) -> i64 {
+    let whose = team.map_or("organisation_id = '' AND partner_id = ''".to_owned(), |t| {
+        format!("partner_id = '{t}'")
+    });
+    count(
+        app,
+        &format!(
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS n FROM outcome_figures WHERE measure = '{measure}' \
+             AND month = '{month}' AND {whose}"
+        ),
+    )
+    .await
+}
+
+async fn each_teams_caseload_is_counted_with_its_plans_as_it_stood_at_the_months_end(app: TestApp) {
+    refresh(&app).await;
+    let end = "2026-04-01";
+    let caseload = on_caseloads(&app, None, end, None).await;
+    assert!(caseload > 0, "the demo's teams hold caseloads");
+    assert_eq!(kept_for(&app, "caseload", "2026-03", None).await, caseload);
+    let with_plan = on_caseloads(&app, None, end, Some("")).await;
+    assert!(
+        with_plan > 0 && with_plan < caseload,
+        "some covered, not all"
+    );
+    assert_eq!(
+        kept_for(&app, "caseload-with-plan", "2026-03", None).await,
+        with_plan
+    );
+    let in_date = on_caseloads(&app, None, end, Some(" AND p.review_due >= '2026-03-31'")).await;
+    assert_eq!(
+        kept_for(&app, "caseload-plan-in-date", "2026-03", None).await,
+        in_date
+    );
+    assert_eq!(
+        kept_for(&app, "caseload-review-overdue", "2026-03", None).await,
+        with_plan - in_date
+    );
+    assert_eq!(
+        kept_for(&app, "caseload-says-what-does-not-help", "2026-03", None).await,
+        on_caseloads(
+            &app,
+            None,
+            end,
+            Some(" AND p.agreed_says_what_does_not_help = 1")
+        )
+        .await
+    );
+
+    // The team holding the most people: its own row is its caseload.
+    let team = texts(
+        &app,
+        "SELECT u.team_id AS team FROM care_teams ct \
+         JOIN care_team_members m ON m.care_team_id = ct.id \
+         JOIN users u ON u.id = m.user_id \
+         JOIN organisations o ON o.id = m.organisation_id \
+         WHERE o.kind = 'nhs-trust' AND u.team_id IS NOT NULL \
+         GROUP BY u.team_id ORDER BY COUNT(DISTINCT ct.person_id) DESC, u.team_id LIMIT 1",
+        "team",
+    )
+    .await
+    .remove(0);
+    let of_team = on_caseloads(&app, Some(&team), end, None).await;
+    assert!(of_team > 0);
+    assert_eq!(
+        kept_for(&app, "caseload", "2026-03", Some(&team)).await,
+        of_team
+    );
+    assert_eq!(
+        kept_for(&app, "caseload-with-plan", "2026-03", Some(&team)).await,
+        on_caseloads(&app, Some(&team), end, Some("")).await
+    );
+
+    // A care team formed in the middle of March is on March's caseload and
+    // not February's.
+    let gary = person_id(&app, GARY).await;
+    let (february, march) = (
+        kept_for(&app, "caseload", "2026-02", None).await,
+        kept_for(&app, "caseload", "2026-03", None).await,
+    );
+    assert_eq!(february, on_caseloads(&app, None, "2026-03-01", None).await);
+    {
+        let mut tx = app.state.store.write().await.unwrap();
+        sqlx::query(
+            "UPDATE care_teams SET formed_at = '2026-03-15T10:00:00Z' WHERE person_id = $1",
+        )
+        .bind(gary.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    refresh(&app).await;
+    assert_eq!(
+        kept_for(&app, "caseload", "2026-02", None).await,
+        february - 1
+    );
+    assert_eq!(kept_for(&app, "caseload", "2026-03", None).await, march);
+}
+
 crate::on_both_stores!(
+    each_teams_caseload_is_counted_with_its_plans_as_it_stood_at_the_months_end,
     agreed_plans_are_counted_as_they_stood_at_the_months_end,
     carers_told_at_discharge_are_counted_against_those_the_person_agreed_to,
     discharges_are_followed_up_within_72_hours_or_not,

@@ -127,7 +127,9 @@ async fn carers_and_care_teams_are_kept_with_the_person(app: TestApp) {
     persons::insert_related_person(&mut tx, &mother)
         .await
         .unwrap();
-    care_teams::insert_care_team(&mut tx, &team).await.unwrap();
+    care_teams::insert_care_team(&mut tx, &team, chrono::Utc::now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut conn = app.store.read().await.unwrap();

@@ -65,6 +65,12 @@ impl OrganisationKind {
         })
     }
 
+    /// Whether the organisation's teams are mental health teams: those
+    /// that hold a caseload and see someone after a stay in hospital.
+    pub fn provides_mental_health_care(self) -> bool {
+        matches!(self, Self::NhsTrust | Self::SpecialistService)
+    }
+
     /// How people name the kind, for pages.
     pub fn label(self) -> &'static str {
         match self {

@@ -33,6 +33,11 @@ closed_vocabulary! {
         PlansInDate = "plans-in-date", "Agreed plans in date";
         PlansReviewOverdue = "plans-review-overdue", "Agreed plans overdue for review";
         PlansSayWhatDoesNotHelp = "plans-say-what-does-not-help", "Agreed plans that say what does not help";
+        Caseload = "caseload", "People on mental health teams' caseloads";
+        CaseloadWithPlan = "caseload-with-plan", "Caseload with an agreed crisis plan";
+        CaseloadPlanInDate = "caseload-plan-in-date", "Caseload whose agreed plan is in date";
+        CaseloadReviewOverdue = "caseload-review-overdue", "Caseload whose agreed plan is overdue for review";
+        CaseloadSaysWhatDoesNotHelp = "caseload-says-what-does-not-help", "Caseload whose agreed plan says what does not help";
         RefusalsInForce = "refusals-in-force", "People refusing to share with a partner";
         Discharges = "discharges", "Discharges from hospital";
         DischargesFollowedUp = "discharges-followed-up", "Discharges followed up within 72 hours";
@@ -130,7 +135,12 @@ impl Measure {
             M::PlansAgreed
             | M::PlansInDate
             | M::PlansReviewOverdue
-            | M::PlansSayWhatDoesNotHelp => Theme::Plans,
+            | M::PlansSayWhatDoesNotHelp
+            | M::Caseload
+            | M::CaseloadWithPlan
+            | M::CaseloadPlanInDate
+            | M::CaseloadReviewOverdue
+            | M::CaseloadSaysWhatDoesNotHelp => Theme::Plans,
             M::Discharges
             | M::DischargesFollowedUp
             | M::DischargesCarerAgreed
@@ -245,8 +255,7 @@ impl Measure {
             M::PlansAgreed => {
                 "People whose crisis plan had been agreed with them (by the person and a \
                  professional) by the month's end, as last agreed before it, by the \
-                 organisation of the professional who agreed it. Its coverage of each team's \
-                 caseload today is on the crisis plan coverage page."
+                 organisation of the professional who agreed it."
             }
             M::PlansInDate => {
                 "Of those plans, the ones whose review date had not passed at the month's end."
@@ -257,6 +266,28 @@ impl Measure {
             }
             M::PlansSayWhatDoesNotHelp => {
                 "Of those plans, the ones that say what does not help the person in a crisis."
+            }
+            M::Caseload => {
+                "People on the caseload of a mental health team (a team of an NHS trust or \
+                 specialist service) at the month's end: a member of the team is on the care \
+                 team the person had by then. By team, and by the team's organisation; a person \
+                 on two teams' caseloads counts for each, and once for the partnership."
+            }
+            M::CaseloadWithPlan => {
+                "Of those people, the ones whose crisis plan had been agreed with them by the \
+                 month's end: the plan coverage of each team's caseload."
+            }
+            M::CaseloadPlanInDate => {
+                "Of those people, the ones whose plan, as last agreed before the month's end, was \
+                 not past its review date at the month's end."
+            }
+            M::CaseloadReviewOverdue => {
+                "Of those people, the ones whose plan, as last agreed before the month's end, was \
+                 past its review date at the month's end (or had none)."
+            }
+            M::CaseloadSaysWhatDoesNotHelp => {
+                "Of those people, the ones whose plan, as last agreed before the month's end, says \
+                 what does not help them in a crisis."
             }
             M::RefusalsInForce => {
                 "People with a refusal to share in force at the month's end (for this month, as \
@@ -333,6 +364,10 @@ impl Measure {
             M::PlansInDate | M::PlansReviewOverdue | M::PlansSayWhatDoesNotHelp => {
                 share(M::PlansAgreed)
             }
+            M::CaseloadWithPlan
+            | M::CaseloadPlanInDate
+            | M::CaseloadReviewOverdue
+            | M::CaseloadSaysWhatDoesNotHelp => share(M::Caseload),
             _ => None,
         }
     }
@@ -349,10 +384,23 @@ impl Measure {
         self.theme() == Theme::Referrals
     }
 
-    /// Whether the figure is broken down by the organisation's teams (how
-    /// exposed each frontline team is).
+    /// Whether the figure is broken down by the organisation's teams: how
+    /// exposed each frontline team is, and each team's caseload.
     pub fn has_team(self) -> bool {
-        self.theme() == Theme::Frontline
+        self.theme() == Theme::Frontline || self.is_caseload()
+    }
+
+    /// Whether the figure is about mental health teams' caseloads.
+    pub fn is_caseload(self) -> bool {
+        use Measure as M;
+        matches!(
+            self,
+            M::Caseload
+                | M::CaseloadWithPlan
+                | M::CaseloadPlanInDate
+                | M::CaseloadReviewOverdue
+                | M::CaseloadSaysWhatDoesNotHelp
+        )
     }
 }
 

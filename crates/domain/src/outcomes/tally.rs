@@ -85,6 +85,17 @@ pub struct PlanInForce {
     pub says_what_does_not_help: bool,
 }
 
+/// A person on a mental health team's caseload at a month's end: a member
+/// of the team is on the person's care team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnCaseload {
+    pub person: PersonId,
+    /// The team's organisation, and the team (`None`: the member belongs
+    /// to no team).
+    pub organisation: OrganisationId,
+    pub team: Option<TeamId>,
+}
+
 /// A discharge, and whether the person had agreed a carer may be told of
 /// it and whether one was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +155,9 @@ pub struct History {
     pub follow_ups: Vec<FollowUp>,
     /// Each agreed crisis plan as it stood at the month's end.
     pub plans: Vec<PlanInForce>,
+    /// Mental health teams' caseloads at the month's end, a row for each
+    /// person and team (or organisation, for staff of no team).
+    pub caseloads: Vec<OnCaseload>,
 }
 
 /// What a figure is broken down by beneath its organisation.
@@ -253,14 +267,20 @@ pub fn tally(month: Month, history: &History, calendar: &WorkingCalendar) -> Vec
     refusals(history, end, &mut out);
     discharges(history, &within, &mut out);
     plans(history, end, &mut out);
+    caseloads(history, end, &mut out);
     out
 }
 
-fn plans(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
-    // A review due on the month's last day is in date at its end.
-    let last_day = (end - Duration::seconds(1))
+/// The month's last day, UK time: a review due on it is in date at the
+/// month's end.
+fn last_day_of(end: DateTime<Utc>) -> chrono::NaiveDate {
+    (end - Duration::seconds(1))
         .with_timezone(&London)
-        .date_naive();
+        .date_naive()
+}
+
+fn plans(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
+    let last_day = last_day_of(end);
     let agreed = history.plans.iter().map(|p| (p.organisation, p.person));
     people_of(Measure::PlansAgreed, agreed, out);
     let in_date = history
@@ -281,6 +301,48 @@ fn plans(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
         .filter(|p| p.says_what_does_not_help)
         .map(|p| (p.organisation, p.person));
     people_of(Measure::PlansSayWhatDoesNotHelp, says, out);
+}
+
+/// Each team's caseload and how its crisis plans stood at the month's
+/// end. A person counts once for each team whose caseload they are on,
+/// once for each organisation's staff of no team, and once for the
+/// partnership.
+fn caseloads(history: &History, end: DateTime<Utc>, out: &mut Vec<Tally>) {
+    let last_day = last_day_of(end);
+    let plans: HashMap<PersonId, &PlanInForce> =
+        history.plans.iter().map(|p| (p.person, p)).collect();
+    let holds = |measure: Measure, plan: Option<&PlanInForce>| match (measure, plan) {
+        (Measure::Caseload, _) => true,
+        (_, None) => false,
+        (Measure::CaseloadWithPlan, Some(_)) => true,
+        (Measure::CaseloadPlanInDate, Some(p)) => p.review_due.is_some_and(|d| d >= last_day),
+        (Measure::CaseloadReviewOverdue, Some(p)) => p.review_due.is_none_or(|d| d < last_day),
+        (Measure::CaseloadSaysWhatDoesNotHelp, Some(p)) => p.says_what_does_not_help,
+        (_, Some(_)) => false,
+    };
+    for measure in Measure::ALL.into_iter().filter(|m| m.is_caseload()) {
+        let mut by: BTreeMap<(Option<OrganisationId>, Option<Beneath>), BTreeSet<PersonId>> =
+            BTreeMap::new();
+        by.entry((None, None)).or_default();
+        for on in &history.caseloads {
+            if holds(measure, plans.get(&on.person).copied()) {
+                by.entry((Some(on.organisation), on.team.map(Beneath::Team)))
+                    .or_default()
+                    .insert(on.person);
+                by.entry((None, None)).or_default().insert(on.person);
+            }
+        }
+        for ((organisation, beneath), people) in by {
+            out.push(Tally {
+                measure,
+                organisation,
+                beneath,
+                count: people.len() as u64,
+                median: None,
+                p90: None,
+            });
+        }
+    }
 }
 
 fn discharges(history: &History, within: &dyn Fn(DateTime<Utc>) -> bool, out: &mut Vec<Tally>) {

@@ -606,3 +606,93 @@ fn plans_in_force_at_the_months_end_are_in_date_or_overdue() {
     assert_eq!(count(&t, Measure::PlansReviewOverdue, Some(gp)), 1);
     assert_eq!(count(&t, Measure::PlansSayWhatDoesNotHelp, None), 2);
 }
+
+#[test]
+fn each_teams_caseload_is_read_against_the_plans_in_force_at_the_months_end() {
+    let (trust, specialist) = (1, 3);
+    let (north, south, eating) = (team(1), team(2), team(3));
+    let on = |p: u128, o: u128, t: Option<TeamId>| OnCaseload {
+        person: person(p),
+        organisation: org(o),
+        team: t,
+    };
+    let plan = |p: u128, due: Option<(u32, u32)>, says| PlanInForce {
+        person: person(p),
+        // Agreed by a GP: coverage is of the caseload, whoever agreed it.
+        organisation: Some(org(2)),
+        review_due: due.map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap()),
+        says_what_does_not_help: says,
+    };
+    let history = History {
+        caseloads: vec![
+            // Two members of North on person 1's care team: once for North.
+            on(1, trust, Some(north)),
+            on(1, trust, Some(north)),
+            // Person 2 on North's and South's caseloads.
+            on(2, trust, Some(north)),
+            on(2, trust, Some(south)),
+            on(3, trust, Some(south)),
+            // On the caseload of a specialist service's member of no team.
+            on(4, specialist, None),
+            on(5, specialist, Some(eating)),
+        ],
+        plans: vec![
+            // Due on the month's last day: in date.
+            plan(1, Some((11, 30)), true),
+            plan(2, Some((11, 29)), false),
+            plan(4, None, true),
+            // On no mental health team's caseload: counts for none.
+            plan(9, Some((12, 31)), true),
+        ],
+        ..History::default()
+    };
+    let t = tally(november(), &history, &calendar());
+    let of = |measure, o: u128, team: Option<TeamId>| {
+        t.iter()
+            .find(|x| {
+                x.measure == measure
+                    && x.organisation == Some(org(o))
+                    && x.beneath == team.map(Beneath::Team)
+            })
+            .map_or(0, |x| x.count)
+    };
+    assert_eq!(count(&t, Measure::Caseload, None), 5, "each person once");
+    assert_eq!(of(Measure::Caseload, trust, Some(north)), 2);
+    assert_eq!(of(Measure::Caseload, trust, Some(south)), 2);
+    assert_eq!(of(Measure::Caseload, specialist, None), 1);
+    assert_eq!(of(Measure::Caseload, specialist, Some(eating)), 1);
+    assert_eq!(
+        count(&t, Measure::Caseload, Some(trust)),
+        0,
+        "by team only: no organisation-wide row beside the teams'"
+    );
+
+    assert_eq!(count(&t, Measure::CaseloadWithPlan, None), 3);
+    assert_eq!(of(Measure::CaseloadWithPlan, trust, Some(north)), 2);
+    assert_eq!(of(Measure::CaseloadWithPlan, trust, Some(south)), 1);
+    assert_eq!(of(Measure::CaseloadWithPlan, specialist, Some(eating)), 0);
+
+    assert_eq!(count(&t, Measure::CaseloadPlanInDate, None), 1);
+    assert_eq!(of(Measure::CaseloadPlanInDate, trust, Some(north)), 1);
+    assert_eq!(of(Measure::CaseloadPlanInDate, trust, Some(south)), 0);
+
+    assert_eq!(count(&t, Measure::CaseloadReviewOverdue, None), 2);
+    assert_eq!(of(Measure::CaseloadReviewOverdue, trust, Some(south)), 1);
+    assert_eq!(of(Measure::CaseloadReviewOverdue, specialist, None), 1);
+
+    assert_eq!(count(&t, Measure::CaseloadSaysWhatDoesNotHelp, None), 2);
+    assert_eq!(
+        of(Measure::CaseloadSaysWhatDoesNotHelp, trust, Some(north)),
+        1
+    );
+
+    for m in [
+        Measure::CaseloadWithPlan,
+        Measure::CaseloadPlanInDate,
+        Measure::CaseloadReviewOverdue,
+        Measure::CaseloadSaysWhatDoesNotHelp,
+    ] {
+        assert_eq!(m.rate().map(|r| r.of), Some(Measure::Caseload));
+        assert!(m.has_team());
+    }
+}

@@ -251,7 +251,9 @@ impl Outsiders {
         persons::insert_related_person(&mut tx, &carer)
             .await
             .unwrap();
-        care_teams::insert_care_team(&mut tx, &team).await.unwrap();
+        care_teams::insert_care_team(&mut tx, &team, now)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
 
         let base = format!("/api/v1/persons/{id}");

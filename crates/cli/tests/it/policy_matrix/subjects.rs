@@ -144,7 +144,9 @@ pub(super) async fn write_subject(
         }
     }
     let team = CareTeam::new(CareTeamId::new(), id, "Crisis care", members, lead.id()).unwrap();
-    care_teams::insert_care_team(&mut tx, &team).await.unwrap();
+    care_teams::insert_care_team(&mut tx, &team, chrono::Utc::now())
+        .await
+        .unwrap();
 
     // Consent.
     let month_ago = now - Duration::days(30);
