@@ -117,7 +117,7 @@ pub async fn ingest(
     let user = &viewer.user;
     let mut reports = Vec::with_capacity(lines.len());
     let mut by_person: BTreeMap<Subject, Vec<Line>> = BTreeMap::new();
-    let mut described: Vec<(usize, Incoming)> = Vec::new();
+    let mut described: Vec<Line> = Vec::new();
     {
         let mut conn = state.store.read().await?;
         let source = registration(&mut conn, user).await?;
@@ -147,7 +147,7 @@ pub async fn ingest(
                         .entry(Subject::Matched(*id))
                         .or_default()
                         .push(line),
-                    Whom::Described { .. } => described.push((line.number, line.incoming)),
+                    Whom::Described { .. } => described.push(line),
                 },
                 Err(error) => reports.push(LineReport::error(number, error)),
             }

@@ -1,5 +1,7 @@
 //! Safeguarding those who safeguard: staff record that they attended a
-//! traumatic incident ([`record`]), are offered a trauma-risk check at
+//! traumatic incident ([`record`]), or a partner's system marks a contact
+//! event as one for the staff it names (`crate::contact_events`); they are
+//! offered a trauma-risk check at
 //! about 72 hours and a follow-up at about a month, and are reminded
 //! through the scheduler ([`reminders`]); the result is kept as a band
 //! only ([`checks`]), and the staff member may decline or opt out.

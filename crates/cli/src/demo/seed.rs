@@ -494,10 +494,10 @@ async fn insert_generated(
     Ok(())
 }
 
-/// How long ago a synthetic person's care team was formed: between two
-/// months and two years, taken from the person's id so that the rest of
-/// the generated data is as before, and the caseloads of the demo's year
-/// grow as teams take people on.
+/// How long ago a synthetic person's care team was formed: between a week
+/// and two years, taken from the person's id so that the rest of the
+/// generated data is as before, and the caseloads of the demo's year grow
+/// as teams take people on.
 fn formed_days_ago(person: PersonId) -> i64 {
-    60 + i64::try_from(person.as_uuid().as_u128() % 670).unwrap_or(0)
+    7 + i64::try_from(person.as_uuid().as_u128() % 723).unwrap_or(0)
 }

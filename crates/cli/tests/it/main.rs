@@ -66,4 +66,5 @@ mod webhook_pages;
 mod webhooks;
 mod wellbeing;
 mod wellbeing_browser;
+mod wellbeing_events;
 mod workflow_pages;

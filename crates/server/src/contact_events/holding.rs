@@ -2,14 +2,19 @@
 //! for matching (`crate::matching`):
 //! each kept as sent, one audit entry for the lot, and the job that
 //! matches them scheduled — in that order, so nothing is held unaudited.
+//! A traumatic incident an event marks is recorded for its staff as the
+//! event is held: their support waits on no one's matching.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::category::DataCategory;
 use concordat_store::audit::{AuditAction, Outcome};
 use concordat_store::held_events::{self, HeldEvent, HeldStatus};
 
-use super::{Incoming, LineReport, Whom};
+use super::lines::Line;
+use super::writing::record_incident;
+use super::{LineReport, Whom};
 use crate::authorisation::{act_entry, Viewer};
+use crate::delivery::Outbox;
 use crate::error::ServiceError;
 use crate::matching::schedule;
 use crate::AppState;
@@ -21,38 +26,37 @@ use crate::AppState;
 pub async fn hold(
     state: &AppState,
     viewer: &Viewer,
-    lines: Vec<(usize, Incoming)>,
+    lines: Vec<Line>,
     now: DateTime<Utc>,
 ) -> Result<Vec<LineReport>, ServiceError> {
-    let held: Vec<(usize, HeldEvent)> = lines
+    let held: Vec<(Line, HeldEvent)> = lines
         .into_iter()
-        .filter_map(|(number, incoming)| {
-            let Whom::Described { details, payload } = incoming.whom else {
+        .filter_map(|line| {
+            let Whom::Described { details, payload } = line.incoming.whom.clone() else {
                 return None;
             };
-            Some((
-                number,
-                HeldEvent {
-                    id: uuid::Uuid::new_v4(),
-                    organisation: viewer.user.organisation_id(),
-                    source_user: viewer.user.id(),
-                    purpose: viewer.purpose.as_str().to_owned(),
-                    event_id: incoming.source.event_id,
-                    kind: incoming.kind.as_str().to_owned(),
-                    occurred_at: incoming.occurred_at,
-                    payload,
-                    details,
-                    status: HeldStatus::Waiting,
-                    received_at: now,
-                    matched_at: None,
-                    person: None,
-                    contact_event: None,
-                    decided_by: None,
-                    decided_at: None,
-                    decision_note: String::new(),
-                    unsure: false,
-                },
-            ))
+            let incoming = &line.incoming;
+            let event = HeldEvent {
+                id: uuid::Uuid::new_v4(),
+                organisation: viewer.user.organisation_id(),
+                source_user: viewer.user.id(),
+                purpose: viewer.purpose.as_str().to_owned(),
+                event_id: incoming.source.event_id.clone(),
+                kind: incoming.kind.as_str().to_owned(),
+                occurred_at: incoming.occurred_at,
+                payload,
+                details,
+                status: HeldStatus::Waiting,
+                received_at: now,
+                matched_at: None,
+                person: None,
+                contact_event: None,
+                decided_by: None,
+                decided_at: None,
+                decision_note: String::new(),
+                unsure: false,
+            };
+            Some((line, event))
         })
         .collect();
     let mut entry = act_entry(
@@ -79,7 +83,8 @@ pub async fn hold(
 
     let mut reports = Vec::with_capacity(held.len());
     let mut tx = state.store.write().await?;
-    for (number, event) in &held {
+    let mut outbox = Outbox::default();
+    for (line, event) in &held {
         let new = held_events::insert(&mut tx, event).await?;
         let id = if new {
             event.id
@@ -88,9 +93,24 @@ pub async fn hold(
                 .await?
                 .map_or(event.id, |h| h.id)
         };
-        reports.push(LineReport::held(*number, id, !new));
+        // Once, with the event's first holding: one sent again offers no
+        // second check.
+        if let (true, Some(kind)) = (new, line.incoming.traumatic_incident) {
+            record_incident(
+                &mut tx,
+                &mut outbox,
+                &viewer.user,
+                kind,
+                line.incoming.occurred_at,
+                &line.named.users,
+                now,
+            )
+            .await?;
+        }
+        reports.push(LineReport::held(line.number, id, !new));
     }
     schedule::schedule(&mut tx, now).await?;
+    outbox.flush(&mut tx, now).await?;
     tx.commit().await?;
     Ok(reports)
 }

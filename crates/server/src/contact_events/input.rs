@@ -7,10 +7,12 @@ use concordat_domain::ids::PersonId;
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::text::{bounded, paragraphs, PhoneNumber};
 use concordat_domain::user::Username;
+use concordat_domain::wellbeing::IncidentKind;
 use concordat_store::contact_events::Transition;
 use serde::{Deserialize, Serialize};
 
 use super::described::DescribedPerson;
+use crate::wellbeing::record::NO_OLDER_THAN_DAYS;
 
 /// One event as a source system sends it.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -58,6 +60,14 @@ pub struct EventInput {
     /// record while the contact lasts.
     #[serde(default)]
     pub attended_by: Option<Vec<String>>,
+    /// The contact was a traumatic incident for the staff who attended it:
+    /// one of the incident kinds' words (`suicide-attempt`). The staff
+    /// named in `attended_by` are each recorded as attending it and
+    /// offered wellbeing checks, as if they had recorded it themselves.
+    /// Nothing of it reaches the person's record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<concordat_domain::wellbeing::IncidentKind>)]
+    pub traumatic_incident: Option<String>,
 }
 
 /// Whom an event is about, as it names them.
@@ -93,6 +103,9 @@ pub struct Incoming {
     /// organisation when the event is recorded.
     pub team: Option<String>,
     pub attended_by: Vec<Username>,
+    /// The contact was this kind of traumatic incident for the staff in
+    /// `attended_by`, whose wellbeing checks it starts.
+    pub traumatic_incident: Option<IncidentKind>,
 }
 
 /// Why a line was not recorded.
@@ -143,8 +156,13 @@ impl EventInput {
                     field: e.field,
                     message: e.message,
                 })?,
-                payload: serde_json::to_string(&self)
-                    .map_err(|e| LineError::Malformed(e.to_string()))?,
+                // The incident is recorded for its staff as the event is
+                // held (`super::holding`), not again when it is matched.
+                payload: serde_json::to_string(&EventInput {
+                    traumatic_incident: None,
+                    ..self.clone()
+                })
+                .map_err(|e| LineError::Malformed(e.to_string()))?,
             },
             (_, None) => {
                 return Err(invalid(
@@ -252,6 +270,29 @@ impl EventInput {
                 "name at most 20 people; name their team instead",
             ));
         }
+        let traumatic_incident = self
+            .traumatic_incident
+            .as_deref()
+            .map(|k| IncidentKind::parse(k.trim()).map_err(|e| invalid("traumatic_incident", e)))
+            .transpose()?;
+        if traumatic_incident.is_some() {
+            if attended_by.is_empty() {
+                return Err(invalid(
+                    "traumatic_incident",
+                    "name the staff who attended in `attended_by`: they are the ones offered \
+                     wellbeing checks",
+                ));
+            }
+            if occurred_at < now - chrono::Duration::days(NO_OLDER_THAN_DAYS) {
+                return Err(invalid(
+                    "traumatic_incident",
+                    format!(
+                        "an incident more than {NO_OLDER_THAN_DAYS} days before now cannot be \
+                         recorded; send the event without `traumatic_incident`"
+                    ),
+                ));
+            }
+        }
         Ok(Incoming {
             source: EventSource { system, event_id },
             kind,
@@ -267,6 +308,7 @@ impl EventInput {
             detention,
             team,
             attended_by,
+            traumatic_incident,
         })
     }
 }
@@ -363,5 +405,38 @@ mod tests {
         assert_eq!(names, ["pc.shaw", "p.shah"]);
         let bad = parse_line(&line(r#", "attended_by": ["no spaces allowed"]"#), now());
         assert!(matches!(bad, Err(LineError::Invalid { field, .. }) if field == "attended_by"));
+    }
+
+    #[test]
+    fn a_traumatic_incident_is_a_known_kind_with_its_staff_and_recent() {
+        let e = parse_line(
+            &line(r#", "attended_by": ["pc.shaw"], "traumatic_incident": "restraint""#),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(e.traumatic_incident, Some(IncidentKind::Restraint));
+        assert_eq!(
+            parse_line(&line(""), now()).unwrap().traumatic_incident,
+            None
+        );
+
+        let fault = |raw: &str| match parse_line(raw, now()) {
+            Err(LineError::Invalid { field, message }) => {
+                assert_eq!(field, "traumatic_incident", "{message}");
+                message
+            }
+            other => panic!("expected traumatic_incident to be at fault, got {other:?}"),
+        };
+        let unknown = fault(&line(
+            r#", "attended_by": ["pc.shaw"], "traumatic_incident": "fainting""#,
+        ));
+        assert!(unknown.contains("`fainting`") && unknown.contains("suicide-attempt"));
+        let alone = fault(&line(r#", "traumatic_incident": "death""#));
+        assert!(alone.contains("attended_by"), "{alone}");
+        let old = fault(
+            &line(r#", "attended_by": ["pc.shaw"], "traumatic_incident": "death""#)
+                .replace("2026-03-03T08", "2025-11-20T08"),
+        );
+        assert!(old.contains("90 days"), "{old}");
     }
 }

@@ -1,13 +1,16 @@
 //! Writing a batch's allowed lines, a transaction at a time: each line's
-//! event, relationships, transitions, notifications and webhook deliveries
-//! together, a duplicate skipped, and a failed transaction's lines reported
-//! as not recorded.
+//! event, relationships, transitions, notifications, webhook deliveries
+//! and the traumatic incident it marks for its staff together, a duplicate
+//! skipped, and a failed transaction's lines reported as not recorded.
 
 use chrono::{DateTime, Utc};
 use concordat_domain::contact_event::ContactEvent;
-use concordat_domain::ids::ContactEventId;
+use concordat_domain::ids::{ContactEventId, UserId};
+use concordat_domain::user::User;
+use concordat_domain::wellbeing::IncidentKind;
 use concordat_store::contact_events::{self, Transition};
-use concordat_store::StoreError;
+use concordat_store::wellbeing::Incident;
+use concordat_store::{users, Conn, StoreError};
 
 use super::input::LineError;
 use super::lines::{Line, PersonLines};
@@ -15,6 +18,7 @@ use super::opening::{open_and_close, opened_relationships};
 use super::report::{LineReport, LineStatus};
 use crate::authorisation::Viewer;
 use crate::delivery::Outbox;
+use crate::wellbeing::record as wellbeing;
 use crate::AppState;
 
 /// Lines written per transaction. On SQLite each commit (and the WAL
@@ -129,6 +133,21 @@ async fn write_chunk(
                 now,
             )
             .await?;
+        // Only here, past the duplicate check and inside the event's own
+        // transaction: an event sent again offers no second check, and an
+        // event not kept leaves no incident behind.
+        if let Some(kind) = incoming.traumatic_incident {
+            record_incident(
+                &mut tx,
+                &mut outbox,
+                user,
+                kind,
+                incoming.occurred_at,
+                &line.named.users,
+                now,
+            )
+            .await?;
+        }
         reports.push(LineReport {
             line: line.number,
             status: LineStatus::Recorded,
@@ -163,6 +182,41 @@ async fn write_chunk(
         tracing::error!(%error, "identification in frequent contact not audited; no access opened");
     }
     Ok(reports)
+}
+
+/// Records the traumatic incident an event marks, attended by the staff it
+/// names, as the wellbeing service records one a member of staff types:
+/// for the sender's organisation, recorded by the sending system. It
+/// carries nothing of the person or the event, so it reaches neither the
+/// record nor the audit log.
+pub(super) async fn record_incident(
+    conn: &mut Conn,
+    outbox: &mut Outbox,
+    sender: &User,
+    kind: IncidentKind,
+    occurred_at: DateTime<Utc>,
+    named: &[UserId],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut attended = users::users_by_ids(conn, named).await?;
+    // `attended_by` names any practitioner of the sender's organisation,
+    // a disabled account among them; a check is offered only to those
+    // still at work.
+    attended.retain(|u| wellbeing::may_attend(u, sender.organisation_id()));
+    // In the order sent, so each lead's notices read as the sender wrote them.
+    attended.sort_by_key(|u| named.iter().position(|id| *id == u.id()));
+    if attended.is_empty() {
+        return Ok(());
+    }
+    let incident = Incident {
+        id: uuid::Uuid::now_v7(),
+        organisation: sender.organisation_id(),
+        kind,
+        occurred_at,
+        recorded_by: sender.id(),
+        recorded_at: now,
+    };
+    wellbeing::write(conn, outbox, &incident, &attended).await
 }
 
 /// A label as it reads inside a sentence: its first letter lower case,

@@ -393,5 +393,6 @@ fn event_input(resource: &Value) -> Result<EventInput, LineError> {
         conveyed_by: own_extension(resource, "conveyed-by"),
         team: own_extension(resource, "attending-team"),
         attended_by: (!attended_by.is_empty()).then_some(attended_by),
+        traumatic_incident: None,
     })
 }

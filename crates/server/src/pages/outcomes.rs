@@ -17,7 +17,7 @@ use concordat_domain::outcomes::Month;
 use concordat_domain::suppression::Figure;
 use serde::Deserialize;
 
-use self::chart::{Chart, Value};
+use self::chart::{grouped, Chart, Value};
 use crate::auth::session::SignedIn;
 use crate::outcomes::dashboard::{MeasureFigures, PURPOSE};
 use crate::outcomes::{self, download, Dashboard};
@@ -122,22 +122,23 @@ fn hours(value: Option<f64>) -> String {
 fn rate_text(rate: Option<f64>, per: Option<u32>) -> String {
     match (rate, per) {
         (Some(r), Some(100)) => format!("{r:.1}%"),
-        (Some(r), Some(per)) => format!("{r:.1} per {}", thousands(per)),
+        (Some(r), Some(per)) => format!("{r:.1} per {}", grouped(u64::from(per))),
         _ => "–".to_owned(),
     }
 }
 
-fn thousands(n: u32) -> String {
-    if n >= 1000 {
-        format!("{},{:03}", n / 1000, n % 1000)
-    } else {
-        n.to_string()
+/// A published figure as the page writes it (the downloads keep plain
+/// digits for machines).
+fn written(figure: Figure) -> String {
+    match figure {
+        Figure::Shown(n) => grouped(n),
+        Figure::Hidden => "*".to_owned(),
     }
 }
 
 fn said(figure: Figure) -> String {
     match figure {
-        Figure::Shown(n) => format!("about {n}"),
+        Figure::Shown(n) => format!("about {}", grouped(n)),
         Figure::Hidden => "fewer than 8 (hidden)".to_owned(),
     }
 }
@@ -185,7 +186,11 @@ fn summary(m: &MeasureFigures) -> String {
         })
         .max_by_key(|(n, _)| *n);
     if let Some((n, month)) = highest {
-        s.push_str(&format!(" Highest shown: about {n}, in {}.", month.label()));
+        s.push_str(&format!(
+            " Highest shown: about {}, in {}.",
+            grouped(n),
+            month.label()
+        ));
     }
     s
 }
@@ -210,7 +215,7 @@ fn view(m: &MeasureFigures) -> MeasureView {
                 text: match (is_hours, value) {
                     (true, Some(v)) => format!("{v:.0}"),
                     (true, None) => "*".to_owned(),
-                    (false, _) => p.figure.to_string(),
+                    (false, _) => written(p.figure),
                 },
             }
         })
@@ -238,7 +243,7 @@ fn view(m: &MeasureFigures) -> MeasureView {
             .iter()
             .map(|p| TrendRow {
                 month: p.month.label(),
-                figure: p.figure.to_string(),
+                figure: written(p.figure),
                 rate: rate_text(p.rate, m.rate_per),
                 median: hours(p.median),
                 p90: hours(p.p90),
@@ -249,7 +254,7 @@ fn view(m: &MeasureFigures) -> MeasureView {
             .iter()
             .map(|r| OrganisationRow {
                 name: r.label(),
-                figures: r.figures.iter().map(Figure::to_string).collect(),
+                figures: r.figures.iter().copied().map(written).collect(),
                 median: hours(r.median),
                 p90: hours(r.p90),
             })

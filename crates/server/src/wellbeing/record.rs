@@ -1,16 +1,20 @@
 //! Recording that staff attended a traumatic incident: each of them is
 //! offered both checks at once (told in their inbox), their organisation's
 //! wellbeing leads are told, and a reminder is scheduled for when each
-//! check falls due.
+//! check falls due. Staff record it here ([`record`], which checks what was
+//! typed); a partner's system marks a contact event it sends as one, and
+//! the event's writer records it with [`write`] in the event's own
+//! transaction.
 
 use chrono::Duration;
 use concordat_domain::dates::{long_date, parse_moment};
+use concordat_domain::ids::OrganisationId;
 use concordat_domain::role::Role;
 use concordat_domain::user::{User, Username};
 use concordat_domain::wellbeing::{Attendance, IncidentKind};
-use concordat_store::notifications;
 use concordat_store::users;
 use concordat_store::wellbeing::{self as store, Attended, Incident, IncidentId};
+use concordat_store::{notifications, Conn, StoreError};
 
 use super::notice::tell;
 use super::reminders;
@@ -97,12 +101,7 @@ pub async fn record(
             Ok(u) => users::user_by_username(&mut tx, &u).await?,
             Err(_) => None,
         }
-        .filter(|u| {
-            u.organisation_id() == user.organisation_id()
-                && !u.disabled()
-                && u.role().is_professional()
-                && !u.role().is_system()
-        });
+        .filter(|u| may_attend(u, user.organisation_id()));
         match found {
             Some(u) if attended.iter().any(|a| a.id() == u.id()) => {}
             Some(u) => attended.push(u),
@@ -124,26 +123,55 @@ pub async fn record(
         recorded_by: user.id(),
         recorded_at: now,
     };
-    store::insert_incident(&mut tx, &incident).await?;
-    let leads =
-        notifications::users_with_role(&mut tx, user.organisation_id(), Role::WellbeingLead)
-            .await?;
     let mut outbox = Outbox::default();
+    write(&mut tx, &mut outbox, &incident, &attended).await?;
+    outbox.flush(&mut tx, now).await?;
+    tx.commit().await?;
+    Ok(incident.id)
+}
+
+/// Whether `user` may be recorded as having attended an incident of
+/// `organisation`: its own staff, still with an account. Anyone else is
+/// their own organisation's to record.
+pub(crate) fn may_attend(user: &User, organisation: OrganisationId) -> bool {
+    user.organisation_id() == organisation
+        && !user.disabled()
+        && user.role().is_professional()
+        && !user.role().is_system()
+}
+
+/// Writes `incident`, already checked, with the attendance of each of
+/// `attended` (each of whom [`may_attend`]): their checks, a reminder for
+/// each, and the notices to them and their organisation's wellbeing leads,
+/// gathered in `outbox` for the caller to flush with the rest of its
+/// transaction. The caller commits, so the incident is kept with whatever
+/// else the transaction keeps, or not at all.
+pub(crate) async fn write(
+    conn: &mut Conn,
+    outbox: &mut Outbox,
+    incident: &Incident,
+    attended: &[User],
+) -> Result<(), StoreError> {
+    let now = incident.recorded_at;
+    let occurred_at = incident.occurred_at;
+    store::insert_incident(conn, incident).await?;
+    let leads =
+        notifications::users_with_role(conn, incident.organisation, Role::WellbeingLead).await?;
     let on = long_date(occurred_at.date_naive());
-    let what = kind.label().to_lowercase();
-    for staff in &attended {
+    let what = incident.kind.label().to_lowercase();
+    for staff in attended {
         let attendance = Attended {
             incident: incident.clone(),
             organisation: staff.organisation_id(),
             team: staff.team_id(),
             attendance: Attendance::offered(staff.id(), occurred_at, now),
         };
-        store::insert_attendance(&mut tx, &attendance).await?;
+        store::insert_attendance(conn, &attendance).await?;
         for check in &attendance.attendance.checks {
-            reminders::schedule(&mut tx, &incident, staff.id(), check, now).await?;
+            reminders::schedule(conn, incident, staff.id(), check, now).await?;
         }
         tell(
-            &mut outbox,
+            outbox,
             staff.id(),
             "Support after a traumatic incident",
             format!(
@@ -156,7 +184,7 @@ pub async fn record(
         );
         for lead in leads.iter().filter(|l| **l != staff.id()) {
             tell(
-                &mut outbox,
+                outbox,
                 *lead,
                 "A colleague attended a traumatic incident",
                 format!(
@@ -169,7 +197,5 @@ pub async fn record(
             );
         }
     }
-    outbox.flush(&mut tx, now).await?;
-    tx.commit().await?;
-    Ok(incident.id)
+    Ok(())
 }

@@ -5,7 +5,8 @@ use concordat_domain::user::User;
 
 use crate::error::ServiceError;
 
-/// Staff only: the person, a carer and a partner's system have no part.
+/// Staff only: the person, a carer and a partner's system have no part
+/// here (a system marks an incident through the contact event it sends).
 pub fn is_staff(user: &User) -> Result<(), ServiceError> {
     let role = user.role();
     if !role.is_professional() || role.is_system() {

@@ -29,6 +29,9 @@ pub struct Bar {
     /// A month whose label a narrow screen leaves out (all but every
     /// third, counting back from the last), so the rest stay legible.
     pub minor: bool,
+    /// Whether a narrow screen leaves out the value too: where some
+    /// value is too long to sit above its bar without touching the next.
+    pub value_minor: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -41,11 +44,18 @@ pub struct Chart {
     pub top: String,
     pub top_y: f64,
     pub base_y: f64,
+    /// Where the plot starts, and where the axis' figures end.
+    pub left: f64,
+    pub axis_x: f64,
 }
 
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 220.0;
-const LEFT: f64 = 44.0;
+/// Room for the top grid line's value ("2,500") in a phone's larger
+/// letters.
+const LEFT: f64 = 64.0;
+/// The longest value that fits above a bar in a phone's letters.
+const FITS: usize = 3;
 /// Room after the last bar for its month's label, centred under it.
 const RIGHT: f64 = 28.0;
 const TOP: f64 = 24.0;
@@ -76,6 +86,7 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
     let slot = (WIDTH - LEFT - RIGHT) / values.len().max(1) as f64;
     let width = slot * 0.7;
     let last = values.len().saturating_sub(1);
+    let crowded = values.iter().any(|v| v.text.chars().count() > FITS);
     let bars = values
         .iter()
         .enumerate()
@@ -96,6 +107,7 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
                 label: v.label.clone(),
                 hidden: v.value.is_none(),
                 minor: !(last - i).is_multiple_of(3),
+                value_minor: crowded && !(last - i).is_multiple_of(3),
             }
         })
         .collect();
@@ -104,19 +116,74 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
         title: title.to_owned(),
         summary: summary.to_owned(),
         bars,
-        top: if top.fract() == 0.0 {
-            format!("{top:.0}")
-        } else {
-            format!("{top}")
-        },
+        top: axis_text(top),
         top_y: TOP,
         base_y,
+        left: LEFT,
+        axis_x: LEFT - 4.0,
     }
+}
+
+/// The top grid line's value: whole numbers grouped by thousands.
+fn axis_text(top: f64) -> String {
+    if top.fract() == 0.0 && (0.0..1e15).contains(&top) {
+        // Exact: a whole number under 2^53.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        grouped(top as u64)
+    } else {
+        format!("{top}")
+    }
+}
+
+/// A number as people read it: `12,405`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands_and_long_values_give_way_on_a_phone() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(axis_text(2500.0), "2,500");
+        assert_eq!(axis_text(0.5), "0.5");
+        let values: Vec<Value> = ["1,190", "1,295", "1,375", "1,450"]
+            .iter()
+            .map(|t| Value {
+                label: "m".into(),
+                value: Some(1000.0),
+                text: (*t).into(),
+            })
+            .collect();
+        let c = chart("c", "t", "s", &values);
+        let gave_way: Vec<bool> = c.bars.iter().map(|b| b.value_minor).collect();
+        assert_eq!(gave_way, [false, true, true, false]);
+        assert_eq!(c.top, "1,000");
+        // Values that fit all stay.
+        let short: Vec<Value> = ["995", "*", "0", "40"]
+            .iter()
+            .map(|t| Value {
+                label: "m".into(),
+                value: t.parse().ok(),
+                text: (*t).into(),
+            })
+            .collect();
+        let c = chart("c", "t", "s", &short);
+        assert!(c.bars.iter().all(|b| !b.value_minor));
+    }
 
     #[test]
     fn bars_scale_to_a_round_top_and_hidden_ones_stay_short() {
