@@ -20,7 +20,7 @@ use concordat_domain::ids::{CareTeamId, PersonId};
 use concordat_domain::nhs_number::NhsNumber;
 use concordat_domain::person::Person;
 use concordat_store::audit::AuditAction;
-use concordat_store::{care_teams, persons, AccessVersions, StoreError};
+use concordat_store::{care_teams, AccessVersions, StoreError};
 use serde::Serialize;
 
 use crate::authorisation::{authorise_under, Authorisation, Refused, Viewer};
@@ -169,10 +169,7 @@ pub async fn find(
 ) -> Result<ReadOutcome, ServiceError> {
     // The person and the versions in one statement, as a read by id has
     // them in one.
-    let found = {
-        let mut conn = state.store.read().await?;
-        persons::person_with_versions_by_nhs_number(&mut conn, nhs_number).await?
-    };
+    let found = state.reads.persons_by_nhs_number.read(*nhs_number).await?;
     let id = found
         .0
         .as_ref()

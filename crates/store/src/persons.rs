@@ -142,32 +142,52 @@ pub async fn person_with_versions_by_nhs_number(
     conn: &mut Conn,
     nhs_number: &NhsNumber,
 ) -> Result<(Option<Person>, AccessVersions), StoreError> {
+    let mut found =
+        persons_with_versions_by_nhs_numbers(conn, std::slice::from_ref(nhs_number)).await?;
+    Ok(found.remove(0))
+}
+
+/// [`person_with_versions_by_nhs_number`] for each of `numbers`, in the
+/// same order, read in one statement.
+pub async fn persons_with_versions_by_nhs_numbers(
+    conn: &mut Conn,
+    numbers: &[NhsNumber],
+) -> Result<Vec<(Option<Person>, AccessVersions)>, StoreError> {
+    let keys = padded(numbers);
     let on = format!(
-        "p.id = (SELECT person_id FROM person_identifiers WHERE system = {} AND value = {})",
+        "p.id IN (SELECT person_id FROM person_identifiers WHERE system = {} AND value IN ({}))",
         rows::parameters(conn, 1, 1),
-        rows::parameters(conn, 2, 1),
+        rows::parameters(conn, 2, keys.len().max(1)),
     );
-    let binds = vec![
-        Some(IdentifierSystem::nhs_number().as_str().to_owned()),
-        Some(nhs_number.as_str().to_owned()),
-    ];
+    let mut binds = vec![Some(IdentifierSystem::nhs_number().as_str().to_owned())];
+    if keys.is_empty() {
+        binds.push(None);
+    }
+    binds.extend(keys.iter().map(|n| Some(n.as_str().to_owned())));
     let (partnership, people) = with_versions(conn, &on, binds).await?;
-    Ok(match people.into_values().next() {
-        Some((person, version)) => (
-            Some(person),
-            AccessVersions {
-                partnership,
-                person: Some(version),
-            },
-        ),
-        None => (
-            None,
-            AccessVersions {
-                partnership,
-                person: None,
-            },
-        ),
-    })
+    let by_number: HashMap<NhsNumber, (Person, i64)> = people
+        .into_values()
+        .filter_map(|(person, version)| Some((person.nhs_number()?, (person, version))))
+        .collect();
+    Ok(numbers
+        .iter()
+        .map(|n| match by_number.get(n) {
+            Some((person, version)) => (
+                Some(person.clone()),
+                AccessVersions {
+                    partnership,
+                    person: Some(*version),
+                },
+            ),
+            None => (
+                None,
+                AccessVersions {
+                    partnership,
+                    person: None,
+                },
+            ),
+        })
+        .collect())
 }
 
 /// The partnership's access version, and the people `on` names (a join
@@ -214,6 +234,23 @@ impl BatchRead for PersonsWithVersions {
 
     async fn read_many(conn: &mut Conn, keys: &[PersonId]) -> Result<Vec<Self::Value>, StoreError> {
         persons_with_versions(conn, keys).await
+    }
+}
+
+/// [`persons_with_versions_by_nhs_numbers`], shared by the requests that
+/// ask at once (crisis look-ups and FHIR searches by NHS number).
+#[derive(Debug)]
+pub struct PersonsWithVersionsByNhsNumber;
+
+impl BatchRead for PersonsWithVersionsByNhsNumber {
+    type Key = NhsNumber;
+    type Value = (Option<Person>, AccessVersions);
+
+    async fn read_many(
+        conn: &mut Conn,
+        keys: &[NhsNumber],
+    ) -> Result<Vec<Self::Value>, StoreError> {
+        persons_with_versions_by_nhs_numbers(conn, keys).await
     }
 }
 

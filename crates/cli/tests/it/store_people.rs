@@ -62,6 +62,30 @@ async fn a_person_is_found_again_by_nhs_number_with_every_identifier(app: TestAp
     .await
     .unwrap();
     assert_eq!(by_police_id.map(|p| p.id()), Some(sam.id()));
+
+    // Several numbers at once, as look-ups asking together read them: each
+    // answered in its place, a number no one has with no one, and the
+    // versions the same for all.
+    let gary = NhsNumber::parse(crate::fixtures::GARY).unwrap();
+    let nobody = NhsNumber::parse("999 123 4578").unwrap();
+    let sams = NhsNumber::parse("999 000 1111").unwrap();
+    let asked = [gary, nobody, sams, gary];
+    let found = persons::persons_with_versions_by_nhs_numbers(&mut conn, &asked)
+        .await
+        .unwrap();
+    let numbers: Vec<Option<NhsNumber>> = found
+        .iter()
+        .map(|(p, _)| p.as_ref().and_then(Person::nhs_number))
+        .collect();
+    assert_eq!(numbers, [Some(gary), None, Some(sams), Some(gary)]);
+    assert!(found[1].1.person.is_none());
+    assert!(found
+        .iter()
+        .all(|(_, v)| v.partnership == found[0].1.partnership));
+    let one = persons::person_with_versions_by_nhs_number(&mut conn, &sams)
+        .await
+        .unwrap();
+    assert_eq!(one, found[2]);
 }
 
 async fn one_nhs_number_cannot_name_two_people_and_nothing_is_half_written(app: TestApp) {

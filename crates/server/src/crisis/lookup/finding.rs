@@ -182,9 +182,7 @@ impl Finding {
 pub(super) async fn find(state: &AppState, finding: &Finding) -> Result<Found, ServiceError> {
     Ok(match finding {
         Finding::NhsNumber(n) => {
-            let mut conn = state.store.read().await?;
-            let (person, versions) =
-                persons::person_with_versions_by_nhs_number(&mut conn, n).await?;
+            let (person, versions) = state.reads.persons_by_nhs_number.read(*n).await?;
             Found {
                 people: person.into_iter().collect(),
                 versions: Some(versions),
