@@ -71,7 +71,7 @@ pub async fn authorise_noted(
     audit_action: AuditAction,
     note: Option<String>,
 ) -> Result<Authorisation, AccessError> {
-    let (_, versions) = state.reads.persons.read(person).await?;
+    let (_, versions) = state.reads.persons.read(person.into()).await?;
     let asked = Asked {
         person,
         action,
@@ -96,7 +96,7 @@ pub async fn authorise_items(
     items: &[CarerItem],
     note: String,
 ) -> Result<Vec<(CarerItem, Option<ShareBasis>)>, AccessError> {
-    let (_, versions) = state.reads.persons.read(person).await?;
+    let (_, versions) = state.reads.persons.read(person.into()).await?;
     let now = state.clock.now();
     let facts = sources(state, &viewer.user, person, versions)
         .await?
@@ -361,7 +361,7 @@ pub async fn readable_with_people<T>(
         let id = person(item);
         async move {
             // One read gives both the person and the versions to decide under.
-            let (found, versions) = state.reads.persons.read(id).await?;
+            let (found, versions) = state.reads.persons.read(id.into()).await?;
             let authorisation = authorise_under(
                 state,
                 viewer,

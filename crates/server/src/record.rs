@@ -114,7 +114,7 @@ pub async fn read(
     person_id: PersonId,
     categories: &[DataCategory],
 ) -> Result<ReadOutcome, ServiceError> {
-    let found = state.reads.persons.read(person_id).await?;
+    let found = state.reads.persons.read(person_id.into()).await?;
     read_found(state, viewer, person_id, found, categories).await
 }
 
@@ -169,7 +169,7 @@ pub async fn find(
 ) -> Result<ReadOutcome, ServiceError> {
     // The person and the versions in one statement, as a read by id has
     // them in one.
-    let found = state.reads.persons_by_nhs_number.read(*nhs_number).await?;
+    let found = state.reads.persons.read((*nhs_number).into()).await?;
     let id = found
         .0
         .as_ref()

@@ -6,7 +6,7 @@ use concordat_access::AccessEngine;
 use concordat_domain::ids::PersonId;
 use concordat_store::audit::AuditLog;
 use concordat_store::coalesce::Coalesced;
-use concordat_store::persons::{PersonsWithVersions, PersonsWithVersionsByNhsNumber};
+use concordat_store::persons::PersonsWithVersions;
 use concordat_store::tokens::TokensByHash;
 use concordat_store::Store;
 
@@ -51,7 +51,6 @@ pub struct AppState {
 pub struct SharedReads {
     pub tokens: Coalesced<TokensByHash>,
     pub persons: Coalesced<PersonsWithVersions>,
-    pub persons_by_nhs_number: Coalesced<PersonsWithVersionsByNhsNumber>,
 }
 
 impl SharedReads {
@@ -59,7 +58,6 @@ impl SharedReads {
         Self {
             tokens: Coalesced::start(store.clone()),
             persons: Coalesced::start(store.clone()),
-            persons_by_nhs_number: Coalesced::start(store.clone()),
         }
     }
 }

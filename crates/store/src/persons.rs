@@ -224,33 +224,77 @@ async fn with_versions(
     Ok((partnership, people))
 }
 
-/// [`persons_with_versions`], shared by the requests that ask at once.
+/// A person as a shared read names them: by id (a record read), or by NHS
+/// number (a crisis look-up, a FHIR search).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonKey {
+    Id(PersonId),
+    NhsNumber(NhsNumber),
+}
+
+impl From<PersonId> for PersonKey {
+    fn from(id: PersonId) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl From<NhsNumber> for PersonKey {
+    fn from(number: NhsNumber) -> Self {
+        Self::NhsNumber(number)
+    }
+}
+
+/// [`persons_with_versions`] and [`persons_with_versions_by_nhs_numbers`],
+/// shared by the requests that ask at once: one task and one kept
+/// connection for both, so a look-up by NHS number takes no connection
+/// from the requests' pool; a batch naming people both ways is read in
+/// two statements.
 #[derive(Debug)]
 pub struct PersonsWithVersions;
 
 impl BatchRead for PersonsWithVersions {
-    type Key = PersonId;
-    type Value = (Option<Person>, AccessVersions);
-
-    async fn read_many(conn: &mut Conn, keys: &[PersonId]) -> Result<Vec<Self::Value>, StoreError> {
-        persons_with_versions(conn, keys).await
-    }
-}
-
-/// [`persons_with_versions_by_nhs_numbers`], shared by the requests that
-/// ask at once (crisis look-ups and FHIR searches by NHS number).
-#[derive(Debug)]
-pub struct PersonsWithVersionsByNhsNumber;
-
-impl BatchRead for PersonsWithVersionsByNhsNumber {
-    type Key = NhsNumber;
+    type Key = PersonKey;
     type Value = (Option<Person>, AccessVersions);
 
     async fn read_many(
         conn: &mut Conn,
-        keys: &[NhsNumber],
+        keys: &[PersonKey],
     ) -> Result<Vec<Self::Value>, StoreError> {
-        persons_with_versions_by_nhs_numbers(conn, keys).await
+        let ids: Vec<PersonId> = keys
+            .iter()
+            .filter_map(|k| match k {
+                PersonKey::Id(id) => Some(*id),
+                PersonKey::NhsNumber(_) => None,
+            })
+            .collect();
+        let numbers: Vec<NhsNumber> = keys
+            .iter()
+            .filter_map(|k| match k {
+                PersonKey::NhsNumber(n) => Some(*n),
+                PersonKey::Id(_) => None,
+            })
+            .collect();
+        let mut by_id = if ids.is_empty() {
+            Vec::new()
+        } else {
+            persons_with_versions(conn, &ids).await?
+        }
+        .into_iter();
+        let mut by_number = if numbers.is_empty() {
+            Vec::new()
+        } else {
+            persons_with_versions_by_nhs_numbers(conn, &numbers).await?
+        }
+        .into_iter();
+        keys.iter()
+            .map(|k| {
+                match k {
+                    PersonKey::Id(_) => by_id.next(),
+                    PersonKey::NhsNumber(_) => by_number.next(),
+                }
+                .ok_or_else(|| StoreError::corrupt("shared read", "a key went unanswered"))
+            })
+            .collect()
     }
 }
 

@@ -139,7 +139,7 @@ pub async fn look_up(
     // were found: the decision's facts are read (or found kept) under them.
     let versions = match found.versions {
         Some(versions) => versions,
-        None => state.reads.persons.read(person.id()).await?.1,
+        None => state.reads.persons.read(person.id().into()).await?.1,
     };
     let now = state.clock.now();
     let relationship = CareRelationship {

@@ -127,8 +127,8 @@ pub async fn merge(
         )
         .await?;
     }
-    let (kept_person, _) = state.reads.persons.read(kept).await?;
-    let (merged_person, _) = state.reads.persons.read(merged).await?;
+    let (kept_person, _) = state.reads.persons.read(kept.into()).await?;
+    let (merged_person, _) = state.reads.persons.read(merged.into()).await?;
     let (Some(kept_person), Some(merged_person)) = (kept_person, merged_person) else {
         return Err(ServiceError::NotFound);
     };

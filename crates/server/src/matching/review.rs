@@ -255,7 +255,7 @@ async fn compare(
 ) -> Result<ReviewedCandidate, ServiceError> {
     let evidence: Evidence = serde_json::from_str(&candidate.evidence)
         .map_err(|e| ServiceError::Internal(format!("a candidate's evidence: {e}")))?;
-    let (person, versions) = state.reads.persons.read(candidate.person).await?;
+    let (person, versions) = state.reads.persons.read(candidate.person.into()).await?;
     let now = state.clock.now();
     let relationship = CareRelationship {
         id: uuid::Uuid::new_v4(),
@@ -362,7 +362,7 @@ pub async fn decide(
                 DataCategory::Demographics,
             )
             .await?;
-            let (person, _) = state.reads.persons.read(person_id).await?;
+            let (person, _) = state.reads.persons.read(person_id.into()).await?;
             let person = person.ok_or(ServiceError::NotFound)?;
             // A record a reviewer folded into another is part of that one:
             // a contact goes on the record it is part of.

@@ -76,7 +76,7 @@ pub async fn own(state: &AppState, viewer: &Viewer) -> Result<Description, Servi
         DataCategory::Demographics,
     )
     .await?;
-    let (found, _) = state.reads.persons.read(person).await?;
+    let (found, _) = state.reads.persons.read(person.into()).await?;
     let found = found.ok_or(ServiceError::NotFound)?;
     Ok(Description {
         sex: found.sex(),

@@ -91,7 +91,7 @@ pub async fn read(
     person: PersonId,
     categories: &[DataCategory],
 ) -> Result<WholeOutcome, ServiceError> {
-    let (found, versions) = state.reads.persons.read(person).await?;
+    let (found, versions) = state.reads.persons.read(person.into()).await?;
     let authorisation = authorise_under(
         state,
         viewer,

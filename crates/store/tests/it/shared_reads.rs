@@ -44,7 +44,7 @@ async fn create(store: &Store, person: &Person) {
 
 /// Reads `id` and says whether the person exists.
 async fn exists(reads: &Coalesced<PersonsWithVersions>, id: PersonId) -> bool {
-    let (found, _) = reads.read(id).await.expect("read");
+    let (found, _) = reads.read(id.into()).await.expect("read");
     found.is_some_and(|p| p.id() == id)
 }
 
@@ -105,7 +105,33 @@ pub async fn appending_to_the_audit_log_keeps_what_was_read(t: TestStore) {
     read_again_costs(&t, &reads, absent).await;
 }
 
+/// Requests naming people by id and by NHS number at the same moment are
+/// each answered with their own person, and a number no one has with no
+/// one; a person created since is found by number at once.
+pub async fn people_named_by_id_and_by_nhs_number_together_are_each_answered(t: TestStore) {
+    let reads = Coalesced::<PersonsWithVersions>::start(t.store.clone());
+    let robin = person("9434765919");
+    let number = NhsNumber::parse("9434765919").expect("NHS number");
+    let (before, _) = reads.read(number.into()).await.expect("read");
+    assert!(before.is_none());
+    create(&t.store, &robin).await;
+    let nobody = NhsNumber::parse("9991234578").expect("NHS number");
+    let (by_id, by_number, by_nobody) = tokio::join!(
+        reads.read(robin.id().into()),
+        reads.read(number.into()),
+        reads.read(nobody.into()),
+    );
+    let (by_id, by_number) = (by_id.expect("read"), by_number.expect("read"));
+    assert_eq!(by_id.0.as_ref().map(Person::id), Some(robin.id()));
+    assert_eq!(by_number.0.as_ref().map(Person::id), Some(robin.id()));
+    assert_eq!(by_id.1, by_number.1, "the same versions either way");
+    let (nobody_found, versions) = by_nobody.expect("read");
+    assert!(nobody_found.is_none());
+    assert!(versions.person.is_none());
+}
+
 crate::on_both_stores!(
+    people_named_by_id_and_by_nhs_number_together_are_each_answered,
     a_person_created_through_another_connection_is_read_at_once,
     a_person_created_by_another_process_is_read_at_once,
     appending_to_the_audit_log_keeps_what_was_read,

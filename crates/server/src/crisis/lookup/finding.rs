@@ -182,7 +182,7 @@ impl Finding {
 pub(super) async fn find(state: &AppState, finding: &Finding) -> Result<Found, ServiceError> {
     Ok(match finding {
         Finding::NhsNumber(n) => {
-            let (person, versions) = state.reads.persons_by_nhs_number.read(*n).await?;
+            let (person, versions) = state.reads.persons.read((*n).into()).await?;
             Found {
                 people: person.into_iter().collect(),
                 versions: Some(versions),
@@ -207,7 +207,7 @@ pub(super) async fn find(state: &AppState, finding: &Finding) -> Result<Found, S
             }
         }
         Finding::Candidate(id) => {
-            let (person, versions) = state.reads.persons.read(*id).await?;
+            let (person, versions) = state.reads.persons.read((*id).into()).await?;
             Found {
                 people: person.into_iter().collect(),
                 versions: Some(versions),
