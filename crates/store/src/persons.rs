@@ -116,23 +116,20 @@ pub async fn persons_with_versions(
     let (partnership, people) = with_versions(conn, &on, binds).await?;
     Ok(ids
         .iter()
-        .map(|id| match people.get(id) {
-            Some((person, version)) => (
-                Some(person.clone()),
-                AccessVersions {
-                    partnership,
-                    person: Some(*version),
-                },
-            ),
-            None => (
-                None,
-                AccessVersions {
-                    partnership,
-                    person: None,
-                },
-            ),
-        })
+        .map(|id| answer(partnership, people.get(id)))
         .collect())
+}
+
+/// What a read of one person answers: the person found (with their own
+/// access version), or no one, under the partnership's version.
+fn answer(partnership: i64, found: Option<&(Person, i64)>) -> (Option<Person>, AccessVersions) {
+    (
+        found.map(|(person, _)| person.clone()),
+        AccessVersions {
+            partnership,
+            person: found.map(|(_, version)| *version),
+        },
+    )
 }
 
 /// The person with NHS number `nhs_number` (if there is one) with the
@@ -171,22 +168,7 @@ pub async fn persons_with_versions_by_nhs_numbers(
         .collect();
     Ok(numbers
         .iter()
-        .map(|n| match by_number.get(n) {
-            Some((person, version)) => (
-                Some(person.clone()),
-                AccessVersions {
-                    partnership,
-                    person: Some(*version),
-                },
-            ),
-            None => (
-                None,
-                AccessVersions {
-                    partnership,
-                    person: None,
-                },
-            ),
-        })
+        .map(|n| answer(partnership, by_number.get(n)))
         .collect())
 }
 

@@ -161,7 +161,7 @@ fn line(event_id: &str, kind: &str, nhs: &str) -> String {
     .to_string()
 }
 
-async fn post_batch(app: &TestApp, token: &str, body: String) -> serde_json::Value {
+pub(crate) async fn post_batch(app: &TestApp, token: &str, body: String) -> serde_json::Value {
     let response = app
         .client
         .post(app.url("/api/v1/events:batch"))

@@ -19,7 +19,8 @@ fn ago(app: &TestApp, d: Duration) -> String {
     (app.clock.now() - d).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-async fn told(app: &TestApp, username: &str, subject: &str) -> i64 {
+/// Notices of the wellbeing kind `username` has with `subject`.
+pub(crate) async fn told(app: &TestApp, username: &str, subject: &str) -> i64 {
     let id = user(app, username).await.id();
     count(
         app,

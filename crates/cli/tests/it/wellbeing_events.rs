@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::fixtures::{count, get_json, person_id, post_json, texts, user, GARY};
 use crate::harness::{problem, TestApp};
+use crate::wellbeing::told;
 
 const OFFERED: &str = "Support after a traumatic incident";
 const LEAD_TOLD: &str = "A colleague attended a traumatic incident";
@@ -28,19 +29,6 @@ fn detention(app: &TestApp, event_id: &str) -> Value {
         "nhs_number": GARY, "occurred_at": ago(app, Duration::hours(2)),
         "outcome": "Taken to the place of safety", "attended_by": ["police"]
     })
-}
-
-/// Notices of the wellbeing kind `username` has with `subject`.
-async fn told(app: &TestApp, username: &str, subject: &str) -> i64 {
-    let id = user(app, username).await.id();
-    count(
-        app,
-        &format!(
-            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = '{id}' \
-             AND kind = 'wellbeing' AND subject = '{subject}'"
-        ),
-    )
-    .await
 }
 
 /// The incidents `staff` attended that the source system `system`
@@ -91,17 +79,7 @@ async fn post_batch(app: &TestApp, token: &str, lines: &[Value]) -> Value {
         .map(Value::to_string)
         .collect::<Vec<_>>()
         .join("\n");
-    let response = app
-        .client
-        .post(app.url("/api/v1/events:batch"))
-        .bearer_auth(token)
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    crate::contact_events::post_batch(app, token, body).await
 }
 
 async fn a_detention_marked_a_restraint_offers_the_officer_checks_once_and_tells_the_record_nothing(

@@ -50,6 +50,19 @@ fn count(tallies: &[Tally], measure: Measure, organisation: Option<u128>) -> u64
         .map_or(0, |t| t.count)
 }
 
+/// `measure`'s count for `team` of organisation `o` (or its staff of no
+/// team).
+fn of_team(tallies: &[Tally], measure: Measure, o: u128, team: Option<TeamId>) -> u64 {
+    tallies
+        .iter()
+        .find(|x| {
+            x.measure == measure
+                && x.organisation == Some(org(o))
+                && x.beneath == team.map(Beneath::Team)
+        })
+        .map_or(0, |x| x.count)
+}
+
 fn calendar() -> WorkingCalendar {
     WorkingCalendar::new(ENGLAND_AND_WALES)
 }
@@ -427,15 +440,7 @@ fn frontline_exposure_counts_incidents_once_and_each_attendance() {
         ..History::default()
     };
     let t = tally(november(), &history, &calendar());
-    let of = |measure, o: u128, team: Option<TeamId>| {
-        t.iter()
-            .find(|x| {
-                x.measure == measure
-                    && x.organisation == Some(org(o))
-                    && x.beneath == team.map(Beneath::Team)
-            })
-            .map_or(0, |x| x.count)
-    };
+    let of = |measure, o: u128, team: Option<TeamId>| of_team(&t, measure, o, team);
     assert_eq!(
         count(&t, Measure::IncidentsAttended, None),
         2,
@@ -647,15 +652,7 @@ fn each_teams_caseload_is_read_against_the_plans_in_force_at_the_months_end() {
         ..History::default()
     };
     let t = tally(november(), &history, &calendar());
-    let of = |measure, o: u128, team: Option<TeamId>| {
-        t.iter()
-            .find(|x| {
-                x.measure == measure
-                    && x.organisation == Some(org(o))
-                    && x.beneath == team.map(Beneath::Team)
-            })
-            .map_or(0, |x| x.count)
-    };
+    let of = |measure, o: u128, team: Option<TeamId>| of_team(&t, measure, o, team);
     assert_eq!(count(&t, Measure::Caseload, None), 5, "each person once");
     assert_eq!(of(Measure::Caseload, trust, Some(north)), 2);
     assert_eq!(of(Measure::Caseload, trust, Some(south)), 2);
