@@ -132,20 +132,10 @@ fn answer(partnership: i64, found: Option<&(Person, i64)>) -> (Option<Person>, A
     )
 }
 
-/// The person with NHS number `nhs_number` (if there is one) with the
-/// access versions that apply to them, in ONE statement: a crisis look-up
-/// finds and decides under them without reading the person again.
-pub async fn person_with_versions_by_nhs_number(
-    conn: &mut Conn,
-    nhs_number: &NhsNumber,
-) -> Result<(Option<Person>, AccessVersions), StoreError> {
-    let mut found =
-        persons_with_versions_by_nhs_numbers(conn, std::slice::from_ref(nhs_number)).await?;
-    Ok(found.remove(0))
-}
-
-/// [`person_with_versions_by_nhs_number`] for each of `numbers`, in the
-/// same order, read in one statement.
+/// The person with each of `numbers` (if there is one), in the same
+/// order, each with the access versions that apply to them, in ONE
+/// statement: a crisis look-up finds and decides under them without
+/// reading the person again.
 pub async fn persons_with_versions_by_nhs_numbers(
     conn: &mut Conn,
     numbers: &[NhsNumber],
@@ -162,6 +152,7 @@ pub async fn persons_with_versions_by_nhs_numbers(
     }
     binds.extend(keys.iter().map(|n| Some(n.as_str().to_owned())));
     let (partnership, people) = with_versions(conn, &on, binds).await?;
+    // A person holds one NHS number at most (`Person::with_identifier`).
     let by_number: HashMap<NhsNumber, (Person, i64)> = people
         .into_values()
         .filter_map(|(person, version)| Some((person.nhs_number()?, (person, version))))

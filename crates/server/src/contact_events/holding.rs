@@ -7,6 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use concordat_domain::category::DataCategory;
+use concordat_domain::ids::UserId;
+use concordat_domain::wellbeing::IncidentKind;
 use concordat_store::audit::{AuditAction, Outcome};
 use concordat_store::held_events::{self, HeldEvent, HeldStatus};
 
@@ -29,19 +31,24 @@ pub async fn hold(
     lines: Vec<Line>,
     now: DateTime<Utc>,
 ) -> Result<Vec<LineReport>, ServiceError> {
-    let held: Vec<(Line, HeldEvent)> = lines
+    // Each held event with the incident it marks and the staff it names.
+    let held: Vec<(usize, Option<IncidentKind>, Vec<UserId>, HeldEvent)> = lines
         .into_iter()
         .filter_map(|line| {
-            let Whom::Described { details, payload } = line.incoming.whom.clone() else {
+            let Line {
+                number,
+                incoming,
+                named,
+            } = line;
+            let Whom::Described { details, payload } = incoming.whom else {
                 return None;
             };
-            let incoming = &line.incoming;
             let event = HeldEvent {
                 id: uuid::Uuid::new_v4(),
                 organisation: viewer.user.organisation_id(),
                 source_user: viewer.user.id(),
                 purpose: viewer.purpose.as_str().to_owned(),
-                event_id: incoming.source.event_id.clone(),
+                event_id: incoming.source.event_id,
                 kind: incoming.kind.as_str().to_owned(),
                 occurred_at: incoming.occurred_at,
                 payload,
@@ -56,7 +63,7 @@ pub async fn hold(
                 decision_note: String::new(),
                 unsure: false,
             };
-            Some((line, event))
+            Some((number, incoming.traumatic_incident, named.users, event))
         })
         .collect();
     let mut entry = act_entry(
@@ -69,7 +76,7 @@ pub async fn hold(
             "{} contact event(s) received without an NHS number, held for matching: {}",
             held.len(),
             held.iter()
-                .map(|(_, h)| h.event_id.as_str())
+                .map(|(_, _, _, h)| h.event_id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         )],
@@ -84,7 +91,7 @@ pub async fn hold(
     let mut reports = Vec::with_capacity(held.len());
     let mut tx = state.store.write().await?;
     let mut outbox = Outbox::default();
-    for (line, event) in &held {
+    for (number, incident, attended, event) in &held {
         let new = held_events::insert(&mut tx, event).await?;
         let id = if new {
             event.id
@@ -95,19 +102,19 @@ pub async fn hold(
         };
         // Once, with the event's first holding: one sent again offers no
         // second check.
-        if let (true, Some(kind)) = (new, line.incoming.traumatic_incident) {
+        if let (true, Some(kind)) = (new, *incident) {
             record_incident(
                 &mut tx,
                 &mut outbox,
                 &viewer.user,
                 kind,
-                line.incoming.occurred_at,
-                &line.named.users,
+                event.occurred_at,
+                attended,
                 now,
             )
             .await?;
         }
-        reports.push(LineReport::held(line.number, id, !new));
+        reports.push(LineReport::held(*number, id, !new));
     }
     schedule::schedule(&mut tx, now).await?;
     outbox.flush(&mut tx, now).await?;

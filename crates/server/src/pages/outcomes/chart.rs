@@ -96,6 +96,7 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
                 None => HIDDEN_HEIGHT,
             };
             let x = LEFT + slot * i as f64 + (slot - width) / 2.0;
+            let minor = !(last - i).is_multiple_of(3);
             Bar {
                 x,
                 y: base_y - height,
@@ -106,8 +107,8 @@ pub fn chart(id: &str, title: &str, summary: &str, values: &[Value]) -> Chart {
                 text: v.text.clone(),
                 label: v.label.clone(),
                 hidden: v.value.is_none(),
-                minor: !(last - i).is_multiple_of(3),
-                value_minor: crowded && !(last - i).is_multiple_of(3),
+                minor,
+                value_minor: crowded && minor,
             }
         })
         .collect();
